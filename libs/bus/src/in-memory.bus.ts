@@ -1,0 +1,124 @@
+import type { Logger } from '@im/common';
+import { deadLetterTopic } from './bus.port';
+import type { Bus, BusHandler, BusRecord, DeadLetter, RequestOptions, Subscription } from './bus.port';
+
+interface Group {
+  readonly name: string;
+  readonly handler: BusHandler;
+  /** Tail of the per-key chain, so one key is handled in order while keys run in parallel. */
+  readonly tails: Map<string, Promise<unknown>>;
+  closed: boolean;
+}
+
+export interface InMemoryBusOptions {
+  /** Attempts before a record is dead-lettered; default 3. */
+  readonly maxAttempts?: number;
+  /** Pause between attempts in ms; default 50. */
+  readonly retryDelayMs?: number;
+  readonly logger?: Logger;
+}
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The embedded-mode bus: one process, no durability of its own. `publish` waits for every
+ * group's handler, so "durable" means "the owning service has stored it".
+ */
+export class InMemoryBus implements Bus {
+  private readonly topics = new Map<string, Group[]>();
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
+
+  constructor(private readonly options: InMemoryBusOptions = {}) {
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 50;
+  }
+
+  async publish<T>(topic: string, key: string, value: T): Promise<void> {
+    await Promise.all(this.groupsOf(topic).map((g) => this.enqueue(g, { topic, key, value })));
+  }
+
+  async request<R, T>(topic: string, key: string, value: T, options?: RequestOptions): Promise<R> {
+    const groups = this.groupsOf(topic);
+    const first = groups[0];
+    if (!first) throw new Error(`no handler for ${topic}`);
+    const timeoutMs = options?.timeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`request on ${topic} timed out`)), timeoutMs);
+    });
+    try {
+      const run = this.chain(first, key, () => first.handler({ topic, key, value }));
+      return (await Promise.race([run, timeout])) as R;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  subscribe<T>(topic: string, group: string, handler: BusHandler<T>): Promise<Subscription> {
+    const g: Group = { name: group, handler: handler as BusHandler, tails: new Map(), closed: false };
+    this.topics.set(topic, [...this.groupsOf(topic), g]);
+    return Promise.resolve({
+      close: async () => {
+        g.closed = true;
+        this.topics.set(topic, this.groupsOf(topic).filter((x) => x !== g));
+        await Promise.allSettled([...g.tails.values()]);
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.topics.values()].flat();
+    this.topics.clear();
+    await Promise.allSettled(all.flatMap((g) => [...g.tails.values()]));
+  }
+
+  private groupsOf(topic: string): Group[] {
+    return this.topics.get(topic) ?? [];
+  }
+
+  private chain<R>(g: Group, key: string, work: () => Promise<R>): Promise<R> {
+    const prev = g.tails.get(key) ?? Promise.resolve();
+    const next = prev.then(work, work);
+    const tail = next.catch(() => undefined);
+    g.tails.set(key, tail);
+    void tail.then(() => {
+      if (g.tails.get(key) === tail) g.tails.delete(key);
+    });
+    return next;
+  }
+
+  private enqueue(g: Group, record: BusRecord): Promise<void> {
+    return this.chain(g, record.key, () => this.handleWithRetry(g, record));
+  }
+
+  private async handleWithRetry(g: Group, record: BusRecord): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      if (g.closed) return;
+      try {
+        await g.handler(record);
+        return;
+      } catch (e) {
+        lastError = e;
+        if (attempt < this.maxAttempts) await delay(this.retryDelayMs * attempt);
+      }
+    }
+    await this.deadLetter(g, record, lastError);
+  }
+
+  private async deadLetter(g: Group, record: BusRecord, error: unknown): Promise<void> {
+    const letter: DeadLetter = {
+      topic: record.topic,
+      key: record.key,
+      value: record.value,
+      group: g.name,
+      error: error instanceof Error ? error.message : String(error),
+      attempts: this.maxAttempts,
+      failedAt: Date.now(),
+    };
+    this.options.logger?.error({ topic: record.topic, key: record.key, group: g.name, err: letter.error }, 'record dead-lettered');
+    if (record.topic.endsWith('.dlq')) return;
+    await this.publish(deadLetterTopic(record.topic), record.key, letter);
+  }
+}

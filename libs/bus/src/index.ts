@@ -1,0 +1,6 @@
+export { deadLetterTopic } from './bus.port';
+export type { Bus, BusHandler, BusRecord, DeadLetter, RequestOptions, Subscription } from './bus.port';
+export { InMemoryBus } from './in-memory.bus';
+export type { InMemoryBusOptions } from './in-memory.bus';
+export { Topics } from './topics';
+export type { ChatRecord, CommandReply, GroupCommand, RelationCommand } from './topics';

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { deadLetterTopic } from '../bus.port';
+import type { Bus, BusRecord, DeadLetter } from '../bus.port';
+
+export interface BusContractHarness {
+  /** A bus connected to the implementation under test. */
+  bus: Bus;
+  /** A second, independent bus on the same backend (another process in production). */
+  peer: Bus;
+  close(): Promise<void>;
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * The behaviour every Bus implementation must show. Topics are unique per test so that a
+ * durable backend (Kafka) can run the suite repeatedly against one broker.
+ */
+export function busContract(name: string, makeHarness: () => Promise<BusContractHarness>): void {
+  describe(`Bus contract: ${name}`, () => {
+    let h: BusContractHarness;
+    const topic = (): string => `contract.${randomUUID().slice(0, 8)}`;
+
+    beforeAll(async () => {
+      h = await makeHarness();
+    });
+    afterAll(async () => {
+      await h.close();
+    });
+
+    it('delivers a published record to a subscriber of another bus instance', async () => {
+      const t = topic();
+      const seen: BusRecord<{ n: number }>[] = [];
+      const sub = await h.peer.subscribe<{ n: number }>(t, 'g1', async (r) => {
+        seen.push(r);
+      });
+      await h.bus.publish(t, 'k', { n: 1 });
+      await waitFor(() => seen.length === 1, 20_000, 'delivery');
+      expect(seen[0]).toMatchObject({ topic: t, key: 'k', value: { n: 1 } });
+      await sub.close();
+    });
+
+    it('hands one key to a group in publish order, one record at a time', async () => {
+      const t = topic();
+      const seen: number[] = [];
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const sub = await h.peer.subscribe<{ n: number }>(t, 'g1', async (r) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((res) => setTimeout(res, 1));
+        seen.push(r.value.n);
+        inFlight--;
+      });
+      await Promise.all(Array.from({ length: 40 }, (_, n) => h.bus.publish(t, 'same-key', { n })));
+      await waitFor(() => seen.length === 40, 20_000, '40 records');
+      expect(seen).toEqual(Array.from({ length: 40 }, (_, n) => n));
+      expect(maxInFlight).toBe(1);
+      await sub.close();
+    });
+
+    it('gives every group its own copy', async () => {
+      const t = topic();
+      const a: number[] = [];
+      const b: number[] = [];
+      const s1 = await h.peer.subscribe<number>(t, 'ga', async (r) => void a.push(r.value));
+      const s2 = await h.peer.subscribe<number>(t, 'gb', async (r) => void b.push(r.value));
+      await h.bus.publish(t, 'k', 7);
+      await waitFor(() => a.length === 1 && b.length === 1, 20_000, 'both groups');
+      expect([a, b]).toEqual([[7], [7]]);
+      await Promise.all([s1.close(), s2.close()]);
+    });
+
+    it('retries a handler that fails once, without dead-lettering', async () => {
+      const t = topic();
+      let calls = 0;
+      const letters: DeadLetter[] = [];
+      const dlq = await h.peer.subscribe<DeadLetter>(deadLetterTopic(t), 'dlq-reader', async (r) => void letters.push(r.value));
+      const sub = await h.peer.subscribe(t, 'g1', async () => {
+        calls++;
+        if (calls === 1) throw new Error('transient');
+      });
+      await h.bus.publish(t, 'k', 'x');
+      await waitFor(() => calls === 2, 20_000, 'the retry');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(letters).toEqual([]);
+      await Promise.all([sub.close(), dlq.close()]);
+    });
+
+    it('dead-letters a poison record with its error and moves on', async () => {
+      const t = topic();
+      const ok: string[] = [];
+      const letters: DeadLetter[] = [];
+      const dlq = await h.peer.subscribe<DeadLetter>(deadLetterTopic(t), 'dlq-reader', async (r) => void letters.push(r.value));
+      const sub = await h.peer.subscribe<string>(t, 'g1', async (r) => {
+        if (r.value === 'poison') throw new Error('cannot handle poison');
+        ok.push(r.value);
+      });
+      await h.bus.publish(t, 'k', 'poison');
+      await h.bus.publish(t, 'k', 'after');
+      await waitFor(() => ok.length === 1 && letters.length === 1, 30_000, 'dead letter and the next record');
+      expect(ok).toEqual(['after']);
+      expect(letters[0]).toMatchObject({ topic: t, key: 'k', value: 'poison', group: 'g1', error: 'cannot handle poison' });
+      await Promise.all([sub.close(), dlq.close()]);
+    });
+
+    it('answers a request with the handler reply', async () => {
+      const t = topic();
+      const sub = await h.peer.subscribe<{ a: number; b: number }>(t, 'adder', async (r) => ({ sum: r.value.a + r.value.b }));
+      const reply = await h.bus.request<{ sum: number }>(t, 'k', { a: 2, b: 3 }, { timeoutMs: 20_000 });
+      expect(reply).toEqual({ sum: 5 });
+      await sub.close();
+    });
+  });
+}

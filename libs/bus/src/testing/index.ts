@@ -1,0 +1,2 @@
+export { busContract } from './bus.contract';
+export type { BusContractHarness } from './bus.contract';

@@ -1,0 +1,39 @@
+import type { ImMessage } from '@im/protocol';
+
+/**
+ * The topics between gateways and services: name, key, payload. Keys keep the records that
+ * must stay ordered on one partition. docs/topics.md documents the same table for operators.
+ */
+export const Topics = {
+  /** Chat messages, recalls and read marks. Key: conversation id. Producer: gateway. Consumer: message service. */
+  MESSAGES: 'im.messages',
+  /** Group commands (create, ...). Key: group id. Producer: gateway. Consumer: group service (request/reply). */
+  GROUP_COMMANDS: 'im.group.commands',
+  /** Friend and blacklist commands. Key: the acting user id. Producer: gateway. Consumer: friend service (request/reply). */
+  RELATION_COMMANDS: 'im.relation.commands',
+} as const;
+
+/** A client message the gateway accepted: validated, identity checked, stamped. */
+export interface ChatRecord {
+  readonly kind: 'chat';
+  readonly conversationId: string;
+  /** Normalised message with `sendTime` = the server's acceptance time. */
+  readonly message: ImMessage & { sendTime: number };
+  readonly senderDeviceId: string;
+}
+
+export type GroupCommand = {
+  readonly kind: 'create';
+  readonly groupId: string;
+  readonly ownerId: string;
+  readonly name: string;
+  readonly memberIds: readonly string[];
+  readonly at: number;
+};
+
+export type RelationCommand =
+  | { readonly kind: 'block'; readonly userId: string; readonly targetId: string }
+  | { readonly kind: 'unblock'; readonly userId: string; readonly targetId: string };
+
+/** What a command handler replies: a value, or a registry error name with its reason. */
+export type CommandReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly reason: string };

@@ -1,0 +1,26 @@
+import { ErrorCodes, imError } from '@im/protocol';
+import type { ErrorName, ImError } from '@im/protocol';
+
+/** A known failure thrown inside a service; each transport turns it into its own answer. */
+export class AppError extends Error {
+  readonly error: ImError;
+  constructor(name: ErrorName, reason?: string) {
+    const e = imError(name, reason);
+    super(e.reason);
+    this.name = 'AppError';
+    this.error = e;
+  }
+  get httpStatus(): number {
+    return ErrorCodes[this.error.name].httpStatus;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** Turns anything thrown into an ImError; unknown errors become IM_ERR_INTERNAL (the caller logs them). */
+export function toImError(e: unknown): { error: ImError; known: boolean } {
+  if (isAppError(e)) return { error: e.error, known: true };
+  return { error: imError('IM_ERR_INTERNAL'), known: false };
+}

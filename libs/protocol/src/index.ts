@@ -1,0 +1,39 @@
+export { ErrorCodes, imError } from './error-codes';
+export type { ErrorName, ImError } from './error-codes';
+
+export { FromType, MessageType } from './message-type.constants';
+export type { Channel, Direction, MessageTypeName, MessageTypeNumber } from './message-type.constants';
+export { MESSAGE_TYPES, messageTypeSpec } from './message-type.registry';
+export type { MessageTypeSpec } from './message-type.registry';
+
+export { schema } from './content.schema';
+export type {
+  AnySchema,
+  ArraySchema,
+  BooleanSchema,
+  ContentResult,
+  ContentSchema,
+  FieldSchema,
+  IdSchema,
+  NumberSchema,
+  ObjectSchema,
+  OneOfSchema,
+  StringSchema,
+} from './content.schema';
+export { ContentShapes } from './content.shapes';
+export { MAX_CONTENT_DEPTH } from './content.guard';
+export { validateContent } from './content.validate';
+
+export { ID_PATTERN, isValidId, normaliseId } from './id.format';
+
+export type { ImMessage } from './im-message';
+export {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  MAX_FROM_NAME_LENGTH,
+  MAX_IMAGE_ICON_URL_LENGTH,
+  parseImMessage,
+} from './im-message.parse';
+export type { ParseOptions, ParseResult } from './im-message.parse';
+
+export { directConversationId, groupConversationId, parseConversationId } from './conversation';
+export type { ConversationId, ParsedConversationId } from './conversation';

@@ -1,0 +1,63 @@
+import type { Delivery, DeliveryHandler, DeliveryPort } from '../delivery.port';
+
+/** The in-process "network" between the ports of one process (embedded mode, tests). */
+export class MemoryDeliveryHub {
+  private readonly ports = new Set<MemoryDeliveryPort>();
+
+  port(): MemoryDeliveryPort {
+    const p = new MemoryDeliveryPort(this);
+    this.ports.add(p);
+    return p;
+  }
+
+  /** @internal */
+  route(userIds: readonly string[], delivery: Delivery): void {
+    for (const userId of userIds) {
+      for (const p of this.ports) p.receive(userId, delivery);
+    }
+  }
+
+  /** @internal */
+  drop(port: MemoryDeliveryPort): void {
+    this.ports.delete(port);
+  }
+}
+
+export class MemoryDeliveryPort implements DeliveryPort {
+  private readonly listening = new Map<string, number>();
+  private handler: DeliveryHandler | undefined;
+
+  constructor(private readonly hub: MemoryDeliveryHub) {}
+
+  send(userIds: readonly string[], delivery: Delivery): Promise<void> {
+    this.hub.route(userIds, delivery);
+    return Promise.resolve();
+  }
+
+  listen(userId: string): Promise<void> {
+    this.listening.set(userId, (this.listening.get(userId) ?? 0) + 1);
+    return Promise.resolve();
+  }
+
+  unlisten(userId: string): Promise<void> {
+    const n = (this.listening.get(userId) ?? 0) - 1;
+    if (n > 0) this.listening.set(userId, n);
+    else this.listening.delete(userId);
+    return Promise.resolve();
+  }
+
+  onDelivery(handler: DeliveryHandler): void {
+    this.handler = handler;
+  }
+
+  /** @internal */
+  receive(userId: string, delivery: Delivery): void {
+    if (this.listening.has(userId)) this.handler?.(userId, delivery);
+  }
+
+  close(): Promise<void> {
+    this.listening.clear();
+    this.hub.drop(this);
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,67 @@
+import type { DeviceSession, OnceStore, Presence } from '../presence.port';
+import type { Clock } from '@im/common';
+import { systemClock } from '@im/common';
+
+/** Presence of a single process (embedded mode): nothing to expire, the process is the gateway. */
+export class MemoryPresence implements Presence {
+  private readonly byUser = new Map<string, Map<string, DeviceSession>>();
+
+  add(session: DeviceSession): Promise<{ firstForUser: boolean }> {
+    let sessions = this.byUser.get(session.userId);
+    const firstForUser = sessions === undefined || sessions.size === 0;
+    if (!sessions) {
+      sessions = new Map();
+      this.byUser.set(session.userId, sessions);
+    }
+    sessions.set(session.socketId, session);
+    return Promise.resolve({ firstForUser });
+  }
+
+  remove(session: Pick<DeviceSession, 'userId' | 'socketId'>): Promise<{ lastForUser: boolean }> {
+    const sessions = this.byUser.get(session.userId);
+    if (!sessions || !sessions.delete(session.socketId)) return Promise.resolve({ lastForUser: false });
+    if (sessions.size === 0) this.byUser.delete(session.userId);
+    return Promise.resolve({ lastForUser: sessions.size === 0 });
+  }
+
+  sessionsOf(userId: string): Promise<DeviceSession[]> {
+    return Promise.resolve([...(this.byUser.get(userId)?.values() ?? [])]);
+  }
+
+  onlineAmong(userIds: readonly string[]): Promise<Set<string>> {
+    return Promise.resolve(new Set(userIds.filter((u) => (this.byUser.get(u)?.size ?? 0) > 0)));
+  }
+
+  refresh(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.byUser.clear();
+    return Promise.resolve();
+  }
+}
+
+export class MemoryOnceStore implements OnceStore {
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  putIfAbsent(key: string, value: string, ttlMs: number): Promise<string | undefined> {
+    const now = this.clock.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.expiresAt > now) return Promise.resolve(hit.value);
+    if (this.entries.size > 100_000) this.sweep(now);
+    this.entries.set(key, { value, expiresAt: now + ttlMs });
+    return Promise.resolve(undefined);
+  }
+
+  private sweep(now: number): void {
+    for (const [k, v] of this.entries) if (v.expiresAt <= now) this.entries.delete(k);
+  }
+
+  close(): Promise<void> {
+    this.entries.clear();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,24 @@
+import { deliveryContract, onceStoreContract, presenceContract } from '../testing/realtime.contract';
+import { MemoryDeliveryHub } from './memory.delivery';
+import { MemoryOnceStore, MemoryPresence } from './memory.presence';
+import { ManualClock } from '@im/common';
+
+deliveryContract('MemoryDeliveryPort', () => {
+  const hub = new MemoryDeliveryHub();
+  const a = hub.port();
+  const b = hub.port();
+  return Promise.resolve({ a, b, close: async () => void (await Promise.all([a.close(), b.close()])) });
+});
+presenceContract('MemoryPresence', () => Promise.resolve(new MemoryPresence()));
+onceStoreContract('MemoryOnceStore', () => Promise.resolve(new MemoryOnceStore()));
+
+describe(MemoryOnceStore.name, () => {
+  it('forgets a value after its time to live', async () => {
+    const clock = new ManualClock();
+    const s = new MemoryOnceStore(clock);
+    await s.putIfAbsent('k', 'a', 1000);
+    clock.advance(1001);
+    expect(await s.putIfAbsent('k', 'b', 1000)).toBeUndefined();
+    expect(await s.putIfAbsent('k', 'c', 1000)).toBe('b');
+  });
+});

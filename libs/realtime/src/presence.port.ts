@@ -1,0 +1,33 @@
+/** One connected device of a user. */
+export interface DeviceSession {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly socketId: string;
+  readonly gatewayId: string;
+  readonly devType?: number;
+  readonly connectedAt: number;
+}
+
+/**
+ * Who is online, on which device and gateway. Cluster: Redis with expiry, so the sessions of
+ * a gateway that died without cleaning up disappear after the TTL.
+ */
+export interface Presence {
+  /** Records a session; `firstForUser` when the user had no other session. */
+  add(session: DeviceSession): Promise<{ firstForUser: boolean }>;
+  /** Removes a session; `lastForUser` when none is left. Removing twice is harmless. */
+  remove(session: Pick<DeviceSession, 'userId' | 'socketId'>): Promise<{ lastForUser: boolean }>;
+  sessionsOf(userId: string): Promise<DeviceSession[]>;
+  /** The subset of `userIds` with at least one session. */
+  onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
+  /** Keeps this gateway's sessions alive; called periodically by the gateway. */
+  refresh(gatewayId: string, sessions: readonly DeviceSession[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A small shared key-value with expiry: acceptance records, idempotency keys. */
+export interface OnceStore {
+  /** Stores `value` under `key` unless present; returns the value already there, or undefined when stored. */
+  putIfAbsent(key: string, value: string, ttlMs: number): Promise<string | undefined>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,2 @@
+export { deliveryContract, presenceContract, onceStoreContract } from './realtime.contract';
+export type { DeliveryHarness } from './realtime.contract';

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { Delivery, DeliveryPort } from '../delivery.port';
+import type { DeviceSession, OnceStore, Presence } from '../presence.port';
+
+async function waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const live = (n: number): Delivery => ({
+  kind: 'live',
+  message: { msgId: `m${n}`, fromId: 'x', destId: 'y', fromType: 1, fromName: '', imageIconUrl: '', content: String(n), messageType: 33 },
+});
+
+export interface DeliveryHarness {
+  /** Two ports on one backend: two gateways (or a service and a gateway). */
+  a: DeliveryPort;
+  b: DeliveryPort;
+  close(): Promise<void>;
+}
+
+/** Behaviour every DeliveryPort implementation must show. */
+export function deliveryContract(name: string, makeHarness: () => Promise<DeliveryHarness>): void {
+  describe(`DeliveryPort contract: ${name}`, () => {
+    let h: DeliveryHarness;
+    const gotA: [string, Delivery][] = [];
+    const gotB: [string, Delivery][] = [];
+    beforeAll(async () => {
+      h = await makeHarness();
+      h.a.onDelivery((u, d) => gotA.push([u, d]));
+      h.b.onDelivery((u, d) => gotB.push([u, d]));
+    });
+    afterAll(() => h.close());
+    beforeEach(() => {
+      gotA.length = 0;
+      gotB.length = 0;
+    });
+
+    it('reaches only the port that listens for the user, in send order', async () => {
+      const u1 = `u${randomUUID()}`;
+      const u2 = `u${randomUUID()}`;
+      await h.a.listen(u1);
+      await h.b.listen(u2);
+      for (let i = 0; i < 50; i++) await h.b.send([u1], live(i));
+      await h.a.send([u2], live(99));
+      await waitFor(() => gotA.length === 50 && gotB.length === 1, 10_000, 'deliveries');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(gotA.map(([u]) => u)).toEqual(Array(50).fill(u1));
+      expect(gotA.map(([, d]) => (d.kind === 'live' ? d.message.content : null))).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
+      expect(gotB).toEqual([[u2, live(99)]]);
+      await h.a.unlisten(u1);
+      await h.b.unlisten(u2);
+    });
+
+    it('sends one delivery to several users at once', async () => {
+      const users = [`u${randomUUID()}`, `u${randomUUID()}`];
+      await h.a.listen(users[0] ?? '');
+      await h.b.listen(users[1] ?? '');
+      await h.a.send(users, { kind: 'disconnect', reason: 'test' });
+      await waitFor(() => gotA.length === 1 && gotB.length === 1, 10_000, 'both');
+      await h.a.unlisten(users[0] ?? '');
+      await h.b.unlisten(users[1] ?? '');
+    });
+
+    it('stops after the last unlisten, not before', async () => {
+      const u = `u${randomUUID()}`;
+      await h.a.listen(u);
+      await h.a.listen(u);
+      await h.a.unlisten(u);
+      await h.b.send([u], live(1));
+      await waitFor(() => gotA.length === 1, 10_000, 'delivery while one listen remains');
+      await h.a.unlisten(u);
+      await new Promise((r) => setTimeout(r, 50));
+      await h.b.send([u], live(2));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(gotA).toHaveLength(1);
+    });
+  });
+}
+
+/** Behaviour every Presence implementation must show. */
+export function presenceContract(name: string, makePresence: () => Promise<Presence>): void {
+  describe(`Presence contract: ${name}`, () => {
+    let presence: Presence;
+    beforeAll(async () => {
+      presence = await makePresence();
+    });
+    afterAll(() => presence.close());
+    const session = (userId: string, socketId: string, deviceId = 'd1'): DeviceSession => ({
+      userId,
+      socketId,
+      deviceId,
+      gatewayId: 'gw1',
+      devType: 1,
+      connectedAt: 1,
+    });
+
+    it('tells the first and the last session of a user', async () => {
+      const u = `u${randomUUID()}`;
+      expect(await presence.add(session(u, 's1'))).toEqual({ firstForUser: true });
+      expect(await presence.add(session(u, 's2', 'd2'))).toEqual({ firstForUser: false });
+      expect((await presence.sessionsOf(u)).map((s) => s.socketId).sort()).toEqual(['s1', 's2']);
+      expect(await presence.remove({ userId: u, socketId: 's1' })).toEqual({ lastForUser: false });
+      expect(await presence.remove({ userId: u, socketId: 's2' })).toEqual({ lastForUser: true });
+      expect(await presence.remove({ userId: u, socketId: 's2' })).toEqual({ lastForUser: false });
+      expect(await presence.sessionsOf(u)).toEqual([]);
+    });
+
+    it('finds who is online among many users', async () => {
+      const [u1, u2] = [`u${randomUUID()}`, `u${randomUUID()}`];
+      await presence.add(session(u1, 's1'));
+      expect(await presence.onlineAmong([u1, u2])).toEqual(new Set([u1]));
+      await presence.remove({ userId: u1, socketId: 's1' });
+      expect(await presence.onlineAmong([u1, u2])).toEqual(new Set());
+    });
+  });
+}
+
+/** Behaviour every OnceStore implementation must show. */
+export function onceStoreContract(name: string, makeStore: () => Promise<OnceStore>): void {
+  describe(`OnceStore contract: ${name}`, () => {
+    let s: OnceStore;
+    beforeAll(async () => {
+      s = await makeStore();
+    });
+    afterAll(() => s.close());
+
+    it('keeps the first value and returns it to later writers', async () => {
+      const k = `k${randomUUID()}`;
+      expect(await s.putIfAbsent(k, 'first', 60_000)).toBeUndefined();
+      expect(await s.putIfAbsent(k, 'second', 60_000)).toBe('first');
+    });
+
+    it('lets exactly one of many concurrent writers win', async () => {
+      const k = `k${randomUUID()}`;
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => s.putIfAbsent(k, `v${i}`, 60_000)));
+      expect(results.filter((r) => r === undefined)).toHaveLength(1);
+    });
+  });
+}

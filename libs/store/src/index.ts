@@ -1,0 +1,18 @@
+export { MessageStatus } from './store.port';
+export type {
+  AppendInput,
+  AppendResult,
+  ConversationRepository,
+  ConversationSummary,
+  CursorRepository,
+  Group,
+  GroupMember,
+  GroupRepository,
+  GroupRole,
+  MessageRepository,
+  RangeQuery,
+  RelationRepository,
+  Store,
+  StoredMessage,
+} from './store.port';
+export { SqliteStore } from './sqlite/sqlite.store';

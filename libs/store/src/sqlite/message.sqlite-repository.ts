@@ -1,0 +1,96 @@
+import type { ImMessage } from '@im/protocol';
+import type { AppendInput, AppendResult, MessageRepository, RangeQuery, StoredMessage } from '../store.port';
+import type { Db } from './sqlite.database';
+
+interface MessageRow {
+  conversation_id: string;
+  seq: number;
+  body: string;
+  recalled: number;
+  sender_device: string | null;
+}
+
+function toStored(row: MessageRow): StoredMessage {
+  return {
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    message: JSON.parse(row.body) as StoredMessage['message'],
+    recalled: row.recalled === 1,
+    senderDeviceId: row.sender_device ?? undefined,
+  };
+}
+
+function conversationColumns(conversationId: string): { kind: string; a: string | null; b: string | null; g: string | null } {
+  if (conversationId.startsWith('g:')) return { kind: 'group', a: null, b: null, g: conversationId.slice(2) };
+  const [, a = null, b = null] = conversationId.split(':');
+  return { kind: 'direct', a, b, g: null };
+}
+
+export class SqliteMessageRepository implements MessageRepository {
+  private readonly appendTx: (input: AppendInput) => AppendResult;
+
+  constructor(private readonly db: Db) {
+    const findOne = db.prepare<[string, string], MessageRow>(
+      'SELECT conversation_id, seq, body, recalled, sender_device FROM messages WHERE conversation_id = ? AND msg_id = ?',
+    );
+    const bump = db.prepare<[string, string, string | null, string | null, string | null, number], { seq: number }>(
+      `INSERT INTO conversations (id, kind, member_a, member_b, group_id, seq, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)
+       ON CONFLICT(id) DO UPDATE SET seq = seq + 1, updated_at = excluded.updated_at RETURNING seq`,
+    );
+    const insert = db.prepare(
+      `INSERT INTO messages (conversation_id, seq, msg_id, from_id, message_type, body, recalled, sender_device)
+       VALUES (?, ?, ?, ?, ?, ?, 0, ?)`,
+    );
+    this.appendTx = db.transaction((input: AppendInput): AppendResult => {
+      const existing = findOne.get(input.conversationId, input.message.msgId);
+      if (existing) return { stored: toStored(existing), duplicate: true };
+      const c = conversationColumns(input.conversationId);
+      const { seq } = bump.get(input.conversationId, c.kind, c.a, c.b, c.g, input.message.sendTime) as { seq: number };
+      const message: ImMessage & { seq: number; sendTime: number } = { ...input.message, seq };
+      insert.run(input.conversationId, seq, message.msgId, message.fromId, message.messageType, JSON.stringify(message), input.senderDeviceId ?? null);
+      const stored: StoredMessage = { conversationId: input.conversationId, seq, message, recalled: false, senderDeviceId: input.senderDeviceId };
+      return { stored, duplicate: false };
+    });
+  }
+
+  async append(input: AppendInput): Promise<AppendResult> {
+    return this.appendTx(input);
+  }
+
+  async findByMsgId(conversationId: string, msgId: string): Promise<StoredMessage | undefined> {
+    const row = this.db
+      .prepare<[string, string], MessageRow>('SELECT conversation_id, seq, body, recalled, sender_device FROM messages WHERE conversation_id = ? AND msg_id = ?')
+      .get(conversationId, msgId);
+    return row ? toStored(row) : undefined;
+  }
+
+  async range(conversationId: string, q: RangeQuery): Promise<StoredMessage[]> {
+    const after = q.afterSeq ?? 0;
+    const before = q.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    const order = q.from === 'newest' ? 'DESC' : 'ASC';
+    const rows = this.db
+      .prepare<[string, number, number, number], MessageRow>(
+        `SELECT conversation_id, seq, body, recalled, sender_device FROM messages
+         WHERE conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq ${order} LIMIT ?`,
+      )
+      .all(conversationId, after, before, q.limit);
+    if (order === 'DESC') rows.reverse();
+    return rows.map(toStored);
+  }
+
+  async markRecalled(conversationId: string, msgId: string): Promise<boolean> {
+    const r = this.db.prepare('UPDATE messages SET recalled = 1 WHERE conversation_id = ? AND msg_id = ?').run(conversationId, msgId);
+    return r.changes > 0;
+  }
+
+  async countUnread(conversationId: string, afterSeq: number, userId: string, unreadTypes: readonly number[]): Promise<number> {
+    if (unreadTypes.length === 0) return 0;
+    const marks = unreadTypes.map(() => '?').join(',');
+    const row = this.db
+      .prepare<unknown[], { n: number }>(
+        `SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ? AND seq > ? AND from_id <> ? AND recalled = 0 AND message_type IN (${marks})`,
+      )
+      .get(conversationId, afterSeq, userId, ...unreadTypes);
+    return row?.n ?? 0;
+  }
+}

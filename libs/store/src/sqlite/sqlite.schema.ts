@@ -1,0 +1,65 @@
+/** Schema of the embedded store. `user_version` records what has been applied. */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    member_a TEXT,
+    member_b TEXT,
+    group_id TEXT,
+    seq INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX conversations_member_a ON conversations(member_a) WHERE kind = 'direct';
+  CREATE INDEX conversations_member_b ON conversations(member_b) WHERE kind = 'direct';
+  CREATE TABLE messages (
+    conversation_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    msg_id TEXT NOT NULL,
+    from_id TEXT NOT NULL,
+    message_type INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    recalled INTEGER NOT NULL DEFAULT 0,
+    sender_device TEXT,
+    PRIMARY KEY (conversation_id, seq),
+    UNIQUE (conversation_id, msg_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE read_state (
+    user_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    read_seq INTEGER NOT NULL,
+    PRIMARY KEY (user_id, conversation_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE device_cursors (
+    user_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    acked_seq INTEGER NOT NULL,
+    PRIMARY KEY (user_id, device_id, conversation_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    owner_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE group_members (
+    group_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    joined_seq INTEGER NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX group_members_user ON group_members(user_id);
+  CREATE TABLE blacklist (
+    owner_id TEXT NOT NULL,
+    blocked_id TEXT NOT NULL,
+    PRIMARY KEY (owner_id, blocked_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE friendships (
+    user_id TEXT NOT NULL,
+    friend_id TEXT NOT NULL,
+    PRIMARY KEY (user_id, friend_id)
+  ) WITHOUT ROWID;
+  `,
+];

@@ -1,0 +1,26 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storeContract } from '../testing/store.contract';
+import { SqliteStore } from './sqlite.store';
+
+const dir = mkdtempSync(join(tmpdir(), 'im-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+storeContract('SqliteStore', () => Promise.resolve(new SqliteStore(join(dir, 'contract.db'))));
+
+describe(SqliteStore.name, () => {
+  it('keeps messages, seqs and cursors across a reopen of the file', async () => {
+    const file = join(dir, 'reopen.db');
+    const s1 = new SqliteStore(file);
+    const message = { msgId: 'm1', fromId: 'a', destId: 'b', fromType: 1 as const, fromName: 'a', imageIconUrl: '', content: 'hi', messageType: 2 as const, sendTime: 1 };
+    await s1.messages.append({ conversationId: 'p:a:b', message });
+    await s1.cursors.advance('b', 'd', 'p:a:b', 1);
+    await s1.close();
+    const s2 = new SqliteStore(file);
+    const r = await s2.messages.append({ conversationId: 'p:a:b', message: { ...message, msgId: 'm2' } });
+    expect(r.stored.seq).toBe(2);
+    expect((await s2.cursors.get('b', 'd', ['p:a:b'])).get('p:a:b')).toBe(1);
+    await s2.close();
+  });
+});

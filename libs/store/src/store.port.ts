@@ -1,0 +1,127 @@
+import type { ImMessage } from '@im/protocol';
+
+/** Message status on the wire (our interpretation of the `status` field). */
+export const MessageStatus = { NORMAL: 0, RECALLED: 1 } as const;
+
+/** A message as kept in a conversation: the wire message plus what the server assigned. */
+export interface StoredMessage {
+  readonly conversationId: string;
+  readonly seq: number;
+  /** The wire form, with `seq` and `sendTime` filled in. */
+  readonly message: ImMessage & { seq: number; sendTime: number };
+  readonly recalled: boolean;
+  /** The device that sent it (so that device is not sent its own message back). */
+  readonly senderDeviceId: string | undefined;
+}
+
+export interface AppendInput {
+  readonly conversationId: string;
+  readonly message: ImMessage & { sendTime: number };
+  readonly senderDeviceId?: string;
+}
+
+export interface AppendResult {
+  readonly stored: StoredMessage;
+  /** True when this msgId was already in the conversation: nothing new was written. */
+  readonly duplicate: boolean;
+}
+
+export interface RangeQuery {
+  /** Only seq > afterSeq. */
+  readonly afterSeq?: number;
+  /** Only seq < beforeSeq. */
+  readonly beforeSeq?: number;
+  readonly limit: number;
+  /** 'oldest' returns the first `limit` after afterSeq; 'newest' the last `limit` before beforeSeq. Always in seq order. */
+  readonly from?: 'oldest' | 'newest';
+}
+
+export interface MessageRepository {
+  /**
+   * Stores a message with the conversation's next seq. Idempotent by (conversationId, msgId):
+   * the same msgId again returns the first stored copy with `duplicate: true`. Seqs strictly
+   * increase per conversation; a crash may leave a gap, never a repeat.
+   */
+  append(input: AppendInput): Promise<AppendResult>;
+  findByMsgId(conversationId: string, msgId: string): Promise<StoredMessage | undefined>;
+  range(conversationId: string, query: RangeQuery): Promise<StoredMessage[]>;
+  /** Marks a message recalled; false when it does not exist. */
+  markRecalled(conversationId: string, msgId: string): Promise<boolean>;
+  /** Messages in (afterSeq, ∞) that count as unread for `userId` (not sent by them). */
+  countUnread(conversationId: string, afterSeq: number, userId: string, unreadTypes: readonly number[]): Promise<number>;
+}
+
+export interface ConversationSummary {
+  readonly conversationId: string;
+  readonly kind: 'direct' | 'group';
+  /** The other user of a direct conversation. */
+  readonly peerId?: string;
+  readonly groupId?: string;
+  readonly maxSeq: number;
+}
+
+export interface ConversationRepository {
+  /** Direct conversations of a user plus the conversations of the given groups. */
+  listForUser(userId: string, groupIds: readonly string[]): Promise<ConversationSummary[]>;
+  maxSeq(conversationId: string): Promise<number>;
+  /** Moves the user's read seq forward (never back); returns the new value. */
+  setReadSeq(userId: string, conversationId: string, seq: number): Promise<number>;
+  readSeqs(userId: string, conversationIds: readonly string[]): Promise<Map<string, number>>;
+}
+
+export interface CursorRepository {
+  /** Per device and conversation: the highest seq the device acknowledged in order. Moves forward only. */
+  advance(userId: string, deviceId: string, conversationId: string, seq: number): Promise<void>;
+  get(userId: string, deviceId: string, conversationIds: readonly string[]): Promise<Map<string, number>>;
+}
+
+export type GroupRole = 'owner' | 'admin' | 'member';
+
+export interface Group {
+  readonly groupId: string;
+  readonly name: string;
+  readonly ownerId: string;
+  readonly createdAt: number;
+}
+
+export interface GroupMember {
+  readonly groupId: string;
+  readonly userId: string;
+  readonly role: GroupRole;
+  /** The group conversation's seq when the member joined: earlier messages are not theirs to sync. */
+  readonly joinedSeq: number;
+}
+
+export interface GroupRepository {
+  /** Creates a group and its members; idempotent by groupId (a repeat returns false and changes nothing). */
+  create(group: Group, members: readonly { userId: string; role: GroupRole }[]): Promise<boolean>;
+  get(groupId: string): Promise<Group | undefined>;
+  member(groupId: string, userId: string): Promise<GroupMember | undefined>;
+  members(groupId: string): Promise<GroupMember[]>;
+  groupsOf(userId: string): Promise<GroupMember[]>;
+}
+
+export interface RelationRepository {
+  /** `ownerId` refuses messages from `blockedId`. Idempotent. */
+  block(ownerId: string, blockedId: string): Promise<void>;
+  unblock(ownerId: string, blockedId: string): Promise<void>;
+  isBlocked(ownerId: string, blockedId: string): Promise<boolean>;
+  blocked(ownerId: string): Promise<string[]>;
+  /** Makes a and b friends of each other. Idempotent. */
+  befriend(a: string, b: string): Promise<void>;
+  unfriend(a: string, b: string): Promise<void>;
+  areFriends(a: string, b: string): Promise<boolean>;
+  friends(userId: string): Promise<string[]>;
+}
+
+/** Everything durable. Embedded: SQLite in one file; cluster: MongoDB. */
+export interface Store {
+  readonly messages: MessageRepository;
+  readonly conversations: ConversationRepository;
+  readonly cursors: CursorRepository;
+  readonly groups: GroupRepository;
+  readonly relations: RelationRepository;
+  /** True when the backend answers (for /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import type { ImMessage } from '@im/protocol';
+import type { Store } from '../store.port';
+
+function msg(fromId: string, destId: string, msgId: string, extra: Partial<ImMessage> = {}): ImMessage & { sendTime: number } {
+  return {
+    msgId,
+    fromId,
+    destId,
+    fromType: 1,
+    fromName: fromId,
+    imageIconUrl: '',
+    content: `hello ${msgId}`,
+    messageType: 2,
+    sendTime: 1_700_000_000_000,
+    ...extra,
+  };
+}
+
+/** Behaviour every Store implementation must show (SQLite embedded, MongoDB cluster). */
+export function storeContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let p: string;
+    const conv = (a: string, b: string): string => `p:${[a, b].sort().join(':')}`;
+
+    beforeAll(async () => {
+      store = await makeStore();
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+    beforeEach(() => {
+      p = `t${randomUUID().slice(0, 8)}`;
+    });
+
+    it('assigns increasing seqs per conversation, independently for each conversation', async () => {
+      const c1 = conv(`${p}a`, `${p}b`);
+      const c2 = conv(`${p}a`, `${p}c`);
+      const r1 = await store.messages.append({ conversationId: c1, message: msg(`${p}a`, `${p}b`, 'm1') });
+      const r2 = await store.messages.append({ conversationId: c1, message: msg(`${p}b`, `${p}a`, 'm2') });
+      const r3 = await store.messages.append({ conversationId: c2, message: msg(`${p}a`, `${p}c`, 'm3') });
+      expect([r1.stored.seq, r2.stored.seq, r3.stored.seq]).toEqual([1, 2, 1]);
+      expect(r2.stored.message).toMatchObject({ seq: 2, msgId: 'm2', content: 'hello m2' });
+      expect(await store.conversations.maxSeq(c1)).toBe(2);
+      expect(await store.conversations.maxSeq(`${p}none`)).toBe(0);
+    });
+
+    it('stores a repeated msgId once and returns the first copy', async () => {
+      const c = conv(`${p}a`, `${p}b`);
+      const first = await store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'dup'), senderDeviceId: 'd1' });
+      const again = await store.messages.append({ conversationId: c, message: { ...msg(`${p}a`, `${p}b`, 'dup'), sendTime: 5 } });
+      expect(first.duplicate).toBe(false);
+      expect(again.duplicate).toBe(true);
+      expect(again.stored.seq).toBe(first.stored.seq);
+      expect(again.stored.message.sendTime).toBe(1_700_000_000_000);
+      expect(again.stored.senderDeviceId).toBe('d1');
+      expect(await store.messages.range(c, { limit: 10 })).toHaveLength(1);
+    });
+
+    it('never gives two messages one seq under concurrent appends, and stores concurrent repeats once', async () => {
+      const c = conv(`${p}a`, `${p}b`);
+      const distinct = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, `c${i}`) })),
+      );
+      const seqs = distinct.map((r) => r.stored.seq);
+      expect(new Set(seqs).size).toBe(30);
+      const repeats = await Promise.all(
+        Array.from({ length: 10 }, () => store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'same') })),
+      );
+      expect(new Set(repeats.map((r) => r.stored.seq)).size).toBe(1);
+      expect(repeats.filter((r) => !r.duplicate)).toHaveLength(1);
+      const all = await store.messages.range(c, { limit: 100 });
+      expect(all).toHaveLength(31);
+      expect(all.map((m) => m.seq)).toEqual([...all.map((m) => m.seq)].sort((x, y) => x - y));
+    });
+
+    it('reads ranges in seq order: after, before, limit, newest first window', async () => {
+      const c = conv(`${p}a`, `${p}b`);
+      for (let i = 1; i <= 10; i++) await store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, `r${i}`) });
+      const seqsOf = (xs: { seq: number }[]): number[] => xs.map((x) => x.seq);
+      expect(seqsOf(await store.messages.range(c, { afterSeq: 7, limit: 50 }))).toEqual([8, 9, 10]);
+      expect(seqsOf(await store.messages.range(c, { afterSeq: 2, limit: 3 }))).toEqual([3, 4, 5]);
+      expect(seqsOf(await store.messages.range(c, { beforeSeq: 4, limit: 50 }))).toEqual([1, 2, 3]);
+      expect(seqsOf(await store.messages.range(c, { beforeSeq: 9, limit: 3, from: 'newest' }))).toEqual([6, 7, 8]);
+      expect(seqsOf(await store.messages.range(c, { limit: 2, from: 'newest' }))).toEqual([9, 10]);
+    });
+
+    it('finds by msgId and marks a message recalled', async () => {
+      const c = conv(`${p}a`, `${p}b`);
+      await store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'x1') });
+      expect((await store.messages.findByMsgId(c, 'x1'))?.recalled).toBe(false);
+      expect(await store.messages.markRecalled(c, 'x1')).toBe(true);
+      expect((await store.messages.findByMsgId(c, 'x1'))?.recalled).toBe(true);
+      expect(await store.messages.markRecalled(c, 'nope')).toBe(false);
+      expect(await store.messages.findByMsgId(c, 'nope')).toBeUndefined();
+    });
+
+    it('counts unread messages from others of the unread types only', async () => {
+      const [a, b] = [`${p}a`, `${p}b`];
+      const c = conv(a, b);
+      await store.messages.append({ conversationId: c, message: msg(b, a, 'u1') });
+      await store.messages.append({ conversationId: c, message: msg(a, b, 'u2') });
+      await store.messages.append({ conversationId: c, message: msg(b, a, 'u3', { messageType: 32, content: 'u1' }) });
+      await store.messages.append({ conversationId: c, message: msg(b, a, 'u4') });
+      expect(await store.messages.countUnread(c, 0, a, [2, 3])).toBe(2);
+      expect(await store.messages.countUnread(c, 1, a, [2, 3])).toBe(1);
+      await store.messages.markRecalled(c, 'u4');
+      expect(await store.messages.countUnread(c, 0, a, [2, 3])).toBe(1);
+    });
+
+    it('lists a user’s direct conversations with their peers and the given groups', async () => {
+      const [a, b, c] = [`${p}a`, `${p}b`, `${p}c`];
+      await store.messages.append({ conversationId: conv(a, b), message: msg(a, b, 'l1') });
+      await store.messages.append({ conversationId: conv(c, a), message: msg(c, a, 'l2') });
+      await store.messages.append({ conversationId: conv(c, a), message: msg(c, a, 'l3') });
+      await store.messages.append({ conversationId: `g:${p}g`, message: msg(a, `${p}g`, 'l4', { fromType: 2 }) });
+      const list = await store.conversations.listForUser(a, [`${p}g`, `${p}empty`]);
+      const byId = new Map(list.map((x) => [x.conversationId, x]));
+      expect(byId.get(conv(a, b))).toMatchObject({ kind: 'direct', peerId: b, maxSeq: 1 });
+      expect(byId.get(conv(a, c))).toMatchObject({ kind: 'direct', peerId: c, maxSeq: 2 });
+      expect(byId.get(`g:${p}g`)).toMatchObject({ kind: 'group', groupId: `${p}g`, maxSeq: 1 });
+      expect(byId.get(`g:${p}empty`)).toMatchObject({ kind: 'group', groupId: `${p}empty`, maxSeq: 0 });
+      expect(list).toHaveLength(4);
+      expect(await store.conversations.listForUser(b, [])).toHaveLength(1);
+    });
+
+    it('moves read seqs and device cursors forward only', async () => {
+      const c = conv(`${p}a`, `${p}b`);
+      expect(await store.conversations.setReadSeq(`${p}a`, c, 5)).toBe(5);
+      expect(await store.conversations.setReadSeq(`${p}a`, c, 3)).toBe(5);
+      expect((await store.conversations.readSeqs(`${p}a`, [c, 'other'])).get(c)).toBe(5);
+      expect((await store.conversations.readSeqs(`${p}b`, [c])).has(c)).toBe(false);
+      await store.cursors.advance(`${p}a`, 'd1', c, 4);
+      await store.cursors.advance(`${p}a`, 'd1', c, 2);
+      await store.cursors.advance(`${p}a`, 'd2', c, 9);
+      expect((await store.cursors.get(`${p}a`, 'd1', [c])).get(c)).toBe(4);
+      expect((await store.cursors.get(`${p}a`, 'd2', [c])).get(c)).toBe(9);
+      expect((await store.cursors.get(`${p}a`, 'd3', [c])).has(c)).toBe(false);
+    });
+
+    it('creates a group once with its members and roles', async () => {
+      const g = { groupId: `${p}g`, name: 'Team', ownerId: `${p}a`, createdAt: 1 };
+      const members = [
+        { userId: `${p}a`, role: 'owner' as const },
+        { userId: `${p}b`, role: 'member' as const },
+      ];
+      expect(await store.groups.create(g, members)).toBe(true);
+      expect(await store.groups.create({ ...g, name: 'Other' }, [])).toBe(false);
+      expect(await store.groups.get(g.groupId)).toEqual(g);
+      expect(await store.groups.member(g.groupId, `${p}b`)).toMatchObject({ role: 'member', joinedSeq: 0 });
+      expect(await store.groups.member(g.groupId, `${p}z`)).toBeUndefined();
+      expect((await store.groups.members(g.groupId)).map((m) => m.userId)).toEqual([`${p}a`, `${p}b`]);
+      expect((await store.groups.groupsOf(`${p}b`)).map((m) => m.groupId)).toEqual([g.groupId]);
+      expect(await store.groups.get(`${p}none`)).toBeUndefined();
+    });
+
+    it('keeps blacklists one-way and friendships two-way', async () => {
+      const [a, b] = [`${p}a`, `${p}b`];
+      await store.relations.block(a, b);
+      await store.relations.block(a, b);
+      expect(await store.relations.isBlocked(a, b)).toBe(true);
+      expect(await store.relations.isBlocked(b, a)).toBe(false);
+      expect(await store.relations.blocked(a)).toEqual([b]);
+      await store.relations.unblock(a, b);
+      expect(await store.relations.isBlocked(a, b)).toBe(false);
+      await store.relations.befriend(a, b);
+      expect(await store.relations.areFriends(b, a)).toBe(true);
+      expect(await store.relations.friends(a)).toEqual([b]);
+      await store.relations.unfriend(b, a);
+      expect(await store.relations.areFriends(a, b)).toBe(false);
+    });
+
+    it('never matches an operator object smuggled in place of an id', async () => {
+      const [a, b] = [`${p}a`, `${p}b`];
+      await store.relations.block(a, b);
+      const injected = { $ne: null } as unknown as string;
+      const outcome = await store.relations.isBlocked(a, injected).then(
+        (v) => v,
+        () => 'rejected',
+      );
+      expect(outcome === false || outcome === 'rejected').toBe(true);
+      const found = await store.messages.findByMsgId(conv(a, b), injected).then(
+        (v) => v,
+        () => undefined,
+      );
+      expect(found).toBeUndefined();
+    });
+
+    it('answers ping', async () => {
+      expect(await store.ping()).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,83 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { InMemoryBus } from '@im/bus';
+import { systemClock } from '@im/common';
+import type { Clock, Logger } from '@im/common';
+import { RelationService, subscribeRelationService } from '@im/friend-service';
+import { createGateway } from '@im/gateway';
+import type { Gateway, GatewaySettings } from '@im/gateway';
+import { GroupService, subscribeGroupService } from '@im/group-service';
+import { MessageService, subscribeMessageService } from '@im/message-service';
+import { MemoryDeliveryHub, MemoryOnceStore, MemoryPresence } from '@im/realtime';
+import { SqliteStore } from '@im/store';
+import type { EmbeddedConfig } from './embedded.config';
+
+export interface EmbeddedServer {
+  readonly gateway: Gateway;
+  readonly store: SqliteStore;
+  readonly bus: InMemoryBus;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export function settingsFrom(config: EmbeddedConfig, jwtSecret: string): GatewaySettings {
+  return {
+    jwtSecret,
+    maxMessageBytes: config.IM_MAX_MESSAGE_BYTES,
+    rateLimitPerSec: config.IM_RATE_LIMIT_PER_SEC,
+    rateLimitBurst: config.IM_RATE_LIMIT_BURST,
+    ackTimeoutMs: config.IM_ACK_TIMEOUT_MS,
+    syncMaxPerConversation: config.IM_SYNC_MAX_PER_CONVERSATION,
+    recallWindowMs: config.IM_RECALL_WINDOW_MS,
+    requireFriendship: config.IM_REQUIRE_FRIENDSHIP,
+    gatewayId: config.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
+  };
+}
+
+/**
+ * Every service in one process: in-process bus, SQLite store, in-memory presence and delivery.
+ * The same service classes run as separate processes in cluster mode.
+ */
+export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, logger: Logger, clock: Clock = systemClock): Promise<EmbeddedServer> {
+  const settings = settingsFrom(config, jwtSecret);
+  const store = new SqliteStore(join(config.IM_DATA_DIR, 'im.db'));
+  const bus = new InMemoryBus({ logger: logger.child({ module: 'bus' }) });
+  const hub = new MemoryDeliveryHub();
+  const serviceDelivery = hub.port();
+  const gatewayDelivery = hub.port();
+  const message = new MessageService(
+    store,
+    serviceDelivery,
+    { recallWindowMs: settings.recallWindowMs, requireFriendship: settings.requireFriendship },
+    logger.child({ service: 'message' }),
+    clock,
+  );
+  const subs = await Promise.all([
+    subscribeMessageService(bus, message),
+    subscribeGroupService(bus, new GroupService(store, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger.child({ service: 'group' }))),
+    subscribeRelationService(bus, new RelationService(store, logger.child({ service: 'friend' }))),
+  ]);
+  const gateway = createGateway({
+    settings,
+    store,
+    bus,
+    delivery: gatewayDelivery,
+    presence: new MemoryPresence(),
+    once: new MemoryOnceStore(clock),
+    clock,
+    logger: logger.child({ service: 'gateway' }),
+  });
+  const port = await gateway.listen(config.IM_PORT, config.IM_HOST);
+  return {
+    gateway,
+    store,
+    bus,
+    port,
+    async close(): Promise<void> {
+      await gateway.close();
+      await Promise.all(subs.map((s) => s.close()));
+      await bus.close();
+      await store.close();
+    },
+  };
+}

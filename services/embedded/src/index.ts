@@ -1,0 +1,5 @@
+export { startEmbedded, settingsFrom } from './embedded.server';
+export type { EmbeddedServer } from './embedded.server';
+export { EMBEDDED_CONFIG } from './embedded.config';
+export type { EmbeddedConfig } from './embedded.config';
+export { loadOrCreateSecret } from './jwt-secret';

@@ -1,0 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SECRET_FILE = 'jwt-secret';
+
+/**
+ * Embedded mode without IM_JWT_SECRET: a secret is created once in the data folder (mode 0600)
+ * and reused, so tokens minted with `npm run token` keep working across restarts.
+ */
+export function loadOrCreateSecret(dataDir: string): { secret: string; created: boolean } {
+  const file = join(dataDir, SECRET_FILE);
+  if (existsSync(file)) return { secret: readFileSync(file, 'utf8').trim(), created: false };
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return { secret, created: true };
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+import { ConfigError, createLogger, loadConfig } from '@im/common';
+import { EMBEDDED_CONFIG } from './embedded.config';
+import { startEmbedded } from './embedded.server';
+import { loadOrCreateSecret } from './jwt-secret';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(EMBEDDED_CONFIG);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger({ service: 'im-embedded', level: config.IM_LOG_LEVEL });
+  let secret = config.IM_JWT_SECRET;
+  if (secret === undefined) {
+    const loaded = loadOrCreateSecret(config.IM_DATA_DIR);
+    secret = loaded.secret;
+    logger.info({ dataDir: config.IM_DATA_DIR, created: loaded.created }, 'IM_JWT_SECRET not set: using the secret in the data folder');
+  }
+  const server = await startEmbedded(config, secret, logger);
+  logger.info({ port: server.port, dataDir: config.IM_DATA_DIR }, 'embedded IM server listening');
+  process.stdout.write(
+    `\nIM server (embedded) on port ${server.port}, data in ${config.IM_DATA_DIR}\n` +
+      `Mint a client token:  npm run token -- <userId>\n` +
+      `Connect:              io('http://localhost:${server.port}', { auth: { token } })\n\n`,
+  );
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

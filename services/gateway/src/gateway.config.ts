@@ -1,0 +1,37 @@
+import type { ConfigOf, ConfigSchema } from '@im/common';
+
+/** The gateway's environment variables. Embedded mode reads these plus the services' own. */
+export const GATEWAY_CONFIG = {
+  IM_PORT: { kind: 'int', default: 9092, min: 0, max: 65535, doc: 'Port of Socket.IO and the HTTP API (0 picks a free port).' },
+  IM_HOST: { kind: 'string', default: '0.0.0.0', doc: 'Address to listen on.' },
+  IM_JWT_SECRET: {
+    kind: 'string',
+    secret: true,
+    doc: 'HS256 secret of the client tokens. Embedded mode creates one in IM_DATA_DIR when unset; cluster mode requires it.',
+  },
+  IM_MAX_MESSAGE_BYTES: { kind: 'int', default: 65536, min: 1024, max: 4194304, doc: 'Largest accepted message, in bytes of JSON.' },
+  IM_RATE_LIMIT_PER_SEC: { kind: 'int', default: 20, min: 1, doc: 'Messages per second one socket may send (sustained).' },
+  IM_RATE_LIMIT_BURST: { kind: 'int', default: 40, min: 1, doc: 'Messages one socket may send in a burst.' },
+  IM_ACK_TIMEOUT_MS: { kind: 'int', default: 30000, min: 100, doc: 'How long the gateway waits for a device to acknowledge a downlink.' },
+  IM_SYNC_MAX_PER_CONVERSATION: { kind: 'int', default: 1000, min: 1, doc: 'Most messages per conversation re-sent on connect; older ones are left to history sync over HTTP.' },
+  IM_RECALL_WINDOW_MS: { kind: 'int', default: 120000, min: 0, doc: 'How long after sending its sender may recall a message.' },
+  IM_REQUIRE_FRIENDSHIP: { kind: 'bool', default: false, doc: 'Refuse 1:1 messages between users who are not friends.' },
+  IM_MAX_GROUP_MEMBERS: { kind: 'int', default: 500, min: 2, doc: 'Largest group at creation.' },
+  IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
+  IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
+} as const satisfies ConfigSchema;
+
+export type GatewayConfig = ConfigOf<typeof GATEWAY_CONFIG>;
+
+/** The parts of the configuration the gateway code reads. */
+export interface GatewaySettings {
+  readonly jwtSecret: string;
+  readonly maxMessageBytes: number;
+  readonly rateLimitPerSec: number;
+  readonly rateLimitBurst: number;
+  readonly ackTimeoutMs: number;
+  readonly syncMaxPerConversation: number;
+  readonly recallWindowMs: number;
+  readonly requireFriendship: boolean;
+  readonly gatewayId: string;
+}

@@ -1,0 +1,104 @@
+import type { Bus } from '@im/bus';
+import type { Clock, Logger } from '@im/common';
+import type { DeliveryPort, OnceStore, Presence } from '@im/realtime';
+import type { Store } from '@im/store';
+import fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import type { ServerOptions } from 'socket.io';
+import type { GatewaySettings } from './gateway.config';
+import { blacklistRoutes } from './http/blacklist.routes';
+import { conversationRoutes } from './http/conversation.routes';
+import { groupRoutes } from './http/group.routes';
+import { healthRoutes } from './http/health.routes';
+import { authenticate } from './http/http-auth';
+import { installErrorHandler } from './http/http-errors';
+import type { RoutesContext } from './http/routes.context';
+import { ChatController } from './socket/chat.controller';
+import { ChatService } from './socket/chat.service';
+import { DeliveryRouter } from './socket/delivery.router';
+import { SocketGateway } from './socket/socket.gateway';
+
+export interface GatewayDeps {
+  readonly settings: GatewaySettings;
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly delivery: DeliveryPort;
+  readonly presence: Presence;
+  readonly once: OnceStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Cluster mode passes the Redis adapter here; embedded keeps Socket.IO's in-memory one. */
+  readonly adapter?: ServerOptions['adapter'];
+  /** Extra readiness checks (bus connected, ...). */
+  readonly readinessChecks?: readonly (() => Promise<boolean>)[];
+}
+
+export interface Gateway {
+  readonly app: FastifyInstance;
+  readonly io: Server;
+  readonly sockets: SocketGateway;
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+function buildHttp(deps: GatewayDeps): FastifyInstance {
+  const app = fastify({
+    // Request lines at info would log every call; the http logger keeps warnings and errors.
+    loggerInstance: deps.logger.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+    bodyLimit: deps.settings.maxMessageBytes,
+  }) as unknown as FastifyInstance;
+  installErrorHandler(app, deps.logger);
+  const ctx: RoutesContext = {
+    store: deps.store,
+    bus: deps.bus,
+    settings: deps.settings,
+    clock: deps.clock,
+    logger: deps.logger,
+    auth: (request) => authenticate(request, deps.settings.jwtSecret, deps.clock),
+    ready: async () => {
+      const checks = [() => deps.store.ping(), ...(deps.readinessChecks ?? [])];
+      const results = await Promise.all(checks.map((c) => c().catch(() => false)));
+      return results.every(Boolean);
+    },
+  };
+  healthRoutes(app, ctx);
+  groupRoutes(app, ctx);
+  conversationRoutes(app, ctx);
+  blacklistRoutes(app, ctx);
+  return app;
+}
+
+/** The gateway: Socket.IO and the HTTP API on one server and port. */
+export function createGateway(deps: GatewayDeps): Gateway {
+  const app = buildHttp(deps);
+  const io = new Server(app.server, {
+    allowEIO3: true,
+    maxHttpBufferSize: deps.settings.maxMessageBytes * 2 + 1024,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
+  });
+  const log = deps.logger.child({ module: 'socket' });
+  let sockets: SocketGateway | undefined;
+  const router = new DeliveryRouter(deps.delivery, (channel, reason) => sockets?.disconnect(channel, reason), log);
+  const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock);
+  const controller = new ChatController(service, deps.settings.maxMessageBytes, deps.clock, log);
+  sockets = new SocketGateway({ io, store: deps.store, presence: deps.presence, router, controller, settings: deps.settings, clock: deps.clock, logger: log });
+  const socketGateway = sockets;
+  return {
+    app,
+    io,
+    sockets: socketGateway,
+    async listen(port: number, host = '0.0.0.0'): Promise<number> {
+      await app.listen({ port, host });
+      return (app.server.address() as AddressInfo).port;
+    },
+    async close(): Promise<void> {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { Topics } from '@im/bus';
+import type { CommandReply, RelationCommand } from '@im/bus';
+import type { FastifyInstance } from 'fastify';
+import { unwrapReply } from './command.reply';
+import { idSchema } from './routes.context';
+import type { RoutesContext } from './routes.context';
+
+export function blacklistRoutes(app: FastifyInstance, ctx: RoutesContext): void {
+  const params = { type: 'object', properties: { userId: idSchema } } as const;
+  const command = async (kind: RelationCommand['kind'], userId: string, targetId: string): Promise<void> => {
+    const c: RelationCommand = { kind, userId, targetId };
+    unwrapReply(await ctx.bus.request<CommandReply<unknown>>(Topics.RELATION_COMMANDS, userId, c));
+  };
+
+  app.get('/v1/blacklist', async (request) => {
+    const { sub } = ctx.auth(request);
+    return { userIds: await ctx.store.relations.blocked(sub) };
+  });
+
+  app.put<{ Params: { userId: string } }>('/v1/blacklist/:userId', { schema: { params } }, async (request, reply) => {
+    const { sub } = ctx.auth(request);
+    await command('block', sub, request.params.userId);
+    return reply.status(204).send();
+  });
+
+  app.delete<{ Params: { userId: string } }>('/v1/blacklist/:userId', { schema: { params } }, async (request, reply) => {
+    const { sub } = ctx.auth(request);
+    await command('unblock', sub, request.params.userId);
+    return reply.status(204).send();
+  });
+}

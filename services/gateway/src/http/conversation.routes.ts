@@ -1,0 +1,77 @@
+import { AppError } from '@im/common';
+import { MESSAGE_TYPES, directConversationId, groupConversationId } from '@im/protocol';
+import type { FastifyInstance } from 'fastify';
+import { toWire } from '../socket/device-channel';
+import { idSchema } from './routes.context';
+import type { RoutesContext } from './routes.context';
+
+const UNREAD_TYPES = MESSAGE_TYPES.filter((t) => t.unread).map((t) => t.type);
+
+interface MessagesQuery {
+  peerId?: string;
+  groupId?: string;
+  afterSeq?: number;
+  beforeSeq?: number;
+  limit?: number;
+}
+
+export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): void {
+  app.get('/v1/conversations', async (request) => {
+    const { sub } = ctx.auth(request);
+    const memberships = await ctx.store.groups.groupsOf(sub);
+    const joined = new Map(memberships.map((m) => [groupConversationId(m.groupId), m.joinedSeq]));
+    const list = await ctx.store.conversations.listForUser(sub, memberships.map((m) => m.groupId));
+    const reads = await ctx.store.conversations.readSeqs(sub, list.map((c) => c.conversationId));
+    const conversations = await Promise.all(
+      list.map(async (c) => {
+        const readSeq = Math.max(reads.get(c.conversationId) ?? 0, joined.get(c.conversationId) ?? 0);
+        const unread = c.maxSeq > readSeq ? await ctx.store.messages.countUnread(c.conversationId, readSeq, sub, UNREAD_TYPES) : 0;
+        return { ...c, readSeq, unread };
+      }),
+    );
+    return { conversations };
+  });
+
+  app.get<{ Querystring: MessagesQuery }>(
+    '/v1/messages',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            peerId: idSchema,
+            groupId: idSchema,
+            afterSeq: { type: 'integer', minimum: 0 },
+            beforeSeq: { type: 'integer', minimum: 1 },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      const q = request.query;
+      if ((q.peerId === undefined) === (q.groupId === undefined)) throw new AppError('IM_ERR_BAD_REQUEST', 'give exactly one of peerId and groupId');
+      let conversationId: string;
+      let floor = 0;
+      if (q.groupId !== undefined) {
+        const member = await ctx.store.groups.member(q.groupId, sub);
+        if (!member) throw new AppError('IM_ERR_NOT_MEMBER');
+        conversationId = groupConversationId(q.groupId);
+        floor = member.joinedSeq;
+      } else {
+        conversationId = directConversationId(sub, q.peerId ?? '');
+      }
+      const afterSeq = Math.max(q.afterSeq ?? 0, floor);
+      const newest = q.afterSeq === undefined && q.beforeSeq !== undefined;
+      const page = await ctx.store.messages.range(conversationId, {
+        afterSeq,
+        ...(q.beforeSeq !== undefined ? { beforeSeq: q.beforeSeq } : {}),
+        limit: q.limit ?? 50,
+        from: newest ? 'newest' : 'oldest',
+      });
+      return { conversationId, messages: page.map(toWire) };
+    },
+  );
+}

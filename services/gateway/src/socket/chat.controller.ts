@@ -1,0 +1,57 @@
+import { toImError } from '@im/common';
+import type { Clock, Logger } from '@im/common';
+import { MessageType, imError, parseImMessage } from '@im/protocol';
+import type { ImError, ImMessage } from '@im/protocol';
+import type { ChatService } from './chat.service';
+import type { DeviceChannel } from './device-channel';
+import type { TokenBucket } from './rate-limiter';
+import type { SocketIdentity } from './socket-auth';
+
+export type Ack = (answer: AckAnswer) => void;
+export type AckAnswer = { code: 0; msgId: string; serverTime: number } | { code: number; msgId: string | undefined; error: string };
+
+export interface ChatContext {
+  readonly identity: SocketIdentity;
+  readonly channel: DeviceChannel;
+  readonly bucket: TokenBucket;
+  /** Tells a client that passed no ack callback about an error. */
+  readonly reportError: (answer: AckAnswer) => void;
+  readonly emit: (message: ImMessage) => void;
+}
+
+/** Transport: one `chat` event → validate, authorise, one service call, answer. Never throws. */
+export class ChatController {
+  constructor(
+    private readonly service: ChatService,
+    private readonly maxBytes: number,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async onChat(ctx: ChatContext, payload: unknown, ack: Ack | undefined): Promise<void> {
+    const answer = (a: AckAnswer): void => (ack ? ack(a) : a.code !== 0 ? ctx.reportError(a) : undefined);
+    const fail = (e: ImError, msgId: string | undefined): void => answer({ code: e.code, msgId, error: e.reason });
+    if (!ctx.bucket.take()) return fail(imError('IM_ERR_RATE_LIMITED'), undefined);
+    const parsed = parseImMessage(payload, { maxBytes: this.maxBytes, direction: 'up' });
+    if (!parsed.ok) return fail(parsed.error, parsed.msgId);
+    const m = parsed.message;
+    try {
+      switch (m.messageType) {
+        case MessageType.READY:
+          ctx.channel.start();
+          return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
+        case MessageType.HEARTBEAT:
+          ctx.emit({ ...m, fromId: 'server', destId: m.fromId, fromType: 3, content: '', sendTime: this.clock.now() });
+          return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
+        default: {
+          const { serverTime } = await this.service.accept({ claims: ctx.identity.claims, deviceId: ctx.identity.deviceId }, m);
+          return answer({ code: 0, msgId: m.msgId, serverTime });
+        }
+      }
+    } catch (e) {
+      const { error, known } = toImError(e);
+      if (!known) this.logger.error({ err: e, msgId: m.msgId }, 'chat handling failed');
+      return fail(error, m.msgId);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { Topics } from '@im/bus';
+import type { Bus, ChatRecord } from '@im/bus';
+import { AppError } from '@im/common';
+import type { Clock, TokenClaims } from '@im/common';
+import { MessageType, directConversationId, groupConversationId } from '@im/protocol';
+import type { ImMessage } from '@im/protocol';
+import type { OnceStore } from '@im/realtime';
+import type { Store } from '@im/store';
+import type { GatewaySettings } from '../gateway.config';
+
+/** Types a client may send on `chat` and this server stores as conversation messages. */
+const CONVERSATION_TYPES: ReadonlySet<number> = new Set([
+  MessageType.TEXT,
+  MessageType.IMAGE,
+  MessageType.FILE,
+  MessageType.VOICE,
+  MessageType.CARD,
+  MessageType.LOCATION,
+  MessageType.SHORT_VIDEO,
+  MessageType.STICKER,
+  MessageType.MENTION,
+  MessageType.AA_COLLECTION,
+  MessageType.RECALL,
+  MessageType.READ,
+]);
+
+const ACCEPTANCE_TTL_MS = 24 * 3600 * 1000;
+
+export interface Sender {
+  readonly claims: TokenClaims;
+  readonly deviceId: string;
+}
+
+/**
+ * The gateway's side of sending: identity, authorisation and the checks that must answer the
+ * sender synchronously, then a durable publish. The message service rechecks what needs state.
+ */
+export class ChatService {
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly once: OnceStore,
+    private readonly settings: GatewaySettings,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Resolves with the acceptance time once the message is durable; a retry gets the first time. */
+  async accept(sender: Sender, input: ImMessage): Promise<{ serverTime: number }> {
+    if (input.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');
+    if (!CONVERSATION_TYPES.has(input.messageType)) {
+      throw new AppError('IM_ERR_BAD_REQUEST', `messageType ${input.messageType} is not handled on this server yet`);
+    }
+    const message: ImMessage = {
+      ...input,
+      fromName: sender.claims.name ?? input.fromName,
+      imageIconUrl: sender.claims.avatar ?? input.imageIconUrl,
+    };
+    const conversationId = await this.authorise(message);
+    const serverTime = await this.acceptanceTime(conversationId, message);
+    const record: ChatRecord = { kind: 'chat', conversationId, message: { ...message, sendTime: serverTime }, senderDeviceId: sender.deviceId };
+    await this.bus.publish(Topics.MESSAGES, conversationId, record);
+    return { serverTime };
+  }
+
+  private async authorise(m: ImMessage): Promise<string> {
+    if (m.fromType === 2) {
+      const group = await this.store.groups.get(m.destId);
+      if (!group) throw new AppError('IM_ERR_NOT_FOUND', 'no such group');
+      if (!(await this.store.groups.member(m.destId, m.fromId))) throw new AppError('IM_ERR_NOT_MEMBER');
+      const conversationId = groupConversationId(m.destId);
+      await this.checkTarget(conversationId, m);
+      return conversationId;
+    }
+    if (m.fromType !== 1) throw new AppError('IM_ERR_BAD_FROM_TYPE', 'chat messages are person (1) or group (2)');
+    if (this.settings.requireFriendship && m.destId !== m.fromId && !(await this.store.relations.areFriends(m.fromId, m.destId))) {
+      throw new AppError('IM_ERR_NOT_FRIEND');
+    }
+    const conversationId = directConversationId(m.fromId, m.destId);
+    await this.checkTarget(conversationId, m);
+    return conversationId;
+  }
+
+  /** Recall and read name another message of the conversation in their content. */
+  private async checkTarget(conversationId: string, m: ImMessage): Promise<void> {
+    if (m.messageType !== MessageType.RECALL && m.messageType !== MessageType.READ) return;
+    const target = await this.store.messages.findByMsgId(conversationId, String(m.content));
+    if (!target) throw new AppError('IM_ERR_NOT_FOUND', 'no such message in this conversation');
+    if (m.messageType === MessageType.READ) return;
+    if (target.message.fromId !== m.fromId) throw new AppError('IM_ERR_FORBIDDEN', 'only its sender may recall a message');
+    if (this.clock.now() - target.message.sendTime > this.settings.recallWindowMs) throw new AppError('IM_ERR_RECALL_EXPIRED');
+  }
+
+  private async acceptanceTime(conversationId: string, m: ImMessage): Promise<number> {
+    const stored = await this.store.messages.findByMsgId(conversationId, m.msgId);
+    if (stored) return stored.message.sendTime;
+    const now = this.clock.now();
+    const earlier = await this.once.putIfAbsent(`acc:${conversationId}:${m.msgId}`, String(now), ACCEPTANCE_TTL_MS);
+    return earlier === undefined ? now : Number(earlier);
+  }
+}

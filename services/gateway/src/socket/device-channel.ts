@@ -1,0 +1,207 @@
+import type { Logger } from '@im/common';
+import type { ImMessage } from '@im/protocol';
+import { MessageStatus } from '@im/store';
+import type { Store, StoredMessage } from '@im/store';
+
+/** Sends one downlink and reports whether the device acknowledged it in time. */
+export type Emitter = (message: ImMessage, onAck?: () => void) => void;
+
+export interface DeviceChannelOptions {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly emit: Emitter;
+  readonly syncMaxPerConversation: number;
+}
+
+interface ConversationState {
+  /** Highest seq sent to (or sent by) this device on this connection. */
+  lastSent: number;
+  /** Seqs sent and not yet acknowledged. */
+  readonly pending: Set<number>;
+  /** Highest cursor written to the store. */
+  persisted: number;
+}
+
+const PAGE = 200;
+
+/** The wire form of a stored message: a recalled one travels without its content. */
+export function toWire(stored: StoredMessage): ImMessage {
+  if (!stored.recalled) return stored.message;
+  return { ...stored.message, content: '', status: MessageStatus.RECALLED };
+}
+
+/**
+ * One device's downlink. Everything for the device runs through one queue, which waits until
+ * the device says it is ready (type 1); then sync runs first and live messages follow, so the
+ * device sees each conversation in seq order, once. The device's cursor per conversation moves
+ * to the highest seq below which every message was acknowledged (or was its own).
+ */
+export class DeviceChannel {
+  private ready = false;
+  private closed = false;
+  private running = false;
+  private tasks: (() => Promise<void>)[] = [];
+  private readonly conversations = new Map<string, ConversationState>();
+  private readonly dirty = new Set<string>();
+  private writing: Promise<void> | undefined;
+
+  constructor(private readonly o: DeviceChannelOptions) {}
+
+  get userId(): string {
+    return this.o.userId;
+  }
+  get deviceId(): string {
+    return this.o.deviceId;
+  }
+
+  /** The device sent type 1: sync what it missed, then go live. */
+  start(): void {
+    this.tasks.unshift(() => this.sync());
+    this.ready = true;
+    this.drain();
+  }
+
+  pushStored(stored: StoredMessage): void {
+    this.enqueue(() => this.deliverStored(stored));
+  }
+
+  pushLive(message: ImMessage): void {
+    this.enqueue(async () => this.o.emit(message));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.tasks = [];
+    await this.flush();
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    if (this.closed) return;
+    this.tasks.push(task);
+    this.drain();
+  }
+
+  private drain(): void {
+    if (!this.ready || this.running) return;
+    this.running = true;
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for (let task = this.tasks.shift(); task && !this.closed; task = this.tasks.shift()) {
+        try {
+          await task();
+        } catch (e) {
+          this.o.logger.error({ err: e, userId: this.o.userId, deviceId: this.o.deviceId }, 'downlink task failed');
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async sync(): Promise<void> {
+    const { store, userId, deviceId } = this.o;
+    const memberships = await store.groups.groupsOf(userId);
+    const joined = new Map(memberships.map((m) => [`g:${m.groupId}`, m.joinedSeq]));
+    const list = await store.conversations.listForUser(userId, memberships.map((m) => m.groupId));
+    const ids = list.map((c) => c.conversationId);
+    const [cursors, reads] = await Promise.all([store.cursors.get(userId, deviceId, ids), store.conversations.readSeqs(userId, ids)]);
+    for (const c of list) {
+      const start = cursors.get(c.conversationId) ?? Math.max(reads.get(c.conversationId) ?? 0, joined.get(c.conversationId) ?? 0);
+      const state = this.stateFor(c.conversationId, start);
+      const from = Math.max(state.lastSent, c.maxSeq - this.o.syncMaxPerConversation);
+      if (c.maxSeq > from) await this.sendRange(c.conversationId, from, Number.MAX_SAFE_INTEGER);
+    }
+  }
+
+  private stateFor(conversationId: string, start: number): ConversationState {
+    let state = this.conversations.get(conversationId);
+    if (!state) {
+      state = { lastSent: start, pending: new Set(), persisted: start };
+      this.conversations.set(conversationId, state);
+    }
+    return state;
+  }
+
+  /** A conversation first seen live (new, or joined after sync): where this device stands in it. */
+  private async loadState(conversationId: string): Promise<ConversationState> {
+    const known = this.conversations.get(conversationId);
+    if (known) return known;
+    const { store, userId, deviceId } = this.o;
+    const cursor = (await store.cursors.get(userId, deviceId, [conversationId])).get(conversationId);
+    if (cursor !== undefined) return this.stateFor(conversationId, cursor);
+    const read = (await store.conversations.readSeqs(userId, [conversationId])).get(conversationId) ?? 0;
+    const joinedSeq = conversationId.startsWith('g:') ? ((await store.groups.member(conversationId.slice(2), userId))?.joinedSeq ?? 0) : 0;
+    return this.stateFor(conversationId, Math.max(read, joinedSeq));
+  }
+
+  private async deliverStored(stored: StoredMessage): Promise<void> {
+    const state = await this.loadState(stored.conversationId);
+    if (stored.seq <= state.lastSent) return;
+    if (stored.seq > state.lastSent + 1) await this.sendRange(stored.conversationId, state.lastSent, stored.seq);
+    this.sendOne(state, stored);
+  }
+
+  /** Sends the stored messages in (afterSeq, beforeSeq), page by page. */
+  private async sendRange(conversationId: string, afterSeq: number, beforeSeq: number): Promise<void> {
+    const state = this.stateFor(conversationId, afterSeq);
+    for (let after = afterSeq; !this.closed; ) {
+      const page = await this.o.store.messages.range(conversationId, { afterSeq: after, beforeSeq, limit: PAGE });
+      for (const m of page) if (m.seq > state.lastSent) this.sendOne(state, m);
+      const last = page[page.length - 1];
+      if (page.length < PAGE || !last) break;
+      after = last.seq;
+    }
+  }
+
+  private sendOne(state: ConversationState, stored: StoredMessage): void {
+    const seq = stored.seq;
+    state.lastSent = seq;
+    const own = stored.message.fromId === this.o.userId && stored.senderDeviceId === this.o.deviceId;
+    if (own) {
+      this.advance(stored.conversationId, state);
+      return;
+    }
+    state.pending.add(seq);
+    this.o.emit(toWire(stored), () => {
+      state.pending.delete(seq);
+      this.advance(stored.conversationId, state);
+    });
+  }
+
+  private advance(conversationId: string, state: ConversationState): void {
+    let cursor = state.lastSent;
+    for (const p of state.pending) cursor = Math.min(cursor, p - 1);
+    if (cursor <= state.persisted) return;
+    state.persisted = cursor;
+    this.dirty.add(conversationId);
+    this.writing ??= this.writeCursors();
+  }
+
+  /** One writer per device: coalesces many acks into few store writes. */
+  private async writeCursors(): Promise<void> {
+    try {
+      while (this.dirty.size > 0) {
+        const batch = [...this.dirty];
+        this.dirty.clear();
+        for (const id of batch) {
+          const seq = this.conversations.get(id)?.persisted ?? 0;
+          await this.o.store.cursors.advance(this.o.userId, this.o.deviceId, id, seq);
+        }
+      }
+    } catch (e) {
+      this.o.logger.warn({ err: e, userId: this.o.userId }, 'cursor write failed; the device may see a few messages again');
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.dirty.size > 0) await (this.writing ??= this.writeCursors());
+  }
+}

@@ -1,0 +1,122 @@
+import type { Clock, Logger } from '@im/common';
+import type { ImMessage } from '@im/protocol';
+import type { Presence } from '@im/realtime';
+import type { Store } from '@im/store';
+import type { Server, Socket } from 'socket.io';
+import type { GatewaySettings } from '../gateway.config';
+import type { Ack, AckAnswer, ChatController } from './chat.controller';
+import { DeviceChannel } from './device-channel';
+import type { DeliveryRouter } from './delivery.router';
+import { TokenBucket } from './rate-limiter';
+import { identify } from './socket-auth';
+import type { SocketIdentity } from './socket-auth';
+
+export interface SocketGatewayDeps {
+  readonly io: Server;
+  readonly store: Store;
+  readonly presence: Presence;
+  readonly router: DeliveryRouter;
+  readonly controller: ChatController;
+  readonly settings: GatewaySettings;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+interface SocketData {
+  identity: SocketIdentity;
+}
+
+/** Socket.IO wiring: authentication, one device channel per socket, the `chat` event. */
+export class SocketGateway {
+  private readonly channels = new Map<string, DeviceChannel>();
+
+  constructor(private readonly d: SocketGatewayDeps) {
+    d.io.use((socket, next) => {
+      const result = identify(socket, d.settings.jwtSecret, d.clock.now());
+      if (!result.ok) {
+        d.logger.info({ reason: result.reason, address: socket.handshake.address }, 'connection refused');
+        return next(new Error(`unauthorized: ${result.reason}`));
+      }
+      (socket.data as SocketData).identity = result.identity;
+      return next();
+    });
+    d.io.on('connection', (socket) => void this.onConnection(socket));
+  }
+
+  /** The channel of a connected socket (tests and the disconnect path use it). */
+  channelOf(socketId: string): DeviceChannel | undefined {
+    return this.channels.get(socketId);
+  }
+
+  disconnect(channel: DeviceChannel, reason: string): void {
+    for (const [socketId, ch] of this.channels) {
+      if (ch !== channel) continue;
+      const socket = this.d.io.sockets.sockets.get(socketId);
+      socket?.emit('kicked', { reason });
+      socket?.disconnect(true);
+    }
+  }
+
+  private async onConnection(socket: Socket): Promise<void> {
+    const { identity } = socket.data as SocketData;
+    const log = this.d.logger.child({ userId: identity.claims.sub, deviceId: identity.deviceId, socketId: socket.id });
+    const emit = (message: ImMessage, onAck?: () => void): void => {
+      if (!onAck) {
+        socket.emit('chat', message);
+        return;
+      }
+      socket.timeout(this.d.settings.ackTimeoutMs).emit('chat', message, (err: unknown) => {
+        if (!err) onAck();
+      });
+    };
+    const channel = new DeviceChannel({
+      userId: identity.claims.sub,
+      deviceId: identity.deviceId,
+      store: this.d.store,
+      logger: log,
+      emit,
+      syncMaxPerConversation: this.d.settings.syncMaxPerConversation,
+    });
+    this.channels.set(socket.id, channel);
+    const bucket = new TokenBucket(this.d.settings.rateLimitPerSec, this.d.settings.rateLimitBurst, this.d.clock);
+    const ctx = { identity, channel, bucket, emit, reportError: (a: AckAnswer) => socket.emit('im_error', a) };
+    socket.on('chat', (payload: unknown, ack?: unknown) => {
+      void this.d.controller.onChat(ctx, payload, typeof ack === 'function' ? (ack as Ack) : undefined);
+    });
+    const registered = this.register(socket, channel, identity);
+    socket.on('disconnect', () => void registered.catch(() => undefined).then(() => this.onDisconnect(socket, channel, log)));
+    try {
+      await registered;
+    } catch (e) {
+      log.error({ err: e }, 'could not register the connection; closing it');
+      socket.disconnect(true);
+      return;
+    }
+    if (socket.connected) socket.emit('ready', { userId: identity.claims.sub, serverTime: this.d.clock.now() });
+    log.debug('connected');
+  }
+
+  private async register(socket: Socket, channel: DeviceChannel, identity: SocketIdentity): Promise<void> {
+    await this.d.router.add(channel);
+      await this.d.presence.add({
+      userId: identity.claims.sub,
+        deviceId: identity.deviceId,
+        socketId: socket.id,
+        gatewayId: this.d.settings.gatewayId,
+        ...(identity.devType !== undefined ? { devType: identity.devType } : {}),
+        connectedAt: this.d.clock.now(),
+      });
+  }
+
+  private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger): Promise<void> {
+    this.channels.delete(socket.id);
+    try {
+      await channel.close();
+      await this.d.router.remove(channel);
+      await this.d.presence.remove({ userId: channel.userId, socketId: socket.id });
+    } catch (e) {
+      log.warn({ err: e }, 'cleanup after disconnect failed');
+    }
+    log.debug('disconnected');
+  }
+}

@@ -1,0 +1,3 @@
+export { MessageService } from './message.service';
+export type { MessageOutcome, MessageServiceOptions } from './message.service';
+export { subscribeMessageService, MESSAGE_SERVICE_GROUP } from './message.consumer';

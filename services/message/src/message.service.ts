@@ -1,0 +1,123 @@
+import type { ChatRecord } from '@im/bus';
+import type { Clock, Logger } from '@im/common';
+import { MessageType, parseConversationId } from '@im/protocol';
+import type { ImMessage } from '@im/protocol';
+import type { DeliveryPort } from '@im/realtime';
+import type { Store, StoredMessage } from '@im/store';
+
+export interface MessageServiceOptions {
+  /** How long after sending its sender may recall a message; default 2 minutes. */
+  readonly recallWindowMs: number;
+  /** Refuse 1:1 messages between users who are not friends; default off. */
+  readonly requireFriendship: boolean;
+}
+
+export type MessageOutcome = 'stored' | 'duplicate' | 'refused' | 'read';
+
+/**
+ * Owns conversations: checks what needs state, assigns seqs, stores, delivers. Every step is
+ * idempotent by msgId, so a record redelivered after a crash is stored once and delivered again
+ * (the gateways drop what a device already has, by seq).
+ */
+export class MessageService {
+  constructor(
+    private readonly store: Store,
+    private readonly delivery: DeliveryPort,
+    private readonly options: MessageServiceOptions,
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle(record: ChatRecord): Promise<MessageOutcome> {
+    const { message } = record;
+    switch (message.messageType) {
+      case MessageType.READ:
+        return this.markRead(record);
+      case MessageType.RECALL:
+        return this.recall(record);
+      default:
+        return this.append(record);
+    }
+  }
+
+  private async append(record: ChatRecord): Promise<MessageOutcome> {
+    const refusal = await this.refusal(record);
+    if (refusal) {
+      this.logger.info({ msgId: record.message.msgId, reason: refusal }, 'message refused');
+      if (refusal === 'blacklisted') await this.tellBlacklisted(record);
+      return 'refused';
+    }
+    const { stored, duplicate } = await this.store.messages.append({
+      conversationId: record.conversationId,
+      message: record.message,
+      senderDeviceId: record.senderDeviceId,
+    });
+    await this.deliver(stored);
+    return duplicate ? 'duplicate' : 'stored';
+  }
+
+  /** Rechecks here what the gateway checked, since state may have changed in between. */
+  private async refusal(record: ChatRecord): Promise<'blacklisted' | 'not-friend' | 'not-member' | undefined> {
+    const { message } = record;
+    if (message.fromType === 2) {
+      const member = await this.store.groups.member(message.destId, message.fromId);
+      return member ? undefined : 'not-member';
+    }
+    if (await this.store.relations.isBlocked(message.destId, message.fromId)) return 'blacklisted';
+    if (this.options.requireFriendship && message.destId !== message.fromId) {
+      if (!(await this.store.relations.areFriends(message.fromId, message.destId))) return 'not-friend';
+    }
+    return undefined;
+  }
+
+  private async tellBlacklisted(record: ChatRecord): Promise<void> {
+    const m = record.message;
+    const notice: ImMessage = {
+      msgId: `66-${m.msgId}`,
+      fromId: m.destId,
+      destId: m.fromId,
+      fromType: 1,
+      fromName: '',
+      imageIconUrl: '',
+      content: m.msgId,
+      messageType: MessageType.BLACKLISTED,
+      sendTime: this.clock.now(),
+    };
+    await this.delivery.send([m.fromId], { kind: 'live', message: notice });
+  }
+
+  private async recipients(conversationId: string): Promise<string[]> {
+    const parsed = parseConversationId(conversationId);
+    if (!parsed) return [];
+    if (parsed.kind === 'direct') return [...new Set(parsed.userIds)];
+    return (await this.store.groups.members(parsed.groupId)).map((m) => m.userId);
+  }
+
+  private async deliver(stored: StoredMessage): Promise<void> {
+    await this.delivery.send(await this.recipients(stored.conversationId), { kind: 'stored', message: stored });
+  }
+
+  private async recall(record: ChatRecord): Promise<MessageOutcome> {
+    const { message, conversationId } = record;
+    const target = await this.store.messages.findByMsgId(conversationId, String(message.content));
+    const tooLate = target !== undefined && message.sendTime - target.message.sendTime > this.options.recallWindowMs;
+    if (!target || target.message.fromId !== message.fromId || tooLate) {
+      this.logger.info({ msgId: message.msgId, target: message.content }, 'recall refused');
+      return 'refused';
+    }
+    await this.store.messages.markRecalled(conversationId, target.message.msgId);
+    return this.append(record);
+  }
+
+  private async markRead(record: ChatRecord): Promise<MessageOutcome> {
+    const { message, conversationId } = record;
+    const target = await this.store.messages.findByMsgId(conversationId, String(message.content));
+    if (!target) return 'refused';
+    const readSeq = await this.store.conversations.setReadSeq(message.fromId, conversationId, target.seq);
+    const parsed = parseConversationId(conversationId);
+    const others = parsed?.kind === 'direct' ? parsed.userIds.filter((u) => u !== message.fromId) : [];
+    const receipt: ImMessage = { ...message, seq: readSeq };
+    await this.delivery.send([...others, message.fromId], { kind: 'live', message: receipt, exceptDeviceId: record.senderDeviceId });
+    return 'read';
+  }
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# FerretDB (MongoDB wire protocol) on the SQLite backend for tests.
+# Built from the Go module github.com/FerretDB/FerretDB@$FERRETDB_VERSION into
+# ~/.cache/im-infra/bin/ferretdb (Go's module and build caches are the download cache).
+# Usage: bash test/infra/ferretdb.sh up|down|status|env   (normally via infra.sh)
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+FERRETDB_VERSION="${IM_INFRA_FERRETDB_VERSION:-v1.24.2}"
+FERRETDB_MODULE="github.com/FerretDB/FerretDB"
+FERRETDB_BIN="${IM_INFRA_FERRETDB_BIN:-$IM_INFRA_CACHE/bin/ferretdb}"
+FERRETDB_DIR="$IM_INFRA_DIR/ferretdb"
+FERRETDB_PIDFILE="$FERRETDB_DIR/ferretdb.pid"
+FERRETDB_LOG="$FERRETDB_DIR/ferretdb.log"
+FERRETDB_FIX="bash test/infra/infra.sh up ferretdb"
+
+mongo_url() { printf 'mongodb://%s:%s/%s' "$INFRA_HOST" "$MONGO_PORT" "$MONGO_DB"; }
+ferretdb_marker() { printf -- '--listen-addr=%s:%s' "$INFRA_HOST" "$MONGO_PORT"; }
+
+ferretdb_bin_ok() {
+  [[ -x "$FERRETDB_BIN" ]] && "$FERRETDB_BIN" --version 2>/dev/null | grep -qx "version: $FERRETDB_VERSION"
+}
+
+# Why not plain `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2`? The module zip
+# lacks the generated build/version/version.txt, so that binary panics at startup ("Invalid
+# build/version/version.txt file content"). We build the very same module source (from Go's
+# module cache) with version.txt written, which is what FerretDB's own build does.
+ferretdb_install() {
+  ferretdb_bin_ok && return 0
+  mkdir -p "$FERRETDB_DIR" "$(dirname "$FERRETDB_BIN")"
+  local log="$FERRETDB_DIR/go-build.log"
+  if ! have go; then
+    fail ferretdb "Go is not on PATH (needed once to build FerretDB $FERRETDB_VERSION)" - \
+      "install Go >= 1.21 from https://go.dev/dl/ (Debian's golang-go is too old on bookworm) and put it on PATH, then: $FERRETDB_FIX"
+  fi
+  info "ferretdb: building FerretDB $FERRETDB_VERSION into $FERRETDB_BIN (log: $log; takes ~1-3 min once)"
+  local dir
+  if ! dir="$(go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION" 2>>"$log" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" || [[ -z "$dir" || ! -d "$dir" ]]; then
+    fail ferretdb "go mod download $FERRETDB_MODULE@$FERRETDB_VERSION failed" "$log" \
+      "go mod download -json $FERRETDB_MODULE@$FERRETDB_VERSION  # needs the Go module proxy (proxy.golang.org) or GOPROXY"
+  fi
+  local src="$IM_INFRA_CACHE/src/ferretdb-$FERRETDB_VERSION.$$"
+  rm -rf "$src"
+  mkdir -p "$(dirname "$src")"
+  cp -R "$dir" "$src"
+  chmod -R u+w "$src"
+  echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
+  echo "im-infra" >"$src/build/version/package.txt"
+  if ! (cd "$src" && GOFLAGS="${GOFLAGS:-} -buildvcs=false" go build -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb) >>"$log" 2>&1; then
+    rm -rf "$src" "$FERRETDB_BIN.tmp"
+    fail ferretdb "go build of FerretDB $FERRETDB_VERSION failed" "$log" \
+      "go version (needs >= 1.21, it fetches the go1.24 toolchain itself); then: $FERRETDB_FIX"
+  fi
+  rm -rf "$src"
+  mv -f "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
+  ferretdb_bin_ok || fail ferretdb "the built binary does not report version $FERRETDB_VERSION" "$log" \
+    "rm -f $FERRETDB_BIN && $FERRETDB_FIX"
+  info "ferretdb: built $FERRETDB_BIN"
+}
+
+ferretdb_healthy() { probe_quiet mongo "$INFRA_HOST:$MONGO_PORT"; }
+
+ferretdb_up() {
+  mkdir -p "$FERRETDB_DIR/data" "$FERRETDB_DIR/state"
+  local pid marker
+  marker="$(ferretdb_marker)"
+  pid="$(read_pid "$FERRETDB_PIDFILE")"
+  if pid_alive "$pid" "$marker"; then
+    if ferretdb_healthy; then
+      info "ferretdb: already up (pid $pid) at $(mongo_url)"
+      return 0
+    fi
+    wait_healthy ferretdb "$FERRETDB_PIDFILE" "$marker" "$MONGO_START_TIMEOUT" "$FERRETDB_LOG" "$FERRETDB_FIX" \
+      mongo "$INFRA_HOST:$MONGO_PORT"
+    return 0
+  fi
+  rm -f "$FERRETDB_PIDFILE"
+  require_node ferretdb
+  ferretdb_install
+  ensure_port_free ferretdb "$MONGO_PORT" IM_INFRA_MONGO_PORT
+  info "ferretdb: starting FerretDB $FERRETDB_VERSION (sqlite) on $INFRA_HOST:$MONGO_PORT"
+  start_daemon "$FERRETDB_PIDFILE" "$FERRETDB_LOG" \
+    "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$FERRETDB_DIR/data/" \
+    "$marker" --state-dir="$FERRETDB_DIR/state" --debug-addr=- \
+    --telemetry=disable --log-level="${IM_INFRA_FERRETDB_LOG_LEVEL:-warn}" --log-format=text ||
+    fail ferretdb "the server process did not start" "$FERRETDB_LOG" "$FERRETDB_FIX"
+  wait_healthy ferretdb "$FERRETDB_PIDFILE" "$marker" "$MONGO_START_TIMEOUT" "$FERRETDB_LOG" "$FERRETDB_FIX" \
+    mongo "$INFRA_HOST:$MONGO_PORT"
+}
+
+ferretdb_down() { stop_pid ferretdb "$FERRETDB_PIDFILE" "$(ferretdb_marker)" 10; }
+
+ferretdb_status() {
+  local pid out marker
+  marker="$(ferretdb_marker)"
+  pid="$(read_pid "$FERRETDB_PIDFILE")"
+  if pid_alive "$pid" "$marker" && out="$(node "$PROBE" mongo "$INFRA_HOST:$MONGO_PORT" 2>&1)"; then
+    echo "ferretdb: up   pid $pid  $(mongo_url)  $out"
+  elif pid_alive "$pid" "$marker"; then
+    echo "ferretdb: UNHEALTHY  pid $pid  $(mongo_url)  ${out:-}  (log: $FERRETDB_LOG)"
+    return 1
+  else
+    echo "ferretdb: down  $(mongo_url)"
+    return 1
+  fi
+}
+
+ferretdb_env() { echo "export IM_TEST_MONGO_URL=$(mongo_url)"; }
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  cmd="${1:-}"
+  case "$cmd" in
+    up | down | status | env) "ferretdb_$cmd" ;;
+    *) echo "usage: $0 up|down|status|env" >&2; exit 64 ;;
+  esac
+fi

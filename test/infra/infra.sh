@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Real servers on loopback for tests and local runs (no Docker).
+#
+#   bash test/infra/infra.sh up     [redis|kafka|ferretdb|all]   install if missing, start, wait healthy
+#   bash test/infra/infra.sh down   [redis|kafka|ferretdb|all]   stop what this script started (idempotent)
+#   bash test/infra/infra.sh status [redis|kafka|ferretdb|all]   exit 0 only if all requested are healthy
+#   bash test/infra/infra.sh env    [redis|kafka|ferretdb|all]   print `export IM_TEST_...=` lines
+#
+# Defaults: Redis 127.0.0.1:6390, Kafka 127.0.0.1:19092 (controller :19093), FerretDB 127.0.0.1:27027.
+# Env: IM_INFRA_REDIS_PORT, IM_INFRA_KAFKA_PORT, IM_INFRA_KAFKA_CONTROLLER_PORT, IM_INFRA_MONGO_PORT,
+#      IM_INFRA_DIR (state, default <repo>/.infra), IM_INFRA_CACHE (installs, default ~/.cache/im-infra),
+#      IM_INFRA_KAFKA_VERSION, IM_INFRA_NO_INSTALL=1 (never apt-get). See test/infra/README.md.
+set -euo pipefail
+INFRA_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=redis.sh
+source "$INFRA_SCRIPTS/redis.sh"
+# shellcheck source=kafka.sh
+source "$INFRA_SCRIPTS/kafka.sh"
+# shellcheck source=ferretdb.sh
+source "$INFRA_SCRIPTS/ferretdb.sh"
+
+usage() {
+  echo "usage: $0 up|down|status|env [redis|kafka|ferretdb|all]" >&2
+  exit 64
+}
+
+cmd="${1:-}"
+target="${2:-all}"
+case "$cmd" in up | down | status | env) ;; *) usage ;; esac
+case "$target" in
+  all) pieces=(redis ferretdb kafka) ;;
+  redis | kafka | ferretdb) pieces=("$target") ;;
+  mongo) pieces=(ferretdb) ;;
+  *) usage ;;
+esac
+
+# up/down mutate state: serialise concurrent callers (e.g. two jest runs) on the data dir.
+lock() {
+  mkdir -p "$IM_INFRA_DIR"
+  exec 9>"$IM_INFRA_DIR/.lock"
+  if ! flock -w 900 9; then
+    fail infra "another infra.sh up/down holds $IM_INFRA_DIR/.lock for more than 15 min" - \
+      "find it with: fuser -v $IM_INFRA_DIR/.lock"
+  fi
+}
+
+case "$cmd" in
+  up)
+    require_node infra
+    lock
+    start=$SECONDS
+    for p in "${pieces[@]}"; do "${p}_up"; done
+    info "up (${pieces[*]}) in $((SECONDS - start))s; endpoints:"
+    for p in "${pieces[@]}"; do "${p}_env" >&2; done
+    ;;
+  down)
+    lock
+    rc=0
+    for p in "${pieces[@]}"; do "${p}_down" || rc=1; done
+    exit $rc
+    ;;
+  status)
+    rc=0
+    for p in "${pieces[@]}"; do "${p}_status" || rc=1; done
+    exit $rc
+    ;;
+  env)
+    for p in "${pieces[@]}"; do "${p}_env"; done
+    ;;
+esac
