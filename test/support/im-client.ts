@@ -56,6 +56,13 @@ export class ImTestClient {
       if (typeof ack === 'function' && options.autoAck !== false) ack();
       this.notify();
     });
+    // socket.io-client 2.x reports a refused handshake as `error` with the reason string.
+    if (options.version === 2) {
+      this.socket.on('error', (data: unknown) => {
+        this.events.push({ event: 'connect_error', data });
+        this.notify();
+      });
+    }
     for (const event of ['ready', 'im_error', 'kicked', 'disconnect', 'connect_error']) {
       this.socket.on(event, (data: unknown) => {
         this.events.push({ event, data });
