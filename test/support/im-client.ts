@@ -38,7 +38,7 @@ export class ImTestClient {
     readonly userId: string,
     url: string,
     token: string,
-    private readonly options: ClientOptions,
+    options: ClientOptions,
   ) {
     const query = { token, ...(options.deviceId ? { deviceId: options.deviceId } : {}), ...(options.devType ? { devType: String(options.devType) } : {}) };
     this.socket =

@@ -31,6 +31,8 @@ export interface GatewayDeps {
   readonly logger: Logger;
   /** Cluster mode passes the Redis adapter here; embedded keeps Socket.IO's in-memory one. */
   readonly adapter?: ServerOptions['adapter'];
+  /** How often this gateway refreshes its presence records (cluster: TTL / 3); 0 = never. */
+  readonly presenceRefreshMs?: number;
   /** Extra readiness checks (bus connected, ...). */
   readonly readinessChecks?: readonly (() => Promise<boolean>)[];
 }
@@ -87,6 +89,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const controller = new ChatController(service, deps.settings.maxMessageBytes, deps.clock, log);
   sockets = new SocketGateway({ io, store: deps.store, presence: deps.presence, router, controller, settings: deps.settings, clock: deps.clock, logger: log });
   const socketGateway = sockets;
+  const refresh = deps.presenceRefreshMs
+    ? setInterval(() => {
+        deps.presence.refresh(deps.settings.gatewayId, socketGateway.sessions()).catch((err: unknown) => log.warn({ err }, 'presence refresh failed'));
+      }, deps.presenceRefreshMs)
+    : undefined;
+  refresh?.unref();
   return {
     app,
     io,
@@ -96,7 +104,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
       return (app.server.address() as AddressInfo).port;
     },
     async close(): Promise<void> {
-      io.disconnectSockets(true);
+      if (refresh) clearInterval(refresh);
+      // `local`: with the Redis adapter a plain disconnectSockets would close every gateway's sockets.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await app.close();
     },

@@ -1,6 +1,6 @@
 import type { Clock, Logger } from '@im/common';
 import type { ImMessage } from '@im/protocol';
-import type { Presence } from '@im/realtime';
+import type { DeviceSession, Presence } from '@im/realtime';
 import type { Store } from '@im/store';
 import type { Server, Socket } from 'socket.io';
 import type { GatewaySettings } from '../gateway.config';
@@ -29,6 +29,7 @@ interface SocketData {
 /** Socket.IO wiring: authentication, one device channel per socket, the `chat` event. */
 export class SocketGateway {
   private readonly channels = new Map<string, DeviceChannel>();
+  private readonly sessionsById = new Map<string, DeviceSession>();
 
   constructor(private readonly d: SocketGatewayDeps) {
     d.io.use((socket, next) => {
@@ -46,6 +47,15 @@ export class SocketGateway {
   /** The channel of a connected socket (tests and the disconnect path use it). */
   channelOf(socketId: string): DeviceChannel | undefined {
     return this.channels.get(socketId);
+  }
+
+  /** The sessions this gateway holds, for the periodic presence refresh. */
+  sessions(): DeviceSession[] {
+    return [...this.sessionsById.values()];
+  }
+
+  get connectionCount(): number {
+    return this.channels.size;
   }
 
   disconnect(channel: DeviceChannel, reason: string): void {
@@ -97,19 +107,25 @@ export class SocketGateway {
   }
 
   private async register(socket: Socket, channel: DeviceChannel, identity: SocketIdentity): Promise<void> {
+    // Rooms are shared across gateways by the Socket.IO adapter: `user:` for per-user operations
+    // (disconnect everywhere), more (chatrooms) as features arrive.
+    await socket.join([`user:${identity.claims.sub}`, `device:${identity.claims.sub}:${identity.deviceId}`]);
     await this.d.router.add(channel);
-      await this.d.presence.add({
+    const session: DeviceSession = {
       userId: identity.claims.sub,
-        deviceId: identity.deviceId,
-        socketId: socket.id,
-        gatewayId: this.d.settings.gatewayId,
-        ...(identity.devType !== undefined ? { devType: identity.devType } : {}),
-        connectedAt: this.d.clock.now(),
-      });
+      deviceId: identity.deviceId,
+      socketId: socket.id,
+      gatewayId: this.d.settings.gatewayId,
+      ...(identity.devType !== undefined ? { devType: identity.devType } : {}),
+      connectedAt: this.d.clock.now(),
+    };
+    this.sessionsById.set(socket.id, session);
+    await this.d.presence.add(session);
   }
 
   private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger): Promise<void> {
     this.channels.delete(socket.id);
+    this.sessionsById.delete(socket.id);
     try {
       await channel.close();
       await this.d.router.remove(channel);

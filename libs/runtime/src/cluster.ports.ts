@@ -1,0 +1,68 @@
+import type { Logger } from '@im/common';
+import { KafkaBus } from '@im/bus';
+import type { KafkaBusOptions } from '@im/bus';
+import { MongoStore } from '@im/store';
+import { RedisDeliveryPort, RedisOnceStore, RedisPresence } from '@im/realtime';
+import type { ClusterConfig } from './cluster.config';
+
+export interface ClusterPorts {
+  readonly bus: KafkaBus;
+  readonly store: MongoStore;
+  readonly delivery: RedisDeliveryPort;
+  readonly presence: RedisPresence;
+  readonly once: RedisOnceStore;
+  /** True when every backend answers. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+function kafkaOptions(c: ClusterConfig, processName: string, logger: Logger): KafkaBusOptions {
+  const sasl =
+    c.IM_KAFKA_SASL_MECHANISM === 'none'
+      ? undefined
+      : { mechanism: c.IM_KAFKA_SASL_MECHANISM, username: c.IM_KAFKA_SASL_USERNAME ?? '', password: c.IM_KAFKA_SASL_PASSWORD ?? '' };
+  return {
+    brokers: [...c.IM_KAFKA_BROKERS],
+    clientId: `${c.IM_KAFKA_CLIENT_ID}-${processName}`,
+    logger: logger.child({ module: 'kafka' }),
+    topicPartitions: c.IM_KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: c.IM_KAFKA_REPLICATION_FACTOR,
+    ...(c.IM_KAFKA_SSL ? { ssl: true } : {}),
+    ...(sasl ? { sasl } : {}),
+  } as KafkaBusOptions;
+}
+
+/**
+ * Connects every cluster backend a process uses. A backend that cannot be reached fails the
+ * start with its name, so an operator sees which endpoint is wrong.
+ */
+export async function connectCluster(c: ClusterConfig, processName: string, logger: Logger): Promise<ClusterPorts> {
+  const step = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      throw new Error(`cannot connect to ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  const redisUrl = c.IM_REDIS_URL ?? '';
+  const store = await step('MongoDB (IM_MONGO_URL)', () => MongoStore.connect(c.IM_MONGO_URL ?? '', { logger: logger.child({ module: 'mongo' }) }));
+  const delivery = await step('Redis (IM_REDIS_URL)', () => RedisDeliveryPort.connect(redisUrl, { logger: logger.child({ module: 'delivery' }) }));
+  const presence = await step('Redis (IM_REDIS_URL)', () => RedisPresence.connect(redisUrl, { ttlMs: c.IM_PRESENCE_TTL_MS, logger }));
+  const once = await step('Redis (IM_REDIS_URL)', () => RedisOnceStore.connect(redisUrl));
+  const bus = await step('Kafka (IM_KAFKA_BROKERS)', () => KafkaBus.connect(kafkaOptions(c, processName, logger)));
+  return {
+    bus,
+    store,
+    delivery,
+    presence,
+    once,
+    async ready(): Promise<boolean> {
+      return bus.isConnected() && (await store.ping());
+    },
+    async close(): Promise<void> {
+      await bus.close();
+      await Promise.allSettled([delivery.close(), presence.close(), once.close()]);
+      await store.close();
+    },
+  };
+}
