@@ -4,7 +4,6 @@ import type { Socket as SocketV4 } from 'socket.io-client';
 import type { ImMessage } from '@im/protocol';
 
 // socket.io-client 2.x (Engine.IO v3), the protocol old mobile clients still speak.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const ioV2 = require('socket.io-client-v2') as (url: string, opts: Record<string, unknown>) => LegacySocket;
 
 interface LegacySocket {

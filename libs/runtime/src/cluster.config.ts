@@ -4,6 +4,11 @@ import type { ConfigOf, ConfigSchema } from '@im/common';
 export const CLUSTER_CONFIG = {
   IM_KAFKA_BROKERS: { kind: 'list', doc: 'Cluster mode: Kafka bootstrap brokers, comma-separated (`host:port,...`). Required.' },
   IM_KAFKA_CLIENT_ID: { kind: 'string', default: 'im', doc: 'Cluster mode: Kafka client id prefix (the process name is appended).' },
+  IM_KAFKA_NAMESPACE: {
+    kind: 'string',
+    default: '',
+    doc: 'Cluster mode: prefix of every topic and consumer group name, so several installations (or test runs) can share one Kafka.',
+  },
   IM_KAFKA_TOPIC_PARTITIONS: { kind: 'int', default: 12, min: 1, doc: 'Cluster mode: partitions of a topic this system creates.' },
   IM_KAFKA_REPLICATION_FACTOR: { kind: 'int', default: 1, min: 1, doc: 'Cluster mode: replication factor of a topic this system creates (3 in production).' },
   IM_KAFKA_SSL: { kind: 'bool', default: false, doc: 'Cluster mode: connect to Kafka over TLS.' },

@@ -26,6 +26,7 @@ function kafkaOptions(c: ClusterConfig, processName: string, logger: Logger): Ka
     clientId: `${c.IM_KAFKA_CLIENT_ID}-${processName}`,
     logger: logger.child({ module: 'kafka' }),
     topicPartitions: c.IM_KAFKA_TOPIC_PARTITIONS,
+    namespace: c.IM_KAFKA_NAMESPACE ?? '',
     replicationFactor: c.IM_KAFKA_REPLICATION_FACTOR,
     ...(c.IM_KAFKA_SSL ? { ssl: true } : {}),
     ...(sasl ? { sasl } : {}),

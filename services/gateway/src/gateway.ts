@@ -83,12 +83,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
   const log = deps.logger.child({ module: 'socket' });
-  let sockets: SocketGateway | undefined;
-  const router = new DeliveryRouter(deps.delivery, (channel, reason) => sockets?.disconnect(channel, reason), log);
+  // The router and the socket gateway refer to each other: the router is built first and reaches
+  // the sockets through this holder once they exist.
+  const holder: { sockets?: SocketGateway } = {};
+  const router = new DeliveryRouter(deps.delivery, (channel, reason) => holder.sockets?.disconnect(channel, reason), log);
   const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock);
   const controller = new ChatController(service, deps.settings.maxMessageBytes, deps.clock, log);
-  sockets = new SocketGateway({ io, store: deps.store, presence: deps.presence, router, controller, settings: deps.settings, clock: deps.clock, logger: log });
-  const socketGateway = sockets;
+  const socketGateway = new SocketGateway({ io, store: deps.store, presence: deps.presence, router, controller, settings: deps.settings, clock: deps.clock, logger: log });
+  holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
     ? setInterval(() => {
         deps.presence.refresh(deps.settings.gatewayId, socketGateway.sessions()).catch((err: unknown) => log.warn({ err }, 'presence refresh failed'));

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { ClusterHarness, clusterEndpoints } from '../support/cluster-harness';
+import type { ImTestClient } from '../support/im-client';
+import type { ImMessage } from '@im/protocol';
+
+jest.setTimeout(240_000);
+
+/** Sends `count` messages with a window of in-flight sends; a send whose ack times out is retried with the same msgId. */
+async function sendMany(
+  from: ImTestClient,
+  to: string,
+  count: number,
+  onAcked?: (n: number) => Promise<void> | void,
+): Promise<{ sent: ImMessage[]; acked: Set<string> }> {
+  const sent: ImMessage[] = [];
+  const acked = new Set<string>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const m = from.message(to, `bulk ${next++}`);
+      sent.push(m);
+      for (let attempt = 0; attempt < 6 && !acked.has(m.msgId); attempt++) {
+        const ack = await from.send(m, 10_000).catch(() => undefined);
+        if (ack?.code === 0) {
+          acked.add(m.msgId);
+          await onAcked?.(acked.size);
+        } else await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
+  return { sent, acked };
+}
+
+function report(name: string, figures: Record<string, number>): void {
+  process.stdout.write(`\n[${name}] ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+}
+
+/** Per device: how many acked messages arrived, duplicates, and seq order violations. */
+function deliveryFigures(device: ImTestClient, acked: Set<string>): { delivered: number; duplicates: number; outOfOrder: number } {
+  const seen = new Map<string, number>();
+  let outOfOrder = 0;
+  let lastSeq = 0;
+  for (const m of device.ofType(2)) {
+    seen.set(m.msgId, (seen.get(m.msgId) ?? 0) + 1);
+    if ((m.seq ?? 0) <= lastSeq) outOfOrder++;
+    lastSeq = m.seq ?? 0;
+  }
+  const delivered = [...acked].filter((id) => seen.has(id)).length;
+  const duplicates = [...seen.values()].reduce((s, n) => s + (n - 1), 0);
+  return { delivered, duplicates, outOfOrder };
+}
+
+describe('cluster mode on real Redis, Kafka and FerretDB', () => {
+  let h: ClusterHarness;
+  beforeAll(async () => {
+    h = await ClusterHarness.start({ gateways: 2 });
+  });
+  afterAll(() => h?.stop());
+
+  it('lets clients on two gateways exchange 1:1 and group messages with acks, and catches up an offline device', async () => {
+    const alice = await h.connect(0, 'c-alice', { version: 4 });
+    const bob = await h.connect(1, 'c-bob', { version: 2 });
+    const m = alice.message('c-bob', 'across gateways');
+    expect(await alice.send(m)).toMatchObject({ code: 0, msgId: m.msgId });
+    await bob.waitForMessages(1, 2, 20_000);
+    expect(bob.ofType(2)[0]).toMatchObject({ msgId: m.msgId, seq: 1, fromId: 'c-alice' });
+    const back = bob.message('c-alice', 'and back');
+    expect((await bob.send(back)).code).toBe(0);
+    await alice.waitForMessages(1, 2, 20_000);
+
+    const groupId = await h.createGroup(0, 'c-alice', ['c-bob', 'c-carol']);
+    const g = bob.message(groupId, 'hello group', { fromType: 2 });
+    expect((await bob.send(g)).code).toBe(0);
+    await alice.waitFor(() => alice.received.some((x) => x.msgId === g.msgId), 20_000, 'group message');
+
+    // c-carol was offline for all of it: she catches up after type 1 on either gateway.
+    const carol = await h.connect(1, 'c-carol');
+    await carol.waitForMessages(1, 2, 20_000);
+    expect(carol.ofType(2).map((x) => x.msgId)).toEqual([g.msgId]);
+  });
+
+  it('refuses a non-member in a group and a spoofed sender across the cluster', async () => {
+    const groupId = await h.createGroup(1, 'c-owner2', ['c-member2']);
+    const outsider = await h.connect(0, 'c-outsider');
+    expect(await outsider.send(outsider.message(groupId, 'let me in', { fromType: 2 }))).toMatchObject({ code: 40302 });
+    expect(await outsider.send({ ...outsider.message('c-member2', 'x'), fromId: 'c-owner2' })).toMatchObject({ code: 40301 });
+  });
+
+  it('routes a user’s deliveries only to the gateway that holds the user', async () => {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(clusterEndpoints().redisUrl);
+    try {
+      const u = `c-route-${randomUUID().slice(0, 6)}`;
+      const client = await h.connect(1, u);
+      const counts = (await redis.call('PUBSUB', 'SHARDNUMSUB', `im:dl:{${u}}`)) as [string, number];
+      expect(Number(counts[1])).toBe(1);
+      client.close();
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('loses nothing and duplicates nothing when the message service is killed with -9 in the middle of 1,000 sends', async () => {
+    const sender = await h.connect(0, 'k-sender');
+    const phone = await h.connect(0, 'k-receiver', { deviceId: 'phone' });
+    const pc = await h.connect(1, 'k-receiver', { deviceId: 'pc' });
+    let killed: Promise<void> | undefined;
+    const { sent, acked } = await sendMany(sender, 'k-receiver', 1000, (n) => {
+      if (n === 300 && !killed) {
+        killed = (async () => {
+          await h.kill('message');
+          await new Promise((r) => setTimeout(r, 2000));
+          await h.restart('message');
+        })();
+      }
+    });
+    await killed;
+    for (const d of [phone, pc]) await d.waitFor(() => deliveryFigures(d, acked).delivered === acked.size, 120_000, 'every acked message');
+    await new Promise((r) => setTimeout(r, 1000));
+    const history: ImMessage[] = [];
+    for (let after = 0; ; ) {
+      const page = await h.http(1, 'GET', `/v1/messages?peerId=k-sender&afterSeq=${after}&limit=500`, 'k-receiver');
+      history.push(...(page.body.messages as ImMessage[]));
+      if (page.body.messages.length < 500) break;
+      after = page.body.messages[page.body.messages.length - 1].seq;
+    }
+    const storedIds = history.map((m) => m.msgId);
+    const stored = new Set(storedIds);
+    const figures = { sent: sent.length, acked: acked.size, stored: stored.size, storedCopies: storedIds.length };
+    for (const [name, d] of [['phone', phone], ['pc', pc]] as const) {
+      const f = deliveryFigures(d, acked);
+      report(`kill -9 message service: ${name}`, { ...figures, delivered: f.delivered, duplicates: f.duplicates, outOfOrder: f.outOfOrder });
+      expect(f).toEqual({ delivered: acked.size, duplicates: 0, outOfOrder: 0 });
+    }
+    expect(acked.size).toBe(sent.length);
+    expect([...acked].every((id) => stored.has(id))).toBe(true);
+    expect(storedIds.length).toBe(stored.size);
+  });
+
+  it('loses nothing when a gateway is killed with -9: its clients reconnect to the other gateway', async () => {
+    const sender = await h.connect(0, 'g-sender');
+    const onDoomed = await h.connect(1, 'g-receiver', { deviceId: 'tablet' });
+    const first = await sendMany(sender, 'g-receiver', 50);
+    await onDoomed.waitFor(() => deliveryFigures(onDoomed, first.acked).delivered === 50, 30_000, 'first 50');
+    await h.kill('gateway1');
+    await onDoomed.waitFor(() => !onDoomed.connected, 10_000, 'disconnect');
+    const during = await sendMany(sender, 'g-receiver', 50);
+    const moved = await h.connect(0, 'g-receiver', { deviceId: 'tablet' });
+    const all = new Set([...first.acked, ...during.acked]);
+    const union = (): Set<string> => new Set([...onDoomed.ofType(2), ...moved.ofType(2)].map((m) => m.msgId));
+    await moved.waitFor(() => [...all].every((id) => union().has(id)), 30_000, 'everything after reconnect');
+    report('kill -9 gateway', { acked: all.size, received: [...all].filter((id) => union().has(id)).length, resentAfterReconnect: moved.ofType(2).filter((m) => first.acked.has(m.msgId)).length });
+    await h.restart('gateway1');
+  });
+
+  it('dead-letters a poison record on the messages topic and keeps the partition flowing', async () => {
+    const kafka = new Kafka({ clientId: 'poison-test', brokers: clusterEndpoints().kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const topic = `${h.namespace}.im.messages`;
+    const poisonKey = 'p:poison-a:poison-b';
+    await producer.send({ topic, acks: -1, messages: [{ key: poisonKey, value: '{"this is": not json' }, { key: poisonKey, value: JSON.stringify({ kind: 'chat', nonsense: true }) }] });
+    await producer.disconnect();
+    const a = await h.connect(0, 'poison-a');
+    const b = await h.connect(1, 'poison-b');
+    const m = a.message('poison-b', 'after the poison');
+    expect((await a.send(m)).code).toBe(0);
+    await b.waitFor(() => b.received.some((x) => x.msgId === m.msgId), 60_000, 'message after poison');
+
+    const consumer = kafka.consumer({ groupId: `dlq-reader-${randomUUID()}` });
+    const letters: { error?: string }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${topic}.dlq`, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void letters.push(JSON.parse(message.value?.toString() ?? '{}') as { error?: string }) });
+    const start = Date.now();
+    while (letters.length < 2 && Date.now() - start < 30_000) await new Promise((r) => setTimeout(r, 200));
+    await consumer.disconnect();
+    expect(letters.length).toBeGreaterThanOrEqual(2);
+    for (const l of letters) expect(l.error).toEqual(expect.any(String));
+  });
+});

@@ -1,0 +1,199 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ImTestClient } from './im-client';
+import type { ClientOptions } from './im-client';
+import { TEST_SECRET, tokenFor } from './embedded-harness';
+
+const ROOT = resolve(__dirname, '../..');
+
+/** The endpoints of the real servers `npm test` started (test/support/global-setup.ts). */
+export function clusterEndpoints(): { redisUrl: string; kafkaBrokers: string; mongoUrl: string } {
+  const redisUrl = process.env.IM_TEST_REDIS_URL;
+  const kafkaBrokers = process.env.IM_TEST_KAFKA_BROKERS;
+  const mongoUrl = process.env.IM_TEST_MONGO_URL;
+  if (!redisUrl || !kafkaBrokers || !mongoUrl) {
+    throw new Error(
+      'cluster tests need the real servers: IM_TEST_REDIS_URL, IM_TEST_KAFKA_BROKERS and IM_TEST_MONGO_URL are not set. ' +
+        '`npm test` starts them; to run one file by hand: eval "$(bash test/infra/infra.sh up all >&2 && bash test/infra/infra.sh env)"',
+    );
+  }
+  return { redisUrl, kafkaBrokers, mongoUrl };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export type ServiceName = 'message' | 'group' | 'friend' | `gateway${number}`;
+
+interface Proc {
+  readonly name: ServiceName;
+  readonly script: string;
+  readonly env: Record<string, string>;
+  readonly healthUrl: string;
+  child?: ChildProcess;
+  log: string;
+}
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+/**
+ * A real cluster on this machine: the service processes and N gateways, each its own
+ * `node services/<name>/dist/main.js`, on the Redis, Kafka and FerretDB of the test run.
+ * Every harness gets its own Kafka namespace and database, so harnesses never share state.
+ */
+export class ClusterHarness {
+  readonly namespace = `t${randomUUID().slice(0, 8)}`;
+  readonly logDir = mkdtempSync(join(tmpdir(), 'im-cluster-'));
+  readonly gatewayPorts: number[] = [];
+  readonly clients: ImTestClient[] = [];
+  private readonly procs = new Map<ServiceName, Proc>();
+
+  static async start(options: { gateways?: number; env?: Record<string, string> } = {}): Promise<ClusterHarness> {
+    const h = new ClusterHarness();
+    await h.define(options.gateways ?? 2, options.env ?? {});
+    await Promise.all([...h.procs.keys()].map((n) => h.startProcess(n)));
+    return h;
+  }
+
+  get database(): string {
+    return `im_${this.namespace}`;
+  }
+
+  gatewayUrl(i: number): string {
+    return `http://127.0.0.1:${this.gatewayPorts[i] ?? 0}`;
+  }
+
+  async connect(gateway: number, userId: string, options: ClientOptions = {}): Promise<ImTestClient> {
+    const c = await ImTestClient.connect(this.gatewayUrl(gateway), userId, tokenFor(userId), options);
+    this.clients.push(c);
+    return c;
+  }
+
+  async http(gateway: number, method: string, path: string, userId: string | undefined, body?: unknown): Promise<{ status: number; body: any }> {
+    const headers: Record<string, string> = {};
+    if (userId) headers.authorization = `Bearer ${tokenFor(userId)}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${this.gatewayUrl(gateway)}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async createGroup(gateway: number, ownerId: string, memberIds: string[], name = 'group'): Promise<string> {
+    const res = await this.http(gateway, 'POST', '/v1/groups', ownerId, { name, memberIds });
+    if (res.status !== 201) throw new Error(`create group: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.groupId as string;
+  }
+
+  /** `kill -9`, no goodbye. */
+  async kill(name: ServiceName): Promise<void> {
+    const p = this.procs.get(name);
+    if (!p?.child || p.child.exitCode !== null) return;
+    const exited = new Promise((r) => p.child?.once('exit', r));
+    p.child.kill('SIGKILL');
+    await exited;
+  }
+
+  async restart(name: ServiceName): Promise<void> {
+    await this.kill(name);
+    await this.startProcess(name);
+  }
+
+  logOf(name: ServiceName): string {
+    const p = this.procs.get(name);
+    try {
+      return p ? readFileSync(p.log, 'utf8') : '';
+    } catch {
+      return '';
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.clients.splice(0)) c.close();
+    await Promise.all(
+      [...this.procs.values()].map(async (p) => {
+        if (!p.child || p.child.exitCode !== null) return;
+        const exited = new Promise((r) => p.child?.once('exit', r));
+        p.child.kill('SIGTERM');
+        const timer = setTimeout(() => p.child?.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+    rmSync(this.logDir, { recursive: true, force: true });
+  }
+
+  private async define(gateways: number, extra: Record<string, string>): Promise<void> {
+    const e = clusterEndpoints();
+    const common = {
+      IM_KAFKA_BROKERS: e.kafkaBrokers,
+      IM_KAFKA_NAMESPACE: `${this.namespace}.`,
+      IM_KAFKA_TOPIC_PARTITIONS: '4',
+      IM_MONGO_URL: withDatabase(e.mongoUrl, this.database),
+      IM_REDIS_URL: e.redisUrl,
+      IM_JWT_SECRET: TEST_SECRET,
+      IM_LOG_LEVEL: process.env.IM_TEST_LOG_LEVEL ?? 'warn',
+      IM_PRESENCE_TTL_MS: '6000',
+      IM_ACK_TIMEOUT_MS: '5000',
+      ...extra,
+    };
+    for (const name of ['message', 'group', 'friend'] as const) {
+      const port = await freePort();
+      this.add(name, `services/${name}/dist/main.js`, { ...common, IM_HEALTH_PORT: String(port) }, `http://127.0.0.1:${port}/readyz`);
+    }
+    for (let i = 0; i < gateways; i++) {
+      const port = await freePort();
+      this.gatewayPorts.push(port);
+      const env = { ...common, IM_PORT: String(port), IM_HOST: '127.0.0.1', IM_GATEWAY_ID: `${this.namespace}-gw${i}` };
+      this.add(`gateway${i}`, 'services/gateway/dist/main.js', env, `http://127.0.0.1:${port}/readyz`);
+    }
+  }
+
+  private add(name: ServiceName, script: string, env: Record<string, string>, healthUrl: string): void {
+    this.procs.set(name, { name, script, env, healthUrl, log: join(this.logDir, `${name}.log`) });
+  }
+
+  private async startProcess(name: ServiceName): Promise<void> {
+    const p = this.procs.get(name);
+    if (!p) throw new Error(`no process ${name}`);
+    const out = createWriteStream(p.log, { flags: 'a' });
+    const child = spawn(process.execPath, [p.script], { cwd: ROOT, env: { ...process.env, ...p.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+    p.child = child;
+    await this.waitReady(p);
+  }
+
+  private async waitReady(p: Proc, timeoutMs = 60_000): Promise<void> {
+    const start = Date.now();
+    for (;;) {
+      if (p.child?.exitCode !== null && p.child?.exitCode !== undefined) {
+        throw new Error(`${p.name} exited with ${p.child.exitCode} while starting:\n${this.logOf(p.name).slice(-3000)}`);
+      }
+      const ok = await fetch(p.healthUrl).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) return;
+      if (Date.now() - start > timeoutMs) throw new Error(`${p.name} not ready after ${timeoutMs} ms:\n${this.logOf(p.name).slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
