@@ -24,6 +24,18 @@ describe('chat end to end (embedded)', () => {
     expect(alice.ofType(2)[0]).toMatchObject({ msgId: m2.msgId, fromId: 'bob1', seq: 2 });
   });
 
+  it('works over HTTP long-polling (then upgrade) for v2 and v4 clients, as their defaults do', async () => {
+    const a = await h.connect('poll-a', { version: 2, transports: ['polling', 'websocket'] });
+    const b = await h.connect('poll-b', { version: 4, transports: ['polling'] });
+    const m = a.message('poll-b', 'over polling');
+    expect((await a.send(m)).code).toBe(0);
+    await b.waitForMessages(1);
+    const back = b.message('poll-a', 'polling back');
+    expect((await b.send(back)).code).toBe(0);
+    await a.waitForMessages(1);
+    expect(a.ofType(2)[0]).toMatchObject({ msgId: back.msgId });
+  });
+
   it('lets v2 and v4 clients exchange group messages; every member receives', async () => {
     const groupId = await h.createGroup('gowner', ['gm1', 'gm2']);
     const owner = await h.connect('gowner', { version: 4 });

@@ -23,6 +23,8 @@ export interface ClientOptions {
   readonly autoAck?: boolean;
   /** Send type 1 as soon as `ready` arrives (default true). */
   readonly autoReady?: boolean;
+  /** Socket.IO transports; default websocket only. ['polling', 'websocket'] is the clients' own default. */
+  readonly transports?: string[];
 }
 
 /** A real Socket.IO client speaking the protocol, for end-to-end tests. */
@@ -42,10 +44,10 @@ export class ImTestClient {
     const query = { token, ...(options.deviceId ? { deviceId: options.deviceId } : {}), ...(options.devType ? { devType: String(options.devType) } : {}) };
     this.socket =
       options.version === 2
-        ? ioV2(url, { query, transports: ['websocket'], forceNew: true, reconnection: false })
+        ? ioV2(url, { query, transports: options.transports ?? ['websocket'], forceNew: true, reconnection: false })
         : ioV4(url, {
             auth: { token, ...(options.deviceId ? { deviceId: options.deviceId } : {}), ...(options.devType ? { devType: options.devType } : {}) },
-            transports: ['websocket'],
+            transports: (options.transports ?? ['websocket']) as ('websocket' | 'polling')[],
             forceNew: true,
             reconnection: false,
           });

@@ -1,0 +1,104 @@
+import { createLogger } from '@im/common';
+import type { ImMessage } from '@im/protocol';
+import { SqliteStore } from '@im/store';
+import type { StoredMessage } from '@im/store';
+import { DeviceChannel } from './device-channel';
+
+const logger = createLogger({ service: 'test', level: 'silent' });
+const conv = 'p:a:b';
+
+function wire(msgId: string, fromId = 'a'): ImMessage & { sendTime: number } {
+  return { msgId, fromId, destId: fromId === 'a' ? 'b' : 'a', fromType: 1, fromName: '', imageIconUrl: '', content: msgId, messageType: 2, sendTime: 1 };
+}
+
+describe(DeviceChannel.name, () => {
+  let store: SqliteStore;
+  let sent: { message: ImMessage; ack?: () => void }[];
+  let channel: DeviceChannel;
+  const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 20));
+  const append = async (msgId: string, fromId = 'a', senderDeviceId = 'other'): Promise<StoredMessage> =>
+    (await store.messages.append({ conversationId: conv, message: wire(msgId, fromId), senderDeviceId })).stored;
+
+  beforeEach(() => {
+    store = new SqliteStore(':memory:');
+    sent = [];
+    channel = new DeviceChannel({
+      userId: 'b',
+      deviceId: 'phone',
+      store,
+      logger,
+      syncMaxPerConversation: 100,
+      emit: (message, ack) => sent.push({ message, ...(ack ? { ack } : {}) }),
+    });
+  });
+  afterEach(async () => {
+    await channel.close();
+    await store.close();
+  });
+
+  it('sends nothing before the device is ready, then syncs first and follows with live messages in seq order', async () => {
+    await append('m1');
+    await append('m2');
+    const live = await append('m3');
+    channel.pushStored(live);
+    await settle();
+    expect(sent).toEqual([]);
+    channel.start();
+    await settle();
+    expect(sent.map((s) => s.message.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('drops a seq it already sent and fills a gap from the store', async () => {
+    channel.start();
+    const m1 = await append('m1');
+    await append('m2');
+    const m3 = await append('m3');
+    channel.pushStored(m1);
+    channel.pushStored(m1);
+    channel.pushStored(m3);
+    await settle();
+    expect(sent.map((s) => s.message.msgId)).toEqual(['m1', 'm2', 'm3']);
+  });
+
+  it("does not send the device its own message but counts it as received", async () => {
+    channel.start();
+    const own = await append('mine', 'b', 'phone');
+    const fromPeer = await append('theirs');
+    channel.pushStored(own);
+    channel.pushStored(fromPeer);
+    await settle();
+    expect(sent.map((s) => s.message.msgId)).toEqual(['theirs']);
+    sent[0]?.ack?.();
+    await channel.close();
+    expect((await store.cursors.get('b', 'phone', [conv])).get(conv)).toBe(2);
+  });
+
+  it('moves the cursor only past messages acknowledged in order', async () => {
+    for (const id of ['m1', 'm2', 'm3']) await append(id);
+    channel.start();
+    await settle();
+    sent[1]?.ack?.();
+    sent[2]?.ack?.();
+    await settle();
+    expect((await store.cursors.get('b', 'phone', [conv])).get(conv)).toBeUndefined();
+    sent[0]?.ack?.();
+    await settle();
+    expect((await store.cursors.get('b', 'phone', [conv])).get(conv)).toBe(3);
+  });
+
+  it('starts a new device at the user’s read mark, not at the beginning of history', async () => {
+    for (const id of ['m1', 'm2', 'm3', 'm4']) await append(id);
+    await store.conversations.setReadSeq('b', conv, 3);
+    channel.start();
+    await settle();
+    expect(sent.map((s) => s.message.seq)).toEqual([4]);
+  });
+
+  it('sends a recalled message without its content', async () => {
+    await append('secret');
+    await store.messages.markRecalled(conv, 'secret');
+    channel.start();
+    await settle();
+    expect(sent[0]?.message).toMatchObject({ msgId: 'secret', content: '', status: 1 });
+  });
+});
