@@ -18,6 +18,64 @@ FERRETDB_FIX="bash test/infra/infra.sh up ferretdb"
 mongo_url() { printf 'mongodb://%s:%s/%s' "$INFRA_HOST" "$MONGO_PORT" "$MONGO_DB"; }
 ferretdb_marker() { printf -- '--listen-addr=%s:%s' "$INFRA_HOST" "$MONGO_PORT"; }
 
+# The Go toolchain FerretDB v1.24.2's go.mod asks for; fetched from the Go module proxy (the
+# toolchain is the module golang.org/toolchain) when no Go >= 1.21 is installed.
+FERRETDB_GO_TOOLCHAIN="${IM_INFRA_GO_TOOLCHAIN:-go1.24.3}"
+
+# go_version_ok <go>: Go >= 1.21, which can itself switch to the toolchain a module requires.
+go_version_ok() {
+  local v major rest minor
+  v="$("$1" env GOVERSION 2>/dev/null)" || return 1
+  v="${v#go}"
+  major="${v%%.*}"
+  rest="${v#*.}"
+  minor="${rest%%[!0-9]*}"
+  [[ "$major" =~ ^[0-9]+$ && "$minor" =~ ^[0-9]+$ ]] || return 1
+  ((major > 1 || (major == 1 && minor >= 21)))
+}
+
+# Sets GO to a usable go binary, bootstrapping one into the cache if needed.
+ferretdb_go() {
+  if have go && go_version_ok go; then
+    GO=go
+    return 0
+  fi
+  local os arch dir log="$FERRETDB_DIR/go-toolchain.log"
+  os="$(uname -s | tr '[:upper:]' '[:lower:]')"
+  case "$(uname -m)" in
+    x86_64 | amd64) arch=amd64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) fail ferretdb "no Go >= 1.21 and no prebuilt Go toolchain for $(uname -m)" - "install Go >= 1.21 from https://go.dev/dl/" ;;
+  esac
+  dir="$IM_INFRA_CACHE/go-$FERRETDB_GO_TOOLCHAIN.$os-$arch"
+  if [[ ! -x "$dir/bin/go" ]]; then
+    local proxy="${GOPROXY:-https://proxy.golang.org}"
+    proxy="${proxy%%[,|]*}"
+    [[ "$proxy" == http* ]] || proxy=https://proxy.golang.org
+    local mod="golang.org/toolchain@v0.0.1-$FERRETDB_GO_TOOLCHAIN.$os-$arch"
+    local url="$proxy/golang.org/toolchain/@v/v0.0.1-$FERRETDB_GO_TOOLCHAIN.$os-$arch.zip"
+    have curl || apt_install ferretdb "curl (downloads the Go toolchain)" curl ca-certificates
+    have unzip || apt_install ferretdb "unzip (unpacks the Go toolchain)" unzip
+    info "ferretdb: no Go >= 1.21 on PATH; fetching $mod from the Go module proxy into $dir"
+    local tmp="$dir.tmp.$$"
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
+    if ! curl -fsSL --retry 3 -o "$tmp/go.zip" "$url" >>"$log" 2>&1 || ! unzip -q "$tmp/go.zip" -d "$tmp/x" >>"$log" 2>&1; then
+      rm -rf "$tmp"
+      fail ferretdb "could not download/unpack the Go toolchain $url" "$log" \
+        "install Go >= 1.21 from https://go.dev/dl/ and put it on PATH, then: $FERRETDB_FIX"
+    fi
+    # module zips carry no file modes
+    chmod +x "$tmp/x/$mod/bin/"*
+    find "$tmp/x/$mod/pkg/tool" -type f -exec chmod +x {} +
+    rm -rf "$dir"
+    mv "$tmp/x/$mod" "$dir"
+    rm -rf "$tmp"
+  fi
+  GO="$dir/bin/go"
+  export GOTOOLCHAIN=local
+}
+
 ferretdb_bin_ok() {
   [[ -x "$FERRETDB_BIN" ]] && "$FERRETDB_BIN" --version 2>/dev/null | grep -qx "version: $FERRETDB_VERSION"
 }
@@ -30,13 +88,10 @@ ferretdb_install() {
   ferretdb_bin_ok && return 0
   mkdir -p "$FERRETDB_DIR" "$(dirname "$FERRETDB_BIN")"
   local log="$FERRETDB_DIR/go-build.log"
-  if ! have go; then
-    fail ferretdb "Go is not on PATH (needed once to build FerretDB $FERRETDB_VERSION)" - \
-      "install Go >= 1.21 from https://go.dev/dl/ (Debian's golang-go is too old on bookworm) and put it on PATH, then: $FERRETDB_FIX"
-  fi
+  ferretdb_go
   info "ferretdb: building FerretDB $FERRETDB_VERSION into $FERRETDB_BIN (log: $log; takes ~1-3 min once)"
   local dir
-  if ! dir="$(go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION" 2>>"$log" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" || [[ -z "$dir" || ! -d "$dir" ]]; then
+  if ! dir="$("$GO" mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION" 2>>"$log" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" || [[ -z "$dir" || ! -d "$dir" ]]; then
     fail ferretdb "go mod download $FERRETDB_MODULE@$FERRETDB_VERSION failed" "$log" \
       "go mod download -json $FERRETDB_MODULE@$FERRETDB_VERSION  # needs the Go module proxy (proxy.golang.org) or GOPROXY"
   fi
@@ -47,12 +102,13 @@ ferretdb_install() {
   chmod -R u+w "$src"
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
   echo "im-infra" >"$src/build/version/package.txt"
-  if ! (cd "$src" && GOFLAGS="${GOFLAGS:-} -buildvcs=false" go build -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb) >>"$log" 2>&1; then
+  if ! (cd "$src" && GOFLAGS="${GOFLAGS:-} -buildvcs=false" "$GO" build -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb) >>"$log" 2>&1; then
     rm -rf "$src" "$FERRETDB_BIN.tmp"
     fail ferretdb "go build of FerretDB $FERRETDB_VERSION failed" "$log" \
-      "go version (needs >= 1.21, it fetches the go1.24 toolchain itself); then: $FERRETDB_FIX"
+      "$GO version  # check the Go toolchain; then: $FERRETDB_FIX"
   fi
   rm -rf "$src"
+  rmdir "$(dirname "$src")" 2>/dev/null || true
   mv -f "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
   ferretdb_bin_ok || fail ferretdb "the built binary does not report version $FERRETDB_VERSION" "$log" \
     "rm -f $FERRETDB_BIN && $FERRETDB_FIX"
@@ -62,6 +118,7 @@ ferretdb_install() {
 ferretdb_healthy() { probe_quiet mongo "$INFRA_HOST:$MONGO_PORT"; }
 
 ferretdb_up() {
+  check_ports
   mkdir -p "$FERRETDB_DIR/data" "$FERRETDB_DIR/state"
   local pid marker
   marker="$(ferretdb_marker)"

@@ -47,9 +47,14 @@ lock() {
 case "$cmd" in
   up)
     require_node infra
+    check_ports
     lock
     start=$SECONDS
-    for p in "${pieces[@]}"; do "${p}_up"; done
+    for p in "${pieces[@]}"; do
+      t=$SECONDS
+      "${p}_up"
+      info "$p: ready (took $((SECONDS - t))s)"
+    done
     info "up (${pieces[*]}) in $((SECONDS - start))s; endpoints:"
     for p in "${pieces[@]}"; do "${p}_env" >&2; done
     ;;

@@ -9,18 +9,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import {
-  Admin,
-  CompressionTypes,
-  ConfigResourceTypes,
-  Consumer,
-  EachMessagePayload,
-  Kafka,
-  logLevel,
-  Partitioners,
-  Producer,
-} from 'kafkajs';
-import { kafkaApiVersions, KafkaApiRange } from './probe';
+import { CompressionTypes, ConfigResourceTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
+import type { Admin, Consumer, EachMessagePayload, Producer } from 'kafkajs';
+import { kafkaApiVersions } from './probe';
+import type { KafkaApiRange } from './probe';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const INFRA_DIR = process.env.IM_INFRA_DIR ?? path.join(REPO_ROOT, '.infra');
@@ -60,6 +52,12 @@ const kafka = new Kafka({
   // Retriable errors (leader election, rebalances) are logged by kafkajs at ERROR level; real
   // failures surface as rejected promises. KAFKAJS_LOG=1 shows everything.
   logLevel: process.env.KAFKAJS_LOG ? logLevel.DEBUG : logLevel.NOTHING,
+  // straight to stderr, not console.*, so jest does not complain about logs after the tests end
+  logCreator:
+    () =>
+    ({ namespace, level, log }) => {
+      process.stderr.write(`kafkajs ${level} ${namespace} ${JSON.stringify(log)}\n`);
+    },
   connectionTimeout: 3000,
   retry: { retries: 3, initialRetryTime: 200 },
 });

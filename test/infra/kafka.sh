@@ -135,10 +135,7 @@ kafka_healthy() { probe_quiet kafka "$(kafka_brokers)"; }
 
 kafka_up() {
   mkdir -p "$KAFKA_DIR"
-  if [[ "$KAFKA_PORT" == 9092 || "$KAFKA_CONTROLLER_PORT" == 9092 ]]; then
-    fail kafka "port 9092 is the gateway's port; the test broker must not use it" - \
-      "unset IM_INFRA_KAFKA_PORT IM_INFRA_KAFKA_CONTROLLER_PORT (defaults 19092/19093)"
-  fi
+  check_ports
   local pid
   pid="$(read_pid "$KAFKA_PIDFILE")"
   if pid_alive "$pid" "$KAFKA_MARKER"; then
@@ -165,6 +162,8 @@ kafka_up() {
   kafka_write_config
   kafka_format
   info "kafka: starting Kafka $KAFKA_VERSION (KRaft) broker $(kafka_brokers), controller $INFRA_HOST:$KAFKA_CONTROLLER_PORT"
+  # Fresh logs per start, so a failure shows this start's log and not an older run's.
+  if [[ -f "$KAFKA_LOG" ]]; then mv -f "$KAFKA_LOG" "$KAFKA_LOG.prev"; fi
   : >"$KAFKA_OUT"
   echo "$KAFKA_VERSION" >"$KAFKA_DIR/running-version"
   kafka_java_cmd

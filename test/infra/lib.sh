@@ -23,6 +23,23 @@ MONGO_START_TIMEOUT="${IM_INFRA_MONGO_TIMEOUT:-60}"
 
 PROBE="$INFRA_SCRIPTS/probe.js"
 
+# Refuses port settings that cannot work, before anything is started.
+check_ports() {
+  if [[ "$KAFKA_PORT" == 9092 || "$KAFKA_CONTROLLER_PORT" == 9092 ]]; then
+    fail kafka "port 9092 is the gateway's port; the test broker must not use it" - \
+      "unset IM_INFRA_KAFKA_PORT IM_INFRA_KAFKA_CONTROLLER_PORT (defaults 19092/19093)"
+  fi
+  local p seen=" "
+  for p in "$REDIS_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$MONGO_PORT"; do
+    [[ "$p" =~ ^[0-9]+$ && "$p" -gt 0 && "$p" -lt 65536 ]] ||
+      fail infra "invalid port '$p' in IM_INFRA_*_PORT" - "unset the IM_INFRA_*_PORT variables or give numbers"
+    [[ "$seen" != *" $p "* ]] ||
+      fail infra "port $p is used twice (redis=$REDIS_PORT kafka=$KAFKA_PORT controller=$KAFKA_CONTROLLER_PORT mongo=$MONGO_PORT)" - \
+        "give each IM_INFRA_*_PORT a different value"
+    seen+="$p "
+  done
+}
+
 info() { printf '[infra] %s\n' "$*" >&2; }
 
 # fail <piece> <reason> <log file(s), '|'-separated, or -> <fix command...>
@@ -159,7 +176,8 @@ start_daemon() {
   shift 2
   rm -f "$pidfile"
   # The inner bash writes its own pid and then execs the server, so the pid is the server's.
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$log" 2>&1 &
+  # fd 9 is infra.sh's lock: the server must not inherit it, or it would hold the lock forever.
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$log" 2>&1 9>&- &
   local i
   for ((i = 0; i < 50; i++)); do
     [[ -s "$pidfile" ]] && return 0

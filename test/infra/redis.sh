@@ -38,6 +38,7 @@ redis_install() {
 redis_healthy() { probe_quiet redis "$INFRA_HOST:$REDIS_PORT"; }
 
 redis_up() {
+  check_ports
   mkdir -p "$REDIS_DIR"
   local pid
   pid="$(read_pid "$REDIS_PIDFILE")"

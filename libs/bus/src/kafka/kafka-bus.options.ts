@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@im/common';
+import type { KafkaConfig } from 'kafkajs';
+
+export interface KafkaBusOptions {
+  readonly brokers: string[];
+  readonly clientId: string;
+  /** kafkajs logs reach it at warn and above; without one the bus is silent. */
+  readonly logger?: Logger;
+  /** Partitions of a topic this bus creates; default 4. */
+  readonly topicPartitions?: number;
+  /** Replication factor of a topic this bus creates; default 1. */
+  readonly replicationFactor?: number;
+  /** Prefix of every physical topic name (`<namespace>.<topic>`); default none. */
+  readonly namespace?: string;
+  /** Handler attempts before a record is dead-lettered; default 3. */
+  readonly maxAttempts?: number;
+  /** First pause between attempts, doubled after each; default 100 ms. */
+  readonly retryDelayMs?: number;
+  /** How long a publish waits for others to share its produce request; default 2 ms. */
+  readonly lingerMs?: number;
+  /** Most records in one produce request; default 1000. */
+  readonly maxBatchRecords?: number;
+  /** Most value bytes in one produce request; default 512 KiB. */
+  readonly maxBatchBytes?: number;
+  /** Partitions one subscription handles at the same time; default topicPartitions. */
+  readonly partitionsConsumedConcurrently?: number;
+  /** Longest a fetch waits for new records (also bounds how long a close waits); default 500 ms. */
+  readonly fetchMaxWaitMs?: number;
+  /** Identifies this process in request/reply; default a random UUID. */
+  readonly instanceId?: string;
+  readonly ssl?: KafkaConfig['ssl'];
+  readonly sasl?: KafkaConfig['sasl'];
+  readonly connectionTimeout?: number;
+  readonly requestTimeout?: number;
+  /** kafkajs retry of every request (connects included): it bounds how long a publish can fail. */
+  readonly retry?: KafkaConfig['retry'];
+  readonly socketFactory?: KafkaConfig['socketFactory'];
+}
+
+export interface ResolvedKafkaBusOptions {
+  readonly brokers: string[];
+  readonly clientId: string;
+  readonly logger: Logger | undefined;
+  readonly topicPartitions: number;
+  readonly replicationFactor: number;
+  readonly namespace: string;
+  readonly maxAttempts: number;
+  readonly retryDelayMs: number;
+  readonly lingerMs: number;
+  readonly maxBatchRecords: number;
+  readonly maxBatchBytes: number;
+  readonly partitionsConsumedConcurrently: number;
+  readonly fetchMaxWaitMs: number;
+  readonly instanceId: string;
+}
+
+export function resolveKafkaBusOptions(o: KafkaBusOptions): ResolvedKafkaBusOptions {
+  const topicPartitions = o.topicPartitions ?? 4;
+  return {
+    brokers: o.brokers,
+    clientId: o.clientId,
+    logger: o.logger,
+    topicPartitions,
+    replicationFactor: o.replicationFactor ?? 1,
+    namespace: o.namespace ?? '',
+    maxAttempts: Math.max(1, o.maxAttempts ?? 3),
+    retryDelayMs: o.retryDelayMs ?? 100,
+    lingerMs: o.lingerMs ?? 2,
+    maxBatchRecords: o.maxBatchRecords ?? 1000,
+    maxBatchBytes: o.maxBatchBytes ?? 512 * 1024,
+    partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? topicPartitions,
+    fetchMaxWaitMs: o.fetchMaxWaitMs ?? 500,
+    instanceId: o.instanceId ?? randomUUID(),
+  };
+}

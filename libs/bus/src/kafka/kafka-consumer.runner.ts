@@ -1,0 +1,97 @@
+import type { Logger } from '@im/common';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Subscription } from '../bus.port';
+import type { KafkaRecordProcessor } from './kafka-record.processor';
+
+export interface ConsumerRunnerConfig {
+  /** Physical topic. */
+  readonly topic: string;
+  readonly group: string;
+  readonly processor: KafkaRecordProcessor;
+  readonly partitionsConsumedConcurrently: number;
+  readonly fetchMaxWaitMs: number;
+  readonly logger: Logger | undefined;
+}
+
+/** How often resolved offsets are committed while a batch is still being worked through. */
+const COMMIT_INTERVAL_MS = 1000;
+
+/**
+ * One kafkajs consumer for one subscription (group = the subscription's group).
+ *
+ * Commit strategy: `eachBatch` with `eachBatchAutoResolve: false`. A record's offset is
+ * resolved only after it was handled, replied to or dead-lettered; resolved offsets are
+ * committed every second mid-batch (`commitOffsetsIfNecessary`) and by kafkajs at the end of
+ * each batch and when the consumer stops. So a commit never passes unfinished work, and a crash
+ * re-delivers at most the records handled since the last commit (at-least-once). `eachBatch`
+ * rather than `eachMessage` because it exposes `isRunning()` and `isStale()`: a record whose
+ * retries are still pending is abandoned unresolved when the subscription closes or the
+ * partition is revoked, instead of being finished (and committed) by a member that no longer
+ * owns it. Partitions are handled concurrently, the records of one partition one at a time.
+ */
+export class KafkaConsumerRunner implements Subscription {
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly consumer: Consumer,
+    private readonly config: ConsumerRunnerConfig,
+  ) {}
+
+  /** Resolves once the consumer has joined its group and been assigned partitions. */
+  static async start(kafka: Kafka, config: ConsumerRunnerConfig): Promise<KafkaConsumerRunner> {
+    const consumer = kafka.consumer({
+      groupId: config.group,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: config.fetchMaxWaitMs,
+    });
+    const runner = new KafkaConsumerRunner(consumer, config);
+    try {
+      await runner.run();
+    } catch (e) {
+      await consumer.disconnect().catch(() => undefined);
+      throw e;
+    }
+    return runner;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.consumer.disconnect();
+    return this.closing;
+  }
+
+  private async run(): Promise<void> {
+    const { consumer, config } = this;
+    let starting = true;
+    let startupCrash: Error | undefined;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (starting) startupCrash ??= payload.error;
+      config.logger?.error({ topic: config.topic, group: config.group, err: payload.error.message, restart: payload.restart }, 'Kafka consumer crashed');
+    });
+    await consumer.connect();
+    // A group without committed offsets starts at the beginning: nothing published before a
+    // service first subscribed is lost.
+    await consumer.subscribe({ topics: [config.topic], fromBeginning: true });
+    // kafkajs resolves `run` after the join and sync, or after a crash while joining.
+    await consumer.run({
+      autoCommit: true,
+      autoCommitInterval: COMMIT_INTERVAL_MS,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    starting = false;
+    if (startupCrash) throw startupCrash;
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary } = payload;
+    const control = { heartbeat, isActive: () => payload.isRunning() && !payload.isStale() };
+    for (const message of batch.messages) {
+      if (!control.isActive()) return;
+      if (!(await this.config.processor.process(message, control))) return;
+      resolveOffset(message.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import type { Logger } from '@im/common';
+import { logLevel } from 'kafkajs';
+import type { LogEntry, logCreator } from 'kafkajs';
+
+/** Routes kafkajs log entries to pino, keeping their structured fields. */
+export function pinoLogCreator(logger: Logger): logCreator {
+  return () => (entry: LogEntry) => {
+    const { message, timestamp: _timestamp, logger: _kafkajs, ...fields } = entry.log;
+    const context = { kafka: entry.namespace, ...fields };
+    if (entry.level === logLevel.ERROR) logger.error(context, message);
+    else if (entry.level === logLevel.WARN) logger.warn(context, message);
+    else if (entry.level === logLevel.INFO) logger.info(context, message);
+    else logger.debug(context, message);
+  };
+}

@@ -1,0 +1,106 @@
+import type { Logger } from '@im/common';
+import type { KafkaMessage } from 'kafkajs';
+import type { BusHandler, BusRecord, DeadLetter } from '../bus.port';
+import { CORRELATION_HEADER, decodeValue, encodeReply, encodeValue, errorMessage, replyRouteOf } from './kafka-record.codec';
+import type { ReplyEnvelope, ReplyRoute } from './kafka-record.codec';
+import type { KafkaPublisher } from './kafka-publisher';
+import { KafkaTopicNames } from './kafka-topic.names';
+
+export interface RecordProcessorConfig {
+  /** Logical topic, as the handler and dead letters see it. */
+  readonly topic: string;
+  readonly group: string;
+  readonly handler: BusHandler;
+  readonly publisher: KafkaPublisher;
+  readonly names: KafkaTopicNames;
+  readonly maxAttempts: number;
+  readonly retryDelayMs: number;
+  readonly logger: Logger | undefined;
+}
+
+/** What the consumer lets a record's processing see of its partition. */
+export interface PartitionControl {
+  /** Tells the group coordinator this member is alive; rejects when the group rebalances. */
+  heartbeat(): Promise<void>;
+  /** False once the consumer stops or the partition is no longer this member's. */
+  isActive(): boolean;
+}
+
+type Attempted =
+  | { readonly kind: 'handled'; readonly reply: unknown }
+  | { readonly kind: 'failed'; readonly error: string; readonly attempts: number }
+  | { readonly kind: 'abandoned' };
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Keeps heartbeating while a slow handler runs, so the member keeps its partitions. */
+async function withHeartbeats<T>(work: () => Promise<T>, control: PartitionControl): Promise<T> {
+  const timer = setInterval(() => void control.heartbeat().catch(() => undefined), 1000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * Takes one record of a subscription all the way: decode, handle with retries, then reply
+ * (for a `request`) or dead-letter. Throws only when Kafka itself fails (writing the dead
+ * letter or the reply), so that the record stays uncommitted and is delivered again.
+ */
+export class KafkaRecordProcessor {
+  constructor(private readonly config: RecordProcessorConfig) {}
+
+  /** True once the record is done with; false when it was abandoned and must not be committed. */
+  async process(message: KafkaMessage, control: PartitionControl): Promise<boolean> {
+    const key = message.key?.toString('utf8') ?? '';
+    const route = replyRouteOf(message.headers);
+    const decoded = decodeValue(message.value);
+    if (!decoded.ok) {
+      await this.fail({ key, value: decoded.raw, error: decoded.error, attempts: 0 }, route);
+      return true;
+    }
+    const outcome = await this.attempt({ topic: this.config.topic, key, value: decoded.value }, control);
+    if (outcome.kind === 'abandoned') return false;
+    if (outcome.kind === 'handled') {
+      if (route) await this.reply(route, { ok: true, value: outcome.reply });
+      return true;
+    }
+    await this.fail({ key, value: decoded.value, error: outcome.error, attempts: outcome.attempts }, route);
+    return true;
+  }
+
+  private async attempt(record: BusRecord, control: PartitionControl): Promise<Attempted> {
+    const { handler, maxAttempts, retryDelayMs } = this.config;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { kind: 'handled', reply: await withHeartbeats(() => handler(record), control) };
+      } catch (e) {
+        if (attempt >= maxAttempts) return { kind: 'failed', error: errorMessage(e), attempts: attempt };
+        await delay(retryDelayMs * 2 ** (attempt - 1));
+        await control.heartbeat();
+        if (!control.isActive()) return { kind: 'abandoned' };
+      }
+    }
+  }
+
+  private async fail(
+    failure: { key: string; value: unknown; error: string; attempts: number },
+    route: ReplyRoute | undefined,
+  ): Promise<void> {
+    const { topic, group, names, publisher, logger } = this.config;
+    logger?.error({ topic, key: failure.key, group, err: failure.error }, 'record dead-lettered');
+    if (!KafkaTopicNames.isDeadLetter(topic)) {
+      const letter: DeadLetter = { topic, group, ...failure, failedAt: Date.now() };
+      await publisher.send({ topic: names.deadLetter(topic), message: { key: failure.key, value: encodeValue(letter) } });
+    }
+    if (route) await this.reply(route, { ok: false, error: failure.error });
+  }
+
+  private async reply(route: ReplyRoute, envelope: ReplyEnvelope): Promise<void> {
+    await this.config.publisher.send({
+      topic: this.config.names.replies(),
+      message: { key: route.replyTo, value: encodeReply(envelope), headers: { [CORRELATION_HEADER]: route.correlationId } },
+    });
+  }
+}

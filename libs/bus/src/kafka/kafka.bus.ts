@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Bus, BusHandler, RequestOptions, Subscription } from '../bus.port';
+import type { KafkaBusOptions, ResolvedKafkaBusOptions } from './kafka-bus.options';
+import { resolveKafkaBusOptions } from './kafka-bus.options';
+import { createKafkaClient } from './kafka-client.factory';
+import { KafkaConsumerRunner } from './kafka-consumer.runner';
+import { KafkaPublisher } from './kafka-publisher';
+import { encodeValue, errorMessage, requestHeaders } from './kafka-record.codec';
+import { KafkaRecordProcessor } from './kafka-record.processor';
+import { KafkaReplyChannel } from './kafka-reply.channel';
+import { KafkaTopicNames } from './kafka-topic.names';
+import { KafkaTopicRegistry } from './kafka-topic.registry';
+
+interface KafkaBusParts {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly topics: KafkaTopicRegistry;
+  readonly publisher: KafkaPublisher;
+  readonly options: ResolvedKafkaBusOptions;
+}
+
+/**
+ * The cluster Bus on Kafka (kafkajs). Topics (`<topic>` and `<topic>.dlq`, plus the shared
+ * reply topic) are created on first use. See KafkaPublisher for publish, KafkaConsumerRunner
+ * for subscriptions and commits, KafkaReplyChannel for request/reply.
+ */
+export class KafkaBus implements Bus {
+  private readonly names: KafkaTopicNames;
+  private readonly replies: KafkaReplyChannel;
+  private readonly subscriptions = new Set<KafkaConsumerRunner>();
+  private closing: Promise<void> | undefined;
+  /** Stays true while closing subscriptions finish their records, which may publish. */
+  private publishing = true;
+
+  private constructor(private readonly parts: KafkaBusParts) {
+    const { kafka, admin, topics, options } = parts;
+    this.names = new KafkaTopicNames(options.namespace);
+    this.replies = new KafkaReplyChannel(kafka, admin, topics, {
+      topic: this.names.replies(),
+      instanceId: options.instanceId,
+      fetchMaxWaitMs: options.fetchMaxWaitMs,
+      logger: options.logger,
+    });
+  }
+
+  /** Connects the admin client and the producer; rejects, naming the brokers, if Kafka cannot be reached. */
+  static async connect(options: KafkaBusOptions): Promise<KafkaBus> {
+    const resolved = resolveKafkaBusOptions(options);
+    const kafka = createKafkaClient(options);
+    const admin = kafka.admin();
+    const topics = new KafkaTopicRegistry(admin, { partitions: resolved.topicPartitions, replicationFactor: resolved.replicationFactor });
+    try {
+      await admin.connect();
+      const publisher = await KafkaPublisher.connect(kafka, topics, {
+        lingerMs: resolved.lingerMs,
+        maxRecords: resolved.maxBatchRecords,
+        maxBytes: resolved.maxBatchBytes,
+      });
+      return new KafkaBus({ kafka, admin, topics, publisher, options: resolved });
+    } catch (e) {
+      await admin.disconnect().catch(() => undefined);
+      throw new Error(`cannot reach Kafka at ${resolved.brokers.join(',')}: ${errorMessage(e)}`);
+    }
+  }
+
+  /** Readiness: connected, not closed, and the last produce request succeeded. */
+  isConnected(): boolean {
+    return this.closing === undefined && this.parts.publisher.isHealthy();
+  }
+
+  get instanceId(): string {
+    return this.parts.options.instanceId;
+  }
+
+  async publish<T>(topic: string, key: string, value: T): Promise<void> {
+    if (!this.publishing) throw new Error('bus is closed');
+    await this.parts.publisher.send({ topic: this.names.physical(topic), message: { key, value: encodeValue(value) } });
+  }
+
+  /** The timeout covers everything: starting the reply consumer, publishing, the handler. */
+  async request<R = unknown, T = unknown>(topic: string, key: string, value: T, options?: RequestOptions): Promise<R> {
+    this.assertOpen();
+    const record = { topic: this.names.physical(topic), message: { key, value: encodeValue(value) } };
+    const correlationId = randomUUID();
+    const reply = this.replies.expect(correlationId, options?.timeoutMs ?? 10_000, topic);
+    try {
+      await Promise.race([this.replies.ready(), reply]);
+      const headers = requestHeaders({ replyTo: this.instanceId, correlationId });
+      await this.parts.publisher.send({ ...record, message: { ...record.message, headers } });
+    } catch (e) {
+      this.replies.cancel(correlationId);
+      throw e;
+    }
+    return (await reply) as R;
+  }
+
+  async subscribe<T>(topic: string, group: string, handler: BusHandler<T>): Promise<Subscription> {
+    this.assertOpen();
+    const { kafka, topics, publisher, options } = this.parts;
+    await topics.ensure(this.names.withDeadLetter(topic));
+    const processor = new KafkaRecordProcessor({
+      topic,
+      group,
+      handler: handler as BusHandler,
+      publisher,
+      names: this.names,
+      maxAttempts: options.maxAttempts,
+      retryDelayMs: options.retryDelayMs,
+      logger: options.logger,
+    });
+    const runner = await KafkaConsumerRunner.start(kafka, {
+      topic: this.names.physical(topic),
+      group,
+      processor,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      fetchMaxWaitMs: options.fetchMaxWaitMs,
+      logger: options.logger,
+    });
+    return this.track(runner);
+  }
+
+  /** Stops every subscription (finishing the records in hand), sends what is queued, disconnects. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private track(runner: KafkaConsumerRunner): Subscription {
+    if (this.closing) {
+      void runner.close();
+      throw new Error('bus is closed');
+    }
+    this.subscriptions.add(runner);
+    return {
+      close: async () => {
+        this.subscriptions.delete(runner);
+        await runner.close();
+      },
+    };
+  }
+
+  private async shutdown(): Promise<void> {
+    const { publisher, admin } = this.parts;
+    await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+    this.subscriptions.clear();
+    this.publishing = false;
+    await this.replies.close().catch(() => undefined);
+    await publisher.close().catch(() => undefined);
+    await admin.disconnect();
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new Error('bus is closed');
+  }
+}

@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+import type { OnceStore } from '../presence.port';
+import { closeRedis, DEFAULT_PREFIX, loggerOf, openRedis } from './redis.connection';
+import type { RedisPortOptions } from './redis.connection';
+
+/**
+ * OnceStore on Redis: `SET key value NX PX ttl GET` (Redis ≥ 7.0 accepts NX with GET), one
+ * atomic command that stores the value when the key is absent and otherwise returns the value
+ * already there. Keys: `im:once:<key>`.
+ */
+export class RedisOnceStore implements OnceStore {
+  private constructor(
+    private readonly client: Redis,
+    private readonly keyPrefix: string,
+  ) {}
+
+  static async connect(url: string, options?: RedisPortOptions): Promise<RedisOnceStore> {
+    const client = await openRedis(url, options?.name ?? 'im-once', loggerOf(options, 'once-store'));
+    return new RedisOnceStore(client, `${options?.prefix ?? DEFAULT_PREFIX}once:`);
+  }
+
+  async putIfAbsent(key: string, value: string, ttlMs: number): Promise<string | undefined> {
+    const px = Math.max(1, Math.ceil(ttlMs));
+    const previous = await this.client.set(this.keyPrefix + key, value, 'PX', px, 'NX', 'GET');
+    return previous ?? undefined;
+  }
+
+  async close(): Promise<void> {
+    await closeRedis(this.client);
+  }
+}

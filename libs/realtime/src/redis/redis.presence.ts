@@ -1,0 +1,108 @@
+import type { Logger } from '@im/common';
+import type { Redis } from 'ioredis';
+import type { DeviceSession, Presence } from '../presence.port';
+import { closeRedis, DEFAULT_PREFIX, loggerOf, openRedis } from './redis.connection';
+import type { RedisPortOptions } from './redis.connection';
+import { presenceScripts } from './redis.presence.scripts';
+import type { PresenceScripts } from './redis.presence.scripts';
+
+export interface RedisPresenceOptions extends RedisPortOptions {
+  /** How long a gateway's sessions outlive its last refresh; default 60 000. Gateways refresh every ttl/3. */
+  readonly ttlMs?: number;
+}
+
+export const DEFAULT_PRESENCE_TTL_MS = 60_000;
+
+function isSession(v: unknown): v is DeviceSession {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Record<string, unknown>;
+  return ['userId', 'deviceId', 'socketId', 'gatewayId'].every((k) => typeof s[k] === 'string') && typeof s.connectedAt === 'number';
+}
+
+/**
+ * Presence in Redis. Per user a hash `im:presence:{<userId>}` (socketId → session JSON); per
+ * gateway a liveness key `im:gw:<gatewayId>` whose TTL the gateway renews with `refresh`. A
+ * session counts only while its gateway's key exists, so the users of a gateway that died stop
+ * being online after the TTL; their records are deleted lazily by the next script that reads
+ * them. add/remove are Lua scripts, so first/last are decided atomically.
+ */
+export class RedisPresence implements Presence {
+  private readonly scripts: PresenceScripts;
+  private readonly gwPrefix: string;
+
+  private constructor(
+    private readonly client: Redis,
+    private readonly prefix: string,
+    private readonly ttlMs: number,
+    private readonly log: Logger,
+  ) {
+    this.scripts = presenceScripts(client);
+    this.gwPrefix = `${prefix}gw:`;
+  }
+
+  static async connect(url: string, options?: RedisPresenceOptions): Promise<RedisPresence> {
+    const ttlMs = options?.ttlMs ?? DEFAULT_PRESENCE_TTL_MS;
+    if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new Error(`presence ttlMs must be a positive integer, got ${ttlMs}`);
+    const log = loggerOf(options, 'presence');
+    const client = await openRedis(url, options?.name ?? 'im-presence', log);
+    return new RedisPresence(client, options?.prefix ?? DEFAULT_PREFIX, ttlMs, log);
+  }
+
+  async add(session: DeviceSession): Promise<{ firstForUser: boolean }> {
+    const { userId, socketId, gatewayId } = session;
+    const json = JSON.stringify(session);
+    const firstForUser = await this.scripts.add(this.hashOf(userId), this.gwPrefix + gatewayId, socketId, json, this.ttlMs, this.gwPrefix);
+    return { firstForUser };
+  }
+
+  async remove(session: Pick<DeviceSession, 'userId' | 'socketId'>): Promise<{ lastForUser: boolean }> {
+    return { lastForUser: await this.scripts.remove(this.hashOf(session.userId), session.socketId, this.gwPrefix) };
+  }
+
+  async sessionsOf(userId: string): Promise<DeviceSession[]> {
+    const jsons = await this.scripts.sessions(this.hashOf(userId), this.gwPrefix);
+    return jsons.flatMap((json) => this.parseSession(userId, json));
+  }
+
+  async onlineAmong(userIds: readonly string[]): Promise<Set<string>> {
+    const users = [...new Set(userIds)];
+    if (users.length === 0) return new Set();
+    const counts = await this.scripts.liveCounts(users.map((u) => this.hashOf(u)), this.gwPrefix);
+    return new Set(users.filter((_, i) => (counts[i] ?? 0) > 0));
+  }
+
+  /**
+   * Renews the gateway's liveness key and re-asserts its sessions (so presence lost to a Redis
+   * restart, or cleaned while the gateway was cut off for longer than the TTL, comes back), in
+   * one pipeline sent at once: a `remove` called after `refresh` is applied after it.
+   */
+  async refresh(gatewayId: string, sessions: readonly DeviceSession[]): Promise<void> {
+    const pipeline = this.client.pipeline().set(this.gwPrefix + gatewayId, '1', 'PX', this.ttlMs);
+    for (const s of sessions.filter((x) => x.gatewayId === gatewayId)) {
+      const hash = this.hashOf(s.userId);
+      pipeline.hset(hash, s.socketId, JSON.stringify(s)).pexpire(hash, this.ttlMs);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([err]) => err !== null);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  async close(): Promise<void> {
+    await closeRedis(this.client);
+  }
+
+  private hashOf(userId: string): string {
+    return `${this.prefix}presence:{${userId}}`;
+  }
+
+  private parseSession(userId: string, json: string): DeviceSession[] {
+    try {
+      const value: unknown = JSON.parse(json);
+      if (isSession(value)) return [value];
+    } catch {
+      // reported below
+    }
+    this.log.warn({ userId }, 'malformed presence session ignored');
+    return [];
+  }
+}

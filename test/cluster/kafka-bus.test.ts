@@ -1,0 +1,182 @@
+// KafkaBus against the real broker that `npm test` starts (test/support/global-setup.ts):
+// the Bus contract with two independent instances, then what only Kafka can show.
+import { randomUUID } from 'node:crypto';
+import * as net from 'node:net';
+import { Kafka, logLevel } from 'kafkajs';
+import type { ISocketFactory } from 'kafkajs';
+import { KafkaBus } from '@im/bus';
+import type { DeadLetter, KafkaBusOptions } from '@im/bus';
+import { busContract } from '@im/bus/testing';
+import { createLogger } from '@im/common';
+
+jest.setTimeout(30_000);
+
+function brokersOrFail(): string[] {
+  const brokers = process.env.IM_TEST_KAFKA_BROKERS;
+  if (!brokers) {
+    throw new Error(
+      'IM_TEST_KAFKA_BROKERS is not set: the KafkaBus tests need the real Kafka broker. ' +
+        'Start the servers with: bash test/infra/infra.sh up all ' +
+        '(then: eval "$(bash test/infra/infra.sh env)"), or run `npm test`, which starts them.',
+    );
+  }
+  return brokers.split(',').map((b) => b.trim());
+}
+
+const BROKERS = brokersOrFail();
+const logger = createLogger({ service: 'kafka-bus-test', level: process.env.IM_TEST_LOG_LEVEL ?? 'silent' });
+
+function options(overrides: Partial<KafkaBusOptions> = {}): KafkaBusOptions {
+  return { brokers: BROKERS, clientId: 'kafka-bus-test', logger, retryDelayMs: 20, ...overrides };
+}
+
+async function waitFor(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const uniqueTopic = (what: string): string => `kafka-bus.${what}.${randomUUID().slice(0, 8)}`;
+
+/** A port nothing listens on. */
+function deadPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+busContract('KafkaBus', async () => {
+  const [bus, peer] = await Promise.all([
+    KafkaBus.connect(options({ clientId: 'contract-bus' })),
+    KafkaBus.connect(options({ clientId: 'contract-peer' })),
+  ]);
+  return { bus, peer, close: async () => void (await Promise.all([bus.close(), peer.close()])) };
+});
+
+describe('KafkaBus on a real broker', () => {
+  let bus: KafkaBus;
+  let kafka: Kafka;
+
+  beforeAll(async () => {
+    bus = await KafkaBus.connect(options());
+    kafka = new Kafka({ clientId: 'kafka-bus-test-raw', brokers: BROKERS, logLevel: logLevel.NOTHING });
+  });
+  afterAll(async () => {
+    await bus.close();
+  });
+
+  it('is connected once connect resolves, and not after close', async () => {
+    const other = await KafkaBus.connect(options());
+    expect(other.isConnected()).toBe(true);
+    await other.close();
+    expect(other.isConnected()).toBe(false);
+    await expect(other.publish('x', 'k', 1)).rejects.toThrow('bus is closed');
+  });
+
+  it('dead-letters a record that is not JSON and keeps the partition flowing', async () => {
+    const t = uniqueTopic('malformed');
+    const ok: unknown[] = [];
+    const letters: DeadLetter[] = [];
+    const dlq = await bus.subscribe<DeadLetter>(`${t}.dlq`, 'dlq-reader', async (r) => void letters.push(r.value));
+    const sub = await bus.subscribe(t, 'g1', async (r) => void ok.push(r.value));
+    const raw = kafka.producer();
+    await raw.connect();
+    await raw.send({ topic: t, acks: -1, messages: [{ key: 'k', value: '{"not": json' }, { key: 'k', value: null }] });
+    await raw.disconnect();
+    await bus.publish(t, 'k', { after: true });
+    await waitFor(() => ok.length === 1 && letters.length === 2, 'two dead letters and the next record');
+    expect(ok).toEqual([{ after: true }]);
+    expect(letters[0]).toMatchObject({ topic: t, key: 'k', value: '{"not": json', group: 'g1', attempts: 0 });
+    expect(letters[0]?.error).toMatch(/^malformed record: not JSON/);
+    expect(letters[1]).toMatchObject({ topic: t, key: 'k', error: 'malformed record: no value' });
+    await Promise.all([sub.close(), dlq.close()]);
+  });
+
+  it('resumes a group after a consumer closed mid-stream: nothing lost, nothing committed handled twice', async () => {
+    const t = uniqueTopic('resume');
+    const total = 150;
+    const first: number[] = [];
+    const second: number[] = [];
+    const slow = (into: number[]) => async (r: { value: number }): Promise<void> => {
+      await new Promise((res) => setTimeout(res, 3));
+      into.push(r.value);
+    };
+    const subA = await bus.subscribe<number>(t, 'resumer', slow(first));
+    await Promise.all(Array.from({ length: total }, (_, n) => bus.publish(t, 'one-key', n)));
+    await waitFor(() => first.length >= 40, 'the first consumer to be mid-stream');
+    await subA.close();
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const [offsets] = await admin.fetchOffsets({ groupId: 'resumer', topics: [t] });
+    await admin.disconnect();
+    // one key, one partition, a fresh topic: offset n holds record n
+    const committed = Math.max(...(offsets?.partitions ?? []).map((p) => Number(p.offset)));
+    expect(committed).toBe(first.length); // close commits everything it finished
+    expect(first).toEqual(Array.from({ length: first.length }, (_, n) => n));
+
+    const subB = await bus.subscribe<number>(t, 'resumer', slow(second));
+    await waitFor(() => first.length + second.length >= total, 'the rest of the records');
+    await subB.close();
+    expect(second[0]).toBe(committed);
+    expect(new Set([...first, ...second]).size).toBe(total);
+    expect(second.filter((n) => n < committed)).toEqual([]); // duplicates only of uncommitted records
+  });
+
+  it('rejects a request quickly with the error of a handler that keeps failing', async () => {
+    const t = uniqueTopic('request-fails');
+    const sub = await bus.subscribe(t, 'failing', async () => {
+      throw new Error('no such group');
+    });
+    const start = Date.now();
+    await expect(bus.request(t, 'k', {}, { timeoutMs: 20_000 })).rejects.toThrow('no such group');
+    expect(Date.now() - start).toBeLessThan(10_000);
+    await sub.close();
+  });
+
+  it('rejects a request nobody answers with a timeout naming the topic', async () => {
+    const t = uniqueTopic('unanswered');
+    await expect(bus.request(t, 'k', {}, { timeoutMs: 1_500 })).rejects.toThrow(`request on ${t} timed out after 1500 ms`);
+  });
+
+  it('rejects connect, naming the brokers, when no broker answers', async () => {
+    const broker = `127.0.0.1:${await deadPort()}`;
+    const start = Date.now();
+    await expect(
+      KafkaBus.connect(options({ brokers: [broker], connectionTimeout: 300, retry: { retries: 1, initialRetryTime: 100 } })),
+    ).rejects.toThrow(`cannot reach Kafka at ${broker}`);
+    expect(Date.now() - start).toBeLessThan(10_000);
+  });
+
+  it('rejects publish (does not hang) once the broker becomes unreachable', async () => {
+    const port = await deadPort();
+    let unreachable = false;
+    const sockets = new Set<net.Socket>();
+    // Like kafkajs's default factory, but once `unreachable` every connection goes to a dead port.
+    const socketFactory: ISocketFactory = ({ host, port: brokerPort, onConnect }) => {
+      const socket = net.connect({ host: unreachable ? '127.0.0.1' : host, port: unreachable ? port : brokerPort }, onConnect);
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      return socket;
+    };
+    const cut = await KafkaBus.connect(
+      options({ socketFactory, connectionTimeout: 300, requestTimeout: 2_000, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 } }),
+    );
+    const t = uniqueTopic('unreachable');
+    await cut.publish(t, 'k', 'before');
+    unreachable = true;
+    for (const s of sockets) s.destroy(new Error('connection reset (test: broker gone)'));
+    const start = Date.now();
+    await expect(cut.publish(t, 'k', 'after')).rejects.toThrow();
+    expect(Date.now() - start).toBeLessThan(15_000);
+    expect(cut.isConnected()).toBe(false);
+    await cut.close();
+  });
+});
