@@ -16,3 +16,5 @@ export type {
   StoredMessage,
 } from './store.port';
 export { SqliteStore } from './sqlite/sqlite.store';
+export { MongoStore } from './mongo/mongo.store';
+export type { MongoStoreOptions } from './mongo/mongo.store';

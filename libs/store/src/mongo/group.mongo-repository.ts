@@ -1,0 +1,106 @@
+import type { Model, mongo } from 'mongoose';
+import type { Group, GroupMember, GroupRepository, GroupRole } from '../store.port';
+import { isDuplicateKey, onlyDuplicateKeys } from './mongo.errors';
+import { assertId, naturalKey } from './mongo.ids';
+import { driverCollection } from './mongo.models';
+import type { GroupDoc, GroupMemberDoc } from './mongo.models';
+
+type NewMember = { userId: string; role: GroupRole };
+type MemberRow = Pick<GroupMemberDoc, 'groupId' | 'userId' | 'role' | 'joinedSeq'>;
+
+const MEMBER_PROJECTION = { _id: 0, groupId: 1, userId: 1, role: 1, joinedSeq: 1 } as const;
+const GROUP_PROJECTION = { _id: 1, name: 1, ownerId: 1, createdAt: 1 } as const;
+
+const memberKey = (groupId: string, userId: string): string => naturalKey(groupId, userId);
+const toMember = (r: MemberRow): GroupMember => ({ groupId: r.groupId, userId: r.userId, role: r.role, joinedSeq: r.joinedSeq });
+const toGroup = (r: Pick<GroupDoc, '_id' | 'name' | 'ownerId' | 'createdAt'>): Group => ({
+  groupId: r._id,
+  name: r.name,
+  ownerId: r.ownerId,
+  createdAt: r.createdAt,
+});
+
+function assertNewGroup(group: Group, members: readonly NewMember[]): void {
+  assertId(group.groupId, 'groupId');
+  assertId(group.ownerId, 'ownerId');
+  assertId(group.name, 'name');
+  members.forEach((m, i) => assertId(m.userId, `members[${i}].userId`));
+}
+
+/**
+ * Groups without transactions: the group document is inserted first, carrying its initial
+ * members (`pendingMembers`); the member documents follow (duplicates ignored), then the list
+ * is removed. Interrupted half way, the next `create` of that groupId (a retry) finishes the
+ * original members and returns false; until then the group has fewer members, never more.
+ */
+export class MongoGroupRepository implements GroupRepository {
+  private readonly groupCollection: mongo.Collection<GroupDoc>;
+  private readonly memberCollection: mongo.Collection<GroupMemberDoc>;
+
+  constructor(
+    private readonly groupModel: Model<GroupDoc>,
+    private readonly memberModel: Model<GroupMemberDoc>,
+  ) {
+    this.groupCollection = driverCollection(groupModel);
+    this.memberCollection = driverCollection(memberModel);
+  }
+
+  async create(group: Group, members: readonly NewMember[]): Promise<boolean> {
+    assertNewGroup(group, members);
+    const pendingMembers = members.map((m) => ({ userId: m.userId, role: m.role }));
+    const doc: GroupDoc = { _id: group.groupId, name: group.name, ownerId: group.ownerId, createdAt: group.createdAt, pendingMembers };
+    try {
+      await this.groupCollection.insertOne(doc);
+    } catch (error: unknown) {
+      if (!isDuplicateKey(error)) throw error;
+      await this.finishPending(group.groupId);
+      return false;
+    }
+    await this.writeMembers(group.groupId, pendingMembers);
+    return true;
+  }
+
+  async get(groupId: string): Promise<Group | undefined> {
+    assertId(groupId, 'groupId');
+    const row = await this.groupModel.findOne({ _id: groupId }, GROUP_PROJECTION).lean<GroupDoc>().exec();
+    return row === null ? undefined : toGroup(row);
+  }
+
+  async member(groupId: string, userId: string): Promise<GroupMember | undefined> {
+    assertId(groupId, 'groupId');
+    assertId(userId, 'userId');
+    const row = await this.memberModel.findOne({ _id: memberKey(groupId, userId) }, MEMBER_PROJECTION).lean<MemberRow>().exec();
+    return row === null ? undefined : toMember(row);
+  }
+
+  async members(groupId: string): Promise<GroupMember[]> {
+    assertId(groupId, 'groupId');
+    const rows = await this.memberModel.find({ groupId }, MEMBER_PROJECTION).sort({ userId: 1 }).lean<MemberRow[]>().exec();
+    return rows.map(toMember);
+  }
+
+  async groupsOf(userId: string): Promise<GroupMember[]> {
+    assertId(userId, 'userId');
+    const rows = await this.memberModel.find({ userId }, MEMBER_PROJECTION).sort({ groupId: 1 }).lean<MemberRow[]>().exec();
+    return rows.map(toMember);
+  }
+
+  private async finishPending(groupId: string): Promise<void> {
+    const row = await this.groupCollection.findOne({ _id: groupId }, { projection: { _id: 0, pendingMembers: 1 } });
+    if (row?.pendingMembers !== undefined) await this.writeMembers(groupId, row.pendingMembers);
+  }
+
+  private async writeMembers(groupId: string, members: readonly NewMember[]): Promise<void> {
+    const docs = members.map((m): GroupMemberDoc => ({ _id: memberKey(groupId, m.userId), groupId, userId: m.userId, role: m.role, joinedSeq: 0 }));
+    if (docs.length > 0) await this.insertIgnoringDuplicates(docs);
+    await this.groupCollection.updateOne({ _id: groupId }, { $unset: { pendingMembers: 1 } });
+  }
+
+  private async insertIgnoringDuplicates(docs: GroupMemberDoc[]): Promise<void> {
+    try {
+      await this.memberCollection.insertMany(docs, { ordered: false });
+    } catch (error: unknown) {
+      if (!onlyDuplicateKeys(error)) throw error;
+    }
+  }
+}

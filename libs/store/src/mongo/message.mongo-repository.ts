@@ -1,0 +1,132 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@im/common';
+import { trusted } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
+import type { AppendInput, AppendResult, MessageRepository, RangeQuery, StoredMessage } from '../store.port';
+import { MongoSequencer } from './conversation.mongo-sequencer';
+import { KeyedLanes } from './mongo.keyed-lanes';
+import { isDuplicateKey } from './mongo.errors';
+import { assertId, assertSeq } from './mongo.ids';
+import { driverCollection } from './mongo.models';
+import type { ConversationDoc, MessageDoc } from './mongo.models';
+import { appendedMessage, MESSAGE_READ_PROJECTION, messageKey, toMessageDoc, toStoredMessage } from './message.mongo-mapping';
+import type { MessageRow } from './message.mongo-mapping';
+
+/** Seq candidates tried before an append gives up (only FerretDB under contention needs more than one). */
+const MAX_SEQ_ATTEMPTS = 50;
+
+type InsertOutcome = AppendResult | 'seq-taken';
+
+function assertAppend(input: AppendInput): void {
+  assertId(input.conversationId, 'conversationId');
+  assertId(input.message.msgId, 'msgId');
+  assertId(input.message.fromId, 'fromId');
+  if (input.senderDeviceId !== undefined) assertId(input.senderDeviceId, 'senderDeviceId');
+}
+
+/**
+ * Messages without transactions. Appends to one conversation queue in this process (KeyedLanes);
+ * an append is: (1) the idempotency check by `_id`
+ * (conversationId, msgId); (2) a seq from the conversation counter; (3) one insert. The unique
+ * indexes decide every race: E11000 means either this msgId is already stored (a concurrent or
+ * retried append: return that copy as a duplicate) or the seq is taken (FerretDB's non-atomic
+ * counter: catch the counter up and take another). A seq burned by a lost race leaves a gap,
+ * never a repeat.
+ */
+export class MongoMessageRepository implements MessageRepository {
+  private readonly collection: mongo.Collection<MessageDoc>;
+  private readonly sequencer: MongoSequencer;
+  private readonly lanes = new KeyedLanes();
+
+  constructor(
+    private readonly model: Model<MessageDoc>,
+    conversations: Model<ConversationDoc>,
+    private readonly logger?: Logger,
+  ) {
+    this.collection = driverCollection(model);
+    this.sequencer = new MongoSequencer(conversations, model);
+  }
+
+  async append(input: AppendInput): Promise<AppendResult> {
+    assertAppend(input);
+    return this.lanes.run(input.conversationId, () => this.appendNow(input));
+  }
+
+  async findByMsgId(conversationId: string, msgId: string): Promise<StoredMessage | undefined> {
+    assertId(conversationId, 'conversationId');
+    assertId(msgId, 'msgId');
+    return this.byKey(messageKey(conversationId, msgId));
+  }
+
+  async range(conversationId: string, q: RangeQuery): Promise<StoredMessage[]> {
+    assertId(conversationId, 'conversationId');
+    assertSeq(q.limit, 'limit');
+    if (q.afterSeq !== undefined) assertSeq(q.afterSeq, 'afterSeq');
+    if (q.beforeSeq !== undefined) assertSeq(q.beforeSeq, 'beforeSeq');
+    if (q.limit === 0) return [];
+    const seq = trusted({ $gt: q.afterSeq ?? 0, $lt: q.beforeSeq ?? Number.MAX_SAFE_INTEGER });
+    const newest = q.from === 'newest';
+    const rows = await this.model
+      .find({ conversationId, seq }, MESSAGE_READ_PROJECTION)
+      .sort({ seq: newest ? -1 : 1 })
+      .limit(q.limit)
+      .lean<MessageRow[]>()
+      .exec();
+    if (newest) rows.reverse();
+    return rows.map(toStoredMessage);
+  }
+
+  async markRecalled(conversationId: string, msgId: string): Promise<boolean> {
+    assertId(conversationId, 'conversationId');
+    assertId(msgId, 'msgId');
+    const r = await this.model.updateOne({ _id: messageKey(conversationId, msgId) }, { $set: { recalled: true } }).exec();
+    return r.matchedCount > 0;
+  }
+
+  async countUnread(conversationId: string, afterSeq: number, userId: string, unreadTypes: readonly number[]): Promise<number> {
+    assertId(conversationId, 'conversationId');
+    assertId(userId, 'userId');
+    assertSeq(afterSeq, 'afterSeq');
+    unreadTypes.forEach((t) => assertSeq(t, 'unreadTypes[]'));
+    if (unreadTypes.length === 0) return 0;
+    return this.model
+      .countDocuments({
+        conversationId,
+        seq: trusted({ $gt: afterSeq }),
+        fromId: trusted({ $ne: userId }),
+        recalled: false,
+        messageType: trusted({ $in: [...unreadTypes] }),
+      })
+      .exec();
+  }
+
+  private async appendNow(input: AppendInput): Promise<AppendResult> {
+    const existing = await this.byKey(messageKey(input.conversationId, input.message.msgId));
+    if (existing !== undefined) return { stored: existing, duplicate: true };
+    for (let attempt = 1; attempt <= MAX_SEQ_ATTEMPTS; attempt += 1) {
+      const outcome = await this.insertWithSeq(input, await this.sequencer.next(input.conversationId));
+      if (outcome !== 'seq-taken') return outcome;
+      this.logger?.debug({ conversationId: input.conversationId, attempt }, 'seq already taken; catching the counter up');
+      await this.sequencer.catchUp(input.conversationId);
+      await sleep(Math.random() * attempt);
+    }
+    throw new Error(`MongoStore: no free seq for conversation ${input.conversationId} after ${MAX_SEQ_ATTEMPTS} attempts`);
+  }
+
+  private async byKey(key: string): Promise<StoredMessage | undefined> {
+    const row = await this.collection.findOne<MessageRow>({ _id: key }, { projection: MESSAGE_READ_PROJECTION });
+    return row === null ? undefined : toStoredMessage(row);
+  }
+
+  private async insertWithSeq(input: AppendInput, seq: number): Promise<InsertOutcome> {
+    const doc = toMessageDoc(input, seq);
+    try {
+      await this.collection.insertOne(doc);
+      return { stored: appendedMessage(input, seq), duplicate: false };
+    } catch (error: unknown) {
+      if (!isDuplicateKey(error)) throw error;
+      const existing = await this.byKey(doc._id);
+      return existing === undefined ? 'seq-taken' : { stored: existing, duplicate: true };
+    }
+  }
+}

@@ -1,0 +1,201 @@
+import { Schema } from 'mongoose';
+import type { Connection, Model, mongo } from 'mongoose';
+import type { GroupRole, StoredMessage } from '../store.port';
+
+/** The wire message as stored: its content may live in `contentJson` instead. */
+export type StoredWire = Omit<StoredMessage['message'], 'content'> & { content?: unknown };
+
+/*
+ * One collection per concept. Every document has a string `_id` that is its natural key (see
+ * naturalKey in mongo.ids.ts); the unique indexes below are the promises of the Store port and
+ * hold on their own, whatever the writers do (there are no multi-document transactions).
+ */
+
+/** A stored message. `message` is the wire message (with seq); see message.content-codec.ts. */
+export interface MessageDoc {
+  _id: string;
+  conversationId: string;
+  msgId: string;
+  seq: number;
+  fromId: string;
+  messageType: number;
+  recalled: boolean;
+  senderDeviceId?: string;
+  message: StoredWire;
+  /** The content as JSON text when it cannot be stored natively (then `message.content` is absent). */
+  contentJson?: string;
+}
+
+/** The seq counter of a conversation; `_id` is the conversation id. */
+export interface ConversationDoc {
+  _id: string;
+  kind: 'direct' | 'group';
+  /** Direct conversations: both users (multikey index: a user's conversations). */
+  members?: string[];
+  groupId?: string;
+  seq: number;
+}
+
+export interface ReadStateDoc {
+  _id: string;
+  userId: string;
+  conversationId: string;
+  readSeq: number;
+}
+
+export interface CursorDoc {
+  _id: string;
+  userId: string;
+  deviceId: string;
+  conversationId: string;
+  ackedSeq: number;
+}
+
+export interface GroupDoc {
+  _id: string;
+  name: string;
+  ownerId: string;
+  createdAt: number;
+  /** The initial members while their documents are being written; removed once they all are. */
+  pendingMembers?: { userId: string; role: GroupRole }[];
+}
+
+export interface GroupMemberDoc {
+  _id: string;
+  groupId: string;
+  userId: string;
+  role: GroupRole;
+  joinedSeq: number;
+}
+
+export interface BlockDoc {
+  _id: string;
+  ownerId: string;
+  blockedId: string;
+}
+
+export interface FriendshipDoc {
+  _id: string;
+  userId: string;
+  friendId: string;
+}
+
+export interface MongoModels {
+  readonly messages: Model<MessageDoc>;
+  readonly conversations: Model<ConversationDoc>;
+  readonly readStates: Model<ReadStateDoc>;
+  readonly cursors: Model<CursorDoc>;
+  readonly groups: Model<GroupDoc>;
+  readonly groupMembers: Model<GroupMemberDoc>;
+  readonly blocks: Model<BlockDoc>;
+  readonly friendships: Model<FriendshipDoc>;
+}
+
+const req = <T>(type: T): { type: T; required: true } => ({ type, required: true });
+const options = (collection: string) => ({ collection, versionKey: false as const, strict: true, minimize: false });
+
+function messageSchema(): Schema<MessageDoc> {
+  const s = new Schema<MessageDoc>(
+    {
+      _id: req(String),
+      conversationId: req(String),
+      msgId: req(String),
+      seq: req(Number),
+      fromId: req(String),
+      messageType: req(Number),
+      recalled: req(Boolean),
+      senderDeviceId: String,
+      message: req(Schema.Types.Mixed),
+      contentJson: String,
+    },
+    options('messages'),
+  );
+  s.index({ conversationId: 1, msgId: 1 }, { unique: true, name: 'conversation_msgId' });
+  s.index({ conversationId: 1, seq: 1 }, { unique: true, name: 'conversation_seq' });
+  return s;
+}
+
+function conversationSchema(): Schema<ConversationDoc> {
+  const s = new Schema<ConversationDoc>(
+    { _id: req(String), kind: req(String), members: [String], groupId: String, seq: req(Number) },
+    options('conversations'),
+  );
+  s.index({ members: 1 }, { name: 'members' });
+  return s;
+}
+
+function readStateSchema(): Schema<ReadStateDoc> {
+  const s = new Schema<ReadStateDoc>(
+    { _id: req(String), userId: req(String), conversationId: req(String), readSeq: req(Number) },
+    options('read_states'),
+  );
+  s.index({ userId: 1, conversationId: 1 }, { unique: true, name: 'user_conversation' });
+  return s;
+}
+
+function cursorSchema(): Schema<CursorDoc> {
+  const s = new Schema<CursorDoc>(
+    { _id: req(String), userId: req(String), deviceId: req(String), conversationId: req(String), ackedSeq: req(Number) },
+    options('device_cursors'),
+  );
+  s.index({ userId: 1, deviceId: 1, conversationId: 1 }, { unique: true, name: 'user_device_conversation' });
+  return s;
+}
+
+function groupSchema(): Schema<GroupDoc> {
+  return new Schema<GroupDoc>(
+    {
+      _id: req(String),
+      name: req(String),
+      ownerId: req(String),
+      createdAt: req(Number),
+      pendingMembers: { type: [{ _id: false, userId: req(String), role: req(String) }], default: undefined },
+    },
+    options('groups'),
+  );
+}
+
+function groupMemberSchema(): Schema<GroupMemberDoc> {
+  const s = new Schema<GroupMemberDoc>(
+    { _id: req(String), groupId: req(String), userId: req(String), role: req(String), joinedSeq: req(Number) },
+    options('group_members'),
+  );
+  s.index({ groupId: 1, userId: 1 }, { unique: true, name: 'group_user' });
+  s.index({ userId: 1, groupId: 1 }, { name: 'user_group' });
+  return s;
+}
+
+function blockSchema(): Schema<BlockDoc> {
+  const s = new Schema<BlockDoc>({ _id: req(String), ownerId: req(String), blockedId: req(String) }, options('blacklist'));
+  s.index({ ownerId: 1, blockedId: 1 }, { unique: true, name: 'owner_blocked' });
+  return s;
+}
+
+function friendshipSchema(): Schema<FriendshipDoc> {
+  const s = new Schema<FriendshipDoc>({ _id: req(String), userId: req(String), friendId: req(String) }, options('friendships'));
+  s.index({ userId: 1, friendId: 1 }, { unique: true, name: 'user_friend' });
+  return s;
+}
+
+/** Compiles the models on this connection (not on mongoose's global default connection). */
+export function buildModels(connection: Connection): MongoModels {
+  return {
+    messages: connection.model<MessageDoc>('Message', messageSchema()),
+    conversations: connection.model<ConversationDoc>('Conversation', conversationSchema()),
+    readStates: connection.model<ReadStateDoc>('ReadState', readStateSchema()),
+    cursors: connection.model<CursorDoc>('DeviceCursor', cursorSchema()),
+    groups: connection.model<GroupDoc>('Group', groupSchema()),
+    groupMembers: connection.model<GroupMemberDoc>('GroupMember', groupMemberSchema()),
+    blocks: connection.model<BlockDoc>('Block', blockSchema()),
+    friendships: connection.model<FriendshipDoc>('Friendship', friendshipSchema()),
+  };
+}
+
+/**
+ * The driver's collection under a model, typed. For the hot path: no query casting, no
+ * document hydration. Mongoose's `sanitizeFilter` does not apply here, so callers pass only
+ * ids already checked by mongo.ids.ts.
+ */
+export function driverCollection<T extends mongo.Document>(model: Model<T>): mongo.Collection<T> {
+  return model.collection as unknown as mongo.Collection<T>;
+}

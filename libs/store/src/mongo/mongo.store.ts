@@ -1,0 +1,99 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@im/common';
+import mongoose from 'mongoose';
+import type { ConnectOptions, Connection } from 'mongoose';
+import type { Store } from '../store.port';
+import { MongoConversationRepository } from './conversation.mongo-repository';
+import { MongoCursorRepository } from './cursor.mongo-repository';
+import { MongoGroupRepository } from './group.mongo-repository';
+import { MongoMessageRepository } from './message.mongo-repository';
+import { ensureIndexes, verifyIndexes } from './mongo.indexes';
+import { buildModels } from './mongo.models';
+import type { MongoModels } from './mongo.models';
+import { MongoRelationRepository } from './relation.mongo-repository';
+
+export interface MongoStoreOptions {
+  readonly logger?: Logger;
+  /** Build the indexes at connect (default). `false`: build none, but still refuse to start unless they all exist. */
+  readonly autoIndex?: boolean;
+}
+
+/** How long `ping()` waits before answering false (the driver alone would wait for server selection, 30 s). */
+const PING_TIMEOUT_MS = 2_000;
+
+const CONNECTION_OPTIONS: ConnectOptions = {
+  /** Filters with `$` keys are wrapped in `$eq` unless built with `mongoose.trusted()`. */
+  sanitizeFilter: true,
+  /** Indexes are built by `connect` itself, awaited, and a failure fails the connect. */
+  autoIndex: false,
+  autoCreate: false,
+  /** Fail at once when the server is unreachable instead of queueing operations. */
+  bufferCommands: false,
+  /** An `undefined` field is left out, as JSON (and the embedded store) does; never stored as null. */
+  ignoreUndefined: true,
+};
+
+function watch(connection: Connection, logger: Logger | undefined): void {
+  connection.on('error', (error: unknown) => logger?.error({ err: error }, 'mongo connection error'));
+  connection.on('disconnected', () => logger?.warn('mongo disconnected'));
+  connection.on('reconnected', () => logger?.info('mongo reconnected'));
+}
+
+/**
+ * The cluster store: MongoDB through mongoose, on its own connection. Runs on MongoDB 7 and on
+ * FerretDB v1 alike: no multi-document transactions, every change is single-document atomic,
+ * and the unique indexes (built or checked at connect) keep the port's promises.
+ */
+export class MongoStore implements Store {
+  readonly messages: MongoMessageRepository;
+  readonly conversations: MongoConversationRepository;
+  readonly cursors: MongoCursorRepository;
+  readonly groups: MongoGroupRepository;
+  readonly relations: MongoRelationRepository;
+
+  private constructor(
+    /** For diagnostics and tests; the repositories are the way to change data. */
+    readonly connection: Connection,
+    models: MongoModels,
+    logger: Logger | undefined,
+  ) {
+    this.messages = new MongoMessageRepository(models.messages, models.conversations, logger);
+    this.conversations = new MongoConversationRepository(models.conversations, models.readStates);
+    this.cursors = new MongoCursorRepository(models.cursors);
+    this.groups = new MongoGroupRepository(models.groups, models.groupMembers);
+    this.relations = new MongoRelationRepository(models.blocks, models.friendships);
+  }
+
+  static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
+    const logger = options.logger?.child({ component: 'mongo-store' });
+    const connection = mongoose.createConnection(url, CONNECTION_OPTIONS);
+    watch(connection, logger);
+    try {
+      await connection.asPromise();
+      const models = buildModels(connection);
+      await (options.autoIndex === false ? verifyIndexes(models) : ensureIndexes(models));
+      logger?.info({ db: connection.name, autoIndex: options.autoIndex !== false }, 'mongo store ready');
+      return new MongoStore(connection, models, logger);
+    } catch (error: unknown) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    const db = this.connection.db;
+    if (db === undefined) return false;
+    const abort = new AbortController();
+    const answer = db.command({ ping: 1 }).then((r) => r.ok === 1, () => false);
+    const timeout = sleep(PING_TIMEOUT_MS, false, { signal: abort.signal }).catch(() => false);
+    try {
+      return await Promise.race([answer, timeout]);
+    } finally {
+      abort.abort();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,75 @@
+import { trusted } from 'mongoose';
+import type { Model } from 'mongoose';
+import type { RelationRepository } from '../store.port';
+import { retryUpsertRace } from './mongo.errors';
+import { assertId, naturalKey } from './mongo.ids';
+import type { BlockDoc, FriendshipDoc } from './mongo.models';
+
+const blockKey = (ownerId: string, blockedId: string): string => naturalKey(ownerId, blockedId);
+const friendKey = (userId: string, friendId: string): string => naturalKey(userId, friendId);
+
+function assertPair(a: unknown, b: unknown, names: readonly [string, string]): void {
+  assertId(a, names[0]);
+  assertId(b, names[1]);
+}
+
+/**
+ * Blacklist (one document per direction that is blocked) and friendships (one document per
+ * direction, both written by one unordered bulk write: an interrupted `befriend` is completed by
+ * its retry). `isBlocked` runs for every direct message, hence `_id` point reads.
+ */
+export class MongoRelationRepository implements RelationRepository {
+  constructor(
+    private readonly blocks: Model<BlockDoc>,
+    private readonly friendships: Model<FriendshipDoc>,
+  ) {}
+
+  async block(ownerId: string, blockedId: string): Promise<void> {
+    assertPair(ownerId, blockedId, ['ownerId', 'blockedId']);
+    await retryUpsertRace(() =>
+      this.blocks.updateOne({ _id: blockKey(ownerId, blockedId) }, { $setOnInsert: { ownerId, blockedId } }, { upsert: true }).exec(),
+    );
+  }
+
+  async unblock(ownerId: string, blockedId: string): Promise<void> {
+    assertPair(ownerId, blockedId, ['ownerId', 'blockedId']);
+    await this.blocks.deleteOne({ _id: blockKey(ownerId, blockedId) }).exec();
+  }
+
+  async isBlocked(ownerId: string, blockedId: string): Promise<boolean> {
+    assertPair(ownerId, blockedId, ['ownerId', 'blockedId']);
+    const row = await this.blocks.findOne({ _id: blockKey(ownerId, blockedId) }, { _id: 1 }).lean().exec();
+    return row !== null;
+  }
+
+  async blocked(ownerId: string): Promise<string[]> {
+    assertId(ownerId, 'ownerId');
+    const rows = await this.blocks.find({ ownerId }, { _id: 0, blockedId: 1 }).sort({ blockedId: 1 }).lean<Pick<BlockDoc, 'blockedId'>[]>().exec();
+    return rows.map((r) => r.blockedId);
+  }
+
+  async befriend(a: string, b: string): Promise<void> {
+    assertPair(a, b, ['a', 'b']);
+    const upsert = (userId: string, friendId: string) => ({
+      updateOne: { filter: { _id: friendKey(userId, friendId) }, update: { $setOnInsert: { userId, friendId } }, upsert: true },
+    });
+    await retryUpsertRace(() => this.friendships.bulkWrite([upsert(a, b), upsert(b, a)], { ordered: false }));
+  }
+
+  async unfriend(a: string, b: string): Promise<void> {
+    assertPair(a, b, ['a', 'b']);
+    await this.friendships.deleteMany({ _id: trusted({ $in: [friendKey(a, b), friendKey(b, a)] }) }).exec();
+  }
+
+  async areFriends(a: string, b: string): Promise<boolean> {
+    assertPair(a, b, ['a', 'b']);
+    const row = await this.friendships.findOne({ _id: friendKey(a, b) }, { _id: 1 }).lean().exec();
+    return row !== null;
+  }
+
+  async friends(userId: string): Promise<string[]> {
+    assertId(userId, 'userId');
+    const rows = await this.friendships.find({ userId }, { _id: 0, friendId: 1 }).sort({ friendId: 1 }).lean<Pick<FriendshipDoc, 'friendId'>[]>().exec();
+    return rows.map((r) => r.friendId);
+  }
+}
