@@ -31,7 +31,7 @@ mongo.pathname = '/im_local';
 const common = {
   ...process.env,
   IM_KAFKA_BROKERS: infra.IM_TEST_KAFKA_BROKERS,
-  IM_KAFKA_NAMESPACE: 'local.',
+  IM_KAFKA_NAMESPACE: 'local',
   IM_MONGO_URL: mongo.toString(),
   IM_REDIS_URL: infra.IM_TEST_REDIS_URL,
   IM_JWT_SECRET: secret,

@@ -144,7 +144,7 @@ export class ClusterHarness {
     const e = clusterEndpoints();
     const common = {
       IM_KAFKA_BROKERS: e.kafkaBrokers,
-      IM_KAFKA_NAMESPACE: `${this.namespace}.`,
+      IM_KAFKA_NAMESPACE: this.namespace,
       IM_KAFKA_TOPIC_PARTITIONS: '4',
       IM_MONGO_URL: withDatabase(e.mongoUrl, this.database),
       IM_REDIS_URL: e.redisUrl,

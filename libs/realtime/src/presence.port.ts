@@ -27,6 +27,8 @@ export interface Presence {
 
 /** A small shared key-value with expiry: acceptance records, idempotency keys. */
 export interface OnceStore {
+  /** True when entries outlive this process (Redis): callers may then skip a fallback lookup. */
+  readonly durable: boolean;
   /** Stores `value` under `key` unless present; returns the value already there, or undefined when stored. */
   putIfAbsent(key: string, value: string, ttlMs: number): Promise<string | undefined>;
   close(): Promise<void>;

@@ -23,6 +23,11 @@ export class KafkaTopicNames {
     return KafkaTopicNames.isDeadLetter(topic) ? [this.physical(topic)] : [this.physical(topic), this.deadLetter(topic)];
   }
 
+  /** The Kafka consumer group of a logical group: namespaced like topics, so installations sharing a broker never join each other's groups. */
+  group(name: string): string {
+    return this.namespace ? `${this.namespace}.${name}` : name;
+  }
+
   /** Where every handler sends its replies to `request`. */
   replies(): string {
     return this.physical('im.replies');

@@ -111,7 +111,7 @@ export class KafkaBus implements Bus {
     });
     const runner = await KafkaConsumerRunner.start(kafka, {
       topic: this.names.physical(topic),
-      group,
+      group: this.names.group(group),
       processor,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       fetchMaxWaitMs: options.fetchMaxWaitMs,

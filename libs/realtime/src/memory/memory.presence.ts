@@ -43,6 +43,7 @@ export class MemoryPresence implements Presence {
 }
 
 export class MemoryOnceStore implements OnceStore {
+  readonly durable = false;
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
 
   constructor(private readonly clock: Clock = systemClock) {}

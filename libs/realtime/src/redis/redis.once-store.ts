@@ -9,6 +9,7 @@ import type { RedisPortOptions } from './redis.connection';
  * already there. Keys: `im:once:<key>`.
  */
 export class RedisOnceStore implements OnceStore {
+  readonly durable = true;
   private constructor(
     private readonly client: Redis,
     private readonly keyPrefix: string,

@@ -90,9 +90,15 @@ export class ChatService {
     if (this.clock.now() - target.message.sendTime > this.settings.recallWindowMs) throw new AppError('IM_ERR_RECALL_EXPIRED');
   }
 
+  /**
+   * The first acceptance time of this msgId: from the once-key written at first acceptance, or,
+   * when the once-store does not outlive the process (embedded), from the stored message.
+   */
   private async acceptanceTime(conversationId: string, m: ImMessage): Promise<number> {
-    const stored = await this.store.messages.findByMsgId(conversationId, m.msgId);
-    if (stored) return stored.message.sendTime;
+    if (!this.once.durable) {
+      const stored = await this.store.messages.findByMsgId(conversationId, m.msgId);
+      if (stored) return stored.message.sendTime;
+    }
     const now = this.clock.now();
     const earlier = await this.once.putIfAbsent(`acc:${conversationId}:${m.msgId}`, String(now), ACCEPTANCE_TTL_MS);
     return earlier === undefined ? now : Number(earlier);

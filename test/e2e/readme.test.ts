@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describeConfig } from '@im/common';
+import type { ConfigSchema } from '@im/common';
+import { EMBEDDED_CONFIG } from '@im/embedded';
+import { CLUSTER_CONFIG } from '@im/runtime';
+
+const ROOT = resolve(__dirname, '../..');
+
+/** Every variable any process reads, once, in the order a reader meets them. */
+function allVariables(): ConfigSchema {
+  return { ...EMBEDDED_CONFIG, ...CLUSTER_CONFIG };
+}
+
+describe('README', () => {
+  const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+
+  it('documents every configuration variable in one table that matches the code', () => {
+    const table = readme.split('<!-- config-table:start -->')[1]?.split('<!-- config-table:end -->')[0]?.trim();
+    const expected = describeConfig(allVariables());
+    if (table !== expected) process.stdout.write(`\nREADME config table is stale; replace it with:\n\n${expected}\n\n`);
+    expect(table).toBe(expected);
+  });
+
+  it('names the test command that .ci/run runs', () => {
+    const ci = readFileSync(resolve(ROOT, '.ci/run'), 'utf8');
+    expect(ci).toMatch(/^npm ci$/m);
+    expect(ci).toMatch(/^npm test$/m);
+    expect(readme).toContain('npm install && npm start');
+    expect(readme).toMatch(/^npm test\s/m);
+  });
+});
