@@ -138,12 +138,24 @@ describe('MongoStore on a real server', () => {
     expect(next.stored.seq).toBeGreaterThan(last);
   });
 
-  it('within one process, hands out seqs in completion order with no gaps, even for concurrent repeats', async () => {
+  it('within one process, hands out seqs in completion order with no gaps between new messages', async () => {
+    const c = conv(`${p}a`, `${p}b`);
+    const ids = Array.from({ length: 20 }, (_, i) => `q${i}`);
+    const results = await Promise.all(ids.map((id) => store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, id) })));
+    expect(results.map((r) => r.stored.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await store.conversations.maxSeq(c)).toBe(20);
+  });
+
+  it('stores concurrent repeats once; each repeat may burn a seq (insert-first), never reuse one', async () => {
     const c = conv(`${p}a`, `${p}b`);
     const ids = Array.from({ length: 40 }, (_, i) => `q${i % 20}`);
     const results = await Promise.all(ids.map((id) => store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, id) })));
-    expect(results.filter((r) => !r.duplicate).map((r) => r.stored.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect(await store.conversations.maxSeq(c)).toBe(20);
+    const fresh = results.filter((r) => !r.duplicate).map((r) => r.stored.seq);
+    expect(fresh).toHaveLength(20);
+    expect(new Set(fresh).size).toBe(20);
+    expect(fresh).toEqual([...fresh].sort((a, b) => a - b));
+    for (const r of results) expect(r.stored.seq).toBe(results.find((x) => x.stored.message.msgId === r.stored.message.msgId && !x.duplicate)?.stored.seq);
+    expect(await store.conversations.maxSeq(c)).toBeLessThanOrEqual(40);
   });
 
   it('never moves a read mark or cursor back under concurrent writes from one process', async () => {

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# FerretDB (MongoDB wire protocol) on the SQLite backend for tests.
+# FerretDB (MongoDB wire protocol) for tests, storing into PostgreSQL (postgres.sh; default) or,
+# with IM_INFRA_FERRETDB_BACKEND=sqlite, into SQLite files (which FerretDB scans whole on every
+# query, so it slows down as collections grow; see README.md).
 # Built from the Go module github.com/FerretDB/FerretDB@$FERRETDB_VERSION into
 # ~/.cache/im-infra/bin/ferretdb (Go's module and build caches are the download cache).
 # Usage: bash test/infra/ferretdb.sh up|down|status|env   (normally via infra.sh)
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=postgres.sh
+source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 
 FERRETDB_VERSION="${IM_INFRA_FERRETDB_VERSION:-v1.24.2}"
 FERRETDB_MODULE="github.com/FerretDB/FerretDB"
@@ -17,6 +21,27 @@ FERRETDB_FIX="bash test/infra/infra.sh up ferretdb"
 
 mongo_url() { printf 'mongodb://%s:%s/%s' "$INFRA_HOST" "$MONGO_PORT" "$MONGO_DB"; }
 ferretdb_marker() { printf -- '--listen-addr=%s:%s' "$INFRA_HOST" "$MONGO_PORT"; }
+
+# Sets FERRETDB_BACKEND_ARGS to the storage flags for $FERRETDB_BACKEND.
+ferretdb_backend_args() {
+  check_ferretdb_backend
+  case "$FERRETDB_BACKEND" in
+    postgresql) FERRETDB_BACKEND_ARGS=(--handler=postgresql --postgresql-url="$(postgres_url)") ;;
+    sqlite) FERRETDB_BACKEND_ARGS=(--handler=sqlite --sqlite-url="file:$FERRETDB_DIR/data/") ;;
+  esac
+}
+
+ferretdb_backend_desc() {
+  case "$FERRETDB_BACKEND" in
+    postgresql) printf 'backend=postgresql (%s)' "$(postgres_url)" ;;
+    *) printf 'backend=%s (%s)' "$FERRETDB_BACKEND" "file:$FERRETDB_DIR/data/" ;;
+  esac
+}
+
+# The backend flags of the running FerretDB <pid>, for messages.
+ferretdb_running_backend() {
+  tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | grep -E '^--(handler|postgresql-url|sqlite-url)=' | tr '\n' ' ' || true
+}
 
 # The Go toolchain FerretDB v1.24.2's go.mod asks for; fetched from the Go module proxy (the
 # toolchain is the module golang.org/toolchain) when no Go >= 1.21 is installed.
@@ -119,13 +144,25 @@ ferretdb_healthy() { probe_quiet mongo "$INFRA_HOST:$MONGO_PORT"; }
 
 ferretdb_up() {
   check_ports
-  mkdir -p "$FERRETDB_DIR/data" "$FERRETDB_DIR/state"
+  ferretdb_backend_args
+  # FerretDB needs its backend first (`up ferretdb` alone brings PostgreSQL up too).
+  if [[ "$FERRETDB_BACKEND" == postgresql && -z "${POSTGRES_IS_UP:-}" ]]; then
+    postgres_up
+  fi
+  mkdir -p "$FERRETDB_DIR/state"
+  [[ "$FERRETDB_BACKEND" != sqlite ]] || mkdir -p "$FERRETDB_DIR/data"
   local pid marker
   marker="$(ferretdb_marker)"
   pid="$(read_pid "$FERRETDB_PIDFILE")"
+  # A FerretDB we started with another backend (or backend URL) is restarted, not reused.
+  if pid_alive "$pid" "$marker" && ! pid_alive "$pid" "${FERRETDB_BACKEND_ARGS[*]}"; then
+    info "ferretdb: pid $pid runs with $(ferretdb_running_backend "$pid")- restarting it with $(ferretdb_backend_desc)"
+    ferretdb_down
+    pid=
+  fi
   if pid_alive "$pid" "$marker"; then
     if ferretdb_healthy; then
-      info "ferretdb: already up (pid $pid) at $(mongo_url)"
+      info "ferretdb: already up (pid $pid) at $(mongo_url), $(ferretdb_backend_desc)"
       return 0
     fi
     wait_healthy ferretdb "$FERRETDB_PIDFILE" "$marker" "$MONGO_START_TIMEOUT" "$FERRETDB_LOG" "$FERRETDB_FIX" \
@@ -136,9 +173,9 @@ ferretdb_up() {
   require_node ferretdb
   ferretdb_install
   ensure_port_free ferretdb "$MONGO_PORT" IM_INFRA_MONGO_PORT
-  info "ferretdb: starting FerretDB $FERRETDB_VERSION (sqlite) on $INFRA_HOST:$MONGO_PORT"
+  info "ferretdb: starting FerretDB $FERRETDB_VERSION on $INFRA_HOST:$MONGO_PORT, $(ferretdb_backend_desc)"
   start_daemon "$FERRETDB_PIDFILE" "$FERRETDB_LOG" \
-    "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$FERRETDB_DIR/data/" \
+    "$FERRETDB_BIN" "${FERRETDB_BACKEND_ARGS[@]}" \
     "$marker" --state-dir="$FERRETDB_DIR/state" --debug-addr=- \
     --telemetry=disable --log-level="${IM_INFRA_FERRETDB_LOG_LEVEL:-warn}" --log-format=text ||
     fail ferretdb "the server process did not start" "$FERRETDB_LOG" "$FERRETDB_FIX"
@@ -149,21 +186,34 @@ ferretdb_up() {
 ferretdb_down() { stop_pid ferretdb "$FERRETDB_PIDFILE" "$(ferretdb_marker)" 10; }
 
 ferretdb_status() {
-  local pid out marker
+  local pid out marker backend_ok=1
   marker="$(ferretdb_marker)"
+  ferretdb_backend_args
   pid="$(read_pid "$FERRETDB_PIDFILE")"
-  if pid_alive "$pid" "$marker" && out="$(node "$PROBE" mongo "$INFRA_HOST:$MONGO_PORT" 2>&1)"; then
-    echo "ferretdb: up   pid $pid  $(mongo_url)  $out"
+  if pid_alive "$pid" "$marker" && ! pid_alive "$pid" "${FERRETDB_BACKEND_ARGS[*]}"; then
+    echo "ferretdb: WRONG BACKEND  pid $pid  $(mongo_url)  runs with $(ferretdb_running_backend "$pid"), wanted $(ferretdb_backend_desc)  (fix: $FERRETDB_FIX)"
+    return 1
+  fi
+  if [[ "$FERRETDB_BACKEND" == postgresql ]] && ! { postgres_find_bindir && [[ "$(postgres_query 'select 1' 2>/dev/null)" == 1 ]]; }; then
+    backend_ok=
+  fi
+  if pid_alive "$pid" "$marker" && [[ -n "$backend_ok" ]] && out="$(node "$PROBE" mongo "$INFRA_HOST:$MONGO_PORT" 2>&1)"; then
+    echo "ferretdb: up   pid $pid  $(mongo_url)  $out  $(ferretdb_backend_desc)"
   elif pid_alive "$pid" "$marker"; then
-    echo "ferretdb: UNHEALTHY  pid $pid  $(mongo_url)  ${out:-}  (log: $FERRETDB_LOG)"
+    [[ -n "$backend_ok" ]] || out="its backend PostgreSQL at $(postgres_url) does not answer"
+    echo "ferretdb: UNHEALTHY  pid $pid  $(mongo_url)  ${out:-}  $(ferretdb_backend_desc)  (log: $FERRETDB_LOG; fix: $FERRETDB_FIX)"
     return 1
   else
-    echo "ferretdb: down  $(mongo_url)"
+    echo "ferretdb: down  $(mongo_url)  $(ferretdb_backend_desc)"
     return 1
   fi
 }
 
-ferretdb_env() { echo "export IM_TEST_MONGO_URL=$(mongo_url)"; }
+ferretdb_env() {
+  ferretdb_backend_args
+  echo "# ferretdb: FerretDB $FERRETDB_VERSION, $(ferretdb_backend_desc)"
+  echo "export IM_TEST_MONGO_URL=$(mongo_url)"
+}
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   cmd="${1:-}"

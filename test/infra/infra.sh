@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Real servers on loopback for tests and local runs (no Docker).
 #
-#   bash test/infra/infra.sh up     [redis|kafka|ferretdb|all]   install if missing, start, wait healthy
-#   bash test/infra/infra.sh down   [redis|kafka|ferretdb|all]   stop what this script started (idempotent)
-#   bash test/infra/infra.sh status [redis|kafka|ferretdb|all]   exit 0 only if all requested are healthy
-#   bash test/infra/infra.sh env    [redis|kafka|ferretdb|all]   print `export IM_TEST_...=` lines
+#   bash test/infra/infra.sh up     [redis|postgres|ferretdb|kafka|all]   install if missing, start, wait healthy
+#   bash test/infra/infra.sh down   [redis|postgres|ferretdb|kafka|all]   stop what this script started (idempotent)
+#   bash test/infra/infra.sh status [redis|postgres|ferretdb|kafka|all]   exit 0 only if all requested are healthy
+#   bash test/infra/infra.sh env    [redis|postgres|ferretdb|kafka|all]   print `export IM_TEST_...=` lines
 #
-# Defaults: Redis 127.0.0.1:6390, Kafka 127.0.0.1:19092 (controller :19093), FerretDB 127.0.0.1:27027.
+# Defaults: Redis 127.0.0.1:6390, PostgreSQL 127.0.0.1:54329 (FerretDB's backend), FerretDB
+# 127.0.0.1:27027, Kafka 127.0.0.1:19092 (controller :19093). `up ferretdb` also brings PostgreSQL
+# up; `down postgres` also stops FerretDB (it depends on it); `down all` stops in reverse order.
 # Env: IM_INFRA_REDIS_PORT, IM_INFRA_KAFKA_PORT, IM_INFRA_KAFKA_CONTROLLER_PORT, IM_INFRA_MONGO_PORT,
+#      IM_INFRA_POSTGRES_PORT, IM_INFRA_FERRETDB_BACKEND (postgresql|sqlite; sqlite needs no PostgreSQL),
 #      IM_INFRA_DIR (state, default <repo>/.infra), IM_INFRA_CACHE (installs, default ~/.cache/im-infra),
 #      IM_INFRA_KAFKA_VERSION, IM_INFRA_NO_INSTALL=1 (never apt-get). See test/infra/README.md.
 set -euo pipefail
@@ -16,23 +19,38 @@ INFRA_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$INFRA_SCRIPTS/redis.sh"
 # shellcheck source=kafka.sh
 source "$INFRA_SCRIPTS/kafka.sh"
+# shellcheck source=postgres.sh
+source "$INFRA_SCRIPTS/postgres.sh"
 # shellcheck source=ferretdb.sh
 source "$INFRA_SCRIPTS/ferretdb.sh"
 
 usage() {
-  echo "usage: $0 up|down|status|env [redis|kafka|ferretdb|all]" >&2
+  echo "usage: $0 up|down|status|env [redis|postgres|ferretdb|kafka|all]" >&2
   exit 64
 }
 
 cmd="${1:-}"
 target="${2:-all}"
 case "$cmd" in up | down | status | env) ;; *) usage ;; esac
+check_ferretdb_backend
+# Start order; `down` runs it backwards (FerretDB stops before its PostgreSQL).
 case "$target" in
-  all) pieces=(redis ferretdb kafka) ;;
-  redis | kafka | ferretdb) pieces=("$target") ;;
+  all)
+    # (`down all` stops a PostgreSQL left from an earlier postgresql-backend run, too)
+    if [[ "$FERRETDB_BACKEND" == postgresql || "$cmd" == down ]]; then
+      pieces=(redis postgres ferretdb kafka)
+    else
+      pieces=(redis ferretdb kafka)
+    fi
+    ;;
+  redis | kafka | ferretdb | postgres) pieces=("$target") ;;
   mongo) pieces=(ferretdb) ;;
+  postgresql | pg) pieces=(postgres) ;;
   *) usage ;;
 esac
+if [[ "$cmd" == down && "${pieces[*]}" == postgres && "$FERRETDB_BACKEND" == postgresql ]]; then
+  pieces=(postgres ferretdb)   # FerretDB would be left without its storage
+fi
 
 # up/down mutate state: serialise concurrent callers (e.g. two jest runs) on the data dir.
 lock() {
@@ -61,7 +79,7 @@ case "$cmd" in
   down)
     lock
     rc=0
-    for p in "${pieces[@]}"; do "${p}_down" || rc=1; done
+    for ((i = ${#pieces[@]} - 1; i >= 0; i--)); do "${pieces[i]}_down" || rc=1; done
     exit $rc
     ;;
   status)

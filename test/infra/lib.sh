@@ -15,11 +15,15 @@ KAFKA_PORT="${IM_INFRA_KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${IM_INFRA_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
 MONGO_PORT="${IM_INFRA_MONGO_PORT:-27027}"
 MONGO_DB="${IM_INFRA_MONGO_DB:-im_test}"
+POSTGRES_PORT="${IM_INFRA_POSTGRES_PORT:-54329}"
+# FerretDB's storage: postgresql (default; PostgreSQL from Debian, see postgres.sh) or sqlite.
+FERRETDB_BACKEND="${IM_INFRA_FERRETDB_BACKEND:-postgresql}"
 
 # Seconds to wait for a freshly started server to become healthy.
 REDIS_START_TIMEOUT="${IM_INFRA_REDIS_TIMEOUT:-20}"
 KAFKA_START_TIMEOUT="${IM_INFRA_KAFKA_TIMEOUT:-120}"
 MONGO_START_TIMEOUT="${IM_INFRA_MONGO_TIMEOUT:-60}"
+POSTGRES_START_TIMEOUT="${IM_INFRA_POSTGRES_TIMEOUT:-60}"
 
 PROBE="$INFRA_SCRIPTS/probe.js"
 
@@ -30,14 +34,23 @@ check_ports() {
       "unset IM_INFRA_KAFKA_PORT IM_INFRA_KAFKA_CONTROLLER_PORT (defaults 19092/19093)"
   fi
   local p seen=" "
-  for p in "$REDIS_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$MONGO_PORT"; do
+  for p in "$REDIS_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$MONGO_PORT" "$POSTGRES_PORT"; do
     [[ "$p" =~ ^[0-9]+$ && "$p" -gt 0 && "$p" -lt 65536 ]] ||
       fail infra "invalid port '$p' in IM_INFRA_*_PORT" - "unset the IM_INFRA_*_PORT variables or give numbers"
     [[ "$seen" != *" $p "* ]] ||
-      fail infra "port $p is used twice (redis=$REDIS_PORT kafka=$KAFKA_PORT controller=$KAFKA_CONTROLLER_PORT mongo=$MONGO_PORT)" - \
+      fail infra "port $p is used twice (redis=$REDIS_PORT kafka=$KAFKA_PORT controller=$KAFKA_CONTROLLER_PORT mongo=$MONGO_PORT postgres=$POSTGRES_PORT)" - \
         "give each IM_INFRA_*_PORT a different value"
     seen+="$p "
   done
+}
+
+# Refuses an unknown IM_INFRA_FERRETDB_BACKEND.
+check_ferretdb_backend() {
+  case "$FERRETDB_BACKEND" in
+    postgresql | sqlite) ;;
+    *) fail ferretdb "IM_INFRA_FERRETDB_BACKEND='$FERRETDB_BACKEND' is not a backend we run" - \
+      "unset IM_INFRA_FERRETDB_BACKEND (default postgresql), or set it to postgresql or sqlite" ;;
+  esac
 }
 
 info() { printf '[infra] %s\n' "$*" >&2; }

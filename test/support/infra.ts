@@ -1,11 +1,13 @@
-// Starts/stops the real servers (Redis 7, Kafka KRaft, FerretDB) for a test run through
-// test/infra/infra.sh. Meant for jest globalSetup/globalTeardown:
+// Starts/stops the real servers (Redis 7, PostgreSQL, FerretDB on top of it, Kafka KRaft) for a
+// test run through test/infra/infra.sh. Meant for jest globalSetup/globalTeardown:
 //
 //   export default async () => { await startInfra(); };   // global-setup.ts
 //   export default async () => { await stopInfra(); };    // global-teardown.ts
 //
 // startInfra() also sets IM_TEST_REDIS_URL / IM_TEST_KAFKA_BROKERS / IM_TEST_MONGO_URL in
-// process.env, which jest workers (forked after globalSetup) inherit.
+// process.env, which jest workers (forked after globalSetup) inherit. Tests never talk to
+// PostgreSQL directly: it is FerretDB's storage (IM_INFRA_FERRETDB_BACKEND=sqlite runs FerretDB
+// without it).
 //
 // Env knobs: IM_INFRA_VERBOSE=1 streams the script's progress live (default: captured, printed
 // only on failure); IM_INFRA_KEEP=1 makes stopInfra() leave the servers running so the next run
@@ -17,11 +19,13 @@ export interface InfraEndpoints {
   redisUrl: string;
   kafkaBrokers: string[];
   mongoUrl: string;
+  /** FerretDB's storage as `infra.sh env` reports it, e.g. `postgresql (postgres://...)`. */
+  mongoBackend: string | undefined;
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const INFRA_SCRIPT = path.join(REPO_ROOT, 'test', 'infra', 'infra.sh');
-/** A cold start may download Kafka jars and build FerretDB; a warm one takes seconds. */
+/** A cold start may apt-install PostgreSQL, download Kafka jars and build FerretDB; a warm one takes seconds. */
 const UP_TIMEOUT_MS = 20 * 60 * 1000;
 const DOWN_TIMEOUT_MS = 2 * 60 * 1000;
 
@@ -74,7 +78,7 @@ function failure(what: string, r: RunResult): Error {
   return new Error(`${what} failed (${status}):\n${output}`);
 }
 
-/** Parses `export NAME=value` lines printed by `infra.sh env`. */
+/** Parses `export NAME=value` lines printed by `infra.sh env` (`#` lines are comments). */
 function parseEnv(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {
@@ -84,12 +88,17 @@ function parseEnv(text: string): Record<string, string> {
   return out;
 }
 
+/** FerretDB's backend from the `# ferretdb: FerretDB v1.24.2, backend=postgresql (...)` comment. */
+function parseMongoBackend(text: string): string | undefined {
+  return /^# ferretdb: .*backend=(.+)$/m.exec(text)?.[1]?.trim();
+}
+
 function verbose(): boolean {
   return process.env.IM_INFRA_VERBOSE === '1' || process.env.IM_INFRA_VERBOSE === 'true';
 }
 
 /**
- * Installs (when missing), starts and health-checks Redis, Kafka and FerretDB on 127.0.0.1,
+ * Installs (when missing), starts and health-checks Redis, PostgreSQL, FerretDB and Kafka on 127.0.0.1,
  * reusing servers that are already up. Resolves with their endpoints; rejects with the
  * script's full output (reason, log tail, fix command) when any piece cannot start.
  */
@@ -110,15 +119,18 @@ export async function startInfra(): Promise<InfraEndpoints> {
   process.env.IM_TEST_REDIS_URL = redisUrl;
   process.env.IM_TEST_KAFKA_BROKERS = brokers;
   process.env.IM_TEST_MONGO_URL = mongoUrl;
+  const mongoBackend = parseMongoBackend(env.stdout);
   if (!verbose()) {
     process.stderr.write(
-      `[infra] up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${redisUrl} kafka=${brokers} ${mongoUrl}\n`,
+      `[infra] up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${redisUrl} kafka=${brokers} ${mongoUrl}` +
+        `${mongoBackend ? ` FerretDB backend=${mongoBackend}` : ''}\n`,
     );
   }
   return {
     redisUrl,
     kafkaBrokers: brokers.split(',').map((b) => b.trim()).filter(Boolean),
     mongoUrl,
+    mongoBackend,
   };
 }
 
