@@ -93,10 +93,17 @@ describe('cluster mode on real Redis, Kafka and FerretDB', () => {
     const redis = new Redis(clusterEndpoints().redisUrl);
     try {
       const u = `c-route-${randomUUID().slice(0, 6)}`;
+      const subscribers = async (): Promise<number> => Number(((await redis.call('PUBSUB', 'SHARDNUMSUB', `im:dl:{${u}}`)) as unknown[])[1]);
+      expect(await subscribers()).toBe(0);
       const client = await h.connect(1, u);
-      const counts = (await redis.call('PUBSUB', 'SHARDNUMSUB', `im:dl:{${u}}`)) as [string, number];
-      expect(Number(counts[1])).toBe(1);
+      expect(await subscribers()).toBe(1);
+      const second = await h.connect(1, u, { deviceId: 'second' });
+      expect(await subscribers()).toBe(1);
       client.close();
+      second.close();
+      const start = Date.now();
+      while ((await subscribers()) !== 0 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 50));
+      expect(await subscribers()).toBe(0);
     } finally {
       redis.disconnect();
     }

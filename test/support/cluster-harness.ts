@@ -48,6 +48,11 @@ interface Proc {
   log: string;
 }
 
+/** A child killed by a signal has `exitCode` null and `signalCode` set. */
+function running(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
 function withDatabase(url: string, db: string): string {
   const u = new URL(url);
   u.pathname = `/${db}`;
@@ -105,7 +110,7 @@ export class ClusterHarness {
   /** `kill -9`, no goodbye. */
   async kill(name: ServiceName): Promise<void> {
     const p = this.procs.get(name);
-    if (!p?.child || p.child.exitCode !== null) return;
+    if (!p?.child || !running(p.child)) return;
     const exited = new Promise((r) => p.child?.once('exit', r));
     p.child.kill('SIGKILL');
     await exited;
@@ -129,7 +134,7 @@ export class ClusterHarness {
     for (const c of this.clients.splice(0)) c.close();
     await Promise.all(
       [...this.procs.values()].map(async (p) => {
-        if (!p.child || p.child.exitCode !== null) return;
+        if (!p.child || !running(p.child)) return;
         const exited = new Promise((r) => p.child?.once('exit', r));
         p.child.kill('SIGTERM');
         const timer = setTimeout(() => p.child?.kill('SIGKILL'), 15_000);
@@ -146,12 +151,16 @@ export class ClusterHarness {
       IM_KAFKA_BROKERS: e.kafkaBrokers,
       IM_KAFKA_NAMESPACE: this.namespace,
       IM_KAFKA_TOPIC_PARTITIONS: '4',
+      IM_KAFKA_SESSION_TIMEOUT_MS: '6000',
       IM_MONGO_URL: withDatabase(e.mongoUrl, this.database),
       IM_REDIS_URL: e.redisUrl,
       IM_JWT_SECRET: TEST_SECRET,
       IM_LOG_LEVEL: process.env.IM_TEST_LOG_LEVEL ?? 'warn',
       IM_PRESENCE_TTL_MS: '6000',
       IM_ACK_TIMEOUT_MS: '5000',
+      // The tests drive load from one socket; the per-socket limit has its own test.
+      IM_RATE_LIMIT_PER_SEC: '2000',
+      IM_RATE_LIMIT_BURST: '4000',
       ...extra,
     };
     for (const name of ['message', 'group', 'friend'] as const) {
@@ -184,8 +193,8 @@ export class ClusterHarness {
   private async waitReady(p: Proc, timeoutMs = 60_000): Promise<void> {
     const start = Date.now();
     for (;;) {
-      if (p.child?.exitCode !== null && p.child?.exitCode !== undefined) {
-        throw new Error(`${p.name} exited with ${p.child.exitCode} while starting:\n${this.logOf(p.name).slice(-3000)}`);
+      if (p.child && !running(p.child)) {
+        throw new Error(`${p.name} exited (${p.child.exitCode ?? p.child.signalCode}) while starting:\n${this.logOf(p.name).slice(-3000)}`);
       }
       const ok = await fetch(p.healthUrl).then(
         (r) => r.status === 200,

@@ -67,7 +67,7 @@ export class ImTestClient {
     for (const event of ['ready', 'im_error', 'kicked', 'disconnect', 'connect_error']) {
       this.socket.on(event, (data: unknown) => {
         this.events.push({ event, data });
-        if (event === 'ready' && options.autoReady !== false) void this.sendReady();
+        if (event === 'ready' && options.autoReady !== false) this.sendReady().catch(() => undefined);
         this.notify();
       });
     }

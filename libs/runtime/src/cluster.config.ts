@@ -11,6 +11,12 @@ export const CLUSTER_CONFIG = {
   },
   IM_KAFKA_TOPIC_PARTITIONS: { kind: 'int', default: 12, min: 1, doc: 'Cluster mode: partitions of a topic this system creates.' },
   IM_KAFKA_REPLICATION_FACTOR: { kind: 'int', default: 1, min: 1, doc: 'Cluster mode: replication factor of a topic this system creates (3 in production).' },
+  IM_KAFKA_SESSION_TIMEOUT_MS: {
+    kind: 'int',
+    default: 10000,
+    min: 6000,
+    doc: 'Cluster mode: how long a consumer group waits for a silent (crashed) member before handing its partitions on.',
+  },
   IM_KAFKA_SSL: { kind: 'bool', default: false, doc: 'Cluster mode: connect to Kafka over TLS.' },
   IM_KAFKA_SASL_MECHANISM: { kind: 'enum', values: ['none', 'plain', 'scram-sha-256', 'scram-sha-512'], default: 'none', doc: 'Cluster mode: Kafka SASL mechanism.' },
   IM_KAFKA_SASL_USERNAME: { kind: 'string', doc: 'Cluster mode: Kafka SASL user name.' },

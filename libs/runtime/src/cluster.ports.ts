@@ -27,6 +27,7 @@ function kafkaOptions(c: ClusterConfig, processName: string, logger: Logger): Ka
     logger: logger.child({ module: 'kafka' }),
     topicPartitions: c.IM_KAFKA_TOPIC_PARTITIONS,
     namespace: c.IM_KAFKA_NAMESPACE ?? '',
+    sessionTimeoutMs: c.IM_KAFKA_SESSION_TIMEOUT_MS,
     replicationFactor: c.IM_KAFKA_REPLICATION_FACTOR,
     ...(c.IM_KAFKA_SSL ? { ssl: true } : {}),
     ...(sasl ? { sasl } : {}),

@@ -27,6 +27,12 @@ export interface KafkaBusOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** Longest a fetch waits for new records (also bounds how long a close waits); default 500 ms. */
   readonly fetchMaxWaitMs?: number;
+  /**
+   * How long the group waits for a silent member before giving its partitions to others; default
+   * 10 000 ms (the broker's minimum is 6 000). Lower means faster recovery after a crash, higher
+   * tolerates longer pauses. Heartbeats go at a third of it.
+   */
+  readonly sessionTimeoutMs?: number;
   /** Identifies this process in request/reply; default a random UUID. */
   readonly instanceId?: string;
   readonly ssl?: KafkaConfig['ssl'];
@@ -52,6 +58,7 @@ export interface ResolvedKafkaBusOptions {
   readonly maxBatchBytes: number;
   readonly partitionsConsumedConcurrently: number;
   readonly fetchMaxWaitMs: number;
+  readonly sessionTimeoutMs: number;
   readonly instanceId: string;
 }
 
@@ -71,6 +78,7 @@ export function resolveKafkaBusOptions(o: KafkaBusOptions): ResolvedKafkaBusOpti
     maxBatchBytes: o.maxBatchBytes ?? 512 * 1024,
     partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? topicPartitions,
     fetchMaxWaitMs: o.fetchMaxWaitMs ?? 500,
+    sessionTimeoutMs: o.sessionTimeoutMs ?? 10_000,
     instanceId: o.instanceId ?? randomUUID(),
   };
 }

@@ -10,6 +10,7 @@ export interface ConsumerRunnerConfig {
   readonly processor: KafkaRecordProcessor;
   readonly partitionsConsumedConcurrently: number;
   readonly fetchMaxWaitMs: number;
+  readonly sessionTimeoutMs: number;
   readonly logger: Logger | undefined;
 }
 
@@ -43,6 +44,8 @@ export class KafkaConsumerRunner implements Subscription {
       groupId: config.group,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: config.fetchMaxWaitMs,
+      sessionTimeout: config.sessionTimeoutMs,
+      heartbeatInterval: Math.max(1000, Math.floor(config.sessionTimeoutMs / 3)),
     });
     const runner = new KafkaConsumerRunner(consumer, config);
     try {

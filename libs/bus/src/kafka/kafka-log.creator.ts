@@ -7,7 +7,10 @@ export function pinoLogCreator(logger: Logger): logCreator {
   return () => (entry: LogEntry) => {
     const { message, timestamp: _timestamp, logger: _kafkajs, ...fields } = entry.log;
     const context = { kafka: entry.namespace, ...fields };
-    if (entry.level === logLevel.ERROR) logger.error(context, message);
+    // Two processes creating one topic at once: kafkajs logs the loser's "already exists" answer
+    // as an error although the bus treats it as success.
+    if (fields.error === 'Topic creation errors') logger.debug(context, message);
+    else if (entry.level === logLevel.ERROR) logger.error(context, message);
     else if (entry.level === logLevel.WARN) logger.warn(context, message);
     else if (entry.level === logLevel.INFO) logger.info(context, message);
     else logger.debug(context, message);

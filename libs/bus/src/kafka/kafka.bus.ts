@@ -115,6 +115,7 @@ export class KafkaBus implements Bus {
       processor,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       fetchMaxWaitMs: options.fetchMaxWaitMs,
+      sessionTimeoutMs: options.sessionTimeoutMs,
       logger: options.logger,
     });
     return this.track(runner);
