@@ -11,6 +11,13 @@ function onlyAlreadyExists(e: unknown): boolean {
   return Array.isArray(errors) && errors.every((x) => (x as { type?: unknown }).type === 'TOPIC_ALREADY_EXISTS');
 }
 
+const MAX_CREATE_ATTEMPTS = 8;
+
+function retriable(e: unknown): boolean {
+  const err = e as { retriable?: unknown; type?: unknown; message?: unknown };
+  return err.retriable === true || err.type === 'UNKNOWN_TOPIC_OR_PARTITION' || err.type === 'LEADER_NOT_AVAILABLE';
+}
+
 /**
  * Creates Kafka topics on first use, once per process: concurrent callers of one topic share
  * the same admin call, and a failed creation is forgotten so that the next use tries again.
@@ -37,15 +44,24 @@ export class KafkaTopicRegistry {
     });
   }
 
+  /**
+   * A broker that has just started (or just created the topic) can answer the leader wait with
+   * a retriable error such as "This server does not host this topic-partition": try again.
+   */
   private async create(topics: readonly string[]): Promise<void> {
     const { partitions: numPartitions, replicationFactor } = this.spec;
-    try {
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor })),
-      });
-    } catch (e) {
-      if (!onlyAlreadyExists(e)) throw e;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor })),
+        });
+        return;
+      } catch (e) {
+        if (onlyAlreadyExists(e)) return;
+        if (attempt >= MAX_CREATE_ATTEMPTS || !retriable(e)) throw e;
+        await new Promise((r) => setTimeout(r, 150 * attempt));
+      }
     }
   }
 }
