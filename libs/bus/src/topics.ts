@@ -33,7 +33,20 @@ export type GroupCommand = {
 
 export type RelationCommand =
   | { readonly kind: 'block'; readonly userId: string; readonly targetId: string }
-  | { readonly kind: 'unblock'; readonly userId: string; readonly targetId: string };
+  | { readonly kind: 'unblock'; readonly userId: string; readonly targetId: string }
+  /**
+   * Friend commands carry `commandId` (a UUID the gateway draws): the notices they store are
+   * keyed by it, so a redelivered command stores and sends them once. `at` is the acceptance time.
+   */
+  | { readonly kind: 'friend-request'; readonly userId: string; readonly targetId: string; readonly message: string; readonly commandId: string; readonly at: number }
+  | { readonly kind: 'friend-accept' | 'friend-refuse' | 'unfriend'; readonly userId: string; readonly targetId: string; readonly commandId: string; readonly at: number }
+  | {
+      readonly kind: 'profile';
+      readonly userId: string;
+      readonly profile: { readonly name?: string; readonly avatar?: string };
+      readonly commandId: string;
+      readonly at: number;
+    };
 
 /** What a command handler replies: a value, or a registry error name with its reason. */
 export type CommandReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly reason: string };
