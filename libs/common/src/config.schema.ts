@@ -49,7 +49,8 @@ function parseVar(name: string, raw: string | undefined, spec: VarSpec): Parsed 
     if (spec.kind === 'string' && spec.required && spec.default === undefined) {
       return { ok: false, problem: `${name}: required (${spec.doc})` };
     }
-    return { ok: true, value: spec.default };
+    // An unset list is empty (its type promises an array), not undefined.
+    return { ok: true, value: spec.kind === 'list' ? (spec.default ?? Object.freeze([])) : spec.default };
   }
   switch (spec.kind) {
     case 'string':

@@ -20,6 +20,14 @@ export function groupConversationId(groupId: string): ConversationId {
 }
 
 /**
+ * The system conversation of one user, `s:<userId>`: the stored notices addressed to that user
+ * alone (friend requests, acceptances, ...), with its own seqs, synced like any conversation.
+ */
+export function systemConversationId(userId: string): ConversationId {
+  return `s:${userId}`;
+}
+
+/**
  * The parts of a conversation id, or undefined when it is not one this module would produce
  * (bad prefix, invalid ids, or a direct id whose user ids are not in sorted order).
  */

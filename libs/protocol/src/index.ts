@@ -35,5 +35,5 @@ export {
 } from './im-message.parse';
 export type { ParseOptions, ParseResult } from './im-message.parse';
 
-export { directConversationId, groupConversationId, parseConversationId } from './conversation';
+export { directConversationId, groupConversationId, parseConversationId, systemConversationId } from './conversation';
 export type { ConversationId, ParsedConversationId } from './conversation';

@@ -3,6 +3,8 @@ export type { ClusterConfig } from './cluster.config';
 export { connectCluster } from './cluster.ports';
 export type { ClusterPorts } from './cluster.ports';
 export { startHealthServer } from './health.server';
+export { enableProcessMetrics, messageTypeLabel, processMetrics } from './metrics';
+export type { ImMetrics } from './metrics';
 export type { HealthServer } from './health.server';
 export { runProcess } from './process.runner';
 export type { ProcessSpec, RunningProcess } from './process.runner';

@@ -1,5 +1,6 @@
 import { ConfigError, createLogger, loadConfig } from '@im/common';
 import type { ConfigOf, ConfigSchema, Logger } from '@im/common';
+import { enableProcessMetrics } from './metrics';
 
 export interface RunningProcess {
   /** Stops taking work, finishes what is in flight, releases connections. */
@@ -37,6 +38,7 @@ export function runProcess<S extends ConfigSchema>(spec: ProcessSpec<S>): void {
   const config = loadOrExit(spec);
   const level = (config as Record<string, unknown>).IM_LOG_LEVEL;
   const logger = createLogger({ service: spec.name, level: typeof level === 'string' ? level : 'info' });
+  enableProcessMetrics();
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   spec.start(config, logger).then(
     (running) => {

@@ -4,6 +4,8 @@ export type {
   AppendResult,
   ConversationRepository,
   ConversationSummary,
+  FriendRequest,
+  FriendRequestRepository,
   CursorRepository,
   Group,
   GroupMember,

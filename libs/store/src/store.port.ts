@@ -114,6 +114,27 @@ export interface RelationRepository {
   friends(userId: string): Promise<string[]>;
 }
 
+export interface FriendRequest {
+  readonly fromId: string;
+  readonly toId: string;
+  /** The requester's optional greeting. */
+  readonly message: string;
+  readonly createdAt: number;
+}
+
+/** Pending friend requests, one per (from, to). Every change is a single-row / single-document write. */
+export interface FriendRequestRepository {
+  /** Records (or refreshes the message and time of) the request from `fromId` to `toId`. */
+  put(request: FriendRequest): Promise<void>;
+  get(fromId: string, toId: string): Promise<FriendRequest | undefined>;
+  /** Deletes the request; true when it existed (so of two concurrent accepts, one wins). */
+  remove(fromId: string, toId: string): Promise<boolean>;
+  /** Requests waiting for `toId`'s answer, oldest first. */
+  incoming(toId: string): Promise<FriendRequest[]>;
+  /** Requests `fromId` sent that are still unanswered, oldest first. */
+  outgoing(fromId: string): Promise<FriendRequest[]>;
+}
+
 /** Everything durable. Embedded: SQLite in one file; cluster: MongoDB. */
 export interface Store {
   readonly messages: MessageRepository;
@@ -121,6 +142,7 @@ export interface Store {
   readonly cursors: CursorRepository;
   readonly groups: GroupRepository;
   readonly relations: RelationRepository;
+  readonly friendRequests: FriendRequestRepository;
   /** True when the backend answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

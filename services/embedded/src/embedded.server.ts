@@ -30,6 +30,8 @@ export function settingsFrom(config: EmbeddedConfig, jwtSecret: string): Gateway
     syncMaxPerConversation: config.IM_SYNC_MAX_PER_CONVERSATION,
     recallWindowMs: config.IM_RECALL_WINDOW_MS,
     requireFriendship: config.IM_REQUIRE_FRIENDSHIP,
+    presenceDebounceMs: config.IM_PRESENCE_DEBOUNCE_MS,
+    multiDevice: config.IM_MULTI_DEVICE as GatewaySettings['multiDevice'],
     gatewayId: config.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
   };
 }
@@ -55,7 +57,7 @@ export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, l
   const subs = await Promise.all([
     subscribeMessageService(bus, message),
     subscribeGroupService(bus, new GroupService(store, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger.child({ service: 'group' }))),
-    subscribeRelationService(bus, new RelationService(store, logger.child({ service: 'friend' }))),
+    subscribeRelationService(bus, new RelationService(store, serviceDelivery, { autoAccept: config.IM_FRIEND_AUTO_ACCEPT }, logger.child({ service: 'friend' }))),
   ]);
   const gateway = createGateway({
     settings,

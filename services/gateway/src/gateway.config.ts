@@ -17,6 +17,18 @@ export const GATEWAY_CONFIG = {
   IM_RECALL_WINDOW_MS: { kind: 'int', default: 120000, min: 0, doc: 'How long after sending its sender may recall a message.' },
   IM_REQUIRE_FRIENDSHIP: { kind: 'bool', default: false, doc: 'Refuse 1:1 messages between users who are not friends.' },
   IM_MAX_GROUP_MEMBERS: { kind: 'int', default: 500, min: 2, doc: 'Largest group at creation.' },
+  IM_PRESENCE_DEBOUNCE_MS: {
+    kind: 'int',
+    default: 2000,
+    min: 0,
+    doc: 'Friends are told of a user going offline (6) only after this long without a session; a reconnect within it sends neither 6 nor 5.',
+  },
+  IM_MULTI_DEVICE: {
+    kind: 'enum',
+    values: ['per-devtype', 'many', 'single'],
+    default: 'per-devtype',
+    doc: 'Connections per user: one per declared devType (a new login gets the old one type 15 and closed), many, or one in all.',
+  },
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
 } as const satisfies ConfigSchema;
@@ -34,4 +46,6 @@ export interface GatewaySettings {
   readonly recallWindowMs: number;
   readonly requireFriendship: boolean;
   readonly gatewayId: string;
+  readonly presenceDebounceMs: number;
+  readonly multiDevice: 'per-devtype' | 'many' | 'single';
 }

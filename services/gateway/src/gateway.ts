@@ -1,6 +1,7 @@
 import type { Bus } from '@im/bus';
 import type { Clock, Logger } from '@im/common';
 import type { DeliveryPort, OnceStore, Presence } from '@im/realtime';
+import { messageTypeLabel, processMetrics } from '@im/runtime';
 import type { Store } from '@im/store';
 import fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -10,6 +11,7 @@ import type { ServerOptions } from 'socket.io';
 import type { GatewaySettings } from './gateway.config';
 import { blacklistRoutes } from './http/blacklist.routes';
 import { conversationRoutes } from './http/conversation.routes';
+import { friendRoutes } from './http/friend.routes';
 import { groupRoutes } from './http/group.routes';
 import { healthRoutes } from './http/health.routes';
 import { authenticate } from './http/http-auth';
@@ -18,6 +20,7 @@ import type { RoutesContext } from './http/routes.context';
 import { ChatController } from './socket/chat.controller';
 import { ChatService } from './socket/chat.service';
 import { DeliveryRouter } from './socket/delivery.router';
+import { PresenceNotifier } from './socket/presence.notifier';
 import { SocketGateway } from './socket/socket.gateway';
 
 export interface GatewayDeps {
@@ -69,6 +72,11 @@ function buildHttp(deps: GatewayDeps): FastifyInstance {
   groupRoutes(app, ctx);
   conversationRoutes(app, ctx);
   blacklistRoutes(app, ctx);
+  friendRoutes(app, ctx);
+  app.get('/metrics', async (_req, reply) => {
+    const { contentType, body } = await processMetrics().scrape();
+    return reply.type(contentType).send(body);
+  });
   return app;
 }
 
@@ -83,13 +91,17 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
   const log = deps.logger.child({ module: 'socket' });
+  const metrics = processMetrics();
+  const untrackConnections = metrics.trackConnections(() => io.engine.clientsCount);
+  io.on('connection', (socket) => void socket.on('chat', (payload: unknown) => metrics.messagesIn.inc({ type: messageTypeLabel(payload) })));
   // The router and the socket gateway refer to each other: the router is built first and reaches
   // the sockets through this holder once they exist.
   const holder: { sockets?: SocketGateway } = {};
   const router = new DeliveryRouter(deps.delivery, (channel, reason) => holder.sockets?.disconnect(channel, reason), log);
   const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock);
   const controller = new ChatController(service, deps.settings.maxMessageBytes, deps.clock, log);
-  const socketGateway = new SocketGateway({ io, store: deps.store, presence: deps.presence, router, controller, settings: deps.settings, clock: deps.clock, logger: log });
+  const notifier = new PresenceNotifier({ ...deps, logger: log, debounceMs: deps.settings.presenceDebounceMs });
+  const socketGateway = new SocketGateway({ io, store: deps.store, presence: deps.presence, router, controller, notifier, settings: deps.settings, clock: deps.clock, logger: log });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
     ? setInterval(() => {
@@ -107,6 +119,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     async close(): Promise<void> {
       if (refresh) clearInterval(refresh);
+      untrackConnections();
+      notifier.close();
       // `local`: with the Redis adapter a plain disconnectSockets would close every gateway's sockets.
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => void io.close(() => resolve()));

@@ -17,6 +17,8 @@ function settingsOf(c: GatewayConfig): GatewaySettings {
     syncMaxPerConversation: c.IM_SYNC_MAX_PER_CONVERSATION,
     recallWindowMs: c.IM_RECALL_WINDOW_MS,
     requireFriendship: c.IM_REQUIRE_FRIENDSHIP,
+    presenceDebounceMs: c.IM_PRESENCE_DEBOUNCE_MS,
+    multiDevice: c.IM_MULTI_DEVICE as GatewaySettings['multiDevice'],
     gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
   };
 }

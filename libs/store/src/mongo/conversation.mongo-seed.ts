@@ -8,6 +8,8 @@ export type ConversationSeed = Pick<ConversationDoc, 'kind' | 'members' | 'group
  */
 export function conversationSeed(conversationId: string): ConversationSeed {
   if (conversationId.startsWith('g:')) return { kind: 'group', groupId: conversationId.slice(2) };
+  // `s:<userId>`: a user's system notices; not a direct conversation, so never listed as one.
+  if (conversationId.startsWith('s:')) return { kind: 'system' };
   const [, a, b] = conversationId.split(':');
   const members = [a, b].filter((m): m is string => m !== undefined);
   return { kind: 'direct', members };

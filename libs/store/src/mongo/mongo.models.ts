@@ -29,7 +29,7 @@ export interface MessageDoc {
 /** The seq counter of a conversation; `_id` is the conversation id. */
 export interface ConversationDoc {
   _id: string;
-  kind: 'direct' | 'group';
+  kind: 'direct' | 'group' | 'system';
   /** Direct conversations: both users (multikey index: a user's conversations). */
   members?: string[];
   groupId?: string;
@@ -80,6 +80,14 @@ export interface FriendshipDoc {
   friendId: string;
 }
 
+export interface FriendRequestDoc {
+  _id: string;
+  fromId: string;
+  toId: string;
+  message: string;
+  createdAt: number;
+}
+
 export interface MongoModels {
   readonly messages: Model<MessageDoc>;
   readonly conversations: Model<ConversationDoc>;
@@ -89,6 +97,7 @@ export interface MongoModels {
   readonly groupMembers: Model<GroupMemberDoc>;
   readonly blocks: Model<BlockDoc>;
   readonly friendships: Model<FriendshipDoc>;
+  readonly friendRequests: Model<FriendRequestDoc>;
 }
 
 const req = <T>(type: T): { type: T; required: true } => ({ type, required: true });
@@ -177,6 +186,16 @@ function friendshipSchema(): Schema<FriendshipDoc> {
   return s;
 }
 
+function friendRequestSchema(): Schema<FriendRequestDoc> {
+  const s = new Schema<FriendRequestDoc>(
+    { _id: req(String), fromId: req(String), toId: req(String), message: { type: String, default: '' }, createdAt: req(Number) },
+    options('friend_requests'),
+  );
+  s.index({ fromId: 1, toId: 1 }, { unique: true, name: 'from_to' });
+  s.index({ toId: 1, createdAt: 1 }, { name: 'to_created' });
+  return s;
+}
+
 /** Compiles the models on this connection (not on mongoose's global default connection). */
 export function buildModels(connection: Connection): MongoModels {
   return {
@@ -188,6 +207,7 @@ export function buildModels(connection: Connection): MongoModels {
     groupMembers: connection.model<GroupMemberDoc>('GroupMember', groupMemberSchema()),
     blocks: connection.model<BlockDoc>('Block', blockSchema()),
     friendships: connection.model<FriendshipDoc>('Friendship', friendshipSchema()),
+    friendRequests: connection.model<FriendRequestDoc>('FriendRequest', friendRequestSchema()),
   };
 }
 

@@ -5,6 +5,7 @@ import type { ConnectOptions, Connection } from 'mongoose';
 import type { Store } from '../store.port';
 import { MongoConversationRepository } from './conversation.mongo-repository';
 import { MongoCursorRepository } from './cursor.mongo-repository';
+import { MongoFriendRequestRepository } from './friend-request.mongo-repository';
 import { MongoGroupRepository } from './group.mongo-repository';
 import { MongoMessageRepository } from './message.mongo-repository';
 import { ensureIndexes, verifyIndexes } from './mongo.indexes';
@@ -50,6 +51,7 @@ export class MongoStore implements Store {
   readonly cursors: MongoCursorRepository;
   readonly groups: MongoGroupRepository;
   readonly relations: MongoRelationRepository;
+  readonly friendRequests: MongoFriendRequestRepository;
 
   private constructor(
     /** For diagnostics and tests; the repositories are the way to change data. */
@@ -62,6 +64,7 @@ export class MongoStore implements Store {
     this.cursors = new MongoCursorRepository(models.cursors);
     this.groups = new MongoGroupRepository(models.groups, models.groupMembers);
     this.relations = new MongoRelationRepository(models.blocks, models.friendships);
+    this.friendRequests = new MongoFriendRequestRepository(models.friendRequests);
   }
 
   static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {

@@ -1,6 +1,8 @@
 import type { ImMessage } from '@im/protocol';
 import type { AppendInput, AppendResult, MessageRepository, RangeQuery, StoredMessage } from '../store.port';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './sqlite.database';
+import type { SqliteWriteBatcher } from './sqlite.write-batcher';
 
 interface MessageRow {
   conversation_id: string;
@@ -22,14 +24,21 @@ function toStored(row: MessageRow): StoredMessage {
 
 function conversationColumns(conversationId: string): { kind: string; a: string | null; b: string | null; g: string | null } {
   if (conversationId.startsWith('g:')) return { kind: 'group', a: null, b: null, g: conversationId.slice(2) };
+  // `s:<userId>`: a user's system notices (friend requests, ...); never listed as a direct conversation.
+  if (conversationId.startsWith('s:')) return { kind: 'system', a: null, b: null, g: null };
   const [, a = null, b = null] = conversationId.split(':');
   return { kind: 'direct', a, b, g: null };
 }
 
 export class SqliteMessageRepository implements MessageRepository {
   private readonly appendTx: (input: AppendInput) => AppendResult;
+  private byMsgId: Statement<[string, string], MessageRow> | undefined;
+  private readonly ranges = new Map<string, Statement<[string, number, number, number], MessageRow>>();
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly writes: SqliteWriteBatcher,
+  ) {
     const findOne = db.prepare<[string, string], MessageRow>(
       'SELECT conversation_id, seq, body, recalled, sender_device FROM messages WHERE conversation_id = ? AND msg_id = ?',
     );
@@ -54,13 +63,14 @@ export class SqliteMessageRepository implements MessageRepository {
   }
 
   async append(input: AppendInput): Promise<AppendResult> {
-    return this.appendTx(input);
+    return this.writes.run(() => this.appendTx(input));
   }
 
   async findByMsgId(conversationId: string, msgId: string): Promise<StoredMessage | undefined> {
-    const row = this.db
-      .prepare<[string, string], MessageRow>('SELECT conversation_id, seq, body, recalled, sender_device FROM messages WHERE conversation_id = ? AND msg_id = ?')
-      .get(conversationId, msgId);
+    this.byMsgId ??= this.db.prepare<[string, string], MessageRow>(
+      'SELECT conversation_id, seq, body, recalled, sender_device FROM messages WHERE conversation_id = ? AND msg_id = ?',
+    );
+    const row = this.byMsgId.get(conversationId, msgId);
     return row ? toStored(row) : undefined;
   }
 
@@ -68,12 +78,15 @@ export class SqliteMessageRepository implements MessageRepository {
     const after = q.afterSeq ?? 0;
     const before = q.beforeSeq ?? Number.MAX_SAFE_INTEGER;
     const order = q.from === 'newest' ? 'DESC' : 'ASC';
-    const rows = this.db
-      .prepare<[string, number, number, number], MessageRow>(
+    let stmt = this.ranges.get(order);
+    if (!stmt) {
+      stmt = this.db.prepare<[string, number, number, number], MessageRow>(
         `SELECT conversation_id, seq, body, recalled, sender_device FROM messages
          WHERE conversation_id = ? AND seq > ? AND seq < ? ORDER BY seq ${order} LIMIT ?`,
-      )
-      .all(conversationId, after, before, q.limit);
+      );
+      this.ranges.set(order, stmt);
+    }
+    const rows = stmt.all(conversationId, after, before, q.limit);
     if (order === 'DESC') rows.reverse();
     return rows.map(toStored);
   }

@@ -62,4 +62,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, friend_id)
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE friend_requests (
+    from_id TEXT NOT NULL,
+    to_id TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (from_id, to_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX friend_requests_to ON friend_requests(to_id, created_at);
+  `,
 ];

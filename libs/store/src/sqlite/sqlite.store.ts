@@ -1,11 +1,13 @@
 import type { Store } from '../store.port';
 import { SqliteConversationRepository } from './conversation.sqlite-repository';
 import { SqliteCursorRepository } from './cursor.sqlite-repository';
+import { SqliteFriendRequestRepository } from './friend-request.sqlite-repository';
 import { SqliteGroupRepository } from './group.sqlite-repository';
 import { SqliteMessageRepository } from './message.sqlite-repository';
 import { SqliteRelationRepository } from './relation.sqlite-repository';
 import { openDatabase } from './sqlite.database';
 import type { Db } from './sqlite.database';
+import { SqliteWriteBatcher } from './sqlite.write-batcher';
 
 /** The embedded store: one SQLite file (better-sqlite3), nothing to install. */
 export class SqliteStore implements Store {
@@ -14,15 +16,18 @@ export class SqliteStore implements Store {
   readonly cursors: SqliteCursorRepository;
   readonly groups: SqliteGroupRepository;
   readonly relations: SqliteRelationRepository;
+  readonly friendRequests: SqliteFriendRequestRepository;
   private readonly db: Db;
 
   constructor(file: string) {
     this.db = openDatabase(file);
-    this.messages = new SqliteMessageRepository(this.db);
+    const writes = new SqliteWriteBatcher(this.db);
+    this.messages = new SqliteMessageRepository(this.db, writes);
     this.conversations = new SqliteConversationRepository(this.db);
-    this.cursors = new SqliteCursorRepository(this.db);
+    this.cursors = new SqliteCursorRepository(this.db, writes);
     this.groups = new SqliteGroupRepository(this.db);
     this.relations = new SqliteRelationRepository(this.db);
+    this.friendRequests = new SqliteFriendRequestRepository(this.db);
   }
 
   async ping(): Promise<boolean> {
@@ -30,7 +35,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // Let writes queued in this turn commit before the file closes.
+    await new Promise((r) => setImmediate(r));
     if (this.db.open) this.db.close();
-    return ;
   }
 }

@@ -171,6 +171,35 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.relations.areFriends(a, b)).toBe(false);
     });
 
+    it('keeps one pending friend request per direction; remove reports whether it existed', async () => {
+      const [a, b, c] = [`${p}a`, `${p}b`, `${p}c`];
+      expect(await store.friendRequests.get(a, b)).toBeUndefined();
+      await store.friendRequests.put({ fromId: a, toId: b, message: 'hi', createdAt: 10 });
+      await store.friendRequests.put({ fromId: a, toId: b, message: 'hi again', createdAt: 20 });
+      await store.friendRequests.put({ fromId: c, toId: b, message: '', createdAt: 15 });
+      expect(await store.friendRequests.get(a, b)).toEqual({ fromId: a, toId: b, message: 'hi again', createdAt: 20 });
+      expect(await store.friendRequests.get(b, a)).toBeUndefined();
+      expect((await store.friendRequests.incoming(b)).map((r) => r.fromId)).toEqual([c, a]);
+      expect(await store.friendRequests.outgoing(a)).toEqual([{ fromId: a, toId: b, message: 'hi again', createdAt: 20 }]);
+      expect(await store.friendRequests.incoming(a)).toEqual([]);
+      const removals = await Promise.all([store.friendRequests.remove(a, b), store.friendRequests.remove(a, b)]);
+      expect(removals.filter(Boolean)).toHaveLength(1);
+      expect(await store.friendRequests.get(a, b)).toBeUndefined();
+      expect((await store.friendRequests.incoming(b)).map((r) => r.fromId)).toEqual([c]);
+    });
+
+    it('keeps a system conversation `s:<userId>` with its own seqs, out of the direct list', async () => {
+      const a = `${p}a`;
+      const s = `s:${a}`;
+      const first = await store.messages.append({ conversationId: s, message: msg('system', a, 'sys1', { fromType: 3, messageType: 11 }) });
+      const second = await store.messages.append({ conversationId: s, message: msg(`${p}b`, a, 'sys2', { messageType: 12 }) });
+      expect([first.stored.seq, second.stored.seq]).toEqual([1, 2]);
+      expect(await store.conversations.maxSeq(s)).toBe(2);
+      expect((await store.messages.range(s, { afterSeq: 1, limit: 10 })).map((m) => m.message.msgId)).toEqual(['sys2']);
+      expect(await store.conversations.listForUser(a, [])).toEqual([]);
+      expect(await store.conversations.listForUser(`${p}b`, [])).toEqual([]);
+    });
+
     it('never matches an operator object smuggled in place of an id', async () => {
       const [a, b] = [`${p}a`, `${p}b`];
       await store.relations.block(a, b);

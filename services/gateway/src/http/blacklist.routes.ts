@@ -7,7 +7,7 @@ import type { RoutesContext } from './routes.context';
 
 export function blacklistRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   const params = { type: 'object', properties: { userId: idSchema } } as const;
-  const command = async (kind: RelationCommand['kind'], userId: string, targetId: string): Promise<void> => {
+  const command = async (kind: 'block' | 'unblock', userId: string, targetId: string): Promise<void> => {
     const c: RelationCommand = { kind, userId, targetId };
     unwrapReply(await ctx.bus.request<CommandReply<unknown>>(Topics.RELATION_COMMANDS, userId, c));
   };

@@ -1,4 +1,5 @@
 import type { Logger } from '@im/common';
+import { systemConversationId } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import { MessageStatus } from '@im/store';
 import type { Store, StoredMessage } from '@im/store';
@@ -107,7 +108,11 @@ export class DeviceChannel {
     const { store, userId, deviceId } = this.o;
     const memberships = await store.groups.groupsOf(userId);
     const joined = new Map(memberships.map((m) => [`g:${m.groupId}`, m.joinedSeq]));
-    const list = await store.conversations.listForUser(userId, memberships.map((m) => m.groupId));
+    const list: { conversationId: string; maxSeq: number }[] = await store.conversations.listForUser(userId, memberships.map((m) => m.groupId));
+    // The user's system conversation (friend notices) is synced like the others.
+    const system = systemConversationId(userId);
+    const systemSeq = await store.conversations.maxSeq(system);
+    if (systemSeq > 0) list.push({ conversationId: system, maxSeq: systemSeq });
     const ids = list.map((c) => c.conversationId);
     const [cursors, reads] = await Promise.all([store.cursors.get(userId, deviceId, ids), store.conversations.readSeqs(userId, ids)]);
     for (const c of list) {

@@ -7,6 +7,8 @@ import type { GatewaySettings } from '../gateway.config';
 import type { Ack, AckAnswer, ChatController } from './chat.controller';
 import { DeviceChannel } from './device-channel';
 import type { DeliveryRouter } from './delivery.router';
+import { kickSession, sessionsToReplace } from './presence.notifier';
+import type { PresenceNotifier } from './presence.notifier';
 import { TokenBucket } from './rate-limiter';
 import { identify } from './socket-auth';
 import type { SocketIdentity } from './socket-auth';
@@ -17,6 +19,8 @@ export interface SocketGatewayDeps {
   readonly presence: Presence;
   readonly router: DeliveryRouter;
   readonly controller: ChatController;
+  /** Friends' online / offline notices (5 / 6); absent = none. */
+  readonly notifier?: PresenceNotifier;
   readonly settings: GatewaySettings;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -120,7 +124,12 @@ export class SocketGateway {
       connectedAt: this.d.clock.now(),
     };
     this.sessionsById.set(socket.id, session);
-    await this.d.presence.add(session);
+    const { firstForUser } = await this.d.presence.add(session);
+    if (this.d.settings.multiDevice !== 'many') {
+      const replaced = sessionsToReplace(this.d.settings.multiDevice, session, await this.d.presence.sessionsOf(session.userId));
+      for (const old of replaced) kickSession(this.d.io, old, this.d.clock.now());
+    }
+    if (firstForUser) await this.d.notifier?.online(session.userId);
   }
 
   private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger): Promise<void> {
@@ -129,7 +138,8 @@ export class SocketGateway {
     try {
       await channel.close();
       await this.d.router.remove(channel);
-      await this.d.presence.remove({ userId: channel.userId, socketId: socket.id });
+      const { lastForUser } = await this.d.presence.remove({ userId: channel.userId, socketId: socket.id });
+      if (lastForUser) await this.d.notifier?.offline(channel.userId);
     } catch (e) {
       log.warn({ err: e }, 'cleanup after disconnect failed');
     }

@@ -1,0 +1,82 @@
+// Child process that holds the server under test (embedded in-process, or the bare relay),
+// so its CPU, memory and event-loop delay are measured apart from the load generators.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { createLogger, loadConfig } from '@im/common';
+import { EMBEDDED_CONFIG, startEmbedded } from '@im/embedded';
+import { startBareRelay } from './bare-relay';
+import type { HostCommand, HostReply } from './protocol';
+import { procStats } from './protocol';
+
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+let startCpu = process.cpuUsage();
+let peakRss = 0;
+setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 200).unref();
+
+let closer: (() => Promise<void>) | undefined;
+let dataDir: string | undefined;
+
+function reply(m: HostReply): void {
+  process.send?.(m);
+}
+
+async function handle(cmd: HostCommand): Promise<void> {
+  switch (cmd.type) {
+    case 'start': {
+      const secret = randomBytes(24).toString('hex');
+      if (cmd.kind === 'embedded') {
+        dataDir = mkdtempSync(join(tmpdir(), 'im-bench-'));
+        const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_LOG_LEVEL: 'silent', ...cmd.env });
+        const server = await startEmbedded(config, secret, createLogger({ service: 'bench', level: 'silent' }));
+        closer = () => server.close();
+        reply({ type: 'started', port: server.port, secret });
+      } else {
+        const server = await startBareRelay();
+        closer = () => server.close();
+        reply({ type: 'started', port: server.port, secret });
+      }
+      startCpu = process.cpuUsage();
+      loop.reset();
+      return;
+    }
+    case 'stats': {
+      if (cmd.gc && typeof global.gc === 'function') {
+        global.gc();
+        global.gc();
+      }
+      const stats = procStats(startCpu, peakRss);
+      stats.loopDelay = {
+        p50: loop.percentile(50) / 1e6,
+        p99: loop.percentile(99) / 1e6,
+        max: loop.max / 1e6,
+        mean: loop.mean / 1e6,
+      };
+      if (cmd.resetLoop) {
+        loop.reset();
+        startCpu = process.cpuUsage();
+        peakRss = process.memoryUsage.rss();
+      }
+      reply({ type: 'stats', stats });
+      return;
+    }
+    case 'stop': {
+      await closer?.();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      reply({ type: 'stopped' });
+      // Leave time for the IPC message, then exit (also writes a --cpu-prof profile).
+      setTimeout(() => process.exit(0), 50);
+      return;
+    }
+  }
+}
+
+process.on('message', (cmd: HostCommand) => {
+  handle(cmd).catch((err: unknown) => reply({ type: 'error', error: err instanceof Error ? err.stack ?? err.message : String(err) }));
+});
+process.on('disconnect', () => process.exit(0));

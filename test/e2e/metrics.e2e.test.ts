@@ -1,0 +1,43 @@
+import { EmbeddedHarness } from '../support/embedded-harness';
+
+/** The gateway's Prometheus endpoint, as a scraper sees it (same port as Socket.IO). */
+describe('gateway /metrics (embedded)', () => {
+  let h: EmbeddedHarness;
+  beforeAll(async () => {
+    h = await EmbeddedHarness.start();
+  });
+  afterAll(() => h.stop());
+  afterEach(() => h.closeClients());
+
+  async function scrape(): Promise<string> {
+    const res = await fetch(`${h.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    return res.text();
+  }
+
+  function value(text: string, series: string): number {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  }
+
+  it('counts open connections and incoming messages by type, next to the process metrics', async () => {
+    const before = await scrape();
+    const sentBefore = value(before, 'im_gateway_messages_in_total{type="2"}');
+    const a = await h.connect('metrics-a', { version: 4 });
+    const b = await h.connect('metrics-b', { version: 2 });
+    expect(value(await scrape(), 'im_gateway_connections')).toBeGreaterThanOrEqual(2);
+    expect((await a.send(a.message('metrics-b', 'one'))).code).toBe(0);
+    expect((await b.send(b.message('metrics-a', 'two'))).code).toBe(0);
+    const after = await scrape();
+    expect(value(after, 'im_gateway_messages_in_total{type="2"}')).toBe(sentBefore + 2);
+    const open = value(after, 'im_gateway_connections');
+    h.closeClients();
+    let now = open;
+    for (let i = 0; i < 50 && now >= open; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      now = value(await scrape(), 'im_gateway_connections');
+    }
+    expect(now).toBe(open - 2);
+  });
+});
