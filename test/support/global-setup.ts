@@ -11,4 +11,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.IM_TEST_REDIS_URL = endpoints.redisUrl;
   process.env.IM_TEST_KAFKA_BROKERS = endpoints.kafkaBrokers.join(',');
   process.env.IM_TEST_MONGO_URL = endpoints.mongoUrl;
+  const { warmUpKafka } = await import('./kafka-warmup');
+  await warmUpKafka(endpoints.kafkaBrokers);
 }

@@ -14,6 +14,19 @@ export interface ConsumerRunnerConfig {
   readonly logger: Logger | undefined;
 }
 
+const MAX_START_ATTEMPTS = 10;
+
+function retriableJoinError(e: unknown): boolean {
+  const err = e as { retriable?: unknown; type?: unknown };
+  return (
+    err.retriable === true ||
+    err.type === 'COORDINATOR_LOAD_IN_PROGRESS' ||
+    err.type === 'COORDINATOR_NOT_AVAILABLE' ||
+    err.type === 'NOT_COORDINATOR' ||
+    err.type === 'GROUP_COORDINATOR_NOT_AVAILABLE'
+  );
+}
+
 /** How often resolved offsets are committed while a batch is still being worked through. */
 const COMMIT_INTERVAL_MS = 1000;
 
@@ -38,8 +51,24 @@ export class KafkaConsumerRunner implements Subscription {
     private readonly config: ConsumerRunnerConfig,
   ) {}
 
-  /** Resolves once the consumer has joined its group and been assigned partitions. */
+  /**
+   * Resolves once the consumer has joined its group and been assigned partitions. A broker that
+   * is still loading its group coordinator ("The coordinator is loading", right after a start)
+   * refuses the join with a retriable error: start again with a fresh consumer, a few times.
+   */
   static async start(kafka: Kafka, config: ConsumerRunnerConfig): Promise<KafkaConsumerRunner> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await KafkaConsumerRunner.startOnce(kafka, config);
+      } catch (e) {
+        if (attempt >= MAX_START_ATTEMPTS || !retriableJoinError(e)) throw e;
+        config.logger?.warn({ group: config.group, attempt, err: (e as Error).message }, 'consumer could not join yet; retrying');
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+  }
+
+  private static async startOnce(kafka: Kafka, config: ConsumerRunnerConfig): Promise<KafkaConsumerRunner> {
     const consumer = kafka.consumer({
       groupId: config.group,
       allowAutoTopicCreation: false,

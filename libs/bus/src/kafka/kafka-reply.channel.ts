@@ -68,8 +68,22 @@ export class KafkaReplyChannel {
     return `replies-${this.config.instanceId}`;
   }
 
+  /** Like every consumer here, retries a join refused while the broker's coordinator loads. */
   private async start(): Promise<Consumer> {
     await this.topics.ensure([this.config.topic]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOnce();
+      } catch (e) {
+        const type = (e as { type?: unknown; retriable?: unknown }).type;
+        const retriable = (e as { retriable?: unknown }).retriable === true || type === 'COORDINATOR_LOAD_IN_PROGRESS' || type === 'COORDINATOR_NOT_AVAILABLE';
+        if (attempt >= 10 || !retriable) throw e;
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+  }
+
+  private async startOnce(): Promise<Consumer> {
     const consumer = this.kafka.consumer({
       groupId: this.groupId(),
       allowAutoTopicCreation: false,
