@@ -187,4 +187,38 @@ describe('cluster mode on real Redis, Kafka and FerretDB', () => {
     expect(letters.length).toBeGreaterThanOrEqual(2);
     for (const l of letters) expect(l.error).toEqual(expect.any(String));
   });
+
+  it('drains a gateway on SIGTERM: readiness turns false, clients move, no acknowledged message is lost', async () => {
+    const receiver = await h.connect(0, 'dr-receiver');
+    let sender = await h.connect(1, 'dr-sender', { deviceId: 'phone' });
+    const acked = new Set<string>();
+    const unacked: ImMessage[] = [];
+    let stop = false;
+    const sending = (async () => {
+      for (let i = 0; !stop; i++) {
+        const m = sender.message('dr-receiver', `drain ${i}`);
+        const ack = await sender.send(m, 3000).catch(() => undefined);
+        if (ack?.code === 0) acked.add(m.msgId);
+        else unacked.push(m);
+        if (!sender.connected) break;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 500));
+    const exit = h.terminate('gateway1');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await fetch(`${h.gatewayUrl(1)}/readyz`).catch(() => undefined))?.status ?? 503).toBe(503);
+    await sender.waitFor(() => !sender.connected, 10_000, 'the drain to close the transport');
+    await sending;
+    // The client reconnects (through the load balancer, here: to the other gateway) and retries what got no ack.
+    sender = await h.connect(0, 'dr-sender', { deviceId: 'phone' });
+    for (const m of unacked) if ((await sender.send(m)).code === 0) acked.add(m.msgId);
+    expect(await exit).toBe(0);
+    await receiver.waitFor(() => [...acked].every((id) => receiver.received.some((x) => x.msgId === id)), 30_000, 'every acknowledged message');
+    const copies = receiver.ofType(2).filter((x) => acked.has(x.msgId)).length;
+    report('SIGTERM drain of a gateway', { acked: acked.size, retried: unacked.length, received: copies });
+    expect(acked.size).toBeGreaterThan(5);
+    expect(copies).toBe(acked.size);
+    stop = true;
+    await h.restart('gateway1');
+  });
 });

@@ -116,6 +116,16 @@ export class ClusterHarness {
     await exited;
   }
 
+  /** SIGTERM: the orderly stop (a gateway drains first); resolves with the exit code. */
+  async terminate(name: ServiceName): Promise<number | null> {
+    const p = this.procs.get(name);
+    if (!p?.child || !running(p.child)) return null;
+    const child = p.child;
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    return exited;
+  }
+
   async restart(name: ServiceName): Promise<void> {
     await this.kill(name);
     await this.startProcess(name);
@@ -160,6 +170,7 @@ export class ClusterHarness {
       IM_ACK_TIMEOUT_MS: '5000',
       // The tests drive load from one socket; the per-socket limit has its own test.
       IM_RATE_LIMIT_PER_SEC: '2000',
+      IM_DRAIN_WINDOW_MS: '1500',
       IM_RATE_LIMIT_BURST: '4000',
       ...extra,
     };

@@ -29,6 +29,12 @@ export const GATEWAY_CONFIG = {
     default: 'per-devtype',
     doc: 'Connections per user: one per declared devType (a new login gets the old one type 15 and closed), many, or one in all.',
   },
+  IM_DRAIN_WINDOW_MS: {
+    kind: 'int',
+    default: 10000,
+    min: 0,
+    doc: 'On SIGTERM, the window over which a gateway closes its sockets so clients reconnect to other pods without a stampede.',
+  },
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
 } as const satisfies ConfigSchema;

@@ -45,10 +45,21 @@ export interface Gateway {
   readonly io: Server;
   readonly sockets: SocketGateway;
   listen(port: number, host?: string): Promise<number>;
+  /**
+   * SIGTERM, step one: readiness turns false, new sockets are refused, and every connected
+   * socket's transport is closed at a random moment within `windowMs`, so its client reconnects
+   * elsewhere. Messages already accepted stay accepted: each was acknowledged only once durable.
+   */
+  drain(windowMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
-function buildHttp(deps: GatewayDeps): FastifyInstance {
+/** Shared between the HTTP readiness check and the socket middleware. */
+interface DrainState {
+  draining: boolean;
+}
+
+function buildHttp(deps: GatewayDeps, drain: DrainState): FastifyInstance {
   const app = fastify({
     // Request lines at info would log every call; the http logger keeps warnings and errors.
     loggerInstance: deps.logger.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
@@ -63,6 +74,7 @@ function buildHttp(deps: GatewayDeps): FastifyInstance {
     logger: deps.logger,
     auth: (request) => authenticate(request, deps.settings.jwtSecret, deps.clock),
     ready: async () => {
+      if (drain.draining) return false;
       const checks = [() => deps.store.ping(), ...(deps.readinessChecks ?? [])];
       const results = await Promise.all(checks.map((c) => c().catch(() => false)));
       return results.every(Boolean);
@@ -82,7 +94,8 @@ function buildHttp(deps: GatewayDeps): FastifyInstance {
 
 /** The gateway: Socket.IO and the HTTP API on one server and port. */
 export function createGateway(deps: GatewayDeps): Gateway {
-  const app = buildHttp(deps);
+  const drainState: DrainState = { draining: false };
+  const app = buildHttp(deps, drainState);
   const io = new Server(app.server, {
     allowEIO3: true,
     maxHttpBufferSize: deps.settings.maxMessageBytes * 2 + 1024,
@@ -90,6 +103,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     pingTimeout: 20_000,
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
+  // Registered before authentication: a draining gateway takes no new sockets.
+  io.use((_socket, next) => (drainState.draining ? next(new Error('server draining: reconnect to another gateway')) : next()));
   const log = deps.logger.child({ module: 'socket' });
   const metrics = processMetrics();
   const untrackConnections = metrics.trackConnections(() => io.engine.clientsCount);
@@ -116,6 +131,25 @@ export function createGateway(deps: GatewayDeps): Gateway {
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
       await app.listen({ port, host });
       return (app.server.address() as AddressInfo).port;
+    },
+    async drain(windowMs: number): Promise<void> {
+      drainState.draining = true;
+      const sockets = [...io.of('/').sockets.values()];
+      log.info({ sockets: sockets.length, windowMs }, 'draining: moving sockets to other gateways');
+      // Closing the transport (not `socket.disconnect()`) makes clients reconnect by themselves,
+      // through the load balancer to another pod; spreading it keeps them from arriving at once.
+      await Promise.all(
+        sockets.map(
+          (socket) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(() => {
+                socket.conn.close();
+                resolve();
+              }, Math.random() * windowMs);
+              timer.unref();
+            }),
+        ),
+      );
     },
     async close(): Promise<void> {
       if (refresh) clearInterval(refresh);

@@ -49,6 +49,7 @@ runProcess({
     logger.info({ port, gatewayId: settings.gatewayId }, 'gateway listening');
     return {
       async close(): Promise<void> {
+        await gateway.drain(config.IM_DRAIN_WINDOW_MS);
         await gateway.close();
         await socketAdapter.close();
         await ports.close();
