@@ -33,7 +33,10 @@ export class ChatController {
     const fail = (e: ImError, msgId: string | undefined): void => answer({ code: e.code, msgId, error: e.reason });
     if (!ctx.bucket.take()) return fail(imError('IM_ERR_RATE_LIMITED'), undefined);
     const parsed = parseImMessage(payload, { maxBytes: this.maxBytes, direction: 'up' });
-    if (!parsed.ok) return fail(parsed.error, parsed.msgId);
+    if (!parsed.ok) {
+      this.logger.debug({ msgId: parsed.msgId, code: parsed.error.code, userId: ctx.identity.claims.sub }, 'message refused');
+      return fail(parsed.error, parsed.msgId);
+    }
     const m = parsed.message;
     try {
       switch (m.messageType) {
@@ -45,6 +48,7 @@ export class ChatController {
           return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
         default: {
           const { serverTime } = await this.service.accept({ claims: ctx.identity.claims, deviceId: ctx.identity.deviceId }, m);
+          this.logger.debug({ msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub }, 'message accepted');
           return answer({ code: 0, msgId: m.msgId, serverTime });
         }
       }
