@@ -40,4 +40,22 @@ describe('gateway /metrics (embedded)', () => {
     }
     expect(now).toBe(open - 2);
   });
+
+  it('measures ack and end-to-end delivery latency, downlinks by type, and errors by code', async () => {
+    const before = await scrape();
+    const a = await h.connect('metrics-c');
+    const b = await h.connect('metrics-d');
+    await b.waitFor(() => true);
+    expect((await a.send(a.message('metrics-d', 'timed'))).code).toBe(0);
+    await b.waitForMessages(1);
+    expect((await a.send({ ...a.message('metrics-d', 'x'), messageType: 999 })).code).toBe(40004);
+    await new Promise((r) => setTimeout(r, 100));
+    const after = await scrape();
+    const grew = (series: string): number => value(after, series) - value(before, series);
+    expect(grew('im_ack_latency_seconds_count{outcome="accepted"}')).toBeGreaterThanOrEqual(2);
+    expect(grew('im_ack_latency_seconds_count{outcome="refused"}')).toBe(1);
+    expect(grew('im_errors_total{code="40004"}')).toBe(1);
+    expect(grew('im_gateway_messages_out_total{type="2"}')).toBe(1);
+    expect(grew('im_delivery_latency_seconds_count')).toBe(1);
+  });
 });

@@ -16,6 +16,8 @@ export interface InMemoryBusOptions {
   /** Pause between attempts in ms; default 50. */
   readonly retryDelayMs?: number;
   readonly logger?: Logger;
+  /** Told of every record this bus dead-letters (metrics, alerts). */
+  readonly onDeadLetter?: (letter: DeadLetter) => void;
 }
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -119,6 +121,7 @@ export class InMemoryBus implements Bus {
     };
     this.options.logger?.error({ topic: record.topic, key: record.key, group: g.name, err: letter.error }, 'record dead-lettered');
     if (record.topic.endsWith('.dlq')) return;
+    this.options.onDeadLetter?.(letter);
     await this.publish(deadLetterTopic(record.topic), record.key, letter);
   }
 }

@@ -7,7 +7,7 @@ import type { ImMessage } from '@im/protocol';
 export const Topics = {
   /** Chat messages, recalls and read marks. Key: conversation id. Producer: gateway. Consumer: message service. */
   MESSAGES: 'im.messages',
-  /** Group commands (create, ...). Key: group id. Producer: gateway. Consumer: group service (request/reply). */
+  /** Group commands (create, invite, kick, leave, dismiss, rename). Key: group id. Producer: gateway. Consumer: group service (request/reply). */
   GROUP_COMMANDS: 'im.group.commands',
   /** Friend and blacklist commands. Key: the acting user id. Producer: gateway. Consumer: friend service (request/reply). */
   RELATION_COMMANDS: 'im.relation.commands',
@@ -22,14 +22,31 @@ export interface ChatRecord {
   readonly senderDeviceId: string;
 }
 
-export type GroupCommand = {
-  readonly kind: 'create';
+/**
+ * Group commands. All but `create` carry the acting `userId`, a `commandId` (a UUID the gateway
+ * draws: the notices they store are keyed by it, so a redelivered command stores and sends them
+ * once) and `at`, the acceptance time.
+ */
+export type GroupCommand =
+  | {
+      readonly kind: 'create';
+      readonly groupId: string;
+      readonly ownerId: string;
+      readonly name: string;
+      readonly memberIds: readonly string[];
+      readonly at: number;
+    }
+  | (GroupCommandBase & { readonly kind: 'invite'; readonly targetIds: readonly string[] })
+  | (GroupCommandBase & { readonly kind: 'kick'; readonly targetId: string })
+  | (GroupCommandBase & { readonly kind: 'leave' | 'dismiss' })
+  | (GroupCommandBase & { readonly kind: 'rename'; readonly name: string });
+
+export interface GroupCommandBase {
   readonly groupId: string;
-  readonly ownerId: string;
-  readonly name: string;
-  readonly memberIds: readonly string[];
+  readonly userId: string;
+  readonly commandId: string;
   readonly at: number;
-};
+}
 
 export type RelationCommand =
   | { readonly kind: 'block'; readonly userId: string; readonly targetId: string }

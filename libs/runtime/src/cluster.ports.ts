@@ -4,6 +4,7 @@ import type { KafkaBusOptions } from '@im/bus';
 import { MongoStore } from '@im/store';
 import { RedisDeliveryPort, RedisOnceStore, RedisPresence } from '@im/realtime';
 import type { ClusterConfig } from './cluster.config';
+import { processMetrics } from './metrics';
 
 export interface ClusterPorts {
   readonly bus: KafkaBus;
@@ -28,6 +29,7 @@ function kafkaOptions(c: ClusterConfig, processName: string, logger: Logger): Ka
     topicPartitions: c.IM_KAFKA_TOPIC_PARTITIONS,
     namespace: c.IM_KAFKA_NAMESPACE ?? '',
     sessionTimeoutMs: c.IM_KAFKA_SESSION_TIMEOUT_MS,
+    onDeadLetter: (letter: { topic: string }) => processMetrics().deadLetters.inc({ topic: letter.topic }),
     replicationFactor: c.IM_KAFKA_REPLICATION_FACTOR,
     ...(c.IM_KAFKA_SSL ? { ssl: true } : {}),
     ...(sasl ? { sasl } : {}),

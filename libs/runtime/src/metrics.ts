@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { messageTypeSpec } from '@im/protocol';
 
 /**
@@ -12,6 +12,16 @@ export interface ImMetrics {
   readonly gatewayConnections: Gauge;
   /** `chat` events received from devices, by `messageType` ("invalid" when unreadable). */
   readonly messagesIn: Counter<'type'>;
+  /** Downlinks emitted to devices, by `messageType`. */
+  readonly messagesOut: Counter<'type'>;
+  /** Uplinks answered with an error, by error code. */
+  readonly errors: Counter<'code'>;
+  /** From a `chat` event's arrival to its acknowledgement (accepted or refused). */
+  readonly ackLatency: Histogram<'outcome'>;
+  /** From a message's acceptance (`sendTime`) to a receiving device's acknowledgement. */
+  readonly deliveryLatency: Histogram;
+  /** Records written to a dead-letter topic, by source topic. */
+  readonly deadLetters: Counter<'topic'>;
   /** Adds a source of the connections gauge; returns its removal (call on close). */
   trackConnections(count: () => number): () => void;
   /** The text exposition for a scrape. */
@@ -39,10 +49,47 @@ function create(): ImMetrics {
     labelNames: ['type'] as const,
     registers: [registry],
   });
+  const messagesOut = new Counter({
+    name: 'im_gateway_messages_out_total',
+    help: 'Downlinks emitted to devices, by messageType.',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'im_errors_total',
+    help: 'Uplinks answered with an error, by error code.',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  const ackLatency = new Histogram({
+    name: 'im_ack_latency_seconds',
+    help: 'From a chat event arriving at the gateway to its acknowledgement.',
+    labelNames: ['outcome'] as const,
+    buckets,
+    registers: [registry],
+  });
+  const deliveryLatency = new Histogram({
+    name: 'im_delivery_latency_seconds',
+    help: "From a message's acceptance to a receiving device's acknowledgement (end to end).",
+    buckets,
+    registers: [registry],
+  });
+  const deadLetters = new Counter({
+    name: 'im_dead_letters_total',
+    help: 'Records written to a dead-letter topic, by source topic.',
+    labelNames: ['topic'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     gatewayConnections,
     messagesIn,
+    messagesOut,
+    errors,
+    ackLatency,
+    deliveryLatency,
+    deadLetters,
     trackConnections(count) {
       sources.add(count);
       return () => void sources.delete(count);

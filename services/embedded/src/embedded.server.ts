@@ -9,6 +9,7 @@ import type { Gateway, GatewaySettings } from '@im/gateway';
 import { GroupService, subscribeGroupService } from '@im/group-service';
 import { MessageService, subscribeMessageService } from '@im/message-service';
 import { MemoryDeliveryHub, MemoryOnceStore, MemoryPresence } from '@im/realtime';
+import { processMetrics } from '@im/runtime';
 import { SqliteStore } from '@im/store';
 import type { EmbeddedConfig } from './embedded.config';
 
@@ -43,7 +44,10 @@ export function settingsFrom(config: EmbeddedConfig, jwtSecret: string): Gateway
 export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, logger: Logger, clock: Clock = systemClock): Promise<EmbeddedServer> {
   const settings = settingsFrom(config, jwtSecret);
   const store = new SqliteStore(join(config.IM_DATA_DIR, 'im.db'));
-  const bus = new InMemoryBus({ logger: logger.child({ module: 'bus' }) });
+  const bus = new InMemoryBus({
+    logger: logger.child({ module: 'bus' }),
+    onDeadLetter: (letter) => processMetrics().deadLetters.inc({ topic: letter.topic }),
+  });
   const hub = new MemoryDeliveryHub();
   const serviceDelivery = hub.port();
   const gatewayDelivery = hub.port();
@@ -56,7 +60,7 @@ export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, l
   );
   const subs = await Promise.all([
     subscribeMessageService(bus, message),
-    subscribeGroupService(bus, new GroupService(store, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger.child({ service: 'group' }))),
+    subscribeGroupService(bus, new GroupService(store, serviceDelivery, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger.child({ service: 'group' }))),
     subscribeRelationService(bus, new RelationService(store, serviceDelivery, { autoAccept: config.IM_FRIEND_AUTO_ACCEPT }, logger.child({ service: 'friend' }))),
   ]);
   const gateway = createGateway({

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, createLogger, loadConfig } from '@im/common';
+import { enableProcessMetrics } from '@im/runtime';
 import { EMBEDDED_CONFIG } from './embedded.config';
 import { startEmbedded } from './embedded.server';
 import { loadOrCreateSecret } from './jwt-secret';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger({ service: 'im-embedded', level: config.IM_LOG_LEVEL });
+  enableProcessMetrics();
   let secret = config.IM_JWT_SECRET;
   if (secret === undefined) {
     const loaded = loadOrCreateSecret(config.IM_DATA_DIR);

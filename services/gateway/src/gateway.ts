@@ -2,6 +2,7 @@ import type { Bus } from '@im/bus';
 import type { Clock, Logger } from '@im/common';
 import type { DeliveryPort, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
+import type { ImMessage } from '@im/protocol';
 import type { Store } from '@im/store';
 import fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -114,9 +115,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const holder: { sockets?: SocketGateway } = {};
   const router = new DeliveryRouter(deps.delivery, (channel, reason) => holder.sockets?.disconnect(channel, reason), log);
   const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock);
-  const controller = new ChatController(service, deps.settings.maxMessageBytes, deps.clock, log);
+  const controller = new ChatController(service, deps.settings.maxMessageBytes, deps.clock, log, (code, seconds) => {
+    metrics.ackLatency.observe({ outcome: code === 0 ? 'accepted' : 'refused' }, seconds);
+    if (code !== 0) metrics.errors.inc({ code: String(code) });
+  });
+  const observeDownlink = {
+    sent: (m: ImMessage): void => void metrics.messagesOut.inc({ type: String(m.messageType) }),
+    acked: (m: ImMessage): void => {
+      if (typeof m.sendTime === 'number') metrics.deliveryLatency.observe(Math.max(0, deps.clock.now() - m.sendTime) / 1000);
+    },
+  };
   const notifier = new PresenceNotifier({ ...deps, logger: log, debounceMs: deps.settings.presenceDebounceMs });
-  const socketGateway = new SocketGateway({ io, store: deps.store, presence: deps.presence, router, controller, notifier, settings: deps.settings, clock: deps.clock, logger: log });
+  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, notifier, settings: deps.settings, clock: deps.clock, logger: log });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
     ? setInterval(() => {

@@ -1,3 +1,4 @@
+import type { DeadLetter } from '../bus.port';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@im/common';
 import type { KafkaConfig } from 'kafkajs';
@@ -7,6 +8,8 @@ export interface KafkaBusOptions {
   readonly clientId: string;
   /** kafkajs logs reach it at warn and above; without one the bus is silent. */
   readonly logger?: Logger;
+  /** Told of every record this bus dead-letters (metrics, alerts). */
+  readonly onDeadLetter?: (letter: DeadLetter) => void;
   /** Partitions of a topic this bus creates; default 4. */
   readonly topicPartitions?: number;
   /** Replication factor of a topic this bus creates; default 1. */
@@ -48,6 +51,7 @@ export interface ResolvedKafkaBusOptions {
   readonly brokers: string[];
   readonly clientId: string;
   readonly logger: Logger | undefined;
+  readonly onDeadLetter: ((letter: DeadLetter) => void) | undefined;
   readonly topicPartitions: number;
   readonly replicationFactor: number;
   readonly namespace: string;
@@ -68,6 +72,7 @@ export function resolveKafkaBusOptions(o: KafkaBusOptions): ResolvedKafkaBusOpti
     brokers: o.brokers,
     clientId: o.clientId,
     logger: o.logger,
+    onDeadLetter: o.onDeadLetter,
     topicPartitions,
     replicationFactor: o.replicationFactor ?? 1,
     namespace: o.namespace ?? '',

@@ -16,6 +16,7 @@ export interface RecordProcessorConfig {
   readonly maxAttempts: number;
   readonly retryDelayMs: number;
   readonly logger: Logger | undefined;
+  readonly onDeadLetter?: ((letter: DeadLetter) => void) | undefined;
 }
 
 /** What the consumer lets a record's processing see of its partition. */
@@ -92,6 +93,7 @@ export class KafkaRecordProcessor {
     logger?.error({ topic, key: failure.key, group, err: failure.error }, 'record dead-lettered');
     if (!KafkaTopicNames.isDeadLetter(topic)) {
       const letter: DeadLetter = { topic, group, ...failure, failedAt: Date.now() };
+      this.config.onDeadLetter?.(letter);
       await publisher.send({ topic: names.deadLetter(topic), message: { key: failure.key, value: encodeValue(letter) } });
     }
     if (route) await this.reply(route, { ok: false, error: failure.error });

@@ -108,6 +108,7 @@ export class KafkaBus implements Bus {
       maxAttempts: options.maxAttempts,
       retryDelayMs: options.retryDelayMs,
       logger: options.logger,
+      onDeadLetter: options.onDeadLetter,
     });
     const runner = await KafkaConsumerRunner.start(kafka, {
       topic: this.names.physical(topic),

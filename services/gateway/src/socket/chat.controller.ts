@@ -19,6 +19,9 @@ export interface ChatContext {
   readonly emit: (message: ImMessage) => void;
 }
 
+/** Told of every answer: its code (0 = accepted) and how long it took, in seconds. */
+export type AckObserver = (code: number, seconds: number) => void;
+
 /** Transport: one `chat` event → validate, authorise, one service call, answer. Never throws. */
 export class ChatController {
   constructor(
@@ -26,10 +29,16 @@ export class ChatController {
     private readonly maxBytes: number,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly observe: AckObserver = () => undefined,
   ) {}
 
   async onChat(ctx: ChatContext, payload: unknown, ack: Ack | undefined): Promise<void> {
-    const answer = (a: AckAnswer): void => (ack ? ack(a) : a.code !== 0 ? ctx.reportError(a) : undefined);
+    const started = performance.now();
+    const answer = (a: AckAnswer): void => {
+      this.observe(a.code, (performance.now() - started) / 1000);
+      if (ack) ack(a);
+      else if (a.code !== 0) ctx.reportError(a);
+    };
     const fail = (e: ImError, msgId: string | undefined): void => answer({ code: e.code, msgId, error: e.reason });
     if (!ctx.bucket.take()) return fail(imError('IM_ERR_RATE_LIMITED'), undefined);
     const parsed = parseImMessage(payload, { maxBytes: this.maxBytes, direction: 'up' });

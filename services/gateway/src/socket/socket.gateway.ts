@@ -24,6 +24,8 @@ export interface SocketGatewayDeps {
   readonly settings: GatewaySettings;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Told of every downlink sent, and of each acknowledged one (metrics). */
+  readonly observeDownlink?: { sent(message: ImMessage): void; acked(message: ImMessage): void };
 }
 
 interface SocketData {
@@ -75,12 +77,15 @@ export class SocketGateway {
     const { identity } = socket.data as SocketData;
     const log = this.d.logger.child({ userId: identity.claims.sub, deviceId: identity.deviceId, socketId: socket.id });
     const emit = (message: ImMessage, onAck?: () => void): void => {
+      this.d.observeDownlink?.sent(message);
       if (!onAck) {
         socket.emit('chat', message);
         return;
       }
       socket.timeout(this.d.settings.ackTimeoutMs).emit('chat', message, (err: unknown) => {
-        if (!err) onAck();
+        if (err) return;
+        this.d.observeDownlink?.acked(message);
+        onAck();
       });
     };
     const channel = new DeviceChannel({
