@@ -72,6 +72,22 @@ describe('KafkaBus on a real broker', () => {
     await bus.close();
   });
 
+  it('reports consumer lag per group and partition as it catches up', async () => {
+    const lags: number[] = [];
+    const lagging = await KafkaBus.connect(options({ onLag: (_g, _t, _p, lag) => void lags.push(lag) }));
+    const topic = `lag.${Date.now()}`;
+    for (let i = 0; i < 30; i++) await bus.publish(topic, 'one-key', i);
+    let handled = 0;
+    const sub = await lagging.subscribe(topic, 'lag-group', async () => {
+      handled++;
+    });
+    await waitFor(() => handled === 30, 'all 30 records');
+    await sub.close();
+    await lagging.close();
+    expect(lags.length).toBeGreaterThan(0);
+    expect(lags.every((l) => Number.isFinite(l) && l >= 0)).toBe(true);
+  });
+
   it('is connected once connect resolves, and not after close', async () => {
     const other = await KafkaBus.connect(options());
     expect(other.isConnected()).toBe(true);

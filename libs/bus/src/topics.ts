@@ -7,7 +7,7 @@ import type { ImMessage } from '@im/protocol';
 export const Topics = {
   /** Chat messages, recalls and read marks. Key: conversation id. Producer: gateway. Consumer: message service. */
   MESSAGES: 'im.messages',
-  /** Group commands (create, invite, kick, leave, dismiss, rename). Key: group id. Producer: gateway. Consumer: group service (request/reply). */
+  /** Group commands (create, invite, kick, leave, dismiss, rename, set-admin, unset-admin, mute, unmute). Key: group id. Producer: gateway. Consumer: group service (request/reply). */
   GROUP_COMMANDS: 'im.group.commands',
   /** Friend and blacklist commands. Key: the acting user id. Producer: gateway. Consumer: friend service (request/reply). */
   RELATION_COMMANDS: 'im.relation.commands',
@@ -39,7 +39,9 @@ export type GroupCommand =
   | (GroupCommandBase & { readonly kind: 'invite'; readonly targetIds: readonly string[] })
   | (GroupCommandBase & { readonly kind: 'kick'; readonly targetId: string })
   | (GroupCommandBase & { readonly kind: 'leave' | 'dismiss' })
-  | (GroupCommandBase & { readonly kind: 'rename'; readonly name: string });
+  | (GroupCommandBase & { readonly kind: 'rename'; readonly name: string })
+  | (GroupCommandBase & { readonly kind: 'set-admin' | 'unset-admin'; readonly targetId: string })
+  | (GroupCommandBase & { readonly kind: 'mute' | 'unmute' });
 
 export interface GroupCommandBase {
   readonly groupId: string;

@@ -30,6 +30,7 @@ function kafkaOptions(c: ClusterConfig, processName: string, logger: Logger): Ka
     namespace: c.IM_KAFKA_NAMESPACE ?? '',
     sessionTimeoutMs: c.IM_KAFKA_SESSION_TIMEOUT_MS,
     onDeadLetter: (letter: { topic: string }) => processMetrics().deadLetters.inc({ topic: letter.topic }),
+    onLag: (group: string, topic: string, partition: number, lag: number) => processMetrics().consumerLag.set({ group, topic, partition: String(partition) }, lag),
     replicationFactor: c.IM_KAFKA_REPLICATION_FACTOR,
     ...(c.IM_KAFKA_SSL ? { ssl: true } : {}),
     ...(sasl ? { sasl } : {}),

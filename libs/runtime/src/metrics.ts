@@ -22,6 +22,8 @@ export interface ImMetrics {
   readonly deliveryLatency: Histogram;
   /** Records written to a dead-letter topic, by source topic. */
   readonly deadLetters: Counter<'topic'>;
+  /** Records behind a consumer group on one partition, as of its last fetch. */
+  readonly consumerLag: Gauge<'group' | 'topic' | 'partition'>;
   /** Adds a source of the connections gauge; returns its removal (call on close). */
   trackConnections(count: () => number): () => void;
   /** The text exposition for a scrape. */
@@ -81,8 +83,15 @@ function create(): ImMetrics {
     labelNames: ['topic'] as const,
     registers: [registry],
   });
+  const consumerLag = new Gauge({
+    name: 'im_consumer_lag',
+    help: 'Records behind a consumer group on one partition, as of its last fetch.',
+    labelNames: ['group', 'topic', 'partition'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    consumerLag,
     gatewayConnections,
     messagesIn,
     messagesOut,

@@ -10,6 +10,8 @@ export interface KafkaBusOptions {
   readonly logger?: Logger;
   /** Told of every record this bus dead-letters (metrics, alerts). */
   readonly onDeadLetter?: (letter: DeadLetter) => void;
+  /** Told, per fetched batch, the consumer lag of a group on one partition (metrics). */
+  readonly onLag?: (group: string, topic: string, partition: number, lag: number) => void;
   /** Partitions of a topic this bus creates; default 4. */
   readonly topicPartitions?: number;
   /** Replication factor of a topic this bus creates; default 1. */
@@ -52,6 +54,7 @@ export interface ResolvedKafkaBusOptions {
   readonly clientId: string;
   readonly logger: Logger | undefined;
   readonly onDeadLetter: ((letter: DeadLetter) => void) | undefined;
+  readonly onLag: ((group: string, topic: string, partition: number, lag: number) => void) | undefined;
   readonly topicPartitions: number;
   readonly replicationFactor: number;
   readonly namespace: string;
@@ -73,6 +76,7 @@ export function resolveKafkaBusOptions(o: KafkaBusOptions): ResolvedKafkaBusOpti
     clientId: o.clientId,
     logger: o.logger,
     onDeadLetter: o.onDeadLetter,
+    onLag: o.onLag,
     topicPartitions,
     replicationFactor: o.replicationFactor ?? 1,
     namespace: o.namespace ?? '',

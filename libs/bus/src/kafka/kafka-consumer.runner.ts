@@ -12,6 +12,8 @@ export interface ConsumerRunnerConfig {
   readonly fetchMaxWaitMs: number;
   readonly sessionTimeoutMs: number;
   readonly logger: Logger | undefined;
+  /** Told, per fetched batch, how many records of the partition remain behind it (consumer lag). */
+  readonly onLag?: ((group: string, topic: string, partition: number, lag: number) => void) | undefined;
 }
 
 const MAX_START_ATTEMPTS = 10;
@@ -118,6 +120,7 @@ export class KafkaConsumerRunner implements Subscription {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary } = payload;
     const control = { heartbeat, isActive: () => payload.isRunning() && !payload.isStale() };
+    this.config.onLag?.(this.config.group, batch.topic, batch.partition, Number(batch.offsetLag()));
     for (const message of batch.messages) {
       if (!control.isActive()) return;
       if (!(await this.config.processor.process(message, control))) return;

@@ -117,6 +117,7 @@ export class KafkaBus implements Bus {
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       fetchMaxWaitMs: options.fetchMaxWaitMs,
       sessionTimeoutMs: options.sessionTimeoutMs,
+      onLag: options.onLag,
       logger: options.logger,
     });
     return this.track(runner);
