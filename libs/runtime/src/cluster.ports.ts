@@ -4,6 +4,7 @@ import type { KafkaBusOptions } from '@im/bus';
 import { MongoStore } from '@im/store';
 import { RedisDeliveryPort, RedisOnceStore, RedisPresence } from '@im/realtime';
 import type { ClusterConfig } from './cluster.config';
+import { isDraining } from './draining';
 import { processMetrics } from './metrics';
 
 export interface ClusterPorts {
@@ -62,6 +63,7 @@ export async function connectCluster(c: ClusterConfig, processName: string, logg
     presence,
     once,
     async ready(): Promise<boolean> {
+      if (isDraining()) return false;
       return bus.isConnected() && (await store.ping());
     },
     async close(): Promise<void> {

@@ -8,3 +8,4 @@ export type { ImMetrics } from './metrics';
 export type { HealthServer } from './health.server';
 export { runProcess } from './process.runner';
 export type { ProcessSpec, RunningProcess } from './process.runner';
+export { isDraining, markDraining } from './draining';

@@ -1,5 +1,6 @@
 import { ConfigError, createLogger, loadConfig } from '@im/common';
 import type { ConfigOf, ConfigSchema, Logger } from '@im/common';
+import { markDraining } from './draining';
 import { enableProcessMetrics } from './metrics';
 
 export interface RunningProcess {
@@ -46,6 +47,7 @@ export function runProcess<S extends ConfigSchema>(spec: ProcessSpec<S>): void {
       const stop = (signal: string): void => {
         if (stopping) return;
         stopping = true;
+        markDraining();
         logger.info({ signal }, 'stopping');
         const timer = setTimeout(() => {
           logger.error('shutdown timed out; exiting');
