@@ -82,6 +82,10 @@ export interface Group {
   readonly name: string;
   readonly ownerId: string;
   readonly createdAt: number;
+  /** Set once the owner dismissed the group: it refuses sends and commands from then on. */
+  readonly dismissed?: boolean;
+  /** The whole group is muted: only the owner and admins may send. */
+  readonly muted?: boolean;
 }
 
 export interface GroupMember {
@@ -99,6 +103,19 @@ export interface GroupRepository {
   member(groupId: string, userId: string): Promise<GroupMember | undefined>;
   members(groupId: string): Promise<GroupMember[]>;
   groupsOf(userId: string): Promise<GroupMember[]>;
+  /**
+   * Adds members with the given role and joinedSeq; users already members are left as they are.
+   * Returns the users actually added (a repeat returns []).
+   */
+  addMembers(groupId: string, userIds: readonly string[], role: GroupRole, joinedSeq: number): Promise<string[]>;
+  /** Removes a member; true when they were one. */
+  removeMember(groupId: string, userId: string): Promise<boolean>;
+  rename(groupId: string, name: string): Promise<void>;
+  /** Marks the group dismissed (members are kept, for history). Idempotent. */
+  dismiss(groupId: string): Promise<void>;
+  setMuted(groupId: string, muted: boolean): Promise<void>;
+  /** Changes a member's role; false when they are not a member. */
+  setRole(groupId: string, userId: string, role: GroupRole): Promise<boolean>;
 }
 
 export interface RelationRepository {

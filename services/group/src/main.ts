@@ -16,7 +16,7 @@ runProcess({
   check: missingEndpoints,
   start: async (config, logger) => {
     const ports = await connectCluster(config, 'group', logger);
-    const subscription = await subscribeGroupService(ports.bus, new GroupService(ports.store, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger));
+    const subscription = await subscribeGroupService(ports.bus, new GroupService(ports.store, ports.delivery, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger));
     const health = await startHealthServer(config.IM_HEALTH_PORT, () => ports.ready());
     logger.info({ healthPort: health.port }, 'group service consuming');
     return {

@@ -57,11 +57,14 @@ export class MessageService {
   }
 
   /** Rechecks here what the gateway checked, since state may have changed in between. */
-  private async refusal(record: ChatRecord): Promise<'blacklisted' | 'not-friend' | 'not-member' | undefined> {
+  private async refusal(record: ChatRecord): Promise<'blacklisted' | 'not-friend' | 'not-member' | 'dismissed' | 'muted' | undefined> {
     const { message } = record;
     if (message.fromType === 2) {
+      const group = await this.store.groups.get(message.destId);
+      if (group?.dismissed === true) return 'dismissed';
       const member = await this.store.groups.member(message.destId, message.fromId);
-      return member ? undefined : 'not-member';
+      if (!member) return 'not-member';
+      return group?.muted === true && member.role === 'member' ? 'muted' : undefined;
     }
     if (await this.store.relations.isBlocked(message.destId, message.fromId)) return 'blacklisted';
     if (this.options.requireFriendship && message.destId !== message.fromId) {

@@ -9,15 +9,17 @@ type NewMember = { userId: string; role: GroupRole };
 type MemberRow = Pick<GroupMemberDoc, 'groupId' | 'userId' | 'role' | 'joinedSeq'>;
 
 const MEMBER_PROJECTION = { _id: 0, groupId: 1, userId: 1, role: 1, joinedSeq: 1 } as const;
-const GROUP_PROJECTION = { _id: 1, name: 1, ownerId: 1, createdAt: 1 } as const;
+const GROUP_PROJECTION = { _id: 1, name: 1, ownerId: 1, createdAt: 1, dismissed: 1, muted: 1 } as const;
 
 const memberKey = (groupId: string, userId: string): string => naturalKey(groupId, userId);
 const toMember = (r: MemberRow): GroupMember => ({ groupId: r.groupId, userId: r.userId, role: r.role, joinedSeq: r.joinedSeq });
-const toGroup = (r: Pick<GroupDoc, '_id' | 'name' | 'ownerId' | 'createdAt'>): Group => ({
+const toGroup = (r: Pick<GroupDoc, '_id' | 'name' | 'ownerId' | 'createdAt' | 'dismissed' | 'muted'>): Group => ({
   groupId: r._id,
   name: r.name,
   ownerId: r.ownerId,
   createdAt: r.createdAt,
+  dismissed: r.dismissed === true,
+  muted: r.muted === true,
 });
 
 function assertNewGroup(group: Group, members: readonly NewMember[]): void {
@@ -83,6 +85,50 @@ export class MongoGroupRepository implements GroupRepository {
     assertId(userId, 'userId');
     const rows = await this.memberModel.find({ userId }, MEMBER_PROJECTION).sort({ groupId: 1 }).lean<MemberRow[]>().exec();
     return rows.map(toMember);
+  }
+
+  async addMembers(groupId: string, userIds: readonly string[], role: GroupRole, joinedSeq: number): Promise<string[]> {
+    assertId(groupId, 'groupId');
+    const unique = [...new Set(userIds)];
+    unique.forEach((u, i) => assertId(u, `userIds[${i}]`));
+    const added: string[] = [];
+    for (const userId of unique) {
+      try {
+        await this.memberCollection.insertOne({ _id: memberKey(groupId, userId), groupId, userId, role, joinedSeq });
+        added.push(userId);
+      } catch (error: unknown) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+    return added;
+  }
+
+  async removeMember(groupId: string, userId: string): Promise<boolean> {
+    assertId(groupId, 'groupId');
+    assertId(userId, 'userId');
+    return (await this.memberCollection.deleteOne({ _id: memberKey(groupId, userId) })).deletedCount > 0;
+  }
+
+  async rename(groupId: string, name: string): Promise<void> {
+    assertId(groupId, 'groupId');
+    assertId(name, 'name');
+    await this.groupCollection.updateOne({ _id: groupId }, { $set: { name } });
+  }
+
+  async dismiss(groupId: string): Promise<void> {
+    assertId(groupId, 'groupId');
+    await this.groupCollection.updateOne({ _id: groupId }, { $set: { dismissed: true } });
+  }
+
+  async setMuted(groupId: string, muted: boolean): Promise<void> {
+    assertId(groupId, 'groupId');
+    await this.groupCollection.updateOne({ _id: groupId }, { $set: { muted } });
+  }
+
+  async setRole(groupId: string, userId: string, role: GroupRole): Promise<boolean> {
+    assertId(groupId, 'groupId');
+    assertId(userId, 'userId');
+    return (await this.memberCollection.updateOne({ _id: memberKey(groupId, userId) }, { $set: { role } })).matchedCount > 0;
   }
 
   private async finishPending(groupId: string): Promise<void> {

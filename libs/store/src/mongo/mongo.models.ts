@@ -56,6 +56,8 @@ export interface GroupDoc {
   name: string;
   ownerId: string;
   createdAt: number;
+  dismissed?: boolean;
+  muted?: boolean;
   /** The initial members while their documents are being written; removed once they all are. */
   pendingMembers?: { userId: string; role: GroupRole }[];
 }
@@ -158,6 +160,8 @@ function groupSchema(): Schema<GroupDoc> {
       name: req(String),
       ownerId: req(String),
       createdAt: req(Number),
+      dismissed: Boolean,
+      muted: Boolean,
       pendingMembers: { type: [{ _id: false, userId: req(String), role: req(String) }], default: undefined },
     },
     options('groups'),

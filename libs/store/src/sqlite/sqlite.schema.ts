@@ -72,4 +72,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX friend_requests_to ON friend_requests(to_id, created_at);
   `,
+  `
+  ALTER TABLE groups ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE groups ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -147,12 +147,42 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       ];
       expect(await store.groups.create(g, members)).toBe(true);
       expect(await store.groups.create({ ...g, name: 'Other' }, [])).toBe(false);
-      expect(await store.groups.get(g.groupId)).toEqual(g);
+      expect(await store.groups.get(g.groupId)).toEqual({ ...g, dismissed: false, muted: false });
       expect(await store.groups.member(g.groupId, `${p}b`)).toMatchObject({ role: 'member', joinedSeq: 0 });
       expect(await store.groups.member(g.groupId, `${p}z`)).toBeUndefined();
       expect((await store.groups.members(g.groupId)).map((m) => m.userId)).toEqual([`${p}a`, `${p}b`]);
       expect((await store.groups.groupsOf(`${p}b`)).map((m) => m.groupId)).toEqual([g.groupId]);
       expect(await store.groups.get(`${p}none`)).toBeUndefined();
+    });
+
+    it('adds members once with their joinedSeq, removes them, renames and dismisses a group', async () => {
+      const g = { groupId: `${p}ga`, name: 'Team', ownerId: `${p}a`, createdAt: 1 };
+      await store.groups.create(g, [{ userId: `${p}a`, role: 'owner' }]);
+      expect(await store.groups.addMembers(g.groupId, [`${p}b`, `${p}c`, `${p}a`, `${p}b`], 'member', 7)).toEqual([`${p}b`, `${p}c`]);
+      expect(await store.groups.addMembers(g.groupId, [`${p}b`], 'admin', 9)).toEqual([]);
+      expect(await store.groups.member(g.groupId, `${p}b`)).toMatchObject({ role: 'member', joinedSeq: 7 });
+      expect(await store.groups.member(g.groupId, `${p}a`)).toMatchObject({ role: 'owner', joinedSeq: 0 });
+      expect(await store.groups.removeMember(g.groupId, `${p}c`)).toBe(true);
+      expect(await store.groups.removeMember(g.groupId, `${p}c`)).toBe(false);
+      expect((await store.groups.members(g.groupId)).map((m) => m.userId)).toEqual([`${p}a`, `${p}b`]);
+      await store.groups.rename(g.groupId, 'Renamed');
+      expect(await store.groups.get(g.groupId)).toMatchObject({ name: 'Renamed', dismissed: false });
+      await store.groups.dismiss(g.groupId);
+      await store.groups.dismiss(g.groupId);
+      expect(await store.groups.get(g.groupId)).toMatchObject({ name: 'Renamed', dismissed: true });
+    });
+
+    it('changes a member’s role and mutes a group', async () => {
+      const g = { groupId: `${p}gm`, name: 'Team', ownerId: `${p}a`, createdAt: 1 };
+      await store.groups.create(g, [{ userId: `${p}a`, role: 'owner' }, { userId: `${p}b`, role: 'member' }]);
+      expect(await store.groups.setRole(g.groupId, `${p}b`, 'admin')).toBe(true);
+      expect(await store.groups.setRole(g.groupId, `${p}z`, 'admin')).toBe(false);
+      expect(await store.groups.member(g.groupId, `${p}b`)).toMatchObject({ role: 'admin' });
+      expect(await store.groups.member(g.groupId, `${p}z`)).toBeUndefined();
+      await store.groups.setMuted(g.groupId, true);
+      expect(await store.groups.get(g.groupId)).toMatchObject({ muted: true, dismissed: false });
+      await store.groups.setMuted(g.groupId, false);
+      expect(await store.groups.get(g.groupId)).toMatchObject({ muted: false });
     });
 
     it('keeps blacklists one-way and friendships two-way', async () => {

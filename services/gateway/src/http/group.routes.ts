@@ -43,6 +43,106 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
+  /** Sends a group command (request/reply keyed by the group id) and returns its value. */
+  const send = async <T>(command: GroupCommand): Promise<T> =>
+    unwrapReply(await ctx.bus.request<CommandReply<T>>(Topics.GROUP_COMMANDS, command.groupId, command));
+  const stamp = (groupId: string, userId: string): { groupId: string; userId: string; commandId: string; at: number } => ({
+    groupId,
+    userId,
+    commandId: randomUUID(),
+    at: ctx.clock.now(),
+  });
+  const groupParams = { type: 'object', properties: { groupId: idSchema } } as const;
+  const memberParams = { type: 'object', properties: { groupId: idSchema, userId: idSchema } } as const;
+
+  app.post<{ Params: { groupId: string }; Body: { userIds: string[] } }>(
+    '/v1/groups/:groupId/members',
+    {
+      schema: {
+        params: groupParams,
+        body: {
+          type: 'object',
+          required: ['userIds'],
+          additionalProperties: false,
+          properties: { userIds: { type: 'array', items: idSchema, minItems: 1, maxItems: 1000 } },
+        },
+      },
+    },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      return send<{ added: string[] }>({ kind: 'invite', ...stamp(request.params.groupId, sub), targetIds: request.body.userIds });
+    },
+  );
+
+  app.delete<{ Params: { groupId: string } }>('/v1/groups/:groupId/members/me', { schema: { params: groupParams } }, async (request, reply) => {
+    const { sub } = ctx.auth(request);
+    await send({ kind: 'leave', ...stamp(request.params.groupId, sub) });
+    return reply.status(204).send();
+  });
+
+  app.delete<{ Params: { groupId: string; userId: string } }>(
+    '/v1/groups/:groupId/members/:userId',
+    { schema: { params: memberParams } },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await send({ kind: 'kick', ...stamp(request.params.groupId, sub), targetId: request.params.userId });
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete<{ Params: { groupId: string } }>('/v1/groups/:groupId', { schema: { params: groupParams } }, async (request, reply) => {
+    const { sub } = ctx.auth(request);
+    await send({ kind: 'dismiss', ...stamp(request.params.groupId, sub) });
+    return reply.status(204).send();
+  });
+
+  app.patch<{ Params: { groupId: string }; Body: { name: string } }>(
+    '/v1/groups/:groupId',
+    {
+      schema: {
+        params: groupParams,
+        body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 128 } } },
+      },
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await send({ kind: 'rename', ...stamp(request.params.groupId, sub), name: request.body.name });
+      return reply.status(204).send();
+    },
+  );
+
+  for (const [method, kind] of [
+    ['PUT', 'set-admin'],
+    ['DELETE', 'unset-admin'],
+  ] as const) {
+    app.route<{ Params: { groupId: string; userId: string } }>({
+      method,
+      url: '/v1/groups/:groupId/admins/:userId',
+      schema: { params: memberParams },
+      handler: async (request, reply) => {
+        const { sub } = ctx.auth(request);
+        await send({ kind, ...stamp(request.params.groupId, sub), targetId: request.params.userId });
+        return reply.status(204).send();
+      },
+    });
+  }
+
+  for (const [method, kind] of [
+    ['PUT', 'mute'],
+    ['DELETE', 'unmute'],
+  ] as const) {
+    app.route<{ Params: { groupId: string } }>({
+      method,
+      url: '/v1/groups/:groupId/mute',
+      schema: { params: groupParams },
+      handler: async (request, reply) => {
+        const { sub } = ctx.auth(request);
+        await send({ kind, ...stamp(request.params.groupId, sub) });
+        return reply.status(204).send();
+      },
+    });
+  }
+
   app.get('/v1/groups', async (request) => {
     const claims = ctx.auth(request);
     const memberships = await ctx.store.groups.groupsOf(claims.sub);

@@ -66,7 +66,10 @@ export class ChatService {
     if (m.fromType === 2) {
       const group = await this.store.groups.get(m.destId);
       if (!group) throw new AppError('IM_ERR_NOT_FOUND', 'no such group');
-      if (!(await this.store.groups.member(m.destId, m.fromId))) throw new AppError('IM_ERR_NOT_MEMBER');
+      if (group.dismissed === true) throw new AppError('IM_ERR_GROUP_DISMISSED', 'the group has been dismissed; it accepts no more messages');
+      const member = await this.store.groups.member(m.destId, m.fromId);
+      if (!member) throw new AppError('IM_ERR_NOT_MEMBER');
+      if (group.muted === true && member.role === 'member') throw new AppError('IM_ERR_GROUP_MUTED', 'the group is muted: only the owner and admins may send');
       const conversationId = groupConversationId(m.destId);
       await this.checkTarget(conversationId, m);
       return conversationId;

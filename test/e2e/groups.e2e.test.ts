@@ -1,0 +1,179 @@
+import { EmbeddedHarness } from '../support/embedded-harness';
+import type { ImTestClient } from '../support/im-client';
+
+const settle = (ms = 250): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The group administration notices a client received. */
+const groupTypes = (c: ImTestClient): number[] => c.received.map((m) => m.messageType).filter((t) => [8, 9, 10, 25, 51, 55, 57, 62, 63, 64].includes(t));
+
+describe('group administration end to end (embedded)', () => {
+  let h: EmbeddedHarness;
+  beforeAll(async () => {
+    h = await EmbeddedHarness.start();
+  });
+  afterAll(() => h.stop());
+  afterEach(() => h.closeClients());
+
+  it('invite: 10 to the invitee, 8 to the members; the invitee gets the next message but not earlier history; a repeat changes nothing', async () => {
+    const groupId = await h.createGroup('gi-o', ['gi-m']);
+    const [o, m, x, outsider] = await Promise.all([h.connect('gi-o'), h.connect('gi-m'), h.connect('gi-x'), h.connect('gi-z')]);
+    expect((await o.send(o.message(groupId, 'before', { fromType: 2 }))).code).toBe(0);
+    await m.waitForMessages(1);
+    const invited = await h.http('POST', `/v1/groups/${groupId}/members`, 'gi-o', { userIds: ['gi-x'] });
+    expect(invited).toMatchObject({ status: 200, body: { added: ['gi-x'] } });
+    await Promise.all([x.waitForMessages(1, 10), o.waitForMessages(1, 8), m.waitForMessages(1, 8)]);
+    expect(x.ofType(10)[0]).toMatchObject({ fromId: 'gi-x', destId: groupId, fromType: 2 });
+    expect(m.ofType(8)[0]).toMatchObject({ fromId: 'gi-x', destId: groupId, fromType: 2, seq: 2 });
+    expect((await h.http('POST', `/v1/groups/${groupId}/members`, 'gi-o', { userIds: ['gi-x'] })).body).toEqual({ added: [] });
+    expect((await m.send(m.message(groupId, 'after', { fromType: 2 }))).code).toBe(0);
+    await x.waitForMessages(1);
+    expect(x.ofType(2).map((msg) => msg.content)).toEqual(['after']);
+    expect((await h.http('GET', `/v1/groups/${groupId}/members`, 'gi-x')).body.members).toHaveLength(3);
+    await settle();
+    expect(groupTypes(x)).toEqual([10]);
+    expect(groupTypes(o)).toEqual([8]);
+    expect(outsider.received).toHaveLength(0);
+  });
+
+  it('stores the notices for an offline member: 8 in the group conversation, 10 in the invitee’s system conversation', async () => {
+    const groupId = await h.createGroup('gf-o', ['gf-m']);
+    expect((await h.http('POST', `/v1/groups/${groupId}/members`, 'gf-o', { userIds: ['gf-x'] })).status).toBe(200);
+    const [m, x] = await Promise.all([h.connect('gf-m'), h.connect('gf-x')]);
+    await Promise.all([m.waitForMessages(1, 8), x.waitForMessages(1, 10)]);
+    await settle();
+    expect(groupTypes(m)).toEqual([8]);
+    expect(groupTypes(x)).toEqual([10]);
+  });
+
+  it('leave: 9 to the remaining members; the owner cannot leave', async () => {
+    const groupId = await h.createGroup('gl-o', ['gl-a', 'gl-b']);
+    const [o, a, b, outsider] = await Promise.all([h.connect('gl-o'), h.connect('gl-a'), h.connect('gl-b'), h.connect('gl-z')]);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/members/me`, 'gl-a')).status).toBe(204);
+    await Promise.all([o.waitForMessages(1, 9), b.waitForMessages(1, 9)]);
+    expect(b.ofType(9)[0]).toMatchObject({ fromId: 'gl-a', destId: groupId, fromType: 2 });
+    const owner = await h.http('DELETE', `/v1/groups/${groupId}/members/me`, 'gl-o');
+    expect(owner).toMatchObject({ status: 403, body: { name: 'IM_ERR_FORBIDDEN' } });
+    expect(owner.body.error).toMatch(/owner cannot leave/);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/members/me`, 'gl-a')).status).toBe(403);
+    expect((await b.send(b.message(groupId, 'still here', { fromType: 2 }))).code).toBe(0);
+    await o.waitForMessages(1);
+    await settle();
+    expect(a.received).toHaveLength(0);
+    expect(outsider.received).toHaveLength(0);
+  });
+
+  it('kick: 64 to the kicked, 9 to the rest; the kicked member stops receiving and cannot send', async () => {
+    const groupId = await h.createGroup('gk-o', ['gk-a', 'gk-b']);
+    const [o, a, b, outsider] = await Promise.all([h.connect('gk-o'), h.connect('gk-a'), h.connect('gk-b'), h.connect('gk-z')]);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/members/gk-a`, 'gk-b')).status).toBe(403);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/members/gk-a`, 'gk-o')).status).toBe(204);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/members/gk-a`, 'gk-o')).status).toBe(204);
+    await Promise.all([a.waitForMessages(1, 64), o.waitForMessages(1, 9), b.waitForMessages(1, 9)]);
+    expect(a.ofType(64)[0]).toMatchObject({ destId: groupId, fromId: 'gk-o' });
+    expect(b.ofType(9)[0]).toMatchObject({ fromId: 'gk-a', destId: groupId });
+    expect((await o.send(o.message(groupId, 'without a', { fromType: 2 }))).code).toBe(0);
+    await b.waitForMessages(1);
+    const refused = await a.send(a.message(groupId, 'let me in', { fromType: 2 }));
+    expect(refused).toMatchObject({ code: 40302 });
+    await settle();
+    expect(groupTypes(a)).toEqual([64]);
+    expect(a.ofType(2)).toHaveLength(0);
+    expect(b.ofType(2).map((m) => m.content)).toEqual(['without a']);
+    expect(outsider.received).toHaveLength(0);
+  });
+
+  it('rename: 25 to every member with the new name', async () => {
+    const groupId = await h.createGroup('gr-o', ['gr-a']);
+    const [o, a, outsider] = await Promise.all([h.connect('gr-o'), h.connect('gr-a'), h.connect('gr-z')]);
+    expect((await h.http('PATCH', `/v1/groups/${groupId}`, 'gr-o', { name: 'Hikers' })).status).toBe(204);
+    await Promise.all([o.waitForMessages(1, 25), a.waitForMessages(1, 25)]);
+    expect(a.ofType(25)[0]).toMatchObject({ fromId: 'gr-o', destId: groupId, content: { name: 'Hikers' } });
+    expect((await h.http('GET', '/v1/groups', 'gr-a')).body.groups).toMatchObject([{ groupId, name: 'Hikers', role: 'member' }]);
+    await settle();
+    expect(outsider.received).toHaveLength(0);
+  });
+
+  it('dismiss: 51 to all; sends and commands are refused afterwards', async () => {
+    const groupId = await h.createGroup('gd-o', ['gd-a']);
+    const [o, a, outsider] = await Promise.all([h.connect('gd-o'), h.connect('gd-a'), h.connect('gd-z')]);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}`, 'gd-a')).status).toBe(403);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}`, 'gd-o')).status).toBe(204);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}`, 'gd-o')).status).toBe(204);
+    await Promise.all([o.waitForMessages(1, 51), a.waitForMessages(1, 51)]);
+    const refused = await a.send(a.message(groupId, 'anyone?', { fromType: 2 }));
+    expect(refused).toMatchObject({ code: 41001 });
+    expect((await h.http('PATCH', `/v1/groups/${groupId}`, 'gd-o', { name: 'Back' })).body).toMatchObject({ name: 'IM_ERR_GROUP_DISMISSED' });
+    await settle();
+    expect(groupTypes(a)).toEqual([51]);
+    expect(groupTypes(o)).toEqual([51]);
+    expect(outsider.received).toHaveLength(0);
+  });
+
+  it('refuses a member renaming, a member kicking, an admin kicking the owner, a non-member inviting', async () => {
+    const groupId = await h.createGroup('gp-o', ['gp-a', 'gp-b']);
+    await h.server.store.groups.addMembers(groupId, ['gp-admin'], 'admin', 0);
+    const [o, a] = await Promise.all([h.connect('gp-o'), h.connect('gp-a')]);
+    const rename = await h.http('PATCH', `/v1/groups/${groupId}`, 'gp-a', { name: 'Mine' });
+    expect(rename).toMatchObject({ status: 403, body: { name: 'IM_ERR_FORBIDDEN' } });
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/members/gp-b`, 'gp-a')).status).toBe(403);
+    const ownerKick = await h.http('DELETE', `/v1/groups/${groupId}/members/gp-o`, 'gp-admin');
+    expect(ownerKick).toMatchObject({ status: 403, body: { name: 'IM_ERR_FORBIDDEN' } });
+    expect((await h.http('POST', `/v1/groups/${groupId}/members`, 'gp-z', { userIds: ['gp-y'] })).body).toMatchObject({ name: 'IM_ERR_NOT_MEMBER' });
+    expect((await h.http('POST', `/v1/groups/${groupId}/members`, 'gp-a', { userIds: ['gp-y'] })).status).toBe(403);
+    expect((await h.http('POST', `/v1/groups/no-such-group/members`, 'gp-o', { userIds: ['gp-y'] })).status).toBe(404);
+    // An admin may kick a member and invite.
+    expect((await h.http('POST', `/v1/groups/${groupId}/members`, 'gp-admin', { userIds: ['gp-y'] })).status).toBe(200);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/members/gp-b`, 'gp-admin')).status).toBe(204);
+    await settle();
+    expect(groupTypes(o)).toEqual([8, 9]);
+    expect(groupTypes(a)).toEqual([8, 9]);
+  });
+
+  it('set / unset admin by the owner: 55 / 57 to the member concerned only; an admin cannot make admins, an ex-admin cannot kick', async () => {
+    const groupId = await h.createGroup('ga-o', ['ga-a', 'ga-b']);
+    const [o, a, b, outsider] = await Promise.all([h.connect('ga-o'), h.connect('ga-a'), h.connect('ga-b'), h.connect('ga-z')]);
+    expect((await h.http('PUT', `/v1/groups/${groupId}/admins/ga-b`, 'ga-a')).status).toBe(403);
+    expect((await h.http('PUT', `/v1/groups/${groupId}/admins/ga-a`, 'ga-o')).status).toBe(204);
+    expect((await h.http('PUT', `/v1/groups/${groupId}/admins/ga-a`, 'ga-o')).status).toBe(204);
+    await a.waitForMessages(1, 55);
+    expect(a.ofType(55)[0]).toMatchObject({ fromId: 'ga-o', destId: groupId, fromType: 2 });
+    expect((await h.http('GET', `/v1/groups/${groupId}/members`, 'ga-o')).body.members).toContainEqual({ userId: 'ga-a', role: 'admin' });
+    // An admin cannot make admins; the owner's role does not change; only members can become admins.
+    expect((await h.http('PUT', `/v1/groups/${groupId}/admins/ga-b`, 'ga-a')).status).toBe(403);
+    expect((await h.http('PUT', `/v1/groups/${groupId}/admins/ga-o`, 'ga-o')).status).toBe(400);
+    expect((await h.http('PUT', `/v1/groups/${groupId}/admins/ga-z`, 'ga-o')).body).toMatchObject({ name: 'IM_ERR_NOT_MEMBER' });
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/admins/ga-a`, 'ga-o')).status).toBe(204);
+    await a.waitForMessages(1, 57);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/members/ga-b`, 'ga-a')).status).toBe(403);
+    await settle();
+    expect(groupTypes(a)).toEqual([55, 57]);
+    expect(groupTypes(o)).toEqual([]);
+    expect(groupTypes(b)).toEqual([]);
+    expect(outsider.received).toHaveLength(0);
+  });
+
+  it('mute: 62 / 63 to every member; while muted only the owner and admins may send, a member gets a clear error', async () => {
+    const groupId = await h.createGroup('gm-o', ['gm-a', 'gm-b']);
+    expect((await h.http('PUT', `/v1/groups/${groupId}/admins/gm-a`, 'gm-o')).status).toBe(204);
+    const [o, a, b, outsider] = await Promise.all([h.connect('gm-o'), h.connect('gm-a'), h.connect('gm-b'), h.connect('gm-z')]);
+    expect((await h.http('PUT', `/v1/groups/${groupId}/mute`, 'gm-b')).status).toBe(403);
+    expect((await h.http('PUT', `/v1/groups/${groupId}/mute`, 'gm-a')).status).toBe(204);
+    expect((await h.http('PUT', `/v1/groups/${groupId}/mute`, 'gm-o')).status).toBe(204);
+    await Promise.all([o.waitForMessages(1, 62), a.waitForMessages(1, 62), b.waitForMessages(1, 62)]);
+    const refused = await b.send(b.message(groupId, 'can I?', { fromType: 2 }));
+    expect(refused).toMatchObject({ code: 40307 });
+    expect(String(refused.error)).toMatch(/muted/);
+    expect((await a.send(a.message(groupId, 'admin speaks', { fromType: 2 }))).code).toBe(0);
+    expect((await o.send(o.message(groupId, 'owner speaks', { fromType: 2 }))).code).toBe(0);
+    await b.waitForMessages(2);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/mute`, 'gm-o')).status).toBe(204);
+    await b.waitForMessages(1, 63);
+    expect((await b.send(b.message(groupId, 'free again', { fromType: 2 }))).code).toBe(0);
+    await o.waitForMessages(2);
+    await settle();
+    expect(groupTypes(b)).toEqual([62, 63]);
+    expect(groupTypes(o)).toEqual([62, 63]);
+    expect(b.ofType(2).map((m) => m.content)).toEqual(['admin speaks', 'owner speaks']);
+    expect(outsider.received).toHaveLength(0);
+  });
+});
