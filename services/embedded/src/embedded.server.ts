@@ -1,10 +1,9 @@
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryBus } from '@im/bus';
 import { systemClock } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import { RelationService, subscribeRelationService } from '@im/friend-service';
-import { createGateway } from '@im/gateway';
+import { createGateway, gatewaySettings } from '@im/gateway';
 import type { Gateway, GatewaySettings } from '@im/gateway';
 import { GroupService, subscribeGroupService } from '@im/group-service';
 import { MessageService, subscribeMessageService } from '@im/message-service';
@@ -22,19 +21,7 @@ export interface EmbeddedServer {
 }
 
 export function settingsFrom(config: EmbeddedConfig, jwtSecret: string): GatewaySettings {
-  return {
-    jwtSecret,
-    maxMessageBytes: config.IM_MAX_MESSAGE_BYTES,
-    rateLimitPerSec: config.IM_RATE_LIMIT_PER_SEC,
-    rateLimitBurst: config.IM_RATE_LIMIT_BURST,
-    ackTimeoutMs: config.IM_ACK_TIMEOUT_MS,
-    syncMaxPerConversation: config.IM_SYNC_MAX_PER_CONVERSATION,
-    recallWindowMs: config.IM_RECALL_WINDOW_MS,
-    requireFriendship: config.IM_REQUIRE_FRIENDSHIP,
-    presenceDebounceMs: config.IM_PRESENCE_DEBOUNCE_MS,
-    multiDevice: config.IM_MULTI_DEVICE as GatewaySettings['multiDevice'],
-    gatewayId: config.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
-  };
+  return gatewaySettings(config, jwtSecret);
 }
 
 /**

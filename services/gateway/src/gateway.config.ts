@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { ConfigOf, ConfigSchema } from '@im/common';
 
 /** The gateway's environment variables. Embedded mode reads these plus the services' own. */
@@ -54,4 +55,21 @@ export interface GatewaySettings {
   readonly gatewayId: string;
   readonly presenceDebounceMs: number;
   readonly multiDevice: 'per-devtype' | 'many' | 'single';
+}
+
+/** The settings of a gateway from its configuration (cluster) or the embedded one, which extends it. */
+export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySettings {
+  return {
+    jwtSecret,
+    maxMessageBytes: c.IM_MAX_MESSAGE_BYTES,
+    rateLimitPerSec: c.IM_RATE_LIMIT_PER_SEC,
+    rateLimitBurst: c.IM_RATE_LIMIT_BURST,
+    ackTimeoutMs: c.IM_ACK_TIMEOUT_MS,
+    syncMaxPerConversation: c.IM_SYNC_MAX_PER_CONVERSATION,
+    recallWindowMs: c.IM_RECALL_WINDOW_MS,
+    requireFriendship: c.IM_REQUIRE_FRIENDSHIP,
+    presenceDebounceMs: c.IM_PRESENCE_DEBOUNCE_MS,
+    multiDevice: c.IM_MULTI_DEVICE as GatewaySettings['multiDevice'],
+    gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
+  };
 }

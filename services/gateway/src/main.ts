@@ -1,27 +1,10 @@
 #!/usr/bin/env node
-import { hostname } from 'node:os';
 import { systemClock } from '@im/common';
 import { createSocketIoRedisAdapter } from '@im/realtime';
 import { CLUSTER_CONFIG, connectCluster, missingEndpoints, runProcess } from '@im/runtime';
 import { createGateway } from './gateway';
-import { GATEWAY_CONFIG } from './gateway.config';
-import type { GatewayConfig, GatewaySettings } from './gateway.config';
+import { GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
 
-function settingsOf(c: GatewayConfig): GatewaySettings {
-  return {
-    jwtSecret: c.IM_JWT_SECRET ?? '',
-    maxMessageBytes: c.IM_MAX_MESSAGE_BYTES,
-    rateLimitPerSec: c.IM_RATE_LIMIT_PER_SEC,
-    rateLimitBurst: c.IM_RATE_LIMIT_BURST,
-    ackTimeoutMs: c.IM_ACK_TIMEOUT_MS,
-    syncMaxPerConversation: c.IM_SYNC_MAX_PER_CONVERSATION,
-    recallWindowMs: c.IM_RECALL_WINDOW_MS,
-    requireFriendship: c.IM_REQUIRE_FRIENDSHIP,
-    presenceDebounceMs: c.IM_PRESENCE_DEBOUNCE_MS,
-    multiDevice: c.IM_MULTI_DEVICE as GatewaySettings['multiDevice'],
-    gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
-  };
-}
 
 /** Cluster mode: one gateway pod. Stateless: sockets here, everything else in Kafka, MongoDB, Redis. */
 runProcess({
@@ -31,7 +14,7 @@ runProcess({
   start: async (config, logger) => {
     const ports = await connectCluster(config, 'gateway', logger);
     const socketAdapter = await createSocketIoRedisAdapter(config.IM_REDIS_URL ?? '');
-    const settings = settingsOf(config);
+    const settings = gatewaySettings(config, config.IM_JWT_SECRET ?? '');
     const gateway = createGateway({
       settings,
       store: ports.store,
