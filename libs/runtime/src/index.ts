@@ -9,3 +9,5 @@ export type { HealthServer } from './health.server';
 export { runProcess } from './process.runner';
 export type { ProcessSpec, RunningProcess } from './process.runner';
 export { isDraining, markDraining } from './draining';
+export { LOG_LEVEL_CONFIG, runBusService } from './bus-service.runner';
+export type { BusServiceSpec } from './bus-service.runner';
