@@ -177,7 +177,7 @@ describe('MongoStore on a real server', () => {
     });
     expect(await store.groups.create({ groupId, name: 'Retry', ownerId: `${p}a`, createdAt: 2 }, [{ userId: `${p}z`, role: 'member' }])).toBe(false);
     expect((await store.groups.members(groupId)).map((m) => m.userId)).toEqual([`${p}a`, `${p}b`]);
-    expect(await store.groups.get(groupId)).toEqual({ groupId, name: 'Half', ownerId: `${p}a`, createdAt: 1, dismissed: false, muted: false });
+    expect(await store.groups.get(groupId)).toEqual({ groupId, name: 'Half', ownerId: `${p}a`, createdAt: 1, dismissed: false, muted: false, joinPolicy: 'approval' });
     expect(await collection('groups').findOne({ _id: groupId as never })).not.toHaveProperty('pendingMembers');
   });
 

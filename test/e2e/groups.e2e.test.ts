@@ -176,4 +176,48 @@ describe('group administration end to end (embedded)', () => {
     expect(b.ofType(2).map((m) => m.content)).toEqual(['admin speaks', 'owner speaks']);
     expect(outsider.received).toHaveLength(0);
   });
+
+  it('ownership transfer: 52 to the candidate; accept swaps roles and sends 53 to the old owner; refuse sends 54; an admin cannot offer', async () => {
+    const transferTypes = (c: ImTestClient): number[] => c.received.map((m) => m.messageType).filter((t) => [52, 53, 54].includes(t));
+    const groupId = await h.createGroup('go-o', ['go-a', 'go-b']);
+    expect((await h.http('PUT', `/v1/groups/${groupId}/admins/go-a`, 'go-o')).status).toBe(204);
+    const [o, a, b, outsider] = await Promise.all([h.connect('go-o'), h.connect('go-a'), h.connect('go-b'), h.connect('go-z')]);
+    const byAdmin = await h.http('POST', `/v1/groups/${groupId}/owner/offer`, 'go-a', { userId: 'go-b' });
+    expect(byAdmin).toMatchObject({ status: 403, body: { name: 'IM_ERR_FORBIDDEN' } });
+    expect((await h.http('POST', `/v1/groups/${groupId}/owner/offer`, 'go-o', { userId: 'go-z' })).body).toMatchObject({ name: 'IM_ERR_NOT_MEMBER' });
+    expect((await h.http('POST', `/v1/groups/${groupId}/owner/accept`, 'go-b')).status).toBe(403);
+    // Offer to b, refused: 54 to the owner, nothing changes.
+    expect((await h.http('POST', `/v1/groups/${groupId}/owner/offer`, 'go-o', { userId: 'go-b' })).status).toBe(204);
+    await b.waitForMessages(1, 52);
+    expect(b.ofType(52)[0]).toMatchObject({ fromId: 'go-o', destId: groupId, fromType: 2, content: { groupId, by: 'go-o' } });
+    expect((await h.http('POST', `/v1/groups/${groupId}/owner/accept`, 'go-a')).status).toBe(403);
+    expect((await h.http('POST', `/v1/groups/${groupId}/owner/refuse`, 'go-b')).status).toBe(204);
+    await o.waitForMessages(1, 54);
+    expect(o.ofType(54)[0]).toMatchObject({ fromId: 'go-b', destId: groupId });
+    expect((await h.http('POST', `/v1/groups/${groupId}/owner/accept`, 'go-b')).status).toBe(403);
+    // Offer to b again, accepted: roles swap, 53 to the old owner.
+    expect((await h.http('POST', `/v1/groups/${groupId}/owner/offer`, 'go-o', { userId: 'go-b' })).status).toBe(204);
+    await b.waitForMessages(2, 52);
+    expect((await h.http('POST', `/v1/groups/${groupId}/owner/accept`, 'go-b')).status).toBe(204);
+    await o.waitForMessages(1, 53);
+    expect(o.ofType(53)[0]).toMatchObject({ fromId: 'go-b', destId: groupId, content: { groupId, by: 'go-b' } });
+    const members = (await h.http('GET', `/v1/groups/${groupId}/members`, 'go-o')).body.members;
+    expect(members).toEqual(
+      expect.arrayContaining([
+        { userId: 'go-b', role: 'owner' },
+        { userId: 'go-o', role: 'admin' },
+        { userId: 'go-a', role: 'admin' },
+      ]),
+    );
+    expect((await h.http('GET', '/v1/groups', 'go-b')).body.groups).toMatchObject([{ groupId, ownerId: 'go-b', role: 'owner' }]);
+    // The old owner may now leave; the old owner cannot offer any more; the new owner can.
+    expect((await h.http('POST', `/v1/groups/${groupId}/owner/offer`, 'go-o', { userId: 'go-a' })).status).toBe(403);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/members/me`, 'go-b')).status).toBe(403);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/members/me`, 'go-o')).status).toBe(204);
+    await settle();
+    expect(transferTypes(b)).toEqual([52, 52]);
+    expect(transferTypes(o)).toEqual([54, 53]);
+    expect(transferTypes(a)).toEqual([]);
+    expect(outsider.received).toHaveLength(0);
+  });
 });

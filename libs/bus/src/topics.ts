@@ -7,7 +7,7 @@ import type { ImMessage } from '@im/protocol';
 export const Topics = {
   /** Chat messages, recalls and read marks. Key: conversation id. Producer: gateway. Consumer: message service. */
   MESSAGES: 'im.messages',
-  /** Group commands (create, invite, kick, leave, dismiss, rename, set-admin, unset-admin, mute, unmute). Key: group id. Producer: gateway. Consumer: group service (request/reply). */
+  /** Group commands (create, invite, kick, leave, dismiss, rename, set-admin, unset-admin, mute, unmute, set-join-policy, apply, approve, refuse-application, offer-ownership, accept-ownership, refuse-ownership). Key: group id. Producer: gateway. Consumer: group service (request/reply). */
   GROUP_COMMANDS: 'im.group.commands',
   /** Friend and blacklist commands. Key: the acting user id. Producer: gateway. Consumer: friend service (request/reply). */
   RELATION_COMMANDS: 'im.relation.commands',
@@ -35,13 +35,25 @@ export type GroupCommand =
       readonly name: string;
       readonly memberIds: readonly string[];
       readonly at: number;
+      /** Default `approval`. */
+      readonly joinPolicy?: GroupJoinPolicy;
     }
   | (GroupCommandBase & { readonly kind: 'invite'; readonly targetIds: readonly string[] })
   | (GroupCommandBase & { readonly kind: 'kick'; readonly targetId: string })
   | (GroupCommandBase & { readonly kind: 'leave' | 'dismiss' })
   | (GroupCommandBase & { readonly kind: 'rename'; readonly name: string })
   | (GroupCommandBase & { readonly kind: 'set-admin' | 'unset-admin'; readonly targetId: string })
-  | (GroupCommandBase & { readonly kind: 'mute' | 'unmute' });
+  | (GroupCommandBase & { readonly kind: 'mute' | 'unmute' })
+  | (GroupCommandBase & { readonly kind: 'set-join-policy'; readonly joinPolicy: GroupJoinPolicy })
+  /** `userId` asks to join (not a member yet); `message` is shown to the owner and admins. */
+  | (GroupCommandBase & { readonly kind: 'apply'; readonly message: string })
+  /** An owner or admin approves or refuses `targetId`'s pending application. */
+  | (GroupCommandBase & { readonly kind: 'approve' | 'refuse-application'; readonly targetId: string })
+  /** The owner offers ownership to the member `targetId`; the candidate (`userId`) accepts or refuses. */
+  | (GroupCommandBase & { readonly kind: 'offer-ownership'; readonly targetId: string })
+  | (GroupCommandBase & { readonly kind: 'accept-ownership' | 'refuse-ownership' });
+
+export type GroupJoinPolicy = 'free' | 'approval' | 'invite-only';
 
 export interface GroupCommandBase {
   readonly groupId: string;

@@ -76,6 +76,15 @@ export interface CursorRepository {
 }
 
 export type GroupRole = 'owner' | 'admin' | 'member';
+/** How outsiders join: at once, after an owner's or admin's approval, or only when invited. */
+export type JoinPolicy = 'free' | 'approval' | 'invite-only';
+
+export interface GroupApplication {
+  readonly groupId: string;
+  readonly userId: string;
+  readonly message: string;
+  readonly createdAt: number;
+}
 
 export interface Group {
   readonly groupId: string;
@@ -86,6 +95,10 @@ export interface Group {
   readonly dismissed?: boolean;
   /** The whole group is muted: only the owner and admins may send. */
   readonly muted?: boolean;
+  /** Default `approval` (also what `get` returns for a group created without one). */
+  readonly joinPolicy?: JoinPolicy;
+  /** The member the owner offered ownership to, until they accept or refuse. */
+  readonly ownershipCandidate?: string;
 }
 
 export interface GroupMember {
@@ -116,6 +129,18 @@ export interface GroupRepository {
   setMuted(groupId: string, muted: boolean): Promise<void>;
   /** Changes a member's role; false when they are not a member. */
   setRole(groupId: string, userId: string, role: GroupRole): Promise<boolean>;
+  setJoinPolicy(groupId: string, joinPolicy: JoinPolicy): Promise<void>;
+  /** Records (or, with undefined, clears) the pending ownership offer. */
+  setOwnershipCandidate(groupId: string, candidateId: string | undefined): Promise<void>;
+  /** Sets the group's ownerId and clears the ownership offer (member roles are changed with setRole). */
+  setOwner(groupId: string, ownerId: string): Promise<void>;
+  /** Records a pending application to join; false (and nothing changes) when one is already pending. */
+  addApplication(application: GroupApplication): Promise<boolean>;
+  /** The pending applications, oldest first. */
+  applications(groupId: string): Promise<GroupApplication[]>;
+  application(groupId: string, userId: string): Promise<GroupApplication | undefined>;
+  /** Removes a pending application; true when there was one. */
+  removeApplication(groupId: string, userId: string): Promise<boolean>;
 }
 
 export interface RelationRepository {

@@ -57,4 +57,49 @@ describe(GroupService.name, () => {
     expect((await store.groups.members('g1')).map((m) => m.userId)).toEqual(['o']);
     expect(await service.handle({ kind: 'leave', ...base('b', 'l2') })).toMatchObject({ ok: false, error: 'IM_ERR_NOT_MEMBER' });
   });
+
+  it('redelivered apply / approve / refuse store and answer as before; a new application while pending is a conflict', async () => {
+    const apply: GroupCommand = { kind: 'apply', ...base('x', 'p1'), message: 'hi' };
+    expect(await service.handle(apply)).toEqual({ ok: true, value: { status: 'pending' } });
+    expect(await service.handle(apply)).toEqual({ ok: true, value: { status: 'pending' } });
+    expect(await service.handle({ ...apply, commandId: 'p2' })).toMatchObject({ ok: false, error: 'IM_ERR_CONFLICT' });
+    expect((await store.messages.range('s:o', { limit: 10 })).map((m) => m.message.messageType)).toEqual([13, 59]);
+    const approve: GroupCommand = { kind: 'approve', ...base('o', 'v1'), targetId: 'x' };
+    expect((await service.handle(approve)).ok).toBe(true);
+    expect((await service.handle(approve)).ok).toBe(true);
+    expect((await store.messages.range('g:g1', { limit: 10 })).map((m) => m.message.messageType)).toEqual([8]);
+    expect((await store.messages.range('s:x', { limit: 10 })).map((m) => m.message.messageType)).toEqual([14, 60]);
+    expect(await store.groups.member('g1', 'x')).toMatchObject({ role: 'member', joinedSeq: 1 });
+    expect(await store.groups.applications('g1')).toEqual([]);
+    // Full group: a new approval is refused.
+    await store.groups.addApplication({ groupId: 'g1', userId: 'y', message: '', createdAt: 2 });
+    expect(await service.handle({ kind: 'approve', ...base('o', 'v2'), targetId: 'y' })).toMatchObject({ ok: false, error: 'IM_ERR_BAD_REQUEST' });
+    const refuseIt: GroupCommand = { kind: 'refuse-application', ...base('o', 'r1'), targetId: 'y' };
+    expect((await service.handle(refuseIt)).ok).toBe(true);
+    expect((await service.handle(refuseIt)).ok).toBe(true);
+    expect((await store.messages.range('s:y', { limit: 10 })).map((m) => m.message.messageType)).toEqual([61]);
+    expect(await service.handle({ ...refuseIt, commandId: 'r2' })).toMatchObject({ ok: false, error: 'IM_ERR_NOT_FOUND' });
+  });
+
+  it('a redelivered ownership accept or refuse answers as before and notifies once', async () => {
+    await store.groups.setRole('g1', 'a', 'admin');
+    expect((await service.handle({ kind: 'offer-ownership', ...base('o', 'f1'), targetId: 'b' })).ok).toBe(true);
+    const refuseIt: GroupCommand = { kind: 'refuse-ownership', ...base('b', 'n1') };
+    expect((await service.handle(refuseIt)).ok).toBe(true);
+    expect((await service.handle(refuseIt)).ok).toBe(true);
+    expect((await service.handle({ kind: 'offer-ownership', ...base('o', 'f2'), targetId: 'b' })).ok).toBe(true);
+    const accept: GroupCommand = { kind: 'accept-ownership', ...base('b', 'y1') };
+    expect((await service.handle(accept)).ok).toBe(true);
+    expect((await service.handle(accept)).ok).toBe(true);
+    expect((await store.messages.range('s:o', { limit: 10 })).map((m) => m.message.messageType)).toEqual([54, 53]);
+    expect((await store.messages.range('s:b', { limit: 10 })).map((m) => m.message.messageType)).toEqual([52, 52]);
+    expect(await store.groups.get('g1')).toMatchObject({ ownerId: 'b' });
+    expect((await store.groups.members('g1')).map((m) => [m.userId, m.role])).toEqual([
+      ['a', 'admin'],
+      ['b', 'owner'],
+      ['o', 'admin'],
+    ]);
+    expect(await service.handle({ kind: 'accept-ownership', ...base('a', 'y2') })).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
+    expect(await service.handle({ kind: 'offer-ownership', ...base('a', 'f3'), targetId: 'o' })).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
+  });
 });

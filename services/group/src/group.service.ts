@@ -11,7 +11,7 @@ export interface GroupServiceOptions {
 }
 
 export type CreateGroupResult = { groupId: string; created: boolean };
-export type GroupCommandResult = CreateGroupResult | { done: true } | { added: string[] };
+export type GroupCommandResult = CreateGroupResult | { done: true } | { added: string[] } | { status: 'joined' | 'pending' };
 
 type Create = Extract<GroupCommand, { kind: 'create' }>;
 type Admin = Exclude<GroupCommand, { kind: 'create' }>;
@@ -23,7 +23,7 @@ const canManage = (m: GroupMember): boolean => m.role === 'owner' || m.role === 
  * Owns groups, membership and roles. Every command is idempotent: create by groupId, the others
  * by their commandId: each notice is stored under a msgId made from it — the group notices in the
  * group conversation `g:<groupId>` (fromType 2, synced by every member's devices in seq order),
- * 10, 64, 55 and 57 (for one user only) in the receiver's system conversation `s:<userId>` — so a redelivered command stores
+ * 10, 64, 55, 57, 13, 59, 14, 60, 61, 52, 53 and 54 (for one user only) in the receiver's system conversation `s:<userId>` — so a redelivered command stores
  * and sends each once, and the store changes are idempotent.
  */
 export class GroupService {
@@ -47,6 +47,7 @@ export class GroupService {
   }
 
   private async administer(c: Admin, group: Group, actor: GroupMember | undefined): Promise<CommandReply<GroupCommandResult>> {
+    if (c.kind === 'apply') return this.apply(c, group, actor);
     if (!actor) {
       // A redelivered leave finds its own notice stored: it had completed.
       if (c.kind === 'leave' && (await this.groupNotice(c, MessageType.GROUP_MEMBER_LEFT, c.userId))) return { ok: true, value: { done: true } };
@@ -81,6 +82,18 @@ export class GroupService {
         await this.store.groups.setMuted(c.groupId, muted);
         return { ok: true, value: { done: true } };
       }
+      case 'set-join-policy':
+        if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may change the join policy');
+        await this.store.groups.setJoinPolicy(c.groupId, c.joinPolicy);
+        return { ok: true, value: { done: true } };
+      case 'approve':
+      case 'refuse-application':
+        if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may approve or refuse applications');
+        return c.kind === 'approve' ? this.approve(c) : this.refuseApplication(c);
+      case 'offer-ownership':
+      case 'accept-ownership':
+      case 'refuse-ownership':
+        return this.ownership(c, group, actor);
       case 'rename':
         if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may rename the group');
         if (group.name === c.name && !(await this.groupNotice(c, MessageType.GROUP_RENAMED, c.userId))) return { ok: true, value: { done: true } };
@@ -110,6 +123,126 @@ export class GroupService {
       added.push(target);
     }
     return { ok: true, value: { added } };
+  }
+
+  /**
+   * Asks to join. `free`: joins at once (8 to the members). `approval`: a pending application,
+   * 13 and 59 to the owner and admins (in their `s:`). `invite-only`: refused.
+   */
+  private async apply(c: Extract<Admin, { kind: 'apply' }>, group: Group, actor: GroupMember | undefined): Promise<CommandReply<GroupCommandResult>> {
+    const policy = group.joinPolicy ?? 'approval';
+    if (actor) {
+      // A redelivered free join finds its own 8 at the member's joinedSeq.
+      const joined = await this.groupNotice(c, MessageType.GROUP_MEMBER_JOINED, c.userId);
+      if (joined && joined.seq === actor.joinedSeq) return { ok: true, value: { status: 'joined' } };
+      return refuse('IM_ERR_CONFLICT', 'you are already a member of this group');
+    }
+    if (policy === 'invite-only') return refuse('IM_ERR_FORBIDDEN', 'this group can only be joined by invitation');
+    if (policy === 'free') {
+      const count = (await this.store.groups.members(c.groupId)).length;
+      if (count + 1 > this.options.maxMembers) return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
+      const notice = await this.toGroup(c, MessageType.GROUP_MEMBER_JOINED, c.userId, { userId: c.userId, name: c.userId }, c.userId);
+      await this.store.groups.addMembers(c.groupId, [c.userId], 'member', notice.seq);
+      await this.store.groups.removeApplication(c.groupId, c.userId);
+      return { ok: true, value: { status: 'joined' } };
+    }
+    const managers = (await this.store.groups.members(c.groupId)).filter(canManage).map((m) => m.userId);
+    const pending = await this.store.groups.application(c.groupId, c.userId);
+    // Pending already: refused, unless this very command stored it (a redelivery finishes its notices).
+    if (pending && !(await this.userNotice(c, MessageType.GROUP_JOIN_REQUEST, group.ownerId))) {
+      return refuse('IM_ERR_CONFLICT', 'you already applied to join this group; your application is pending');
+    }
+    await this.store.groups.addApplication({ groupId: c.groupId, userId: c.userId, message: c.message, createdAt: c.at });
+    const content = { groupId: c.groupId, userId: c.userId, name: c.userId, message: c.message };
+    for (const manager of managers) {
+      await this.toUser(c, MessageType.GROUP_JOIN_REQUEST, c.userId, manager, content);
+      await this.toUser(c, MessageType.GROUP_APPLICATION, c.userId, manager, content);
+    }
+    return { ok: true, value: { status: 'pending' } };
+  }
+
+  private async approve(c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>): Promise<CommandReply<GroupCommandResult>> {
+    const target = await this.store.groups.member(c.groupId, c.targetId);
+    const joined = await this.groupNotice(c, MessageType.GROUP_MEMBER_JOINED, c.targetId);
+    // Already a member: by this command (a redelivery) or otherwise (invited meanwhile).
+    if (target) {
+      if (joined && joined.seq === target.joinedSeq) await this.tellApproved(c);
+      await this.store.groups.removeApplication(c.groupId, c.targetId);
+      return { ok: true, value: { done: true } };
+    }
+    if (!(await this.store.groups.application(c.groupId, c.targetId))) return refuse('IM_ERR_NOT_FOUND', 'no pending application from that user');
+    const count = (await this.store.groups.members(c.groupId)).length;
+    if (count + 1 > this.options.maxMembers) return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
+    // 8 to the members so far; the applicant joins after it. The application goes last, so a redelivery redoes every step.
+    const notice = await this.toGroup(c, MessageType.GROUP_MEMBER_JOINED, c.targetId, { userId: c.targetId, name: c.targetId, by: c.userId }, c.targetId);
+    await this.store.groups.addMembers(c.groupId, [c.targetId], 'member', notice.seq);
+    await this.tellApproved(c);
+    await this.store.groups.removeApplication(c.groupId, c.targetId);
+    return { ok: true, value: { done: true } };
+  }
+
+  private async tellApproved(c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>): Promise<void> {
+    const content = { groupId: c.groupId, by: c.userId };
+    await this.toUser(c, MessageType.GROUP_JOIN_APPROVED, c.userId, c.targetId, content);
+    await this.toUser(c, MessageType.GROUP_APPLICATION_AGREED, c.userId, c.targetId, content);
+  }
+
+  private async refuseApplication(c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>): Promise<CommandReply<GroupCommandResult>> {
+    if (!(await this.store.groups.application(c.groupId, c.targetId))) {
+      // A redelivered refusal finds its own notice stored.
+      if (await this.userNotice(c, MessageType.GROUP_APPLICATION_REFUSED, c.targetId)) return { ok: true, value: { done: true } };
+      return refuse('IM_ERR_NOT_FOUND', 'no pending application from that user');
+    }
+    await this.toUser(c, MessageType.GROUP_APPLICATION_REFUSED, c.userId, c.targetId, { groupId: c.groupId, by: c.userId });
+    await this.store.groups.removeApplication(c.groupId, c.targetId);
+    return { ok: true, value: { done: true } };
+  }
+
+  /**
+   * Ownership transfer: the owner offers (52 to the candidate), the candidate accepts (53 to the
+   * old owner; the candidate becomes owner, the old owner admin) or refuses (54 to the owner).
+   */
+  private async ownership(
+    c: Extract<Admin, { kind: 'offer-ownership' | 'accept-ownership' | 'refuse-ownership' }>,
+    group: Group,
+    actor: GroupMember,
+  ): Promise<CommandReply<GroupCommandResult>> {
+    if (c.kind === 'offer-ownership') {
+      if (actor.role !== 'owner') return refuse('IM_ERR_FORBIDDEN', 'only the owner may transfer ownership');
+      if (c.targetId === c.userId) return refuse('IM_ERR_BAD_REQUEST', 'you already own this group');
+      if (!(await this.store.groups.member(c.groupId, c.targetId))) return refuse('IM_ERR_NOT_MEMBER', 'that user is not a member of this group');
+      await this.store.groups.setOwnershipCandidate(c.groupId, c.targetId);
+      await this.toUser(c, MessageType.GROUP_OWNERSHIP_OFFERED, c.userId, c.targetId, { groupId: c.groupId, by: c.userId });
+      return { ok: true, value: { done: true } };
+    }
+    const oldOwner = group.ownerId;
+    if (group.ownershipCandidate !== c.userId) {
+      // A redelivered accept finds itself owner; a redelivered refuse finds its notice stored.
+      if (c.kind === 'accept-ownership' && oldOwner === c.userId && (await this.groupNoticeTo(c, MessageType.GROUP_OWNERSHIP_ACCEPTED))) {
+        return { ok: true, value: { done: true } };
+      }
+      if (c.kind === 'refuse-ownership' && (await this.userNotice(c, MessageType.GROUP_OWNERSHIP_REFUSED, oldOwner))) return { ok: true, value: { done: true } };
+      return refuse('IM_ERR_FORBIDDEN', 'the owner has not offered you ownership of this group');
+    }
+    if (c.kind === 'refuse-ownership') {
+      await this.toUser(c, MessageType.GROUP_OWNERSHIP_REFUSED, c.userId, oldOwner, { groupId: c.groupId, by: c.userId });
+      await this.store.groups.setOwnershipCandidate(c.groupId, undefined);
+      return { ok: true, value: { done: true } };
+    }
+    // Notice first, then roles, the owner (which clears the offer) last: a redelivery redoes every step.
+    await this.toUser(c, MessageType.GROUP_OWNERSHIP_ACCEPTED, c.userId, oldOwner, { groupId: c.groupId, by: c.userId });
+    await this.store.groups.setRole(c.groupId, c.userId, 'owner');
+    await this.store.groups.setRole(c.groupId, oldOwner, 'admin');
+    await this.store.groups.setOwner(c.groupId, c.userId);
+    return { ok: true, value: { done: true } };
+  }
+
+  /** Whether this command's 53 exists in the old owner's system conversation (found by its msgId in any member's). */
+  private async groupNoticeTo(c: Admin, type: MessageTypeNumber): Promise<boolean> {
+    for (const m of await this.store.groups.members(c.groupId)) {
+      if (m.role === 'admin' && (await this.userNotice(c, type, m.userId))) return true;
+    }
+    return false;
   }
 
   private async kick(c: Extract<Admin, { kind: 'kick' }>, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
@@ -149,7 +282,7 @@ export class GroupService {
     if (!members.every(isValidId)) return refuse('IM_ERR_BAD_REQUEST', 'memberIds must be valid user ids');
     if (members.length > this.options.maxMembers) return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
     const created = await this.store.groups.create(
-      { groupId: c.groupId, name: c.name, ownerId: c.ownerId, createdAt: c.at },
+      { groupId: c.groupId, name: c.name, ownerId: c.ownerId, createdAt: c.at, joinPolicy: c.joinPolicy ?? 'approval' },
       members.map((userId) => ({ userId, role: userId === c.ownerId ? ('owner' as const) : ('member' as const) })),
     );
     if (!created) {
@@ -166,6 +299,10 @@ export class GroupService {
 
   private groupNotice(c: Admin, type: MessageTypeNumber, about: string): Promise<StoredMessage | undefined> {
     return this.store.messages.findByMsgId(groupConversationId(c.groupId), this.noticeId(c, type, about));
+  }
+
+  private userNotice(c: Admin, type: MessageTypeNumber, toId: string): Promise<StoredMessage | undefined> {
+    return this.store.messages.findByMsgId(systemConversationId(toId), this.noticeId(c, type, toId));
   }
 
   private notice(c: Admin, type: MessageTypeNumber, fromId: string, destId: string, msgId: string, content: unknown): ImMessage & { sendTime: number } {

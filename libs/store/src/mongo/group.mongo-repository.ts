@@ -1,5 +1,5 @@
 import type { Model, mongo } from 'mongoose';
-import type { Group, GroupMember, GroupRepository, GroupRole } from '../store.port';
+import type { Group, GroupApplication, GroupMember, GroupRepository, GroupRole, JoinPolicy } from '../store.port';
 import { isDuplicateKey, onlyDuplicateKeys } from './mongo.errors';
 import { assertId, naturalKey } from './mongo.ids';
 import { driverCollection } from './mongo.models';
@@ -9,17 +9,19 @@ type NewMember = { userId: string; role: GroupRole };
 type MemberRow = Pick<GroupMemberDoc, 'groupId' | 'userId' | 'role' | 'joinedSeq'>;
 
 const MEMBER_PROJECTION = { _id: 0, groupId: 1, userId: 1, role: 1, joinedSeq: 1 } as const;
-const GROUP_PROJECTION = { _id: 1, name: 1, ownerId: 1, createdAt: 1, dismissed: 1, muted: 1 } as const;
+const GROUP_PROJECTION = { _id: 1, name: 1, ownerId: 1, createdAt: 1, dismissed: 1, muted: 1, joinPolicy: 1, ownershipCandidate: 1 } as const;
 
 const memberKey = (groupId: string, userId: string): string => naturalKey(groupId, userId);
 const toMember = (r: MemberRow): GroupMember => ({ groupId: r.groupId, userId: r.userId, role: r.role, joinedSeq: r.joinedSeq });
-const toGroup = (r: Pick<GroupDoc, '_id' | 'name' | 'ownerId' | 'createdAt' | 'dismissed' | 'muted'>): Group => ({
+const toGroup = (r: Pick<GroupDoc, '_id' | 'name' | 'ownerId' | 'createdAt' | 'dismissed' | 'muted' | 'joinPolicy' | 'ownershipCandidate'>): Group => ({
   groupId: r._id,
   name: r.name,
   ownerId: r.ownerId,
   createdAt: r.createdAt,
   dismissed: r.dismissed === true,
   muted: r.muted === true,
+  joinPolicy: r.joinPolicy ?? 'approval',
+  ...(r.ownershipCandidate === undefined || r.ownershipCandidate === null ? {} : { ownershipCandidate: r.ownershipCandidate }),
 });
 
 function assertNewGroup(group: Group, members: readonly NewMember[]): void {
@@ -50,7 +52,14 @@ export class MongoGroupRepository implements GroupRepository {
   async create(group: Group, members: readonly NewMember[]): Promise<boolean> {
     assertNewGroup(group, members);
     const pendingMembers = members.map((m) => ({ userId: m.userId, role: m.role }));
-    const doc: GroupDoc = { _id: group.groupId, name: group.name, ownerId: group.ownerId, createdAt: group.createdAt, pendingMembers };
+    const doc: GroupDoc = {
+      _id: group.groupId,
+      name: group.name,
+      ownerId: group.ownerId,
+      createdAt: group.createdAt,
+      joinPolicy: group.joinPolicy ?? 'approval',
+      pendingMembers,
+    };
     try {
       await this.groupCollection.insertOne(doc);
     } catch (error: unknown) {
@@ -129,6 +138,60 @@ export class MongoGroupRepository implements GroupRepository {
     assertId(groupId, 'groupId');
     assertId(userId, 'userId');
     return (await this.memberCollection.updateOne({ _id: memberKey(groupId, userId) }, { $set: { role } })).matchedCount > 0;
+  }
+
+  async setJoinPolicy(groupId: string, joinPolicy: JoinPolicy): Promise<void> {
+    assertId(groupId, 'groupId');
+    await this.groupCollection.updateOne({ _id: groupId }, { $set: { joinPolicy } });
+  }
+
+  async setOwnershipCandidate(groupId: string, candidateId: string | undefined): Promise<void> {
+    assertId(groupId, 'groupId');
+    if (candidateId === undefined) {
+      await this.groupCollection.updateOne({ _id: groupId }, { $unset: { ownershipCandidate: 1 } });
+      return;
+    }
+    assertId(candidateId, 'candidateId');
+    await this.groupCollection.updateOne({ _id: groupId }, { $set: { ownershipCandidate: candidateId } });
+  }
+
+  async setOwner(groupId: string, ownerId: string): Promise<void> {
+    assertId(groupId, 'groupId');
+    assertId(ownerId, 'ownerId');
+    await this.groupCollection.updateOne({ _id: groupId }, { $set: { ownerId }, $unset: { ownershipCandidate: 1 } });
+  }
+
+  async addApplication(a: GroupApplication): Promise<boolean> {
+    assertId(a.groupId, 'groupId');
+    assertId(a.userId, 'userId');
+    const entry = { userId: a.userId, message: a.message, createdAt: a.createdAt };
+    const r = await this.groupCollection.updateOne({ _id: a.groupId, 'applications.userId': { $ne: a.userId } }, { $push: { applications: entry } });
+    return r.modifiedCount > 0;
+  }
+
+  async applications(groupId: string): Promise<GroupApplication[]> {
+    assertId(groupId, 'groupId');
+    const row = await this.groupCollection.findOne({ _id: groupId }, { projection: { _id: 0, applications: 1 } });
+    return (row?.applications ?? [])
+      .map((e) => ({ groupId, userId: e.userId, message: e.message, createdAt: e.createdAt }))
+      .sort((x, y) => x.createdAt - y.createdAt || (x.userId < y.userId ? -1 : x.userId > y.userId ? 1 : 0));
+  }
+
+  async application(groupId: string, userId: string): Promise<GroupApplication | undefined> {
+    assertId(userId, 'userId');
+    return (await this.applications(groupId)).find((a) => a.userId === userId);
+  }
+
+  async removeApplication(groupId: string, userId: string): Promise<boolean> {
+    assertId(groupId, 'groupId');
+    assertId(userId, 'userId');
+    // FerretDB v1's $pull matches whole elements only (no query conditions): pull the exact
+    // element as stored.
+    const row = await this.groupCollection.findOne({ _id: groupId }, { projection: { _id: 0, applications: 1 } });
+    const element = row?.applications?.find((e) => e.userId === userId);
+    if (element === undefined) return false;
+    const r = await this.groupCollection.updateOne({ _id: groupId }, { $pull: { applications: element } });
+    return r.modifiedCount > 0;
   }
 
   private async finishPending(groupId: string): Promise<void> {

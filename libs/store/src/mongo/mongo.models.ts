@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import type { Connection, Model, mongo } from 'mongoose';
-import type { GroupRole, StoredMessage } from '../store.port';
+import type { GroupRole, JoinPolicy, StoredMessage } from '../store.port';
 
 /** The wire message as stored: its content may live in `contentJson` instead. */
 export type StoredWire = Omit<StoredMessage['message'], 'content'> & { content?: unknown };
@@ -58,6 +58,10 @@ export interface GroupDoc {
   createdAt: number;
   dismissed?: boolean;
   muted?: boolean;
+  joinPolicy?: JoinPolicy;
+  ownershipCandidate?: string;
+  /** Pending applications to join, oldest first. */
+  applications?: { userId: string; message: string; createdAt: number }[];
   /** The initial members while their documents are being written; removed once they all are. */
   pendingMembers?: { userId: string; role: GroupRole }[];
 }
@@ -162,6 +166,9 @@ function groupSchema(): Schema<GroupDoc> {
       createdAt: req(Number),
       dismissed: Boolean,
       muted: Boolean,
+      joinPolicy: String,
+      ownershipCandidate: String,
+      applications: { type: [{ _id: false, userId: req(String), message: String, createdAt: req(Number) }], default: undefined },
       pendingMembers: { type: [{ _id: false, userId: req(String), role: req(String) }], default: undefined },
     },
     options('groups'),

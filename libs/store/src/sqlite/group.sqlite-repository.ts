@@ -1,4 +1,4 @@
-import type { Group, GroupMember, GroupRepository, GroupRole } from '../store.port';
+import type { Group, GroupApplication, GroupMember, GroupRepository, GroupRole, JoinPolicy } from '../store.port';
 import type { Db } from './sqlite.database';
 
 interface GroupRow {
@@ -8,6 +8,14 @@ interface GroupRow {
   created_at: number;
   dismissed: number;
   muted: number;
+  join_policy: string;
+  ownership_candidate: string | null;
+}
+interface ApplicationRow {
+  group_id: string;
+  user_id: string;
+  message: string;
+  created_at: number;
 }
 interface MemberRow {
   group_id: string;
@@ -16,7 +24,11 @@ interface MemberRow {
   joined_seq: number;
 }
 
-const toGroup = (r: GroupRow): Group => ({ groupId: r.id, name: r.name, ownerId: r.owner_id, createdAt: r.created_at, dismissed: r.dismissed === 1, muted: r.muted === 1 });
+const toGroup = (r: GroupRow): Group => ({
+  groupId: r.id, name: r.name, ownerId: r.owner_id, createdAt: r.created_at, dismissed: r.dismissed === 1, muted: r.muted === 1, joinPolicy: r.join_policy as JoinPolicy,
+  ...(r.ownership_candidate === null ? {} : { ownershipCandidate: r.ownership_candidate }),
+});
+const toApplication = (r: ApplicationRow): GroupApplication => ({ groupId: r.group_id, userId: r.user_id, message: r.message, createdAt: r.created_at });
 const toMember = (r: MemberRow): GroupMember => ({ groupId: r.group_id, userId: r.user_id, role: r.role as GroupRole, joinedSeq: r.joined_seq });
 
 export class SqliteGroupRepository implements GroupRepository {
@@ -29,10 +41,10 @@ export class SqliteGroupRepository implements GroupRepository {
     this.addTx = db.transaction((groupId: string, userIds: readonly string[], role: GroupRole, joinedSeq: number) =>
       [...new Set(userIds)].filter((userId) => addMember.run(groupId, userId, role, joinedSeq).changes > 0),
     );
-    const insertGroup = db.prepare('INSERT OR IGNORE INTO groups (id, name, owner_id, created_at) VALUES (?, ?, ?, ?)');
+    const insertGroup = db.prepare('INSERT OR IGNORE INTO groups (id, name, owner_id, created_at, join_policy) VALUES (?, ?, ?, ?, ?)');
     const insertMember = db.prepare('INSERT OR IGNORE INTO group_members (group_id, user_id, role, joined_seq) VALUES (?, ?, ?, 0)');
     this.createTx = db.transaction((group: Group, members: readonly { userId: string; role: GroupRole }[]) => {
-      const r = insertGroup.run(group.groupId, group.name, group.ownerId, group.createdAt);
+      const r = insertGroup.run(group.groupId, group.name, group.ownerId, group.createdAt, group.joinPolicy ?? 'approval');
       if (r.changes === 0) return false;
       for (const m of members) insertMember.run(group.groupId, m.userId, m.role);
       return true;
@@ -44,7 +56,7 @@ export class SqliteGroupRepository implements GroupRepository {
   }
 
   async get(groupId: string): Promise<Group | undefined> {
-    const row = this.db.prepare<[string], GroupRow>('SELECT id, name, owner_id, created_at, dismissed, muted FROM groups WHERE id = ?').get(groupId);
+    const row = this.db.prepare<[string], GroupRow>('SELECT id, name, owner_id, created_at, dismissed, muted, join_policy, ownership_candidate FROM groups WHERE id = ?').get(groupId);
     return row ? toGroup(row) : undefined;
   }
 
@@ -91,5 +103,43 @@ export class SqliteGroupRepository implements GroupRepository {
 
   async setRole(groupId: string, userId: string, role: GroupRole): Promise<boolean> {
     return this.db.prepare('UPDATE group_members SET role = ? WHERE group_id = ? AND user_id = ?').run(role, groupId, userId).changes > 0;
+  }
+
+  async setJoinPolicy(groupId: string, joinPolicy: JoinPolicy): Promise<void> {
+    this.db.prepare('UPDATE groups SET join_policy = ? WHERE id = ?').run(joinPolicy, groupId);
+  }
+
+  async setOwnershipCandidate(groupId: string, candidateId: string | undefined): Promise<void> {
+    this.db.prepare('UPDATE groups SET ownership_candidate = ? WHERE id = ?').run(candidateId ?? null, groupId);
+  }
+
+  async setOwner(groupId: string, ownerId: string): Promise<void> {
+    this.db.prepare('UPDATE groups SET owner_id = ?, ownership_candidate = NULL WHERE id = ?').run(ownerId, groupId);
+  }
+
+  async addApplication(a: GroupApplication): Promise<boolean> {
+    return (
+      this.db
+        .prepare('INSERT OR IGNORE INTO group_applications (group_id, user_id, message, created_at) VALUES (?, ?, ?, ?)')
+        .run(a.groupId, a.userId, a.message, a.createdAt).changes > 0
+    );
+  }
+
+  async applications(groupId: string): Promise<GroupApplication[]> {
+    const rows = this.db
+      .prepare<[string], ApplicationRow>('SELECT group_id, user_id, message, created_at FROM group_applications WHERE group_id = ? ORDER BY created_at, user_id')
+      .all(groupId);
+    return rows.map(toApplication);
+  }
+
+  async application(groupId: string, userId: string): Promise<GroupApplication | undefined> {
+    const row = this.db
+      .prepare<[string, string], ApplicationRow>('SELECT group_id, user_id, message, created_at FROM group_applications WHERE group_id = ? AND user_id = ?')
+      .get(groupId, userId);
+    return row ? toApplication(row) : undefined;
+  }
+
+  async removeApplication(groupId: string, userId: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM group_applications WHERE group_id = ? AND user_id = ?').run(groupId, userId).changes > 0;
   }
 }

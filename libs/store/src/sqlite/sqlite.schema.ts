@@ -76,4 +76,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE groups ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE groups ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  ALTER TABLE groups ADD COLUMN join_policy TEXT NOT NULL DEFAULT 'approval';
+  CREATE TABLE group_applications (
+    group_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+  ) WITHOUT ROWID;
+  `,
+  `
+  ALTER TABLE groups ADD COLUMN ownership_candidate TEXT;
+  `,
 ];

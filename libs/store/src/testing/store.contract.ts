@@ -147,7 +147,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       ];
       expect(await store.groups.create(g, members)).toBe(true);
       expect(await store.groups.create({ ...g, name: 'Other' }, [])).toBe(false);
-      expect(await store.groups.get(g.groupId)).toEqual({ ...g, dismissed: false, muted: false });
+      expect(await store.groups.get(g.groupId)).toEqual({ ...g, dismissed: false, muted: false, joinPolicy: 'approval' });
       expect(await store.groups.member(g.groupId, `${p}b`)).toMatchObject({ role: 'member', joinedSeq: 0 });
       expect(await store.groups.member(g.groupId, `${p}z`)).toBeUndefined();
       expect((await store.groups.members(g.groupId)).map((m) => m.userId)).toEqual([`${p}a`, `${p}b`]);
@@ -183,6 +183,41 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.groups.get(g.groupId)).toMatchObject({ muted: true, dismissed: false });
       await store.groups.setMuted(g.groupId, false);
       expect(await store.groups.get(g.groupId)).toMatchObject({ muted: false });
+    });
+
+    it('keeps a join policy and one pending application per user', async () => {
+      const g = { groupId: `${p}gj`, name: 'Team', ownerId: `${p}a`, createdAt: 1, joinPolicy: 'free' as const };
+      await store.groups.create(g, [{ userId: `${p}a`, role: 'owner' }]);
+      expect(await store.groups.get(g.groupId)).toMatchObject({ joinPolicy: 'free' });
+      await store.groups.setJoinPolicy(g.groupId, 'invite-only');
+      expect(await store.groups.get(g.groupId)).toMatchObject({ joinPolicy: 'invite-only' });
+      expect(await store.groups.addApplication({ groupId: g.groupId, userId: `${p}c`, message: 'hi', createdAt: 5 })).toBe(true);
+      expect(await store.groups.addApplication({ groupId: g.groupId, userId: `${p}c`, message: 'again', createdAt: 6 })).toBe(false);
+      expect(await store.groups.addApplication({ groupId: g.groupId, userId: `${p}b`, message: '', createdAt: 7 })).toBe(true);
+      expect(await store.groups.applications(g.groupId)).toEqual([
+        { groupId: g.groupId, userId: `${p}c`, message: 'hi', createdAt: 5 },
+        { groupId: g.groupId, userId: `${p}b`, message: '', createdAt: 7 },
+      ]);
+      expect(await store.groups.application(g.groupId, `${p}b`)).toMatchObject({ createdAt: 7 });
+      expect(await store.groups.removeApplication(g.groupId, `${p}c`)).toBe(true);
+      expect(await store.groups.removeApplication(g.groupId, `${p}c`)).toBe(false);
+      expect(await store.groups.application(g.groupId, `${p}c`)).toBeUndefined();
+      expect((await store.groups.applications(g.groupId)).map((x) => x.userId)).toEqual([`${p}b`]);
+    });
+
+    it('keeps an ownership offer until the owner changes', async () => {
+      const g = { groupId: `${p}go`, name: 'Team', ownerId: `${p}a`, createdAt: 1 };
+      await store.groups.create(g, [{ userId: `${p}a`, role: 'owner' }, { userId: `${p}b`, role: 'member' }]);
+      expect((await store.groups.get(g.groupId))?.ownershipCandidate).toBeUndefined();
+      await store.groups.setOwnershipCandidate(g.groupId, `${p}b`);
+      expect(await store.groups.get(g.groupId)).toMatchObject({ ownershipCandidate: `${p}b` });
+      await store.groups.setOwnershipCandidate(g.groupId, undefined);
+      expect((await store.groups.get(g.groupId))?.ownershipCandidate).toBeUndefined();
+      await store.groups.setOwnershipCandidate(g.groupId, `${p}b`);
+      await store.groups.setOwner(g.groupId, `${p}b`);
+      const after = await store.groups.get(g.groupId);
+      expect(after).toMatchObject({ ownerId: `${p}b` });
+      expect(after?.ownershipCandidate).toBeUndefined();
     });
 
     it('keeps blacklists one-way and friendships two-way', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@im/bus';
-import type { CommandReply, GroupCommand } from '@im/bus';
+import type { CommandReply, GroupCommand, GroupJoinPolicy } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { unwrapReply } from './command.reply';
@@ -10,7 +10,10 @@ import type { RoutesContext } from './routes.context';
 interface CreateGroupBody {
   name: string;
   memberIds: string[];
+  joinPolicy?: GroupJoinPolicy;
 }
+
+const joinPolicySchema = { type: 'string', enum: ['free', 'approval', 'invite-only'] } as const;
 
 export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   app.post<{ Body: CreateGroupBody }>(
@@ -24,6 +27,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 128 },
             memberIds: { type: 'array', items: idSchema, maxItems: 10000 },
+            joinPolicy: joinPolicySchema,
           },
         },
       },
@@ -37,6 +41,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         name: request.body.name,
         memberIds: request.body.memberIds,
         at: ctx.clock.now(),
+        ...(request.body.joinPolicy === undefined ? {} : { joinPolicy: request.body.joinPolicy }),
       };
       const result = unwrapReply(await ctx.bus.request<CommandReply<{ groupId: string }>>(Topics.GROUP_COMMANDS, command.groupId, command));
       return reply.status(201).send({ groupId: result.groupId });
@@ -96,20 +101,91 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     return reply.status(204).send();
   });
 
-  app.patch<{ Params: { groupId: string }; Body: { name: string } }>(
+  app.patch<{ Params: { groupId: string }; Body: { name?: string; joinPolicy?: GroupJoinPolicy } }>(
     '/v1/groups/:groupId',
     {
       schema: {
         params: groupParams,
-        body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 128 } } },
+        body: {
+          type: 'object',
+          minProperties: 1,
+          additionalProperties: false,
+          properties: { name: { type: 'string', minLength: 1, maxLength: 128 }, joinPolicy: joinPolicySchema },
+        },
       },
     },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
-      await send({ kind: 'rename', ...stamp(request.params.groupId, sub), name: request.body.name });
+      const { name, joinPolicy } = request.body;
+      if (name !== undefined) await send({ kind: 'rename', ...stamp(request.params.groupId, sub), name });
+      if (joinPolicy !== undefined) await send({ kind: 'set-join-policy', ...stamp(request.params.groupId, sub), joinPolicy });
       return reply.status(204).send();
     },
   );
+
+  app.post<{ Params: { groupId: string }; Body: { message?: string } | undefined }>(
+    '/v1/groups/:groupId/applications',
+    {
+      schema: {
+        params: groupParams,
+        body: { type: 'object', additionalProperties: false, properties: { message: { type: 'string', maxLength: 512 } } },
+      },
+    },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      return send<{ status: 'joined' | 'pending' }>({ kind: 'apply', ...stamp(request.params.groupId, sub), message: request.body?.message ?? '' });
+    },
+  );
+
+  for (const [action, kind] of [
+    ['approve', 'approve'],
+    ['refuse', 'refuse-application'],
+  ] as const) {
+    app.post<{ Params: { groupId: string; userId: string } }>(
+      `/v1/groups/:groupId/applications/:userId/${action}`,
+      { schema: { params: memberParams } },
+      async (request, reply) => {
+        const { sub } = ctx.auth(request);
+        await send({ kind, ...stamp(request.params.groupId, sub), targetId: request.params.userId });
+        return reply.status(204).send();
+      },
+    );
+  }
+
+  app.post<{ Params: { groupId: string }; Body: { userId: string } }>(
+    '/v1/groups/:groupId/owner/offer',
+    {
+      schema: {
+        params: groupParams,
+        body: { type: 'object', required: ['userId'], additionalProperties: false, properties: { userId: idSchema } },
+      },
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await send({ kind: 'offer-ownership', ...stamp(request.params.groupId, sub), targetId: request.body.userId });
+      return reply.status(204).send();
+    },
+  );
+
+  for (const [action, kind] of [
+    ['accept', 'accept-ownership'],
+    ['refuse', 'refuse-ownership'],
+  ] as const) {
+    app.post<{ Params: { groupId: string } }>(`/v1/groups/:groupId/owner/${action}`, { schema: { params: groupParams } }, async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await send({ kind, ...stamp(request.params.groupId, sub) });
+      return reply.status(204).send();
+    });
+  }
+
+  app.get<{ Params: { groupId: string } }>('/v1/groups/:groupId/applications', { schema: { params: groupParams } }, async (request) => {
+    const claims = ctx.auth(request);
+    const me = await ctx.store.groups.member(request.params.groupId, claims.sub);
+    if (!me) throw new AppError('IM_ERR_NOT_MEMBER');
+    if (me.role === 'member') throw new AppError('IM_ERR_FORBIDDEN', 'only the owner and admins may read applications');
+    const applications = await ctx.store.groups.applications(request.params.groupId);
+    return { applications: applications.map((a) => ({ userId: a.userId, message: a.message, createdAt: a.createdAt })) };
+  });
 
   for (const [method, kind] of [
     ['PUT', 'set-admin'],
