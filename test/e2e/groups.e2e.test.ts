@@ -220,4 +220,74 @@ describe('group administration end to end (embedded)', () => {
     expect(transferTypes(a)).toEqual([]);
     expect(outsider.received).toHaveLength(0);
   });
+
+  it('avatar 46, announcement 47 then 48, introduction 56 to every member; GET returns them to members only; a member cannot change them', async () => {
+    const attributeTypes = (c: ImTestClient): number[] => c.received.map((m) => m.messageType).filter((t) => [46, 47, 48, 56].includes(t));
+    const groupId = await h.createGroup('gt-o', ['gt-a', 'gt-b']);
+    expect((await h.http('PUT', `/v1/groups/${groupId}/admins/gt-a`, 'gt-o')).status).toBe(204);
+    const [o, a, b, outsider] = await Promise.all([h.connect('gt-o'), h.connect('gt-a'), h.connect('gt-b'), h.connect('gt-z')]);
+    const byMember = await h.http('PATCH', `/v1/groups/${groupId}`, 'gt-b', { announcement: 'mine' });
+    expect(byMember).toMatchObject({ status: 403, body: { name: 'IM_ERR_FORBIDDEN' } });
+    expect((await h.http('PATCH', `/v1/groups/${groupId}`, 'gt-z', { avatar: 'x' })).body).toMatchObject({ name: 'IM_ERR_NOT_MEMBER' });
+    expect((await h.http('PATCH', `/v1/groups/${groupId}`, 'gt-o', { avatar: 'https://cdn/g.png', announcement: 'Hike Saturday' })).status).toBe(204);
+    expect((await h.http('PATCH', `/v1/groups/${groupId}`, 'gt-a', { announcement: 'Hike Sunday', introduction: 'Weekend hikes' })).status).toBe(204);
+    // The same value again changes nothing.
+    expect((await h.http('PATCH', `/v1/groups/${groupId}`, 'gt-a', { introduction: 'Weekend hikes' })).status).toBe(204);
+    await Promise.all([o.waitForMessages(1, 56), a.waitForMessages(1, 56), b.waitForMessages(1, 56)]);
+    expect(b.ofType(46)[0]).toMatchObject({ fromId: 'gt-o', destId: groupId, fromType: 2, content: { avatar: 'https://cdn/g.png' } });
+    expect(b.ofType(47)[0]).toMatchObject({ fromId: 'gt-o', content: { announcement: 'Hike Saturday' } });
+    expect(b.ofType(48)[0]).toMatchObject({ fromId: 'gt-a', content: { announcement: 'Hike Sunday' } });
+    expect(b.ofType(56)[0]).toMatchObject({ fromId: 'gt-a', content: { introduction: 'Weekend hikes' } });
+    expect((await h.http('GET', `/v1/groups/${groupId}`, 'gt-b')).body).toMatchObject({
+      groupId,
+      ownerId: 'gt-o',
+      avatar: 'https://cdn/g.png',
+      announcement: 'Hike Sunday',
+      introduction: 'Weekend hikes',
+      role: 'member',
+    });
+    expect((await h.http('GET', `/v1/groups/${groupId}`, 'gt-z')).body).toMatchObject({ name: 'IM_ERR_NOT_MEMBER' });
+    await settle();
+    for (const c of [o, a, b]) expect(attributeTypes(c)).toEqual([46, 47, 48, 56]);
+    expect(outsider.received).toHaveLength(0);
+  });
+
+  it('remark: any member sets their own, 27 to every member with {userId, remark}; a non-member is refused', async () => {
+    const groupId = await h.createGroup('gn-o', ['gn-a']);
+    const [o, a, outsider] = await Promise.all([h.connect('gn-o'), h.connect('gn-a'), h.connect('gn-z')]);
+    expect((await h.http('PUT', `/v1/groups/${groupId}/members/me/remark`, 'gn-z', { remark: 'Zed' })).body).toMatchObject({ name: 'IM_ERR_NOT_MEMBER' });
+    expect((await h.http('PUT', `/v1/groups/${groupId}/members/me/remark`, 'gn-a', { remark: 'Ali' })).status).toBe(204);
+    await Promise.all([o.waitForMessages(1, 27), a.waitForMessages(1, 27)]);
+    expect(o.ofType(27)[0]).toMatchObject({ fromId: 'gn-a', destId: groupId, fromType: 2, content: { userId: 'gn-a', remark: 'Ali' } });
+    expect((await h.http('GET', `/v1/groups/${groupId}/members`, 'gn-o')).body.members).toContainEqual({ userId: 'gn-a', role: 'member', remark: 'Ali' });
+    await settle();
+    expect(o.ofType(27)).toHaveLength(1);
+    expect(a.ofType(27)).toHaveLength(1);
+    expect(outsider.received).toHaveLength(0);
+  });
+
+  it('mute one member: their sends are refused until unmuted; an admin cannot mute the owner or another admin; a member cannot mute', async () => {
+    const groupId = await h.createGroup('gu-o', ['gu-a', 'gu-a2', 'gu-b']);
+    for (const admin of ['gu-a', 'gu-a2']) expect((await h.http('PUT', `/v1/groups/${groupId}/admins/${admin}`, 'gu-o')).status).toBe(204);
+    const [o, b, outsider] = await Promise.all([h.connect('gu-o'), h.connect('gu-b'), h.connect('gu-z')]);
+    const mute = (by: string, target: string): Promise<{ status: number; body: { name?: string } }> =>
+      h.http('PUT', `/v1/groups/${groupId}/members/${target}/mute`, by, { minutes: 1 });
+    expect((await mute('gu-b', 'gu-a')).status).toBe(403);
+    expect((await mute('gu-a', 'gu-o')).body).toMatchObject({ name: 'IM_ERR_FORBIDDEN' });
+    expect((await mute('gu-a', 'gu-a2')).body).toMatchObject({ name: 'IM_ERR_FORBIDDEN' });
+    expect((await mute('gu-z', 'gu-b')).body).toMatchObject({ name: 'IM_ERR_NOT_MEMBER' });
+    expect((await mute('gu-a', 'gu-b')).status).toBe(204);
+    const refused = await b.send(b.message(groupId, 'hello?', { fromType: 2 }));
+    expect(refused).toMatchObject({ code: 40307 });
+    expect(String(refused.error)).toMatch(/muted in this group until/);
+    expect((await o.send(o.message(groupId, 'owner speaks', { fromType: 2 }))).code).toBe(0);
+    await b.waitForMessages(1);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/members/gu-b/mute`, 'gu-b')).status).toBe(403);
+    expect((await h.http('DELETE', `/v1/groups/${groupId}/members/gu-b/mute`, 'gu-a')).status).toBe(204);
+    expect((await b.send(b.message(groupId, 'free again', { fromType: 2 }))).code).toBe(0);
+    await o.waitForMessages(1);
+    await settle();
+    expect(o.ofType(2).map((m) => m.content)).toEqual(['free again']);
+    expect(outsider.received).toHaveLength(0);
+  });
 });

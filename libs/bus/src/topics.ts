@@ -7,7 +7,7 @@ import type { ImMessage } from '@im/protocol';
 export const Topics = {
   /** Chat messages, recalls and read marks. Key: conversation id. Producer: gateway. Consumer: message service. */
   MESSAGES: 'im.messages',
-  /** Group commands (create, invite, kick, leave, dismiss, rename, set-admin, unset-admin, mute, unmute, set-join-policy, apply, approve, refuse-application, offer-ownership, accept-ownership, refuse-ownership). Key: group id. Producer: gateway. Consumer: group service (request/reply). */
+  /** Group commands (create, invite, kick, leave, dismiss, rename, set-attribute, set-remark, mute-member, unmute-member, set-admin, unset-admin, mute, unmute, set-join-policy, apply, approve, refuse-application, offer-ownership, accept-ownership, refuse-ownership). Key: group id. Producer: gateway. Consumer: group service (request/reply). */
   GROUP_COMMANDS: 'im.group.commands',
   /** Friend and blacklist commands. Key: the acting user id. Producer: gateway. Consumer: friend service (request/reply). */
   RELATION_COMMANDS: 'im.relation.commands',
@@ -42,6 +42,13 @@ export type GroupCommand =
   | (GroupCommandBase & { readonly kind: 'kick'; readonly targetId: string })
   | (GroupCommandBase & { readonly kind: 'leave' | 'dismiss' })
   | (GroupCommandBase & { readonly kind: 'rename'; readonly name: string })
+  /** Sets the group's avatar (46), announcement (47 the first, 48 a replacement) or introduction (56). */
+  | (GroupCommandBase & { readonly kind: 'set-attribute'; readonly attribute: 'avatar' | 'announcement' | 'introduction'; readonly value: string })
+  /** Any member sets their own remark name in the group (27 to every member). */
+  | (GroupCommandBase & { readonly kind: 'set-remark'; readonly remark: string })
+  /** An owner or admin mutes `targetId` for `minutes` (from `at`), or unmutes them. */
+  | (GroupCommandBase & { readonly kind: 'mute-member'; readonly targetId: string; readonly minutes: number })
+  | (GroupCommandBase & { readonly kind: 'unmute-member'; readonly targetId: string })
   | (GroupCommandBase & { readonly kind: 'set-admin' | 'unset-admin'; readonly targetId: string })
   | (GroupCommandBase & { readonly kind: 'mute' | 'unmute' })
   | (GroupCommandBase & { readonly kind: 'set-join-policy'; readonly joinPolicy: GroupJoinPolicy })

@@ -9,6 +9,7 @@ export type {
   CursorRepository,
   Group,
   GroupApplication,
+  GroupAttribute,
   GroupMember,
   GroupRepository,
   GroupRole,

@@ -99,7 +99,13 @@ export interface Group {
   readonly joinPolicy?: JoinPolicy;
   /** The member the owner offered ownership to, until they accept or refuse. */
   readonly ownershipCandidate?: string;
+  /** Set by the owner or an admin; absent until first set. */
+  readonly avatar?: string;
+  readonly announcement?: string;
+  readonly introduction?: string;
 }
+
+export type GroupAttribute = 'avatar' | 'announcement' | 'introduction';
 
 export interface GroupMember {
   readonly groupId: string;
@@ -107,6 +113,10 @@ export interface GroupMember {
   readonly role: GroupRole;
   /** The group conversation's seq when the member joined: earlier messages are not theirs to sync. */
   readonly joinedSeq: number;
+  /** The name the member chose to be shown by in this group; absent until set. */
+  readonly remark?: string;
+  /** The member may not send before this time (ms); absent when not muted. */
+  readonly mutedUntil?: number;
 }
 
 export interface GroupRepository {
@@ -127,6 +137,12 @@ export interface GroupRepository {
   /** Marks the group dismissed (members are kept, for history). Idempotent. */
   dismiss(groupId: string): Promise<void>;
   setMuted(groupId: string, muted: boolean): Promise<void>;
+  /** Sets a member's remark name; false when not a member. */
+  setRemark(groupId: string, userId: string, remark: string): Promise<boolean>;
+  /** Mutes a member until `until` (ms), or unmutes them (undefined); false when not a member. */
+  setMemberMutedUntil(groupId: string, userId: string, until: number | undefined): Promise<boolean>;
+  /** Sets the group's avatar, announcement or introduction. */
+  setAttribute(groupId: string, attribute: GroupAttribute, value: string): Promise<void>;
   /** Changes a member's role; false when they are not a member. */
   setRole(groupId: string, userId: string, role: GroupRole): Promise<boolean>;
   setJoinPolicy(groupId: string, joinPolicy: JoinPolicy): Promise<void>;

@@ -102,4 +102,33 @@ describe(GroupService.name, () => {
     expect(await service.handle({ kind: 'accept-ownership', ...base('a', 'y2') })).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
     expect(await service.handle({ kind: 'offer-ownership', ...base('a', 'f3'), targetId: 'o' })).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
   });
+
+  it('announcement: 47 the first time, 48 after; a redelivered change or remark stores its notice once; the same value tells nobody', async () => {
+    const first: GroupCommand = { kind: 'set-attribute', ...base('o', 'n1'), attribute: 'announcement', value: 'Sat' };
+    expect((await service.handle(first)).ok).toBe(true);
+    expect((await service.handle(first)).ok).toBe(true);
+    expect((await service.handle({ kind: 'set-attribute', ...base('o', 'n2'), attribute: 'announcement', value: 'Sun' })).ok).toBe(true);
+    expect((await service.handle({ kind: 'set-attribute', ...base('o', 'n3'), attribute: 'announcement', value: 'Sun' })).ok).toBe(true);
+    const remark: GroupCommand = { kind: 'set-remark', ...base('a', 'r1'), remark: 'Ali' };
+    expect((await service.handle(remark)).ok).toBe(true);
+    expect((await service.handle(remark)).ok).toBe(true);
+    expect((await service.handle({ kind: 'set-remark', ...base('a', 'r2'), remark: 'Ali' })).ok).toBe(true);
+    expect((await store.messages.range('g:g1', { limit: 10 })).map((m) => m.message.messageType)).toEqual([47, 48, 27]);
+    expect(await store.groups.get('g1')).toMatchObject({ announcement: 'Sun' });
+    expect(await store.groups.member('g1', 'a')).toMatchObject({ remark: 'Ali' });
+    const byMember = await service.handle({ kind: 'set-attribute', ...base('a', 'n4'), attribute: 'avatar', value: 'x' });
+    expect(byMember).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
+  });
+
+  it('mutes one member until at + minutes; an admin cannot mute the owner or another admin', async () => {
+    await store.groups.setRole('g1', 'a', 'admin');
+    expect((await service.handle({ kind: 'mute-member', ...base('a', 'm1'), targetId: 'b', minutes: 5 })).ok).toBe(true);
+    expect(await store.groups.member('g1', 'b')).toMatchObject({ mutedUntil: 1000 + 5 * 60_000 });
+    expect(await service.handle({ kind: 'mute-member', ...base('a', 'm2'), targetId: 'o', minutes: 5 })).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
+    expect(await service.handle({ kind: 'mute-member', ...base('b', 'm3'), targetId: 'a', minutes: 5 })).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
+    expect((await service.handle({ kind: 'mute-member', ...base('o', 'm4'), targetId: 'a', minutes: 1 })).ok).toBe(true);
+    expect(await service.handle({ kind: 'mute-member', ...base('o', 'm5'), targetId: 'x', minutes: 1 })).toMatchObject({ ok: false, error: 'IM_ERR_NOT_MEMBER' });
+    expect((await service.handle({ kind: 'unmute-member', ...base('a', 'u1'), targetId: 'b' })).ok).toBe(true);
+    expect(await store.groups.member('g1', 'b')).not.toHaveProperty('mutedUntil');
+  });
 });

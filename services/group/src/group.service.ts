@@ -23,7 +23,7 @@ const canManage = (m: GroupMember): boolean => m.role === 'owner' || m.role === 
  * Owns groups, membership and roles. Every command is idempotent: create by groupId, the others
  * by their commandId: each notice is stored under a msgId made from it — the group notices in the
  * group conversation `g:<groupId>` (fromType 2, synced by every member's devices in seq order),
- * 10, 64, 55, 57, 13, 59, 14, 60, 61, 52, 53 and 54 (for one user only) in the receiver's system conversation `s:<userId>` — so a redelivered command stores
+ * 27, 46, 47, 48, 56 among them; 10, 64, 55, 57, 13, 59, 14, 60, 61, 52, 53 and 54 (for one user only) in the receiver's system conversation `s:<userId>` — so a redelivered command stores
  * and sends each once, and the store changes are idempotent.
  */
 export class GroupService {
@@ -100,7 +100,57 @@ export class GroupService {
         await this.store.groups.rename(c.groupId, c.name);
         await this.toGroup(c, MessageType.GROUP_RENAMED, c.userId, { name: c.name, by: c.userId });
         return { ok: true, value: { done: true } };
+      case 'set-attribute':
+        return this.setAttribute(c, group, actor);
+      case 'set-remark':
+        // Remark first, notice last: a redelivery finds the remark set and still sends its notice once (by msgId).
+        if (actor.remark === c.remark && !(await this.groupNotice(c, MessageType.GROUP_MEMBER_REMARK, c.userId))) return { ok: true, value: { done: true } };
+        await this.store.groups.setRemark(c.groupId, c.userId, c.remark);
+        await this.toGroup(c, MessageType.GROUP_MEMBER_REMARK, c.userId, { userId: c.userId, remark: c.remark });
+        return { ok: true, value: { done: true } };
+      case 'mute-member':
+      case 'unmute-member':
+        return this.muteMember(c, actor);
     }
+  }
+
+  /**
+   * Avatar (46), announcement (47 when there was none, 48 when it replaces one), introduction (56).
+   * Notice first, attribute last: a redelivery still finds the old value and redoes both (the notice once,
+   * by its msgId); once stored, the same value again changes nothing and tells nobody.
+   */
+  private async setAttribute(c: Extract<Admin, { kind: 'set-attribute' }>, group: Group, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+    if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', `only the owner and admins may change the group's ${c.attribute}`);
+    const current = group[c.attribute];
+    if (current === c.value) return { ok: true, value: { done: true } };
+    const type =
+      c.attribute === 'avatar'
+        ? MessageType.GROUP_AVATAR_CHANGED
+        : c.attribute === 'introduction'
+          ? MessageType.GROUP_INTRODUCTION
+          : current === undefined || current === ''
+            ? MessageType.GROUP_ANNOUNCEMENT_ADDED
+            : MessageType.GROUP_ANNOUNCEMENT_CHANGED;
+    await this.toGroup(c, type, c.userId, { [c.attribute]: c.value, by: c.userId });
+    await this.store.groups.setAttribute(c.groupId, c.attribute, c.value);
+    return { ok: true, value: { done: true } };
+  }
+
+  /**
+   * Mutes one member until `at` + `minutes` (the owner: anyone but themselves; an admin: members
+   * only), or unmutes them. Only the store changes: the gateway and the message service refuse the
+   * member's sends with IM_ERR_MEMBER_MUTED until then.
+   */
+  private async muteMember(c: Extract<Admin, { kind: 'mute-member' | 'unmute-member' }>, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+    if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may mute members');
+    if (c.targetId === c.userId) return refuse('IM_ERR_BAD_REQUEST', 'you cannot mute yourself');
+    const target = await this.store.groups.member(c.groupId, c.targetId);
+    if (!target) return refuse('IM_ERR_NOT_MEMBER', 'that user is not a member of this group');
+    if (target.role === 'owner' || (target.role === 'admin' && actor.role !== 'owner')) {
+      return refuse('IM_ERR_FORBIDDEN', 'an admin cannot mute the owner or another admin');
+    }
+    await this.store.groups.setMemberMutedUntil(c.groupId, c.targetId, c.kind === 'mute-member' ? c.at + c.minutes * 60_000 : undefined);
+    return { ok: true, value: { done: true } };
   }
 
   private async invite(c: Extract<Admin, { kind: 'invite' }>): Promise<CommandReply<GroupCommandResult>> {

@@ -19,6 +19,7 @@ describe(MessageService.name, () => {
   let store: SqliteStore;
   let got: [string, Delivery][];
   let service: MessageService;
+  let clock: ManualClock;
 
   beforeEach(async () => {
     store = new SqliteStore(':memory:');
@@ -27,7 +28,8 @@ describe(MessageService.name, () => {
     got = [];
     gateway.onDelivery((u, d) => got.push([u, d]));
     for (const u of ['a', 'b', 'c']) await gateway.listen(u);
-    service = new MessageService(store, hub.port(), { recallWindowMs: 120_000, requireFriendship: false }, logger, new ManualClock());
+    clock = new ManualClock();
+    service = new MessageService(store, hub.port(), { recallWindowMs: 120_000, requireFriendship: false }, logger, clock);
   });
   afterEach(() => store.close());
 
@@ -60,6 +62,17 @@ describe(MessageService.name, () => {
     await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'b', createdAt: 1 }, [{ userId: 'b', role: 'owner' }]);
     expect(await service.handle(record('m1', { fromType: 2, destId: 'g1' }))).toBe('refused');
     expect(got).toEqual([]);
+  });
+
+  it('refuses a muted member’s group message until the mute runs out', async () => {
+    await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'b', createdAt: 1 }, [
+      { userId: 'b', role: 'owner' },
+      { userId: 'a', role: 'member' },
+    ]);
+    await store.groups.setMemberMutedUntil('g1', 'a', clock.now() + 60_000);
+    expect(await service.handle(record('m1', { fromType: 2, destId: 'g1' }))).toBe('refused');
+    clock.advance(60_000);
+    expect(await service.handle(record('m2', { fromType: 2, destId: 'g1' }))).toBe('stored');
   });
 
   it('recalls only within the window, measured between the two acceptance times', async () => {

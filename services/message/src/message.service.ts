@@ -64,6 +64,7 @@ export class MessageService {
       if (group?.dismissed === true) return 'dismissed';
       const member = await this.store.groups.member(message.destId, message.fromId);
       if (!member) return 'not-member';
+      if (member.mutedUntil !== undefined && this.clock.now() < member.mutedUntil) return 'muted';
       return group?.muted === true && member.role === 'member' ? 'muted' : undefined;
     }
     if (await this.store.relations.isBlocked(message.destId, message.fromId)) return 'blacklisted';

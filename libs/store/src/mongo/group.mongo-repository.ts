@@ -1,19 +1,26 @@
 import type { Model, mongo } from 'mongoose';
-import type { Group, GroupApplication, GroupMember, GroupRepository, GroupRole, JoinPolicy } from '../store.port';
+import type { Group, GroupApplication, GroupAttribute, GroupMember, GroupRepository, GroupRole, JoinPolicy } from '../store.port';
 import { isDuplicateKey, onlyDuplicateKeys } from './mongo.errors';
 import { assertId, naturalKey } from './mongo.ids';
 import { driverCollection } from './mongo.models';
 import type { GroupDoc, GroupMemberDoc } from './mongo.models';
 
 type NewMember = { userId: string; role: GroupRole };
-type MemberRow = Pick<GroupMemberDoc, 'groupId' | 'userId' | 'role' | 'joinedSeq'>;
+type MemberRow = Pick<GroupMemberDoc, 'groupId' | 'userId' | 'role' | 'joinedSeq' | 'remark' | 'mutedUntil'>;
 
-const MEMBER_PROJECTION = { _id: 0, groupId: 1, userId: 1, role: 1, joinedSeq: 1 } as const;
-const GROUP_PROJECTION = { _id: 1, name: 1, ownerId: 1, createdAt: 1, dismissed: 1, muted: 1, joinPolicy: 1, ownershipCandidate: 1 } as const;
+const MEMBER_PROJECTION = { _id: 0, groupId: 1, userId: 1, role: 1, joinedSeq: 1, remark: 1, mutedUntil: 1 } as const;
+const GROUP_PROJECTION = { _id: 1, name: 1, ownerId: 1, createdAt: 1, dismissed: 1, muted: 1, joinPolicy: 1, ownershipCandidate: 1, avatar: 1, announcement: 1, introduction: 1 } as const;
 
 const memberKey = (groupId: string, userId: string): string => naturalKey(groupId, userId);
-const toMember = (r: MemberRow): GroupMember => ({ groupId: r.groupId, userId: r.userId, role: r.role, joinedSeq: r.joinedSeq });
-const toGroup = (r: Pick<GroupDoc, '_id' | 'name' | 'ownerId' | 'createdAt' | 'dismissed' | 'muted' | 'joinPolicy' | 'ownershipCandidate'>): Group => ({
+const toMember = (r: MemberRow): GroupMember => ({
+  groupId: r.groupId,
+  userId: r.userId,
+  role: r.role,
+  joinedSeq: r.joinedSeq,
+  ...(typeof r.remark === 'string' ? { remark: r.remark } : {}),
+  ...(typeof r.mutedUntil === 'number' ? { mutedUntil: r.mutedUntil } : {}),
+});
+const toGroup = (r: Pick<GroupDoc, '_id' | 'name' | 'ownerId' | 'createdAt' | 'dismissed' | 'muted' | 'joinPolicy' | 'ownershipCandidate' | 'avatar' | 'announcement' | 'introduction'>): Group => ({
   groupId: r._id,
   name: r.name,
   ownerId: r.ownerId,
@@ -22,6 +29,9 @@ const toGroup = (r: Pick<GroupDoc, '_id' | 'name' | 'ownerId' | 'createdAt' | 'd
   muted: r.muted === true,
   joinPolicy: r.joinPolicy ?? 'approval',
   ...(r.ownershipCandidate === undefined || r.ownershipCandidate === null ? {} : { ownershipCandidate: r.ownershipCandidate }),
+  ...(typeof r.avatar === 'string' ? { avatar: r.avatar } : {}),
+  ...(typeof r.announcement === 'string' ? { announcement: r.announcement } : {}),
+  ...(typeof r.introduction === 'string' ? { introduction: r.introduction } : {}),
 });
 
 function assertNewGroup(group: Group, members: readonly NewMember[]): void {
@@ -132,6 +142,29 @@ export class MongoGroupRepository implements GroupRepository {
   async setMuted(groupId: string, muted: boolean): Promise<void> {
     assertId(groupId, 'groupId');
     await this.groupCollection.updateOne({ _id: groupId }, { $set: { muted } });
+  }
+
+  async setRemark(groupId: string, userId: string, remark: string): Promise<boolean> {
+    assertId(groupId, 'groupId');
+    assertId(userId, 'userId');
+    if (typeof remark !== 'string') throw new TypeError('remark must be a string');
+    return (await this.memberCollection.updateOne({ _id: memberKey(groupId, userId) }, { $set: { remark } })).matchedCount > 0;
+  }
+
+  async setMemberMutedUntil(groupId: string, userId: string, until: number | undefined): Promise<boolean> {
+    assertId(groupId, 'groupId');
+    assertId(userId, 'userId');
+    const key = { _id: memberKey(groupId, userId) };
+    if (until === undefined) return (await this.memberCollection.updateOne(key, { $unset: { mutedUntil: 1 } })).matchedCount > 0;
+    if (!Number.isSafeInteger(until)) throw new TypeError('until must be an integer');
+    return (await this.memberCollection.updateOne(key, { $set: { mutedUntil: until } })).matchedCount > 0;
+  }
+
+  async setAttribute(groupId: string, attribute: GroupAttribute, value: string): Promise<void> {
+    assertId(groupId, 'groupId');
+    if (typeof value !== 'string') throw new TypeError(`${attribute} must be a string`);
+    const update: Partial<Record<GroupAttribute, string>> = { [attribute]: value };
+    await this.groupCollection.updateOne({ _id: groupId }, { $set: update });
   }
 
   async setRole(groupId: string, userId: string, role: GroupRole): Promise<boolean> {

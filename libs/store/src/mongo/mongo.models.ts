@@ -60,6 +60,9 @@ export interface GroupDoc {
   muted?: boolean;
   joinPolicy?: JoinPolicy;
   ownershipCandidate?: string;
+  avatar?: string;
+  announcement?: string;
+  introduction?: string;
   /** Pending applications to join, oldest first. */
   applications?: { userId: string; message: string; createdAt: number }[];
   /** The initial members while their documents are being written; removed once they all are. */
@@ -72,6 +75,8 @@ export interface GroupMemberDoc {
   userId: string;
   role: GroupRole;
   joinedSeq: number;
+  remark?: string;
+  mutedUntil?: number;
 }
 
 export interface BlockDoc {
@@ -168,6 +173,9 @@ function groupSchema(): Schema<GroupDoc> {
       muted: Boolean,
       joinPolicy: String,
       ownershipCandidate: String,
+      avatar: String,
+      announcement: String,
+      introduction: String,
       applications: { type: [{ _id: false, userId: req(String), message: String, createdAt: req(Number) }], default: undefined },
       pendingMembers: { type: [{ _id: false, userId: req(String), role: req(String) }], default: undefined },
     },
@@ -177,7 +185,7 @@ function groupSchema(): Schema<GroupDoc> {
 
 function groupMemberSchema(): Schema<GroupMemberDoc> {
   const s = new Schema<GroupMemberDoc>(
-    { _id: req(String), groupId: req(String), userId: req(String), role: req(String), joinedSeq: req(Number) },
+    { _id: req(String), groupId: req(String), userId: req(String), role: req(String), joinedSeq: req(Number), remark: String, mutedUntil: Number },
     options('group_members'),
   );
   s.index({ groupId: 1, userId: 1 }, { unique: true, name: 'group_user' });

@@ -1,4 +1,4 @@
-import type { Group, GroupApplication, GroupMember, GroupRepository, GroupRole, JoinPolicy } from '../store.port';
+import type { Group, GroupApplication, GroupAttribute, GroupMember, GroupRepository, GroupRole, JoinPolicy } from '../store.port';
 import type { Db } from './sqlite.database';
 
 interface GroupRow {
@@ -10,6 +10,9 @@ interface GroupRow {
   muted: number;
   join_policy: string;
   ownership_candidate: string | null;
+  avatar: string | null;
+  announcement: string | null;
+  introduction: string | null;
 }
 interface ApplicationRow {
   group_id: string;
@@ -22,14 +25,24 @@ interface MemberRow {
   user_id: string;
   role: string;
   joined_seq: number;
+  remark: string | null;
+  muted_until: number | null;
 }
 
 const toGroup = (r: GroupRow): Group => ({
   groupId: r.id, name: r.name, ownerId: r.owner_id, createdAt: r.created_at, dismissed: r.dismissed === 1, muted: r.muted === 1, joinPolicy: r.join_policy as JoinPolicy,
   ...(r.ownership_candidate === null ? {} : { ownershipCandidate: r.ownership_candidate }),
+  ...(r.avatar === null ? {} : { avatar: r.avatar }),
+  ...(r.announcement === null ? {} : { announcement: r.announcement }),
+  ...(r.introduction === null ? {} : { introduction: r.introduction }),
 });
+const ATTRIBUTE_COLUMNS: Record<GroupAttribute, string> = { avatar: 'avatar', announcement: 'announcement', introduction: 'introduction' };
 const toApplication = (r: ApplicationRow): GroupApplication => ({ groupId: r.group_id, userId: r.user_id, message: r.message, createdAt: r.created_at });
-const toMember = (r: MemberRow): GroupMember => ({ groupId: r.group_id, userId: r.user_id, role: r.role as GroupRole, joinedSeq: r.joined_seq });
+const toMember = (r: MemberRow): GroupMember => ({
+  groupId: r.group_id, userId: r.user_id, role: r.role as GroupRole, joinedSeq: r.joined_seq,
+  ...(r.remark === null ? {} : { remark: r.remark }),
+  ...(r.muted_until === null ? {} : { mutedUntil: r.muted_until }),
+});
 
 export class SqliteGroupRepository implements GroupRepository {
   private readonly createTx: (group: Group, members: readonly { userId: string; role: GroupRole }[]) => boolean;
@@ -56,27 +69,27 @@ export class SqliteGroupRepository implements GroupRepository {
   }
 
   async get(groupId: string): Promise<Group | undefined> {
-    const row = this.db.prepare<[string], GroupRow>('SELECT id, name, owner_id, created_at, dismissed, muted, join_policy, ownership_candidate FROM groups WHERE id = ?').get(groupId);
+    const row = this.db.prepare<[string], GroupRow>('SELECT id, name, owner_id, created_at, dismissed, muted, join_policy, ownership_candidate, avatar, announcement, introduction FROM groups WHERE id = ?').get(groupId);
     return row ? toGroup(row) : undefined;
   }
 
   async member(groupId: string, userId: string): Promise<GroupMember | undefined> {
     const row = this.db
-      .prepare<[string, string], MemberRow>('SELECT group_id, user_id, role, joined_seq FROM group_members WHERE group_id = ? AND user_id = ?')
+      .prepare<[string, string], MemberRow>('SELECT group_id, user_id, role, joined_seq, remark, muted_until FROM group_members WHERE group_id = ? AND user_id = ?')
       .get(groupId, userId);
     return row ? toMember(row) : undefined;
   }
 
   async members(groupId: string): Promise<GroupMember[]> {
     const rows = this.db
-      .prepare<[string], MemberRow>('SELECT group_id, user_id, role, joined_seq FROM group_members WHERE group_id = ? ORDER BY user_id')
+      .prepare<[string], MemberRow>('SELECT group_id, user_id, role, joined_seq, remark, muted_until FROM group_members WHERE group_id = ? ORDER BY user_id')
       .all(groupId);
     return rows.map(toMember);
   }
 
   async groupsOf(userId: string): Promise<GroupMember[]> {
     const rows = this.db
-      .prepare<[string], MemberRow>('SELECT group_id, user_id, role, joined_seq FROM group_members WHERE user_id = ? ORDER BY group_id')
+      .prepare<[string], MemberRow>('SELECT group_id, user_id, role, joined_seq, remark, muted_until FROM group_members WHERE user_id = ? ORDER BY group_id')
       .all(userId);
     return rows.map(toMember);
   }
@@ -99,6 +112,18 @@ export class SqliteGroupRepository implements GroupRepository {
 
   async setMuted(groupId: string, muted: boolean): Promise<void> {
     this.db.prepare('UPDATE groups SET muted = ? WHERE id = ?').run(muted ? 1 : 0, groupId);
+  }
+
+  async setAttribute(groupId: string, attribute: GroupAttribute, value: string): Promise<void> {
+    this.db.prepare(`UPDATE groups SET ${ATTRIBUTE_COLUMNS[attribute]} = ? WHERE id = ?`).run(value, groupId);
+  }
+
+  async setRemark(groupId: string, userId: string, remark: string): Promise<boolean> {
+    return this.db.prepare('UPDATE group_members SET remark = ? WHERE group_id = ? AND user_id = ?').run(remark, groupId, userId).changes > 0;
+  }
+
+  async setMemberMutedUntil(groupId: string, userId: string, until: number | undefined): Promise<boolean> {
+    return this.db.prepare('UPDATE group_members SET muted_until = ? WHERE group_id = ? AND user_id = ?').run(until ?? null, groupId, userId).changes > 0;
   }
 
   async setRole(groupId: string, userId: string, role: GroupRole): Promise<boolean> {

@@ -89,4 +89,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE groups ADD COLUMN ownership_candidate TEXT;
   `,
+  `
+  ALTER TABLE groups ADD COLUMN avatar TEXT;
+  ALTER TABLE groups ADD COLUMN announcement TEXT;
+  ALTER TABLE groups ADD COLUMN introduction TEXT;
+  ALTER TABLE group_members ADD COLUMN remark TEXT;
+  ALTER TABLE group_members ADD COLUMN muted_until INTEGER;
+  `,
 ];

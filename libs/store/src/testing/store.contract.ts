@@ -183,6 +183,21 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.groups.get(g.groupId)).toMatchObject({ muted: true, dismissed: false });
       await store.groups.setMuted(g.groupId, false);
       expect(await store.groups.get(g.groupId)).toMatchObject({ muted: false });
+      expect(await store.groups.get(g.groupId)).not.toHaveProperty('announcement');
+      await store.groups.setAttribute(g.groupId, 'avatar', 'https://img/a.png');
+      await store.groups.setAttribute(g.groupId, 'announcement', 'Meet at 9');
+      await store.groups.setAttribute(g.groupId, 'announcement', 'Meet at 10');
+      await store.groups.setAttribute(g.groupId, 'introduction', 'We hike');
+      expect(await store.groups.member(g.groupId, `${p}b`)).not.toHaveProperty('remark');
+      expect(await store.groups.setRemark(g.groupId, `${p}b`, 'Bee')).toBe(true);
+      expect(await store.groups.setRemark(g.groupId, `${p}z`, 'Zed')).toBe(false);
+      expect(await store.groups.setMemberMutedUntil(g.groupId, `${p}b`, 5000)).toBe(true);
+      expect(await store.groups.member(g.groupId, `${p}b`)).toMatchObject({ remark: 'Bee', mutedUntil: 5000, role: 'admin' });
+      expect((await store.groups.members(g.groupId)).find((m) => m.userId === `${p}b`)).toMatchObject({ remark: 'Bee', mutedUntil: 5000 });
+      expect(await store.groups.setMemberMutedUntil(g.groupId, `${p}b`, undefined)).toBe(true);
+      expect(await store.groups.setMemberMutedUntil(g.groupId, `${p}z`, 1)).toBe(false);
+      expect(await store.groups.member(g.groupId, `${p}b`)).not.toHaveProperty('mutedUntil');
+      expect(await store.groups.get(g.groupId)).toMatchObject({ avatar: 'https://img/a.png', announcement: 'Meet at 10', introduction: 'We hike', muted: false });
     });
 
     it('keeps a join policy and one pending application per user', async () => {

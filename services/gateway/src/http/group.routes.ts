@@ -13,6 +13,14 @@ interface CreateGroupBody {
   joinPolicy?: GroupJoinPolicy;
 }
 
+interface PatchGroupBody {
+  name?: string;
+  joinPolicy?: GroupJoinPolicy;
+  avatar?: string;
+  announcement?: string;
+  introduction?: string;
+}
+
 const joinPolicySchema = { type: 'string', enum: ['free', 'approval', 'invite-only'] } as const;
 
 export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
@@ -101,7 +109,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     return reply.status(204).send();
   });
 
-  app.patch<{ Params: { groupId: string }; Body: { name?: string; joinPolicy?: GroupJoinPolicy } }>(
+  app.patch<{ Params: { groupId: string }; Body: PatchGroupBody }>(
     '/v1/groups/:groupId',
     {
       schema: {
@@ -110,7 +118,13 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
           type: 'object',
           minProperties: 1,
           additionalProperties: false,
-          properties: { name: { type: 'string', minLength: 1, maxLength: 128 }, joinPolicy: joinPolicySchema },
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 128 },
+            joinPolicy: joinPolicySchema,
+            avatar: { type: 'string', maxLength: 1024 },
+            announcement: { type: 'string', maxLength: 4096 },
+            introduction: { type: 'string', maxLength: 4096 },
+          },
         },
       },
     },
@@ -119,6 +133,10 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       const { name, joinPolicy } = request.body;
       if (name !== undefined) await send({ kind: 'rename', ...stamp(request.params.groupId, sub), name });
       if (joinPolicy !== undefined) await send({ kind: 'set-join-policy', ...stamp(request.params.groupId, sub), joinPolicy });
+      for (const attribute of ['avatar', 'announcement', 'introduction'] as const) {
+        const value = request.body[attribute];
+        if (value !== undefined) await send({ kind: 'set-attribute', ...stamp(request.params.groupId, sub), attribute, value });
+      }
       return reply.status(204).send();
     },
   );
@@ -219,11 +237,66 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     });
   }
 
+  app.put<{ Params: { groupId: string }; Body: { remark: string } }>(
+    '/v1/groups/:groupId/members/me/remark',
+    {
+      schema: {
+        params: groupParams,
+        body: { type: 'object', required: ['remark'], additionalProperties: false, properties: { remark: { type: 'string', maxLength: 128 } } },
+      },
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await send({ kind: 'set-remark', ...stamp(request.params.groupId, sub), remark: request.body.remark });
+      return reply.status(204).send();
+    },
+  );
+
+  app.put<{ Params: { groupId: string; userId: string }; Body: { minutes: number } }>(
+    '/v1/groups/:groupId/members/:userId/mute',
+    {
+      schema: {
+        params: memberParams,
+        body: {
+          type: 'object',
+          required: ['minutes'],
+          additionalProperties: false,
+          properties: { minutes: { type: 'integer', minimum: 1, maximum: 525600 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await send({ kind: 'mute-member', ...stamp(request.params.groupId, sub), targetId: request.params.userId, minutes: request.body.minutes });
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete<{ Params: { groupId: string; userId: string } }>(
+    '/v1/groups/:groupId/members/:userId/mute',
+    { schema: { params: memberParams } },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await send({ kind: 'unmute-member', ...stamp(request.params.groupId, sub), targetId: request.params.userId });
+      return reply.status(204).send();
+    },
+  );
+
   app.get('/v1/groups', async (request) => {
     const claims = ctx.auth(request);
     const memberships = await ctx.store.groups.groupsOf(claims.sub);
     const groups = await Promise.all(memberships.map(async (m) => ({ ...(await ctx.store.groups.get(m.groupId)), role: m.role })));
     return { groups };
+  });
+
+  app.get<{ Params: { groupId: string } }>('/v1/groups/:groupId', { schema: { params: groupParams } }, async (request) => {
+    const claims = ctx.auth(request);
+    const me = await ctx.store.groups.member(request.params.groupId, claims.sub);
+    if (!me) throw new AppError('IM_ERR_NOT_MEMBER');
+    const group = await ctx.store.groups.get(request.params.groupId);
+    if (!group) throw new AppError('IM_ERR_NOT_FOUND');
+    const { groupId, name, ownerId, createdAt, dismissed, muted, joinPolicy, avatar, announcement, introduction } = group;
+    return { groupId, name, ownerId, createdAt, dismissed, muted, joinPolicy, avatar, announcement, introduction, role: me.role };
   });
 
   app.get<{ Params: { groupId: string } }>(
@@ -233,7 +306,14 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       const claims = ctx.auth(request);
       if (!(await ctx.store.groups.member(request.params.groupId, claims.sub))) throw new AppError('IM_ERR_NOT_MEMBER');
       const members = await ctx.store.groups.members(request.params.groupId);
-      return { members: members.map((m) => ({ userId: m.userId, role: m.role })) };
+      return {
+        members: members.map((m) => ({
+          userId: m.userId,
+          role: m.role,
+          ...(m.remark === undefined ? {} : { remark: m.remark }),
+          ...(m.mutedUntil === undefined ? {} : { mutedUntil: m.mutedUntil }),
+        })),
+      };
     },
   );
 }

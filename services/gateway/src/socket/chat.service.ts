@@ -69,6 +69,9 @@ export class ChatService {
       if (group.dismissed === true) throw new AppError('IM_ERR_GROUP_DISMISSED', 'the group has been dismissed; it accepts no more messages');
       const member = await this.store.groups.member(m.destId, m.fromId);
       if (!member) throw new AppError('IM_ERR_NOT_MEMBER');
+      if (member.mutedUntil !== undefined && this.clock.now() < member.mutedUntil) {
+        throw new AppError('IM_ERR_GROUP_MUTED', `you are muted in this group until ${new Date(member.mutedUntil).toISOString()}`);
+      }
       if (group.muted === true && member.role === 'member') throw new AppError('IM_ERR_GROUP_MUTED', 'the group is muted: only the owner and admins may send');
       const conversationId = groupConversationId(m.destId);
       await this.checkTarget(conversationId, m);
