@@ -31,5 +31,7 @@ export interface OnceStore {
   readonly durable: boolean;
   /** Stores `value` under `key` unless present; returns the value already there, or undefined when stored. */
   putIfAbsent(key: string, value: string, ttlMs: number): Promise<string | undefined>;
+  /** Removes `key` and returns its value, atomically: of many concurrent takers exactly one gets it. */
+  take(key: string): Promise<string | undefined>;
   close(): Promise<void>;
 }

@@ -57,6 +57,12 @@ export class MemoryOnceStore implements OnceStore {
     return Promise.resolve(undefined);
   }
 
+  take(key: string): Promise<string | undefined> {
+    const hit = this.entries.get(key);
+    this.entries.delete(key);
+    return Promise.resolve(hit && hit.expiresAt > this.clock.now() ? hit.value : undefined);
+  }
+
   private sweep(now: number): void {
     for (const [k, v] of this.entries) if (v.expiresAt <= now) this.entries.delete(k);
   }

@@ -26,6 +26,12 @@ export class RedisOnceStore implements OnceStore {
     return previous ?? undefined;
   }
 
+  /** `GETDEL` (Redis ≥ 6.2): read and delete in one command. */
+  async take(key: string): Promise<string | undefined> {
+    const value = await this.client.getdel(this.keyPrefix + key);
+    return value ?? undefined;
+  }
+
   async close(): Promise<void> {
     await closeRedis(this.client);
   }

@@ -139,5 +139,22 @@ export function onceStoreContract(name: string, makeStore: () => Promise<OnceSto
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => s.putIfAbsent(k, `v${i}`, 60_000)));
       expect(results.filter((r) => r === undefined)).toHaveLength(1);
     });
+
+    it('take returns the value once and frees the key for a new writer', async () => {
+      const k = `k${randomUUID()}`;
+      expect(await s.take(k)).toBeUndefined();
+      await s.putIfAbsent(k, 'v', 60_000);
+      const takers = await Promise.all(Array.from({ length: 10 }, () => s.take(k)));
+      expect(takers.filter((r) => r === 'v')).toHaveLength(1);
+      expect(takers.filter((r) => r === undefined)).toHaveLength(9);
+      expect(await s.putIfAbsent(k, 'w', 60_000)).toBeUndefined();
+    });
+
+    it('take ignores an expired entry', async () => {
+      const k = `k${randomUUID()}`;
+      await s.putIfAbsent(k, 'v', 20);
+      await new Promise((r) => setTimeout(r, 60));
+      expect(await s.take(k)).toBeUndefined();
+    });
   });
 }

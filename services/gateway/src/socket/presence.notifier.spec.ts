@@ -1,5 +1,8 @@
-import type { DeviceSession } from '@im/realtime';
-import { sessionsToReplace } from './presence.notifier';
+import { createLogger, systemClock } from '@im/common';
+import { MemoryOnceStore, MemoryPresence } from '@im/realtime';
+import type { Delivery, DeliveryPort, DeviceSession } from '@im/realtime';
+import type { Store } from '@im/store';
+import { PresenceNotifier, sessionsToReplace } from './presence.notifier';
 
 const s = (socketId: string, connectedAt: number, devType?: number): DeviceSession => ({
   userId: 'u',
@@ -33,5 +36,54 @@ describe('sessionsToReplace', () => {
     const y = s('y', 7, 1);
     expect(sessionsToReplace('per-devtype', y, [x, y])).toEqual([x]);
     expect(sessionsToReplace('per-devtype', x, [x, y])).toEqual([]);
+  });
+});
+
+describe('PresenceNotifier (two gateways sharing one presence and once-store)', () => {
+  const debounceMs = 40;
+  const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+  function setup(): { sent: Array<{ to: string; type: number }>; gw1: PresenceNotifier; gw2: PresenceNotifier; presence: MemoryPresence } {
+    const sent: Array<{ to: string; type: number }> = [];
+    const presence = new MemoryPresence();
+    const once = new MemoryOnceStore();
+    const store = { relations: { friends: (u: string) => Promise.resolve(u === 'a' ? ['b'] : ['a']) } } as unknown as Store;
+    const delivery = {
+      send: (userIds: readonly string[], d: Delivery) => {
+        if (d.kind === 'live') for (const to of userIds) sent.push({ to, type: d.message.messageType });
+        return Promise.resolve();
+      },
+    } as unknown as DeliveryPort;
+    const logger = createLogger({ service: 'test', level: 'silent' });
+    const make = (): PresenceNotifier => new PresenceNotifier({ store, presence, delivery, once, clock: systemClock, logger, debounceMs });
+    return { sent, gw1: make(), gw2: make(), presence };
+  }
+
+  it('a reconnect on another gateway within the window sends neither 6 nor a second 5', async () => {
+    const { sent, gw1, gw2, presence } = setup();
+    await presence.add({ ...s('b1', 1), userId: 'b' });
+    await presence.add({ ...s('a1', 1), userId: 'a' });
+    await gw1.online('a');
+    await presence.remove({ userId: 'a', socketId: 'a1' });
+    await gw1.offline('a');
+    await presence.add({ ...s('a2', 2), userId: 'a' });
+    await gw2.online('a');
+    await wait(debounceMs * 3);
+    expect(sent).toEqual([{ to: 'b', type: 5 }]);
+  });
+
+  it('sends exactly one 6 when two gateways saw the user leave, then 5 on the next connect', async () => {
+    const { sent, gw1, gw2, presence } = setup();
+    await presence.add({ ...s('b1', 1), userId: 'b' });
+    await gw1.offline('a');
+    await gw2.offline('a');
+    await wait(debounceMs * 3);
+    expect(sent).toEqual([{ to: 'b', type: 6 }]);
+    await presence.add({ ...s('a3', 3), userId: 'a' });
+    await gw2.online('a');
+    expect(sent).toEqual([
+      { to: 'b', type: 6 },
+      { to: 'b', type: 5 },
+    ]);
   });
 });

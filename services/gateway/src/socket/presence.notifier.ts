@@ -20,9 +20,16 @@ export interface PresenceNotifierDeps {
 
 /**
  * Tells a user's online friends when the user's first device connects (5) and the last one
- * disconnects (6), debounced: the "left" mark lives `debounceMs` in the shared once-store, so a
- * reconnect within the window (on any gateway) announces nothing, and the 6 goes out only if
- * no session of the user exists anywhere when the window ends.
+ * disconnects (6), debounced through a "left" mark in the shared once-store:
+ *
+ * - the last disconnect leaves the mark (it outlives the window) and arms a timer of `debounceMs`;
+ * - a first connect within the window takes the mark and announces nothing: friends never saw
+ *   the user leave;
+ * - when the timer fires and the user has no session anywhere, whoever takes the mark sends 6,
+ *   so of several gateways' timers exactly one does; a later connect finds no mark and sends 5.
+ *
+ * The gateway serialises a user's connect and disconnect handling, so on one gateway the mark is
+ * always written before a reconnect looks for it.
  */
 export class PresenceNotifier {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -31,15 +38,15 @@ export class PresenceNotifier {
   constructor(private readonly d: PresenceNotifierDeps) {}
 
   async online(userId: string): Promise<void> {
-    // A probe of 1 ms: it reads the "left" mark without leaving one of its own that matters.
-    const leftRecently = await this.d.once.putIfAbsent(this.leftKey(userId), 'probe', 1);
-    if (leftRecently !== undefined && leftRecently !== 'probe') return;
+    const leftRecently = await this.d.once.take(this.leftKey(userId));
+    if (leftRecently !== undefined) return;
     await this.tellFriends(userId, MessageType.FRIEND_ONLINE);
   }
 
   async offline(userId: string): Promise<void> {
     if (this.closed) return;
-    await this.d.once.putIfAbsent(this.leftKey(userId), String(this.d.clock.now()), this.d.debounceMs);
+    // The mark outlives the timer, so a reconnect just before the timer fires still finds it.
+    await this.d.once.putIfAbsent(this.leftKey(userId), String(this.d.clock.now()), this.d.debounceMs * 2 + 5_000);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.closed) return;
@@ -57,6 +64,7 @@ export class PresenceNotifier {
 
   private async offlineIfStillGone(userId: string): Promise<void> {
     if ((await this.d.presence.sessionsOf(userId)).length > 0) return;
+    if ((await this.d.once.take(this.leftKey(userId))) === undefined) return;
     await this.tellFriends(userId, MessageType.FRIEND_OFFLINE);
   }
 

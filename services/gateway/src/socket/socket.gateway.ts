@@ -36,6 +36,8 @@ interface SocketData {
 export class SocketGateway {
   private readonly channels = new Map<string, DeviceChannel>();
   private readonly sessionsById = new Map<string, DeviceSession>();
+  /** Per-user chain: a user's presence add/remove and the 5/6 decisions run one at a time here. */
+  private readonly presenceLanes = new Map<string, Promise<void>>();
 
   constructor(private readonly d: SocketGatewayDeps) {
     d.io.use((socket, next) => {
@@ -129,12 +131,26 @@ export class SocketGateway {
       connectedAt: this.d.clock.now(),
     };
     this.sessionsById.set(socket.id, session);
-    const { firstForUser } = await this.d.presence.add(session);
-    if (this.d.settings.multiDevice !== 'many') {
-      const replaced = sessionsToReplace(this.d.settings.multiDevice, session, await this.d.presence.sessionsOf(session.userId));
-      for (const old of replaced) kickSession(this.d.io, old, this.d.clock.now());
-    }
-    if (firstForUser) await this.d.notifier?.online(session.userId);
+    await this.inPresenceLane(session.userId, async () => {
+      const { firstForUser } = await this.d.presence.add(session);
+      if (this.d.settings.multiDevice !== 'many') {
+        const replaced = sessionsToReplace(this.d.settings.multiDevice, session, await this.d.presence.sessionsOf(session.userId));
+        for (const old of replaced) kickSession(this.d.io, old, this.d.clock.now());
+      }
+      if (firstForUser) await this.d.notifier?.online(session.userId);
+    });
+  }
+
+  /** Runs `work` after the user's earlier presence work on this gateway settled (either way). */
+  private inPresenceLane(userId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.presenceLanes.get(userId) ?? Promise.resolve();
+    const mine = previous.then(work, work);
+    const tail = mine.catch(() => undefined);
+    this.presenceLanes.set(userId, tail);
+    void tail.then(() => {
+      if (this.presenceLanes.get(userId) === tail) this.presenceLanes.delete(userId);
+    });
+    return mine;
   }
 
   private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger): Promise<void> {
@@ -143,8 +159,10 @@ export class SocketGateway {
     try {
       await channel.close();
       await this.d.router.remove(channel);
-      const { lastForUser } = await this.d.presence.remove({ userId: channel.userId, socketId: socket.id });
-      if (lastForUser) await this.d.notifier?.offline(channel.userId);
+      await this.inPresenceLane(channel.userId, async () => {
+        const { lastForUser } = await this.d.presence.remove({ userId: channel.userId, socketId: socket.id });
+        if (lastForUser) await this.d.notifier?.offline(channel.userId);
+      });
     } catch (e) {
       log.warn({ err: e }, 'cleanup after disconnect failed');
     }
