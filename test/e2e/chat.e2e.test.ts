@@ -113,6 +113,24 @@ describe('chat end to end (embedded)', () => {
     expect(back.ofType(2)[0]).toMatchObject({ msgId: m.msgId });
   });
 
+  it('does not acknowledge a message the service cannot store; the retry with the same msgId is stored once', async () => {
+    const a = await h.connect('fail-a');
+    const b = await h.connect('fail-b');
+    const messages = h.server.store.messages;
+    const append = messages.append.bind(messages);
+    messages.append = () => Promise.reject(new Error('disk full'));
+    const m = a.message('fail-b', 'keep me');
+    try {
+      expect(await a.send(m)).toMatchObject({ code: 50301, msgId: m.msgId });
+    } finally {
+      messages.append = append;
+    }
+    expect((await h.http('GET', '/v1/messages?peerId=fail-a', 'fail-b')).body.messages).toHaveLength(0);
+    expect((await a.send(m)).code).toBe(0);
+    await b.waitForMessages(1);
+    expect((await h.http('GET', '/v1/messages?peerId=fail-a', 'fail-b')).body.messages).toHaveLength(1);
+  });
+
   it('answers heartbeat 31 with 31', async () => {
     const a = await h.connect('hb');
     const ack = await a.send(a.message('server', '', { messageType: 31 }));

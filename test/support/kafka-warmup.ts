@@ -12,22 +12,23 @@ export async function warmUpKafka(brokers: string[], timeoutMs = 60_000): Promis
   const topic = 'im-test-warmup';
   for (let attempt = 1; ; attempt++) {
     const consumer = kafka.consumer({ groupId: 'im-test-warmup' });
+    const admin = kafka.admin();
     try {
-      const admin = kafka.admin();
       await admin.connect();
       await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }).catch(() => undefined);
-      await admin.disconnect();
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
       await consumer.run({ eachMessage: async () => undefined });
       await joined;
-      await consumer.disconnect();
       return;
     } catch (e) {
-      await consumer.disconnect().catch(() => undefined);
       if (Date.now() > deadline) throw new Error(`Kafka at ${brokers.join(',')} never accepted a consumer group join: ${String(e)}`);
       await new Promise((r) => setTimeout(r, 300 * Math.min(attempt, 5)));
+    } finally {
+      // A client left connected keeps retrying and holds jest's main process open.
+      await consumer.disconnect().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
     }
   }
 }

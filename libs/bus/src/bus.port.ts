@@ -31,8 +31,9 @@ export interface RequestOptions {
 /**
  * The bus between gateways and services.
  *
- * - `publish` resolves only once the record is durable (Kafka: written with acks=all; the
- *   in-process bus: once every subscribed group has handled it).
+ * - `publish` resolves only once the record is durable. Kafka: written with acks=all. The
+ *   in-process bus holds nothing durable itself: it resolves once every subscribed group has
+ *   handled the record, and rejects when a group dead-letters it.
  * - Each group sees every record once per successful handling (at-least-once); records with
  *   one key reach a group's handler one at a time, in publish order.
  * - A record whose handler keeps failing is written to `<topic>.dlq` as a `DeadLetter` and the

@@ -8,13 +8,22 @@ busContract('InMemoryBus', async () => {
 });
 
 describe(InMemoryBus.name, () => {
-  it('tells its onDeadLetter hook about every dead-lettered record', async () => {
+  it('resolves a publish only once every group has handled the record', async () => {
+    const bus = new InMemoryBus({ retryDelayMs: 1 });
+    const handled: number[] = [];
+    await bus.subscribe<number>('t', 'g', async (r) => void handled.push(r.value));
+    await bus.publish('t', 'k', 5);
+    expect(handled).toEqual([5]);
+    await bus.close();
+  });
+
+  it('rejects the publish of a record it dead-letters, and tells its onDeadLetter hook', async () => {
     const letters: string[] = [];
     const bus = new InMemoryBus({ retryDelayMs: 1, maxAttempts: 2, onDeadLetter: (l) => letters.push(`${l.topic}:${l.error}`) });
     await bus.subscribe('t', 'g', async () => {
       throw new Error('always');
     });
-    await bus.publish('t', 'k', 1);
+    await expect(bus.publish('t', 'k', 1)).rejects.toThrow('record dead-lettered by g: always');
     expect(letters).toEqual(['t:always']);
     await bus.close();
   });

@@ -90,26 +90,35 @@ export class InMemoryBus implements Bus {
     return next;
   }
 
+  /**
+   * Nothing in this process outlives a dead-lettered record, so `publish` must not resolve as if
+   * it were durable: it rejects, and the publisher (a gateway) answers its client with an error
+   * instead of an acknowledgement.
+   */
   private enqueue(g: Group, record: BusRecord): Promise<void> {
-    return this.chain(g, record.key, () => this.handleWithRetry(g, record));
+    return this.chain(g, record.key, async () => {
+      const error = await this.handleWithRetry(g, record);
+      if (error !== undefined) throw new Error(`record dead-lettered by ${g.name}: ${error}`);
+    });
   }
 
-  private async handleWithRetry(g: Group, record: BusRecord): Promise<void> {
+  /** Resolves with the error of a record that was dead-lettered, undefined when it was handled. */
+  private async handleWithRetry(g: Group, record: BusRecord): Promise<string | undefined> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      if (g.closed) return;
+      if (g.closed) return undefined;
       try {
         await g.handler(record);
-        return;
+        return undefined;
       } catch (e) {
         lastError = e;
         if (attempt < this.maxAttempts) await delay(this.retryDelayMs * attempt);
       }
     }
-    await this.deadLetter(g, record, lastError);
+    return this.deadLetter(g, record, lastError);
   }
 
-  private async deadLetter(g: Group, record: BusRecord, error: unknown): Promise<void> {
+  private async deadLetter(g: Group, record: BusRecord, error: unknown): Promise<string> {
     const letter: DeadLetter = {
       topic: record.topic,
       key: record.key,
@@ -120,8 +129,9 @@ export class InMemoryBus implements Bus {
       failedAt: Date.now(),
     };
     this.options.logger?.error({ topic: record.topic, key: record.key, group: g.name, err: letter.error }, 'record dead-lettered');
-    if (record.topic.endsWith('.dlq')) return;
+    if (record.topic.endsWith('.dlq')) return letter.error;
     this.options.onDeadLetter?.(letter);
-    await this.publish(deadLetterTopic(record.topic), record.key, letter);
+    await this.publish(deadLetterTopic(record.topic), record.key, letter).catch(() => undefined);
+    return letter.error;
   }
 }

@@ -4,9 +4,10 @@ import type { ErrorName, ImError } from '@im/protocol';
 /** A known failure thrown inside a service; each transport turns it into its own answer. */
 export class AppError extends Error {
   readonly error: ImError;
-  constructor(name: ErrorName, reason?: string) {
+  /** `cause`: the underlying failure, for the log (never sent to the client). */
+  constructor(name: ErrorName, reason?: string, cause?: unknown) {
     const e = imError(name, reason);
-    super(e.reason);
+    super(e.reason, cause === undefined ? undefined : { cause });
     this.name = 'AppError';
     this.error = e;
   }

@@ -13,6 +13,7 @@ runProcess({
   check: (c) => [...missingEndpoints(c), ...(c.IM_JWT_SECRET ? [] : ['IM_JWT_SECRET: required in cluster mode'])],
   start: async (config, logger) => {
     const ports = await connectCluster(config, 'gateway', logger);
+    await ports.bus.prepareRequests();
     const socketAdapter = await createSocketIoRedisAdapter(config.IM_REDIS_URL ?? '');
     const settings = gatewaySettings(config, config.IM_JWT_SECRET ?? '');
     const gateway = createGateway({

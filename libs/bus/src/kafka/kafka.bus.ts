@@ -79,6 +79,15 @@ export class KafkaBus implements Bus {
   }
 
   /** The timeout covers everything: starting the reply consumer, publishing, the handler. */
+  /**
+   * Starts the reply consumer now instead of on the first `request`, so a process that sends
+   * requests (a gateway) pays the group join at start-up, before it reports ready.
+   */
+  async prepareRequests(): Promise<void> {
+    this.assertOpen();
+    await this.replies.ready();
+  }
+
   async request<R = unknown, T = unknown>(topic: string, key: string, value: T, options?: RequestOptions): Promise<R> {
     this.assertOpen();
     const record = { topic: this.names.physical(topic), message: { key, value: encodeValue(value) } };

@@ -102,7 +102,8 @@ export function busContract(name: string, makeHarness: () => Promise<BusContract
         if (r.value === 'poison') throw new Error('cannot handle poison');
         ok.push(r.value);
       });
-      await h.bus.publish(t, 'k', 'poison');
+      // Kafka resolves (the record is durable in the topic); the in-process bus rejects (nothing holds it).
+      await h.bus.publish(t, 'k', 'poison').catch(() => undefined);
       await h.bus.publish(t, 'k', 'after');
       await waitFor(() => ok.length === 1 && letters.length === 1, 30_000, 'dead letter and the next record');
       expect(ok).toEqual(['after']);

@@ -1,7 +1,7 @@
 import { Topics } from '@im/bus';
-import type { CommandReply, RelationCommand } from '@im/bus';
+import type { RelationCommand } from '@im/bus';
 import type { FastifyInstance } from 'fastify';
-import { unwrapReply } from './command.reply';
+import { requestCommand } from './command.reply';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
@@ -9,7 +9,7 @@ export function blacklistRoutes(app: FastifyInstance, ctx: RoutesContext): void 
   const params = { type: 'object', properties: { userId: idSchema } } as const;
   const command = async (kind: 'block' | 'unblock', userId: string, targetId: string): Promise<void> => {
     const c: RelationCommand = { kind, userId, targetId };
-    unwrapReply(await ctx.bus.request<CommandReply<unknown>>(Topics.RELATION_COMMANDS, userId, c));
+    await requestCommand<unknown>(ctx.bus, Topics.RELATION_COMMANDS, userId, c);
   };
 
   app.get('/v1/blacklist', async (request) => {

@@ -1,4 +1,4 @@
-import type { CommandReply } from '@im/bus';
+import type { Bus, CommandReply } from '@im/bus';
 import { AppError } from '@im/common';
 import { ErrorCodes } from '@im/protocol';
 import type { ErrorName } from '@im/protocol';
@@ -8,4 +8,18 @@ export function unwrapReply<T>(reply: CommandReply<T>): T {
   if (reply.ok) return reply.value;
   const name: ErrorName = reply.error in ErrorCodes ? (reply.error as ErrorName) : 'IM_ERR_INTERNAL';
   throw new AppError(name, reply.reason);
+}
+
+/**
+ * Sends a command to its owning service and waits for the reply. A bus that cannot deliver it or
+ * bring the reply back in time is `IM_ERR_UNAVAILABLE` (retry), not an internal error.
+ */
+export async function requestCommand<T>(bus: Bus, topic: string, key: string, command: unknown): Promise<T> {
+  let reply: CommandReply<T>;
+  try {
+    reply = await bus.request<CommandReply<T>>(topic, key, command);
+  } catch (e) {
+    throw new AppError('IM_ERR_UNAVAILABLE', 'the service did not answer in time; retry', e);
+  }
+  return unwrapReply(reply);
 }

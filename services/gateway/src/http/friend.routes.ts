@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@im/bus';
-import type { CommandReply, RelationCommand } from '@im/bus';
+import type { RelationCommand } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
-import { unwrapReply } from './command.reply';
+import { requestCommand } from './command.reply';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
@@ -15,7 +15,7 @@ type FriendReply = { done: true } | { status: 'pending' | 'friends' };
  */
 export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   const send = async (command: RelationCommand): Promise<FriendReply> =>
-    unwrapReply(await ctx.bus.request<CommandReply<FriendReply>>(Topics.RELATION_COMMANDS, command.userId, command));
+    await requestCommand<FriendReply>(ctx.bus, Topics.RELATION_COMMANDS, command.userId, command);
   const stamp = (): { commandId: string; at: number } => ({ commandId: randomUUID(), at: ctx.clock.now() });
   const notSelf = (userId: string, targetId: string): void => {
     if (userId === targetId) throw new AppError('IM_ERR_BAD_REQUEST', 'cannot target yourself');

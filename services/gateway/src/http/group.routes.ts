@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@im/bus';
-import type { CommandReply, GroupCommand, GroupJoinPolicy } from '@im/bus';
+import type { GroupCommand, GroupJoinPolicy } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
-import { unwrapReply } from './command.reply';
+import { requestCommand } from './command.reply';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
@@ -51,14 +51,14 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         at: ctx.clock.now(),
         ...(request.body.joinPolicy === undefined ? {} : { joinPolicy: request.body.joinPolicy }),
       };
-      const result = unwrapReply(await ctx.bus.request<CommandReply<{ groupId: string }>>(Topics.GROUP_COMMANDS, command.groupId, command));
+      const result = await requestCommand<{ groupId: string }>(ctx.bus, Topics.GROUP_COMMANDS, command.groupId, command);
       return reply.status(201).send({ groupId: result.groupId });
     },
   );
 
   /** Sends a group command (request/reply keyed by the group id) and returns its value. */
   const send = async <T>(command: GroupCommand): Promise<T> =>
-    unwrapReply(await ctx.bus.request<CommandReply<T>>(Topics.GROUP_COMMANDS, command.groupId, command));
+    await requestCommand<T>(ctx.bus, Topics.GROUP_COMMANDS, command.groupId, command);
   const stamp = (groupId: string, userId: string): { groupId: string; userId: string; commandId: string; at: number } => ({
     groupId,
     userId,

@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 export function installErrorHandler(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (isAppError(err)) {
+      if (err.cause !== undefined) logger.warn({ err: err.cause, url: request.url, reqId: request.id, code: err.error.code }, 'request not served');
       return reply.status(err.httpStatus).send({ code: err.error.code, name: err.error.name, error: err.error.reason });
     }
     if (err.validation || err.statusCode === 400 || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

@@ -64,6 +64,7 @@ export class ChatController {
     } catch (e) {
       const { error, known } = toImError(e);
       if (!known) this.logger.error({ err: e, msgId: m.msgId }, 'chat handling failed');
+      else if (e instanceof Error && e.cause !== undefined) this.logger.warn({ err: e.cause, msgId: m.msgId, code: error.code }, 'message not accepted');
       return fail(error, m.msgId);
     }
   }

@@ -58,7 +58,12 @@ export class ChatService {
     const conversationId = await this.authorise(message);
     const serverTime = await this.acceptanceTime(conversationId, message);
     const record: ChatRecord = { kind: 'chat', conversationId, message: { ...message, sendTime: serverTime }, senderDeviceId: sender.deviceId };
-    await this.bus.publish(Topics.MESSAGES, conversationId, record);
+    try {
+      await this.bus.publish(Topics.MESSAGES, conversationId, record);
+    } catch (e) {
+      // Not durable, so not acknowledged: the client retries with the same msgId.
+      throw new AppError('IM_ERR_UNAVAILABLE', 'the message could not be stored; retry with the same msgId', e);
+    }
     return { serverTime };
   }
 
