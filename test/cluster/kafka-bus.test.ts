@@ -146,6 +146,55 @@ describe('KafkaBus on a real broker', () => {
     expect(second.filter((n) => n < committed)).toEqual([]); // duplicates only of uncommitted records
   });
 
+  it('handles the keys of one partition side by side, each key in order, and commits only finished prefixes', async () => {
+    const t = uniqueTopic('keys');
+    const single = await KafkaBus.connect(options({ topicPartitions: 1 }));
+    const keys = Array.from({ length: 8 }, (_, k) => `key${k}`);
+    const perKey = 25;
+    const seen = new Map<string, number[]>();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const sub = await single.subscribe<{ k: string; n: number }>(t, 'keyed', async (r) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((res) => setTimeout(res, 2 + (r.value.n % 3) * 3));
+      inFlight--;
+      seen.set(r.key, [...(seen.get(r.key) ?? []), r.value.n]);
+    });
+    // Interleaved keys on one partition; each key's records in order.
+    for (let n = 0; n < perKey; n++) await Promise.all(keys.map((k) => single.publish(t, k, { k, n })));
+    await waitFor(() => [...seen.values()].reduce((a, v) => a + v.length, 0) >= keys.length * perKey, 'every record');
+    await sub.close();
+    for (const k of keys) expect(seen.get(k)).toEqual(Array.from({ length: perKey }, (_, n) => n));
+    expect(maxInFlight).toBeGreaterThan(1);
+    const admin = kafka.admin();
+    await admin.connect();
+    const [offsets] = await admin.fetchOffsets({ groupId: 'keyed', topics: [t] });
+    await admin.disconnect();
+    expect(offsets?.partitions.map((p) => Number(p.offset))).toEqual([keys.length * perKey]);
+    await single.close();
+  });
+
+  it('with keysConcurrentlyPerPartition 1 handles a partition strictly one record at a time', async () => {
+    const t = uniqueTopic('serial');
+    const serial = await KafkaBus.connect(options({ topicPartitions: 1, keysConcurrentlyPerPartition: 1 }));
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let handled = 0;
+    const sub = await serial.subscribe(t, 'serial', async () => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((res) => setTimeout(res, 2));
+      inFlight--;
+      handled++;
+    });
+    await Promise.all(Array.from({ length: 40 }, (_, n) => serial.publish(t, `k${n % 8}`, n)));
+    await waitFor(() => handled === 40, 'every record');
+    await sub.close();
+    await serial.close();
+    expect(maxInFlight).toBe(1);
+  });
+
   it('rejects a request quickly with the error of a handler that keeps failing', async () => {
     const t = uniqueTopic('request-fails');
     const sub = await bus.subscribe(t, 'failing', async () => {

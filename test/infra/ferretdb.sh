@@ -18,6 +18,7 @@ FERRETDB_DIR="$IM_INFRA_DIR/ferretdb"
 FERRETDB_PIDFILE="$FERRETDB_DIR/ferretdb.pid"
 FERRETDB_LOG="$FERRETDB_DIR/ferretdb.log"
 FERRETDB_FIX="bash test/infra/infra.sh up ferretdb"
+FERRETDB_PG_POOL="${IM_INFRA_FERRETDB_PG_POOL:-300}"
 
 mongo_url() { printf 'mongodb://%s:%s/%s' "$INFRA_HOST" "$MONGO_PORT" "$MONGO_DB"; }
 ferretdb_marker() { printf -- '--listen-addr=%s:%s' "$INFRA_HOST" "$MONGO_PORT"; }
@@ -26,7 +27,10 @@ ferretdb_marker() { printf -- '--listen-addr=%s:%s' "$INFRA_HOST" "$MONGO_PORT";
 ferretdb_backend_args() {
   check_ferretdb_backend
   case "$FERRETDB_BACKEND" in
-    postgresql) FERRETDB_BACKEND_ARGS=(--handler=postgresql --postgresql-url="$(postgres_url)") ;;
+    # FerretDB's own default pool is 50 PostgreSQL connections, and at 50 concurrent requests it
+    # can starve itself (all 50 idle, every request waiting: seen with several clusters under
+    # test at once). A larger pool, with max_connections above it (postgres.sh), avoids that.
+    postgresql) FERRETDB_BACKEND_ARGS=(--handler=postgresql --postgresql-url="$(postgres_url)?pool_max_conns=$FERRETDB_PG_POOL") ;;
     sqlite) FERRETDB_BACKEND_ARGS=(--handler=sqlite --sqlite-url="file:$FERRETDB_DIR/data/") ;;
   esac
 }

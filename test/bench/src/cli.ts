@@ -32,7 +32,8 @@ export interface BenchOptions {
 const USAGE = `usage: npm run bench -- <scenario|all> [options]
 scenarios: ${SCENARIOS.join(', ')}, all
 options:
-  --mode embedded|cluster   system under test (default embedded; cluster: not implemented yet)
+  --mode embedded|cluster   system under test (default embedded; cluster: Redis, Kafka, FerretDB
+                            from test/infra/infra.sh, the services and two gateways as processes)
   --duration <s>            measured seconds per system run (default 15; --quick 1)
   --users <n>               one-to-one / latency: users, in pairs (default 200)
   --window <n>              in-flight messages per sender (default 8)
@@ -143,7 +144,9 @@ type Worker = Child<WorkerCommand, WorkerReply>;
 interface System {
   kind: ServerKind;
   host: Host;
+  /** First gateway; in cluster mode `urls` holds both. */
   url: string;
+  urls: string[];
   secret: string;
 }
 
@@ -156,7 +159,8 @@ async function startSystem(kind: ServerKind, env: Record<string, string>, opts: 
   }
   const host: Host = new Child('server-host.js', execArgv);
   const started = await host.request({ type: 'start', kind, env }, 'started');
-  return { kind, host, url: `http://127.0.0.1:${started.port}`, secret: started.secret };
+  const urls = started.ports.map((p) => `http://127.0.0.1:${p}`);
+  return { kind, host, url: urls[0]!, urls, secret: started.secret };
 }
 
 async function serverStats(sys: System, gc = false, resetLoop = false): Promise<ProcStats> {
@@ -232,7 +236,7 @@ async function runLoad(sys: System, plan: LoadPlan, opts: BenchOptions, label: s
   progress.attach(workers);
   try {
     const conns = await Promise.all(
-      workers.map((w, i) => w.request({ type: 'connect', url: sys.url, server: sys.kind, secret: sys.secret, clients: plan.perWorker[i]!, concurrency: 50 }, 'connected')),
+      workers.map((w, i) => w.request({ type: 'connect', urls: sys.urls, server: sys.kind, secret: sys.secret, clients: plan.perWorker[i]!, concurrency: 50 }, 'connected')),
     );
     const failed = conns.reduce((a, c) => a + c.failed, 0);
     if (failed > 0) throw new Error(`${failed} clients failed to connect to ${sys.kind}: ${conns.find((c) => c.firstError)?.firstError}`);
@@ -283,14 +287,13 @@ async function runLoad(sys: System, plan: LoadPlan, opts: BenchOptions, label: s
   }
 }
 
-function embeddedEnv(opts: BenchOptions): Record<string, string> {
+function systemEnv(opts: BenchOptions): Record<string, string> {
   // The per-socket rate limit would cap a benchmark sender at 20 msgs/s; lift it.
   return { IM_RATE_LIMIT_PER_SEC: '10000000', IM_RATE_LIMIT_BURST: '10000000', IM_MAX_GROUP_MEMBERS: String(Math.max(500, opts.members)) };
 }
 
 async function withSystem<T>(kind: ServerKind, opts: BenchOptions, label: string, fn: (sys: System) => Promise<T>): Promise<T> {
-  if (opts.mode === 'cluster' && kind === 'embedded') throw new Error('--mode cluster: not implemented yet (issue 9); run the embedded mode');
-  const sys = await startSystem(kind, kind === 'embedded' ? embeddedEnv(opts) : {}, opts, label);
+  const sys = await startSystem(kind, kind === 'bare' ? {} : systemEnv(opts), opts, label);
   try {
     return await fn(sys);
   } finally {
@@ -303,7 +306,8 @@ function pairPlan(opts: BenchOptions, prefix: string, ratePerSec?: number): Load
   for (let p = 0; p < opts.users / 2; p++) {
     const a = `${prefix}a${p}`;
     const b = `${prefix}b${p}`;
-    perWorker[p % opts.workers]!.push({ userId: a, destId: b }, { userId: b, destId: a });
+    // Cluster: every pair spans the two gateways (embedded has one, so both land on it).
+    perWorker[p % opts.workers]!.push({ userId: a, destId: b, gateway: 0 }, { userId: b, destId: a, gateway: 1 });
   }
   return { perWorker, window: opts.window, ...(ratePerSec !== undefined ? { ratePerSec } : {}), expectPerMessage: 1 };
 }
@@ -321,7 +325,8 @@ export interface Row {
 }
 
 export interface ScenarioResult {
-  embedded: unknown;
+  /** The system under test: embedded or cluster (`BenchReport.mode`). */
+  system: unknown;
   bare: unknown;
   rows: Row[];
 }
@@ -331,18 +336,30 @@ function row(scenario: Scenario, metric: string, value: number, baseline: number
   return { scenario, metric, value: round(value), baseline: baseline === null ? null : round(baseline), ratio, goal, met: check ? check(value, ratio) : null };
 }
 
-async function oneToOne(opts: BenchOptions, label: Scenario = 'one-to-one'): Promise<ScenarioResult & { embedded: LoadMeasure; bare: LoadMeasure }> {
+/** Cluster: the CPU of the real servers (Kafka, Redis, FerretDB, PostgreSQL) during the run, which the bare relay does not have. */
+function serversRows(scenario: Scenario, m: LoadMeasure): Row[] {
+  const b = m.serverProcess.breakdown;
+  if (!b) return [];
+  const servers = Object.entries(b).filter(([n]) => n.startsWith('server:'));
+  const cpu = servers.reduce((a, [, u]) => a + u.cpuMs, 0) / 1000;
+  return [row(scenario, `servers CPU s (${servers.map(([n]) => n.slice(7)).join(', ')})`, cpu, null)];
+}
+
+async function oneToOne(opts: BenchOptions, label: Scenario = 'one-to-one'): Promise<ScenarioResult & { system: LoadMeasure; bare: LoadMeasure }> {
   const run = (kind: ServerKind): Promise<LoadMeasure> => withSystem(kind, opts, label, (sys) => runLoad(sys, pairPlan(opts, 'o'), opts, label));
-  const embedded = await run('embedded');
+  const system = await run(opts.mode);
   const bare = await run('bare');
   const rows = [
-    row('one-to-one', 'delivered msgs/s', embedded.deliveredPerSec, bare.deliveredPerSec, '≥ 0.6× bare', (_v, r) => (r ?? 0) >= 0.6),
-    row('one-to-one', 'acks/s', embedded.acksPerSec, bare.acksPerSec),
-    row('one-to-one', 'delivery p99 ms (saturated)', embedded.deliveryLatencyMs.p99, bare.deliveryLatencyMs.p99),
-    row('one-to-one', 'server CPU s', (embedded.serverProcess.cpuUserMs + embedded.serverProcess.cpuSystemMs) / 1000, (bare.serverProcess.cpuUserMs + bare.serverProcess.cpuSystemMs) / 1000),
-    row('one-to-one', 'server peak RSS MB', embedded.serverProcess.peakRss / 2 ** 20, bare.serverProcess.peakRss / 2 ** 20),
+    opts.mode === 'cluster'
+      ? row('one-to-one', 'delivered msgs/s (2 gateways)', system.deliveredPerSec, bare.deliveredPerSec, '≥ 0.3× bare', (_v, r) => (r ?? 0) >= 0.3)
+      : row('one-to-one', 'delivered msgs/s', system.deliveredPerSec, bare.deliveredPerSec, '≥ 0.6× bare', (_v, r) => (r ?? 0) >= 0.6),
+    row('one-to-one', 'acks/s', system.acksPerSec, bare.acksPerSec),
+    row('one-to-one', 'delivery p99 ms (saturated)', system.deliveryLatencyMs.p99, bare.deliveryLatencyMs.p99),
+    row('one-to-one', 'server CPU s', (system.serverProcess.cpuUserMs + system.serverProcess.cpuSystemMs) / 1000, (bare.serverProcess.cpuUserMs + bare.serverProcess.cpuSystemMs) / 1000),
+    row('one-to-one', 'server peak RSS MB', system.serverProcess.peakRss / 2 ** 20, bare.serverProcess.peakRss / 2 ** 20),
+    ...serversRows('one-to-one', system),
   ];
-  return { embedded, bare, rows };
+  return { system, bare, rows };
 }
 
 async function latency(opts: BenchOptions, peak?: number): Promise<ScenarioResult> {
@@ -351,21 +368,21 @@ async function latency(opts: BenchOptions, peak?: number): Promise<ScenarioResul
   if (rate === undefined) {
     if (peakMeasured === undefined) {
       const short = { ...opts, durationSec: Math.min(opts.durationSec, 5) };
-      peakMeasured = (await withSystem('embedded', short, 'latency-peak', (sys) => runLoad(sys, pairPlan(short, 'p'), short, 'latency-peak'))).deliveredPerSec;
+      peakMeasured = (await withSystem(opts.mode, short, 'latency-peak', (sys) => runLoad(sys, pairPlan(short, 'p'), short, 'latency-peak'))).deliveredPerSec;
     }
     rate = Math.max(1, Math.round(peakMeasured / 2));
   }
   const r = rate;
   const run = (kind: ServerKind): Promise<LoadMeasure> => withSystem(kind, opts, 'latency', (sys) => runLoad(sys, pairPlan(opts, 'l', r), opts, 'latency'));
-  const embedded = await run('embedded');
+  const system = await run(opts.mode);
   const bare = await run('bare');
   const rows: Row[] = [row('latency', 'rate msgs/s (target)', r, null, peakMeasured !== undefined ? `½ of peak ${round(peakMeasured, 0)}` : '--rate')];
-  rows.push(row('latency', 'delivered msgs/s', embedded.deliveredPerSec, bare.deliveredPerSec));
+  rows.push(row('latency', 'delivered msgs/s', system.deliveredPerSec, bare.deliveredPerSec));
   for (const k of ['p50', 'p95', 'p99', 'max'] as const) {
-    rows.push(row('latency', `send→delivery ${k} ms`, embedded.deliveryLatencyMs[k], bare.deliveryLatencyMs[k], k === 'p99' ? '≤ 25 ms' : '', k === 'p99' ? (v) => v <= 25 : undefined));
+    rows.push(row('latency', `send→delivery ${k} ms`, system.deliveryLatencyMs[k], bare.deliveryLatencyMs[k], k === 'p99' ? '≤ 25 ms' : '', k === 'p99' ? (v) => v <= 25 : undefined));
   }
-  for (const k of ['p50', 'p95', 'p99', 'max'] as const) rows.push(row('latency', `send→ack ${k} ms`, embedded.ackLatencyMs[k], bare.ackLatencyMs[k]));
-  return { embedded: { rate: r, peak: peakMeasured, ...embedded }, bare, rows };
+  for (const k of ['p50', 'p95', 'p99', 'max'] as const) rows.push(row('latency', `send→ack ${k} ms`, system.ackLatencyMs[k], bare.ackLatencyMs[k]));
+  return { system: { rate: r, peak: peakMeasured, ...system }, bare, rows };
 }
 
 async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
@@ -374,7 +391,7 @@ async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
   const run = (kind: ServerKind): Promise<LoadMeasure> =>
     withSystem(kind, opts, 'fanout', async (sys) => {
       let groupId = 'bench-room';
-      if (kind === 'embedded') {
+      if (kind !== 'bare') {
         const token = signToken({ sub: users[0]!, exp: Math.floor(Date.now() / 1000) + 3600 }, sys.secret);
         const res = await fetch(`${sys.url}/v1/groups`, {
           method: 'POST',
@@ -386,19 +403,20 @@ async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
         groupId = body.groupId;
       }
       const perWorker: ClientSpec[][] = Array.from({ length: opts.workers }, () => []);
-      users.forEach((u, i) => perWorker[i % opts.workers]!.push({ userId: u, rooms: [groupId], ...(i === 0 ? { destId: groupId, fromType: 2 as const } : {}) }));
+      users.forEach((u, i) => perWorker[i % opts.workers]!.push({ userId: u, rooms: [groupId], gateway: i % 2, ...(i === 0 ? { destId: groupId, fromType: 2 as const } : {}) }));
       return runLoad(sys, { perWorker, window: opts.window, expectPerMessage: m - 1 }, opts, 'fanout');
     });
-  const embedded = await run('embedded');
+  const system = await run(opts.mode);
   const bare = await run('bare');
   return {
-    embedded,
+    system,
     bare,
     rows: [
-      row('fanout', `deliveries/s (group of ${m})`, embedded.deliveredPerSec, bare.deliveredPerSec, '≥ 0.5× room broadcast', (_v, r) => (r ?? 0) >= 0.5),
-      row('fanout', 'group msgs acked/s', embedded.acksPerSec, bare.acksPerSec),
-      row('fanout', 'delivery p50 ms', embedded.deliveryLatencyMs.p50, bare.deliveryLatencyMs.p50),
-      row('fanout', 'delivery p99 ms', embedded.deliveryLatencyMs.p99, bare.deliveryLatencyMs.p99),
+      row('fanout', `deliveries/s (group of ${m})`, system.deliveredPerSec, bare.deliveredPerSec, '≥ 0.5× room broadcast', (_v, r) => (r ?? 0) >= 0.5),
+      row('fanout', 'group msgs acked/s', system.acksPerSec, bare.acksPerSec),
+      row('fanout', 'delivery p50 ms', system.deliveryLatencyMs.p50, bare.deliveryLatencyMs.p50),
+      row('fanout', 'delivery p99 ms', system.deliveryLatencyMs.p99, bare.deliveryLatencyMs.p99),
+      ...serversRows('fanout', system),
     ],
   };
 }
@@ -431,7 +449,7 @@ async function connections(opts: BenchOptions): Promise<ScenarioResult> {
         await sleep(200);
         const before = await serverStats(sys, true, true);
         const t0 = Date.now();
-        const conns = await Promise.all(workers.map((w, i) => w.request({ type: 'connect', url: sys.url, server: kind, secret: sys.secret, clients: perWorker[i]!, concurrency: 100 }, 'connected')));
+        const conns = await Promise.all(workers.map((w, i) => w.request({ type: 'connect', urls: sys.urls, server: kind, secret: sys.secret, clients: perWorker[i]!, concurrency: 100 }, 'connected')));
         const connectSec = (Date.now() - t0) / 1000;
         const failed = conns.reduce((a, c) => a + c.failed, 0);
         if (failed > 0) throw new Error(`${failed} of ${n} clients failed to connect to ${kind}: ${conns.find((c) => c.firstError)?.firstError}`);
@@ -457,21 +475,21 @@ async function connections(opts: BenchOptions): Promise<ScenarioResult> {
         await Promise.all(workers.map((w) => w.stop({ type: 'close' }, 'closed')));
       }
     });
-  const embedded = await run('embedded');
+  const system = await run(opts.mode);
   const bare = await run('bare');
   const mb = (b: number): number => b / 2 ** 20;
   return {
-    embedded,
+    system,
     bare,
     rows: [
-      row('connections', `connect rate /s (${n} clients)`, embedded.connectsPerSec, bare.connectsPerSec),
-      row('connections', 'server RSS delta MB', mb(embedded.after.rss - embedded.before.rss), mb(bare.after.rss - bare.before.rss), '≤ 1.5× bare', (_v, r) => (r ?? Infinity) <= 1.5),
-      row('connections', 'server RSS KB/conn', embedded.rssPerConnKB, bare.rssPerConnKB),
-      row('connections', 'server heap KB/conn', embedded.heapPerConnKB, bare.heapPerConnKB),
-      row('connections', 'event-loop delay p99 ms (ramp)', embedded.duringRamp.loopDelay?.p99 ?? 0, bare.duringRamp.loopDelay?.p99 ?? 0),
-      row('connections', 'event-loop delay max ms (ramp)', embedded.duringRamp.loopDelay?.max ?? 0, bare.duringRamp.loopDelay?.max ?? 0),
-      row('connections', 'server CPU s (ramp)', (embedded.duringRamp.cpuUserMs + embedded.duringRamp.cpuSystemMs) / 1000, (bare.duringRamp.cpuUserMs + bare.duringRamp.cpuSystemMs) / 1000),
-      row('connections', 'server peak RSS MB', mb(embedded.after.peakRss), mb(bare.after.peakRss)),
+      row('connections', `connect rate /s (${n} clients)`, system.connectsPerSec, bare.connectsPerSec),
+      row('connections', 'server RSS delta MB', mb(system.after.rss - system.before.rss), mb(bare.after.rss - bare.before.rss), '≤ 1.5× bare', (_v, r) => (r ?? Infinity) <= 1.5),
+      row('connections', 'server RSS KB/conn', system.rssPerConnKB, bare.rssPerConnKB),
+      row('connections', 'server heap KB/conn', system.heapPerConnKB, bare.heapPerConnKB),
+      row('connections', 'event-loop delay p99 ms (ramp)', system.duringRamp.loopDelay?.p99 ?? 0, bare.duringRamp.loopDelay?.p99 ?? 0),
+      row('connections', 'event-loop delay max ms (ramp)', system.duringRamp.loopDelay?.max ?? 0, bare.duringRamp.loopDelay?.max ?? 0),
+      row('connections', 'server CPU s (ramp)', (system.duringRamp.cpuUserMs + system.duringRamp.cpuSystemMs) / 1000, (bare.duringRamp.cpuUserMs + bare.duringRamp.cpuSystemMs) / 1000),
+      row('connections', 'server peak RSS MB', mb(system.after.peakRss), mb(bare.after.peakRss)),
     ],
   };
 }
@@ -500,7 +518,6 @@ export function formatTable(rows: Row[]): string {
 }
 
 export async function runBench(opts: BenchOptions): Promise<BenchReport> {
-  if (opts.mode === 'cluster') throw new Error('--mode cluster: not implemented yet (issue 9); run the embedded mode');
   const startedAt = new Date();
   // Other processes on the machine skew every figure: the load average goes into the report.
   const loadAvgAtStart = loadavg().map((v) => round(v));
@@ -509,7 +526,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   for (const s of opts.scenarios) {
     if (s === 'one-to-one') {
       const r = await oneToOne(opts);
-      peak = r.embedded.deliveredPerSec;
+      peak = r.system.deliveredPerSec;
       results[s] = r;
     } else if (s === 'latency') results[s] = await latency(opts, peak);
     else if (s === 'fanout') results[s] = await fanout(opts);

@@ -1,6 +1,6 @@
 // Messages between the bench CLI and its child processes (server host, load workers).
 
-export type ServerKind = 'embedded' | 'bare';
+export type ServerKind = 'embedded' | 'cluster' | 'bare';
 
 export type HostCommand =
   | { type: 'start'; kind: ServerKind; env: Record<string, string> }
@@ -15,10 +15,18 @@ export interface ProcStats {
   cpuUserMs: number;
   cpuSystemMs: number;
   loopDelay?: { p50: number; p99: number; max: number; mean: number };
+  /** Cluster: per process (`gateway0`, `message`, ...) and per server tree (`server:kafka`, ...). */
+  breakdown?: Record<string, ProcUsage>;
+}
+
+export interface ProcUsage {
+  cpuMs: number;
+  rss: number;
+  peakRss: number;
 }
 
 export type HostReply =
-  | { type: 'started'; port: number; secret: string }
+  | { type: 'started'; port: number; secret: string; ports: number[] }
   | { type: 'stats'; stats: ProcStats }
   | { type: 'stopped' }
   | { type: 'error'; error: string };
@@ -30,10 +38,12 @@ export interface ClientSpec {
   /** The user this client sends to (user id or group id); none: receive only. */
   destId?: string;
   fromType?: 1 | 2;
+  /** Which gateway of the system this client connects to (cluster: 0 or 1); default 0. */
+  gateway?: number;
 }
 
 export type WorkerCommand =
-  | { type: 'connect'; url: string; server: ServerKind; secret: string; clients: ClientSpec[]; concurrency: number }
+  | { type: 'connect'; urls: string[]; server: ServerKind; secret: string; clients: ClientSpec[]; concurrency: number }
   | { type: 'run'; durationMs: number; window: number; ratePerSec?: number; expectPerMessage: number }
   | { type: 'stats' }
   | { type: 'close' };

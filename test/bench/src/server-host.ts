@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { createLogger, loadConfig } from '@im/common';
 import { EMBEDDED_CONFIG, startEmbedded } from '@im/embedded';
 import { startBareRelay } from './bare-relay';
+import { startClusterSystem } from './cluster-system';
+import type { ClusterSystem } from './cluster-system';
 import type { HostCommand, HostReply } from './protocol';
 import { procStats } from './protocol';
 
@@ -20,6 +22,7 @@ setInterval(() => {
 }, 200).unref();
 
 let closer: (() => Promise<void>) | undefined;
+let cluster: ClusterSystem | undefined;
 let dataDir: string | undefined;
 
 function reply(m: HostReply): void {
@@ -35,11 +38,16 @@ async function handle(cmd: HostCommand): Promise<void> {
         const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_LOG_LEVEL: 'silent', ...cmd.env });
         const server = await startEmbedded(config, secret, createLogger({ service: 'bench', level: 'silent' }));
         closer = () => server.close();
-        reply({ type: 'started', port: server.port, secret });
+        reply({ type: 'started', port: server.port, secret, ports: [server.port] });
+      } else if (cmd.kind === 'cluster') {
+        const system = await startClusterSystem(secret, cmd.env);
+        cluster = system;
+        closer = () => system.stop();
+        reply({ type: 'started', port: system.ports[0]!, secret, ports: system.ports });
       } else {
         const server = await startBareRelay();
         closer = () => server.close();
-        reply({ type: 'started', port: server.port, secret });
+        reply({ type: 'started', port: server.port, secret, ports: [server.port] });
       }
       startCpu = process.cpuUsage();
       loop.reset();
@@ -50,14 +58,17 @@ async function handle(cmd: HostCommand): Promise<void> {
         global.gc();
         global.gc();
       }
-      const stats = procStats(startCpu, peakRss);
-      stats.loopDelay = {
+      // Cluster: the system is the processes it spawned; this host only holds them.
+      const stats = cluster ? cluster.stats() : procStats(startCpu, peakRss);
+      // The host's own loop is the server's loop except in cluster mode (separate processes).
+      if (!cluster) stats.loopDelay = {
         p50: loop.percentile(50) / 1e6,
         p99: loop.percentile(99) / 1e6,
         max: loop.max / 1e6,
         mean: loop.mean / 1e6,
       };
       if (cmd.resetLoop) {
+        cluster?.resetCpu();
         loop.reset();
         startCpu = process.cpuUsage();
         peakRss = process.memoryUsage.rss();

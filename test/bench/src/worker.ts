@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { signToken } from '@im/common';
-import type { ClientSpec, RunResult, WorkerCommand, WorkerReply } from './protocol';
+import type { ClientSpec, RunResult, ServerKind, WorkerCommand, WorkerReply } from './protocol';
 import { procStats } from './protocol';
 import { Samples, nowMs } from './stats';
 
@@ -46,10 +46,11 @@ function onChat(me: string, msg: { messageType?: number; fromId?: string; conten
   }
 }
 
-function connectOne(url: string, server: 'embedded' | 'bare', secret: string, spec: ClientSpec): Promise<Client> {
+function connectOne(urls: string[], server: ServerKind, secret: string, spec: ClientSpec): Promise<Client> {
   return new Promise((resolve, reject) => {
+    const url = urls[(spec.gateway ?? 0) % urls.length]!;
     const auth =
-      server === 'embedded'
+      server !== 'bare'
         ? { token: spec.token ?? signToken({ sub: spec.userId, exp: Math.floor(Date.now() / 1000) + 86_400 }, secret), deviceId: `bench-${spec.userId}` }
         : { userId: spec.userId, rooms: spec.rooms ?? [] };
     const socket = io(url, { auth, transports: ['websocket'], forceNew: true, reconnection: false, timeout: 60_000 });
@@ -87,7 +88,7 @@ async function connectAll(cmd: Extract<WorkerCommand, { type: 'connect' }>): Pro
     while (next < cmd.clients.length) {
       const spec = cmd.clients[next++]!;
       try {
-        clients.push(await connectOne(cmd.url, cmd.server, cmd.secret, spec));
+        clients.push(await connectOne(cmd.urls, cmd.server, cmd.secret, spec));
         ok++;
       } catch (err) {
         failed++;

@@ -30,6 +30,11 @@ export interface KafkaBusOptions {
   readonly maxBatchBytes?: number;
   /** Partitions one subscription handles at the same time; default topicPartitions. */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Keys of one partition whose records are handled at the same time; default 16. Records of
+   * one key are always handled one after another, in order. 1 = the whole partition in order.
+   */
+  readonly keysConcurrentlyPerPartition?: number;
   /** Longest a fetch waits for new records (also bounds how long a close waits); default 500 ms. */
   readonly fetchMaxWaitMs?: number;
   /**
@@ -64,6 +69,7 @@ export interface ResolvedKafkaBusOptions {
   readonly maxBatchRecords: number;
   readonly maxBatchBytes: number;
   readonly partitionsConsumedConcurrently: number;
+  readonly keysConcurrentlyPerPartition: number;
   readonly fetchMaxWaitMs: number;
   readonly sessionTimeoutMs: number;
   readonly instanceId: string;
@@ -86,6 +92,7 @@ export function resolveKafkaBusOptions(o: KafkaBusOptions): ResolvedKafkaBusOpti
     maxBatchRecords: o.maxBatchRecords ?? 1000,
     maxBatchBytes: o.maxBatchBytes ?? 512 * 1024,
     partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? topicPartitions,
+    keysConcurrentlyPerPartition: Math.max(1, o.keysConcurrentlyPerPartition ?? 16),
     fetchMaxWaitMs: o.fetchMaxWaitMs ?? 500,
     sessionTimeoutMs: o.sessionTimeoutMs ?? 10_000,
     instanceId: o.instanceId ?? randomUUID(),

@@ -9,6 +9,8 @@ export interface ConsumerRunnerConfig {
   readonly group: string;
   readonly processor: KafkaRecordProcessor;
   readonly partitionsConsumedConcurrently: number;
+  /** Keys of one partition handled at the same time (records of one key stay in order). */
+  readonly keysConcurrentlyPerPartition: number;
   readonly fetchMaxWaitMs: number;
   readonly sessionTimeoutMs: number;
   readonly logger: Logger | undefined;
@@ -43,7 +45,14 @@ const COMMIT_INTERVAL_MS = 1000;
  * rather than `eachMessage` because it exposes `isRunning()` and `isStale()`: a record whose
  * retries are still pending is abandoned unresolved when the subscription closes or the
  * partition is revoked, instead of being finished (and committed) by a member that no longer
- * owns it. Partitions are handled concurrently, the records of one partition one at a time.
+ * owns it.
+ *
+ * Concurrency: partitions side by side, and within a fetched batch the records of up to
+ * `keysConcurrentlyPerPartition` different keys side by side; the records of one key always one
+ * at a time, in offset order (the order the Bus promises). Offsets are resolved only up to the
+ * longest prefix of the batch that is finished, so a commit never passes a record still being
+ * handled. A handler that waits on a store (the message service on MongoDB) is thereby no
+ * longer limited to one round trip at a time per partition.
  */
 export class KafkaConsumerRunner implements Subscription {
   private closing: Promise<void> | undefined;
@@ -121,12 +130,51 @@ export class KafkaConsumerRunner implements Subscription {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary } = payload;
     const control = { heartbeat, isActive: () => payload.isRunning() && !payload.isStale() };
     this.config.onLag?.(this.config.group, batch.topic, batch.partition, Number(batch.offsetLag()));
-    for (const message of batch.messages) {
-      if (!control.isActive()) return;
-      if (!(await this.config.processor.process(message, control))) return;
-      resolveOffset(message.offset);
-      await commitOffsetsIfNecessary();
-      await heartbeat();
-    }
+    const messages = batch.messages;
+    // Lanes: the batch's record indexes per key, in offset order; lanes in order of first record.
+    const lanes = new Map<string, number[]>();
+    messages.forEach((m, i) => {
+      const key = m.key?.toString('utf8') ?? '';
+      const lane = lanes.get(key);
+      if (lane) lane.push(i);
+      else lanes.set(key, [i]);
+    });
+    const queue = [...lanes.values()];
+    const done = new Array<boolean>(messages.length).fill(false);
+    let resolvedUpTo = -1;
+    let stop = false;
+    let failure: unknown;
+    const work = async (): Promise<void> => {
+      for (let lane = queue.shift(); lane !== undefined && !stop; lane = queue.shift()) {
+        for (const i of lane) {
+          if (stop || !control.isActive()) {
+            stop = true;
+            return;
+          }
+          if (!(await this.config.processor.process(messages[i]!, control))) {
+            stop = true;
+            return;
+          }
+          done[i] = true;
+          let advanced = false;
+          while (resolvedUpTo + 1 < messages.length && done[resolvedUpTo + 1]) {
+            resolvedUpTo++;
+            advanced = true;
+          }
+          if (advanced) resolveOffset(messages[resolvedUpTo]!.offset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        }
+      }
+    };
+    // A failing heartbeat or commit (a rebalance) stops every lane; it is rethrown only after all
+    // of them have returned, so nothing of this batch still runs once kafkajs moves on.
+    const guarded = (): Promise<void> =>
+      work().catch((e: unknown) => {
+        stop = true;
+        failure ??= e;
+      });
+    await Promise.all(Array.from({ length: Math.min(this.config.keysConcurrentlyPerPartition, queue.length) }, guarded));
+    if (failure !== undefined) throw failure;
   }
 }

@@ -124,6 +124,7 @@ export class KafkaBus implements Bus {
       group: this.names.group(group),
       processor,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      keysConcurrentlyPerPartition: options.keysConcurrentlyPerPartition,
       fetchMaxWaitMs: options.fetchMaxWaitMs,
       sessionTimeoutMs: options.sessionTimeoutMs,
       onLag: options.onLag,

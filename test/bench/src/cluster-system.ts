@@ -1,0 +1,218 @@
+// The cluster under benchmark: the real servers (Redis, Kafka, FerretDB on PostgreSQL) started by
+// test/infra/infra.sh, and the compiled service processes and two gateways, each its own `node`
+// process, in a Kafka namespace and database of their own. Its CPU and memory are read from
+// /proc, for the IM processes and, apart, for the servers' process trees.
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { ProcStats, ProcUsage } from './protocol';
+
+const ROOT = resolve(__dirname, '../../..');
+const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
+
+interface Member {
+  name: string;
+  child: ChildProcess;
+  healthUrl: string;
+  stderrTail: string[];
+}
+
+export interface ClusterSystem {
+  ports: number[];
+  /** CPU since the last `resetCpu`, RSS now and peak, summed over the IM processes; per-process and the servers' usage in `breakdown`. */
+  stats(): ProcStats;
+  resetCpu(): void;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+function infraEnv(): { env: Record<string, string>; text: string } {
+  const script = join(ROOT, 'test/infra/infra.sh');
+  try {
+    execFileSync('bash', [script, 'up', 'all'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  } catch (e) {
+    const stderr = String((e as { stderr?: unknown }).stderr ?? '').slice(-2000);
+    throw new Error(`could not start the real servers (run \`bash test/infra/infra.sh up all\` to see why):\n${stderr}`);
+  }
+  const text = execFileSync('bash', [script, 'env', 'all'], { encoding: 'utf8' });
+  const env = Object.fromEntries(text.split('\n').filter((l) => l.startsWith('export ')).map((l) => l.slice(7).split('=', 2) as [string, string]));
+  return { env, text };
+}
+
+/** utime + stime (ms), RSS and peak RSS (bytes) of one process; undefined once it is gone. */
+function usageOf(pid: number): ProcUsage | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { cpuMs, rss: kb('VmRSS'), peakRss: kb('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every live process whose ancestry reaches `root` (root included). */
+function treeOf(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return [...parent.keys()].filter((pid) => {
+    for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 1 && hops < 64; p = parent.get(p), hops++) if (p === root) return true;
+    return false;
+  });
+}
+
+/** The pid listening on a loopback TCP port (`ss`), for the servers infra.sh started. */
+function listenerPid(port: number): number | undefined {
+  try {
+    const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
+    const m = /pid=(\d+)/.exec(out);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sumUsage(pids: number[]): ProcUsage {
+  const total: ProcUsage = { cpuMs: 0, rss: 0, peakRss: 0 };
+  for (const pid of pids) {
+    const u = usageOf(pid);
+    if (!u) continue;
+    total.cpuMs += u.cpuMs;
+    total.rss += u.rss;
+    total.peakRss += u.peakRss;
+  }
+  return total;
+}
+
+export async function startClusterSystem(secret: string, extraEnv: Record<string, string>): Promise<ClusterSystem> {
+  const { env: infra, text: infraText } = infraEnv();
+  const namespace = `bench${randomUUID().slice(0, 8)}`;
+  const mongo = new URL(infra.IM_TEST_MONGO_URL ?? '');
+  mongo.pathname = `/im_${namespace}`;
+  const common: Record<string, string> = {
+    IM_KAFKA_BROKERS: infra.IM_TEST_KAFKA_BROKERS ?? '',
+    IM_KAFKA_NAMESPACE: namespace,
+    IM_MONGO_URL: mongo.toString(),
+    IM_REDIS_URL: infra.IM_TEST_REDIS_URL ?? '',
+    IM_JWT_SECRET: secret,
+    IM_LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  const specs: { name: string; script: string; env: Record<string, string>; port: number; gateway: boolean }[] = [];
+  for (const name of ['message', 'group', 'friend']) {
+    const port = await freePort();
+    specs.push({ name, script: `services/${name}/dist/main.js`, env: { IM_HEALTH_PORT: String(port) }, port, gateway: false });
+  }
+  for (let i = 0; i < 2; i++) {
+    const port = await freePort();
+    specs.push({ name: `gateway${i}`, script: 'services/gateway/dist/main.js', env: { IM_PORT: String(port), IM_HOST: '127.0.0.1', IM_GATEWAY_ID: `${namespace}-gw${i}` }, port, gateway: true });
+  }
+  const members: Member[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(
+      members.map(async (m) => {
+        if (m.child.exitCode !== null || m.child.signalCode !== null) return;
+        const exited = new Promise((r) => m.child.once('exit', r));
+        m.child.kill('SIGTERM');
+        const timer = setTimeout(() => m.child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+  };
+  try {
+    // Services first, so the gateways' first requests find their consumers.
+    for (const group of [specs.filter((s) => !s.gateway), specs.filter((s) => s.gateway)]) {
+      const started = group.map((s) => {
+        const child = spawn(process.execPath, [join(ROOT, s.script)], { cwd: ROOT, env: { ...process.env, ...common, ...s.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+        const m: Member = { name: s.name, child, healthUrl: `http://127.0.0.1:${s.port}/readyz`, stderrTail: [] };
+        child.stderr?.setEncoding('utf8');
+        child.stderr?.on('data', (d: string) => {
+          m.stderrTail.push(d);
+          if (m.stderrTail.length > 20) m.stderrTail.shift();
+        });
+        members.push(m);
+        return m;
+      });
+      await Promise.all(started.map((m) => waitReady(m)));
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const servers: Record<string, number | undefined> = {
+    redis: listenerPid(Number(new URL(infra.IM_TEST_REDIS_URL ?? 'redis://x:0').port)),
+    kafka: listenerPid(Number((infra.IM_TEST_KAFKA_BROKERS ?? ':0').split(',')[0]!.split(':')[1])),
+    ferretdb: listenerPid(Number(mongo.port)),
+    postgresql: listenerPid(Number(/postgres:\/\/[^\s)]*:(\d+)\//.exec(infraText)?.[1] ?? 0)),
+  };
+  const usage = (): Record<string, ProcUsage> => {
+    const out: Record<string, ProcUsage> = {};
+    for (const m of members) out[m.name] = sumUsage(m.child.pid ? [m.child.pid] : []);
+    for (const [name, pid] of Object.entries(servers)) if (pid) out[`server:${name}`] = sumUsage(treeOf(pid));
+    return out;
+  };
+  let base = usage();
+  return {
+    ports: specs.filter((s) => s.gateway).map((s) => s.port),
+    resetCpu() {
+      base = usage();
+    },
+    stats(): ProcStats {
+      const now = usage();
+      const breakdown: Record<string, ProcUsage> = {};
+      for (const [name, u] of Object.entries(now)) breakdown[name] = { cpuMs: Math.max(0, u.cpuMs - (base[name]?.cpuMs ?? 0)), rss: u.rss, peakRss: u.peakRss };
+      const im = Object.entries(breakdown).filter(([n]) => !n.startsWith('server:'));
+      return {
+        pid: members[0]?.child.pid ?? 0,
+        rss: im.reduce((a, [, u]) => a + u.rss, 0),
+        heapUsed: 0,
+        peakRss: im.reduce((a, [, u]) => a + u.peakRss, 0),
+        cpuUserMs: im.reduce((a, [, u]) => a + u.cpuMs, 0),
+        cpuSystemMs: 0,
+        breakdown,
+      };
+    },
+    stop,
+  };
+}
+
+async function waitReady(m: Member, timeoutMs = 90_000): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    if (m.child.exitCode !== null || m.child.signalCode !== null) {
+      throw new Error(`${m.name} exited (${m.child.exitCode ?? m.child.signalCode}) while starting:\n${m.stderrTail.join('').slice(-3000)}`);
+    }
+    const ok = await fetch(m.healthUrl).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() - start > timeoutMs) throw new Error(`${m.name} not ready after ${timeoutMs} ms:\n${m.stderrTail.join('').slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
