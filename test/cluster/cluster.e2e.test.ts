@@ -1,56 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { ClusterHarness, clusterEndpoints } from '../support/cluster-harness';
-import type { ImTestClient } from '../support/im-client';
+import { deliveryFigures, report, sendMany } from '../support/fault-figures';
 import type { ImMessage } from '@im/protocol';
 
 jest.setTimeout(240_000);
-
-/** Sends `count` messages with a window of in-flight sends; a send whose ack times out is retried with the same msgId. */
-async function sendMany(
-  from: ImTestClient,
-  to: string,
-  count: number,
-  onAcked?: (n: number) => Promise<void> | void,
-): Promise<{ sent: ImMessage[]; acked: Set<string> }> {
-  const sent: ImMessage[] = [];
-  const acked = new Set<string>();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) {
-      const m = from.message(to, `bulk ${next++}`);
-      sent.push(m);
-      for (let attempt = 0; attempt < 6 && !acked.has(m.msgId); attempt++) {
-        const ack = await from.send(m, 10_000).catch(() => undefined);
-        if (ack?.code === 0) {
-          acked.add(m.msgId);
-          await onAcked?.(acked.size);
-        } else await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 10 }, worker));
-  return { sent, acked };
-}
-
-function report(name: string, figures: Record<string, number>): void {
-  process.stdout.write(`\n[${name}] ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
-}
-
-/** Per device: how many acked messages arrived, duplicates, and seq order violations. */
-function deliveryFigures(device: ImTestClient, acked: Set<string>): { delivered: number; duplicates: number; outOfOrder: number } {
-  const seen = new Map<string, number>();
-  let outOfOrder = 0;
-  let lastSeq = 0;
-  for (const m of device.ofType(2)) {
-    seen.set(m.msgId, (seen.get(m.msgId) ?? 0) + 1);
-    if ((m.seq ?? 0) <= lastSeq) outOfOrder++;
-    lastSeq = m.seq ?? 0;
-  }
-  const delivered = [...acked].filter((id) => seen.has(id)).length;
-  const duplicates = [...seen.values()].reduce((s, n) => s + (n - 1), 0);
-  return { delivered, duplicates, outOfOrder };
-}
 
 describe('cluster mode on real Redis, Kafka and FerretDB', () => {
   let h: ClusterHarness;
@@ -114,14 +68,16 @@ describe('cluster mode on real Redis, Kafka and FerretDB', () => {
     const phone = await h.connect(0, 'k-receiver', { deviceId: 'phone' });
     const pc = await h.connect(1, 'k-receiver', { deviceId: 'pc' });
     let killed: Promise<void> | undefined;
-    const { sent, acked } = await sendMany(sender, 'k-receiver', 1000, (n) => {
-      if (n === 300 && !killed) {
-        killed = (async () => {
-          await h.kill('message');
-          await new Promise((r) => setTimeout(r, 2000));
-          await h.restart('message');
-        })();
-      }
+    const { sent, acked } = await sendMany(sender, 'k-receiver', 1000, {
+      onAcked: (n) => {
+        if (n === 300 && !killed) {
+          killed = (async () => {
+            await h.kill('message');
+            await new Promise((r) => setTimeout(r, 2000));
+            await h.restart('message');
+          })();
+        }
+      },
     });
     await killed;
     for (const d of [phone, pc]) await d.waitFor(() => deliveryFigures(d, acked).delivered === acked.size, 120_000, 'every acked message');

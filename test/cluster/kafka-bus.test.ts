@@ -175,6 +175,26 @@ describe('KafkaBus on a real broker', () => {
     await single.close();
   });
 
+  it('retries a record whose failures are transient (a store that is down) past maxAttempts, and does not dead-letter it', async () => {
+    const t = uniqueTopic('transient');
+    const letters: DeadLetter[] = [];
+    const dlq = await bus.subscribe<DeadLetter>(`${t}.dlq`, 'dlq-reader', async (r) => void letters.push(r.value));
+    let calls = 0;
+    const handled: unknown[] = [];
+    const sub = await bus.subscribe(t, 'transient-group', async (r) => {
+      calls++;
+      if (calls <= 6) throw Object.assign(new Error('Server selection timed out after 1500 ms'), { name: 'MongoServerSelectionError' });
+      handled.push(r.value);
+    });
+    await bus.publish(t, 'k', { stored: 'eventually' });
+    await waitFor(() => handled.length === 1, 'the record after the outage', 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all([sub.close(), dlq.close()]);
+    expect(calls).toBe(7);
+    expect(handled).toEqual([{ stored: 'eventually' }]);
+    expect(letters).toEqual([]);
+  });
+
   it('with keysConcurrentlyPerPartition 1 handles a partition strictly one record at a time', async () => {
     const t = uniqueTopic('serial');
     const serial = await KafkaBus.connect(options({ topicPartitions: 1, keysConcurrentlyPerPartition: 1 }));

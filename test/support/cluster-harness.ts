@@ -71,9 +71,16 @@ export class ClusterHarness {
   readonly clients: ImTestClient[] = [];
   private readonly procs = new Map<ServiceName, Proc>();
 
-  static async start(options: { gateways?: number; env?: Record<string, string> } = {}): Promise<ClusterHarness> {
+  /**
+   * `endpoints` replaces the real servers' addresses the processes get (a fault test puts a
+   * TcpProxy in front of Redis or FerretDB); `mongoUrl` is a server URL, the harness adds its
+   * database.
+   */
+  static async start(
+    options: { gateways?: number; env?: Record<string, string>; endpoints?: { redisUrl?: string; mongoUrl?: string } } = {},
+  ): Promise<ClusterHarness> {
     const h = new ClusterHarness();
-    await h.define(options.gateways ?? 2, options.env ?? {});
+    await h.define(options.gateways ?? 2, options.env ?? {}, options.endpoints ?? {});
     await Promise.all([...h.procs.keys()].map((n) => h.startProcess(n)));
     return h;
   }
@@ -105,6 +112,11 @@ export class ClusterHarness {
     const res = await this.http(gateway, 'POST', '/v1/groups', ownerId, { name, memberIds });
     if (res.status !== 201) throw new Error(`create group: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.groupId as string;
+  }
+
+  /** The processes that are not running (exited or killed) right now. */
+  exited(): ServiceName[] {
+    return [...this.procs.values()].filter((p) => !p.child || !running(p.child)).map((p) => p.name);
   }
 
   /** `kill -9`, no goodbye. */
@@ -155,8 +167,8 @@ export class ClusterHarness {
     rmSync(this.logDir, { recursive: true, force: true });
   }
 
-  private async define(gateways: number, extra: Record<string, string>): Promise<void> {
-    const e = clusterEndpoints();
+  private async define(gateways: number, extra: Record<string, string>, endpoints: { redisUrl?: string; mongoUrl?: string }): Promise<void> {
+    const e = { ...clusterEndpoints(), ...endpoints };
     const common = {
       IM_KAFKA_BROKERS: e.kafkaBrokers,
       IM_KAFKA_NAMESPACE: this.namespace,

@@ -30,6 +30,8 @@ export interface ClientOptions {
 /** A real Socket.IO client speaking the protocol, for end-to-end tests. */
 export class ImTestClient {
   readonly received: ImMessage[] = [];
+  /** msgId → when it first arrived here (ms since epoch). */
+  readonly arrivedAt = new Map<string, number>();
   readonly errors: AckAnswer[] = [];
   readonly events: { event: string; data: unknown }[] = [];
   private readonly socket: SocketV4 | LegacySocket;
@@ -54,6 +56,7 @@ export class ImTestClient {
     this.socket.on('chat', (...args: unknown[]) => {
       const [message, ack] = args as [ImMessage, ((...a: unknown[]) => void) | undefined];
       this.received.push(message);
+      if (message && typeof message.msgId === 'string' && !this.arrivedAt.has(message.msgId)) this.arrivedAt.set(message.msgId, Date.now());
       if (typeof ack === 'function' && options.autoAck !== false) ack();
       this.notify();
     });

@@ -7,3 +7,4 @@ export type { Clock } from './clock';
 export { AppError, isAppError, toImError } from './app-error';
 export { signToken, verifyToken } from './jwt';
 export type { TokenClaims, VerifyResult } from './jwt';
+export { isTransientError } from './transient-error';

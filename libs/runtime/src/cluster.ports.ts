@@ -64,7 +64,8 @@ export async function connectCluster(c: ClusterConfig, processName: string, logg
     once,
     async ready(): Promise<boolean> {
       if (isDraining()) return false;
-      return bus.isConnected() && (await store.ping());
+      // Redis first (no round trip): a gateway without Redis cannot deliver live or dedupe retries.
+      return delivery.isReady() && presence.isReady() && once.isReady() && bus.isConnected() && (await store.ping());
     },
     async close(): Promise<void> {
       await bus.close();

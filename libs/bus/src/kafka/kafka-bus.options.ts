@@ -1,3 +1,4 @@
+import { isTransientError } from '@im/common';
 import type { DeadLetter } from '../bus.port';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@im/common';
@@ -10,6 +11,13 @@ export interface KafkaBusOptions {
   readonly logger?: Logger;
   /** Told of every record this bus dead-letters (metrics, alerts). */
   readonly onDeadLetter?: (letter: DeadLetter) => void;
+  /**
+   * Which handler errors mean "a dependency is down": such a record is retried (at most 5 s
+   * apart) until it is handled or the partition is given up, never dead-lettered. Default
+   * `isTransientError` of @im/common (MongoDB driver network errors, refused connections,
+   * `IM_ERR_UNAVAILABLE`).
+   */
+  readonly isTransient?: (e: unknown) => boolean;
   /** Told, per fetched batch, the consumer lag of a group on one partition (metrics). */
   readonly onLag?: (group: string, topic: string, partition: number, lag: number) => void;
   /** Partitions of a topic this bus creates; default 4. */
@@ -59,6 +67,7 @@ export interface ResolvedKafkaBusOptions {
   readonly clientId: string;
   readonly logger: Logger | undefined;
   readonly onDeadLetter: ((letter: DeadLetter) => void) | undefined;
+  readonly isTransient: (e: unknown) => boolean;
   readonly onLag: ((group: string, topic: string, partition: number, lag: number) => void) | undefined;
   readonly topicPartitions: number;
   readonly replicationFactor: number;
@@ -82,6 +91,7 @@ export function resolveKafkaBusOptions(o: KafkaBusOptions): ResolvedKafkaBusOpti
     clientId: o.clientId,
     logger: o.logger,
     onDeadLetter: o.onDeadLetter,
+    isTransient: o.isTransient ?? isTransientError,
     onLag: o.onLag,
     topicPartitions,
     replicationFactor: o.replicationFactor ?? 1,

@@ -17,7 +17,12 @@ export interface RecordProcessorConfig {
   readonly retryDelayMs: number;
   readonly logger: Logger | undefined;
   readonly onDeadLetter?: ((letter: DeadLetter) => void) | undefined;
+  /** Errors that mean "a dependency is down", retried until it is back instead of dead-lettered. */
+  readonly isTransient: (e: unknown) => boolean;
 }
+
+/** Longest wait between two attempts of a record whose failures are transient. */
+const MAX_TRANSIENT_DELAY_MS = 5_000;
 
 /** What the consumer lets a record's processing see of its partition. */
 export interface PartitionControl {
@@ -71,14 +76,28 @@ export class KafkaRecordProcessor {
     return true;
   }
 
+  /**
+   * Handles with retries: an error of the work itself is retried `maxAttempts` times, then the
+   * record is dead-lettered; a transient error (the store or Redis unreachable) is retried with
+   * a growing delay (at most 5 s) for as long as this member owns the partition, so an outage
+   * pauses the partition instead of dead-lettering acknowledged messages, and nothing behind
+   * the record is committed meanwhile.
+   */
   private async attempt(record: BusRecord, control: PartitionControl): Promise<Attempted> {
-    const { handler, maxAttempts, retryDelayMs } = this.config;
+    const { handler, maxAttempts, retryDelayMs, logger, topic, group } = this.config;
+    let workFailures = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return { kind: 'handled', reply: await withHeartbeats(() => handler(record), control) };
       } catch (e) {
-        if (attempt >= maxAttempts) return { kind: 'failed', error: errorMessage(e), attempts: attempt };
-        await delay(retryDelayMs * 2 ** (attempt - 1));
+        const transient = this.config.isTransient(e);
+        if (!transient) workFailures++;
+        if (!transient && workFailures >= maxAttempts) return { kind: 'failed', error: errorMessage(e), attempts: attempt };
+        if (transient && (attempt === 1 || attempt % 20 === 0)) {
+          logger?.warn({ topic, group, key: record.key, attempt, err: errorMessage(e) }, 'a dependency is unavailable; retrying the record until it is back');
+        }
+        const wait = transient ? Math.min(MAX_TRANSIENT_DELAY_MS, retryDelayMs * 2 ** Math.min(attempt - 1, 12)) : retryDelayMs * 2 ** (workFailures - 1);
+        await delay(wait);
         await control.heartbeat();
         if (!control.isActive()) return { kind: 'abandoned' };
       }

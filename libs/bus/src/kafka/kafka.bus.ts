@@ -118,6 +118,7 @@ export class KafkaBus implements Bus {
       retryDelayMs: options.retryDelayMs,
       logger: options.logger,
       onDeadLetter: options.onDeadLetter,
+      isTransient: options.isTransient,
     });
     const runner = await KafkaConsumerRunner.start(kafka, {
       topic: this.names.physical(topic),

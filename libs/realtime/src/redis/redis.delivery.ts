@@ -70,6 +70,11 @@ export class RedisDeliveryPort implements DeliveryPort {
     if (failed?.[0]) throw failed[0];
   }
 
+  /** Both connections are up (for readiness): while Redis is unreachable, live deliveries are lost and only sync recovers them. */
+  isReady(): boolean {
+    return this.pub.status === 'ready' && this.sub.status === 'ready';
+  }
+
   listen(userId: string): Promise<void> {
     return this.subscriptions.acquire(this.channelOf(userId));
   }

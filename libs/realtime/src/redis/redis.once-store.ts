@@ -32,6 +32,11 @@ export class RedisOnceStore implements OnceStore {
     return value ?? undefined;
   }
 
+  /** The connection is up (for readiness). */
+  isReady(): boolean {
+    return this.client.status === 'ready';
+  }
+
   async close(): Promise<void> {
     await closeRedis(this.client);
   }

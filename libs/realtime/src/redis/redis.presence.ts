@@ -87,6 +87,11 @@ export class RedisPresence implements Presence {
     if (failed?.[0]) throw failed[0];
   }
 
+  /** The connection is up (for readiness). */
+  isReady(): boolean {
+    return this.client.status === 'ready';
+  }
+
   async close(): Promise<void> {
     await closeRedis(this.client);
   }

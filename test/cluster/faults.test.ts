@@ -1,0 +1,226 @@
+// Fault rows of docs/reliability.md on the real Redis, Kafka and FerretDB: the connection cut
+// between the server's acceptance and the client's ack, Redis unreachable for 5 s, the store
+// unreachable for 5 s. Each row prints its figures (`[row] k=v ...`). A TcpProxy stands between
+// the cluster and the server a row takes away, so other test files sharing the servers are not
+// disturbed.
+import { ClusterHarness, clusterEndpoints } from '../support/cluster-harness';
+import { tokenFor } from '../support/embedded-harness';
+import { deliveryFigures, deliveryP99, historyOf, report, sendMany } from '../support/fault-figures';
+import { ImTestClient } from '../support/im-client';
+import { TcpProxy } from '../support/tcp-proxy';
+
+jest.setTimeout(240_000);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function ready(url: string): Promise<boolean> {
+  return fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.status === 200,
+    () => false,
+  );
+}
+
+/** Polls `/readyz` every 200 ms until stopped; returns what it saw in order (deduplicated runs). */
+function watchReadiness(url: string): { stop: () => Promise<boolean[]> } {
+  const seen: boolean[] = [];
+  let on = true;
+  const loop = (async () => {
+    while (on) {
+      const r = await ready(url);
+      if (seen[seen.length - 1] !== r) seen.push(r);
+      await sleep(200);
+    }
+  })();
+  return {
+    stop: async () => {
+      on = false;
+      await loop;
+      const last = await ready(url);
+      if (seen[seen.length - 1] !== last) seen.push(last);
+      return seen;
+    },
+  };
+}
+
+describe('row 1: the connection is cut after the server accepted a message, before the client saw the ack', () => {
+  let h: ClusterHarness;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    h = await ClusterHarness.start({ gateways: 2 });
+    proxy = await TcpProxy.start('127.0.0.1', h.gatewayPorts[0]!);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await h?.stop();
+  });
+
+  it("stores and delivers the client's retry with the same msgId exactly once", async () => {
+    const rounds = 10;
+    const receiver = await h.connect(1, 'cut-receiver');
+    const url = proxy.urlFor(h.gatewayUrl(0));
+    let sender = await ImTestClient.connect(url, 'cut-sender', tokenFor('cut-sender'), { deviceId: 'phone' });
+    const acked = new Set<string>();
+    let ackLost = 0;
+    for (let i = 0; i < rounds; i++) {
+      const m = sender.message('cut-receiver', `cut ${i}`);
+      proxy.swallowDownstream();
+      const lost = sender.send(m, 1000).then(
+        () => 'acked',
+        () => 'no ack',
+      );
+      // The server accepted it: the receiver on the other gateway has it.
+      await receiver.waitFor(() => receiver.arrivedAt.has(m.msgId), 30_000, `message ${i} at the receiver`);
+      proxy.cutAll();
+      proxy.up();
+      if ((await lost) === 'no ack') ackLost++;
+      sender.close();
+      sender = await ImTestClient.connect(url, 'cut-sender', tokenFor('cut-sender'), { deviceId: 'phone' });
+      const retry = await sender.send(m, 10_000);
+      expect(retry.code).toBe(0);
+      acked.add(m.msgId);
+    }
+    sender.close();
+    await sleep(1000);
+    const history = await historyOf((p) => h.http(1, 'GET', p, 'cut-receiver'), 'cut-sender');
+    const storedIds = history.map((m) => m.msgId);
+    const f = deliveryFigures(receiver, acked);
+    report('row 1 ack lost, retried', { sent: rounds, ackLost, acked: acked.size, stored: new Set(storedIds).size, storedCopies: storedIds.length, delivered: f.delivered, duplicates: f.duplicates, outOfOrder: f.outOfOrder });
+    expect(ackLost).toBe(rounds);
+    expect(storedIds.filter((id) => acked.has(id))).toHaveLength(rounds);
+    expect(new Set(storedIds).size).toBe(storedIds.length);
+    expect(f).toEqual({ delivered: rounds, duplicates: 0, outOfOrder: 0 });
+  });
+});
+
+describe('row 3: Redis unreachable for 5 s', () => {
+  let h: ClusterHarness;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    const redis = new URL(clusterEndpoints().redisUrl);
+    proxy = await TcpProxy.start(redis.hostname, Number(redis.port));
+    h = await ClusterHarness.start({ gateways: 2, endpoints: { redisUrl: proxy.urlFor(clusterEndpoints().redisUrl) } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await proxy?.close();
+  });
+
+  it('loses no acknowledged message, recovers missed deliveries by sync, and readiness turns false and back', async () => {
+    const sender = await h.connect(0, 'rd-sender');
+    const phone = await h.connect(1, 'rd-receiver', { deviceId: 'phone' });
+    const pc = await h.connect(0, 'rd-receiver', { deviceId: 'pc' });
+    const watch = [watchReadiness(h.gatewayUrl(0)), watchReadiness(h.gatewayUrl(1))];
+    let outage: Promise<void> | undefined;
+    const figures = await sendMany(sender, 'rd-receiver', 300, {
+      attempts: 60,
+      retryDelayMs: 300,
+      ackTimeoutMs: 3000,
+      onAcked: (n) => {
+        if (n === 100 && !outage) {
+          outage = (async () => {
+            proxy.down();
+            await sleep(5000);
+            proxy.up();
+          })();
+        }
+      },
+    });
+    await outage;
+    // Ready again on its own, then a sync recovers what live delivery missed.
+    const start = Date.now();
+    while (!((await ready(h.gatewayUrl(0))) && (await ready(h.gatewayUrl(1)))) && Date.now() - start < 60_000) await sleep(200);
+    const seen = await Promise.all(watch.map((w) => w.stop()));
+    for (const d of [phone, pc]) {
+      if (d.connected) await d.sendReady();
+    }
+    const devices = { phone, pc };
+    for (const d of Object.values(devices)) await d.waitFor(() => deliveryFigures(d, figures.acked).delivered === figures.acked.size, 60_000, 'every acked message');
+    const history = await historyOf((p) => h.http(0, 'GET', p, 'rd-receiver'), 'rd-sender');
+    const storedIds = history.map((m) => m.msgId);
+    for (const [name, d] of Object.entries(devices)) {
+      const f = deliveryFigures(d, figures.acked);
+      report(`row 3 Redis down 5 s: ${name}`, {
+        sent: figures.sent.length,
+        acked: figures.acked.size,
+        failedAttempts: figures.failedAttempts,
+        stored: new Set(storedIds).size,
+        delivered: f.delivered,
+        duplicates: f.duplicates,
+        outOfOrder: f.outOfOrder,
+        p99ms: deliveryP99([d], figures),
+      });
+      expect(f).toEqual({ delivered: figures.acked.size, duplicates: 0, outOfOrder: 0 });
+    }
+    expect(figures.acked.size).toBe(figures.sent.length);
+    expect([...figures.acked].every((id) => storedIds.includes(id))).toBe(true);
+    expect(new Set(storedIds).size).toBe(storedIds.length);
+    for (const s of seen) {
+      // Ready, not ready during the outage (it may flap while connections come back), ready.
+      expect(s[0]).toBe(true);
+      expect(s).toContain(false);
+      expect(s[s.length - 1]).toBe(true);
+    }
+    expect(h.exited()).toEqual([]);
+  });
+});
+
+describe('row 5: the store (FerretDB) unreachable for 5 s', () => {
+  let h: ClusterHarness;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    const mongo = new URL(clusterEndpoints().mongoUrl);
+    proxy = await TcpProxy.start(mongo.hostname, Number(mongo.port));
+    // Server selection gives up after 1.5 s instead of 30 s, so the 5 s outage makes the message
+    // service's writes fail (and be retried as transient) instead of merely waiting.
+    const mongoUrl = new URL(proxy.urlFor(clusterEndpoints().mongoUrl));
+    mongoUrl.searchParams.set('serverSelectionTimeoutMS', '1500');
+    h = await ClusterHarness.start({ gateways: 2, endpoints: { mongoUrl: mongoUrl.toString() } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await proxy?.close();
+  });
+
+  it('pauses and retries without losing or duplicating anything acknowledged', async () => {
+    const sender = await h.connect(0, 'st-sender');
+    const receiver = await h.connect(1, 'st-receiver');
+    let outage: Promise<void> | undefined;
+    const figures = await sendMany(sender, 'st-receiver', 300, {
+      attempts: 60,
+      retryDelayMs: 300,
+      ackTimeoutMs: 3000,
+      onAcked: (n) => {
+        if (n === 100 && !outage) {
+          outage = (async () => {
+            proxy.down();
+            await sleep(5000);
+            proxy.up();
+          })();
+        }
+      },
+    });
+    await outage;
+    await receiver.waitFor(() => deliveryFigures(receiver, figures.acked).delivered === figures.acked.size, 90_000, 'every acked message');
+    const history = await historyOf((p) => h.http(0, 'GET', p, 'st-receiver'), 'st-sender');
+    const storedIds = history.map((m) => m.msgId);
+    const f = deliveryFigures(receiver, figures.acked);
+    report('row 5 store down 5 s', {
+      sent: figures.sent.length,
+      acked: figures.acked.size,
+      failedAttempts: figures.failedAttempts,
+      stored: new Set(storedIds).size,
+      storedCopies: storedIds.length,
+      delivered: f.delivered,
+      duplicates: f.duplicates,
+      outOfOrder: f.outOfOrder,
+      p99ms: deliveryP99([receiver], figures),
+    });
+    expect(figures.acked.size).toBe(figures.sent.length);
+    expect([...figures.acked].every((id) => storedIds.includes(id))).toBe(true);
+    expect(new Set(storedIds).size).toBe(storedIds.length);
+    expect(f).toEqual({ delivered: figures.acked.size, duplicates: 0, outOfOrder: 0 });
+    expect(h.exited()).toEqual([]);
+    expect(h.logOf('message')).toContain('a dependency is unavailable; retrying the record until it is back');
+    expect(h.logOf('message')).not.toContain('record dead-lettered');
+  });
+});
