@@ -25,16 +25,31 @@ export function clusterEndpoints(): { redisUrl: string; kafkaBrokers: string; mo
   return { redisUrl, kafkaBrokers, mongoUrl };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
+/**
+ * Ports for the processes a harness starts, taken from a block of its own per jest worker below
+ * Linux's ephemeral range (32768+). A port picked with `listen(0)` comes from that range and can
+ * be handed to another process between the pick and the child's own `listen` (seen: a gateway's
+ * port taken by another harness's health server, whose `/readyz` then answered for it).
+ */
+const PORT_BLOCK = 600;
+let nextPort = 20_000 + (Number(process.env.JEST_WORKER_ID ?? 0) % 20) * PORT_BLOCK;
+const portLimit = nextPort + PORT_BLOCK;
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((res) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
+    srv.once('error', () => res(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
   });
+}
+
+export async function freePort(): Promise<number> {
+  while (nextPort < portLimit) {
+    const port = nextPort++;
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port left in this jest worker's block (${portLimit - PORT_BLOCK}-${portLimit - 1})`);
 }
 
 export type ServiceName = 'message' | 'group' | 'friend' | `gateway${number}`;
