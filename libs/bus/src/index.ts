@@ -4,5 +4,5 @@ export { InMemoryBus } from './in-memory.bus';
 export type { InMemoryBusOptions } from './in-memory.bus';
 export { KafkaBus } from './kafka/kafka.bus';
 export type { KafkaBusOptions } from './kafka/kafka-bus.options';
-export { Topics } from './topics';
-export type { ChatRecord, CommandReply, GroupCommand, GroupJoinPolicy, RelationCommand } from './topics';
+export { BUSINESS_EVENT_TYPES, Topics } from './topics';
+export type { BusinessEvent, BusinessEventTarget, BusinessEventType, ChatRecord, CommandReply, GroupCommand, GroupJoinPolicy, PushRecord, RelationCommand } from './topics';
