@@ -7,7 +7,7 @@ import { RelationService, subscribeRelationService } from '@im/friend-service';
 import { createGateway, gatewaySettings } from '@im/gateway';
 import type { Gateway, GatewaySettings } from '@im/gateway';
 import { GroupService, subscribeGroupService } from '@im/group-service';
-import { MessageService, subscribeMessageService } from '@im/message-service';
+import { MessageService, OfflinePush, subscribeMessageService } from '@im/message-service';
 import { MemoryDeliveryHub, MemoryOnceStore, MemoryPresence } from '@im/realtime';
 import { processMetrics } from '@im/runtime';
 import { SqliteStore } from '@im/store';
@@ -44,6 +44,7 @@ export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, l
     { recallWindowMs: settings.recallWindowMs, requireFriendship: settings.requireFriendship },
     logger.child({ service: 'message' }),
     clock,
+    new OfflinePush(bus, presence, store, new MemoryOnceStore(clock), logger.child({ service: 'message', module: 'push' })),
   );
   const subs = await Promise.all([
     subscribeMessageService(bus, message),
