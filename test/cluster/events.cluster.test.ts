@@ -8,6 +8,7 @@ import { ClusterHarness } from '../support/cluster-harness';
 
 jest.setTimeout(180_000);
 
+const ADMIN_TOKEN = 'cluster-test-admin-token-0123456789';
 const settle = (ms = 800): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('business events (cluster)', () => {
@@ -29,7 +30,7 @@ describe('business events (cluster)', () => {
   }
 
   beforeAll(async () => {
-    h = await ClusterHarness.start({ gateways: 2 });
+    h = await ClusterHarness.start({ gateways: 2, env: { IM_ADMIN_TOKEN: ADMIN_TOKEN } });
     kafka = await h.kafka();
     await kafka.subscribe<DeadLetter>(deadLetterTopic(Topics.EVENTS_IN), 'test-dlq-reader', (r) => {
       letters.push(r.value);
@@ -120,5 +121,33 @@ describe('business events (cluster)', () => {
     expect(coff.ofType(68)[0]).toMatchObject({ content: 'once', destId: off, msgId: `ev-${id}` });
     await settle();
     expect(coff.ofType(68)).toHaveLength(1);
+  });
+
+  // Last: a notice to everyone online reaches the clients of the earlier tests too.
+  it('the admin API sends a system notice to listed users, then to everyone online; offline users never get the second', async () => {
+    const admin = async (gateway: number, body: unknown, token = ADMIN_TOKEN): Promise<{ status: number; body: any }> => {
+      const res = await fetch(`${h.gatewayUrl(gateway)}/v1/admin/notices`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const [a, b, c, off] = [u('aa'), u('ab'), u('ac'), u('aoff')];
+    const [ca, cb, cc] = [await h.connect(0, a), await h.connect(1, b), await h.connect(1, c)];
+    expect((await admin(0, { userIds: [a], content: 'x' }, 'not-the-token')).status).toBe(401);
+    expect((await h.http(0, 'POST', '/v1/admin/notices', a, { userIds: [a], content: 'a client token is not an admin token' })).status).toBe(401);
+    const first = await admin(1, { userIds: [a, b], content: 'Only you two' });
+    expect(first.status).toBe(202);
+    await Promise.all([ca.waitForMessages(1, 68, 30_000), cb.waitForMessages(1, 68, 30_000)]);
+    expect(ca.ofType(68)[0]).toMatchObject({ fromId: 'system', fromType: 3, fromName: 'System', destId: a, content: 'Only you two', msgId: `ev-${first.body.eventId}` });
+    const second = await admin(0, { everyoneOnline: true, content: 'Everyone online' });
+    expect(second.status).toBe(202);
+    for (const client of [ca, cb, cc]) await client.waitFor(() => client.ofType(68).some((m) => m.content === 'Everyone online'), 30_000, 'the notice to everyone online');
+    expect(cc.ofType(68).map((m) => m.content)).toEqual(['Everyone online']);
+    const coff = await h.connect(0, off);
+    expect((await coff.sendReady()).code).toBe(0);
+    await settle();
+    expect(coff.ofType(68)).toHaveLength(0);
   });
 });

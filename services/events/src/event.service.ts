@@ -1,9 +1,9 @@
+import { toDownlink } from '@im/bus';
 import type { BusinessEvent } from '@im/bus';
 import type { Clock, Logger } from '@im/common';
 import { groupConversationId, systemConversationId } from '@im/protocol';
 import type { DeliveryPort, Presence } from '@im/realtime';
 import type { Store } from '@im/store';
-import { toDownlink } from './business-event.schema';
 
 /** What handling an event did: `refused` (with the reason) is dead-lettered by the consumer. */
 export type EventOutcome =

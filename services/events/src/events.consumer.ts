@@ -1,7 +1,6 @@
-import { deadLetterTopic, Topics } from '@im/bus';
+import { deadLetterTopic, readBusinessEvent, Topics } from '@im/bus';
 import type { Bus, DeadLetter, Subscription } from '@im/bus';
 import type { Logger } from '@im/common';
-import { readBusinessEvent } from './business-event.schema';
 import type { EventOutcome, EventService } from './event.service';
 
 export const EVENTS_SERVICE_GROUP = 'events-service';

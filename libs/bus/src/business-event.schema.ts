@@ -1,5 +1,5 @@
-import { BUSINESS_EVENT_TYPES } from '@im/bus';
-import type { BusinessEvent, BusinessEventTarget, BusinessEventType } from '@im/bus';
+import { BUSINESS_EVENT_TYPES } from './topics';
+import type { BusinessEvent, BusinessEventTarget, BusinessEventType } from './topics';
 import { isValidId, MAX_FROM_NAME_LENGTH, MAX_IMAGE_ICON_URL_LENGTH, parseImMessage } from '@im/protocol';
 import type { FromType, ImMessage, MessageTypeNumber } from '@im/protocol';
 
