@@ -47,6 +47,19 @@ describe('business events end to end (embedded)', () => {
     expect(b.received).toHaveLength(0);
   });
 
+  it('an event about a user skips that user and whoever blacklisted them', async () => {
+    const [a, b, x] = [await h.connect('bb-a'), await h.connect('bb-b'), await h.connect('bb-x')];
+    expect((await h.http('PUT', '/v1/blacklist/bb-x', 'bb-b')).status).toBe(204);
+    await h.server.bus.publish(Topics.EVENTS_IN, 'shake-1', {
+      eventId: 'shake-1', messageType: 67, fromType: 4, fromId: 'shake', actorId: 'bb-x', target: { users: ['bb-a', 'bb-b', 'bb-x'] }, content: 'Hi there!',
+    });
+    await a.waitForMessages(1, 67);
+    expect(a.ofType(67)[0]).toMatchObject({ fromId: 'bb-x', fromType: 1, content: 'Hi there!' });
+    await settle();
+    expect(b.ofType(67)).toHaveLength(0);
+    expect(x.ofType(67)).toHaveLength(0);
+  });
+
   it('an event published again, even after a restart, notifies once', async () => {
     const event = { eventId: 'dup-1', messageType: 70, fromType: 5, fromId: 'oa-1', target: { users: ['be-d'] }, content: { title: 'Hello' } };
     const d = await h.connect('be-d');

@@ -23,7 +23,8 @@ async function inBatches<T>(items: readonly T[], size: number, f: (item: T) => P
  * conversation `g:<groupId>`), delivered at once to the devices online and synced by the others
  * after type 1. Idempotent by event id: each notice's msgId is `ev-<eventId>`, unique per
  * conversation in the store, so a redelivered or republished event stores nothing new and
- * notifies nobody again.
+ * notifies nobody again. An event about a user (`actorId`) skips that user and everyone who
+ * blacklisted them.
  */
 export class EventService {
   constructor(
@@ -43,13 +44,20 @@ export class EventService {
     else if ('friendsOf' in target) users = await this.store.relations.friends(target.friendsOf);
     else users = await this.presence.onlineUsers();
     let notified = 0;
+    let skipped = 0;
+    const actor = event.actorId;
     await inBatches(users, FAN_OUT_CONCURRENCY, async (userId) => {
+      // Nobody hears of their own action, nor of the actions of someone they blacklisted.
+      if (actor !== undefined && (userId === actor || (await this.store.relations.isBlocked(userId, actor)))) {
+        skipped++;
+        return;
+      }
       const { stored, duplicate } = await this.store.messages.append({ conversationId: systemConversationId(userId), message: toDownlink(event, userId, at) });
       if (duplicate) return;
       await this.delivery.send([userId], { kind: 'stored', message: stored });
       notified++;
     });
-    return this.done(event, notified, users.length - notified);
+    return this.done(event, notified, users.length - notified - skipped);
   }
 
   private async toGroup(event: BusinessEvent, groupId: string, at: number): Promise<EventOutcome> {
