@@ -123,6 +123,20 @@ describe('business events (cluster)', () => {
     expect(coff.ofType(68)).toHaveLength(1);
   });
 
+  it('an event republished after the events service was killed and restarted still notifies once', async () => {
+    const a = u('ra');
+    const ca = await h.connect(0, a);
+    const id = eventId();
+    const event = { eventId: id, messageType: 70, fromType: 5, fromId: 'oa-1', target: { users: [a] }, content: { title: 'Before the crash' } };
+    await publish(event);
+    await ca.waitForMessages(1, 70, 30_000);
+    await h.restart('events');
+    await publish(event);
+    await publish({ eventId: eventId(), messageType: 70, fromType: 5, fromId: 'oa-1', target: { users: [a] }, content: { title: 'marker' } }, id);
+    await ca.waitFor(() => ca.ofType(70).length >= 2, 60_000, 'the marker');
+    expect(ca.ofType(70).map((m) => (m.content as { title: string }).title)).toEqual(['Before the crash', 'marker']);
+  });
+
   // Last: a notice to everyone online reaches the clients of the earlier tests too.
   it('the admin API sends a system notice to listed users, then to everyone online; offline users never get the second', async () => {
     const admin = async (gateway: number, body: unknown, token = ADMIN_TOKEN): Promise<{ status: number; body: any }> => {
