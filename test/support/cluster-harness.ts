@@ -5,6 +5,8 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { KafkaBus } from '@im/bus';
+import { createLogger } from '@im/common';
 import { ImTestClient } from './im-client';
 import type { ClientOptions } from './im-client';
 import { TEST_SECRET, tokenFor } from './embedded-harness';
@@ -52,7 +54,7 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port left in this jest worker's block (${portLimit - PORT_BLOCK}-${portLimit - 1})`);
 }
 
-export type ServiceName = 'message' | 'group' | 'friend' | `gateway${number}`;
+export type ServiceName = 'message' | 'group' | 'friend' | 'events' | `gateway${number}`;
 
 interface Proc {
   readonly name: ServiceName;
@@ -85,6 +87,7 @@ export class ClusterHarness {
   readonly gatewayPorts: number[] = [];
   readonly clients: ImTestClient[] = [];
   private readonly procs = new Map<ServiceName, Proc>();
+  private readonly buses: KafkaBus[] = [];
 
   /**
    * `endpoints` replaces the real servers' addresses the processes get (a fault test puts a
@@ -134,6 +137,20 @@ export class ClusterHarness {
     return [...this.procs.values()].filter((p) => !p.child || !running(p.child)).map((p) => p.name);
   }
 
+  /** A Kafka bus in this harness's namespace, to publish and read the topics as an outside service would; closed by `stop`. */
+  async kafka(): Promise<KafkaBus> {
+    const bus = await KafkaBus.connect({
+      brokers: clusterEndpoints().kafkaBrokers.split(','),
+      clientId: `${this.namespace}-test`,
+      namespace: this.namespace,
+      topicPartitions: 4,
+      sessionTimeoutMs: 6000,
+      logger: createLogger({ service: 'cluster-test', level: process.env.IM_TEST_LOG_LEVEL ?? 'silent' }),
+    });
+    this.buses.push(bus);
+    return bus;
+  }
+
   /** `kill -9`, no goodbye. */
   async kill(name: ServiceName): Promise<void> {
     const p = this.procs.get(name);
@@ -169,6 +186,7 @@ export class ClusterHarness {
 
   async stop(): Promise<void> {
     for (const c of this.clients.splice(0)) c.close();
+    await Promise.allSettled(this.buses.splice(0).map((b) => b.close()));
     await Promise.all(
       [...this.procs.values()].map(async (p) => {
         if (!p.child || !running(p.child)) return;
@@ -201,7 +219,7 @@ export class ClusterHarness {
       IM_RATE_LIMIT_BURST: '4000',
       ...extra,
     };
-    for (const name of ['message', 'group', 'friend'] as const) {
+    for (const name of ['message', 'group', 'friend', 'events'] as const) {
       const port = await freePort();
       this.add(name, `services/${name}/dist/main.js`, { ...common, IM_HEALTH_PORT: String(port) }, `http://127.0.0.1:${port}/readyz`);
     }

@@ -11,7 +11,73 @@ export const Topics = {
   GROUP_COMMANDS: 'im.group.commands',
   /** Friend and blacklist commands. Key: the acting user id. Producer: gateway. Consumer: friend service (request/reply). */
   RELATION_COMMANDS: 'im.relation.commands',
+  /**
+   * Business events from other teams' services (moments, official accounts, payments,
+   * operations), turned into stored notifications. Key: the event id. Producer: other services,
+   * the gateway's admin notice endpoint. Consumer: events service. Schema: `BusinessEvent`
+   * (docs/business-events.md); an invalid event goes to `im.events.in.dlq` with the reason.
+   */
+  EVENTS_IN: 'im.events.in',
+  /**
+   * Offline push: one `PushRecord` per (user, message) when a stored chat message reaches a user
+   * with no device online and the conversation is not muted by them. Key: the user id.
+   * Producer: message service. Consumer: an APNs / FCM push service (outside this system).
+   */
+  PUSH_OUT: 'im.push.out',
 } as const;
+
+/** The message types a business event may carry (docs/business-events.md). */
+export const BUSINESS_EVENT_TYPES = [26, 36, 37, 38, 39, 41, 49, 58, 65, 67, 68, 70, 88, 89] as const;
+export type BusinessEventType = (typeof BUSINESS_EVENT_TYPES)[number];
+
+/** Who receives a business event: listed users, a group's members, a user's friends, or everyone online (68 only). */
+export type BusinessEventTarget =
+  | { readonly users: readonly string[] }
+  | { readonly group: string }
+  | { readonly friendsOf: string }
+  | { readonly allOnline: true };
+
+/**
+ * A business event on `im.events.in`. Validated by the events service (unknown fields refused).
+ * `fromType` is the publisher's kind: 3 system, 4 third party, 5 official account. `actorId`
+ * names the user the event is about (the friend who posted, commented, liked, @-ed, shook, or
+ * changed their profile): required for 26, 36, 37, 38, 49 and 67, whose notifications then come
+ * from that user (fromType 1).
+ */
+export interface BusinessEvent {
+  /** 1–100 characters from `A-Z a-z 0-9 _ . @ -`; the same id again notifies nobody again. */
+  readonly eventId: string;
+  readonly messageType: BusinessEventType;
+  readonly fromType: 3 | 4 | 5;
+  /** The publishing system, third-party service or official account. */
+  readonly fromId: string;
+  readonly fromName?: string;
+  readonly imageIconUrl?: string;
+  readonly actorId?: string;
+  readonly target: BusinessEventTarget;
+  /** Checked against the message type's content schema (docs/protocol-notes.md). */
+  readonly content?: unknown;
+  /** The event's time (ms); default: when the events service handles it. */
+  readonly at?: number;
+}
+
+/** What a push service needs to show one offline notification; never content secrets or tokens. */
+export interface PushRecord {
+  /** `<conversationId>/<msgId>/<userId>`: unique per (user, message), for the push service to drop repeats. */
+  readonly pushId: string;
+  readonly userId: string;
+  readonly conversationId: string;
+  readonly msgId: string;
+  readonly messageType: number;
+  readonly fromId: string;
+  /** The sender's name (or id), or the group name for a group message. */
+  readonly title: string;
+  /** A short preview: text cut to 60 characters, or a label such as "[Image]". */
+  readonly body: string;
+  /** The user's unread messages over all conversations, this one included. */
+  readonly badge: number;
+  readonly sendTime: number;
+}
 
 /** A client message the gateway accepted: validated, identity checked, stamped. */
 export interface ChatRecord {

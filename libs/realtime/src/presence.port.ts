@@ -20,6 +20,8 @@ export interface Presence {
   sessionsOf(userId: string): Promise<DeviceSession[]>;
   /** The subset of `userIds` with at least one session. */
   onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
+  /** Every user with at least one session (for notices to everyone online). */
+  onlineUsers(): Promise<string[]>;
   /** Keeps this gateway's sessions alive; called periodically by the gateway. */
   refresh(gatewayId: string, sessions: readonly DeviceSession[]): Promise<void>;
   close(): Promise<void>;

@@ -67,6 +67,12 @@ export interface ConversationRepository {
   /** Moves the user's read seq forward (never back); returns the new value. */
   setReadSeq(userId: string, conversationId: string, seq: number): Promise<number>;
   readSeqs(userId: string, conversationIds: readonly string[]): Promise<Map<string, number>>;
+  /** The user's mute setting of a conversation (a muted one produces no offline push). Idempotent. */
+  setMuted(userId: string, conversationId: string, muted: boolean): Promise<void>;
+  /** The subset of `userIds` who muted the conversation. */
+  mutedAmong(conversationId: string, userIds: readonly string[]): Promise<Set<string>>;
+  /** The conversations the user muted. */
+  mutedOf(userId: string): Promise<string[]>;
 }
 
 export interface CursorRepository {

@@ -1,4 +1,5 @@
 import type { ConfigOf, ConfigSchema } from '@im/common';
+import { EVENTS_CONFIG } from '@im/events-service';
 import { FRIEND_CONFIG } from '@im/friend-service';
 import { GATEWAY_CONFIG } from '@im/gateway';
 
@@ -6,6 +7,7 @@ import { GATEWAY_CONFIG } from '@im/gateway';
 export const EMBEDDED_CONFIG = {
   ...GATEWAY_CONFIG,
   ...FRIEND_CONFIG,
+  ...EVENTS_CONFIG,
   IM_DATA_DIR: { kind: 'string', default: './data', doc: 'Embedded mode: folder of the SQLite file (`im.db`) and the generated JWT secret.' },
 } as const satisfies ConfigSchema;
 

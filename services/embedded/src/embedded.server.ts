@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import { InMemoryBus } from '@im/bus';
 import { systemClock } from '@im/common';
 import type { Clock, Logger } from '@im/common';
+import { EventService, subscribeEventService } from '@im/events-service';
 import { RelationService, subscribeRelationService } from '@im/friend-service';
 import { createGateway, gatewaySettings } from '@im/gateway';
 import type { Gateway, GatewaySettings } from '@im/gateway';
 import { GroupService, subscribeGroupService } from '@im/group-service';
-import { MessageService, subscribeMessageService } from '@im/message-service';
+import { MessageService, OfflinePush, subscribeMessageService } from '@im/message-service';
 import { MemoryDeliveryHub, MemoryOnceStore, MemoryPresence } from '@im/realtime';
 import { processMetrics } from '@im/runtime';
 import { SqliteStore } from '@im/store';
@@ -31,31 +32,37 @@ export function settingsFrom(config: EmbeddedConfig, jwtSecret: string): Gateway
 export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, logger: Logger, clock: Clock = systemClock): Promise<EmbeddedServer> {
   const settings = settingsFrom(config, jwtSecret);
   const store = new SqliteStore(join(config.IM_DATA_DIR, 'im.db'));
-  const bus = new InMemoryBus({
-    logger: logger.child({ module: 'bus' }),
-    onDeadLetter: (letter) => processMetrics().deadLetters.inc({ topic: letter.topic }),
-  });
+  const onDeadLetter = (letter: { topic: string }): void => processMetrics().deadLetters.inc({ topic: letter.topic });
+  const bus = new InMemoryBus({ logger: logger.child({ module: 'bus' }), onDeadLetter });
   const hub = new MemoryDeliveryHub();
   const serviceDelivery = hub.port();
   const gatewayDelivery = hub.port();
+  const presence = new MemoryPresence();
   const message = new MessageService(
     store,
     serviceDelivery,
     { recallWindowMs: settings.recallWindowMs, requireFriendship: settings.requireFriendship },
     logger.child({ service: 'message' }),
     clock,
+    new OfflinePush(bus, presence, store, new MemoryOnceStore(clock), logger.child({ service: 'message', module: 'push' })),
   );
   const subs = await Promise.all([
     subscribeMessageService(bus, message),
     subscribeGroupService(bus, new GroupService(store, serviceDelivery, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger.child({ service: 'group' }))),
     subscribeRelationService(bus, new RelationService(store, serviceDelivery, { autoAccept: config.IM_FRIEND_AUTO_ACCEPT }, logger.child({ service: 'friend' }))),
+    subscribeEventService(
+      bus,
+      new EventService(store, serviceDelivery, presence, logger.child({ service: 'events' }), clock),
+      { maxUsers: config.IM_EVENTS_MAX_USERS, onDeadLetter },
+      logger.child({ service: 'events' }),
+    ),
   ]);
   const gateway = createGateway({
     settings,
     store,
     bus,
     delivery: gatewayDelivery,
-    presence: new MemoryPresence(),
+    presence,
     once: new MemoryOnceStore(clock),
     clock,
     logger: logger.child({ service: 'gateway' }),

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, createLogger, loadConfig } from '@im/common';
+import { adminConfigProblems } from '@im/gateway';
 import { enableProcessMetrics } from '@im/runtime';
 import { EMBEDDED_CONFIG } from './embedded.config';
 import { startEmbedded } from './embedded.server';
@@ -15,6 +16,11 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw e;
+  }
+  const problems = adminConfigProblems(config);
+  if (problems.length > 0) {
+    process.stderr.write(`invalid configuration:\n  ${problems.join('\n  ')}\n`);
+    process.exit(2);
   }
   const logger = createLogger({ service: 'im-embedded', level: config.IM_LOG_LEVEL });
   enableProcessMetrics();

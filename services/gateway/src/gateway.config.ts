@@ -36,6 +36,12 @@ export const GATEWAY_CONFIG = {
     min: 0,
     doc: 'On SIGTERM, the window over which a gateway closes its sockets so clients reconnect to other pods without a stampede.',
   },
+  IM_ADMIN_TOKEN: {
+    kind: 'string',
+    secret: true,
+    doc: 'Bearer token of the admin HTTP API (`POST /v1/admin/notices`), at least 16 characters, separate from IM_JWT_SECRET; unset disables the admin API.',
+  },
+  IM_ADMIN_NOTICES_PER_MINUTE: { kind: 'int', default: 10, min: 1, doc: 'System notices the admin API accepts per minute on one gateway (bursts of as many).' },
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
 } as const satisfies ConfigSchema;
@@ -55,6 +61,17 @@ export interface GatewaySettings {
   readonly gatewayId: string;
   readonly presenceDebounceMs: number;
   readonly multiDevice: 'per-devtype' | 'many' | 'single';
+  /** The admin API's bearer token; undefined: the admin API answers 403. */
+  readonly adminToken: string | undefined;
+  readonly adminNoticesPerMinute: number;
+}
+
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+/** Start-up problems of the admin settings (a token too short to be a secret). */
+export function adminConfigProblems(c: Pick<GatewayConfig, 'IM_ADMIN_TOKEN'>): string[] {
+  const token = c.IM_ADMIN_TOKEN;
+  return token !== undefined && token.length < MIN_ADMIN_TOKEN_LENGTH ? [`IM_ADMIN_TOKEN: must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`] : [];
 }
 
 /** The settings of a gateway from its configuration (cluster) or the embedded one, which extends it. */
@@ -71,5 +88,7 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     presenceDebounceMs: c.IM_PRESENCE_DEBOUNCE_MS,
     multiDevice: c.IM_MULTI_DEVICE as GatewaySettings['multiDevice'],
     gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
+    adminToken: c.IM_ADMIN_TOKEN,
+    adminNoticesPerMinute: c.IM_ADMIN_NOTICES_PER_MINUTE,
   };
 }

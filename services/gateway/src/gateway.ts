@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { ServerOptions } from 'socket.io';
 import type { GatewaySettings } from './gateway.config';
+import { adminRoutes } from './http/admin.routes';
 import { blacklistRoutes } from './http/blacklist.routes';
 import { conversationRoutes } from './http/conversation.routes';
 import { friendRoutes } from './http/friend.routes';
@@ -86,6 +87,7 @@ function buildHttp(deps: GatewayDeps, drain: DrainState): FastifyInstance {
   conversationRoutes(app, ctx);
   blacklistRoutes(app, ctx);
   friendRoutes(app, ctx);
+  adminRoutes(app, ctx);
   app.get('/metrics', async (_req, reply) => {
     const { contentType, body } = await processMetrics().scrape();
     return reply.type(contentType).send(body);

@@ -1,4 +1,4 @@
 export { createGateway } from './gateway';
 export type { Gateway, GatewayDeps } from './gateway';
-export { GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
+export { adminConfigProblems, GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
 export type { GatewayConfig, GatewaySettings } from './gateway.config';

@@ -3,14 +3,14 @@ import { systemClock } from '@im/common';
 import { createSocketIoRedisAdapter } from '@im/realtime';
 import { CLUSTER_CONFIG, connectCluster, missingEndpoints, runProcess } from '@im/runtime';
 import { createGateway } from './gateway';
-import { GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
+import { adminConfigProblems, GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
 
 
 /** Cluster mode: one gateway pod. Stateless: sockets here, everything else in Kafka, MongoDB, Redis. */
 runProcess({
   name: 'gateway',
   schema: { ...CLUSTER_CONFIG, ...GATEWAY_CONFIG },
-  check: (c) => [...missingEndpoints(c), ...(c.IM_JWT_SECRET ? [] : ['IM_JWT_SECRET: required in cluster mode'])],
+  check: (c) => [...missingEndpoints(c), ...(c.IM_JWT_SECRET ? [] : ['IM_JWT_SECRET: required in cluster mode']), ...adminConfigProblems(c)],
   start: async (config, logger) => {
     const ports = await connectCluster(config, 'gateway', logger);
     await ports.bus.prepareRequests();

@@ -4,6 +4,7 @@ import { runBusService } from '@im/runtime';
 import { MESSAGE_CONFIG } from './message.config';
 import { subscribeMessageService } from './message.consumer';
 import { MessageService } from './message.service';
+import { OfflinePush } from './offline-push';
 
 /** Cluster mode: the message service as its own process. */
 runBusService({
@@ -12,6 +13,13 @@ runBusService({
   subscribe: (ports, config, logger) =>
     subscribeMessageService(
       ports.bus,
-      new MessageService(ports.store, ports.delivery, { recallWindowMs: config.IM_RECALL_WINDOW_MS, requireFriendship: config.IM_REQUIRE_FRIENDSHIP }, logger, systemClock),
+      new MessageService(
+        ports.store,
+        ports.delivery,
+        { recallWindowMs: config.IM_RECALL_WINDOW_MS, requireFriendship: config.IM_REQUIRE_FRIENDSHIP },
+        logger,
+        systemClock,
+        new OfflinePush(ports.bus, ports.presence, ports.store, ports.once, logger.child({ module: 'push' })),
+      ),
     ),
 });

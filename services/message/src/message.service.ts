@@ -4,6 +4,7 @@ import { MessageType, parseConversationId } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
 import type { Store, StoredMessage } from '@im/store';
+import type { OfflinePush } from './offline-push';
 
 export interface MessageServiceOptions {
   /** How long after sending its sender may recall a message; default 2 minutes. */
@@ -26,6 +27,8 @@ export class MessageService {
     private readonly options: MessageServiceOptions,
     private readonly logger: Logger,
     private readonly clock: Clock,
+    /** Publishes to `im.push.out` for recipients with no device online; absent: no offline push. */
+    private readonly push?: OfflinePush,
   ) {}
 
   async handle(record: ChatRecord): Promise<MessageOutcome> {
@@ -98,7 +101,9 @@ export class MessageService {
   }
 
   private async deliver(stored: StoredMessage): Promise<void> {
-    await this.delivery.send(await this.recipients(stored.conversationId), { kind: 'stored', message: stored });
+    const recipients = await this.recipients(stored.conversationId);
+    await this.delivery.send(recipients, { kind: 'stored', message: stored });
+    await this.push?.afterDelivery(stored, recipients);
   }
 
   private async recall(record: ChatRecord): Promise<MessageOutcome> {

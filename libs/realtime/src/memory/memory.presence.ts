@@ -32,6 +32,10 @@ export class MemoryPresence implements Presence {
     return Promise.resolve(new Set(userIds.filter((u) => (this.byUser.get(u)?.size ?? 0) > 0)));
   }
 
+  onlineUsers(): Promise<string[]> {
+    return Promise.resolve([...this.byUser.keys()]);
+  }
+
   refresh(): Promise<void> {
     return Promise.resolve();
   }

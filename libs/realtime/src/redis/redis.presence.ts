@@ -71,6 +71,22 @@ export class RedisPresence implements Presence {
     return new Set(users.filter((_, i) => (counts[i] ?? 0) > 0));
   }
 
+  /** SCANs the presence hashes (never KEYS, which would block Redis), then keeps the users with a live session. */
+  async onlineUsers(): Promise<string[]> {
+    const head = `${this.prefix}presence:{`;
+    const users = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.client.scan(cursor, 'MATCH', `${head}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) if (key.endsWith('}')) users.add(key.slice(head.length, -1));
+    } while (cursor !== '0');
+    const online: string[] = [];
+    const all = [...users];
+    for (let i = 0; i < all.length; i += 1000) online.push(...(await this.onlineAmong(all.slice(i, i + 1000))));
+    return online;
+  }
+
   /**
    * Renews the gateway's liveness key and re-asserts its sessions (so presence lost to a Redis
    * restart, or cleaned while the gateway was cut off for longer than the TTL, comes back), in

@@ -116,6 +116,18 @@ export function presenceContract(name: string, makePresence: () => Promise<Prese
       await presence.remove({ userId: u1, socketId: 's1' });
       expect(await presence.onlineAmong([u1, u2])).toEqual(new Set());
     });
+
+    it('lists every user online', async () => {
+      const [u1, u2] = [`u${randomUUID()}`, `u${randomUUID()}`];
+      await presence.add(session(u1, 's1'));
+      await presence.add(session(u2, 's2'));
+      expect(await presence.onlineUsers()).toEqual(expect.arrayContaining([u1, u2]));
+      await presence.remove({ userId: u1, socketId: 's1' });
+      const online = await presence.onlineUsers();
+      expect(online).toContain(u2);
+      expect(online).not.toContain(u1);
+      await presence.remove({ userId: u2, socketId: 's2' });
+    });
   });
 }
 

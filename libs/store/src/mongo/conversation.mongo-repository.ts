@@ -69,6 +69,30 @@ export class MongoConversationRepository implements ConversationRepository {
     return new Map(rows.map((r) => [r.conversationId, r.readSeq]));
   }
 
+  /** One single-document upsert; the read mark is left as it is. */
+  async setMuted(userId: string, conversationId: string, muted: boolean): Promise<void> {
+    assertId(userId, 'userId');
+    assertId(conversationId, 'conversationId');
+    const _id = readStateKey(userId, conversationId);
+    const update = { $set: { muted }, $setOnInsert: { userId, conversationId, readSeq: 0 } };
+    await this.readLanes.run(_id, () => retryUpsertRace(() => this.readStates.updateOne({ _id }, update, { upsert: true }).exec()));
+  }
+
+  async mutedAmong(conversationId: string, userIds: readonly string[]): Promise<Set<string>> {
+    assertId(conversationId, 'conversationId');
+    assertIds(userIds, 'userIds');
+    if (userIds.length === 0) return new Set();
+    const keys = userIds.map((u) => readStateKey(u, conversationId));
+    const rows = await this.readStates.find({ _id: trusted({ $in: keys }), muted: true }, { _id: 0, userId: 1 }).lean<Pick<ReadStateDoc, 'userId'>[]>().exec();
+    return new Set(rows.map((r) => r.userId));
+  }
+
+  async mutedOf(userId: string): Promise<string[]> {
+    assertId(userId, 'userId');
+    const rows = await this.readStates.find({ userId, muted: true }, { _id: 0, conversationId: 1 }).lean<Pick<ReadStateDoc, 'conversationId'>[]>().exec();
+    return rows.map((r) => r.conversationId).sort();
+  }
+
   private directOf(userId: string): Promise<DirectRow[]> {
     return this.conversations.find({ members: userId, kind: 'direct' }, { _id: 1, members: 1, seq: 1 }).lean<DirectRow[]>().exec();
   }

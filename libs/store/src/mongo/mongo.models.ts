@@ -41,6 +41,8 @@ export interface ReadStateDoc {
   userId: string;
   conversationId: string;
   readSeq: number;
+  /** The user muted the conversation: no offline push. Absent: not muted. */
+  muted?: boolean;
 }
 
 export interface CursorDoc {
@@ -146,7 +148,7 @@ function conversationSchema(): Schema<ConversationDoc> {
 
 function readStateSchema(): Schema<ReadStateDoc> {
   const s = new Schema<ReadStateDoc>(
-    { _id: req(String), userId: req(String), conversationId: req(String), readSeq: req(Number) },
+    { _id: req(String), userId: req(String), conversationId: req(String), readSeq: req(Number), muted: Boolean },
     options('read_states'),
   );
   s.index({ userId: 1, conversationId: 1 }, { unique: true, name: 'user_conversation' });

@@ -61,4 +61,25 @@ export class SqliteConversationRepository implements ConversationRepository {
     }
     return out;
   }
+
+  async setMuted(userId: string, conversationId: string, muted: boolean): Promise<void> {
+    this.db
+      .prepare<[string, string, number]>(
+        `INSERT INTO read_state (user_id, conversation_id, read_seq, muted) VALUES (?, ?, 0, ?)
+         ON CONFLICT(user_id, conversation_id) DO UPDATE SET muted = excluded.muted`,
+      )
+      .run(userId, conversationId, muted ? 1 : 0);
+  }
+
+  async mutedAmong(conversationId: string, userIds: readonly string[]): Promise<Set<string>> {
+    const stmt = this.db.prepare<[string, string], { muted: number }>('SELECT muted FROM read_state WHERE user_id = ? AND conversation_id = ?');
+    return new Set(userIds.filter((u) => stmt.get(u, conversationId)?.muted === 1));
+  }
+
+  async mutedOf(userId: string): Promise<string[]> {
+    return this.db
+      .prepare<[string], { conversation_id: string }>('SELECT conversation_id FROM read_state WHERE user_id = ? AND muted = 1 ORDER BY conversation_id')
+      .all(userId)
+      .map((r) => r.conversation_id);
+  }
 }

@@ -96,4 +96,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE group_members ADD COLUMN remark TEXT;
   ALTER TABLE group_members ADD COLUMN muted_until INTEGER;
   `,
+  `
+  ALTER TABLE read_state ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

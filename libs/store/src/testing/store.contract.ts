@@ -139,6 +139,23 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect((await store.cursors.get(`${p}a`, 'd3', [c])).has(c)).toBe(false);
     });
 
+    it('keeps a per-user mute setting apart from the read mark', async () => {
+      const c = conv(`${p}ma`, `${p}mb`);
+      expect(await store.conversations.mutedAmong(c, [`${p}ma`, `${p}mb`])).toEqual(new Set());
+      await store.conversations.setReadSeq(`${p}ma`, c, 4);
+      await store.conversations.setMuted(`${p}ma`, c, true);
+      await store.conversations.setMuted(`${p}ma`, c, true);
+      expect(await store.conversations.mutedAmong(c, [`${p}ma`, `${p}mb`])).toEqual(new Set([`${p}ma`]));
+      expect(await store.conversations.mutedOf(`${p}ma`)).toEqual([c]);
+      expect((await store.conversations.readSeqs(`${p}ma`, [c])).get(c)).toBe(4);
+      expect(await store.conversations.setReadSeq(`${p}ma`, c, 6)).toBe(6);
+      await store.conversations.setMuted(`${p}mb`, c, true);
+      expect((await store.conversations.readSeqs(`${p}mb`, [c])).get(c)).toBe(0);
+      await store.conversations.setMuted(`${p}ma`, c, false);
+      expect(await store.conversations.mutedAmong(c, [`${p}ma`, `${p}mb`])).toEqual(new Set([`${p}mb`]));
+      expect(await store.conversations.mutedOf(`${p}ma`)).toEqual([]);
+    });
+
     it('creates a group once with its members and roles', async () => {
       const g = { groupId: `${p}g`, name: 'Team', ownerId: `${p}a`, createdAt: 1 };
       const members = [

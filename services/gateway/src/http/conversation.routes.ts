@@ -22,15 +22,46 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     const joined = new Map(memberships.map((m) => [groupConversationId(m.groupId), m.joinedSeq]));
     const list = await ctx.store.conversations.listForUser(sub, memberships.map((m) => m.groupId));
     const reads = await ctx.store.conversations.readSeqs(sub, list.map((c) => c.conversationId));
+    const muted = new Set(await ctx.store.conversations.mutedOf(sub));
     const conversations = await Promise.all(
       list.map(async (c) => {
         const readSeq = Math.max(reads.get(c.conversationId) ?? 0, joined.get(c.conversationId) ?? 0);
         const unread = c.maxSeq > readSeq ? await ctx.store.messages.countUnread(c.conversationId, readSeq, sub, UNREAD_TYPES) : 0;
-        return { ...c, readSeq, unread };
+        return { ...c, readSeq, unread, muted: muted.has(c.conversationId) };
       }),
     );
     return { conversations };
   });
+
+  // The user's mute setting of a conversation: a muted one produces no offline push (im.push.out).
+  app.put<{ Body: { peerId?: string; groupId?: string; muted: boolean } }>(
+    '/v1/conversations/mute',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['muted'],
+          additionalProperties: false,
+          properties: { peerId: idSchema, groupId: idSchema, muted: { type: 'boolean' } },
+        },
+      },
+    },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      const { peerId, groupId, muted } = request.body;
+      if ((peerId === undefined) === (groupId === undefined)) throw new AppError('IM_ERR_BAD_REQUEST', 'give exactly one of peerId and groupId');
+      let conversationId: string;
+      if (groupId !== undefined) {
+        if (!(await ctx.store.groups.member(groupId, sub))) throw new AppError('IM_ERR_NOT_MEMBER');
+        conversationId = groupConversationId(groupId);
+      } else {
+        if (peerId === sub) throw new AppError('IM_ERR_BAD_REQUEST', 'cannot mute yourself');
+        conversationId = directConversationId(sub, peerId ?? '');
+      }
+      await ctx.store.conversations.setMuted(sub, conversationId, muted);
+      return { conversationId, muted };
+    },
+  );
 
   app.get<{ Querystring: MessagesQuery }>(
     '/v1/messages',

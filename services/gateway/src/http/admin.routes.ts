@@ -1,0 +1,97 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { readBusinessEvent, Topics } from '@im/bus';
+import type { BusinessEvent, BusinessEventTarget } from '@im/bus';
+import { AppError } from '@im/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TokenBucket } from '../socket/rate-limiter';
+import { idSchema } from './routes.context';
+import type { RoutesContext } from './routes.context';
+
+/** Most users one admin notice may name; more: several calls, or `everyoneOnline`. */
+export const ADMIN_MAX_USERS = 1000;
+
+interface NoticeBody {
+  eventId?: string;
+  userIds?: string[];
+  everyoneOnline?: boolean;
+  content: unknown;
+  fromName?: string;
+}
+
+const FIELDS = new Set(['eventId', 'userIds', 'everyoneOnline', 'content', 'fromName']);
+
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+/** Checks `Authorization: Bearer <IM_ADMIN_TOKEN>` in constant time; client JWTs are not admin tokens. */
+function adminGuard(ctx: RoutesContext): (request: FastifyRequest) => void {
+  const expected = ctx.settings.adminToken === undefined ? undefined : digest(ctx.settings.adminToken);
+  return (request) => {
+    if (expected === undefined) throw new AppError('IM_ERR_FORBIDDEN', 'the admin API is disabled: IM_ADMIN_TOKEN is not set');
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!timingSafeEqual(digest(token), expected)) throw new AppError('IM_ERR_UNAUTHENTICATED', 'missing or wrong admin token');
+  };
+}
+
+/**
+ * The admin API: system notices (68) to some users or to everyone online. The gateway checks
+ * the token and the event, then publishes it to `im.events.in` like any business event; the
+ * events service stores and delivers it (docs/business-events.md).
+ */
+export function adminRoutes(app: FastifyInstance, ctx: RoutesContext): void {
+  const guard = adminGuard(ctx);
+  const perMinute = ctx.settings.adminNoticesPerMinute;
+  const bucket = new TokenBucket(perMinute / 60, perMinute, ctx.clock);
+
+  app.post<{ Body: NoticeBody }>(
+    '/v1/admin/notices',
+    {
+      // The token is checked before the body, so a caller without it learns nothing about the schema.
+      onRequest: async (request) => guard(request),
+      // Fastify would drop unknown fields silently; an admin's typo must be an error instead.
+      preValidation: async (request) => {
+        const body = request.body;
+        const unknown = typeof body === 'object' && body !== null ? Object.keys(body).filter((k) => !FIELDS.has(k)) : [];
+        if (unknown.length > 0) throw new AppError('IM_ERR_BAD_REQUEST', `unknown field(s): ${unknown.join(', ')}`);
+      },
+      schema: {
+        body: {
+          type: 'object',
+          required: ['content'],
+          additionalProperties: false,
+          properties: {
+            eventId: { type: 'string', pattern: '^[A-Za-z0-9_.@-]{1,100}$' },
+            userIds: { type: 'array', items: idSchema, minItems: 1, maxItems: ADMIN_MAX_USERS },
+            everyoneOnline: { const: true },
+            content: {},
+            fromName: { type: 'string', maxLength: 128 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if ((body.userIds === undefined) === (body.everyoneOnline === undefined)) {
+        throw new AppError('IM_ERR_BAD_REQUEST', 'give exactly one of userIds and everyoneOnline');
+      }
+      const target: BusinessEventTarget = body.userIds !== undefined ? { users: body.userIds } : { allOnline: true };
+      const candidate = {
+        eventId: body.eventId ?? `admin-${randomUUID()}`,
+        messageType: 68,
+        fromType: 3,
+        fromId: 'system',
+        fromName: body.fromName ?? 'System',
+        target,
+        content: body.content,
+        at: ctx.clock.now(),
+      };
+      const checked = readBusinessEvent(candidate, ADMIN_MAX_USERS);
+      if (!checked.ok) throw new AppError('IM_ERR_BAD_REQUEST', checked.reason);
+      if (!bucket.take()) throw new AppError('IM_ERR_RATE_LIMITED', `at most ${perMinute} notices per minute`);
+      const event: BusinessEvent = checked.event;
+      await ctx.bus.publish(Topics.EVENTS_IN, event.eventId, event);
+      ctx.logger.info({ eventId: event.eventId, target: 'users' in target ? target.users.length : 'everyone online' }, 'admin notice accepted');
+      return reply.status(202).send({ eventId: event.eventId });
+    },
+  );
+}

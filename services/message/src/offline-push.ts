@@ -1,0 +1,121 @@
+import { Topics } from '@im/bus';
+import type { Bus, PushRecord } from '@im/bus';
+import type { Logger } from '@im/common';
+import { MESSAGE_TYPES, MessageType, groupConversationId, parseConversationId } from '@im/protocol';
+import type { OnceStore, Presence } from '@im/realtime';
+import type { Store, StoredMessage } from '@im/store';
+
+/** How long a push is remembered as sent, so a redelivered chat record pushes nothing again. */
+const PUSH_MARK_TTL_MS = 7 * 24 * 3600 * 1000;
+export const PUSH_BODY_MAX_CHARS = 60;
+
+const UNREAD_TYPES = MESSAGE_TYPES.filter((t) => t.unread).map((t) => t.type);
+const UNREAD = new Set<number>(UNREAD_TYPES);
+
+/** What a push shows for the types whose content is not text: a label, never the content. */
+const LABELS: Readonly<Record<number, string>> = {
+  [MessageType.IMAGE]: '[Image]',
+  [MessageType.FILE]: '[File]',
+  [MessageType.VOICE]: '[Voice]',
+  [MessageType.RED_PACKET]: '[Red packet]',
+  [MessageType.CARD]: '[Contact card]',
+  [MessageType.LOCATION]: '[Location]',
+  [MessageType.SHORT_VIDEO]: '[Video]',
+  [MessageType.STICKER]: '[Sticker]',
+  [MessageType.AA_COLLECTION]: '[Payment request]',
+  [MessageType.CALL_ENDED]: '[Call]',
+};
+
+function cut(text: string): string {
+  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  return chars.length > PUSH_BODY_MAX_CHARS ? `${chars.slice(0, PUSH_BODY_MAX_CHARS - 1).join('')}…` : chars.join('');
+}
+
+/** A short preview: the text of a text, @ or greeting message, cut; a label for anything else. */
+export function pushBody(messageType: number, content: unknown): string {
+  if (typeof content === 'string' && (messageType === MessageType.TEXT || messageType === MessageType.MENTION || messageType === MessageType.SHAKE)) {
+    return cut(content);
+  }
+  if (messageType === MessageType.MENTION && typeof content === 'object' && content !== null) {
+    const text = (content as Record<string, unknown>).text;
+    if (typeof text === 'string') return cut(text);
+  }
+  return LABELS[messageType] ?? '[New message]';
+}
+
+/**
+ * The offline-push side of the message service: after a stored chat message was handed to the
+ * gateways, each recipient (not the sender) with no device online and who has not muted the
+ * conversation gets one `PushRecord` on `im.push.out`. A push is marked in the OnceStore under
+ * its pushId before it is published (and unmarked if publishing fails), so a redelivered chat
+ * record produces no second one.
+ */
+export class OfflinePush {
+  constructor(
+    private readonly bus: Bus,
+    private readonly presence: Presence,
+    private readonly store: Store,
+    private readonly once: OnceStore,
+    private readonly logger: Logger,
+  ) {}
+
+  async afterDelivery(stored: StoredMessage, recipients: readonly string[]): Promise<void> {
+    const m = stored.message;
+    if (!UNREAD.has(m.messageType)) return;
+    const others = recipients.filter((u) => u !== m.fromId);
+    if (others.length === 0) return;
+    const online = await this.presence.onlineAmong(others);
+    const offline = others.filter((u) => !online.has(u));
+    if (offline.length === 0) return;
+    const muted = await this.store.conversations.mutedAmong(stored.conversationId, offline);
+    const targets = offline.filter((u) => !muted.has(u));
+    if (targets.length === 0) return;
+    const title = await this.titleOf(stored);
+    const group = parseConversationId(stored.conversationId)?.kind === 'group';
+    const preview = pushBody(m.messageType, m.content);
+    const body = group ? cut(`${m.fromName || m.fromId}: ${preview}`) : preview;
+    for (const userId of targets) {
+      const pushId = `${stored.conversationId}/${m.msgId}/${userId}`;
+      if ((await this.once.putIfAbsent(`push:${pushId}`, '1', PUSH_MARK_TTL_MS)) !== undefined) continue;
+      const record: PushRecord = {
+        pushId,
+        userId,
+        conversationId: stored.conversationId,
+        msgId: m.msgId,
+        messageType: m.messageType,
+        fromId: m.fromId,
+        title,
+        body,
+        badge: await this.badgeOf(userId),
+        sendTime: m.sendTime,
+      };
+      try {
+        await this.bus.publish(Topics.PUSH_OUT, userId, record);
+      } catch (err) {
+        await this.once.take(`push:${pushId}`);
+        throw err;
+      }
+    }
+    this.logger.debug({ msgId: m.msgId, pushes: targets.length }, 'offline push published');
+  }
+
+  private async titleOf(stored: StoredMessage): Promise<string> {
+    const parsed = parseConversationId(stored.conversationId);
+    if (parsed?.kind === 'group') return (await this.store.groups.get(parsed.groupId))?.name ?? parsed.groupId;
+    return stored.message.fromName || stored.message.fromId;
+  }
+
+  /** The user's unread messages over all their conversations (as GET /v1/conversations counts them). */
+  private async badgeOf(userId: string): Promise<number> {
+    const memberships = await this.store.groups.groupsOf(userId);
+    const joined = new Map(memberships.map((g) => [groupConversationId(g.groupId), g.joinedSeq]));
+    const list = await this.store.conversations.listForUser(userId, memberships.map((g) => g.groupId));
+    const reads = await this.store.conversations.readSeqs(userId, list.map((c) => c.conversationId));
+    let total = 0;
+    for (const c of list) {
+      const readSeq = Math.max(reads.get(c.conversationId) ?? 0, joined.get(c.conversationId) ?? 0);
+      if (c.maxSeq > readSeq) total += await this.store.messages.countUnread(c.conversationId, readSeq, userId, UNREAD_TYPES);
+    }
+    return total;
+  }
+}
