@@ -30,6 +30,8 @@ export interface ClientOptions {
 /** A real Socket.IO client speaking the protocol, for end-to-end tests. */
 export class ImTestClient {
   readonly received: ImMessage[] = [];
+  /** Downlinks on the `chatroom` event. */
+  readonly roomReceived: ImMessage[] = [];
   readonly errors: AckAnswer[] = [];
   readonly events: { event: string; data: unknown }[] = [];
   private readonly socket: SocketV4 | LegacySocket;
@@ -55,6 +57,10 @@ export class ImTestClient {
       const [message, ack] = args as [ImMessage, ((...a: unknown[]) => void) | undefined];
       this.received.push(message);
       if (typeof ack === 'function' && options.autoAck !== false) ack();
+      this.notify();
+    });
+    this.socket.on('chatroom', (...args: unknown[]) => {
+      this.roomReceived.push(args[0] as ImMessage);
       this.notify();
     });
     // socket.io-client 2.x reports a refused handshake as `error` with the reason string.
@@ -115,6 +121,17 @@ export class ImTestClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no ack')), timeoutMs);
       this.socket.emit('chat', payload, (answer: AckAnswer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+    });
+  }
+
+  /** Emits on `chatroom` and resolves with the server's acknowledgement. */
+  sendRoom(payload: unknown, timeoutMs = 10_000): Promise<AckAnswer & { members?: number }> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no ack')), timeoutMs);
+      this.socket.emit('chatroom', payload, (answer: AckAnswer & { members?: number }) => {
         clearTimeout(timer);
         resolve(answer);
       });

@@ -36,6 +36,16 @@ export const GATEWAY_CONFIG = {
     min: 0,
     doc: 'On SIGTERM, the window over which a gateway closes its sockets so clients reconnect to other pods without a stampede.',
   },
+  IM_CHATROOM_HISTORY: { kind: 'int', default: 20, min: 0, max: 500, doc: 'Recent chatroom messages (102) sent to a socket entering the room; 0 keeps no history.' },
+  IM_CHATROOM_MAX_MEMBERS: { kind: 'int', default: 1000, min: 1, doc: 'Most sockets in one chatroom; one more is refused.' },
+  IM_CHATROOM_RATE_PER_SEC: { kind: 'int', default: 5, min: 1, doc: 'Chatroom messages (100-102) one user may send per second, counted across all gateways.' },
+  IM_CALL_RING_TIMEOUT_MS: { kind: 'int', default: 30000, min: 1000, doc: 'How long a 1:1 call rings before it ends as a missed call.' },
+  IM_CALL_DROP_GRACE_MS: {
+    kind: 'int',
+    default: 15000,
+    min: 0,
+    doc: 'How long a call waits for a party whose call device disconnected to come back before the other side gets 161 and the call ends.',
+  },
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
 } as const satisfies ConfigSchema;
@@ -55,6 +65,11 @@ export interface GatewaySettings {
   readonly gatewayId: string;
   readonly presenceDebounceMs: number;
   readonly multiDevice: 'per-devtype' | 'many' | 'single';
+  readonly chatroomHistory: number;
+  readonly chatroomMaxMembers: number;
+  readonly chatroomRatePerSec: number;
+  readonly callRingTimeoutMs: number;
+  readonly callDropGraceMs: number;
 }
 
 /** The settings of a gateway from its configuration (cluster) or the embedded one, which extends it. */
@@ -70,6 +85,11 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     requireFriendship: c.IM_REQUIRE_FRIENDSHIP,
     presenceDebounceMs: c.IM_PRESENCE_DEBOUNCE_MS,
     multiDevice: c.IM_MULTI_DEVICE as GatewaySettings['multiDevice'],
+    chatroomHistory: c.IM_CHATROOM_HISTORY,
+    chatroomMaxMembers: c.IM_CHATROOM_MAX_MEMBERS,
+    chatroomRatePerSec: c.IM_CHATROOM_RATE_PER_SEC,
+    callRingTimeoutMs: c.IM_CALL_RING_TIMEOUT_MS,
+    callDropGraceMs: c.IM_CALL_DROP_GRACE_MS,
     gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
   };
 }

@@ -1,6 +1,6 @@
 import type { Bus } from '@im/bus';
 import type { Clock, Logger } from '@im/common';
-import type { DeliveryPort, OnceStore, Presence } from '@im/realtime';
+import type { CallStore, ChatroomStore, DeliveryPort, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
 import type { ImMessage } from '@im/protocol';
 import type { Store } from '@im/store';
@@ -18,6 +18,8 @@ import { healthRoutes } from './http/health.routes';
 import { authenticate } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
 import type { RoutesContext } from './http/routes.context';
+import { ChatroomController } from './chatroom/chatroom.controller';
+import { ChatroomService } from './chatroom/chatroom.service';
 import { ChatController } from './socket/chat.controller';
 import { ChatService } from './socket/chat.service';
 import { DeliveryRouter } from './socket/delivery.router';
@@ -31,6 +33,10 @@ export interface GatewayDeps {
   readonly delivery: DeliveryPort;
   readonly presence: Presence;
   readonly once: OnceStore;
+  /** Chatroom members, history and rate counters (cluster: Redis). */
+  readonly chatrooms: ChatroomStore;
+  /** 1:1 call state (cluster: Redis). */
+  readonly calls: CallStore;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Cluster mode passes the Redis adapter here; embedded keeps Socket.IO's in-memory one. */
@@ -125,12 +131,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (typeof m.sendTime === 'number') metrics.deliveryLatency.observe(Math.max(0, deps.clock.now() - m.sendTime) / 1000);
     },
   };
+  const chatroomService = new ChatroomService(io, deps.chatrooms, deps.settings, deps.clock, log.child({ module: 'chatroom' }));
+  const chatrooms = { service: chatroomService, controller: new ChatroomController(chatroomService, deps.settings.maxMessageBytes, () => deps.clock.now(), log) };
   const notifier = new PresenceNotifier({ ...deps, logger: log, debounceMs: deps.settings.presenceDebounceMs });
-  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, notifier, settings: deps.settings, clock: deps.clock, logger: log });
+  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, chatrooms, notifier, settings: deps.settings, clock: deps.clock, logger: log });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
     ? setInterval(() => {
         deps.presence.refresh(deps.settings.gatewayId, socketGateway.sessions()).catch((err: unknown) => log.warn({ err }, 'presence refresh failed'));
+        deps.chatrooms.refresh(chatroomService.all()).catch((err: unknown) => log.warn({ err }, 'chatroom refresh failed'));
       }, deps.presenceRefreshMs)
     : undefined;
   refresh?.unref();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { systemClock } from '@im/common';
-import { createSocketIoRedisAdapter } from '@im/realtime';
+import { createSocketIoRedisAdapter, RedisCallStore, RedisChatroomStore } from '@im/realtime';
 import { CLUSTER_CONFIG, connectCluster, missingEndpoints, runProcess } from '@im/runtime';
 import { createGateway } from './gateway';
 import { GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
@@ -14,6 +14,9 @@ runProcess({
   start: async (config, logger) => {
     const ports = await connectCluster(config, 'gateway', logger);
     const socketAdapter = await createSocketIoRedisAdapter(config.IM_REDIS_URL ?? '');
+    const redisUrl = config.IM_REDIS_URL ?? '';
+    const chatrooms = await RedisChatroomStore.connect(redisUrl, { memberTtlMs: config.IM_PRESENCE_TTL_MS, logger: logger.child({ module: 'chatroom' }) });
+    const calls = await RedisCallStore.connect(redisUrl, { logger: logger.child({ module: 'calls' }) });
     const settings = gatewaySettings(config, config.IM_JWT_SECRET ?? '');
     const gateway = createGateway({
       settings,
@@ -22,6 +25,8 @@ runProcess({
       delivery: ports.delivery,
       presence: ports.presence,
       once: ports.once,
+      chatrooms,
+      calls,
       clock: systemClock,
       logger,
       adapter: socketAdapter.adapter,
@@ -35,6 +40,7 @@ runProcess({
         await gateway.drain(config.IM_DRAIN_WINDOW_MS);
         await gateway.close();
         await socketAdapter.close();
+        await Promise.allSettled([chatrooms.close(), calls.close()]);
         await ports.close();
       },
     };

@@ -1,3 +1,7 @@
+import { callStoreContract } from '../testing/call-store.contract';
+import { MemoryCallStore } from './memory.call-store';
+import { chatroomContract } from '../testing/chatroom.contract';
+import { MemoryChatroomStore } from './memory.chatroom';
 import { deliveryContract, onceStoreContract, presenceContract } from '../testing/realtime.contract';
 import { MemoryDeliveryHub } from './memory.delivery';
 import { MemoryOnceStore, MemoryPresence } from './memory.presence';
@@ -22,3 +26,6 @@ describe(MemoryOnceStore.name, () => {
     expect(await s.putIfAbsent('k', 'c', 1000)).toBe('b');
   });
 });
+
+chatroomContract('MemoryChatroomStore', (clock) => Promise.resolve(new MemoryChatroomStore(clock)));
+callStoreContract('MemoryCallStore', () => Promise.resolve(new MemoryCallStore()));

@@ -1,6 +1,6 @@
 import { toImError } from '@im/common';
 import type { Clock, Logger } from '@im/common';
-import { MessageType, imError, parseImMessage } from '@im/protocol';
+import { MessageType, imError, messageTypeSpec, parseImMessage } from '@im/protocol';
 import type { ImError, ImMessage } from '@im/protocol';
 import type { ChatService } from './chat.service';
 import type { DeviceChannel } from './device-channel';
@@ -47,6 +47,9 @@ export class ChatController {
       return fail(parsed.error, parsed.msgId);
     }
     const m = parsed.message;
+    if (messageTypeSpec(m.messageType)?.channel === 'chatroom') {
+      return fail(imError('IM_ERR_BAD_REQUEST', `messageType ${m.messageType} travels on the chatroom event, not chat`), m.msgId);
+    }
     try {
       switch (m.messageType) {
         case MessageType.READY:

@@ -2,6 +2,8 @@ import type { Clock, Logger } from '@im/common';
 import type { ImMessage } from '@im/protocol';
 import type { DeviceSession, Presence } from '@im/realtime';
 import type { Store } from '@im/store';
+import type { ChatroomController } from '../chatroom/chatroom.controller';
+import type { ChatroomService } from '../chatroom/chatroom.service';
 import type { Server, Socket } from 'socket.io';
 import type { GatewaySettings } from '../gateway.config';
 import type { Ack, AckAnswer, ChatController } from './chat.controller';
@@ -21,6 +23,8 @@ export interface SocketGatewayDeps {
   readonly controller: ChatController;
   /** Friends' online / offline notices (5 / 6); absent = none. */
   readonly notifier?: PresenceNotifier;
+  /** The `chatroom` event (100-102); absent = not served. */
+  readonly chatrooms?: { readonly controller: ChatroomController; readonly service: ChatroomService };
   readonly settings: GatewaySettings;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -104,6 +108,12 @@ export class SocketGateway {
     socket.on('chat', (payload: unknown, ack?: unknown) => {
       void this.d.controller.onChat(ctx, payload, typeof ack === 'function' ? (ack as Ack) : undefined);
     });
+    const chatrooms = this.d.chatrooms;
+    if (chatrooms) {
+      socket.on('chatroom', (payload: unknown, ack?: unknown) => {
+        void chatrooms.controller.onChatroom({ identity, socket, bucket }, payload, typeof ack === 'function' ? (ack as Ack) : undefined);
+      });
+    }
     const registered = this.register(socket, channel, identity);
     socket.on('disconnect', () => void registered.catch(() => undefined).then(() => this.onDisconnect(socket, channel, log)));
     try {
@@ -156,7 +166,9 @@ export class SocketGateway {
   private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger): Promise<void> {
     this.channels.delete(socket.id);
     this.sessionsById.delete(socket.id);
+    const { identity } = socket.data as SocketData;
     try {
+      await this.d.chatrooms?.service.disconnected(socket.id, identity.claims);
       await channel.close();
       await this.d.router.remove(channel);
       await this.inPresenceLane(channel.userId, async () => {
