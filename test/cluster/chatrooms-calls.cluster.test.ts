@@ -12,7 +12,7 @@ describe('chatrooms and calls across gateways (cluster)', () => {
   let h: ClusterHarness;
   const u = (name: string): string => `${name}-${randomUUID().slice(0, 6)}`;
   beforeAll(async () => {
-    h = await ClusterHarness.start({ gateways: 2, env: { IM_CHATROOM_HISTORY: '5', IM_CHATROOM_MAX_MEMBERS: '2' } });
+    h = await ClusterHarness.start({ gateways: 2, env: { IM_CHATROOM_HISTORY: '5', IM_CHATROOM_MAX_MEMBERS: '2', IM_CALL_RING_TIMEOUT_MS: '3000', IM_MULTI_DEVICE: 'many' } });
   });
   afterAll(() => h?.stop());
 
@@ -40,5 +40,56 @@ describe('chatrooms and calls across gateways (cluster)', () => {
     await settle();
     expect(cz.roomReceived).toHaveLength(0);
     expect(cc.roomReceived.filter((x) => x.messageType === 102).map((x) => x.content)).toEqual(['before b', 'hi from gateway 1']);
+  });
+
+  const signal = (from: { message: (d: string, c: unknown, e: Partial<ImMessage>) => ImMessage }, to: string, messageType: number, content: unknown = ''): ImMessage =>
+    from.message(to, content, { messageType: messageType as ImMessage['messageType'] });
+  const callTypes = (c: { received: ImMessage[] }): number[] => c.received.map((m) => m.messageType).filter((t) => t >= 42 && t <= 168 && (t <= 45 || t >= 150));
+
+  it('call: the caller on one gateway rings the callee on both; accept on one stops the other; hangup records one 162; a third client sees nothing', async () => {
+    const [a, b, z] = [u('ka'), u('kb'), u('kz')];
+    const caller = await h.connect(0, a);
+    const phone = await h.connect(1, b, { deviceId: 'phone' });
+    const pc = await h.connect(0, b, { deviceId: 'pc' });
+    const third = await h.connect(1, z);
+    const sdp = { sdp: 'v=0 cluster', type: 'offer' };
+    expect((await caller.send(signal(caller, b, 151, sdp))).code).toBe(0);
+    await Promise.all([phone.waitForMessages(1, 151, 20_000), pc.waitForMessages(1, 151, 20_000)]);
+    expect(phone.ofType(151)[0]).toMatchObject({ fromId: a, content: sdp });
+    expect((await phone.send(signal(phone, a, 153, { type: 'answer' }))).code).toBe(0);
+    await caller.waitForMessages(1, 153, 20_000);
+    await pc.waitForMessages(1, 153, 20_000);
+    expect(await pc.send(signal(pc, a, 153))).toMatchObject({ code: 40901 });
+    expect((await phone.send(signal(phone, a, 157))).code).toBe(0);
+    await caller.waitForMessages(1, 157, 20_000);
+    expect((await caller.send(signal(caller, b, 156))).code).toBe(0);
+    await phone.waitForMessages(1, 156, 20_000);
+    await Promise.all([caller.waitForMessages(1, 162, 20_000), phone.waitForMessages(1, 162, 20_000), pc.waitForMessages(1, 162, 20_000)]);
+    expect(caller.ofType(162)[0]?.content).toMatchObject({ kind: 'video', outcome: 'completed', callerId: a, calleeId: b });
+    await settle();
+    expect(callTypes(caller)).toEqual([153, 157, 162]);
+    expect(callTypes(phone)).toEqual([151, 156, 162]);
+    expect(callTypes(pc)).toEqual([151, 153, 162]);
+    expect(third.received).toHaveLength(0);
+    const stored = (await h.http(1, 'GET', `/v1/messages?peerId=${a}`, b)).body.messages as ImMessage[];
+    expect(stored.filter((m) => m.messageType === 162)).toHaveLength(1);
+  });
+
+  it('call: busy across gateways, and a ringing call outlives the gateway it was set up through (the other gateway fires the timeout)', async () => {
+    const [a, b, c] = [u('ta'), u('tb'), u('tc')];
+    const caller = await h.connect(0, a);
+    const callee = await h.connect(1, b);
+    const other = await h.connect(1, c);
+    expect((await caller.send(signal(caller, b, 150))).code).toBe(0);
+    await callee.waitForMessages(1, 150, 20_000);
+    expect((await other.send(signal(other, b, 150))).code).toBe(0);
+    await other.waitForMessages(1, 154, 20_000);
+    expect(other.ofType(154)[0]).toMatchObject({ fromId: b, content: 'busy' });
+    await callee.waitForMessages(1, 162, 20_000);
+    await h.kill('gateway0');
+    // The busy record of c's call, then the missed record of a's.
+    await callee.waitForMessages(2, 162, 20_000);
+    expect(callee.ofType(162).map((m) => m.content)).toContainEqual(expect.objectContaining({ callerId: a, outcome: 'missed', duration: 0 }));
+    expect(callTypes(callee)).not.toContain(154);
   });
 });

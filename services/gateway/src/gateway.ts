@@ -18,6 +18,9 @@ import { healthRoutes } from './http/health.routes';
 import { authenticate } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
 import type { RoutesContext } from './http/routes.context';
+import { CallLifecycle } from './call/call.lifecycle';
+import { CallNotifier } from './call/call.notifier';
+import { CallService } from './call/call.service';
 import { ChatroomController } from './chatroom/chatroom.controller';
 import { ChatroomService } from './chatroom/chatroom.service';
 import { ChatController } from './socket/chat.controller';
@@ -43,6 +46,8 @@ export interface GatewayDeps {
   readonly adapter?: ServerOptions['adapter'];
   /** How often this gateway refreshes its presence records (cluster: TTL / 3); 0 = never. */
   readonly presenceRefreshMs?: number;
+  /** How often this gateway looks for calls whose ringing or grace period ran out; default 500 ms. */
+  readonly callSweepMs?: number;
   /** Extra readiness checks (bus connected, ...). */
   readonly readinessChecks?: readonly (() => Promise<boolean>)[];
 }
@@ -121,7 +126,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const holder: { sockets?: SocketGateway } = {};
   const router = new DeliveryRouter(deps.delivery, (channel, reason) => holder.sockets?.disconnect(channel, reason), log);
   const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock);
-  const controller = new ChatController(service, deps.settings.maxMessageBytes, deps.clock, log, (code, seconds) => {
+  const callLog = log.child({ module: 'call' });
+  const callNotifier = new CallNotifier(io, deps.bus, deps.clock);
+  const calls = new CallService(deps.calls, deps.store, callNotifier, deps.settings, deps.clock, callLog);
+  const callLifecycle = new CallLifecycle(deps.calls, calls, callNotifier, deps.presence, deps.settings, deps.clock, callLog);
+  const callSweep = setInterval(() => void callLifecycle.sweep(), deps.callSweepMs ?? 500);
+  callSweep.unref();
+  const controller = new ChatController(service, calls, deps.settings.maxMessageBytes, deps.clock, log, (code, seconds) => {
     metrics.ackLatency.observe({ outcome: code === 0 ? 'accepted' : 'refused' }, seconds);
     if (code !== 0) metrics.errors.inc({ code: String(code) });
   });
@@ -134,7 +145,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const chatroomService = new ChatroomService(io, deps.chatrooms, deps.settings, deps.clock, log.child({ module: 'chatroom' }));
   const chatrooms = { service: chatroomService, controller: new ChatroomController(chatroomService, deps.settings.maxMessageBytes, () => deps.clock.now(), log) };
   const notifier = new PresenceNotifier({ ...deps, logger: log, debounceMs: deps.settings.presenceDebounceMs });
-  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, chatrooms, notifier, settings: deps.settings, clock: deps.clock, logger: log });
+  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, chatrooms, callLifecycle, notifier, settings: deps.settings, clock: deps.clock, logger: log });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
     ? setInterval(() => {
@@ -172,6 +183,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     async close(): Promise<void> {
       if (refresh) clearInterval(refresh);
+      clearInterval(callSweep);
       untrackConnections();
       notifier.close();
       // `local`: with the Redis adapter a plain disconnectSockets would close every gateway's sockets.

@@ -2,6 +2,7 @@ import type { Clock, Logger } from '@im/common';
 import type { ImMessage } from '@im/protocol';
 import type { DeviceSession, Presence } from '@im/realtime';
 import type { Store } from '@im/store';
+import type { CallLifecycle } from '../call/call.lifecycle';
 import type { ChatroomController } from '../chatroom/chatroom.controller';
 import type { ChatroomService } from '../chatroom/chatroom.service';
 import type { Server, Socket } from 'socket.io';
@@ -25,6 +26,8 @@ export interface SocketGatewayDeps {
   readonly notifier?: PresenceNotifier;
   /** The `chatroom` event (100-102); absent = not served. */
   readonly chatrooms?: { readonly controller: ChatroomController; readonly service: ChatroomService };
+  /** Told when a device connects or disconnects (a call's grace period); absent = no calls. */
+  readonly callLifecycle?: CallLifecycle;
   readonly settings: GatewaySettings;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -149,6 +152,7 @@ export class SocketGateway {
       }
       if (firstForUser) await this.d.notifier?.online(session.userId);
     });
+    await this.d.callLifecycle?.deviceConnected(session.userId, session.deviceId).catch((err: unknown) => this.d.logger.warn({ err }, 'call reconnect check failed'));
   }
 
   /** Runs `work` after the user's earlier presence work on this gateway settled (either way). */
@@ -175,6 +179,7 @@ export class SocketGateway {
         const { lastForUser } = await this.d.presence.remove({ userId: channel.userId, socketId: socket.id });
         if (lastForUser) await this.d.notifier?.offline(channel.userId);
       });
+      await this.d.callLifecycle?.deviceDisconnected(channel.userId, channel.deviceId);
     } catch (e) {
       log.warn({ err: e }, 'cleanup after disconnect failed');
     }
