@@ -12,7 +12,7 @@ describe('chatrooms and calls across gateways (cluster)', () => {
   let h: ClusterHarness;
   const u = (name: string): string => `${name}-${randomUUID().slice(0, 6)}`;
   beforeAll(async () => {
-    h = await ClusterHarness.start({ gateways: 2, env: { IM_CHATROOM_HISTORY: '5', IM_CHATROOM_MAX_MEMBERS: '2', IM_CALL_RING_TIMEOUT_MS: '3000', IM_MULTI_DEVICE: 'many' } });
+    h = await ClusterHarness.start({ gateways: 2, env: { IM_CHATROOM_HISTORY: '5', IM_CHATROOM_MAX_MEMBERS: '2', IM_CALL_RING_TIMEOUT_MS: '3000', IM_CALL_DROP_GRACE_MS: '1000', IM_MULTI_DEVICE: 'many' } });
   });
   afterAll(() => h?.stop());
 
@@ -73,6 +73,21 @@ describe('chatrooms and calls across gateways (cluster)', () => {
     expect(third.received).toHaveLength(0);
     const stored = (await h.http(1, 'GET', `/v1/messages?peerId=${a}`, b)).body.messages as ImMessage[];
     expect(stored.filter((m) => m.messageType === 162)).toHaveLength(1);
+  });
+
+  it('call: when the callee’s call device on one gateway drops, the caller on the other gets 161 after the grace period', async () => {
+    const [a, b] = [u('da'), u('db')];
+    const caller = await h.connect(0, a);
+    const callee = await h.connect(1, b);
+    expect((await caller.send(signal(caller, b, 150))).code).toBe(0);
+    await callee.waitForMessages(1, 150, 20_000);
+    expect((await callee.send(signal(callee, a, 152))).code).toBe(0);
+    await caller.waitForMessages(1, 152, 20_000);
+    callee.close();
+    await caller.waitForMessages(1, 161, 20_000);
+    expect(caller.ofType(161)[0]).toMatchObject({ fromId: b, destId: a });
+    await caller.waitForMessages(1, 162, 20_000);
+    expect(caller.ofType(162)[0]?.content).toMatchObject({ outcome: 'dropped' });
   });
 
   it('call: busy across gateways, and a ringing call outlives the gateway it was set up through (the other gateway fires the timeout)', async () => {
