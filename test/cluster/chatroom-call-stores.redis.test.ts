@@ -1,9 +1,9 @@
-// The Redis ChatroomStore and CallStore against a real Redis 7: the same contract suites the
+// The Redis ChatroomStore, CallStore and MultiCallStore against a real Redis 7: the same contract suites the
 // memory implementations pass (libs/realtime/src/memory/memory.spec.ts), plus membership expiry.
 import { randomUUID } from 'node:crypto';
 import { createLogger, ManualClock } from '@im/common';
-import { RedisCallStore, RedisChatroomStore } from '@im/realtime';
-import { callStoreContract, chatroomContract } from '@im/realtime/testing';
+import { RedisCallStore, RedisChatroomStore, RedisMultiCallStore } from '@im/realtime';
+import { callStoreContract, chatroomContract, multiCallStoreContract } from '@im/realtime/testing';
 
 const REDIS_URL = process.env.IM_TEST_REDIS_URL;
 if (!REDIS_URL) throw new Error('IM_TEST_REDIS_URL is not set: these tests need a real Redis 7 (bash test/infra/infra.sh up redis)');
@@ -13,6 +13,7 @@ const logger = createLogger({ service: 'test', level: 'silent' });
 
 chatroomContract('RedisChatroomStore', (clock) => RedisChatroomStore.connect(url, { prefix, logger, clock }));
 callStoreContract('RedisCallStore', () => RedisCallStore.connect(url, { prefix, logger }));
+multiCallStoreContract('RedisMultiCallStore', () => RedisMultiCallStore.connect(url, { prefix, logger }));
 
 describe(RedisChatroomStore.name, () => {
   it('stops counting a membership its gateway no longer refreshes', async () => {

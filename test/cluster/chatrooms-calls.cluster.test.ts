@@ -90,6 +90,30 @@ describe('chatrooms and calls across gateways (cluster)', () => {
     expect(caller.ofType(162)[0]?.content).toMatchObject({ outcome: 'dropped' });
   });
 
+  it('multi-party call: created on one gateway, joined from the other; 167, 168, 165, 166 reach the right clients; an outsider sees nothing', async () => {
+    const [o, a, b] = [u('go'), u('ga'), u('gb')];
+    const groupId = await h.createGroup(0, o, [a, b]);
+    const co = await h.connect(0, o);
+    const ca = await h.connect(1, a);
+    const cb = await h.connect(1, b);
+    const outsider = await h.connect(1, u('gz'));
+    const g = (c: typeof co, messageType: number, content: unknown = ''): ImMessage =>
+      c.message(groupId, content, { messageType: messageType as ImMessage['messageType'], fromType: 2 });
+    expect((await co.send(g(co, 163, { userIds: [a] }))).code).toBe(0);
+    await Promise.all([ca.waitForMessages(1, 163, 20_000), cb.waitForMessages(1, 167, 20_000)]);
+    expect((await ca.send(g(ca, 163))).code).toBe(0);
+    await co.waitForMessages(1, 168, 20_000);
+    expect(co.ofType(168)[0]?.content).toMatchObject({ joined: a });
+    expect(await outsider.send(g(outsider, 163))).toMatchObject({ code: 40302 });
+    expect((await co.send(g(co, 165))).code).toBe(0);
+    await ca.waitForMessages(1, 165, 20_000);
+    await Promise.all([ca.waitForMessages(1, 166, 20_000), cb.waitForMessages(1, 166, 20_000), cb.waitForMessages(1, 162, 20_000)]);
+    expect(cb.ofType(162)[0]).toMatchObject({ destId: groupId, content: { callerId: o, participants: 2 } });
+    await settle();
+    expect(callTypes(cb)).toEqual([167, 166, 162]);
+    expect(outsider.received).toHaveLength(0);
+  });
+
   it('call: busy across gateways, and a ringing call outlives the gateway it was set up through (the other gateway fires the timeout)', async () => {
     const [a, b, c] = [u('ta'), u('tb'), u('tc')];
     const caller = await h.connect(0, a);

@@ -7,7 +7,7 @@ import { createGateway, gatewaySettings } from '@im/gateway';
 import type { Gateway, GatewaySettings } from '@im/gateway';
 import { GroupService, subscribeGroupService } from '@im/group-service';
 import { MessageService, subscribeMessageService } from '@im/message-service';
-import { MemoryCallStore, MemoryChatroomStore, MemoryDeliveryHub, MemoryOnceStore, MemoryPresence } from '@im/realtime';
+import { MemoryCallStore, MemoryChatroomStore, MemoryDeliveryHub, MemoryMultiCallStore, MemoryOnceStore, MemoryPresence } from '@im/realtime';
 import { processMetrics } from '@im/runtime';
 import { SqliteStore } from '@im/store';
 import type { EmbeddedConfig } from './embedded.config';
@@ -59,6 +59,7 @@ export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, l
     once: new MemoryOnceStore(clock),
     chatrooms: new MemoryChatroomStore(clock),
     calls: new MemoryCallStore(),
+    multiCalls: new MemoryMultiCallStore(),
     clock,
     logger: logger.child({ service: 'gateway' }),
   });

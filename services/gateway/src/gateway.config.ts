@@ -46,6 +46,7 @@ export const GATEWAY_CONFIG = {
     min: 0,
     doc: 'How long a call waits for a party whose call device disconnected to come back before the other side gets 161 and the call ends.',
   },
+  IM_MULTI_CALL_MAX_PARTICIPANTS: { kind: 'int', default: 9, min: 2, max: 100, doc: 'Most participants in one multi-party (group) call; one more is refused.' },
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
 } as const satisfies ConfigSchema;
@@ -70,6 +71,7 @@ export interface GatewaySettings {
   readonly chatroomRatePerSec: number;
   readonly callRingTimeoutMs: number;
   readonly callDropGraceMs: number;
+  readonly multiCallMaxParticipants: number;
 }
 
 /** The settings of a gateway from its configuration (cluster) or the embedded one, which extends it. */
@@ -90,6 +92,7 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     chatroomRatePerSec: c.IM_CHATROOM_RATE_PER_SEC,
     callRingTimeoutMs: c.IM_CALL_RING_TIMEOUT_MS,
     callDropGraceMs: c.IM_CALL_DROP_GRACE_MS,
+    multiCallMaxParticipants: c.IM_MULTI_CALL_MAX_PARTICIPANTS,
     gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
   };
 }

@@ -1,6 +1,6 @@
 import type { Bus } from '@im/bus';
 import type { Clock, Logger } from '@im/common';
-import type { CallStore, ChatroomStore, DeliveryPort, OnceStore, Presence } from '@im/realtime';
+import type { CallStore, ChatroomStore, DeliveryPort, MultiCallStore, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
 import type { ImMessage } from '@im/protocol';
 import type { Store } from '@im/store';
@@ -20,7 +20,9 @@ import { installErrorHandler } from './http/http-errors';
 import type { RoutesContext } from './http/routes.context';
 import { CallLifecycle } from './call/call.lifecycle';
 import { CallNotifier } from './call/call.notifier';
+import { CallRouter } from './call/call.router';
 import { CallService } from './call/call.service';
+import { MultiCallService } from './call/multi-call.service';
 import { ChatroomController } from './chatroom/chatroom.controller';
 import { ChatroomService } from './chatroom/chatroom.service';
 import { ChatController } from './socket/chat.controller';
@@ -40,6 +42,8 @@ export interface GatewayDeps {
   readonly chatrooms: ChatroomStore;
   /** 1:1 call state (cluster: Redis). */
   readonly calls: CallStore;
+  /** Multi-party (group) call state (cluster: Redis). */
+  readonly multiCalls: MultiCallStore;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Cluster mode passes the Redis adapter here; embedded keeps Socket.IO's in-memory one. */
@@ -129,10 +133,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const callLog = log.child({ module: 'call' });
   const callNotifier = new CallNotifier(io, deps.bus, deps.clock);
   const calls = new CallService(deps.calls, deps.store, callNotifier, deps.settings, deps.clock, callLog);
-  const callLifecycle = new CallLifecycle(deps.calls, calls, callNotifier, deps.presence, deps.settings, deps.clock, callLog);
+  const multiCalls = new MultiCallService(deps.multiCalls, deps.store, callNotifier, deps.settings, deps.clock, callLog);
+  const callLifecycle = new CallLifecycle(deps.calls, calls, callNotifier, deps.presence, deps.settings, deps.clock, callLog, multiCalls);
   const callSweep = setInterval(() => void callLifecycle.sweep(), deps.callSweepMs ?? 500);
   callSweep.unref();
-  const controller = new ChatController(service, calls, deps.settings.maxMessageBytes, deps.clock, log, (code, seconds) => {
+  const controller = new ChatController(service, new CallRouter(calls, multiCalls), deps.settings.maxMessageBytes, deps.clock, log, (code, seconds) => {
     metrics.ackLatency.observe({ outcome: code === 0 ? 'accepted' : 'refused' }, seconds);
     if (code !== 0) metrics.errors.inc({ code: String(code) });
   });

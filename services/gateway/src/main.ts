@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { systemClock } from '@im/common';
-import { createSocketIoRedisAdapter, RedisCallStore, RedisChatroomStore } from '@im/realtime';
+import { createSocketIoRedisAdapter, RedisCallStore, RedisChatroomStore, RedisMultiCallStore } from '@im/realtime';
 import { CLUSTER_CONFIG, connectCluster, missingEndpoints, runProcess } from '@im/runtime';
 import { createGateway } from './gateway';
 import { GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
@@ -17,6 +17,7 @@ runProcess({
     const redisUrl = config.IM_REDIS_URL ?? '';
     const chatrooms = await RedisChatroomStore.connect(redisUrl, { memberTtlMs: config.IM_PRESENCE_TTL_MS, logger: logger.child({ module: 'chatroom' }) });
     const calls = await RedisCallStore.connect(redisUrl, { logger: logger.child({ module: 'calls' }) });
+    const multiCalls = await RedisMultiCallStore.connect(redisUrl, { logger: logger.child({ module: 'multi-calls' }) });
     const settings = gatewaySettings(config, config.IM_JWT_SECRET ?? '');
     const gateway = createGateway({
       settings,
@@ -27,6 +28,7 @@ runProcess({
       once: ports.once,
       chatrooms,
       calls,
+      multiCalls,
       clock: systemClock,
       logger,
       adapter: socketAdapter.adapter,
@@ -40,7 +42,7 @@ runProcess({
         await gateway.drain(config.IM_DRAIN_WINDOW_MS);
         await gateway.close();
         await socketAdapter.close();
-        await Promise.allSettled([chatrooms.close(), calls.close()]);
+        await Promise.allSettled([chatrooms.close(), calls.close(), multiCalls.close()]);
         await ports.close();
       },
     };

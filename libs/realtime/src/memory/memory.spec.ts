@@ -1,3 +1,5 @@
+import { multiCallStoreContract } from '../testing/multi-call-store.contract';
+import { MemoryMultiCallStore } from './memory.multi-call-store';
 import { callStoreContract } from '../testing/call-store.contract';
 import { MemoryCallStore } from './memory.call-store';
 import { chatroomContract } from '../testing/chatroom.contract';
@@ -29,3 +31,4 @@ describe(MemoryOnceStore.name, () => {
 
 chatroomContract('MemoryChatroomStore', (clock) => Promise.resolve(new MemoryChatroomStore(clock)));
 callStoreContract('MemoryCallStore', () => Promise.resolve(new MemoryCallStore()));
+multiCallStoreContract('MemoryMultiCallStore', () => Promise.resolve(new MemoryMultiCallStore()));

@@ -2,3 +2,4 @@ export { deliveryContract, presenceContract, onceStoreContract } from './realtim
 export type { DeliveryHarness } from './realtime.contract';
 export { chatroomContract } from './chatroom.contract';
 export { callStoreContract } from './call-store.contract';
+export { multiCallStoreContract } from './multi-call-store.contract';

@@ -4,6 +4,7 @@ import type { ImMessage } from '@im/protocol';
 import type { Call, CallStore, Presence } from '@im/realtime';
 import type { CallNotifier } from './call.notifier';
 import type { CallService } from './call.service';
+import type { MultiCallService } from './multi-call.service';
 import { otherParty } from './call.service';
 
 export interface CallLifecycleSettings {
@@ -27,6 +28,7 @@ export class CallLifecycle {
     private readonly settings: CallLifecycleSettings,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly multi?: MultiCallService,
   ) {}
 
   /** Ends the calls whose deadline passed. Never throws; overlapping runs are skipped. */
@@ -59,15 +61,23 @@ export class CallLifecycle {
     }
   }
 
-  /** A socket closed: if it was a party's call device and the device is gone, the grace period starts. */
+  /**
+   * A socket closed. Unless the same device is already back (a fast reconnect through another
+   * gateway), it leaves its multi-party calls, and if it was a party's 1:1 call device the grace
+   * period starts.
+   */
   async deviceDisconnected(userId: string, deviceId: string): Promise<void> {
+    if ((await this.presence.sessionsOf(userId)).some((s) => s.deviceId === deviceId)) return;
+    await this.multi?.deviceGone(userId, deviceId);
+    await this.markDropped(userId, deviceId);
+  }
+
+  private async markDropped(userId: string, deviceId: string): Promise<void> {
     const call = await this.calls.ofUser(userId);
     if (!call || !this.isCallDevice(call, userId, deviceId) || call.dropped) return;
-    // The same device may already be back (a fast reconnect through another gateway).
-    if ((await this.presence.sessionsOf(userId)).some((s) => s.deviceId === deviceId)) return;
     const deadline = this.clock.now() + this.settings.callDropGraceMs;
     const next: Call = { ...call, dropped: { userId, deadline }, version: call.version + 1 };
-    if (!(await this.calls.update(next))) return this.deviceDisconnected(userId, deviceId);
+    if (!(await this.calls.update(next))) return this.markDropped(userId, deviceId);
     this.logger.info({ callId: call.callId, userId }, 'call device disconnected: grace period started');
     if (this.settings.callDropGraceMs === 0) await this.sweep();
   }

@@ -1,9 +1,9 @@
 import { Topics } from '@im/bus';
 import type { Bus, ChatRecord } from '@im/bus';
 import type { Clock } from '@im/common';
-import { MessageType, directConversationId } from '@im/protocol';
+import { MessageType, directConversationId, groupConversationId } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
-import type { Call } from '@im/realtime';
+import type { Call, MultiCall } from '@im/realtime';
 import type { Server } from 'socket.io';
 
 /** How a call ended, as recorded in its 162. */
@@ -29,6 +29,19 @@ export class CallNotifier {
   toUser(userId: string, message: ImMessage, exceptDeviceId?: string): void {
     const room = this.io.to(`user:${userId}`);
     (exceptDeviceId === undefined ? room : room.except(`device:${userId}:${exceptDeviceId}`)).emit('chat', message);
+  }
+
+  /** Every device of each user, except one device. */
+  toUsers(userIds: readonly string[], message: ImMessage, except?: { userId: string; deviceId: string }): void {
+    if (userIds.length === 0) return;
+    const rooms = this.io.to(userIds.map((u) => `user:${u}`));
+    (except === undefined ? rooms : rooms.except(`device:${except.userId}:${except.deviceId}`)).emit('chat', message);
+  }
+
+  /** One device per user (the devices in a multi-party call). */
+  toDevices(devices: readonly [userId: string, deviceId: string][], message: ImMessage): void {
+    if (devices.length === 0) return;
+    this.io.to(devices.map(([u, d]) => `device:${u}:${d}`)).emit('chat', message);
   }
 
   toDevice(userId: string, deviceId: string, message: ImMessage): void {
@@ -60,5 +73,33 @@ export class CallNotifier {
     };
     const record: ChatRecord = { kind: 'chat', conversationId, message, senderDeviceId: RECORD_DEVICE };
     await this.bus.publish(Topics.MESSAGES, conversationId, record);
+  }
+
+  /** Stores a multi-party call's 162 in the group conversation (idempotent by msgId). */
+  async recordMulti(call: MultiCall): Promise<void> {
+    const endedAt = this.clock.now();
+    const conversationId = groupConversationId(call.groupId);
+    const content = {
+      callId: call.callId,
+      kind: call.media,
+      callerId: call.initiatorId,
+      outcome: 'completed',
+      duration: Math.round((endedAt - call.createdAt) / 1000),
+      participants: call.everJoined.length,
+      startedAt: call.createdAt,
+      endedAt,
+    };
+    const message: ImMessage & { sendTime: number } = {
+      msgId: `162-${call.callId}`,
+      fromId: call.initiatorId,
+      fromType: 2,
+      destId: call.groupId,
+      fromName: '',
+      imageIconUrl: '',
+      content,
+      messageType: MessageType.CALL_ENDED,
+      sendTime: endedAt,
+    };
+    await this.bus.publish(Topics.MESSAGES, conversationId, { kind: 'chat', conversationId, message, senderDeviceId: RECORD_DEVICE });
   }
 }

@@ -2,7 +2,7 @@ import { toImError } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import { MessageType, imError, messageTypeSpec, parseImMessage } from '@im/protocol';
 import type { ImError, ImMessage } from '@im/protocol';
-import type { CallService } from '../call/call.service';
+import type { CallSignals } from '../call/call.router';
 import type { ChatService } from './chat.service';
 import type { DeviceChannel } from './device-channel';
 import type { TokenBucket } from './rate-limiter';
@@ -27,7 +27,7 @@ export type AckObserver = (code: number, seconds: number) => void;
 export class ChatController {
   constructor(
     private readonly service: ChatService,
-    private readonly calls: CallService,
+    private readonly calls: CallSignals,
     private readonly maxBytes: number,
     private readonly clock: Clock,
     private readonly logger: Logger,
