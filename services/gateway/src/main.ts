@@ -15,9 +15,11 @@ runProcess({
     const ports = await connectCluster(config, 'gateway', logger);
     const socketAdapter = await createSocketIoRedisAdapter(config.IM_REDIS_URL ?? '');
     const redisUrl = config.IM_REDIS_URL ?? '';
-    const chatrooms = await RedisChatroomStore.connect(redisUrl, { memberTtlMs: config.IM_PRESENCE_TTL_MS, logger: logger.child({ module: 'chatroom' }) });
-    const calls = await RedisCallStore.connect(redisUrl, { logger: logger.child({ module: 'calls' }) });
-    const multiCalls = await RedisMultiCallStore.connect(redisUrl, { logger: logger.child({ module: 'multi-calls' }) });
+    // Call and chatroom keys are scanned (the call sweeper), so installations sharing a Redis keep them apart.
+    const prefix = config.IM_KAFKA_NAMESPACE ? `im:${config.IM_KAFKA_NAMESPACE}:` : 'im:';
+    const chatrooms = await RedisChatroomStore.connect(redisUrl, { prefix, memberTtlMs: config.IM_PRESENCE_TTL_MS, logger: logger.child({ module: 'chatroom' }) });
+    const calls = await RedisCallStore.connect(redisUrl, { prefix, logger: logger.child({ module: 'calls' }) });
+    const multiCalls = await RedisMultiCallStore.connect(redisUrl, { prefix, logger: logger.child({ module: 'multi-calls' }) });
     const settings = gatewaySettings(config, config.IM_JWT_SECRET ?? '');
     const gateway = createGateway({
       settings,
