@@ -64,6 +64,7 @@ describe('multi-party calls end to end (embedded)', () => {
     expect((await ca.send(signal(ca, groupId, 165))).code).toBe(0);
     await ca.waitForMessages(1, 166);
     expect(ca.ofType(166)[0]?.content).toMatchObject({ reason: 'empty' });
+    await ca.waitForMessages(1, 162);
     expect((await ca.send(signal(ca, groupId, 165))).code).toBe(40401);
   });
 
@@ -88,6 +89,7 @@ describe('multi-party calls end to end (embedded)', () => {
     expect(await outsider.send(signal(outsider, groupId, 165))).toMatchObject({ code: 40302 });
     expect((await co.send(signal(co, groupId, 165))).code).toBe(0);
     await cc.waitForMessages(1, 166);
+    await cc.waitForMessages(1, 162);
     expect(outsider.received).toHaveLength(0);
   });
 });
