@@ -89,6 +89,22 @@ describe('1:1 calls end to end (embedded)', () => {
     expect(await callee.send(signal(callee, a, 43, 2))).toMatchObject({ code: 40006 });
   });
 
+  it('a callee device that connects while the call rings is rung too, and can answer it', async () => {
+    const [a, b] = [u('la'), u('lb')];
+    const caller = await h.connect(a);
+    expect((await caller.send(signal(caller, b, 150, SDP))).code).toBe(0);
+    clock.advance(10_000);
+    const late = await h.connect(b, { deviceId: 'woken-by-push' });
+    await late.waitForMessages(1, 150);
+    expect(late.ofType(150)[0]).toMatchObject({ fromId: a, content: SDP });
+    expect((await late.send(signal(late, a, 152))).code).toBe(0);
+    await caller.waitForMessages(1, 152);
+    const another = await h.connect(b, { deviceId: 'tablet' });
+    await settle();
+    expect(another.received.filter((m) => m.messageType === 150)).toHaveLength(0);
+    expect((await late.send(signal(late, a, 156))).code).toBe(0);
+  });
+
   it('busy: a call to someone already in a call is refused at once, recorded, and never rings', async () => {
     const [a, b, c] = [u('ba'), u('bb'), u('bc')];
     const [ca, cb, cc] = await Promise.all([h.connect(a), h.connect(b), h.connect(c)]);

@@ -1,3 +1,5 @@
+import type { ImMessage } from '@im/protocol';
+
 /** Audio or video: what a call was offered as, and what it carries now. */
 export type CallMedia = 'audio' | 'video';
 
@@ -18,6 +20,8 @@ export interface Call {
   readonly kind: CallMedia;
   /** What it carries now (157 / 159 switch it). */
   readonly media: CallMedia;
+  /** The offer as relayed to the callee, so a callee device that connects while it rings is rung too. */
+  readonly offer?: ImMessage;
   /** Offered with the older 42 / 44: answers and refusals go back as 43 / 45. */
   readonly legacy: boolean;
   readonly phase: 'ringing' | 'active';

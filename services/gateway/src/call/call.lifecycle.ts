@@ -82,9 +82,10 @@ export class CallLifecycle {
     if (this.settings.callDropGraceMs === 0) await this.sweep();
   }
 
-  /** A device connected: if it is a dropped party's call device, the call goes on. */
+  /** A device connected: a callee's new device rings too; a dropped party's call device back means the call goes on. */
   async deviceConnected(userId: string, deviceId: string): Promise<void> {
     const call = await this.calls.ofUser(userId);
+    if (call?.phase === 'ringing' && call.calleeId === userId && call.offer) this.notify.toDevice(userId, deviceId, call.offer);
     if (call?.dropped?.userId !== userId || !this.isCallDevice(call, userId, deviceId)) return;
     const { dropped: _gone, ...rest } = call;
     if (await this.calls.update({ ...rest, version: call.version + 1 })) this.logger.info({ callId: call.callId, userId }, 'call device back within the grace period');

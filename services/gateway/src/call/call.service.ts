@@ -85,6 +85,7 @@ export class CallService {
       kind: media,
       media,
       legacy,
+      offer: m,
       phase: 'ringing',
       createdAt: now,
       ringDeadline: now + this.settings.callRingTimeoutMs,
@@ -124,7 +125,8 @@ export class CallService {
 
   private async accept(sender: CallSender, m: ImMessage): Promise<void> {
     const call = await this.ringingFor(m.fromId, m.destId);
-    const next: Call = { ...call, phase: 'active', calleeDeviceId: sender.deviceId, acceptedAt: this.clock.now(), version: call.version + 1 };
+    const { offer: _rung, ...answered } = call;
+    const next: Call = { ...answered, phase: 'active', calleeDeviceId: sender.deviceId, acceptedAt: this.clock.now(), version: call.version + 1 };
     if (!(await this.calls.update(next))) throw new AppError('IM_ERR_CONFLICT', 'the call was answered on another device or has ended');
     this.logger.info({ callId: call.callId }, 'call accepted');
     this.notify.toDevice(call.callerId, call.callerDeviceId, m);
