@@ -124,7 +124,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const log = deps.logger.child({ module: 'socket' });
   const metrics = processMetrics();
   const untrackConnections = metrics.trackConnections(() => io.engine.clientsCount);
-  io.on('connection', (socket) => void socket.on('chat', (payload: unknown) => metrics.messagesIn.inc({ type: messageTypeLabel(payload) })));
+  io.on('connection', (socket) => {
+    const count = (payload: unknown): void => void metrics.messagesIn.inc({ type: messageTypeLabel(payload) });
+    socket.on('chat', count);
+    socket.on('chatroom', count);
+  });
   // The router and the socket gateway refer to each other: the router is built first and reaches
   // the sockets through this holder once they exist.
   const holder: { sockets?: SocketGateway } = {};
