@@ -27,6 +27,7 @@ describe('chatrooms end to end (embedded)', () => {
     const [a, b, outsider] = await Promise.all([h.connect('cr-a'), h.connect('cr-b'), h.connect('cr-z')]);
     expect(await a.sendRoom(roomMsg(a, r, 100))).toMatchObject({ code: 0, members: 1 });
     expect(await b.sendRoom(roomMsg(b, r, 100))).toMatchObject({ code: 0, members: 2 });
+    expect(await b.sendRoom(roomMsg(b, r, 100))).toMatchObject({ code: 0, members: 2 });
     await a.waitFor(() => a.roomReceived.some((m) => m.messageType === 100), 5000, '100');
     expect(a.roomReceived[0]).toMatchObject({ messageType: 100, fromId: 'cr-b', destId: r, content: { members: 2 } });
     const said = await a.sendRoom(roomMsg(a, r, 102, 'hello room'));
@@ -39,6 +40,7 @@ describe('chatrooms end to end (embedded)', () => {
     expect(await a.sendRoom(roomMsg(a, r, 102, 'alone now'))).toMatchObject({ code: 0 });
     await settle();
     expect(b.roomReceived.filter((m) => m.messageType === 102)).toHaveLength(1);
+    expect(a.roomReceived.filter((m) => m.messageType === 100)).toHaveLength(1);
     expect(a.roomReceived.filter((m) => m.messageType === 102)).toHaveLength(0);
     expect(outsider.roomReceived).toHaveLength(0);
     expect(outsider.received).toHaveLength(0);

@@ -48,13 +48,12 @@ export class ChatroomService {
       await this.store.leave(roomId, socket.id);
       return { members };
     }
-    if (!this.isIn(socket.id, roomId)) {
-      const history = await this.store.recent(roomId, this.settings.chatroomHistory);
-      for (const old of history) socket.emit('chatroom', old);
-      // No await between the history and the join: a broadcast cannot slip in between on this gateway.
-      void socket.join(chatroomRoom(roomId));
-      this.roomsOf(socket.id).add(roomId);
-    }
+    if (this.isIn(socket.id, roomId)) return { members };
+    const history = await this.store.recent(roomId, this.settings.chatroomHistory);
+    for (const old of history) socket.emit('chatroom', old);
+    // No await between the history and the join: a broadcast cannot slip in between on this gateway.
+    void socket.join(chatroomRoom(roomId));
+    this.roomsOf(socket.id).add(roomId);
     this.io.to(chatroomRoom(roomId)).except(socket.id).emit('chatroom', this.stamp(claims, m, { members }));
     return { members };
   }
