@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, loadConfig, signToken } from '@im/common';
+import { createLogger, loadConfig, signToken, systemClock } from '@im/common';
+import type { Clock } from '@im/common';
 import { EMBEDDED_CONFIG, startEmbedded } from '@im/embedded';
 import type { EmbeddedServer } from '@im/embedded';
 import { ImTestClient } from './im-client';
@@ -22,10 +23,12 @@ export class EmbeddedHarness {
   private constructor(
     readonly dataDir: string,
     private readonly env: Record<string, string>,
+    private readonly clock: Clock,
   ) {}
 
-  static async start(env: Record<string, string> = {}, dataDir?: string): Promise<EmbeddedHarness> {
-    const h = new EmbeddedHarness(dataDir ?? mkdtempSync(join(tmpdir(), 'im-e2e-')), env);
+  /** `clock`: the server's clock (a ManualClock drives timeouts in tests); default the system clock. */
+  static async start(env: Record<string, string> = {}, dataDir?: string, clock: Clock = systemClock): Promise<EmbeddedHarness> {
+    const h = new EmbeddedHarness(dataDir ?? mkdtempSync(join(tmpdir(), 'im-e2e-')), env, clock);
     await h.boot();
     return h;
   }
@@ -75,6 +78,6 @@ export class EmbeddedHarness {
   private async boot(): Promise<void> {
     // A short ack timeout so no server timer outlives a test.
     const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: this.dataDir, IM_ACK_TIMEOUT_MS: '1500', ...this.env });
-    this.server = await startEmbedded(config, TEST_SECRET, createLogger({ service: 'test', level: process.env.IM_TEST_LOG_LEVEL ?? 'silent' }));
+    this.server = await startEmbedded(config, TEST_SECRET, createLogger({ service: 'test', level: process.env.IM_TEST_LOG_LEVEL ?? 'silent' }), this.clock);
   }
 }

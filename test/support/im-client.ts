@@ -32,6 +32,8 @@ export class ImTestClient {
   readonly received: ImMessage[] = [];
   /** msgId → when it first arrived here (ms since epoch). */
   readonly arrivedAt = new Map<string, number>();
+  /** Downlinks on the `chatroom` event. */
+  readonly roomReceived: ImMessage[] = [];
   readonly errors: AckAnswer[] = [];
   readonly events: { event: string; data: unknown }[] = [];
   private readonly socket: SocketV4 | LegacySocket;
@@ -58,6 +60,10 @@ export class ImTestClient {
       this.received.push(message);
       if (message && typeof message.msgId === 'string' && !this.arrivedAt.has(message.msgId)) this.arrivedAt.set(message.msgId, Date.now());
       if (typeof ack === 'function' && options.autoAck !== false) ack();
+      this.notify();
+    });
+    this.socket.on('chatroom', (...args: unknown[]) => {
+      this.roomReceived.push(args[0] as ImMessage);
       this.notify();
     });
     // socket.io-client 2.x reports a refused handshake as `error` with the reason string.
@@ -118,6 +124,17 @@ export class ImTestClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no ack')), timeoutMs);
       this.socket.emit('chat', payload, (answer: AckAnswer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+    });
+  }
+
+  /** Emits on `chatroom` and resolves with the server's acknowledgement. */
+  sendRoom(payload: unknown, timeoutMs = 10_000): Promise<AckAnswer & { members?: number }> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no ack')), timeoutMs);
+      this.socket.emit('chatroom', payload, (answer: AckAnswer & { members?: number }) => {
         clearTimeout(timer);
         resolve(answer);
       });

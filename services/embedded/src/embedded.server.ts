@@ -8,7 +8,7 @@ import { createGateway, gatewaySettings } from '@im/gateway';
 import type { Gateway, GatewaySettings } from '@im/gateway';
 import { GroupService, subscribeGroupService } from '@im/group-service';
 import { MessageService, OfflinePush, subscribeMessageService } from '@im/message-service';
-import { MemoryDeliveryHub, MemoryOnceStore, MemoryPresence } from '@im/realtime';
+import { MemoryCallStore, MemoryChatroomStore, MemoryDeliveryHub, MemoryMultiCallStore, MemoryOnceStore, MemoryPresence } from '@im/realtime';
 import { processMetrics } from '@im/runtime';
 import { SqliteStore } from '@im/store';
 import type { EmbeddedConfig } from './embedded.config';
@@ -64,6 +64,9 @@ export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, l
     delivery: gatewayDelivery,
     presence,
     once: new MemoryOnceStore(clock),
+    chatrooms: new MemoryChatroomStore(clock),
+    calls: new MemoryCallStore(),
+    multiCalls: new MemoryMultiCallStore(),
     clock,
     logger: logger.child({ service: 'gateway' }),
   });

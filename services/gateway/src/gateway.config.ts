@@ -42,6 +42,17 @@ export const GATEWAY_CONFIG = {
     doc: 'Bearer token of the admin HTTP API (`POST /v1/admin/notices`), at least 16 characters, separate from IM_JWT_SECRET; unset disables the admin API.',
   },
   IM_ADMIN_NOTICES_PER_MINUTE: { kind: 'int', default: 10, min: 1, doc: 'System notices the admin API accepts per minute on one gateway (bursts of as many).' },
+  IM_CHATROOM_HISTORY: { kind: 'int', default: 20, min: 0, max: 500, doc: 'Recent chatroom messages (102) sent to a socket entering the room; 0 keeps no history.' },
+  IM_CHATROOM_MAX_MEMBERS: { kind: 'int', default: 1000, min: 1, doc: 'Most sockets in one chatroom; one more is refused.' },
+  IM_CHATROOM_RATE_PER_SEC: { kind: 'int', default: 5, min: 1, doc: 'Chatroom messages (100-102) one user may send per second, counted across all gateways.' },
+  IM_CALL_RING_TIMEOUT_MS: { kind: 'int', default: 30000, min: 1000, doc: 'How long a 1:1 call rings before it ends as a missed call.' },
+  IM_CALL_DROP_GRACE_MS: {
+    kind: 'int',
+    default: 15000,
+    min: 0,
+    doc: 'How long a call waits for a party whose call device disconnected to come back before the other side gets 161 and the call ends.',
+  },
+  IM_MULTI_CALL_MAX_PARTICIPANTS: { kind: 'int', default: 9, min: 2, max: 100, doc: 'Most participants in one multi-party (group) call; one more is refused.' },
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
 } as const satisfies ConfigSchema;
@@ -61,6 +72,12 @@ export interface GatewaySettings {
   readonly gatewayId: string;
   readonly presenceDebounceMs: number;
   readonly multiDevice: 'per-devtype' | 'many' | 'single';
+  readonly chatroomHistory: number;
+  readonly chatroomMaxMembers: number;
+  readonly chatroomRatePerSec: number;
+  readonly callRingTimeoutMs: number;
+  readonly callDropGraceMs: number;
+  readonly multiCallMaxParticipants: number;
   /** The admin API's bearer token; undefined: the admin API answers 403. */
   readonly adminToken: string | undefined;
   readonly adminNoticesPerMinute: number;
@@ -87,6 +104,12 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     requireFriendship: c.IM_REQUIRE_FRIENDSHIP,
     presenceDebounceMs: c.IM_PRESENCE_DEBOUNCE_MS,
     multiDevice: c.IM_MULTI_DEVICE as GatewaySettings['multiDevice'],
+    chatroomHistory: c.IM_CHATROOM_HISTORY,
+    chatroomMaxMembers: c.IM_CHATROOM_MAX_MEMBERS,
+    chatroomRatePerSec: c.IM_CHATROOM_RATE_PER_SEC,
+    callRingTimeoutMs: c.IM_CALL_RING_TIMEOUT_MS,
+    callDropGraceMs: c.IM_CALL_DROP_GRACE_MS,
+    multiCallMaxParticipants: c.IM_MULTI_CALL_MAX_PARTICIPANTS,
     gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
     adminToken: c.IM_ADMIN_TOKEN,
     adminNoticesPerMinute: c.IM_ADMIN_NOTICES_PER_MINUTE,

@@ -1,6 +1,6 @@
 import type { Bus } from '@im/bus';
 import type { Clock, Logger } from '@im/common';
-import type { DeliveryPort, OnceStore, Presence } from '@im/realtime';
+import type { CallStore, ChatroomStore, DeliveryPort, MultiCallStore, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
 import type { ImMessage } from '@im/protocol';
 import type { Store } from '@im/store';
@@ -19,6 +19,13 @@ import { healthRoutes } from './http/health.routes';
 import { authenticate } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
 import type { RoutesContext } from './http/routes.context';
+import { CallLifecycle } from './call/call.lifecycle';
+import { CallNotifier } from './call/call.notifier';
+import { CallRouter } from './call/call.router';
+import { CallService } from './call/call.service';
+import { MultiCallService } from './call/multi-call.service';
+import { ChatroomController } from './chatroom/chatroom.controller';
+import { ChatroomService } from './chatroom/chatroom.service';
 import { ChatController } from './socket/chat.controller';
 import { ChatService } from './socket/chat.service';
 import { DeliveryRouter } from './socket/delivery.router';
@@ -32,12 +39,20 @@ export interface GatewayDeps {
   readonly delivery: DeliveryPort;
   readonly presence: Presence;
   readonly once: OnceStore;
+  /** Chatroom members, history and rate counters (cluster: Redis). */
+  readonly chatrooms: ChatroomStore;
+  /** 1:1 call state (cluster: Redis). */
+  readonly calls: CallStore;
+  /** Multi-party (group) call state (cluster: Redis). */
+  readonly multiCalls: MultiCallStore;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Cluster mode passes the Redis adapter here; embedded keeps Socket.IO's in-memory one. */
   readonly adapter?: ServerOptions['adapter'];
   /** How often this gateway refreshes its presence records (cluster: TTL / 3); 0 = never. */
   readonly presenceRefreshMs?: number;
+  /** How often this gateway looks for calls whose ringing or grace period ran out; default 500 ms. */
+  readonly callSweepMs?: number;
   /** Extra readiness checks (bus connected, ...). */
   readonly readinessChecks?: readonly (() => Promise<boolean>)[];
 }
@@ -111,13 +126,24 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const log = deps.logger.child({ module: 'socket' });
   const metrics = processMetrics();
   const untrackConnections = metrics.trackConnections(() => io.engine.clientsCount);
-  io.on('connection', (socket) => void socket.on('chat', (payload: unknown) => metrics.messagesIn.inc({ type: messageTypeLabel(payload) })));
+  io.on('connection', (socket) => {
+    const count = (payload: unknown): void => void metrics.messagesIn.inc({ type: messageTypeLabel(payload) });
+    socket.on('chat', count);
+    socket.on('chatroom', count);
+  });
   // The router and the socket gateway refer to each other: the router is built first and reaches
   // the sockets through this holder once they exist.
   const holder: { sockets?: SocketGateway } = {};
   const router = new DeliveryRouter(deps.delivery, (channel, reason) => holder.sockets?.disconnect(channel, reason), log);
   const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock);
-  const controller = new ChatController(service, deps.settings.maxMessageBytes, deps.clock, log, (code, seconds) => {
+  const callLog = log.child({ module: 'call' });
+  const callNotifier = new CallNotifier(io, deps.bus, deps.clock);
+  const calls = new CallService(deps.calls, deps.store, callNotifier, deps.settings, deps.clock, callLog);
+  const multiCalls = new MultiCallService(deps.multiCalls, deps.store, callNotifier, deps.settings, deps.clock, callLog);
+  const callLifecycle = new CallLifecycle(deps.calls, calls, callNotifier, deps.presence, deps.settings, deps.clock, callLog, multiCalls);
+  const callSweep = setInterval(() => void callLifecycle.sweep(), deps.callSweepMs ?? 500);
+  callSweep.unref();
+  const controller = new ChatController(service, new CallRouter(calls, multiCalls), deps.settings.maxMessageBytes, deps.clock, log, (code, seconds) => {
     metrics.ackLatency.observe({ outcome: code === 0 ? 'accepted' : 'refused' }, seconds);
     if (code !== 0) metrics.errors.inc({ code: String(code) });
   });
@@ -127,12 +153,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (typeof m.sendTime === 'number') metrics.deliveryLatency.observe(Math.max(0, deps.clock.now() - m.sendTime) / 1000);
     },
   };
+  const chatroomService = new ChatroomService(io, deps.chatrooms, deps.settings, deps.clock, log.child({ module: 'chatroom' }));
+  const chatrooms = { service: chatroomService, controller: new ChatroomController(chatroomService, deps.settings.maxMessageBytes, () => deps.clock.now(), log) };
   const notifier = new PresenceNotifier({ ...deps, logger: log, debounceMs: deps.settings.presenceDebounceMs });
-  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, notifier, settings: deps.settings, clock: deps.clock, logger: log });
+  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, chatrooms, callLifecycle, notifier, settings: deps.settings, clock: deps.clock, logger: log });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
     ? setInterval(() => {
         deps.presence.refresh(deps.settings.gatewayId, socketGateway.sessions()).catch((err: unknown) => log.warn({ err }, 'presence refresh failed'));
+        deps.chatrooms.refresh(chatroomService.all()).catch((err: unknown) => log.warn({ err }, 'chatroom refresh failed'));
       }, deps.presenceRefreshMs)
     : undefined;
   refresh?.unref();
@@ -165,6 +194,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     async close(): Promise<void> {
       if (refresh) clearInterval(refresh);
+      clearInterval(callSweep);
       untrackConnections();
       notifier.close();
       // `local`: with the Redis adapter a plain disconnectSockets would close every gateway's sockets.

@@ -1,3 +1,9 @@
+import { multiCallStoreContract } from '../testing/multi-call-store.contract';
+import { MemoryMultiCallStore } from './memory.multi-call-store';
+import { callStoreContract } from '../testing/call-store.contract';
+import { MemoryCallStore } from './memory.call-store';
+import { chatroomContract } from '../testing/chatroom.contract';
+import { MemoryChatroomStore } from './memory.chatroom';
 import { deliveryContract, onceStoreContract, presenceContract } from '../testing/realtime.contract';
 import { MemoryDeliveryHub } from './memory.delivery';
 import { MemoryOnceStore, MemoryPresence } from './memory.presence';
@@ -22,3 +28,7 @@ describe(MemoryOnceStore.name, () => {
     expect(await s.putIfAbsent('k', 'c', 1000)).toBe('b');
   });
 });
+
+chatroomContract('MemoryChatroomStore', (clock) => Promise.resolve(new MemoryChatroomStore(clock)));
+callStoreContract('MemoryCallStore', () => Promise.resolve(new MemoryCallStore()));
+multiCallStoreContract('MemoryMultiCallStore', () => Promise.resolve(new MemoryMultiCallStore()));

@@ -1,7 +1,8 @@
 import { toImError } from '@im/common';
 import type { Clock, Logger } from '@im/common';
-import { MessageType, imError, parseImMessage } from '@im/protocol';
+import { MessageType, imError, messageTypeSpec, parseImMessage } from '@im/protocol';
 import type { ImError, ImMessage } from '@im/protocol';
+import type { CallSignals } from '../call/call.router';
 import type { ChatService } from './chat.service';
 import type { DeviceChannel } from './device-channel';
 import type { TokenBucket } from './rate-limiter';
@@ -26,6 +27,7 @@ export type AckObserver = (code: number, seconds: number) => void;
 export class ChatController {
   constructor(
     private readonly service: ChatService,
+    private readonly calls: CallSignals,
     private readonly maxBytes: number,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -47,6 +49,9 @@ export class ChatController {
       return fail(parsed.error, parsed.msgId);
     }
     const m = parsed.message;
+    if (messageTypeSpec(m.messageType)?.channel === 'chatroom') {
+      return fail(imError('IM_ERR_BAD_REQUEST', `messageType ${m.messageType} travels on the chatroom event, not chat`), m.msgId);
+    }
     try {
       switch (m.messageType) {
         case MessageType.READY:
@@ -56,6 +61,11 @@ export class ChatController {
           ctx.emit({ ...m, fromId: 'server', destId: m.fromId, fromType: 3, content: '', sendTime: this.clock.now() });
           return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
         default: {
+          if (this.calls.handles(m)) {
+            await this.calls.signal({ claims: ctx.identity.claims, deviceId: ctx.identity.deviceId }, m);
+            this.logger.debug({ msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub }, 'call signal accepted');
+            return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
+          }
           const { serverTime } = await this.service.accept({ claims: ctx.identity.claims, deviceId: ctx.identity.deviceId }, m);
           this.logger.debug({ msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub }, 'message accepted');
           return answer({ code: 0, msgId: m.msgId, serverTime });

@@ -2,6 +2,9 @@ import type { Clock, Logger } from '@im/common';
 import type { ImMessage } from '@im/protocol';
 import type { DeviceSession, Presence } from '@im/realtime';
 import type { Store } from '@im/store';
+import type { CallLifecycle } from '../call/call.lifecycle';
+import type { ChatroomController } from '../chatroom/chatroom.controller';
+import type { ChatroomService } from '../chatroom/chatroom.service';
 import type { Server, Socket } from 'socket.io';
 import type { GatewaySettings } from '../gateway.config';
 import type { Ack, AckAnswer, ChatController } from './chat.controller';
@@ -21,6 +24,10 @@ export interface SocketGatewayDeps {
   readonly controller: ChatController;
   /** Friends' online / offline notices (5 / 6); absent = none. */
   readonly notifier?: PresenceNotifier;
+  /** The `chatroom` event (100-102); absent = not served. */
+  readonly chatrooms?: { readonly controller: ChatroomController; readonly service: ChatroomService };
+  /** Told when a device connects or disconnects (a call's grace period); absent = no calls. */
+  readonly callLifecycle?: CallLifecycle;
   readonly settings: GatewaySettings;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -104,6 +111,12 @@ export class SocketGateway {
     socket.on('chat', (payload: unknown, ack?: unknown) => {
       void this.d.controller.onChat(ctx, payload, typeof ack === 'function' ? (ack as Ack) : undefined);
     });
+    const chatrooms = this.d.chatrooms;
+    if (chatrooms) {
+      socket.on('chatroom', (payload: unknown, ack?: unknown) => {
+        void chatrooms.controller.onChatroom({ identity, socket, bucket }, payload, typeof ack === 'function' ? (ack as Ack) : undefined);
+      });
+    }
     const registered = this.register(socket, channel, identity);
     socket.on('disconnect', () => void registered.catch(() => undefined).then(() => this.onDisconnect(socket, channel, log)));
     try {
@@ -139,6 +152,7 @@ export class SocketGateway {
       }
       if (firstForUser) await this.d.notifier?.online(session.userId);
     });
+    await this.d.callLifecycle?.deviceConnected(session.userId, session.deviceId).catch((err: unknown) => this.d.logger.warn({ err }, 'call reconnect check failed'));
   }
 
   /** Runs `work` after the user's earlier presence work on this gateway settled (either way). */
@@ -156,13 +170,16 @@ export class SocketGateway {
   private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger): Promise<void> {
     this.channels.delete(socket.id);
     this.sessionsById.delete(socket.id);
+    const { identity } = socket.data as SocketData;
     try {
+      await this.d.chatrooms?.service.disconnected(socket.id, identity.claims);
       await channel.close();
       await this.d.router.remove(channel);
       await this.inPresenceLane(channel.userId, async () => {
         const { lastForUser } = await this.d.presence.remove({ userId: channel.userId, socketId: socket.id });
         if (lastForUser) await this.d.notifier?.offline(channel.userId);
       });
+      await this.d.callLifecycle?.deviceDisconnected(channel.userId, channel.deviceId);
     } catch (e) {
       log.warn({ err: e }, 'cleanup after disconnect failed');
     }

@@ -1,0 +1,112 @@
+import type { Clock, Logger } from '@im/common';
+import { MessageType } from '@im/protocol';
+import type { ImMessage } from '@im/protocol';
+import type { Call, CallStore, Presence } from '@im/realtime';
+import type { CallNotifier } from './call.notifier';
+import type { CallService } from './call.service';
+import type { MultiCallService } from './multi-call.service';
+import { otherParty } from './call.service';
+
+export interface CallLifecycleSettings {
+  readonly callDropGraceMs: number;
+}
+
+/**
+ * What happens to calls without a signal: the ringing timeout (a missed call), and a party whose
+ * call device disconnects (the other side gets 161 unless it is back within the grace period).
+ * Deadlines live in the CallStore; every gateway sweeps for due calls and the compare-and-set end
+ * lets exactly one of them act, so a timeout fires even if the gateway that set the call up died.
+ */
+export class CallLifecycle {
+  private sweeping = false;
+
+  constructor(
+    private readonly calls: CallStore,
+    private readonly service: CallService,
+    private readonly notify: CallNotifier,
+    private readonly presence: Presence,
+    private readonly settings: CallLifecycleSettings,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly multi?: MultiCallService,
+  ) {}
+
+  /** Ends the calls whose deadline passed. Never throws; overlapping runs are skipped. */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const now = this.clock.now();
+      for (const callId of await this.calls.due(now)) {
+        const call = await this.calls.get(callId);
+        if (call) await this.expire(call, now);
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'call sweep failed');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async expire(call: Call, now: number): Promise<void> {
+    if (call.dropped && call.dropped.deadline <= now) {
+      if (!(await this.calls.end(call.callId, call.version))) return;
+      const other = otherParty(call, call.dropped.userId);
+      this.notify.toOther(call, call.dropped.userId, this.droppedNotice(call, call.dropped.userId, other, now));
+      return this.service.finish(call, 'dropped');
+    }
+    if (call.phase === 'ringing' && call.ringDeadline <= now) {
+      if (!(await this.calls.end(call.callId, call.version))) return;
+      return this.service.finish(call, 'missed');
+    }
+  }
+
+  /**
+   * A socket closed. Unless the same device is already back (a fast reconnect through another
+   * gateway), it leaves its multi-party calls, and if it was a party's 1:1 call device the grace
+   * period starts.
+   */
+  async deviceDisconnected(userId: string, deviceId: string): Promise<void> {
+    if ((await this.presence.sessionsOf(userId)).some((s) => s.deviceId === deviceId)) return;
+    await this.multi?.deviceGone(userId, deviceId);
+    await this.markDropped(userId, deviceId);
+  }
+
+  private async markDropped(userId: string, deviceId: string): Promise<void> {
+    const call = await this.calls.ofUser(userId);
+    if (!call || !this.isCallDevice(call, userId, deviceId) || call.dropped) return;
+    const deadline = this.clock.now() + this.settings.callDropGraceMs;
+    const next: Call = { ...call, dropped: { userId, deadline }, version: call.version + 1 };
+    if (!(await this.calls.update(next))) return this.markDropped(userId, deviceId);
+    this.logger.info({ callId: call.callId, userId }, 'call device disconnected: grace period started');
+    if (this.settings.callDropGraceMs === 0) await this.sweep();
+  }
+
+  /** A device connected: a callee's new device rings too; a dropped party's call device back means the call goes on. */
+  async deviceConnected(userId: string, deviceId: string): Promise<void> {
+    const call = await this.calls.ofUser(userId);
+    if (call?.phase === 'ringing' && call.calleeId === userId && call.offer) this.notify.toDevice(userId, deviceId, call.offer);
+    if (call?.dropped?.userId !== userId || !this.isCallDevice(call, userId, deviceId)) return;
+    const { dropped: _gone, ...rest } = call;
+    if (await this.calls.update({ ...rest, version: call.version + 1 })) this.logger.info({ callId: call.callId, userId }, 'call device back within the grace period');
+  }
+
+  private isCallDevice(call: Call, userId: string, deviceId: string): boolean {
+    if (userId === call.callerId) return call.callerDeviceId === deviceId;
+    return call.phase === 'active' && call.calleeDeviceId === deviceId;
+  }
+
+  private droppedNotice(call: Call, droppedId: string, otherId: string, now: number): ImMessage {
+    return {
+      msgId: `161-${call.callId}`,
+      fromId: droppedId,
+      fromType: 1,
+      destId: otherId,
+      fromName: '',
+      imageIconUrl: '',
+      content: '',
+      messageType: MessageType.CALL_DROPPED,
+      sendTime: now,
+    };
+  }
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '@im/common';
+import type { Clock, Logger, TokenClaims } from '@im/common';
+import { MessageType, isValidId } from '@im/protocol';
+import type { ImMessage } from '@im/protocol';
+import type { CallMedia, MultiCall, MultiCallStore } from '@im/realtime';
+import type { Store } from '@im/store';
+import type { CallNotifier } from './call.notifier';
+import type { CallSender } from './call.service';
+
+export interface MultiCallSettings {
+  readonly multiCallMaxParticipants: number;
+}
+
+const MEDIA: Partial<Record<number, CallMedia>> = {
+  [MessageType.MULTI_CALL_AUDIO_INVITE]: 'audio',
+  [MessageType.MULTI_CALL_VIDEO_INVITE]: 'video',
+};
+
+const ATTEMPTS = 5;
+
+/**
+ * Multi-party calls of a group (163 / 164 invite or join, 165 end or leave; the server sends
+ * 167, 168, 166). One call per group at a time, in the MultiCallStore (Redis in cluster mode);
+ * every change is a compare-and-set on its version, retried a few times under contention.
+ */
+export class MultiCallService {
+  /** `userId/deviceId` → the groups whose call that device joined through this gateway. */
+  private readonly local = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly calls: MultiCallStore,
+    private readonly store: Store,
+    private readonly notify: CallNotifier,
+    private readonly settings: MultiCallSettings,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  handles(m: ImMessage): boolean {
+    return MEDIA[m.messageType] !== undefined || m.messageType === MessageType.MULTI_CALL_ENDED_BY_INITIATOR;
+  }
+
+  async signal(sender: CallSender, m: ImMessage): Promise<void> {
+    if (m.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');
+    const members = await this.membersOf(m.destId, m.fromId);
+    const relayed = this.relayed(sender.claims, m);
+    const media = MEDIA[m.messageType];
+    if (media !== undefined) return this.invite(sender, relayed, media, members);
+    return this.hangup(sender.deviceId, relayed, members);
+  }
+
+  /** The group's members; the sender must be one, and the group alive. */
+  private async membersOf(groupId: string, userId: string): Promise<string[]> {
+    const group = await this.store.groups.get(groupId);
+    if (!group) throw new AppError('IM_ERR_NOT_FOUND', 'no such group');
+    if (group.dismissed === true) throw new AppError('IM_ERR_GROUP_DISMISSED');
+    if (!(await this.store.groups.member(groupId, userId))) throw new AppError('IM_ERR_NOT_MEMBER');
+    return (await this.store.groups.members(groupId)).map((x) => x.userId);
+  }
+
+  /**
+   * content `{userIds: [...]}` names the invitees (members only). Without it, creating the call
+   * invites every member, and joining it invites nobody (`undefined`).
+   */
+  private invitees(m: ImMessage, members: readonly string[]): string[] | undefined {
+    const listed = typeof m.content === 'object' && m.content !== null ? (m.content as Record<string, unknown>)['userIds'] : undefined;
+    if (listed === undefined) return undefined;
+    if (!Array.isArray(listed) || !listed.every(isValidId)) throw new AppError('IM_ERR_BAD_CONTENT', 'content.userIds must be a list of user ids');
+    const outsider = listed.find((u) => !members.includes(u));
+    if (outsider !== undefined) throw new AppError('IM_ERR_BAD_REQUEST', `${outsider} is not a member of this group`);
+    return [...new Set(listed)].filter((u) => u !== m.fromId);
+  }
+
+  /** Starts the group's call, or joins it; either way invites the invitees who are not in it. */
+  private async invite(sender: CallSender, m: ImMessage, media: CallMedia, members: readonly string[]): Promise<void> {
+    const listed = this.invitees(m, members);
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const existing = await this.calls.ofGroup(m.destId);
+      if (!existing) {
+        const call = this.newCall(sender, m, media);
+        if (!(await this.calls.create(call))) continue;
+        this.remember(sender, m.destId);
+        this.logger.info({ callId: call.callId, groupId: call.groupId, media }, 'multi-party call created');
+        this.notify.toUsers(members, this.notice(call, m.fromId, MessageType.MULTI_CALL_CREATED, { callId: call.callId, media, initiatorId: m.fromId }), { userId: m.fromId, deviceId: sender.deviceId });
+        this.notify.toUsers(listed ?? members.filter((u) => u !== m.fromId), m);
+        return;
+      }
+      if (await this.join(sender, m, existing)) {
+        this.notify.toUsers((listed ?? []).filter((u) => existing.participants[u] === undefined), m);
+        return;
+      }
+    }
+    throw new AppError('IM_ERR_CONFLICT', 'the call keeps changing; retry');
+  }
+
+  /** Adds the sender (true when done or already in); false when someone changed the call first. */
+  private async join(sender: CallSender, m: ImMessage, call: MultiCall): Promise<boolean> {
+    if (call.participants[m.fromId] === sender.deviceId) return true;
+    const count = Object.keys(call.participants).length;
+    if (call.participants[m.fromId] === undefined && count >= this.settings.multiCallMaxParticipants) {
+      throw new AppError('IM_ERR_FORBIDDEN', `the call is full (${this.settings.multiCallMaxParticipants} participants)`);
+    }
+    const everJoined = call.everJoined.includes(m.fromId) ? call.everJoined : [...call.everJoined, m.fromId];
+    const next: MultiCall = { ...call, participants: { ...call.participants, [m.fromId]: sender.deviceId }, everJoined, version: call.version + 1 };
+    if (!(await this.calls.update(next))) return false;
+    this.remember(sender, m.destId);
+    const others = this.devices(call).filter(([u]) => u !== m.fromId);
+    this.notify.toDevices(others, this.notice(next, m.fromId, MessageType.MULTI_CALL_MEMBER_CHANGED, { callId: call.callId, joined: m.fromId, participants: Object.keys(next.participants) }));
+    return true;
+  }
+
+  /** 165: the initiator ends the call for everyone; anyone else leaves it. */
+  private async hangup(deviceId: string, m: ImMessage, members: readonly string[]): Promise<void> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const call = await this.calls.ofGroup(m.destId);
+      if (call?.participants[m.fromId] === undefined) throw new AppError('IM_ERR_NOT_FOUND', 'you are not in this group’s call');
+      const done = m.fromId === call.initiatorId ? await this.endByInitiator(call, m, members) : await this.leave(call, m.fromId, members);
+      if (done) {
+        this.forget(m.fromId, deviceId, m.destId);
+        return;
+      }
+    }
+    throw new AppError('IM_ERR_CONFLICT', 'the call keeps changing; retry');
+  }
+
+  private async endByInitiator(call: MultiCall, m: ImMessage, members: readonly string[]): Promise<boolean> {
+    if (!(await this.calls.end(call.groupId, call.version))) return false;
+    this.notify.toDevices(this.devices(call).filter(([u]) => u !== m.fromId), m);
+    await this.destroyed(call, 'ended', members);
+    return true;
+  }
+
+  /** Takes `userId` out of the call; the last one out destroys it. */
+  private async leave(call: MultiCall, userId: string, members: readonly string[]): Promise<boolean> {
+    const { [userId]: _gone, ...participants } = call.participants;
+    if (Object.keys(participants).length === 0) {
+      if (!(await this.calls.end(call.groupId, call.version))) return false;
+      await this.destroyed(call, 'empty', members);
+      return true;
+    }
+    const next: MultiCall = { ...call, participants, version: call.version + 1 };
+    if (!(await this.calls.update(next))) return false;
+    this.notify.toDevices(this.devices(next), this.notice(next, userId, MessageType.MULTI_CALL_MEMBER_CHANGED, { callId: call.callId, left: userId, participants: Object.keys(participants) }));
+    return true;
+  }
+
+  /** 166 to every member (invitations and banners go away), and the call's 162 in the group conversation. */
+  private async destroyed(call: MultiCall, reason: 'ended' | 'empty', members: readonly string[]): Promise<void> {
+    this.logger.info({ callId: call.callId, groupId: call.groupId, reason }, 'multi-party call destroyed');
+    this.notify.toUsers(members, this.notice(call, call.initiatorId, MessageType.MULTI_CALL_DESTROYED, { callId: call.callId, reason }));
+    await this.notify.recordMulti(call).catch((err: unknown) => this.logger.error({ err, callId: call.callId }, 'could not record the call (162)'));
+  }
+
+  /** A device that joined through this gateway is gone: it leaves its calls. Never throws. */
+  async deviceGone(userId: string, deviceId: string): Promise<void> {
+    const key = `${userId}/${deviceId}`;
+    const groups = [...(this.local.get(key) ?? [])];
+    this.local.delete(key);
+    for (const groupId of groups) {
+      try {
+        const members = (await this.store.groups.members(groupId)).map((x) => x.userId);
+        for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+          const call = await this.calls.ofGroup(groupId);
+          if (call?.participants[userId] !== deviceId || (await this.leave(call, userId, members))) break;
+        }
+      } catch (err) {
+        this.logger.warn({ err, groupId }, 'leaving a multi-party call after disconnect failed');
+      }
+    }
+  }
+
+  private newCall(sender: CallSender, m: ImMessage, media: CallMedia): MultiCall {
+    const participants: Record<string, string> = { [m.fromId]: sender.deviceId };
+    return { callId: `mcall-${randomUUID()}`, groupId: m.destId, initiatorId: m.fromId, media, createdAt: this.clock.now(), participants, everJoined: [m.fromId], version: 1 };
+  }
+
+  private devices(call: MultiCall): [string, string][] {
+    return Object.entries(call.participants);
+  }
+
+  private remember(sender: CallSender, groupId: string): void {
+    const key = `${sender.claims.sub}/${sender.deviceId}`;
+    const set = this.local.get(key) ?? new Set<string>();
+    set.add(groupId);
+    this.local.set(key, set);
+  }
+
+  private forget(userId: string, deviceId: string, groupId: string): void {
+    const set = this.local.get(`${userId}/${deviceId}`);
+    set?.delete(groupId);
+    if (set?.size === 0) this.local.delete(`${userId}/${deviceId}`);
+  }
+
+  private notice(call: MultiCall, fromId: string, messageType: ImMessage['messageType'], content: unknown): ImMessage {
+    return {
+      msgId: `${messageType}-${call.callId}-${call.version}`,
+      fromId,
+      fromType: 2,
+      destId: call.groupId,
+      fromName: '',
+      imageIconUrl: '',
+      content,
+      messageType,
+      sendTime: this.clock.now(),
+    };
+  }
+
+  private relayed(claims: TokenClaims, m: ImMessage): ImMessage {
+    return { ...m, fromName: claims.name ?? m.fromName, imageIconUrl: claims.avatar ?? m.imageIconUrl, sendTime: this.clock.now() };
+  }
+}

@@ -1,0 +1,77 @@
+// Fault row 4 of docs/reliability.md: Kafka unreachable for 5 s in the middle of a send loop.
+// Every process of this cluster reaches the broker through a TcpProxy: Kafka clients connect to
+// the address the broker advertises, so test/support/net-redirect.cjs, preloaded into each
+// process, sends every connection to the broker's address to the proxy instead.
+import { join } from 'node:path';
+import { ClusterHarness, clusterEndpoints } from '../support/cluster-harness';
+import { deliveryFigures, deliveryP99, historyOf, report, sendMany } from '../support/fault-figures';
+import { TcpProxy } from '../support/tcp-proxy';
+
+jest.setTimeout(300_000);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('row 4: Kafka unreachable for 5 s', () => {
+  let h: ClusterHarness;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    const broker = clusterEndpoints().kafkaBrokers.split(',')[0]!;
+    const [host, port] = [broker.slice(0, broker.lastIndexOf(':')), Number(broker.slice(broker.lastIndexOf(':') + 1))];
+    proxy = await TcpProxy.start(host, port);
+    h = await ClusterHarness.start({
+      gateways: 2,
+      env: {
+        NODE_OPTIONS: `--require ${join(__dirname, '..', 'support', 'net-redirect.cjs')}`,
+        IM_TEST_NET_REDIRECT: `${host}:${port}=127.0.0.1:${proxy.port}`,
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await proxy?.close();
+  });
+
+  it('acknowledges nothing that is not durable; retries succeed after recovery; nothing acknowledged is lost', async () => {
+    // Every process really talks to Kafka through the proxy.
+    expect(proxy.accepted).toBeGreaterThan(5);
+    const sender = await h.connect(0, 'kf-sender');
+    const receiver = await h.connect(1, 'kf-receiver');
+    let outage: Promise<void> | undefined;
+    const figures = await sendMany(sender, 'kf-receiver', 300, {
+      attempts: 100,
+      retryDelayMs: 300,
+      ackTimeoutMs: 5000,
+      onAcked: (n) => {
+        if (n === 100 && !outage) {
+          outage = (async () => {
+            proxy.down();
+            await sleep(5000);
+            proxy.up();
+          })();
+        }
+      },
+    });
+    await outage;
+    await receiver.waitFor(() => deliveryFigures(receiver, figures.acked).delivered === figures.acked.size, 120_000, 'every acked message');
+    const history = await historyOf((p) => h.http(0, 'GET', p, 'kf-receiver'), 'kf-sender');
+    const storedIds = history.map((m) => m.msgId);
+    const f = deliveryFigures(receiver, figures.acked);
+    report('row 4 Kafka down 5 s', {
+      sent: figures.sent.length,
+      acked: figures.acked.size,
+      failedAttempts: figures.failedAttempts,
+      stored: new Set(storedIds).size,
+      storedCopies: storedIds.length,
+      delivered: f.delivered,
+      duplicates: f.duplicates,
+      outOfOrder: f.outOfOrder,
+      p99ms: deliveryP99([receiver], figures),
+    });
+    expect(figures.failedAttempts).toBeGreaterThan(0);
+    expect(figures.acked.size).toBe(figures.sent.length);
+    expect([...figures.acked].every((id) => storedIds.includes(id))).toBe(true);
+    expect(new Set(storedIds).size).toBe(storedIds.length);
+    expect(f).toEqual({ delivered: figures.acked.size, duplicates: 0, outOfOrder: 0 });
+    expect(h.exited()).toEqual([]);
+  });
+});
