@@ -10,11 +10,16 @@ import type { Server } from 'node:net';
  *   unreachable); `up()` ends that.
  * - `swallowDownstream()`: from now on, bytes from the server to the clients are dropped
  *   (a request gets through, its answer never arrives); `cutAll()` then breaks the connections.
+ * - `impair()`: every chunk, both ways, is held `delayMs`; a fraction `lossRate` of them is held
+ *   `retransmitMs` longer, which is how TCP presents a lost segment to the application (it is
+ *   retransmitted; everything behind it waits). Order is kept. This stands in for `tc netem`,
+ *   which needs kernel modules this machine does not have.
  */
 export class TcpProxy {
   private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
   private isDown = false;
   private swallowing = false;
+  private impairment: Impairment | undefined;
   /** Connections accepted over the proxy's life. */
   accepted = 0;
 
@@ -52,6 +57,10 @@ export class TcpProxy {
     this.swallowing = false;
   }
 
+  impair(impairment: Impairment | undefined): void {
+    this.impairment = impairment;
+  }
+
   swallowDownstream(): void {
     this.swallowing = true;
   }
@@ -85,10 +94,49 @@ export class TcpProxy {
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
-    client.on('data', (d) => upstream.write(d));
-    upstream.on('data', (d) => {
-      if (!this.swallowing) client.write(d);
+    const toUpstream = this.forwarder(upstream);
+    const toClient = this.forwarder(client);
+    client.on('data', (d: Buffer) => toUpstream(d));
+    upstream.on('data', (d: Buffer) => {
+      if (!this.swallowing) toClient(d);
     });
     upstream.connect(port, host);
   }
+
+  /**
+   * Writes to `to`, through the impairment when there is one. Chunks wait in one queue per
+   * direction and leave it one at a time, so their order (the byte stream) is kept even when a
+   * "lost" one is held longer than those behind it.
+   */
+  private forwarder(to: Socket): (d: Buffer) => void {
+    const queue: { at: number; d: Buffer }[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const pump = (): void => {
+      timer = undefined;
+      while (queue.length > 0 && queue[0]!.at <= Date.now()) {
+        const { d } = queue.shift()!;
+        if (!to.destroyed) to.write(d);
+      }
+      if (queue.length > 0) timer = setTimeout(pump, queue[0]!.at - Date.now());
+    };
+    return (d) => {
+      const imp = this.impairment;
+      if (!imp && queue.length === 0) {
+        to.write(d);
+        return;
+      }
+      const at = Date.now() + (imp ? imp.delayMs + (imp.random() < imp.lossRate ? imp.retransmitMs : 0) : 0);
+      // Nothing overtakes what is ahead of it: a held chunk holds everything behind it.
+      queue.push({ at: Math.max(at, queue[queue.length - 1]?.at ?? 0), d });
+      timer ??= setTimeout(pump, queue[0]!.at - Date.now());
+    };
+  }
+}
+
+export interface Impairment {
+  readonly delayMs: number;
+  readonly lossRate: number;
+  /** Extra hold of a "lost" chunk (its retransmission). */
+  readonly retransmitMs: number;
+  readonly random: () => number;
 }
