@@ -3,6 +3,7 @@
 // unreachable for 5 s. Each row prints its figures (`[row] k=v ...`). A TcpProxy stands between
 // the cluster and the server a row takes away, so other test files sharing the servers are not
 // disturbed.
+import { readFileSync } from 'node:fs';
 import { ClusterHarness, clusterEndpoints } from '../support/cluster-harness';
 import { tokenFor } from '../support/embedded-harness';
 import { deliveryFigures, deliveryP99, historyOf, report, sendMany } from '../support/fault-figures';
@@ -273,4 +274,140 @@ describe('row 7: 200 ms delay and 5 % loss between the clients and the gateways 
       for (const c of [sender, phone, pc]) c.close();
     }
   });
+});
+
+describe('row 6: message service instances restarted every 2 s during load (rebalance storm)', () => {
+  let h: ClusterHarness;
+  beforeAll(async () => {
+    h = await ClusterHarness.start({ gateways: 2, messageInstances: 2 });
+  });
+  afterAll(() => h?.stop());
+
+  it('loses nothing, duplicates nothing, and keeps every conversation in order', async () => {
+    const pairs = 4;
+    const senders = await Promise.all(Array.from({ length: pairs }, (_, i) => h.connect(0, `rb-s${i}`)));
+    const receivers = await Promise.all(Array.from({ length: pairs }, (_, i) => h.connect(1, `rb-r${i}`)));
+    let loading = true;
+    let restarts = 0;
+    const names = ['message', 'message-1'] as const;
+    // Alternately kill -9 and SIGTERM one of the two consumers of the group, then start it again.
+    const storm = (async () => {
+      for (let i = 0; loading || restarts < 3; i++) {
+        await sleep(2000);
+        const name = names[i % 2]!;
+        if (i % 2 === 1) await h.terminate(name);
+        await h.restart(name);
+        restarts++;
+      }
+    })();
+    const figures = await Promise.all(senders.map((s, i) => sendMany(s, `rb-r${i}`, 150, { ackTimeoutMs: 10_000 })));
+    loading = false;
+    await storm;
+    const totals = { sent: 0, acked: 0, stored: 0, storedCopies: 0, delivered: 0, duplicates: 0, outOfOrder: 0 };
+    for (let i = 0; i < pairs; i++) {
+      const r = receivers[i]!;
+      const f0 = figures[i]!;
+      await r.waitFor(() => deliveryFigures(r, f0.acked).delivered === f0.acked.size, 120_000, `pair ${i}: every acked message`);
+      const history = await historyOf((p) => h.http(1, 'GET', p, `rb-r${i}`), `rb-s${i}`);
+      const storedIds = history.map((m) => m.msgId);
+      const f = deliveryFigures(r, f0.acked);
+      totals.sent += f0.sent.length;
+      totals.acked += f0.acked.size;
+      totals.stored += new Set(storedIds).size;
+      totals.storedCopies += storedIds.length;
+      totals.delivered += f.delivered;
+      totals.duplicates += f.duplicates;
+      totals.outOfOrder += f.outOfOrder;
+    }
+    report('row 6 rebalance storm', { restarts, ...totals, p99ms: Math.max(...receivers.map((r, i) => deliveryP99([r], figures[i]!))) });
+    expect(restarts).toBeGreaterThanOrEqual(3);
+    expect(totals).toEqual({ sent: 600, acked: 600, stored: 600, storedCopies: 600, delivered: 600, duplicates: 0, outOfOrder: 0 });
+  });
+});
+
+/** Resident memory of a process in MB, from /proc. */
+function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+describe('row 8: soak with steady traffic and connect/disconnect churn', () => {
+  // `IM_SOAK_SECONDS=1800` for the full run (docs/reliability.md); 30 s in `npm test`.
+  const seconds = Number(process.env.IM_SOAK_SECONDS ?? 30);
+  let h: ClusterHarness;
+  beforeAll(async () => {
+    h = await ClusterHarness.start({ gateways: 2 });
+  });
+  afterAll(() => h?.stop());
+
+  it('keeps every process flat in memory after warm-up and loses nothing', async () => {
+    const pairs = 4;
+    const senders = await Promise.all(Array.from({ length: pairs }, (_, i) => h.connect(i % 2, `sk-s${i}`)));
+    const receivers = await Promise.all(Array.from({ length: pairs }, (_, i) => h.connect((i + 1) % 2, `sk-r${i}`, { deviceId: 'phone' })));
+    const received: ImTestClient[][] = receivers.map((r) => [r]);
+    const acked: Set<string>[] = receivers.map(() => new Set());
+    const samples: Record<string, number[]> = Object.fromEntries(h.names().map((n) => [n, []]));
+    const end = Date.now() + seconds * 1000;
+    let sent = 0;
+    let churns = 0;
+    const traffic = senders.map(async (s, i) => {
+      // ~10 messages per second per conversation, each retried with its msgId until acked.
+      while (Date.now() < end) {
+        const m = s.message(`sk-r${i}`, `soak ${sent++}`);
+        for (let attempt = 0; attempt < 20; attempt++) {
+          const ack = await s.send(m, 5000).catch(() => undefined);
+          if (ack?.code === 0) {
+            acked[i]!.add(m.msgId);
+            break;
+          }
+          await sleep(300);
+        }
+        await sleep(100);
+      }
+    });
+    // Churn: every second one receiver's device disconnects and comes back (a new socket).
+    const churn = (async () => {
+      for (let k = 0; Date.now() < end; k++) {
+        await sleep(1000);
+        const i = k % pairs;
+        const list = received[i]!;
+        list[list.length - 1]!.close();
+        list.push(await h.connect((i + k) % 2, `sk-r${i}`, { deviceId: 'phone' }));
+        churns++;
+      }
+    })();
+    const sampler = (async () => {
+      while (Date.now() < end) {
+        for (const n of h.names()) samples[n]!.push(rssMb(h.pidOf(n)));
+        await sleep(1000);
+      }
+    })();
+    await Promise.all([...traffic, churn, sampler]);
+    for (let i = 0; i < pairs; i++) {
+      const devices = received[i]!;
+      const last = devices[devices.length - 1]!;
+      await last.waitFor(() => deliveryFigures(devices, acked[i]!).delivered === acked[i]!.size, 60_000, `pair ${i}: every acked message`);
+    }
+    const growth: Record<string, number> = {};
+    for (const [n, xs] of Object.entries(samples)) {
+      // Warm-up: the first quarter. Compare the mean of the second quarter with the last one.
+      const q = Math.max(1, Math.floor(xs.length / 4));
+      const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
+      growth[n] = Math.round(mean(xs.slice(-q)) - mean(xs.slice(q, 2 * q)));
+    }
+    const delivered = received.reduce((a, devices, i) => a + deliveryFigures(devices, acked[i]!).delivered, 0);
+    const totalAcked = acked.reduce((a, s) => a + s.size, 0);
+    report(`row 8 soak ${seconds} s`, { sent, acked: totalAcked, delivered, churns, ...Object.fromEntries(Object.entries(growth).map(([n, g]) => [`rssGrowthMb.${n}`, g])) });
+    expect(totalAcked).toBe(sent);
+    expect(delivered).toBe(totalAcked);
+    expect(churns).toBeGreaterThan(seconds / 2);
+    // Flat: no process grew by more than 40 MB between the end of warm-up and the end.
+    for (const [n, g] of Object.entries(growth)) expect([n, g <= 40]).toEqual([n, true]);
+    expect(h.exited()).toEqual([]);
+  }, seconds * 1000 + 240_000);
 });

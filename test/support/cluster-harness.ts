@@ -54,7 +54,7 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port left in this jest worker's block (${portLimit - PORT_BLOCK}-${portLimit - 1})`);
 }
 
-export type ServiceName = 'message' | 'group' | 'friend' | 'events' | `gateway${number}`;
+export type ServiceName = 'message' | 'group' | 'friend' | 'events' | `message-${number}` | `gateway${number}`;
 
 interface Proc {
   readonly name: ServiceName;
@@ -92,13 +92,14 @@ export class ClusterHarness {
   /**
    * `endpoints` replaces the real servers' addresses the processes get (a fault test puts a
    * TcpProxy in front of Redis or FerretDB); `mongoUrl` is a server URL, the harness adds its
-   * database.
+   * database. `messageInstances` > 1 adds message services `message-1`, … in the same consumer
+   * group (partitions shared, rebalanced when one comes or goes).
    */
   static async start(
-    options: { gateways?: number; env?: Record<string, string>; endpoints?: { redisUrl?: string; mongoUrl?: string } } = {},
+    options: { gateways?: number; env?: Record<string, string>; endpoints?: { redisUrl?: string; mongoUrl?: string }; messageInstances?: number } = {},
   ): Promise<ClusterHarness> {
     const h = new ClusterHarness();
-    await h.define(options.gateways ?? 2, options.env ?? {}, options.endpoints ?? {});
+    await h.define(options.gateways ?? 2, options.env ?? {}, options.endpoints ?? {}, options.messageInstances ?? 1);
     await Promise.all([...h.procs.keys()].map((n) => h.startProcess(n)));
     return h;
   }
@@ -130,6 +131,17 @@ export class ClusterHarness {
     const res = await this.http(gateway, 'POST', '/v1/groups', ownerId, { name, memberIds });
     if (res.status !== 201) throw new Error(`create group: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.groupId as string;
+  }
+
+  /** The pid of a running process (for /proc readings), undefined when it is not running. */
+  pidOf(name: ServiceName): number | undefined {
+    const p = this.procs.get(name);
+    return p?.child && running(p.child) ? p.child.pid : undefined;
+  }
+
+  /** The names of every process of this harness. */
+  names(): ServiceName[] {
+    return [...this.procs.keys()];
   }
 
   /** The processes that are not running (exited or killed) right now. */
@@ -200,7 +212,7 @@ export class ClusterHarness {
     rmSync(this.logDir, { recursive: true, force: true });
   }
 
-  private async define(gateways: number, extra: Record<string, string>, endpoints: { redisUrl?: string; mongoUrl?: string }): Promise<void> {
+  private async define(gateways: number, extra: Record<string, string>, endpoints: { redisUrl?: string; mongoUrl?: string }, messageInstances: number): Promise<void> {
     const e = { ...clusterEndpoints(), ...endpoints };
     const common = {
       IM_KAFKA_BROKERS: e.kafkaBrokers,
@@ -222,6 +234,10 @@ export class ClusterHarness {
     for (const name of ['message', 'group', 'friend', 'events'] as const) {
       const port = await freePort();
       this.add(name, `services/${name}/dist/main.js`, { ...common, IM_HEALTH_PORT: String(port) }, `http://127.0.0.1:${port}/readyz`);
+    }
+    for (let i = 1; i < messageInstances; i++) {
+      const port = await freePort();
+      this.add(`message-${i}`, 'services/message/dist/main.js', { ...common, IM_HEALTH_PORT: String(port) }, `http://127.0.0.1:${port}/readyz`);
     }
     for (let i = 0; i < gateways; i++) {
       const port = await freePort();
