@@ -74,4 +74,47 @@ describe('row 4: Kafka unreachable for 5 s', () => {
     expect(f).toEqual({ delivered: figures.acked.size, duplicates: 0, outOfOrder: 0 });
     expect(h.exited()).toEqual([]);
   });
+
+  it('Kafka slow (every byte to and from the broker held 300 ms, 5 % held 1 s more) for 8 s: nothing acknowledged is lost', async () => {
+    const sender = await h.connect(0, 'ks-sender');
+    const receiver = await h.connect(1, 'ks-receiver');
+    let seed = 11;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let slow: Promise<void> | undefined;
+    const figures = await sendMany(sender, 'ks-receiver', 300, {
+      attempts: 100,
+      retryDelayMs: 300,
+      ackTimeoutMs: 5000,
+      onAcked: (n) => {
+        if (n === 50 && !slow) {
+          slow = (async () => {
+            proxy.impair({ delayMs: 300, lossRate: 0.05, retransmitMs: 1000, random });
+            await sleep(8000);
+            proxy.impair(undefined);
+          })();
+        }
+      },
+    });
+    await slow;
+    await receiver.waitFor(() => deliveryFigures(receiver, figures.acked).delivered === figures.acked.size, 120_000, 'every acked message');
+    const history = await historyOf((p) => h.http(0, 'GET', p, 'ks-receiver'), 'ks-sender');
+    const storedIds = history.map((m) => m.msgId);
+    const f = deliveryFigures(receiver, figures.acked);
+    report('row 4b Kafka slow 8 s', {
+      sent: figures.sent.length,
+      acked: figures.acked.size,
+      failedAttempts: figures.failedAttempts,
+      stored: new Set(storedIds).size,
+      storedCopies: storedIds.length,
+      delivered: f.delivered,
+      duplicates: f.duplicates,
+      outOfOrder: f.outOfOrder,
+      p99ms: deliveryP99([receiver], figures),
+    });
+    expect(figures.acked.size).toBe(figures.sent.length);
+    expect([...figures.acked].every((id) => storedIds.includes(id))).toBe(true);
+    expect(new Set(storedIds).size).toBe(storedIds.length);
+    expect(f).toEqual({ delivered: figures.acked.size, duplicates: 0, outOfOrder: 0 });
+    expect(h.exited()).toEqual([]);
+  });
 });
