@@ -114,6 +114,40 @@ describe('chatrooms and calls across gateways (cluster)', () => {
     expect(outsider.received).toHaveLength(0);
   });
 
+  it('call: a legacy offer (42) refused with 43/0, then audio → video asked (158), refused (160), asked again and agreed (159), across gateways; a third client sees nothing', async () => {
+    const [a, b, z] = [u('la'), u('lb'), u('lz')];
+    const caller = await h.connect(0, a);
+    const callee = await h.connect(1, b);
+    const third = await h.connect(0, z);
+    expect((await caller.send(signal(caller, b, 42))).code).toBe(0);
+    await callee.waitForMessages(1, 42, 20_000);
+    expect((await callee.send(signal(callee, a, 43, 0))).code).toBe(0);
+    await caller.waitForMessages(1, 43, 20_000);
+    await caller.waitForMessages(1, 162, 20_000);
+    expect(caller.ofType(162)[0]?.content).toMatchObject({ callerId: a, calleeId: b, outcome: 'refused' });
+    expect((await caller.send(signal(caller, b, 150))).code).toBe(0);
+    await callee.waitForMessages(1, 150, 20_000);
+    expect((await callee.send(signal(callee, a, 152))).code).toBe(0);
+    await caller.waitForMessages(1, 152, 20_000);
+    expect((await caller.send(signal(caller, b, 158))).code).toBe(0);
+    await callee.waitForMessages(1, 158, 20_000);
+    expect((await callee.send(signal(callee, a, 160))).code).toBe(0);
+    await caller.waitForMessages(1, 160, 20_000);
+    expect((await caller.send(signal(caller, b, 158))).code).toBe(0);
+    await callee.waitForMessages(2, 158, 20_000);
+    expect((await callee.send(signal(callee, a, 159))).code).toBe(0);
+    await caller.waitForMessages(1, 159, 20_000);
+    // Somebody else may not signal in this call.
+    expect((await third.send(signal(third, b, 156))).code).not.toBe(0);
+    expect((await callee.send(signal(callee, a, 156))).code).toBe(0);
+    await caller.waitForMessages(2, 162, 20_000);
+    expect(caller.ofType(162)[1]?.content).toMatchObject({ callerId: a, calleeId: b, outcome: 'completed' });
+    await settle();
+    expect(callTypes(caller)).toEqual([43, 162, 152, 160, 159, 156, 162]);
+    expect(callTypes(callee)).toEqual([42, 162, 150, 158, 158, 162]);
+    expect(third.received).toHaveLength(0);
+  });
+
   it('call: busy across gateways, and a ringing call outlives the gateway it was set up through (the other gateway fires the timeout)', async () => {
     const [a, b, c] = [u('ta'), u('tb'), u('tc')];
     const caller = await h.connect(0, a);
