@@ -42,6 +42,7 @@ const procs = [
   ['message', 'services/message/dist/main.js', { IM_HEALTH_PORT: '9470' }],
   ['group', 'services/group/dist/main.js', { IM_HEALTH_PORT: '9471' }],
   ['friend', 'services/friend/dist/main.js', { IM_HEALTH_PORT: '9472' }],
+  ['wallet', 'services/wallet/dist/main.js', { IM_HEALTH_PORT: '9473' }],
   ['gateway0', 'services/gateway/dist/main.js', { IM_PORT: String(gw0), IM_GATEWAY_ID: 'local-gw0' }],
   ['gateway1', 'services/gateway/dist/main.js', { IM_PORT: String(gw0 + 1), IM_GATEWAY_ID: 'local-gw1' }],
 ];

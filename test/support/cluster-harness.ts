@@ -37,7 +37,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export type ServiceName = 'message' | 'group' | 'friend' | `gateway${number}`;
+export type ServiceName = 'message' | 'group' | 'friend' | 'wallet' | `gateway${number}`;
 
 interface Proc {
   readonly name: ServiceName;
@@ -174,7 +174,7 @@ export class ClusterHarness {
       IM_RATE_LIMIT_BURST: '4000',
       ...extra,
     };
-    for (const name of ['message', 'group', 'friend'] as const) {
+    for (const name of ['message', 'group', 'friend', 'wallet'] as const) {
       const port = await freePort();
       this.add(name, `services/${name}/dist/main.js`, { ...common, IM_HEALTH_PORT: String(port) }, `http://127.0.0.1:${port}/readyz`);
     }

@@ -5,4 +5,4 @@ export type { InMemoryBusOptions } from './in-memory.bus';
 export { KafkaBus } from './kafka/kafka.bus';
 export type { KafkaBusOptions } from './kafka/kafka-bus.options';
 export { Topics } from './topics';
-export type { ChatRecord, CommandReply, GroupCommand, GroupJoinPolicy, RelationCommand } from './topics';
+export type { ChatRecord, CommandReply, GroupCommand, GroupJoinPolicy, RelationCommand, WalletCommand } from './topics';

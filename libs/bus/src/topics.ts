@@ -11,6 +11,8 @@ export const Topics = {
   GROUP_COMMANDS: 'im.group.commands',
   /** Friend and blacklist commands. Key: the acting user id. Producer: gateway. Consumer: friend service (request/reply). */
   RELATION_COMMANDS: 'im.relation.commands',
+  /** Money commands: top-up, withdraw, red packet send and open (docs/money.md). Key: the red packet id, else the user id. Producer: gateway. Consumer: wallet service (request/reply). */
+  WALLET_COMMANDS: 'im.wallet.commands',
 } as const;
 
 /** A client message the gateway accepted: validated, identity checked, stamped. */
@@ -88,3 +90,23 @@ export type RelationCommand =
 
 /** What a command handler replies: a value, or a registry error name with its reason. */
 export type CommandReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly reason: string };
+
+/**
+ * Money commands (docs/money.md). Every amount is an integer count of fen. `key` (top-up,
+ * withdraw) is the caller's idempotency key; a red packet's id is its idempotency key.
+ */
+export type WalletCommand =
+  | { readonly kind: 'topup' | 'withdraw'; readonly userId: string; readonly amount: number; readonly key: string; readonly at: number }
+  | {
+      readonly kind: 'red-packet-send';
+      readonly packetId: string;
+      readonly senderId: string;
+      readonly targetType: 'user' | 'group';
+      readonly targetId: string;
+      readonly packetKind: 'equal' | 'lucky';
+      readonly total: number;
+      readonly count: number;
+      readonly msg: string;
+      readonly at: number;
+    }
+  | { readonly kind: 'red-packet-open'; readonly packetId: string; readonly userId: string; readonly at: number };

@@ -36,6 +36,11 @@ export const GATEWAY_CONFIG = {
     min: 0,
     doc: 'On SIGTERM, the window over which a gateway closes its sockets so clients reconnect to other pods without a stampede.',
   },
+  IM_ADMIN_SECRET: {
+    kind: 'string',
+    secret: true,
+    doc: 'Secret of the admin API (wallet top-up and withdrawal, header X-Admin-Secret); unset: the admin API answers 404.',
+  },
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
 } as const satisfies ConfigSchema;
@@ -55,6 +60,8 @@ export interface GatewaySettings {
   readonly gatewayId: string;
   readonly presenceDebounceMs: number;
   readonly multiDevice: 'per-devtype' | 'many' | 'single';
+  /** The admin API's secret; undefined: no admin API. */
+  readonly adminSecret?: string;
 }
 
 /** The settings of a gateway from its configuration (cluster) or the embedded one, which extends it. */
@@ -71,5 +78,6 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     presenceDebounceMs: c.IM_PRESENCE_DEBOUNCE_MS,
     multiDevice: c.IM_MULTI_DEVICE as GatewaySettings['multiDevice'],
     gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
+    ...(c.IM_ADMIN_SECRET !== undefined && c.IM_ADMIN_SECRET !== '' ? { adminSecret: c.IM_ADMIN_SECRET } : {}),
   };
 }
