@@ -35,6 +35,8 @@ const slotOpId = (packetId: string, slot: number): string => `rps:${packetId}:${
 export class WalletService {
   readonly ledger: Ledger;
   private readonly lanes = new KeyedLanes();
+  /** Packets whose every slot is taken: nothing about them changes any more (bounded; oldest dropped first). */
+  private readonly full = new Map<string, { packet: RedPacket; claims: RedPacketClaim[] }>();
 
   constructor(
     private readonly store: Store,
@@ -161,6 +163,8 @@ export class WalletService {
   }
 
   private async open(c: OpenCommand): Promise<CommandReply<WalletResult>> {
+    const full = this.full.get(c.packetId);
+    if (full) return this.openFull(full.packet, full.claims, c.userId);
     let packet = await this.store.redPackets.get(c.packetId);
     if (!packet || packet.state === 'failed') return refuse('IM_ERR_NOT_FOUND', 'no such red packet');
     if (!(await this.mayOpen(packet, c.userId))) return refuse('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
@@ -174,7 +178,10 @@ export class WalletService {
         if ((await this.store.ledger.op(slotOpId(packet.packetId, mine.slot)))?.state !== 'completed') await this.settleClaim(packet, mine);
         return { ok: true, value: { packetId: c.packetId, amount: mine.amount, slot: mine.slot, alreadyOpened: true } };
       }
-      if (claims.length >= count) return refuse(claims.some(isRefund) ? 'IM_ERR_RED_PACKET_EXPIRED' : 'IM_ERR_RED_PACKET_EMPTY', 'no share is left');
+      if (claims.length >= count) {
+        this.rememberFull(packet, claims);
+        return refuse(claims.some(isRefund) ? 'IM_ERR_RED_PACKET_EXPIRED' : 'IM_ERR_RED_PACKET_EMPTY', 'no share is left');
+      }
       if (c.at >= packet.expiresAt) return refuse('IM_ERR_RED_PACKET_EXPIRED', 'the red packet has expired');
       const slot = claims.length;
       const claim: RedPacketClaim = { packetId: c.packetId, slot, userId: c.userId, amount: packet.shares[slot] ?? 0, at: c.at };
@@ -185,6 +192,19 @@ export class WalletService {
       // Another opener took this slot (or this user won a concurrent open): read again.
     }
     return refuse('IM_ERR_UNAVAILABLE', 'too many concurrent opens; retry');
+  }
+
+  /** An open of a packet with every slot taken: the answer needs no more than the caller's right to see it. */
+  private async openFull(packet: RedPacket, claims: readonly RedPacketClaim[], userId: string): Promise<CommandReply<WalletResult>> {
+    if (!(await this.mayOpen(packet, userId))) return refuse('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
+    const mine = claims.find((k) => k.userId === userId);
+    if (mine) return { ok: true, value: { packetId: packet.packetId, amount: mine.amount, slot: mine.slot, alreadyOpened: true } };
+    return refuse(claims.some(isRefund) ? 'IM_ERR_RED_PACKET_EXPIRED' : 'IM_ERR_RED_PACKET_EMPTY', 'no share is left');
+  }
+
+  private rememberFull(packet: RedPacket, claims: RedPacketClaim[]): void {
+    if (this.full.size >= 10_000) this.full.delete(this.full.keys().next().value ?? '');
+    this.full.set(packet.packetId, { packet, claims });
   }
 
   private async mayOpen(packet: RedPacket, userId: string): Promise<boolean> {

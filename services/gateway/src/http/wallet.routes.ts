@@ -41,8 +41,18 @@ function asSent(allowed: readonly string[], numbers: readonly string[]) {
  * change; the gateway authenticates, validates and forwards.
  */
 export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
-  const send = async <T>(command: WalletCommand): Promise<T> =>
-    unwrapReply(await ctx.bus.request<CommandReply<T>>(Topics.WALLET_COMMANDS, keyOf(command), command));
+  const send = async <T>(command: WalletCommand): Promise<T> => {
+    let reply: CommandReply<T>;
+    try {
+      reply = await ctx.bus.request<CommandReply<T>>(Topics.WALLET_COMMANDS, keyOf(command), command);
+    } catch (err: unknown) {
+      // No answer (the service is restarting, or busy): the command may still be carried out. Every
+      // wallet command is idempotent, so the client retries the same request and learns the outcome.
+      ctx.logger.warn({ err, kind: command.kind }, 'wallet command unanswered');
+      throw new AppError('IM_ERR_UNAVAILABLE', 'the wallet service did not answer in time; retry the same request');
+    }
+    return unwrapReply(reply);
+  };
   const admin = (request: FastifyRequest): void => {
     const secret = ctx.settings.adminSecret;
     if (secret === undefined) throw new AppError('IM_ERR_NOT_FOUND', 'no such route');
