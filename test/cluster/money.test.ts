@@ -11,7 +11,7 @@ import type { Delivery, DeliveryPort } from '@im/realtime';
 import { MongoStore, SqliteStore } from '@im/store';
 import type { LedgerRepository, Store } from '@im/store';
 import { moneyContract } from '@im/store/testing';
-import { BANK_ACCOUNT, WalletService, luckySplit, redPacketAccount } from '@im/wallet-service';
+import { BANK_ACCOUNT, WalletService, luckySplit, redPacketAccount, transferAccount } from '@im/wallet-service';
 
 const MONGO_URL = process.env.IM_TEST_MONGO_URL;
 if (!MONGO_URL) throw new Error('IM_TEST_MONGO_URL is not set: start the servers with: bash test/infra/infra.sh up all');
@@ -65,7 +65,7 @@ function crashingLedger(inner: LedgerRepository, crashOn: (call: number) => bool
   });
 }
 
-const OPTIONS = { maxAmount: 1_000_000, maxShares: 100, expiryMs: 86_400_000, recoveryAgeMs: 0 };
+const OPTIONS = { maxAmount: 1_000_000, maxShares: 100, expiryMs: 86_400_000, transferMaxAmount: 1_000_000, transferExpiryMs: 86_400_000, recoveryAgeMs: 0 };
 
 function suite(name: string, makeStore: () => Promise<Store>): void {
   describe(`money on ${name}`, () => {
@@ -131,6 +131,7 @@ function suite(name: string, makeStore: () => Promise<Store>): void {
           const sum = balances.reduce((a, b) => a + b, 0);
           // In-flight transfers hold money between their two legs: the sum may dip, never rise.
           if (sum > 6000) violations.push(`created money: ${sum}`);
+          await new Promise((r) => setImmediate(r));
         }
       })();
       // Two ledgers on two store connections (two replicas) race for the same accounts.
@@ -284,6 +285,107 @@ function suite(name: string, makeStore: () => Promise<Store>): void {
       expect(await balance(redPacketAccount(`${p}rp`))).toBe(30);
       expect(delivery.types(`${p}s`).filter((t) => t === 19)).toHaveLength(1);
     });
+
+    const transfer = (fromId: string, toId: string, amount: number, transferId: string = randomUUID()) =>
+      service.handle({ kind: 'transfer-send', transferId, fromId, toId, amount, msg: 'for lunch', at: clock.now() });
+    const answer = (kind: 'transfer-accept' | 'transfer-return', transferId: string, userId: string) => service.handle({ kind, transferId, userId, at: clock.now() });
+
+    it('a transfer to a friend: 18 to the receiver, accept credits them (20 to the sender); never returned afterwards', async () => {
+      const [a, b, x] = [`${p}a`, `${p}b`, `${p}x`];
+      await topup(a, 1_000);
+      await store.relations.befriend(a, b);
+      expect(await transfer(a, x, 100)).toMatchObject({ ok: false, error: 'IM_ERR_NOT_FRIEND' });
+      expect(await transfer(a, b, 5_000)).toMatchObject({ ok: false, error: 'IM_ERR_INSUFFICIENT_FUNDS' });
+      expect(await transfer(a, b, 0)).toMatchObject({ ok: false, error: 'IM_ERR_BAD_REQUEST' });
+      expect(await balance(a)).toBe(1_000);
+      const id = `${p}t1`;
+      expect(await transfer(a, b, 300, id)).toEqual({ ok: true, value: { transferId: id, state: 'pending' } });
+      expect(await transfer(a, b, 300, id)).toEqual({ ok: true, value: { transferId: id, state: 'pending' } });
+      expect(await transfer(a, b, 301, id)).toMatchObject({ ok: false, error: 'IM_ERR_CONFLICT' });
+      expect([await balance(a), await balance(b), await balance(transferAccount(id))]).toEqual([700, 0, 300]);
+      expect(delivery.types(b)).toEqual([18]);
+      expect(await answer('transfer-accept', id, a)).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
+      expect(await answer('transfer-accept', id, b)).toEqual({ ok: true, value: { transferId: id, state: 'accepted' } });
+      expect(await answer('transfer-accept', id, b)).toEqual({ ok: true, value: { transferId: id, state: 'accepted' } });
+      expect(await answer('transfer-return', id, b)).toMatchObject({ ok: false, error: 'IM_ERR_CONFLICT' });
+      expect([await balance(a), await balance(b), await balance(transferAccount(id))]).toEqual([700, 300, 0]);
+      expect(delivery.types(a)).toEqual([20]);
+      expect(await answer('transfer-accept', `${p}none`, b)).toMatchObject({ ok: false, error: 'IM_ERR_NOT_FOUND' });
+    });
+
+    it('ten accepts and ten returns of one transfer in parallel: exactly one outcome, paid once', async () => {
+      const [a, b] = [`${p}a`, `${p}b`];
+      await topup(a, 500);
+      await store.relations.befriend(a, b);
+      const id = `${p}race`;
+      await transfer(a, b, 500, id);
+      const other = await makeStore();
+      const replica = new WalletService(other, delivery, OPTIONS, silent, clock);
+      const replies = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 3 === 0 ? replica : service).handle({ kind: i % 2 === 0 ? 'transfer-accept' : 'transfer-return', transferId: id, userId: b, at: clock.now() })),
+      );
+      await other.close();
+      const states = new Set(replies.flatMap((r) => (r.ok ? [(r.value as { state: string }).state] : [])));
+      expect(states.size).toBe(1);
+      expect(replies.filter((r) => !r.ok).every((r) => !r.ok && r.error === 'IM_ERR_CONFLICT')).toBe(true);
+      const [ba, bb] = [await balance(a), await balance(b)];
+      expect(ba + bb).toBe(500);
+      expect(states.has('accepted') ? [ba, bb] : [bb, ba]).toEqual([0, 500]);
+      expect(await balance(transferAccount(id))).toBe(0);
+      expect((await store.transfers.get(id))?.state).toBe([...states][0]);
+    });
+
+    it('an unaccepted transfer returns by itself at expiry with 21 (controllable clock); a late accept is refused', async () => {
+      const [a, b] = [`${p}a`, `${p}b`];
+      await topup(a, 500);
+      await store.relations.befriend(a, b);
+      const id = `${p}exp`;
+      await transfer(a, b, 200, id);
+      clock.advance(OPTIONS.transferExpiryMs - 1);
+      await service.sweep();
+      expect(await balance(a)).toBe(300);
+      clock.advance(1);
+      await Promise.all([service.sweep(), service.sweep()]);
+      expect([await balance(a), await balance(b), await balance(transferAccount(id))]).toEqual([500, 0, 0]);
+      expect(delivery.types(a).filter((t) => t === 21)).toHaveLength(1);
+      expect(delivery.types(b).filter((t) => t === 21)).toHaveLength(1);
+      expect(await answer('transfer-accept', id, b)).toMatchObject({ ok: false, error: 'IM_ERR_CONFLICT' });
+      expect((await store.transfers.get(id))?.state).toBe('returned');
+    });
+
+    it('concurrent transfers between friends, accepted and returned at random: users plus held money constant, no balance negative', async () => {
+      const users = Array.from({ length: 5 }, (_, i) => `${p}f${i}`);
+      for (const x of users) for (const y of users) if (x < y) await store.relations.befriend(x, y);
+      for (const x of users) await topup(x, 1_000);
+      const ids: string[] = [];
+      let reading = true;
+      const violations: string[] = [];
+      const reader = (async () => {
+        while (reading) {
+          const balances = await Promise.all(users.map(balance));
+          if (balances.some((b) => b < 0)) violations.push(balances.join(','));
+          // Let timers and I/O run: on SQLite every read resolves at once, and the message writes wait for setImmediate.
+          await new Promise((r) => setImmediate(r));
+        }
+      })();
+      await Promise.all(
+        Array.from({ length: 40 }, async (_, i) => {
+          const from = users[i % 5] as string;
+          const to = users[(i + 1 + (i % 3)) % 5] as string;
+          const id = `${p}x${i}`;
+          ids.push(id);
+          const sent = await transfer(from, to, 50 + ((i * 61) % 300), id);
+          if (sent.ok) await answer(i % 4 === 0 ? 'transfer-return' : 'transfer-accept', id, to);
+        }),
+      );
+      reading = false;
+      await reader;
+      expect(violations).toEqual([]);
+      const held = await Promise.all(ids.map((id) => balance(transferAccount(id))));
+      const balances = await Promise.all(users.map(balance));
+      expect(balances.reduce((a, b) => a + b, 0) + held.reduce((a, b) => a + b, 0)).toBe(5_000);
+      expect(held.every((h) => h === 0)).toBe(true);
+    }, 300_000);
   });
 }
 

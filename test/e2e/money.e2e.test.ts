@@ -83,6 +83,31 @@ describe('wallet and red packets end to end (embedded)', () => {
     expect((await h.http('POST', `/v1/red-packets/${ok.body.packetId}/open`, 'rb-r')).body).toMatchObject({ amount: 100 });
     expect([await balance('rb-s'), await balance('rb-r')]).toEqual([0, 100]);
   });
+
+  it('a transfer to a friend over HTTP: 18 to the receiver, accept (20) or return (21); bad input refused', async () => {
+    await admin('/v1/admin/wallet/topup', { userId: 'tf-a', amount: 1_000, idempotencyKey: 'tf-top' });
+    const [a, b] = [await h.connect('tf-a'), await h.connect('tf-b')];
+    expect(await h.http('POST', '/v1/transfers', 'tf-a', { toUserId: 'tf-b', amount: 100, requestId: 't0' })).toMatchObject({ status: 403, body: { name: 'IM_ERR_NOT_FRIEND' } });
+    expect((await h.http('POST', '/v1/friends/requests', 'tf-a', { toUserId: 'tf-b' })).status).toBe(200);
+    expect((await h.http('POST', '/v1/friends/requests/tf-a/accept', 'tf-b')).status).toBe(200);
+    for (const bad of [{ amount: 1.5 }, { amount: '100' }, { amount: -1 }, { toUserId: 'tf-a' }, { extra: 1 }]) {
+      expect((await h.http('POST', '/v1/transfers', 'tf-a', { toUserId: 'tf-b', amount: 100, requestId: 'tb', ...bad })).status).toBe(400);
+    }
+    const t1 = await h.http('POST', '/v1/transfers', 'tf-a', { toUserId: 'tf-b', amount: 300, msg: 'rent', requestId: 't1' });
+    expect(t1).toMatchObject({ status: 201, body: { state: 'pending' } });
+    await b.waitForMessages(1, 18);
+    expect(b.ofType(18)[0]).toMatchObject({ fromId: 'tf-a', content: { transferId: t1.body.transferId, amt: 300, msg: 'rent' } });
+    expect((await h.http('GET', `/v1/transfers/${t1.body.transferId}`, 'tf-z')).status).toBe(404);
+    expect((await h.http('POST', `/v1/transfers/${t1.body.transferId}/accept`, 'tf-a')).status).toBe(403);
+    expect(await h.http('POST', `/v1/transfers/${t1.body.transferId}/accept`, 'tf-b')).toMatchObject({ status: 200, body: { state: 'accepted' } });
+    expect(await h.http('POST', `/v1/transfers/${t1.body.transferId}/return`, 'tf-b')).toMatchObject({ status: 409, body: { name: 'IM_ERR_CONFLICT' } });
+    await a.waitForMessages(1, 20);
+    const t2 = await h.http('POST', '/v1/transfers', 'tf-a', { toUserId: 'tf-b', amount: 200, requestId: 't2' });
+    expect(await h.http('POST', `/v1/transfers/${t2.body.transferId}/return`, 'tf-b')).toMatchObject({ status: 200, body: { state: 'returned' } });
+    await Promise.all([a.waitForMessages(1, 21), b.waitForMessages(1, 21)]);
+    expect([await balance('tf-a'), await balance('tf-b')]).toEqual([700, 300]);
+    expect((await h.http('GET', `/v1/transfers/${t2.body.transferId}`, 'tf-a')).body).toMatchObject({ state: 'returned', amount: 200 });
+  });
 });
 
 describe('admin API without IM_ADMIN_SECRET', () => {

@@ -11,7 +11,7 @@ export const Topics = {
   GROUP_COMMANDS: 'im.group.commands',
   /** Friend and blacklist commands. Key: the acting user id. Producer: gateway. Consumer: friend service (request/reply). */
   RELATION_COMMANDS: 'im.relation.commands',
-  /** Money commands: top-up, withdraw, red packet send and open (docs/money.md). Key: the red packet id, else the user id. Producer: gateway. Consumer: wallet service (request/reply). */
+  /** Money commands: top-up, withdraw, red packet send and open, transfer send, accept and return (docs/money.md). Key: the red packet or transfer id, else the user id. Producer: gateway. Consumer: wallet service (request/reply). */
   WALLET_COMMANDS: 'im.wallet.commands',
 } as const;
 
@@ -109,4 +109,8 @@ export type WalletCommand =
       readonly msg: string;
       readonly at: number;
     }
-  | { readonly kind: 'red-packet-open'; readonly packetId: string; readonly userId: string; readonly at: number };
+  | { readonly kind: 'red-packet-open'; readonly packetId: string; readonly userId: string; readonly at: number }
+  /** A transfer to a friend; its id is the idempotency key. */
+  | { readonly kind: 'transfer-send'; readonly transferId: string; readonly fromId: string; readonly toId: string; readonly amount: number; readonly msg: string; readonly at: number }
+  /** The receiver (`userId`) accepts or returns a transfer. */
+  | { readonly kind: 'transfer-accept' | 'transfer-return'; readonly transferId: string; readonly userId: string; readonly at: number };

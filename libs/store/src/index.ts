@@ -26,6 +26,9 @@ export type {
   MessageRepository,
   RangeQuery,
   RelationRepository,
+  Transfer,
+  TransferRepository,
+  TransferState,
   Store,
   StoredMessage,
 } from './store.port';

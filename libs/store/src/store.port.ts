@@ -290,6 +290,30 @@ export interface RedPacketRepository {
   claimOf(packetId: string, userId: string): Promise<RedPacketClaim | undefined>;
 }
 
+/** funding → pending → accepted | returned, or funding → failed. Hints; the ledger decides (docs/money.md). */
+export type TransferState = 'funding' | 'pending' | 'accepted' | 'returned' | 'failed';
+
+export interface Transfer {
+  readonly transferId: string;
+  readonly fromId: string;
+  readonly toId: string;
+  readonly amount: number;
+  readonly msg: string;
+  readonly state: TransferState;
+  readonly createdAt: number;
+  /** Unaccepted by then, it returns to the sender by itself. */
+  readonly expiresAt: number;
+}
+
+export interface TransferRepository {
+  /** Inserts the transfer; false (nothing written) when its id exists. */
+  create(transfer: Transfer): Promise<boolean>;
+  get(transferId: string): Promise<Transfer | undefined>;
+  setState(transferId: string, state: TransferState): Promise<void>;
+  /** Transfers in state funding or pending, oldest first. */
+  open(limit: number): Promise<Transfer[]>;
+}
+
 /** Everything durable. Embedded: SQLite in one file; cluster: MongoDB. */
 export interface Store {
   readonly messages: MessageRepository;
@@ -300,6 +324,7 @@ export interface Store {
   readonly friendRequests: FriendRequestRepository;
   readonly ledger: LedgerRepository;
   readonly redPackets: RedPacketRepository;
+  readonly transfers: TransferRepository;
   /** True when the backend answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -6,3 +6,5 @@ export { subscribeWalletService, startSweeper, walletCommandKey, WALLET_SERVICE_
 export { WALLET_CONFIG, walletOptions } from './wallet.config';
 export type { WalletConfig, WalletOptions } from './wallet.config';
 export { equalSplit, luckySplit } from './split';
+export { TransferService, transferAccount } from './transfer.service';
+export type { TransferResult } from './transfer.service';

@@ -6,7 +6,8 @@ export const WALLET_SERVICE_GROUP = 'wallet-service';
 
 /** The key of a wallet command on the bus: one red packet's commands stay in order on one partition. */
 export function walletCommandKey(command: WalletCommand): string {
-  return 'packetId' in command ? command.packetId : command.userId;
+  if ('packetId' in command) return command.packetId;
+  return 'transferId' in command ? command.transferId : command.userId;
 }
 
 export function subscribeWalletService(bus: Bus, service: WalletService): Promise<Subscription> {

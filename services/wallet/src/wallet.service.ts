@@ -6,6 +6,8 @@ import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
 import type { RedPacket, RedPacketClaim, Store } from '@im/store';
 import { KeyedLanes } from './keyed-lanes';
+import { TransferService } from './transfer.service';
+import type { TransferResult } from './transfer.service';
 import { BANK_ACCOUNT, Ledger, redPacketAccount } from './ledger';
 import { equalSplit, luckySplit } from './split';
 import type { WalletOptions } from './wallet.config';
@@ -17,7 +19,8 @@ type MoneyCommand = Extract<WalletCommand, { kind: 'topup' | 'withdraw' }>;
 export type WalletResult =
   | { readonly opId: string; readonly balance: number }
   | { readonly packetId: string; readonly state: RedPacket['state'] }
-  | { readonly packetId: string; readonly amount: number; readonly slot: number; readonly alreadyOpened: boolean };
+  | { readonly packetId: string; readonly amount: number; readonly slot: number; readonly alreadyOpened: boolean }
+  | TransferResult;
 
 const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok: false, error, reason });
 /** The slot holders the refund writes at expiry: never a user id (ids cannot contain ':'... nor start with '@'). */
@@ -34,6 +37,7 @@ const slotOpId = (packetId: string, slot: number): string => `rps:${packetId}:${
  */
 export class WalletService {
   readonly ledger: Ledger;
+  readonly transfers: TransferService;
   private readonly lanes = new KeyedLanes();
   /** Packets whose every slot is taken: nothing about them changes any more (bounded; oldest dropped first). */
   private readonly full = new Map<string, { packet: RedPacket; claims: RedPacketClaim[] }>();
@@ -46,6 +50,7 @@ export class WalletService {
     private readonly clock: Clock,
   ) {
     this.ledger = new Ledger(store.ledger, clock);
+    this.transfers = new TransferService(store, this.ledger, delivery, options, logger);
   }
 
   async handle(command: WalletCommand): Promise<CommandReply<WalletResult>> {
@@ -58,6 +63,11 @@ export class WalletService {
           return await this.lanes.run(command.packetId, () => this.send(command));
         case 'red-packet-open':
           return await this.lanes.run(command.packetId, () => this.open(command));
+        case 'transfer-send':
+          return await this.lanes.run(command.transferId, () => this.transfers.send(command));
+        case 'transfer-accept':
+        case 'transfer-return':
+          return await this.lanes.run(command.transferId, () => this.transfers.answer(command));
       }
     } catch (error: unknown) {
       if (isAppError(error)) return refuse(error.error.name, error.error.reason);
@@ -250,7 +260,8 @@ export class WalletService {
       if (funded.state !== 'open') continue;
       if (await this.sweepPacket(funded, now)) packets += 1;
     }
-    // Packets first: their slots are paid with their notices; what is left pending is plain money.
+    packets += await this.transfers.sweep(now);
+    // Packets and transfers first: they finish their operations with their notices; what is left pending is plain money.
     const ops = await this.ledger.recover(now - this.options.recoveryAgeMs);
     if (ops > 0 || packets > 0) this.logger.info({ ops, packets }, 'money sweep finished work');
     return { ops, packets };

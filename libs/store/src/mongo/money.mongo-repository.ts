@@ -7,11 +7,14 @@ import type {
   RedPacketClaim,
   RedPacketRepository,
   RedPacketState,
+  Transfer,
+  TransferRepository,
+  TransferState,
 } from '../store.port';
 import { isDuplicateKey, retryUpsertRace } from './mongo.errors';
 import { assertId, assertSeq, naturalKey } from './mongo.ids';
 import { driverCollection } from './mongo.models';
-import type { LedgerEntryDoc, LedgerHeadDoc, MoneyOpDoc, RedPacketClaimDoc, RedPacketDoc } from './mongo.models';
+import type { LedgerEntryDoc, LedgerHeadDoc, MoneyOpDoc, RedPacketClaimDoc, RedPacketDoc, TransferDoc } from './mongo.models';
 
 const entryKey = (accountId: string, n: number): string => naturalKey(accountId, String(n));
 const toEntry = (d: LedgerEntryDoc): LedgerEntry => ({
@@ -193,5 +196,48 @@ export class MongoRedPacketRepository implements RedPacketRepository {
     assertId(userId, 'userId');
     const doc = await this.claimDocs.findOne({ userKey: naturalKey(packetId, userId) });
     return doc === null ? undefined : toClaim(doc);
+  }
+}
+
+const toTransfer = (d: TransferDoc): Transfer => ({
+  transferId: d._id,
+  fromId: d.fromId,
+  toId: d.toId,
+  amount: d.amount,
+  msg: d.msg,
+  state: d.state,
+  createdAt: d.createdAt,
+  expiresAt: d.expiresAt,
+});
+
+export class MongoTransferRepository implements TransferRepository {
+  private readonly transfers: mongo.Collection<TransferDoc>;
+
+  constructor(transfers: Model<TransferDoc>) {
+    this.transfers = driverCollection(transfers);
+  }
+
+  async create(t: Transfer): Promise<boolean> {
+    assertId(t.transferId, 'transferId');
+    assertId(t.fromId, 'fromId');
+    assertId(t.toId, 'toId');
+    const { transferId, ...rest } = t;
+    return insertOnce(() => this.transfers.insertOne({ _id: transferId, ...rest }));
+  }
+
+  async get(transferId: string): Promise<Transfer | undefined> {
+    assertId(transferId, 'transferId');
+    const doc = await this.transfers.findOne({ _id: transferId });
+    return doc === null ? undefined : toTransfer(doc);
+  }
+
+  async setState(transferId: string, state: TransferState): Promise<void> {
+    assertId(transferId, 'transferId');
+    await this.transfers.updateOne({ _id: transferId }, { $set: { state } });
+  }
+
+  async open(limit: number): Promise<Transfer[]> {
+    const docs = await this.transfers.find({ state: { $in: ['funding', 'pending'] } }).sort({ createdAt: 1 }).limit(limit).toArray();
+    return docs.map(toTransfer);
   }
 }

@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import type { Connection, Model, mongo } from 'mongoose';
-import type { GroupRole, JoinPolicy, MoneyOpState, RedPacketKind, RedPacketState, StoredMessage } from '../store.port';
+import type { GroupRole, JoinPolicy, MoneyOpState, RedPacketKind, RedPacketState, StoredMessage, TransferState } from '../store.port';
 
 /** The wire message as stored: its content may live in `contentJson` instead. */
 export type StoredWire = Omit<StoredMessage['message'], 'content'> & { content?: unknown };
@@ -154,6 +154,17 @@ export interface RedPacketClaimDoc {
   at: number;
 }
 
+export interface TransferDoc {
+  _id: string;
+  fromId: string;
+  toId: string;
+  amount: number;
+  msg: string;
+  state: TransferState;
+  createdAt: number;
+  expiresAt: number;
+}
+
 export interface MongoModels {
   readonly messages: Model<MessageDoc>;
   readonly conversations: Model<ConversationDoc>;
@@ -169,6 +180,7 @@ export interface MongoModels {
   readonly moneyOps: Model<MoneyOpDoc>;
   readonly redPackets: Model<RedPacketDoc>;
   readonly redPacketClaims: Model<RedPacketClaimDoc>;
+  readonly transfers: Model<TransferDoc>;
 }
 
 const req = <T>(type: T): { type: T; required: true } => ({ type, required: true });
@@ -343,6 +355,24 @@ function redPacketClaimSchema(): Schema<RedPacketClaimDoc> {
   return s;
 }
 
+function transferSchema(): Schema<TransferDoc> {
+  const s = new Schema<TransferDoc>(
+    {
+      _id: req(String),
+      fromId: req(String),
+      toId: req(String),
+      amount: req(Number),
+      msg: { type: String, default: '' },
+      state: req(String),
+      createdAt: req(Number),
+      expiresAt: req(Number),
+    },
+    options('transfers'),
+  );
+  s.index({ state: 1, createdAt: 1 }, { name: 'state_created' });
+  return s;
+}
+
 /** Compiles the models on this connection (not on mongoose's global default connection). */
 export function buildModels(connection: Connection): MongoModels {
   return {
@@ -360,6 +390,7 @@ export function buildModels(connection: Connection): MongoModels {
     moneyOps: connection.model<MoneyOpDoc>('MoneyOp', moneyOpSchema()),
     redPackets: connection.model<RedPacketDoc>('RedPacket', redPacketSchema()),
     redPacketClaims: connection.model<RedPacketClaimDoc>('RedPacketClaim', redPacketClaimSchema()),
+    transfers: connection.model<TransferDoc>('Transfer', transferSchema()),
   };
 }
 

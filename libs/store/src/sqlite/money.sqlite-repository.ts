@@ -7,6 +7,9 @@ import type {
   RedPacketClaim,
   RedPacketRepository,
   RedPacketState,
+  Transfer,
+  TransferRepository,
+  TransferState,
 } from '../store.port';
 import type { Db } from './sqlite.database';
 
@@ -165,5 +168,32 @@ export class SqliteRedPacketRepository implements RedPacketRepository {
   async claimOf(packetId: string, userId: string): Promise<RedPacketClaim | undefined> {
     const row = this.db.prepare<[string, string], ClaimRow>('SELECT * FROM red_packet_claims WHERE packet_id = ? AND user_id = ?').get(packetId, userId);
     return row === undefined ? undefined : toClaim(row);
+  }
+}
+
+export class SqliteTransferRepository implements TransferRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(transfer: Transfer): Promise<boolean> {
+    const { state, ...body } = transfer;
+    return insertOnce(() =>
+      this.db.prepare('INSERT INTO transfers (transfer_id, body, state, created_at) VALUES (?, ?, ?, ?)').run(transfer.transferId, JSON.stringify(body), state, transfer.createdAt),
+    );
+  }
+
+  async get(transferId: string): Promise<Transfer | undefined> {
+    const row = this.db.prepare<[string], { body: string; state: TransferState }>('SELECT body, state FROM transfers WHERE transfer_id = ?').get(transferId);
+    return row === undefined ? undefined : { ...(JSON.parse(row.body) as Omit<Transfer, 'state'>), state: row.state };
+  }
+
+  async setState(transferId: string, state: TransferState): Promise<void> {
+    this.db.prepare('UPDATE transfers SET state = ? WHERE transfer_id = ?').run(state, transferId);
+  }
+
+  async open(limit: number): Promise<Transfer[]> {
+    const rows = this.db
+      .prepare<[number], { body: string; state: TransferState }>("SELECT body, state FROM transfers WHERE state IN ('funding', 'pending') ORDER BY created_at LIMIT ?")
+      .all(limit);
+    return rows.map((r) => ({ ...(JSON.parse(r.body) as Omit<Transfer, 'state'>), state: r.state }));
   }
 }

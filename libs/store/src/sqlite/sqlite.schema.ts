@@ -136,4 +136,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     UNIQUE (packet_id, user_id)
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE transfers (
+    transfer_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX transfers_open ON transfers(created_at) WHERE state IN ('funding', 'pending');
+  `,
 ];

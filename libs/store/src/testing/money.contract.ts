@@ -95,5 +95,19 @@ export function moneyContract(name: string, makeStore: () => Promise<Store>): vo
       await store.redPackets.setState(packet.packetId, 'settled');
       expect((await store.redPackets.active(10_000)).map((r) => r.packetId)).not.toContain(packet.packetId);
     });
+
+    it('keeps transfers: created once, state changes, open ones listed', async () => {
+      const t = { transferId: `${p}t`, fromId: `${p}a`, toId: `${p}b`, amount: 250, msg: 'rent', state: 'funding' as const, createdAt: 3, expiresAt: 9 };
+      expect(await store.transfers.create(t)).toBe(true);
+      expect(await store.transfers.create({ ...t, amount: 1 })).toBe(false);
+      expect(await store.transfers.get(t.transferId)).toEqual(t);
+      expect((await store.transfers.open(10_000)).map((x) => x.transferId)).toContain(t.transferId);
+      await store.transfers.setState(t.transferId, 'pending');
+      expect((await store.transfers.open(10_000)).map((x) => x.transferId)).toContain(t.transferId);
+      await store.transfers.setState(t.transferId, 'accepted');
+      expect((await store.transfers.get(t.transferId))?.state).toBe('accepted');
+      expect((await store.transfers.open(10_000)).map((x) => x.transferId)).not.toContain(t.transferId);
+      expect(await store.transfers.get(`${p}none`)).toBeUndefined();
+    });
   });
 }

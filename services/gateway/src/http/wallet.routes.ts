@@ -11,7 +11,7 @@ const money = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } 
 const keySchema = { type: 'string', minLength: 1, maxLength: 100 } as const;
 
 /** The bus key of a wallet command: one red packet's commands stay in order on one partition. */
-const keyOf = (c: WalletCommand): string => ('packetId' in c ? c.packetId : c.userId);
+const keyOf = (c: WalletCommand): string => ('packetId' in c ? c.packetId : 'transferId' in c ? c.transferId : c.userId);
 
 function secretMatches(given: unknown, secret: string): boolean {
   if (typeof given !== 'string') return false;
@@ -125,6 +125,45 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       return reply.status(201).send(value);
     },
   );
+
+  app.post<{ Body: { toUserId: string; amount: number; msg?: string; requestId: string } }>(
+    '/v1/transfers',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['toUserId', 'amount', 'requestId'],
+          additionalProperties: false,
+          properties: { toUserId: idSchema, amount: money, msg: { type: 'string', maxLength: 256 }, requestId: keySchema },
+        },
+      },
+      preValidation: asSent(['toUserId', 'amount', 'msg', 'requestId'], ['amount']),
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      const b = request.body;
+      if (b.toUserId === sub) throw new AppError('IM_ERR_BAD_REQUEST', 'cannot transfer to yourself');
+      const transferId = `tr-${createHash('sha256').update(JSON.stringify([sub, b.requestId])).digest('hex').slice(0, 32)}`;
+      const value = await send({ kind: 'transfer-send', transferId, fromId: sub, toId: b.toUserId, amount: b.amount, msg: b.msg ?? '', at: ctx.clock.now() });
+      return reply.status(201).send(value);
+    },
+  );
+  const transferParams = { type: 'object', properties: { id: idSchema } } as const;
+  for (const [action, kind] of [
+    ['accept', 'transfer-accept'],
+    ['return', 'transfer-return'],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/v1/transfers/:id/${action}`, { schema: { params: transferParams } }, async (request) => {
+      const { sub } = ctx.auth(request);
+      return send({ kind, transferId: request.params.id, userId: sub, at: ctx.clock.now() });
+    });
+  }
+  app.get<{ Params: { id: string } }>('/v1/transfers/:id', { schema: { params: transferParams } }, async (request) => {
+    const { sub } = ctx.auth(request);
+    const t = await ctx.store.transfers.get(request.params.id);
+    if (!t || t.state === 'failed' || (t.fromId !== sub && t.toId !== sub)) throw new AppError('IM_ERR_NOT_FOUND', 'no such transfer');
+    return { transferId: t.transferId, fromId: t.fromId, toId: t.toId, amount: t.amount, msg: t.msg, state: t.state, createdAt: t.createdAt, expiresAt: t.expiresAt };
+  });
 
   const packetParams = { type: 'object', properties: { id: idSchema } } as const;
   app.post<{ Params: { id: string } }>('/v1/red-packets/:id/open', { schema: { params: packetParams } }, async (request) => {
