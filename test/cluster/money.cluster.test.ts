@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@im/common';
 import { MongoStore } from '@im/store';
-import { BANK_ACCOUNT, redPacketAccount } from '@im/wallet-service';
+import { BANK_ACCOUNT, redPacketAccount, transferAccount } from '@im/wallet-service';
 import { ClusterHarness, clusterEndpoints } from '../support/cluster-harness';
 import { tokenFor } from '../support/embedded-harness';
 
@@ -139,6 +139,65 @@ describe('money across gateways (cluster)', () => {
       expect(new Set(claims.map((c) => c.userId)).size).toBe(5);
       expect(claims.reduce((a, c) => a + c.amount, 0)).toBe(200);
       expect(await balance(redPacketAccount(packetId))).toBe(0);
+    }
+  });
+
+  it('concurrent transfers over both gateways with kill -9 of the wallet service: no balance ever negative (reader), users plus held money constant, every transfer decided once', async () => {
+    const users = Array.from({ length: 6 }, (_, i) => u(`kt${i}`));
+    for (const x of users) for (const y of users) if (x < y) await store.relations.befriend(x, y);
+    for (const x of users) expect((await topup(x, 1_000, `top-${x}`)).status).toBe(200);
+    const balance = async (account: string): Promise<number> => (await store.ledger.head(account))?.balance ?? 0;
+    let reading = true;
+    const violations: string[] = [];
+    const reader = (async () => {
+      while (reading) {
+        const balances = await Promise.all(users.map(balance));
+        if (balances.some((b) => b < 0)) violations.push(balances.join(','));
+        if (balances.reduce((a, b) => a + b, 0) > 6_000) violations.push(`created money: ${balances.join(',')}`);
+        await sleep(50);
+      }
+    })();
+    const ids: string[] = [];
+    let loadDone = false;
+    const load = Promise.all(
+      Array.from({ length: 36 }, async (_, i) => {
+        const from = users[i % 6] as string;
+        const to = users[(i + 1 + (i % 4)) % 6] as string;
+        const sent = await call(i % 2, 'POST', '/v1/transfers', from, { toUserId: to, amount: 40 + ((i * 53) % 200), requestId: `t${i}` });
+        if (sent.status !== 201) {
+          expect(sent.body.name).toBe('IM_ERR_INSUFFICIENT_FUNDS');
+          return;
+        }
+        ids.push(sent.body.transferId as string);
+        const answer = await call((i + 1) % 2, 'POST', `/v1/transfers/${sent.body.transferId}/${i % 3 === 0 ? 'return' : 'accept'}`, to);
+        expect(answer.status).toBe(200);
+      }),
+    ).then(() => {
+      loadDone = true;
+    });
+    await sleep(600);
+    expect(loadDone).toBe(false);
+    await h.kill('wallet');
+    await sleep(300);
+    await h.restart('wallet');
+    await load;
+    const deadline = Date.now() + 60_000;
+    while ((await store.ledger.pendingOps(Number.MAX_SAFE_INTEGER, 10)).length > 0 && Date.now() < deadline) await sleep(500);
+    reading = false;
+    await reader;
+    expect(violations).toEqual([]);
+    expect(await store.ledger.pendingOps(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+    expect(await store.transfers.open(10)).toEqual([]);
+    const held = await Promise.all(ids.map((id) => balance(transferAccount(id))));
+    expect(held.every((x) => x === 0)).toBe(true);
+    const balances = await Promise.all(users.map(balance));
+    expect(balances.reduce((a, b) => a + b, 0)).toBe(6_000);
+    for (const id of ids) {
+      const t = await store.transfers.get(id);
+      expect(['accepted', 'returned']).toContain(t?.state);
+      const paid = await store.ledger.entryForOp(t?.toId ?? '', `tra:${id}`);
+      const returned = await store.ledger.entryForOp(t?.fromId ?? '', `trr:${id}`);
+      expect([paid !== undefined, returned !== undefined]).toEqual(t?.state === 'accepted' ? [true, false] : [false, true]);
     }
   });
 });
