@@ -43,6 +43,7 @@ const procs = [
   ['group', 'services/group/dist/main.js', { IM_HEALTH_PORT: '9471' }],
   ['friend', 'services/friend/dist/main.js', { IM_HEALTH_PORT: '9472' }],
   ['events', 'services/events/dist/main.js', { IM_HEALTH_PORT: '9473' }],
+  ['wallet', 'services/wallet/dist/main.js', { IM_HEALTH_PORT: '9474' }],
   ['gateway0', 'services/gateway/dist/main.js', { IM_PORT: String(gw0), IM_GATEWAY_ID: 'local-gw0' }],
   ['gateway1', 'services/gateway/dist/main.js', { IM_PORT: String(gw0 + 1), IM_GATEWAY_ID: 'local-gw1' }],
 ];

@@ -24,6 +24,8 @@ export const Topics = {
    * Producer: message service. Consumer: an APNs / FCM push service (outside this system).
    */
   PUSH_OUT: 'im.push.out',
+  /** Money commands: top-up, withdraw, red packet send and open, transfer send, accept and return (docs/money.md). Key: the red packet or transfer id, else the user id. Producer: gateway. Consumer: wallet service (request/reply). */
+  WALLET_COMMANDS: 'im.wallet.commands',
 } as const;
 
 /** The message types a business event may carry (docs/business-events.md). */
@@ -154,3 +156,27 @@ export type RelationCommand =
 
 /** What a command handler replies: a value, or a registry error name with its reason. */
 export type CommandReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly reason: string };
+
+/**
+ * Money commands (docs/money.md). Every amount is an integer count of fen. `key` (top-up,
+ * withdraw) is the caller's idempotency key; a red packet's id is its idempotency key.
+ */
+export type WalletCommand =
+  | { readonly kind: 'topup' | 'withdraw'; readonly userId: string; readonly amount: number; readonly key: string; readonly at: number }
+  | {
+      readonly kind: 'red-packet-send';
+      readonly packetId: string;
+      readonly senderId: string;
+      readonly targetType: 'user' | 'group';
+      readonly targetId: string;
+      readonly packetKind: 'equal' | 'lucky';
+      readonly total: number;
+      readonly count: number;
+      readonly msg: string;
+      readonly at: number;
+    }
+  | { readonly kind: 'red-packet-open'; readonly packetId: string; readonly userId: string; readonly at: number }
+  /** A transfer to a friend; its id is the idempotency key. */
+  | { readonly kind: 'transfer-send'; readonly transferId: string; readonly fromId: string; readonly toId: string; readonly amount: number; readonly msg: string; readonly at: number }
+  /** The receiver (`userId`) accepts or returns a transfer. */
+  | { readonly kind: 'transfer-accept' | 'transfer-return'; readonly transferId: string; readonly userId: string; readonly at: number };

@@ -199,6 +199,127 @@ export interface FriendRequestRepository {
   outgoing(fromId: string): Promise<FriendRequest[]>;
 }
 
+
+/**
+ * Money (docs/money.md). Every amount is an integer count of fen. Nothing here is ever updated
+ * in place where money is concerned: an account is a chain of immutable entries, entry n+1
+ * computed from entry n, and the two unique keys of an entry — its slot (accountId, n) and its
+ * operation (accountId, opId) — are what makes concurrent writers safe without transactions.
+ */
+export interface LedgerEntry {
+  readonly accountId: string;
+  /** 1, 2, 3, ... per account: the entry's slot. */
+  readonly n: number;
+  readonly opId: string;
+  /** Signed change of the balance (0 for a refusal). */
+  readonly delta: number;
+  /** The balance after this entry; never negative for a guarded account. */
+  readonly balance: number;
+  /** A refused debit: records, once and for all, that the operation did not move money here. */
+  readonly refused: boolean;
+  readonly at: number;
+}
+
+export type MoneyOpState = 'pending' | 'completed' | 'refused';
+
+/** One movement of money from one account to another, keyed by its idempotency key. */
+export interface MoneyOp {
+  readonly opId: string;
+  readonly kind: string;
+  readonly fromAccount: string;
+  readonly toAccount: string;
+  readonly amount: number;
+  /** A hint for the recovery sweep; the entries are the truth (see docs/money.md). */
+  readonly state: MoneyOpState;
+  readonly createdAt: number;
+  /** What the operation belongs to (a red packet id, ...). */
+  readonly ref?: string;
+}
+
+export interface LedgerRepository {
+  /** The account's latest entry; undefined when it has none (balance 0). */
+  head(accountId: string): Promise<LedgerEntry | undefined>;
+  entry(accountId: string, n: number): Promise<LedgerEntry | undefined>;
+  /** The entry the operation wrote on this account, if any. */
+  entryForOp(accountId: string, opId: string): Promise<LedgerEntry | undefined>;
+  /** Inserts the entry; false (nothing written) when its slot or its (account, op) is already taken. */
+  insertEntry(entry: LedgerEntry): Promise<boolean>;
+  /** Inserts the operation; false (nothing written) when its opId exists. */
+  insertOp(op: MoneyOp): Promise<boolean>;
+  op(opId: string): Promise<MoneyOp | undefined>;
+  /** Moves the hint from pending to a final state (idempotent; never back to pending). */
+  finishOp(opId: string, state: 'completed' | 'refused'): Promise<void>;
+  /** Pending operations created at or before `createdBefore`, oldest first. */
+  pendingOps(createdBefore: number, limit: number): Promise<MoneyOp[]>;
+}
+
+export type RedPacketKind = 'equal' | 'lucky';
+/** funding → open → settled, or funding → failed (the sender could not pay). Hints, see docs/money.md. */
+export type RedPacketState = 'funding' | 'open' | 'failed' | 'settled';
+
+export interface RedPacket {
+  readonly packetId: string;
+  readonly senderId: string;
+  /** Where it was posted: a user (direct) or a group. */
+  readonly targetType: 'user' | 'group';
+  readonly targetId: string;
+  readonly kind: RedPacketKind;
+  readonly total: number;
+  /** The amount of every share, fixed at creation; they sum to `total`, each at least 1. */
+  readonly shares: readonly number[];
+  readonly msg: string;
+  readonly state: RedPacketState;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/** Slot `slot` of a packet taken by `userId`; the refund takes the slots left at expiry under `@refund:<slot>`. */
+export interface RedPacketClaim {
+  readonly packetId: string;
+  readonly slot: number;
+  readonly userId: string;
+  readonly amount: number;
+  readonly at: number;
+}
+
+export interface RedPacketRepository {
+  /** Inserts the packet; false (nothing written) when its id exists. */
+  create(packet: RedPacket): Promise<boolean>;
+  get(packetId: string): Promise<RedPacket | undefined>;
+  setState(packetId: string, state: RedPacketState): Promise<void>;
+  /** Packets in state funding or open, oldest first. */
+  active(limit: number): Promise<RedPacket[]>;
+  /** Takes a slot; false (nothing written) when the slot is taken or the user already holds one. */
+  claim(claim: RedPacketClaim): Promise<boolean>;
+  /** The taken slots, in slot order. */
+  claims(packetId: string): Promise<RedPacketClaim[]>;
+  claimOf(packetId: string, userId: string): Promise<RedPacketClaim | undefined>;
+}
+
+/** funding → pending → accepted | returned, or funding → failed. Hints; the ledger decides (docs/money.md). */
+export type TransferState = 'funding' | 'pending' | 'accepted' | 'returned' | 'failed';
+
+export interface Transfer {
+  readonly transferId: string;
+  readonly fromId: string;
+  readonly toId: string;
+  readonly amount: number;
+  readonly msg: string;
+  readonly state: TransferState;
+  readonly createdAt: number;
+  /** Unaccepted by then, it returns to the sender by itself. */
+  readonly expiresAt: number;
+}
+
+export interface TransferRepository {
+  /** Inserts the transfer; false (nothing written) when its id exists. */
+  create(transfer: Transfer): Promise<boolean>;
+  get(transferId: string): Promise<Transfer | undefined>;
+  setState(transferId: string, state: TransferState): Promise<void>;
+  /** Transfers in state funding or pending, oldest first. */
+  open(limit: number): Promise<Transfer[]>;
+}
+
 /** Everything durable. Embedded: SQLite in one file; cluster: MongoDB. */
 export interface Store {
   readonly messages: MessageRepository;
@@ -207,6 +328,9 @@ export interface Store {
   readonly groups: GroupRepository;
   readonly relations: RelationRepository;
   readonly friendRequests: FriendRequestRepository;
+  readonly ledger: LedgerRepository;
+  readonly redPackets: RedPacketRepository;
+  readonly transfers: TransferRepository;
   /** True when the backend answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -11,6 +11,7 @@ import { MessageService, OfflinePush, subscribeMessageService } from '@im/messag
 import { MemoryCallStore, MemoryChatroomStore, MemoryDeliveryHub, MemoryMultiCallStore, MemoryOnceStore, MemoryPresence } from '@im/realtime';
 import { processMetrics } from '@im/runtime';
 import { SqliteStore } from '@im/store';
+import { WalletService, startSweeper, subscribeWalletService, walletOptions } from '@im/wallet-service';
 import type { EmbeddedConfig } from './embedded.config';
 
 export interface EmbeddedServer {
@@ -46,7 +47,9 @@ export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, l
     clock,
     new OfflinePush(bus, presence, store, new MemoryOnceStore(clock), logger.child({ service: 'message', module: 'push' })),
   );
+  const wallet = new WalletService(store, serviceDelivery, walletOptions(config), logger.child({ service: 'wallet' }), clock);
   const subs = await Promise.all([
+    subscribeWalletService(bus, wallet),
     subscribeMessageService(bus, message),
     subscribeGroupService(bus, new GroupService(store, serviceDelivery, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger.child({ service: 'group' }))),
     subscribeRelationService(bus, new RelationService(store, serviceDelivery, { autoAccept: config.IM_FRIEND_AUTO_ACCEPT }, logger.child({ service: 'friend' }))),
@@ -71,12 +74,14 @@ export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, l
     logger: logger.child({ service: 'gateway' }),
   });
   const port = await gateway.listen(config.IM_PORT, config.IM_HOST);
+  const stopSweeper = startSweeper(wallet, config.IM_MONEY_SWEEP_MS, (err) => logger.error({ err }, 'money sweep failed'));
   return {
     gateway,
     store,
     bus,
     port,
     async close(): Promise<void> {
+      await stopSweeper();
       await gateway.close();
       await Promise.all(subs.map((s) => s.close()));
       await bus.close();

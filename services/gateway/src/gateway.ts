@@ -15,6 +15,7 @@ import { blacklistRoutes } from './http/blacklist.routes';
 import { conversationRoutes } from './http/conversation.routes';
 import { friendRoutes } from './http/friend.routes';
 import { groupRoutes } from './http/group.routes';
+import { walletRoutes } from './http/wallet.routes';
 import { healthRoutes } from './http/health.routes';
 import { authenticate } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
@@ -103,6 +104,7 @@ function buildHttp(deps: GatewayDeps, drain: DrainState): FastifyInstance {
   blacklistRoutes(app, ctx);
   friendRoutes(app, ctx);
   adminRoutes(app, ctx);
+  walletRoutes(app, ctx);
   app.get('/metrics', async (_req, reply) => {
     const { contentType, body } = await processMetrics().scrape();
     return reply.type(contentType).send(body);

@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import type { Connection, Model, mongo } from 'mongoose';
-import type { GroupRole, JoinPolicy, StoredMessage } from '../store.port';
+import type { GroupRole, JoinPolicy, MoneyOpState, RedPacketKind, RedPacketState, StoredMessage, TransferState } from '../store.port';
 
 /** The wire message as stored: its content may live in `contentJson` instead. */
 export type StoredWire = Omit<StoredMessage['message'], 'content'> & { content?: unknown };
@@ -101,6 +101,72 @@ export interface FriendRequestDoc {
   createdAt: number;
 }
 
+/** One immutable ledger entry; `_id` is naturalKey(accountId, n), `opKey` naturalKey(accountId, opId) (unique). */
+export interface LedgerEntryDoc {
+  _id: string;
+  accountId: string;
+  n: number;
+  opId: string;
+  opKey: string;
+  delta: number;
+  balance: number;
+  refused: boolean;
+  at: number;
+}
+
+/** Where an account's chain ended when last seen: only a hint, never ahead of the entries. */
+export interface LedgerHeadDoc {
+  _id: string;
+  n: number;
+}
+
+export interface MoneyOpDoc {
+  _id: string;
+  kind: string;
+  fromAccount: string;
+  toAccount: string;
+  amount: number;
+  state: MoneyOpState;
+  createdAt: number;
+  ref?: string;
+}
+
+export interface RedPacketDoc {
+  _id: string;
+  senderId: string;
+  targetType: 'user' | 'group';
+  targetId: string;
+  kind: RedPacketKind;
+  total: number;
+  shares: number[];
+  msg: string;
+  state: RedPacketState;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** `_id` is naturalKey(packetId, slot); `userKey` naturalKey(packetId, userId) (unique). */
+export interface RedPacketClaimDoc {
+  _id: string;
+  packetId: string;
+  slot: number;
+  userId: string;
+  userKey: string;
+  amount: number;
+  at: number;
+}
+
+export interface TransferDoc {
+  _id: string;
+  fromId: string;
+  toId: string;
+  amount: number;
+  msg: string;
+  state: TransferState;
+  createdAt: number;
+  expiresAt: number;
+}
+
 export interface MongoModels {
   readonly messages: Model<MessageDoc>;
   readonly conversations: Model<ConversationDoc>;
@@ -111,6 +177,12 @@ export interface MongoModels {
   readonly blocks: Model<BlockDoc>;
   readonly friendships: Model<FriendshipDoc>;
   readonly friendRequests: Model<FriendRequestDoc>;
+  readonly ledgerEntries: Model<LedgerEntryDoc>;
+  readonly ledgerHeads: Model<LedgerHeadDoc>;
+  readonly moneyOps: Model<MoneyOpDoc>;
+  readonly redPackets: Model<RedPacketDoc>;
+  readonly redPacketClaims: Model<RedPacketClaimDoc>;
+  readonly transfers: Model<TransferDoc>;
 }
 
 const req = <T>(type: T): { type: T; required: true } => ({ type, required: true });
@@ -217,6 +289,92 @@ function friendRequestSchema(): Schema<FriendRequestDoc> {
   return s;
 }
 
+function ledgerEntrySchema(): Schema<LedgerEntryDoc> {
+  const s = new Schema<LedgerEntryDoc>(
+    {
+      _id: req(String),
+      accountId: req(String),
+      n: req(Number),
+      opId: req(String),
+      opKey: req(String),
+      delta: req(Number),
+      balance: req(Number),
+      refused: req(Boolean),
+      at: req(Number),
+    },
+    options('ledger_entries'),
+  );
+  s.index({ opKey: 1 }, { unique: true, name: 'account_op' });
+  return s;
+}
+
+function moneyOpSchema(): Schema<MoneyOpDoc> {
+  const s = new Schema<MoneyOpDoc>(
+    {
+      _id: req(String),
+      kind: req(String),
+      fromAccount: req(String),
+      toAccount: req(String),
+      amount: req(Number),
+      state: req(String),
+      createdAt: req(Number),
+      ref: String,
+    },
+    options('money_ops'),
+  );
+  s.index({ state: 1, createdAt: 1 }, { name: 'state_created' });
+  return s;
+}
+
+function redPacketSchema(): Schema<RedPacketDoc> {
+  const s = new Schema<RedPacketDoc>(
+    {
+      _id: req(String),
+      senderId: req(String),
+      targetType: req(String),
+      targetId: req(String),
+      kind: req(String),
+      total: req(Number),
+      shares: { type: [Number], required: true },
+      msg: { type: String, default: '' },
+      state: req(String),
+      createdAt: req(Number),
+      expiresAt: req(Number),
+    },
+    options('red_packets'),
+  );
+  s.index({ state: 1, createdAt: 1 }, { name: 'state_created' });
+  return s;
+}
+
+function redPacketClaimSchema(): Schema<RedPacketClaimDoc> {
+  const s = new Schema<RedPacketClaimDoc>(
+    { _id: req(String), packetId: req(String), slot: req(Number), userId: req(String), userKey: req(String), amount: req(Number), at: req(Number) },
+    options('red_packet_claims'),
+  );
+  s.index({ userKey: 1 }, { unique: true, name: 'packet_user' });
+  s.index({ packetId: 1, slot: 1 }, { name: 'packet_slot' });
+  return s;
+}
+
+function transferSchema(): Schema<TransferDoc> {
+  const s = new Schema<TransferDoc>(
+    {
+      _id: req(String),
+      fromId: req(String),
+      toId: req(String),
+      amount: req(Number),
+      msg: { type: String, default: '' },
+      state: req(String),
+      createdAt: req(Number),
+      expiresAt: req(Number),
+    },
+    options('transfers'),
+  );
+  s.index({ state: 1, createdAt: 1 }, { name: 'state_created' });
+  return s;
+}
+
 /** Compiles the models on this connection (not on mongoose's global default connection). */
 export function buildModels(connection: Connection): MongoModels {
   return {
@@ -229,6 +387,12 @@ export function buildModels(connection: Connection): MongoModels {
     blocks: connection.model<BlockDoc>('Block', blockSchema()),
     friendships: connection.model<FriendshipDoc>('Friendship', friendshipSchema()),
     friendRequests: connection.model<FriendRequestDoc>('FriendRequest', friendRequestSchema()),
+    ledgerEntries: connection.model<LedgerEntryDoc>('LedgerEntry', ledgerEntrySchema()),
+    ledgerHeads: connection.model<LedgerHeadDoc>('LedgerHead', new Schema<LedgerHeadDoc>({ _id: req(String), n: req(Number) }, options('ledger_heads'))),
+    moneyOps: connection.model<MoneyOpDoc>('MoneyOp', moneyOpSchema()),
+    redPackets: connection.model<RedPacketDoc>('RedPacket', redPacketSchema()),
+    redPacketClaims: connection.model<RedPacketClaimDoc>('RedPacketClaim', redPacketClaimSchema()),
+    transfers: connection.model<TransferDoc>('Transfer', transferSchema()),
   };
 }
 

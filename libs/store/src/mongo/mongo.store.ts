@@ -8,6 +8,7 @@ import { MongoCursorRepository } from './cursor.mongo-repository';
 import { MongoFriendRequestRepository } from './friend-request.mongo-repository';
 import { MongoGroupRepository } from './group.mongo-repository';
 import { MongoMessageRepository } from './message.mongo-repository';
+import { MongoLedgerRepository, MongoRedPacketRepository, MongoTransferRepository } from './money.mongo-repository';
 import { ensureIndexes, verifyIndexes } from './mongo.indexes';
 import { buildModels } from './mongo.models';
 import type { MongoModels } from './mongo.models';
@@ -52,6 +53,9 @@ export class MongoStore implements Store {
   readonly groups: MongoGroupRepository;
   readonly relations: MongoRelationRepository;
   readonly friendRequests: MongoFriendRequestRepository;
+  readonly ledger: MongoLedgerRepository;
+  readonly redPackets: MongoRedPacketRepository;
+  readonly transfers: MongoTransferRepository;
 
   private constructor(
     /** For diagnostics and tests; the repositories are the way to change data. */
@@ -65,6 +69,9 @@ export class MongoStore implements Store {
     this.groups = new MongoGroupRepository(models.groups, models.groupMembers);
     this.relations = new MongoRelationRepository(models.blocks, models.friendships);
     this.friendRequests = new MongoFriendRequestRepository(models.friendRequests);
+    this.ledger = new MongoLedgerRepository(models.ledgerEntries, models.ledgerHeads, models.moneyOps);
+    this.redPackets = new MongoRedPacketRepository(models.redPackets, models.redPacketClaims);
+    this.transfers = new MongoTransferRepository(models.transfers);
   }
 
   static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {

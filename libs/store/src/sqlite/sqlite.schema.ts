@@ -99,4 +99,53 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE read_state ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  CREATE TABLE ledger_entries (
+    account_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    op_id TEXT NOT NULL,
+    delta INTEGER NOT NULL,
+    balance INTEGER NOT NULL,
+    refused INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, n),
+    UNIQUE (account_id, op_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE money_ops (
+    op_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    from_account TEXT NOT NULL,
+    to_account TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    ref TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX money_ops_pending ON money_ops(created_at) WHERE state = 'pending';
+  CREATE TABLE red_packets (
+    packet_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX red_packets_active ON red_packets(created_at) WHERE state IN ('funding', 'open');
+  CREATE TABLE red_packet_claims (
+    packet_id TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    user_id TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (packet_id, slot),
+    UNIQUE (packet_id, user_id)
+  ) WITHOUT ROWID;
+  `,
+  `
+  CREATE TABLE transfers (
+    transfer_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX transfers_open ON transfers(created_at) WHERE state IN ('funding', 'pending');
+  `,
 ];

@@ -3,6 +3,7 @@ import { SqliteConversationRepository } from './conversation.sqlite-repository';
 import { SqliteCursorRepository } from './cursor.sqlite-repository';
 import { SqliteFriendRequestRepository } from './friend-request.sqlite-repository';
 import { SqliteGroupRepository } from './group.sqlite-repository';
+import { SqliteLedgerRepository, SqliteRedPacketRepository, SqliteTransferRepository } from './money.sqlite-repository';
 import { SqliteMessageRepository } from './message.sqlite-repository';
 import { SqliteRelationRepository } from './relation.sqlite-repository';
 import { openDatabase } from './sqlite.database';
@@ -17,6 +18,9 @@ export class SqliteStore implements Store {
   readonly groups: SqliteGroupRepository;
   readonly relations: SqliteRelationRepository;
   readonly friendRequests: SqliteFriendRequestRepository;
+  readonly ledger: SqliteLedgerRepository;
+  readonly redPackets: SqliteRedPacketRepository;
+  readonly transfers: SqliteTransferRepository;
   private readonly db: Db;
 
   constructor(file: string) {
@@ -28,6 +32,9 @@ export class SqliteStore implements Store {
     this.groups = new SqliteGroupRepository(this.db);
     this.relations = new SqliteRelationRepository(this.db);
     this.friendRequests = new SqliteFriendRequestRepository(this.db);
+    this.ledger = new SqliteLedgerRepository(this.db);
+    this.redPackets = new SqliteRedPacketRepository(this.db);
+    this.transfers = new SqliteTransferRepository(this.db);
   }
 
   async ping(): Promise<boolean> {

@@ -1,1 +1,2 @@
 export { storeContract } from './store.contract';
+export { moneyContract } from './money.contract';

@@ -1,8 +1,9 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { adminGuard } from './admin-auth';
 import { readBusinessEvent, Topics } from '@im/bus';
 import type { BusinessEvent, BusinessEventTarget } from '@im/bus';
 import { AppError } from '@im/common';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { TokenBucket } from '../socket/rate-limiter';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
@@ -19,19 +20,6 @@ interface NoticeBody {
 }
 
 const FIELDS = new Set(['eventId', 'userIds', 'everyoneOnline', 'content', 'fromName']);
-
-const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
-
-/** Checks `Authorization: Bearer <IM_ADMIN_TOKEN>` in constant time; client JWTs are not admin tokens. */
-function adminGuard(ctx: RoutesContext): (request: FastifyRequest) => void {
-  const expected = ctx.settings.adminToken === undefined ? undefined : digest(ctx.settings.adminToken);
-  return (request) => {
-    if (expected === undefined) throw new AppError('IM_ERR_FORBIDDEN', 'the admin API is disabled: IM_ADMIN_TOKEN is not set');
-    const header = request.headers.authorization;
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!timingSafeEqual(digest(token), expected)) throw new AppError('IM_ERR_UNAUTHENTICATED', 'missing or wrong admin token');
-  };
-}
 
 /**
  * The admin API: system notices (68) to some users or to everyone online. The gateway checks

@@ -1,0 +1,243 @@
+import type { Model, mongo } from 'mongoose';
+import type {
+  LedgerEntry,
+  LedgerRepository,
+  MoneyOp,
+  RedPacket,
+  RedPacketClaim,
+  RedPacketRepository,
+  RedPacketState,
+  Transfer,
+  TransferRepository,
+  TransferState,
+} from '../store.port';
+import { isDuplicateKey, retryUpsertRace } from './mongo.errors';
+import { assertId, assertSeq, naturalKey } from './mongo.ids';
+import { driverCollection } from './mongo.models';
+import type { LedgerEntryDoc, LedgerHeadDoc, MoneyOpDoc, RedPacketClaimDoc, RedPacketDoc, TransferDoc } from './mongo.models';
+
+const entryKey = (accountId: string, n: number): string => naturalKey(accountId, String(n));
+const toEntry = (d: LedgerEntryDoc): LedgerEntry => ({
+  accountId: d.accountId,
+  n: d.n,
+  opId: d.opId,
+  delta: d.delta,
+  balance: d.balance,
+  refused: d.refused,
+  at: d.at,
+});
+const toOp = (d: MoneyOpDoc): MoneyOp => ({
+  opId: d._id,
+  kind: d.kind,
+  fromAccount: d.fromAccount,
+  toAccount: d.toAccount,
+  amount: d.amount,
+  state: d.state,
+  createdAt: d.createdAt,
+  ...(typeof d.ref === 'string' ? { ref: d.ref } : {}),
+});
+const toPacket = (d: RedPacketDoc): RedPacket => ({
+  packetId: d._id,
+  senderId: d.senderId,
+  targetType: d.targetType,
+  targetId: d.targetId,
+  kind: d.kind,
+  total: d.total,
+  shares: d.shares,
+  msg: d.msg,
+  state: d.state,
+  createdAt: d.createdAt,
+  expiresAt: d.expiresAt,
+});
+const toClaim = (d: RedPacketClaimDoc): RedPacketClaim => ({ packetId: d.packetId, slot: d.slot, userId: d.userId, amount: d.amount, at: d.at });
+
+async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await insert();
+    return true;
+  } catch (error: unknown) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * The ledger on MongoDB / FerretDB v1. Only inserts touch money: FerretDB v1 applies an update
+ * as read-modify-write without a lock (mongo.keyed-lanes.ts), but it does enforce unique keys
+ * on insert. An account's head is found by point reads (`_id` is pushed down to the backend)
+ * from a hint that is never ahead of the entries.
+ */
+export class MongoLedgerRepository implements LedgerRepository {
+  private readonly entries: mongo.Collection<LedgerEntryDoc>;
+  private readonly heads: mongo.Collection<LedgerHeadDoc>;
+  private readonly ops: mongo.Collection<MoneyOpDoc>;
+
+  constructor(entries: Model<LedgerEntryDoc>, heads: Model<LedgerHeadDoc>, ops: Model<MoneyOpDoc>) {
+    this.entries = driverCollection(entries);
+    this.heads = driverCollection(heads);
+    this.ops = driverCollection(ops);
+  }
+
+  async head(accountId: string): Promise<LedgerEntry | undefined> {
+    assertId(accountId, 'accountId');
+    const hint = await this.heads.findOne({ _id: accountId });
+    let n = hint?.n ?? 0;
+    let head: LedgerEntryDoc | null = n > 0 ? await this.entries.findOne({ _id: entryKey(accountId, n) }) : null;
+    for (;;) {
+      const next = await this.entries.findOne({ _id: entryKey(accountId, n + 1) });
+      if (next === null) break;
+      head = next;
+      n += 1;
+    }
+    if (head !== null && n > (hint?.n ?? 0)) await this.moveHint(accountId, n);
+    return head === null ? undefined : toEntry(head);
+  }
+
+  async entry(accountId: string, n: number): Promise<LedgerEntry | undefined> {
+    assertId(accountId, 'accountId');
+    assertSeq(n, 'n');
+    const doc = await this.entries.findOne({ _id: entryKey(accountId, n) });
+    return doc === null ? undefined : toEntry(doc);
+  }
+
+  async entryForOp(accountId: string, opId: string): Promise<LedgerEntry | undefined> {
+    assertId(accountId, 'accountId');
+    assertId(opId, 'opId');
+    const doc = await this.entries.findOne({ opKey: naturalKey(accountId, opId) });
+    return doc === null ? undefined : toEntry(doc);
+  }
+
+  async insertEntry(e: LedgerEntry): Promise<boolean> {
+    assertId(e.accountId, 'accountId');
+    assertId(e.opId, 'opId');
+    assertSeq(e.n, 'n');
+    const doc: LedgerEntryDoc = { _id: entryKey(e.accountId, e.n), opKey: naturalKey(e.accountId, e.opId), ...e };
+    const inserted = await insertOnce(() => this.entries.insertOne(doc));
+    if (inserted) await this.moveHint(e.accountId, e.n);
+    return inserted;
+  }
+
+  async insertOp(op: MoneyOp): Promise<boolean> {
+    assertId(op.opId, 'opId');
+    const { opId, ...rest } = op;
+    return insertOnce(() => this.ops.insertOne({ _id: opId, ...rest }));
+  }
+
+  async op(opId: string): Promise<MoneyOp | undefined> {
+    assertId(opId, 'opId');
+    const doc = await this.ops.findOne({ _id: opId });
+    return doc === null ? undefined : toOp(doc);
+  }
+
+  async finishOp(opId: string, state: 'completed' | 'refused'): Promise<void> {
+    assertId(opId, 'opId');
+    await this.ops.updateOne({ _id: opId, state: 'pending' }, { $set: { state } });
+  }
+
+  async pendingOps(createdBefore: number, limit: number): Promise<MoneyOp[]> {
+    const docs = await this.ops.find({ state: 'pending', createdAt: { $lte: createdBefore } }).sort({ createdAt: 1 }).limit(limit).toArray();
+    return docs.map(toOp);
+  }
+
+  /** Raises the hint (a lost update on FerretDB only leaves it lower: still a valid hint). */
+  private async moveHint(accountId: string, n: number): Promise<void> {
+    await retryUpsertRace(() => this.heads.updateOne({ _id: accountId }, { $max: { n } }, { upsert: true }));
+  }
+}
+
+export class MongoRedPacketRepository implements RedPacketRepository {
+  private readonly packets: mongo.Collection<RedPacketDoc>;
+  private readonly claimDocs: mongo.Collection<RedPacketClaimDoc>;
+
+  constructor(packets: Model<RedPacketDoc>, claims: Model<RedPacketClaimDoc>) {
+    this.packets = driverCollection(packets);
+    this.claimDocs = driverCollection(claims);
+  }
+
+  async create(p: RedPacket): Promise<boolean> {
+    assertId(p.packetId, 'packetId');
+    assertId(p.senderId, 'senderId');
+    const { packetId, shares, ...rest } = p;
+    return insertOnce(() => this.packets.insertOne({ _id: packetId, shares: [...shares], ...rest }));
+  }
+
+  async get(packetId: string): Promise<RedPacket | undefined> {
+    assertId(packetId, 'packetId');
+    const doc = await this.packets.findOne({ _id: packetId });
+    return doc === null ? undefined : toPacket(doc);
+  }
+
+  async setState(packetId: string, state: RedPacketState): Promise<void> {
+    assertId(packetId, 'packetId');
+    await this.packets.updateOne({ _id: packetId }, { $set: { state } });
+  }
+
+  async active(limit: number): Promise<RedPacket[]> {
+    const docs = await this.packets.find({ state: { $in: ['funding', 'open'] } }).sort({ createdAt: 1 }).limit(limit).toArray();
+    return docs.map(toPacket);
+  }
+
+  async claim(c: RedPacketClaim): Promise<boolean> {
+    assertId(c.packetId, 'packetId');
+    assertId(c.userId, 'userId');
+    assertSeq(c.slot, 'slot');
+    const doc: RedPacketClaimDoc = { _id: naturalKey(c.packetId, String(c.slot)), userKey: naturalKey(c.packetId, c.userId), ...c };
+    return insertOnce(() => this.claimDocs.insertOne(doc));
+  }
+
+  async claims(packetId: string): Promise<RedPacketClaim[]> {
+    assertId(packetId, 'packetId');
+    const docs = await this.claimDocs.find({ packetId }).sort({ slot: 1 }).toArray();
+    return docs.map(toClaim);
+  }
+
+  async claimOf(packetId: string, userId: string): Promise<RedPacketClaim | undefined> {
+    assertId(packetId, 'packetId');
+    assertId(userId, 'userId');
+    const doc = await this.claimDocs.findOne({ userKey: naturalKey(packetId, userId) });
+    return doc === null ? undefined : toClaim(doc);
+  }
+}
+
+const toTransfer = (d: TransferDoc): Transfer => ({
+  transferId: d._id,
+  fromId: d.fromId,
+  toId: d.toId,
+  amount: d.amount,
+  msg: d.msg,
+  state: d.state,
+  createdAt: d.createdAt,
+  expiresAt: d.expiresAt,
+});
+
+export class MongoTransferRepository implements TransferRepository {
+  private readonly transfers: mongo.Collection<TransferDoc>;
+
+  constructor(transfers: Model<TransferDoc>) {
+    this.transfers = driverCollection(transfers);
+  }
+
+  async create(t: Transfer): Promise<boolean> {
+    assertId(t.transferId, 'transferId');
+    assertId(t.fromId, 'fromId');
+    assertId(t.toId, 'toId');
+    const { transferId, ...rest } = t;
+    return insertOnce(() => this.transfers.insertOne({ _id: transferId, ...rest }));
+  }
+
+  async get(transferId: string): Promise<Transfer | undefined> {
+    assertId(transferId, 'transferId');
+    const doc = await this.transfers.findOne({ _id: transferId });
+    return doc === null ? undefined : toTransfer(doc);
+  }
+
+  async setState(transferId: string, state: TransferState): Promise<void> {
+    assertId(transferId, 'transferId');
+    await this.transfers.updateOne({ _id: transferId }, { $set: { state } });
+  }
+
+  async open(limit: number): Promise<Transfer[]> {
+    const docs = await this.transfers.find({ state: { $in: ['funding', 'pending'] } }).sort({ createdAt: 1 }).limit(limit).toArray();
+    return docs.map(toTransfer);
+  }
+}

@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { adminGuard } from './admin-auth';
+import { Topics } from '@im/bus';
+import type { CommandReply, WalletCommand } from '@im/bus';
+import { AppError } from '@im/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { unwrapReply } from './command.reply';
+import { idSchema } from './routes.context';
+import type { RoutesContext } from './routes.context';
+
+const money = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+const keySchema = { type: 'string', minLength: 1, maxLength: 100 } as const;
+
+/** The bus key of a wallet command: one red packet's commands stay in order on one partition. */
+const keyOf = (c: WalletCommand): string => ('packetId' in c ? c.packetId : 'transferId' in c ? c.transferId : c.userId);
+
+
+/**
+ * Fastify coerces body types ("100" would pass as 100) and drops unknown fields before the schema
+ * runs: for money the JSON must carry numbers and nothing unexpected, so the body is checked as
+ * sent first.
+ */
+function asSent(allowed: readonly string[], numbers: readonly string[]) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+    for (const [field, value] of Object.entries(body)) {
+      if (!allowed.includes(field)) throw new AppError('IM_ERR_BAD_REQUEST', `body/${field} is not a known field`);
+      if (numbers.includes(field) && typeof value !== 'number') throw new AppError('IM_ERR_BAD_REQUEST', `body/${field} must be a JSON number (integer fen)`);
+    }
+  };
+}
+
+/**
+ * Wallet, admin money movements and red packets (docs/money.md). The wallet service owns every
+ * change; the gateway authenticates, validates and forwards.
+ */
+export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
+  const send = async <T>(command: WalletCommand): Promise<T> => {
+    let reply: CommandReply<T>;
+    try {
+      reply = await ctx.bus.request<CommandReply<T>>(Topics.WALLET_COMMANDS, keyOf(command), command);
+    } catch (err: unknown) {
+      // No answer (the service is restarting, or busy): the command may still be carried out. Every
+      // wallet command is idempotent, so the client retries the same request and learns the outcome.
+      ctx.logger.warn({ err, kind: command.kind }, 'wallet command unanswered');
+      throw new AppError('IM_ERR_UNAVAILABLE', 'the wallet service did not answer in time; retry the same request');
+    }
+    return unwrapReply(reply);
+  };
+  // The one admin credential of the gateway: `Authorization: Bearer <IM_ADMIN_TOKEN>`.
+  const admin = adminGuard(ctx);
+
+  app.get('/v1/wallet', async (request) => {
+    const { sub } = ctx.auth(request);
+    return { userId: sub, balance: (await ctx.store.ledger.head(sub))?.balance ?? 0 };
+  });
+
+  const adminBody = {
+    type: 'object',
+    required: ['userId', 'amount', 'idempotencyKey'],
+    additionalProperties: false,
+    properties: { userId: idSchema, amount: money, idempotencyKey: keySchema },
+  } as const;
+  for (const kind of ['topup', 'withdraw'] as const) {
+    app.post<{ Body: { userId: string; amount: number; idempotencyKey: string } }>(`/v1/admin/wallet/${kind}`, { schema: { body: adminBody }, preValidation: asSent(['userId', 'amount', 'idempotencyKey'], ['amount']) }, async (request) => {
+      admin(request);
+      const { userId, amount, idempotencyKey } = request.body;
+      return send({ kind, userId, amount, key: idempotencyKey, at: ctx.clock.now() });
+    });
+  }
+
+  app.post<{
+    Body: { to: { type: 'user' | 'group'; id: string }; kind: 'equal' | 'lucky'; total: number; count: number; msg?: string; requestId: string };
+  }>(
+    '/v1/red-packets',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['to', 'kind', 'total', 'count', 'requestId'],
+          additionalProperties: false,
+          properties: {
+            to: {
+              type: 'object',
+              required: ['type', 'id'],
+              additionalProperties: false,
+              properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema },
+            },
+            kind: { type: 'string', enum: ['equal', 'lucky'] },
+            total: money,
+            count: { type: 'integer', minimum: 1, maximum: 100000 },
+            msg: { type: 'string', maxLength: 256 },
+            requestId: keySchema,
+          },
+        },
+      },
+      preValidation: asSent(['to', 'kind', 'total', 'count', 'msg', 'requestId'], ['total', 'count']),
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      const b = request.body;
+      // The packet id is the idempotency key: the same sender and requestId make the same packet.
+      const packetId = `rp-${createHash('sha256').update(JSON.stringify([sub, b.requestId])).digest('hex').slice(0, 32)}`;
+      const value = await send({
+        kind: 'red-packet-send',
+        packetId,
+        senderId: sub,
+        targetType: b.to.type,
+        targetId: b.to.id,
+        packetKind: b.kind,
+        total: b.total,
+        count: b.count,
+        msg: b.msg ?? '',
+        at: ctx.clock.now(),
+      });
+      return reply.status(201).send(value);
+    },
+  );
+
+  app.post<{ Body: { toUserId: string; amount: number; msg?: string; requestId: string } }>(
+    '/v1/transfers',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['toUserId', 'amount', 'requestId'],
+          additionalProperties: false,
+          properties: { toUserId: idSchema, amount: money, msg: { type: 'string', maxLength: 256 }, requestId: keySchema },
+        },
+      },
+      preValidation: asSent(['toUserId', 'amount', 'msg', 'requestId'], ['amount']),
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      const b = request.body;
+      if (b.toUserId === sub) throw new AppError('IM_ERR_BAD_REQUEST', 'cannot transfer to yourself');
+      const transferId = `tr-${createHash('sha256').update(JSON.stringify([sub, b.requestId])).digest('hex').slice(0, 32)}`;
+      const value = await send({ kind: 'transfer-send', transferId, fromId: sub, toId: b.toUserId, amount: b.amount, msg: b.msg ?? '', at: ctx.clock.now() });
+      return reply.status(201).send(value);
+    },
+  );
+  const transferParams = { type: 'object', properties: { id: idSchema } } as const;
+  for (const [action, kind] of [
+    ['accept', 'transfer-accept'],
+    ['return', 'transfer-return'],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(`/v1/transfers/:id/${action}`, { schema: { params: transferParams } }, async (request) => {
+      const { sub } = ctx.auth(request);
+      return send({ kind, transferId: request.params.id, userId: sub, at: ctx.clock.now() });
+    });
+  }
+  app.get<{ Params: { id: string } }>('/v1/transfers/:id', { schema: { params: transferParams } }, async (request) => {
+    const { sub } = ctx.auth(request);
+    const t = await ctx.store.transfers.get(request.params.id);
+    if (!t || t.state === 'failed' || (t.fromId !== sub && t.toId !== sub)) throw new AppError('IM_ERR_NOT_FOUND', 'no such transfer');
+    return { transferId: t.transferId, fromId: t.fromId, toId: t.toId, amount: t.amount, msg: t.msg, state: t.state, createdAt: t.createdAt, expiresAt: t.expiresAt };
+  });
+
+  const packetParams = { type: 'object', properties: { id: idSchema } } as const;
+  app.post<{ Params: { id: string } }>('/v1/red-packets/:id/open', { schema: { params: packetParams } }, async (request) => {
+    const { sub } = ctx.auth(request);
+    return send({ kind: 'red-packet-open', packetId: request.params.id, userId: sub, at: ctx.clock.now() });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/red-packets/:id', { schema: { params: packetParams } }, async (request) => {
+    const { sub } = ctx.auth(request);
+    const packet = await ctx.store.redPackets.get(request.params.id);
+    if (!packet || packet.state === 'failed') throw new AppError('IM_ERR_NOT_FOUND', 'no such red packet');
+    const allowed =
+      packet.senderId === sub ||
+      (packet.targetType === 'user' ? packet.targetId === sub : (await ctx.store.groups.member(packet.targetId, sub)) !== undefined);
+    if (!allowed) throw new AppError('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
+    const claims = await ctx.store.redPackets.claims(packet.packetId);
+    return {
+      packetId: packet.packetId,
+      senderId: packet.senderId,
+      to: { type: packet.targetType, id: packet.targetId },
+      kind: packet.kind,
+      total: packet.total,
+      count: packet.shares.length,
+      msg: packet.msg,
+      state: packet.state,
+      createdAt: packet.createdAt,
+      expiresAt: packet.expiresAt,
+      claims: claims.filter((c) => !c.userId.startsWith('@')).map((c) => ({ userId: c.userId, amount: c.amount, at: c.at })),
+      refunded: claims.filter((c) => c.userId.startsWith('@')).reduce((sum, c) => sum + c.amount, 0),
+    };
+  });
+}

@@ -1,0 +1,38 @@
+import { Topics } from '@im/bus';
+import type { Bus, Subscription, WalletCommand } from '@im/bus';
+import type { WalletService } from './wallet.service';
+
+export const WALLET_SERVICE_GROUP = 'wallet-service';
+
+/** The key of a wallet command on the bus: one red packet's commands stay in order on one partition. */
+export function walletCommandKey(command: WalletCommand): string {
+  if ('packetId' in command) return command.packetId;
+  return 'transferId' in command ? command.transferId : command.userId;
+}
+
+export function subscribeWalletService(bus: Bus, service: WalletService): Promise<Subscription> {
+  return bus.subscribe<WalletCommand>(Topics.WALLET_COMMANDS, WALLET_SERVICE_GROUP, (record) => service.handle(record.value));
+}
+
+/** Runs the sweep now and then every `everyMs` (one at a time); the returned function stops it and waits for a sweep under way. */
+export function startSweeper(service: WalletService, everyMs: number, onError: (err: unknown) => void): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const tick = (): void => {
+    if (running || stopped) return;
+    running = service
+      .sweep()
+      .then(() => undefined, onError)
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}

@@ -1,0 +1,331 @@
+import type { CommandReply, WalletCommand } from '@im/bus';
+import { isAppError } from '@im/common';
+import type { Clock, Logger } from '@im/common';
+import { FromType, MessageType, directConversationId, groupConversationId, systemConversationId } from '@im/protocol';
+import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
+import type { DeliveryPort } from '@im/realtime';
+import type { RedPacket, RedPacketClaim, Store } from '@im/store';
+import { KeyedLanes } from './keyed-lanes';
+import { TransferService } from './transfer.service';
+import type { TransferResult } from './transfer.service';
+import { BANK_ACCOUNT, Ledger, redPacketAccount } from './ledger';
+import { equalSplit, luckySplit } from './split';
+import type { WalletOptions } from './wallet.config';
+
+type SendCommand = Extract<WalletCommand, { kind: 'red-packet-send' }>;
+type OpenCommand = Extract<WalletCommand, { kind: 'red-packet-open' }>;
+type MoneyCommand = Extract<WalletCommand, { kind: 'topup' | 'withdraw' }>;
+
+export type WalletResult =
+  | { readonly opId: string; readonly balance: number }
+  | { readonly packetId: string; readonly state: RedPacket['state'] }
+  | { readonly packetId: string; readonly amount: number; readonly slot: number; readonly alreadyOpened: boolean }
+  | TransferResult;
+
+const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok: false, error, reason });
+/** The slot holders the refund writes at expiry: never a user id (ids cannot contain ':'... nor start with '@'). */
+const REFUND_PREFIX = '@refund:';
+const isRefund = (c: RedPacketClaim): boolean => c.userId.startsWith(REFUND_PREFIX);
+const fundOpId = (packetId: string): string => `rpf:${packetId}`;
+const slotOpId = (packetId: string, slot: number): string => `rps:${packetId}:${slot}`;
+
+/**
+ * Owns wallets and red packets. Every command is idempotent and every step can be repeated:
+ * the money moves through the Ledger (exactly-once per operation), slots are taken by unique
+ * inserts, notices are stored under fixed msgIds. `sweep` finishes whatever a crash left half
+ * done and refunds expired packets; it runs at start and every IM_MONEY_SWEEP_MS.
+ */
+export class WalletService {
+  readonly ledger: Ledger;
+  readonly transfers: TransferService;
+  private readonly lanes = new KeyedLanes();
+  /** Packets whose every slot is taken: nothing about them changes any more (bounded; oldest dropped first). */
+  private readonly full = new Map<string, { packet: RedPacket; claims: RedPacketClaim[] }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly delivery: DeliveryPort,
+    private readonly options: WalletOptions,
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+  ) {
+    this.ledger = new Ledger(store.ledger, clock);
+    this.transfers = new TransferService(store, this.ledger, delivery, options, logger);
+  }
+
+  async handle(command: WalletCommand): Promise<CommandReply<WalletResult>> {
+    try {
+      switch (command.kind) {
+        case 'topup':
+        case 'withdraw':
+          return await this.adminMove(command);
+        case 'red-packet-send':
+          return await this.lanes.run(command.packetId, () => this.send(command));
+        case 'red-packet-open':
+          return await this.lanes.run(command.packetId, () => this.open(command));
+        case 'transfer-send':
+          return await this.lanes.run(command.transferId, () => this.transfers.send(command));
+        case 'transfer-accept':
+        case 'transfer-return':
+          return await this.lanes.run(command.transferId, () => this.transfers.answer(command));
+      }
+    } catch (error: unknown) {
+      if (isAppError(error)) return refuse(error.error.name, error.error.reason);
+      throw error;
+    }
+  }
+
+  private async adminMove(c: MoneyCommand): Promise<CommandReply<WalletResult>> {
+    const topup = c.kind === 'topup';
+    const outcome = await this.ledger.submit({
+      opId: `admin:${c.key}`,
+      kind: c.kind,
+      fromAccount: topup ? BANK_ACCOUNT : c.userId,
+      toAccount: topup ? c.userId : BANK_ACCOUNT,
+      amount: c.amount,
+    });
+    if (outcome.state === 'refused') return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the withdrawal');
+    this.logger.info({ kind: c.kind, userId: c.userId, amount: c.amount, opId: outcome.opId }, 'wallet moved');
+    return { ok: true, value: { opId: outcome.opId, balance: await this.ledger.balance(c.userId) } };
+  }
+
+  // ---- red packets -------------------------------------------------------------------------
+
+  private async send(c: SendCommand): Promise<CommandReply<WalletResult>> {
+    const invalid = await this.checkSend(c);
+    if (invalid) return invalid;
+    const shares = c.packetKind === 'equal' ? equalSplit(c.total, c.count) : luckySplit(c.total, c.count);
+    const packet: RedPacket = {
+      packetId: c.packetId,
+      senderId: c.senderId,
+      targetType: c.targetType,
+      targetId: c.targetId,
+      kind: c.packetKind,
+      total: c.total,
+      shares,
+      msg: c.msg,
+      state: 'funding',
+      createdAt: c.at,
+      expiresAt: c.at + this.options.expiryMs,
+    };
+    if (!(await this.store.redPackets.create(packet))) {
+      const first = await this.store.redPackets.get(c.packetId);
+      if (!first) throw new Error(`red packet ${c.packetId} refused as a duplicate but not found`);
+      const same = first.senderId === c.senderId && first.targetType === c.targetType && first.targetId === c.targetId;
+      if (!same || first.kind !== c.packetKind || first.total !== c.total || first.shares.length !== c.count) {
+        return refuse('IM_ERR_CONFLICT', 'this red packet id was used with other parameters');
+      }
+      return this.reportFunding(await this.fund(first));
+    }
+    return this.reportFunding(await this.fund(packet));
+  }
+
+  private reportFunding(packet: RedPacket): CommandReply<WalletResult> {
+    if (packet.state === 'failed') return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the red packet');
+    return { ok: true, value: { packetId: packet.packetId, state: packet.state } };
+  }
+
+  private async checkSend(c: SendCommand): Promise<CommandReply<never> | undefined> {
+    if (!Number.isSafeInteger(c.total) || c.total < 1 || c.total > this.options.maxAmount) {
+      return refuse('IM_ERR_BAD_REQUEST', `total must be an integer from 1 to ${this.options.maxAmount} fen`);
+    }
+    if (!Number.isSafeInteger(c.count) || c.count < 1 || c.count > this.options.maxShares) {
+      return refuse('IM_ERR_BAD_REQUEST', `count must be an integer from 1 to ${this.options.maxShares}`);
+    }
+    if (c.total < c.count) return refuse('IM_ERR_BAD_REQUEST', 'every share must be at least 1 fen: total must be at least count');
+    if (c.packetKind === 'equal' && c.total % c.count !== 0) return refuse('IM_ERR_BAD_REQUEST', 'an equal packet needs a total divisible by count');
+    if (c.targetType === 'user') {
+      if (c.targetId === c.senderId) return refuse('IM_ERR_BAD_REQUEST', 'cannot send a red packet to yourself');
+      if (await this.store.relations.isBlocked(c.targetId, c.senderId)) return refuse('IM_ERR_BLACKLISTED', 'the receiver has blacklisted you');
+      return undefined;
+    }
+    const group = await this.store.groups.get(c.targetId);
+    if (!group) return refuse('IM_ERR_NOT_FOUND', 'no such group');
+    if (group.dismissed === true) return refuse('IM_ERR_GROUP_DISMISSED', 'the group has been dismissed');
+    if (!(await this.store.groups.member(c.targetId, c.senderId))) return refuse('IM_ERR_NOT_MEMBER', 'you are not a member of this group');
+    const members = await this.store.groups.members(c.targetId);
+    if (c.count > members.length) return refuse('IM_ERR_BAD_REQUEST', `count must not exceed the group's ${members.length} members`);
+    return undefined;
+  }
+
+  /**
+   * funding → open (paid, 17 posted) or failed (the sender could not pay). Every step repeats
+   * safely: the fund operation is exactly-once, the 17 is stored under a fixed msgId.
+   */
+  private async fund(packet: RedPacket): Promise<RedPacket> {
+    if (packet.state !== 'funding') return packet;
+    const outcome = await this.ledger.submit({
+      opId: fundOpId(packet.packetId),
+      kind: 'red-packet-fund',
+      fromAccount: packet.senderId,
+      toAccount: redPacketAccount(packet.packetId),
+      amount: packet.total,
+      ref: packet.packetId,
+    });
+    if (outcome.state === 'refused') {
+      await this.store.redPackets.setState(packet.packetId, 'failed');
+      return { ...packet, state: 'failed' };
+    }
+    await this.post(packet);
+    await this.store.redPackets.setState(packet.packetId, 'open');
+    this.logger.info({ packetId: packet.packetId, senderId: packet.senderId, total: packet.total, count: packet.shares.length }, 'red packet sent');
+    return { ...packet, state: 'open' };
+  }
+
+  private async open(c: OpenCommand): Promise<CommandReply<WalletResult>> {
+    const full = this.full.get(c.packetId);
+    if (full) return this.openFull(full.packet, full.claims, c.userId);
+    let packet = await this.store.redPackets.get(c.packetId);
+    if (!packet || packet.state === 'failed') return refuse('IM_ERR_NOT_FOUND', 'no such red packet');
+    if (!(await this.mayOpen(packet, c.userId))) return refuse('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
+    packet = await this.fund(packet);
+    const count = packet.shares.length;
+    for (let attempt = 0; attempt <= count + 16; attempt++) {
+      const claims = await this.store.redPackets.claims(c.packetId);
+      const mine = claims.find((k) => k.userId === c.userId);
+      if (mine) {
+        // Paid already, unless a crash interrupted it: then finish it now.
+        if ((await this.store.ledger.op(slotOpId(packet.packetId, mine.slot)))?.state !== 'completed') await this.settleClaim(packet, mine);
+        return { ok: true, value: { packetId: c.packetId, amount: mine.amount, slot: mine.slot, alreadyOpened: true } };
+      }
+      if (claims.length >= count) {
+        this.rememberFull(packet, claims);
+        return refuse(claims.some(isRefund) ? 'IM_ERR_RED_PACKET_EXPIRED' : 'IM_ERR_RED_PACKET_EMPTY', 'no share is left');
+      }
+      if (c.at >= packet.expiresAt) return refuse('IM_ERR_RED_PACKET_EXPIRED', 'the red packet has expired');
+      const slot = claims.length;
+      const claim: RedPacketClaim = { packetId: c.packetId, slot, userId: c.userId, amount: packet.shares[slot] ?? 0, at: c.at };
+      if (await this.store.redPackets.claim(claim)) {
+        await this.settleClaim(packet, claim);
+        return { ok: true, value: { packetId: c.packetId, amount: claim.amount, slot, alreadyOpened: false } };
+      }
+      // Another opener took this slot (or this user won a concurrent open): read again.
+    }
+    return refuse('IM_ERR_UNAVAILABLE', 'too many concurrent opens; retry');
+  }
+
+  /** An open of a packet with every slot taken: the answer needs no more than the caller's right to see it. */
+  private async openFull(packet: RedPacket, claims: readonly RedPacketClaim[], userId: string): Promise<CommandReply<WalletResult>> {
+    if (!(await this.mayOpen(packet, userId))) return refuse('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
+    const mine = claims.find((k) => k.userId === userId);
+    if (mine) return { ok: true, value: { packetId: packet.packetId, amount: mine.amount, slot: mine.slot, alreadyOpened: true } };
+    return refuse(claims.some(isRefund) ? 'IM_ERR_RED_PACKET_EXPIRED' : 'IM_ERR_RED_PACKET_EMPTY', 'no share is left');
+  }
+
+  private rememberFull(packet: RedPacket, claims: RedPacketClaim[]): void {
+    if (this.full.size >= 10_000) this.full.delete(this.full.keys().next().value ?? '');
+    this.full.set(packet.packetId, { packet, claims });
+  }
+
+  private async mayOpen(packet: RedPacket, userId: string): Promise<boolean> {
+    if (packet.targetType === 'user') return userId === packet.targetId;
+    return (await this.store.groups.member(packet.targetId, userId)) !== undefined;
+  }
+
+  /**
+   * Pays a taken slot: to the opener (19 to the sender; 24 once the last slot is a user's) or,
+   * for a slot the expiry took, back to the sender. Repeats safely.
+   */
+  private async settleClaim(packet: RedPacket, claim: RedPacketClaim): Promise<void> {
+    const refund = isRefund(claim);
+    await this.ledger.submit({
+      opId: slotOpId(packet.packetId, claim.slot),
+      kind: refund ? 'red-packet-refund' : 'red-packet-share',
+      fromAccount: redPacketAccount(packet.packetId),
+      toAccount: refund ? packet.senderId : claim.userId,
+      amount: claim.amount,
+      ref: packet.packetId,
+    });
+    if (refund) return;
+    await this.toSender(packet, MessageType.RED_PACKET_OPENED, `${claim.slot}`, claim.userId, { redPacketId: packet.packetId, userId: claim.userId, amt: claim.amount }, claim.at);
+    if (claim.slot === packet.shares.length - 1) {
+      await this.toSender(packet, MessageType.RED_PACKET_ALL_TAKEN, 'all', packet.senderId, { redPacketId: packet.packetId }, claim.at);
+    }
+  }
+
+  // ---- recovery and expiry -----------------------------------------------------------------
+
+  /**
+   * Finishes what is half done and refunds what expired: pending operations, packets still
+   * funding, taken slots not yet paid, expired packets (their free slots are taken for the
+   * sender, paid back, 22). A packet whose slots are all taken and paid is settled.
+   */
+  async sweep(): Promise<{ ops: number; packets: number }> {
+    const now = this.clock.now();
+    const active = await this.store.redPackets.active(500);
+    let packets = 0;
+    for (const packet of active) {
+      if (packet.state === 'funding' && packet.createdAt > now - this.options.recoveryAgeMs) continue;
+      const funded = await this.fund(packet);
+      if (funded.state !== 'open') continue;
+      if (await this.sweepPacket(funded, now)) packets += 1;
+    }
+    packets += await this.transfers.sweep(now);
+    // Packets and transfers first: they finish their operations with their notices; what is left pending is plain money.
+    const ops = await this.ledger.recover(now - this.options.recoveryAgeMs);
+    if (ops > 0 || packets > 0) this.logger.info({ ops, packets }, 'money sweep finished work');
+    return { ops, packets };
+  }
+
+  private async sweepPacket(packet: RedPacket, now: number): Promise<boolean> {
+    const count = packet.shares.length;
+    let claims = await this.store.redPackets.claims(packet.packetId);
+    if (now >= packet.expiresAt && claims.length < count) {
+      for (let slot = claims.length; slot < count; slot++) {
+        await this.store.redPackets.claim({ packetId: packet.packetId, slot, userId: `${REFUND_PREFIX}${slot}`, amount: packet.shares[slot] ?? 0, at: now });
+      }
+      claims = await this.store.redPackets.claims(packet.packetId);
+    }
+    // Slots taken but not (fully) paid: a crash between the claim and its payment.
+    for (const claim of claims) {
+      const op = await this.store.ledger.op(slotOpId(packet.packetId, claim.slot));
+      if (op === undefined || op.state === 'pending') await this.settleClaim(packet, claim);
+    }
+    if (claims.length < count) return false;
+    const refunded = claims.filter(isRefund).reduce((sum, k) => sum + k.amount, 0);
+    if (refunded > 0) await this.toSender(packet, MessageType.RED_PACKET_REFUNDED, 'refund', packet.senderId, { redPacketId: packet.packetId, amt: refunded }, now);
+    await this.store.redPackets.setState(packet.packetId, 'settled');
+    this.logger.info({ packetId: packet.packetId, refunded }, 'red packet settled');
+    return true;
+  }
+
+  // ---- notices -----------------------------------------------------------------------------
+
+  /** 17 in the conversation the packet was sent to, from the sender. */
+  private async post(packet: RedPacket): Promise<void> {
+    const group = packet.targetType === 'group';
+    const message: ImMessage & { sendTime: number } = {
+      msgId: `rp17-${packet.packetId}`,
+      messageType: MessageType.RED_PACKET,
+      fromId: packet.senderId,
+      fromType: group ? FromType.GROUP : FromType.PERSON,
+      destId: packet.targetId,
+      fromName: '',
+      imageIconUrl: '',
+      content: { redPacketId: packet.packetId, msg: packet.msg },
+      sendTime: packet.createdAt,
+    };
+    const conversationId = group ? groupConversationId(packet.targetId) : directConversationId(packet.senderId, packet.targetId);
+    const { stored, duplicate } = await this.store.messages.append({ conversationId, message });
+    if (duplicate) return;
+    const to = group ? (await this.store.groups.members(packet.targetId)).map((m) => m.userId) : [packet.senderId, packet.targetId];
+    await this.delivery.send(to, { kind: 'stored', message: stored });
+  }
+
+  /** A notice in the sender's system conversation, stored (and sent) once per `about`. */
+  private async toSender(packet: RedPacket, type: MessageTypeNumber, about: string, fromId: string, content: unknown, at: number): Promise<void> {
+    const message: ImMessage & { sendTime: number } = {
+      msgId: `rp${type}-${packet.packetId}-${about}`.slice(0, 128),
+      messageType: type,
+      fromId,
+      fromType: FromType.PERSON,
+      destId: packet.senderId,
+      fromName: '',
+      imageIconUrl: '',
+      content,
+      sendTime: at,
+    };
+    const { stored, duplicate } = await this.store.messages.append({ conversationId: systemConversationId(packet.senderId), message });
+    if (!duplicate) await this.delivery.send([packet.senderId], { kind: 'stored', message: stored });
+  }
+}
