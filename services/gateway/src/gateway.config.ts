@@ -38,6 +38,17 @@ export const GATEWAY_CONFIG = {
   },
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
+  IM_ADMIN_TOKEN: {
+    kind: 'string',
+    secret: true,
+    doc: 'Bearer secret of the admin API (`POST /v1/admin/users/:userId/revoke`); unset disables it. See docs/security.md.',
+  },
+  IM_REVOCATION_TTL_S: {
+    kind: 'int',
+    default: 2592000,
+    min: 60,
+    doc: 'How long a revocation is remembered (shared store); must be at least the longest token lifetime.',
+  },
 } as const satisfies ConfigSchema;
 
 export type GatewayConfig = ConfigOf<typeof GATEWAY_CONFIG>;
@@ -45,6 +56,9 @@ export type GatewayConfig = ConfigOf<typeof GATEWAY_CONFIG>;
 /** The parts of the configuration the gateway code reads. */
 export interface GatewaySettings {
   readonly jwtSecret: string;
+  /** Undefined disables the admin API. */
+  readonly adminToken: string | undefined;
+  readonly revocationTtlMs: number;
   readonly maxMessageBytes: number;
   readonly rateLimitPerSec: number;
   readonly rateLimitBurst: number;
@@ -61,6 +75,8 @@ export interface GatewaySettings {
 export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySettings {
   return {
     jwtSecret,
+    adminToken: c.IM_ADMIN_TOKEN,
+    revocationTtlMs: c.IM_REVOCATION_TTL_S * 1000,
     maxMessageBytes: c.IM_MAX_MESSAGE_BYTES,
     rateLimitPerSec: c.IM_RATE_LIMIT_PER_SEC,
     rateLimitBurst: c.IM_RATE_LIMIT_BURST,

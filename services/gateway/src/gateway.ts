@@ -1,4 +1,5 @@
 import type { Bus } from '@im/bus';
+import { AppError, verifyToken } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import type { DeliveryPort, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
@@ -15,7 +16,8 @@ import { conversationRoutes } from './http/conversation.routes';
 import { friendRoutes } from './http/friend.routes';
 import { groupRoutes } from './http/group.routes';
 import { healthRoutes } from './http/health.routes';
-import { authenticate } from './http/http-auth';
+import { adminRoutes } from './http/admin.routes';
+import { authenticate, bearerToken } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
 import type { RoutesContext } from './http/routes.context';
 import { ChatController } from './socket/chat.controller';
@@ -23,6 +25,7 @@ import { ChatService } from './socket/chat.service';
 import { DeliveryRouter } from './socket/delivery.router';
 import { PresenceNotifier } from './socket/presence.notifier';
 import { SocketGateway } from './socket/socket.gateway';
+import { Revocations } from './security/revocations';
 
 export interface GatewayDeps {
   readonly settings: GatewaySettings;
@@ -60,13 +63,28 @@ interface DrainState {
   draining: boolean;
 }
 
-function buildHttp(deps: GatewayDeps, drain: DrainState): FastifyInstance {
+function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocations): FastifyInstance {
   const app = fastify({
     // Request lines at info would log every call; the http logger keeps warnings and errors.
     loggerInstance: deps.logger.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: deps.settings.maxMessageBytes,
   }) as unknown as FastifyInstance;
   installErrorHandler(app, deps.logger);
+  // A valid token of a revoked user is refused on every route (routes then verify it as usual).
+  app.addHook('onRequest', async (request) => {
+    const verified = verifyToken(bearerToken(request), deps.settings.jwtSecret, deps.clock.now());
+    if (!verified.ok) return;
+    let revoked: boolean;
+    try {
+      revoked = await revocations.isRevoked(verified.claims);
+    } catch (e) {
+      throw new AppError('IM_ERR_UNAVAILABLE', 'cannot check the token now', e);
+    }
+    if (revoked) {
+      deps.logger.info({ userId: verified.claims.sub, url: request.url, reqId: request.id }, 'request refused: token revoked');
+      throw new AppError('IM_ERR_UNAUTHENTICATED', 'token revoked');
+    }
+  });
   const ctx: RoutesContext = {
     store: deps.store,
     bus: deps.bus,
@@ -96,7 +114,8 @@ function buildHttp(deps: GatewayDeps, drain: DrainState): FastifyInstance {
 /** The gateway: Socket.IO and the HTTP API on one server and port. */
 export function createGateway(deps: GatewayDeps): Gateway {
   const drainState: DrainState = { draining: false };
-  const app = buildHttp(deps, drainState);
+  const revocations = new Revocations(deps.once, deps.settings.revocationTtlMs);
+  const app = buildHttp(deps, drainState, revocations);
   const io = new Server(app.server, {
     allowEIO3: true,
     maxHttpBufferSize: deps.settings.maxMessageBytes * 2 + 1024,
@@ -107,6 +126,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   // Registered before authentication: a draining gateway takes no new sockets.
   io.use((_socket, next) => (drainState.draining ? next(new Error('server draining: reconnect to another gateway')) : next()));
   const log = deps.logger.child({ module: 'socket' });
+  adminRoutes(app, { adminToken: deps.settings.adminToken, revocations, io, clock: deps.clock, logger: deps.logger.child({ module: 'admin' }) });
   const metrics = processMetrics();
   const untrackConnections = metrics.trackConnections(() => io.engine.clientsCount);
   io.on('connection', (socket) => void socket.on('chat', (payload: unknown) => metrics.messagesIn.inc({ type: messageTypeLabel(payload) })));
@@ -126,7 +146,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
   };
   const notifier = new PresenceNotifier({ ...deps, logger: log, debounceMs: deps.settings.presenceDebounceMs });
-  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, notifier, settings: deps.settings, clock: deps.clock, logger: log });
+  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, notifier, settings: deps.settings, clock: deps.clock, logger: log, revocations });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
     ? setInterval(() => {

@@ -9,6 +9,7 @@ import { DeviceChannel } from './device-channel';
 import type { DeliveryRouter } from './delivery.router';
 import { kickSession, sessionsToReplace } from './presence.notifier';
 import type { PresenceNotifier } from './presence.notifier';
+import type { Revocations } from '../security/revocations';
 import { TokenBucket } from './rate-limiter';
 import { identify } from './socket-auth';
 import type { SocketIdentity } from './socket-auth';
@@ -26,6 +27,8 @@ export interface SocketGatewayDeps {
   readonly logger: Logger;
   /** Told of every downlink sent, and of each acknowledged one (metrics). */
   readonly observeDownlink?: { sent(message: ImMessage): void; acked(message: ImMessage): void };
+  /** Revoked users' old tokens are refused at the handshake; absent = no revocation check. */
+  readonly revocations?: Revocations;
 }
 
 interface SocketData {
@@ -41,15 +44,31 @@ export class SocketGateway {
 
   constructor(private readonly d: SocketGatewayDeps) {
     d.io.use((socket, next) => {
-      const result = identify(socket, d.settings.jwtSecret, d.clock.now());
-      if (!result.ok) {
-        d.logger.info({ reason: result.reason, address: socket.handshake.address }, 'connection refused');
-        return next(new Error(`unauthorized: ${result.reason}`));
-      }
-      (socket.data as SocketData).identity = result.identity;
-      return next();
+      void this.admit(socket).then(
+        (refusal) => next(refusal),
+        (err: unknown) => {
+          d.logger.warn({ err, address: socket.handshake.address }, 'connection refused: a check failed');
+          next(new Error('temporarily unavailable: retry'));
+        },
+      );
     });
     d.io.on('connection', (socket) => void this.onConnection(socket));
+  }
+
+  /** Authenticates a handshake: undefined admits it, an Error (sent to the client) refuses it. */
+  private async admit(socket: Socket): Promise<Error | undefined> {
+    const d = this.d;
+    const result = identify(socket, d.settings.jwtSecret, d.clock.now());
+    if (!result.ok) {
+      d.logger.info({ reason: result.reason, address: socket.handshake.address }, 'connection refused');
+      return new Error(`unauthorized: ${result.reason}`);
+    }
+    if (await d.revocations?.isRevoked(result.identity.claims)) {
+      d.logger.info({ reason: 'token revoked', userId: result.identity.claims.sub, address: socket.handshake.address }, 'connection refused');
+      return new Error('unauthorized: token revoked');
+    }
+    (socket.data as SocketData).identity = result.identity;
+    return undefined;
   }
 
   /** The channel of a connected socket (tests and the disconnect path use it). */

@@ -1,0 +1,40 @@
+import { ClusterHarness } from '../support/cluster-harness';
+import { tokenFor } from '../support/embedded-harness';
+import { ImTestClient } from '../support/im-client';
+
+jest.setTimeout(180_000);
+
+const ADMIN = 'admin-secret-for-cluster-tests';
+
+describe('revoking a user in cluster mode (two gateways, Redis adapter and OnceStore)', () => {
+  let h: ClusterHarness;
+  beforeAll(async () => {
+    h = await ClusterHarness.start({ gateways: 2, env: { IM_ADMIN_TOKEN: ADMIN } });
+  });
+  afterAll(() => h?.stop());
+
+  it('closes the user’s sockets on both gateways at once and every gateway refuses the old token', async () => {
+    const onGw0 = await h.connect(0, 'crv-a', { deviceId: 'phone' });
+    const onGw1 = await h.connect(1, 'crv-a', { deviceId: 'pc' });
+    const bystander = await h.connect(1, 'crv-b');
+    const oldToken = tokenFor('crv-a');
+
+    const res = await fetch(`${h.gatewayUrl(0)}/v1/admin/users/crv-a/revoke`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(res.status).toBe(200);
+    await onGw0.waitFor(() => !onGw0.connected, 10_000, 'gateway 0 socket closed');
+    await onGw1.waitFor(() => !onGw1.connected, 10_000, 'gateway 1 socket closed');
+    expect(bystander.connected).toBe(true);
+
+    for (const gw of [0, 1]) {
+      expect(await ImTestClient.refused(h.gatewayUrl(gw), oldToken)).toBe('unauthorized: token revoked');
+      const http = await fetch(`${h.gatewayUrl(gw)}/v1/conversations`, { headers: { authorization: `Bearer ${oldToken}` } });
+      expect(http.status).toBe(401);
+      expect(await http.json()).toMatchObject({ code: 40101, error: 'token revoked' });
+    }
+    // The admin endpoint on the other gateway is guarded the same way.
+    const refused = await fetch(`${h.gatewayUrl(1)}/v1/admin/users/crv-b/revoke`, { method: 'POST', headers: { authorization: `Bearer ${tokenFor('crv-b')}` } });
+    expect(refused.status).toBe(401);
+    expect(bystander.connected).toBe(true);
+    expect((await h.http(1, 'GET', '/v1/conversations', 'crv-b')).status).toBe(200);
+  });
+});
