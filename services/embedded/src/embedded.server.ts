@@ -21,7 +21,9 @@ export interface EmbeddedServer {
 }
 
 export function settingsFrom(config: EmbeddedConfig, jwtSecret: string): GatewaySettings {
-  return gatewaySettings(config, jwtSecret);
+  const settings = gatewaySettings(config, jwtSecret);
+  // Development default: any browser origin may connect to an embedded server.
+  return settings.allowedOrigins.length === 0 ? { ...settings, allowedOrigins: ['*'] } : settings;
 }
 
 /**

@@ -43,6 +43,13 @@ export const GATEWAY_CONFIG = {
     secret: true,
     doc: 'Bearer secret of the admin API (`POST /v1/admin/users/:userId/revoke`); unset disables it. See docs/security.md.',
   },
+  IM_ALLOWED_ORIGINS: {
+    kind: 'list',
+    doc: 'Browser origins (`https://app.example.com`, comma-separated; `*` = any) allowed to open a socket or call the HTTP API (CORS). Unset: any in embedded mode, none in cluster mode. Requests without an Origin header (apps, servers) always pass.',
+  },
+  IM_MAX_CONNECTIONS_PER_USER: { kind: 'int', default: 20, min: 1, doc: 'Most simultaneous sockets of one user (a login that replaces an older one does not count twice).' },
+  IM_HANDSHAKES_PER_IP_PER_MIN: { kind: 'int', default: 600, min: 0, doc: 'Socket handshakes one client address may start per minute, sustained (0 = no limit).' },
+  IM_HANDSHAKE_BURST_PER_IP: { kind: 'int', default: 200, min: 1, doc: 'Socket handshakes one client address may start at once.' },
   IM_REVOCATION_TTL_S: {
     kind: 'int',
     default: 2592000,
@@ -59,6 +66,12 @@ export interface GatewaySettings {
   /** Undefined disables the admin API. */
   readonly adminToken: string | undefined;
   readonly revocationTtlMs: number;
+  /** Empty = no browser origin; `*` = any. */
+  readonly allowedOrigins: readonly string[];
+  readonly maxConnectionsPerUser: number;
+  /** 0 = no per-address handshake limit. */
+  readonly handshakesPerIpPerMin: number;
+  readonly handshakeBurstPerIp: number;
   readonly maxMessageBytes: number;
   readonly rateLimitPerSec: number;
   readonly rateLimitBurst: number;
@@ -77,6 +90,10 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     jwtSecret,
     adminToken: c.IM_ADMIN_TOKEN,
     revocationTtlMs: c.IM_REVOCATION_TTL_S * 1000,
+    allowedOrigins: c.IM_ALLOWED_ORIGINS,
+    maxConnectionsPerUser: c.IM_MAX_CONNECTIONS_PER_USER,
+    handshakesPerIpPerMin: c.IM_HANDSHAKES_PER_IP_PER_MIN,
+    handshakeBurstPerIp: c.IM_HANDSHAKE_BURST_PER_IP,
     maxMessageBytes: c.IM_MAX_MESSAGE_BYTES,
     rateLimitPerSec: c.IM_RATE_LIMIT_PER_SEC,
     rateLimitBurst: c.IM_RATE_LIMIT_BURST,

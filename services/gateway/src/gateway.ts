@@ -25,6 +25,8 @@ import { ChatService } from './socket/chat.service';
 import { DeliveryRouter } from './socket/delivery.router';
 import { PresenceNotifier } from './socket/presence.notifier';
 import { SocketGateway } from './socket/socket.gateway';
+import { HandshakeLimiter } from './security/handshake-limiter';
+import { OriginPolicy } from './security/origin-policy';
 import { Revocations } from './security/revocations';
 
 export interface GatewayDeps {
@@ -63,13 +65,39 @@ interface DrainState {
   draining: boolean;
 }
 
-function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocations): FastifyInstance {
+/**
+ * CORS for the HTTP API: a request from a browser origin that is not allowed is refused (403),
+ * an allowed one gets its origin echoed, and a preflight is answered here.
+ */
+function installCors(app: FastifyInstance, origins: OriginPolicy, logger: Logger): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin === undefined) return;
+    if (!origins.allows(origin)) {
+      logger.info({ origin, url: request.url, address: request.ip }, 'request refused: origin not allowed');
+      throw new AppError('IM_ERR_FORBIDDEN', 'origin not allowed');
+    }
+    void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
+      await reply
+        .status(204)
+        .header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
+        .header('access-control-allow-headers', 'authorization, content-type')
+        .header('access-control-max-age', '600')
+        .send();
+      return reply;
+    }
+  });
+}
+
+function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocations, origins: OriginPolicy): FastifyInstance {
   const app = fastify({
     // Request lines at info would log every call; the http logger keeps warnings and errors.
     loggerInstance: deps.logger.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: deps.settings.maxMessageBytes,
   }) as unknown as FastifyInstance;
   installErrorHandler(app, deps.logger);
+  installCors(app, origins, deps.logger.child({ module: 'http' }));
   // A valid token of a revoked user is refused on every route (routes then verify it as usual).
   app.addHook('onRequest', async (request) => {
     const verified = verifyToken(bearerToken(request), deps.settings.jwtSecret, deps.clock.now());
@@ -115,9 +143,30 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
 export function createGateway(deps: GatewayDeps): Gateway {
   const drainState: DrainState = { draining: false };
   const revocations = new Revocations(deps.once, deps.settings.revocationTtlMs);
-  const app = buildHttp(deps, drainState, revocations);
+  const origins = new OriginPolicy(deps.settings.allowedOrigins);
+  const app = buildHttp(deps, drainState, revocations, origins);
+  const handshakes = deps.settings.handshakesPerIpPerMin > 0
+    ? new HandshakeLimiter(deps.settings.handshakesPerIpPerMin, deps.settings.handshakeBurstPerIp, deps.clock)
+    : undefined;
+  const engineLog = deps.logger.child({ module: 'socket' });
   const io = new Server(app.server, {
     allowEIO3: true,
+    // Engine.IO handshakes only (not every poll): per-address rate first, then the browser origin.
+    allowRequest: (req, callback) => {
+      const address = req.socket.remoteAddress ?? 'unknown';
+      if (handshakes && !handshakes.take(address)) {
+        engineLog.info({ address }, 'handshake refused: too many from this address');
+        return callback('too many handshakes from this address; retry later', false);
+      }
+      const origin = req.headers.origin;
+      if (!origins.allows(origin)) {
+        engineLog.info({ address, origin }, 'handshake refused: origin not allowed');
+        return callback('origin not allowed', false);
+      }
+      return callback(null, true);
+    },
+    // Lets browsers read polling responses from allowed origins (the check above does the refusing).
+    cors: { origin: (origin, callback) => callback(null, origin !== undefined && origins.allows(origin) ? origin : false) },
     maxHttpBufferSize: deps.settings.maxMessageBytes * 2 + 1024,
     pingInterval: 25_000,
     pingTimeout: 20_000,

@@ -41,6 +41,8 @@ export class SocketGateway {
   private readonly sessionsById = new Map<string, DeviceSession>();
   /** Per-user chain: a user's presence add/remove and the 5/6 decisions run one at a time here. */
   private readonly presenceLanes = new Map<string, Promise<void>>();
+  /** Sockets admitted on this gateway per user, from the handshake until the transport closes. */
+  private readonly admitted = new Map<string, Map<string, DeviceSession>>();
 
   constructor(private readonly d: SocketGatewayDeps) {
     d.io.use((socket, next) => {
@@ -67,7 +69,45 @@ export class SocketGateway {
       d.logger.info({ reason: 'token revoked', userId: result.identity.claims.sub, address: socket.handshake.address }, 'connection refused');
       return new Error('unauthorized: token revoked');
     }
+    const refusal = await this.checkConnectionLimit(socket, result.identity);
+    if (refusal) return refusal;
     (socket.data as SocketData).identity = result.identity;
+    return undefined;
+  }
+
+  /**
+   * The per-user connection limit: the user's sessions on other gateways (presence) plus the
+   * sockets admitted here, less those this login replaces (per-devtype / single), must stay below
+   * `maxConnectionsPerUser`. Exact per gateway; across gateways handshakes in flight at the same
+   * moment may overshoot by the number of gateways.
+   */
+  private async checkConnectionLimit(socket: Socket, identity: SocketIdentity): Promise<Error | undefined> {
+    const d = this.d;
+    const userId = identity.claims.sub;
+    const elsewhere = (await d.presence.sessionsOf(userId)).filter((s) => s.gatewayId !== d.settings.gatewayId);
+    // No await from here on: the count and the admission happen together.
+    const here = this.admitted.get(userId) ?? new Map<string, DeviceSession>();
+    const mine: DeviceSession = {
+      userId,
+      deviceId: identity.deviceId,
+      socketId: socket.id,
+      gatewayId: d.settings.gatewayId,
+      ...(identity.devType !== undefined ? { devType: identity.devType } : {}),
+      connectedAt: d.clock.now(),
+    };
+    const all = [...elsewhere, ...here.values()];
+    const remaining = all.length - sessionsToReplace(d.settings.multiDevice, mine, all).length;
+    if (remaining >= d.settings.maxConnectionsPerUser) {
+      d.logger.info({ reason: 'connection limit', userId, sessions: all.length, address: socket.handshake.address }, 'connection refused');
+      return new Error(`too many connections for this user (limit ${d.settings.maxConnectionsPerUser})`);
+    }
+    here.set(socket.id, mine);
+    this.admitted.set(userId, here);
+    // The transport's close fires whether or not the socket ever reached `connection`.
+    socket.conn.once('close', () => {
+      here.delete(socket.id);
+      if (here.size === 0 && this.admitted.get(userId) === here) this.admitted.delete(userId);
+    });
     return undefined;
   }
 
