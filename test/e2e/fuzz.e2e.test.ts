@@ -5,7 +5,6 @@ import { ErrorCodes } from '@im/protocol';
 import { EmbeddedHarness, tokenFor } from '../support/embedded-harness';
 import type { ImTestClient } from '../support/im-client';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Database = require('better-sqlite3') as new (file: string, options: { readonly: boolean }) => {
   prepare(sql: string): { get(): { n: number } };
   close(): void;
