@@ -2,6 +2,14 @@ import { AppError, verifyToken } from '@im/common';
 import type { Clock, TokenClaims } from '@im/common';
 import type { FastifyRequest } from 'fastify';
 
+/** The user each authenticated request acts as, for the refusal log line. */
+const actingUser = new WeakMap<FastifyRequest, string>();
+
+/** The user a request authenticated as, if it did. */
+export function userOf(request: FastifyRequest): string | undefined {
+  return actingUser.get(request);
+}
+
 /** The token of `Authorization: Bearer <token>`, if any. */
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -13,5 +21,6 @@ export function authenticate(request: FastifyRequest, secret: string, clock: Clo
   const token = bearerToken(request);
   const result = verifyToken(token, secret, clock.now());
   if (!result.ok) throw new AppError('IM_ERR_UNAUTHENTICATED', result.reason);
+  actingUser.set(request, result.claims.sub);
   return result.claims;
 }
