@@ -6,10 +6,10 @@ jest.setTimeout(180_000);
 
 const ADMIN = 'admin-secret-for-cluster-tests';
 
-describe('revoking a user in cluster mode (two gateways, Redis adapter and OnceStore)', () => {
+describe('revoking a user and limiting connections in cluster mode (two gateways, Redis adapter, OnceStore, presence)', () => {
   let h: ClusterHarness;
   beforeAll(async () => {
-    h = await ClusterHarness.start({ gateways: 2, env: { IM_ADMIN_TOKEN: ADMIN } });
+    h = await ClusterHarness.start({ gateways: 2, env: { IM_ADMIN_TOKEN: ADMIN, IM_MAX_CONNECTIONS_PER_USER: '2' } });
   });
   afterAll(() => h?.stop());
 
@@ -36,5 +36,14 @@ describe('revoking a user in cluster mode (two gateways, Redis adapter and OnceS
     expect(refused.status).toBe(401);
     expect(bystander.connected).toBe(true);
     expect((await h.http(1, 'GET', '/v1/conversations', 'crv-b')).status).toBe(200);
+  });
+
+  it('counts a user’s sessions on the other gateway toward the per-user connection limit', async () => {
+    await h.connect(0, 'clim-a', { deviceId: 'one' });
+    await h.connect(1, 'clim-a', { deviceId: 'two' });
+    for (const gw of [0, 1]) {
+      expect(await ImTestClient.refused(h.gatewayUrl(gw), tokenFor('clim-a'), { deviceId: 'three' })).toBe('too many connections for this user (limit 2)');
+    }
+    expect((await h.connect(1, 'clim-b')).connected).toBe(true);
   });
 });
