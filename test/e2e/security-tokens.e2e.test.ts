@@ -1,5 +1,11 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
-import { signToken } from '@im/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import { createLogger, loadConfig, signToken } from '@im/common';
+import { EMBEDDED_CONFIG, startEmbedded } from '@im/embedded';
+import { MemoryOnceStore } from '@im/realtime';
 import { EmbeddedHarness, TEST_SECRET, tokenFor } from '../support/embedded-harness';
 import { ImTestClient } from '../support/im-client';
 
@@ -129,6 +135,43 @@ describe('revoking a user (embedded)', () => {
       expect(await httpWith(plain.url, '/v1/admin/users/u/revoke', 'anything', 'POST')).toMatchObject({ status: 403, body: { code: 40305 } });
     } finally {
       await plain.stop();
+    }
+  });
+});
+
+describe('a revocation landing during a handshake (embedded, simulated race)', () => {
+  it('closes the socket once it has joined its rooms, even though the handshake check passed', async () => {
+    // The first read of the user's revocation (the handshake check) comes just before the revocation.
+    const real = new MemoryOnceStore();
+    let armed = false;
+    let reads = 0;
+    const racing = Object.assign(Object.create(real) as MemoryOnceStore, {
+      get: (key: string): Promise<string | undefined> => (armed && key === 'revoked:race-a' && reads++ === 0 ? Promise.resolve(undefined) : real.get(key)),
+    });
+    const dataDir = mkdtempSync(join(tmpdir(), 'im-race-'));
+    const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ACK_TIMEOUT_MS: '1500', IM_ADMIN_TOKEN: ADMIN });
+    const server = await startEmbedded(config, TEST_SECRET, createLogger({ service: 'test', level: 'silent' }), undefined, { once: racing });
+    const url = `http://127.0.0.1:${server.port}`;
+    try {
+      const token = tokenFor('race-a');
+      expect((await httpWith(url, '/v1/admin/users/race-a/revoke', ADMIN, 'POST')).status).toBe(200);
+      armed = true;
+      const socket = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+      const events: string[] = [];
+      socket.on('ready', () => events.push('ready'));
+      socket.on('kicked', () => events.push('kicked'));
+      const reason = await new Promise<string>((resolve) => {
+        socket.on('disconnect', (r) => resolve(r));
+        socket.on('connect_error', (e) => resolve(`connect_error: ${e.message}`));
+        setTimeout(() => resolve('still connected after 5 s'), 5000).unref();
+      });
+      expect(reason).toBe('io server disconnect');
+      expect(events).toEqual(['kicked']);
+      expect(reads).toBeGreaterThanOrEqual(2);
+      socket.close();
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -8,6 +8,7 @@ import type { Gateway, GatewaySettings } from '@im/gateway';
 import { GroupService, subscribeGroupService } from '@im/group-service';
 import { MessageService, subscribeMessageService } from '@im/message-service';
 import { MemoryDeliveryHub, MemoryOnceStore, MemoryPresence } from '@im/realtime';
+import type { OnceStore } from '@im/realtime';
 import { processMetrics } from '@im/runtime';
 import { SqliteStore } from '@im/store';
 import type { EmbeddedConfig } from './embedded.config';
@@ -30,7 +31,14 @@ export function settingsFrom(config: EmbeddedConfig, jwtSecret: string): Gateway
  * Every service in one process: in-process bus, SQLite store, in-memory presence and delivery.
  * The same service classes run as separate processes in cluster mode.
  */
-export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, logger: Logger, clock: Clock = systemClock): Promise<EmbeddedServer> {
+export async function startEmbedded(
+  config: EmbeddedConfig,
+  jwtSecret: string,
+  logger: Logger,
+  clock: Clock = systemClock,
+  /** Tests replace ports here (e.g. a OnceStore that simulates a race). */
+  overrides: { readonly once?: OnceStore } = {},
+): Promise<EmbeddedServer> {
   const settings = settingsFrom(config, jwtSecret);
   const store = new SqliteStore(join(config.IM_DATA_DIR, 'im.db'));
   const bus = new InMemoryBus({
@@ -58,7 +66,7 @@ export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, l
     bus,
     delivery: gatewayDelivery,
     presence: new MemoryPresence(),
-    once: new MemoryOnceStore(clock),
+    once: overrides.once ?? new MemoryOnceStore(clock),
     clock,
     logger: logger.child({ service: 'gateway' }),
   });

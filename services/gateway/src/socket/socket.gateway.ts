@@ -167,6 +167,14 @@ export class SocketGateway {
     socket.on('disconnect', () => void registered.catch(() => undefined).then(() => this.onDisconnect(socket, channel, log)));
     try {
       await registered;
+      // A revocation that landed between the handshake check and joining the user's room would
+      // have missed this socket: look again now that the room reaches it.
+      if (await this.d.revocations?.isRevoked(identity.claims)) {
+        log.info({ reason: 'token revoked' }, 'connection closed: revoked during the handshake');
+        socket.emit('kicked', { reason: 'sessions revoked' });
+        socket.disconnect(true);
+        return;
+      }
     } catch (e) {
       log.error({ err: e }, 'could not register the connection; closing it');
       socket.disconnect(true);
