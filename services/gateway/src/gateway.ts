@@ -17,7 +17,7 @@ import { friendRoutes } from './http/friend.routes';
 import { groupRoutes } from './http/group.routes';
 import { healthRoutes } from './http/health.routes';
 import { adminRoutes } from './http/admin.routes';
-import { authenticate, bearerToken } from './http/http-auth';
+import { authenticate, bearerToken, rememberUser } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
 import type { RoutesContext } from './http/routes.context';
 import { ChatController } from './socket/chat.controller';
@@ -69,14 +69,12 @@ interface DrainState {
  * CORS for the HTTP API: a request from a browser origin that is not allowed is refused (403),
  * an allowed one gets its origin echoed, and a preflight is answered here.
  */
-function installCors(app: FastifyInstance, origins: OriginPolicy, logger: Logger): void {
+function installCors(app: FastifyInstance, origins: OriginPolicy): void {
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
     if (origin === undefined) return;
-    if (!origins.allows(origin)) {
-      logger.info({ origin, url: request.url, address: request.ip }, 'request refused: origin not allowed');
-      throw new AppError('IM_ERR_FORBIDDEN', 'origin not allowed');
-    }
+    // Logged by the error handler, like every 401 / 403.
+    if (!origins.allows(origin)) throw new AppError('IM_ERR_FORBIDDEN', 'origin not allowed');
     void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
       await reply
@@ -97,21 +95,20 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
     bodyLimit: deps.settings.maxMessageBytes,
   }) as unknown as FastifyInstance;
   installErrorHandler(app, deps.logger);
-  installCors(app, origins, deps.logger.child({ module: 'http' }));
+  installCors(app, origins);
   // A valid token of a revoked user is refused on every route (routes then verify it as usual).
   app.addHook('onRequest', async (request) => {
     const verified = verifyToken(bearerToken(request), deps.settings.jwtSecret, deps.clock.now());
     if (!verified.ok) return;
+    rememberUser(request, verified.claims.sub);
     let revoked: boolean;
     try {
       revoked = await revocations.isRevoked(verified.claims);
     } catch (e) {
       throw new AppError('IM_ERR_UNAVAILABLE', 'cannot check the token now', e);
     }
-    if (revoked) {
-      deps.logger.info({ userId: verified.claims.sub, url: request.url, reqId: request.id }, 'request refused: token revoked');
-      throw new AppError('IM_ERR_UNAUTHENTICATED', 'token revoked');
-    }
+    // Logged by the error handler, with the user.
+    if (revoked) throw new AppError('IM_ERR_UNAUTHENTICATED', 'token revoked');
   });
   const ctx: RoutesContext = {
     store: deps.store,

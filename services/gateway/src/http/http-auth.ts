@@ -5,6 +5,11 @@ import type { FastifyRequest } from 'fastify';
 /** The user each authenticated request acts as, for the refusal log line. */
 const actingUser = new WeakMap<FastifyRequest, string>();
 
+/** Records the user a request's valid token names. */
+export function rememberUser(request: FastifyRequest, userId: string): void {
+  actingUser.set(request, userId);
+}
+
 /** The user a request authenticated as, if it did. */
 export function userOf(request: FastifyRequest): string | undefined {
   return actingUser.get(request);
@@ -21,6 +26,6 @@ export function authenticate(request: FastifyRequest, secret: string, clock: Clo
   const token = bearerToken(request);
   const result = verifyToken(token, secret, clock.now());
   if (!result.ok) throw new AppError('IM_ERR_UNAUTHENTICATED', result.reason);
-  actingUser.set(request, result.claims.sub);
+  rememberUser(request, result.claims.sub);
   return result.claims;
 }
