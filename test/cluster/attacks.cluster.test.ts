@@ -1,12 +1,14 @@
+import fc from 'fast-check';
 import { ClusterHarness } from '../support/cluster-harness';
 import { tokenFor } from '../support/embedded-harness';
 import { ImTestClient } from '../support/im-client';
+import { fuzzConnection, fuzzFrames } from '../support/raw-socket';
 
 jest.setTimeout(180_000);
 
 const ADMIN = 'admin-secret-for-cluster-tests';
 
-describe('revoking a user and limiting connections in cluster mode (two gateways, Redis adapter, OnceStore, presence)', () => {
+describe('attacks in cluster mode: revocation, connection limit, fuzzing (two gateways, Redis adapter, OnceStore, presence)', () => {
   let h: ClusterHarness;
   beforeAll(async () => {
     h = await ClusterHarness.start({ gateways: 2, env: { IM_ADMIN_TOKEN: ADMIN, IM_MAX_CONNECTIONS_PER_USER: '2' } });
@@ -45,5 +47,23 @@ describe('revoking a user and limiting connections in cluster mode (two gateways
       expect(await ImTestClient.refused(h.gatewayUrl(gw), tokenFor('clim-a'), { deviceId: 'three' })).toBe('too many connections for this user (limit 2)');
     }
     expect((await h.connect(1, 'clim-b')).connected).toBe(true);
+  });
+
+  it('keeps every process up under raw Engine.IO / Socket.IO garbage on both gateways, storing nothing (row 12)', async () => {
+    const token = tokenFor('cfz-sender');
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 1 }), fc.boolean(), fc.array(fuzzFrames, { minLength: 1, maxLength: 6 }), (gw, authenticate, frames) =>
+        fuzzConnection(h.gatewayUrl(gw), authenticate ? token : undefined, frames),
+      ),
+      { numRuns: 30 },
+    );
+    for (const gw of [0, 1]) expect((await fetch(`${h.gatewayUrl(gw)}/readyz`)).status).toBe(200);
+    // The services behind Kafka are up too: a message crosses gateways and is stored once.
+    const a = await h.connect(0, 'cfz-a');
+    const b = await h.connect(1, 'cfz-b');
+    expect((await a.send(a.message('cfz-b', 'after the fuzz'))).code).toBe(0);
+    await b.waitForMessages(1);
+    expect((await h.http(1, 'GET', '/v1/messages?peerId=cfz-a', 'cfz-b')).body.messages).toHaveLength(1);
+    expect((await h.http(0, 'GET', '/v1/conversations', 'cfz-sender')).body.conversations).toEqual([]);
   });
 });
