@@ -66,4 +66,12 @@ describe('attacks in cluster mode: revocation, connection limit, fuzzing (two ga
     expect((await h.http(1, 'GET', '/v1/messages?peerId=cfz-a', 'cfz-b')).body.messages).toHaveLength(1);
     expect((await h.http(0, 'GET', '/v1/conversations', 'cfz-sender')).body.conversations).toEqual([]);
   });
+
+  it('refuses browser origins by default in cluster mode (IM_ALLOWED_ORIGINS unset), apps without Origin still connect', async () => {
+    const polling = await fetch(`${h.gatewayUrl(0)}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'https://app.example.com' } });
+    expect(polling.status).toBe(403);
+    const api = await fetch(`${h.gatewayUrl(1)}/v1/conversations`, { headers: { origin: 'https://app.example.com', authorization: `Bearer ${tokenFor('cor-a')}` } });
+    expect(api.status).toBe(403);
+    expect((await h.connect(0, 'cor-a')).connected).toBe(true);
+  });
 });

@@ -175,3 +175,26 @@ describe('a revocation landing during a handshake (embedded, simulated race)', (
     }
   });
 });
+
+describe('revocation store unavailable (embedded, failing OnceStore)', () => {
+  it('fails closed: the handshake is refused and HTTP answers 503, without a token in the answer', async () => {
+    const real = new MemoryOnceStore();
+    const broken = Object.assign(Object.create(real) as MemoryOnceStore, {
+      get: (): Promise<string | undefined> => Promise.reject(new Error('redis down')),
+    });
+    const dataDir = mkdtempSync(join(tmpdir(), 'im-broken-'));
+    const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ACK_TIMEOUT_MS: '1500' });
+    const server = await startEmbedded(config, TEST_SECRET, createLogger({ service: 'test', level: 'silent' }), undefined, { once: broken });
+    const url = `http://127.0.0.1:${server.port}`;
+    try {
+      const token = tokenFor('fc-a');
+      expect(await ImTestClient.refused(url, token)).toBe('temporarily unavailable: retry');
+      const res = await httpWith(url, '/v1/conversations', token);
+      expect(res).toMatchObject({ status: 503, body: { code: 50301 } });
+      expect(JSON.stringify(res.body)).not.toContain(token);
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
