@@ -36,6 +36,8 @@ const common = {
   IM_REDIS_URL: infra.IM_TEST_REDIS_URL,
   IM_JWT_SECRET: secret,
   IM_LOG_LEVEL: process.env.IM_LOG_LEVEL ?? 'info',
+  // A development cluster: any browser origin (production lists its web origins).
+  IM_ALLOWED_ORIGINS: process.env.IM_ALLOWED_ORIGINS ?? '*',
 };
 const gw0 = Number(process.env.IM_PORT ?? 9092);
 const procs = [

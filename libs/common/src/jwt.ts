@@ -48,6 +48,7 @@ function checkClaims(payload: unknown, nowSeconds: number): VerifyResult {
     ...(str(p.name) !== undefined ? { name: str(p.name) } : {}),
     ...(str(p.avatar) !== undefined ? { avatar: str(p.avatar) } : {}),
     ...(typeof p.exp === 'number' ? { exp: p.exp } : {}),
+    ...(typeof p.iat === 'number' ? { iat: p.iat } : {}),
     ...(roles ? { roles } : {}),
   };
   return { ok: true, claims };

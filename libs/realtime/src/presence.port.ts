@@ -35,5 +35,9 @@ export interface OnceStore {
   putIfAbsent(key: string, value: string, ttlMs: number): Promise<string | undefined>;
   /** Removes `key` and returns its value, atomically: of many concurrent takers exactly one gets it. */
   take(key: string): Promise<string | undefined>;
+  /** Stores `value` under `key`, replacing any value there (e.g. a user's revocation time). */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** The value under `key`, if present and not expired. */
+  get(key: string): Promise<string | undefined>;
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import type { Gateway, GatewaySettings } from '@im/gateway';
 import { GroupService, subscribeGroupService } from '@im/group-service';
 import { MessageService, OfflinePush, subscribeMessageService } from '@im/message-service';
 import { MemoryCallStore, MemoryChatroomStore, MemoryDeliveryHub, MemoryMultiCallStore, MemoryOnceStore, MemoryPresence } from '@im/realtime';
+import type { OnceStore } from '@im/realtime';
 import { processMetrics } from '@im/runtime';
 import { SqliteStore } from '@im/store';
 import { WalletService, startSweeper, subscribeWalletService, walletOptions } from '@im/wallet-service';
@@ -23,14 +24,23 @@ export interface EmbeddedServer {
 }
 
 export function settingsFrom(config: EmbeddedConfig, jwtSecret: string): GatewaySettings {
-  return gatewaySettings(config, jwtSecret);
+  const settings = gatewaySettings(config, jwtSecret);
+  // Development default: any browser origin may connect to an embedded server.
+  return settings.allowedOrigins.length === 0 ? { ...settings, allowedOrigins: ['*'] } : settings;
 }
 
 /**
  * Every service in one process: in-process bus, SQLite store, in-memory presence and delivery.
  * The same service classes run as separate processes in cluster mode.
  */
-export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, logger: Logger, clock: Clock = systemClock): Promise<EmbeddedServer> {
+export async function startEmbedded(
+  config: EmbeddedConfig,
+  jwtSecret: string,
+  logger: Logger,
+  clock: Clock = systemClock,
+  /** Tests replace ports here (e.g. a OnceStore that simulates a race). */
+  overrides: { readonly once?: OnceStore } = {},
+): Promise<EmbeddedServer> {
   const settings = settingsFrom(config, jwtSecret);
   const store = new SqliteStore(join(config.IM_DATA_DIR, 'im.db'));
   const onDeadLetter = (letter: { topic: string }): void => processMetrics().deadLetters.inc({ topic: letter.topic });
@@ -66,7 +76,7 @@ export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, l
     bus,
     delivery: gatewayDelivery,
     presence,
-    once: new MemoryOnceStore(clock),
+    once: overrides.once ?? new MemoryOnceStore(clock),
     chatrooms: new MemoryChatroomStore(clock),
     calls: new MemoryCallStore(),
     multiCalls: new MemoryMultiCallStore(),

@@ -39,7 +39,7 @@ export const GATEWAY_CONFIG = {
   IM_ADMIN_TOKEN: {
     kind: 'string',
     secret: true,
-    doc: 'Bearer token of the admin HTTP API (`POST /v1/admin/notices`), at least 16 characters, separate from IM_JWT_SECRET; unset disables the admin API.',
+    doc: 'Bearer token of the admin HTTP API (notices, wallet top-up/withdraw, revoking a user; docs/security.md), at least 16 characters, separate from IM_JWT_SECRET; unset disables the admin API.',
   },
   IM_ADMIN_NOTICES_PER_MINUTE: { kind: 'int', default: 10, min: 1, doc: 'System notices the admin API accepts per minute on one gateway (bursts of as many).' },
   IM_CHATROOM_HISTORY: { kind: 'int', default: 20, min: 0, max: 500, doc: 'Recent chatroom messages (102) sent to a socket entering the room; 0 keeps no history.' },
@@ -55,6 +55,19 @@ export const GATEWAY_CONFIG = {
   IM_MULTI_CALL_MAX_PARTICIPANTS: { kind: 'int', default: 9, min: 2, max: 100, doc: 'Most participants in one multi-party (group) call; one more is refused.' },
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
+  IM_ALLOWED_ORIGINS: {
+    kind: 'list',
+    doc: 'Browser origins (`https://app.example.com`, comma-separated; `*` = any) allowed to open a socket or call the HTTP API (CORS). Unset: any in embedded mode, none in cluster mode. Requests without an Origin header (apps, servers) always pass.',
+  },
+  IM_MAX_CONNECTIONS_PER_USER: { kind: 'int', default: 20, min: 1, doc: 'Most simultaneous sockets of one user (a login that replaces an older one does not count twice).' },
+  IM_HANDSHAKES_PER_IP_PER_MIN: { kind: 'int', default: 600, min: 0, doc: 'Socket handshakes one client address may start per minute, sustained (0 = no limit).' },
+  IM_HANDSHAKE_BURST_PER_IP: { kind: 'int', default: 200, min: 1, doc: 'Socket handshakes one client address may start at once.' },
+  IM_REVOCATION_TTL_S: {
+    kind: 'int',
+    default: 2592000,
+    min: 60,
+    doc: 'How long a revocation is remembered (shared store); must be at least the longest token lifetime.',
+  },
 } as const satisfies ConfigSchema;
 
 export type GatewayConfig = ConfigOf<typeof GATEWAY_CONFIG>;
@@ -62,6 +75,15 @@ export type GatewayConfig = ConfigOf<typeof GATEWAY_CONFIG>;
 /** The parts of the configuration the gateway code reads. */
 export interface GatewaySettings {
   readonly jwtSecret: string;
+  /** Undefined disables the admin API. */
+  readonly adminToken: string | undefined;
+  readonly revocationTtlMs: number;
+  /** Empty = no browser origin; `*` = any. */
+  readonly allowedOrigins: readonly string[];
+  readonly maxConnectionsPerUser: number;
+  /** 0 = no per-address handshake limit. */
+  readonly handshakesPerIpPerMin: number;
+  readonly handshakeBurstPerIp: number;
   readonly maxMessageBytes: number;
   readonly rateLimitPerSec: number;
   readonly rateLimitBurst: number;
@@ -78,8 +100,6 @@ export interface GatewaySettings {
   readonly callRingTimeoutMs: number;
   readonly callDropGraceMs: number;
   readonly multiCallMaxParticipants: number;
-  /** The admin API's bearer token; undefined: the admin API answers 403. */
-  readonly adminToken: string | undefined;
   readonly adminNoticesPerMinute: number;
 }
 
@@ -95,6 +115,12 @@ export function adminConfigProblems(c: Pick<GatewayConfig, 'IM_ADMIN_TOKEN'>): s
 export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySettings {
   return {
     jwtSecret,
+    adminToken: c.IM_ADMIN_TOKEN,
+    revocationTtlMs: c.IM_REVOCATION_TTL_S * 1000,
+    allowedOrigins: c.IM_ALLOWED_ORIGINS,
+    maxConnectionsPerUser: c.IM_MAX_CONNECTIONS_PER_USER,
+    handshakesPerIpPerMin: c.IM_HANDSHAKES_PER_IP_PER_MIN,
+    handshakeBurstPerIp: c.IM_HANDSHAKE_BURST_PER_IP,
     maxMessageBytes: c.IM_MAX_MESSAGE_BYTES,
     rateLimitPerSec: c.IM_RATE_LIMIT_PER_SEC,
     rateLimitBurst: c.IM_RATE_LIMIT_BURST,
@@ -111,7 +137,6 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     callDropGraceMs: c.IM_CALL_DROP_GRACE_MS,
     multiCallMaxParticipants: c.IM_MULTI_CALL_MAX_PARTICIPANTS,
     gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
-    adminToken: c.IM_ADMIN_TOKEN,
     adminNoticesPerMinute: c.IM_ADMIN_NOTICES_PER_MINUTE,
   };
 }

@@ -1,4 +1,5 @@
 import type { Bus } from '@im/bus';
+import { AppError, verifyToken } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import type { CallStore, ChatroomStore, DeliveryPort, MultiCallStore, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
@@ -10,14 +11,15 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { ServerOptions } from 'socket.io';
 import type { GatewaySettings } from './gateway.config';
-import { adminRoutes } from './http/admin.routes';
 import { blacklistRoutes } from './http/blacklist.routes';
 import { conversationRoutes } from './http/conversation.routes';
 import { friendRoutes } from './http/friend.routes';
 import { groupRoutes } from './http/group.routes';
 import { walletRoutes } from './http/wallet.routes';
 import { healthRoutes } from './http/health.routes';
-import { authenticate } from './http/http-auth';
+import { adminRoutes } from './http/admin.routes';
+import { adminUserRoutes } from './http/admin-users.routes';
+import { authenticate, bearerToken, rememberUser } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
 import type { RoutesContext } from './http/routes.context';
 import { CallLifecycle } from './call/call.lifecycle';
@@ -32,6 +34,9 @@ import { ChatService } from './socket/chat.service';
 import { DeliveryRouter } from './socket/delivery.router';
 import { PresenceNotifier } from './socket/presence.notifier';
 import { SocketGateway } from './socket/socket.gateway';
+import { HandshakeLimiter } from './security/handshake-limiter';
+import { OriginPolicy } from './security/origin-policy';
+import { Revocations } from './security/revocations';
 
 export interface GatewayDeps {
   readonly settings: GatewaySettings;
@@ -77,13 +82,51 @@ interface DrainState {
   draining: boolean;
 }
 
-function buildHttp(deps: GatewayDeps, drain: DrainState): FastifyInstance {
+/**
+ * CORS for the HTTP API: a request from a browser origin that is not allowed is refused (403),
+ * an allowed one gets its origin echoed, and a preflight is answered here.
+ */
+function installCors(app: FastifyInstance, origins: OriginPolicy): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin === undefined) return;
+    // Logged by the error handler, like every 401 / 403.
+    if (!origins.allows(origin)) throw new AppError('IM_ERR_FORBIDDEN', 'origin not allowed');
+    void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
+      await reply
+        .status(204)
+        .header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
+        .header('access-control-allow-headers', 'authorization, content-type')
+        .header('access-control-max-age', '600')
+        .send();
+      return reply;
+    }
+  });
+}
+
+function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocations, origins: OriginPolicy): FastifyInstance {
   const app = fastify({
     // Request lines at info would log every call; the http logger keeps warnings and errors.
     loggerInstance: deps.logger.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: deps.settings.maxMessageBytes,
   }) as unknown as FastifyInstance;
   installErrorHandler(app, deps.logger);
+  installCors(app, origins);
+  // A valid token of a revoked user is refused on every route (routes then verify it as usual).
+  app.addHook('onRequest', async (request) => {
+    const verified = verifyToken(bearerToken(request), deps.settings.jwtSecret, deps.clock.now());
+    if (!verified.ok) return;
+    rememberUser(request, verified.claims.sub);
+    let revoked: boolean;
+    try {
+      revoked = await revocations.isRevoked(verified.claims);
+    } catch (e) {
+      throw new AppError('IM_ERR_UNAVAILABLE', 'cannot check the token now', e);
+    }
+    // Logged by the error handler, with the user.
+    if (revoked) throw new AppError('IM_ERR_UNAUTHENTICATED', 'token revoked');
+  });
   const ctx: RoutesContext = {
     store: deps.store,
     bus: deps.bus,
@@ -115,9 +158,31 @@ function buildHttp(deps: GatewayDeps, drain: DrainState): FastifyInstance {
 /** The gateway: Socket.IO and the HTTP API on one server and port. */
 export function createGateway(deps: GatewayDeps): Gateway {
   const drainState: DrainState = { draining: false };
-  const app = buildHttp(deps, drainState);
+  const revocations = new Revocations(deps.once, deps.settings.revocationTtlMs);
+  const origins = new OriginPolicy(deps.settings.allowedOrigins);
+  const app = buildHttp(deps, drainState, revocations, origins);
+  const handshakes = deps.settings.handshakesPerIpPerMin > 0
+    ? new HandshakeLimiter(deps.settings.handshakesPerIpPerMin, deps.settings.handshakeBurstPerIp, deps.clock)
+    : undefined;
+  const engineLog = deps.logger.child({ module: 'socket' });
   const io = new Server(app.server, {
     allowEIO3: true,
+    // Engine.IO handshakes only (not every poll): per-address rate first, then the browser origin.
+    allowRequest: (req, callback) => {
+      const address = req.socket.remoteAddress ?? 'unknown';
+      if (handshakes && !handshakes.take(address)) {
+        engineLog.info({ address }, 'handshake refused: too many from this address');
+        return callback('too many handshakes from this address; retry later', false);
+      }
+      const origin = req.headers.origin;
+      if (!origins.allows(origin)) {
+        engineLog.info({ address, origin }, 'handshake refused: origin not allowed');
+        return callback('origin not allowed', false);
+      }
+      return callback(null, true);
+    },
+    // Lets browsers read polling responses from allowed origins (the check above does the refusing).
+    cors: { origin: (origin, callback) => callback(null, origin !== undefined && origins.allows(origin) ? origin : false) },
     maxHttpBufferSize: deps.settings.maxMessageBytes * 2 + 1024,
     pingInterval: 25_000,
     pingTimeout: 20_000,
@@ -126,6 +191,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   // Registered before authentication: a draining gateway takes no new sockets.
   io.use((_socket, next) => (drainState.draining ? next(new Error('server draining: reconnect to another gateway')) : next()));
   const log = deps.logger.child({ module: 'socket' });
+  adminUserRoutes(app, { adminToken: deps.settings.adminToken, revocations, io, clock: deps.clock, logger: deps.logger.child({ module: 'admin' }) });
   const metrics = processMetrics();
   const untrackConnections = metrics.trackConnections(() => io.engine.clientsCount);
   io.on('connection', (socket) => {
@@ -158,7 +224,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const chatroomService = new ChatroomService(io, deps.chatrooms, deps.settings, deps.clock, log.child({ module: 'chatroom' }));
   const chatrooms = { service: chatroomService, controller: new ChatroomController(chatroomService, deps.settings.maxMessageBytes, () => deps.clock.now(), log) };
   const notifier = new PresenceNotifier({ ...deps, logger: log, debounceMs: deps.settings.presenceDebounceMs });
-  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, chatrooms, callLifecycle, notifier, settings: deps.settings, clock: deps.clock, logger: log });
+  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, chatrooms, callLifecycle, notifier, settings: deps.settings, clock: deps.clock, logger: log, revocations });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
     ? setInterval(() => {

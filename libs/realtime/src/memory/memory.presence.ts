@@ -67,6 +67,18 @@ export class MemoryOnceStore implements OnceStore {
     return Promise.resolve(hit && hit.expiresAt > this.clock.now() ? hit.value : undefined);
   }
 
+  set(key: string, value: string, ttlMs: number): Promise<void> {
+    const now = this.clock.now();
+    if (this.entries.size > 100_000) this.sweep(now);
+    this.entries.set(key, { value, expiresAt: now + ttlMs });
+    return Promise.resolve();
+  }
+
+  get(key: string): Promise<string | undefined> {
+    const hit = this.entries.get(key);
+    return Promise.resolve(hit && hit.expiresAt > this.clock.now() ? hit.value : undefined);
+  }
+
   private sweep(now: number): void {
     for (const [k, v] of this.entries) if (v.expiresAt <= now) this.entries.delete(k);
   }

@@ -37,6 +37,15 @@ export class RedisOnceStore implements OnceStore {
     return this.client.status === 'ready';
   }
 
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.client.set(this.keyPrefix + key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const value = await this.client.get(this.keyPrefix + key);
+    return value ?? undefined;
+  }
+
   async close(): Promise<void> {
     await closeRedis(this.client);
   }

@@ -162,6 +162,18 @@ export function onceStoreContract(name: string, makeStore: () => Promise<OnceSto
       expect(await s.putIfAbsent(k, 'w', 60_000)).toBeUndefined();
     });
 
+    it('set replaces a value, get reads it, and both honour the TTL', async () => {
+      const k = `k${randomUUID()}`;
+      expect(await s.get(k)).toBeUndefined();
+      await s.set(k, 'a', 60_000);
+      await s.set(k, 'b', 60_000);
+      expect(await s.get(k)).toBe('b');
+      expect(await s.putIfAbsent(k, 'c', 60_000)).toBe('b');
+      await s.set(k, 'short', 20);
+      await new Promise((r) => setTimeout(r, 60));
+      expect(await s.get(k)).toBeUndefined();
+    });
+
     it('take ignores an expired entry', async () => {
       const k = `k${randomUUID()}`;
       await s.putIfAbsent(k, 'v', 20);

@@ -12,6 +12,7 @@ import { DeviceChannel } from './device-channel';
 import type { DeliveryRouter } from './delivery.router';
 import { kickSession, sessionsToReplace } from './presence.notifier';
 import type { PresenceNotifier } from './presence.notifier';
+import type { Revocations } from '../security/revocations';
 import { TokenBucket } from './rate-limiter';
 import { identify } from './socket-auth';
 import type { SocketIdentity } from './socket-auth';
@@ -33,6 +34,8 @@ export interface SocketGatewayDeps {
   readonly logger: Logger;
   /** Told of every downlink sent, and of each acknowledged one (metrics). */
   readonly observeDownlink?: { sent(message: ImMessage): void; acked(message: ImMessage): void };
+  /** Revoked users' old tokens are refused at the handshake; absent = no revocation check. */
+  readonly revocations?: Revocations;
 }
 
 interface SocketData {
@@ -45,18 +48,74 @@ export class SocketGateway {
   private readonly sessionsById = new Map<string, DeviceSession>();
   /** Per-user chain: a user's presence add/remove and the 5/6 decisions run one at a time here. */
   private readonly presenceLanes = new Map<string, Promise<void>>();
+  /** Sockets admitted on this gateway per user, from the handshake until the transport closes. */
+  private readonly admitted = new Map<string, Map<string, DeviceSession>>();
 
   constructor(private readonly d: SocketGatewayDeps) {
     d.io.use((socket, next) => {
-      const result = identify(socket, d.settings.jwtSecret, d.clock.now());
-      if (!result.ok) {
-        d.logger.info({ reason: result.reason, address: socket.handshake.address }, 'connection refused');
-        return next(new Error(`unauthorized: ${result.reason}`));
-      }
-      (socket.data as SocketData).identity = result.identity;
-      return next();
+      void this.admit(socket).then(
+        (refusal) => next(refusal),
+        (err: unknown) => {
+          d.logger.warn({ err, address: socket.handshake.address }, 'connection refused: a check failed');
+          next(new Error('temporarily unavailable: retry'));
+        },
+      );
     });
     d.io.on('connection', (socket) => void this.onConnection(socket));
+  }
+
+  /** Authenticates a handshake: undefined admits it, an Error (sent to the client) refuses it. */
+  private async admit(socket: Socket): Promise<Error | undefined> {
+    const d = this.d;
+    const result = identify(socket, d.settings.jwtSecret, d.clock.now());
+    if (!result.ok) {
+      d.logger.info({ reason: result.reason, address: socket.handshake.address }, 'connection refused');
+      return new Error(`unauthorized: ${result.reason}`);
+    }
+    if (await d.revocations?.isRevoked(result.identity.claims)) {
+      d.logger.info({ reason: 'token revoked', userId: result.identity.claims.sub, address: socket.handshake.address }, 'connection refused');
+      return new Error('unauthorized: token revoked');
+    }
+    const refusal = await this.checkConnectionLimit(socket, result.identity);
+    if (refusal) return refusal;
+    (socket.data as SocketData).identity = result.identity;
+    return undefined;
+  }
+
+  /**
+   * The per-user connection limit: the user's sessions on other gateways (presence) plus the
+   * sockets admitted here, less those this login replaces (per-devtype / single), must stay below
+   * `maxConnectionsPerUser`. Exact per gateway; across gateways handshakes in flight at the same
+   * moment may overshoot by the number of gateways.
+   */
+  private async checkConnectionLimit(socket: Socket, identity: SocketIdentity): Promise<Error | undefined> {
+    const d = this.d;
+    const userId = identity.claims.sub;
+    const elsewhere = (await d.presence.sessionsOf(userId)).filter((s) => s.gatewayId !== d.settings.gatewayId);
+    // No await from here on: the count and the admission happen together.
+    const here = this.admitted.get(userId) ?? new Map<string, DeviceSession>();
+    const mine: DeviceSession = {
+      userId,
+      deviceId: identity.deviceId,
+      socketId: socket.id,
+      gatewayId: d.settings.gatewayId,
+      ...(identity.devType !== undefined ? { devType: identity.devType } : {}),
+      connectedAt: d.clock.now(),
+    };
+    const all = [...elsewhere, ...here.values()];
+    const remaining = all.length - sessionsToReplace(d.settings.multiDevice, mine, all).length;
+    if (remaining >= d.settings.maxConnectionsPerUser) {
+      d.logger.info({ reason: 'connection limit', userId, sessions: all.length, address: socket.handshake.address }, 'connection refused');
+      return new Error(`too many connections for this user (limit ${d.settings.maxConnectionsPerUser})`);
+    }
+    here.set(socket.id, mine);
+    this.admitted.set(userId, here);
+    // The transport's close fires whether or not the socket ever reached `connection`.
+    socket.conn.once('close', () => {
+      here.delete(socket.id);
+      if (here.size === 0 && this.admitted.get(userId) === here) this.admitted.delete(userId);
+    });
+    return undefined;
   }
 
   /** The channel of a connected socket (tests and the disconnect path use it). */
@@ -121,6 +180,14 @@ export class SocketGateway {
     socket.on('disconnect', () => void registered.catch(() => undefined).then(() => this.onDisconnect(socket, channel, log)));
     try {
       await registered;
+      // A revocation that landed between the handshake check and joining the user's room would
+      // have missed this socket: look again now that the room reaches it.
+      if (await this.d.revocations?.isRevoked(identity.claims)) {
+        log.info({ reason: 'token revoked' }, 'connection closed: revoked during the handshake');
+        socket.emit('kicked', { reason: 'sessions revoked' });
+        socket.disconnect(true);
+        return;
+      }
     } catch (e) {
       log.error({ err: e }, 'could not register the connection; closing it');
       socket.disconnect(true);

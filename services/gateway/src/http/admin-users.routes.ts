@@ -1,0 +1,39 @@
+import { checkAdminToken } from './admin-auth';
+import type { Clock, Logger } from '@im/common';
+import type { FastifyInstance } from 'fastify';
+import type { Server } from 'socket.io';
+import type { Revocations } from '../security/revocations';
+import { idSchema } from './routes.context';
+
+export interface AdminRoutesDeps {
+  /** `IM_ADMIN_TOKEN`; undefined disables the admin API. */
+  readonly adminToken: string | undefined;
+  readonly revocations: Revocations;
+  readonly io: Server;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/**
+ * Operations endpoints. `POST /v1/admin/users/:userId/revoke` records the revocation time (shared by
+ * every gateway) and closes the user's sockets on every gateway at once: the Socket.IO adapter
+ * (Redis in cluster mode) reaches the `user:<id>` room everywhere.
+ */
+export function adminUserRoutes(app: FastifyInstance, d: AdminRoutesDeps): void {
+  app.post<{ Params: { userId: string } }>(
+    '/v1/admin/users/:userId/revoke',
+    { schema: { params: { type: 'object', required: ['userId'], properties: { userId: idSchema } } } },
+    async (request, reply) => {
+      checkAdminToken(request, d.adminToken);
+      const { userId } = request.params;
+      const revokedAt = d.clock.now();
+      // Recorded first: a socket closed here that reconnects at once already meets the revocation.
+      await d.revocations.revoke(userId, revokedAt);
+      const room = `user:${userId}`;
+      d.io.in(room).emit('kicked', { reason: 'sessions revoked' });
+      d.io.in(room).disconnectSockets(true);
+      d.logger.warn({ userId, revokedAt, reqId: request.id }, 'user sessions revoked by an admin');
+      return reply.status(200).send({ userId, revokedAt });
+    },
+  );
+}
