@@ -23,6 +23,7 @@ export const ErrorCodes = {
   IM_ERR_NOT_FOUND: { code: 40401, httpStatus: 404, message: 'not found' },
   IM_ERR_CONFLICT: { code: 40901, httpStatus: 409, message: 'conflicts with an earlier request' },
   IM_ERR_GROUP_DISMISSED: { code: 41001, httpStatus: 410, message: 'the group has been dismissed' },
+  IM_ERR_GROUP_EXPIRED: { code: 41002, httpStatus: 410, message: 'the group has expired' },
   IM_ERR_TOO_LARGE: { code: 41301, httpStatus: 413, message: 'payload exceeds the size limit' },
   IM_ERR_RATE_LIMITED: { code: 42901, httpStatus: 429, message: 'too many requests; slow down' },
   IM_ERR_INTERNAL: { code: 50001, httpStatus: 500, message: 'internal error' },

@@ -99,4 +99,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE read_state ADD COLUMN muted INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  ALTER TABLE groups ADD COLUMN expires_at INTEGER;
+  ALTER TABLE groups ADD COLUMN reminded_at INTEGER;
+  ALTER TABLE groups ADD COLUMN expired_at INTEGER;
+  CREATE INDEX groups_expiry ON groups(expires_at) WHERE expires_at IS NOT NULL AND expired_at IS NULL;
+  `,
 ];
