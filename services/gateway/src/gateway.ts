@@ -18,6 +18,7 @@ import { groupRoutes } from './http/group.routes';
 import { healthRoutes } from './http/health.routes';
 import { authenticate } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
+import { collectOpenApi } from './http/openapi';
 import type { RoutesContext } from './http/routes.context';
 import { CallLifecycle } from './call/call.lifecycle';
 import { CallNotifier } from './call/call.notifier';
@@ -83,6 +84,7 @@ function buildHttp(deps: GatewayDeps, drain: DrainState): FastifyInstance {
     bodyLimit: deps.settings.maxMessageBytes,
   }) as unknown as FastifyInstance;
   installErrorHandler(app, deps.logger);
+  const openapi = collectOpenApi(app, { title: 'IM gateway', version: '0.1.0' });
   const ctx: RoutesContext = {
     store: deps.store,
     bus: deps.bus,
@@ -103,6 +105,8 @@ function buildHttp(deps: GatewayDeps, drain: DrainState): FastifyInstance {
   blacklistRoutes(app, ctx);
   friendRoutes(app, ctx);
   adminRoutes(app, ctx);
+  let document: unknown;
+  app.get('/openapi.json', async () => (document ??= openapi.document()));
   app.get('/metrics', async (_req, reply) => {
     const { contentType, body } = await processMetrics().scrape();
     return reply.type(contentType).send(body);
