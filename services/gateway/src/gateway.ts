@@ -166,6 +166,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ? setInterval(() => {
         deps.presence.refresh(deps.settings.gatewayId, socketGateway.sessions()).catch((err: unknown) => log.warn({ err }, 'presence refresh failed'));
         deps.chatrooms.refresh(chatroomService.all()).catch((err: unknown) => log.warn({ err }, 'chatroom refresh failed'));
+        notifier.sweepCrashed().catch((err: unknown) => log.warn({ err }, 'dead gateway sweep failed'));
       }, deps.presenceRefreshMs)
     : undefined;
   refresh?.unref();
