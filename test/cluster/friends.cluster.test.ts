@@ -56,4 +56,23 @@ describe('friends and presence across gateways (cluster)', () => {
     expect(pc.connected && phone2.connected).toBe(true);
     expect(pc.ofType(15)).toHaveLength(0);
   });
+
+  // Last: it kills gateway1.
+  it('a gateway crash: friends on the other gateway get one 6 once its lease lapses; a third client nothing', async () => {
+    const [a, b, c] = [u('ka'), u('kb'), u('kc')];
+    await h.http(0, 'POST', '/v1/friends/requests', a, { toUserId: b });
+    expect((await h.http(1, 'POST', `/v1/friends/requests/${a}/accept`, b)).body).toEqual({ status: 'friends' });
+    const cb = await h.connect(0, b);
+    const cc = await h.connect(0, c);
+    await h.connect(1, a, { deviceId: 'ka-phone', devType: 1 });
+    await cb.waitForMessages(1, 5, 20_000);
+    await h.kill('gateway1');
+    // No disconnect handling ran: 6 comes from gateway0's sweep after the lease (IM_PRESENCE_TTL_MS) lapses.
+    await cb.waitForMessages(1, 6, 30_000);
+    expect(cb.ofType(6)[0]).toMatchObject({ fromId: a, destId: b });
+    expect((await h.http(0, 'GET', '/v1/friends', b)).body).toEqual({ userIds: [a] });
+    await settle(3000);
+    expect(cb.ofType(6)).toHaveLength(1);
+    expect(cc.received).toHaveLength(0);
+  });
 });

@@ -283,6 +283,30 @@ describe('RedisPresence with gateway liveness', () => {
     }
   });
 
+  it('lists a gateway whose lease lapsed with the users of its last refresh, until forgotten', async () => {
+    const [dead, alive] = [`gw-dead-${randomUUID()}`, `gw-alive-${randomUUID()}`];
+    const [u1, u2, u3] = [`u${randomUUID()}`, `u${randomUUID()}`, `u${randomUUID()}`];
+    const mine = async (): Promise<{ gatewayId: string; userIds: string[] }[]> =>
+      (await presence.deadGateways()).filter((g) => g.gatewayId === dead || g.gatewayId === alive);
+    const s1 = session(u1, dead);
+    await presence.add(s1);
+    await presence.add(session(u2, dead));
+    await presence.add(session(u3, alive));
+    // u2 left before the dead gateway's last refresh: not among its users any more.
+    await presence.refresh(dead, [s1]);
+    expect(await mine()).toEqual([]);
+    const timer = setInterval(() => void presence.refresh(alive, [session(u3, alive)]), ttlMs / 3);
+    try {
+      await sleep(ttlMs * 3);
+      expect(await mine()).toEqual([{ gatewayId: dead, userIds: [u1] }]);
+      expect(await presence.sessionsOf(u1)).toEqual([]);
+      await presence.forgetGateway(dead);
+      expect(await mine()).toEqual([]);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
   it('lets the user hash expire with its gateways, so nothing is left behind', async () => {
     const u = `u${randomUUID()}`;
     await presence.add(session(u, `gw-${randomUUID()}`));

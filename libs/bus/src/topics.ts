@@ -119,6 +119,8 @@ export type GroupCommand =
   | (GroupCommandBase & { readonly kind: 'unmute-member'; readonly targetId: string })
   | (GroupCommandBase & { readonly kind: 'set-admin' | 'unset-admin'; readonly targetId: string })
   | (GroupCommandBase & { readonly kind: 'mute' | 'unmute' })
+  /** The owner sets the expiry date (ms, after `at`) or clears it (null); 58 ahead of it and 65 at it come from the expiry sweep. */
+  | (GroupCommandBase & { readonly kind: 'set-expiry'; readonly expiresAt: number | null })
   | (GroupCommandBase & { readonly kind: 'set-join-policy'; readonly joinPolicy: GroupJoinPolicy })
   /** `userId` asks to join (not a member yet); `message` is shown to the owner and admins. */
   | (GroupCommandBase & { readonly kind: 'apply'; readonly message: string })

@@ -24,6 +24,13 @@ export interface Presence {
   onlineUsers(): Promise<string[]>;
   /** Keeps this gateway's sessions alive; called periodically by the gateway. */
   refresh(gatewayId: string, sessions: readonly DeviceSession[]): Promise<void>;
+  /**
+   * Gateways whose liveness lease lapsed without them closing cleanly (crashed, cut off), each with
+   * the users it held sessions for at its last `add` / `refresh`. Embedded: none.
+   */
+  deadGateways(): Promise<{ gatewayId: string; userIds: string[] }[]>;
+  /** Drops a gateway's record: a dead one once handled, or one closing cleanly. */
+  forgetGateway(gatewayId: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -53,7 +53,9 @@ export async function connectCluster(c: ClusterConfig, processName: string, logg
   const redisUrl = c.IM_REDIS_URL ?? '';
   const store = await step('MongoDB (IM_MONGO_URL)', () => MongoStore.connect(c.IM_MONGO_URL ?? '', { logger: logger.child({ module: 'mongo' }) }));
   const delivery = await step('Redis (IM_REDIS_URL)', () => RedisDeliveryPort.connect(redisUrl, { logger: logger.child({ module: 'delivery' }) }));
-  const presence = await step('Redis (IM_REDIS_URL)', () => RedisPresence.connect(redisUrl, { ttlMs: c.IM_PRESENCE_TTL_MS, logger }));
+  // The gateway registry per installation, like the call and chatroom keys.
+  const registryPrefix = c.IM_KAFKA_NAMESPACE ? `im:${c.IM_KAFKA_NAMESPACE}:` : 'im:';
+  const presence = await step('Redis (IM_REDIS_URL)', () => RedisPresence.connect(redisUrl, { ttlMs: c.IM_PRESENCE_TTL_MS, registryPrefix, logger }));
   const once = await step('Redis (IM_REDIS_URL)', () => RedisOnceStore.connect(redisUrl));
   const bus = await step('Kafka (IM_KAFKA_BROKERS)', () => KafkaBus.connect(kafkaOptions(c, processName, logger)));
   return {

@@ -7,6 +7,7 @@ export type {
   FriendRequest,
   FriendRequestRepository,
   CursorRepository,
+  ExpiryNotice,
   Group,
   GroupApplication,
   GroupAttribute,

@@ -109,7 +109,16 @@ export interface Group {
   readonly avatar?: string;
   readonly announcement?: string;
   readonly introduction?: string;
+  /** When the group expires (ms); absent: never. From then on it refuses sends. */
+  readonly expiresAt?: number;
+  /** When the expiry reminder (58) for the current `expiresAt` was claimed; absent until then. */
+  readonly remindedAt?: number;
+  /** When the expired notice (65) for the current `expiresAt` was claimed; absent until then. */
+  readonly expiredAt?: number;
 }
+
+/** Which expiry notice a sweeper claims: the reminder (58) or the expired notice (65). */
+export type ExpiryNotice = 'reminder' | 'expired';
 
 export type GroupAttribute = 'avatar' | 'announcement' | 'introduction';
 
@@ -156,6 +165,21 @@ export interface GroupRepository {
   setOwnershipCandidate(groupId: string, candidateId: string | undefined): Promise<void>;
   /** Sets the group's ownerId and clears the ownership offer (member roles are changed with setRole). */
   setOwner(groupId: string, ownerId: string): Promise<void>;
+  /** Sets (or, with undefined, clears) the expiry date; clears `remindedAt` and `expiredAt` so the new date gets its own notices. */
+  setExpiry(groupId: string, expiresAt: number | undefined): Promise<void>;
+  /**
+   * Groups, not dismissed, with a notice due at `now`: not yet expired-noticed and either expired
+   * (`expiresAt <= now`) or within the reminder lead (`expiresAt <= remindFrom`) and not yet reminded.
+   * At most `limit`, soonest expiry first.
+   */
+  expiryDue(now: number, remindFrom: number, limit: number): Promise<Group[]>;
+  /**
+   * Claims one expiry notice for the group's `expiresAt` in one conditional single-row / single-document
+   * write: true for exactly one caller (the one that sets `remindedAt` / `expiredAt` where it was unset
+   * and the expiry is still `expiresAt`); false for every other, and when the expiry changed meanwhile.
+   * Once `expired` is claimed, `reminder` can no longer be (no reminder after the fact).
+   */
+  claimExpiryNotice(groupId: string, expiresAt: number, notice: ExpiryNotice, at: number): Promise<boolean>;
   /** Records a pending application to join; false (and nothing changes) when one is already pending. */
   addApplication(application: GroupApplication): Promise<boolean>;
   /** The pending applications, oldest first. */

@@ -3,6 +3,7 @@ import { EVENTS_CONFIG } from '@im/events-service';
 import { FRIEND_CONFIG } from '@im/friend-service';
 import { GATEWAY_CONFIG } from '@im/gateway';
 import { WALLET_CONFIG } from '@im/wallet-service';
+import { GROUP_EXPIRY_CONFIG } from '@im/group-service';
 
 /** Embedded mode: the gateway's variables plus where the data file lives. */
 export const EMBEDDED_CONFIG = {
@@ -10,6 +11,7 @@ export const EMBEDDED_CONFIG = {
   ...FRIEND_CONFIG,
   ...EVENTS_CONFIG,
   ...WALLET_CONFIG,
+  ...GROUP_EXPIRY_CONFIG,
   IM_DATA_DIR: { kind: 'string', default: './data', doc: 'Embedded mode: folder of the SQLite file (`im.db`) and the generated JWT secret.' },
 } as const satisfies ConfigSchema;
 

@@ -6,7 +6,7 @@ import { EventService, subscribeEventService } from '@im/events-service';
 import { RelationService, subscribeRelationService } from '@im/friend-service';
 import { createGateway, gatewaySettings } from '@im/gateway';
 import type { Gateway, GatewaySettings } from '@im/gateway';
-import { GroupService, subscribeGroupService } from '@im/group-service';
+import { GroupExpirySweeper, GroupService, subscribeGroupService } from '@im/group-service';
 import { MessageService, OfflinePush, subscribeMessageService } from '@im/message-service';
 import { MemoryCallStore, MemoryChatroomStore, MemoryDeliveryHub, MemoryMultiCallStore, MemoryOnceStore, MemoryPresence } from '@im/realtime';
 import type { OnceStore } from '@im/realtime';
@@ -70,6 +70,13 @@ export async function startEmbedded(
       logger.child({ service: 'events' }),
     ),
   ]);
+  const expiry = new GroupExpirySweeper(
+    store,
+    serviceDelivery,
+    { reminderLeadMs: config.IM_GROUP_EXPIRY_REMINDER_MS },
+    clock,
+    logger.child({ service: 'group', module: 'expiry' }),
+  ).start(config.IM_GROUP_EXPIRY_SWEEP_MS);
   const gateway = createGateway({
     settings,
     store,
@@ -93,6 +100,7 @@ export async function startEmbedded(
     async close(): Promise<void> {
       await stopSweeper();
       await gateway.close();
+      await expiry.close();
       await Promise.all(subs.map((s) => s.close()));
       await bus.close();
       await store.close();

@@ -21,6 +21,7 @@ import { adminRoutes } from './http/admin.routes';
 import { adminUserRoutes } from './http/admin-users.routes';
 import { authenticate, bearerToken, rememberUser } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
+import { collectOpenApi } from './http/openapi';
 import type { RoutesContext } from './http/routes.context';
 import { CallLifecycle } from './call/call.lifecycle';
 import { CallNotifier } from './call/call.notifier';
@@ -127,6 +128,7 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
     // Logged by the error handler, with the user.
     if (revoked) throw new AppError('IM_ERR_UNAUTHENTICATED', 'token revoked');
   });
+  const openapi = collectOpenApi(app, { title: 'IM gateway', version: '0.1.0' });
   const ctx: RoutesContext = {
     store: deps.store,
     bus: deps.bus,
@@ -148,6 +150,8 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
   friendRoutes(app, ctx);
   adminRoutes(app, ctx);
   walletRoutes(app, ctx);
+  let document: unknown;
+  app.get('/openapi.json', async () => (document ??= openapi.document()));
   app.get('/metrics', async (_req, reply) => {
     const { contentType, body } = await processMetrics().scrape();
     return reply.type(contentType).send(body);
@@ -230,6 +234,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ? setInterval(() => {
         deps.presence.refresh(deps.settings.gatewayId, socketGateway.sessions()).catch((err: unknown) => log.warn({ err }, 'presence refresh failed'));
         deps.chatrooms.refresh(chatroomService.all()).catch((err: unknown) => log.warn({ err }, 'chatroom refresh failed'));
+        notifier.sweepCrashed().catch((err: unknown) => log.warn({ err }, 'dead gateway sweep failed'));
       }, deps.presenceRefreshMs)
     : undefined;
   refresh?.unref();

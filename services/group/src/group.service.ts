@@ -82,6 +82,12 @@ export class GroupService {
         await this.store.groups.setMuted(c.groupId, muted);
         return { ok: true, value: { done: true } };
       }
+      case 'set-expiry':
+        if (actor.role !== 'owner') return refuse('IM_ERR_FORBIDDEN', 'only the owner may set the expiry date');
+        if (c.expiresAt !== null && c.expiresAt <= c.at) return refuse('IM_ERR_BAD_REQUEST', 'expiresAt must be in the future');
+        // The same date again keeps its notices (a repeat or a redelivery tells nobody twice).
+        if ((group.expiresAt ?? null) !== c.expiresAt) await this.store.groups.setExpiry(c.groupId, c.expiresAt ?? undefined);
+        return { ok: true, value: { done: true } };
       case 'set-join-policy':
         if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may change the join policy');
         await this.store.groups.setJoinPolicy(c.groupId, c.joinPolicy);

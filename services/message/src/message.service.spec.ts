@@ -75,6 +75,18 @@ describe(MessageService.name, () => {
     expect(await service.handle(record('m2', { fromType: 2, destId: 'g1' }))).toBe('stored');
   });
 
+  it('refuses a group message from its expiry date on (rechecking what the gateway checked)', async () => {
+    await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'b', createdAt: 1 }, [
+      { userId: 'b', role: 'owner' },
+      { userId: 'a', role: 'member' },
+    ]);
+    await store.groups.setExpiry('g1', clock.now() + 1000);
+    expect(await service.handle(record('m1', { fromType: 2, destId: 'g1' }))).toBe('stored');
+    clock.advance(1000);
+    expect(await service.handle(record('m2', { fromType: 2, destId: 'g1' }))).toBe('refused');
+    expect((await store.messages.range('g:g1', { limit: 10 })).map((m) => m.message.msgId)).toEqual(['m1']);
+  });
+
   it('recalls only within the window, measured between the two acceptance times', async () => {
     await service.handle(record('m1', {}, 1000));
     expect(await service.handle(record('r-late', { messageType: 32, content: 'm1' }, 1000 + 120_001))).toBe('refused');

@@ -60,11 +60,12 @@ export class MessageService {
   }
 
   /** Rechecks here what the gateway checked, since state may have changed in between. */
-  private async refusal(record: ChatRecord): Promise<'blacklisted' | 'not-friend' | 'not-member' | 'dismissed' | 'muted' | undefined> {
+  private async refusal(record: ChatRecord): Promise<'blacklisted' | 'not-friend' | 'not-member' | 'dismissed' | 'expired' | 'muted' | undefined> {
     const { message } = record;
     if (message.fromType === 2) {
       const group = await this.store.groups.get(message.destId);
       if (group?.dismissed === true) return 'dismissed';
+      if (group?.expiresAt !== undefined && this.clock.now() >= group.expiresAt) return 'expired';
       const member = await this.store.groups.member(message.destId, message.fromId);
       if (!member) return 'not-member';
       if (member.mutedUntil !== undefined && this.clock.now() < member.mutedUntil) return 'muted';

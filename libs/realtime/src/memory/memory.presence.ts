@@ -40,6 +40,15 @@ export class MemoryPresence implements Presence {
     return Promise.resolve();
   }
 
+  /** One process: when the gateway dies, so does everything. */
+  deadGateways(): Promise<{ gatewayId: string; userIds: string[] }[]> {
+    return Promise.resolve([]);
+  }
+
+  forgetGateway(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     this.byUser.clear();
     return Promise.resolve();

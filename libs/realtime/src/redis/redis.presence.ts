@@ -9,9 +9,18 @@ import type { PresenceScripts } from './redis.presence.scripts';
 export interface RedisPresenceOptions extends RedisPortOptions {
   /** How long a gateway's sessions outlive its last refresh; default 60 000. Gateways refresh every ttl/3. */
   readonly ttlMs?: number;
+  /**
+   * Prefix of the gateway registry (the set of gateways and each one's users, read by the crash
+   * sweep); default `prefix`. Per installation (`im:<namespace>:`), so installations sharing one
+   * Redis never sweep each other's gateways.
+   */
+  readonly registryPrefix?: string;
 }
 
 export const DEFAULT_PRESENCE_TTL_MS = 60_000;
+
+/** A gateway's user list outlives its lease this many times over, so a sweep finds it after a crash. */
+const USERS_TTL_FACTOR = 10;
 
 function isSession(v: unknown): v is DeviceSession {
   if (typeof v !== 'object' || v === null) return false;
@@ -24,7 +33,9 @@ function isSession(v: unknown): v is DeviceSession {
  * gateway a liveness key `im:gw:<gatewayId>` whose TTL the gateway renews with `refresh`. A
  * session counts only while its gateway's key exists, so the users of a gateway that died stop
  * being online after the TTL; their records are deleted lazily by the next script that reads
- * them. add/remove are Lua scripts, so first/last are decided atomically.
+ * them. add/remove are Lua scripts, so first/last are decided atomically. A registry (a set of
+ * gateways, and per gateway the set of its users as of its last refresh, kept 10 leases long)
+ * lets `deadGateways` name the users of a gateway that crashed, for their friends' 6.
  */
 export class RedisPresence implements Presence {
   private readonly scripts: PresenceScripts;
@@ -35,6 +46,7 @@ export class RedisPresence implements Presence {
     private readonly prefix: string,
     private readonly ttlMs: number,
     private readonly log: Logger,
+    private readonly registryPrefix: string,
   ) {
     this.scripts = presenceScripts(client);
     this.gwPrefix = `${prefix}gw:`;
@@ -45,13 +57,20 @@ export class RedisPresence implements Presence {
     if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new Error(`presence ttlMs must be a positive integer, got ${ttlMs}`);
     const log = loggerOf(options, 'presence');
     const client = await openRedis(url, options?.name ?? 'im-presence', log);
-    return new RedisPresence(client, options?.prefix ?? DEFAULT_PREFIX, ttlMs, log);
+    const prefix = options?.prefix ?? DEFAULT_PREFIX;
+    return new RedisPresence(client, prefix, ttlMs, log, options?.registryPrefix ?? prefix);
   }
 
   async add(session: DeviceSession): Promise<{ firstForUser: boolean }> {
     const { userId, socketId, gatewayId } = session;
     const json = JSON.stringify(session);
     const firstForUser = await this.scripts.add(this.hashOf(userId), this.gwPrefix + gatewayId, socketId, json, this.ttlMs, this.gwPrefix);
+    await this.client
+      .pipeline()
+      .sadd(this.gatewaysKey, gatewayId)
+      .sadd(this.usersKey(gatewayId), userId)
+      .pexpire(this.usersKey(gatewayId), this.ttlMs * USERS_TTL_FACTOR)
+      .exec();
     return { firstForUser };
   }
 
@@ -93,14 +112,33 @@ export class RedisPresence implements Presence {
    * one pipeline sent at once: a `remove` called after `refresh` is applied after it.
    */
   async refresh(gatewayId: string, sessions: readonly DeviceSession[]): Promise<void> {
+    const mine = sessions.filter((x) => x.gatewayId === gatewayId);
     const pipeline = this.client.pipeline().set(this.gwPrefix + gatewayId, '1', 'PX', this.ttlMs);
-    for (const s of sessions.filter((x) => x.gatewayId === gatewayId)) {
+    for (const s of mine) {
       const hash = this.hashOf(s.userId);
       pipeline.hset(hash, s.socketId, JSON.stringify(s)).pexpire(hash, this.ttlMs);
     }
+    // The gateway's users as of now (those who left since drop out), kept well past the lease.
+    const users = this.usersKey(gatewayId);
+    pipeline.sadd(this.gatewaysKey, gatewayId).del(users);
+    if (mine.length > 0) pipeline.sadd(users, ...new Set(mine.map((x) => x.userId))).pexpire(users, this.ttlMs * USERS_TTL_FACTOR);
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([err]) => err !== null);
     if (failed?.[0]) throw failed[0];
+  }
+
+  async deadGateways(): Promise<{ gatewayId: string; userIds: string[] }[]> {
+    const gateways = await this.client.smembers(this.gatewaysKey);
+    if (gateways.length === 0) return [];
+    const alive = (await this.client.pipeline(gateways.map((g) => ['exists', this.gwPrefix + g])).exec()) ?? [];
+    const dead = gateways.filter((_, i) => Number(alive[i]?.[1] ?? 1) === 0);
+    const out: { gatewayId: string; userIds: string[] }[] = [];
+    for (const gatewayId of dead) out.push({ gatewayId, userIds: (await this.client.smembers(this.usersKey(gatewayId))).sort() });
+    return out;
+  }
+
+  async forgetGateway(gatewayId: string): Promise<void> {
+    await this.client.pipeline().srem(this.gatewaysKey, gatewayId).del(this.usersKey(gatewayId)).exec();
   }
 
   /** The connection is up (for readiness). */
@@ -110,6 +148,14 @@ export class RedisPresence implements Presence {
 
   async close(): Promise<void> {
     await closeRedis(this.client);
+  }
+
+  private get gatewaysKey(): string {
+    return `${this.registryPrefix}gateways`;
+  }
+
+  private usersKey(gatewayId: string): string {
+    return `${this.registryPrefix}gwusers:${gatewayId}`;
   }
 
   private hashOf(userId: string): string {

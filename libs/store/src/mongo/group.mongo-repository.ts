@@ -1,15 +1,15 @@
 import type { Model, mongo } from 'mongoose';
-import type { Group, GroupApplication, GroupAttribute, GroupMember, GroupRepository, GroupRole, JoinPolicy } from '../store.port';
+import type { ExpiryNotice, Group, GroupApplication, GroupAttribute, GroupMember, GroupRepository, GroupRole, JoinPolicy } from '../store.port';
 import { isDuplicateKey, onlyDuplicateKeys } from './mongo.errors';
 import { assertId, naturalKey } from './mongo.ids';
 import { driverCollection } from './mongo.models';
-import type { GroupDoc, GroupMemberDoc } from './mongo.models';
+import type { GroupDoc, GroupExpiryClaimDoc, GroupMemberDoc } from './mongo.models';
 
 type NewMember = { userId: string; role: GroupRole };
 type MemberRow = Pick<GroupMemberDoc, 'groupId' | 'userId' | 'role' | 'joinedSeq' | 'remark' | 'mutedUntil'>;
 
 const MEMBER_PROJECTION = { _id: 0, groupId: 1, userId: 1, role: 1, joinedSeq: 1, remark: 1, mutedUntil: 1 } as const;
-const GROUP_PROJECTION = { _id: 1, name: 1, ownerId: 1, createdAt: 1, dismissed: 1, muted: 1, joinPolicy: 1, ownershipCandidate: 1, avatar: 1, announcement: 1, introduction: 1 } as const;
+const GROUP_PROJECTION = { _id: 1, name: 1, ownerId: 1, createdAt: 1, dismissed: 1, muted: 1, joinPolicy: 1, ownershipCandidate: 1, avatar: 1, announcement: 1, introduction: 1, expiresAt: 1, remindedAt: 1, expiredAt: 1 } as const;
 
 const memberKey = (groupId: string, userId: string): string => naturalKey(groupId, userId);
 const toMember = (r: MemberRow): GroupMember => ({
@@ -20,7 +20,11 @@ const toMember = (r: MemberRow): GroupMember => ({
   ...(typeof r.remark === 'string' ? { remark: r.remark } : {}),
   ...(typeof r.mutedUntil === 'number' ? { mutedUntil: r.mutedUntil } : {}),
 });
-const toGroup = (r: Pick<GroupDoc, '_id' | 'name' | 'ownerId' | 'createdAt' | 'dismissed' | 'muted' | 'joinPolicy' | 'ownershipCandidate' | 'avatar' | 'announcement' | 'introduction'>): Group => ({
+type GroupRow = Pick<
+  GroupDoc,
+  '_id' | 'name' | 'ownerId' | 'createdAt' | 'dismissed' | 'muted' | 'joinPolicy' | 'ownershipCandidate' | 'avatar' | 'announcement' | 'introduction' | 'expiresAt' | 'remindedAt' | 'expiredAt'
+>;
+const toGroup = (r: GroupRow): Group => ({
   groupId: r._id,
   name: r.name,
   ownerId: r.ownerId,
@@ -32,6 +36,9 @@ const toGroup = (r: Pick<GroupDoc, '_id' | 'name' | 'ownerId' | 'createdAt' | 'd
   ...(typeof r.avatar === 'string' ? { avatar: r.avatar } : {}),
   ...(typeof r.announcement === 'string' ? { announcement: r.announcement } : {}),
   ...(typeof r.introduction === 'string' ? { introduction: r.introduction } : {}),
+  ...(typeof r.expiresAt === 'number' ? { expiresAt: r.expiresAt } : {}),
+  ...(typeof r.remindedAt === 'number' ? { remindedAt: r.remindedAt } : {}),
+  ...(typeof r.expiredAt === 'number' ? { expiredAt: r.expiredAt } : {}),
 });
 
 function assertNewGroup(group: Group, members: readonly NewMember[]): void {
@@ -50,13 +57,16 @@ function assertNewGroup(group: Group, members: readonly NewMember[]): void {
 export class MongoGroupRepository implements GroupRepository {
   private readonly groupCollection: mongo.Collection<GroupDoc>;
   private readonly memberCollection: mongo.Collection<GroupMemberDoc>;
+  private readonly claimCollection: mongo.Collection<GroupExpiryClaimDoc>;
 
   constructor(
     private readonly groupModel: Model<GroupDoc>,
     private readonly memberModel: Model<GroupMemberDoc>,
+    claimModel: Model<GroupExpiryClaimDoc>,
   ) {
     this.groupCollection = driverCollection(groupModel);
     this.memberCollection = driverCollection(memberModel);
+    this.claimCollection = driverCollection(claimModel);
   }
 
   async create(group: Group, members: readonly NewMember[]): Promise<boolean> {
@@ -192,6 +202,59 @@ export class MongoGroupRepository implements GroupRepository {
     assertId(groupId, 'groupId');
     assertId(ownerId, 'ownerId');
     await this.groupCollection.updateOne({ _id: groupId }, { $set: { ownerId }, $unset: { ownershipCandidate: 1 } });
+  }
+
+  async setExpiry(groupId: string, expiresAt: number | undefined): Promise<void> {
+    assertId(groupId, 'groupId');
+    if (expiresAt === undefined) {
+      await this.groupCollection.updateOne({ _id: groupId }, { $unset: { expiresAt: 1, remindedAt: 1, expiredAt: 1 } });
+      return;
+    }
+    if (!Number.isSafeInteger(expiresAt)) throw new TypeError('expiresAt must be an integer');
+    await this.groupCollection.updateOne({ _id: groupId }, { $set: { expiresAt }, $unset: { remindedAt: 1, expiredAt: 1 } });
+  }
+
+  async expiryDue(now: number, remindFrom: number, limit: number): Promise<Group[]> {
+    for (const [name, v] of [['now', now], ['remindFrom', remindFrom], ['limit', limit]] as const) {
+      if (!Number.isSafeInteger(v)) throw new TypeError(`${name} must be an integer`);
+    }
+    const rows = await this.groupCollection
+      .find(
+        {
+          expiresAt: { $lte: Math.max(now, remindFrom) },
+          expiredAt: { $exists: false },
+          dismissed: { $ne: true },
+          $or: [{ expiresAt: { $lte: now } }, { remindedAt: { $exists: false } }],
+        },
+        { projection: GROUP_PROJECTION },
+      )
+      .sort({ expiresAt: 1, _id: 1 })
+      .limit(limit)
+      .toArray();
+    return rows.map(toGroup);
+  }
+
+  /**
+   * FerretDB v1 applies a conditional update as read-modify-write without a lock (see
+   * mongo.keyed-lanes.ts): two processes could both "set where unset". The race is decided by a
+   * unique `_id` instead: one claim document per (group, expiry date, notice), inserted once; the
+   * field on the group (what the sweep's query reads) follows, conditional on the same date.
+   */
+  async claimExpiryNotice(groupId: string, expiresAt: number, notice: ExpiryNotice, at: number): Promise<boolean> {
+    assertId(groupId, 'groupId');
+    if (!Number.isSafeInteger(expiresAt) || !Number.isSafeInteger(at)) throw new TypeError('expiresAt and at must be integers');
+    const group = await this.get(groupId);
+    if (group?.expiresAt !== expiresAt || group.expiredAt !== undefined) return false;
+    if (notice === 'reminder' && group.remindedAt !== undefined) return false;
+    try {
+      await this.claimCollection.insertOne({ _id: naturalKey(groupId, String(expiresAt), notice), groupId, expiresAt, notice, at });
+    } catch (error: unknown) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+    const field = notice === 'reminder' ? 'remindedAt' : 'expiredAt';
+    const r = await this.groupCollection.updateOne({ _id: groupId, expiresAt }, { $set: { [field]: at } });
+    return r.matchedCount > 0;
   }
 
   async addApplication(a: GroupApplication): Promise<boolean> {

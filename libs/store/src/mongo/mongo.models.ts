@@ -65,6 +65,9 @@ export interface GroupDoc {
   avatar?: string;
   announcement?: string;
   introduction?: string;
+  expiresAt?: number;
+  remindedAt?: number;
+  expiredAt?: number;
   /** Pending applications to join, oldest first. */
   applications?: { userId: string; message: string; createdAt: number }[];
   /** The initial members while their documents are being written; removed once they all are. */
@@ -167,6 +170,15 @@ export interface TransferDoc {
   expiresAt: number;
 }
 
+/** One expiry notice claimed for one expiry date of a group: the unique `_id` decides who sends it. */
+export interface GroupExpiryClaimDoc {
+  _id: string;
+  groupId: string;
+  expiresAt: number;
+  notice: string;
+  at: number;
+}
+
 export interface MongoModels {
   readonly messages: Model<MessageDoc>;
   readonly conversations: Model<ConversationDoc>;
@@ -174,6 +186,7 @@ export interface MongoModels {
   readonly cursors: Model<CursorDoc>;
   readonly groups: Model<GroupDoc>;
   readonly groupMembers: Model<GroupMemberDoc>;
+  readonly groupExpiryClaims: Model<GroupExpiryClaimDoc>;
   readonly blocks: Model<BlockDoc>;
   readonly friendships: Model<FriendshipDoc>;
   readonly friendRequests: Model<FriendRequestDoc>;
@@ -237,7 +250,7 @@ function cursorSchema(): Schema<CursorDoc> {
 }
 
 function groupSchema(): Schema<GroupDoc> {
-  return new Schema<GroupDoc>(
+  const s = new Schema<GroupDoc>(
     {
       _id: req(String),
       name: req(String),
@@ -250,11 +263,17 @@ function groupSchema(): Schema<GroupDoc> {
       avatar: String,
       announcement: String,
       introduction: String,
+      expiresAt: Number,
+      remindedAt: Number,
+      expiredAt: Number,
       applications: { type: [{ _id: false, userId: req(String), message: String, createdAt: req(Number) }], default: undefined },
       pendingMembers: { type: [{ _id: false, userId: req(String), role: req(String) }], default: undefined },
     },
     options('groups'),
   );
+  // The expiry sweep's query (groups without an expiry index as null).
+  s.index({ expiresAt: 1 }, { name: 'expires_at' });
+  return s;
 }
 
 function groupMemberSchema(): Schema<GroupMemberDoc> {
@@ -265,6 +284,13 @@ function groupMemberSchema(): Schema<GroupMemberDoc> {
   s.index({ groupId: 1, userId: 1 }, { unique: true, name: 'group_user' });
   s.index({ userId: 1, groupId: 1 }, { name: 'user_group' });
   return s;
+}
+
+function groupExpiryClaimSchema(): Schema<GroupExpiryClaimDoc> {
+  return new Schema<GroupExpiryClaimDoc>(
+    { _id: req(String), groupId: req(String), expiresAt: req(Number), notice: req(String), at: req(Number) },
+    options('group_expiry_claims'),
+  );
 }
 
 function blockSchema(): Schema<BlockDoc> {
@@ -384,6 +410,7 @@ export function buildModels(connection: Connection): MongoModels {
     cursors: connection.model<CursorDoc>('DeviceCursor', cursorSchema()),
     groups: connection.model<GroupDoc>('Group', groupSchema()),
     groupMembers: connection.model<GroupMemberDoc>('GroupMember', groupMemberSchema()),
+    groupExpiryClaims: connection.model<GroupExpiryClaimDoc>('GroupExpiryClaim', groupExpiryClaimSchema()),
     blocks: connection.model<BlockDoc>('Block', blockSchema()),
     friendships: connection.model<FriendshipDoc>('Friendship', friendshipSchema()),
     friendRequests: connection.model<FriendRequestDoc>('FriendRequest', friendRequestSchema()),

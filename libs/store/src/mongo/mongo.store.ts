@@ -66,7 +66,7 @@ export class MongoStore implements Store {
     this.messages = new MongoMessageRepository(models.messages, models.conversations, logger);
     this.conversations = new MongoConversationRepository(models.conversations, models.readStates);
     this.cursors = new MongoCursorRepository(models.cursors);
-    this.groups = new MongoGroupRepository(models.groups, models.groupMembers);
+    this.groups = new MongoGroupRepository(models.groups, models.groupMembers, models.groupExpiryClaims);
     this.relations = new MongoRelationRepository(models.blocks, models.friendships);
     this.friendRequests = new MongoFriendRequestRepository(models.friendRequests);
     this.ledger = new MongoLedgerRepository(models.ledgerEntries, models.ledgerHeads, models.moneyOps);

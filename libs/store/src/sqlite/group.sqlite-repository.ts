@@ -1,4 +1,4 @@
-import type { Group, GroupApplication, GroupAttribute, GroupMember, GroupRepository, GroupRole, JoinPolicy } from '../store.port';
+import type { ExpiryNotice, Group, GroupApplication, GroupAttribute, GroupMember, GroupRepository, GroupRole, JoinPolicy } from '../store.port';
 import type { Db } from './sqlite.database';
 
 interface GroupRow {
@@ -13,6 +13,9 @@ interface GroupRow {
   avatar: string | null;
   announcement: string | null;
   introduction: string | null;
+  expires_at: number | null;
+  reminded_at: number | null;
+  expired_at: number | null;
 }
 interface ApplicationRow {
   group_id: string;
@@ -35,7 +38,11 @@ const toGroup = (r: GroupRow): Group => ({
   ...(r.avatar === null ? {} : { avatar: r.avatar }),
   ...(r.announcement === null ? {} : { announcement: r.announcement }),
   ...(r.introduction === null ? {} : { introduction: r.introduction }),
+  ...(r.expires_at === null ? {} : { expiresAt: r.expires_at }),
+  ...(r.reminded_at === null ? {} : { remindedAt: r.reminded_at }),
+  ...(r.expired_at === null ? {} : { expiredAt: r.expired_at }),
 });
+const GROUP_COLUMNS = 'id, name, owner_id, created_at, dismissed, muted, join_policy, ownership_candidate, avatar, announcement, introduction, expires_at, reminded_at, expired_at';
 const ATTRIBUTE_COLUMNS: Record<GroupAttribute, string> = { avatar: 'avatar', announcement: 'announcement', introduction: 'introduction' };
 const toApplication = (r: ApplicationRow): GroupApplication => ({ groupId: r.group_id, userId: r.user_id, message: r.message, createdAt: r.created_at });
 const toMember = (r: MemberRow): GroupMember => ({
@@ -69,7 +76,7 @@ export class SqliteGroupRepository implements GroupRepository {
   }
 
   async get(groupId: string): Promise<Group | undefined> {
-    const row = this.db.prepare<[string], GroupRow>('SELECT id, name, owner_id, created_at, dismissed, muted, join_policy, ownership_candidate, avatar, announcement, introduction FROM groups WHERE id = ?').get(groupId);
+    const row = this.db.prepare<[string], GroupRow>(`SELECT ${GROUP_COLUMNS} FROM groups WHERE id = ?`).get(groupId);
     return row ? toGroup(row) : undefined;
   }
 
@@ -140,6 +147,28 @@ export class SqliteGroupRepository implements GroupRepository {
 
   async setOwner(groupId: string, ownerId: string): Promise<void> {
     this.db.prepare('UPDATE groups SET owner_id = ?, ownership_candidate = NULL WHERE id = ?').run(ownerId, groupId);
+  }
+
+  async setExpiry(groupId: string, expiresAt: number | undefined): Promise<void> {
+    this.db.prepare('UPDATE groups SET expires_at = ?, reminded_at = NULL, expired_at = NULL WHERE id = ?').run(expiresAt ?? null, groupId);
+  }
+
+  async expiryDue(now: number, remindFrom: number, limit: number): Promise<Group[]> {
+    const rows = this.db
+      .prepare<[number, number, number], GroupRow>(
+        `SELECT ${GROUP_COLUMNS} FROM groups WHERE expires_at IS NOT NULL AND expired_at IS NULL AND dismissed = 0
+         AND (expires_at <= ? OR (reminded_at IS NULL AND expires_at <= ?)) ORDER BY expires_at, id LIMIT ?`,
+      )
+      .all(now, remindFrom, limit);
+    return rows.map(toGroup);
+  }
+
+  async claimExpiryNotice(groupId: string, expiresAt: number, notice: ExpiryNotice, at: number): Promise<boolean> {
+    const sql =
+      notice === 'reminder'
+        ? 'UPDATE groups SET reminded_at = ? WHERE id = ? AND expires_at = ? AND reminded_at IS NULL AND expired_at IS NULL'
+        : 'UPDATE groups SET expired_at = ? WHERE id = ? AND expires_at = ? AND expired_at IS NULL';
+    return this.db.prepare(sql).run(at, groupId, expiresAt).changes > 0;
   }
 
   async addApplication(a: GroupApplication): Promise<boolean> {

@@ -148,4 +148,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX transfers_open ON transfers(created_at) WHERE state IN ('funding', 'pending');
   `,
+  `
+  ALTER TABLE groups ADD COLUMN expires_at INTEGER;
+  ALTER TABLE groups ADD COLUMN reminded_at INTEGER;
+  ALTER TABLE groups ADD COLUMN expired_at INTEGER;
+  CREATE INDEX groups_expiry ON groups(expires_at) WHERE expires_at IS NOT NULL AND expired_at IS NULL;
+  `,
 ];

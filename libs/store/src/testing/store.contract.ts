@@ -189,6 +189,50 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.groups.get(g.groupId)).toMatchObject({ name: 'Renamed', dismissed: true });
     });
 
+    it('keeps an expiry date and lets exactly one caller claim each expiry notice', async () => {
+      const g = { groupId: `${p}gx`, name: 'Team', ownerId: `${p}a`, createdAt: 1 };
+      const other = { groupId: `${p}gy`, name: 'Later', ownerId: `${p}a`, createdAt: 1 };
+      await store.groups.create(g, [{ userId: `${p}a`, role: 'owner' }]);
+      await store.groups.create(other, [{ userId: `${p}a`, role: 'owner' }]);
+      const mine = async (now: number, remindFrom: number): Promise<string[]> =>
+        (await store.groups.expiryDue(now, remindFrom, 1000)).map((x) => x.groupId).filter((id) => id.startsWith(p));
+      expect(await store.groups.get(g.groupId)).not.toHaveProperty('expiresAt');
+      await store.groups.setExpiry(g.groupId, 10_000);
+      await store.groups.setExpiry(other.groupId, 50_000);
+      expect(await store.groups.get(g.groupId)).toMatchObject({ expiresAt: 10_000 });
+      expect(await store.groups.get(g.groupId)).not.toHaveProperty('remindedAt');
+      // Neither is due before the reminder lead reaches it; then only the nearer one.
+      expect(await mine(1_000, 9_999)).toEqual([]);
+      expect(await mine(1_000, 10_000)).toEqual([g.groupId]);
+      // A reminder for a stale expiry claims nothing; for the current one, exactly once.
+      expect(await store.groups.claimExpiryNotice(g.groupId, 9_000, 'reminder', 2_000)).toBe(false);
+      const claims = await Promise.all([1, 2, 3].map(() => store.groups.claimExpiryNotice(g.groupId, 10_000, 'reminder', 2_000)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.groups.get(g.groupId)).toMatchObject({ expiresAt: 10_000, remindedAt: 2_000 });
+      expect(await mine(2_000, 20_000)).toEqual([]);
+      // Expired: due again until the expired notice is claimed, once.
+      expect(await mine(10_000, 20_000)).toEqual([g.groupId]);
+      const expired = await Promise.all([1, 2].map(() => store.groups.claimExpiryNotice(g.groupId, 10_000, 'expired', 10_500)));
+      expect(expired.filter(Boolean)).toHaveLength(1);
+      expect(await store.groups.get(g.groupId)).toMatchObject({ expiredAt: 10_500 });
+      expect(await mine(60_000, 70_000)).toEqual([other.groupId]);
+      // The other one expires without a reminder: none can be claimed afterwards.
+      expect(await store.groups.claimExpiryNotice(other.groupId, 50_000, 'expired', 60_000)).toBe(true);
+      expect(await store.groups.claimExpiryNotice(other.groupId, 50_000, 'reminder', 60_000)).toBe(false);
+      expect(await mine(60_000, 70_000)).toEqual([]);
+      // A new date starts over; clearing it leaves nothing due; a dismissed group is never due.
+      await store.groups.setExpiry(g.groupId, 80_000);
+      expect(await store.groups.get(g.groupId)).not.toHaveProperty('remindedAt');
+      expect(await store.groups.get(g.groupId)).not.toHaveProperty('expiredAt');
+      expect(await mine(70_000, 90_000)).toEqual([g.groupId]);
+      await store.groups.setExpiry(g.groupId, undefined);
+      expect(await store.groups.get(g.groupId)).not.toHaveProperty('expiresAt');
+      expect(await mine(90_000, 100_000)).toEqual([]);
+      await store.groups.setExpiry(g.groupId, 80_000);
+      await store.groups.dismiss(g.groupId);
+      expect(await mine(90_000, 100_000)).toEqual([]);
+    });
+
     it('changes a member’s role and mutes a group', async () => {
       const g = { groupId: `${p}gm`, name: 'Team', ownerId: `${p}a`, createdAt: 1 };
       await store.groups.create(g, [{ userId: `${p}a`, role: 'owner' }, { userId: `${p}b`, role: 'member' }]);

@@ -237,6 +237,32 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     });
   }
 
+  app.put<{ Params: { groupId: string }; Body: { expiresAt: number } }>(
+    '/v1/groups/:groupId/expiry',
+    {
+      schema: {
+        params: groupParams,
+        body: {
+          type: 'object',
+          required: ['expiresAt'],
+          additionalProperties: false,
+          properties: { expiresAt: { type: 'integer', minimum: 1, maximum: 8_640_000_000_000_000 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await send({ kind: 'set-expiry', ...stamp(request.params.groupId, sub), expiresAt: request.body.expiresAt });
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete<{ Params: { groupId: string } }>('/v1/groups/:groupId/expiry', { schema: { params: groupParams } }, async (request, reply) => {
+    const { sub } = ctx.auth(request);
+    await send({ kind: 'set-expiry', ...stamp(request.params.groupId, sub), expiresAt: null });
+    return reply.status(204).send();
+  });
+
   app.put<{ Params: { groupId: string }; Body: { remark: string } }>(
     '/v1/groups/:groupId/members/me/remark',
     {
@@ -295,8 +321,9 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     if (!me) throw new AppError('IM_ERR_NOT_MEMBER');
     const group = await ctx.store.groups.get(request.params.groupId);
     if (!group) throw new AppError('IM_ERR_NOT_FOUND');
-    const { groupId, name, ownerId, createdAt, dismissed, muted, joinPolicy, avatar, announcement, introduction } = group;
-    return { groupId, name, ownerId, createdAt, dismissed, muted, joinPolicy, avatar, announcement, introduction, role: me.role };
+    const { groupId, name, ownerId, createdAt, dismissed, muted, joinPolicy, avatar, announcement, introduction, expiresAt } = group;
+    const expired = expiresAt !== undefined && ctx.clock.now() >= expiresAt;
+    return { groupId, name, ownerId, createdAt, dismissed, muted, joinPolicy, avatar, announcement, introduction, expiresAt, expired, role: me.role };
   });
 
   app.get<{ Params: { groupId: string } }>(

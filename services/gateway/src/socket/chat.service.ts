@@ -72,6 +72,9 @@ export class ChatService {
       const group = await this.store.groups.get(m.destId);
       if (!group) throw new AppError('IM_ERR_NOT_FOUND', 'no such group');
       if (group.dismissed === true) throw new AppError('IM_ERR_GROUP_DISMISSED', 'the group has been dismissed; it accepts no more messages');
+      if (group.expiresAt !== undefined && this.clock.now() >= group.expiresAt) {
+        throw new AppError('IM_ERR_GROUP_EXPIRED', `the group expired at ${new Date(group.expiresAt).toISOString()}; it accepts no more messages`);
+      }
       const member = await this.store.groups.member(m.destId, m.fromId);
       if (!member) throw new AppError('IM_ERR_NOT_MEMBER');
       if (member.mutedUntil !== undefined && this.clock.now() < member.mutedUntil) {

@@ -43,9 +43,21 @@ describe('PresenceNotifier (two gateways sharing one presence and once-store)', 
   const debounceMs = 40;
   const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-  function setup(): { sent: Array<{ to: string; type: number }>; gw1: PresenceNotifier; gw2: PresenceNotifier; presence: MemoryPresence } {
+  /** Memory presence plus one dead gateway ('gw0') that held the users in `deadUsers`, until forgotten. */
+  class PresenceWithDeadGateway extends MemoryPresence {
+    deadUsers: string[] = [];
+    override deadGateways(): Promise<{ gatewayId: string; userIds: string[] }[]> {
+      return Promise.resolve(this.deadUsers.length > 0 ? [{ gatewayId: 'gw0', userIds: [...this.deadUsers] }] : []);
+    }
+    override forgetGateway(): Promise<void> {
+      this.deadUsers = [];
+      return Promise.resolve();
+    }
+  }
+
+  function setup(): { sent: Array<{ to: string; type: number }>; gw1: PresenceNotifier; gw2: PresenceNotifier; presence: PresenceWithDeadGateway } {
     const sent: Array<{ to: string; type: number }> = [];
-    const presence = new MemoryPresence();
+    const presence = new PresenceWithDeadGateway();
     const once = new MemoryOnceStore();
     const store = { relations: { friends: (u: string) => Promise.resolve(u === 'a' ? ['b'] : ['a']) } } as unknown as Store;
     const delivery = {
@@ -85,5 +97,39 @@ describe('PresenceNotifier (two gateways sharing one presence and once-store)', 
       { to: 'b', type: 6 },
       { to: 'b', type: 5 },
     ]);
+  });
+
+  it('after a gateway crash, the sweeps of two gateways send one 6 for a user left with no session, none for one who came back', async () => {
+    const { sent, gw1, gw2, presence } = setup();
+    await presence.add({ ...s('b1', 1), userId: 'b' });
+    await gw1.online('a');
+    // 'a' and 'b' were on gw0, which died; 'b' reconnected elsewhere (the session above), 'a' did not.
+    presence.deadUsers = ['a', 'b'];
+    const [one, two] = await Promise.all([gw1.sweepCrashed(), gw2.sweepCrashed()]);
+    expect([...one, ...two]).toEqual(['a']);
+    expect(sent).toEqual([
+      { to: 'b', type: 5 },
+      { to: 'b', type: 6 },
+    ]);
+    // The record is gone: a later sweep sends nothing.
+    expect(await gw1.sweepCrashed()).toEqual([]);
+    // Listed as dead again (a second sweeper's stale read) while friends already know: no second 6.
+    presence.deadUsers = ['a'];
+    expect(await gw2.sweepCrashed()).toEqual([]);
+    // The next first connect sends 5 and re-arms: a later crash tells 6 again.
+    await gw2.online('a');
+    presence.deadUsers = ['a'];
+    expect(await gw1.sweepCrashed()).toEqual(['a']);
+    expect(sent.map((x) => x.type)).toEqual([5, 6, 5, 6]);
+  });
+
+  it('a crash sweep after a debounced 6 sends no second one', async () => {
+    const { sent, gw1, gw2, presence } = setup();
+    await presence.add({ ...s('b1', 1), userId: 'b' });
+    await gw1.offline('a');
+    await wait(debounceMs * 3);
+    presence.deadUsers = ['a'];
+    expect(await gw2.sweepCrashed()).toEqual([]);
+    expect(sent).toEqual([{ to: 'b', type: 6 }]);
   });
 });

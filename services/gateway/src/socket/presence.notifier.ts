@@ -6,6 +6,9 @@ import type { DeliveryPort, DeviceSession, OnceStore, Presence } from '@im/realt
 import type { Store } from '@im/store';
 import type { Server } from 'socket.io';
 
+/** How long the "told offline" mark lasts: a user offline longer than this may get a second 6 after a crash. */
+const TOLD_TTL_MS = 7 * 24 * 3_600_000;
+
 export type MultiDevicePolicy = 'per-devtype' | 'many' | 'single';
 
 export interface PresenceNotifierDeps {
@@ -30,6 +33,11 @@ export interface PresenceNotifierDeps {
  *
  * The gateway serialises a user's connect and disconnect handling, so on one gateway the mark is
  * always written before a reconnect looks for it.
+ *
+ * A gateway that crashes runs no timer: its sessions lapse with its presence lease, and
+ * `sweepCrashed` (every gateway runs it) sends 6 for each of its users left with no session. A
+ * "told offline" mark in the once-store (set by whoever sends 6, taken by the next first connect)
+ * makes that 6 go out once however many gateways sweep, and never after a debounced 6.
  */
 export class PresenceNotifier {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -38,6 +46,7 @@ export class PresenceNotifier {
   constructor(private readonly d: PresenceNotifierDeps) {}
 
   async online(userId: string): Promise<void> {
+    await this.d.once.take(this.toldKey(userId));
     const leftRecently = await this.d.once.take(this.leftKey(userId));
     if (leftRecently !== undefined) return;
     await this.tellFriends(userId, MessageType.FRIEND_ONLINE);
@@ -65,7 +74,35 @@ export class PresenceNotifier {
   private async offlineIfStillGone(userId: string): Promise<void> {
     if ((await this.d.presence.sessionsOf(userId)).length > 0) return;
     if ((await this.d.once.take(this.leftKey(userId))) === undefined) return;
+    await this.tellOffline(userId);
+  }
+
+  /** Sends 6 unless friends were already told (by this path or a crash sweep) since the user's last first connect. */
+  private async tellOffline(userId: string): Promise<boolean> {
+    if ((await this.d.once.putIfAbsent(this.toldKey(userId), String(this.d.clock.now()), TOLD_TTL_MS)) !== undefined) return false;
     await this.tellFriends(userId, MessageType.FRIEND_OFFLINE);
+    return true;
+  }
+
+  /**
+   * For every gateway whose presence lease lapsed: 6 for each of its users who has no session
+   * anywhere now (once, see above), then the gateway's record is dropped. Returns the users told.
+   */
+  async sweepCrashed(): Promise<string[]> {
+    const told: string[] = [];
+    for (const { gatewayId, userIds } of await this.d.presence.deadGateways()) {
+      for (const userId of userIds) {
+        if ((await this.d.presence.sessionsOf(userId)).length > 0) continue;
+        if (await this.tellOffline(userId)) told.push(userId);
+      }
+      await this.d.presence.forgetGateway(gatewayId);
+      this.d.logger.info({ gatewayId, users: userIds.length, told: told.length }, 'dead gateway swept: offline notices sent');
+    }
+    return told;
+  }
+
+  private toldKey(userId: string): string {
+    return `presence-told-offline:${userId}`;
   }
 
   private leftKey(userId: string): string {

@@ -1,0 +1,119 @@
+import type { Clock, ConfigSchema, Logger } from '@im/common';
+import { MessageType, groupConversationId } from '@im/protocol';
+import type { ImMessage, MessageTypeNumber } from '@im/protocol';
+import type { DeliveryPort } from '@im/realtime';
+import type { ExpiryNotice, Group, Store } from '@im/store';
+
+/** The expiry sweep's variables (the group service's process and embedded mode). */
+export const GROUP_EXPIRY_CONFIG = {
+  IM_GROUP_EXPIRY_SWEEP_MS: { kind: 'int', default: 60000, min: 10, doc: 'How often the group service looks for groups whose expiry reminder (58) or expired notice (65) is due.' },
+  IM_GROUP_EXPIRY_REMINDER_MS: { kind: 'int', default: 86400000, min: 0, doc: 'How long before a group expires its members get the reminder (58).' },
+} as const satisfies ConfigSchema;
+
+export interface GroupExpiryOptions {
+  /** How long before the expiry date the reminder (58) goes out. */
+  readonly reminderLeadMs: number;
+  /** Groups handled per sweep at most (the rest on the next one). */
+  readonly batch?: number;
+}
+
+/** What starts the periodic sweep; tests pass one they drive by hand. */
+export interface SweepTimer {
+  every(ms: number, task: () => void): { stop(): void };
+}
+
+export const intervalTimer: SweepTimer = {
+  every(ms, task) {
+    const handle = setInterval(task, ms);
+    handle.unref();
+    return { stop: () => clearInterval(handle) };
+  },
+};
+
+export interface SweepResult {
+  readonly reminded: string[];
+  readonly expired: string[];
+}
+
+/**
+ * Sends each group's expiry reminder (58, `reminderLeadMs` ahead of `expiresAt`) and expired
+ * notice (65, at `expiresAt`) once. Every group-service instance sweeps; the store's
+ * `claimExpiryNotice` (one conditional single-document write, or a unique insert) lets exactly one
+ * of them send each notice. The notice is stored in the group conversation `g:<groupId>` like the
+ * other group notices (fromType 2, fromId the group), under a msgId made from the expiry date, and
+ * sent to the members. Claim first, send second: an instance that dies in between loses that notice
+ * (never sends it twice). Sends to an expired group are refused by the gateway and the message
+ * service from `expiresAt` on, sweep or not.
+ */
+export class GroupExpirySweeper {
+  private running: Promise<SweepResult> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly delivery: DeliveryPort,
+    private readonly options: GroupExpiryOptions,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** One pass; a call while one runs joins it. */
+  sweep(): Promise<SweepResult> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Sweeps every `intervalMs` (errors are logged, the next tick tries again). */
+  start(intervalMs: number, timer: SweepTimer = intervalTimer): { close(): Promise<void> } {
+    const handle = timer.every(intervalMs, () => {
+      this.sweep().catch((err: unknown) => this.logger.warn({ err }, 'group expiry sweep failed; retrying on the next tick'));
+    });
+    return {
+      close: async () => {
+        handle.stop();
+        await this.running?.catch(() => undefined);
+      },
+    };
+  }
+
+  private async pass(): Promise<SweepResult> {
+    const now = this.clock.now();
+    const due = await this.store.groups.expiryDue(now, now + this.options.reminderLeadMs, this.options.batch ?? 100);
+    const reminded: string[] = [];
+    const expired: string[] = [];
+    for (const group of due) {
+      if (group.expiresAt === undefined) continue;
+      if (group.expiresAt <= now) {
+        if (await this.claimAndSend(group, 'expired', now)) expired.push(group.groupId);
+      } else if (group.remindedAt === undefined) {
+        if (await this.claimAndSend(group, 'reminder', now)) reminded.push(group.groupId);
+      }
+    }
+    return { reminded, expired };
+  }
+
+  private async claimAndSend(group: Group, notice: ExpiryNotice, now: number): Promise<boolean> {
+    const expiresAt = group.expiresAt ?? 0;
+    if (!(await this.store.groups.claimExpiryNotice(group.groupId, expiresAt, notice, now))) return false;
+    const type: MessageTypeNumber = notice === 'reminder' ? MessageType.GROUP_EXPIRY_REMINDER : MessageType.GROUP_EXPIRED;
+    const message: ImMessage & { sendTime: number } = {
+      msgId: `n${type}-expiry-${expiresAt}-${group.groupId}`.slice(0, 128),
+      messageType: type,
+      fromId: group.groupId,
+      fromType: 2,
+      destId: group.groupId,
+      fromName: '',
+      imageIconUrl: '',
+      content: { groupId: group.groupId, expiresAt },
+      sendTime: now,
+    };
+    const { stored, duplicate } = await this.store.messages.append({ conversationId: groupConversationId(group.groupId), message });
+    if (!duplicate) {
+      const members = (await this.store.groups.members(group.groupId)).map((m) => m.userId);
+      await this.delivery.send(members, { kind: 'stored', message: stored });
+    }
+    this.logger.info({ groupId: group.groupId, notice, expiresAt }, 'group expiry notice sent');
+    return true;
+  }
+}
