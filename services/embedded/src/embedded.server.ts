@@ -69,6 +69,7 @@ export async function startEmbedded(config: EmbeddedConfig, jwtSecret: string, l
     multiCalls: new MemoryMultiCallStore(),
     clock,
     logger: logger.child({ service: 'gateway' }),
+    consoleDevTokens: true,
   });
   const port = await gateway.listen(config.IM_PORT, config.IM_HOST);
   return {
