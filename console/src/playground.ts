@@ -131,7 +131,27 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       row.dataset.code = String(answer.code);
       ackCell.textContent = answer.code === 0 ? `ack code 0 · serverTime ${answer.serverTime ?? '?'}` : `refused ${answer.code}: ${answer.error ?? ''}`;
       ackCell.className = answer.code === 0 ? 'ack ok' : 'ack err';
+      if (answer.code === 0) void showSeq(msg, row, ackCell);
     });
+  };
+
+  /**
+   * The ack carries no seq; a stored message has one once acknowledged (the ack waits for the
+   * store), so the playground reads it back from the history API.
+   */
+  const showSeq = async (msg: Partial<ImMessage>, row: HTMLElement, ackCell: HTMLElement): Promise<void> => {
+    const spec = ref.types.find((t) => t.type === Number(msg.messageType));
+    if (!spec?.stored || typeof msg.destId !== 'string' || typeof msg.msgId !== 'string') return;
+    const key = msg.fromType === 2 ? 'groupId' : 'peerId';
+    try {
+      const page = await api<{ messages: ImMessage[] }>('GET', `/v1/messages?${key}=${encodeURIComponent(msg.destId)}&beforeSeq=${Number.MAX_SAFE_INTEGER}&limit=50`, { token });
+      const stored = page.messages.find((m) => m.msgId === msg.msgId);
+      if (stored?.seq === undefined) return;
+      row.dataset.seq = String(stored.seq);
+      ackCell.textContent += ` · seq ${stored.seq}`;
+    } catch {
+      // The seq is a convenience; the ack already told the outcome.
+    }
   };
 
   const onDownlink = (m: ImMessage): void => {
