@@ -1,6 +1,7 @@
 import './style.css';
 import { api, el } from './api';
 import type { ProtocolReference, ServerInfo } from './api';
+import { renderOps } from './ops';
 import { renderPlayground } from './playground';
 import { renderReference } from './reference';
 
@@ -12,14 +13,16 @@ async function start(): Promise<void> {
   if (serverInfo) serverInfo.textContent = `gateway ${info.gatewayId}${info.devTokens ? ' · embedded mode' : ''}`;
   const playground = el('div', { 'data-testid': 'playground' });
   const reference = el('div', { 'data-testid': 'reference' });
+  const ops = el('div', { 'data-testid': 'ops' });
   renderPlayground(playground, ref, info);
   renderReference(reference, ref);
-  app.replaceChildren(playground, reference);
+  renderOps(ops);
+  app.replaceChildren(playground, reference, ops);
+  const views: Record<string, HTMLElement> = { '#/playground': playground, '#/reference': reference, '#/ops': ops };
   const route = (): void => {
-    const onReference = location.hash.startsWith('#/reference');
-    reference.hidden = !onReference;
-    playground.hidden = onReference;
-    for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.getAttribute('href') === (onReference ? '#/reference' : '#/playground'));
+    const current = views[location.hash] ? location.hash : '#/playground';
+    for (const [hash, view] of Object.entries(views)) view.hidden = hash !== current;
+    for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.getAttribute('href') === current);
   };
   window.addEventListener('hashchange', route);
   route();

@@ -24,5 +24,8 @@ describe('web console on a cluster gateway', () => {
     const mint = await h.http(0, 'POST', '/console/api/dev-token', undefined, { userId: 'cluster-mallory' });
     expect(mint.status).toBe(404);
     expect(mint.body.token).toBeUndefined();
+    // No IM_ADMIN_TOKEN on this cluster: the operations figures are refused, not open.
+    const ops = await h.http(0, 'GET', '/console/api/ops', undefined);
+    expect(ops).toMatchObject({ status: 403, body: { name: 'IM_ERR_FORBIDDEN' } });
   });
 });

@@ -11,6 +11,7 @@ import { EmbeddedHarness } from '../support/embedded-harness';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'console');
 /** Generous for a loaded 2-core machine; each wait ends as soon as its element appears. */
 const WAIT = 20_000;
+const ADMIN_TOKEN = 'console-browser-admin-token-0123';
 
 async function signIn(page: Page, url: string, userId: string): Promise<void> {
   await page.goto(`${url}/console/#/playground`);
@@ -54,7 +55,7 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     requireConsoleBuild();
     const executablePath = ensureChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
-    h = await EmbeddedHarness.start();
+    h = await EmbeddedHarness.start({ IM_ADMIN_TOKEN: ADMIN_TOKEN });
     browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'], timeout: 60_000 });
   }, 900_000);
   afterAll(async () => {
@@ -129,5 +130,45 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     // The filter narrows the table to matching rows.
     await page.getByTestId('ref-filter').fill('HEARTBEAT');
     expect(await page.locator('[data-testid="ref-row"]:visible').count()).toBe(1);
+  }, 60_000);
+
+  it('the operations view, behind the admin token, shows a non-zero message rate during traffic', async () => {
+    const page = await newPage();
+    await page.goto(`${h.url}/console/#/ops`);
+    await page.getByTestId('ops-token').fill('not-the-admin-token');
+    await page.getByTestId('ops-start').click();
+    await page.getByTestId('ops-status').filter({ hasText: 'refused: 401' }).waitFor({ timeout: WAIT });
+
+    await page.getByTestId('ops-token').fill(ADMIN_TOKEN);
+    await page.getByTestId('ops-start').click();
+    await page.getByTestId('ops-status').filter({ hasText: 'gateway' }).waitFor({ timeout: WAIT });
+    const [a, b] = await Promise.all([h.connect('ops-a'), h.connect('ops-b')]);
+    // Traffic until the view has seen it (one poll a second), then stop.
+    let sending = true;
+    const traffic = (async (): Promise<void> => {
+      while (sending) {
+        await a.send(a.message('ops-b', 'load'));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      const rate = page.getByTestId('ops-in-rate');
+      const deadline = Date.now() + WAIT;
+      let value = 0;
+      while (value <= 0 && Date.now() < deadline) {
+        value = Number((await rate.getAttribute('data-value', { timeout: WAIT })) || 0);
+        if (value <= 0) await page.waitForTimeout(250);
+      }
+      expect(value).toBeGreaterThan(0);
+      expect(Number(await page.getByTestId('ops-connections').getAttribute('data-value'))).toBeGreaterThanOrEqual(2);
+      // Delivery latency needs acknowledged downlinks: b acks each message.
+      await b.waitForMessages(1);
+      await page.waitForTimeout(1200);
+      expect(await page.getByTestId('ops-ack').textContent()).toMatch(/\d.* ms \/ \d.* ms/);
+      await page.screenshot({ path: join(ARTIFACTS, 'ops.png') });
+    } finally {
+      sending = false;
+      await traffic;
+    }
   }, 60_000);
 });

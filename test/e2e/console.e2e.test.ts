@@ -1,17 +1,40 @@
 import { request } from 'node:http';
 import { MESSAGE_TYPES } from '@im/protocol';
 import { requireConsoleBuild } from '../support/console-build';
-import { EmbeddedHarness } from '../support/embedded-harness';
+import { EmbeddedHarness, tokenFor } from '../support/embedded-harness';
 import { ImTestClient } from '../support/im-client';
+
+const ADMIN_TOKEN = 'console-e2e-admin-token-0123456';
 
 describe('web console served by the embedded gateway', () => {
   let h: EmbeddedHarness;
   beforeAll(async () => {
     requireConsoleBuild();
-    h = await EmbeddedHarness.start();
+    h = await EmbeddedHarness.start({ IM_ADMIN_TOKEN: ADMIN_TOKEN });
   });
   afterAll(() => h.stop());
   afterEach(() => h.closeClients());
+
+  it('ops figures need the admin token and count the traffic', async () => {
+    const ops = (token?: string): Promise<Response> => fetch(`${h.url}/console/api/ops`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    expect((await ops()).status).toBe(401);
+    expect((await ops('wrong-token-of-some-length')).status).toBe(401);
+    // A client's JWT is not an admin token.
+    expect((await ops(tokenFor('ops-alice'))).status).toBe(401);
+    const before = (await (await ops(ADMIN_TOKEN)).json()) as { messagesIn: number; messagesOut: number };
+    const [a, b] = await Promise.all([h.connect('ops-alice'), h.connect('ops-bob')]);
+    expect((await a.send(a.message('ops-bob', 'counted'))).code).toBe(0);
+    await b.waitForMessages(1);
+    const res = await ops(ADMIN_TOKEN);
+    expect(res.status).toBe(200);
+    const after = (await res.json()) as Record<string, any>;
+    expect(after).toMatchObject({ gatewayId: expect.any(String), at: expect.any(Number), connections: expect.any(Number), deadLetters: expect.any(Number), consumerLag: expect.any(Number) });
+    // The ready (1) and the text (2) at least; other tests in this process may add more.
+    expect(after.messagesIn - before.messagesIn).toBeGreaterThanOrEqual(3);
+    expect(after.messagesOut - before.messagesOut).toBeGreaterThanOrEqual(1);
+    expect(after.ackLatencyMs.count).toBeGreaterThan(0);
+    expect(after.ackLatencyMs.p50).toBeGreaterThanOrEqual(0);
+  });
 
   it('serves the built page and its bundled assets, with no outside reference', async () => {
     const redirect = await fetch(`${h.url}/console`, { redirect: 'manual' });

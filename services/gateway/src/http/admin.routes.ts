@@ -23,7 +23,7 @@ const FIELDS = new Set(['eventId', 'userIds', 'everyoneOnline', 'content', 'from
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
 /** Checks `Authorization: Bearer <IM_ADMIN_TOKEN>` in constant time; client JWTs are not admin tokens. */
-function adminGuard(ctx: RoutesContext): (request: FastifyRequest) => void {
+export function adminGuard(ctx: RoutesContext): (request: FastifyRequest) => void {
   const expected = ctx.settings.adminToken === undefined ? undefined : digest(ctx.settings.adminToken);
   return (request) => {
     if (expected === undefined) throw new AppError('IM_ERR_FORBIDDEN', 'the admin API is disabled: IM_ADMIN_TOKEN is not set');

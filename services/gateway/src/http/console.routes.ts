@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, signToken } from '@im/common';
 import { isValidId } from '@im/protocol';
+import { processMetrics } from '@im/runtime';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { adminGuard } from './admin.routes';
+import { opsSnapshot } from './ops.snapshot';
 import { protocolReference } from './protocol.reference';
 import type { RoutesContext } from './routes.context';
 
@@ -59,6 +62,12 @@ export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options:
   });
   app.get('/console/api/protocol.json', async () => reference);
   app.get('/console/api/info', async () => ({ devTokens: options.devTokens, gatewayId: ctx.settings.gatewayId }));
+  // The operations view: this process's figures, behind the admin token (IM_ADMIN_TOKEN).
+  const guard = adminGuard(ctx);
+  app.get('/console/api/ops', async (request, reply) => {
+    guard(request);
+    return reply.header('cache-control', 'no-store').send(await opsSnapshot(processMetrics(), ctx.settings.gatewayId, ctx.clock.now()));
+  });
   if (!options.devTokens) return;
   app.post('/console/api/dev-token', async (request) => {
     const body = request.body as Record<string, unknown> | null | undefined;
