@@ -88,6 +88,28 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     el('div', { class: 'row' }, groupName, groupMembers, createGroup, groupResult),
   );
 
+  // ---- friends, groups, conversations ----
+  const friendId = el('input', { placeholder: 'user id', 'data-testid': 'friend-id' });
+  const friendRequest = el('button', { type: 'button', 'data-testid': 'friend-request' }, 'Send friend request');
+  const refresh = el('button', { type: 'button', 'data-testid': 'refresh-lists' }, 'Refresh lists');
+  const friendsList = el('ul', { class: 'pick', 'data-testid': 'friends' });
+  const groupsList = el('ul', { class: 'pick', 'data-testid': 'groups' });
+  const conversationsList = el('ul', { class: 'pick', 'data-testid': 'conversations' });
+  const contacts = el(
+    'section',
+    { class: 'card' },
+    el('h3', {}, 'Friends, groups, conversations'),
+    el('div', { class: 'row' }, friendId, friendRequest, refresh),
+    el(
+      'div',
+      { class: 'lists' },
+      el('div', {}, el('h4', {}, 'Friends'), friendsList),
+      el('div', {}, el('h4', {}, 'Groups'), groupsList),
+      el('div', {}, el('h4', {}, 'Conversations'), conversationsList),
+    ),
+    el('p', { class: 'hint' }, 'Click an entry to make it the destination. A received friend request has an Accept button.'),
+  );
+
   // ---- logs ----
   const sent = el('ol', { class: 'log', 'data-testid': 'sent-list' });
   const received = el('ol', { class: 'log', 'data-testid': 'received-list' });
@@ -96,6 +118,7 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     el('h2', {}, 'Playground'),
     signIn,
     compose,
+    contacts,
     el('div', { class: 'columns' }, el('section', { class: 'card' }, el('h3', {}, 'Sent (ack)'), sent), el('section', { class: 'card' }, el('h3', {}, 'Received'), received)),
     el('section', { class: 'card' }, el('h3', {}, 'Frame inspector (raw JSON in and out)'), frames),
   );
@@ -107,6 +130,49 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     status.textContent = text;
     status.className = ok ? 'status ok' : 'status';
   };
+  /** An HTTP call of the API, shown in the frame inspector both ways. */
+  const http = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    frame('out', `${method} ${path}`, body ?? null);
+    try {
+      const answer = await api<T>(method, path, { token, ...(body !== undefined ? { body } : {}) });
+      frame('in', `${method} ${path}`, answer);
+      return answer;
+    } catch (e) {
+      frame('in', `${method} ${path}`, { error: (e as Error).message });
+      throw e;
+    }
+  };
+  const pick = (kind: 'user' | 'group', id: string, label: string, testId: string): HTMLElement => {
+    const item = el('li', { 'data-testid': testId, 'data-id': id }, label);
+    item.addEventListener('click', () => {
+      destKind.value = kind;
+      destInput.value = id;
+      fillRaw();
+    });
+    return item;
+  };
+  const refreshLists = async (): Promise<void> => {
+    if (!token) return;
+    try {
+      const [friends, groups, conversations] = await Promise.all([
+        http<{ userIds: string[] }>('GET', '/v1/friends'),
+        http<{ groups: { groupId: string; name?: string; role?: string }[] }>('GET', '/v1/groups'),
+        http<{ conversations: { conversationId: string; kind: string; peerId?: string; groupId?: string; maxSeq: number; unread: number }[] }>('GET', '/v1/conversations'),
+      ]);
+      friendsList.replaceChildren(...friends.userIds.map((id) => pick('user', id, id, 'friend-item')));
+      groupsList.replaceChildren(...groups.groups.map((g) => pick('group', g.groupId, `${g.name ?? ''} (${g.role ?? 'member'}) · ${g.groupId}`, 'group-item')));
+      conversationsList.replaceChildren(
+        ...conversations.conversations.map((c) => {
+          const group = c.kind === 'group';
+          const id = (group ? c.groupId : c.peerId) ?? c.conversationId;
+          return pick(group ? 'group' : 'user', id, `${group ? 'group' : 'with'} ${id} · last seq ${c.maxSeq} · unread ${c.unread}`, 'conversation-item');
+        }),
+      );
+    } catch (e) {
+      setStatus(`lists: ${(e as Error).message}`);
+    }
+  };
+
   const message = (destId: string, content: unknown, messageType: number, fromType: number): ImMessage => ({
     msgId: uuid(),
     fromId: userId,
@@ -167,6 +233,16 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
         el('span', { class: 'content' }, short(m.content)),
       ),
     );
+    if (name === 'FRIEND_REQUEST') {
+      const accept = el('button', { type: 'button', class: 'small', 'data-testid': 'accept-friend' }, 'Accept');
+      accept.addEventListener('click', () => {
+        accept.disabled = true;
+        http('POST', `/v1/friends/requests/${encodeURIComponent(m.fromId)}/accept`)
+          .then(() => refreshLists())
+          .catch((e: Error) => setStatus(`accept failed: ${e.message}`));
+      });
+      received.firstElementChild?.append(' ', accept);
+    }
     // The sender's own copy (another device, or a sync) tells the seq its message got.
     const mine = sent.querySelector<HTMLElement>(`[data-msg-id="${CSS.escape(m.msgId)}"] .ack`);
     if (mine && m.seq !== undefined) mine.textContent += ` · seq ${m.seq}`;
@@ -188,6 +264,7 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       setStatus(`connected as ${userId}`, true);
       connect.disabled = true;
       disconnect.disabled = false;
+      void refreshLists();
     });
     s.on('chat', (m: ImMessage, ack?: () => void) => {
       if (typeof ack === 'function') ack();
@@ -247,10 +324,9 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
   createGroup.addEventListener('click', () => {
     const memberIds = groupMembers.value.split(',').map((s) => s.trim()).filter(Boolean);
     const body = { name: groupName.value.trim() || 'group', memberIds };
-    frame('out', 'POST /v1/groups', body);
-    api<{ groupId: string }>('POST', '/v1/groups', { token, body })
+    http<{ groupId: string }>('POST', '/v1/groups', body)
       .then((r) => {
-        frame('in', 'POST /v1/groups', r);
+        void refreshLists();
         groupResult.textContent = `group ${r.groupId}`;
         groupResult.dataset.groupId = r.groupId;
         destKind.value = 'group';
@@ -261,5 +337,9 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
         groupResult.textContent = `failed: ${e.message}`;
       });
   });
+  friendRequest.addEventListener('click', () => {
+    http('POST', '/v1/friends/requests', { toUserId: friendId.value.trim(), message: `hello from ${userId}` }).catch((e: Error) => setStatus(`friend request failed: ${e.message}`));
+  });
+  refresh.addEventListener('click', () => void refreshLists());
   fillRaw();
 }

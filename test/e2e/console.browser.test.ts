@@ -97,6 +97,20 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     expect(g2).toBe(g1 + 1);
     expect(await bob.locator('[data-testid="received"]', { hasText: 'hi group' }).textContent()).toContain(`to ${groupId}`);
 
+    // A friend request from the console: bob sees it by name and accepts it; alice sees 12.
+    await alice.getByTestId('friend-id').fill('web-bob');
+    await alice.getByTestId('friend-request').click();
+    const request = bob.locator('[data-testid="received"][data-type="FRIEND_REQUEST"][data-from="web-alice"]');
+    await request.waitFor({ timeout: WAIT });
+    await request.getByTestId('accept-friend').click();
+    await alice.locator('[data-testid="received"][data-type="FRIEND_ACCEPTED"][data-from="web-bob"]').waitFor({ timeout: WAIT });
+    // The lists: bob is alice's friend, the group and both conversations are there.
+    await alice.getByTestId('refresh-lists').click();
+    await alice.locator('[data-testid="friend-item"][data-id="web-bob"]').waitFor({ timeout: WAIT });
+    await alice.locator(`[data-testid="group-item"][data-id="${groupId}"]`).waitFor({ timeout: WAIT });
+    await alice.locator(`[data-testid="conversation-item"][data-id="${groupId}"]`, { hasText: `last seq ${g2}` }).waitFor({ timeout: WAIT });
+    await alice.locator('[data-testid="conversation-item"][data-id="web-bob"]', { hasText: 'last seq 2' }).waitFor({ timeout: WAIT });
+
     // Any type from the registry: a heartbeat (3) comes back, rendered by its type name.
     await alice.getByTestId('raw-type').selectOption(String(MESSAGE_TYPES.find((t) => t.name === 'HEARTBEAT')?.type));
     await alice.getByTestId('raw-send').click();
