@@ -190,7 +190,7 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     const msg = m as Partial<ImMessage>;
     const label = `${typeName(Number(msg.messageType))} to ${String(msg.destId)}: ${short(msg.content)}`;
     const ackCell = el('span', { class: 'ack', 'data-testid': 'ack' }, 'waiting for ack…');
-    const row = el('li', { 'data-testid': 'sent', 'data-msg-id': String(msg.msgId) }, `${label} · `, ackCell);
+    const row = el('li', { 'data-testid': 'sent', 'data-msg-id': String(msg.msgId), 'data-dest': String(msg.destId) }, `${label} · `, ackCell);
     push(sent, row);
     socket.emit(event, m, (answer: AckAnswer) => {
       frame('in', `ack(${event})`, answer);
@@ -220,6 +220,18 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     }
   };
 
+  /** A read receipt for `msgId`: that sent message and the earlier ones to the same destination. */
+  const markRead = (msgId: string, by: string): void => {
+    const target = sent.querySelector<HTMLElement>(`[data-msg-id="${CSS.escape(msgId)}"]`);
+    if (!target) return;
+    const upTo = Number(target.dataset.seq ?? Infinity);
+    for (const row of sent.querySelectorAll<HTMLElement>(`[data-testid="sent"][data-dest="${CSS.escape(target.dataset.dest ?? '')}"]`)) {
+      if (row.dataset.read || (row !== target && !(Number(row.dataset.seq) <= upTo))) continue;
+      row.dataset.read = by;
+      row.append(el('span', { class: 'read', 'data-testid': 'read' }, ` · read by ${by}`));
+    }
+  };
+
   const onDownlink = (m: ImMessage): void => {
     const name = typeName(m.messageType);
     const seq = m.seq === undefined ? 'live (no seq)' : `seq ${m.seq}`;
@@ -233,6 +245,18 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
         el('span', { class: 'content' }, short(m.content)),
       ),
     );
+    const spec = ref.types.find((t) => t.type === m.messageType);
+    if (spec?.stored && spec.unread && m.seq !== undefined && m.fromId !== userId) {
+      // Read receipt (33): content is the last read msgId; the sender's console marks it read.
+      const read = el('button', { type: 'button', class: 'small', 'data-testid': 'mark-read' }, 'Mark read');
+      read.addEventListener('click', () => {
+        read.disabled = true;
+        const group = m.fromType === 2;
+        emit('chat', message(group ? m.destId : m.fromId, m.msgId, 33, group ? 2 : 1));
+      });
+      received.firstElementChild?.append(' ', read);
+    }
+    if (m.messageType === 33 && typeof m.content === 'string') markRead(m.content, m.fromId);
     if (name === 'FRIEND_REQUEST') {
       const accept = el('button', { type: 'button', class: 'small', 'data-testid': 'accept-friend' }, 'Accept');
       accept.addEventListener('click', () => {

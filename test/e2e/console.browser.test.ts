@@ -81,6 +81,9 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     const sent2 = await sendText(bob, 'user', 'web-alice', 'hello alice');
     const second = await receivedSeq(alice, 'web-bob', 'hello alice');
     expect([sent1, first, sent2, second]).toEqual([1, 1, 2, 2]);
+    // Bob marks alice's message read (33): her console shows it read.
+    await bob.locator('[data-testid="received"][data-type="TEXT"]', { hasText: 'hello bob' }).getByTestId('mark-read').click();
+    await alice.locator('[data-testid="sent"][data-read="web-bob"]', { hasText: 'hello bob' }).getByTestId('read').waitFor({ timeout: WAIT });
 
     // A group made from the console, then messages both ways in it.
     await alice.getByTestId('group-members').fill('web-bob');
