@@ -86,8 +86,8 @@ export interface GatewaySettings {
   /** The admin API's bearer token; undefined: the admin API answers 403. */
   readonly adminToken: string | undefined;
   readonly adminNoticesPerMinute: number;
-  /** Serve the web console at /console. */
-  readonly consoleEnabled: boolean;
+  /** Serve the web console at /console (IM_CONSOLE_ENABLED); absent: off, for settings built by hand. */
+  readonly consoleEnabled?: boolean;
 }
 
 export const MIN_ADMIN_TOKEN_LENGTH = 16;

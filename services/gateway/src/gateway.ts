@@ -112,7 +112,7 @@ function buildHttp(deps: GatewayDeps, drain: DrainState): FastifyInstance {
   blacklistRoutes(app, ctx);
   friendRoutes(app, ctx);
   adminRoutes(app, ctx);
-  if (deps.settings.consoleEnabled) {
+  if (deps.settings.consoleEnabled === true) {
     // From src/ (ts-jest) or dist/ alike: the Vite build lands in the package's dist/console.
     consoleRoutes(app, ctx, { dir: deps.consoleDir ?? resolve(__dirname, '..', 'dist', 'console'), devTokens: deps.consoleDevTokens === true });
   }
