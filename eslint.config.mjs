@@ -22,6 +22,13 @@ export default tseslint.config(
     },
   },
   {
+    // The web console runs in a browser: its own tsconfig (DOM, bundler resolution).
+    files: ['console/**/*.ts'],
+    languageOptions: {
+      parserOptions: { project: './console/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'off' },
   },

@@ -89,6 +89,7 @@ export async function startEmbedded(
     multiCalls: new MemoryMultiCallStore(),
     clock,
     logger: logger.child({ service: 'gateway' }),
+    consoleDevTokens: true,
   });
   const port = await gateway.listen(config.IM_PORT, config.IM_HOST);
   const stopSweeper = startSweeper(wallet, config.IM_MONEY_SWEEP_MS, (err) => logger.error({ err }, 'money sweep failed'));

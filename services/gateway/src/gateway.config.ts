@@ -53,6 +53,11 @@ export const GATEWAY_CONFIG = {
     doc: 'How long a call waits for a party whose call device disconnected to come back before the other side gets 161 and the call ends.',
   },
   IM_MULTI_CALL_MAX_PARTICIPANTS: { kind: 'int', default: 9, min: 2, max: 100, doc: 'Most participants in one multi-party (group) call; one more is refused.' },
+  IM_CONSOLE_ENABLED: {
+    kind: 'bool',
+    default: true,
+    doc: 'Serve the web console (protocol playground and reference) at `/console`; embedded mode adds a dev-token button (docs/console.md).',
+  },
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
   IM_ALLOWED_ORIGINS: {
@@ -101,6 +106,8 @@ export interface GatewaySettings {
   readonly callDropGraceMs: number;
   readonly multiCallMaxParticipants: number;
   readonly adminNoticesPerMinute: number;
+  /** Serve the web console at /console (IM_CONSOLE_ENABLED); absent: off, for settings built by hand. */
+  readonly consoleEnabled?: boolean;
 }
 
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
@@ -138,5 +145,6 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     multiCallMaxParticipants: c.IM_MULTI_CALL_MAX_PARTICIPANTS,
     gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
     adminNoticesPerMinute: c.IM_ADMIN_NOTICES_PER_MINUTE,
+    consoleEnabled: c.IM_CONSOLE_ENABLED,
   };
 }

@@ -8,10 +8,12 @@ import type { Store } from '@im/store';
 import fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { Server } from 'socket.io';
 import type { ServerOptions } from 'socket.io';
 import type { GatewaySettings } from './gateway.config';
 import { blacklistRoutes } from './http/blacklist.routes';
+import { consoleRoutes } from './http/console.routes';
 import { conversationRoutes } from './http/conversation.routes';
 import { friendRoutes } from './http/friend.routes';
 import { groupRoutes } from './http/group.routes';
@@ -60,6 +62,13 @@ export interface GatewayDeps {
   readonly presenceRefreshMs?: number;
   /** How often this gateway looks for calls whose ringing or grace period ran out; default 500 ms. */
   readonly callSweepMs?: number;
+  /**
+   * Embedded mode only: the web console may mint a dev token for any user id. Cluster mode
+   * never sets it, so the endpoint does not exist there.
+   */
+  readonly consoleDevTokens?: boolean;
+  /** Where the built console lives; default `services/gateway/dist/console` (written by `npm run build`). */
+  readonly consoleDir?: string;
   /** Extra readiness checks (bus connected, ...). */
   readonly readinessChecks?: readonly (() => Promise<boolean>)[];
 }
@@ -152,6 +161,10 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
   walletRoutes(app, ctx);
   let document: unknown;
   app.get('/openapi.json', async () => (document ??= openapi.document()));
+  if (deps.settings.consoleEnabled === true) {
+    // From src/ (ts-jest) or dist/ alike: the Vite build lands in the package's dist/console.
+    consoleRoutes(app, ctx, { dir: deps.consoleDir ?? resolve(__dirname, '..', 'dist', 'console'), devTokens: deps.consoleDevTokens === true });
+  }
   app.get('/metrics', async (_req, reply) => {
     const { contentType, body } = await processMetrics().scrape();
     return reply.type(contentType).send(body);

@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError, signToken } from '@im/common';
+import { isValidId } from '@im/protocol';
+import { processMetrics } from '@im/runtime';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { adminGuard } from './admin-auth';
+import { opsSnapshot } from './ops.snapshot';
+import { protocolReference } from './protocol.reference';
+import type { RoutesContext } from './routes.context';
+
+export interface ConsoleOptions {
+  /** The Vite build of `console/` (index.html and assets/). */
+  readonly dir: string;
+  /** Embedded mode only: `POST /console/api/dev-token` mints a client token for any user id. */
+  readonly devTokens: boolean;
+}
+
+/** How long a console dev token lives. */
+export const DEV_TOKEN_HOURS = 24;
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+};
+/** Asset names as Vite writes them (`index-3f2a1b.js`): no slash, no `..`. */
+const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(js|css|svg|png|ico|json)$/;
+const DEV_TOKEN_FIELDS = new Set(['userId', 'name']);
+
+function contentType(file: string): string {
+  return TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
+}
+
+/**
+ * The web console (docs/console.md): the built page under `/console/`, its assets, the protocol
+ * reference built from the registry, and in embedded mode a dev-token endpoint. Files are read
+ * from disk per request (they are small and the console is a developer tool), never from a CDN.
+ */
+export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options: ConsoleOptions): void {
+  const reference = protocolReference();
+  const sendFile = async (reply: FastifyReply, path: string, cache: string): Promise<FastifyReply> => {
+    let body: Buffer;
+    try {
+      body = await readFile(path);
+    } catch {
+      throw new AppError('IM_ERR_NOT_FOUND', 'console file not found (is the console built? `npm run build`)');
+    }
+    return reply.type(contentType(path)).header('cache-control', cache).send(body);
+  };
+  app.get('/console', async (_req, reply) => reply.redirect('/console/'));
+  app.get('/console/', async (_req, reply) => sendFile(reply, join(options.dir, 'index.html'), 'no-cache'));
+  app.get<{ Params: { file: string } }>('/console/assets/:file', async (request, reply) => {
+    const file = request.params.file;
+    if (!ASSET_NAME.test(file)) throw new AppError('IM_ERR_NOT_FOUND', 'no such console asset');
+    // Vite puts a content hash in every asset name: a name never changes its bytes.
+    return sendFile(reply, join(options.dir, 'assets', file), 'public, max-age=31536000, immutable');
+  });
+  app.get('/console/api/protocol.json', async () => reference);
+  app.get('/console/api/info', async () => ({ devTokens: options.devTokens, gatewayId: ctx.settings.gatewayId }));
+  // The operations view: this process's figures, behind the admin token (IM_ADMIN_TOKEN).
+  const guard = adminGuard(ctx);
+  app.get('/console/api/ops', async (request, reply) => {
+    guard(request);
+    return reply.header('cache-control', 'no-store').send(await opsSnapshot(processMetrics(), ctx.settings.gatewayId, ctx.clock.now()));
+  });
+  if (!options.devTokens) return;
+  app.post('/console/api/dev-token', async (request) => {
+    const body = request.body as Record<string, unknown> | null | undefined;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('IM_ERR_BAD_REQUEST', 'body must be a JSON object');
+    const unknown = Object.keys(body).filter((k) => !DEV_TOKEN_FIELDS.has(k));
+    if (unknown.length > 0) throw new AppError('IM_ERR_BAD_REQUEST', `unknown field(s): ${unknown.join(', ')}`);
+    const { userId, name } = body;
+    if (typeof userId !== 'string' || !isValidId(userId)) throw new AppError('IM_ERR_BAD_REQUEST', 'userId: letters, digits, _ . @ - (1 to 128)');
+    if (name !== undefined && (typeof name !== 'string' || name.length > 64)) throw new AppError('IM_ERR_BAD_REQUEST', 'name: a string of at most 64 characters');
+    const exp = Math.floor(ctx.clock.now() / 1000) + DEV_TOKEN_HOURS * 3600;
+    ctx.logger.info({ userId }, 'console: dev token minted');
+    return { userId, token: signToken({ sub: userId, ...(name ? { name } : {}), exp }, ctx.settings.jwtSecret), expiresAt: exp * 1000 };
+  });
+}

@@ -1,0 +1,19 @@
+import { MESSAGE_TYPES } from '@im/protocol';
+import { protocolReference } from './protocol.reference';
+
+describe('protocolReference', () => {
+  const ref = protocolReference();
+
+  it('has every registry type, in order, as plain JSON that survives a round trip', () => {
+    expect(ref.types.map((t) => t.type)).toEqual(MESSAGE_TYPES.map((t) => t.type));
+    expect(JSON.parse(JSON.stringify(ref))).toEqual(ref);
+  });
+
+  it('shows a cross-field rule as a note instead of dropping it silently', () => {
+    const withRule = MESSAGE_TYPES.filter((t) => JSON.stringify(t.content, (_k, v: unknown) => (typeof v === 'function' ? '__fn__' : v)).includes('__fn__'));
+    expect(withRule.length).toBeGreaterThan(0);
+    for (const spec of withRule) {
+      expect(JSON.stringify(ref.types.find((t) => t.type === spec.type)?.content)).toContain('"refine":"cross-field rule"');
+    }
+  });
+});

@@ -1,0 +1,49 @@
+import { ErrorCodes, MESSAGE_TYPES } from '@im/protocol';
+import type { ContentSchema } from '@im/protocol';
+
+/** One message type as the console's reference page shows it. */
+export interface ReferenceType {
+  readonly type: number;
+  readonly name: string;
+  readonly direction: string;
+  readonly channel: string;
+  readonly description: string;
+  readonly stored: boolean;
+  readonly unread: boolean;
+  readonly fromTypes: readonly number[];
+  /** The content schema as plain JSON; a cross-field rule shows as `"refine": "cross-field rule"`. */
+  readonly content: unknown;
+  readonly example: unknown;
+}
+
+export interface ProtocolReference {
+  readonly types: readonly ReferenceType[];
+  readonly errors: readonly { name: string; code: number; httpStatus: number; message: string }[];
+}
+
+/** A schema as JSON: functions (an object's `refine`) become a note, everything else is data already. */
+function schemaJson(s: ContentSchema): unknown {
+  return JSON.parse(JSON.stringify(s, (_key, value: unknown) => (typeof value === 'function' ? 'cross-field rule' : value)));
+}
+
+/**
+ * The protocol reference, built from the registry of `libs/protocol` at run time, so the page
+ * that renders it can never drift from the code that validates messages.
+ */
+export function protocolReference(): ProtocolReference {
+  return {
+    types: MESSAGE_TYPES.map((t) => ({
+      type: t.type,
+      name: t.name,
+      direction: t.direction,
+      channel: t.channel,
+      description: t.description,
+      stored: t.stored,
+      unread: t.unread,
+      fromTypes: [...t.fromTypes],
+      content: schemaJson(t.content),
+      example: t.example,
+    })),
+    errors: Object.entries(ErrorCodes).map(([name, e]) => ({ name, code: e.code, httpStatus: e.httpStatus, message: e.message })),
+  };
+}

@@ -1,0 +1,191 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MESSAGE_TYPES } from '@im/protocol';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { requireConsoleBuild } from '../support/console-build';
+import { ensureChromium } from '../support/chromium';
+import { EmbeddedHarness } from '../support/embedded-harness';
+
+/** Screenshots are test artifacts (gitignored); docs/console.png is a copy of playground-alice.png. */
+const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'console');
+/** Generous for a loaded 2-core machine; each wait ends as soon as its element appears. */
+const WAIT = 20_000;
+const ADMIN_TOKEN = 'console-browser-admin-token-0123';
+
+async function signIn(page: Page, url: string, userId: string): Promise<void> {
+  await page.goto(`${url}/console/#/playground`);
+  await page.getByTestId('user-id').fill(userId);
+  await page.getByTestId('mint').click();
+  await page.getByTestId('status').filter({ hasText: `token minted for ${userId}` }).waitFor({ timeout: WAIT });
+  expect(await page.getByTestId('token').inputValue()).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+  await page.getByTestId('connect').click();
+  await page.getByTestId('status').filter({ hasText: `connected as ${userId}` }).waitFor({ timeout: WAIT });
+}
+
+/** Sends a text and returns the seq the sender's console shows for it (ack code 0, then seq). */
+async function sendText(page: Page, kind: 'user' | 'group', destId: string, text: string): Promise<number> {
+  await page.getByTestId('dest-kind').selectOption(kind);
+  await page.getByTestId('dest-id').fill(destId);
+  await page.getByTestId('text').fill(text);
+  await page.getByTestId('send').click();
+  const row = page.locator('[data-testid="sent"][data-code="0"][data-seq]', { hasText: text });
+  await row.waitFor({ timeout: WAIT });
+  const seq = Number(await row.getAttribute('data-seq'));
+  expect(await row.textContent()).toContain(`ack code 0 · serverTime`);
+  expect(await row.textContent()).toContain(`seq ${seq}`);
+  return seq;
+}
+
+/** Waits for a received TEXT with this content and returns its seq. */
+async function receivedSeq(page: Page, from: string, text: string): Promise<number> {
+  const row = page.locator(`[data-testid="received"][data-type="TEXT"][data-from="${from}"]`, { hasText: text });
+  await row.waitFor({ timeout: WAIT });
+  const seq = Number(await row.getAttribute('data-seq'));
+  expect(await row.textContent()).toContain(`seq ${seq}`);
+  return seq;
+}
+
+describe('web console in a real browser (Debian Chromium via playwright-core)', () => {
+  let h: EmbeddedHarness;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    requireConsoleBuild();
+    const executablePath = ensureChromium();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    h = await EmbeddedHarness.start({ IM_ADMIN_TOKEN: ADMIN_TOKEN });
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'], timeout: 60_000 });
+  }, 900_000);
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await browser?.close();
+    await h?.stop();
+  });
+
+  const newPage = async (): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    return context.newPage();
+  };
+
+  it('two users sign in with dev tokens, chat 1:1 and in a group, and each sees the other’s message with its seq', async () => {
+    const [alice, bob] = await Promise.all([newPage(), newPage()]);
+    await signIn(alice, h.url, 'web-alice');
+    await signIn(bob, h.url, 'web-bob');
+
+    // 1:1 both ways: one conversation, so the seqs follow each other.
+    const sent1 = await sendText(alice, 'user', 'web-bob', 'hello bob');
+    const first = await receivedSeq(bob, 'web-alice', 'hello bob');
+    const sent2 = await sendText(bob, 'user', 'web-alice', 'hello alice');
+    const second = await receivedSeq(alice, 'web-bob', 'hello alice');
+    expect([sent1, first, sent2, second]).toEqual([1, 1, 2, 2]);
+    // Bob marks alice's message read (33): her console shows it read.
+    await bob.locator('[data-testid="received"][data-type="TEXT"]', { hasText: 'hello bob' }).getByTestId('mark-read').click();
+    await alice.locator('[data-testid="sent"][data-read="web-bob"]', { hasText: 'hello bob' }).getByTestId('read').waitFor({ timeout: WAIT });
+
+    // A group made from the console, then messages both ways in it.
+    await alice.getByTestId('group-members').fill('web-bob');
+    await alice.getByTestId('create-group').click();
+    const result = alice.locator('[data-testid="group-result"][data-group-id]');
+    await result.waitFor({ timeout: WAIT });
+    const groupId = (await result.getAttribute('data-group-id')) ?? '';
+    expect(groupId).not.toBe('');
+    const sentG1 = await sendText(alice, 'group', groupId, 'hi group');
+    const g1 = await receivedSeq(bob, 'web-alice', 'hi group');
+    const sentG2 = await sendText(bob, 'group', groupId, 'hi from bob');
+    const g2 = await receivedSeq(alice, 'web-bob', 'hi from bob');
+    expect([sentG1, sentG2]).toEqual([g1, g2]);
+    expect(g2).toBe(g1 + 1);
+    expect(await bob.locator('[data-testid="received"]', { hasText: 'hi group' }).textContent()).toContain(`to ${groupId}`);
+
+    // A friend request from the console: bob sees it by name and accepts it; alice sees 12.
+    await alice.getByTestId('friend-id').fill('web-bob');
+    await alice.getByTestId('friend-request').click();
+    const request = bob.locator('[data-testid="received"][data-type="FRIEND_REQUEST"][data-from="web-alice"]');
+    await request.waitFor({ timeout: WAIT });
+    await request.getByTestId('accept-friend').click();
+    await alice.locator('[data-testid="received"][data-type="FRIEND_ACCEPTED"][data-from="web-bob"]').waitFor({ timeout: WAIT });
+    // The lists: bob is alice's friend, the group and both conversations are there.
+    await alice.getByTestId('refresh-lists').click();
+    await alice.locator('[data-testid="friend-item"][data-id="web-bob"]').waitFor({ timeout: WAIT });
+    await alice.locator(`[data-testid="group-item"][data-id="${groupId}"]`).waitFor({ timeout: WAIT });
+    await alice.locator(`[data-testid="conversation-item"][data-id="${groupId}"]`, { hasText: `last seq ${g2}` }).waitFor({ timeout: WAIT });
+    await alice.locator('[data-testid="conversation-item"][data-id="web-bob"]', { hasText: 'last seq 2' }).waitFor({ timeout: WAIT });
+
+    // Any type from the registry: a heartbeat (3) comes back, rendered by its type name.
+    await alice.getByTestId('raw-type').selectOption(String(MESSAGE_TYPES.find((t) => t.name === 'HEARTBEAT')?.type));
+    await alice.getByTestId('raw-send').click();
+    await alice.locator('[data-testid="received"][data-type="HEARTBEAT"]').waitFor({ timeout: WAIT });
+
+    // The frame inspector shows the raw JSON both ways.
+    const out = alice.locator('[data-testid="frame"][data-direction="out"]', { hasText: '"content":"hello bob"' });
+    expect(await out.count()).toBe(1);
+    expect(await alice.locator('[data-testid="frame"][data-direction="in"]', { hasText: '"content":"hello alice"' }).count()).toBe(1);
+    expect(await alice.locator('[data-testid="frame"][data-direction="in"]', { hasText: 'ack(chat)' }).count()).toBeGreaterThanOrEqual(3);
+
+    // A spoofed frame is refused, and the refusal shows as the ack.
+    const spoofed = { msgId: '00000000-0000-4000-8000-000000000001', fromId: 'web-mallory', fromType: 1, destId: 'web-bob', fromName: 'm', imageIconUrl: '', content: 'spoof', messageType: 2 };
+    await alice.getByTestId('raw').fill(JSON.stringify(spoofed));
+    await alice.getByTestId('raw-send').click();
+    await alice.locator('[data-testid="sent"][data-code="40301"]').waitFor({ timeout: WAIT });
+    expect(await bob.locator('[data-testid="received"]', { hasText: 'spoof' }).count()).toBe(0);
+
+    await alice.screenshot({ path: join(ARTIFACTS, 'playground-alice.png'), fullPage: true });
+    await bob.screenshot({ path: join(ARTIFACTS, 'playground-bob.png'), fullPage: true });
+  }, 120_000);
+
+  it('the reference page lists every message type of the registry, in order', async () => {
+    const page = await newPage();
+    await page.goto(`${h.url}/console/#/reference`);
+    const rows = page.getByTestId('ref-row');
+    await rows.first().waitFor({ timeout: WAIT });
+    expect(await rows.count()).toBe(MESSAGE_TYPES.length);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(MESSAGE_TYPES.map((t) => t.name));
+    await page.screenshot({ path: join(ARTIFACTS, 'reference.png') });
+    // The filter narrows the table to matching rows.
+    await page.getByTestId('ref-filter').fill('HEARTBEAT');
+    expect(await page.locator('[data-testid="ref-row"]:visible').count()).toBe(1);
+  }, 60_000);
+
+  it('the operations view, behind the admin token, shows a non-zero message rate during traffic', async () => {
+    const page = await newPage();
+    await page.goto(`${h.url}/console/#/ops`);
+    await page.getByTestId('ops-token').fill('not-the-admin-token');
+    await page.getByTestId('ops-start').click();
+    await page.getByTestId('ops-status').filter({ hasText: 'refused: 401' }).waitFor({ timeout: WAIT });
+
+    await page.getByTestId('ops-token').fill(ADMIN_TOKEN);
+    await page.getByTestId('ops-start').click();
+    await page.getByTestId('ops-status').filter({ hasText: 'gateway' }).waitFor({ timeout: WAIT });
+    const [a, b] = await Promise.all([h.connect('ops-a'), h.connect('ops-b')]);
+    // Traffic until the view has seen it (one poll a second), then stop.
+    let sending = true;
+    const traffic = (async (): Promise<void> => {
+      while (sending) {
+        await a.send(a.message('ops-b', 'load'));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      const rate = page.getByTestId('ops-in-rate');
+      const deadline = Date.now() + WAIT;
+      let value = 0;
+      while (value <= 0 && Date.now() < deadline) {
+        value = Number((await rate.getAttribute('data-value', { timeout: WAIT })) || 0);
+        if (value <= 0) await page.waitForTimeout(250);
+      }
+      expect(value).toBeGreaterThan(0);
+      expect(Number(await page.getByTestId('ops-connections').getAttribute('data-value'))).toBeGreaterThanOrEqual(2);
+      // Delivery latency needs acknowledged downlinks: b acks each message.
+      await b.waitForMessages(1);
+      await page.waitForTimeout(1200);
+      expect(await page.getByTestId('ops-ack').textContent()).toMatch(/\d.* ms \/ \d.* ms/);
+      await page.screenshot({ path: join(ARTIFACTS, 'ops.png') });
+    } finally {
+      sending = false;
+      await traffic;
+    }
+  }, 60_000);
+});
