@@ -192,8 +192,15 @@ describe('money across gateways (cluster)', () => {
     await sleep(300);
     await h.restart('wallet');
     await load;
+    // A kill between a transfer's ledger step and its state write leaves it to the restarted
+    // service's sweep (every 500 ms here): wait for operations and transfers alike.
     const deadline = Date.now() + 60_000;
-    while ((await store.ledger.pendingOps(Number.MAX_SAFE_INTEGER, 10)).length > 0 && Date.now() < deadline) await sleep(500);
+    while (
+      ((await store.ledger.pendingOps(Number.MAX_SAFE_INTEGER, 10)).length > 0 || (await store.transfers.open(10)).length > 0) &&
+      Date.now() < deadline
+    ) {
+      await sleep(500);
+    }
     reading = false;
     await reader;
     expect(violations).toEqual([]);

@@ -339,7 +339,11 @@ export interface TransferRepository {
   /** Inserts the transfer; false (nothing written) when its id exists. */
   create(transfer: Transfer): Promise<boolean>;
   get(transferId: string): Promise<Transfer | undefined>;
-  setState(transferId: string, state: TransferState): Promise<void>;
+  /**
+   * Moves the transfer to `state`, only from one of `from` when given: a step that read an older
+   * state (the sweep's snapshot, a late duplicate command) must not move a decided transfer back.
+   */
+  setState(transferId: string, state: TransferState, from?: readonly TransferState[]): Promise<void>;
   /** Transfers in state funding or pending, oldest first. */
   open(limit: number): Promise<Transfer[]>;
 }

@@ -94,11 +94,12 @@ export class TransferService {
     if (t.state !== 'funding') return t;
     const outcome = await this.ledger.submit({ opId: fundOp(t.transferId), kind: 'transfer-fund', fromAccount: t.fromId, toAccount: transferAccount(t.transferId), amount: t.amount, ref: t.transferId });
     if (outcome.state === 'refused') {
-      await this.store.transfers.setState(t.transferId, 'failed');
+      await this.store.transfers.setState(t.transferId, 'failed', ['funding']);
       return { ...t, state: 'failed' };
     }
     await this.notify(t, MessageType.TRANSFER_RECEIVED, t.toId, t.fromId, { transferId: t.transferId, amt: t.amount, msg: t.msg }, t.createdAt);
-    await this.store.transfers.setState(t.transferId, 'pending');
+    // Only from funding: a decision made meanwhile (this step may work from an old snapshot) stays.
+    await this.store.transfers.setState(t.transferId, 'pending', ['funding']);
     this.logger.info({ transferId: t.transferId, amount: t.amount }, 'transfer sent');
     return { ...t, state: 'pending' };
   }
@@ -131,7 +132,7 @@ export class TransferService {
       await this.notify(t, MessageType.TRANSFER_RETURNED, t.fromId, t.toId, content, at);
       await this.notify(t, MessageType.TRANSFER_RETURNED, t.toId, t.fromId, content, at);
     }
-    await this.store.transfers.setState(t.transferId, state);
+    await this.store.transfers.setState(t.transferId, state, ['funding', 'pending', state]);
     this.logger.info({ transferId: t.transferId, state }, 'transfer decided');
     return state;
   }

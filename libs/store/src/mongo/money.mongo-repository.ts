@@ -231,9 +231,9 @@ export class MongoTransferRepository implements TransferRepository {
     return doc === null ? undefined : toTransfer(doc);
   }
 
-  async setState(transferId: string, state: TransferState): Promise<void> {
+  async setState(transferId: string, state: TransferState, from?: readonly TransferState[]): Promise<void> {
     assertId(transferId, 'transferId');
-    await this.transfers.updateOne({ _id: transferId }, { $set: { state } });
+    await this.transfers.updateOne(from === undefined ? { _id: transferId } : { _id: transferId, state: { $in: [...from] } }, { $set: { state } });
   }
 
   async open(limit: number): Promise<Transfer[]> {

@@ -186,8 +186,13 @@ export class SqliteTransferRepository implements TransferRepository {
     return row === undefined ? undefined : { ...(JSON.parse(row.body) as Omit<Transfer, 'state'>), state: row.state };
   }
 
-  async setState(transferId: string, state: TransferState): Promise<void> {
-    this.db.prepare('UPDATE transfers SET state = ? WHERE transfer_id = ?').run(state, transferId);
+  async setState(transferId: string, state: TransferState, from?: readonly TransferState[]): Promise<void> {
+    if (from === undefined) {
+      this.db.prepare('UPDATE transfers SET state = ? WHERE transfer_id = ?').run(state, transferId);
+      return;
+    }
+    const current = (this.db.prepare('SELECT state FROM transfers WHERE transfer_id = ?').get(transferId) as { state: TransferState } | undefined)?.state;
+    if (current !== undefined && from.includes(current)) this.db.prepare('UPDATE transfers SET state = ? WHERE transfer_id = ? AND state = ?').run(state, transferId, current);
   }
 
   async open(limit: number): Promise<Transfer[]> {

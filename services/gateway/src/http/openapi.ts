@@ -60,12 +60,20 @@ export function collectOpenApi(app: FastifyInstance, info: { title: string; vers
   return {
     document(): OpenApiDocument {
       const paths: OpenApiDocument['paths'] = {};
+      const operationIds = new Set<string>();
+      // `/console` and `/console/` (and the like) name the same words: operation ids must be unique.
+      const uniqueId = (id: string): string => {
+        let unique = id;
+        for (let n = 2; operationIds.has(unique); n++) unique = `${id}${n}`;
+        operationIds.add(unique);
+        return unique;
+      };
       for (const route of routes) {
         for (const method of [route.method].flat().map((m) => m.toLowerCase())) {
           if (!METHODS.has(method)) continue;
           const path = toOpenApiPath(route.url);
           const operation: Operation = {
-            operationId: `${method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+            operationId: uniqueId(`${method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`),
             tags: [path.split('/')[path.startsWith('/v1/') ? 2 : 1] ?? 'misc'],
             responses: responses(route.schema),
           };
