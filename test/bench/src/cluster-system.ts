@@ -148,13 +148,16 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
     // Services first, so the gateways' first requests find their consumers.
     for (const group of [specs.filter((s) => !s.gateway), specs.filter((s) => s.gateway)]) {
       const started = group.map((s) => {
-        const child = spawn(process.execPath, [join(ROOT, s.script)], { cwd: ROOT, env: { ...process.env, ...common, ...s.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, [join(ROOT, s.script)], { cwd: ROOT, env: { ...process.env, ...common, ...s.env }, stdio: ['ignore', 'pipe', 'pipe'] });
         const m: Member = { name: s.name, child, healthUrl: `http://127.0.0.1:${s.port}/readyz`, stderrTail: [] };
-        child.stderr?.setEncoding('utf8');
-        child.stderr?.on('data', (d: string) => {
-          m.stderrTail.push(d);
-          if (m.stderrTail.length > 20) m.stderrTail.shift();
-        });
+        // The last output lines (pino logs go to stdout) explain a process that exits at start.
+        for (const stream of [child.stdout, child.stderr]) {
+          stream?.setEncoding('utf8');
+          stream?.on('data', (d: string) => {
+            m.stderrTail.push(d);
+            if (m.stderrTail.length > 20) m.stderrTail.shift();
+          });
+        }
         members.push(m);
         return m;
       });
