@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { ClusterHarness, clusterEndpoints } from '../support/cluster-harness';
 import { tokenFor } from '../support/embedded-harness';
-import { deliveryFigures, deliveryP99, historyOf, report, sendMany } from '../support/fault-figures';
+import { deliveryFigures, deliveryP99, expectNothingLost, historyOf, report, sendMany } from '../support/fault-figures';
 import { ImTestClient } from '../support/im-client';
 import { TcpProxy } from '../support/tcp-proxy';
 
@@ -134,27 +134,7 @@ describe('row 3: Redis unreachable for 5 s', () => {
     for (const d of [phone, pc]) {
       if (d.connected) await d.sendReady();
     }
-    const devices = { phone, pc };
-    for (const d of Object.values(devices)) await d.waitFor(() => deliveryFigures(d, figures.acked).delivered === figures.acked.size, 60_000, 'every acked message');
-    const history = await historyOf((p) => h.http(0, 'GET', p, 'rd-receiver'), 'rd-sender');
-    const storedIds = history.map((m) => m.msgId);
-    for (const [name, d] of Object.entries(devices)) {
-      const f = deliveryFigures(d, figures.acked);
-      report(`row 3 Redis down 5 s: ${name}`, {
-        sent: figures.sent.length,
-        acked: figures.acked.size,
-        failedAttempts: figures.failedAttempts,
-        stored: new Set(storedIds).size,
-        delivered: f.delivered,
-        duplicates: f.duplicates,
-        outOfOrder: f.outOfOrder,
-        p99ms: deliveryP99([d], figures),
-      });
-      expect(f).toEqual({ delivered: figures.acked.size, duplicates: 0, outOfOrder: 0 });
-    }
-    expect(figures.acked.size).toBe(figures.sent.length);
-    expect([...figures.acked].every((id) => storedIds.includes(id))).toBe(true);
-    expect(new Set(storedIds).size).toBe(storedIds.length);
+    await expectNothingLost('row 3 Redis down 5 s', () => historyOf((p) => h.http(0, 'GET', p, 'rd-receiver'), 'rd-sender'), { phone, pc }, figures, 60_000);
     for (const s of seen) {
       // Ready, not ready during the outage (it may flap while connections come back), ready.
       expect(s[0]).toBe(true);
@@ -201,25 +181,7 @@ describe('row 5: the store (FerretDB) unreachable for 5 s', () => {
       },
     });
     await outage;
-    await receiver.waitFor(() => deliveryFigures(receiver, figures.acked).delivered === figures.acked.size, 90_000, 'every acked message');
-    const history = await historyOf((p) => h.http(0, 'GET', p, 'st-receiver'), 'st-sender');
-    const storedIds = history.map((m) => m.msgId);
-    const f = deliveryFigures(receiver, figures.acked);
-    report('row 5 store down 5 s', {
-      sent: figures.sent.length,
-      acked: figures.acked.size,
-      failedAttempts: figures.failedAttempts,
-      stored: new Set(storedIds).size,
-      storedCopies: storedIds.length,
-      delivered: f.delivered,
-      duplicates: f.duplicates,
-      outOfOrder: f.outOfOrder,
-      p99ms: deliveryP99([receiver], figures),
-    });
-    expect(figures.acked.size).toBe(figures.sent.length);
-    expect([...figures.acked].every((id) => storedIds.includes(id))).toBe(true);
-    expect(new Set(storedIds).size).toBe(storedIds.length);
-    expect(f).toEqual({ delivered: figures.acked.size, duplicates: 0, outOfOrder: 0 });
+    await expectNothingLost('row 5 store down 5 s', () => historyOf((p) => h.http(0, 'GET', p, 'st-receiver'), 'st-sender'), { receiver }, figures, 90_000);
     expect(h.exited()).toEqual([]);
     expect(h.logOf('message')).toContain('a dependency is unavailable; retrying the record until it is back');
     expect(h.logOf('message')).not.toContain('record dead-lettered');
@@ -249,27 +211,7 @@ describe('row 7: 200 ms delay and 5 % loss between the clients and the gateways 
     const pc = await ImTestClient.connect(via(0), 'nm-receiver', tokenFor('nm-receiver'), { deviceId: 'pc' });
     try {
       const figures = await sendMany(sender, 'nm-receiver', 200, { ackTimeoutMs: 15_000, retryDelayMs: 500 });
-      for (const d of [phone, pc]) await d.waitFor(() => deliveryFigures(d, figures.acked).delivered === figures.acked.size, 120_000, 'every acked message');
-      const history = await historyOf((p) => h.http(0, 'GET', p, 'nm-receiver'), 'nm-sender');
-      const storedIds = history.map((m) => m.msgId);
-      for (const [name, d] of [['phone', phone], ['pc', pc]] as const) {
-        const f = deliveryFigures(d, figures.acked);
-        report(`row 7 delay 200 ms + 5 % loss: ${name}`, {
-          sent: figures.sent.length,
-          acked: figures.acked.size,
-          failedAttempts: figures.failedAttempts,
-          stored: new Set(storedIds).size,
-          storedCopies: storedIds.length,
-          delivered: f.delivered,
-          duplicates: f.duplicates,
-          outOfOrder: f.outOfOrder,
-          p99ms: deliveryP99([d], figures),
-        });
-        expect(f).toEqual({ delivered: figures.acked.size, duplicates: 0, outOfOrder: 0 });
-      }
-      expect(figures.acked.size).toBe(figures.sent.length);
-      expect(new Set(storedIds).size).toBe(storedIds.length);
-      expect([...figures.acked].every((id) => storedIds.includes(id))).toBe(true);
+      await expectNothingLost('row 7 delay 200 ms + 5 % loss', () => historyOf((p) => h.http(0, 'GET', p, 'nm-receiver'), 'nm-sender'), { phone, pc }, figures);
     } finally {
       for (const c of [sender, phone, pc]) c.close();
     }

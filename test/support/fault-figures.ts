@@ -104,3 +104,38 @@ export async function historyOf(
   }
   return history;
 }
+
+/**
+ * The end of a fault row: every acknowledged message arrives on each device (waited for), the
+ * history holds each acknowledged message once, and nothing is duplicated or out of order. Prints
+ * the row's figures, one line per device.
+ */
+export async function expectNothingLost(
+  row: string,
+  history: () => Promise<ImMessage[]>,
+  devices: Record<string, ImTestClient>,
+  figures: SendFigures,
+  waitMs = 120_000,
+): Promise<void> {
+  for (const d of Object.values(devices)) await d.waitFor(() => deliveryFigures(d, figures.acked).delivered === figures.acked.size, waitMs, 'every acked message');
+  const storedIds = (await history()).map((m) => m.msgId);
+  const stored = new Set(storedIds);
+  for (const [name, d] of Object.entries(devices)) {
+    const f = deliveryFigures(d, figures.acked);
+    report(Object.keys(devices).length > 1 ? `${row}: ${name}` : row, {
+      sent: figures.sent.length,
+      acked: figures.acked.size,
+      failedAttempts: figures.failedAttempts,
+      stored: stored.size,
+      storedCopies: storedIds.length,
+      delivered: f.delivered,
+      duplicates: f.duplicates,
+      outOfOrder: f.outOfOrder,
+      p99ms: deliveryP99([d], figures),
+    });
+    expect(f).toEqual({ delivered: figures.acked.size, duplicates: 0, outOfOrder: 0 });
+  }
+  expect(figures.acked.size).toBe(figures.sent.length);
+  expect([...figures.acked].every((id) => stored.has(id))).toBe(true);
+  expect(stored.size).toBe(storedIds.length);
+}

@@ -8,3 +8,4 @@ export { AppError, isAppError, toImError } from './app-error';
 export { signToken, verifyToken } from './jwt';
 export type { TokenClaims, VerifyResult } from './jwt';
 export { isTransientError } from './transient-error';
+export { KeyedLanes } from './keyed-lanes';

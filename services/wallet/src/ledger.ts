@@ -1,7 +1,7 @@
 import { AppError } from '@im/common';
 import type { Clock } from '@im/common';
 import type { LedgerEntry, LedgerRepository, MoneyOp } from '@im/store';
-import { KeyedLanes } from './keyed-lanes';
+import { KeyedLanes } from '@im/common';
 
 /** The world outside (payments): the one account allowed below zero. Top-ups come from it, withdrawals go to it. */
 export const BANK_ACCOUNT = '@bank';

@@ -5,7 +5,7 @@ import { FromType, MessageType, directConversationId, groupConversationId, syste
 import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
 import type { RedPacket, RedPacketClaim, Store } from '@im/store';
-import { KeyedLanes } from './keyed-lanes';
+import { KeyedLanes } from '@im/common';
 import { TransferService } from './transfer.service';
 import type { TransferResult } from './transfer.service';
 import { BANK_ACCOUNT, Ledger, redPacketAccount } from './ledger';

@@ -17,7 +17,7 @@ interface Member {
   name: string;
   child: ChildProcess;
   healthUrl: string;
-  stderrTail: string[];
+  outputTail: string[];
 }
 
 export interface ClusterSystem {
@@ -149,13 +149,13 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
     for (const group of [specs.filter((s) => !s.gateway), specs.filter((s) => s.gateway)]) {
       const started = group.map((s) => {
         const child = spawn(process.execPath, [join(ROOT, s.script)], { cwd: ROOT, env: { ...process.env, ...common, ...s.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-        const m: Member = { name: s.name, child, healthUrl: `http://127.0.0.1:${s.port}/readyz`, stderrTail: [] };
+        const m: Member = { name: s.name, child, healthUrl: `http://127.0.0.1:${s.port}/readyz`, outputTail: [] };
         // The last output lines (pino logs go to stdout) explain a process that exits at start.
         for (const stream of [child.stdout, child.stderr]) {
           stream?.setEncoding('utf8');
           stream?.on('data', (d: string) => {
-            m.stderrTail.push(d);
-            if (m.stderrTail.length > 20) m.stderrTail.shift();
+            m.outputTail.push(d);
+            if (m.outputTail.length > 20) m.outputTail.shift();
           });
         }
         members.push(m);
@@ -208,14 +208,14 @@ async function waitReady(m: Member, timeoutMs = 90_000): Promise<void> {
   const start = Date.now();
   for (;;) {
     if (m.child.exitCode !== null || m.child.signalCode !== null) {
-      throw new Error(`${m.name} exited (${m.child.exitCode ?? m.child.signalCode}) while starting:\n${m.stderrTail.join('').slice(-3000)}`);
+      throw new Error(`${m.name} exited (${m.child.exitCode ?? m.child.signalCode}) while starting:\n${m.outputTail.join('').slice(-3000)}`);
     }
     const ok = await fetch(m.healthUrl).then(
       (r) => r.status === 200,
       () => false,
     );
     if (ok) return;
-    if (Date.now() - start > timeoutMs) throw new Error(`${m.name} not ready after ${timeoutMs} ms:\n${m.stderrTail.join('').slice(-3000)}`);
+    if (Date.now() - start > timeoutMs) throw new Error(`${m.name} not ready after ${timeoutMs} ms:\n${m.outputTail.join('').slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -3,7 +3,7 @@ import type { Model } from 'mongoose';
 import type { ConversationRepository, ConversationSummary } from '../store.port';
 import { retryUpsertRace } from './mongo.errors';
 import { assertId, assertIds, assertSeq, naturalKey } from './mongo.ids';
-import { KeyedLanes } from './mongo.keyed-lanes';
+import { KeyedLanes } from '@im/common';
 import type { ConversationDoc, ReadStateDoc } from './mongo.models';
 
 type DirectRow = Pick<ConversationDoc, '_id' | 'members' | 'seq'>;

@@ -3,7 +3,7 @@ import type { Model } from 'mongoose';
 import type { CursorRepository } from '../store.port';
 import { retryUpsertRace } from './mongo.errors';
 import { assertId, assertIds, assertSeq, naturalKey } from './mongo.ids';
-import { KeyedLanes } from './mongo.keyed-lanes';
+import { KeyedLanes } from '@im/common';
 import type { CursorDoc } from './mongo.models';
 
 const cursorKey = (userId: string, deviceId: string, conversationId: string): string => naturalKey(userId, deviceId, conversationId);

@@ -236,7 +236,7 @@ export class MongoGroupRepository implements GroupRepository {
 
   /**
    * FerretDB v1 applies a conditional update as read-modify-write without a lock (see
-   * mongo.keyed-lanes.ts): two processes could both "set where unset". The race is decided by a
+   * libs/common/src/keyed-lanes.ts): two processes could both "set where unset". The race is decided by a
    * unique `_id` instead: one claim document per (group, expiry date, notice), inserted once; the
    * field on the group (what the sweep's query reads) follows, conditional on the same date.
    */

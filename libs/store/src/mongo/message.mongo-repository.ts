@@ -4,7 +4,7 @@ import { trusted } from 'mongoose';
 import type { Model, mongo } from 'mongoose';
 import type { AppendInput, AppendResult, MessageRepository, RangeQuery, StoredMessage } from '../store.port';
 import { MongoSequencer } from './conversation.mongo-sequencer';
-import { KeyedLanes } from './mongo.keyed-lanes';
+import { KeyedLanes } from '@im/common';
 import { isDuplicateKey } from './mongo.errors';
 import { assertId, assertSeq } from './mongo.ids';
 import { driverCollection } from './mongo.models';

@@ -63,7 +63,7 @@ async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
 
 /**
  * The ledger on MongoDB / FerretDB v1. Only inserts touch money: FerretDB v1 applies an update
- * as read-modify-write without a lock (mongo.keyed-lanes.ts), but it does enforce unique keys
+ * as read-modify-write without a lock (libs/common/src/keyed-lanes.ts), but it does enforce unique keys
  * on insert. An account's head is found by point reads (`_id` is pushed down to the backend)
  * from a hint that is never ahead of the entries.
  */

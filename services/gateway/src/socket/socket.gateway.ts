@@ -1,3 +1,4 @@
+import { KeyedLanes } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import type { ImMessage } from '@im/protocol';
 import type { DeviceSession, Presence } from '@im/realtime';
@@ -46,8 +47,8 @@ interface SocketData {
 export class SocketGateway {
   private readonly channels = new Map<string, DeviceChannel>();
   private readonly sessionsById = new Map<string, DeviceSession>();
-  /** Per-user chain: a user's presence add/remove and the 5/6 decisions run one at a time here. */
-  private readonly presenceLanes = new Map<string, Promise<void>>();
+  /** Per user: a user's presence add/remove and the 5/6 decisions run one at a time here. */
+  private readonly presenceLanes = new KeyedLanes();
   /** Sockets admitted on this gateway per user, from the handshake until the transport closes. */
   private readonly admitted = new Map<string, Map<string, DeviceSession>>();
 
@@ -211,7 +212,7 @@ export class SocketGateway {
       connectedAt: this.d.clock.now(),
     };
     this.sessionsById.set(socket.id, session);
-    await this.inPresenceLane(session.userId, async () => {
+    await this.presenceLanes.run(session.userId, async () => {
       const { firstForUser } = await this.d.presence.add(session);
       if (this.d.settings.multiDevice !== 'many') {
         const replaced = sessionsToReplace(this.d.settings.multiDevice, session, await this.d.presence.sessionsOf(session.userId));
@@ -222,18 +223,6 @@ export class SocketGateway {
     await this.d.callLifecycle?.deviceConnected(session.userId, session.deviceId).catch((err: unknown) => this.d.logger.warn({ err }, 'call reconnect check failed'));
   }
 
-  /** Runs `work` after the user's earlier presence work on this gateway settled (either way). */
-  private inPresenceLane(userId: string, work: () => Promise<void>): Promise<void> {
-    const previous = this.presenceLanes.get(userId) ?? Promise.resolve();
-    const mine = previous.then(work, work);
-    const tail = mine.catch(() => undefined);
-    this.presenceLanes.set(userId, tail);
-    void tail.then(() => {
-      if (this.presenceLanes.get(userId) === tail) this.presenceLanes.delete(userId);
-    });
-    return mine;
-  }
-
   private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger): Promise<void> {
     this.channels.delete(socket.id);
     this.sessionsById.delete(socket.id);
@@ -242,7 +231,7 @@ export class SocketGateway {
       await this.d.chatrooms?.service.disconnected(socket.id, identity.claims);
       await channel.close();
       await this.d.router.remove(channel);
-      await this.inPresenceLane(channel.userId, async () => {
+      await this.presenceLanes.run(channel.userId, async () => {
         const { lastForUser } = await this.d.presence.remove({ userId: channel.userId, socketId: socket.id });
         if (lastForUser) await this.d.notifier?.offline(channel.userId);
       });

@@ -1,4 +1,4 @@
-import { KeyedLanes } from './mongo.keyed-lanes';
+import { KeyedLanes } from './keyed-lanes';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
