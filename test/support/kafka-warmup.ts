@@ -1,34 +1,30 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+
+const CHILD = path.join(__dirname, 'kafka-warmup-child.cjs');
 
 /**
- * A freshly formatted broker answers metadata before its group coordinator has loaded
- * (`__consumer_offsets` is created on the first group request), so the first consumer join of a
- * run can be refused with "The coordinator is loading". One throwaway group join here, retried
- * until it works, lets every test start against a broker that is fully up.
+ * Waits until the broker accepts a consumer group join (see kafka-warmup-child.cjs for why).
+ * The Kafka client lives in a child process that exits when done, so no socket it leaves
+ * behind can hold jest's main process open after the run.
  */
-export async function warmUpKafka(brokers: string[], timeoutMs = 60_000): Promise<void> {
-  const kafka = new Kafka({ clientId: 'im-test-warmup', brokers, logLevel: logLevel.NOTHING });
-  const deadline = Date.now() + timeoutMs;
-  const topic = 'im-test-warmup';
-  for (let attempt = 1; ; attempt++) {
-    const consumer = kafka.consumer({ groupId: 'im-test-warmup' });
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }).catch(() => undefined);
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-      await consumer.run({ eachMessage: async () => undefined });
-      await joined;
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw new Error(`Kafka at ${brokers.join(',')} never accepted a consumer group join: ${String(e)}`);
-      await new Promise((r) => setTimeout(r, 300 * Math.min(attempt, 5)));
-    } finally {
-      // A client left connected keeps retrying and holds jest's main process open.
-      await consumer.disconnect().catch(() => undefined);
-      await admin.disconnect().catch(() => undefined);
-    }
-  }
+export function warmUpKafka(brokers: string[], timeoutMs = 60_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, brokers.join(','), String(timeoutMs)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 15_000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`could not start the Kafka warm-up (${CHILD}): ${err.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`Kafka warm-up failed (${signal ?? `exit code ${code}`}): ${stderr.trim()}`));
+    });
+  });
 }
