@@ -13,6 +13,8 @@ import { ImTestClient } from '../support/im-client';
  * outsider, a plain member and an admin where the role does not allow it, and the socket commands
  * acting for others: each is refused with its error code, changes nothing, and is logged.
  */
+const ADMIN_TOKEN = 'authorization-matrix-admin-token';
+
 describe('authorisation matrix (embedded)', () => {
   const lines: string[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'im-authz-'));
@@ -54,7 +56,13 @@ describe('authorisation matrix (embedded)', () => {
         cb();
       },
     });
-    const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ACK_TIMEOUT_MS: '1500' });
+    const config = loadConfig(EMBEDDED_CONFIG, {
+      IM_PORT: '0',
+      IM_HOST: '127.0.0.1',
+      IM_DATA_DIR: dataDir,
+      IM_ACK_TIMEOUT_MS: '1500',
+      IM_ADMIN_TOKEN: ADMIN_TOKEN,
+    });
     server = await startEmbedded(config, TEST_SECRET, createLogger({ service: 'im-embedded', level: 'info', destination: sink }));
     url = `http://127.0.0.1:${server.port}`;
     const created = await http('az-owner', 'POST', '/v1/groups', { name: 'original', memberIds: ['az-admin', 'az-member', 'az-member2'] });
@@ -168,5 +176,43 @@ describe('authorisation matrix (embedded)', () => {
     expect((await http('az-bob', 'GET', '/v1/messages?peerId=az-alice')).body.messages).toHaveLength(1);
     expect((await http('az-member', 'GET', `/v1/messages?groupId=${g}`)).body.messages.filter((m: { fromId: string }) => m.fromId === 'az-out')).toEqual([]);
     for (const l of lines) expect(l).not.toContain('private to bob');
+  });
+
+  it('refuses opening a red packet of a group one is not in, and signaling in someone else’s call, and logs them; no money moves and the call goes on', async () => {
+    const top = await fetch(`${url}/v1/admin/wallet/topup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ userId: 'az-owner', amount: 500, idempotencyKey: 'az-top' }),
+    });
+    expect(top.status).toBe(200);
+    const sent = await http('az-owner', 'POST', '/v1/red-packets', { to: { type: 'group', id: g }, kind: 'equal', total: 300, count: 3, msg: 'members only', requestId: 'az-rp' });
+    expect(sent.status).toBe(201);
+    const packetId = sent.body.packetId as string;
+    const open = await http('az-out', 'POST', `/v1/red-packets/${packetId}/open`);
+    expect(open.status).toBe(403);
+    expect((await http('az-out', 'GET', `/v1/red-packets/${packetId}`)).status).toBe(403);
+    expect((await http('az-out', 'GET', '/v1/wallet')).body.balance).toBe(0);
+    const view = await http('az-owner', 'GET', `/v1/red-packets/${packetId}`);
+    expect(view.body).toMatchObject({ state: 'open', total: 300, claims: [] });
+
+    // alice rings bob; an outsider tries to accept, refuse and hang up that call in their place.
+    const alice = clients.find((c) => c.userId === 'az-alice') ?? (await connect('az-alice'));
+    const bob = clients.find((c) => c.userId === 'az-bob') ?? (await connect('az-bob'));
+    const out = clients.find((c) => c.userId === 'az-out') ?? (await connect('az-out'));
+    const call = (from: ImTestClient, to: string, messageType: number) => from.message(to, '', { messageType: messageType as never });
+    expect((await alice.send(call(alice, 'az-bob', 150))).code).toBe(0);
+    await bob.waitForMessages(1, 150);
+    for (const [to, type] of [['az-alice', 152], ['az-alice', 154], ['az-alice', 156], ['az-bob', 156]] as const) {
+      const ack = await out.send(call(out, to, type));
+      expect({ to, type, refused: ack.code !== 0 }).toEqual({ to, type, refused: true });
+    }
+    expect((await bob.send(call(bob, 'az-alice', 152))).code).toBe(0);
+    await alice.waitForMessages(1, 152);
+    expect(alice.received.filter((m) => m.messageType === 152).map((m) => m.fromId)).toEqual(['az-bob']);
+    expect(bob.received.filter((m) => [152, 154, 156].includes(m.messageType))).toEqual([]);
+    expect((await alice.send(call(alice, 'az-bob', 156))).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(logged((e) => e.msg === 'request refused' && e.userId === 'az-out' && typeof e.code === 'number' && String(e.route).includes('red-packets'))).toBe(true);
+    expect(lines.filter((l) => { const e = JSON.parse(l) as Record<string, unknown>; return e.msg === 'message refused' && e.userId === 'az-out'; }).length).toBeGreaterThanOrEqual(4);
   });
 });

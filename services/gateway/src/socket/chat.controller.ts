@@ -75,8 +75,9 @@ export class ChatController {
       const { error, known } = toImError(e);
       if (!known) this.logger.error({ err: e, msgId: m.msgId }, 'chat handling failed');
       else if (e instanceof Error && e.cause !== undefined) this.logger.warn({ err: e.cause, msgId: m.msgId, code: error.code }, 'message not accepted');
-      if (known && error.code >= 40300 && error.code < 40400) {
-        // Authorisation refusals (spoofed sender, not a member, blacklisted, ...) are security events.
+      if (known && ((error.code >= 40300 && error.code < 40400) || this.calls.handles(m))) {
+        // Authorisation refusals (spoofed sender, not a member, blacklisted, ...) are security events,
+        // and so is a call signal refused (e.g. answering or hanging up a call one is not in).
         const refusal = { code: error.code, reason: error.reason, userId: ctx.identity.claims.sub, msgId: m.msgId, messageType: m.messageType, destId: m.destId };
         this.logger.info(refusal, 'message refused');
       }
