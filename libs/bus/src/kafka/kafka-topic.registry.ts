@@ -11,11 +11,25 @@ function onlyAlreadyExists(e: unknown): boolean {
   return Array.isArray(errors) && errors.every((x) => (x as { type?: unknown }).type === 'TOPIC_ALREADY_EXISTS');
 }
 
-const MAX_CREATE_ATTEMPTS = 8;
+/** How long a creation keeps retrying retriable errors (a restarted broker electing leaders). */
+const CREATE_BUDGET_MS = 90_000;
 
-function retriable(e: unknown): boolean {
-  const err = e as { retriable?: unknown; type?: unknown; message?: unknown };
-  return err.retriable === true || err.type === 'UNKNOWN_TOPIC_OR_PARTITION' || err.type === 'LEADER_NOT_AVAILABLE';
+const RETRIABLE_TYPES = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_CONTROLLER', 'REQUEST_TIMED_OUT']);
+
+/**
+ * True when `e`, or an error it wraps, is one Kafka may stop returning by itself. kafkajs wraps
+ * the last error of its own retries in a non-retriable KafkaJSNumberOfRetriesExceeded (seen: a
+ * broker restarted with many partitions answered "no leader ... in the middle of a leadership
+ * election" for longer than kafkajs retries), so the cause chain decides.
+ */
+export function retriableTopicError(e: unknown): boolean {
+  for (let cur: unknown = e, depth = 0; cur !== undefined && cur !== null && depth < 6; depth++) {
+    const err = cur as { retriable?: unknown; type?: unknown; name?: unknown; cause?: unknown; originalError?: unknown };
+    if (err.retriable === true || (typeof err.type === 'string' && RETRIABLE_TYPES.has(err.type))) return true;
+    if (err.name === 'KafkaJSConnectionError' || err.name === 'KafkaJSRequestTimeoutError') return true;
+    cur = err.cause ?? err.originalError;
+  }
+  return false;
 }
 
 /**
@@ -28,6 +42,7 @@ export class KafkaTopicRegistry {
   constructor(
     private readonly admin: Admin,
     private readonly spec: TopicSpec,
+    private readonly budgetMs = CREATE_BUDGET_MS,
   ) {}
 
   /** Resolves once every topic exists (created here or by anyone before). */
@@ -50,6 +65,7 @@ export class KafkaTopicRegistry {
    */
   private async create(topics: readonly string[]): Promise<void> {
     const { partitions: numPartitions, replicationFactor } = this.spec;
+    const deadline = Date.now() + this.budgetMs;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.admin.createTopics({
@@ -59,8 +75,8 @@ export class KafkaTopicRegistry {
         return;
       } catch (e) {
         if (onlyAlreadyExists(e)) return;
-        if (attempt >= MAX_CREATE_ATTEMPTS || !retriable(e)) throw e;
-        await new Promise((r) => setTimeout(r, 150 * attempt));
+        if (Date.now() >= deadline || !retriableTopicError(e)) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(150 * attempt, 2_000)));
       }
     }
   }
