@@ -79,6 +79,28 @@ describe(GroupExpirySweeper.name, () => {
     expect(got.filter(([u]) => u === 'a').map(([, t]) => t)).toEqual([58, 65]);
   });
 
+  it('a sweeper that dies between storing a notice and claiming it loses nothing: the next sweep claims and delivers it, stored once', async () => {
+    await setExpiry('o', clock.now() + HOUR / 2);
+    const claim = store.groups.claimExpiryNotice.bind(store.groups);
+    store.groups.claimExpiryNotice = () => Promise.reject(new Error('process killed'));
+    await expect(sweeper().sweep()).rejects.toThrow('process killed');
+    expect(await types()).toEqual([58]);
+    expect(got).toEqual([]);
+    store.groups.claimExpiryNotice = claim;
+    expect(await sweeper().sweep()).toEqual({ reminded: ['g1'], expired: [] });
+    expect(await types()).toEqual([58]);
+    expect(got.sort()).toEqual([['a', 58], ['o', 58]]);
+  });
+
+  it('a sweeper that dies after claiming, before delivering: the notice is stored for sync and never sent twice', async () => {
+    await setExpiry('o', clock.now() + HOUR / 2);
+    const broken = new GroupExpirySweeper(store, { ...hub.port(), send: () => Promise.reject(new Error('process killed')) }, { reminderLeadMs: HOUR }, clock, logger);
+    await expect(broken.sweep()).rejects.toThrow('process killed');
+    expect(await sweeper().sweep()).toEqual({ reminded: [], expired: [] });
+    expect(await types()).toEqual([58]);
+    expect(got).toEqual([]);
+  });
+
   it('a group already past its date gets 65 without a late 58; a new date starts over; a dismissed group gets nothing', async () => {
     await setExpiry('o', clock.now() + 10);
     clock.advance(HOUR);

@@ -41,8 +41,7 @@ export interface SweepResult {
  * `claimExpiryNotice` (one conditional single-document write, or a unique insert) lets exactly one
  * of them send each notice. The notice is stored in the group conversation `g:<groupId>` like the
  * other group notices (fromType 2, fromId the group), under a msgId made from the expiry date, and
- * sent to the members. Claim first, send second: an instance that dies in between loses that notice
- * (never sends it twice). Sends to an expired group are refused by the gateway and the message
+ * sent to the members (see `claimAndSend` for the order of steps that loses nothing). Sends to an expired group are refused by the gateway and the message
  * service from `expiresAt` on, sweep or not.
  */
 export class GroupExpirySweeper {
@@ -93,9 +92,15 @@ export class GroupExpirySweeper {
     return { reminded, expired };
   }
 
+  /**
+   * Store first, claim second, deliver third. The store keeps the notice once (its msgId is made
+   * from the expiry date); the claim lets one instance deliver it live. An instance that dies
+   * after storing leaves a stored notice that the next sweep finds again (and claims); one that
+   * dies after claiming leaves a stored notice its members get at their next sync. Neither is
+   * lost, neither is delivered twice.
+   */
   private async claimAndSend(group: Group, notice: ExpiryNotice, now: number): Promise<boolean> {
     const expiresAt = group.expiresAt ?? 0;
-    if (!(await this.store.groups.claimExpiryNotice(group.groupId, expiresAt, notice, now))) return false;
     const type: MessageTypeNumber = notice === 'reminder' ? MessageType.GROUP_EXPIRY_REMINDER : MessageType.GROUP_EXPIRED;
     const message: ImMessage & { sendTime: number } = {
       msgId: `n${type}-expiry-${expiresAt}-${group.groupId}`.slice(0, 128),
@@ -108,11 +113,10 @@ export class GroupExpirySweeper {
       content: { groupId: group.groupId, expiresAt },
       sendTime: now,
     };
-    const { stored, duplicate } = await this.store.messages.append({ conversationId: groupConversationId(group.groupId), message });
-    if (!duplicate) {
-      const members = (await this.store.groups.members(group.groupId)).map((m) => m.userId);
-      await this.delivery.send(members, { kind: 'stored', message: stored });
-    }
+    const { stored } = await this.store.messages.append({ conversationId: groupConversationId(group.groupId), message });
+    if (!(await this.store.groups.claimExpiryNotice(group.groupId, expiresAt, notice, now))) return false;
+    const members = (await this.store.groups.members(group.groupId)).map((m) => m.userId);
+    await this.delivery.send(members, { kind: 'stored', message: stored });
     this.logger.info({ groupId: group.groupId, notice, expiresAt }, 'group expiry notice sent');
     return true;
   }
