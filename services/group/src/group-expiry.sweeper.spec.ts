@@ -94,7 +94,9 @@ describe(GroupExpirySweeper.name, () => {
 
   it('a sweeper that dies after claiming, before delivering: the notice is stored for sync and never sent twice', async () => {
     await setExpiry('o', clock.now() + HOUR / 2);
-    const broken = new GroupExpirySweeper(store, { ...hub.port(), send: () => Promise.reject(new Error('process killed')) }, { reminderLeadMs: HOUR }, clock, logger);
+    const dying = hub.port();
+    dying.send = () => Promise.reject(new Error('process killed'));
+    const broken = new GroupExpirySweeper(store, dying, { reminderLeadMs: HOUR }, clock, logger);
     await expect(broken.sweep()).rejects.toThrow('process killed');
     expect(await sweeper().sweep()).toEqual({ reminded: [], expired: [] });
     expect(await types()).toEqual([58]);
