@@ -282,6 +282,9 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
       await b.waitForMessages(1);
       await page.waitForTimeout(1200);
       expect(await page.getByTestId('ops-ack').textContent()).toMatch(/\d.* ms \/ \d.* ms/);
+      // Embedded mode: the one process in the table.
+      expect(await page.getByTestId('ops-process').count()).toBe(1);
+      expect(await page.getByTestId('ops-process').getAttribute('data-role')).toBe('embedded');
       await page.screenshot({ path: join(ARTIFACTS, 'ops.png') });
     } finally {
       sending = false;

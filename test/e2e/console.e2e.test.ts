@@ -34,6 +34,11 @@ describe('web console served by the embedded gateway', () => {
     expect(after.messagesOut - before.messagesOut).toBeGreaterThanOrEqual(1);
     expect(after.ackLatencyMs.count).toBeGreaterThan(0);
     expect(after.ackLatencyMs.p50).toBeGreaterThanOrEqual(0);
+    // Embedded mode: one process in the list, with its rate since the previous reading.
+    expect(after.mode).toBe('embedded');
+    expect(after.processes).toHaveLength(1);
+    expect(after.processes[0]).toMatchObject({ instance: after.gatewayId, role: 'embedded', pid: expect.any(Number), messagesIn: after.messagesIn });
+    expect(after.processes[0].rates.messagesIn).toBeGreaterThan(0);
   });
 
   it('serves the built page and its bundled assets, with no outside reference', async () => {

@@ -3,6 +3,7 @@ import { AppError, verifyToken } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import type { CallStore, ChatroomStore, DeliveryPort, MultiCallStore, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
+import type { OpsBoard } from '@im/runtime';
 import type { ImMessage } from '@im/protocol';
 import type { Store } from '@im/store';
 import fastify from 'fastify';
@@ -69,6 +70,11 @@ export interface GatewayDeps {
   readonly consoleDevTokens?: boolean;
   /** Where the built console lives; default `services/gateway/dist/console` (written by `npm run build`). */
   readonly consoleDir?: string;
+  /**
+   * Cluster mode: the installation's operations board (every process's snapshot in Redis); the
+   * console's operations view lists them all. Embedded mode has none: one process, one view.
+   */
+  readonly opsBoard?: OpsBoard;
   /** Extra readiness checks (bus connected, ...). */
   readonly readinessChecks?: readonly (() => Promise<boolean>)[];
 }
@@ -163,7 +169,7 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
   app.get('/openapi.json', async () => (document ??= openapi.document()));
   if (deps.settings.consoleEnabled === true) {
     // From src/ (ts-jest) or dist/ alike: the Vite build lands in the package's dist/console.
-    consoleRoutes(app, ctx, { dir: deps.consoleDir ?? resolve(__dirname, '..', 'dist', 'console'), devTokens: deps.consoleDevTokens === true });
+    consoleRoutes(app, ctx, { dir: deps.consoleDir ?? resolve(__dirname, '..', 'dist', 'console'), devTokens: deps.consoleDevTokens === true, ...(deps.opsBoard ? { opsBoard: deps.opsBoard } : {}) });
   }
   app.get('/metrics', async (_req, reply) => {
     const { contentType, body } = await processMetrics().scrape();

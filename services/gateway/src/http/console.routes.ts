@@ -5,7 +5,8 @@ import { AppError, signToken } from '@im/common';
 import { isValidId } from '@im/protocol';
 import { Topics } from '@im/bus';
 import type { WalletCommand } from '@im/bus';
-import { processMetrics } from '@im/runtime';
+import { processMetrics, startOpsPublisher } from '@im/runtime';
+import type { OpsBoard, ProcessOps } from '@im/runtime';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { adminGuard } from './admin-auth';
 import { requestCommand } from './command.reply';
@@ -18,6 +19,8 @@ export interface ConsoleOptions {
   readonly dir: string;
   /** Embedded mode only: `POST /console/api/dev-token` mints a client token for any user id. */
   readonly devTokens: boolean;
+  /** Cluster mode: the board every process publishes its snapshot to; the ops view lists them all. */
+  readonly opsBoard?: OpsBoard;
 }
 
 /** How long a console dev token lives. */
@@ -52,6 +55,29 @@ function contentType(file: string): string {
   return TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
 }
 
+const byRoleThenInstance = (a: ProcessOps, b: ProcessOps): number => a.role.localeCompare(b.role) || a.instance.localeCompare(b.instance);
+
+/** Every live process's last snapshot, from the installation's board. */
+function clusterProcesses(board: OpsBoard): () => Promise<ProcessOps[]> {
+  return async () => {
+    let all: ProcessOps[];
+    try {
+      all = await board.list<ProcessOps>();
+    } catch (e) {
+      throw new AppError('IM_ERR_UNAVAILABLE', 'the operations board (Redis) did not answer; retry', e);
+    }
+    return all.sort(byRoleThenInstance);
+  };
+}
+
+/** Embedded mode: one process; a snapshot taken at each reading. */
+function embeddedProcess(ctx: RoutesContext): () => Promise<ProcessOps[]> {
+  // Nothing to share with: the snapshot is answered directly.
+  const board: OpsBoard = { publish: async () => undefined, remove: async () => undefined, list: async () => [] };
+  const local = startOpsPublisher(board, { role: 'embedded', instance: ctx.settings.gatewayId, intervalMs: 1000, ttlMs: 2000, logger: ctx.logger, now: () => ctx.clock.now() }, false);
+  return async () => [await local.publishNow()];
+}
+
 /**
  * The web console (docs/console.md): the built page under `/console/`, its assets, the protocol
  * reference built from the registry, and in embedded mode a dev-token endpoint. Files are read
@@ -78,11 +104,15 @@ export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options:
   });
   app.get('/console/api/protocol.json', async () => reference);
   app.get('/console/api/info', async () => ({ devTokens: options.devTokens, gatewayId: ctx.settings.gatewayId }));
-  // The operations view: this process's figures, behind the admin token (IM_ADMIN_TOKEN).
+  // The operations view, behind the admin token (IM_ADMIN_TOKEN): this process's figures, and
+  // every process of the installation (cluster: from the board in Redis; embedded: this one, its
+  // rates over the time since the previous reading).
   const guard = adminGuard(ctx);
+  const processes = options.opsBoard ? clusterProcesses(options.opsBoard) : embeddedProcess(ctx);
   app.get('/console/api/ops', async (request, reply) => {
     guard(request);
-    return reply.header('cache-control', 'no-store').send(await opsSnapshot(processMetrics(), ctx.settings.gatewayId, ctx.clock.now()));
+    const [self, all] = await Promise.all([opsSnapshot(processMetrics(), ctx.settings.gatewayId, ctx.clock.now()), processes()]);
+    return reply.header('cache-control', 'no-store').send({ ...self, mode: options.opsBoard ? 'cluster' : 'embedded', processes: all });
   });
   if (!options.devTokens) return;
   app.post('/console/api/dev-token', async (request) => {
