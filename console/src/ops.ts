@@ -82,7 +82,7 @@ export function renderOps(root: HTMLElement): void {
   const start = el('button', { type: 'button', 'data-testid': 'ops-start' }, 'Watch');
   const status = el('span', { class: 'status', 'data-testid': 'ops-status' }, 'not watching');
   const grid = el('div', { class: 'ops-grid', 'data-testid': 'ops-grid' });
-  const table = el('table', { class: 'ops-processes', 'data-testid': 'ops-processes' });
+  const table = el('table', { class: 'ops-processes', 'data-testid': 'ops-table' });
   root.replaceChildren(
     el('h2', {}, 'Operations'),
     el(

@@ -2,8 +2,13 @@
 // and every Kafka-fed service) publishes its figures to Redis with a TTL; any gateway's
 // /console/api/ops lists them all; traffic shows as a message rate on the gateways; a process
 // killed with -9 leaves the view once its last snapshot expires, one stopped in order at once.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ensureChromium } from '../support/chromium';
 import { ClusterHarness } from '../support/cluster-harness';
 import type { ServiceName } from '../support/cluster-harness';
+import { requireConsoleBuild } from '../support/console-build';
 
 jest.setTimeout(180_000);
 
@@ -11,6 +16,8 @@ const ADMIN_TOKEN = 'ops-cluster-admin-token-0123456789';
 /** Short, so a killed process leaves the view within seconds. */
 const PUBLISH_MS = 300;
 const TTL_MS = 1500;
+/** Screenshots are test artifacts (gitignored), like the embedded console tests'. */
+const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'console');
 
 interface Entry {
   instance: string;
@@ -85,6 +92,31 @@ describe('cluster-wide operations view', () => {
       expect(entryOf(ps, 'gateway0')?.connections).toBeGreaterThanOrEqual(1);
       expect(entryOf(ps, 'gateway1')?.connections).toBeGreaterThanOrEqual(1);
       await until(0, (view) => (entryOf(view, 'message')?.recordsConsumed ?? 0) > 0, 'the message service consuming');
+
+      // The same in the console page, in Chromium: one row per process, the gateways' rates.
+      requireConsoleBuild();
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const browser = await chromium.launch({ executablePath: ensureChromium(), args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'], timeout: 60_000 });
+      try {
+        const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+        await page.goto(`${h.gatewayUrl(0)}/console/#/ops`);
+        await page.getByTestId('ops-token').fill(ADMIN_TOKEN);
+        await page.getByTestId('ops-start').click();
+        await page.getByTestId('ops-status').filter({ hasText: 'cluster' }).waitFor({ timeout: 20_000 });
+        const rows = page.getByTestId('ops-process');
+        for (const name of h.names()) await page.locator(`[data-testid="ops-process"][data-pid="${h.pidOf(name)}"][data-role="${roleOf(name)}"]`).waitFor({ timeout: 20_000 });
+        expect(await rows.count()).toBe(h.names().length);
+        const gatewayRate = page.locator(`[data-testid="ops-process"][data-instance="${h.namespace}-gw1"]:not([data-in-rate="0"])`);
+        await gatewayRate.waitFor({ timeout: 20_000 });
+        expect(Number(await gatewayRate.getAttribute('data-in-rate'))).toBeGreaterThan(0);
+        expect(await page.getByTestId('ops-table').locator('tr').count()).toBe(h.names().length + 1);
+        expect(Number(await page.getByTestId('ops-processes').getAttribute('data-value'))).toBe(h.names().length);
+        // A few more polls, so the screenshot has its small charts.
+        await page.waitForTimeout(3000);
+        await page.screenshot({ path: join(ARTIFACTS, 'ops-cluster.png'), fullPage: true });
+      } finally {
+        await browser.close();
+      }
     } finally {
       sending = false;
       await traffic;

@@ -107,7 +107,7 @@ function installCors(app: FastifyInstance, origins: OriginPolicy): void {
     const origin = request.headers.origin;
     if (origin === undefined) return;
     // Logged by the error handler, like every 401 / 403.
-    if (!origins.allows(origin)) throw new AppError('IM_ERR_FORBIDDEN', 'origin not allowed');
+    if (!origins.allows(origin, request.headers.host)) throw new AppError('IM_ERR_FORBIDDEN', 'origin not allowed');
     void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
       await reply
@@ -198,13 +198,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
         return callback('too many handshakes from this address; retry later', false);
       }
       const origin = req.headers.origin;
-      if (!origins.allows(origin)) {
+      if (!origins.allows(origin, req.headers.host)) {
         engineLog.info({ address, origin }, 'handshake refused: origin not allowed');
         return callback('origin not allowed', false);
       }
       return callback(null, true);
     },
     // Lets browsers read polling responses from allowed origins (the check above does the refusing).
+    // (A same-origin page, the console, needs no CORS headers: its origin is not listed here.)
     cors: { origin: (origin, callback) => callback(null, origin !== undefined && origins.allows(origin) ? origin : false) },
     maxHttpBufferSize: deps.settings.maxMessageBytes * 2 + 1024,
     pingInterval: 25_000,
