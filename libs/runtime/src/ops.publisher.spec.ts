@@ -58,4 +58,24 @@ describe('ops publisher', () => {
     await new Promise((r) => setImmediate(r));
     await expect(other.stop()).resolves.toBeUndefined();
   });
+
+  it('with a board that does not answer (Redis away): one write at a time, and the stop goes on after a bounded wait', async () => {
+    jest.useFakeTimers();
+    try {
+      let writes = 0;
+      const hanging: OpsBoard = { publish: () => ((writes += 1), new Promise<void>(() => undefined)), remove: () => new Promise<void>(() => undefined), list: async () => [] };
+      const publisher = startOpsPublisher(hanging, { role: 'group', intervalMs: 100, ttlMs: 300, logger });
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(writes).toBe(1);
+      let stopped = false;
+      const stop = publisher.stop().then(() => (stopped = true));
+      await jest.advanceTimersByTimeAsync(999);
+      expect(stopped).toBe(false);
+      await jest.advanceTimersByTimeAsync(1001);
+      await stop;
+      expect(stopped).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -50,6 +50,9 @@ export interface OpsPublisher {
   stop(): Promise<void>;
 }
 
+/** The longest a stop waits for the board (Redis) before leaving the entry to its TTL. */
+const STOP_WAIT_MS = 1000;
+
 const perSecond = (delta: number, ms: number): number => (ms > 0 ? Math.max(0, delta) / (ms / 1000) : 0);
 
 /**
@@ -67,7 +70,7 @@ export function startOpsPublisher(board: OpsBoard, options: OpsPublisherOptions,
   let previous: ProcessOps | undefined;
   let failing = false;
   let stopped = false;
-  let inFlight: Promise<unknown> = Promise.resolve();
+  let inFlight: Promise<unknown> | undefined;
 
   const publishNow = async (): Promise<ProcessOps> => {
     const at = now();
@@ -95,7 +98,8 @@ export function startOpsPublisher(board: OpsBoard, options: OpsPublisherOptions,
   };
 
   const tick = (): void => {
-    if (stopped) return;
+    // While Redis is away a write can wait for the reconnection: never pile up another one.
+    if (stopped || inFlight) return;
     inFlight = publishNow().then(
       () => {
         if (failing) options.logger.info({ instance }, 'ops snapshot published again');
@@ -106,7 +110,9 @@ export function startOpsPublisher(board: OpsBoard, options: OpsPublisherOptions,
         if (!failing) options.logger.warn({ err, instance }, 'ops snapshot not published');
         failing = true;
       },
-    );
+    ).finally(() => {
+      inFlight = undefined;
+    });
   };
   let timer: NodeJS.Timeout | undefined;
   if (start) {
@@ -120,9 +126,14 @@ export function startOpsPublisher(board: OpsBoard, options: OpsPublisherOptions,
     async stop(): Promise<void> {
       stopped = true;
       if (timer) clearInterval(timer);
-      // A snapshot being written now would otherwise land after the removal.
-      await inFlight;
-      await board.remove(instance).catch((err: unknown) => options.logger.warn({ err, instance }, 'ops snapshot not removed'));
+      // A snapshot being written now would otherwise land after the removal. Bounded: with Redis
+      // away, the stop goes on and the entry expires by its TTL.
+      const bounded = (p: Promise<unknown>): Promise<unknown> => {
+        let timeout: NodeJS.Timeout | undefined;
+        return Promise.race([p, new Promise((r) => (timeout = setTimeout(r, STOP_WAIT_MS)))]).finally(() => clearTimeout(timeout));
+      };
+      if (inFlight) await bounded(inFlight);
+      await bounded(board.remove(instance).catch((err: unknown) => options.logger.warn({ err, instance }, 'ops snapshot not removed')));
     },
   };
 }
