@@ -114,6 +114,11 @@ describe('cluster-wide operations view', () => {
         // A few more polls, so the screenshot has its small charts.
         await page.waitForTimeout(3000);
         await page.screenshot({ path: join(ARTIFACTS, 'ops-cluster.png'), fullPage: true });
+        // The playground of a cluster gateway: no dev token, no dev top-up, and it says how money enters.
+        await page.getByTestId('nav-playground').click();
+        await page.getByTestId('money-hint').filter({ hasText: 'admin API' }).waitFor({ timeout: 20_000 });
+        expect(await page.getByTestId('dev-topup').count()).toBe(0);
+        expect(await page.getByTestId('mint').count()).toBe(0);
       } finally {
         await browser.close();
       }

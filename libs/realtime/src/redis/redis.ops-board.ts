@@ -47,12 +47,18 @@ export class RedisOpsBoard {
   /** Writes (or replaces) this instance's entry; it expires `ttlMs` after its last write. */
   async publish(instance: string, entry: unknown, ttlMs: number): Promise<void> {
     const px = Math.max(1, Math.ceil(ttlMs));
-    await this.client
+    const results = await this.client
       .multi()
       .set(this.entryPrefix + instance, JSON.stringify(entry), 'PX', px)
       .sadd(this.indexKey, instance)
-      .pexpire(this.indexKey, px * INDEX_TTL_FACTOR)
+      // Only ever lengthened (NX for a new index, GT after): a process with a short TTL must not
+      // cut the index's life short for the others (Redis ≥ 7.0).
+      .pexpire(this.indexKey, px * INDEX_TTL_FACTOR, 'NX')
+      .pexpire(this.indexKey, px * INDEX_TTL_FACTOR, 'GT')
       .exec();
+    // A MULTI answers each command's error in place instead of rejecting.
+    const failed = results?.find(([err]) => err !== null)?.[0];
+    if (failed) throw failed;
   }
 
   /** Removes this instance's entry at once (an orderly stop). */
