@@ -48,8 +48,8 @@ export async function api<T>(method: string, path: string, options: { token?: st
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
   const text = await res.text();
-  const data = (text ? JSON.parse(text) : undefined) as T & { error?: string };
-  if (!res.ok) throw new Error(`${res.status} ${data?.error ?? res.statusText}`);
+  const data = (text ? JSON.parse(text) : undefined) as T & { error?: string; name?: string };
+  if (!res.ok) throw new Error(`${res.status} ${data?.name ? `${data.name}: ` : ''}${data?.error ?? res.statusText}`);
   return data;
 }
 

@@ -6,17 +6,37 @@ interface Latency {
   p99?: number;
 }
 
-interface OpsSnapshot {
-  gatewayId: string;
-  at: number;
+interface Figures {
   connections: number;
   messagesIn: number;
   messagesOut: number;
+  recordsConsumed: number;
   errors: number;
   deadLetters: number;
   consumerLag: number;
   ackLatencyMs: Latency;
   deliveryLatencyMs: Latency;
+}
+
+/** One process's snapshot (libs/runtime/src/ops.publisher.ts). */
+interface ProcessOps extends Figures {
+  instance: string;
+  role: string;
+  host: string;
+  pid: number;
+  at: number;
+  startedAt: number;
+  intervalMs: number;
+  ttlMs: number;
+  rates: { messagesIn: number; messagesOut: number; recordsConsumed: number };
+}
+
+/** GET /console/api/ops: the answering gateway's figures and every process of the installation. */
+interface OpsAnswer extends Figures {
+  gatewayId: string;
+  at: number;
+  mode: 'cluster' | 'embedded';
+  processes: ProcessOps[];
 }
 
 const POLL_MS = 1000;
@@ -43,55 +63,101 @@ function sparkline(values: readonly number[]): SVGSVGElement {
 
 const ms = (v: number | undefined): string => (v === undefined ? '—' : `${v < 10 ? v.toFixed(2) : v.toFixed(0)} ms`);
 
+const rate = (v: number): string => v.toFixed(1);
+const total = (ps: readonly ProcessOps[], f: (p: ProcessOps) => number): number => ps.reduce((n, p) => n + f(p), 0);
+/** The worst (largest) value over the processes that observed any. */
+const worst = (ps: readonly ProcessOps[], f: (p: ProcessOps) => Latency, q: 'p50' | 'p99'): number | undefined => {
+  const values = ps.filter((p) => f(p).count > 0).map((p) => f(p)[q]).filter((v): v is number => v !== undefined);
+  return values.length ? Math.max(...values) : undefined;
+};
+
 /**
- * The operations view: polls this gateway's figures (behind IM_ADMIN_TOKEN) every second and
- * shows rates and latencies with small charts of the last minute.
+ * The operations view: polls `/console/api/ops` (behind IM_ADMIN_TOKEN) every second and shows
+ * the installation's totals with small charts of the last minute, then one row per process
+ * (cluster: every gateway and service that published a snapshot to Redis lately; embedded: the
+ * one process).
  */
 export function renderOps(root: HTMLElement): void {
   const token = el('input', { type: 'password', placeholder: 'admin token (IM_ADMIN_TOKEN)', 'data-testid': 'ops-token', class: 'grow' });
   const start = el('button', { type: 'button', 'data-testid': 'ops-start' }, 'Watch');
   const status = el('span', { class: 'status', 'data-testid': 'ops-status' }, 'not watching');
   const grid = el('div', { class: 'ops-grid', 'data-testid': 'ops-grid' });
+  const table = el('table', { class: 'ops-processes', 'data-testid': 'ops-table' });
   root.replaceChildren(
     el('h2', {}, 'Operations'),
-    el('section', { class: 'card' }, el('div', { class: 'row' }, token, start, status), el('p', { class: 'hint' }, 'Figures of the gateway process answering (embedded mode: every service, one process). Rates are per second over the last poll.')),
+    el(
+      'section',
+      { class: 'card' },
+      el('div', { class: 'row' }, token, start, status),
+      el(
+        'p',
+        { class: 'hint' },
+        'Totals over every process of the installation, then one row per process. Cluster mode: each gateway and service publishes its figures to Redis every IM_OPS_PUBLISH_MS (rates are over that interval); a process that stops publishing leaves after IM_OPS_TTL_MS. Embedded mode: the one process, rates over the last poll. Latencies are since each process started; the tiles show the worst process.',
+      ),
+    ),
     grid,
+    el('section', { class: 'card' }, el('h3', {}, 'Processes'), table),
   );
-  const history: OpsSnapshot[] = [];
-  const rates = { in: [] as number[], out: [] as number[] };
+  const rates = { in: [] as number[], out: [] as number[], consumed: [] as number[] };
   let timer: number | undefined;
 
   const tile = (id: string, label: string, value: string, raw: number | undefined, chart?: readonly number[]): HTMLElement =>
     el('div', { class: 'tile', 'data-testid': `ops-${id}`, 'data-value': raw === undefined ? '' : String(raw) }, el('div', { class: 'label' }, label), el('div', { class: 'value' }, value), ...(chart ? [sparkline(chart)] : []));
 
-  const render = (s: OpsSnapshot): void => {
+  const render = (s: OpsAnswer): void => {
+    const ps = s.processes;
     const inRate = rates.in.at(-1) ?? 0;
     const outRate = rates.out.at(-1) ?? 0;
+    const consumedRate = rates.consumed.at(-1) ?? 0;
+    const ack = { p50: worst(ps, (p) => p.ackLatencyMs, 'p50'), p99: worst(ps, (p) => p.ackLatencyMs, 'p99') };
+    const delivery = { p50: worst(ps, (p) => p.deliveryLatencyMs, 'p50'), p99: worst(ps, (p) => p.deliveryLatencyMs, 'p99') };
+    const lag = total(ps, (p) => p.consumerLag);
+    const dead = total(ps, (p) => p.deadLetters);
+    const errors = total(ps, (p) => p.errors);
+    const connections = total(ps, (p) => p.connections);
     grid.replaceChildren(
-      tile('connections', 'connections', String(s.connections), s.connections),
-      tile('in-rate', 'messages in / s', inRate.toFixed(1), inRate, rates.in),
-      tile('out-rate', 'messages out / s', outRate.toFixed(1), outRate, rates.out),
-      tile('ack', 'ack latency p50 / p99', `${ms(s.ackLatencyMs.p50)} / ${ms(s.ackLatencyMs.p99)}`, s.ackLatencyMs.p99),
-      tile('delivery', 'delivery latency p50 / p99', `${ms(s.deliveryLatencyMs.p50)} / ${ms(s.deliveryLatencyMs.p99)}`, s.deliveryLatencyMs.p99),
-      tile('lag', 'consumer lag (records)', String(s.consumerLag), s.consumerLag),
-      tile('dead-letters', 'dead-lettered', String(s.deadLetters), s.deadLetters),
-      tile('errors', 'refused uplinks', String(s.errors), s.errors),
+      tile('processes', 'processes', String(ps.length), ps.length),
+      tile('connections', 'connections', String(connections), connections),
+      tile('in-rate', 'messages in / s', rate(inRate), inRate, rates.in),
+      tile('out-rate', 'messages out / s', rate(outRate), outRate, rates.out),
+      tile('consumed-rate', 'bus records consumed / s', rate(consumedRate), consumedRate, rates.consumed),
+      tile('ack', 'ack latency p50 / p99', `${ms(ack.p50)} / ${ms(ack.p99)}`, ack.p99),
+      tile('delivery', 'delivery latency p50 / p99', `${ms(delivery.p50)} / ${ms(delivery.p99)}`, delivery.p99),
+      tile('lag', 'consumer lag (records)', String(lag), lag),
+      tile('dead-letters', 'dead-lettered', String(dead), dead),
+      tile('errors', 'refused uplinks', String(errors), errors),
     );
+    const head = el('tr', {}, ...['process', 'role', 'pid', 'conns', 'in / s', 'out / s', 'consumed / s', 'ack p50 / p99', 'delivery p50 / p99', 'lag', 'dead-lettered', 'refused', 'age'].map((h) => el('th', {}, h)));
+    const rows = ps.map((p) =>
+      el(
+        'tr',
+        { 'data-testid': 'ops-process', 'data-instance': p.instance, 'data-role': p.role, 'data-pid': String(p.pid), 'data-in-rate': String(p.rates.messagesIn), 'data-consumed-rate': String(p.rates.recordsConsumed) },
+        el('td', {}, p.instance),
+        el('td', {}, p.role),
+        el('td', { class: 'num' }, String(p.pid)),
+        el('td', { class: 'num' }, String(p.connections)),
+        el('td', { class: 'num' }, rate(p.rates.messagesIn)),
+        el('td', { class: 'num' }, rate(p.rates.messagesOut)),
+        el('td', { class: 'num' }, rate(p.rates.recordsConsumed)),
+        el('td', { class: 'num' }, `${ms(p.ackLatencyMs.p50)} / ${ms(p.ackLatencyMs.p99)}`),
+        el('td', { class: 'num' }, `${ms(p.deliveryLatencyMs.p50)} / ${ms(p.deliveryLatencyMs.p99)}`),
+        el('td', { class: 'num' }, String(p.consumerLag)),
+        el('td', { class: 'num' }, String(p.deadLetters)),
+        el('td', { class: 'num' }, String(p.errors)),
+        el('td', { class: 'num' }, `${Math.max(0, Math.round((s.at - p.at) / 1000))} s`),
+      ),
+    );
+    table.replaceChildren(head, ...rows);
   };
 
   const poll = async (): Promise<void> => {
     try {
-      const s = await api<OpsSnapshot>('GET', '/console/api/ops', { token: token.value.trim() });
-      const prev = history.at(-1);
-      history.push(s);
-      if (history.length > POINTS) history.shift();
-      if (prev && s.at > prev.at) {
-        const seconds = (s.at - prev.at) / 1000;
-        rates.in.push(Math.max(0, s.messagesIn - prev.messagesIn) / seconds);
-        rates.out.push(Math.max(0, s.messagesOut - prev.messagesOut) / seconds);
-        for (const r of [rates.in, rates.out]) if (r.length > POINTS) r.shift();
-      }
-      status.textContent = `gateway ${s.gatewayId} · ${new Date(s.at).toLocaleTimeString()}`;
+      const s = await api<OpsAnswer>('GET', '/console/api/ops', { token: token.value.trim() });
+      rates.in.push(total(s.processes, (p) => p.rates.messagesIn));
+      rates.out.push(total(s.processes, (p) => p.rates.messagesOut));
+      rates.consumed.push(total(s.processes, (p) => p.rates.recordsConsumed));
+      for (const r of [rates.in, rates.out, rates.consumed]) if (r.length > POINTS) r.shift();
+      status.textContent = `gateway ${s.gatewayId} · ${s.mode} · ${s.processes.length} process${s.processes.length === 1 ? '' : 'es'} · ${new Date(s.at).toLocaleTimeString()}`;
       status.className = 'status ok';
       render(s);
     } catch (e) {
@@ -104,9 +170,7 @@ export function renderOps(root: HTMLElement): void {
 
   start.addEventListener('click', () => {
     if (timer !== undefined) window.clearInterval(timer);
-    history.length = 0;
-    rates.in.length = 0;
-    rates.out.length = 0;
+    for (const r of [rates.in, rates.out, rates.consumed]) r.length = 0;
     void poll();
     timer = window.setInterval(() => void poll(), POLL_MS);
   });

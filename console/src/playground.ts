@@ -2,6 +2,7 @@ import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { api, el, uuid } from './api';
 import type { ProtocolReference, ServerInfo } from './api';
+import { renderActions } from './actions';
 
 interface ImMessage {
   msgId: string;
@@ -110,6 +111,19 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     el('p', { class: 'hint' }, 'Click an entry to make it the destination. A received friend request has an Accept button.'),
   );
 
+  // ---- red packets and calls (console/src/actions.ts) ----
+  // `message`, `emit`, `http` and `setStatus` are defined below; the card calls them only on clicks.
+  const actions = renderActions({
+    ref,
+    info,
+    me: () => userId,
+    destination: () => ({ kind: destKind.value === 'group' ? 'group' : 'user', id: destInput.value.trim() }),
+    http: (method, path, body) => http(method, path, body),
+    message: (destId, content, messageType, fromType) => message(destId, content, messageType, fromType),
+    emit: (m) => emit('chat', m),
+    setStatus: (text) => setStatus(text),
+  });
+
   // ---- logs ----
   const sent = el('ol', { class: 'log', 'data-testid': 'sent-list' });
   const received = el('ol', { class: 'log', 'data-testid': 'received-list' });
@@ -119,6 +133,7 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     signIn,
     compose,
     contacts,
+    actions.card,
     el('div', { class: 'columns' }, el('section', { class: 'card' }, el('h3', {}, 'Sent (ack)'), sent), el('section', { class: 'card' }, el('h3', {}, 'Received'), received)),
     el('section', { class: 'card' }, el('h3', {}, 'Frame inspector (raw JSON in and out)'), frames),
   );
@@ -257,6 +272,8 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       received.firstElementChild?.append(' ', read);
     }
     if (m.messageType === 33 && typeof m.content === 'string') markRead(m.content, m.fromId);
+    const row = received.firstElementChild;
+    if (row instanceof HTMLElement) actions.onDownlink(m, row);
     if (name === 'FRIEND_REQUEST') {
       const accept = el('button', { type: 'button', class: 'small', 'data-testid': 'accept-friend' }, 'Accept');
       accept.addEventListener('click', () => {

@@ -24,6 +24,9 @@ describe('web console on a cluster gateway', () => {
     const mint = await h.http(0, 'POST', '/console/api/dev-token', undefined, { userId: 'cluster-mallory' });
     expect(mint.status).toBe(404);
     expect(mint.body.token).toBeUndefined();
+    // Nor dev top-ups: money enters a cluster only through the admin API.
+    expect((await h.http(0, 'POST', '/console/api/dev-topup', 'cluster-mallory', { amount: 100 })).status).toBe(404);
+    expect((await h.http(0, 'GET', '/v1/wallet', 'cluster-mallory')).body).toMatchObject({ balance: 0 });
     // No IM_ADMIN_TOKEN on this cluster: the operations figures are refused, not open.
     const ops = await h.http(0, 'GET', '/console/api/ops', undefined);
     expect(ops).toMatchObject({ status: 403, body: { name: 'IM_ERR_FORBIDDEN' } });

@@ -136,6 +136,106 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     await bob.screenshot({ path: join(ARTIFACTS, 'playground-bob.png'), fullPage: true });
   }, 120_000);
 
+  it('red packets and calls from the playground: one sends and the other opens, one calls and the other accepts, then hangs up', async () => {
+    const [carol, dave] = await Promise.all([newPage(), newPage()]);
+    await signIn(carol, h.url, 'web-carol');
+    await signIn(dave, h.url, 'web-dave');
+    const received = (page: Page, type: string, from: string) => page.locator(`[data-testid="received"][data-type="${type}"][data-from="${from}"]`);
+
+    // Without money the packet is refused, and the console says why.
+    await carol.getByTestId('dest-kind').selectOption('user');
+    await carol.getByTestId('dest-id').fill('web-dave');
+    await carol.getByTestId('rp-total').fill('300');
+    await carol.getByTestId('rp-count').fill('1');
+    await carol.getByTestId('rp-send').click();
+    await carol.locator('[data-testid="rp-result"][data-error]', { hasText: '409' }).waitFor({ timeout: WAIT });
+    expect(await carol.getByTestId('rp-result').textContent()).toContain('IM_ERR_INSUFFICIENT_FUNDS');
+
+    // Embedded mode: a dev top-up, then a lucky packet of 300 fen in one share to dave.
+    await carol.getByTestId('topup-amount').fill('1000');
+    await carol.getByTestId('dev-topup').click();
+    await carol.locator('[data-testid="balance"][data-value="1000"]').waitFor({ timeout: WAIT });
+    await carol.getByTestId('rp-send').click();
+    const result = carol.locator('[data-testid="rp-result"][data-packet-id]');
+    await result.waitFor({ timeout: WAIT });
+    const packetId = (await result.getAttribute('data-packet-id')) ?? '';
+    expect(packetId).toMatch(/^rp-/);
+    await carol.getByTestId('wallet-balance').click();
+    await carol.locator('[data-testid="balance"][data-value="700"]').waitFor({ timeout: WAIT });
+
+    // Dave sees the 17 by name and opens it: the whole 300; carol sees 19 (and 24: all taken).
+    const packet = received(dave, 'RED_PACKET', 'web-carol');
+    await packet.waitFor({ timeout: WAIT });
+    expect(await packet.textContent()).toContain(packetId);
+    await packet.getByTestId('open-packet').click();
+    await packet.locator('[data-testid="opened"][data-amount="300"]').waitFor({ timeout: WAIT });
+    const opened = carol.locator('[data-testid="received"][data-type="RED_PACKET_OPENED"]', { hasText: packetId });
+    await opened.waitFor({ timeout: WAIT });
+    expect(await opened.textContent()).toContain('web-dave');
+    await carol.locator('[data-testid="received"][data-type="RED_PACKET_ALL_TAKEN"]', { hasText: packetId }).waitFor({ timeout: WAIT });
+    // The raw HTTP exchange is in the inspector of both.
+    expect(await carol.locator('[data-testid="frame"][data-direction="in"]', { hasText: `"packetId":"${packetId}"` }).count()).toBeGreaterThanOrEqual(1);
+    expect(await dave.locator('[data-testid="frame"][data-direction="out"]', { hasText: `POST /v1/red-packets/${packetId}/open` }).count()).toBe(1);
+    await dave.getByTestId('wallet-balance').click();
+    await dave.locator('[data-testid="balance"][data-value="300"]').waitFor({ timeout: WAIT });
+
+    // To a group, equal shares: 200 fen in 2 shares of 100; dave and carol each open one.
+    await carol.getByTestId('group-members').fill('web-dave');
+    await carol.getByTestId('create-group').click();
+    await carol.locator('[data-testid="group-result"][data-group-id]').waitFor({ timeout: WAIT });
+    expect(await carol.getByTestId('dest-kind').inputValue()).toBe('group');
+    await carol.getByTestId('rp-kind').selectOption('equal');
+    await carol.getByTestId('rp-total').fill('200');
+    await carol.getByTestId('rp-count').fill('2');
+    await carol.getByTestId('rp-send').click();
+    await carol.locator('[data-testid="rp-result"][data-packet-id]:not([data-packet-id="' + packetId + '"])').waitFor({ timeout: WAIT });
+    const groupPacketId = (await result.getAttribute('data-packet-id')) ?? '';
+    const groupPacket = (page: Page) => page.locator('[data-testid="received"][data-type="RED_PACKET"]', { hasText: groupPacketId });
+    await groupPacket(dave).waitFor({ timeout: WAIT });
+    await groupPacket(dave).getByTestId('open-packet').click();
+    await groupPacket(dave).locator('[data-testid="opened"][data-amount="100"]').waitFor({ timeout: WAIT });
+    await groupPacket(carol).getByTestId('open-packet').click();
+    await groupPacket(carol).locator('[data-testid="opened"][data-amount="100"]').waitFor({ timeout: WAIT });
+    await carol.locator('[data-testid="received"][data-type="RED_PACKET_ALL_TAKEN"]', { hasText: groupPacketId }).waitFor({ timeout: WAIT });
+    expect(await carol.locator('[data-testid="received"][data-type="RED_PACKET_OPENED"]', { hasText: groupPacketId }).count()).toBe(2);
+    await carol.getByTestId('dest-kind').selectOption('user');
+    await carol.getByTestId('dest-id').fill('web-dave');
+
+    // A call: carol rings dave (150), dave accepts (152), then hangs up (156); both get the 162.
+    await carol.getByTestId('call-audio').click();
+    await carol.locator('[data-testid="call-state"][data-state="calling"]').waitFor({ timeout: WAIT });
+    const offer = received(dave, 'CALL_AUDIO_OFFER', 'web-carol');
+    await offer.waitFor({ timeout: WAIT });
+    await dave.locator('[data-testid="call-state"][data-state="ringing"]').waitFor({ timeout: WAIT });
+    await offer.getByTestId('call-accept').click();
+    await received(carol, 'CALL_AUDIO_ACCEPTED', 'web-dave').waitFor({ timeout: WAIT });
+    await carol.locator('[data-testid="call-state"][data-state="active"]').waitFor({ timeout: WAIT });
+    await dave.locator('[data-testid="call-state"][data-state="active"]').waitFor({ timeout: WAIT });
+    await dave.getByTestId('call-hangup').click();
+    await received(carol, 'CALL_HANGUP', 'web-dave').waitFor({ timeout: WAIT });
+    for (const page of [carol, dave]) {
+      const ended = received(page, 'CALL_ENDED', 'web-carol');
+      await ended.waitFor({ timeout: WAIT });
+      // The row shows the content shortened; the inspector has the whole frame.
+      expect(await page.locator('[data-testid="frame"][data-direction="in"]', { hasText: '"messageType":162' }).filter({ hasText: '"outcome":"completed"' }).count()).toBe(1);
+      await page.locator('[data-testid="call-state"][data-state="ended"][data-outcome="completed"]').waitFor({ timeout: WAIT });
+    }
+    // Every signal went out with ack code 0, and the raw frames are in the inspector.
+    expect(await carol.locator('[data-testid="sent"][data-code="0"]', { hasText: 'CALL_AUDIO_OFFER' }).count()).toBe(1);
+    expect(await dave.locator('[data-testid="sent"][data-code="0"]', { hasText: 'CALL_HANGUP' }).count()).toBe(1);
+    expect(await dave.locator('[data-testid="frame"][data-direction="out"]', { hasText: '"messageType":152' }).count()).toBe(1);
+    await carol.screenshot({ path: join(ARTIFACTS, 'money-calls-carol.png'), fullPage: true });
+    await dave.screenshot({ path: join(ARTIFACTS, 'money-calls-dave.png'), fullPage: true });
+
+    // Again, refused this time: carol sees 154 and the 162 says refused.
+    await carol.getByTestId('call-audio').click();
+    const second = received(dave, 'CALL_AUDIO_OFFER', 'web-carol').first();
+    await dave.locator('[data-testid="call-state"][data-state="ringing"]').waitFor({ timeout: WAIT });
+    await second.getByTestId('call-refuse').click();
+    await received(carol, 'CALL_AUDIO_REFUSED', 'web-dave').waitFor({ timeout: WAIT });
+    await carol.locator('[data-testid="call-state"][data-state="ended"][data-outcome="refused"]').waitFor({ timeout: WAIT });
+  }, 120_000);
+
   it('the reference page lists every message type of the registry, in order', async () => {
     const page = await newPage();
     await page.goto(`${h.url}/console/#/reference`);
@@ -182,6 +282,9 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
       await b.waitForMessages(1);
       await page.waitForTimeout(1200);
       expect(await page.getByTestId('ops-ack').textContent()).toMatch(/\d.* ms \/ \d.* ms/);
+      // Embedded mode: the one process in the table.
+      expect(await page.getByTestId('ops-process').count()).toBe(1);
+      expect(await page.getByTestId('ops-process').getAttribute('data-role')).toBe('embedded');
       await page.screenshot({ path: join(ARTIFACTS, 'ops.png') });
     } finally {
       sending = false;

@@ -34,6 +34,11 @@ describe('web console served by the embedded gateway', () => {
     expect(after.messagesOut - before.messagesOut).toBeGreaterThanOrEqual(1);
     expect(after.ackLatencyMs.count).toBeGreaterThan(0);
     expect(after.ackLatencyMs.p50).toBeGreaterThanOrEqual(0);
+    // Embedded mode: one process in the list, with its rate since the previous reading.
+    expect(after.mode).toBe('embedded');
+    expect(after.processes).toHaveLength(1);
+    expect(after.processes[0]).toMatchObject({ instance: after.gatewayId, role: 'embedded', pid: expect.any(Number), messagesIn: after.messagesIn });
+    expect(after.processes[0].rates.messagesIn).toBeGreaterThan(0);
   });
 
   it('serves the built page and its bundled assets, with no outside reference', async () => {
@@ -110,6 +115,22 @@ describe('web console served by the embedded gateway', () => {
       expect(res.body.token).toBeUndefined();
     }
   });
+
+  it('embedded mode: a dev top-up adds to the signed-in user’s own wallet; bad requests change nothing', async () => {
+    const wallet = async (user: string): Promise<number> => (await h.http('GET', '/v1/wallet', user)).body.balance as number;
+    expect((await h.http('POST', '/console/api/dev-topup', undefined, { amount: 100 })).status).toBe(401);
+    const first = await h.http('POST', '/console/api/dev-topup', 'con-topup', { amount: 250 });
+    expect(first).toMatchObject({ status: 200, body: { userId: 'con-topup', amount: 250, balance: 250 } });
+    // Each call is its own top-up.
+    expect((await h.http('POST', '/console/api/dev-topup', 'con-topup', { amount: 250 })).body.balance).toBe(500);
+    const bad: unknown[] = [{}, { amount: '100' }, { amount: 1.5 }, { amount: 0 }, { amount: -5 }, { amount: 1_000_001 }, { amount: 1, userId: 'con-other' }, [], 'text'];
+    for (const body of bad) {
+      const res = await h.http('POST', '/console/api/dev-topup', 'con-topup', body);
+      expect([body, res.status, res.body?.name]).toEqual([body, 400, 'IM_ERR_BAD_REQUEST']);
+    }
+    expect(await wallet('con-topup')).toBe(500);
+    expect(await wallet('con-other')).toBe(0);
+  });
 });
 
 describe('web console turned off', () => {
@@ -122,6 +143,7 @@ describe('web console turned off', () => {
   it('IM_CONSOLE_ENABLED=false: no page, no api, no dev tokens; the rest of the server works', async () => {
     for (const path of ['/console/', '/console/api/protocol.json', '/console/api/info']) expect((await h.http('GET', path, undefined)).status).toBe(404);
     expect((await h.http('POST', '/console/api/dev-token', undefined, { userId: 'x' })).status).toBe(404);
+    expect((await h.http('POST', '/console/api/dev-topup', 'x', { amount: 1 })).status).toBe(404);
     expect((await h.http('GET', '/healthz', undefined)).status).toBe(200);
   });
 });

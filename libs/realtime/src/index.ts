@@ -23,3 +23,4 @@ export type { RedisMultiCallStoreOptions } from './redis/redis.multi-call-store'
 export type { RedisPortOptions } from './redis/redis.connection';
 export { createSocketIoRedisAdapter } from './redis/socket-io.redis-adapter';
 export type { SocketIoRedisAdapter, SocketIoRedisAdapterOptions } from './redis/socket-io.redis-adapter';
+export { RedisOpsBoard } from './redis/redis.ops-board';

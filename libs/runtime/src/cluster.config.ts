@@ -24,6 +24,18 @@ export const CLUSTER_CONFIG = {
   IM_MONGO_URL: { kind: 'string', doc: 'Cluster mode: MongoDB connection string with the database name (TLS and auth options go in the URL). Required.' },
   IM_REDIS_URL: { kind: 'string', doc: 'Cluster mode: Redis 7 URL (`redis://` or `rediss://`). Required.' },
   IM_PRESENCE_TTL_MS: { kind: 'int', default: 60000, min: 3000, doc: 'Cluster mode: a gateway that stops refreshing for this long has its sessions counted offline.' },
+  IM_OPS_PUBLISH_MS: {
+    kind: 'int',
+    default: 5000,
+    min: 100,
+    doc: 'Cluster mode: how often every process publishes its operations snapshot (connections, rates, latencies, lag, dead letters) to Redis for the console’s operations view.',
+  },
+  IM_OPS_TTL_MS: {
+    kind: 'int',
+    default: 15000,
+    min: 200,
+    doc: 'Cluster mode: how long a process’s operations snapshot outlives its last publication, so a dead process leaves the view (at least twice `IM_OPS_PUBLISH_MS`).',
+  },
   IM_HEALTH_PORT: { kind: 'int', default: 9464, min: 0, max: 65535, doc: 'Cluster mode, non-gateway services: port of /healthz and /readyz.' },
 } as const satisfies ConfigSchema;
 

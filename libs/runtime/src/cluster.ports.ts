@@ -2,10 +2,12 @@ import type { Logger } from '@im/common';
 import { KafkaBus } from '@im/bus';
 import type { KafkaBusOptions } from '@im/bus';
 import { MongoStore } from '@im/store';
-import { RedisDeliveryPort, RedisOnceStore, RedisPresence } from '@im/realtime';
+import { RedisDeliveryPort, RedisOnceStore, RedisOpsBoard, RedisPresence } from '@im/realtime';
 import type { ClusterConfig } from './cluster.config';
 import { isDraining } from './draining';
 import { processMetrics } from './metrics';
+import { startOpsPublisher } from './ops.publisher';
+import type { OpsPublisher } from './ops.publisher';
 
 export interface ClusterPorts {
   readonly bus: KafkaBus;
@@ -13,6 +15,8 @@ export interface ClusterPorts {
   readonly delivery: RedisDeliveryPort;
   readonly presence: RedisPresence;
   readonly once: RedisOnceStore;
+  /** The installation's operations board (every process's snapshot) and this process's publisher. */
+  readonly ops: { readonly board: RedisOpsBoard; readonly publisher: OpsPublisher };
   /** True when every backend answers. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -32,6 +36,7 @@ function kafkaOptions(c: ClusterConfig, processName: string, logger: Logger): Ka
     sessionTimeoutMs: c.IM_KAFKA_SESSION_TIMEOUT_MS,
     onDeadLetter: (letter: { topic: string }) => processMetrics().deadLetters.inc({ topic: letter.topic }),
     onLag: (group: string, topic: string, partition: number, lag: number) => processMetrics().consumerLag.set({ group, topic, partition: String(partition) }, lag),
+    onConsumed: (group: string) => processMetrics().recordsConsumed.inc({ group }),
     replicationFactor: c.IM_KAFKA_REPLICATION_FACTOR,
     ...(c.IM_KAFKA_SSL ? { ssl: true } : {}),
     ...(sasl ? { sasl } : {}),
@@ -42,7 +47,12 @@ function kafkaOptions(c: ClusterConfig, processName: string, logger: Logger): Ka
  * Connects every cluster backend a process uses. A backend that cannot be reached fails the
  * start with its name, so an operator sees which endpoint is wrong.
  */
-export async function connectCluster(c: ClusterConfig, processName: string, logger: Logger): Promise<ClusterPorts> {
+export async function connectCluster(
+  c: ClusterConfig,
+  processName: string,
+  logger: Logger,
+  options: { /** The name on the operations board; default `<process>@<host>:<pid>` (a gateway passes its id). */ opsInstance?: string } = {},
+): Promise<ClusterPorts> {
   const step = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
     try {
       return await f();
@@ -57,21 +67,31 @@ export async function connectCluster(c: ClusterConfig, processName: string, logg
   const registryPrefix = c.IM_KAFKA_NAMESPACE ? `im:${c.IM_KAFKA_NAMESPACE}:` : 'im:';
   const presence = await step('Redis (IM_REDIS_URL)', () => RedisPresence.connect(redisUrl, { ttlMs: c.IM_PRESENCE_TTL_MS, registryPrefix, logger }));
   const once = await step('Redis (IM_REDIS_URL)', () => RedisOnceStore.connect(redisUrl));
+  const board = await step('Redis (IM_REDIS_URL)', () => RedisOpsBoard.connect(redisUrl, { prefix: registryPrefix, logger: logger.child({ module: 'ops' }) }));
   const bus = await step('Kafka (IM_KAFKA_BROKERS)', () => KafkaBus.connect(kafkaOptions(c, processName, logger)));
+  const publisher = startOpsPublisher(board, {
+    role: processName,
+    ...(options.opsInstance ? { instance: options.opsInstance } : {}),
+    intervalMs: c.IM_OPS_PUBLISH_MS,
+    ttlMs: c.IM_OPS_TTL_MS,
+    logger: logger.child({ module: 'ops' }),
+  });
   return {
     bus,
     store,
     delivery,
     presence,
     once,
+    ops: { board, publisher },
     async ready(): Promise<boolean> {
       if (isDraining()) return false;
       // Redis first (no round trip): a gateway without Redis cannot deliver live or dedupe retries.
       return delivery.isReady() && presence.isReady() && once.isReady() && bus.isConnected() && (await store.ping());
     },
     async close(): Promise<void> {
+      await publisher.stop();
       await bus.close();
-      await Promise.allSettled([delivery.close(), presence.close(), once.close()]);
+      await Promise.allSettled([delivery.close(), presence.close(), once.close(), board.close()]);
       await store.close();
     },
   };

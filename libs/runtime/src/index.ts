@@ -11,3 +11,7 @@ export type { ProcessSpec, RunningProcess } from './process.runner';
 export { isDraining, markDraining } from './draining';
 export { LOG_LEVEL_CONFIG, runBusService } from './bus-service.runner';
 export type { BusServiceSpec } from './bus-service.runner';
+export { bucketQuantile, opsFigures } from './ops.figures';
+export type { LatencySummary, OpsFigures } from './ops.figures';
+export { startOpsPublisher } from './ops.publisher';
+export type { OpsBoard, OpsPublisher, OpsPublisherOptions, ProcessOps } from './ops.publisher';

@@ -24,6 +24,8 @@ export interface ImMetrics {
   readonly deadLetters: Counter<'topic'>;
   /** Records behind a consumer group on one partition, as of its last fetch. */
   readonly consumerLag: Gauge<'group' | 'topic' | 'partition'>;
+  /** Bus records a subscription of this process has handled, by consumer group. */
+  readonly recordsConsumed: Counter<'group'>;
   /** Adds a source of the connections gauge; returns its removal (call on close). */
   trackConnections(count: () => number): () => void;
   /** The text exposition for a scrape. */
@@ -89,9 +91,16 @@ function create(): ImMetrics {
     labelNames: ['group', 'topic', 'partition'] as const,
     registers: [registry],
   });
+  const recordsConsumed = new Counter({
+    name: 'im_bus_records_consumed_total',
+    help: 'Bus records a subscription of this process has handled, by consumer group.',
+    labelNames: ['group'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     consumerLag,
+    recordsConsumed,
     gatewayConnections,
     messagesIn,
     messagesOut,

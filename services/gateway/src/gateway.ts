@@ -3,6 +3,7 @@ import { AppError, verifyToken } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import type { CallStore, ChatroomStore, DeliveryPort, MultiCallStore, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
+import type { OpsBoard } from '@im/runtime';
 import type { ImMessage } from '@im/protocol';
 import type { Store } from '@im/store';
 import fastify from 'fastify';
@@ -69,6 +70,11 @@ export interface GatewayDeps {
   readonly consoleDevTokens?: boolean;
   /** Where the built console lives; default `services/gateway/dist/console` (written by `npm run build`). */
   readonly consoleDir?: string;
+  /**
+   * Cluster mode: the installation's operations board (every process's snapshot in Redis); the
+   * console's operations view lists them all. Embedded mode has none: one process, one view.
+   */
+  readonly opsBoard?: OpsBoard;
   /** Extra readiness checks (bus connected, ...). */
   readonly readinessChecks?: readonly (() => Promise<boolean>)[];
 }
@@ -101,7 +107,7 @@ function installCors(app: FastifyInstance, origins: OriginPolicy): void {
     const origin = request.headers.origin;
     if (origin === undefined) return;
     // Logged by the error handler, like every 401 / 403.
-    if (!origins.allows(origin)) throw new AppError('IM_ERR_FORBIDDEN', 'origin not allowed');
+    if (!origins.allows(origin, request.headers.host)) throw new AppError('IM_ERR_FORBIDDEN', 'origin not allowed');
     void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
       await reply
@@ -163,7 +169,7 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
   app.get('/openapi.json', async () => (document ??= openapi.document()));
   if (deps.settings.consoleEnabled === true) {
     // From src/ (ts-jest) or dist/ alike: the Vite build lands in the package's dist/console.
-    consoleRoutes(app, ctx, { dir: deps.consoleDir ?? resolve(__dirname, '..', 'dist', 'console'), devTokens: deps.consoleDevTokens === true });
+    consoleRoutes(app, ctx, { dir: deps.consoleDir ?? resolve(__dirname, '..', 'dist', 'console'), devTokens: deps.consoleDevTokens === true, ...(deps.opsBoard ? { opsBoard: deps.opsBoard } : {}) });
   }
   app.get('/metrics', async (_req, reply) => {
     const { contentType, body } = await processMetrics().scrape();
@@ -192,13 +198,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
         return callback('too many handshakes from this address; retry later', false);
       }
       const origin = req.headers.origin;
-      if (!origins.allows(origin)) {
+      if (!origins.allows(origin, req.headers.host)) {
         engineLog.info({ address, origin }, 'handshake refused: origin not allowed');
         return callback('origin not allowed', false);
       }
       return callback(null, true);
     },
     // Lets browsers read polling responses from allowed origins (the check above does the refusing).
+    // (A same-origin page, the console, needs no CORS headers: its origin is not listed here.)
     cors: { origin: (origin, callback) => callback(null, origin !== undefined && origins.allows(origin) ? origin : false) },
     maxHttpBufferSize: deps.settings.maxMessageBytes * 2 + 1024,
     pingInterval: 25_000,

@@ -12,7 +12,8 @@ runProcess({
   schema: { ...CLUSTER_CONFIG, ...GATEWAY_CONFIG },
   check: (c) => [...missingEndpoints(c), ...(c.IM_JWT_SECRET ? [] : ['IM_JWT_SECRET: required in cluster mode']), ...adminConfigProblems(c)],
   start: async (config, logger) => {
-    const ports = await connectCluster(config, 'gateway', logger);
+    const settings = gatewaySettings(config, config.IM_JWT_SECRET ?? '');
+    const ports = await connectCluster(config, 'gateway', logger, { opsInstance: settings.gatewayId });
     await ports.bus.prepareRequests();
     const socketAdapter = await createSocketIoRedisAdapter(config.IM_REDIS_URL ?? '');
     const redisUrl = config.IM_REDIS_URL ?? '';
@@ -21,7 +22,6 @@ runProcess({
     const chatrooms = await RedisChatroomStore.connect(redisUrl, { prefix, memberTtlMs: config.IM_PRESENCE_TTL_MS, logger: logger.child({ module: 'chatroom' }) });
     const calls = await RedisCallStore.connect(redisUrl, { prefix, logger: logger.child({ module: 'calls' }) });
     const multiCalls = await RedisMultiCallStore.connect(redisUrl, { prefix, logger: logger.child({ module: 'multi-calls' }) });
-    const settings = gatewaySettings(config, config.IM_JWT_SECRET ?? '');
     const gateway = createGateway({
       settings,
       store: ports.store,
@@ -36,6 +36,7 @@ runProcess({
       logger,
       adapter: socketAdapter.adapter,
       presenceRefreshMs: Math.floor(config.IM_PRESENCE_TTL_MS / 3),
+      opsBoard: ports.ops.board,
       readinessChecks: [() => ports.ready()],
     });
     const port = await gateway.listen(config.IM_PORT, config.IM_HOST);

@@ -20,6 +20,8 @@ export interface KafkaBusOptions {
   readonly isTransient?: (e: unknown) => boolean;
   /** Told, per fetched batch, the consumer lag of a group on one partition (metrics). */
   readonly onLag?: (group: string, topic: string, partition: number, lag: number) => void;
+  /** Told of every record a subscription has handled (for a records-consumed rate). */
+  readonly onConsumed?: (group: string, topic: string) => void;
   /** Partitions of a topic this bus creates; default 4. */
   readonly topicPartitions?: number;
   /** Replication factor of a topic this bus creates; default 1. */
@@ -69,6 +71,7 @@ export interface ResolvedKafkaBusOptions {
   readonly onDeadLetter: ((letter: DeadLetter) => void) | undefined;
   readonly isTransient: (e: unknown) => boolean;
   readonly onLag: ((group: string, topic: string, partition: number, lag: number) => void) | undefined;
+  readonly onConsumed: ((group: string, topic: string) => void) | undefined;
   readonly topicPartitions: number;
   readonly replicationFactor: number;
   readonly namespace: string;
@@ -93,6 +96,7 @@ export function resolveKafkaBusOptions(o: KafkaBusOptions): ResolvedKafkaBusOpti
     onDeadLetter: o.onDeadLetter,
     isTransient: o.isTransient ?? isTransientError,
     onLag: o.onLag,
+    onConsumed: o.onConsumed,
     topicPartitions,
     replicationFactor: o.replicationFactor ?? 1,
     namespace: o.namespace ?? '',

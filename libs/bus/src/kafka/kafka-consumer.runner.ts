@@ -16,6 +16,8 @@ export interface ConsumerRunnerConfig {
   readonly logger: Logger | undefined;
   /** Told, per fetched batch, how many records of the partition remain behind it (consumer lag). */
   readonly onLag?: ((group: string, topic: string, partition: number, lag: number) => void) | undefined;
+  /** Told of every record handled (offset resolved or not), for a records-consumed rate. */
+  readonly onConsumed?: ((group: string, topic: string) => void) | undefined;
 }
 
 const MAX_START_ATTEMPTS = 10;
@@ -156,6 +158,7 @@ export class KafkaConsumerRunner implements Subscription {
             return;
           }
           done[i] = true;
+          this.config.onConsumed?.(this.config.group, batch.topic);
           let advanced = false;
           while (resolvedUpTo + 1 < messages.length && done[resolvedUpTo + 1]) {
             resolvedUpTo++;

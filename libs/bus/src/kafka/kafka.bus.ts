@@ -129,6 +129,7 @@ export class KafkaBus implements Bus {
       fetchMaxWaitMs: options.fetchMaxWaitMs,
       sessionTimeoutMs: options.sessionTimeoutMs,
       onLag: options.onLag,
+      onConsumed: options.onConsumed,
       logger: options.logger,
     });
     return this.track(runner);

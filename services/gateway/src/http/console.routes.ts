@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, signToken } from '@im/common';
 import { isValidId } from '@im/protocol';
-import { processMetrics } from '@im/runtime';
+import { Topics } from '@im/bus';
+import type { WalletCommand } from '@im/bus';
+import { processMetrics, startOpsPublisher } from '@im/runtime';
+import type { OpsBoard, ProcessOps } from '@im/runtime';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { adminGuard } from './admin-auth';
+import { requestCommand } from './command.reply';
 import { opsSnapshot } from './ops.snapshot';
 import { protocolReference } from './protocol.reference';
 import type { RoutesContext } from './routes.context';
@@ -14,10 +19,14 @@ export interface ConsoleOptions {
   readonly dir: string;
   /** Embedded mode only: `POST /console/api/dev-token` mints a client token for any user id. */
   readonly devTokens: boolean;
+  /** Cluster mode: the board every process publishes its snapshot to; the ops view lists them all. */
+  readonly opsBoard?: OpsBoard;
 }
 
 /** How long a console dev token lives. */
 export const DEV_TOKEN_HOURS = 24;
+/** The most one dev top-up adds (fen): 10,000.00 — enough to try red packets, bounded all the same. */
+export const DEV_TOPUP_MAX_FEN = 1_000_000;
 
 const TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -31,9 +40,42 @@ const TYPES: Readonly<Record<string, string>> = {
 /** Asset names as Vite writes them (`index-3f2a1b.js`): no slash, no `..`. */
 const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(js|css|svg|png|ico|json)$/;
 const DEV_TOKEN_FIELDS = new Set(['userId', 'name']);
+const DEV_TOPUP_FIELDS = new Set(['amount']);
+
+/** A JSON object body with only the allowed fields, or a 400 naming what is wrong. */
+function objectBody(body: unknown, allowed: ReadonlySet<string>): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('IM_ERR_BAD_REQUEST', 'body must be a JSON object');
+  const record = body as Record<string, unknown>;
+  const unknown = Object.keys(record).filter((k) => !allowed.has(k));
+  if (unknown.length > 0) throw new AppError('IM_ERR_BAD_REQUEST', `unknown field(s): ${unknown.join(', ')}`);
+  return record;
+}
 
 function contentType(file: string): string {
   return TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
+}
+
+const byRoleThenInstance = (a: ProcessOps, b: ProcessOps): number => a.role.localeCompare(b.role) || a.instance.localeCompare(b.instance);
+
+/** Every live process's last snapshot, from the installation's board. */
+function clusterProcesses(board: OpsBoard): () => Promise<ProcessOps[]> {
+  return async () => {
+    let all: ProcessOps[];
+    try {
+      all = await board.list<ProcessOps>();
+    } catch (e) {
+      throw new AppError('IM_ERR_UNAVAILABLE', 'the operations board (Redis) did not answer; retry', e);
+    }
+    return all.sort(byRoleThenInstance);
+  };
+}
+
+/** Embedded mode: one process; a snapshot taken at each reading. */
+function embeddedProcess(ctx: RoutesContext): () => Promise<ProcessOps[]> {
+  // Nothing to share with: the snapshot is answered directly.
+  const board: OpsBoard = { publish: async () => undefined, remove: async () => undefined, list: async () => [] };
+  const local = startOpsPublisher(board, { role: 'embedded', instance: ctx.settings.gatewayId, intervalMs: 1000, ttlMs: 2000, logger: ctx.logger, now: () => ctx.clock.now() }, false);
+  return async () => [await local.publishNow()];
 }
 
 /**
@@ -62,23 +104,37 @@ export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options:
   });
   app.get('/console/api/protocol.json', async () => reference);
   app.get('/console/api/info', async () => ({ devTokens: options.devTokens, gatewayId: ctx.settings.gatewayId }));
-  // The operations view: this process's figures, behind the admin token (IM_ADMIN_TOKEN).
+  // The operations view, behind the admin token (IM_ADMIN_TOKEN): this process's figures, and
+  // every process of the installation (cluster: from the board in Redis; embedded: this one, its
+  // rates over the time since the previous reading).
   const guard = adminGuard(ctx);
+  const processes = options.opsBoard ? clusterProcesses(options.opsBoard) : embeddedProcess(ctx);
   app.get('/console/api/ops', async (request, reply) => {
     guard(request);
-    return reply.header('cache-control', 'no-store').send(await opsSnapshot(processMetrics(), ctx.settings.gatewayId, ctx.clock.now()));
+    const [self, all] = await Promise.all([opsSnapshot(processMetrics(), ctx.settings.gatewayId, ctx.clock.now()), processes()]);
+    return reply.header('cache-control', 'no-store').send({ ...self, mode: options.opsBoard ? 'cluster' : 'embedded', processes: all });
   });
   if (!options.devTokens) return;
   app.post('/console/api/dev-token', async (request) => {
-    const body = request.body as Record<string, unknown> | null | undefined;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('IM_ERR_BAD_REQUEST', 'body must be a JSON object');
-    const unknown = Object.keys(body).filter((k) => !DEV_TOKEN_FIELDS.has(k));
-    if (unknown.length > 0) throw new AppError('IM_ERR_BAD_REQUEST', `unknown field(s): ${unknown.join(', ')}`);
-    const { userId, name } = body;
+    const { userId, name } = objectBody(request.body, DEV_TOKEN_FIELDS);
     if (typeof userId !== 'string' || !isValidId(userId)) throw new AppError('IM_ERR_BAD_REQUEST', 'userId: letters, digits, _ . @ - (1 to 128)');
     if (name !== undefined && (typeof name !== 'string' || name.length > 64)) throw new AppError('IM_ERR_BAD_REQUEST', 'name: a string of at most 64 characters');
     const exp = Math.floor(ctx.clock.now() / 1000) + DEV_TOKEN_HOURS * 3600;
     ctx.logger.info({ userId }, 'console: dev token minted');
     return { userId, token: signToken({ sub: userId, ...(name ? { name } : {}), exp }, ctx.settings.jwtSecret), expiresAt: exp * 1000 };
+  });
+  // Embedded mode only, like the dev tokens: the signed-in user tops up their own wallet, so the
+  // playground can send red packets without the admin API. Each call is its own top-up (a fresh
+  // idempotency key); the wallet service records it like any other.
+  app.post('/console/api/dev-topup', async (request) => {
+    const { sub } = ctx.auth(request);
+    const { amount } = objectBody(request.body, DEV_TOPUP_FIELDS);
+    if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 1 || amount > DEV_TOPUP_MAX_FEN) {
+      throw new AppError('IM_ERR_BAD_REQUEST', `amount: an integer number of fen from 1 to ${DEV_TOPUP_MAX_FEN}`);
+    }
+    const command: WalletCommand = { kind: 'topup', userId: sub, amount, key: `console-dev-${randomUUID()}`, at: ctx.clock.now() };
+    const result = await requestCommand<{ opId: string; balance: number }>(ctx.bus, Topics.WALLET_COMMANDS, sub, command);
+    ctx.logger.info({ userId: sub, amount }, 'console: dev top-up');
+    return { userId: sub, amount, balance: result.balance };
   });
 }

@@ -41,4 +41,19 @@ describe(OriginPolicy.name, () => {
     expect(new OriginPolicy([]).allows('https://a')).toBe(false);
     expect(new OriginPolicy(['*']).allows('https://a')).toBe(true);
   });
+
+  it('lets the gateway’s own pages through (Origin host = Host header), and nothing else by that rule', () => {
+    const p = new OriginPolicy([]);
+    expect(p.allows('http://10.0.0.5:9092', '10.0.0.5:9092')).toBe(true);
+    expect(p.allows('https://IM.Example.com', 'im.example.com')).toBe(true);
+    expect(p.allows('https://im.example.com:443', 'im.example.com')).toBe(true);
+    expect(p.allows('http://10.0.0.5:9093', '10.0.0.5:9092')).toBe(false);
+    expect(p.allows('https://evil.example', 'im.example.com')).toBe(false);
+    expect(p.allows('https://im.example.com.evil.io', 'im.example.com')).toBe(false);
+    expect(p.allows('https://user@im.example.com', 'im.example.com')).toBe(false);
+    expect(p.allows('https://im.example.com/path', 'im.example.com')).toBe(false);
+    expect(p.allows('null', 'null')).toBe(false);
+    expect(p.allows('https://im.example.com', '')).toBe(false);
+    expect(p.allows('https://im.example.com', undefined)).toBe(false);
+  });
 });

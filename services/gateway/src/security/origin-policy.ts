@@ -12,8 +12,22 @@ export class OriginPolicy {
     this.allowed = new Set(origins.map((o) => o.toLowerCase().replace(/\/+$/, '')));
   }
 
-  allows(origin: string | undefined): boolean {
+  /**
+   * `host` is the request's Host header: an Origin naming that same host is the gateway's own page
+   * (the web console it serves at /console), which needs no listing — same-origin, not cross-site.
+   */
+  allows(origin: string | undefined, host?: string): boolean {
     if (origin === undefined) return true;
-    return this.any || this.allowed.has(origin.toLowerCase());
+    return this.any || this.allowed.has(origin.toLowerCase()) || (host !== undefined && sameHost(origin, host));
+  }
+}
+
+/** Whether an Origin (`scheme://host[:port]`) names exactly this Host header's host and port. */
+function sameHost(origin: string, host: string): boolean {
+  if (!/^https?:\/\/[^/@]+$/i.test(origin) || host === '') return false;
+  try {
+    return new URL(origin).host === new URL(`http://${host}`).host;
+  } catch {
+    return false;
   }
 }
