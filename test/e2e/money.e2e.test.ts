@@ -66,6 +66,56 @@ describe('wallet and red packets end to end (embedded)', () => {
     expect((await h.http('GET', `/v1/red-packets/${packetId}`, 'rp-z')).status).toBe(403);
   });
 
+  it('a password red packet: opened by typing the password in the group (68 tells the amount) or through the API with it; wrong password moves nothing; 50 to the group', async () => {
+    const groupId = await h.createGroup('pw-s', ['pw-a', 'pw-b', 'pw-c']);
+    await admin('/v1/admin/wallet/topup', { userId: 'pw-s', amount: 1_000, idempotencyKey: 'pw-top' });
+    const [s, a, b] = await Promise.all([h.connect('pw-s'), h.connect('pw-a'), h.connect('pw-b')]);
+    const body = { to: { type: 'group', id: groupId }, kind: 'password', total: 90, count: 2, msg: '口令', password: '芝麻开门', requestId: 'pw1' };
+    for (const bad of [{ password: undefined }, { password: '' }, { password: 7 }, { kind: 'lucky' }, { to: { type: 'user', id: 'pw-a' } }]) {
+      expect({ bad, status: (await h.http('POST', '/v1/red-packets', 'pw-s', { ...body, ...bad, requestId: 'pw-bad' })).status }).toEqual(expect.objectContaining({ bad, status: 400 }));
+    }
+    const sent = await h.http('POST', '/v1/red-packets', 'pw-s', body);
+    expect(sent).toMatchObject({ status: 201, body: { state: 'open' } });
+    const packetId = sent.body.packetId as string;
+    // The same requestId with another password is another request: refused.
+    expect((await h.http('POST', '/v1/red-packets', 'pw-s', { ...body, password: 'other' })).status).toBe(409);
+    await a.waitForMessages(1, 17);
+    expect(JSON.stringify(a.ofType(17))).not.toContain('芝麻开门');
+    const view = await h.http('GET', `/v1/red-packets/${packetId}`, 'pw-a');
+    expect(view.body).toMatchObject({ kind: 'password', count: 2 });
+    expect(JSON.stringify(view.body)).not.toMatch(/芝麻开门|passwordHash/);
+    // Wrong password, no password: refused, nothing moves; a wrong text in the chat is just chat.
+    expect(await h.http('POST', `/v1/red-packets/${packetId}/open`, 'pw-b', { password: '芝麻关门' })).toMatchObject({ status: 403, body: { name: 'IM_ERR_FORBIDDEN' } });
+    expect((await h.http('POST', `/v1/red-packets/${packetId}/open`, 'pw-b')).status).toBe(403);
+    expect((await h.http('POST', `/v1/red-packets/${packetId}/open`, 'pw-b', { password: 1 })).status).toBe(400);
+    expect((await h.http('POST', `/v1/red-packets/${packetId}/open`, 'pw-b', { password: '芝麻开门', extra: 1 })).status).toBe(400);
+    expect((await h.http('POST', `/v1/red-packets/${packetId}/open`, 'pw-z', { password: '芝麻开门' })).status).toBe(403);
+    expect((await b.send(b.message(groupId, '芝麻关门', { fromType: 2 }))).code).toBe(0);
+    expect(await balance('pw-b')).toBe(0);
+    // The password typed in the group: delivered as chat, and it opens a share for the typist.
+    expect((await a.send(a.message(groupId, '芝麻开门', { fromType: 2 }))).code).toBe(0);
+    await b.waitFor(() => b.ofType(2).some((m) => m.content === '芝麻开门'));
+    await a.waitForMessages(1, 68);
+    const notice = a.ofType(68)[0];
+    expect(notice).toMatchObject({ fromType: 3, destId: 'pw-a', content: { redPacketId: packetId } });
+    const got = (notice?.content as { amt: number }).amt;
+    expect(got).toBeGreaterThanOrEqual(1);
+    expect(await balance('pw-a')).toBe(got);
+    // Typing it again takes nothing more; the API answers the same share.
+    expect((await a.send(a.message(groupId, '芝麻开门', { fromType: 2 }))).code).toBe(0);
+    expect(await h.http('POST', `/v1/red-packets/${packetId}/open`, 'pw-a', { password: '芝麻开门' })).toMatchObject({ status: 200, body: { amount: got, alreadyOpened: true } });
+    const ob = await h.http('POST', `/v1/red-packets/${packetId}/open`, 'pw-b', { password: '芝麻开门' });
+    expect(ob).toMatchObject({ status: 200, body: { amount: 90 - got, alreadyOpened: false } });
+    expect(await h.http('POST', `/v1/red-packets/${packetId}/open`, 'pw-c', { password: '芝麻开门' })).toMatchObject({ status: 410, body: { name: 'IM_ERR_RED_PACKET_EMPTY' } });
+    expect([await balance('pw-a'), await balance('pw-b'), await balance('pw-c'), await balance('pw-s')]).toEqual([got, 90 - got, 0, 910]);
+    await s.waitForMessages(2, 19);
+    // All taken: 50 in the group (not 24 to the sender).
+    await Promise.all([a.waitForMessages(1, 50), b.waitForMessages(1, 50), s.waitForMessages(1, 50)]);
+    expect(a.ofType(50)[0]).toMatchObject({ fromType: 2, destId: groupId, content: { redPacketId: packetId } });
+    expect(s.ofType(24)).toEqual([]);
+    expect(a.ofType(68)).toHaveLength(1);
+  });
+
   it('refuses bad red packets and changes nothing', async () => {
     await admin('/v1/admin/wallet/topup', { userId: 'rb-s', amount: 100, idempotencyKey: 'rb-top' });
     const base = { to: { type: 'user', id: 'rb-r' }, kind: 'equal', total: 100, count: 1, requestId: 'x' };

@@ -277,7 +277,8 @@ export interface LedgerRepository {
   pendingOps(createdBefore: number, limit: number): Promise<MoneyOp[]>;
 }
 
-export type RedPacketKind = 'equal' | 'lucky';
+/** `password`: a group packet opened by sending its password as a text message in the group (shares drawn as for lucky). */
+export type RedPacketKind = 'equal' | 'lucky' | 'password';
 /** funding → open → settled, or funding → failed (the sender could not pay). Hints, see docs/money.md. */
 export type RedPacketState = 'funding' | 'open' | 'failed' | 'settled';
 
@@ -295,6 +296,8 @@ export interface RedPacket {
   readonly state: RedPacketState;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /** Password packets only: `passwordHash(packetId, password)` (@im/bus); the password itself is never stored. */
+  readonly passwordHash?: string;
 }
 
 /** Slot `slot` of a packet taken by `userId`; the refund takes the slots left at expiry under `@refund:<slot>`. */
@@ -313,6 +316,8 @@ export interface RedPacketRepository {
   setState(packetId: string, state: RedPacketState): Promise<void>;
   /** Packets in state funding or open, oldest first. */
   active(limit: number): Promise<RedPacket[]>;
+  /** The group's password packets in state funding or open, oldest first (the chat path's lookup). */
+  passwordPackets(groupId: string): Promise<RedPacket[]>;
   /** Takes a slot; false (nothing written) when the slot is taken or the user already holds one. */
   claim(claim: RedPacketClaim): Promise<boolean>;
   /** The taken slots, in slot order. */

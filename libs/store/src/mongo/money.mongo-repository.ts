@@ -48,6 +48,7 @@ const toPacket = (d: RedPacketDoc): RedPacket => ({
   state: d.state,
   createdAt: d.createdAt,
   expiresAt: d.expiresAt,
+  ...(typeof d.passwordHash === 'string' ? { passwordHash: d.passwordHash } : {}),
 });
 const toClaim = (d: RedPacketClaimDoc): RedPacketClaim => ({ packetId: d.packetId, slot: d.slot, userId: d.userId, amount: d.amount, at: d.at });
 
@@ -174,6 +175,12 @@ export class MongoRedPacketRepository implements RedPacketRepository {
 
   async active(limit: number): Promise<RedPacket[]> {
     const docs = await this.packets.find({ state: { $in: ['funding', 'open'] } }).sort({ createdAt: 1 }).limit(limit).toArray();
+    return docs.map(toPacket);
+  }
+
+  async passwordPackets(groupId: string): Promise<RedPacket[]> {
+    assertId(groupId, 'groupId');
+    const docs = await this.packets.find({ targetId: groupId, kind: 'password', state: { $in: ['funding', 'open'] } }).sort({ createdAt: 1 }).toArray();
     return docs.map(toPacket);
   }
 

@@ -146,6 +146,7 @@ export interface RedPacketDoc {
   state: RedPacketState;
   createdAt: number;
   expiresAt: number;
+  passwordHash?: string;
 }
 
 /** `_id` is naturalKey(packetId, slot); `userKey` naturalKey(packetId, userId) (unique). */
@@ -366,10 +367,12 @@ function redPacketSchema(): Schema<RedPacketDoc> {
       state: req(String),
       createdAt: req(Number),
       expiresAt: req(Number),
+      passwordHash: { type: String },
     },
     options('red_packets'),
   );
   s.index({ state: 1, createdAt: 1 }, { name: 'state_created' });
+  s.index({ targetId: 1, kind: 1, state: 1 }, { name: 'password_target' });
   return s;
 }
 

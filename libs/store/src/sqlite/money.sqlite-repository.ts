@@ -155,6 +155,15 @@ export class SqliteRedPacketRepository implements RedPacketRepository {
     return rows.map((r) => ({ ...(JSON.parse(r.body) as PacketBody), state: r.state }));
   }
 
+  async passwordPackets(groupId: string): Promise<RedPacket[]> {
+    const rows = this.db
+      .prepare<[string], { body: string; state: RedPacketState }>(
+        "SELECT body, state FROM red_packets WHERE json_extract(body, '$.targetId') = ? AND state IN ('funding', 'open') AND json_extract(body, '$.kind') = 'password' ORDER BY created_at",
+      )
+      .all(groupId);
+    return rows.map((r) => ({ ...(JSON.parse(r.body) as PacketBody), state: r.state }));
+  }
+
   async claim(c: RedPacketClaim): Promise<boolean> {
     return insertOnce(() =>
       this.db.prepare('INSERT INTO red_packet_claims (packet_id, slot, user_id, amount, at) VALUES (?, ?, ?, ?, ?)').run(c.packetId, c.slot, c.userId, c.amount, c.at),

@@ -154,4 +154,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE groups ADD COLUMN expired_at INTEGER;
   CREATE INDEX groups_expiry ON groups(expires_at) WHERE expires_at IS NOT NULL AND expired_at IS NULL;
   `,
+  `
+  CREATE INDEX red_packets_password ON red_packets(json_extract(body, '$.targetId'), created_at)
+    WHERE state IN ('funding', 'open') AND json_extract(body, '$.kind') = 'password';
+  `,
 ];

@@ -96,6 +96,22 @@ export function moneyContract(name: string, makeStore: () => Promise<Store>): vo
       expect((await store.redPackets.active(10_000)).map((r) => r.packetId)).not.toContain(packet.packetId);
     });
 
+    it("lists a group's password packets while funding or open, with their password hash", async () => {
+      const base: RedPacket = { packetId: `${p}pw1`, senderId: `${p}s`, targetType: 'group', targetId: `${p}pg`, kind: 'password', total: 4, shares: [1, 3], msg: '', state: 'funding', createdAt: 5, expiresAt: 9, passwordHash: 'h1' };
+      expect(await store.redPackets.create(base)).toBe(true);
+      expect(await store.redPackets.create({ ...base, packetId: `${p}pw2`, createdAt: 6, passwordHash: 'h2', state: 'open' })).toBe(true);
+      expect(await store.redPackets.create({ ...base, packetId: `${p}pw3`, kind: 'lucky' })).toBe(true);
+      expect(await store.redPackets.create({ ...base, packetId: `${p}pw4`, targetId: `${p}other` })).toBe(true);
+      expect(await store.redPackets.get(base.packetId)).toEqual(base);
+      expect((await store.redPackets.passwordPackets(`${p}pg`)).map((x) => [x.packetId, x.passwordHash])).toEqual([
+        [`${p}pw1`, 'h1'],
+        [`${p}pw2`, 'h2'],
+      ]);
+      await store.redPackets.setState(`${p}pw1`, 'settled');
+      await store.redPackets.setState(`${p}pw2`, 'failed');
+      expect(await store.redPackets.passwordPackets(`${p}pg`)).toEqual([]);
+    });
+
     it('keeps transfers: created once, state changes, open ones listed', async () => {
       const t = { transferId: `${p}t`, fromId: `${p}a`, toId: `${p}b`, amount: 250, msg: 'rent', state: 'funding' as const, createdAt: 3, expiresAt: 9 };
       expect(await store.transfers.create(t)).toBe(true);
