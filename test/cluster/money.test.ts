@@ -65,7 +65,7 @@ function crashingLedger(inner: LedgerRepository, crashOn: (call: number) => bool
   });
 }
 
-const OPTIONS = { maxAmount: 1_000_000, maxShares: 100, expiryMs: 86_400_000, transferMaxAmount: 1_000_000, transferExpiryMs: 86_400_000, recoveryAgeMs: 0 };
+const OPTIONS = { maxAmount: 1_000_000, maxShares: 100, expiryMs: 86_400_000, transferMaxAmount: 1_000_000, transferExpiryMs: 86_400_000, collectionExpiryMs: 604_800_000, recoveryAgeMs: 0 };
 
 function suite(name: string, makeStore: () => Promise<Store>): void {
   describe(`money on ${name}`, () => {

@@ -171,6 +171,7 @@ export function walletCommandKey(command: WalletCommand): string {
   if ('transferId' in command) return command.transferId;
   if ('collectionId' in command) return command.collectionId;
   if ('tipId' in command) return command.tipId;
+  if ('likeId' in command) return command.likeId;
   return command.userId;
 }
 
@@ -219,8 +220,10 @@ export type WalletCommand =
       readonly msg: string;
       readonly at: number;
     }
-  /** `payerId` pays their share of a collection once (39 to the collector). */
-  | { readonly kind: 'collection-pay'; readonly collectionId: string; readonly payerId: string; readonly at: number }
+  /** `payerId` pays their share of a collection once (39 to the collector); `requestKey` is their idempotency key. */
+  | { readonly kind: 'collection-pay'; readonly collectionId: string; readonly payerId: string; readonly requestKey: string; readonly at: number }
+  /** A like (82) on group message `msgId`, told to its author; `likeId` (group, message, liker) makes it once per liker. */
+  | { readonly kind: 'like'; readonly likeId: string; readonly fromId: string; readonly groupId: string; readonly msgId: string; readonly at: number }
   /** A tip (83) on group message `msgId`: `amount` from `fromId` to the message's author; `tipId` is the idempotency key. */
   | { readonly kind: 'tip'; readonly tipId: string; readonly fromId: string; readonly groupId: string; readonly msgId: string; readonly amount: number; readonly at: number }
   /** A transfer to a friend; its id is the idempotency key. */

@@ -6,6 +6,10 @@ import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
 import type { RedPacket, RedPacketClaim, Store } from '@im/store';
 import { KeyedLanes } from '@im/common';
+import { CollectionService } from './collection.service';
+import type { CollectionResult } from './collection.service';
+import { ReactionService } from './reaction.service';
+import type { ReactionResult } from './reaction.service';
 import { TransferService } from './transfer.service';
 import type { TransferResult } from './transfer.service';
 import { BANK_ACCOUNT, Ledger, redPacketAccount } from './ledger';
@@ -20,7 +24,9 @@ export type WalletResult =
   | { readonly opId: string; readonly balance: number }
   | { readonly packetId: string; readonly state: RedPacket['state'] }
   | { readonly packetId: string; readonly amount: number; readonly slot: number; readonly alreadyOpened: boolean }
-  | TransferResult;
+  | TransferResult
+  | CollectionResult
+  | ReactionResult;
 
 const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok: false, error, reason });
 /** The slot holders the refund writes at expiry: never a user id (ids cannot contain ':'... nor start with '@'). */
@@ -40,6 +46,8 @@ const slotOpId = (packetId: string, slot: number): string => `rps:${packetId}:${
 export class WalletService {
   readonly ledger: Ledger;
   readonly transfers: TransferService;
+  readonly collections: CollectionService;
+  readonly reactions: ReactionService;
   private readonly lanes = new KeyedLanes();
   /** Packets whose every slot is taken: nothing about them changes any more (bounded; oldest dropped first). */
   private readonly full = new Map<string, { packet: RedPacket; claims: RedPacketClaim[] }>();
@@ -53,6 +61,8 @@ export class WalletService {
   ) {
     this.ledger = new Ledger(store.ledger, clock);
     this.transfers = new TransferService(store, this.ledger, delivery, options, logger);
+    this.collections = new CollectionService(store, this.ledger, delivery, options, logger);
+    this.reactions = new ReactionService(store, this.ledger, delivery, options, logger);
   }
 
   async handle(command: WalletCommand): Promise<CommandReply<WalletResult>> {
@@ -71,9 +81,13 @@ export class WalletService {
         case 'transfer-return':
           return await this.lanes.run(command.transferId, () => this.transfers.answer(command));
         case 'collection-create':
+          return await this.lanes.run(command.collectionId, () => this.collections.create(command));
         case 'collection-pay':
+          return await this.lanes.run(command.collectionId, () => this.collections.pay(command));
+        case 'like':
+          return await this.reactions.like(command);
         case 'tip':
-          return refuse('IM_ERR_BAD_REQUEST', `${command.kind} is not handled yet`);
+          return await this.lanes.run(command.tipId, () => this.reactions.tip(command));
       }
     } catch (error: unknown) {
       if (isAppError(error)) return refuse(error.error.name, error.error.reason);
@@ -188,7 +202,7 @@ export class WalletService {
 
   private async open(c: OpenCommand): Promise<CommandReply<WalletResult>> {
     const reply = await this.openOnce(c);
-    if (reply.ok && c.via === 'chat' && 'amount' in reply.value) await this.tellOpener(c, reply.value.amount, reply.value.slot);
+    if (reply.ok && c.via === 'chat' && 'alreadyOpened' in reply.value) await this.tellOpener(c, reply.value.amount, reply.value.slot);
     return reply;
   }
 
@@ -287,6 +301,7 @@ export class WalletService {
       if (await this.sweepPacket(funded, now)) packets += 1;
     }
     packets += await this.transfers.sweep(now);
+    packets += await this.collections.sweep(now);
     // Packets and transfers first: they finish their operations with their notices; what is left pending is plain money.
     const ops = await this.ledger.recover(now - this.options.recoveryAgeMs);
     if (ops > 0 || packets > 0) this.logger.info({ ops, packets }, 'money sweep finished work');

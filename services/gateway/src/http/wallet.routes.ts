@@ -162,6 +162,117 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     return { transferId: t.transferId, fromId: t.fromId, toId: t.toId, amount: t.amount, msg: t.msg, state: t.state, createdAt: t.createdAt, expiresAt: t.expiresAt };
   });
 
+  // ---- AA collections (40) and payment requests (41) ----------------------------------------
+  const collectionIdOf = (sub: string, requestId: string): string => `pc-${createHash('sha256').update(JSON.stringify(['collection', sub, requestId])).digest('hex').slice(0, 32)}`;
+  app.post<{ Body: { to: { type: 'user' | 'group'; id: string }; amount: number; count?: number; totalAmt?: number; msg?: string; requestId: string } }>(
+    '/v1/collections',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['to', 'amount', 'requestId'],
+          additionalProperties: false,
+          properties: {
+            to: { type: 'object', required: ['type', 'id'], additionalProperties: false, properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema } },
+            amount: money,
+            count: { type: 'integer', minimum: 1, maximum: 100000 },
+            totalAmt: money,
+            msg: { type: 'string', maxLength: 256 },
+            requestId: keySchema,
+          },
+        },
+      },
+      preValidation: asSent(['to', 'amount', 'count', 'totalAmt', 'msg', 'requestId'], ['amount', 'count', 'totalAmt'], ['msg', 'requestId']),
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      const b = request.body;
+      const count = b.count ?? 1;
+      const value = await send({
+        kind: 'collection-create',
+        collectionId: collectionIdOf(sub, b.requestId),
+        collectionKind: 'aa',
+        collectorId: sub,
+        targetType: b.to.type,
+        targetId: b.to.id,
+        amount: b.amount,
+        count,
+        totalAmt: b.totalAmt ?? b.amount * count,
+        msg: b.msg ?? '',
+        at: ctx.clock.now(),
+      });
+      return reply.status(201).send(value);
+    },
+  );
+  app.post<{ Body: { toUserId: string; amount: number; msg?: string; requestId: string } }>(
+    '/v1/payment-requests',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['toUserId', 'amount', 'requestId'],
+          additionalProperties: false,
+          properties: { toUserId: idSchema, amount: money, msg: { type: 'string', maxLength: 256 }, requestId: keySchema },
+        },
+      },
+      preValidation: asSent(['toUserId', 'amount', 'msg', 'requestId'], ['amount'], ['toUserId', 'msg', 'requestId']),
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      const b = request.body;
+      const value = await send({
+        kind: 'collection-create',
+        collectionId: collectionIdOf(sub, b.requestId),
+        collectionKind: 'request',
+        collectorId: sub,
+        targetType: 'user',
+        targetId: b.toUserId,
+        amount: b.amount,
+        count: 1,
+        totalAmt: b.amount,
+        msg: b.msg ?? '',
+        at: ctx.clock.now(),
+      });
+      return reply.status(201).send(value);
+    },
+  );
+  const collectionParams = { type: 'object', properties: { id: idSchema } } as const;
+  app.post<{ Params: { id: string }; Body: { requestId: string } }>(
+    '/v1/collections/:id/pay',
+    {
+      schema: { params: collectionParams, body: { type: 'object', required: ['requestId'], additionalProperties: false, properties: { requestId: keySchema } } },
+      preValidation: asSent(['requestId'], [], ['requestId']),
+    },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      return send({ kind: 'collection-pay', collectionId: request.params.id, payerId: sub, requestKey: request.body.requestId, at: ctx.clock.now() });
+    },
+  );
+  app.get<{ Params: { id: string } }>('/v1/collections/:id', { schema: { params: collectionParams } }, async (request) => {
+    const { sub } = ctx.auth(request);
+    const c = await ctx.store.collections.get(request.params.id);
+    const allowed =
+      c !== undefined &&
+      (c.collectorId === sub || (c.targetType === 'user' ? c.targetId === sub : (await ctx.store.groups.member(c.targetId, sub)) !== undefined));
+    if (!c || !allowed) throw new AppError('IM_ERR_NOT_FOUND', 'no such collection');
+    const seats = await ctx.store.collections.seats(c.collectionId);
+    const ops = await Promise.all(seats.map((seat) => ctx.store.ledger.op(`pcp:${c.collectionId}:${seat.slot}`)));
+    return {
+      collectionId: c.collectionId,
+      kind: c.kind,
+      collectorId: c.collectorId,
+      to: { type: c.targetType, id: c.targetId },
+      amount: c.amount,
+      count: c.count,
+      totalAmt: c.totalAmt,
+      msg: c.msg,
+      state: c.state,
+      createdAt: c.createdAt,
+      expiresAt: c.expiresAt,
+      payments: seats.filter((_, i) => ops[i]?.state === 'completed').map((seat) => ({ payerId: seat.payerId, at: seat.at })),
+    };
+  });
+
   const packetParams = { type: 'object', properties: { id: idSchema } } as const;
   app.post<{ Params: { id: string }; Body: { password?: string } | undefined }>(
     '/v1/red-packets/:id/open',
