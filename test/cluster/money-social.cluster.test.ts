@@ -103,6 +103,48 @@ describe('password packets, AA collections, payment requests and tips across gat
     await cc.waitFor(() => cc.ofType(39).length === 10, 20_000, '10 × 39');
   });
 
+  it('kill -9 of the wallet service while 20 payers pay two count-6 collections: after a restart exactly 6 paid each, money conserved, nothing half done', async () => {
+    const collector = u('kc');
+    const payers = Array.from({ length: 20 }, (_, i) => u(`kp${i}`));
+    const groupId = await h.createGroup(1, collector, payers);
+    expect((await Promise.all(payers.map((p) => topup(p, 100)))).map((r) => r.status)).toEqual(payers.map(() => 200));
+    const ids: string[] = [];
+    for (const requestId of ['k1', 'k2']) {
+      const created = await call(0, 'POST', '/v1/collections', collector, { to: { type: 'group', id: groupId }, amount: 30, count: 6, requestId });
+      expect(created.status).toBe(201);
+      ids.push(created.body.collectionId as string);
+    }
+    let loadDone = false;
+    const load = Promise.all(ids.flatMap((id) => payers.map((p, i) => call(i % 2, 'POST', `/v1/collections/${id}/pay`, p, { requestId: `r-${id}` })))).then((answers) => {
+      loadDone = true;
+      return answers;
+    });
+    await sleep(150);
+    expect(loadDone).toBe(false);
+    await h.kill('wallet');
+    await sleep(200);
+    await h.restart('wallet');
+    const answers = await load;
+    for (const a of answers) if (a.status !== 200) expect(a.body.name).toBe('IM_ERR_COLLECTION_CLOSED');
+    // The restarted service's sweep finishes what the kill interrupted and closes both collections.
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && ((await store.ledger.pendingOps(Number.MAX_SAFE_INTEGER, 10)).length > 0 || (await store.collections.active(100)).some((c) => ids.includes(c.collectionId)))) await sleep(300);
+    expect(await store.ledger.pendingOps(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+    for (const id of ids) {
+      expect((await store.collections.get(id))?.state).toBe('closed');
+      const seats = await store.collections.seats(id);
+      const paid = [];
+      for (const seat of seats) if ((await store.ledger.op(seatOpId(id, seat.slot)))?.state === 'completed') paid.push(seat.payerId);
+      expect(paid).toHaveLength(6);
+      expect(new Set(paid).size).toBe(6);
+    }
+    const balances = await Promise.all(payers.map(balance));
+    expect(balances.every((b) => b === 100 || b === 70 || b === 40)).toBe(true);
+    expect(await balance(collector)).toBe(2 * 6 * 30);
+    expect(balances.reduce((x, y) => x + y, 0) + (await balance(collector))).toBe(20 * 100);
+    expect(h.logOf('wallet')).not.toMatch(/"level":50/);
+  });
+
   it('idempotency: the same payment-request payment and the same tip ten times in parallel over both gateways move money once', async () => {
     const [r, p, author] = [u('rr'), u('rp'), u('ra')];
     expect((await topup(p, 1_000)).status).toBe(200);
