@@ -65,7 +65,7 @@ function crashingLedger(inner: LedgerRepository, crashOn: (call: number) => bool
   });
 }
 
-const OPTIONS = { maxAmount: 1_000_000, maxShares: 100, expiryMs: 86_400_000, transferMaxAmount: 1_000_000, transferExpiryMs: 86_400_000, recoveryAgeMs: 0 };
+const OPTIONS = { maxAmount: 1_000_000, maxShares: 100, expiryMs: 86_400_000, transferMaxAmount: 1_000_000, transferExpiryMs: 86_400_000, collectionExpiryMs: 604_800_000, recoveryAgeMs: 0 };
 
 function suite(name: string, makeStore: () => Promise<Store>): void {
   describe(`money on ${name}`, () => {
@@ -284,6 +284,46 @@ function suite(name: string, makeStore: () => Promise<Store>): void {
       expect(await balance(`${p}a`)).toBe(30);
       expect(await balance(redPacketAccount(`${p}rp`))).toBe(30);
       expect(delivery.types(`${p}s`).filter((t) => t === 19)).toHaveLength(1);
+    });
+
+    it('an AA collection: a crash after a seat was taken is paid by the sweep (39 once); after expiry no payment, the sweep closes it (controllable clock)', async () => {
+      const groupId = await group(`${p}c`, [`${p}a`, `${p}b`, `${p}d`]);
+      await topup(`${p}a`, 100);
+      await topup(`${p}b`, 100);
+      const id = `${p}pc`;
+      expect(await service.handle({ kind: 'collection-create', collectionId: id, collectionKind: 'aa', collectorId: `${p}c`, targetType: 'group', targetId: groupId, amount: 40, count: 2, totalAmt: 80, msg: '', at: clock.now() })).toMatchObject({ ok: true, value: { state: 'open' } });
+      const crashing = new WalletService({ ...store, ledger: crashingLedger(store.ledger, (call) => call === 1) } as Store, delivery, OPTIONS, silent, clock);
+      await expect(crashing.handle({ kind: 'collection-pay', collectionId: id, payerId: `${p}a`, requestKey: 'ka', at: clock.now() })).rejects.toThrow('simulated crash');
+      expect(await balance(`${p}c`)).toBe(0);
+      await service.sweep();
+      expect([await balance(`${p}a`), await balance(`${p}c`)]).toEqual([60, 40]);
+      expect(delivery.types(`${p}c`).filter((t) => t === 39)).toHaveLength(1);
+      // The payer's retry answers the payment the sweep finished.
+      expect(await service.handle({ kind: 'collection-pay', collectionId: id, payerId: `${p}a`, requestKey: 'ka', at: clock.now() })).toMatchObject({ ok: true, value: { alreadyPaid: true } });
+      clock.advance(OPTIONS.collectionExpiryMs);
+      expect(await service.handle({ kind: 'collection-pay', collectionId: id, payerId: `${p}b`, requestKey: 'kb', at: clock.now() })).toMatchObject({ ok: false, error: 'IM_ERR_COLLECTION_CLOSED' });
+      expect(await balance(`${p}b`)).toBe(100);
+      expect((await store.collections.get(id))?.state).toBe('open');
+      await service.sweep();
+      expect((await store.collections.get(id))?.state).toBe('closed');
+      expect(delivery.types(`${p}c`).filter((t) => t === 39)).toHaveLength(1);
+    });
+
+    it('40 payers of a count-10 collection at once, some without money: exactly 10 pay, money conserved', async () => {
+      const payers = Array.from({ length: 40 }, (_, i) => `${p}q${i}`);
+      const groupId = await group(`${p}c`, payers);
+      for (const [i, q] of payers.entries()) if (i % 4 !== 0) await topup(q, 50);
+      const id = `${p}pc10`;
+      await service.handle({ kind: 'collection-create', collectionId: id, collectionKind: 'aa', collectorId: `${p}c`, targetType: 'group', targetId: groupId, amount: 30, count: 10, totalAmt: 300, msg: '', at: clock.now() });
+      const services = [service, new WalletService(store, delivery, OPTIONS, silent, clock)];
+      const replies = await Promise.all(payers.map((q, i) => (services[i % 2] as WalletService).handle({ kind: 'collection-pay', collectionId: id, payerId: q, requestKey: 'k', at: clock.now() })));
+      const paid = replies.filter((r) => r.ok);
+      expect(paid).toHaveLength(10);
+      for (const r of replies) if (!r.ok) expect(['IM_ERR_COLLECTION_CLOSED', 'IM_ERR_INSUFFICIENT_FUNDS']).toContain(r.error);
+      const balances = await Promise.all(payers.map(balance));
+      expect(balances.every((b) => b >= 0)).toBe(true);
+      expect(await balance(`${p}c`)).toBe(300);
+      expect(balances.reduce((a, b) => a + b, 0) + 300).toBe(30 * 50);
     });
 
     const transfer = (fromId: string, toId: string, amount: number, transferId: string = randomUUID()) =>

@@ -27,6 +27,7 @@ export const ErrorCodes = {
   IM_ERR_RED_PACKET_EMPTY: { code: 41002, httpStatus: 410, message: 'every share of the red packet is taken' },
   IM_ERR_RED_PACKET_EXPIRED: { code: 41003, httpStatus: 410, message: 'the red packet has expired' },
   IM_ERR_GROUP_EXPIRED: { code: 41004, httpStatus: 410, message: 'the group has expired' },
+  IM_ERR_COLLECTION_CLOSED: { code: 41005, httpStatus: 410, message: 'every share of the collection is paid, or it has expired' },
   IM_ERR_TOO_LARGE: { code: 41301, httpStatus: 413, message: 'payload exceeds the size limit' },
   IM_ERR_RATE_LIMITED: { code: 42901, httpStatus: 429, message: 'too many requests; slow down' },
   IM_ERR_INTERNAL: { code: 50001, httpStatus: 500, message: 'internal error' },

@@ -1,6 +1,11 @@
 export { MessageStatus } from './store.port';
 export type {
   AppendInput,
+  Collection,
+  CollectionKind,
+  CollectionRepository,
+  CollectionSeat,
+  CollectionState,
   AppendResult,
   ConversationRepository,
   ConversationSummary,

@@ -277,7 +277,8 @@ export interface LedgerRepository {
   pendingOps(createdBefore: number, limit: number): Promise<MoneyOp[]>;
 }
 
-export type RedPacketKind = 'equal' | 'lucky';
+/** `password`: a group packet opened by sending its password as a text message in the group (shares drawn as for lucky). */
+export type RedPacketKind = 'equal' | 'lucky' | 'password';
 /** funding → open → settled, or funding → failed (the sender could not pay). Hints, see docs/money.md. */
 export type RedPacketState = 'funding' | 'open' | 'failed' | 'settled';
 
@@ -295,6 +296,8 @@ export interface RedPacket {
   readonly state: RedPacketState;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /** Password packets only: `passwordHash(packetId, password)` (@im/bus); the password itself is never stored. */
+  readonly passwordHash?: string;
 }
 
 /** Slot `slot` of a packet taken by `userId`; the refund takes the slots left at expiry under `@refund:<slot>`. */
@@ -313,6 +316,8 @@ export interface RedPacketRepository {
   setState(packetId: string, state: RedPacketState): Promise<void>;
   /** Packets in state funding or open, oldest first. */
   active(limit: number): Promise<RedPacket[]>;
+  /** The group's password packets in state funding or open, oldest first (the chat path's lookup). */
+  passwordPackets(groupId: string): Promise<RedPacket[]>;
   /** Takes a slot; false (nothing written) when the slot is taken or the user already holds one. */
   claim(claim: RedPacketClaim): Promise<boolean>;
   /** The taken slots, in slot order. */
@@ -348,6 +353,57 @@ export interface TransferRepository {
   open(limit: number): Promise<Transfer[]>;
 }
 
+/** An AA collection (40, paid by up to `count` members) or a payment request (41, one payer). */
+export type CollectionKind = 'aa' | 'request';
+/** posting → open (40 / 41 posted) → closed (every share paid, or expired). Hints; the seats and the ledger decide. */
+export type CollectionState = 'posting' | 'open' | 'closed';
+
+export interface Collection {
+  readonly collectionId: string;
+  readonly kind: CollectionKind;
+  /** Who is paid. */
+  readonly collectorId: string;
+  /** The conversation it was posted in: a group, or (AA in a 1:1 chat, payment request) the one payer. */
+  readonly targetType: 'user' | 'group';
+  readonly targetId: string;
+  /** What each payer pays, in fen. */
+  readonly amount: number;
+  /** At most this many payments. */
+  readonly count: number;
+  readonly totalAmt: number;
+  readonly msg: string;
+  readonly state: CollectionState;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/**
+ * Seat `slot` of a collection, taken by one payment attempt of `payerId` (its `attempt`-th: the
+ * number of that payer's earlier seats whose payment the ledger refused). Paid by money operation
+ * `pcp:<collectionId>:<slot>`; `requestKey` is the payer's idempotency key.
+ */
+export interface CollectionSeat {
+  readonly collectionId: string;
+  readonly slot: number;
+  readonly payerId: string;
+  readonly attempt: number;
+  readonly requestKey: string;
+  readonly at: number;
+}
+
+export interface CollectionRepository {
+  /** Inserts the collection; false (nothing written) when its id exists. */
+  create(collection: Collection): Promise<boolean>;
+  get(collectionId: string): Promise<Collection | undefined>;
+  setState(collectionId: string, state: CollectionState): Promise<void>;
+  /** Collections in state posting or open, oldest first. */
+  active(limit: number): Promise<Collection[]>;
+  /** Takes a seat; false (nothing written) when the slot is taken or the payer's attempt exists. */
+  takeSeat(seat: CollectionSeat): Promise<boolean>;
+  /** The seats taken, in slot order. */
+  seats(collectionId: string): Promise<CollectionSeat[]>;
+}
+
 /** Everything durable. Embedded: SQLite in one file; cluster: MongoDB. */
 export interface Store {
   readonly messages: MessageRepository;
@@ -359,6 +415,7 @@ export interface Store {
   readonly ledger: LedgerRepository;
   readonly redPackets: RedPacketRepository;
   readonly transfers: TransferRepository;
+  readonly collections: CollectionRepository;
   /** True when the backend answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -7,7 +7,7 @@ import { RelationService, subscribeRelationService } from '@im/friend-service';
 import { createGateway, gatewaySettings } from '@im/gateway';
 import type { Gateway, GatewaySettings } from '@im/gateway';
 import { GroupExpirySweeper, GroupService, subscribeGroupService } from '@im/group-service';
-import { MessageService, OfflinePush, subscribeMessageService } from '@im/message-service';
+import { MessageService, OfflinePush, PasswordPacketMatcher, subscribeMessageService } from '@im/message-service';
 import { MemoryCallStore, MemoryChatroomStore, MemoryDeliveryHub, MemoryMultiCallStore, MemoryOnceStore, MemoryPresence } from '@im/realtime';
 import type { OnceStore } from '@im/realtime';
 import { processMetrics } from '@im/runtime';
@@ -56,6 +56,7 @@ export async function startEmbedded(
     logger.child({ service: 'message' }),
     clock,
     new OfflinePush(bus, presence, store, new MemoryOnceStore(clock), logger.child({ service: 'message', module: 'push' })),
+    new PasswordPacketMatcher(store, bus, logger.child({ service: 'message', module: 'password-packets' }), clock),
   );
   const wallet = new WalletService(store, serviceDelivery, walletOptions(config), logger.child({ service: 'wallet' }), clock);
   const subs = await Promise.all([

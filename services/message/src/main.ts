@@ -5,6 +5,7 @@ import { MESSAGE_CONFIG } from './message.config';
 import { subscribeMessageService } from './message.consumer';
 import { MessageService } from './message.service';
 import { OfflinePush } from './offline-push';
+import { PasswordPacketMatcher } from './password-packets';
 
 /** Cluster mode: the message service as its own process. */
 runBusService({
@@ -20,6 +21,7 @@ runBusService({
         logger,
         systemClock,
         new OfflinePush(ports.bus, ports.presence, ports.store, ports.once, logger.child({ module: 'push' })),
+        new PasswordPacketMatcher(ports.store, ports.bus, logger.child({ module: 'password-packets' }), systemClock),
       ),
     ),
 });

@@ -5,6 +5,7 @@ import type { ImMessage } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
 import type { Store, StoredMessage } from '@im/store';
 import type { OfflinePush } from './offline-push';
+import type { PasswordPacketMatcher } from './password-packets';
 
 export interface MessageServiceOptions {
   /** How long after sending its sender may recall a message; default 2 minutes. */
@@ -29,6 +30,8 @@ export class MessageService {
     private readonly clock: Clock,
     /** Publishes to `im.push.out` for recipients with no device online; absent: no offline push. */
     private readonly push?: OfflinePush,
+    /** Opens password red packets whose password is sent as a group text message; absent: no chat path. */
+    private readonly passwords?: PasswordPacketMatcher,
   ) {}
 
   async handle(record: ChatRecord): Promise<MessageOutcome> {
@@ -56,6 +59,7 @@ export class MessageService {
       senderDeviceId: record.senderDeviceId,
     });
     await this.deliver(stored);
+    await this.passwords?.afterStored(stored, duplicate);
     return duplicate ? 'duplicate' : 'stored';
   }
 

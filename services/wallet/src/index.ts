@@ -8,3 +8,7 @@ export type { WalletConfig, WalletOptions } from './wallet.config';
 export { equalSplit, luckySplit } from './split';
 export { TransferService, transferAccount } from './transfer.service';
 export type { TransferResult } from './transfer.service';
+export { CollectionService, seatOpId } from './collection.service';
+export type { CollectionResult } from './collection.service';
+export { ReactionService, tipOpId } from './reaction.service';
+export type { ReactionResult } from './reaction.service';

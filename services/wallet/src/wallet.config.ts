@@ -7,6 +7,7 @@ export const WALLET_CONFIG = {
   IM_RED_PACKET_EXPIRY_MS: { kind: 'int', default: 86400000, min: 1000, doc: 'How long a red packet can be opened; then what is left returns to the sender (22).' },
   IM_TRANSFER_MAX_AMOUNT: { kind: 'int', default: 5000000, min: 1, doc: 'Largest transfer, in fen.' },
   IM_TRANSFER_EXPIRY_MS: { kind: 'int', default: 86400000, min: 1000, doc: 'A transfer not accepted within this time returns to the sender by itself (21).' },
+  IM_COLLECTION_EXPIRY_MS: { kind: 'int', default: 604800000, min: 1000, doc: 'How long an AA collection or payment request can be paid (7 days by default).' },
   IM_MONEY_SWEEP_MS: {
     kind: 'int',
     default: 10000,
@@ -23,6 +24,7 @@ export interface WalletOptions {
   readonly expiryMs: number;
   readonly transferMaxAmount: number;
   readonly transferExpiryMs: number;
+  readonly collectionExpiryMs: number;
   /** Operations pending for at least this long are driven by the sweep. */
   readonly recoveryAgeMs: number;
 }
@@ -34,6 +36,7 @@ export function walletOptions(c: WalletConfig): WalletOptions {
     expiryMs: c.IM_RED_PACKET_EXPIRY_MS,
     transferMaxAmount: c.IM_TRANSFER_MAX_AMOUNT,
     transferExpiryMs: c.IM_TRANSFER_EXPIRY_MS,
+    collectionExpiryMs: c.IM_COLLECTION_EXPIRY_MS,
     recoveryAgeMs: c.IM_MONEY_SWEEP_MS,
   };
 }

@@ -4,11 +4,7 @@ import type { WalletService } from './wallet.service';
 
 export const WALLET_SERVICE_GROUP = 'wallet-service';
 
-/** The key of a wallet command on the bus: one red packet's commands stay in order on one partition. */
-export function walletCommandKey(command: WalletCommand): string {
-  if ('packetId' in command) return command.packetId;
-  return 'transferId' in command ? command.transferId : command.userId;
-}
+export { walletCommandKey } from '@im/bus';
 
 export function subscribeWalletService(bus: Bus, service: WalletService): Promise<Subscription> {
   return bus.subscribe<WalletCommand>(Topics.WALLET_COMMANDS, WALLET_SERVICE_GROUP, (record) => service.handle(record.value));

@@ -6,6 +6,10 @@ import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
 import type { RedPacket, RedPacketClaim, Store } from '@im/store';
 import { KeyedLanes } from '@im/common';
+import { CollectionService } from './collection.service';
+import type { CollectionResult } from './collection.service';
+import { ReactionService } from './reaction.service';
+import type { ReactionResult } from './reaction.service';
 import { TransferService } from './transfer.service';
 import type { TransferResult } from './transfer.service';
 import { BANK_ACCOUNT, Ledger, redPacketAccount } from './ledger';
@@ -20,12 +24,16 @@ export type WalletResult =
   | { readonly opId: string; readonly balance: number }
   | { readonly packetId: string; readonly state: RedPacket['state'] }
   | { readonly packetId: string; readonly amount: number; readonly slot: number; readonly alreadyOpened: boolean }
-  | TransferResult;
+  | TransferResult
+  | CollectionResult
+  | ReactionResult;
 
 const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok: false, error, reason });
 /** The slot holders the refund writes at expiry: never a user id (ids cannot contain ':'... nor start with '@'). */
 const REFUND_PREFIX = '@refund:';
 const isRefund = (c: RedPacketClaim): boolean => c.userId.startsWith(REFUND_PREFIX);
+/** A password packet opens only with its password (compared as hashes); any other packet takes none. */
+const passwordMatches = (packet: RedPacket, c: OpenCommand): boolean => packet.kind !== 'password' || (c.passwordHash !== undefined && c.passwordHash === packet.passwordHash);
 const fundOpId = (packetId: string): string => `rpf:${packetId}`;
 const slotOpId = (packetId: string, slot: number): string => `rps:${packetId}:${slot}`;
 
@@ -38,6 +46,8 @@ const slotOpId = (packetId: string, slot: number): string => `rps:${packetId}:${
 export class WalletService {
   readonly ledger: Ledger;
   readonly transfers: TransferService;
+  readonly collections: CollectionService;
+  readonly reactions: ReactionService;
   private readonly lanes = new KeyedLanes();
   /** Packets whose every slot is taken: nothing about them changes any more (bounded; oldest dropped first). */
   private readonly full = new Map<string, { packet: RedPacket; claims: RedPacketClaim[] }>();
@@ -51,6 +61,8 @@ export class WalletService {
   ) {
     this.ledger = new Ledger(store.ledger, clock);
     this.transfers = new TransferService(store, this.ledger, delivery, options, logger);
+    this.collections = new CollectionService(store, this.ledger, delivery, options, logger);
+    this.reactions = new ReactionService(store, this.ledger, delivery, options, logger);
   }
 
   async handle(command: WalletCommand): Promise<CommandReply<WalletResult>> {
@@ -68,6 +80,14 @@ export class WalletService {
         case 'transfer-accept':
         case 'transfer-return':
           return await this.lanes.run(command.transferId, () => this.transfers.answer(command));
+        case 'collection-create':
+          return await this.lanes.run(command.collectionId, () => this.collections.create(command));
+        case 'collection-pay':
+          return await this.lanes.run(command.collectionId, () => this.collections.pay(command));
+        case 'like':
+          return await this.reactions.like(command);
+        case 'tip':
+          return await this.lanes.run(command.tipId, () => this.reactions.tip(command));
       }
     } catch (error: unknown) {
       if (isAppError(error)) return refuse(error.error.name, error.error.reason);
@@ -94,6 +114,7 @@ export class WalletService {
   private async send(c: SendCommand): Promise<CommandReply<WalletResult>> {
     const invalid = await this.checkSend(c);
     if (invalid) return invalid;
+    // A password packet's shares are drawn as a lucky packet's.
     const shares = c.packetKind === 'equal' ? equalSplit(c.total, c.count) : luckySplit(c.total, c.count);
     const packet: RedPacket = {
       packetId: c.packetId,
@@ -107,12 +128,13 @@ export class WalletService {
       state: 'funding',
       createdAt: c.at,
       expiresAt: c.at + this.options.expiryMs,
+      ...(c.packetKind === 'password' && c.passwordHash !== undefined ? { passwordHash: c.passwordHash } : {}),
     };
     if (!(await this.store.redPackets.create(packet))) {
       const first = await this.store.redPackets.get(c.packetId);
       if (!first) throw new Error(`red packet ${c.packetId} refused as a duplicate but not found`);
       const same = first.senderId === c.senderId && first.targetType === c.targetType && first.targetId === c.targetId;
-      if (!same || first.kind !== c.packetKind || first.total !== c.total || first.shares.length !== c.count) {
+      if (!same || first.kind !== c.packetKind || first.total !== c.total || first.shares.length !== c.count || first.passwordHash !== c.passwordHash) {
         return refuse('IM_ERR_CONFLICT', 'this red packet id was used with other parameters');
       }
       return this.reportFunding(await this.fund(first));
@@ -134,6 +156,12 @@ export class WalletService {
     }
     if (c.total < c.count) return refuse('IM_ERR_BAD_REQUEST', 'every share must be at least 1 fen: total must be at least count');
     if (c.packetKind === 'equal' && c.total % c.count !== 0) return refuse('IM_ERR_BAD_REQUEST', 'an equal packet needs a total divisible by count');
+    if (c.packetKind === 'password') {
+      if (c.targetType !== 'group') return refuse('IM_ERR_BAD_REQUEST', 'a password red packet goes to a group');
+      if (typeof c.passwordHash !== 'string' || !/^[0-9a-f]{64}$/.test(c.passwordHash)) return refuse('IM_ERR_BAD_REQUEST', 'a password red packet needs a password');
+    } else if (c.passwordHash !== undefined) {
+      return refuse('IM_ERR_BAD_REQUEST', 'only a password red packet has a password');
+    }
     if (c.targetType === 'user') {
       if (c.targetId === c.senderId) return refuse('IM_ERR_BAD_REQUEST', 'cannot send a red packet to yourself');
       if (await this.store.relations.isBlocked(c.targetId, c.senderId)) return refuse('IM_ERR_BLACKLISTED', 'the receiver has blacklisted you');
@@ -173,11 +201,21 @@ export class WalletService {
   }
 
   private async open(c: OpenCommand): Promise<CommandReply<WalletResult>> {
+    const reply = await this.openOnce(c);
+    if (reply.ok && c.via === 'chat' && 'alreadyOpened' in reply.value) await this.tellOpener(c, reply.value.amount, reply.value.slot);
+    return reply;
+  }
+
+  private async openOnce(c: OpenCommand): Promise<CommandReply<WalletResult>> {
     const full = this.full.get(c.packetId);
-    if (full) return this.openFull(full.packet, full.claims, c.userId);
+    if (full) {
+      if (!passwordMatches(full.packet, c)) return refuse('IM_ERR_FORBIDDEN', 'wrong password for this red packet');
+      return this.openFull(full.packet, full.claims, c.userId);
+    }
     let packet = await this.store.redPackets.get(c.packetId);
     if (!packet || packet.state === 'failed') return refuse('IM_ERR_NOT_FOUND', 'no such red packet');
     if (!(await this.mayOpen(packet, c.userId))) return refuse('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
+    if (!passwordMatches(packet, c)) return refuse('IM_ERR_FORBIDDEN', 'wrong password for this red packet');
     packet = await this.fund(packet);
     const count = packet.shares.length;
     for (let attempt = 0; attempt <= count + 16; attempt++) {
@@ -239,7 +277,9 @@ export class WalletService {
     if (refund) return;
     await this.toSender(packet, MessageType.RED_PACKET_OPENED, `${claim.slot}`, claim.userId, { redPacketId: packet.packetId, userId: claim.userId, amt: claim.amount }, claim.at);
     if (claim.slot === packet.shares.length - 1) {
-      await this.toSender(packet, MessageType.RED_PACKET_ALL_TAKEN, 'all', packet.senderId, { redPacketId: packet.packetId }, claim.at);
+      // A password packet's last share: 50 to the whole group; any other packet: 24 to the sender.
+      if (packet.kind === 'password') await this.toGroup(packet, MessageType.PASSWORD_RED_PACKET_ALL_TAKEN, { redPacketId: packet.packetId }, claim.at);
+      else await this.toSender(packet, MessageType.RED_PACKET_ALL_TAKEN, 'all', packet.senderId, { redPacketId: packet.packetId }, claim.at);
     }
   }
 
@@ -261,6 +301,7 @@ export class WalletService {
       if (await this.sweepPacket(funded, now)) packets += 1;
     }
     packets += await this.transfers.sweep(now);
+    packets += await this.collections.sweep(now);
     // Packets and transfers first: they finish their operations with their notices; what is left pending is plain money.
     const ops = await this.ledger.recover(now - this.options.recoveryAgeMs);
     if (ops > 0 || packets > 0) this.logger.info({ ops, packets }, 'money sweep finished work');
@@ -310,6 +351,44 @@ export class WalletService {
     if (duplicate) return;
     const to = group ? (await this.store.groups.members(packet.targetId)).map((m) => m.userId) : [packet.senderId, packet.targetId];
     await this.delivery.send(to, { kind: 'stored', message: stored });
+  }
+
+  /** 50 in the packet's group conversation, stored (and sent to the members) once. */
+  private async toGroup(packet: RedPacket, type: MessageTypeNumber, content: unknown, at: number): Promise<void> {
+    const message: ImMessage & { sendTime: number } = {
+      msgId: `rp${type}-${packet.packetId}`,
+      messageType: type,
+      fromId: packet.senderId,
+      fromType: FromType.GROUP,
+      destId: packet.targetId,
+      fromName: '',
+      imageIconUrl: '',
+      content,
+      sendTime: at,
+    };
+    const { stored, duplicate } = await this.store.messages.append({ conversationId: groupConversationId(packet.targetId), message });
+    if (duplicate) return;
+    await this.delivery.send((await this.store.groups.members(packet.targetId)).map((m) => m.userId), { kind: 'stored', message: stored });
+  }
+
+  /**
+   * The opener who typed the password in the chat has no API answer to read: a system notice (68,
+   * `{redPacketId, amt}`) in their system conversation tells them the amount, once per packet.
+   */
+  private async tellOpener(c: OpenCommand, amount: number, slot: number): Promise<void> {
+    const message: ImMessage & { sendTime: number } = {
+      msgId: `rp${MessageType.SYSTEM_NOTICE}-${c.packetId}-${slot}`.slice(0, 128),
+      messageType: MessageType.SYSTEM_NOTICE,
+      fromId: 'system',
+      fromType: FromType.SYSTEM,
+      destId: c.userId,
+      fromName: '',
+      imageIconUrl: '',
+      content: { redPacketId: c.packetId, amt: amount },
+      sendTime: c.at,
+    };
+    const { stored, duplicate } = await this.store.messages.append({ conversationId: systemConversationId(c.userId), message });
+    if (!duplicate) await this.delivery.send([c.userId], { kind: 'stored', message: stored });
   }
 
   /** A notice in the sender's system conversation, stored (and sent) once per `about`. */

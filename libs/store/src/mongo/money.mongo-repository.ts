@@ -1,5 +1,9 @@
 import type { Model, mongo } from 'mongoose';
 import type {
+  Collection,
+  CollectionRepository,
+  CollectionSeat,
+  CollectionState,
   LedgerEntry,
   LedgerRepository,
   MoneyOp,
@@ -14,7 +18,7 @@ import type {
 import { isDuplicateKey, retryUpsertRace } from './mongo.errors';
 import { assertId, assertSeq, naturalKey } from './mongo.ids';
 import { driverCollection } from './mongo.models';
-import type { LedgerEntryDoc, LedgerHeadDoc, MoneyOpDoc, RedPacketClaimDoc, RedPacketDoc, TransferDoc } from './mongo.models';
+import type { CollectionDoc, CollectionSeatDoc, LedgerEntryDoc, LedgerHeadDoc, MoneyOpDoc, RedPacketClaimDoc, RedPacketDoc, TransferDoc } from './mongo.models';
 
 const entryKey = (accountId: string, n: number): string => naturalKey(accountId, String(n));
 const toEntry = (d: LedgerEntryDoc): LedgerEntry => ({
@@ -48,6 +52,7 @@ const toPacket = (d: RedPacketDoc): RedPacket => ({
   state: d.state,
   createdAt: d.createdAt,
   expiresAt: d.expiresAt,
+  ...(typeof d.passwordHash === 'string' ? { passwordHash: d.passwordHash } : {}),
 });
 const toClaim = (d: RedPacketClaimDoc): RedPacketClaim => ({ packetId: d.packetId, slot: d.slot, userId: d.userId, amount: d.amount, at: d.at });
 
@@ -177,6 +182,12 @@ export class MongoRedPacketRepository implements RedPacketRepository {
     return docs.map(toPacket);
   }
 
+  async passwordPackets(groupId: string): Promise<RedPacket[]> {
+    assertId(groupId, 'groupId');
+    const docs = await this.packets.find({ targetId: groupId, kind: 'password', state: { $in: ['funding', 'open'] } }).sort({ createdAt: 1 }).toArray();
+    return docs.map(toPacket);
+  }
+
   async claim(c: RedPacketClaim): Promise<boolean> {
     assertId(c.packetId, 'packetId');
     assertId(c.userId, 'userId');
@@ -239,5 +250,69 @@ export class MongoTransferRepository implements TransferRepository {
   async open(limit: number): Promise<Transfer[]> {
     const docs = await this.transfers.find({ state: { $in: ['funding', 'pending'] } }).sort({ createdAt: 1 }).limit(limit).toArray();
     return docs.map(toTransfer);
+  }
+}
+
+const toCollection = (d: CollectionDoc): Collection => ({
+  collectionId: d._id,
+  kind: d.kind,
+  collectorId: d.collectorId,
+  targetType: d.targetType,
+  targetId: d.targetId,
+  amount: d.amount,
+  count: d.count,
+  totalAmt: d.totalAmt,
+  msg: d.msg,
+  state: d.state,
+  createdAt: d.createdAt,
+  expiresAt: d.expiresAt,
+});
+const toSeat = (d: CollectionSeatDoc): CollectionSeat => ({ collectionId: d.collectionId, slot: d.slot, payerId: d.payerId, attempt: d.attempt, requestKey: d.requestKey, at: d.at });
+
+export class MongoCollectionRepository implements CollectionRepository {
+  private readonly collections: mongo.Collection<CollectionDoc>;
+  private readonly seatDocs: mongo.Collection<CollectionSeatDoc>;
+
+  constructor(collections: Model<CollectionDoc>, seats: Model<CollectionSeatDoc>) {
+    this.collections = driverCollection(collections);
+    this.seatDocs = driverCollection(seats);
+  }
+
+  async create(c: Collection): Promise<boolean> {
+    assertId(c.collectionId, 'collectionId');
+    assertId(c.collectorId, 'collectorId');
+    assertId(c.targetId, 'targetId');
+    const { collectionId, ...rest } = c;
+    return insertOnce(() => this.collections.insertOne({ _id: collectionId, ...rest }));
+  }
+
+  async get(collectionId: string): Promise<Collection | undefined> {
+    assertId(collectionId, 'collectionId');
+    const doc = await this.collections.findOne({ _id: collectionId });
+    return doc === null ? undefined : toCollection(doc);
+  }
+
+  async setState(collectionId: string, state: CollectionState): Promise<void> {
+    assertId(collectionId, 'collectionId');
+    await this.collections.updateOne({ _id: collectionId }, { $set: { state } });
+  }
+
+  async active(limit: number): Promise<Collection[]> {
+    const docs = await this.collections.find({ state: { $in: ['posting', 'open'] } }).sort({ createdAt: 1 }).limit(limit).toArray();
+    return docs.map(toCollection);
+  }
+
+  async takeSeat(s: CollectionSeat): Promise<boolean> {
+    assertId(s.collectionId, 'collectionId');
+    assertId(s.payerId, 'payerId');
+    assertSeq(s.slot, 'slot');
+    const doc: CollectionSeatDoc = { _id: naturalKey(s.collectionId, String(s.slot)), payerKey: naturalKey(s.collectionId, s.payerId, String(s.attempt)), ...s };
+    return insertOnce(() => this.seatDocs.insertOne(doc));
+  }
+
+  async seats(collectionId: string): Promise<CollectionSeat[]> {
+    assertId(collectionId, 'collectionId');
+    const docs = await this.seatDocs.find({ collectionId }).sort({ slot: 1 }).toArray();
+    return docs.map(toSeat);
   }
 }

@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import type { Connection, Model, mongo } from 'mongoose';
-import type { GroupRole, JoinPolicy, MoneyOpState, RedPacketKind, RedPacketState, StoredMessage, TransferState } from '../store.port';
+import type { CollectionKind, CollectionState, GroupRole, JoinPolicy, MoneyOpState, RedPacketKind, RedPacketState, StoredMessage, TransferState } from '../store.port';
 
 /** The wire message as stored: its content may live in `contentJson` instead. */
 export type StoredWire = Omit<StoredMessage['message'], 'content'> & { content?: unknown };
@@ -146,6 +146,7 @@ export interface RedPacketDoc {
   state: RedPacketState;
   createdAt: number;
   expiresAt: number;
+  passwordHash?: string;
 }
 
 /** `_id` is naturalKey(packetId, slot); `userKey` naturalKey(packetId, userId) (unique). */
@@ -168,6 +169,33 @@ export interface TransferDoc {
   state: TransferState;
   createdAt: number;
   expiresAt: number;
+}
+
+export interface CollectionDoc {
+  _id: string;
+  kind: CollectionKind;
+  collectorId: string;
+  targetType: 'user' | 'group';
+  targetId: string;
+  amount: number;
+  count: number;
+  totalAmt: number;
+  msg: string;
+  state: CollectionState;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** `_id` is naturalKey(collectionId, slot); `payerKey` naturalKey(collectionId, payerId, attempt) (unique). */
+export interface CollectionSeatDoc {
+  _id: string;
+  collectionId: string;
+  slot: number;
+  payerId: string;
+  attempt: number;
+  payerKey: string;
+  requestKey: string;
+  at: number;
 }
 
 /** One expiry notice claimed for one expiry date of a group: the unique `_id` decides who sends it. */
@@ -196,6 +224,8 @@ export interface MongoModels {
   readonly redPackets: Model<RedPacketDoc>;
   readonly redPacketClaims: Model<RedPacketClaimDoc>;
   readonly transfers: Model<TransferDoc>;
+  readonly collections: Model<CollectionDoc>;
+  readonly collectionSeats: Model<CollectionSeatDoc>;
 }
 
 const req = <T>(type: T): { type: T; required: true } => ({ type, required: true });
@@ -366,10 +396,12 @@ function redPacketSchema(): Schema<RedPacketDoc> {
       state: req(String),
       createdAt: req(Number),
       expiresAt: req(Number),
+      passwordHash: { type: String },
     },
     options('red_packets'),
   );
   s.index({ state: 1, createdAt: 1 }, { name: 'state_created' });
+  s.index({ targetId: 1, kind: 1, state: 1 }, { name: 'password_target' });
   return s;
 }
 
@@ -401,6 +433,47 @@ function transferSchema(): Schema<TransferDoc> {
   return s;
 }
 
+function collectionSchema(): Schema<CollectionDoc> {
+  const s = new Schema<CollectionDoc>(
+    {
+      _id: req(String),
+      kind: req(String),
+      collectorId: req(String),
+      targetType: req(String),
+      targetId: req(String),
+      amount: req(Number),
+      count: req(Number),
+      totalAmt: req(Number),
+      msg: { type: String, default: '' },
+      state: req(String),
+      createdAt: req(Number),
+      expiresAt: req(Number),
+    },
+    options('collections'),
+  );
+  s.index({ state: 1, createdAt: 1 }, { name: 'state_created' });
+  return s;
+}
+
+function collectionSeatSchema(): Schema<CollectionSeatDoc> {
+  const s = new Schema<CollectionSeatDoc>(
+    {
+      _id: req(String),
+      collectionId: req(String),
+      slot: req(Number),
+      payerId: req(String),
+      attempt: req(Number),
+      payerKey: req(String),
+      requestKey: req(String),
+      at: req(Number),
+    },
+    options('collection_seats'),
+  );
+  s.index({ payerKey: 1 }, { unique: true, name: 'collection_payer_attempt' });
+  s.index({ collectionId: 1, slot: 1 }, { name: 'collection_slot' });
+  return s;
+}
+
 /** Compiles the models on this connection (not on mongoose's global default connection). */
 export function buildModels(connection: Connection): MongoModels {
   return {
@@ -420,6 +493,8 @@ export function buildModels(connection: Connection): MongoModels {
     redPackets: connection.model<RedPacketDoc>('RedPacket', redPacketSchema()),
     redPacketClaims: connection.model<RedPacketClaimDoc>('RedPacketClaim', redPacketClaimSchema()),
     transfers: connection.model<TransferDoc>('Transfer', transferSchema()),
+    collections: connection.model<CollectionDoc>('Collection', collectionSchema()),
+    collectionSeats: connection.model<CollectionSeatDoc>('CollectionSeat', collectionSeatSchema()),
   };
 }
 

@@ -8,7 +8,7 @@ import { MongoCursorRepository } from './cursor.mongo-repository';
 import { MongoFriendRequestRepository } from './friend-request.mongo-repository';
 import { MongoGroupRepository } from './group.mongo-repository';
 import { MongoMessageRepository } from './message.mongo-repository';
-import { MongoLedgerRepository, MongoRedPacketRepository, MongoTransferRepository } from './money.mongo-repository';
+import { MongoCollectionRepository, MongoLedgerRepository, MongoRedPacketRepository, MongoTransferRepository } from './money.mongo-repository';
 import { ensureIndexes, verifyIndexes } from './mongo.indexes';
 import { buildModels } from './mongo.models';
 import type { MongoModels } from './mongo.models';
@@ -56,6 +56,7 @@ export class MongoStore implements Store {
   readonly ledger: MongoLedgerRepository;
   readonly redPackets: MongoRedPacketRepository;
   readonly transfers: MongoTransferRepository;
+  readonly collections: MongoCollectionRepository;
 
   private constructor(
     /** For diagnostics and tests; the repositories are the way to change data. */
@@ -72,6 +73,7 @@ export class MongoStore implements Store {
     this.ledger = new MongoLedgerRepository(models.ledgerEntries, models.ledgerHeads, models.moneyOps);
     this.redPackets = new MongoRedPacketRepository(models.redPackets, models.redPacketClaims);
     this.transfers = new MongoTransferRepository(models.transfers);
+    this.collections = new MongoCollectionRepository(models.collections, models.collectionSeats);
   }
 
   static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {

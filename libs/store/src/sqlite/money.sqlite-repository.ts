@@ -3,6 +3,10 @@ import type {
   LedgerRepository,
   MoneyOp,
   MoneyOpState,
+  Collection,
+  CollectionRepository,
+  CollectionSeat,
+  CollectionState,
   RedPacket,
   RedPacketClaim,
   RedPacketRepository,
@@ -155,6 +159,15 @@ export class SqliteRedPacketRepository implements RedPacketRepository {
     return rows.map((r) => ({ ...(JSON.parse(r.body) as PacketBody), state: r.state }));
   }
 
+  async passwordPackets(groupId: string): Promise<RedPacket[]> {
+    const rows = this.db
+      .prepare<[string], { body: string; state: RedPacketState }>(
+        "SELECT body, state FROM red_packets WHERE json_extract(body, '$.targetId') = ? AND state IN ('funding', 'open') AND json_extract(body, '$.kind') = 'password' ORDER BY created_at",
+      )
+      .all(groupId);
+    return rows.map((r) => ({ ...(JSON.parse(r.body) as PacketBody), state: r.state }));
+  }
+
   async claim(c: RedPacketClaim): Promise<boolean> {
     return insertOnce(() =>
       this.db.prepare('INSERT INTO red_packet_claims (packet_id, slot, user_id, amount, at) VALUES (?, ?, ?, ?, ?)').run(c.packetId, c.slot, c.userId, c.amount, c.at),
@@ -200,5 +213,54 @@ export class SqliteTransferRepository implements TransferRepository {
       .prepare<[number], { body: string; state: TransferState }>("SELECT body, state FROM transfers WHERE state IN ('funding', 'pending') ORDER BY created_at LIMIT ?")
       .all(limit);
     return rows.map((r) => ({ ...(JSON.parse(r.body) as Omit<Transfer, 'state'>), state: r.state }));
+  }
+}
+
+interface SeatRow {
+  collection_id: string;
+  slot: number;
+  payer_id: string;
+  attempt: number;
+  request_key: string;
+  at: number;
+}
+const toSeat = (r: SeatRow): CollectionSeat => ({ collectionId: r.collection_id, slot: r.slot, payerId: r.payer_id, attempt: r.attempt, requestKey: r.request_key, at: r.at });
+
+export class SqliteCollectionRepository implements CollectionRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(c: Collection): Promise<boolean> {
+    const { state, ...body } = c;
+    return insertOnce(() =>
+      this.db.prepare('INSERT INTO collections (collection_id, body, state, created_at) VALUES (?, ?, ?, ?)').run(c.collectionId, JSON.stringify(body), state, c.createdAt),
+    );
+  }
+
+  async get(collectionId: string): Promise<Collection | undefined> {
+    const row = this.db.prepare<[string], { body: string; state: CollectionState }>('SELECT body, state FROM collections WHERE collection_id = ?').get(collectionId);
+    return row === undefined ? undefined : { ...(JSON.parse(row.body) as Omit<Collection, 'state'>), state: row.state };
+  }
+
+  async setState(collectionId: string, state: CollectionState): Promise<void> {
+    this.db.prepare('UPDATE collections SET state = ? WHERE collection_id = ?').run(state, collectionId);
+  }
+
+  async active(limit: number): Promise<Collection[]> {
+    const rows = this.db
+      .prepare<[number], { body: string; state: CollectionState }>("SELECT body, state FROM collections WHERE state IN ('posting', 'open') ORDER BY created_at LIMIT ?")
+      .all(limit);
+    return rows.map((r) => ({ ...(JSON.parse(r.body) as Omit<Collection, 'state'>), state: r.state }));
+  }
+
+  async takeSeat(s: CollectionSeat): Promise<boolean> {
+    return insertOnce(() =>
+      this.db
+        .prepare('INSERT INTO collection_seats (collection_id, slot, payer_id, attempt, request_key, at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(s.collectionId, s.slot, s.payerId, s.attempt, s.requestKey, s.at),
+    );
+  }
+
+  async seats(collectionId: string): Promise<CollectionSeat[]> {
+    return this.db.prepare<[string], SeatRow>('SELECT * FROM collection_seats WHERE collection_id = ? ORDER BY slot').all(collectionId).map(toSeat);
   }
 }

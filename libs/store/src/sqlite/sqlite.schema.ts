@@ -154,4 +154,25 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE groups ADD COLUMN expired_at INTEGER;
   CREATE INDEX groups_expiry ON groups(expires_at) WHERE expires_at IS NOT NULL AND expired_at IS NULL;
   `,
+  `
+  CREATE INDEX red_packets_password ON red_packets(json_extract(body, '$.targetId'), created_at)
+    WHERE state IN ('funding', 'open') AND json_extract(body, '$.kind') = 'password';
+  CREATE TABLE collections (
+    collection_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX collections_active ON collections(created_at) WHERE state IN ('posting', 'open');
+  CREATE TABLE collection_seats (
+    collection_id TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    payer_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    request_key TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (collection_id, slot),
+    UNIQUE (collection_id, payer_id, attempt)
+  ) WITHOUT ROWID;
+  `,
 ];

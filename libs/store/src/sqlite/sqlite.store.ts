@@ -3,7 +3,7 @@ import { SqliteConversationRepository } from './conversation.sqlite-repository';
 import { SqliteCursorRepository } from './cursor.sqlite-repository';
 import { SqliteFriendRequestRepository } from './friend-request.sqlite-repository';
 import { SqliteGroupRepository } from './group.sqlite-repository';
-import { SqliteLedgerRepository, SqliteRedPacketRepository, SqliteTransferRepository } from './money.sqlite-repository';
+import { SqliteCollectionRepository, SqliteLedgerRepository, SqliteRedPacketRepository, SqliteTransferRepository } from './money.sqlite-repository';
 import { SqliteMessageRepository } from './message.sqlite-repository';
 import { SqliteRelationRepository } from './relation.sqlite-repository';
 import { openDatabase } from './sqlite.database';
@@ -21,6 +21,7 @@ export class SqliteStore implements Store {
   readonly ledger: SqliteLedgerRepository;
   readonly redPackets: SqliteRedPacketRepository;
   readonly transfers: SqliteTransferRepository;
+  readonly collections: SqliteCollectionRepository;
   private readonly db: Db;
 
   constructor(file: string) {
@@ -35,6 +36,7 @@ export class SqliteStore implements Store {
     this.ledger = new SqliteLedgerRepository(this.db);
     this.redPackets = new SqliteRedPacketRepository(this.db);
     this.transfers = new SqliteTransferRepository(this.db);
+    this.collections = new SqliteCollectionRepository(this.db);
   }
 
   async ping(): Promise<boolean> {

@@ -96,6 +96,43 @@ export function moneyContract(name: string, makeStore: () => Promise<Store>): vo
       expect((await store.redPackets.active(10_000)).map((r) => r.packetId)).not.toContain(packet.packetId);
     });
 
+    it("lists a group's password packets while funding or open, with their password hash", async () => {
+      const base: RedPacket = { packetId: `${p}pw1`, senderId: `${p}s`, targetType: 'group', targetId: `${p}pg`, kind: 'password', total: 4, shares: [1, 3], msg: '', state: 'funding', createdAt: 5, expiresAt: 9, passwordHash: 'h1' };
+      expect(await store.redPackets.create(base)).toBe(true);
+      expect(await store.redPackets.create({ ...base, packetId: `${p}pw2`, createdAt: 6, passwordHash: 'h2', state: 'open' })).toBe(true);
+      expect(await store.redPackets.create({ ...base, packetId: `${p}pw3`, kind: 'lucky' })).toBe(true);
+      expect(await store.redPackets.create({ ...base, packetId: `${p}pw4`, targetId: `${p}other` })).toBe(true);
+      expect(await store.redPackets.get(base.packetId)).toEqual(base);
+      expect((await store.redPackets.passwordPackets(`${p}pg`)).map((x) => [x.packetId, x.passwordHash])).toEqual([
+        [`${p}pw1`, 'h1'],
+        [`${p}pw2`, 'h2'],
+      ]);
+      await store.redPackets.setState(`${p}pw1`, 'settled');
+      await store.redPackets.setState(`${p}pw2`, 'failed');
+      expect(await store.redPackets.passwordPackets(`${p}pg`)).toEqual([]);
+    });
+
+    it('keeps collections and their seats: a slot once, a payer attempt once', async () => {
+      const c = { collectionId: `${p}c`, kind: 'aa' as const, collectorId: `${p}col`, targetType: 'group' as const, targetId: `${p}g`, amount: 25, count: 2, totalAmt: 75, msg: 'dinner', state: 'posting' as const, createdAt: 4, expiresAt: 99 };
+      expect(await store.collections.create(c)).toBe(true);
+      expect(await store.collections.create({ ...c, amount: 1 })).toBe(false);
+      expect(await store.collections.get(c.collectionId)).toEqual(c);
+      expect(await store.collections.get(`${p}none`)).toBeUndefined();
+      expect((await store.collections.active(10_000)).map((x) => x.collectionId)).toContain(c.collectionId);
+      await store.collections.setState(c.collectionId, 'open');
+      expect((await store.collections.active(10_000)).find((x) => x.collectionId === c.collectionId)?.state).toBe('open');
+      const seat = { collectionId: c.collectionId, slot: 0, payerId: `${p}u1`, attempt: 0, requestKey: 'k1', at: 5 };
+      expect(await store.collections.takeSeat(seat)).toBe(true);
+      expect(await store.collections.takeSeat({ ...seat, payerId: `${p}u2` })).toBe(false);
+      expect(await store.collections.takeSeat({ ...seat, slot: 1, requestKey: 'k2' })).toBe(false);
+      expect(await store.collections.takeSeat({ ...seat, slot: 1, attempt: 1, requestKey: 'k2' })).toBe(true);
+      expect(await store.collections.takeSeat({ ...seat, slot: 2, payerId: `${p}u2` })).toBe(true);
+      expect(await store.collections.seats(c.collectionId)).toEqual([seat, { ...seat, slot: 1, attempt: 1, requestKey: 'k2' }, { ...seat, slot: 2, payerId: `${p}u2` }]);
+      expect(await store.collections.seats(`${p}none`)).toEqual([]);
+      await store.collections.setState(c.collectionId, 'closed');
+      expect((await store.collections.active(10_000)).map((x) => x.collectionId)).not.toContain(c.collectionId);
+    });
+
     it('keeps transfers: created once, state changes, open ones listed', async () => {
       const t = { transferId: `${p}t`, fromId: `${p}a`, toId: `${p}b`, amount: 250, msg: 'rent', state: 'funding' as const, createdAt: 3, expiresAt: 9 };
       expect(await store.transfers.create(t)).toBe(true);

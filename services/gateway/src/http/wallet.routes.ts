@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { adminGuard } from './admin-auth';
-import { Topics } from '@im/bus';
+import { Topics, passwordHash, walletCommandKey } from '@im/bus';
 import type { CommandReply, WalletCommand } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -10,9 +10,9 @@ import type { RoutesContext } from './routes.context';
 
 const money = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 const keySchema = { type: 'string', minLength: 1, maxLength: 100 } as const;
+/** A password red packet's password: the exact text a member sends in the group to open it. */
+const passwordSchema = { type: 'string', minLength: 1, maxLength: 64 } as const;
 
-/** The bus key of a wallet command: one red packet's commands stay in order on one partition. */
-const keyOf = (c: WalletCommand): string => ('packetId' in c ? c.packetId : 'transferId' in c ? c.transferId : c.userId);
 
 
 /**
@@ -20,13 +20,14 @@ const keyOf = (c: WalletCommand): string => ('packetId' in c ? c.packetId : 'tra
  * runs: for money the JSON must carry numbers and nothing unexpected, so the body is checked as
  * sent first.
  */
-function asSent(allowed: readonly string[], numbers: readonly string[]) {
+function asSent(allowed: readonly string[], numbers: readonly string[], strings: readonly string[] = []) {
   return async (request: FastifyRequest): Promise<void> => {
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
     for (const [field, value] of Object.entries(body)) {
       if (!allowed.includes(field)) throw new AppError('IM_ERR_BAD_REQUEST', `body/${field} is not a known field`);
       if (numbers.includes(field) && typeof value !== 'number') throw new AppError('IM_ERR_BAD_REQUEST', `body/${field} must be a JSON number (integer fen)`);
+      if (strings.includes(field) && typeof value !== 'string') throw new AppError('IM_ERR_BAD_REQUEST', `body/${field} must be a JSON string`);
     }
   };
 }
@@ -39,7 +40,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   const send = async <T>(command: WalletCommand): Promise<T> => {
     let reply: CommandReply<T>;
     try {
-      reply = await ctx.bus.request<CommandReply<T>>(Topics.WALLET_COMMANDS, keyOf(command), command);
+      reply = await ctx.bus.request<CommandReply<T>>(Topics.WALLET_COMMANDS, walletCommandKey(command), command);
     } catch (err: unknown) {
       // No answer (the service is restarting, or busy): the command may still be carried out. Every
       // wallet command is idempotent, so the client retries the same request and learns the outcome.
@@ -71,7 +72,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   }
 
   app.post<{
-    Body: { to: { type: 'user' | 'group'; id: string }; kind: 'equal' | 'lucky'; total: number; count: number; msg?: string; requestId: string };
+    Body: { to: { type: 'user' | 'group'; id: string }; kind: 'equal' | 'lucky' | 'password'; total: number; count: number; msg?: string; password?: string; requestId: string };
   }>(
     '/v1/red-packets',
     {
@@ -87,21 +88,24 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
               additionalProperties: false,
               properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema },
             },
-            kind: { type: 'string', enum: ['equal', 'lucky'] },
+            kind: { type: 'string', enum: ['equal', 'lucky', 'password'] },
             total: money,
             count: { type: 'integer', minimum: 1, maximum: 100000 },
             msg: { type: 'string', maxLength: 256 },
+            password: passwordSchema,
             requestId: keySchema,
           },
         },
       },
-      preValidation: asSent(['to', 'kind', 'total', 'count', 'msg', 'requestId'], ['total', 'count']),
+      preValidation: asSent(['to', 'kind', 'total', 'count', 'msg', 'password', 'requestId'], ['total', 'count'], ['password']),
     },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       const b = request.body;
       // The packet id is the idempotency key: the same sender and requestId make the same packet.
       const packetId = `rp-${createHash('sha256').update(JSON.stringify([sub, b.requestId])).digest('hex').slice(0, 32)}`;
+      if ((b.kind === 'password') !== (b.password !== undefined)) throw new AppError('IM_ERR_BAD_REQUEST', 'a password red packet needs a password, and only it has one');
+      if (b.kind === 'password' && b.to.type !== 'group') throw new AppError('IM_ERR_BAD_REQUEST', 'a password red packet goes to a group');
       const value = await send({
         kind: 'red-packet-send',
         packetId,
@@ -112,6 +116,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         total: b.total,
         count: b.count,
         msg: b.msg ?? '',
+        ...(b.password !== undefined ? { passwordHash: passwordHash(packetId, b.password) } : {}),
         at: ctx.clock.now(),
       });
       return reply.status(201).send(value);
@@ -157,11 +162,135 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     return { transferId: t.transferId, fromId: t.fromId, toId: t.toId, amount: t.amount, msg: t.msg, state: t.state, createdAt: t.createdAt, expiresAt: t.expiresAt };
   });
 
-  const packetParams = { type: 'object', properties: { id: idSchema } } as const;
-  app.post<{ Params: { id: string } }>('/v1/red-packets/:id/open', { schema: { params: packetParams } }, async (request) => {
+  // ---- AA collections (40) and payment requests (41) ----------------------------------------
+  const collectionIdOf = (sub: string, requestId: string): string => `pc-${createHash('sha256').update(JSON.stringify(['collection', sub, requestId])).digest('hex').slice(0, 32)}`;
+  app.post<{ Body: { to: { type: 'user' | 'group'; id: string }; amount: number; count?: number; totalAmt?: number; msg?: string; requestId: string } }>(
+    '/v1/collections',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['to', 'amount', 'requestId'],
+          additionalProperties: false,
+          properties: {
+            to: { type: 'object', required: ['type', 'id'], additionalProperties: false, properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema } },
+            amount: money,
+            count: { type: 'integer', minimum: 1, maximum: 100000 },
+            totalAmt: money,
+            msg: { type: 'string', maxLength: 256 },
+            requestId: keySchema,
+          },
+        },
+      },
+      preValidation: asSent(['to', 'amount', 'count', 'totalAmt', 'msg', 'requestId'], ['amount', 'count', 'totalAmt'], ['msg', 'requestId']),
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      const b = request.body;
+      const count = b.count ?? 1;
+      const value = await send({
+        kind: 'collection-create',
+        collectionId: collectionIdOf(sub, b.requestId),
+        collectionKind: 'aa',
+        collectorId: sub,
+        targetType: b.to.type,
+        targetId: b.to.id,
+        amount: b.amount,
+        count,
+        totalAmt: b.totalAmt ?? b.amount * count,
+        msg: b.msg ?? '',
+        at: ctx.clock.now(),
+      });
+      return reply.status(201).send(value);
+    },
+  );
+  app.post<{ Body: { toUserId: string; amount: number; msg?: string; requestId: string } }>(
+    '/v1/payment-requests',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['toUserId', 'amount', 'requestId'],
+          additionalProperties: false,
+          properties: { toUserId: idSchema, amount: money, msg: { type: 'string', maxLength: 256 }, requestId: keySchema },
+        },
+      },
+      preValidation: asSent(['toUserId', 'amount', 'msg', 'requestId'], ['amount'], ['toUserId', 'msg', 'requestId']),
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      const b = request.body;
+      const value = await send({
+        kind: 'collection-create',
+        collectionId: collectionIdOf(sub, b.requestId),
+        collectionKind: 'request',
+        collectorId: sub,
+        targetType: 'user',
+        targetId: b.toUserId,
+        amount: b.amount,
+        count: 1,
+        totalAmt: b.amount,
+        msg: b.msg ?? '',
+        at: ctx.clock.now(),
+      });
+      return reply.status(201).send(value);
+    },
+  );
+  const collectionParams = { type: 'object', properties: { id: idSchema } } as const;
+  app.post<{ Params: { id: string }; Body: { requestId: string } }>(
+    '/v1/collections/:id/pay',
+    {
+      schema: { params: collectionParams, body: { type: 'object', required: ['requestId'], additionalProperties: false, properties: { requestId: keySchema } } },
+      preValidation: asSent(['requestId'], [], ['requestId']),
+    },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      return send({ kind: 'collection-pay', collectionId: request.params.id, payerId: sub, requestKey: request.body.requestId, at: ctx.clock.now() });
+    },
+  );
+  app.get<{ Params: { id: string } }>('/v1/collections/:id', { schema: { params: collectionParams } }, async (request) => {
     const { sub } = ctx.auth(request);
-    return send({ kind: 'red-packet-open', packetId: request.params.id, userId: sub, at: ctx.clock.now() });
+    const c = await ctx.store.collections.get(request.params.id);
+    const allowed =
+      c !== undefined &&
+      (c.collectorId === sub || (c.targetType === 'user' ? c.targetId === sub : (await ctx.store.groups.member(c.targetId, sub)) !== undefined));
+    if (!c || !allowed) throw new AppError('IM_ERR_NOT_FOUND', 'no such collection');
+    const seats = await ctx.store.collections.seats(c.collectionId);
+    const ops = await Promise.all(seats.map((seat) => ctx.store.ledger.op(`pcp:${c.collectionId}:${seat.slot}`)));
+    return {
+      collectionId: c.collectionId,
+      kind: c.kind,
+      collectorId: c.collectorId,
+      to: { type: c.targetType, id: c.targetId },
+      amount: c.amount,
+      count: c.count,
+      totalAmt: c.totalAmt,
+      msg: c.msg,
+      state: c.state,
+      createdAt: c.createdAt,
+      expiresAt: c.expiresAt,
+      payments: seats.filter((_, i) => ops[i]?.state === 'completed').map((seat) => ({ payerId: seat.payerId, at: seat.at })),
+    };
   });
+
+  const packetParams = { type: 'object', properties: { id: idSchema } } as const;
+  app.post<{ Params: { id: string }; Body: { password?: string } | undefined }>(
+    '/v1/red-packets/:id/open',
+    {
+      // The body is optional (only a password packet needs one): checked by hand, not by a body schema.
+      schema: { params: packetParams },
+      preValidation: asSent(['password'], [], ['password']),
+    },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      const password = request.body?.password;
+      if (password !== undefined && (password.length < passwordSchema.minLength || password.length > passwordSchema.maxLength)) {
+        throw new AppError('IM_ERR_BAD_REQUEST', `body/password must be ${passwordSchema.minLength} to ${passwordSchema.maxLength} characters`);
+      }
+      const packetId = request.params.id;
+      return send({ kind: 'red-packet-open', packetId, userId: sub, ...(password !== undefined ? { passwordHash: passwordHash(packetId, password) } : {}), via: 'api', at: ctx.clock.now() });
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/v1/red-packets/:id', { schema: { params: packetParams } }, async (request) => {
     const { sub } = ctx.auth(request);

@@ -1,5 +1,6 @@
-import { Topics } from '@im/bus';
-import type { Bus, ChatRecord } from '@im/bus';
+import { createHash } from 'node:crypto';
+import { Topics, walletCommandKey } from '@im/bus';
+import type { Bus, ChatRecord, WalletCommand } from '@im/bus';
 import { AppError } from '@im/common';
 import type { Clock, TokenClaims } from '@im/common';
 import { MessageType, directConversationId, groupConversationId } from '@im/protocol';
@@ -7,6 +8,7 @@ import type { ImMessage } from '@im/protocol';
 import type { OnceStore } from '@im/realtime';
 import type { Store } from '@im/store';
 import type { GatewaySettings } from '../gateway.config';
+import { requestCommand } from '../http/command.reply';
 
 /** Types a client may send on `chat` and this server stores as conversation messages. */
 const CONVERSATION_TYPES: ReadonlySet<number> = new Set([
@@ -19,12 +21,12 @@ const CONVERSATION_TYPES: ReadonlySet<number> = new Set([
   MessageType.SHORT_VIDEO,
   MessageType.STICKER,
   MessageType.MENTION,
-  MessageType.AA_COLLECTION,
   MessageType.RECALL,
   MessageType.READ,
 ]);
 
 const ACCEPTANCE_TTL_MS = 24 * 3600 * 1000;
+const digest = (parts: readonly string[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 
 export interface Sender {
   readonly claims: TokenClaims;
@@ -47,6 +49,11 @@ export class ChatService {
   /** Resolves with the acceptance time once the message is durable; a retry gets the first time. */
   async accept(sender: Sender, input: ImMessage): Promise<{ serverTime: number }> {
     if (input.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');
+    if (input.messageType === MessageType.AA_COLLECTION) {
+      // A 40 claims money: only the wallet service posts it, once the collection exists (docs/money.md).
+      throw new AppError('IM_ERR_BAD_REQUEST', 'an AA collection is created with POST /v1/collections; the server then posts its 40');
+    }
+    if (input.messageType === MessageType.GROUP_MESSAGE_LIKE || input.messageType === MessageType.GROUP_MESSAGE_TIP) return this.react(input);
     if (!CONVERSATION_TYPES.has(input.messageType)) {
       throw new AppError('IM_ERR_BAD_REQUEST', `messageType ${input.messageType} is not handled on this server yet`);
     }
@@ -65,6 +72,31 @@ export class ChatService {
       throw new AppError('IM_ERR_UNAVAILABLE', 'the message could not be stored; retry with the same msgId', e);
     }
     return { serverTime };
+  }
+
+  /**
+   * 82 like / 83 tip on a text message of the group (content `{msgId}` / `{msgId, amt}`): checked
+   * here as any group message is, then carried out by the wallet service, which tells the author.
+   */
+  private async react(m: ImMessage): Promise<{ serverTime: number }> {
+    const tip = m.messageType === MessageType.GROUP_MESSAGE_TIP;
+    const content = m.content;
+    if (typeof content !== 'object' || content === null || Array.isArray(content)) throw new AppError('IM_ERR_BAD_CONTENT', tip ? 'content must be {msgId, amt}' : 'content must be {msgId}');
+    const fields = content as Record<string, unknown>;
+    const allowed = tip ? ['msgId', 'amt'] : ['msgId'];
+    const unknown = Object.keys(fields).find((k) => !allowed.includes(k));
+    if (unknown !== undefined) throw new AppError('IM_ERR_BAD_CONTENT', `content.${unknown} is not a known field`);
+    const target = fields['msgId'];
+    if (typeof target !== 'string' || target.length === 0 || target.length > 128) throw new AppError('IM_ERR_BAD_CONTENT', 'content.msgId must name a message of the group');
+    const amt = fields['amt'];
+    if (tip && (typeof amt !== 'number' || !Number.isSafeInteger(amt) || amt < 1)) throw new AppError('IM_ERR_BAD_CONTENT', 'content.amt must be a positive integer (fen)');
+    await this.authorise(m);
+    const at = this.clock.now();
+    const command: WalletCommand = tip
+      ? { kind: 'tip', tipId: `tp-${digest([m.fromId, m.msgId])}`, fromId: m.fromId, groupId: m.destId, msgId: target, amount: amt as number, at }
+      : { kind: 'like', likeId: `lk-${digest([m.destId, target, m.fromId])}`, fromId: m.fromId, groupId: m.destId, msgId: target, at };
+    await requestCommand(this.bus, Topics.WALLET_COMMANDS, walletCommandKey(command), command);
+    return { serverTime: at };
   }
 
   private async authorise(m: ImMessage): Promise<string> {
