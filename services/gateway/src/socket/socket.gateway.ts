@@ -220,7 +220,8 @@ export class SocketGateway {
       }
       if (firstForUser) await this.d.notifier?.online(session.userId);
     });
-    await this.d.calls?.deviceConnected(session.userId, session.deviceId).catch((err: unknown) => this.d.logger.warn({ err }, 'call reconnect check failed'));
+    // Not awaited: a slow or absent call service must not hold up the socket's `ready`.
+    void this.d.calls?.deviceConnected(session.userId, session.deviceId).catch((err: unknown) => this.d.logger.warn({ err }, 'call reconnect check failed'));
   }
 
   private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger): Promise<void> {
