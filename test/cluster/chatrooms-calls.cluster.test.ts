@@ -1,5 +1,6 @@
 // Chatrooms and 1:1 calls with the parties on different gateways: both gateways and the services
-// as separate processes on real Redis, Kafka and FerretDB; chatroom and call state in Redis.
+// (the call service too) as separate processes on real Redis, Kafka and FerretDB; chatroom and
+// call state in Redis.
 import { randomUUID } from 'node:crypto';
 import type { ImMessage } from '@im/protocol';
 import { ClusterHarness } from '../support/cluster-harness';
@@ -148,7 +149,7 @@ describe('chatrooms and calls across gateways (cluster)', () => {
     expect(third.received).toHaveLength(0);
   });
 
-  it('call: busy across gateways, and a ringing call outlives the gateway it was set up through (the other gateway fires the timeout)', async () => {
+  it('call: busy across gateways, and a ringing call outlives the gateway it was set up through (the call service fires the timeout)', async () => {
     const [a, b, c] = [u('ta'), u('tb'), u('tc')];
     const caller = await h.connect(0, a);
     const callee = await h.connect(1, b);

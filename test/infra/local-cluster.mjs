@@ -46,6 +46,7 @@ const procs = [
   ['friend', 'services/friend/dist/main.js', { IM_HEALTH_PORT: '9472' }],
   ['events', 'services/events/dist/main.js', { IM_HEALTH_PORT: '9473' }],
   ['wallet', 'services/wallet/dist/main.js', { IM_HEALTH_PORT: '9474' }],
+  ['call', 'services/call/dist/main.js', { IM_HEALTH_PORT: '9475' }],
   ['gateway0', 'services/gateway/dist/main.js', { IM_PORT: String(gw0), IM_GATEWAY_ID: 'local-gw0' }],
   ['gateway1', 'services/gateway/dist/main.js', { IM_PORT: String(gw0 + 1), IM_GATEWAY_ID: 'local-gw1' }],
 ];

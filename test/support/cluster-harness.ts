@@ -54,7 +54,7 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port left in this jest worker's block (${portLimit - PORT_BLOCK}-${portLimit - 1})`);
 }
 
-export type ServiceName = 'message' | 'group' | 'friend' | 'events' | 'wallet' | `message-${number}` | `gateway${number}`;
+export type ServiceName = 'message' | 'group' | 'friend' | 'events' | 'wallet' | 'call' | `message-${number}` | `gateway${number}`;
 
 interface Proc {
   readonly name: ServiceName;
@@ -231,7 +231,7 @@ export class ClusterHarness {
       IM_RATE_LIMIT_BURST: '4000',
       ...extra,
     };
-    for (const name of ['message', 'group', 'friend', 'events', 'wallet'] as const) {
+    for (const name of ['message', 'group', 'friend', 'events', 'wallet', 'call'] as const) {
       const port = await freePort();
       this.add(name, `services/${name}/dist/main.js`, { ...common, IM_HEALTH_PORT: String(port) }, `http://127.0.0.1:${port}/readyz`);
     }

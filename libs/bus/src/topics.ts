@@ -27,6 +27,13 @@ export const Topics = {
   PUSH_OUT: 'im.push.out',
   /** Money commands: top-up, withdraw, red packet send and open, transfer send, accept and return (docs/money.md). Key: the red packet or transfer id, else the user id. Producer: gateway. Consumer: wallet service (request/reply). */
   WALLET_COMMANDS: 'im.wallet.commands',
+  /**
+   * Call commands: a client's 1:1 or multi-party call signal, a call device that connected or
+   * disconnected, the users of a gateway that died (docs/calls-and-chatrooms.md). Key: the group
+   * id for a multi-party signal, else the user id (a 1:1 call has no id on the wire). Producer:
+   * gateway. Consumer: call service (request/reply).
+   */
+  CALL_COMMANDS: 'im.calls.commands',
 } as const;
 
 /** The message types a business event may carry (docs/business-events.md). */
@@ -177,6 +184,33 @@ export function walletCommandKey(command: WalletCommand): string {
 
 /** What a command handler replies: a value, or a registry error name with its reason. */
 export type CommandReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly reason: string };
+
+/** Who sent a call signal: the token's user, name and avatar, and the device. */
+export interface CallSenderRef {
+  readonly claims: { readonly sub: string; readonly name?: string; readonly avatar?: string };
+  readonly deviceId: string;
+}
+
+/** What the gateways ask of the call service (docs/calls-and-chatrooms.md). Replies: `CommandReply<CallCommandOutcome>`. */
+export type CallCommand =
+  /**
+   * A validated client message of a call type (42-45, 150-160, 163-165); content untouched.
+   * `at`: when the gateway sent it; one older than the request timeout is refused unhandled
+   * (its sender was already told to retry).
+   */
+  | { readonly kind: 'signal'; readonly sender: CallSenderRef; readonly message: ImMessage; readonly at: number }
+  /** A device connected (a ringing callee's new device rings too; a dropped party is back). */
+  | { readonly kind: 'device-connected'; readonly userId: string; readonly deviceId: string }
+  /** A device's socket closed; `groups`: the group calls it joined through that gateway. */
+  | { readonly kind: 'device-disconnected'; readonly userId: string; readonly deviceId: string; readonly groups: readonly string[] }
+  /** A gateway died without closing its sockets: these users' call devices there are gone. */
+  | { readonly kind: 'users-lost'; readonly gatewayId: string; readonly userIds: readonly string[] };
+
+/** `left`: a disconnected device was handled (false when the same device is already back). */
+export interface CallCommandOutcome {
+  readonly done: true;
+  readonly left?: boolean;
+}
 
 /**
  * Money commands (docs/money.md). Every amount is an integer count of fen. `key` (top-up,

@@ -6,12 +6,13 @@ import type { StoredMessage } from '@im/store';
  * - `stored`: a conversation message; the gateway sends it in seq order to each device,
  *   tracks the device's acknowledgement, and sync re-sends what was not acknowledged.
  * - `live`: a notification that is not kept (read receipts, presence); sent once to the
- *   devices online now. `exceptDeviceId` skips the device it came from.
+ *   devices online now. `exceptDeviceId` skips the device it came from; `deviceId` reaches that
+ *   one device only (the device in a call).
  * - `disconnect`: close the user's sockets (all, or one device), e.g. a revoked session.
  */
 export type Delivery =
   | { readonly kind: 'stored'; readonly message: StoredMessage }
-  | { readonly kind: 'live'; readonly message: ImMessage; readonly exceptDeviceId?: string }
+  | { readonly kind: 'live'; readonly message: ImMessage; readonly exceptDeviceId?: string; readonly deviceId?: string }
   | { readonly kind: 'disconnect'; readonly reason: string; readonly deviceId?: string };
 
 export type DeliveryHandler = (userId: string, delivery: Delivery) => void;

@@ -7,7 +7,7 @@ export const CLUSTER_CONFIG = {
   IM_KAFKA_NAMESPACE: {
     kind: 'string',
     default: '',
-    doc: 'Cluster mode: prefix of every topic and consumer group name (`<namespace>.im.messages`), and of the call and chatroom keys in Redis (`im:<namespace>:`), so several installations (or test runs) can share one Kafka and Redis.',
+    doc: 'Cluster mode: prefix of every topic and consumer group name (`<namespace>.im.messages`), and of every Redis key and channel (`im:<namespace>:`: presence, deliveries, calls, chatrooms, the Socket.IO adapter), so several installations (or test runs) can share one Kafka and Redis.',
   },
   IM_KAFKA_TOPIC_PARTITIONS: { kind: 'int', default: 12, min: 1, doc: 'Cluster mode: partitions of a topic this system creates.' },
   IM_KAFKA_REPLICATION_FACTOR: { kind: 'int', default: 1, min: 1, doc: 'Cluster mode: replication factor of a topic this system creates (3 in production).' },

@@ -62,11 +62,13 @@ export async function connectCluster(
   };
   const redisUrl = c.IM_REDIS_URL ?? '';
   const store = await step('MongoDB (IM_MONGO_URL)', () => MongoStore.connect(c.IM_MONGO_URL ?? '', { logger: logger.child({ module: 'mongo' }) }));
-  const delivery = await step('Redis (IM_REDIS_URL)', () => RedisDeliveryPort.connect(redisUrl, { logger: logger.child({ module: 'delivery' }) }));
-  // The gateway registry per installation, like the call and chatroom keys.
+  // Every Redis key and channel per installation (`im:<namespace>:`, or `im:` without one), like
+  // the call and chatroom keys: installations sharing one Redis (the test harnesses do) never see
+  // each other's users, e.g. in a notice to everyone online.
   const registryPrefix = c.IM_KAFKA_NAMESPACE ? `im:${c.IM_KAFKA_NAMESPACE}:` : 'im:';
-  const presence = await step('Redis (IM_REDIS_URL)', () => RedisPresence.connect(redisUrl, { ttlMs: c.IM_PRESENCE_TTL_MS, registryPrefix, logger }));
-  const once = await step('Redis (IM_REDIS_URL)', () => RedisOnceStore.connect(redisUrl));
+  const delivery = await step('Redis (IM_REDIS_URL)', () => RedisDeliveryPort.connect(redisUrl, { prefix: registryPrefix, logger: logger.child({ module: 'delivery' }) }));
+  const presence = await step('Redis (IM_REDIS_URL)', () => RedisPresence.connect(redisUrl, { ttlMs: c.IM_PRESENCE_TTL_MS, prefix: registryPrefix, registryPrefix, logger }));
+  const once = await step('Redis (IM_REDIS_URL)', () => RedisOnceStore.connect(redisUrl, { prefix: registryPrefix }));
   const board = await step('Redis (IM_REDIS_URL)', () => RedisOpsBoard.connect(redisUrl, { prefix: registryPrefix, logger: logger.child({ module: 'ops' }) }));
   const bus = await step('Kafka (IM_KAFKA_BROKERS)', () => KafkaBus.connect(kafkaOptions(c, processName, logger)));
   const publisher = startOpsPublisher(board, {

@@ -1,4 +1,5 @@
 import type { ConfigOf, ConfigSchema } from '@im/common';
+import { CALL_CONFIG } from '@im/call-service';
 import { EVENTS_CONFIG } from '@im/events-service';
 import { FRIEND_CONFIG } from '@im/friend-service';
 import { GATEWAY_CONFIG } from '@im/gateway';
@@ -8,6 +9,7 @@ import { GROUP_EXPIRY_CONFIG } from '@im/group-service';
 /** Embedded mode: the gateway's variables plus where the data file lives. */
 export const EMBEDDED_CONFIG = {
   ...GATEWAY_CONFIG,
+  ...CALL_CONFIG,
   ...FRIEND_CONFIG,
   ...EVENTS_CONFIG,
   ...WALLET_CONFIG,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { InMemoryBus } from '@im/bus';
 import { systemClock } from '@im/common';
 import type { Clock, Logger } from '@im/common';
+import { callSettings, startCallService } from '@im/call-service';
 import { EventService, subscribeEventService } from '@im/events-service';
 import { RelationService, subscribeRelationService } from '@im/friend-service';
 import { createGateway, gatewaySettings } from '@im/gateway';
@@ -78,6 +79,18 @@ export async function startEmbedded(
     clock,
     logger.child({ service: 'group', module: 'expiry' }),
   ).start(config.IM_GROUP_EXPIRY_SWEEP_MS);
+  const calls = await startCallService({
+    calls: new MemoryCallStore(),
+    multiCalls: new MemoryMultiCallStore(),
+    store,
+    delivery: serviceDelivery,
+    presence,
+    bus,
+    settings: callSettings(config),
+    clock,
+    logger: logger.child({ service: 'call' }),
+    sweepMs: config.IM_CALL_SWEEP_MS,
+  });
   const gateway = createGateway({
     settings,
     store,
@@ -86,8 +99,6 @@ export async function startEmbedded(
     presence,
     once: overrides.once ?? new MemoryOnceStore(clock),
     chatrooms: new MemoryChatroomStore(clock),
-    calls: new MemoryCallStore(),
-    multiCalls: new MemoryMultiCallStore(),
     clock,
     logger: logger.child({ service: 'gateway' }),
     consoleDevTokens: true,
@@ -102,6 +113,7 @@ export async function startEmbedded(
     async close(): Promise<void> {
       await stopSweeper();
       await gateway.close();
+      await calls.close();
       await expiry.close();
       await Promise.all(subs.map((s) => s.close()));
       await bus.close();

@@ -45,14 +45,6 @@ export const GATEWAY_CONFIG = {
   IM_CHATROOM_HISTORY: { kind: 'int', default: 20, min: 0, max: 500, doc: 'Recent chatroom messages (102) sent to a socket entering the room; 0 keeps no history.' },
   IM_CHATROOM_MAX_MEMBERS: { kind: 'int', default: 1000, min: 1, doc: 'Most sockets in one chatroom; one more is refused.' },
   IM_CHATROOM_RATE_PER_SEC: { kind: 'int', default: 5, min: 1, doc: 'Chatroom messages (100-102) one user may send per second, counted across all gateways.' },
-  IM_CALL_RING_TIMEOUT_MS: { kind: 'int', default: 30000, min: 1000, doc: 'How long a 1:1 call rings before it ends as a missed call.' },
-  IM_CALL_DROP_GRACE_MS: {
-    kind: 'int',
-    default: 15000,
-    min: 0,
-    doc: 'How long a call waits for a party whose call device disconnected to come back before the other side gets 161 and the call ends.',
-  },
-  IM_MULTI_CALL_MAX_PARTICIPANTS: { kind: 'int', default: 9, min: 2, max: 100, doc: 'Most participants in one multi-party (group) call; one more is refused.' },
   IM_CONSOLE_ENABLED: {
     kind: 'bool',
     default: true,
@@ -102,9 +94,6 @@ export interface GatewaySettings {
   readonly chatroomHistory: number;
   readonly chatroomMaxMembers: number;
   readonly chatroomRatePerSec: number;
-  readonly callRingTimeoutMs: number;
-  readonly callDropGraceMs: number;
-  readonly multiCallMaxParticipants: number;
   readonly adminNoticesPerMinute: number;
   /** Serve the web console at /console (IM_CONSOLE_ENABLED); absent: off, for settings built by hand. */
   readonly consoleEnabled?: boolean;
@@ -140,9 +129,6 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     chatroomHistory: c.IM_CHATROOM_HISTORY,
     chatroomMaxMembers: c.IM_CHATROOM_MAX_MEMBERS,
     chatroomRatePerSec: c.IM_CHATROOM_RATE_PER_SEC,
-    callRingTimeoutMs: c.IM_CALL_RING_TIMEOUT_MS,
-    callDropGraceMs: c.IM_CALL_DROP_GRACE_MS,
-    multiCallMaxParticipants: c.IM_MULTI_CALL_MAX_PARTICIPANTS,
     gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
     adminNoticesPerMinute: c.IM_ADMIN_NOTICES_PER_MINUTE,
     consoleEnabled: c.IM_CONSOLE_ENABLED,

@@ -1,7 +1,7 @@
 import type { Bus } from '@im/bus';
 import { AppError, verifyToken } from '@im/common';
 import type { Clock, Logger } from '@im/common';
-import type { CallStore, ChatroomStore, DeliveryPort, MultiCallStore, OnceStore, Presence } from '@im/realtime';
+import type { ChatroomStore, DeliveryPort, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
 import type { OpsBoard } from '@im/runtime';
 import type { ImMessage } from '@im/protocol';
@@ -26,11 +26,7 @@ import { authenticate, bearerToken, rememberUser } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
 import { collectOpenApi } from './http/openapi';
 import type { RoutesContext } from './http/routes.context';
-import { CallLifecycle } from './call/call.lifecycle';
-import { CallNotifier } from './call/call.notifier';
-import { CallRouter } from './call/call.router';
-import { CallService } from './call/call.service';
-import { MultiCallService } from './call/multi-call.service';
+import { CallForwarder } from './call/call.forwarder';
 import { ChatroomController } from './chatroom/chatroom.controller';
 import { ChatroomService } from './chatroom/chatroom.service';
 import { ChatController } from './socket/chat.controller';
@@ -51,18 +47,12 @@ export interface GatewayDeps {
   readonly once: OnceStore;
   /** Chatroom members, history and rate counters (cluster: Redis). */
   readonly chatrooms: ChatroomStore;
-  /** 1:1 call state (cluster: Redis). */
-  readonly calls: CallStore;
-  /** Multi-party (group) call state (cluster: Redis). */
-  readonly multiCalls: MultiCallStore;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Cluster mode passes the Redis adapter here; embedded keeps Socket.IO's in-memory one. */
   readonly adapter?: ServerOptions['adapter'];
   /** How often this gateway refreshes its presence records (cluster: TTL / 3); 0 = never. */
   readonly presenceRefreshMs?: number;
-  /** How often this gateway looks for calls whose ringing or grace period ran out; default 500 ms. */
-  readonly callSweepMs?: number;
   /**
    * Embedded mode only: the web console may mint a dev token for any user id. Cluster mode
    * never sets it, so the endpoint does not exist there.
@@ -228,14 +218,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const holder: { sockets?: SocketGateway } = {};
   const router = new DeliveryRouter(deps.delivery, (channel, reason) => holder.sockets?.disconnect(channel, reason), log);
   const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock);
-  const callLog = log.child({ module: 'call' });
-  const callNotifier = new CallNotifier(io, deps.bus, deps.clock);
-  const calls = new CallService(deps.calls, deps.store, callNotifier, deps.settings, deps.clock, callLog);
-  const multiCalls = new MultiCallService(deps.multiCalls, deps.store, callNotifier, deps.settings, deps.clock, callLog);
-  const callLifecycle = new CallLifecycle(deps.calls, calls, callNotifier, deps.presence, deps.settings, deps.clock, callLog, multiCalls);
-  const callSweep = setInterval(() => void callLifecycle.sweep(), deps.callSweepMs ?? 500);
-  callSweep.unref();
-  const controller = new ChatController(service, new CallRouter(calls, multiCalls), deps.settings.maxMessageBytes, deps.clock, log, (code, seconds) => {
+  // Calls are the call service's: signals and device events go to it over the bus.
+  const calls = new CallForwarder(deps.bus, deps.clock, log.child({ module: 'call' }));
+  const controller = new ChatController(service, calls, deps.settings.maxMessageBytes, deps.clock, log, (code, seconds) => {
     metrics.ackLatency.observe({ outcome: code === 0 ? 'accepted' : 'refused' }, seconds);
     if (code !== 0) metrics.errors.inc({ code: String(code) });
   });
@@ -247,8 +232,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   };
   const chatroomService = new ChatroomService(io, deps.chatrooms, deps.settings, deps.clock, log.child({ module: 'chatroom' }));
   const chatrooms = { service: chatroomService, controller: new ChatroomController(chatroomService, deps.settings.maxMessageBytes, () => deps.clock.now(), log) };
-  const notifier = new PresenceNotifier({ ...deps, logger: log, debounceMs: deps.settings.presenceDebounceMs });
-  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, chatrooms, callLifecycle, notifier, settings: deps.settings, clock: deps.clock, logger: log, revocations });
+  const notifier = new PresenceNotifier({ ...deps, logger: log, debounceMs: deps.settings.presenceDebounceMs, onGatewayLost: (gatewayId, userIds) => calls.gatewayLost(gatewayId, userIds) });
+  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, chatrooms, calls, notifier, settings: deps.settings, clock: deps.clock, logger: log, revocations });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
     ? setInterval(() => {
@@ -287,7 +272,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     async close(): Promise<void> {
       if (refresh) clearInterval(refresh);
-      clearInterval(callSweep);
       untrackConnections();
       notifier.close();
       // `local`: with the Redis adapter a plain disconnectSockets would close every gateway's sockets.

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import { systemClock } from '@im/common';
-import { createSocketIoRedisAdapter, RedisCallStore, RedisChatroomStore, RedisMultiCallStore } from '@im/realtime';
+import { createSocketIoRedisAdapter, RedisChatroomStore } from '@im/realtime';
 import { CLUSTER_CONFIG, connectCluster, missingEndpoints, runProcess } from '@im/runtime';
 import { createGateway } from './gateway';
 import { adminConfigProblems, GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
-
 
 /** Cluster mode: one gateway pod. Stateless: sockets here, everything else in Kafka, MongoDB, Redis. */
 runProcess({
@@ -15,13 +14,12 @@ runProcess({
     const settings = gatewaySettings(config, config.IM_JWT_SECRET ?? '');
     const ports = await connectCluster(config, 'gateway', logger, { opsInstance: settings.gatewayId });
     await ports.bus.prepareRequests();
-    const socketAdapter = await createSocketIoRedisAdapter(config.IM_REDIS_URL ?? '');
     const redisUrl = config.IM_REDIS_URL ?? '';
-    // Call and chatroom keys are scanned (the call sweeper), so installations sharing a Redis keep them apart.
+    // Chatroom keys and the Socket.IO adapter's channels per installation, like the call service's
+    // keys: installations sharing a Redis (the test harnesses do) never see each other's broadcasts.
     const prefix = config.IM_KAFKA_NAMESPACE ? `im:${config.IM_KAFKA_NAMESPACE}:` : 'im:';
+    const socketAdapter = await createSocketIoRedisAdapter(redisUrl, config.IM_KAFKA_NAMESPACE ? { channelPrefix: `${prefix}socket.io` } : undefined);
     const chatrooms = await RedisChatroomStore.connect(redisUrl, { prefix, memberTtlMs: config.IM_PRESENCE_TTL_MS, logger: logger.child({ module: 'chatroom' }) });
-    const calls = await RedisCallStore.connect(redisUrl, { prefix, logger: logger.child({ module: 'calls' }) });
-    const multiCalls = await RedisMultiCallStore.connect(redisUrl, { prefix, logger: logger.child({ module: 'multi-calls' }) });
     const gateway = createGateway({
       settings,
       store: ports.store,
@@ -30,8 +28,6 @@ runProcess({
       presence: ports.presence,
       once: ports.once,
       chatrooms,
-      calls,
-      multiCalls,
       clock: systemClock,
       logger,
       adapter: socketAdapter.adapter,
@@ -46,7 +42,7 @@ runProcess({
         await gateway.drain(config.IM_DRAIN_WINDOW_MS);
         await gateway.close();
         await socketAdapter.close();
-        await Promise.allSettled([chatrooms.close(), calls.close(), multiCalls.close()]);
+        await chatrooms.close();
         await ports.close();
       },
     };

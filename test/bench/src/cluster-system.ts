@@ -123,7 +123,8 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
     ...extraEnv,
   };
   const specs: { name: string; script: string; env: Record<string, string>; port: number; gateway: boolean }[] = [];
-  for (const name of ['message', 'group', 'friend']) {
+  // The call service too: every socket connect and disconnect is a request to it.
+  for (const name of ['message', 'group', 'friend', 'call']) {
     const port = await freePort();
     specs.push({ name, script: `services/${name}/dist/main.js`, env: { IM_HEALTH_PORT: String(port) }, port, gateway: false });
   }

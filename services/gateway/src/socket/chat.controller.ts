@@ -2,7 +2,7 @@ import { toImError } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import { MessageType, imError, messageTypeSpec, parseImMessage } from '@im/protocol';
 import type { ImError, ImMessage } from '@im/protocol';
-import type { CallSignals } from '../call/call.router';
+import type { CallSignals } from '../call/call.forwarder';
 import type { ChatService } from './chat.service';
 import type { DeviceChannel } from './device-channel';
 import type { TokenBucket } from './rate-limiter';

@@ -48,6 +48,7 @@ export class DeliveryRouter {
           break;
         case 'live':
           if (delivery.exceptDeviceId === ch.deviceId && delivery.message.fromId === userId) break;
+          if (delivery.deviceId !== undefined && delivery.deviceId !== ch.deviceId) break;
           ch.pushLive(delivery.message);
           break;
         case 'disconnect':

@@ -55,7 +55,9 @@ describe('PresenceNotifier (two gateways sharing one presence and once-store)', 
     }
   }
 
-  function setup(): { sent: Array<{ to: string; type: number }>; gw1: PresenceNotifier; gw2: PresenceNotifier; presence: PresenceWithDeadGateway } {
+  function setup(
+    onGatewayLost?: (gatewayId: string, userIds: readonly string[]) => Promise<void>,
+  ): { sent: Array<{ to: string; type: number }>; gw1: PresenceNotifier; gw2: PresenceNotifier; presence: PresenceWithDeadGateway } {
     const sent: Array<{ to: string; type: number }> = [];
     const presence = new PresenceWithDeadGateway();
     const once = new MemoryOnceStore();
@@ -67,7 +69,7 @@ describe('PresenceNotifier (two gateways sharing one presence and once-store)', 
       },
     } as unknown as DeliveryPort;
     const logger = createLogger({ service: 'test', level: 'silent' });
-    const make = (): PresenceNotifier => new PresenceNotifier({ store, presence, delivery, once, clock: systemClock, logger, debounceMs });
+    const make = (): PresenceNotifier => new PresenceNotifier({ store, presence, delivery, once, clock: systemClock, logger, debounceMs, ...(onGatewayLost ? { onGatewayLost } : {}) });
     return { sent, gw1: make(), gw2: make(), presence };
   }
 
@@ -131,5 +133,22 @@ describe('PresenceNotifier (two gateways sharing one presence and once-store)', 
     presence.deadUsers = ['a'];
     expect(await gw2.sweepCrashed()).toEqual([]);
     expect(sent).toEqual([{ to: 'b', type: 6 }]);
+  });
+
+  it('tells the call service of a dead gateway’s users before forgetting it, and keeps the record for the next sweep when that fails', async () => {
+    const told: string[][] = [];
+    let fail = true;
+    const { presence, gw1 } = setup((_gatewayId, userIds) => {
+      if (fail) return Promise.reject(new Error('call service down'));
+      told.push([...userIds]);
+      return Promise.resolve();
+    });
+    presence.deadUsers = ['a', 'c'];
+    await gw1.sweepCrashed();
+    expect(presence.deadUsers).toEqual(['a', 'c']);
+    fail = false;
+    await gw1.sweepCrashed();
+    expect(told).toEqual([['a', 'c']]);
+    expect(presence.deadUsers).toEqual([]);
   });
 });

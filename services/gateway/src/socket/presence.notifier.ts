@@ -19,6 +19,8 @@ export interface PresenceNotifierDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly debounceMs: number;
+  /** Told of each dead gateway's users before its record is dropped; a failure keeps the record for the next sweep. */
+  readonly onGatewayLost?: (gatewayId: string, userIds: readonly string[]) => Promise<void>;
 }
 
 /**
@@ -94,6 +96,12 @@ export class PresenceNotifier {
       for (const userId of userIds) {
         if ((await this.d.presence.sessionsOf(userId)).length > 0) continue;
         if (await this.tellOffline(userId)) told.push(userId);
+      }
+      try {
+        await this.d.onGatewayLost?.(gatewayId, userIds);
+      } catch (err) {
+        this.d.logger.warn({ err, gatewayId }, 'dead gateway: the call service was not told; retried at the next sweep');
+        continue;
       }
       await this.d.presence.forgetGateway(gatewayId);
       this.d.logger.info({ gatewayId, users: userIds.length, told: told.length }, 'dead gateway swept: offline notices sent');

@@ -3,7 +3,7 @@ import type { Clock, Logger } from '@im/common';
 import type { ImMessage } from '@im/protocol';
 import type { DeviceSession, Presence } from '@im/realtime';
 import type { Store } from '@im/store';
-import type { CallLifecycle } from '../call/call.lifecycle';
+import type { CallDeviceEvents } from '../call/call.forwarder';
 import type { ChatroomController } from '../chatroom/chatroom.controller';
 import type { ChatroomService } from '../chatroom/chatroom.service';
 import type { Server, Socket } from 'socket.io';
@@ -28,8 +28,8 @@ export interface SocketGatewayDeps {
   readonly notifier?: PresenceNotifier;
   /** The `chatroom` event (100-102); absent = not served. */
   readonly chatrooms?: { readonly controller: ChatroomController; readonly service: ChatroomService };
-  /** Told when a device connects or disconnects (a call's grace period); absent = no calls. */
-  readonly callLifecycle?: CallLifecycle;
+  /** Told when a device connects or disconnects (the call service's grace period); absent = no calls. */
+  readonly calls?: CallDeviceEvents;
   readonly settings: GatewaySettings;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -220,7 +220,8 @@ export class SocketGateway {
       }
       if (firstForUser) await this.d.notifier?.online(session.userId);
     });
-    await this.d.callLifecycle?.deviceConnected(session.userId, session.deviceId).catch((err: unknown) => this.d.logger.warn({ err }, 'call reconnect check failed'));
+    // Not awaited: a slow or absent call service must not hold up the socket's `ready`.
+    void this.d.calls?.deviceConnected(session.userId, session.deviceId).catch((err: unknown) => this.d.logger.warn({ err }, 'call reconnect check failed'));
   }
 
   private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger): Promise<void> {
@@ -235,7 +236,7 @@ export class SocketGateway {
         const { lastForUser } = await this.d.presence.remove({ userId: channel.userId, socketId: socket.id });
         if (lastForUser) await this.d.notifier?.offline(channel.userId);
       });
-      await this.d.callLifecycle?.deviceDisconnected(channel.userId, channel.deviceId);
+      await this.d.calls?.deviceDisconnected(channel.userId, channel.deviceId);
     } catch (e) {
       log.warn({ err: e }, 'cleanup after disconnect failed');
     }

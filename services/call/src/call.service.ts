@@ -13,8 +13,9 @@ export interface CallSettings {
   readonly requireFriendship: boolean;
 }
 
+/** Who sent a signal: the token's user (name and avatar for the relay) and the device. */
 export interface CallSender {
-  readonly claims: TokenClaims;
+  readonly claims: Pick<TokenClaims, 'sub' | 'name' | 'avatar'>;
   readonly deviceId: string;
 }
 
@@ -26,8 +27,8 @@ const deviceOf = (call: Call, userId: string): string | undefined => (userId ===
 
 /**
  * The 1:1 call state machine: ringing → active → ended, with every transition a compare-and-set
- * on the shared CallStore, so whichever gateway carries a signal, every client sees the same
- * truth. Content (SDP offers and answers) is relayed untouched and never logged.
+ * on the shared CallStore, so whichever instance of the call service handles a signal, every
+ * client sees the same truth. Content (SDP offers and answers) is relayed untouched and never logged.
  */
 export class CallService {
   constructor(
@@ -95,7 +96,7 @@ export class CallService {
     if (!created.ok && created.busy === callerId) throw new AppError('IM_ERR_CONFLICT', 'you are already in a call: hang up (156) first');
     if (!created.ok) return this.busy(call, m);
     this.logger.info({ callId: call.callId, callerId, calleeId, media }, 'call ringing');
-    this.notify.toUser(calleeId, m);
+    await this.notify.toUser(calleeId, m);
   }
 
   /** The callee is in another call: the caller gets a refusal from the callee at once, and the conversation a 162. */
@@ -110,7 +111,7 @@ export class CallService {
       content: call.legacy ? 0 : 'busy',
       messageType: busyRefusalType(call.media, call.legacy),
     };
-    this.notify.toDevice(call.callerId, call.callerDeviceId, refusal);
+    await this.notify.toDevice(call.callerId, call.callerDeviceId, refusal);
     this.logger.info({ callId: call.callId }, 'call refused: callee busy');
     await this.notify.record(call, 'busy');
   }
@@ -129,16 +130,16 @@ export class CallService {
     const next: Call = { ...answered, phase: 'active', calleeDeviceId: sender.deviceId, acceptedAt: this.clock.now(), version: call.version + 1 };
     if (!(await this.calls.update(next))) throw new AppError('IM_ERR_CONFLICT', 'the call was answered on another device or has ended');
     this.logger.info({ callId: call.callId }, 'call accepted');
-    this.notify.toDevice(call.callerId, call.callerDeviceId, m);
+    await this.notify.toDevice(call.callerId, call.callerDeviceId, m);
     // The callee's other devices stop ringing: they see their own user's answer.
-    this.notify.toUser(call.calleeId, m, sender.deviceId);
+    await this.notify.toUser(call.calleeId, m, sender.deviceId);
   }
 
   private async refuse(sender: CallSender, m: ImMessage): Promise<void> {
     const call = await this.ringingFor(m.fromId, m.destId);
     if (!(await this.calls.end(call.callId, call.version))) throw new AppError('IM_ERR_CONFLICT', 'the call was answered on another device or has ended');
-    this.notify.toDevice(call.callerId, call.callerDeviceId, m);
-    this.notify.toUser(call.calleeId, m, sender.deviceId);
+    await this.notify.toDevice(call.callerId, call.callerDeviceId, m);
+    await this.notify.toUser(call.calleeId, m, sender.deviceId);
     await this.finish(call, 'refused');
   }
 
@@ -154,9 +155,9 @@ export class CallService {
     for (let attempt = 0; attempt < 3; attempt++) {
       const call = await this.callWith(m);
       if (!(await this.calls.end(call.callId, call.version))) continue;
-      this.notify.toOther(call, m.fromId, m);
+      await this.notify.toOther(call, m.fromId, m);
       const calleeDeclined = call.phase === 'ringing' && m.fromId === call.calleeId;
-      if (calleeDeclined) this.notify.toUser(call.calleeId, m, sender.deviceId);
+      if (calleeDeclined) await this.notify.toUser(call.calleeId, m, sender.deviceId);
       const outcome: CallOutcome = call.phase === 'active' ? 'completed' : calleeDeclined ? 'refused' : 'cancelled';
       return this.finish(call, outcome);
     }
@@ -169,7 +170,7 @@ export class CallService {
     if (deviceOf(call, m.fromId) !== sender.deviceId) throw new AppError('IM_ERR_FORBIDDEN', 'only the device in the call may signal in it');
     const next = this.switched(call, m.fromId, kind);
     if (!(await this.calls.update(next))) throw new AppError('IM_ERR_CONFLICT', 'the call changed meanwhile; retry');
-    this.notify.toOther(call, m.fromId, m);
+    await this.notify.toOther(call, m.fromId, m);
   }
 
   /** The call after a switch signal, or a refusal naming why the signal does not fit. */
@@ -197,7 +198,7 @@ export class CallService {
   }
 
   /** The relayed form: the sender's name and avatar from the token, the server's time; content untouched. */
-  private relayed(claims: TokenClaims, m: ImMessage): ImMessage {
+  private relayed(claims: CallSender['claims'], m: ImMessage): ImMessage {
     return { ...m, fromName: claims.name ?? m.fromName, imageIconUrl: claims.avatar ?? m.imageIconUrl, sendTime: this.clock.now() };
   }
 }

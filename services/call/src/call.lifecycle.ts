@@ -14,8 +14,9 @@ export interface CallLifecycleSettings {
 /**
  * What happens to calls without a signal: the ringing timeout (a missed call), and a party whose
  * call device disconnects (the other side gets 161 unless it is back within the grace period).
- * Deadlines live in the CallStore; every gateway sweeps for due calls and the compare-and-set end
- * lets exactly one of them act, so a timeout fires even if the gateway that set the call up died.
+ * Deadlines live in the CallStore; every instance of the call service sweeps for due calls and the
+ * compare-and-set end lets exactly one of them act, so a timeout fires even if the instance that
+ * set the call up died (or the only one was killed and restarted).
  */
 export class CallLifecycle {
   private sweeping = false;
@@ -52,7 +53,7 @@ export class CallLifecycle {
     if (call.dropped && call.dropped.deadline <= now) {
       if (!(await this.calls.end(call.callId, call.version))) return;
       const other = otherParty(call, call.dropped.userId);
-      this.notify.toOther(call, call.dropped.userId, this.droppedNotice(call, call.dropped.userId, other, now));
+      await this.notify.toOther(call, call.dropped.userId, this.droppedNotice(call, call.dropped.userId, other, now));
       return this.service.finish(call, 'dropped');
     }
     if (call.phase === 'ringing' && call.ringDeadline <= now) {
@@ -63,13 +64,28 @@ export class CallLifecycle {
 
   /**
    * A socket closed. Unless the same device is already back (a fast reconnect through another
-   * gateway), it leaves its multi-party calls, and if it was a party's 1:1 call device the grace
-   * period starts.
+   * gateway), it leaves the multi-party calls of `groups`, and if it was a party's 1:1 call device
+   * the grace period starts. False when the device was back (nothing done).
    */
-  async deviceDisconnected(userId: string, deviceId: string): Promise<void> {
-    if ((await this.presence.sessionsOf(userId)).some((s) => s.deviceId === deviceId)) return;
-    await this.multi?.deviceGone(userId, deviceId);
+  async deviceDisconnected(userId: string, deviceId: string, groups: readonly string[] = []): Promise<boolean> {
+    if ((await this.presence.sessionsOf(userId)).some((s) => s.deviceId === deviceId)) return false;
+    await this.multi?.deviceGone(userId, deviceId, groups);
     await this.markDropped(userId, deviceId);
+    return true;
+  }
+
+  /**
+   * A gateway died without closing its sockets (no disconnect ever comes): for each of its users
+   * in a 1:1 call whose call device has no session left anywhere, the grace period starts.
+   */
+  async usersLost(userIds: readonly string[]): Promise<void> {
+    for (const userId of userIds) {
+      const call = await this.calls.ofUser(userId);
+      const deviceId = call === undefined ? undefined : userId === call.callerId ? call.callerDeviceId : call.calleeDeviceId;
+      if (deviceId === undefined || call?.dropped) continue;
+      if ((await this.presence.sessionsOf(userId)).some((s) => s.deviceId === deviceId)) continue;
+      await this.markDropped(userId, deviceId);
+    }
   }
 
   private async markDropped(userId: string, deviceId: string): Promise<void> {
@@ -85,7 +101,7 @@ export class CallLifecycle {
   /** A device connected: a callee's new device rings too; a dropped party's call device back means the call goes on. */
   async deviceConnected(userId: string, deviceId: string): Promise<void> {
     const call = await this.calls.ofUser(userId);
-    if (call?.phase === 'ringing' && call.calleeId === userId && call.offer) this.notify.toDevice(userId, deviceId, call.offer);
+    if (call?.phase === 'ringing' && call.calleeId === userId && call.offer) await this.notify.toDevice(userId, deviceId, call.offer);
     if (call?.dropped?.userId !== userId || !this.isCallDevice(call, userId, deviceId)) return;
     const { dropped: _gone, ...rest } = call;
     if (await this.calls.update({ ...rest, version: call.version + 1 })) this.logger.info({ callId: call.callId, userId }, 'call device back within the grace period');

@@ -3,8 +3,7 @@ import type { Bus, ChatRecord } from '@im/bus';
 import type { Clock } from '@im/common';
 import { MessageType, directConversationId, groupConversationId } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
-import type { Call, MultiCall } from '@im/realtime';
-import type { Server } from 'socket.io';
+import type { Call, DeliveryPort, MultiCall } from '@im/realtime';
 
 /** How a call ended, as recorded in its 162. */
 export type CallOutcome = 'completed' | 'missed' | 'refused' | 'busy' | 'cancelled' | 'dropped';
@@ -13,43 +12,42 @@ export type CallOutcome = 'completed' | 'missed' | 'refused' | 'busy' | 'cancell
 const RECORD_DEVICE = 'call-service';
 
 /**
- * The call's downlinks. Live signals go through the Socket.IO adapter to `user:<id>` (every
- * device: ringing) or `device:<id>:<device>` (the one device in the call), on whichever gateway
- * holds it. The end of every call is one 162 published to the message topic, so the message
- * service stores it in the conversation and delivers it to both parties like any message.
+ * The call's downlinks, through the DeliveryPort like every service's notices: a live delivery
+ * to every device of a user (ringing), all but one device, or one device (the device in the
+ * call), on whichever gateway holds it. The end of every call is one 162 published to the
+ * message topic, so the message service stores it in the conversation and delivers it to both
+ * parties like any message.
  */
 export class CallNotifier {
   constructor(
-    private readonly io: Server,
+    private readonly delivery: DeliveryPort,
     private readonly bus: Bus,
     private readonly clock: Clock,
   ) {}
 
   /** Every device of the user, except `exceptDeviceId`. */
-  toUser(userId: string, message: ImMessage, exceptDeviceId?: string): void {
-    const room = this.io.to(`user:${userId}`);
-    (exceptDeviceId === undefined ? room : room.except(`device:${userId}:${exceptDeviceId}`)).emit('chat', message);
+  async toUser(userId: string, message: ImMessage, exceptDeviceId?: string): Promise<void> {
+    await this.delivery.send([userId], exceptDeviceId === undefined ? { kind: 'live', message } : { kind: 'live', message, exceptDeviceId });
   }
 
   /** Every device of each user, except one device. */
-  toUsers(userIds: readonly string[], message: ImMessage, except?: { userId: string; deviceId: string }): void {
-    if (userIds.length === 0) return;
-    const rooms = this.io.to(userIds.map((u) => `user:${u}`));
-    (except === undefined ? rooms : rooms.except(`device:${except.userId}:${except.deviceId}`)).emit('chat', message);
+  async toUsers(userIds: readonly string[], message: ImMessage, except?: { userId: string; deviceId: string }): Promise<void> {
+    const all = except === undefined ? userIds : userIds.filter((u) => u !== except.userId);
+    if (all.length > 0) await this.delivery.send(all, { kind: 'live', message });
+    if (except !== undefined && userIds.includes(except.userId)) await this.toUser(except.userId, message, except.deviceId);
   }
 
   /** One device per user (the devices in a multi-party call). */
-  toDevices(devices: readonly [userId: string, deviceId: string][], message: ImMessage): void {
-    if (devices.length === 0) return;
-    this.io.to(devices.map(([u, d]) => `device:${u}:${d}`)).emit('chat', message);
+  async toDevices(devices: readonly [userId: string, deviceId: string][], message: ImMessage): Promise<void> {
+    for (const [userId, deviceId] of devices) await this.toDevice(userId, deviceId, message);
   }
 
-  toDevice(userId: string, deviceId: string, message: ImMessage): void {
-    this.io.to(`device:${userId}:${deviceId}`).emit('chat', message);
+  async toDevice(userId: string, deviceId: string, message: ImMessage): Promise<void> {
+    await this.delivery.send([userId], { kind: 'live', message, deviceId });
   }
 
   /** The other party of a call: its call device once known, else every device (still ringing). */
-  toOther(call: Call, senderId: string, message: ImMessage): void {
+  toOther(call: Call, senderId: string, message: ImMessage): Promise<void> {
     if (senderId === call.calleeId) return this.toDevice(call.callerId, call.callerDeviceId, message);
     if (call.calleeDeviceId !== undefined) return this.toDevice(call.calleeId, call.calleeDeviceId, message);
     return this.toUser(call.calleeId, message);

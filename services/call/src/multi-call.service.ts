@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@im/common';
-import type { Clock, Logger, TokenClaims } from '@im/common';
+import type { Clock, Logger } from '@im/common';
 import { MessageType, isValidId } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { CallMedia, MultiCall, MultiCallStore } from '@im/realtime';
@@ -25,9 +25,6 @@ const ATTEMPTS = 5;
  * every change is a compare-and-set on its version, retried a few times under contention.
  */
 export class MultiCallService {
-  /** `userId/deviceId` → the groups whose call that device joined through this gateway. */
-  private readonly local = new Map<string, Set<string>>();
-
   constructor(
     private readonly calls: MultiCallStore,
     private readonly store: Store,
@@ -47,7 +44,7 @@ export class MultiCallService {
     const relayed = this.relayed(sender.claims, m);
     const media = MEDIA[m.messageType];
     if (media !== undefined) return this.invite(sender, relayed, media, members);
-    return this.hangup(sender.deviceId, relayed, members);
+    return this.hangup(relayed, members);
   }
 
   /** The group's members; the sender must be one, and the group alive. */
@@ -80,14 +77,13 @@ export class MultiCallService {
       if (!existing) {
         const call = this.newCall(sender, m, media);
         if (!(await this.calls.create(call))) continue;
-        this.remember(sender, m.destId);
         this.logger.info({ callId: call.callId, groupId: call.groupId, media }, 'multi-party call created');
-        this.notify.toUsers(members, this.notice(call, m.fromId, MessageType.MULTI_CALL_CREATED, { callId: call.callId, media, initiatorId: m.fromId }), { userId: m.fromId, deviceId: sender.deviceId });
-        this.notify.toUsers(listed ?? members.filter((u) => u !== m.fromId), m);
+        await this.notify.toUsers(members, this.notice(call, m.fromId, MessageType.MULTI_CALL_CREATED, { callId: call.callId, media, initiatorId: m.fromId }), { userId: m.fromId, deviceId: sender.deviceId });
+        await this.notify.toUsers(listed ?? members.filter((u) => u !== m.fromId), m);
         return;
       }
       if (await this.join(sender, m, existing)) {
-        this.notify.toUsers((listed ?? []).filter((u) => existing.participants[u] === undefined), m);
+        await this.notify.toUsers((listed ?? []).filter((u) => existing.participants[u] === undefined), m);
         return;
       }
     }
@@ -104,29 +100,25 @@ export class MultiCallService {
     const everJoined = call.everJoined.includes(m.fromId) ? call.everJoined : [...call.everJoined, m.fromId];
     const next: MultiCall = { ...call, participants: { ...call.participants, [m.fromId]: sender.deviceId }, everJoined, version: call.version + 1 };
     if (!(await this.calls.update(next))) return false;
-    this.remember(sender, m.destId);
     const others = this.devices(call).filter(([u]) => u !== m.fromId);
-    this.notify.toDevices(others, this.notice(next, m.fromId, MessageType.MULTI_CALL_MEMBER_CHANGED, { callId: call.callId, joined: m.fromId, participants: Object.keys(next.participants) }));
+    await this.notify.toDevices(others, this.notice(next, m.fromId, MessageType.MULTI_CALL_MEMBER_CHANGED, { callId: call.callId, joined: m.fromId, participants: Object.keys(next.participants) }));
     return true;
   }
 
   /** 165: the initiator ends the call for everyone; anyone else leaves it. */
-  private async hangup(deviceId: string, m: ImMessage, members: readonly string[]): Promise<void> {
+  private async hangup(m: ImMessage, members: readonly string[]): Promise<void> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const call = await this.calls.ofGroup(m.destId);
       if (call?.participants[m.fromId] === undefined) throw new AppError('IM_ERR_NOT_FOUND', 'you are not in this group’s call');
       const done = m.fromId === call.initiatorId ? await this.endByInitiator(call, m, members) : await this.leave(call, m.fromId, members);
-      if (done) {
-        this.forget(m.fromId, deviceId, m.destId);
-        return;
-      }
+      if (done) return;
     }
     throw new AppError('IM_ERR_CONFLICT', 'the call keeps changing; retry');
   }
 
   private async endByInitiator(call: MultiCall, m: ImMessage, members: readonly string[]): Promise<boolean> {
     if (!(await this.calls.end(call.groupId, call.version))) return false;
-    this.notify.toDevices(this.devices(call).filter(([u]) => u !== m.fromId), m);
+    await this.notify.toDevices(this.devices(call).filter(([u]) => u !== m.fromId), m);
     await this.destroyed(call, 'ended', members);
     return true;
   }
@@ -141,22 +133,22 @@ export class MultiCallService {
     }
     const next: MultiCall = { ...call, participants, version: call.version + 1 };
     if (!(await this.calls.update(next))) return false;
-    this.notify.toDevices(this.devices(next), this.notice(next, userId, MessageType.MULTI_CALL_MEMBER_CHANGED, { callId: call.callId, left: userId, participants: Object.keys(participants) }));
+    await this.notify.toDevices(this.devices(next), this.notice(next, userId, MessageType.MULTI_CALL_MEMBER_CHANGED, { callId: call.callId, left: userId, participants: Object.keys(participants) }));
     return true;
   }
 
   /** 166 to every member (invitations and banners go away), and the call's 162 in the group conversation. */
   private async destroyed(call: MultiCall, reason: 'ended' | 'empty', members: readonly string[]): Promise<void> {
     this.logger.info({ callId: call.callId, groupId: call.groupId, reason }, 'multi-party call destroyed');
-    this.notify.toUsers(members, this.notice(call, call.initiatorId, MessageType.MULTI_CALL_DESTROYED, { callId: call.callId, reason }));
+    await this.notify.toUsers(members, this.notice(call, call.initiatorId, MessageType.MULTI_CALL_DESTROYED, { callId: call.callId, reason }));
     await this.notify.recordMulti(call).catch((err: unknown) => this.logger.error({ err, callId: call.callId }, 'could not record the call (162)'));
   }
 
-  /** A device that joined through this gateway is gone: it leaves its calls. Never throws. */
-  async deviceGone(userId: string, deviceId: string): Promise<void> {
-    const key = `${userId}/${deviceId}`;
-    const groups = [...(this.local.get(key) ?? [])];
-    this.local.delete(key);
+  /**
+   * A device is gone: it leaves the calls of `groups` (the gateway it joined them through keeps
+   * that list) it is still in with that device. Never throws.
+   */
+  async deviceGone(userId: string, deviceId: string, groups: readonly string[]): Promise<void> {
     for (const groupId of groups) {
       try {
         const members = (await this.store.groups.members(groupId)).map((x) => x.userId);
@@ -179,19 +171,6 @@ export class MultiCallService {
     return Object.entries(call.participants);
   }
 
-  private remember(sender: CallSender, groupId: string): void {
-    const key = `${sender.claims.sub}/${sender.deviceId}`;
-    const set = this.local.get(key) ?? new Set<string>();
-    set.add(groupId);
-    this.local.set(key, set);
-  }
-
-  private forget(userId: string, deviceId: string, groupId: string): void {
-    const set = this.local.get(`${userId}/${deviceId}`);
-    set?.delete(groupId);
-    if (set?.size === 0) this.local.delete(`${userId}/${deviceId}`);
-  }
-
   private notice(call: MultiCall, fromId: string, messageType: ImMessage['messageType'], content: unknown): ImMessage {
     return {
       msgId: `${messageType}-${call.callId}-${call.version}`,
@@ -206,7 +185,7 @@ export class MultiCallService {
     };
   }
 
-  private relayed(claims: TokenClaims, m: ImMessage): ImMessage {
+  private relayed(claims: CallSender['claims'], m: ImMessage): ImMessage {
     return { ...m, fromName: claims.name ?? m.fromName, imageIconUrl: claims.avatar ?? m.imageIconUrl, sendTime: this.clock.now() };
   }
 }

@@ -1,0 +1,96 @@
+import { Topics } from '@im/bus';
+import type { Bus, CallCommand, CallCommandOutcome, CommandReply, Subscription } from '@im/bus';
+import { toImError } from '@im/common';
+import type { Clock, Logger } from '@im/common';
+import type { CallService } from './call.service';
+import type { CallLifecycle } from './call.lifecycle';
+import type { MultiCallService } from './multi-call.service';
+
+export const CALL_SERVICE_GROUP = 'call-service';
+
+/** How long a signal may wait on the bus: the gateway's request timeout, after which its sender was told to retry. */
+export const SIGNAL_MAX_AGE_MS = 10_000;
+
+/**
+ * The key of a call command: a multi-party signal's group (one group's call changes in order),
+ * else the user (a 1:1 call has no id on the wire and a user is in one call at a time).
+ */
+export function callCommandKey(command: CallCommand): string {
+  switch (command.kind) {
+    case 'signal':
+      return command.message.fromType === 2 ? `group:${command.message.destId}` : command.sender.claims.sub;
+    case 'users-lost':
+      return `gateway:${command.gatewayId}`;
+    default:
+      return command.userId;
+  }
+}
+
+const done = (left?: boolean): CommandReply<CallCommandOutcome> => ({ ok: true, value: left === undefined ? { done: true } : { done: true, left } });
+
+/**
+ * The call service's entry point: every command of `im.calls.commands`, answered with a reply
+ * (the sender's acknowledgement or a registry error: not a party, busy, no such call...). Never
+ * throws: a signal is not retried by the bus (a retry of a half-applied signal would answer a
+ * different error), an unexpected failure is logged and answered as internal.
+ */
+export class CallCommands {
+  constructor(
+    private readonly oneToOne: CallService,
+    private readonly multi: MultiCallService,
+    private readonly lifecycle: CallLifecycle,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async handle(command: CallCommand): Promise<CommandReply<CallCommandOutcome>> {
+    try {
+      switch (command.kind) {
+        case 'signal': {
+          if (this.clock.now() - command.at > SIGNAL_MAX_AGE_MS) return { ok: false, error: 'IM_ERR_UNAVAILABLE', reason: 'the signal waited too long; retry' };
+          const { sender, message } = command;
+          await (this.multi.handles(message) ? this.multi.signal(sender, message) : this.oneToOne.signal(sender, message));
+          return done();
+        }
+        case 'device-connected':
+          await this.lifecycle.deviceConnected(command.userId, command.deviceId);
+          return done();
+        case 'device-disconnected':
+          return done(await this.lifecycle.deviceDisconnected(command.userId, command.deviceId, command.groups));
+        case 'users-lost':
+          this.logger.info({ gatewayId: command.gatewayId, users: command.userIds.length }, 'gateway lost: checking its users’ calls');
+          await this.lifecycle.usersLost(command.userIds);
+          return done();
+        default:
+          return { ok: false, error: 'IM_ERR_BAD_REQUEST', reason: 'unknown call command' };
+      }
+    } catch (e) {
+      const { error, known } = toImError(e);
+      if (!known) this.logger.error({ err: e, kind: command.kind }, 'call command failed');
+      return { ok: false, error: error.name, reason: error.reason };
+    }
+  }
+}
+
+export function subscribeCallService(bus: Bus, commands: CallCommands): Promise<Subscription> {
+  return bus.subscribe<CallCommand>(Topics.CALL_COMMANDS, CALL_SERVICE_GROUP, (record) => commands.handle(record.value));
+}
+
+/** Sweeps due calls every `everyMs` (one sweep at a time); the returned function stops it and waits for a sweep under way. */
+export function startCallSweeper(lifecycle: CallLifecycle, everyMs: number): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const tick = (): void => {
+    if (running || stopped) return;
+    running = lifecycle.sweep().finally(() => {
+      running = undefined;
+    });
+  };
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}

@@ -1,0 +1,117 @@
+import { Topics } from '@im/bus';
+import type { Bus, CallCommand, CallCommandOutcome } from '@im/bus';
+import { AppError } from '@im/common';
+import type { Clock, Logger, TokenClaims } from '@im/common';
+import { MessageType } from '@im/protocol';
+import type { ImMessage } from '@im/protocol';
+import { requestCommand } from '../http/command.reply';
+
+/** The client types the call service handles: 1:1 (42-45, 150-160) and multi-party (163-165). */
+const CALL_SIGNAL_TYPES: ReadonlySet<number> = new Set<number>([
+  MessageType.VOICE_CALL_REQUEST,
+  MessageType.VOICE_CALL_ANSWER,
+  MessageType.VIDEO_CALL_REQUEST,
+  MessageType.VIDEO_CALL_ANSWER,
+  ...Array.from({ length: 11 }, (_, i) => MessageType.CALL_AUDIO_OFFER + i),
+  MessageType.MULTI_CALL_AUDIO_INVITE,
+  MessageType.MULTI_CALL_VIDEO_INVITE,
+  MessageType.MULTI_CALL_ENDED_BY_INITIATOR,
+]);
+
+export interface CallSender {
+  readonly claims: TokenClaims;
+  readonly deviceId: string;
+}
+
+/** The call signals the chat controller hands over. */
+export interface CallSignals {
+  handles(m: ImMessage): boolean;
+  signal(sender: CallSender, m: ImMessage): Promise<void>;
+}
+
+/** What the socket gateway tells about call devices. */
+export interface CallDeviceEvents {
+  deviceConnected(userId: string, deviceId: string): Promise<void>;
+  deviceDisconnected(userId: string, deviceId: string): Promise<void>;
+  /** A gateway died (its liveness lease lapsed) holding these users; resolves once the call service knows. */
+  gatewayLost(gatewayId: string, userIds: readonly string[]): Promise<void>;
+}
+
+/** The key of a call command on the bus (the call service's `callCommandKey`, kept in step). */
+function keyOf(command: CallCommand): string {
+  switch (command.kind) {
+    case 'signal':
+      return command.message.fromType === 2 ? `group:${command.message.destId}` : command.sender.claims.sub;
+    case 'users-lost':
+      return `gateway:${command.gatewayId}`;
+    default:
+      return command.userId;
+  }
+}
+
+/**
+ * The gateway's side of calls: validated, authenticated call signals go to the call service as
+ * requests on `im.calls.commands` (the reply is the sender's acknowledgement or the refusal),
+ * and so do the connects and disconnects of devices. It also remembers the group calls each of
+ * its devices joined, since only this gateway sees that device's socket close.
+ */
+export class CallForwarder implements CallSignals, CallDeviceEvents {
+  /** `userId/deviceId` → the groups whose call that device joined through this gateway. */
+  private readonly local = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  handles(m: ImMessage): boolean {
+    return CALL_SIGNAL_TYPES.has(m.messageType);
+  }
+
+  async signal(sender: CallSender, m: ImMessage): Promise<void> {
+    if (m.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');
+    const { sub, name, avatar } = sender.claims;
+    const claims = { sub, ...(name !== undefined ? { name } : {}), ...(avatar !== undefined ? { avatar } : {}) };
+    await this.request({ kind: 'signal', sender: { claims, deviceId: sender.deviceId }, message: m, at: this.clock.now() });
+    if (m.messageType === MessageType.MULTI_CALL_AUDIO_INVITE || m.messageType === MessageType.MULTI_CALL_VIDEO_INVITE) this.remember(sub, sender.deviceId, m.destId);
+    if (m.messageType === MessageType.MULTI_CALL_ENDED_BY_INITIATOR) this.forget(sub, sender.deviceId, m.destId);
+  }
+
+  async deviceConnected(userId: string, deviceId: string): Promise<void> {
+    await this.request({ kind: 'device-connected', userId, deviceId });
+  }
+
+  /** Never throws: logs a failure (the call then ends by its other party's hangup). */
+  async deviceDisconnected(userId: string, deviceId: string): Promise<void> {
+    const key = `${userId}/${deviceId}`;
+    const groups = [...(this.local.get(key) ?? [])];
+    try {
+      const outcome = await this.request({ kind: 'device-disconnected', userId, deviceId, groups });
+      if (outcome.left === true) this.local.delete(key);
+    } catch (err) {
+      this.logger.warn({ err, userId }, 'could not tell the call service about a disconnected device');
+    }
+  }
+
+  async gatewayLost(gatewayId: string, userIds: readonly string[]): Promise<void> {
+    await this.request({ kind: 'users-lost', gatewayId, userIds });
+  }
+
+  private request(command: CallCommand): Promise<CallCommandOutcome> {
+    return requestCommand<CallCommandOutcome>(this.bus, Topics.CALL_COMMANDS, keyOf(command), command);
+  }
+
+  private remember(userId: string, deviceId: string, groupId: string): void {
+    const key = `${userId}/${deviceId}`;
+    const set = this.local.get(key) ?? new Set<string>();
+    set.add(groupId);
+    this.local.set(key, set);
+  }
+
+  private forget(userId: string, deviceId: string, groupId: string): void {
+    const set = this.local.get(`${userId}/${deviceId}`);
+    set?.delete(groupId);
+    if (set?.size === 0) this.local.delete(`${userId}/${deviceId}`);
+  }
+}
