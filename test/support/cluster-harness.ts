@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KafkaBus } from '@im/bus';
 import { createLogger } from '@im/common';
+import { Kafka, logLevel } from 'kafkajs';
+import mongoose from 'mongoose';
 import { ImTestClient } from './im-client';
 import type { ClientOptions } from './im-client';
 import { TEST_SECRET, tokenFor } from './embedded-harness';
@@ -34,7 +36,9 @@ export function clusterEndpoints(): { redisUrl: string; kafkaBrokers: string; mo
  * port taken by another harness's health server, whose `/readyz` then answered for it).
  */
 const PORT_BLOCK = 600;
-let nextPort = 20_000 + (Number(process.env.JEST_WORKER_ID ?? 0) % 20) * PORT_BLOCK;
+/** The block: the jest worker's, or `IM_TEST_PORT_SLOT` (0-19) for a run beside another one (a soak beside `npm test`). */
+const PORT_SLOT = Number(process.env.IM_TEST_PORT_SLOT ?? process.env.JEST_WORKER_ID ?? 0) % 20;
+let nextPort = 20_000 + PORT_SLOT * PORT_BLOCK;
 const portLimit = nextPort + PORT_BLOCK;
 
 function canListen(port: number): Promise<boolean> {
@@ -210,6 +214,40 @@ export class ClusterHarness {
       }),
     );
     rmSync(this.logDir, { recursive: true, force: true });
+    await this.dropData();
+  }
+
+  /**
+   * Deletes this harness's Kafka topics and database. A run starts some 30 harnesses against one
+   * broker; left behind, their partitions add up over runs (16,000 seen on a developer machine,
+   * where the 512 MB broker then died). Bounded in time and best effort: a failure is reported,
+   * never fails the test that already ran.
+   */
+  private async dropData(): Promise<void> {
+    const e = clusterEndpoints(); // the real servers, not a fault test's proxy
+    const prefix = `${this.namespace}.`;
+    const kafka = new Kafka({ clientId: `${this.namespace}-cleanup`, brokers: e.kafkaBrokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+    const admin = kafka.admin();
+    const topics = (async () => {
+      await admin.connect();
+      const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+      if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 10_000 });
+    })();
+    const database = (async () => {
+      const conn = await mongoose.createConnection(withDatabase(e.mongoUrl, this.database), { serverSelectionTimeoutMS: 5_000 }).asPromise();
+      try {
+        await conn.dropDatabase();
+      } finally {
+        await conn.close();
+      }
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 20_000)));
+    const outcome = await Promise.race([Promise.allSettled([topics, database]), deadline]);
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => undefined);
+    const failed = outcome === 'timeout' ? ['timed out'] : outcome.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
+    if (failed.length > 0) process.stderr.write(`[cluster-harness] could not drop ${this.namespace}'s topics or database: ${failed.join('; ')}\n`);
   }
 
   private async define(gateways: number, extra: Record<string, string>, endpoints: { redisUrl?: string; mongoUrl?: string }, messageInstances: number): Promise<void> {
