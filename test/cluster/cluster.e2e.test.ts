@@ -47,7 +47,7 @@ describe('cluster mode on real Redis, Kafka and FerretDB', () => {
     const redis = new Redis(clusterEndpoints().redisUrl);
     try {
       const u = `c-route-${randomUUID().slice(0, 6)}`;
-      const subscribers = async (): Promise<number> => Number(((await redis.call('PUBSUB', 'SHARDNUMSUB', `im:dl:{${u}}`)) as unknown[])[1]);
+      const subscribers = async (): Promise<number> => Number(((await redis.call('PUBSUB', 'SHARDNUMSUB', `im:${h.namespace}:dl:{${u}}`)) as unknown[])[1]);
       expect(await subscribers()).toBe(0);
       const client = await h.connect(1, u);
       expect(await subscribers()).toBe(1);
