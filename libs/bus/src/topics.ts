@@ -264,3 +264,19 @@ export type WalletCommand =
   | { readonly kind: 'transfer-send'; readonly transferId: string; readonly fromId: string; readonly toId: string; readonly amount: number; readonly msg: string; readonly at: number }
   /** The receiver (`userId`) accepts or returns a transfer. */
   | { readonly kind: 'transfer-accept' | 'transfer-return'; readonly transferId: string; readonly userId: string; readonly at: number };
+
+/**
+ * The key of a call command on `im.calls.commands`: a multi-party signal's group (one group's call
+ * changes in order), a dead gateway's id, else the user (a 1:1 call has no id on the wire and a
+ * user is in one call at a time).
+ */
+export function callCommandKey(command: CallCommand): string {
+  switch (command.kind) {
+    case 'signal':
+      return command.message.fromType === 2 ? `group:${command.message.destId}` : command.sender.claims.sub;
+    case 'users-lost':
+      return `gateway:${command.gatewayId}`;
+    default:
+      return command.userId;
+  }
+}

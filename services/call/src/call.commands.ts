@@ -11,21 +11,6 @@ export const CALL_SERVICE_GROUP = 'call-service';
 /** How long a signal may wait on the bus: the gateway's request timeout, after which its sender was told to retry. */
 export const SIGNAL_MAX_AGE_MS = 10_000;
 
-/**
- * The key of a call command: a multi-party signal's group (one group's call changes in order),
- * else the user (a 1:1 call has no id on the wire and a user is in one call at a time).
- */
-export function callCommandKey(command: CallCommand): string {
-  switch (command.kind) {
-    case 'signal':
-      return command.message.fromType === 2 ? `group:${command.message.destId}` : command.sender.claims.sub;
-    case 'users-lost':
-      return `gateway:${command.gatewayId}`;
-    default:
-      return command.userId;
-  }
-}
-
 const done = (left?: boolean): CommandReply<CallCommandOutcome> => ({ ok: true, value: left === undefined ? { done: true } : { done: true, left } });
 
 /**

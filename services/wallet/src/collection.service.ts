@@ -1,11 +1,12 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
 import type { Logger } from '@im/common';
-import { FromType, MessageType, directConversationId, groupConversationId, systemConversationId } from '@im/protocol';
+import { FromType, MessageType, directConversationId, groupConversationId } from '@im/protocol';
 import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
 import type { Collection, CollectionSeat, Store } from '@im/store';
 import type { Ledger } from './ledger';
 import type { WalletOptions } from './wallet.config';
+import { storeAndSendNotice } from './notice';
 
 type CreateCommand = Extract<WalletCommand, { kind: 'collection-create' }>;
 type PayCommand = Extract<WalletCommand, { kind: 'collection-pay' }>;
@@ -209,18 +210,6 @@ export class CollectionService {
   }
 
   private async notify(toId: string, type: MessageTypeNumber, msgId: string, fromId: string, content: unknown, at: number): Promise<void> {
-    const message: ImMessage & { sendTime: number } = {
-      msgId: msgId.slice(0, 128),
-      messageType: type,
-      fromId,
-      fromType: FromType.PERSON,
-      destId: toId,
-      fromName: '',
-      imageIconUrl: '',
-      content,
-      sendTime: at,
-    };
-    const { stored, duplicate } = await this.store.messages.append({ conversationId: systemConversationId(toId), message });
-    if (!duplicate) await this.delivery.send([toId], { kind: 'stored', message: stored });
+    await storeAndSendNotice(this.store, this.delivery, { toId, type, msgId, fromId, content, at });
   }
 }

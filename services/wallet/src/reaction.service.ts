@@ -1,11 +1,12 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
 import type { Logger } from '@im/common';
-import { FromType, MessageType, groupConversationId, systemConversationId } from '@im/protocol';
-import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
+import { FromType, MessageType, groupConversationId } from '@im/protocol';
+import type { ErrorName, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
 import type { Store } from '@im/store';
 import type { Ledger } from './ledger';
 import type { WalletOptions } from './wallet.config';
+import { storeAndSendNotice } from './notice';
 
 type LikeCommand = Extract<WalletCommand, { kind: 'like' }>;
 type TipCommand = Extract<WalletCommand, { kind: 'tip' }>;
@@ -63,18 +64,6 @@ export class ReactionService {
   }
 
   private async notify(authorId: string, type: MessageTypeNumber, msgId: string, c: LikeCommand | TipCommand, content: unknown): Promise<void> {
-    const message: ImMessage & { sendTime: number } = {
-      msgId: msgId.slice(0, 128),
-      messageType: type,
-      fromId: c.fromId,
-      fromType: FromType.GROUP,
-      destId: c.groupId,
-      fromName: '',
-      imageIconUrl: '',
-      content,
-      sendTime: c.at,
-    };
-    const { stored, duplicate } = await this.store.messages.append({ conversationId: systemConversationId(authorId), message });
-    if (!duplicate) await this.delivery.send([authorId], { kind: 'stored', message: stored });
+    await storeAndSendNotice(this.store, this.delivery, { toId: authorId, type, msgId, fromId: c.fromId, fromType: FromType.GROUP, destId: c.groupId, content, at: c.at });
   }
 }

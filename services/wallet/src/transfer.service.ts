@@ -1,11 +1,12 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
 import type { Logger } from '@im/common';
-import { FromType, MessageType, systemConversationId } from '@im/protocol';
-import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
+import { MessageType } from '@im/protocol';
+import type { ErrorName, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
 import type { Store, Transfer } from '@im/store';
 import type { Ledger } from './ledger';
 import type { WalletOptions } from './wallet.config';
+import { storeAndSendNotice } from './notice';
 
 type SendCommand = Extract<WalletCommand, { kind: 'transfer-send' }>;
 type AnswerCommand = Extract<WalletCommand, { kind: 'transfer-accept' | 'transfer-return' }>;
@@ -139,18 +140,6 @@ export class TransferService {
 
   /** A notice in `toId`'s system conversation, stored (and sent) once. */
   private async notify(t: Transfer, type: MessageTypeNumber, toId: string, fromId: string, content: unknown, at: number): Promise<void> {
-    const message: ImMessage & { sendTime: number } = {
-      msgId: `tr${type}-${t.transferId}-${toId}`.slice(0, 128),
-      messageType: type,
-      fromId,
-      fromType: FromType.PERSON,
-      destId: toId,
-      fromName: '',
-      imageIconUrl: '',
-      content,
-      sendTime: at,
-    };
-    const { stored, duplicate } = await this.store.messages.append({ conversationId: systemConversationId(toId), message });
-    if (!duplicate) await this.delivery.send([toId], { kind: 'stored', message: stored });
+    await storeAndSendNotice(this.store, this.delivery, { toId, type, msgId: `tr${type}-${t.transferId}-${toId}`, fromId, content, at });
   }
 }

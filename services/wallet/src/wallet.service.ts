@@ -1,7 +1,7 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
 import { isAppError } from '@im/common';
 import type { Clock, Logger } from '@im/common';
-import { FromType, MessageType, directConversationId, groupConversationId, systemConversationId } from '@im/protocol';
+import { FromType, MessageType, directConversationId, groupConversationId } from '@im/protocol';
 import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
 import type { RedPacket, RedPacketClaim, Store } from '@im/store';
@@ -15,6 +15,7 @@ import type { TransferResult } from './transfer.service';
 import { BANK_ACCOUNT, Ledger, redPacketAccount } from './ledger';
 import { equalSplit, luckySplit } from './split';
 import type { WalletOptions } from './wallet.config';
+import { storeAndSendNotice } from './notice';
 
 type SendCommand = Extract<WalletCommand, { kind: 'red-packet-send' }>;
 type OpenCommand = Extract<WalletCommand, { kind: 'red-packet-open' }>;
@@ -376,35 +377,19 @@ export class WalletService {
    * `{redPacketId, amt}`) in their system conversation tells them the amount, once per packet.
    */
   private async tellOpener(c: OpenCommand, amount: number, slot: number): Promise<void> {
-    const message: ImMessage & { sendTime: number } = {
-      msgId: `rp${MessageType.SYSTEM_NOTICE}-${c.packetId}-${slot}`.slice(0, 128),
-      messageType: MessageType.SYSTEM_NOTICE,
+    await storeAndSendNotice(this.store, this.delivery, {
+      toId: c.userId,
+      type: MessageType.SYSTEM_NOTICE,
+      msgId: `rp${MessageType.SYSTEM_NOTICE}-${c.packetId}-${slot}`,
       fromId: 'system',
       fromType: FromType.SYSTEM,
-      destId: c.userId,
-      fromName: '',
-      imageIconUrl: '',
       content: { redPacketId: c.packetId, amt: amount },
-      sendTime: c.at,
-    };
-    const { stored, duplicate } = await this.store.messages.append({ conversationId: systemConversationId(c.userId), message });
-    if (!duplicate) await this.delivery.send([c.userId], { kind: 'stored', message: stored });
+      at: c.at,
+    });
   }
 
   /** A notice in the sender's system conversation, stored (and sent) once per `about`. */
   private async toSender(packet: RedPacket, type: MessageTypeNumber, about: string, fromId: string, content: unknown, at: number): Promise<void> {
-    const message: ImMessage & { sendTime: number } = {
-      msgId: `rp${type}-${packet.packetId}-${about}`.slice(0, 128),
-      messageType: type,
-      fromId,
-      fromType: FromType.PERSON,
-      destId: packet.senderId,
-      fromName: '',
-      imageIconUrl: '',
-      content,
-      sendTime: at,
-    };
-    const { stored, duplicate } = await this.store.messages.append({ conversationId: systemConversationId(packet.senderId), message });
-    if (!duplicate) await this.delivery.send([packet.senderId], { kind: 'stored', message: stored });
+    await storeAndSendNotice(this.store, this.delivery, { toId: packet.senderId, type, msgId: `rp${type}-${packet.packetId}-${about}`, fromId, content, at });
   }
 }

@@ -1,4 +1,4 @@
-import { Topics } from '@im/bus';
+import { callCommandKey, Topics } from '@im/bus';
 import type { Bus, CallCommand, CallCommandOutcome } from '@im/bus';
 import { AppError } from '@im/common';
 import type { Clock, Logger, TokenClaims } from '@im/common';
@@ -35,18 +35,6 @@ export interface CallDeviceEvents {
   deviceDisconnected(userId: string, deviceId: string): Promise<void>;
   /** A gateway died (its liveness lease lapsed) holding these users; resolves once the call service knows. */
   gatewayLost(gatewayId: string, userIds: readonly string[]): Promise<void>;
-}
-
-/** The key of a call command on the bus (the call service's `callCommandKey`, kept in step). */
-function keyOf(command: CallCommand): string {
-  switch (command.kind) {
-    case 'signal':
-      return command.message.fromType === 2 ? `group:${command.message.destId}` : command.sender.claims.sub;
-    case 'users-lost':
-      return `gateway:${command.gatewayId}`;
-    default:
-      return command.userId;
-  }
 }
 
 /**
@@ -99,7 +87,7 @@ export class CallForwarder implements CallSignals, CallDeviceEvents {
   }
 
   private request(command: CallCommand): Promise<CallCommandOutcome> {
-    return requestCommand<CallCommandOutcome>(this.bus, Topics.CALL_COMMANDS, keyOf(command), command);
+    return requestCommand<CallCommandOutcome>(this.bus, Topics.CALL_COMMANDS, callCommandKey(command), command);
   }
 
   private remember(userId: string, deviceId: string, groupId: string): void {
