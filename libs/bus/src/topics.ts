@@ -199,8 +199,12 @@ export type CallCommand =
    * (its sender was already told to retry).
    */
   | { readonly kind: 'signal'; readonly sender: CallSenderRef; readonly message: ImMessage; readonly at: number }
-  /** A device connected (a ringing callee's new device rings too; a dropped party is back). */
-  | { readonly kind: 'device-connected'; readonly userId: string; readonly deviceId: string }
+  /**
+   * A device connected (a ringing callee's new device rings too; a dropped party is back).
+   * `at`: when the gateway sent it, after the device could receive; only a device that connected
+   * after the call began is rung again (absent in commands from older gateways: then it rings).
+   */
+  | { readonly kind: 'device-connected'; readonly userId: string; readonly deviceId: string; readonly at?: number }
   /** A device's socket closed; `groups`: the group calls it joined through that gateway. */
   | { readonly kind: 'device-disconnected'; readonly userId: string; readonly deviceId: string; readonly groups: readonly string[] }
   /** A gateway died without closing its sockets: these users' call devices there are gone. */

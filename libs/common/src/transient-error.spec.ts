@@ -13,6 +13,29 @@ describe('isTransientError', () => {
     expect(isTransientError(new AppError('IM_ERR_UNAVAILABLE', 'retry'))).toBe(true);
   });
 
+  it('recognises a driver error by the network error class it extends, whatever its own name', () => {
+    // The driver's shape: PoolClearedOnNetworkError extends PoolClearedError extends MongoNetworkError.
+    class MongoNetworkError extends Error {}
+    class PoolClearedError extends MongoNetworkError {}
+    class PoolClearedOnNetworkError extends PoolClearedError {
+      override get name(): string {
+        return 'PoolClearedOnNetworkError';
+      }
+    }
+    const e = new PoolClearedOnNetworkError('Connection to 127.0.0.1:27027 interrupted due to server monitor timeout');
+    expect(e.name).toBe('PoolClearedOnNetworkError');
+    expect(isTransientError(e)).toBe(true);
+    expect(isTransientError(new Error('store write failed', { cause: e }))).toBe(true);
+  });
+
+  it('recognises a broken socket by its system error code when the message does not name it', () => {
+    // What Node throws on a write to a socket the store's side closed (seen in the store outage row).
+    const epipe = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
+    expect(isTransientError(epipe)).toBe(true);
+    expect(isTransientError(Object.assign(new Error('write failed'), { code: 'ECONNABORTED' }))).toBe(true);
+    expect(isTransientError(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toBe(false);
+  });
+
   it('does not excuse errors of the work itself', () => {
     expect(isTransientError(new Error('malformed chat record: kind is not "chat"'))).toBe(false);
     expect(isTransientError(named('MongoServerError', 'E11000 duplicate key error'))).toBe(false);

@@ -38,7 +38,7 @@ export class CallCommands {
           return done();
         }
         case 'device-connected':
-          await this.lifecycle.deviceConnected(command.userId, command.deviceId);
+          await this.lifecycle.deviceConnected(command.userId, command.deviceId, command.at);
           return done();
         case 'device-disconnected':
           return done(await this.lifecycle.deviceDisconnected(command.userId, command.deviceId, command.groups));

@@ -98,13 +98,23 @@ export class CallLifecycle {
     if (this.settings.callDropGraceMs === 0) await this.sweep();
   }
 
-  /** A device connected: a callee's new device rings too; a dropped party's call device back means the call goes on. */
-  async deviceConnected(userId: string, deviceId: string): Promise<void> {
+  /**
+   * A device connected: a callee's new device rings too; a dropped party's call device back means
+   * the call goes on. `connectedAt` (the gateway's time, once the device could receive): a device
+   * that was there before the call began already rang with the offer, so it is not rung again —
+   * this is what keeps a redelivered command (a call service killed before it committed) from
+   * ringing twice; nor is a call whose ringing has timed out.
+   */
+  async deviceConnected(userId: string, deviceId: string, connectedAt?: number): Promise<void> {
     const call = await this.calls.ofUser(userId);
-    if (call?.phase === 'ringing' && call.calleeId === userId && call.offer) await this.notify.toDevice(userId, deviceId, call.offer);
+    if (call?.phase === 'ringing' && call.calleeId === userId && call.offer && this.ringsAgain(call, connectedAt)) await this.notify.toDevice(userId, deviceId, call.offer);
     if (call?.dropped?.userId !== userId || !this.isCallDevice(call, userId, deviceId)) return;
     const { dropped: _gone, ...rest } = call;
     if (await this.calls.update({ ...rest, version: call.version + 1 })) this.logger.info({ callId: call.callId, userId }, 'call device back within the grace period');
+  }
+
+  private ringsAgain(call: Call, connectedAt: number | undefined): boolean {
+    return call.ringDeadline > this.clock.now() && (connectedAt === undefined || connectedAt >= call.createdAt);
   }
 
   private isCallDevice(call: Call, userId: string, deviceId: string): boolean {

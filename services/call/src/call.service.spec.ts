@@ -98,6 +98,22 @@ describe(CallService.name, () => {
     expect(rec.sent).toEqual(['user:b 150']);
   });
 
+  it('rings a callee device that connects after the call began, never one that was there already (a redelivered connect) nor after the ringing timed out', async () => {
+    const before = clock.now();
+    clock.advance(1_000);
+    await service.signal(sender('a', 'a1'), msg('a', 'b', 150));
+    await lifecycle.deviceConnected('b', 'phone', before);
+    expect(rec.sent).toEqual(['user:b 150']);
+    clock.advance(1_000);
+    await lifecycle.deviceConnected('b', 'pc', clock.now());
+    expect(rec.sent).toEqual(['user:b 150', 'device:b:pc 150']);
+    clock.advance(30_000);
+    await lifecycle.deviceConnected('b', 'tablet', clock.now());
+    expect(rec.sent).toEqual(['user:b 150', 'device:b:pc 150']);
+    await lifecycle.sweep();
+    expect(rec.records).toEqual(['missed']);
+  });
+
   it('ends a call at once when the grace period is 0 and the caller’s device goes away', async () => {
     await service.signal(sender('a', 'a1'), msg('a', 'b', 150));
     await service.signal(sender('b', 'b1'), msg('b', 'a', 152));

@@ -96,6 +96,7 @@ export class KafkaRecordProcessor {
         if (transient && (attempt === 1 || attempt % 20 === 0)) {
           logger?.warn({ topic, group, key: record.key, attempt, err: errorMessage(e) }, 'a dependency is unavailable; retrying the record until it is back');
         }
+        if (!transient) logger?.warn({ topic, group, key: record.key, attempt: workFailures, of: maxAttempts, err: errorMessage(e) }, 'handling the record failed; retrying');
         const wait = transient ? Math.min(MAX_TRANSIENT_DELAY_MS, retryDelayMs * 2 ** Math.min(attempt - 1, 12)) : retryDelayMs * 2 ** (workFailures - 1);
         await delay(wait);
         await control.heartbeat();

@@ -67,7 +67,7 @@ export class CallForwarder implements CallSignals, CallDeviceEvents {
   }
 
   async deviceConnected(userId: string, deviceId: string): Promise<void> {
-    await this.request({ kind: 'device-connected', userId, deviceId });
+    await this.request({ kind: 'device-connected', userId, deviceId, at: this.clock.now() });
   }
 
   /** Never throws: logs a failure (the call then ends by its other party's hangup). */
