@@ -158,6 +158,31 @@ describe('MongoStore on a real server', () => {
     expect(await store.conversations.maxSeq(c)).toBeLessThanOrEqual(40);
   });
 
+  it('gathers concurrent appends to many conversations into shared inserts, each with its own outcome (new, repeat, repeat of a stored one)', async () => {
+    const convs = Array.from({ length: 60 }, (_, i) => conv(`${p}a${i}`, `${p}b${i}`));
+    const first = await store.messages.append({ conversationId: convs[0] as string, message: msg(`${p}a0`, `${p}b0`, 'early') });
+    const inputs = convs.flatMap((c, i) => [
+      { conversationId: c, message: msg(`${p}a${i}`, `${p}b${i}`, 'one') },
+      { conversationId: c, message: msg(`${p}a${i}`, `${p}b${i}`, i % 3 === 0 ? 'one' : 'two') },
+    ]);
+    inputs.push({ conversationId: convs[0] as string, message: msg(`${p}a0`, `${p}b0`, 'early') });
+    const results = await Promise.all(inputs.map((x) => store.messages.append(x)));
+    expect(results.at(-1)).toMatchObject({ duplicate: true, stored: { seq: first.stored.seq } });
+    for (const [i, c] of convs.entries()) {
+      const stored = await store.messages.range(c, { limit: 10 });
+      expect(stored.map((m) => m.message.msgId).sort()).toEqual(i === 0 ? ['early', 'one'] : i % 3 === 0 ? ['one'] : ['one', 'two']);
+      expect(new Set(stored.map((m) => m.seq)).size).toBe(stored.length);
+    }
+    expect(results.filter((r) => r.duplicate)).toHaveLength(21);
+  });
+
+  it('answers concurrent blacklist checks from one shared read, each for its own pair', async () => {
+    await store.relations.block(`${p}x`, `${p}y`);
+    await store.relations.block(`${p}y`, `${p}z`);
+    const pairs: [string, string][] = [[`${p}x`, `${p}y`], [`${p}y`, `${p}x`], [`${p}y`, `${p}z`], [`${p}x`, `${p}z`], [`${p}x`, `${p}y`]];
+    expect(await Promise.all(pairs.map(([a, b]) => store.relations.isBlocked(a, b)))).toEqual([true, false, true, false, true]);
+  });
+
   it('never moves a read mark or cursor back under concurrent writes from one process', async () => {
     const c = conv(`${p}a`, `${p}b`);
     const values = Array.from({ length: 20 }, (_, i) => 20 - i);

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KafkaBus } from '@im/bus';
 import { createLogger } from '@im/common';
-import { Kafka, logLevel } from 'kafkajs';
-import mongoose from 'mongoose';
+import { dropRunData } from '../bench/src/drop-run-data';
 import { ImTestClient } from './im-client';
 import type { ClientOptions } from './im-client';
 import { TEST_SECRET, tokenFor } from './embedded-harness';
@@ -225,29 +224,7 @@ export class ClusterHarness {
    */
   private async dropData(): Promise<void> {
     const e = clusterEndpoints(); // the real servers, not a fault test's proxy
-    const prefix = `${this.namespace}.`;
-    const kafka = new Kafka({ clientId: `${this.namespace}-cleanup`, brokers: e.kafkaBrokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 2 } });
-    const admin = kafka.admin();
-    const topics = (async () => {
-      await admin.connect();
-      const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-      if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 10_000 });
-    })();
-    const database = (async () => {
-      const conn = await mongoose.createConnection(withDatabase(e.mongoUrl, this.database), { serverSelectionTimeoutMS: 5_000 }).asPromise();
-      try {
-        await conn.dropDatabase();
-      } finally {
-        await conn.close();
-      }
-    })();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 20_000)));
-    const outcome = await Promise.race([Promise.allSettled([topics, database]), deadline]);
-    clearTimeout(timer);
-    await admin.disconnect().catch(() => undefined);
-    const failed = outcome === 'timeout' ? ['timed out'] : outcome.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
-    if (failed.length > 0) process.stderr.write(`[cluster-harness] could not drop ${this.namespace}'s topics or database: ${failed.join('; ')}\n`);
+    await dropRunData(this.namespace, e.kafkaBrokers, withDatabase(e.mongoUrl, this.database), '[cluster-harness]');
   }
 
   private async define(gateways: number, extra: Record<string, string>, endpoints: { redisUrl?: string; mongoUrl?: string }, messageInstances: number): Promise<void> {

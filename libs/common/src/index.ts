@@ -9,3 +9,5 @@ export { signToken, verifyToken } from './jwt';
 export type { TokenClaims, VerifyResult } from './jwt';
 export { isTransientError } from './transient-error';
 export { KeyedLanes } from './keyed-lanes';
+export { Coalescer } from './coalescer';
+export type { CoalescerOptions, ItemResult } from './coalescer';

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { dropRunData } from './drop-run-data';
 import type { ProcStats, ProcUsage } from './protocol';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -133,7 +134,7 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
     specs.push({ name: `gateway${i}`, script: 'services/gateway/dist/main.js', env: { IM_PORT: String(port), IM_HOST: '127.0.0.1', IM_GATEWAY_ID: `${namespace}-gw${i}` }, port, gateway: true });
   }
   const members: Member[] = [];
-  const stop = async (): Promise<void> => {
+  const stopProcesses = async (): Promise<void> => {
     await Promise.all(
       members.map(async (m) => {
         if (m.child.exitCode !== null || m.child.signalCode !== null) return;
@@ -144,6 +145,10 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
         clearTimeout(timer);
       }),
     );
+  };
+  const stop = async (): Promise<void> => {
+    await stopProcesses();
+    await dropRunData(namespace, common.IM_KAFKA_BROKERS ?? '', common.IM_MONGO_URL ?? '', '[bench]');
   };
   try {
     // Services first, so the gateways' first requests find their consumers.

@@ -4,8 +4,9 @@ import { trusted } from 'mongoose';
 import type { Model, mongo } from 'mongoose';
 import type { AppendInput, AppendResult, MessageRepository, RangeQuery, StoredMessage } from '../store.port';
 import { MongoSequencer } from './conversation.mongo-sequencer';
-import { KeyedLanes } from '@im/common';
-import { isDuplicateKey } from './mongo.errors';
+import { Coalescer, KeyedLanes } from '@im/common';
+import type { ItemResult } from '@im/common';
+import { isDuplicateKey, writeErrorsByIndex } from './mongo.errors';
 import { assertId, assertSeq } from './mongo.ids';
 import { driverCollection } from './mongo.models';
 import type { ConversationDoc, MessageDoc } from './mongo.models';
@@ -16,6 +17,9 @@ import type { MessageRow } from './message.mongo-mapping';
 const MAX_SEQ_ATTEMPTS = 50;
 
 type InsertOutcome = AppendResult | 'seq-taken';
+
+/** Inserts gathered into one `insertMany` at most; two such batches may run at once. */
+const INSERT_BATCH = { maxBatch: 256, maxInFlight: 2 } as const;
 
 function assertAppend(input: AppendInput): void {
   assertId(input.conversationId, 'conversationId');
@@ -32,12 +36,16 @@ function assertAppend(input: AppendInput): void {
  * indexes decide every race: E11000 means either this msgId is already stored (a concurrent or
  * retried append: return that copy as a duplicate) or the seq is taken (FerretDB's non-atomic
  * counter: catch the counter up and take another). A seq burned by a lost race leaves a gap,
- * never a repeat.
+ * never a repeat. The inserts of appends to different conversations that run at the same time
+ * (the message service handles many conversations side by side) are gathered into one unordered
+ * `insertMany` (a Coalescer): on FerretDB one `insertMany` of 200 documents took 14 ms where 200
+ * `insertOne`s took 152 ms; each document still gets its own outcome (its own E11000).
  */
 export class MongoMessageRepository implements MessageRepository {
   private readonly collection: mongo.Collection<MessageDoc>;
   private readonly sequencer: MongoSequencer;
   private readonly lanes = new KeyedLanes();
+  private readonly inserts = new Coalescer<MessageDoc, 'inserted' | 'duplicate-key'>((docs) => this.insertMany(docs), INSERT_BATCH);
 
   constructor(
     private readonly model: Model<MessageDoc>,
@@ -119,13 +127,24 @@ export class MongoMessageRepository implements MessageRepository {
 
   private async insertWithSeq(input: AppendInput, seq: number): Promise<InsertOutcome> {
     const doc = toMessageDoc(input, seq);
+    if ((await this.inserts.submit(doc)) === 'inserted') return { stored: appendedMessage(input, seq), duplicate: false };
+    const existing = await this.byKey(doc._id);
+    return existing === undefined ? 'seq-taken' : { stored: existing, duplicate: true };
+  }
+
+  /** One unordered insert of a batch; per document: written, refused by a unique index, or its own error. */
+  private async insertMany(docs: readonly MessageDoc[]): Promise<ItemResult<'inserted' | 'duplicate-key'>[]> {
     try {
-      await this.collection.insertOne(doc);
-      return { stored: appendedMessage(input, seq), duplicate: false };
+      await this.collection.insertMany([...docs], { ordered: false });
+      return docs.map(() => ({ ok: true, value: 'inserted' }));
     } catch (error: unknown) {
-      if (!isDuplicateKey(error)) throw error;
-      const existing = await this.byKey(doc._id);
-      return existing === undefined ? 'seq-taken' : { stored: existing, duplicate: true };
+      const failed = writeErrorsByIndex(error);
+      if (failed === undefined) throw error;
+      return docs.map((_, i): ItemResult<'inserted' | 'duplicate-key'> => {
+        if (!failed.has(i)) return { ok: true, value: 'inserted' };
+        const w = failed.get(i);
+        return isDuplicateKey(w) ? { ok: true, value: 'duplicate-key' } : { ok: false, error: Object.assign(new Error(`MongoStore: insert failed: ${String((w as { errmsg?: unknown }).errmsg)}`), { cause: w }) };
+      });
     }
   }
 }

@@ -16,6 +16,23 @@ function writeErrorsOf(error: unknown): unknown[] | undefined {
 }
 
 /**
+ * Per document of an unordered bulk insert that threw: its write error (by the `index` the
+ * server reports), or undefined when it was written. Undefined overall when the error is not a
+ * bulk write error (a network error, say: nothing is known about any document).
+ */
+export function writeErrorsByIndex(error: unknown): Map<number, unknown> | undefined {
+  const writeErrors = writeErrorsOf(error);
+  if (writeErrors === undefined) return undefined;
+  const byIndex = new Map<number, unknown>();
+  for (const w of writeErrors) {
+    const index = typeof w === 'object' && w !== null && 'index' in w ? w.index : undefined;
+    if (typeof index !== 'number') return undefined;
+    byIndex.set(index, w);
+  }
+  return byIndex;
+}
+
+/**
  * True for E11000. FerretDB v1 reports neither `keyPattern` nor `keyValue` nor the index name,
  * so callers must not rely on knowing which unique index refused the write: they re-read.
  */

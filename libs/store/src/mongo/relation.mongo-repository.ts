@@ -1,6 +1,8 @@
 import { trusted } from 'mongoose';
 import type { Model } from 'mongoose';
 import type { RelationRepository } from '../store.port';
+import { Coalescer } from '@im/common';
+import type { ItemResult } from '@im/common';
 import { retryUpsertRace } from './mongo.errors';
 import { assertId, naturalKey } from './mongo.ids';
 import type { BlockDoc, FriendshipDoc } from './mongo.models';
@@ -16,13 +18,17 @@ function assertPair(a: unknown, b: unknown, names: readonly [string, string]): v
 /**
  * Blacklist (one document per direction that is blocked) and friendships (one document per
  * direction, both written by one unordered bulk write: an interrupted `befriend` is completed by
- * its retry). `isBlocked` runs for every direct message, hence `_id` point reads.
+ * its retry). `isBlocked` runs for every direct message, hence `_id` reads, and the checks that
+ * run at the same time are gathered into one `_id: {$in}` read (FerretDB v1 scans the collection
+ * for any filter, so one read for many checks is also one scan for many).
  */
 export class MongoRelationRepository implements RelationRepository {
   constructor(
     private readonly blocks: Model<BlockDoc>,
     private readonly friendships: Model<FriendshipDoc>,
   ) {}
+
+  private readonly blockChecks = new Coalescer<string, boolean>((keys) => this.blockedAmong(keys), { maxBatch: 256, maxInFlight: 2 });
 
   async block(ownerId: string, blockedId: string): Promise<void> {
     assertPair(ownerId, blockedId, ['ownerId', 'blockedId']);
@@ -38,8 +44,13 @@ export class MongoRelationRepository implements RelationRepository {
 
   async isBlocked(ownerId: string, blockedId: string): Promise<boolean> {
     assertPair(ownerId, blockedId, ['ownerId', 'blockedId']);
-    const row = await this.blocks.findOne({ _id: blockKey(ownerId, blockedId) }, { _id: 1 }).lean().exec();
-    return row !== null;
+    return this.blockChecks.submit(blockKey(ownerId, blockedId));
+  }
+
+  private async blockedAmong(keys: readonly string[]): Promise<ItemResult<boolean>[]> {
+    const rows = await this.blocks.find({ _id: trusted({ $in: [...new Set(keys)] }) }, { _id: 1 }).lean<{ _id: string }[]>().exec();
+    const blocked = new Set(rows.map((r) => r._id));
+    return keys.map((k) => ({ ok: true, value: blocked.has(k) }));
   }
 
   async blocked(ownerId: string): Promise<string[]> {
