@@ -104,6 +104,11 @@ function verbose(): boolean {
  */
 export async function startInfra(): Promise<InfraEndpoints> {
   const started = Date.now();
+  // Servers already up belong to someone else (another run, a developer's shell): this run uses
+  // them and leaves them up (stopInfra), so a quick `jest <file>` never pulls them from under a
+  // full run going on beside it.
+  const before = await runInfra(['status', 'all'], 60_000, false);
+  if (before.code === 0) process.env.IM_TEST_INFRA_FOUND_UP = '1';
   const up = await runInfra(['up', 'all'], UP_TIMEOUT_MS, verbose());
   if (up.code !== 0) throw failure('bash test/infra/infra.sh up all', up);
 
@@ -134,9 +139,16 @@ export async function startInfra(): Promise<InfraEndpoints> {
   };
 }
 
-/** Stops every server infra.sh started (safe to call twice). IM_INFRA_KEEP=1 leaves them up. */
+/**
+ * Stops every server infra.sh started (safe to call twice). IM_INFRA_KEEP=1 leaves them up, and so
+ * does a run that found them all up when it started (they are someone else's).
+ */
 export async function stopInfra(): Promise<void> {
   if (process.env.IM_INFRA_KEEP === '1' || process.env.IM_INFRA_KEEP === 'true') return;
+  if (process.env.IM_TEST_INFRA_FOUND_UP === '1') {
+    process.stderr.write('[infra] left up: the servers were already running when this run started\n');
+    return;
+  }
   const down = await runInfra(['down', 'all'], DOWN_TIMEOUT_MS, verbose());
   if (down.code !== 0) throw failure('bash test/infra/infra.sh down all', down);
 }

@@ -5,6 +5,12 @@ import type { ImMessage } from '@im/protocol';
  * The topics between gateways and services: name, key, payload. Keys keep the records that
  * must stay ordered on one partition. docs/topics.md documents the same table for operators.
  */
+/**
+ * The message service's consumer group on `im.messages` (named here because the gateways read its
+ * backlog to refuse new messages while it is far behind).
+ */
+export const MESSAGE_SERVICE_GROUP = 'message-service';
+
 export const Topics = {
   /** Chat messages, recalls and read marks. Key: conversation id. Producer: gateway. Consumer: message service. */
   MESSAGES: 'im.messages',

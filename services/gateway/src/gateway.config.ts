@@ -14,6 +14,13 @@ export const GATEWAY_CONFIG = {
   IM_RATE_LIMIT_PER_SEC: { kind: 'int', default: 20, min: 1, doc: 'Messages per second one socket may send (sustained).' },
   IM_RATE_LIMIT_BURST: { kind: 'int', default: 40, min: 1, doc: 'Messages one socket may send in a burst.' },
   IM_ACK_TIMEOUT_MS: { kind: 'int', default: 30000, min: 100, doc: 'How long the gateway waits for a device to acknowledge a downlink.' },
+  IM_MAX_MESSAGE_BACKLOG: {
+    kind: 'int',
+    default: 20000,
+    min: 0,
+    doc: 'Cluster mode: while the message service is more than this many records behind on im.messages, gateways refuse new messages with 50301 (retry with the same msgId) until the backlog halves. 0: no limit.',
+  },
+  IM_BACKLOG_CHECK_MS: { kind: 'int', default: 1000, min: 100, doc: 'Cluster mode: how often a gateway reads the message backlog (two Kafka admin requests).' },
   IM_SYNC_MAX_PER_CONVERSATION: { kind: 'int', default: 1000, min: 1, doc: 'Most messages per conversation re-sent on connect; older ones are left to history sync over HTTP.' },
   IM_RECALL_WINDOW_MS: { kind: 'int', default: 120000, min: 0, doc: 'How long after sending its sender may recall a message.' },
   IM_REQUIRE_FRIENDSHIP: { kind: 'bool', default: false, doc: 'Refuse 1:1 messages between users who are not friends.' },

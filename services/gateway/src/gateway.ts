@@ -67,6 +67,8 @@ export interface GatewayDeps {
   readonly opsBoard?: OpsBoard;
   /** Extra readiness checks (bus connected, ...). */
   readonly readinessChecks?: readonly (() => Promise<boolean>)[];
+  /** Cluster mode: refuses new messages while the message service is far behind (see BacklogGuard). */
+  readonly backlog?: { check(): void };
 }
 
 export interface Gateway {
@@ -217,7 +219,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   // the sockets through this holder once they exist.
   const holder: { sockets?: SocketGateway } = {};
   const router = new DeliveryRouter(deps.delivery, (channel, reason) => holder.sockets?.disconnect(channel, reason), log);
-  const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock);
+  const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock, deps.backlog);
   // Calls are the call service's: signals and device events go to it over the bus.
   const calls = new CallForwarder(deps.bus, deps.clock, log.child({ module: 'call' }));
   const controller = new ChatController(service, calls, deps.settings.maxMessageBytes, deps.clock, log, (code, seconds) => {

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
+import { MESSAGE_SERVICE_GROUP, Topics } from '@im/bus';
 import { systemClock } from '@im/common';
 import { createSocketIoRedisAdapter, RedisChatroomStore } from '@im/realtime';
 import { CLUSTER_CONFIG, connectCluster, missingEndpoints, runProcess } from '@im/runtime';
 import { createGateway } from './gateway';
 import { adminConfigProblems, GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
+import { BacklogGuard } from './socket/backlog-guard';
 
 /** Cluster mode: one gateway pod. Stateless: sockets here, everything else in Kafka, MongoDB, Redis. */
 runProcess({
@@ -20,6 +22,7 @@ runProcess({
     const prefix = config.IM_KAFKA_NAMESPACE ? `im:${config.IM_KAFKA_NAMESPACE}:` : 'im:';
     const socketAdapter = await createSocketIoRedisAdapter(redisUrl, config.IM_KAFKA_NAMESPACE ? { channelPrefix: `${prefix}socket.io` } : undefined);
     const chatrooms = await RedisChatroomStore.connect(redisUrl, { prefix, memberTtlMs: config.IM_PRESENCE_TTL_MS, logger: logger.child({ module: 'chatroom' }) });
+    const backlog = new BacklogGuard(() => ports.bus.backlog(Topics.MESSAGES, MESSAGE_SERVICE_GROUP), { max: config.IM_MAX_MESSAGE_BACKLOG, everyMs: config.IM_BACKLOG_CHECK_MS }, logger.child({ module: 'backlog' })).start();
     const gateway = createGateway({
       settings,
       store: ports.store,
@@ -34,6 +37,7 @@ runProcess({
       presenceRefreshMs: Math.floor(config.IM_PRESENCE_TTL_MS / 3),
       opsBoard: ports.ops.board,
       readinessChecks: [() => ports.ready()],
+      backlog,
     });
     const port = await gateway.listen(config.IM_PORT, config.IM_HOST);
     logger.info({ port, gatewayId: settings.gatewayId }, 'gateway listening');
@@ -41,6 +45,7 @@ runProcess({
       async close(): Promise<void> {
         await gateway.drain(config.IM_DRAIN_WINDOW_MS);
         await gateway.close();
+        await backlog.close();
         await socketAdapter.close();
         await chatrooms.close();
         await ports.close();

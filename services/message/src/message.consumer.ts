@@ -1,9 +1,9 @@
-import { Topics } from '@im/bus';
+import { MESSAGE_SERVICE_GROUP, Topics } from '@im/bus';
 import type { Bus, ChatRecord, Subscription } from '@im/bus';
 import { parseImMessage } from '@im/protocol';
 import type { MessageService } from './message.service';
 
-export const MESSAGE_SERVICE_GROUP = 'message-service';
+export { MESSAGE_SERVICE_GROUP };
 
 /**
  * Anything on the topic is re-checked before the service sees it: the topic is an integration

@@ -109,14 +109,20 @@ function sendOne(c: Client): void {
   totals.sent++;
   c.socket.emit('chat', msg, (a: Ack) => {
     c.inflight--;
+    const refill = (): void => {
+      if (running && !rateMode) while (c.inflight < window) sendOne(c);
+    };
     if (a && a.code === 0) {
       totals.acked++;
       if (measuring) ackMs.add(nowMs() - sentAt);
+      refill();
     } else {
       totals.ackErrors++;
       firstAckError ??= JSON.stringify(a);
+      // A refusal (e.g. 50301 while the cluster works off a backlog) is retried after a pause, as a
+      // client would, instead of at once in a tight loop.
+      setTimeout(refill, 50);
     }
-    if (running && !rateMode) while (c.inflight < window) sendOne(c);
   });
 }
 

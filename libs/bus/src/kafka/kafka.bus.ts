@@ -78,6 +78,24 @@ export class KafkaBus implements Bus {
     await this.parts.publisher.send({ topic: this.names.physical(topic), message: { key, value: encodeValue(value) } });
   }
 
+  /**
+   * Records of `topic` that consumer group `group` has not committed yet, summed over the
+   * partitions (a partition the group never committed counts from its low watermark): how far the
+   * consuming service is behind. Two admin requests; rejects when Kafka cannot answer.
+   */
+  async backlog(topic: string, group: string): Promise<number> {
+    this.assertOpen();
+    const { admin } = this.parts;
+    const physical = this.names.physical(topic);
+    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(physical), admin.fetchOffsets({ groupId: this.names.group(group), topics: [physical] })]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return ends.reduce((total, p) => {
+      const at = done.get(p.partition) ?? -1;
+      const from = at >= 0 ? at : Number(p.low);
+      return total + Math.max(0, Number(p.high) - from);
+    }, 0);
+  }
+
   /** The timeout covers everything: starting the reply consumer, publishing, the handler. */
   /**
    * Starts the reply consumer now instead of on the first `request`, so a process that sends

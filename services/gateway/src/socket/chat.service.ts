@@ -44,6 +44,8 @@ export class ChatService {
     private readonly once: OnceStore,
     private readonly settings: GatewaySettings,
     private readonly clock: Clock,
+    /** Refuses new messages while the message service is far behind (cluster mode). */
+    private readonly backlog?: { check(): void },
   ) {}
 
   /** Resolves with the acceptance time once the message is durable; a retry gets the first time. */
@@ -62,6 +64,7 @@ export class ChatService {
       fromName: sender.claims.name ?? input.fromName,
       imageIconUrl: sender.claims.avatar ?? input.imageIconUrl,
     };
+    this.backlog?.check();
     const conversationId = await this.authorise(message);
     const serverTime = await this.acceptanceTime(conversationId, message);
     const record: ChatRecord = { kind: 'chat', conversationId, message: { ...message, sendTime: serverTime }, senderDeviceId: sender.deviceId };
