@@ -96,7 +96,6 @@ export class KafkaBus implements Bus {
     }, 0);
   }
 
-  /** The timeout covers everything: starting the reply consumer, publishing, the handler. */
   /**
    * Starts the reply consumer now instead of on the first `request`, so a process that sends
    * requests (a gateway) pays the group join at start-up, before it reports ready.
@@ -106,6 +105,7 @@ export class KafkaBus implements Bus {
     await this.replies.ready();
   }
 
+  /** The timeout covers everything: starting the reply consumer, publishing, the handler. */
   async request<R = unknown, T = unknown>(topic: string, key: string, value: T, options?: RequestOptions): Promise<R> {
     this.assertOpen();
     const record = { topic: this.names.physical(topic), message: { key, value: encodeValue(value) } };
