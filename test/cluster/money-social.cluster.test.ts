@@ -5,7 +5,6 @@ import { createLogger } from '@im/common';
 import { MongoStore } from '@im/store';
 import { seatOpId } from '@im/wallet-service';
 import { ClusterHarness, clusterEndpoints } from '../support/cluster-harness';
-import { tokenFor } from '../support/embedded-harness';
 
 jest.setTimeout(120_000);
 
@@ -28,19 +27,7 @@ describe('password packets, AA collections, payment requests and tips across gat
     await h?.stop();
   });
 
-  /** One HTTP call, retried while the answer is not final (503: the wallet did not answer in time). */
-  async function call(gateway: number, method: string, path: string, userId: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-    for (let attempt = 0; ; attempt++) {
-      const res = await fetch(`${h.gatewayUrl(gateway)}${path}`, {
-        method,
-        headers: { ...(userId ? { authorization: `Bearer ${tokenFor(userId)}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      if (res.status < 500 || attempt >= 40) return { status: res.status, body: text ? JSON.parse(text) : undefined };
-      await sleep(250 + Math.random() * 250);
-    }
-  }
+  const call = (...args: Parameters<ClusterHarness['httpUntilFinal']>) => h.httpUntilFinal(...args);
   const topup = (userId: string, amount: number) =>
     call(0, 'POST', '/v1/admin/wallet/topup', undefined, { userId, amount, idempotencyKey: `top-${userId}` }, { authorization: `Bearer ${ADMIN}` });
   const balance = async (account: string): Promise<number> => (await store.ledger.head(account))?.balance ?? 0;

@@ -5,7 +5,6 @@ import { createLogger } from '@im/common';
 import { MongoStore } from '@im/store';
 import { BANK_ACCOUNT, redPacketAccount, transferAccount } from '@im/wallet-service';
 import { ClusterHarness, clusterEndpoints } from '../support/cluster-harness';
-import { tokenFor } from '../support/embedded-harness';
 
 jest.setTimeout(300_000);
 
@@ -39,23 +38,7 @@ describe('money across gateways (cluster)', () => {
     await h?.stop();
   });
 
-  /** One HTTP call, retried while the answer is not final (503: the wallet did not answer; network errors). */
-  async function call(gateway: number, method: string, path: string, userId: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const res = await fetch(`${h.gatewayUrl(gateway)}${path}`, {
-          method,
-          headers: { ...(userId ? { authorization: `Bearer ${tokenFor(userId)}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        });
-        const text = await res.text();
-        if (res.status < 500 || attempt >= 60) return { status: res.status, body: text ? JSON.parse(text) : undefined };
-      } catch (err: unknown) {
-        if (attempt >= 60) throw err;
-      }
-      await sleep(250 + Math.random() * 250);
-    }
-  }
+  const call = (...args: Parameters<ClusterHarness['httpUntilFinal']>) => h.httpUntilFinal(...args);
   const topup = (userId: string, amount: number, key: string) =>
     call(0, 'POST', '/v1/admin/wallet/topup', undefined, { userId, amount, idempotencyKey: key }, { authorization: `Bearer ${ADMIN}` });
 

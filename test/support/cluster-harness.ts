@@ -121,13 +121,29 @@ export class ClusterHarness {
     return c;
   }
 
-  async http(gateway: number, method: string, path: string, userId: string | undefined, body?: unknown): Promise<{ status: number; body: any }> {
+  async http(gateway: number, method: string, path: string, userId: string | undefined, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: any }> {
     const headers: Record<string, string> = {};
     if (userId) headers.authorization = `Bearer ${tokenFor(userId)}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.gatewayUrl(gateway)}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${this.gatewayUrl(gateway)}${path}`, { method, headers: { ...headers, ...extraHeaders }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /**
+   * `http`, retried (up to 60 times, 250-500 ms apart) while the answer is not final: a 5xx (a
+   * service that did not answer in time) or a network error. For idempotent calls only.
+   */
+  async httpUntilFinal(gateway: number, method: string, path: string, userId: string | undefined, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.http(gateway, method, path, userId, body, extraHeaders);
+        if (res.status < 500 || attempt >= 60) return res;
+      } catch (err: unknown) {
+        if (attempt >= 60) throw err;
+      }
+      await new Promise((r) => setTimeout(r, 250 + Math.random() * 250));
+    }
   }
 
   async createGroup(gateway: number, ownerId: string, memberIds: string[], name = 'group'): Promise<string> {

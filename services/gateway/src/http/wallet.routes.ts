@@ -10,6 +10,13 @@ import type { RoutesContext } from './routes.context';
 
 const money = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 const keySchema = { type: 'string', minLength: 1, maxLength: 100 } as const;
+/** The body of a transfer and of a payment request: the other user, an amount in fen, a note, an idempotency key. */
+const toUserBody = {
+  type: 'object',
+  required: ['toUserId', 'amount', 'requestId'],
+  additionalProperties: false,
+  properties: { toUserId: idSchema, amount: money, msg: { type: 'string', maxLength: 256 }, requestId: keySchema },
+} as const;
 /** A password red packet's password: the exact text a member sends in the group to open it. */
 const passwordSchema = { type: 'string', minLength: 1, maxLength: 64 } as const;
 
@@ -127,12 +134,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/transfers',
     {
       schema: {
-        body: {
-          type: 'object',
-          required: ['toUserId', 'amount', 'requestId'],
-          additionalProperties: false,
-          properties: { toUserId: idSchema, amount: money, msg: { type: 'string', maxLength: 256 }, requestId: keySchema },
-        },
+        body: toUserBody,
       },
       preValidation: asSent(['toUserId', 'amount', 'msg', 'requestId'], ['amount']),
     },
@@ -208,12 +210,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/payment-requests',
     {
       schema: {
-        body: {
-          type: 'object',
-          required: ['toUserId', 'amount', 'requestId'],
-          additionalProperties: false,
-          properties: { toUserId: idSchema, amount: money, msg: { type: 'string', maxLength: 256 }, requestId: keySchema },
-        },
+        body: toUserBody,
       },
       preValidation: asSent(['toUserId', 'amount', 'msg', 'requestId'], ['amount'], ['toUserId', 'msg', 'requestId']),
     },
