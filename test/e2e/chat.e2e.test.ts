@@ -86,7 +86,7 @@ describe('chat end to end (embedded)', () => {
       sent.push(m.msgId);
       expect((await sender.send(m)).code).toBe(0);
     }
-    const waiting = await h.connect('off-b', { autoReady: false });
+    const waiting = await h.connect('off-b', { autoReady: false, deviceId: 'off-b-phone' });
     await new Promise((r) => setTimeout(r, 200));
     expect(waiting.received).toHaveLength(0);
     await waiting.sendReady();
@@ -95,7 +95,7 @@ describe('chat end to end (embedded)', () => {
     expect(waiting.ofType(2).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
     await new Promise((r) => setTimeout(r, 200));
     waiting.close();
-    const again = await h.connect('off-b');
+    const again = await h.connect('off-b', { deviceId: 'off-b-phone' });
     await new Promise((r) => setTimeout(r, 400));
     expect(again.ofType(2)).toHaveLength(0);
   });

@@ -40,12 +40,12 @@ describe('friends end to end (embedded)', () => {
 
   it('stores notices for an offline receiver and delivers them after its type 1, once', async () => {
     expect((await h.http('POST', '/v1/friends/requests', 'fo-a', { toUserId: 'fo-b' })).status).toBe(200);
-    const b = await h.connect('fo-b');
+    const b = await h.connect('fo-b', { deviceId: 'fo-b-phone' });
     await b.waitForMessages(1, 11);
     expect(b.ofType(11)[0]).toMatchObject({ fromId: 'fo-a', content: '' });
     await settle();
     b.close();
-    const again = await h.connect('fo-b');
+    const again = await h.connect('fo-b', { deviceId: 'fo-b-phone' });
     await settle(400);
     expect(again.ofType(11)).toHaveLength(0);
   });

@@ -5,6 +5,9 @@ export interface DeviceSession {
   readonly socketId: string;
   readonly gatewayId: string;
   readonly devType?: number;
+  /** The connection is its own device: it sent neither a deviceId nor a devType (by type 1). */
+  readonly ownDevice?: true;
+  /** When the session connected, or, when its device settled at type 1, when it settled. */
   readonly connectedAt: number;
 }
 

@@ -18,6 +18,8 @@ export interface ChatContext {
   /** Tells a client that passed no ack callback about an error. */
   readonly reportError: (answer: AckAnswer) => void;
   readonly emit: (message: ImMessage) => void;
+  /** Type 1: settles the device's identity (with the body's `devType`) and starts its channel. */
+  readonly start: (devType: number | undefined) => Promise<void>;
 }
 
 /** Told of every answer: its code (0 = accepted) and how long it took, in seconds. */
@@ -55,7 +57,7 @@ export class ChatController {
     try {
       switch (m.messageType) {
         case MessageType.READY:
-          ctx.channel.start();
+          await ctx.start(m.devType);
           return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
         case MessageType.HEARTBEAT:
           ctx.emit({ ...m, fromId: 'server', destId: m.fromId, fromType: 3, content: '', sendTime: this.clock.now() });

@@ -48,13 +48,23 @@ export class DeviceChannel {
   private readonly dirty = new Set<string>();
   private writing: Promise<void> | undefined;
 
-  constructor(private readonly o: DeviceChannelOptions) {}
+  constructor(private readonly o: DeviceChannelOptions) {
+    this.deviceIdNow = o.deviceId;
+  }
 
   get userId(): string {
     return this.o.userId;
   }
   get deviceId(): string {
-    return this.o.deviceId;
+    return this.deviceIdNow;
+  }
+
+  private deviceIdNow: string;
+
+  /** Settles the device (at type 1, before `start`): its cursor and "own message" test follow it. */
+  setDevice(deviceId: string): void {
+    if (this.ready) throw new Error('the device of a started channel cannot change');
+    this.deviceIdNow = deviceId;
   }
 
   /** The device sent type 1: sync what it missed, then go live. */
@@ -96,7 +106,7 @@ export class DeviceChannel {
         try {
           await task();
         } catch (e) {
-          this.o.logger.error({ err: e, userId: this.o.userId, deviceId: this.o.deviceId }, 'downlink task failed');
+          this.o.logger.error({ err: e, userId: this.o.userId, deviceId: this.deviceId }, 'downlink task failed');
         }
       }
     } finally {
@@ -105,7 +115,8 @@ export class DeviceChannel {
   }
 
   private async sync(): Promise<void> {
-    const { store, userId, deviceId } = this.o;
+    const { store, userId } = this.o;
+    const deviceId = this.deviceId;
     const memberships = await store.groups.groupsOf(userId);
     const joined = new Map(memberships.map((m) => [`g:${m.groupId}`, m.joinedSeq]));
     const list: { conversationId: string; maxSeq: number }[] = await store.conversations.listForUser(userId, memberships.map((m) => m.groupId));
@@ -136,7 +147,8 @@ export class DeviceChannel {
   private async loadState(conversationId: string): Promise<ConversationState> {
     const known = this.conversations.get(conversationId);
     if (known) return known;
-    const { store, userId, deviceId } = this.o;
+    const { store, userId } = this.o;
+    const deviceId = this.deviceId;
     const cursor = (await store.cursors.get(userId, deviceId, [conversationId])).get(conversationId);
     if (cursor !== undefined) return this.stateFor(conversationId, cursor);
     const read = (await store.conversations.readSeqs(userId, [conversationId])).get(conversationId) ?? 0;
@@ -166,7 +178,7 @@ export class DeviceChannel {
   private sendOne(state: ConversationState, stored: StoredMessage): void {
     const seq = stored.seq;
     state.lastSent = seq;
-    const own = stored.message.fromId === this.o.userId && stored.senderDeviceId === this.o.deviceId;
+    const own = stored.message.fromId === this.o.userId && stored.senderDeviceId === this.deviceId;
     if (own) {
       this.advance(stored.conversationId, state);
       return;
@@ -195,7 +207,7 @@ export class DeviceChannel {
         this.dirty.clear();
         for (const id of batch) {
           const seq = this.conversations.get(id)?.persisted ?? 0;
-          await this.o.store.cursors.advance(this.o.userId, this.o.deviceId, id, seq);
+          await this.o.store.cursors.advance(this.o.userId, this.deviceId, id, seq);
         }
       }
     } catch (e) {

@@ -133,7 +133,8 @@ export class PresenceNotifier {
 
 /**
  * The sessions a new one replaces under the policy: `per-devtype` the older ones with the same
- * declared devType (a connection without devType replaces none), `single` every older one.
+ * declared devType, and a connection that is its own device (neither deviceId nor devType) the
+ * older such ones (a session whose device is not settled yet replaces none); `single` every older one.
  * "Older" breaks ties by socket id, so two simultaneous logins do not replace each other.
  */
 export function sessionsToReplace(policy: MultiDevicePolicy, mine: DeviceSession, sessions: readonly DeviceSession[]): DeviceSession[] {
@@ -142,7 +143,9 @@ export function sessionsToReplace(policy: MultiDevicePolicy, mine: DeviceSession
   return sessions.filter((s) => {
     if (s.socketId === mine.socketId || !older(s)) return false;
     if (policy === 'single') return true;
-    return mine.devType !== undefined && s.devType === mine.devType;
+    if (mine.devType !== undefined) return s.devType === mine.devType;
+    // A connection that is its own device: the account logged in elsewhere, as the original had it.
+    return mine.ownDevice === true && s.ownDevice === true;
   });
 }
 

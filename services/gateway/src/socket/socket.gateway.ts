@@ -15,7 +15,7 @@ import { kickSession, sessionsToReplace } from './presence.notifier';
 import type { PresenceNotifier } from './presence.notifier';
 import type { Revocations } from '../security/revocations';
 import { TokenBucket } from './rate-limiter';
-import { identify } from './socket-auth';
+import { connectionDeviceId, devTypeDeviceId, identify, readDevType } from './socket-auth';
 import type { SocketIdentity } from './socket-auth';
 
 export interface SocketGatewayDeps {
@@ -167,7 +167,22 @@ export class SocketGateway {
     });
     this.channels.set(socket.id, channel);
     const bucket = new TokenBucket(this.d.settings.rateLimitPerSec, this.d.settings.rateLimitBurst, this.d.clock);
-    const ctx = { identity, channel, bucket, emit, reportError: (a: AckAnswer) => socket.emit('im_error', a) };
+    const registered = this.register(socket, channel, identity);
+    const ctx = {
+      // The identity of an unsettled device changes at type 1 (settle).
+      get identity(): SocketIdentity {
+        return (socket.data as SocketData).identity;
+      },
+      channel,
+      bucket,
+      emit,
+      reportError: (a: AckAnswer) => socket.emit('im_error', a),
+      start: async (devType: number | undefined): Promise<void> => {
+        await registered;
+        await this.settle(socket, channel, devType);
+        channel.start();
+      },
+    };
     socket.on('chat', (payload: unknown, ack?: unknown) => {
       void this.d.controller.onChat(ctx, payload, typeof ack === 'function' ? (ack as Ack) : undefined);
     });
@@ -177,7 +192,6 @@ export class SocketGateway {
         void chatrooms.controller.onChatroom({ identity, socket, bucket }, payload, typeof ack === 'function' ? (ack as Ack) : undefined);
       });
     }
-    const registered = this.register(socket, channel, identity);
     socket.on('disconnect', () => void registered.catch(() => undefined).then(() => this.onDisconnect(socket, channel, log)));
     try {
       await registered;
@@ -201,7 +215,7 @@ export class SocketGateway {
   private async register(socket: Socket, channel: DeviceChannel, identity: SocketIdentity): Promise<void> {
     // Rooms are shared across gateways by the Socket.IO adapter: `user:` for per-user operations
     // (disconnect everywhere), more (chatrooms) as features arrive.
-    await socket.join([`user:${identity.claims.sub}`, `device:${identity.claims.sub}:${identity.deviceId}`]);
+    await socket.join(identity.settled ? [`user:${identity.claims.sub}`, `device:${identity.claims.sub}:${identity.deviceId}`] : [`user:${identity.claims.sub}`]);
     await this.d.router.add(channel);
     const session: DeviceSession = {
       userId: identity.claims.sub,
@@ -221,7 +235,48 @@ export class SocketGateway {
       if (firstForUser) await this.d.notifier?.online(session.userId);
     });
     // Not awaited: a slow or absent call service must not hold up the socket's `ready`.
+    if (identity.settled) this.tellCallsConnected(session);
+  }
+
+  private tellCallsConnected(session: DeviceSession): void {
     void this.d.calls?.deviceConnected(session.userId, session.deviceId).catch((err: unknown) => this.d.logger.warn({ err }, 'call reconnect check failed'));
+  }
+
+  /**
+   * Type 1 of a connection whose handshake named no device: the body's `devType` makes it that
+   * device type's device (`devtype-<n>`), else the connection is its own device. Its session is
+   * recorded again with the settled device and the multi-device policy applied as at a connect.
+   * Only the first type 1 settles; later ones change nothing.
+   */
+  private async settle(socket: Socket, channel: DeviceChannel, rawDevType: number | undefined): Promise<void> {
+    const data = socket.data as SocketData;
+    if (data.identity.settled) return;
+    const devType = readDevType(rawDevType);
+    const identity: SocketIdentity =
+      devType !== undefined
+        ? { claims: data.identity.claims, deviceId: devTypeDeviceId(devType), devType, settled: true }
+        : { claims: data.identity.claims, deviceId: connectionDeviceId(socket.id), devType: undefined, settled: true, ownDevice: true };
+    data.identity = identity;
+    channel.setDevice(identity.deviceId);
+    await socket.join(`device:${identity.claims.sub}:${identity.deviceId}`);
+    if (!socket.connected || !this.sessionsById.has(socket.id)) return;
+    const session: DeviceSession = {
+      userId: identity.claims.sub,
+      deviceId: identity.deviceId,
+      socketId: socket.id,
+      gatewayId: this.d.settings.gatewayId,
+      ...(devType !== undefined ? { devType } : { ownDevice: true as const }),
+      connectedAt: this.d.clock.now(),
+    };
+    this.sessionsById.set(socket.id, session);
+    await this.presenceLanes.run(session.userId, async () => {
+      await this.d.presence.add(session);
+      if (this.d.settings.multiDevice !== 'many') {
+        const replaced = sessionsToReplace(this.d.settings.multiDevice, session, await this.d.presence.sessionsOf(session.userId));
+        for (const old of replaced) kickSession(this.d.io, old, this.d.clock.now());
+      }
+    });
+    this.tellCallsConnected(session);
   }
 
   private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger): Promise<void> {
