@@ -110,4 +110,24 @@ describe('device identity of original clients (embedded)', () => {
     await handshakePhone.waitFor(() => texts(handshakePhone).includes('x'));
     expect(handshakePhone.ofType(15).length + pc.ofType(15).length).toBe(0);
   });
+
+  it('server-owned fields: status, id, version and receiveTime from the sender are dropped; receiveTime is the acceptance time', async () => {
+    const sender = await h.connect('og-s');
+    const live = await h.connect('og-u', { deviceId: 'og-live' });
+    const forged = sender.message('og-u', 'looks recalled?', { status: 2, id: 'forged-id', version: 99, receiveTime: 1 });
+    const ack = await sender.send(JSON.stringify(forged));
+    expect(ack.code).toBe(0);
+    await live.waitFor(() => texts(live).includes('looks recalled?'));
+    const got = live.ofType(2)[0] as unknown as Record<string, unknown>;
+    expect(got.status).toBeUndefined();
+    expect(got.id).toBeUndefined();
+    expect(got.version).toBeUndefined();
+    expect(got.receiveTime).toBe(ack.serverTime);
+    // Stored the same way: a device syncing later sees what the live one saw.
+    const later = await h.connect('og-u', { deviceId: 'og-later' });
+    await later.waitFor(() => texts(later).includes('looks recalled?'));
+    const synced = later.ofType(2)[0] as unknown as Record<string, unknown>;
+    expect(synced).toMatchObject({ receiveTime: ack.serverTime, content: 'looks recalled?' });
+    expect(synced.status ?? synced.id ?? synced.version).toBeUndefined();
+  });
 });

@@ -31,7 +31,8 @@ export interface CallSignals {
 
 /** What the socket gateway tells about call devices. */
 export interface CallDeviceEvents {
-  deviceConnected(userId: string, deviceId: string): Promise<void>;
+  /** `connectedAt` (default now): when the device's connection opened, for one whose device settled later (type 1). */
+  deviceConnected(userId: string, deviceId: string, connectedAt?: number): Promise<void>;
   deviceDisconnected(userId: string, deviceId: string): Promise<void>;
   /** A gateway died (its liveness lease lapsed) holding these users; resolves once the call service knows. */
   gatewayLost(gatewayId: string, userIds: readonly string[]): Promise<void>;
@@ -66,8 +67,8 @@ export class CallForwarder implements CallSignals, CallDeviceEvents {
     if (m.messageType === MessageType.MULTI_CALL_ENDED_BY_INITIATOR) this.forget(sub, sender.deviceId, m.destId);
   }
 
-  async deviceConnected(userId: string, deviceId: string): Promise<void> {
-    await this.request({ kind: 'device-connected', userId, deviceId, at: this.clock.now() });
+  async deviceConnected(userId: string, deviceId: string, connectedAt?: number): Promise<void> {
+    await this.request({ kind: 'device-connected', userId, deviceId, at: connectedAt ?? this.clock.now() });
   }
 
   /** Never throws: logs a failure (the call then ends by its other party's hangup). */

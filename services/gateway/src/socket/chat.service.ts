@@ -59,15 +59,17 @@ export class ChatService {
     if (!CONVERSATION_TYPES.has(input.messageType)) {
       throw new AppError('IM_ERR_BAD_REQUEST', `messageType ${input.messageType} is not handled on this server yet`);
     }
+    // Server-owned fields: what the sender put in status, id, version and receiveTime is dropped, never stored.
+    const { status: _status, id: _id, version: _version, receiveTime: _receiveTime, ...fromClient } = input;
     const message: ImMessage = {
-      ...input,
+      ...fromClient,
       fromName: sender.claims.name ?? input.fromName,
       imageIconUrl: sender.claims.avatar ?? input.imageIconUrl,
     };
     this.backlog?.check();
     const conversationId = await this.authorise(message);
     const serverTime = await this.acceptanceTime(conversationId, message);
-    const record: ChatRecord = { kind: 'chat', conversationId, message: { ...message, sendTime: serverTime }, senderDeviceId: sender.deviceId };
+    const record: ChatRecord = { kind: 'chat', conversationId, message: { ...message, sendTime: serverTime, receiveTime: serverTime }, senderDeviceId: sender.deviceId };
     try {
       await this.bus.publish(Topics.MESSAGES, conversationId, record);
     } catch (e) {

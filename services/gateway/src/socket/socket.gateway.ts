@@ -238,8 +238,8 @@ export class SocketGateway {
     if (identity.settled) this.tellCallsConnected(session);
   }
 
-  private tellCallsConnected(session: DeviceSession): void {
-    void this.d.calls?.deviceConnected(session.userId, session.deviceId).catch((err: unknown) => this.d.logger.warn({ err }, 'call reconnect check failed'));
+  private tellCallsConnected(session: DeviceSession, connectedAt?: number): void {
+    void this.d.calls?.deviceConnected(session.userId, session.deviceId, connectedAt).catch((err: unknown) => this.d.logger.warn({ err }, 'call reconnect check failed'));
   }
 
   /**
@@ -251,6 +251,7 @@ export class SocketGateway {
   private async settle(socket: Socket, channel: DeviceChannel, rawDevType: number | undefined): Promise<void> {
     const data = socket.data as SocketData;
     if (data.identity.settled) return;
+    const connectedAt = this.sessionsById.get(socket.id)?.connectedAt;
     const devType = readDevType(rawDevType);
     const identity: SocketIdentity =
       devType !== undefined
@@ -276,7 +277,9 @@ export class SocketGateway {
         for (const old of replaced) kickSession(this.d.io, old, this.d.clock.now());
       }
     });
-    this.tellCallsConnected(session);
+    // The channel got every offer made from its registration on (queued until type 1), so a call
+    // begun in the millisecond of registration or later already rang it: it is not rung again.
+    this.tellCallsConnected(session, connectedAt === undefined ? undefined : connectedAt - 1);
   }
 
   private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger): Promise<void> {
