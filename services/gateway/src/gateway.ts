@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { Server } from 'socket.io';
 import type { ServerOptions } from 'socket.io';
 import type { GatewaySettings } from './gateway.config';
+import { answerUpgradeOffersAsHttp } from './upgrade-offers';
 import { blacklistRoutes } from './http/blacklist.routes';
 import { consoleRoutes } from './http/console.routes';
 import { conversationRoutes } from './http/conversation.routes';
@@ -202,8 +203,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     maxHttpBufferSize: deps.settings.maxMessageBytes * 2 + 1024,
     pingInterval: 25_000,
     pingTimeout: 20_000,
+    // Upgrade offers to other paths (h2c, ...) are answered as HTTP/1.1 (answerUpgradeOffersAsHttp).
+    destroyUpgrade: false,
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
+  answerUpgradeOffersAsHttp(app.server, '/socket.io');
   // Registered before authentication: a draining gateway takes no new sockets.
   io.use((_socket, next) => (drainState.draining ? next(new Error('server draining: reconnect to another gateway')) : next()));
   const log = deps.logger.child({ module: 'socket' });
