@@ -6,7 +6,7 @@ export const SECRET_FILE = 'jwt-secret';
 
 /**
  * Embedded mode without IM_JWT_SECRET: a secret is created once in the data folder (mode 0600)
- * and reused, so tokens minted with `npm run token` keep working across restarts.
+ * and reused, so tokens minted with `npm run -s token` keep working across restarts.
  */
 export function loadOrCreateSecret(dataDir: string): { secret: string; created: boolean } {
   const file = join(dataDir, SECRET_FILE);

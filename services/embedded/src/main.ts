@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   logger.info({ port: server.port, dataDir: config.IM_DATA_DIR }, 'embedded IM server listening');
   process.stdout.write(
     `\nIM server (embedded) on port ${server.port}, data in ${config.IM_DATA_DIR}\n` +
-      `Mint a client token:  npm run token -- <userId>\n` +
+      `Mint a client token:  npm run -s token -- <userId>\n` +
       `Connect:              io('http://localhost:${server.port}', { auth: { token } })\n\n`,
   );
   let stopping = false;
