@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { describeConfig } from '@im/common';
 import type { ConfigSchema } from '@im/common';
 import { EMBEDDED_CONFIG } from '@im/embedded';
@@ -28,5 +29,21 @@ describe('README', () => {
     expect(ci).toMatch(/^npm test$/m);
     expect(readme).toContain('npm install && npm start');
     expect(readme).toMatch(/^npm test\s/m);
+  });
+});
+
+describe('Markdown links', () => {
+  it('every relative link in a tracked Markdown file names a file inside the repository', () => {
+    const files = execFileSync('git', ['ls-files', '*.md'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(files).toContain('README.md');
+    const broken: string[] = [];
+    for (const file of files) {
+      for (const [, target] of readFileSync(resolve(ROOT, file), 'utf8').matchAll(/\]\(([^)\s#]+)[^)]*\)/g)) {
+        if (!target || /^[a-z]+:/i.test(target)) continue;
+        const path = resolve(ROOT, dirname(file), target);
+        if (relative(ROOT, path).startsWith('..') || !existsSync(path)) broken.push(`${file} -> ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 });

@@ -9,10 +9,17 @@ export const SECRET_FILE = 'jwt-secret';
  * and reused, so tokens minted with `npm run -s token` keep working across restarts.
  */
 export function loadOrCreateSecret(dataDir: string): { secret: string; created: boolean } {
+  const existing = loadSecret(dataDir);
+  if (existing !== undefined) return { secret: existing, created: false };
   const file = join(dataDir, SECRET_FILE);
-  if (existsSync(file)) return { secret: readFileSync(file, 'utf8').trim(), created: false };
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   return { secret, created: true };
+}
+
+/** The secret the embedded server created in `dataDir`, or undefined when it has not made one. */
+export function loadSecret(dataDir: string): string | undefined {
+  const file = join(dataDir, SECRET_FILE);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { signToken } from '@im/common';
 import { isValidId } from '@im/protocol';
-import { SECRET_FILE } from './jwt-secret';
+import { SECRET_FILE, loadSecret } from './jwt-secret';
 
 const USAGE = [
   'usage: npm run -s token -- <userId> [name] [--hours N]',
@@ -37,18 +36,14 @@ function main(): void {
   if (unknown) fail(`unknown option ${unknown}\n\n${USAGE}`);
   const [userId, name, extra] = positional;
   if (!userId || !isValidId(userId) || extra !== undefined || !Number.isFinite(hours) || hours <= 0) fail(USAGE);
-  let secret = process.env.IM_JWT_SECRET;
+  const dataDir = process.env.IM_DATA_DIR || './data';
+  const secret = process.env.IM_JWT_SECRET || loadSecret(dataDir);
   if (!secret) {
-    const dataDir = process.env.IM_DATA_DIR || './data';
-    const file = join(dataDir, SECRET_FILE);
-    if (!existsSync(file)) {
-      fail(
-        `no secret: IM_JWT_SECRET is unset and ${resolve(file)} does not exist.\n` +
-          'Start the server first (`npm start` creates it), or set IM_DATA_DIR to the server\'s data folder, or set IM_JWT_SECRET to the secret the server uses.',
-        1,
-      );
-    }
-    secret = readFileSync(file, 'utf8').trim();
+    fail(
+      `no secret: IM_JWT_SECRET is unset and ${resolve(join(dataDir, SECRET_FILE))} does not exist.\n` +
+        "Start the server first (`npm start` creates it), or set IM_DATA_DIR to the server's data folder, or set IM_JWT_SECRET to the secret the server uses.",
+      1,
+    );
   }
   const exp = Math.floor(Date.now() / 1000) + Math.round(hours * 3600);
   process.stdout.write(`${signToken({ sub: userId, ...(name ? { name } : {}), exp }, secret)}\n`);

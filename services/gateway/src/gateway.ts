@@ -207,7 +207,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     destroyUpgrade: false,
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
-  answerUpgradeOffersAsHttp(app.server, '/socket.io');
+  answerUpgradeOffersAsHttp(app.server, io.path());
   // Registered before authentication: a draining gateway takes no new sockets.
   io.use((_socket, next) => (drainState.draining ? next(new Error('server draining: reconnect to another gateway')) : next()));
   const log = deps.logger.child({ module: 'socket' });

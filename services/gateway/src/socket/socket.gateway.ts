@@ -217,25 +217,36 @@ export class SocketGateway {
     // (disconnect everywhere), more (chatrooms) as features arrive.
     await socket.join(identity.settled ? [`user:${identity.claims.sub}`, `device:${identity.claims.sub}:${identity.deviceId}`] : [`user:${identity.claims.sub}`]);
     await this.d.router.add(channel);
-    const session: DeviceSession = {
+    const session = this.sessionFor(socket, identity);
+    this.sessionsById.set(socket.id, session);
+    await this.presenceLanes.run(session.userId, async () => {
+      const { firstForUser } = await this.addSession(session);
+      if (firstForUser) await this.d.notifier?.online(session.userId);
+    });
+    // Not awaited: a slow or absent call service must not hold up the socket's `ready`.
+    if (identity.settled) this.tellCallsConnected(session);
+  }
+
+  private sessionFor(socket: Socket, identity: SocketIdentity): DeviceSession {
+    return {
       userId: identity.claims.sub,
       deviceId: identity.deviceId,
       socketId: socket.id,
       gatewayId: this.d.settings.gatewayId,
       ...(identity.devType !== undefined ? { devType: identity.devType } : {}),
+      ...(identity.ownDevice ? { ownDevice: true as const } : {}),
       connectedAt: this.d.clock.now(),
     };
-    this.sessionsById.set(socket.id, session);
-    await this.presenceLanes.run(session.userId, async () => {
-      const { firstForUser } = await this.d.presence.add(session);
-      if (this.d.settings.multiDevice !== 'many') {
-        const replaced = sessionsToReplace(this.d.settings.multiDevice, session, await this.d.presence.sessionsOf(session.userId));
-        for (const old of replaced) kickSession(this.d.io, old, this.d.clock.now());
-      }
-      if (firstForUser) await this.d.notifier?.online(session.userId);
-    });
-    // Not awaited: a slow or absent call service must not hold up the socket's `ready`.
-    if (identity.settled) this.tellCallsConnected(session);
+  }
+
+  /** Records the session in presence and closes the sessions it replaces under the multi-device policy (inside the user's presence lane). */
+  private async addSession(session: DeviceSession): Promise<{ firstForUser: boolean }> {
+    const added = await this.d.presence.add(session);
+    if (this.d.settings.multiDevice !== 'many') {
+      const replaced = sessionsToReplace(this.d.settings.multiDevice, session, await this.d.presence.sessionsOf(session.userId));
+      for (const old of replaced) kickSession(this.d.io, old, this.d.clock.now());
+    }
+    return added;
   }
 
   private tellCallsConnected(session: DeviceSession, connectedAt?: number): void {
@@ -261,22 +272,9 @@ export class SocketGateway {
     channel.setDevice(identity.deviceId);
     await socket.join(`device:${identity.claims.sub}:${identity.deviceId}`);
     if (!socket.connected || !this.sessionsById.has(socket.id)) return;
-    const session: DeviceSession = {
-      userId: identity.claims.sub,
-      deviceId: identity.deviceId,
-      socketId: socket.id,
-      gatewayId: this.d.settings.gatewayId,
-      ...(devType !== undefined ? { devType } : { ownDevice: true as const }),
-      connectedAt: this.d.clock.now(),
-    };
+    const session = this.sessionFor(socket, identity);
     this.sessionsById.set(socket.id, session);
-    await this.presenceLanes.run(session.userId, async () => {
-      await this.d.presence.add(session);
-      if (this.d.settings.multiDevice !== 'many') {
-        const replaced = sessionsToReplace(this.d.settings.multiDevice, session, await this.d.presence.sessionsOf(session.userId));
-        for (const old of replaced) kickSession(this.d.io, old, this.d.clock.now());
-      }
-    });
+    await this.presenceLanes.run(session.userId, () => this.addSession(session));
     // The channel got every offer made from its registration on (queued until type 1), so a call
     // begun in the millisecond of registration or later already rang it: it is not rung again.
     this.tellCallsConnected(session, connectedAt === undefined ? undefined : connectedAt - 1);
