@@ -36,6 +36,7 @@ export type Schema =
   | { kind: 'string'; minLength?: number; maxLength?: number; fromNumber?: boolean }
   | { kind: 'number'; min?: number; max?: number; integer?: boolean }
   | { kind: 'boolean' }
+  | { kind: 'url'; allowEmpty?: boolean }
   | { kind: 'id' }
   | { kind: 'array'; items: Schema; maxItems?: number }
   | { kind: 'object'; fields: Record<string, { schema: Schema; optional?: boolean; default?: unknown }>; aliases?: Record<string, string>; acceptJsonString?: boolean; refine?: string }

@@ -12,6 +12,8 @@ export function describeSchema(s: Schema, indent = ''): string {
       return 'id';
     case 'boolean':
       return 'boolean';
+    case 'url':
+      return `http(s) URL (≤2048 chars${s.allowEmpty ? ", or ''" : ''})`;
     case 'string': {
       const limits = [s.minLength !== undefined ? `≥${s.minLength}` : '', s.maxLength !== undefined ? `≤${s.maxLength}` : ''].filter(Boolean);
       return `string${limits.length ? ` (${limits.join(', ')} chars)` : ''}`;

@@ -50,7 +50,14 @@ describe('bad input end to end (embedded)', () => {
     ['a spoofed fromId', () => ({ ...base(), fromId: 'bad-peer' }), 40301],
     ['an operator injection in destId', () => ({ ...base(), destId: { $ne: null } }), 40003],
     ['an operator injection in msgId', () => ({ ...base(), msgId: { $gt: '' } }), 40003],
-    ['an operator key inside content', () => ({ ...base(), messageType: 16, content: { url: 'u', time: 1, $where: 'x' } }), 40006],
+    ['an operator key inside content', () => ({ ...base(), messageType: 16, content: { url: 'https://cdn.example.com/v.amr', time: 1, $where: 'x' } }), 40006],
+    ['a javascript: image URL', () => ({ ...base(), messageType: 3, content: 'javascript:alert(1)' }), 40009],
+    ['a data: image URL in an object', () => ({ ...base(), messageType: 3, content: { url: 'data:image/png;base64,AAAA' } }), 40009],
+    ['a file URL that is not http(s)', () => ({ ...base(), messageType: 4, content: { fileName: 'a', fileSize: '1', fileUrl: 'file:///etc/passwd', fileType: 'txt' } }), 40009],
+    ['a voice URL over 2048 characters', () => ({ ...base(), messageType: 16, content: { url: `https://cdn.example.com/${'v'.repeat(2048)}`, time: 1 } }), 40009],
+    ['a short video with a javascript: video', () => ({ ...base(), messageType: 30, content: { img: 'https://cdn.example.com/t.jpg', time: 1, video: 'javascript:x' } }), 40009],
+    ['a location with a data: snapshot', () => ({ ...base(), messageType: 29, content: { url: 'data:text/html,x', addr: 'a', lat: 1, lut: 1 } }), 40009],
+    ['a javascript: imageIconUrl', () => ({ ...base(), imageIconUrl: 'javascript:alert(1)' }), 40009],
     ['a send to a group by a non-member', () => ({ ...base(), fromType: 2, destId: groupId }), 40302],
     ['a send to a group that does not exist', () => ({ ...base(), fromType: 2, destId: 'no-such-group' }), 40401],
   ];
@@ -61,6 +68,20 @@ describe('bad input end to end (embedded)', () => {
     expect(ack.error?.length).toBeGreaterThan(3);
     await expectNothingStored();
     await expectServerStillServes();
+  });
+
+  it('refuses an avatar that is not an http(s) URL over HTTP too, and changes nothing', async () => {
+    for (const avatar of ['javascript:alert(1)', 'data:image/png;base64,AAAA', '/relative.png']) {
+      const profile = await h.http('PUT', '/v1/profile', 'bad-owner', { avatar });
+      expect(profile).toMatchObject({ status: 400, body: { code: 40009, name: 'IM_ERR_BAD_URL' } });
+      const group = await h.http('PATCH', `/v1/groups/${groupId}`, 'bad-owner', { name: 'renamed?', avatar });
+      expect(group).toMatchObject({ status: 400, body: { code: 40009, name: 'IM_ERR_BAD_URL' } });
+    }
+    const after = await h.http('GET', `/v1/groups/${groupId}`, 'bad-owner');
+    expect(after.body).toMatchObject({ groupId });
+    expect(after.body.name).not.toBe('renamed?');
+    expect(after.body.avatar ?? '').toBe('');
+    expect((await h.http('PATCH', `/v1/groups/${groupId}`, 'bad-owner', { avatar: 'https://cdn.example.com/g.png' })).status).toBe(204);
   });
 
   it('tells a sender that passed no ack callback through the im_error event', async () => {

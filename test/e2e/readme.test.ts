@@ -4,6 +4,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { describeConfig } from '@im/common';
 import type { ConfigSchema } from '@im/common';
 import { EMBEDDED_CONFIG } from '@im/embedded';
+import { MESSAGE_TYPES } from '@im/protocol';
 import { CLUSTER_CONFIG } from '@im/runtime';
 
 const ROOT = resolve(__dirname, '../..');
@@ -21,6 +22,14 @@ describe('README', () => {
     const expected = describeConfig(allVariables());
     if (table !== expected) process.stdout.write(`\nREADME config table is stale; replace it with:\n\n${expected}\n\n`);
     expect(table).toBe(expected);
+  });
+
+  it('lists on its "send" row exactly the chat message types the registry lets a client send', () => {
+    const row = readme.split('\n').find((line) => line.startsWith('| send |')) ?? '';
+    const listed = [...(/types ([\d, ]+) on `chat`/.exec(row)?.[1] ?? '').matchAll(/\d+/g)].map((m) => Number(m[0]));
+    const sendable = MESSAGE_TYPES.filter((t) => t.clientSend?.kind === 'conversation' && t.unread).map((t) => t.type);
+    expect(listed).toEqual(sendable);
+    for (const t of MESSAGE_TYPES) if (t.clientSend?.kind === 'http-only') expect(row).toContain(t.clientSend.route);
   });
 
   it('names the test command that .ci/run runs', () => {

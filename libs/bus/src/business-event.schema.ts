@@ -1,6 +1,6 @@
 import { BUSINESS_EVENT_TYPES } from './topics';
 import type { BusinessEvent, BusinessEventTarget, BusinessEventType } from './topics';
-import { isValidId, MAX_FROM_NAME_LENGTH, MAX_IMAGE_ICON_URL_LENGTH, parseImMessage } from '@im/protocol';
+import { isValidId, MAX_FROM_NAME_LENGTH, MAX_URL_LENGTH, parseImMessage, urlProblem } from '@im/protocol';
 import type { FromType, ImMessage, MessageTypeNumber } from '@im/protocol';
 
 /** Longest event id: the stored notice's msgId is `ev-<eventId>`, at most 128 characters. */
@@ -69,7 +69,9 @@ function check(value: unknown, maxUsers: number): BusinessEvent {
   if (fromType !== 3 && fromType !== 4 && fromType !== 5) invalid('fromType must be 3 (system), 4 (third party) or 5 (official account)');
   const fromId = id(raw, 'fromId', true) ?? '';
   const fromName = text(raw, 'fromName', MAX_FROM_NAME_LENGTH);
-  const imageIconUrl = text(raw, 'imageIconUrl', MAX_IMAGE_ICON_URL_LENGTH);
+  const imageIconUrl = text(raw, 'imageIconUrl', MAX_URL_LENGTH);
+  const iconProblem = imageIconUrl ? urlProblem(imageIconUrl) : undefined;
+  if (iconProblem !== undefined) invalid(`imageIconUrl ${iconProblem}`);
   const actorId = id(raw, 'actorId', false);
   if (ACTOR_TYPES.includes(type) && actorId === undefined) invalid(`actorId is required for messageType ${type} (the user the event is about)`);
   if (!ACTOR_TYPES.includes(type) && actorId !== undefined) invalid(`actorId is not allowed for messageType ${type}`);

@@ -6,9 +6,11 @@ import type {
   ObjectSchema,
   OneOfSchema,
   StringSchema,
+  UrlSchema,
 } from './content.schema';
 import { guardContent } from './content.guard';
 import { normaliseId } from './id.format';
+import { urlProblem } from './url.format';
 import { cloneJson, hasOwn, isPlainObject } from './internal/plain-object';
 
 const INTEGER_TEXT = /^-?\d{1,16}$/;
@@ -38,6 +40,8 @@ function check(node: ContentSchema, value: unknown, path: string): ContentResult
       return checkNumber(node, value, path);
     case 'boolean':
       return typeof value === 'boolean' ? ok(value) : fail(`${path}: expected a boolean`);
+    case 'url':
+      return checkUrl(node, value, path);
     case 'id': {
       const id = normaliseId(value);
       return id === undefined ? fail(`${path}: expected an id (1-128 of A-Z a-z 0-9 _ . @ -, or a non-negative integer)`) : ok(id);
@@ -59,6 +63,13 @@ function checkString(node: StringSchema, value: unknown, path: string): ContentR
   }
   if (node.maxLength !== undefined && text.length > node.maxLength) return fail(`${path}: longer than ${node.maxLength}`);
   return ok(text);
+}
+
+function checkUrl(node: UrlSchema, value: unknown, path: string): ContentResult {
+  if (typeof value !== 'string') return fail(`${path}: expected a URL string`);
+  if (value === '' && node.allowEmpty === true) return ok(value);
+  const problem = urlProblem(value);
+  return problem === undefined ? ok(value) : { ok: false, reason: `${path}: ${problem}`, badUrl: true };
 }
 
 function checkNumber(node: NumberSchema, value: unknown, path: string): ContentResult {
@@ -167,12 +178,14 @@ function checkOneOf(node: OneOfSchema, value: unknown, path: string): ContentRes
   if (decoded !== undefined && !decoded.ok) return decoded;
   const input = decoded === undefined ? value : decoded.value;
   const reasons: string[] = [];
+  let badUrl = false;
   for (const option of node.options) {
     const result = check(option, input, path);
     if (result.ok) return result;
     reasons.push(result.reason);
+    badUrl ||= result.badUrl === true;
   }
-  return fail(reasons.join(' | '));
+  return badUrl ? { ok: false, reason: reasons.join(' | '), badUrl: true } : fail(reasons.join(' | '));
 }
 
 function acceptsJsonString(option: ContentSchema): boolean {

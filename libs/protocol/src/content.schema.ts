@@ -30,6 +30,12 @@ export interface BooleanSchema {
   readonly kind: 'boolean';
 }
 
+/** An http(s) URL as `url.format.ts` defines it; '' too when `allowEmpty`. */
+export interface UrlSchema {
+  readonly kind: 'url';
+  readonly allowEmpty?: boolean;
+}
+
 /** An id in the wire format of `id.format.ts`; numbers are normalised to strings. */
 export interface IdSchema {
   readonly kind: 'id';
@@ -73,13 +79,17 @@ export type ContentSchema =
   | StringSchema
   | NumberSchema
   | BooleanSchema
+  | UrlSchema
   | IdSchema
   | ArraySchema
   | ObjectSchema
   | OneOfSchema;
 
-/** The outcome of a content check: the NORMALISED value, or why it was refused. */
-export type ContentResult = { ok: true; value: unknown } | { ok: false; reason: string };
+/**
+ * The outcome of a content check: the NORMALISED value, or why it was refused (`badUrl` when a
+ * URL field was the reason, so the sender is told `IM_ERR_BAD_URL`).
+ */
+export type ContentResult = { ok: true; value: unknown } | { ok: false; reason: string; badUrl?: true };
 
 type Options<T> = Omit<T, 'kind'>;
 
@@ -89,6 +99,7 @@ export const schema = {
   string: (options: Options<StringSchema> = {}): StringSchema => ({ kind: 'string', ...options }),
   number: (options: Options<NumberSchema> = {}): NumberSchema => ({ kind: 'number', ...options }),
   boolean: (): BooleanSchema => ({ kind: 'boolean' }),
+  url: (options: Options<UrlSchema> = {}): UrlSchema => ({ kind: 'url', ...options }),
   id: (): IdSchema => ({ kind: 'id' }),
   array: (items: ContentSchema, maxItems?: number): ArraySchema =>
     maxItems === undefined ? { kind: 'array', items } : { kind: 'array', items, maxItems },

@@ -6,12 +6,12 @@ import type { ContentSchema } from './content.schema';
  * a string holding their JSON too (old clients) and keep unknown extra fields.
  */
 
-const MAX_URL = 4096;
 const MAX_MENTIONS = 1000;
 
 const nonEmpty = schema.string({ minLength: 1 });
 const text = schema.string();
-const url = schema.string({ minLength: 1, maxLength: MAX_URL });
+/** http / https only (url.format.ts): a client that renders a `javascript:` or `data:` URL would run or load it. */
+const url = schema.url();
 const optionalNote = schema.optional(text, '');
 /** Seconds (voice, video length): a non-negative number. */
 const seconds = schema.number({ min: 0 });
@@ -56,7 +56,7 @@ export const ContentShapes = {
    * the original wins over the English page, so lat ∈ [-180, 180] and lut ∈ [-90, 90].
    */
   location: wireObject({
-    url: text,
+    url: schema.url({ allowEmpty: true }),
     addr: text,
     lat: schema.number({ min: -180, max: 180 }),
     lut: schema.number({ min: -90, max: 90 }),

@@ -50,6 +50,36 @@ describe('validateContent', () => {
     it('refuses an object without url', () => expect(refusal(T.IMAGE, { src: 'x' })).toMatch(/content\.url: is required/));
   });
 
+  describe('URL fields (3, 4, 16, 29, 30): http or https only, at most 2048 characters', () => {
+    const badUrl = (type: MessageTypeNumber, content: unknown): string => {
+      const result = validateContent(type, content);
+      if (result.ok || result.badUrl !== true) throw new Error(`expected a URL refusal: ${JSON.stringify(result)}`);
+      return result.reason;
+    };
+    it.each(['javascript:alert(1)', 'data:text/html,<script>x</script>', 'file:///etc/passwd', 'ftp://x/y', '//x/i.png', '/i.png', 'i.png', 'https://x/a b'])('refuses %s as an image', (url) => {
+      expect(badUrl(T.IMAGE, url)).toMatch(/content/);
+      expect(badUrl(T.IMAGE, { url })).toMatch(/content\.url/);
+    });
+    it('refuses a URL longer than 2048 characters', () => expect(badUrl(T.IMAGE, `https://x/${'a'.repeat(2048)}`)).toMatch(/longer than 2048/));
+    it('accepts a URL of exactly 2048 characters', () => {
+      const url = `https://x/${'a'.repeat(2048 - 'https://x/'.length)}`;
+      expect(accepted(T.IMAGE, url)).toBe(url);
+    });
+    it('checks file, voice and short video URLs', () => {
+      expect(badUrl(T.FILE, { fileName: 'a', fileSize: '1', fileUrl: 'javascript:x', fileType: 'txt' })).toMatch(/fileUrl/);
+      expect(badUrl(T.VOICE, { url: 'data:audio/amr;base64,AA', time: 1 })).toMatch(/content\.url/);
+      expect(badUrl(T.SHORT_VIDEO, { img: 'https://x/t.jpg', time: 1, video: 'javascript:x' })).toMatch(/video/);
+    });
+    it('lets a location go without a snapshot URL but refuses a bad one', () => {
+      expect(accepted(T.LOCATION, { url: '', addr: 'a', lat: 1, lut: 1 })).toMatchObject({ url: '' });
+      expect(badUrl(T.LOCATION, { url: 'javascript:x', addr: 'a', lat: 1, lut: 1 })).toMatch(/content\.url/);
+    });
+    it('says a non-URL shape problem is a content problem, not a URL one', () => {
+      const result = validateContent(T.IMAGE, 3);
+      expect(result.ok === false && result.badUrl).toBeUndefined();
+    });
+  });
+
   describe('file', () => {
     it('accepts the documented shape', () => expect(accepted(T.FILE, file)).toEqual(file));
     it('defaults filished to false', () => {
@@ -68,11 +98,11 @@ describe('validateContent', () => {
   });
 
   describe('voice', () => {
-    it('accepts url and time', () => expect(accepted(T.VOICE, { url: 'u', time: 2 })).toEqual({ url: 'u', time: 2 }));
-    it('normalises a numeric string time', () => expect(accepted(T.VOICE, { url: 'u', time: '2.5' })).toEqual({ url: 'u', time: 2.5 }));
-    it('refuses a negative time', () => expect(refusal(T.VOICE, { url: 'u', time: -1 })).toMatch(/at least 0/));
-    it('refuses a non-numeric time', () => expect(refusal(T.VOICE, { url: 'u', time: 'two' })).toMatch(/expected a number/));
-    it('refuses a missing time', () => expect(refusal(T.VOICE, { url: 'u' })).toMatch(/time: is required/));
+    it('accepts url and time', () => expect(accepted(T.VOICE, { url: 'https://x/v.amr', time: 2 })).toEqual({ url: 'https://x/v.amr', time: 2 }));
+    it('normalises a numeric string time', () => expect(accepted(T.VOICE, { url: 'https://x/v.amr', time: '2.5' })).toEqual({ url: 'https://x/v.amr', time: 2.5 }));
+    it('refuses a negative time', () => expect(refusal(T.VOICE, { url: 'https://x/v.amr', time: -1 })).toMatch(/at least 0/));
+    it('refuses a non-numeric time', () => expect(refusal(T.VOICE, { url: 'https://x/v.amr', time: 'two' })).toMatch(/expected a number/));
+    it('refuses a missing time', () => expect(refusal(T.VOICE, { url: 'https://x/v.amr' })).toMatch(/time: is required/));
   });
 
   describe('red packet', () => {
@@ -96,8 +126,8 @@ describe('validateContent', () => {
   });
 
   describe('short video', () => {
-    it('accepts img, time and video', () => expect(accepted(T.SHORT_VIDEO, { img: 'i', time: '3', video: 'v' })).toEqual({ img: 'i', time: 3, video: 'v' }));
-    it('refuses a missing video', () => expect(refusal(T.SHORT_VIDEO, { img: 'i', time: 3 })).toMatch(/video: is required/));
+    it('accepts img, time and video', () => expect(accepted(T.SHORT_VIDEO, { img: 'https://x/t.jpg', time: '3', video: 'https://x/v.mp4' })).toEqual({ img: 'https://x/t.jpg', time: 3, video: 'https://x/v.mp4' }));
+    it('refuses a missing video', () => expect(refusal(T.SHORT_VIDEO, { img: 'https://x/t.jpg', time: 3 })).toMatch(/video: is required/));
   });
 
   describe('sticker', () => {
@@ -149,10 +179,10 @@ describe('validateContent', () => {
   });
 
   describe('hardening', () => {
-    it('refuses a $ key anywhere', () => expect(refusal(T.IMAGE, { url: 'u', meta: { list: [{ $set: 1 }] } })).toMatch(/content\.meta\.list\[0\].*\$set/));
+    it('refuses a $ key anywhere', () => expect(refusal(T.IMAGE, { url: 'https://x/v.amr', meta: { list: [{ $set: 1 }] } })).toMatch(/content\.meta\.list\[0\].*\$set/));
     it('refuses a $ key inside a JSON-string content', () => expect(refusal(T.CARD, '{"a":{"$ne":null}}')).toMatch(/\$ne/));
     it('refuses a __proto__ key from JSON', () => expect(refusal(T.CARD, JSON.parse('{"__proto__":{"admin":true}}'))).toMatch(/__proto__/));
-    it('refuses a __proto__ key inside a JSON string', () => expect(refusal(T.IMAGE, '{"url":"u","__proto__":{"x":1}}')).toMatch(/__proto__/));
+    it('refuses a __proto__ key inside a JSON string', () => expect(refusal(T.IMAGE, '{"url":"https://x/i.png","__proto__":{"x":1}}')).toMatch(/__proto__/));
     it('refuses a constructor key', () => expect(refusal(T.CARD, { constructor: { prototype: {} } })).toMatch(/constructor/));
     it(`accepts ${MAX_CONTENT_DEPTH} levels of nesting`, () => expect(validateContent(T.CARD, nested(MAX_CONTENT_DEPTH)).ok).toBe(true));
     it(`refuses ${MAX_CONTENT_DEPTH + 1} levels of nesting`, () => expect(refusal(T.CARD, nested(MAX_CONTENT_DEPTH + 1))).toMatch(/nested deeper/));
@@ -167,7 +197,7 @@ describe('validateContent', () => {
       expect(validateContent(T.CARD, hostile).ok).toBe(false);
     });
     it('keeps unknown fields and never mutates or shares the input', () => {
-      const input = { url: 'u', extra: { deep: [1, 2] } };
+      const input = { url: 'https://x/v.amr', extra: { deep: [1, 2] } };
       const snapshot = JSON.parse(JSON.stringify(input)) as unknown;
       const value = accepted(T.IMAGE, input) as { extra: { deep: number[] } };
       expect(value).toEqual(input);

@@ -12,6 +12,7 @@ export const ErrorCodes = {
   IM_ERR_BAD_CONTENT: { code: 40006, httpStatus: 400, message: 'content does not match the shape of this messageType' },
   IM_ERR_BAD_FROM_TYPE: { code: 40007, httpStatus: 400, message: 'fromType is not allowed for this messageType' },
   IM_ERR_BAD_REQUEST: { code: 40008, httpStatus: 400, message: 'bad request' },
+  IM_ERR_BAD_URL: { code: 40009, httpStatus: 400, message: 'a URL field must be an http or https URL of at most 2048 characters' },
   IM_ERR_UNAUTHENTICATED: { code: 40101, httpStatus: 401, message: 'missing, invalid or expired token' },
   IM_ERR_SPOOFED_SENDER: { code: 40301, httpStatus: 403, message: 'fromId is not the authenticated user' },
   IM_ERR_NOT_MEMBER: { code: 40302, httpStatus: 403, message: 'not a member of this group' },

@@ -1,6 +1,7 @@
 import { imError } from './error-codes';
 import type { ImError } from './error-codes';
 import { normaliseId } from './id.format';
+import { urlProblem } from './url.format';
 
 /** Readers for the top-level fields of an ImMessage. Each returns a value or an ImError. */
 export type FieldResult<T> = { ok: true; value: T } | { ok: false; error: ImError };
@@ -28,6 +29,15 @@ export function readText(raw: Raw, name: string, maxLength: number): FieldResult
   if (value === undefined || value === null) return invalid(`${name} is required`);
   if (typeof value !== 'string') return invalid(`${name} must be a string`);
   return value.length > maxLength ? invalid(`${name} is longer than ${maxLength} characters`) : ok(value);
+}
+
+/** A required string that is '' or an http(s) URL (url.format.ts); anything else is `IM_ERR_BAD_URL`. */
+export function readUrlOrEmpty(raw: Raw, name: string): FieldResult<string> {
+  const value = raw[name];
+  if (value === undefined || value === null) return invalid(`${name} is required`);
+  if (typeof value !== 'string') return invalid(`${name} must be a string`);
+  const problem = value === '' ? undefined : urlProblem(value);
+  return problem === undefined ? ok(value) : { ok: false, error: imError('IM_ERR_BAD_URL', `${name} ${problem}`) };
 }
 
 /** An integer, or a string of digits; undefined when it is neither. */

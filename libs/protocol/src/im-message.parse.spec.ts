@@ -110,7 +110,13 @@ describe('parseImMessage', () => {
       expect(errorOf(parseImMessage({ ...base, fromName: 'n'.repeat(129) }))).toMatch(/^IM_ERR_INVALID_FIELD: fromName/);
     });
     it('refuses an imageIconUrl over 2048 characters', () => {
-      expect(errorOf(parseImMessage({ ...base, imageIconUrl: 'u'.repeat(2049) }))).toMatch(/^IM_ERR_INVALID_FIELD: imageIconUrl/);
+      expect(errorOf(parseImMessage({ ...base, imageIconUrl: `https://cdn.example.com/${'u'.repeat(2049)}` }))).toMatch(/^IM_ERR_BAD_URL: imageIconUrl longer than 2048/);
+    });
+    it.each(['javascript:alert(1)', 'data:image/png;base64,AAAA', 'file:///etc/passwd', '/relative/a.png', 'a.png', 'https://a b/c'])('refuses the imageIconUrl %s', (imageIconUrl) => {
+      expect(errorOf(parseImMessage({ ...base, imageIconUrl }))).toMatch(/^IM_ERR_BAD_URL: imageIconUrl/);
+    });
+    it('accepts an http or https imageIconUrl', () => {
+      expect(messageOf(parseImMessage({ ...base, imageIconUrl: 'http://cdn.example.com/a.png' })).imageIconUrl).toBe('http://cdn.example.com/a.png');
     });
     it('refuses a non-string fromName', () => expect(errorOf(parseImMessage({ ...base, fromName: 5 }))).toMatch(/fromName must be a string/));
   });
@@ -136,8 +142,8 @@ describe('parseImMessage', () => {
       expect(errorOf(parseImMessage({ ...base, content: { text: 'hi' } }))).toMatch(/^IM_ERR_BAD_CONTENT: content: expected a string/);
     });
     it('normalises content held in a JSON string', () => {
-      const message = messageOf(parseImMessage({ ...base, messageType: MessageType.VOICE, content: '{"url":"u","time":"3"}' }));
-      expect(message.content).toEqual({ url: 'u', time: 3 });
+      const message = messageOf(parseImMessage({ ...base, messageType: MessageType.VOICE, content: '{"url":"https://x/v.amr","time":"3"}' }));
+      expect(message.content).toEqual({ url: 'https://x/v.amr', time: 3 });
     });
     it('refuses $ keys in content', () => {
       expect(errorOf(parseImMessage({ ...base, messageType: MessageType.CARD, content: { name: { $gt: '' } } }))).toMatch(/^IM_ERR_BAD_CONTENT.*\$gt/);

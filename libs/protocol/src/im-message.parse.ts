@@ -9,6 +9,7 @@ import {
   readOptionalNumber,
   readRequiredId,
   readText,
+  readUrlOrEmpty,
   toInteger,
 } from './im-message.fields';
 import type { FieldResult } from './im-message.fields';
@@ -20,7 +21,6 @@ import type { MessageTypeSpec } from './message-type.registry';
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 
 export const MAX_FROM_NAME_LENGTH = 128;
-export const MAX_IMAGE_ICON_URL_LENGTH = 2048;
 
 export interface ParseOptions {
   /** Limit on the UTF-8 byte length of the JSON text. Default DEFAULT_MAX_MESSAGE_BYTES. */
@@ -63,7 +63,7 @@ function readMessage(raw: Raw, msgId: string, direction: 'up' | 'any'): FieldRes
   if (!destId.ok) return destId;
   const fromName = readText(raw, 'fromName', MAX_FROM_NAME_LENGTH);
   if (!fromName.ok) return fromName;
-  const imageIconUrl = readText(raw, 'imageIconUrl', MAX_IMAGE_ICON_URL_LENGTH);
+  const imageIconUrl = readUrlOrEmpty(raw, 'imageIconUrl');
   if (!imageIconUrl.ok) return imageIconUrl;
   const spec = readSpec(raw, direction);
   if (!spec.ok) return spec;
@@ -111,7 +111,8 @@ function readContent(raw: Raw, spec: MessageTypeSpec): FieldResult<unknown> {
     return fail('IM_ERR_INVALID_FIELD', 'content is required');
   }
   const checked = checkContent(spec.content, raw['content']);
-  return checked.ok ? { ok: true, value: checked.value } : fail('IM_ERR_BAD_CONTENT', checked.reason);
+  if (checked.ok) return { ok: true, value: checked.value };
+  return fail(checked.badUrl === true ? 'IM_ERR_BAD_URL' : 'IM_ERR_BAD_CONTENT', checked.reason);
 }
 
 type OptionalFields = Pick<ImMessage, 'id' | 'geoId' | (typeof OPTIONAL_NUMBERS)[number]>;

@@ -3,8 +3,8 @@ export type { ErrorName, ImError } from './error-codes';
 
 export { FromType, MessageType } from './message-type.constants';
 export type { Channel, Direction, MessageTypeName, MessageTypeNumber } from './message-type.constants';
-export { MESSAGE_TYPES, messageTypeSpec } from './message-type.registry';
-export type { MessageTypeSpec } from './message-type.registry';
+export { MESSAGE_TYPES, messageTypeSpec, typesSentAs } from './message-type.registry';
+export type { ClientSend, ClientSendKind, MessageTypeSpec } from './message-type.registry';
 
 export { schema } from './content.schema';
 export type {
@@ -19,18 +19,19 @@ export type {
   ObjectSchema,
   OneOfSchema,
   StringSchema,
+  UrlSchema,
 } from './content.schema';
 export { ContentShapes } from './content.shapes';
 export { MAX_CONTENT_DEPTH } from './content.guard';
 export { validateContent } from './content.validate';
 
 export { ID_PATTERN, isValidId, normaliseId } from './id.format';
+export { MAX_URL_LENGTH, isSafeUrl, urlProblem } from './url.format';
 
 export type { ImMessage } from './im-message';
 export {
   DEFAULT_MAX_MESSAGE_BYTES,
   MAX_FROM_NAME_LENGTH,
-  MAX_IMAGE_ICON_URL_LENGTH,
   parseImMessage,
 } from './im-message.parse';
 export type { ParseOptions, ParseResult } from './im-message.parse';

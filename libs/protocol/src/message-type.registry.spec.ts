@@ -2,7 +2,7 @@ import { validateContent } from './content.validate';
 import { parseImMessage } from './im-message.parse';
 import { FromType, MessageType } from './message-type.constants';
 import type { MessageTypeName } from './message-type.constants';
-import { MESSAGE_TYPES, messageTypeSpec } from './message-type.registry';
+import { MESSAGE_TYPES, messageTypeSpec, typesSentAs } from './message-type.registry';
 import type { MessageTypeSpec } from './message-type.registry';
 
 const names = Object.keys(MessageType) as MessageTypeName[];
@@ -53,6 +53,27 @@ describe('MESSAGE_TYPES', () => {
   it('puts only 100-102 on the chatroom channel', () => {
     const chatroom = MESSAGE_TYPES.filter((spec) => spec.channel === 'chatroom').map((spec) => spec.type);
     expect(chatroom).toEqual([100, 101, 102]);
+  });
+
+  it('says what a client message does for every type a client may send, and for no down-only type', () => {
+    expect(sendable.filter((spec) => spec.clientSend === undefined).map((spec) => spec.type)).toEqual([]);
+    expect(downOnly.filter((spec) => spec.clientSend !== undefined).map((spec) => spec.type)).toEqual([]);
+  });
+
+  it('sends on the chatroom event exactly the chatroom channel types', () => {
+    expect([...typesSentAs('chatroom')]).toEqual(MESSAGE_TYPES.filter((spec) => spec.channel === 'chatroom').map((spec) => spec.type));
+  });
+
+  it('refuses 40 on the socket and names the route that makes one; 67 is received, never sent', () => {
+    expect(messageTypeSpec(MessageType.AA_COLLECTION)?.clientSend).toEqual({ kind: 'http-only', route: 'POST /v1/collections' });
+    expect(messageTypeSpec(MessageType.SHAKE)?.direction).toBe('down');
+  });
+
+  it('hands the call service 42-45, 150-160 and 163-165, and the gateway 1 and 31', () => {
+    const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    expect([...typesSentAs('call-signal')]).toEqual([...range(42, 45), ...range(150, 160), ...range(163, 165)]);
+    expect([...typesSentAs('session')]).toEqual([1, 31]);
+    expect([...typesSentAs('reaction')]).toEqual([82, 83]);
   });
 
   it('never counts an unstored type as unread', () => {

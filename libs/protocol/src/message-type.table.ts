@@ -2,7 +2,7 @@ import { ContentShapes as C } from './content.shapes';
 import type { ContentSchema } from './content.schema';
 import { FromType, MessageType } from './message-type.constants';
 import type { Channel, Direction, MessageTypeName } from './message-type.constants';
-import type { MessageTypeSpec } from './message-type.registry';
+import type { ClientSend, ClientSendKind, MessageTypeSpec } from './message-type.registry';
 
 /**
  * The message-type table. Directions follow the original where it gives one and PROTOCOL.md's
@@ -10,35 +10,43 @@ import type { MessageTypeSpec } from './message-type.registry';
  * (the original says nothing about them); the policies below say why.
  */
 
+/** A policy's default `clientSend`; `http-only` names its route, so it is given per type. */
+type PolicySend = Exclude<ClientSendKind, 'http-only'>;
+
 interface Policy {
   readonly channel: Channel;
   readonly stored: boolean;
   readonly unread: boolean;
   readonly fromTypes: readonly FromType[];
+  /** What a client's message of a non-down type under this policy does (registry `clientSend`). */
+  readonly send?: PolicySend;
 }
 
 const { PERSON: P, GROUP: G, SYSTEM: S, THIRD_PARTY: T, OFFICIAL_ACCOUNT: O } = FromType;
 
-function policy(stored: boolean, unread: boolean, fromTypes: readonly FromType[], channel: Channel = 'chat'): Policy {
-  return { channel, stored, unread, fromTypes };
+function policy(stored: boolean, unread: boolean, fromTypes: readonly FromType[], send?: PolicySend, channel: Channel = 'chat'): Policy {
+  return send === undefined ? { channel, stored, unread, fromTypes } : { channel, stored, unread, fromTypes, send };
 }
 
 /** What people read in a chat: kept in history, counts as unread, 1:1 or group. */
-const CHAT = policy(true, true, [P, G]);
+const CHAT = policy(true, true, [P, G], 'conversation');
 /** Like/tip on a GROUP text message (群文本消息): group conversations only. */
-const GROUP_CHAT = policy(true, true, [G]);
-/** Shake: a greeting from a stranger, 1:1 only, shown like a message. */
+const GROUP_CHAT = policy(true, true, [G], 'reaction');
+/**
+ * Shake: 摇一摇: 收到打招呼消息, "received a greeting": made by a shake service through the
+ * business events (docs/business-events.md), 1:1, shown like a message.
+ */
 const SHAKE = policy(true, true, [P]);
 /** Recall is stored so devices that were offline learn of it, but is not itself unread. */
-const RECALL = policy(true, false, [P, G]);
+const RECALL = policy(true, false, [P, G], 'conversation');
 /** Session control (ready, heartbeat) and read receipts: live only. Ready/heartbeat accept any fromType. */
-const CONTROL = policy(false, false, [P, G, S, T, O]);
-const READ = policy(false, false, [P, G]);
+const CONTROL = policy(false, false, [P, G, S, T, O], 'session');
+const READ = policy(false, false, [P, G], 'conversation');
 /** Chatroom traffic is live only: a chatroom has no history. */
-const CHATROOM = policy(false, false, [P], 'chatroom');
+const CHATROOM = policy(false, false, [P], 'chatroom', 'chatroom');
 /** Call signalling is live only; 1:1 calls come from a person, multi-party calls from a group. */
-const CALL = policy(false, false, [P]);
-const MULTI_CALL = policy(false, false, [G]);
+const CALL = policy(false, false, [P], 'call-signal');
+const MULTI_CALL = policy(false, false, [G], 'call-signal');
 /** Notifications are stored so offline devices catch up, but never count as unread. */
 const FRIEND_NOTICE = policy(true, false, [P, S]);
 const GROUP_NOTICE = policy(true, false, [G, S]);
@@ -59,8 +67,11 @@ function def(
   description: string,
   content: ContentSchema,
   example: unknown,
+  clientSend?: ClientSend,
 ): MessageTypeSpec {
-  return { type: MessageType[name], name, direction, ...rules, description, content, example };
+  const { send, ...policy } = rules;
+  const sent = direction === 'down' ? undefined : (clientSend ?? (send === undefined ? undefined : { kind: send }));
+  return { type: MessageType[name], name, direction, ...policy, ...(sent === undefined ? {} : { clientSend: sent }), description, content, example };
 }
 
 const MSG_ID = 'b1946ac9-2c4b-4f1e-9d0e-6f1a2b3c4d5e';
@@ -110,7 +121,10 @@ export const MESSAGE_TYPE_TABLE: readonly MessageTypeSpec[] = [
   def('MOMENT_COMMENTED', 'down', SERVICE_NOTICE, 'A friend commented on my moment, or replied to my comment', C.loose, { momentId: 'm-1', comment: 'Nice!' }),
   def('MOMENT_LIKED', 'down', SERVICE_NOTICE, 'A friend liked my moment, or replied to my comment', C.loose, { momentId: 'm-1' }),
   def('PAYMENT_RECEIVED', 'down', SERVICE_NOTICE, 'Payment received (AA collection, QR-code payment); amt in fen', C.paymentReceived, { amt: 2500 }),
-  def('AA_COLLECTION', 'both', CHAT, 'AA collection request — totalAmt, amt (each) in fen, counts (people)', C.aaCollection, { totalAmt: 10000, msg: 'Dinner', amt: 2500, counts: 4 }),
+  def('AA_COLLECTION', 'both', CHAT, 'AA collection request — totalAmt, amt (each) in fen, counts (people)', C.aaCollection, { totalAmt: 10000, msg: 'Dinner', amt: 2500, counts: 4 }, {
+    kind: 'http-only',
+    route: 'POST /v1/collections',
+  }),
   def('PAYMENT_REQUEST', 'down', SERVICE_NOTICE, 'Someone asks you to pay (e.g. scanned your payment code); amt in fen', C.paymentRequest, { msg: 'Coffee', amt: 1800 }),
   def('VOICE_CALL_REQUEST', 'both', CALL, 'Voice call request', C.loose, ''),
   def('VOICE_CALL_ANSWER', 'both', CALL, 'Voice call answer — content 1 accept, 0 reject', C.callAnswer, 1),
@@ -137,7 +151,7 @@ export const MESSAGE_TYPE_TABLE: readonly MessageTypeSpec[] = [
   def('GROUP_KICKED', 'down', GROUP_NOTICE, 'Removed (kicked) from the group', C.loose, ''),
   def('GROUP_EXPIRED', 'down', GROUP_NOTICE, 'A group I am in has expired', C.loose, ''),
   def('BLACKLISTED', 'down', FRIEND_NOTICE, 'My message was refused: the receiver has blacklisted me', C.loose, ''),
-  def('SHAKE', 'both', SHAKE, 'Shake: a greeting from a stranger', C.loose, 'Hi there!'),
+  def('SHAKE', 'down', SHAKE, 'Shake: a greeting from a stranger', C.loose, 'Hi there!'),
   def('SYSTEM_NOTICE', 'down', SYSTEM_NOTICE, 'System notice', C.loose, 'Maintenance tonight at 23:00'),
   def('OFFICIAL_ACCOUNT_MESSAGE', 'down', OFFICIAL_NOTICE, 'Official account message', C.loose, { title: 'Weekly digest', url: `${CDN}/o/1.html` }),
   def('GROUP_MESSAGE_LIKE', 'both', GROUP_CHAT, 'Like on a group text message', C.loose, { msgId: MSG_ID }),

@@ -6,26 +6,13 @@ import { MessageType } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import { requestCommand } from '../http/command.reply';
 
-/** The client types the call service handles: 1:1 (42-45, 150-160) and multi-party (163-165). */
-const CALL_SIGNAL_TYPES: ReadonlySet<number> = new Set<number>([
-  MessageType.VOICE_CALL_REQUEST,
-  MessageType.VOICE_CALL_ANSWER,
-  MessageType.VIDEO_CALL_REQUEST,
-  MessageType.VIDEO_CALL_ANSWER,
-  ...Array.from({ length: 11 }, (_, i) => MessageType.CALL_AUDIO_OFFER + i),
-  MessageType.MULTI_CALL_AUDIO_INVITE,
-  MessageType.MULTI_CALL_VIDEO_INVITE,
-  MessageType.MULTI_CALL_ENDED_BY_INITIATOR,
-]);
-
 export interface CallSender {
   readonly claims: TokenClaims;
   readonly deviceId: string;
 }
 
-/** The call signals the chat controller hands over. */
+/** The call signals the chat controller hands over: the registry's `call-signal` types. */
 export interface CallSignals {
-  handles(m: ImMessage): boolean;
   signal(sender: CallSender, m: ImMessage): Promise<void>;
 }
 
@@ -53,10 +40,6 @@ export class CallForwarder implements CallSignals, CallDeviceEvents {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
-
-  handles(m: ImMessage): boolean {
-    return CALL_SIGNAL_TYPES.has(m.messageType);
-  }
 
   async signal(sender: CallSender, m: ImMessage): Promise<void> {
     if (m.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');

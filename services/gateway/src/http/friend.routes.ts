@@ -4,7 +4,7 @@ import type { RelationCommand } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { requestCommand } from './command.reply';
-import { idSchema } from './routes.context';
+import { checkUrlField, idSchema, urlFieldSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
 type FriendReply = { done: true } | { status: 'pending' | 'friends' };
@@ -80,13 +80,14 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
           type: 'object',
           minProperties: 1,
           additionalProperties: false,
-          properties: { name: { type: 'string', maxLength: 128 }, avatar: { type: 'string', maxLength: 2048 } },
+          properties: { name: { type: 'string', maxLength: 128 }, avatar: urlFieldSchema },
         },
       },
     },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       const { name, avatar } = request.body;
+      checkUrlField('avatar', avatar);
       const profile = { ...(name !== undefined ? { name } : {}), ...(avatar !== undefined ? { avatar } : {}) };
       await send({ kind: 'profile', userId: sub, profile, ...stamp() });
       return reply.status(204).send();

@@ -4,7 +4,7 @@ import type { GroupCommand, GroupJoinPolicy } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { requestCommand } from './command.reply';
-import { idSchema } from './routes.context';
+import { checkUrlField, idSchema, urlFieldSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
 interface CreateGroupBody {
@@ -121,7 +121,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 128 },
             joinPolicy: joinPolicySchema,
-            avatar: { type: 'string', maxLength: 1024 },
+            avatar: urlFieldSchema,
             announcement: { type: 'string', maxLength: 4096 },
             introduction: { type: 'string', maxLength: 4096 },
           },
@@ -131,6 +131,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       const { name, joinPolicy } = request.body;
+      checkUrlField('avatar', request.body.avatar);
       if (name !== undefined) await send({ kind: 'rename', ...stamp(request.params.groupId, sub), name });
       if (joinPolicy !== undefined) await send({ kind: 'set-join-policy', ...stamp(request.params.groupId, sub), joinPolicy });
       for (const attribute of ['avatar', 'announcement', 'introduction'] as const) {

@@ -1,5 +1,7 @@
 import type { Bus } from '@im/bus';
+import { AppError } from '@im/common';
 import type { Clock, Logger, TokenClaims } from '@im/common';
+import { MAX_URL_LENGTH, urlProblem } from '@im/protocol';
 import type { Store } from '@im/store';
 import type { FastifyRequest } from 'fastify';
 import type { GatewaySettings } from '../gateway.config';
@@ -17,3 +19,12 @@ export interface RoutesContext {
 }
 
 export const idSchema = { type: 'string', pattern: '^[A-Za-z0-9_.@-]{1,128}$' } as const;
+
+/** A URL field of a request body (avatars): '' clears it; otherwise http(s) only, as on the socket. */
+export const urlFieldSchema = { type: 'string', maxLength: MAX_URL_LENGTH } as const;
+
+/** Refuses with `IM_ERR_BAD_URL` unless `value` is absent, '' or an http(s) URL (url.format.ts). */
+export function checkUrlField(name: string, value: string | undefined): void {
+  const problem = value === undefined || value === '' ? undefined : urlProblem(value);
+  if (problem !== undefined) throw new AppError('IM_ERR_BAD_URL', `${name} ${problem}`);
+}

@@ -3,27 +3,17 @@ import { Topics, walletCommandKey } from '@im/bus';
 import type { Bus, ChatRecord, WalletCommand } from '@im/bus';
 import { AppError } from '@im/common';
 import type { Clock, TokenClaims } from '@im/common';
-import { MessageType, directConversationId, groupConversationId } from '@im/protocol';
+import { MessageType, directConversationId, groupConversationId, typesSentAs } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { OnceStore } from '@im/realtime';
 import type { Store } from '@im/store';
 import type { GatewaySettings } from '../gateway.config';
 import { requestCommand } from '../http/command.reply';
 
-/** Types a client may send on `chat` and this server stores as conversation messages. */
-const CONVERSATION_TYPES: ReadonlySet<number> = new Set([
-  MessageType.TEXT,
-  MessageType.IMAGE,
-  MessageType.FILE,
-  MessageType.VOICE,
-  MessageType.CARD,
-  MessageType.LOCATION,
-  MessageType.SHORT_VIDEO,
-  MessageType.STICKER,
-  MessageType.MENTION,
-  MessageType.RECALL,
-  MessageType.READ,
-]);
+/** Types a client may send on `chat` and this server stores as conversation messages (the registry's `conversation`). */
+const CONVERSATION_TYPES = typesSentAs('conversation');
+/** Likes and tips on a group message, carried out by the wallet service. */
+const REACTION_TYPES = typesSentAs('reaction');
 
 const ACCEPTANCE_TTL_MS = 24 * 3600 * 1000;
 const digest = (parts: readonly string[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
@@ -51,11 +41,7 @@ export class ChatService {
   /** Resolves with the acceptance time once the message is durable; a retry gets the first time. */
   async accept(sender: Sender, input: ImMessage): Promise<{ serverTime: number }> {
     if (input.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');
-    if (input.messageType === MessageType.AA_COLLECTION) {
-      // A 40 claims money: only the wallet service posts it, once the collection exists (docs/money.md).
-      throw new AppError('IM_ERR_BAD_REQUEST', 'an AA collection is created with POST /v1/collections; the server then posts its 40');
-    }
-    if (input.messageType === MessageType.GROUP_MESSAGE_LIKE || input.messageType === MessageType.GROUP_MESSAGE_TIP) return this.react(input);
+    if (REACTION_TYPES.has(input.messageType)) return this.react(input);
     if (!CONVERSATION_TYPES.has(input.messageType)) {
       throw new AppError('IM_ERR_BAD_REQUEST', `messageType ${input.messageType} is not handled on this server yet`);
     }
