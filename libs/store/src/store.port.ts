@@ -67,6 +67,11 @@ export interface ConversationRepository {
   /** Moves the user's read seq forward (never back); returns the new value. */
   setReadSeq(userId: string, conversationId: string, seq: number): Promise<number>;
   readSeqs(userId: string, conversationIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Another person's read seq per conversation (the peer of a 1:1 conversation): one lookup for
+   * many conversations, keyed by conversationId; absent when that person has read nothing.
+   */
+  readSeqsOf(entries: readonly { readonly conversationId: string; readonly userId: string }[]): Promise<Map<string, number>>;
   /** The user's mute setting of a conversation (a muted one produces no offline push). Idempotent. */
   setMuted(userId: string, conversationId: string, muted: boolean): Promise<void>;
   /** The subset of `userIds` who muted the conversation. */
@@ -76,7 +81,11 @@ export interface ConversationRepository {
 }
 
 export interface CursorRepository {
-  /** Per device and conversation: the highest seq the device acknowledged in order. Moves forward only. */
+  /**
+   * Per device and conversation: the highest seq the device acknowledged in order. Moves forward
+   * only. The key may also name a stream derived from a conversation (the device channel keeps
+   * the read receipts it delivered under `rr:<conversationId>`).
+   */
   advance(userId: string, deviceId: string, conversationId: string, seq: number): Promise<void>;
   get(userId: string, deviceId: string, conversationIds: readonly string[]): Promise<Map<string, number>>;
 }

@@ -69,6 +69,21 @@ export class MongoConversationRepository implements ConversationRepository {
     return new Map(rows.map((r) => [r.conversationId, r.readSeq]));
   }
 
+  /** One `$in` query on `_id` for all the entries. */
+  async readSeqsOf(entries: readonly { readonly conversationId: string; readonly userId: string }[]): Promise<Map<string, number>> {
+    entries.forEach((e, i) => {
+      assertId(e.userId, `entries[${i}].userId`);
+      assertId(e.conversationId, `entries[${i}].conversationId`);
+    });
+    if (entries.length === 0) return new Map();
+    const wanted = new Set(entries.map((e) => readStateKey(e.userId, e.conversationId)));
+    const rows = await this.readStates
+      .find({ _id: trusted({ $in: [...wanted] }) }, { _id: 1, conversationId: 1, readSeq: 1 })
+      .lean<Pick<ReadStateDoc, '_id' | 'conversationId' | 'readSeq'>[]>()
+      .exec();
+    return new Map(rows.filter((r) => wanted.has(r._id)).map((r) => [r.conversationId, r.readSeq]));
+  }
+
   /** One single-document upsert; the read mark is left as it is. */
   async setMuted(userId: string, conversationId: string, muted: boolean): Promise<void> {
     assertId(userId, 'userId');

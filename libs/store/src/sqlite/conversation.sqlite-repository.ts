@@ -62,6 +62,16 @@ export class SqliteConversationRepository implements ConversationRepository {
     return out;
   }
 
+  async readSeqsOf(entries: readonly { readonly conversationId: string; readonly userId: string }[]): Promise<Map<string, number>> {
+    const stmt = this.db.prepare<[string, string], { read_seq: number }>('SELECT read_seq FROM read_state WHERE user_id = ? AND conversation_id = ?');
+    const out = new Map<string, number>();
+    for (const { conversationId, userId } of entries) {
+      const row = stmt.get(userId, conversationId);
+      if (row) out.set(conversationId, row.read_seq);
+    }
+    return out;
+  }
+
   async setMuted(userId: string, conversationId: string, muted: boolean): Promise<void> {
     this.db
       .prepare<[string, string, number]>(

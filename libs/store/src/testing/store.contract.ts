@@ -131,6 +131,16 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.conversations.setReadSeq(`${p}a`, c, 3)).toBe(5);
       expect((await store.conversations.readSeqs(`${p}a`, [c, 'other'])).get(c)).toBe(5);
       expect((await store.conversations.readSeqs(`${p}b`, [c])).has(c)).toBe(false);
+      const d = conv(`${p}a`, `${p}c`);
+      await store.conversations.setReadSeq(`${p}c`, d, 7);
+      const peers = await store.conversations.readSeqsOf([
+        { conversationId: c, userId: `${p}a` },
+        { conversationId: d, userId: `${p}c` },
+        { conversationId: conv(`${p}a`, `${p}z`), userId: `${p}z` },
+      ]);
+      expect(peers).toEqual(new Map([[c, 5], [d, 7]]));
+      expect(await store.conversations.readSeqsOf([{ conversationId: c, userId: `${p}b` }])).toEqual(new Map());
+      expect(await store.conversations.readSeqsOf([])).toEqual(new Map());
       await store.cursors.advance(`${p}a`, 'd1', c, 4);
       await store.cursors.advance(`${p}a`, 'd1', c, 2);
       await store.cursors.advance(`${p}a`, 'd2', c, 9);

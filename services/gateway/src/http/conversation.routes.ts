@@ -21,13 +21,20 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     const memberships = await ctx.store.groups.groupsOf(sub);
     const joined = new Map(memberships.map((m) => [groupConversationId(m.groupId), m.joinedSeq]));
     const list = await ctx.store.conversations.listForUser(sub, memberships.map((m) => m.groupId));
-    const reads = await ctx.store.conversations.readSeqs(sub, list.map((c) => c.conversationId));
-    const muted = new Set(await ctx.store.conversations.mutedOf(sub));
+    const peers = list.flatMap((c) => (c.kind === 'direct' && c.peerId !== undefined && c.peerId !== sub ? [{ conversationId: c.conversationId, userId: c.peerId }] : []));
+    const [reads, peerReads, mutedList] = await Promise.all([
+      ctx.store.conversations.readSeqs(sub, list.map((c) => c.conversationId)),
+      ctx.store.conversations.readSeqsOf(peers),
+      ctx.store.conversations.mutedOf(sub),
+    ]);
+    const muted = new Set(mutedList);
     const conversations = await Promise.all(
       list.map(async (c) => {
         const readSeq = Math.max(reads.get(c.conversationId) ?? 0, joined.get(c.conversationId) ?? 0);
         const unread = c.maxSeq > readSeq ? await ctx.store.messages.countUnread(c.conversationId, readSeq, sub, UNREAD_TYPES) : 0;
-        return { ...c, readSeq, unread, muted: muted.has(c.conversationId) };
+        // 1:1: how far the other side has read (its 33s), so a sender offline at the time still learns it.
+        const peerReadSeq = c.kind === 'direct' ? { peerReadSeq: peerReads.get(c.conversationId) ?? 0 } : {};
+        return { ...c, readSeq, ...peerReadSeq, unread, muted: muted.has(c.conversationId) };
       }),
     );
     return { conversations };

@@ -1,4 +1,4 @@
-import { createLogger } from '@im/common';
+import { createLogger, systemClock } from '@im/common';
 import type { ImMessage } from '@im/protocol';
 import { SqliteStore } from '@im/store';
 import type { StoredMessage } from '@im/store';
@@ -28,6 +28,7 @@ describe(DeviceChannel.name, () => {
       store,
       logger,
       syncMaxPerConversation: 100,
+      clock: systemClock,
       emit: (message, ack) => sent.push({ message, ...(ack ? { ack } : {}) }),
     });
   });

@@ -1,8 +1,9 @@
-import type { Logger } from '@im/common';
-import { systemConversationId } from '@im/protocol';
+import { createHash } from 'node:crypto';
+import type { Clock, Logger } from '@im/common';
+import { MessageType, directConversationId, systemConversationId } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import { MessageStatus } from '@im/store';
-import type { Store, StoredMessage } from '@im/store';
+import type { ConversationSummary, Store, StoredMessage } from '@im/store';
 
 /** Sends one downlink and reports whether the device acknowledged it in time. */
 export type Emitter = (message: ImMessage, onAck?: () => void) => void;
@@ -14,6 +15,7 @@ export interface DeviceChannelOptions {
   readonly logger: Logger;
   readonly emit: Emitter;
   readonly syncMaxPerConversation: number;
+  readonly clock: Clock;
 }
 
 interface ConversationState {
@@ -26,6 +28,9 @@ interface ConversationState {
 }
 
 const PAGE = 200;
+
+/** The cursor key under which a device keeps how far the peer's read receipts (33) reached it. */
+const receiptsKey = (conversationId: string): string => `rr:${conversationId}`;
 
 /** The wire form of a stored message: a recalled one travels without its content. */
 export function toWire(stored: StoredMessage): ImMessage {
@@ -79,7 +84,8 @@ export class DeviceChannel {
   }
 
   pushLive(message: ImMessage): void {
-    this.enqueue(async () => this.o.emit(message));
+    const receipt = this.peerReceipt(message);
+    this.enqueue(async () => (receipt ? this.o.emit(message, () => this.receiptAcknowledged(receipt.conversationId, receipt.seq)) : this.o.emit(message)));
   }
 
   async close(): Promise<void> {
@@ -119,7 +125,8 @@ export class DeviceChannel {
     const deviceId = this.deviceId;
     const memberships = await store.groups.groupsOf(userId);
     const joined = new Map(memberships.map((m) => [`g:${m.groupId}`, m.joinedSeq]));
-    const list: { conversationId: string; maxSeq: number }[] = await store.conversations.listForUser(userId, memberships.map((m) => m.groupId));
+    const summaries = await store.conversations.listForUser(userId, memberships.map((m) => m.groupId));
+    const list: { conversationId: string; maxSeq: number }[] = [...summaries];
     // The user's system conversation (friend notices) is synced like the others.
     const system = systemConversationId(userId);
     const systemSeq = await store.conversations.maxSeq(system);
@@ -132,6 +139,52 @@ export class DeviceChannel {
       const from = Math.max(state.lastSent, c.maxSeq - this.o.syncMaxPerConversation);
       if (c.maxSeq > from) await this.sendRange(c.conversationId, from, Number.MAX_SAFE_INTEGER);
     }
+    await this.syncReadReceipts(summaries);
+  }
+
+  /**
+   * The 33s this device missed while away: for each 1:1 conversation whose peer has read further
+   * than the last receipt the device acknowledged, one 33 with the peer's read seq (the latest only).
+   */
+  private async syncReadReceipts(summaries: readonly ConversationSummary[]): Promise<void> {
+    const { store, userId } = this.o;
+    const peers = summaries.flatMap((c) => (c.kind === 'direct' && c.peerId !== undefined && c.peerId !== userId ? [{ conversationId: c.conversationId, userId: c.peerId }] : []));
+    if (peers.length === 0) return;
+    const [peerReads, told] = await Promise.all([store.conversations.readSeqsOf(peers), store.cursors.get(userId, this.deviceId, peers.map((p) => receiptsKey(p.conversationId)))]);
+    for (const { conversationId, userId: peerId } of peers) {
+      const seq = peerReads.get(conversationId) ?? 0;
+      if (seq <= (told.get(receiptsKey(conversationId)) ?? 0) || this.closed) continue;
+      const [read] = await store.messages.range(conversationId, { afterSeq: seq - 1, beforeSeq: seq + 1, limit: 1 });
+      if (!read) continue;
+      const receipt: ImMessage = {
+        msgId: `rr-${createHash('sha256').update(conversationId).digest('hex').slice(0, 24)}-${seq}`,
+        messageType: MessageType.READ,
+        fromId: peerId,
+        fromType: 1,
+        destId: userId,
+        fromName: '',
+        imageIconUrl: '',
+        content: read.message.msgId,
+        seq,
+        sendTime: this.o.clock.now(),
+      };
+      this.o.emit(receipt, () => this.receiptAcknowledged(conversationId, seq));
+    }
+  }
+
+  /** A live 33 from the other side of a 1:1 conversation: where it was read, to remember once acknowledged. */
+  private peerReceipt(m: ImMessage): { conversationId: string; seq: number } | undefined {
+    if (m.messageType !== MessageType.READ || m.seq === undefined || m.fromId === this.o.userId || m.destId !== this.o.userId) return undefined;
+    return { conversationId: directConversationId(this.o.userId, m.fromId), seq: m.seq };
+  }
+
+  private receiptAcknowledged(conversationId: string, seq: number): void {
+    const key = receiptsKey(conversationId);
+    const state = this.stateFor(key, 0);
+    if (seq <= state.persisted) return;
+    state.persisted = seq;
+    this.dirty.add(key);
+    this.writing ??= this.writeCursors();
   }
 
   private stateFor(conversationId: string, start: number): ConversationState {

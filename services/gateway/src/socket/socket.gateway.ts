@@ -164,6 +164,7 @@ export class SocketGateway {
       logger: log,
       emit,
       syncMaxPerConversation: this.d.settings.syncMaxPerConversation,
+      clock: this.d.clock,
     });
     this.channels.set(socket.id, channel);
     const bucket = new TokenBucket(this.d.settings.rateLimitPerSec, this.d.settings.rateLimitBurst, this.d.clock);
