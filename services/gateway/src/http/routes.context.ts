@@ -1,5 +1,5 @@
 import type { Bus } from '@im/bus';
-import type { Clock, Logger, TokenClaims } from '@im/common';
+import type { Clock, IdGenerator, Logger, TokenClaims } from '@im/common';
 import type { Store } from '@im/store';
 import type { FastifyRequest } from 'fastify';
 import type { GatewaySettings } from '../gateway.config';
@@ -10,6 +10,7 @@ export interface RoutesContext {
   readonly bus: Bus;
   readonly settings: GatewaySettings;
   readonly clock: Clock;
+  readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly auth: (request: FastifyRequest) => TokenClaims;
   /** True when every dependency answers (for /readyz). */
