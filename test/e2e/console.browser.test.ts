@@ -159,7 +159,7 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     const result = carol.locator('[data-testid="rp-result"][data-packet-id]');
     await result.waitFor({ timeout: WAIT });
     const packetId = (await result.getAttribute('data-packet-id')) ?? '';
-    expect(packetId).toMatch(/^rp-/);
+    expect(packetId).toMatch(/^[1-9][0-9]{0,18}$/);
     await carol.getByTestId('wallet-balance').click();
     await carol.locator('[data-testid="balance"][data-value="700"]').waitFor({ timeout: WAIT });
 

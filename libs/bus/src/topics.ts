@@ -224,7 +224,8 @@ export interface CallCommandOutcome {
 
 /**
  * Money commands (docs/money.md). Every amount is an integer count of fen. `key` (top-up,
- * withdraw) is the caller's idempotency key; a red packet's id is its idempotency key.
+ * withdraw) is the caller's idempotency key. A red packet's, transfer's or collection's id is its
+ * idempotency key: the gateway gives one id per sender and requestId, the same on every retry.
  */
 export type WalletCommand =
   | { readonly kind: 'topup' | 'withdraw'; readonly userId: string; readonly amount: number; readonly key: string; readonly at: number }

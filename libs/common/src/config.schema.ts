@@ -11,19 +11,21 @@ export type VarSpec =
 
 export type ConfigSchema = Readonly<Record<string, VarSpec>>;
 
-type ValueOf<S extends VarSpec> = S extends { kind: 'int' }
+type ValueOf<S extends VarSpec> = S extends { kind: 'int'; default: number }
   ? number
-  : S extends { kind: 'bool' }
-    ? boolean
-    : S extends { kind: 'list' }
-      ? readonly string[]
-      : S extends { kind: 'string'; default: string }
-        ? string
-        : S extends { kind: 'string'; required: true }
+  : S extends { kind: 'int' }
+    ? number | undefined
+    : S extends { kind: 'bool' }
+      ? boolean
+      : S extends { kind: 'list' }
+        ? readonly string[]
+        : S extends { kind: 'string'; default: string }
           ? string
-          : S extends { kind: 'string' }
-            ? string | undefined
-            : string;
+          : S extends { kind: 'string'; required: true }
+            ? string
+            : S extends { kind: 'string' }
+              ? string | undefined
+              : string;
 
 export type ConfigOf<S extends ConfigSchema> = { readonly [K in keyof S]: ValueOf<S[K]> };
 

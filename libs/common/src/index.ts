@@ -11,3 +11,5 @@ export { isTransientError } from './transient-error';
 export { KeyedLanes } from './keyed-lanes';
 export { Coalescer } from './coalescer';
 export type { CoalescerOptions, ItemResult } from './coalescer';
+export { ID_CONFIG, ID_EPOCH_MS, IdGenerator, decodeId } from './id-generator';
+export type { IdGeneratorOptions } from './id-generator';

@@ -32,6 +32,7 @@ export type {
   MessageRepository,
   RangeQuery,
   RelationRepository,
+  RequestIdRepository,
   Transfer,
   TransferRepository,
   TransferState,

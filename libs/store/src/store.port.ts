@@ -413,6 +413,15 @@ export interface CollectionRepository {
   seats(collectionId: string): Promise<CollectionSeat[]>;
 }
 
+/**
+ * The id a client request was given, under a key made of its sender and idempotency key: how a
+ * retried money request finds the red packet, transfer or collection its first attempt made.
+ */
+export interface RequestIdRepository {
+  /** Stores `id` under `key` unless the key has one already; returns the key's id, the first one stored. */
+  claim(key: string, id: string, at: number): Promise<string>;
+}
+
 /** Everything durable. Embedded: SQLite in one file; cluster: MongoDB. */
 export interface Store {
   readonly messages: MessageRepository;
@@ -425,6 +434,7 @@ export interface Store {
   readonly redPackets: RedPacketRepository;
   readonly transfers: TransferRepository;
   readonly collections: CollectionRepository;
+  readonly requestIds: RequestIdRepository;
   /** True when the backend answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

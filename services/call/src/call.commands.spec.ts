@@ -1,5 +1,5 @@
 import type { Bus, CallCommand } from '@im/bus';
-import { createLogger, ManualClock } from '@im/common';
+import { createLogger, IdGenerator, ManualClock } from '@im/common';
 import type { ImMessage } from '@im/protocol';
 import { MemoryCallStore, MemoryMultiCallStore, MemoryPresence } from '@im/realtime';
 import type { Delivery, DeliveryPort } from '@im/realtime';
@@ -61,8 +61,8 @@ describe(CallCommands.name, () => {
       },
     } as unknown as Bus;
     const notifier = new CallNotifier(delivery, bus, clock);
-    const oneToOne = new CallService(calls, store, notifier, { callRingTimeoutMs: 30_000, requireFriendship: false }, clock, logger);
-    const multi = new MultiCallService(new MemoryMultiCallStore(), store, notifier, { multiCallMaxParticipants: 9 }, clock, logger);
+    const oneToOne = new CallService(calls, store, notifier, { callRingTimeoutMs: 30_000, requireFriendship: false }, clock, new IdGenerator(), logger);
+    const multi = new MultiCallService(new MemoryMultiCallStore(), store, notifier, { multiCallMaxParticipants: 9 }, clock, new IdGenerator(), logger);
     const lifecycle = new CallLifecycle(calls, oneToOne, notifier, presence, { callDropGraceMs: 0 }, clock, logger, multi);
     commands = new CallCommands(oneToOne, multi, lifecycle, clock, logger);
   });

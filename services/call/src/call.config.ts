@@ -1,3 +1,4 @@
+import { ID_CONFIG } from '@im/common';
 import type { ConfigOf, ConfigSchema } from '@im/common';
 
 /** The call service's own variables (embedded mode reads them too). */
@@ -12,6 +13,7 @@ export const CALL_CONFIG = {
   IM_MULTI_CALL_MAX_PARTICIPANTS: { kind: 'int', default: 9, min: 2, max: 100, doc: 'Most participants in one multi-party (group) call; one more is refused.' },
   IM_CALL_SWEEP_MS: { kind: 'int', default: 500, min: 50, max: 60000, doc: 'How often the call service looks for calls whose ringing or drop grace period ran out.' },
   IM_REQUIRE_FRIENDSHIP: { kind: 'bool', default: false, doc: 'Refuse 1:1 messages between users who are not friends.' },
+  ...ID_CONFIG,
 } as const satisfies ConfigSchema;
 
 export type CallConfig = ConfigOf<typeof CALL_CONFIG>;

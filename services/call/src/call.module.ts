@@ -1,5 +1,5 @@
 import type { Bus, Subscription } from '@im/bus';
-import type { Clock, Logger } from '@im/common';
+import type { Clock, IdGenerator, Logger } from '@im/common';
 import type { CallStore, DeliveryPort, MultiCallStore, Presence } from '@im/realtime';
 import type { Store } from '@im/store';
 import { CallCommands, startCallSweeper, subscribeCallService } from './call.commands';
@@ -18,6 +18,8 @@ export interface CallServiceDeps {
   readonly bus: Bus;
   readonly settings: CallServiceSettings;
   readonly clock: Clock;
+  /** Makes the call ids (the process's one generator). */
+  readonly ids: IdGenerator;
   readonly logger: Logger;
   /** How often due calls are swept (ring timeouts, drop grace periods). */
   readonly sweepMs: number;
@@ -32,8 +34,8 @@ export interface RunningCallService {
 /** The call service on its ports: subscribed to `im.calls.commands`, sweeping due calls. Cluster and embedded alike. */
 export async function startCallService(d: CallServiceDeps): Promise<RunningCallService> {
   const notifier = new CallNotifier(d.delivery, d.bus, d.clock);
-  const oneToOne = new CallService(d.calls, d.store, notifier, d.settings, d.clock, d.logger);
-  const multi = new MultiCallService(d.multiCalls, d.store, notifier, d.settings, d.clock, d.logger);
+  const oneToOne = new CallService(d.calls, d.store, notifier, d.settings, d.clock, d.ids, d.logger);
+  const multi = new MultiCallService(d.multiCalls, d.store, notifier, d.settings, d.clock, d.ids, d.logger);
   const lifecycle = new CallLifecycle(d.calls, oneToOne, notifier, d.presence, d.settings, d.clock, d.logger, multi);
   const commands = new CallCommands(oneToOne, multi, lifecycle, d.clock, d.logger);
   const subscription: Subscription = await subscribeCallService(d.bus, commands);

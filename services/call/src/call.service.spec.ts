@@ -1,4 +1,4 @@
-import { AppError, createLogger, ManualClock } from '@im/common';
+import { AppError, createLogger, IdGenerator, ManualClock } from '@im/common';
 import type { ImMessage } from '@im/protocol';
 import { MemoryCallStore, MemoryPresence } from '@im/realtime';
 import { SqliteStore } from '@im/store';
@@ -56,7 +56,7 @@ describe(CallService.name, () => {
     calls = new MemoryCallStore();
     clock = new ManualClock();
     rec = recordingNotifier();
-    service = new CallService(calls, store, rec.notifier, { callRingTimeoutMs: 30_000, requireFriendship: false }, clock, logger);
+    service = new CallService(calls, store, rec.notifier, { callRingTimeoutMs: 30_000, requireFriendship: false }, clock, new IdGenerator(), logger);
     lifecycle = new CallLifecycle(calls, service, rec.notifier, new MemoryPresence(), { callDropGraceMs: 0 }, clock, logger);
   });
   afterEach(() => store.close());

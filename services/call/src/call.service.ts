@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { AppError } from '@im/common';
-import type { Clock, Logger, TokenClaims } from '@im/common';
+import type { Clock, IdGenerator, Logger, TokenClaims } from '@im/common';
 import type { ImMessage } from '@im/protocol';
 import type { Call, CallMedia, CallStore } from '@im/realtime';
 import type { Store } from '@im/store';
@@ -37,6 +36,7 @@ export class CallService {
     private readonly notify: CallNotifier,
     private readonly settings: CallSettings,
     private readonly clock: Clock,
+    private readonly ids: IdGenerator,
     private readonly logger: Logger,
   ) {}
 
@@ -77,7 +77,7 @@ export class CallService {
     if (this.settings.requireFriendship && !(await this.store.relations.areFriends(callerId, calleeId))) throw new AppError('IM_ERR_NOT_FRIEND');
     const now = this.clock.now();
     const call: Call = {
-      callId: `call-${randomUUID()}`,
+      callId: this.ids.next(),
       callerId,
       callerDeviceId: sender.deviceId,
       callerName: m.fromName,

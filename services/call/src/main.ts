@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { systemClock } from '@im/common';
+import { IdGenerator, systemClock } from '@im/common';
 import { RedisCallStore, RedisMultiCallStore } from '@im/realtime';
 import { runBusService } from '@im/runtime';
 import { CALL_CONFIG, callSettings } from './call.config';
@@ -28,6 +28,7 @@ runBusService({
       bus: ports.bus,
       settings: callSettings(config),
       clock: systemClock,
+      ids: new IdGenerator({ worker: config.IM_ID_WORKER }),
       logger,
       sweepMs: config.IM_CALL_SWEEP_MS,
     });

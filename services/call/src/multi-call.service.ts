@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { AppError } from '@im/common';
-import type { Clock, Logger } from '@im/common';
+import type { Clock, IdGenerator, Logger } from '@im/common';
 import { MessageType, isValidId } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { CallMedia, MultiCall, MultiCallStore } from '@im/realtime';
@@ -31,6 +30,7 @@ export class MultiCallService {
     private readonly notify: CallNotifier,
     private readonly settings: MultiCallSettings,
     private readonly clock: Clock,
+    private readonly ids: IdGenerator,
     private readonly logger: Logger,
   ) {}
 
@@ -164,7 +164,7 @@ export class MultiCallService {
 
   private newCall(sender: CallSender, m: ImMessage, media: CallMedia): MultiCall {
     const participants: Record<string, string> = { [m.fromId]: sender.deviceId };
-    return { callId: `mcall-${randomUUID()}`, groupId: m.destId, initiatorId: m.fromId, media, createdAt: this.clock.now(), participants, everJoined: [m.fromId], version: 1 };
+    return { callId: this.ids.next(), groupId: m.destId, initiatorId: m.fromId, media, createdAt: this.clock.now(), participants, everJoined: [m.fromId], version: 1 };
   }
 
   private devices(call: MultiCall): [string, string][] {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { InMemoryBus } from '@im/bus';
-import { systemClock } from '@im/common';
+import { IdGenerator, systemClock } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import { callSettings, startCallService } from '@im/call-service';
 import { EventService, subscribeEventService } from '@im/events-service';
@@ -43,6 +43,7 @@ export async function startEmbedded(
   overrides: { readonly once?: OnceStore } = {},
 ): Promise<EmbeddedServer> {
   const settings = settingsFrom(config, jwtSecret);
+  const ids = new IdGenerator({ worker: config.IM_ID_WORKER });
   const store = new SqliteStore(join(config.IM_DATA_DIR, 'im.db'));
   const onDeadLetter = (letter: { topic: string }): void => processMetrics().deadLetters.inc({ topic: letter.topic });
   const bus = new InMemoryBus({ logger: logger.child({ module: 'bus' }), onDeadLetter });
@@ -88,6 +89,7 @@ export async function startEmbedded(
     bus,
     settings: callSettings(config),
     clock,
+    ids,
     logger: logger.child({ service: 'call' }),
     sweepMs: config.IM_CALL_SWEEP_MS,
   });
@@ -100,6 +102,7 @@ export async function startEmbedded(
     once: overrides.once ?? new MemoryOnceStore(clock),
     chatrooms: new MemoryChatroomStore(clock),
     clock,
+    ids,
     logger: logger.child({ service: 'gateway' }),
     consoleDevTokens: true,
   });

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { ID_CONFIG } from '@im/common';
 import type { ConfigOf, ConfigSchema } from '@im/common';
 
 /** The gateway's environment variables. Embedded mode reads these plus the services' own. */
@@ -58,6 +59,7 @@ export const GATEWAY_CONFIG = {
     doc: 'Serve the web console (protocol playground and reference) at `/console`; embedded mode adds a dev-token button (docs/console.md).',
   },
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
+  ...ID_CONFIG,
   IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
   IM_ALLOWED_ORIGINS: {
     kind: 'list',

@@ -1,6 +1,6 @@
 import type { Bus } from '@im/bus';
 import { AppError, verifyToken } from '@im/common';
-import type { Clock, Logger } from '@im/common';
+import type { Clock, IdGenerator, Logger } from '@im/common';
 import type { ChatroomStore, DeliveryPort, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
 import type { OpsBoard } from '@im/runtime';
@@ -49,6 +49,8 @@ export interface GatewayDeps {
   /** Chatroom members, history and rate counters (cluster: Redis). */
   readonly chatrooms: ChatroomStore;
   readonly clock: Clock;
+  /** Makes the ids of new groups, red packets, transfers and collections (the process's one generator). */
+  readonly ids: IdGenerator;
   readonly logger: Logger;
   /** Cluster mode passes the Redis adapter here; embedded keeps Socket.IO's in-memory one. */
   readonly adapter?: ServerOptions['adapter'];
@@ -142,6 +144,7 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
     bus: deps.bus,
     settings: deps.settings,
     clock: deps.clock,
+    ids: deps.ids,
     logger: deps.logger,
     auth: (request) => authenticate(request, deps.settings.jwtSecret, deps.clock),
     ready: async () => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { MESSAGE_SERVICE_GROUP, Topics } from '@im/bus';
-import { systemClock } from '@im/common';
+import { IdGenerator, systemClock } from '@im/common';
 import { createSocketIoRedisAdapter, RedisChatroomStore } from '@im/realtime';
 import { CLUSTER_CONFIG, connectCluster, missingEndpoints, runProcess } from '@im/runtime';
 import { createGateway } from './gateway';
@@ -23,6 +23,7 @@ runProcess({
     const socketAdapter = await createSocketIoRedisAdapter(redisUrl, config.IM_KAFKA_NAMESPACE ? { channelPrefix: `${prefix}socket.io` } : undefined);
     const chatrooms = await RedisChatroomStore.connect(redisUrl, { prefix, memberTtlMs: config.IM_PRESENCE_TTL_MS, logger: logger.child({ module: 'chatroom' }) });
     const backlog = new BacklogGuard(() => ports.bus.backlog(Topics.MESSAGES, MESSAGE_SERVICE_GROUP), { max: config.IM_MAX_MESSAGE_BACKLOG, everyMs: config.IM_BACKLOG_CHECK_MS }, logger.child({ module: 'backlog' })).start();
+    const ids = new IdGenerator({ worker: config.IM_ID_WORKER });
     const gateway = createGateway({
       settings,
       store: ports.store,
@@ -32,6 +33,7 @@ runProcess({
       once: ports.once,
       chatrooms,
       clock: systemClock,
+      ids,
       logger,
       adapter: socketAdapter.adapter,
       presenceRefreshMs: Math.floor(config.IM_PRESENCE_TTL_MS / 3),
@@ -40,7 +42,7 @@ runProcess({
       backlog,
     });
     const port = await gateway.listen(config.IM_PORT, config.IM_HOST);
-    logger.info({ port, gatewayId: settings.gatewayId }, 'gateway listening');
+    logger.info({ port, gatewayId: settings.gatewayId, idWorker: ids.worker }, 'gateway listening');
     return {
       async close(): Promise<void> {
         await gateway.drain(config.IM_DRAIN_WINDOW_MS);

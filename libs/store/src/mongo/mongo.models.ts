@@ -207,6 +207,13 @@ export interface GroupExpiryClaimDoc {
   at: number;
 }
 
+/** The id a client request was given (RequestIdRepository); `_id` is the request's key. */
+export interface RequestIdDoc {
+  _id: string;
+  id: string;
+  at: number;
+}
+
 export interface MongoModels {
   readonly messages: Model<MessageDoc>;
   readonly conversations: Model<ConversationDoc>;
@@ -226,6 +233,7 @@ export interface MongoModels {
   readonly transfers: Model<TransferDoc>;
   readonly collections: Model<CollectionDoc>;
   readonly collectionSeats: Model<CollectionSeatDoc>;
+  readonly requestIds: Model<RequestIdDoc>;
 }
 
 const req = <T>(type: T): { type: T; required: true } => ({ type, required: true });
@@ -495,6 +503,8 @@ export function buildModels(connection: Connection): MongoModels {
     transfers: connection.model<TransferDoc>('Transfer', transferSchema()),
     collections: connection.model<CollectionDoc>('Collection', collectionSchema()),
     collectionSeats: connection.model<CollectionSeatDoc>('CollectionSeat', collectionSeatSchema()),
+    // Only the `_id` index: a claim is an insert, its retry a point read.
+    requestIds: connection.model<RequestIdDoc>('RequestId', new Schema<RequestIdDoc>({ _id: req(String), id: req(String), at: req(Number) }, options('request_ids'))),
   };
 }
 

@@ -13,6 +13,7 @@ import { ensureIndexes, verifyIndexes } from './mongo.indexes';
 import { buildModels } from './mongo.models';
 import type { MongoModels } from './mongo.models';
 import { MongoRelationRepository } from './relation.mongo-repository';
+import { MongoRequestIdRepository } from './request-id.mongo-repository';
 
 export interface MongoStoreOptions {
   readonly logger?: Logger;
@@ -57,6 +58,7 @@ export class MongoStore implements Store {
   readonly redPackets: MongoRedPacketRepository;
   readonly transfers: MongoTransferRepository;
   readonly collections: MongoCollectionRepository;
+  readonly requestIds: MongoRequestIdRepository;
 
   private constructor(
     /** For diagnostics and tests; the repositories are the way to change data. */
@@ -74,6 +76,7 @@ export class MongoStore implements Store {
     this.redPackets = new MongoRedPacketRepository(models.redPackets, models.redPacketClaims);
     this.transfers = new MongoTransferRepository(models.transfers);
     this.collections = new MongoCollectionRepository(models.collections, models.collectionSeats);
+    this.requestIds = new MongoRequestIdRepository(models.requestIds);
   }
 
   static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {

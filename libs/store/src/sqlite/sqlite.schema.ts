@@ -175,4 +175,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     UNIQUE (collection_id, payer_id, attempt)
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE request_ids (
+    key TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -6,6 +6,7 @@ import { SqliteGroupRepository } from './group.sqlite-repository';
 import { SqliteCollectionRepository, SqliteLedgerRepository, SqliteRedPacketRepository, SqliteTransferRepository } from './money.sqlite-repository';
 import { SqliteMessageRepository } from './message.sqlite-repository';
 import { SqliteRelationRepository } from './relation.sqlite-repository';
+import { SqliteRequestIdRepository } from './request-id.sqlite-repository';
 import { openDatabase } from './sqlite.database';
 import type { Db } from './sqlite.database';
 import { SqliteWriteBatcher } from './sqlite.write-batcher';
@@ -22,6 +23,7 @@ export class SqliteStore implements Store {
   readonly redPackets: SqliteRedPacketRepository;
   readonly transfers: SqliteTransferRepository;
   readonly collections: SqliteCollectionRepository;
+  readonly requestIds: SqliteRequestIdRepository;
   private readonly db: Db;
 
   constructor(file: string) {
@@ -37,6 +39,7 @@ export class SqliteStore implements Store {
     this.redPackets = new SqliteRedPacketRepository(this.db);
     this.transfers = new SqliteTransferRepository(this.db);
     this.collections = new SqliteCollectionRepository(this.db);
+    this.requestIds = new SqliteRequestIdRepository(this.db);
   }
 
   async ping(): Promise<boolean> {

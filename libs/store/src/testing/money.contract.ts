@@ -133,6 +133,19 @@ export function moneyContract(name: string, makeStore: () => Promise<Store>): vo
       expect((await store.collections.active(10_000)).map((x) => x.collectionId)).not.toContain(c.collectionId);
     });
 
+    it("gives a request's key one id: the first claim's, for every later or concurrent claim", async () => {
+      const key = JSON.stringify(['red-packet', `${p}s`, 'req-1']);
+      expect(await store.requestIds.claim(key, '286429859020869632', 10)).toBe('286429859020869632');
+      expect(await store.requestIds.claim(key, '286429859020869633', 11)).toBe('286429859020869632');
+      // Another sender, another kind: other keys.
+      expect(await store.requestIds.claim(JSON.stringify(['red-packet', `${p}t`, 'req-1']), 'b', 12)).toBe('b');
+      expect(await store.requestIds.claim(JSON.stringify(['transfer', `${p}s`, 'req-1']), 'c', 12)).toBe('c');
+      const raced = JSON.stringify(['collection', `${p}s`, 'req-2']);
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => store.requestIds.claim(raced, `id${i}`, 13)));
+      expect(new Set(answers).size).toBe(1);
+      expect(answers[0]).toMatch(/^id[0-7]$/);
+    });
+
     it('keeps transfers: created once, state changes, open ones listed', async () => {
       const t = { transferId: `${p}t`, fromId: `${p}a`, toId: `${p}b`, amount: 250, msg: 'rent', state: 'funding' as const, createdAt: 3, expiresAt: 9 };
       expect(await store.transfers.create(t)).toBe(true);

@@ -1,6 +1,6 @@
 import { InMemoryBus, Topics } from '@im/bus';
 import type { BusinessEvent } from '@im/bus';
-import { createLogger, ManualClock } from '@im/common';
+import { createLogger, IdGenerator, ManualClock } from '@im/common';
 import type { Store } from '@im/store';
 import type { AddressInfo } from 'node:net';
 import fastify from 'fastify';
@@ -29,6 +29,7 @@ async function setup(adminToken: string | undefined, perMinute = 3): Promise<{ a
     bus,
     settings,
     clock,
+    ids: new IdGenerator(),
     logger,
     auth: () => {
       throw new Error('client auth is not used by the admin API');

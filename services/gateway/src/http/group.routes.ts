@@ -44,7 +44,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       const claims = ctx.auth(request);
       const command: GroupCommand = {
         kind: 'create',
-        groupId: randomUUID(),
+        groupId: ctx.ids.next(),
         ownerId: claims.sub,
         name: request.body.name,
         memberIds: request.body.memberIds,

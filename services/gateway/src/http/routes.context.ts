@@ -1,6 +1,6 @@
 import type { Bus } from '@im/bus';
 import { AppError } from '@im/common';
-import type { Clock, Logger, TokenClaims } from '@im/common';
+import type { Clock, IdGenerator, Logger, TokenClaims } from '@im/common';
 import { MAX_URL_LENGTH, urlProblem } from '@im/protocol';
 import type { Store } from '@im/store';
 import type { FastifyRequest } from 'fastify';
@@ -12,6 +12,7 @@ export interface RoutesContext {
   readonly bus: Bus;
   readonly settings: GatewaySettings;
   readonly clock: Clock;
+  readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly auth: (request: FastifyRequest) => TokenClaims;
   /** True when every dependency answers (for /readyz). */

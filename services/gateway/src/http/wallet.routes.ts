@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { adminGuard } from './admin-auth';
 import { Topics, passwordHash, walletCommandKey } from '@im/bus';
 import type { CommandReply, WalletCommand } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { unwrapReply } from './command.reply';
+import { moneyRecordId } from './money-ids';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
@@ -41,7 +41,8 @@ function asSent(allowed: readonly string[], numbers: readonly string[], strings:
 
 /**
  * Wallet, admin money movements and red packets (docs/money.md). The wallet service owns every
- * change; the gateway authenticates, validates and forwards.
+ * change; the gateway authenticates, validates, names what a request makes (money-ids.ts) and
+ * forwards.
  */
 export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   const send = async <T>(command: WalletCommand): Promise<T> => {
@@ -109,10 +110,10 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       const b = request.body;
-      // The packet id is the idempotency key: the same sender and requestId make the same packet.
-      const packetId = `rp-${createHash('sha256').update(JSON.stringify([sub, b.requestId])).digest('hex').slice(0, 32)}`;
       if ((b.kind === 'password') !== (b.password !== undefined)) throw new AppError('IM_ERR_BAD_REQUEST', 'a password red packet needs a password, and only it has one');
       if (b.kind === 'password' && b.to.type !== 'group') throw new AppError('IM_ERR_BAD_REQUEST', 'a password red packet goes to a group');
+      // The same sender and requestId name the same packet: a retry is the same command again.
+      const packetId = await moneyRecordId(ctx, 'red-packet', sub, b.requestId);
       const value = await send({
         kind: 'red-packet-send',
         packetId,
@@ -142,7 +143,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       const { sub } = ctx.auth(request);
       const b = request.body;
       if (b.toUserId === sub) throw new AppError('IM_ERR_BAD_REQUEST', 'cannot transfer to yourself');
-      const transferId = `tr-${createHash('sha256').update(JSON.stringify([sub, b.requestId])).digest('hex').slice(0, 32)}`;
+      const transferId = await moneyRecordId(ctx, 'transfer', sub, b.requestId);
       const value = await send({ kind: 'transfer-send', transferId, fromId: sub, toId: b.toUserId, amount: b.amount, msg: b.msg ?? '', at: ctx.clock.now() });
       return reply.status(201).send(value);
     },
@@ -165,7 +166,6 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   });
 
   // ---- AA collections (40) and payment requests (41) ----------------------------------------
-  const collectionIdOf = (sub: string, requestId: string): string => `pc-${createHash('sha256').update(JSON.stringify(['collection', sub, requestId])).digest('hex').slice(0, 32)}`;
   app.post<{ Body: { to: { type: 'user' | 'group'; id: string }; amount: number; count?: number; totalAmt?: number; msg?: string; requestId: string } }>(
     '/v1/collections',
     {
@@ -192,7 +192,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       const count = b.count ?? 1;
       const value = await send({
         kind: 'collection-create',
-        collectionId: collectionIdOf(sub, b.requestId),
+        collectionId: await moneyRecordId(ctx, 'collection', sub, b.requestId),
         collectionKind: 'aa',
         collectorId: sub,
         targetType: b.to.type,
@@ -219,7 +219,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       const b = request.body;
       const value = await send({
         kind: 'collection-create',
-        collectionId: collectionIdOf(sub, b.requestId),
+        collectionId: await moneyRecordId(ctx, 'collection', sub, b.requestId),
         collectionKind: 'request',
         collectorId: sub,
         targetType: 'user',
