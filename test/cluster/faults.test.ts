@@ -189,6 +189,8 @@ describe('row 5: the store (FerretDB) unreachable for 5 s', () => {
     // the record: those are retried only a few times and then dead-lettered, a loss in a longer outage.
     const misread = h.logOf('message').split('\n').filter((l) => l.includes('handling the record failed'));
     expect(misread).toEqual([]);
+    // Nothing for a device was dropped while the gateways could not reach the store.
+    for (const g of ['gateway0', 'gateway1'] as const) expect(h.logOf(g)).not.toContain('downlink task failed');
   });
 });
 

@@ -117,7 +117,13 @@ export async function expectNothingLost(
   figures: SendFigures,
   waitMs = 120_000,
 ): Promise<void> {
-  for (const d of Object.values(devices)) await d.waitFor(() => deliveryFigures(d, figures.acked).delivered === figures.acked.size, waitMs, 'every acked message');
+  for (const [name, d] of Object.entries(devices)) {
+    try {
+      await d.waitFor(() => deliveryFigures(d, figures.acked).delivered === figures.acked.size, waitMs, 'every acked message');
+    } catch (e) {
+      throw new Error(`${row}: ${name}: ${(e as Error).message}; ${await whatIsMissing(d, figures, history)}`);
+    }
+  }
   const storedIds = (await history()).map((m) => m.msgId);
   const stored = new Set(storedIds);
   for (const [name, d] of Object.entries(devices)) {
@@ -138,4 +144,14 @@ export async function expectNothingLost(
   expect(figures.acked.size).toBe(figures.sent.length);
   expect([...figures.acked].every((id) => stored.has(id))).toBe(true);
   expect(stored.size).toBe(storedIds.length);
+}
+
+/** For a failed wait: which acked messages a device lacks, and whether the history has them (and at which seq). */
+async function whatIsMissing(device: ImTestClient, figures: SendFigures, history: () => Promise<ImMessage[]>): Promise<string> {
+  const arrived = new Set(device.ofType(2).map((m) => m.msgId));
+  const missing = [...figures.acked].filter((id) => !arrived.has(id));
+  const stored = new Map((await history().catch(() => [])).map((m) => [m.msgId, m.seq]));
+  const lastSeq = Math.max(0, ...device.ofType(2).map((m) => m.seq ?? 0));
+  const shown = missing.slice(0, 10).map((id) => `${id}@${stored.get(id) ?? 'not stored'}`);
+  return `${missing.length} of ${figures.acked.size} acked missing (first: ${shown.join(', ')}); highest seq arrived ${lastSeq}, stored ${stored.size}`;
 }

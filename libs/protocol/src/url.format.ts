@@ -8,9 +8,10 @@ export const MAX_URL_LENGTH = 2048;
 
 /** True when `value` holds whitespace or an ASCII control character (which `new URL` would silently strip). */
 function hasUnsafeCharacter(value: string): boolean {
+  if (/\s/.test(value)) return true;
   for (let i = 0; i < value.length; i += 1) {
     const code = value.charCodeAt(i);
-    if (code <= 0x20 || code === 0x7f || /\s/.test(value[i] ?? '')) return true;
+    if (code < 0x20 || code === 0x7f) return true;
   }
   return false;
 }

@@ -76,12 +76,12 @@ export class MongoConversationRepository implements ConversationRepository {
       assertId(e.conversationId, `entries[${i}].conversationId`);
     });
     if (entries.length === 0) return new Map();
-    const wanted = new Set(entries.map((e) => readStateKey(e.userId, e.conversationId)));
+    const keys = entries.map((e) => readStateKey(e.userId, e.conversationId));
     const rows = await this.readStates
-      .find({ _id: trusted({ $in: [...wanted] }) }, { _id: 1, conversationId: 1, readSeq: 1 })
-      .lean<Pick<ReadStateDoc, '_id' | 'conversationId' | 'readSeq'>[]>()
+      .find({ _id: trusted({ $in: keys }) }, { _id: 0, conversationId: 1, readSeq: 1 })
+      .lean<Pick<ReadStateDoc, 'conversationId' | 'readSeq'>[]>()
       .exec();
-    return new Map(rows.filter((r) => wanted.has(r._id)).map((r) => [r.conversationId, r.readSeq]));
+    return new Map(rows.map((r) => [r.conversationId, r.readSeq]));
   }
 
   /** One single-document upsert; the read mark is left as it is. */

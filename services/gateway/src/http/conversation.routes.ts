@@ -1,7 +1,7 @@
 import { AppError } from '@im/common';
 import { MESSAGE_TYPES, directConversationId, groupConversationId } from '@im/protocol';
 import type { FastifyInstance } from 'fastify';
-import { toWire } from '../socket/device-channel';
+import { directPeers, toWire } from '../socket/device-channel';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
@@ -21,10 +21,9 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     const memberships = await ctx.store.groups.groupsOf(sub);
     const joined = new Map(memberships.map((m) => [groupConversationId(m.groupId), m.joinedSeq]));
     const list = await ctx.store.conversations.listForUser(sub, memberships.map((m) => m.groupId));
-    const peers = list.flatMap((c) => (c.kind === 'direct' && c.peerId !== undefined && c.peerId !== sub ? [{ conversationId: c.conversationId, userId: c.peerId }] : []));
     const [reads, peerReads, mutedList] = await Promise.all([
       ctx.store.conversations.readSeqs(sub, list.map((c) => c.conversationId)),
-      ctx.store.conversations.readSeqsOf(peers),
+      ctx.store.conversations.readSeqsOf(directPeers(list, sub)),
       ctx.store.conversations.mutedOf(sub),
     ]);
     const muted = new Set(mutedList);

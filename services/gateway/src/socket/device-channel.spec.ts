@@ -29,6 +29,7 @@ describe(DeviceChannel.name, () => {
       logger,
       syncMaxPerConversation: 100,
       clock: systemClock,
+      retryDelayMs: 10,
       emit: (message, ack) => sent.push({ message, ...(ack ? { ack } : {}) }),
     });
   });
@@ -93,6 +94,46 @@ describe(DeviceChannel.name, () => {
     channel.start();
     await settle();
     expect(sent.map((s) => s.message.seq)).toEqual([4]);
+  });
+
+  it('retries a gap fill the store could not answer instead of dropping the message', async () => {
+    channel.start();
+    await settle();
+    const m1 = await append('m1');
+    await append('m2');
+    const m3 = await append('m3');
+    channel.pushStored(m1);
+    await settle();
+    const range = store.messages.range.bind(store.messages);
+    let failures = 2;
+    store.messages.range = async (...args) => {
+      if (failures-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoServerSelectionError' });
+      return range(...args);
+    };
+    channel.pushStored(m3);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(failures).toBeLessThan(0);
+    expect(sent.map((s) => s.message.msgId)).toEqual(['m1', 'm2', 'm3']);
+  });
+
+  it('drops, without blocking the queue, a task that fails for a reason other than an unreachable store', async () => {
+    channel.start();
+    await settle();
+    const m1 = await append('m1');
+    await append('m2');
+    const m3 = await append('m3');
+    const m4 = await append('m4');
+    const range = store.messages.range.bind(store.messages);
+    let failures = 1;
+    store.messages.range = async (...args) => {
+      if (failures-- > 0) throw new TypeError('a bug');
+      return range(...args);
+    };
+    channel.pushStored(m3);
+    channel.pushStored(m1);
+    channel.pushStored(m4);
+    await settle();
+    expect(sent.map((s) => s.message.msgId)).toEqual(['m1', 'm2', 'm3', 'm4']);
   });
 
   it('sends a recalled message without its content', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isTransientError } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import { MessageType, directConversationId, systemConversationId } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
@@ -16,6 +17,8 @@ export interface DeviceChannelOptions {
   readonly emit: Emitter;
   readonly syncMaxPerConversation: number;
   readonly clock: Clock;
+  /** The first wait before a downlink that failed on an unreachable store is tried again (doubling to 2 s); default 100 ms. */
+  readonly retryDelayMs?: number;
 }
 
 interface ConversationState {
@@ -28,9 +31,15 @@ interface ConversationState {
 }
 
 const PAGE = 200;
+const MAX_RETRY_DELAY_MS = 2000;
 
 /** The cursor key under which a device keeps how far the peer's read receipts (33) reached it. */
 const receiptsKey = (conversationId: string): string => `rr:${conversationId}`;
+
+/** The other person of each of `userId`'s 1:1 conversations (a note to oneself has none). */
+export function directPeers(summaries: readonly ConversationSummary[], userId: string): { conversationId: string; userId: string }[] {
+  return summaries.flatMap((c) => (c.kind === 'direct' && c.peerId !== undefined && c.peerId !== userId ? [{ conversationId: c.conversationId, userId: c.peerId }] : []));
+}
 
 /** The wire form of a stored message: a recalled one travels without its content. */
 export function toWire(stored: StoredMessage): ImMessage {
@@ -108,15 +117,33 @@ export class DeviceChannel {
 
   private async run(): Promise<void> {
     try {
-      for (let task = this.tasks.shift(); task && !this.closed; task = this.tasks.shift()) {
-        try {
-          await task();
-        } catch (e) {
-          this.o.logger.error({ err: e, userId: this.o.userId, deviceId: this.deviceId }, 'downlink task failed');
-        }
-      }
+      for (let task = this.tasks.shift(); task && !this.closed; task = this.tasks.shift()) await this.runUntilDone(task);
     } finally {
       this.running = false;
+    }
+  }
+
+  /**
+   * Runs one task; while the store is unreachable it is retried (backing off, in place, so the
+   * tasks behind it keep their order) instead of dropped: a dropped gap fill or sync would leave
+   * the device without messages it was sent until it reconnects. Every task is safe to run again
+   * (sending resumes after the last seq sent). A task that fails for any other reason is logged
+   * and dropped.
+   */
+  private async runUntilDone(task: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        await task();
+        return;
+      } catch (e) {
+        if (!isTransientError(e)) {
+          this.o.logger.error({ err: e, userId: this.o.userId, deviceId: this.deviceId }, 'downlink task failed');
+          return;
+        }
+        const delayMs = Math.min(MAX_RETRY_DELAY_MS, (this.o.retryDelayMs ?? 100) * 2 ** attempt);
+        this.o.logger.warn({ err: e, userId: this.o.userId, deviceId: this.deviceId, attempt, delayMs }, 'the store is unavailable; retrying the downlink');
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
     }
   }
 
@@ -148,7 +175,7 @@ export class DeviceChannel {
    */
   private async syncReadReceipts(summaries: readonly ConversationSummary[]): Promise<void> {
     const { store, userId } = this.o;
-    const peers = summaries.flatMap((c) => (c.kind === 'direct' && c.peerId !== undefined && c.peerId !== userId ? [{ conversationId: c.conversationId, userId: c.peerId }] : []));
+    const peers = directPeers(summaries, userId);
     if (peers.length === 0) return;
     const [peerReads, told] = await Promise.all([store.conversations.readSeqsOf(peers), store.cursors.get(userId, this.deviceId, peers.map((p) => receiptsKey(p.conversationId)))]);
     for (const { conversationId, userId: peerId } of peers) {
