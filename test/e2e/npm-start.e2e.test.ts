@@ -36,14 +36,14 @@ describe('the README commands', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('`npm start` serves port 9092 with a generated secret, and `npm run token` mints a token it accepts', async () => {
+  it('`./npmw start` serves port 9092 with a generated secret, and `./npmw run -s token` mints a token it accepts', async () => {
     const env = { IM_DATA_DIR: dataDir, IM_JWT_SECRET: '', IM_LOG_LEVEL: 'warn' };
-    server = run('npm', ['start', '--silent'], env);
+    server = run('./npmw', ['start', '--silent'], env);
     await waitForText(server.output, 'on port 9092', 60_000);
     expect(existsSync(join(dataDir, 'jwt-secret'))).toBe(true);
     expect(existsSync(join(dataDir, 'im.db'))).toBe(true);
 
-    const tokenRun = run('npm', ['run', '--silent', 'token', '--', 'readme-bob'], env);
+    const tokenRun = run('./npmw', ['run', '--silent', 'token', '--', 'readme-bob'], env);
     await new Promise((r) => tokenRun.child.once('exit', r));
     const bobToken = tokenRun.output().trim().split('\n').pop() ?? '';
     const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();

@@ -34,10 +34,10 @@ describe('README', () => {
 
   it('names the test command that .ci/run runs', () => {
     const ci = readFileSync(resolve(ROOT, '.ci/run'), 'utf8');
-    expect(ci).toMatch(/^npm ci$/m);
-    expect(ci).toMatch(/^npm test$/m);
-    expect(readme).toContain('npm install && npm start');
-    expect(readme).toMatch(/^npm test\s/m);
+    expect(ci).toMatch(/^\.\/npmw ci$/m);
+    expect(ci).toMatch(/^\.\/npmw test$/m);
+    expect(readme).toContain('./npmw install && ./npmw start');
+    expect(readme).toMatch(/^\.\/npmw test\s/m);
   });
 });
 
