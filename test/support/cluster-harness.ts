@@ -35,8 +35,12 @@ export function clusterEndpoints(): { redisUrl: string; kafkaBrokers: string; mo
  * port taken by another harness's health server, whose `/readyz` then answered for it).
  */
 const PORT_BLOCK = 600;
-/** The block: the jest worker's, or `IM_TEST_PORT_SLOT` (0-19) for a run beside another one (a soak beside `npm test`). */
-const PORT_SLOT = Number(process.env.IM_TEST_PORT_SLOT ?? process.env.JEST_WORKER_ID ?? 0) % 20;
+/**
+ * The block: the jest worker's (JEST_WORKER_ID counts from 1), shifted by `IM_TEST_PORT_SLOT`
+ * (0-19) for a run beside another one (a soak beside `npm test`). The shift moves every worker of
+ * the run, so two workers never share a block: pick slots far enough apart for each run's workers.
+ */
+const PORT_SLOT = (Number(process.env.IM_TEST_PORT_SLOT ?? 0) + Number(process.env.JEST_WORKER_ID ?? 0)) % 20;
 let nextPort = 20_000 + PORT_SLOT * PORT_BLOCK;
 const portLimit = nextPort + PORT_BLOCK;
 
