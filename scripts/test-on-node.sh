@@ -8,6 +8,6 @@ set -euo pipefail
 version="${1:?usage: scripts/test-on-node.sh <exact node version, e.g. 26.12.1>}"
 cd "$(dirname "$0")/.."
 export IM_NODE_VERSION="$version"
-./npmw exec -- node -p '"checking on Node " + process.version'
+"$(./npmw --which)" -p '"checking on Node " + process.version'
 ./npmw run build --silent
 ./npmw exec -- jest --config jest.config.js --testPathPatterns '\.spec\.ts$' 'test/e2e/(npm-start|chat)\.e2e\.test\.ts$'
