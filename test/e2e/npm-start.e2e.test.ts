@@ -39,7 +39,7 @@ describe('the README commands', () => {
   it('`npm start` serves port 9092 with a generated secret, and `npm run token` mints a token it accepts', async () => {
     const env = { IM_DATA_DIR: dataDir, IM_JWT_SECRET: '', IM_LOG_LEVEL: 'warn' };
     server = run('npm', ['start', '--silent'], env);
-    await waitForText(server.output, 'on port 9092', 60_000);
+    await waitForText(server.output, 'listening on 127.0.0.1:9092', 60_000);
     expect(existsSync(join(dataDir, 'jwt-secret'))).toBe(true);
     expect(existsSync(join(dataDir, 'im.db'))).toBe(true);
 

@@ -6,8 +6,9 @@ import { Topics } from '@im/bus';
 import type { WalletCommand } from '@im/bus';
 import { processMetrics, startOpsPublisher } from '@im/runtime';
 import type { OpsBoard, ProcessOps } from '@im/runtime';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { adminGuard } from './admin-auth';
+import { isLoopbackAddress, requireLoopback } from './loopback';
 import { requestCommand } from './command.reply';
 import { opsSnapshot } from './ops.snapshot';
 import { protocolReference } from './protocol.reference';
@@ -104,7 +105,8 @@ export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options:
     return sendFile(reply, join(options.dir, 'assets', file), 'public, max-age=31536000, immutable');
   });
   app.get('/console/api/protocol.json', async () => reference);
-  app.get('/console/api/info', async () => ({ devTokens: options.devTokens, gatewayId: ctx.settings.gatewayId }));
+  // devTokens: whether this client may use them (embedded mode, and from this machine).
+  app.get('/console/api/info', async (request) => ({ devTokens: options.devTokens && isLoopbackAddress(request.socket.remoteAddress), gatewayId: ctx.settings.gatewayId }));
   // The operations view, behind the admin token (IM_ADMIN_TOKEN): this process's figures, and
   // every process of the installation (cluster: from the board in Redis; embedded: this one, its
   // rates over the time since the previous reading).
@@ -116,7 +118,9 @@ export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options:
     return reply.header('cache-control', 'no-store').send({ ...self, mode: options.opsBoard ? 'cluster' : 'embedded', processes: all });
   });
   if (!options.devTokens) return;
-  app.post<{ Body: { userId: string; name?: string } }>('/console/api/dev-token', { schema: { body: devTokenBody } }, async (request) => {
+  // Loopback clients only, checked before the body: a token for any user is a developer's tool.
+  const loopbackOnly = (what: string) => async (request: FastifyRequest): Promise<void> => requireLoopback(request, what);
+  app.post<{ Body: { userId: string; name?: string } }>('/console/api/dev-token', { onRequest: loopbackOnly('the dev-token endpoint'), schema: { body: devTokenBody } }, async (request) => {
     const { userId, name } = request.body;
     const exp = Math.floor(ctx.clock.now() / 1000) + DEV_TOKEN_HOURS * 3600;
     ctx.logger.info({ userId }, 'console: dev token minted');
@@ -125,7 +129,7 @@ export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options:
   // Embedded mode only, like the dev tokens: the signed-in user tops up their own wallet, so the
   // playground can send red packets without the admin API. Each call is its own top-up (a fresh
   // idempotency key); the wallet service records it like any other.
-  app.post<{ Body: { amount: number } }>('/console/api/dev-topup', { schema: { body: devTopupBody } }, async (request) => {
+  app.post<{ Body: { amount: number } }>('/console/api/dev-topup', { onRequest: loopbackOnly('the dev top-up endpoint'), schema: { body: devTopupBody } }, async (request) => {
     const { sub } = ctx.auth(request);
     const { amount } = request.body;
     const command: WalletCommand = { kind: 'topup', userId: sub, amount, key: `console-dev-${randomUUID()}`, at: ctx.clock.now() };

@@ -67,7 +67,8 @@ export function installRequestValidation(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyValidator(schema as Record<string, unknown>) : compile(fromText, schema as Record<string, unknown>)));
   app.setSchemaErrorFormatter((errors, dataVar) => new Error(errors.map((e) => describeValidationError(e, dataVar)).join('; ')));
   app.addHook('preValidation', async (request) => {
-    if ((request.routeOptions.schema as FastifySchema | undefined)?.body !== undefined || !hasContent(request.body)) return;
+    // (An unknown route is answered 404 by the not-found handler, whatever its body.)
+    if (request.is404 || (request.routeOptions.schema as FastifySchema | undefined)?.body !== undefined || !hasContent(request.body)) return;
     const body = request.body;
     const fields = typeof body === 'object' && body !== null && !Array.isArray(body) && !Buffer.isBuffer(body) ? Object.keys(body) : [];
     const first = fields[0];
