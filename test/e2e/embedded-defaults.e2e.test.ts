@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, loadConfig } from '@im/common';
 import { EMBEDDED_CONFIG, banner, startEmbedded } from '@im/embedded';
@@ -79,6 +80,28 @@ describe('embedded mode opened with IM_HOST=0.0.0.0: dev endpoints stay loopback
     expect(await (await fetch(`${remote}/console/api/info`)).json()).toMatchObject({ devTokens: false });
     const wallet = await fetch(`${remote}/v1/wallet`, { headers: { authorization: `Bearer ${tokenFor('net-mallory')}` } });
     expect(wallet.status).toBe(200);
+  });
+
+  it('from this machine too, a web page of another origin or a re-pointed domain (DNS rebinding) is refused', async () => {
+    const { port } = new URL(h.url);
+    const mint = async (headers: Record<string, string>): Promise<{ status: number; body: any }> =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/console/api/dev-token', method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify({ userId: 'net-victim' }));
+      });
+    const foreign = await mint({ origin: 'http://evil.example' });
+    expect(foreign).toMatchObject({ status: 403, body: { name: 'IM_ERR_FORBIDDEN', error: expect.stringContaining('not http://evil.example') } });
+    expect(foreign.body.token).toBeUndefined();
+    const rebound = await mint({ host: `evil.example:${port}`, origin: `http://evil.example:${port}` });
+    expect(rebound).toMatchObject({ status: 403, body: { error: expect.stringContaining(`not to evil.example:${port}`) } });
+    // The console itself: same origin as the server it was loaded from.
+    expect((await mint({ origin: `http://127.0.0.1:${port}` })).status).toBe(200);
+    expect((await mint({ host: `localhost:${port}`, origin: `http://localhost:${port}` })).status).toBe(200);
   });
 
   it('the same requests from this machine are served', async () => {
