@@ -120,7 +120,7 @@ describe('money across gateways (cluster)', () => {
     const senderTotal = (await Promise.all(senders.map(balance))).reduce((a, b) => a + b, 0);
     expect(openerTotal).toBe(6 * PACKETS * 200);
     expect(senderTotal).toBe(6_000 - 6 * PACKETS * 200);
-    expect(h.logOf('wallet')).not.toMatch(/"level":50/);
+    expect(h.logOf('wallet')).not.toMatch(/"level":"(error|fatal)"/);
     // Each packet (its send repeated: the same requestId is the same packet): 5 distinct openers,
     // shares summing to 200, its holding account empty.
     const settled = await Promise.all(

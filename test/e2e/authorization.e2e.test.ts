@@ -63,7 +63,7 @@ describe('authorisation matrix (embedded)', () => {
       IM_ACK_TIMEOUT_MS: '1500',
       IM_ADMIN_TOKEN: ADMIN_TOKEN,
     });
-    server = await startEmbedded(config, TEST_SECRET, createLogger({ service: 'im-embedded', level: 'info', destination: sink }));
+    server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'info', destination: sink }));
     url = `http://127.0.0.1:${server.port}`;
     const created = await http('az-owner', 'POST', '/v1/groups', { name: 'original', memberIds: ['az-admin', 'az-member', 'az-member2'] });
     expect(created.status).toBe(201);

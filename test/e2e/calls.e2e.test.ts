@@ -237,7 +237,7 @@ describe('call and chatroom logs (embedded, level trace)', () => {
     });
     const dataDir = mkdtempSync(join(tmpdir(), 'im-call-logs-'));
     const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ACK_TIMEOUT_MS: '1500' });
-    const server = await startEmbedded(config, TEST_SECRET, createLogger({ service: 'im-embedded', level: 'trace', destination: sink }));
+    const server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'trace', destination: sink }));
     const url = `http://127.0.0.1:${server.port}`;
     const marker = 'candidate:842163049 1 udp 1677729535 SECRET-ICE-5d1e';
     try {

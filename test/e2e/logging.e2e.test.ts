@@ -22,7 +22,7 @@ describe('logs (embedded, level trace)', () => {
       },
     });
     const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ACK_TIMEOUT_MS: '1500' });
-    server = await startEmbedded(config, TEST_SECRET, createLogger({ service: 'im-embedded', level: 'trace', destination: sink }));
+    server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'trace', destination: sink }));
     url = `http://127.0.0.1:${server.port}`;
   });
   afterAll(async () => {
@@ -57,9 +57,18 @@ describe('logs (embedded, level trace)', () => {
       expect(line).not.toContain(forged);
       const parsed = JSON.parse(line) as { service?: unknown; level?: unknown };
       expect(typeof parsed.service).toBe('string');
-      expect(typeof parsed.level).toBe('number');
+      // Exactly one service key: a hosted service's child does not repeat the process's.
+      expect([line, line.match(/"service":/g)?.length]).toEqual([line, 1]);
+      expect(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).toContain(parsed.level);
     }
     // The lines that exist carry ids: a refused connection names its reason, a message its msgId.
     expect(lines.some((l) => l.includes('connection refused') && l.includes('bad signature'))).toBe(true);
+    // Every connection and disconnection is one info line with the user, the device and the socket.
+    const info = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'info' && l.service === 'gateway');
+    for (const userId of ['log-alice', 'log-bob']) {
+      for (const msg of ['connected', 'disconnected']) {
+        expect(info.find((l) => l.msg === msg && l.userId === userId)).toMatchObject({ deviceId: expect.any(String), socketId: expect.any(String) });
+      }
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { describeConfig } from '@im/common';
 import type { ConfigSchema } from '@im/common';
@@ -38,6 +38,35 @@ describe('README', () => {
     expect(ci).toMatch(/^\.\/npmw test$/m);
     expect(readme).toContain('./npmw install && ./npmw start');
     expect(readme).toMatch(/^\.\/npmw test\s/m);
+  });
+});
+
+describe('README and docs/architecture.md in step with the directories', () => {
+  const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+  const dirs = (group: string): string[] =>
+    readdirSync(resolve(ROOT, group), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(resolve(ROOT, group, d.name, 'package.json')))
+      .map((d) => `${group}/${d.name}`);
+  const packages = [...dirs('libs'), ...dirs('services')];
+  /** The services that run as their own cluster process (`services/<name>/src/main.ts`, not embedded). */
+  const clusterServices = dirs('services').filter((d) => d !== 'services/embedded' && existsSync(resolve(ROOT, d, 'src', 'main.ts')));
+
+  it('the Layout section has a line for every libs/* and services/* package and console/, and names no missing one', () => {
+    const layout = /## Layout\s+```\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const named = layout.split('\n').map((line) => line.split(/\s/)[0] ?? '').filter(Boolean);
+    expect(packages.length).toBeGreaterThan(8);
+    for (const dir of [...packages, 'console/']) expect({ dir, listed: named.includes(dir) }).toEqual({ dir, listed: true });
+    for (const name of named.filter((n) => /^(libs|services)\//.test(n))) expect({ name, exists: packages.includes(name) }).toEqual({ name, exists: true });
+  });
+
+  it('the cluster section names every service process, and so does the processes row of docs/architecture.md', () => {
+    const list = /Each process is `node services\/<name>\/dist\/main\.js` \(([^)]*)\)/.exec(readme)?.[1] ?? '';
+    const listed = [...list.matchAll(/`([a-z-]+)`/g)].map((m) => `services/${m[1]}`);
+    expect(listed.sort()).toEqual([...clusterServices].sort());
+    const architecture = readFileSync(resolve(ROOT, 'docs/architecture.md'), 'utf8');
+    const row = architecture.split('\n').find((line) => line.startsWith('| processes |')) ?? '';
+    for (const dir of clusterServices) expect({ dir, inArchitecture: row.includes(`\`${dir}\``) }).toEqual({ dir, inArchitecture: true });
+    expect(architecture).not.toMatch(/chatrooms later/);
   });
 });
 

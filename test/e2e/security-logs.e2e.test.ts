@@ -38,7 +38,7 @@ describe('logs of the security paths (embedded, level trace)', () => {
       IM_MAX_CONNECTIONS_PER_USER: '1',
       IM_MAX_MESSAGE_BYTES: '2048',
     });
-    server = await startEmbedded(config, TEST_SECRET, createLogger({ service: 'im-embedded', level: 'trace', destination: sink }));
+    server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'trace', destination: sink }));
     url = `http://127.0.0.1:${server.port}`;
   });
   afterAll(async () => {

@@ -150,7 +150,7 @@ describe('a revocation landing during a handshake (embedded, simulated race)', (
     });
     const dataDir = mkdtempSync(join(tmpdir(), 'im-race-'));
     const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ACK_TIMEOUT_MS: '1500', IM_ADMIN_TOKEN: ADMIN });
-    const server = await startEmbedded(config, TEST_SECRET, createLogger({ service: 'test', level: 'silent' }), undefined, { once: racing });
+    const server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'silent' }), undefined, { once: racing });
     const url = `http://127.0.0.1:${server.port}`;
     try {
       const token = tokenFor('race-a');
@@ -184,7 +184,7 @@ describe('revocation store unavailable (embedded, failing OnceStore)', () => {
     });
     const dataDir = mkdtempSync(join(tmpdir(), 'im-broken-'));
     const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ACK_TIMEOUT_MS: '1500' });
-    const server = await startEmbedded(config, TEST_SECRET, createLogger({ service: 'test', level: 'silent' }), undefined, { once: broken });
+    const server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'silent' }), undefined, { once: broken });
     const url = `http://127.0.0.1:${server.port}`;
     try {
       const token = tokenFor('fc-a');

@@ -78,6 +78,6 @@ export class EmbeddedHarness {
   private async boot(): Promise<void> {
     // A short ack timeout so no server timer outlives a test.
     const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: this.dataDir, IM_ACK_TIMEOUT_MS: '1500', ...this.env });
-    this.server = await startEmbedded(config, TEST_SECRET, createLogger({ service: 'test', level: process.env.IM_TEST_LOG_LEVEL ?? 'silent' }), this.clock);
+    this.server = await startEmbedded(config, TEST_SECRET, createLogger({ level: process.env.IM_TEST_LOG_LEVEL ?? 'silent' }), this.clock);
   }
 }

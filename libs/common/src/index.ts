@@ -1,7 +1,7 @@
 export { loadConfig, describeConfig, ConfigError } from './config.schema';
 export type { ConfigSchema, ConfigOf, VarSpec } from './config.schema';
-export { createLogger } from './logger';
-export type { Logger } from './logger';
+export { createLogger, LOG_CONFIG, LOG_FORMATS, resolveLogFormat } from './logger';
+export type { Logger, LoggerOptions, LogFormat } from './logger';
 export { systemClock, ManualClock } from './clock';
 export type { Clock } from './clock';
 export { AppError, isAppError, toImError } from './app-error';

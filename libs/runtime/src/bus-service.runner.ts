@@ -1,4 +1,5 @@
 import type { Subscription } from '@im/bus';
+import { LOG_CONFIG } from '@im/common';
 import type { ConfigOf, ConfigSchema, Logger } from '@im/common';
 import { CLUSTER_CONFIG, missingEndpoints } from './cluster.config';
 import type { ClusterConfig } from './cluster.config';
@@ -7,10 +8,8 @@ import type { ClusterPorts } from './cluster.ports';
 import { startHealthServer } from './health.server';
 import { runProcess } from './process.runner';
 
-/** The log level variable every process reads. */
-export const LOG_LEVEL_CONFIG = {
-  IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
-} as const satisfies ConfigSchema;
+/** The logging variables every process reads (IM_LOG_LEVEL, IM_LOG_FORMAT). */
+export const LOG_LEVEL_CONFIG = LOG_CONFIG;
 
 export interface BusServiceSpec<S extends ConfigSchema> {
   readonly name: string;

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, loadConfig } from '@im/common';
+import { ConfigError, createLogger, loadConfig, resolveLogFormat } from '@im/common';
 import type { ConfigOf, ConfigSchema, Logger } from '@im/common';
 import { markDraining } from './draining';
 import { enableProcessMetrics } from './metrics';
@@ -37,8 +37,12 @@ function loadOrExit<S extends ConfigSchema>(spec: ProcessSpec<S>): ConfigOf<S> {
  */
 export function runProcess<S extends ConfigSchema>(spec: ProcessSpec<S>): void {
   const config = loadOrExit(spec);
-  const level = (config as Record<string, unknown>).IM_LOG_LEVEL;
-  const logger = createLogger({ service: spec.name, level: typeof level === 'string' ? level : 'info' });
+  const { IM_LOG_LEVEL: level, IM_LOG_FORMAT: format } = config as Record<string, unknown>;
+  const logger = createLogger({
+    service: spec.name,
+    level: typeof level === 'string' ? level : 'info',
+    format: resolveLogFormat(typeof format === 'string' ? format : undefined, { embedded: false }),
+  });
   enableProcessMetrics();
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   spec.start(config, logger).then(

@@ -24,6 +24,9 @@ export interface EmbeddedServer {
   close(): Promise<void>;
 }
 
+/** The `service` of the embedded process's own lines (the hosted services log as theirs). */
+export const EMBEDDED_SERVICE = 'im-embedded';
+
 export function settingsFrom(config: EmbeddedConfig, jwtSecret: string): GatewaySettings {
   const settings = gatewaySettings(config, jwtSecret);
   // Development default: any browser origin may connect to an embedded server.
@@ -37,16 +40,21 @@ export function settingsFrom(config: EmbeddedConfig, jwtSecret: string): Gateway
 export async function startEmbedded(
   config: EmbeddedConfig,
   jwtSecret: string,
+  /**
+   * The process's root logger, made without a `service` (`createLogger({ level })`): each
+   * service here adds its own, and pino would repeat the key rather than replace it.
+   */
   logger: Logger,
   clock: Clock = systemClock,
   /** Tests replace ports here (e.g. a OnceStore that simulates a race). */
   overrides: { readonly once?: OnceStore } = {},
 ): Promise<EmbeddedServer> {
   const settings = settingsFrom(config, jwtSecret);
+  const own = logger.child({ service: EMBEDDED_SERVICE });
   const ids = new IdGenerator({ worker: config.IM_ID_WORKER });
   const store = new SqliteStore(join(config.IM_DATA_DIR, 'im.db'));
   const onDeadLetter = (letter: { topic: string }): void => processMetrics().deadLetters.inc({ topic: letter.topic });
-  const bus = new InMemoryBus({ logger: logger.child({ module: 'bus' }), onDeadLetter });
+  const bus = new InMemoryBus({ logger: own.child({ module: 'bus' }), onDeadLetter });
   const hub = new MemoryDeliveryHub();
   const serviceDelivery = hub.port();
   const gatewayDelivery = hub.port();
@@ -107,7 +115,7 @@ export async function startEmbedded(
     consoleDevTokens: true,
   });
   const port = await gateway.listen(config.IM_PORT, config.IM_HOST);
-  const stopSweeper = startSweeper(wallet, config.IM_MONEY_SWEEP_MS, (err) => logger.error({ err }, 'money sweep failed'));
+  const stopSweeper = startSweeper(wallet, config.IM_MONEY_SWEEP_MS, (err) => own.error({ err }, 'money sweep failed'));
   return {
     gateway,
     store,

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import { ConfigError, createLogger, loadConfig } from '@im/common';
+import { ConfigError, createLogger, loadConfig, resolveLogFormat } from '@im/common';
 import { adminConfigProblems } from '@im/gateway';
 import { enableProcessMetrics } from '@im/runtime';
 import { EMBEDDED_CONFIG } from './embedded.config';
-import { startEmbedded } from './embedded.server';
+import { banner } from './banner';
+import { EMBEDDED_SERVICE, startEmbedded } from './embedded.server';
 import { loadOrCreateSecret } from './jwt-secret';
 
 async function main(): Promise<void> {
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
     process.stderr.write(`invalid configuration:\n  ${problems.join('\n  ')}\n`);
     process.exit(2);
   }
-  const logger = createLogger({ service: 'im-embedded', level: config.IM_LOG_LEVEL });
+  const root = createLogger({ level: config.IM_LOG_LEVEL, format: resolveLogFormat(config.IM_LOG_FORMAT, { embedded: true }) });
+  const logger = root.child({ service: EMBEDDED_SERVICE });
   enableProcessMetrics();
   let secret = config.IM_JWT_SECRET;
   if (secret === undefined) {
@@ -30,13 +32,9 @@ async function main(): Promise<void> {
     secret = loaded.secret;
     logger.info({ dataDir: config.IM_DATA_DIR, created: loaded.created }, 'IM_JWT_SECRET not set: using the secret in the data folder');
   }
-  const server = await startEmbedded(config, secret, logger);
-  logger.info({ port: server.port, dataDir: config.IM_DATA_DIR }, 'embedded IM server listening');
-  process.stdout.write(
-    `\nIM server (embedded) on port ${server.port}, data in ${config.IM_DATA_DIR}\n` +
-      `Mint a client token:  npm run -s token -- <userId>\n` +
-      `Connect:              io('http://localhost:${server.port}', { auth: { token } })\n\n`,
-  );
+  const server = await startEmbedded(config, secret, root);
+  logger.info({ host: config.IM_HOST, port: server.port, dataDir: config.IM_DATA_DIR }, 'embedded IM server listening');
+  process.stdout.write(banner(config.IM_HOST, server.port, config.IM_DATA_DIR, config.IM_CONSOLE_ENABLED));
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { ID_CONFIG } from '@im/common';
+import { ID_CONFIG, LOG_CONFIG } from '@im/common';
 import type { ConfigOf, ConfigSchema } from '@im/common';
 
 /** The gateway's environment variables. Embedded mode reads these plus the services' own. */
@@ -60,7 +60,7 @@ export const GATEWAY_CONFIG = {
   },
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   ...ID_CONFIG,
-  IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
+  ...LOG_CONFIG,
   IM_ALLOWED_ORIGINS: {
     kind: 'list',
     doc: 'Browser origins (`https://app.example.com`, comma-separated; `*` = any) allowed to open a socket or call the HTTP API (CORS). Unset: any in embedded mode, none in cluster mode. Requests without an Origin header (apps, servers) always pass.',

@@ -25,6 +25,7 @@ import { adminRoutes } from './http/admin.routes';
 import { adminUserRoutes } from './http/admin-users.routes';
 import { authenticate, bearerToken, rememberUser } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
+import { installRequestValidation } from './http/request-validation';
 import { collectOpenApi } from './http/openapi';
 import type { RoutesContext } from './http/routes.context';
 import { CallForwarder } from './call/call.forwarder';
@@ -123,6 +124,7 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
     bodyLimit: deps.settings.maxMessageBytes,
   }) as unknown as FastifyInstance;
   installErrorHandler(app, deps.logger);
+  installRequestValidation(app);
   installCors(app, origins);
   // A valid token of a revoked user is refused on every route (routes then verify it as usual).
   app.addHook('onRequest', async (request) => {

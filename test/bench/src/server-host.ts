@@ -36,7 +36,7 @@ async function handle(cmd: HostCommand): Promise<void> {
       if (cmd.kind === 'embedded') {
         dataDir = mkdtempSync(join(tmpdir(), 'im-bench-'));
         const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_LOG_LEVEL: 'silent', ...cmd.env });
-        const server = await startEmbedded(config, secret, createLogger({ service: 'bench', level: 'silent' }));
+        const server = await startEmbedded(config, secret, createLogger({ level: 'silent' }));
         closer = () => server.close();
         reply({ type: 'started', port: server.port, secret, ports: [server.port] });
       } else if (cmd.kind === 'cluster') {

@@ -9,6 +9,7 @@ import type { GatewaySettings } from '../gateway.config';
 import { adminConfigProblems } from '../gateway.config';
 import { adminRoutes } from './admin.routes';
 import { installErrorHandler } from './http-errors';
+import { installRequestValidation } from './request-validation';
 
 const TOKEN = 'admin-token-0123456789abcdef';
 const logger = createLogger({ service: 'admin-spec', level: 'silent' });
@@ -23,6 +24,7 @@ async function setup(adminToken: string | undefined, perMinute = 3): Promise<{ a
   });
   const app = fastify();
   installErrorHandler(app, logger);
+  installRequestValidation(app);
   const settings = { adminToken, adminNoticesPerMinute: perMinute } as GatewaySettings;
   adminRoutes(app, {
     store: {} as Store,
@@ -103,7 +105,7 @@ describe('admin notices API', () => {
       expect({ body, status: res.statusCode }).toEqual({ body, status: 400 });
       expect(res.json()).toMatchObject({ name: 'IM_ERR_BAD_REQUEST', error: expect.any(String) });
     }
-    expect((await post(app, { userIds: ['u1'], content: 'x', secret: 1 })).json().error).toBe('unknown field(s): secret');
+    expect((await post(app, { userIds: ['u1'], content: 'x', secret: 1 })).json().error).toBe('body/secret is not a known field');
     expect(published).toHaveLength(0);
   });
 

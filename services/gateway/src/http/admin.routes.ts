@@ -19,8 +19,6 @@ interface NoticeBody {
   fromName?: string;
 }
 
-const FIELDS = new Set(['eventId', 'userIds', 'everyoneOnline', 'content', 'fromName']);
-
 /**
  * The admin API: system notices (68) to some users or to everyone online. The gateway checks
  * the token and the event, then publishes it to `im.events.in` like any business event; the
@@ -36,12 +34,7 @@ export function adminRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     {
       // The token is checked before the body, so a caller without it learns nothing about the schema.
       onRequest: async (request) => guard(request),
-      // Fastify would drop unknown fields silently; an admin's typo must be an error instead.
-      preValidation: async (request) => {
-        const body = request.body;
-        const unknown = typeof body === 'object' && body !== null ? Object.keys(body).filter((k) => !FIELDS.has(k)) : [];
-        if (unknown.length > 0) throw new AppError('IM_ERR_BAD_REQUEST', `unknown field(s): ${unknown.join(', ')}`);
-      },
+      // An unknown field (an admin's typo) is refused by the schema (request-validation.ts).
       schema: {
         body: {
           type: 'object',

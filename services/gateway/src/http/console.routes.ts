@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, signToken } from '@im/common';
-import { isValidId } from '@im/protocol';
 import { Topics } from '@im/bus';
 import type { WalletCommand } from '@im/bus';
 import { processMetrics, startOpsPublisher } from '@im/runtime';
 import type { OpsBoard, ProcessOps } from '@im/runtime';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { adminGuard } from './admin-auth';
+import { isLoopbackAddress, requireLoopback } from './loopback';
 import { requestCommand } from './command.reply';
 import { opsSnapshot } from './ops.snapshot';
 import { protocolReference } from './protocol.reference';
+import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
 export interface ConsoleOptions {
@@ -39,17 +40,18 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 /** Asset names as Vite writes them (`index-3f2a1b.js`): no slash, no `..`. */
 const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(js|css|svg|png|ico|json)$/;
-const DEV_TOKEN_FIELDS = new Set(['userId', 'name']);
-const DEV_TOPUP_FIELDS = new Set(['amount']);
-
-/** A JSON object body with only the allowed fields, or a 400 naming what is wrong. */
-function objectBody(body: unknown, allowed: ReadonlySet<string>): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('IM_ERR_BAD_REQUEST', 'body must be a JSON object');
-  const record = body as Record<string, unknown>;
-  const unknown = Object.keys(record).filter((k) => !allowed.has(k));
-  if (unknown.length > 0) throw new AppError('IM_ERR_BAD_REQUEST', `unknown field(s): ${unknown.join(', ')}`);
-  return record;
-}
+const devTokenBody = {
+  type: 'object',
+  required: ['userId'],
+  additionalProperties: false,
+  properties: { userId: idSchema, name: { type: 'string', maxLength: 64 } },
+} as const;
+const devTopupBody = {
+  type: 'object',
+  required: ['amount'],
+  additionalProperties: false,
+  properties: { amount: { type: 'integer', minimum: 1, maximum: DEV_TOPUP_MAX_FEN } },
+} as const;
 
 function contentType(file: string): string {
   return TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
@@ -103,7 +105,8 @@ export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options:
     return sendFile(reply, join(options.dir, 'assets', file), 'public, max-age=31536000, immutable');
   });
   app.get('/console/api/protocol.json', async () => reference);
-  app.get('/console/api/info', async () => ({ devTokens: options.devTokens, gatewayId: ctx.settings.gatewayId }));
+  // devTokens: whether this client may use them (embedded mode, and from this machine).
+  app.get('/console/api/info', async (request) => ({ devTokens: options.devTokens && isLoopbackAddress(request.socket.remoteAddress), gatewayId: ctx.settings.gatewayId }));
   // The operations view, behind the admin token (IM_ADMIN_TOKEN): this process's figures, and
   // every process of the installation (cluster: from the board in Redis; embedded: this one, its
   // rates over the time since the previous reading).
@@ -115,10 +118,10 @@ export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options:
     return reply.header('cache-control', 'no-store').send({ ...self, mode: options.opsBoard ? 'cluster' : 'embedded', processes: all });
   });
   if (!options.devTokens) return;
-  app.post('/console/api/dev-token', async (request) => {
-    const { userId, name } = objectBody(request.body, DEV_TOKEN_FIELDS);
-    if (typeof userId !== 'string' || !isValidId(userId)) throw new AppError('IM_ERR_BAD_REQUEST', 'userId: letters, digits, _ . @ - (1 to 128)');
-    if (name !== undefined && (typeof name !== 'string' || name.length > 64)) throw new AppError('IM_ERR_BAD_REQUEST', 'name: a string of at most 64 characters');
+  // Loopback clients only, checked before the body: a token for any user is a developer's tool.
+  const loopbackOnly = (what: string) => async (request: FastifyRequest): Promise<void> => requireLoopback(request, what);
+  app.post<{ Body: { userId: string; name?: string } }>('/console/api/dev-token', { onRequest: loopbackOnly('the dev-token endpoint'), schema: { body: devTokenBody } }, async (request) => {
+    const { userId, name } = request.body;
     const exp = Math.floor(ctx.clock.now() / 1000) + DEV_TOKEN_HOURS * 3600;
     ctx.logger.info({ userId }, 'console: dev token minted');
     return { userId, token: signToken({ sub: userId, ...(name ? { name } : {}), exp }, ctx.settings.jwtSecret), expiresAt: exp * 1000 };
@@ -126,12 +129,9 @@ export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options:
   // Embedded mode only, like the dev tokens: the signed-in user tops up their own wallet, so the
   // playground can send red packets without the admin API. Each call is its own top-up (a fresh
   // idempotency key); the wallet service records it like any other.
-  app.post('/console/api/dev-topup', async (request) => {
+  app.post<{ Body: { amount: number } }>('/console/api/dev-topup', { onRequest: loopbackOnly('the dev top-up endpoint'), schema: { body: devTopupBody } }, async (request) => {
     const { sub } = ctx.auth(request);
-    const { amount } = objectBody(request.body, DEV_TOPUP_FIELDS);
-    if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 1 || amount > DEV_TOPUP_MAX_FEN) {
-      throw new AppError('IM_ERR_BAD_REQUEST', `amount: an integer number of fen from 1 to ${DEV_TOPUP_MAX_FEN}`);
-    }
+    const { amount } = request.body;
     const command: WalletCommand = { kind: 'topup', userId: sub, amount, key: `console-dev-${randomUUID()}`, at: ctx.clock.now() };
     const result = await requestCommand<{ opId: string; balance: number }>(ctx.bus, Topics.WALLET_COMMANDS, sub, command);
     ctx.logger.info({ userId: sub, amount }, 'console: dev top-up');

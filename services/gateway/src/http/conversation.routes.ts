@@ -69,6 +69,10 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     },
   );
 
+  // History, one page at a time (docs/protocol-notes.md, "History pages"). Without afterSeq: the
+  // newest page (before beforeSeq when given), walked back with nextBeforeSeq. With afterSeq: the
+  // oldest page after it (afterSeq=0 from the start), walked forward with nextAfterSeq. Either
+  // way the page is in ascending seq order, and one extra row read tells whether there is more.
   app.get<{ Querystring: MessagesQuery }>(
     '/v1/messages',
     {
@@ -79,8 +83,8 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
           properties: {
             peerId: idSchema,
             groupId: idSchema,
-            afterSeq: { type: 'integer', minimum: 0 },
-            beforeSeq: { type: 'integer', minimum: 1 },
+            afterSeq: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+            beforeSeq: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
           },
         },
@@ -100,15 +104,23 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
       } else {
         conversationId = directConversationId(sub, q.peerId ?? '');
       }
+      const limit = q.limit ?? 50;
+      const forward = q.afterSeq !== undefined;
       const afterSeq = Math.max(q.afterSeq ?? 0, floor);
-      const newest = q.afterSeq === undefined && q.beforeSeq !== undefined;
-      const page = await ctx.store.messages.range(conversationId, {
+      const rows = await ctx.store.messages.range(conversationId, {
         afterSeq,
         ...(q.beforeSeq !== undefined ? { beforeSeq: q.beforeSeq } : {}),
-        limit: q.limit ?? 50,
-        from: newest ? 'newest' : 'oldest',
+        limit: limit + 1,
+        from: forward ? 'oldest' : 'newest',
       });
-      return { conversationId, messages: page.map(toWire) };
+      const hasMore = rows.length > limit;
+      // The extra row is the one beyond the page: the newest when reading forward, the oldest when back.
+      const page = hasMore ? (forward ? rows.slice(0, limit) : rows.slice(1)) : rows;
+      const messages = page.map(toWire);
+      if (forward) {
+        return { conversationId, messages, hasMore, nextAfterSeq: page.at(-1)?.seq ?? afterSeq };
+      }
+      return { conversationId, messages, hasMore, nextBeforeSeq: hasMore ? (page[0]?.seq ?? null) : null };
     },
   );
 }

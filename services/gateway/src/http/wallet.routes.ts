@@ -2,7 +2,7 @@ import { adminGuard } from './admin-auth';
 import { Topics, passwordHash, walletCommandKey } from '@im/bus';
 import type { CommandReply, WalletCommand } from '@im/bus';
 import { AppError } from '@im/common';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { unwrapReply } from './command.reply';
 import { moneyRecordId } from './money-ids';
 import { idSchema } from './routes.context';
@@ -19,25 +19,6 @@ const toUserBody = {
 } as const;
 /** A password red packet's password: the exact text a member sends in the group to open it. */
 const passwordSchema = { type: 'string', minLength: 1, maxLength: 64 } as const;
-
-
-
-/**
- * Fastify coerces body types ("100" would pass as 100) and drops unknown fields before the schema
- * runs: for money the JSON must carry numbers and nothing unexpected, so the body is checked as
- * sent first.
- */
-function asSent(allowed: readonly string[], numbers: readonly string[], strings: readonly string[] = []) {
-  return async (request: FastifyRequest): Promise<void> => {
-    const body = request.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
-    for (const [field, value] of Object.entries(body)) {
-      if (!allowed.includes(field)) throw new AppError('IM_ERR_BAD_REQUEST', `body/${field} is not a known field`);
-      if (numbers.includes(field) && typeof value !== 'number') throw new AppError('IM_ERR_BAD_REQUEST', `body/${field} must be a JSON number (integer fen)`);
-      if (strings.includes(field) && typeof value !== 'string') throw new AppError('IM_ERR_BAD_REQUEST', `body/${field} must be a JSON string`);
-    }
-  };
-}
 
 /**
  * Wallet, admin money movements and red packets (docs/money.md). The wallet service owns every
@@ -72,7 +53,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     properties: { userId: idSchema, amount: money, idempotencyKey: keySchema },
   } as const;
   for (const kind of ['topup', 'withdraw'] as const) {
-    app.post<{ Body: { userId: string; amount: number; idempotencyKey: string } }>(`/v1/admin/wallet/${kind}`, { schema: { body: adminBody }, preValidation: asSent(['userId', 'amount', 'idempotencyKey'], ['amount']) }, async (request) => {
+    app.post<{ Body: { userId: string; amount: number; idempotencyKey: string } }>(`/v1/admin/wallet/${kind}`, { schema: { body: adminBody } }, async (request) => {
       admin(request);
       const { userId, amount, idempotencyKey } = request.body;
       return send({ kind, userId, amount, key: idempotencyKey, at: ctx.clock.now() });
@@ -105,7 +86,6 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
           },
         },
       },
-      preValidation: asSent(['to', 'kind', 'total', 'count', 'msg', 'password', 'requestId'], ['total', 'count'], ['password']),
     },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
@@ -137,7 +117,6 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       schema: {
         body: toUserBody,
       },
-      preValidation: asSent(['toUserId', 'amount', 'msg', 'requestId'], ['amount']),
     },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
@@ -184,7 +163,6 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
           },
         },
       },
-      preValidation: asSent(['to', 'amount', 'count', 'totalAmt', 'msg', 'requestId'], ['amount', 'count', 'totalAmt'], ['msg', 'requestId']),
     },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
@@ -212,7 +190,6 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       schema: {
         body: toUserBody,
       },
-      preValidation: asSent(['toUserId', 'amount', 'msg', 'requestId'], ['amount'], ['toUserId', 'msg', 'requestId']),
     },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
@@ -238,7 +215,6 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/collections/:id/pay',
     {
       schema: { params: collectionParams, body: { type: 'object', required: ['requestId'], additionalProperties: false, properties: { requestId: keySchema } } },
-      preValidation: asSent(['requestId'], [], ['requestId']),
     },
     async (request) => {
       const { sub } = ctx.auth(request);
@@ -274,16 +250,12 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   app.post<{ Params: { id: string }; Body: { password?: string } | undefined }>(
     '/v1/red-packets/:id/open',
     {
-      // The body is optional (only a password packet needs one): checked by hand, not by a body schema.
-      schema: { params: packetParams },
-      preValidation: asSent(['password'], [], ['password']),
+      // The body is optional (only a password packet needs one): no body reads as {}.
+      schema: { params: packetParams, body: { type: 'object', additionalProperties: false, properties: { password: passwordSchema } } },
     },
     async (request) => {
       const { sub } = ctx.auth(request);
       const password = request.body?.password;
-      if (password !== undefined && (password.length < passwordSchema.minLength || password.length > passwordSchema.maxLength)) {
-        throw new AppError('IM_ERR_BAD_REQUEST', `body/password must be ${passwordSchema.minLength} to ${passwordSchema.maxLength} characters`);
-      }
       const packetId = request.params.id;
       return send({ kind: 'red-packet-open', packetId, userId: sub, ...(password !== undefined ? { passwordHash: passwordHash(packetId, password) } : {}), via: 'api', at: ctx.clock.now() });
     },

@@ -193,7 +193,7 @@ export class SocketGateway {
         void chatrooms.controller.onChatroom({ identity, socket, bucket }, payload, typeof ack === 'function' ? (ack as Ack) : undefined);
       });
     }
-    socket.on('disconnect', () => void registered.catch(() => undefined).then(() => this.onDisconnect(socket, channel, log)));
+    socket.on('disconnect', (reason: string) => void registered.catch(() => undefined).then(() => this.onDisconnect(socket, channel, log, reason)));
     try {
       await registered;
       // A revocation that landed between the handshake check and joining the user's room would
@@ -210,7 +210,8 @@ export class SocketGateway {
       return;
     }
     if (socket.connected) socket.emit('ready', { userId: identity.claims.sub, serverTime: this.d.clock.now() });
-    log.debug('connected');
+    // One line per connection and one per disconnection at info (the ids are the logger's bindings; never the token).
+    log.info({ address: socket.handshake.address, devType: identity.devType, protocol: socket.conn.protocol }, 'connected');
   }
 
   private async register(socket: Socket, channel: DeviceChannel, identity: SocketIdentity): Promise<void> {
@@ -281,7 +282,7 @@ export class SocketGateway {
     this.tellCallsConnected(session, connectedAt === undefined ? undefined : connectedAt - 1);
   }
 
-  private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger): Promise<void> {
+  private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger, reason: string): Promise<void> {
     this.channels.delete(socket.id);
     this.sessionsById.delete(socket.id);
     const { identity } = socket.data as SocketData;
@@ -297,6 +298,6 @@ export class SocketGateway {
     } catch (e) {
       log.warn({ err: e }, 'cleanup after disconnect failed');
     }
-    log.debug('disconnected');
+    log.info({ reason }, 'disconnected');
   }
 }
