@@ -176,6 +176,36 @@ describe('MongoStore on a real server', () => {
     expect(results.filter((r) => r.duplicate)).toHaveLength(21);
   });
 
+  it('takes a batch-inserted document for written only when the inserted count of the server says so: otherwise it reads the batch back and stores a missing one under a new seq', async () => {
+    // Fault injection at the driver: the first batch insert silently loses one document (what a
+    // server answering {n: 1} for 2 documents and no write error would do); the count is the
+    // server's own answer for what it really got.
+    const driver = (store.messages as unknown as { collection: { insertMany: (docs: { msgId: string }[], o: object) => Promise<unknown> } }).collection;
+    const real = driver.insertMany.bind(driver);
+    let dropped: string | undefined;
+    driver.insertMany = async (docs, options) => {
+      if (dropped !== undefined || docs.length < 2) return real(docs, options);
+      dropped = docs[docs.length - 1]?.msgId;
+      return real(docs.slice(0, -1), options);
+    };
+    try {
+      // Appends to different conversations run side by side, so their inserts share one batch.
+      const ids = Array.from({ length: 12 }, (_, i) => `lost${i}`);
+      const convOf = (id: string): string => conv(`${p}a`, `${p}${id}`);
+      const results = await Promise.all(ids.map((id) => store.messages.append({ conversationId: convOf(id), message: msg(`${p}a`, `${p}${id}`, id) })));
+      expect(ids).toContain(dropped);
+      for (const [i, id] of ids.entries()) {
+        const stored = await store.messages.range(convOf(id), { limit: 10 });
+        expect(stored.map((m) => m.message.msgId)).toEqual([id]);
+        expect(results[i]?.stored.seq).toBe(stored[0]?.seq);
+      }
+      // The lost one's first seq is burned: a gap, never a repeat.
+      expect(results.find((r) => r.stored.message.msgId === dropped)?.stored.seq).toBe(2);
+    } finally {
+      driver.insertMany = real;
+    }
+  });
+
   it('answers concurrent blacklist checks from one shared read, each for its own pair', async () => {
     await store.relations.block(`${p}x`, `${p}y`);
     await store.relations.block(`${p}y`, `${p}z`);

@@ -18,6 +18,9 @@ const MAX_SEQ_ATTEMPTS = 50;
 
 type InsertOutcome = AppendResult | 'seq-taken';
 
+/** What became of one document of a batch insert: written, refused as already there, or (the count said so) not written. */
+type InsertResult = 'inserted' | 'duplicate-key' | 'not-written';
+
 /** Inserts gathered into one `insertMany` at most; two such batches may run at once. */
 const INSERT_BATCH = { maxBatch: 256, maxInFlight: 2 } as const;
 
@@ -45,7 +48,7 @@ export class MongoMessageRepository implements MessageRepository {
   private readonly collection: mongo.Collection<MessageDoc>;
   private readonly sequencer: MongoSequencer;
   private readonly lanes = new KeyedLanes();
-  private readonly inserts = new Coalescer<MessageDoc, 'inserted' | 'duplicate-key'>((docs) => this.insertMany(docs), INSERT_BATCH);
+  private readonly inserts = new Coalescer<MessageDoc, InsertResult>((docs) => this.insertMany(docs), INSERT_BATCH);
 
   constructor(
     private readonly model: Model<MessageDoc>,
@@ -127,24 +130,54 @@ export class MongoMessageRepository implements MessageRepository {
 
   private async insertWithSeq(input: AppendInput, seq: number): Promise<InsertOutcome> {
     const doc = toMessageDoc(input, seq);
-    if ((await this.inserts.submit(doc)) === 'inserted') return { stored: appendedMessage(input, seq), duplicate: false };
+    const result = await this.inserts.submit(doc);
+    if (result === 'inserted') return { stored: appendedMessage(input, seq), duplicate: false };
+    // Not written: take another seq (this one is burned, a gap, never a repeat).
+    if (result === 'not-written') return 'seq-taken';
     const existing = await this.byKey(doc._id);
     return existing === undefined ? 'seq-taken' : { stored: existing, duplicate: true };
   }
 
-  /** One unordered insert of a batch; per document: written, refused by a unique index, or its own error. */
-  private async insertMany(docs: readonly MessageDoc[]): Promise<ItemResult<'inserted' | 'duplicate-key'>[]> {
+  /**
+   * One unordered insert of a batch; per document: written, refused by a unique index, or its own
+   * error. A document counts as written only when the server's count says so: when the count of
+   * inserted documents does not add up (seen in an outage: a message delivered and later missing
+   * from history), which ones were written is not known, so each of them is read back.
+   */
+  private async insertMany(docs: readonly MessageDoc[]): Promise<ItemResult<InsertResult>[]> {
+    let failed: Map<number, unknown>;
+    let insertedCount: number | undefined;
     try {
-      await this.collection.insertMany([...docs], { ordered: false });
-      return docs.map(() => ({ ok: true, value: 'inserted' }));
+      insertedCount = (await this.collection.insertMany([...docs], { ordered: false })).insertedCount;
+      failed = new Map();
     } catch (error: unknown) {
-      const failed = writeErrorsByIndex(error);
-      if (failed === undefined) throw error;
-      return docs.map((_, i): ItemResult<'inserted' | 'duplicate-key'> => {
-        if (!failed.has(i)) return { ok: true, value: 'inserted' };
-        const w = failed.get(i);
-        return isDuplicateKey(w) ? { ok: true, value: 'duplicate-key' } : { ok: false, error: Object.assign(new Error(`MongoStore: insert failed: ${String((w as { errmsg?: unknown }).errmsg)}`), { cause: w }) };
-      });
+      const byIndex = writeErrorsByIndex(error);
+      if (byIndex === undefined) throw error;
+      failed = byIndex;
+      insertedCount = (error as { result?: { insertedCount?: unknown } }).result?.insertedCount as number | undefined;
     }
+    const claimed = docs.length - failed.size;
+    const unsure = insertedCount !== claimed;
+    if (unsure) this.logger?.warn({ documents: docs.length, writeErrors: failed.size, insertedCount }, 'insertMany count does not add up; reading the batch back');
+    const confirmed = unsure ? await this.writtenAmong(docs.filter((_, i) => !failed.has(i))) : undefined;
+    return docs.map((doc, i): ItemResult<InsertResult> => {
+      const w = failed.get(i);
+      if (w !== undefined) {
+        return isDuplicateKey(w) ? { ok: true, value: 'duplicate-key' } : { ok: false, error: Object.assign(new Error(`MongoStore: insert failed: ${String((w as { errmsg?: unknown }).errmsg)}`), { cause: w }) };
+      }
+      if (!confirmed) return { ok: true, value: 'inserted' };
+      const seq = confirmed.get(doc._id);
+      if (seq === doc.seq) return { ok: true, value: 'inserted' };
+      // Stored by an earlier attempt under another seq: the caller reads that copy back.
+      if (seq !== undefined) return { ok: true, value: 'duplicate-key' };
+      return { ok: true, value: 'not-written' };
+    });
+  }
+
+  /** The seq stored under each of these documents' `_id`s, for those that are stored. */
+  private async writtenAmong(docs: readonly MessageDoc[]): Promise<Map<string, number>> {
+    if (docs.length === 0) return new Map();
+    const rows = await this.collection.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { _id: 1, seq: 1 } }).toArray();
+    return new Map(rows.map((r) => [r._id, r.seq]));
   }
 }
