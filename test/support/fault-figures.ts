@@ -142,7 +142,18 @@ export async function expectNothingLost(
     expect(f).toEqual({ delivered: figures.acked.size, duplicates: 0, outOfOrder: 0 });
   }
   expect(figures.acked.size).toBe(figures.sent.length);
-  expect([...figures.acked].every((id) => stored.has(id))).toBe(true);
+  const notStored = [...figures.acked].filter((id) => !stored.has(id));
+  if (notStored.length > 0) {
+    // Delivered (every device has it) but not in the history: say at which seq it arrived and
+    // whether a second read of the history finds it (a read that missed it, or a store that lost it).
+    const secondRead = await history();
+    const again = new Set(secondRead.map((m) => m.msgId));
+    const seqOf = new Map(Object.values(devices).flatMap((d) => d.ofType(2).map((m) => [m.msgId, m.seq] as const)));
+    const historySeqs = secondRead.map((m) => m.seq ?? 0);
+    const seqs = historySeqs.length > 0 ? `history seqs ${Math.min(...historySeqs)}..${Math.max(...historySeqs)} (${historySeqs.length})` : 'history empty';
+    const shown = notStored.slice(0, 10).map((id) => `${id} (arrived as seq ${seqOf.get(id) ?? '?'}; ${again.has(id) ? 'in a second read' : 'not in a second read either'})`);
+    throw new Error(`${row}: ${notStored.length} acked and delivered message(s) missing from the history: ${shown.join(', ')}; ${seqs}`);
+  }
   expect(stored.size).toBe(storedIds.length);
 }
 
