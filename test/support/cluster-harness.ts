@@ -232,7 +232,9 @@ export class ClusterHarness {
         clearTimeout(timer);
       }),
     );
-    rmSync(this.logDir, { recursive: true, force: true });
+    // IM_TEST_KEEP_LOGS=1 keeps every process's log (to read what a failed test's services did).
+    if (process.env.IM_TEST_KEEP_LOGS === '1') process.stdout.write(`[cluster-harness] process logs kept in ${this.logDir}\n`);
+    else rmSync(this.logDir, { recursive: true, force: true });
     await this.dropData();
   }
 

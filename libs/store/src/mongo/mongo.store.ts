@@ -34,6 +34,13 @@ const CONNECTION_OPTIONS: ConnectOptions = {
   bufferCommands: false,
   /** An `undefined` field is left out, as JSON (and the embedded store) does; never stored as null. */
   ignoreUndefined: true,
+  /**
+   * No operation waits for ever: an answer that has not come after 30 s (a connection that died
+   * without closing) fails as a network timeout, and a checkout of a pooled connection waits at
+   * most 10 s. Both are transient errors (`isTransientError`), which the callers retry.
+   */
+  socketTimeoutMS: 30_000,
+  waitQueueTimeoutMS: 10_000,
 };
 
 function watch(connection: Connection, logger: Logger | undefined): void {
