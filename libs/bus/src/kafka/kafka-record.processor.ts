@@ -93,7 +93,7 @@ export class KafkaRecordProcessor {
         const transient = this.config.isTransient(e);
         if (!transient) workFailures++;
         if (!transient && workFailures >= maxAttempts) return { kind: 'failed', error: errorMessage(e), attempts: attempt };
-        if (transient && (attempt === 1 || attempt % 20 === 0)) {
+        if (transient && (attempt <= 3 || attempt % 20 === 0)) {
           logger?.warn({ topic, group, key: record.key, attempt, err: errorMessage(e) }, 'a dependency is unavailable; retrying the record until it is back');
         }
         if (!transient) logger?.warn({ topic, group, key: record.key, attempt: workFailures, of: maxAttempts, err: errorMessage(e) }, 'handling the record failed; retrying');
