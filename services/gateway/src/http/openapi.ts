@@ -32,7 +32,6 @@ interface Operation {
 
 export interface OpenApiDocument {
   openapi: string;
-  jsonSchemaDialect: string;
   info: { title: string; version: string; description: string };
   servers: { url: string }[];
   tags: { name: string; description: string }[];
@@ -166,7 +165,6 @@ export function collectOpenApi(app: FastifyInstance, info: { title: string; vers
       }
       return {
         openapi: '3.1.1',
-        jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
         info: {
           ...info,
           description:
