@@ -26,6 +26,7 @@ import { adminUserRoutes } from './http/admin-users.routes';
 import { authenticate, bearerToken, rememberUser } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
 import { installRequestValidation } from './http/request-validation';
+import { asyncApiDocument } from './http/asyncapi';
 import { docsRoutes } from './http/docs.routes';
 import { collectOpenApi, documentOnlyResponseSchemas } from './http/openapi';
 import type { RoutesContext } from './http/routes.context';
@@ -170,6 +171,12 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
     '/openapi.json',
     { schema: { summary: 'This document: the HTTP API as OpenAPI 3.1', security: 'none', response: { 200: { type: 'object', description: 'An OpenAPI 3.1 document.' } } } },
     async () => (document ??= openapi.document()),
+  );
+  let asyncapi: unknown;
+  app.get(
+    '/asyncapi.json',
+    { schema: { summary: 'The Socket.IO events and Kafka topics as AsyncAPI 3', security: 'none', response: { 200: { type: 'object', description: 'An AsyncAPI 3.0 document.' } } } },
+    async () => (asyncapi ??= asyncApiDocument({ version: '0.1.0' })),
   );
   docsRoutes(app);
   if (deps.settings.consoleEnabled === true) {
