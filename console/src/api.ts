@@ -10,6 +10,9 @@ export interface ReferenceType {
   readonly unread: boolean;
   readonly fromTypes: readonly number[];
   readonly content: Schema;
+  /** The content schema in one line, as docs/protocol.md shows it. */
+  readonly contentText: string;
+  readonly clientSend?: { readonly kind: string; readonly route?: string };
   readonly example: unknown;
 }
 

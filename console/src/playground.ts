@@ -47,6 +47,8 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
   let socket: Socket | undefined;
   let userId = '';
   let token = '';
+  /** Sent rows still waiting for their ack: told so when the socket goes away first. */
+  const pending = new Set<HTMLElement>();
 
   // ---- sign in ----
   const userInput = el('input', { placeholder: 'user id', 'data-testid': 'user-id', value: '' });
@@ -201,13 +203,16 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
 
   /** Emits a frame, logs it, and shows the ack next to it when it comes. */
   const emit = (event: 'chat' | 'chatroom', m: ImMessage | unknown): void => {
-    if (!socket) return setStatus('connect first');
+    // A disconnected socket.io client would buffer the emit and never send it: no row waits forever.
+    if (!socket?.connected) return setStatus('not connected: connect first');
     const msg = m as Partial<ImMessage>;
     const label = `${typeName(Number(msg.messageType))} to ${String(msg.destId)}: ${short(msg.content)}`;
     const ackCell = el('span', { class: 'ack', 'data-testid': 'ack' }, 'waiting for ack…');
     const row = el('li', { 'data-testid': 'sent', 'data-msg-id': String(msg.msgId), 'data-dest': String(msg.destId) }, `${label} · `, ackCell);
     push(sent, row);
+    pending.add(ackCell);
     socket.emit(event, m, (answer: AckAnswer) => {
+      pending.delete(ackCell);
       frame('in', `ack(${event})`, answer);
       row.dataset.code = String(answer.code);
       ackCell.textContent = answer.code === 0 ? `ack code 0 · serverTime ${answer.serverTime ?? '?'}` : `refused ${answer.code}: ${answer.error ?? ''}`;
@@ -290,19 +295,23 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
   };
 
   const open = (): void => {
-    userId = userInput.value.trim();
     token = tokenInput.value.trim();
-    if (!userId || !token) return setStatus('a user id and a token are needed');
+    if (!token) return setStatus('a token is needed (mint one, or paste one)');
     socket?.close();
     const s = io(location.origin, { auth: { token, deviceId: `console-${uuid().slice(0, 8)}`, devType: 3 }, transports: ['websocket'], reconnection: false, forceNew: true });
     socket = s;
     setStatus('connecting…');
     s.onAny((event: string, ...args: unknown[]) => frame('in', event, args[0]));
     s.onAnyOutgoing((event: string, ...args: unknown[]) => frame('out', event, args[0]));
-    s.on('ready', () => {
+    s.on('ready', (r: { userId?: unknown }) => {
+      // Who we are is the token's user, as the server says in ready, whatever the field holds.
+      const typed = userInput.value.trim();
+      userId = typeof r?.userId === 'string' ? r.userId : typed;
+      userInput.value = userId;
       // The protocol's handshake: the server's ready, our type 1; then downlinks start.
       emit('chat', message('server', '', 1, 1));
-      setStatus(`connected as ${userId}`, true);
+      setStatus(`connected as ${userId}${typed !== '' && typed !== userId ? ` (the token’s user, not “${typed}”)` : ''}`, true);
+      fillRaw();
       connect.disabled = true;
       disconnect.disabled = false;
       void refreshLists();
@@ -314,6 +323,13 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     s.on('chatroom', (m: ImMessage) => onDownlink(m));
     s.on('connect_error', (err: Error) => setStatus(`refused: ${err.message}`));
     s.on('disconnect', (reason: string) => {
+      if (socket === s) socket = undefined;
+      for (const cell of pending) {
+        cell.textContent = 'no ack: disconnected first (the server may have it: resend the same msgId to learn)';
+        cell.className = 'ack err';
+        cell.closest<HTMLElement>('[data-testid="sent"]')?.setAttribute('data-code', 'none');
+      }
+      pending.clear();
       setStatus(`disconnected: ${reason}`);
       connect.disabled = false;
       disconnect.disabled = true;

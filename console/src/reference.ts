@@ -57,10 +57,10 @@ export function renderReference(root: HTMLElement, ref: ProtocolReference): void
         el(
           'div',
           { class: 'meta' },
-          `channel: ${t.channel} · ${t.stored ? 'stored with a seq' : 'live only'}${t.unread ? ' · counts as unread' : ''} · fromType: ${t.fromTypes.map((f) => `${f} ${FROM_TYPES[f] ?? ''}`).join(', ')}`,
+          `channel: ${t.channel} · a client send: ${t.clientSend === undefined ? '— (server only)' : t.clientSend.route !== undefined ? `${t.clientSend.kind}, ${t.clientSend.route}` : t.clientSend.kind} · ${t.stored ? 'stored with a seq' : 'live only'}${t.unread ? ' · counts as unread' : ''} · fromType: ${t.fromTypes.map((f) => `${f} ${FROM_TYPES[f] ?? ''}`).join(', ')}`,
         ),
       ),
-      el('td', {}, el('pre', {}, describeSchema(t.content))),
+      el('td', {}, el('code', { 'data-testid': 'ref-content' }, t.contentText), el('details', {}, el('summary', {}, 'as a tree'), el('pre', {}, describeSchema(t.content)))),
       el('td', {}, el('pre', {}, JSON.stringify(t.example, null, 2))),
     );
     body.append(row);
@@ -79,7 +79,7 @@ export function renderReference(root: HTMLElement, ref: ProtocolReference): void
   );
   root.replaceChildren(
     el('h2', {}, 'Protocol reference'),
-    el('p', { 'data-testid': 'ref-count' }, `${ref.types.length} message types, generated from the registry in libs/protocol that this server validates with.`),
+    el('p', { 'data-testid': 'ref-count' }, `${ref.types.length} message types, generated from the registry in libs/protocol that this server validates with (the same as docs/protocol.md).`),
     filter,
     el('table', { class: 'reference' }, head, body),
     el('h3', {}, 'Error codes (acks and HTTP answers)'),

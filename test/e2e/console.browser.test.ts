@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MESSAGE_TYPES } from '@im/protocol';
+import { MESSAGE_TYPES, describeContent } from '@im/protocol';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { requireConsoleBuild } from '../support/console-build';
@@ -236,6 +236,39 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     await carol.locator('[data-testid="call-state"][data-state="ended"][data-outcome="refused"]').waitFor({ timeout: WAIT });
   }, 120_000);
 
+  it('the user id comes from ready, not the typed field; Send after Disconnect adds no stuck row; the page has a favicon', async () => {
+    const page = await newPage();
+    const missing: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() === 404) missing.push(r.url());
+    });
+    await page.goto(`${h.url}/console/#/playground`);
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
+    // A token for web-dana with "web-erin" typed: the console is dana, as the server says.
+    await page.getByTestId('user-id').fill('web-dana');
+    await page.getByTestId('mint').click();
+    await page.getByTestId('status').filter({ hasText: 'token minted for web-dana' }).waitFor({ timeout: WAIT });
+    await page.getByTestId('user-id').fill('web-erin');
+    await page.getByTestId('connect').click();
+    await page.getByTestId('status').filter({ hasText: 'connected as web-dana' }).waitFor({ timeout: WAIT });
+    expect(await page.getByTestId('status').textContent()).toContain('not “web-erin”');
+    expect(await page.getByTestId('user-id').inputValue()).toBe('web-dana');
+    // And a send works: fromId is the token's user.
+    const seq = await sendText(page, 'user', 'web-frank', 'from dana');
+    expect(seq).toBeGreaterThan(0);
+
+    // Disconnect, then Send: refused at once, no row waiting for an ack that cannot come.
+    await page.getByTestId('disconnect').click();
+    await page.getByTestId('status').filter({ hasText: 'disconnected' }).waitFor({ timeout: WAIT });
+    const rows = await page.getByTestId('sent').count();
+    await page.getByTestId('text').fill('after disconnect');
+    await page.getByTestId('send').click();
+    await page.getByTestId('status').filter({ hasText: 'not connected' }).waitFor({ timeout: WAIT });
+    expect(await page.getByTestId('sent').count()).toBe(rows);
+    expect(await page.locator('[data-testid="ack"]', { hasText: 'waiting for ack' }).count()).toBe(0);
+    expect(missing).toEqual([]);
+  });
+
   it('the reference page lists every message type of the registry, in order', async () => {
     const page = await newPage();
     await page.goto(`${h.url}/console/#/reference`);
@@ -243,6 +276,8 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     await rows.first().waitFor({ timeout: WAIT });
     expect(await rows.count()).toBe(MESSAGE_TYPES.length);
     expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(MESSAGE_TYPES.map((t) => t.name));
+    // Each row's content column is the one-line text of docs/protocol.md.
+    expect(await page.getByTestId('ref-content').allTextContents()).toEqual(MESSAGE_TYPES.map((t) => describeContent(t.content)));
     await page.screenshot({ path: join(ARTIFACTS, 'reference.png') });
     // The filter narrows the table to matching rows.
     await page.getByTestId('ref-filter').fill('HEARTBEAT');

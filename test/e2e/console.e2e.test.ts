@@ -49,7 +49,9 @@ describe('web console served by the embedded gateway', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
-    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '').filter((u) => !u.startsWith('#'));
+    // (The favicon is a data: URI in the page itself: nothing to load.)
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '').filter((u) => !u.startsWith('#') && !u.startsWith('data:'));
+    expect(html).toMatch(/<link rel="icon" href="data:image\/svg\+xml,/);
     expect(assets.some((a) => a.endsWith('.js'))).toBe(true);
     for (const asset of assets) {
       expect(asset.startsWith('/console/assets/')).toBe(true);

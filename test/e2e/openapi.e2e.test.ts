@@ -1,4 +1,8 @@
-import { EmbeddedHarness } from '../support/embedded-harness';
+import Ajv2020 from 'ajv/dist/2020';
+import { validateApiDocument } from '../support/api-doc-validators';
+import { EmbeddedHarness, tokenFor } from '../support/embedded-harness';
+
+const ADMIN_TOKEN = 'openapi-admin-token-0123456789';
 
 /** The routes fastify knows, from its own route tree (`printRoutes`), HEAD left out. */
 function registeredRoutes(tree: string): { url: string; method: string }[] {
@@ -22,7 +26,7 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
   let h: EmbeddedHarness;
   let doc: any;
   beforeAll(async () => {
-    h = await EmbeddedHarness.start();
+    h = await EmbeddedHarness.start({ IM_ADMIN_TOKEN: ADMIN_TOKEN });
     const res = await h.http('GET', '/openapi.json', undefined);
     expect(res.status).toBe(200);
     doc = res.body;
@@ -86,5 +90,170 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
     expect(doc.paths['/v1/groups'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'memberIds']);
     expect(doc.components.schemas.Error.properties.name.enum).toContain('IM_ERR_GROUP_EXPIRED');
     expect(doc.paths['/openapi.json'].get.security).toBeUndefined();
+    expect(doc.paths['/v1/admin/notices'].post.security).toEqual([{ admin: [] }]);
   });
+
+  it('is valid OpenAPI 3.1 by a real validator (@apidevtools/swagger-parser)', async () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(await validateApiDocument('openapi', doc)).toEqual({ ok: true });
+  });
+
+  it('gives every operation a summary and a success response with its schema; optional bodies are not required', () => {
+    let bodies = 0;
+    for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect([where, typeof op.summary === 'string' && op.summary.length > 5 && op.summary !== where]).toEqual([where, true]);
+        const success = Object.keys(op.responses).filter((s) => /^[23]/.test(s));
+        expect([where, success.length > 0 && !success.includes('2XX')]).toEqual([where, true]);
+        for (const status of success) {
+          const content = op.responses[status].content;
+          // A body-less answer (204, a redirect) has no content; every other one names its schema.
+          if (status === '204' || status.startsWith('3')) expect([where, content]).toEqual([where, undefined]);
+          else expect([where, status, typeof Object.values<any>(content ?? {})[0]?.schema]).toEqual([where, status, 'object']);
+        }
+        expect(op.responses.default.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+        if (op.requestBody !== undefined) {
+          bodies++;
+          const schema = op.requestBody.content['application/json'].schema;
+          expect([where, op.requestBody.required]).toEqual([where, (schema.required ?? []).length > 0]);
+        }
+      }
+    }
+    expect(bodies).toBeGreaterThan(15);
+    expect(doc.paths['/v1/red-packets/{id}/open'].post.requestBody.required).toBe(false);
+    expect(doc.paths['/v1/groups'].post.requestBody.required).toBe(true);
+  });
+
+  it('documents what the server really answers: real responses match their operation’s schema', async () => {
+    const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
+    const operationOf = (method: string, path: string): any => {
+      const bare = path.split('?')[0] ?? '';
+      for (const [template, item] of Object.entries<Record<string, any>>(doc.paths)) {
+        const re = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+        if (re.test(bare) && item[method.toLowerCase()]) return item[method.toLowerCase()];
+      }
+      throw new Error(`${method} ${path} is not in the document`);
+    };
+    const checked: string[] = [];
+    const call = async (method: string, path: string, user: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<any> => {
+      const res = await fetch(`${h.url}${path}`, {
+        method,
+        headers: { ...(user ? { authorization: `Bearer ${tokenOf(user)}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        redirect: 'manual',
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      const op = operationOf(method, path);
+      const where = `${method} ${path} → ${res.status} ${text.slice(0, 300)}`;
+      const declared = op.responses[String(res.status)] ?? (res.status >= 400 ? op.responses.default : undefined);
+      expect([where, declared !== undefined]).toEqual([where, true]);
+      const media = Object.keys(declared.content ?? {})[0];
+      if (media === undefined) expect([where, text]).toEqual([where, '']);
+      else if (media === 'application/json') {
+        const schema = JSON.parse(JSON.stringify(declared.content[media].schema).replaceAll('"#/components/schemas/', '"#/$defs/'));
+        const validate = ajv.compile({ ...schema, $defs: doc.components.schemas });
+        const ok = validate(JSON.parse(text));
+        expect([where, ok ? [] : validate.errors]).toEqual([where, []]);
+      } else expect([where, res.headers.get('content-type') ?? '']).toEqual([where, expect.stringContaining(media)]);
+      checked.push(`${method} ${Object.entries<Record<string, unknown>>(doc.paths).find(([, item]) => item[method.toLowerCase()] === op)?.[0] ?? path}`);
+      return text && media === 'application/json' ? JSON.parse(text) : text;
+    };
+    const tokenOf = (user: string): string => (user === 'admin' ? ADMIN_TOKEN : tokenFor(user));
+    const admin = 'admin';
+
+    await call('GET', '/healthz', undefined);
+    await call('GET', '/readyz', undefined);
+    await call('GET', '/metrics', undefined);
+    await call('GET', '/openapi.json', undefined);
+    await call('GET', '/docs', undefined);
+    await call('GET', '/console', undefined);
+    await call('GET', '/console/api/info', undefined);
+    await call('GET', '/console/api/protocol.json', undefined);
+    await call('GET', '/console/api/ops', admin);
+    await call('POST', '/console/api/dev-token', undefined, { userId: 'oa-alice' });
+    await call('POST', '/console/api/dev-topup', 'oa-alice', { amount: 50_000 });
+    await call('POST', '/v1/admin/wallet/topup', admin, { userId: 'oa-alice', amount: 10_000, idempotencyKey: 'oa-1' });
+    await call('POST', '/v1/admin/wallet/withdraw', admin, { userId: 'oa-alice', amount: 1, idempotencyKey: 'oa-2' });
+    await call('GET', '/v1/wallet', 'oa-alice');
+    await call('POST', '/v1/admin/notices', admin, { userIds: ['oa-bob'], content: { text: 'hello' } });
+    await call('POST', '/v1/admin/users/oa-nobody/revoke', admin);
+
+    // Friends and the profile.
+    await call('POST', '/v1/friends/requests', 'oa-alice', { toUserId: 'oa-bob', message: 'hi' });
+    await call('GET', '/v1/friends/requests', 'oa-bob');
+    await call('POST', '/v1/friends/requests/oa-alice/accept', 'oa-bob');
+    await call('POST', '/v1/friends/requests', 'oa-carol', { toUserId: 'oa-bob' });
+    await call('POST', '/v1/friends/requests/oa-carol/refuse', 'oa-bob');
+    await call('GET', '/v1/friends', 'oa-alice');
+    await call('PUT', '/v1/profile', 'oa-alice', { name: 'Alice' });
+    await call('PUT', '/v1/blacklist/oa-dave', 'oa-alice');
+    await call('GET', '/v1/blacklist', 'oa-alice');
+    await call('DELETE', '/v1/blacklist/oa-dave', 'oa-alice');
+
+    // Groups.
+    const { groupId } = await call('POST', '/v1/groups', 'oa-alice', { name: 'docs', memberIds: ['oa-bob'], joinPolicy: 'approval' });
+    await call('GET', '/v1/groups', 'oa-alice');
+    await call('GET', `/v1/groups/${groupId}`, 'oa-alice');
+    await call('PATCH', `/v1/groups/${groupId}`, 'oa-alice', { announcement: 'read me' });
+    await call('POST', `/v1/groups/${groupId}/members`, 'oa-alice', { userIds: ['oa-carol'] });
+    await call('POST', `/v1/groups/${groupId}/applications`, 'oa-erin', { message: 'me too' });
+    await call('GET', `/v1/groups/${groupId}/applications`, 'oa-alice');
+    await call('POST', `/v1/groups/${groupId}/applications/oa-erin/approve`, 'oa-alice');
+    await call('PUT', `/v1/groups/${groupId}/admins/oa-bob`, 'oa-alice');
+    await call('PUT', `/v1/groups/${groupId}/members/oa-carol/mute`, 'oa-alice', { minutes: 5 });
+    await call('GET', `/v1/groups/${groupId}/members`, 'oa-alice');
+    await call('DELETE', `/v1/groups/${groupId}/members/oa-carol/mute`, 'oa-alice');
+    await call('PUT', `/v1/groups/${groupId}/members/me/remark`, 'oa-bob', { remark: 'B' });
+    await call('PUT', `/v1/groups/${groupId}/expiry`, 'oa-alice', { expiresAt: Date.now() + 86_400_000 * 3 });
+    await call('DELETE', `/v1/groups/${groupId}/expiry`, 'oa-alice');
+    await call('PUT', `/v1/groups/${groupId}/mute`, 'oa-alice');
+    await call('DELETE', `/v1/groups/${groupId}/mute`, 'oa-alice');
+    await call('DELETE', `/v1/groups/${groupId}/members/oa-erin`, 'oa-alice');
+    await call('DELETE', `/v1/groups/${groupId}/members/me`, 'oa-carol');
+
+    // Messages, history and conversations.
+    const alice = await h.connect('oa-alice');
+    await alice.sendReady();
+    for (const text of ['one', 'two', 'three']) expect((await alice.send(alice.message('oa-bob', text))).code).toBe(0);
+    await call('GET', '/v1/conversations', 'oa-alice');
+    await call('PUT', '/v1/conversations/mute', 'oa-alice', { peerId: 'oa-bob', muted: true });
+    const newest = await call('GET', '/v1/messages?peerId=oa-bob&limit=2', 'oa-alice');
+    expect(newest.messages).toHaveLength(2);
+    await call('GET', '/v1/messages?peerId=oa-bob&afterSeq=0&limit=2', 'oa-alice');
+    await call('GET', `/v1/messages?groupId=${groupId}`, 'oa-bob');
+
+    // Money.
+    const packet = await call('POST', '/v1/red-packets', 'oa-alice', { to: { type: 'group', id: groupId }, kind: 'equal', total: 200, count: 2, requestId: 'oa-rp' });
+    await call('POST', `/v1/red-packets/${packet.packetId}/open`, 'oa-bob');
+    await call('GET', `/v1/red-packets/${packet.packetId}`, 'oa-alice');
+    const sent = await call('POST', '/v1/transfers', 'oa-alice', { toUserId: 'oa-bob', amount: 100, requestId: 'oa-t1' });
+    await call('POST', `/v1/transfers/${sent.transferId}/accept`, 'oa-bob');
+    const back = await call('POST', '/v1/transfers', 'oa-alice', { toUserId: 'oa-bob', amount: 100, requestId: 'oa-t2' });
+    await call('POST', `/v1/transfers/${back.transferId}/return`, 'oa-bob');
+    await call('GET', `/v1/transfers/${sent.transferId}`, 'oa-alice');
+    const aa = await call('POST', '/v1/collections', 'oa-bob', { to: { type: 'group', id: groupId }, amount: 100, count: 2, requestId: 'oa-c1' });
+    await call('POST', `/v1/collections/${aa.collectionId}/pay`, 'oa-alice', { requestId: 'oa-p1' });
+    await call('GET', `/v1/collections/${aa.collectionId}`, 'oa-bob');
+    await call('POST', '/v1/payment-requests', 'oa-bob', { toUserId: 'oa-alice', amount: 100, requestId: 'oa-r1' });
+
+    // Ownership, then the end of the group and the friendship.
+    await call('POST', `/v1/groups/${groupId}/owner/offer`, 'oa-alice', { userId: 'oa-bob' });
+    await call('POST', `/v1/groups/${groupId}/owner/refuse`, 'oa-bob');
+    await call('POST', `/v1/groups/${groupId}/owner/offer`, 'oa-alice', { userId: 'oa-bob' });
+    await call('POST', `/v1/groups/${groupId}/owner/accept`, 'oa-bob');
+    await call('DELETE', `/v1/groups/${groupId}/admins/oa-alice`, 'oa-bob');
+    await call('POST', `/v1/groups/${groupId}/applications`, 'oa-frank');
+    await call('POST', `/v1/groups/${groupId}/applications/oa-frank/refuse`, 'oa-bob');
+    await call('DELETE', `/v1/groups/${groupId}`, 'oa-bob');
+    await call('DELETE', '/v1/friends/oa-bob', 'oa-alice');
+    // Errors have the registry's shape too.
+    await call('GET', '/v1/groups/no-such-group', 'oa-alice');
+    await call('POST', '/v1/groups', 'oa-alice', { nmae: 'x' });
+
+    // Every documented /v1 operation was called at least once above.
+    const called = new Set(checked);
+    const v1 = Object.entries<Record<string, unknown>>(doc.paths).flatMap(([path, item]) => (path.startsWith('/v1/') ? Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`) : []));
+    expect(v1.filter((op) => !called.has(op))).toEqual([]);
+  }, 60_000);
 });

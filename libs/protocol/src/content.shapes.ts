@@ -89,6 +89,27 @@ export const ContentShapes = {
   callAnswer: schema.number({ integer: true, min: 0, max: 1 }),
   /** 28 card, 35 @ message: non-empty text or an object. */
   textOrObject: schema.oneOf(schema.object({}, { acceptJsonString: true }), nonEmpty),
+  /**
+   * 162 call ended, made by the call service (services/call/src/call.notifier.ts): 1:1 calls name
+   * the callee, multi-party calls count the participants.
+   */
+  callEnded: wireObject({
+    callId: schema.id(),
+    kind: nonEmpty,
+    callerId: schema.id(),
+    calleeId: schema.optional(schema.id()),
+    outcome: nonEmpty,
+    duration: schema.number({ integer: true, min: 0 }),
+    participants: schema.optional(schema.number({ integer: true, min: 0 })),
+    startedAt: schema.number({ integer: true, min: 0 }),
+    endedAt: schema.number({ integer: true, min: 0 }),
+  }),
+  /** 166 multi-party call destroyed: why (`ended` by the initiator, `empty`). */
+  multiCallDestroyed: wireObject({ callId: schema.id(), reason: nonEmpty }),
+  /** 167 multi-party call created: its media (`audio` / `video`) and initiator. */
+  multiCallCreated: wireObject({ callId: schema.id(), media: nonEmpty, initiatorId: schema.id() }),
+  /** 168 someone joined or left: who, and who is in the call now. */
+  multiCallMemberChanged: wireObject({ callId: schema.id(), joined: schema.optional(schema.id()), left: schema.optional(schema.id()), participants: schema.array(schema.id()) }),
   /** Everything else: text (may be empty) or an object. */
   loose,
 } as const satisfies Record<string, ContentSchema>;

@@ -38,3 +38,6 @@ export type { ParseOptions, ParseResult } from './im-message.parse';
 
 export { directConversationId, groupConversationId, parseConversationId, systemConversationId } from './conversation';
 export type { ConversationId, ParsedConversationId } from './conversation';
+
+export { acceptsJsonString, contentJsonSchema, describeContent } from './content.describe';
+export { protocolMarkdown } from './protocol.markdown';

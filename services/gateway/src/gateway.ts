@@ -26,7 +26,9 @@ import { adminUserRoutes } from './http/admin-users.routes';
 import { authenticate, bearerToken, rememberUser } from './http/http-auth';
 import { installErrorHandler } from './http/http-errors';
 import { installRequestValidation } from './http/request-validation';
-import { collectOpenApi } from './http/openapi';
+import { asyncApiDocument } from './http/asyncapi';
+import { docsRoutes } from './http/docs.routes';
+import { collectOpenApi, documentOnlyResponseSchemas } from './http/openapi';
 import type { RoutesContext } from './http/routes.context';
 import { CallForwarder } from './call/call.forwarder';
 import { ChatroomController } from './chatroom/chatroom.controller';
@@ -125,6 +127,7 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
   }) as unknown as FastifyInstance;
   installErrorHandler(app, deps.logger);
   installRequestValidation(app);
+  documentOnlyResponseSchemas(app);
   installCors(app, origins);
   // A valid token of a revoked user is refused on every route (routes then verify it as usual).
   app.addHook('onRequest', async (request) => {
@@ -164,12 +167,23 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
   adminRoutes(app, ctx);
   walletRoutes(app, ctx);
   let document: unknown;
-  app.get('/openapi.json', async () => (document ??= openapi.document()));
+  app.get(
+    '/openapi.json',
+    { schema: { summary: 'This document: the HTTP API as OpenAPI 3.1', security: 'none', response: { 200: { type: 'object', description: 'An OpenAPI 3.1 document.' } } } },
+    async () => (document ??= openapi.document()),
+  );
+  let asyncapi: unknown;
+  app.get(
+    '/asyncapi.json',
+    { schema: { summary: 'The Socket.IO events and Kafka topics as AsyncAPI 3', security: 'none', response: { 200: { type: 'object', description: 'An AsyncAPI 3.0 document.' } } } },
+    async () => (asyncapi ??= asyncApiDocument({ version: '0.1.0' })),
+  );
+  docsRoutes(app);
   if (deps.settings.consoleEnabled === true) {
     // From src/ (ts-jest) or dist/ alike: the Vite build lands in the package's dist/console.
     consoleRoutes(app, ctx, { dir: deps.consoleDir ?? resolve(__dirname, '..', 'dist', 'console'), devTokens: deps.consoleDevTokens === true, ...(deps.opsBoard ? { opsBoard: deps.opsBoard } : {}) });
   }
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics of this process', security: 'none', response: { 200: { type: 'string', contentMediaType: 'text/plain' } } } }, async (_req, reply) => {
     const { contentType, body } = await processMetrics().scrape();
     return reply.type(contentType).send(body);
   });

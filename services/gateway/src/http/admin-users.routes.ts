@@ -3,6 +3,7 @@ import type { Clock, Logger } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
 import type { Revocations } from '../security/revocations';
+import { object } from './api-schemas';
 import { idSchema } from './routes.context';
 
 export interface AdminRoutesDeps {
@@ -22,7 +23,14 @@ export interface AdminRoutesDeps {
 export function adminUserRoutes(app: FastifyInstance, d: AdminRoutesDeps): void {
   app.post<{ Params: { userId: string } }>(
     '/v1/admin/users/:userId/revoke',
-    { schema: { params: { type: 'object', required: ['userId'], properties: { userId: idSchema } } } },
+    {
+      schema: {
+        summary: 'Revoke every token of a user issued so far and close their sockets on every gateway (admin)',
+        security: 'admin',
+        params: { type: 'object', required: ['userId'], properties: { userId: idSchema } },
+        response: { 200: object({ userId: { type: 'string' }, revokedAt: { type: 'integer', description: 'Tokens issued before this (ms) are refused.' } }) },
+      },
+    },
     async (request, reply) => {
       checkAdminToken(request, d.adminToken);
       const { userId } = request.params;

@@ -5,6 +5,7 @@ import type { BusinessEvent, BusinessEventTarget } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { TokenBucket } from '../socket/rate-limiter';
+import { object } from './api-schemas';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
@@ -36,6 +37,9 @@ export function adminRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       onRequest: async (request) => guard(request),
       // An unknown field (an admin's typo) is refused by the schema (request-validation.ts).
       schema: {
+        summary: 'Send a system notice (68) to some users or to everyone online (admin)',
+        security: 'admin',
+        response: { 202: object({ eventId: { type: 'string' } }, { description: 'Accepted: published to im.events.in; the events service delivers it.' }) },
         body: {
           type: 'object',
           required: ['content'],

@@ -2,6 +2,7 @@ import { AppError } from '@im/common';
 import { MESSAGE_TYPES, directConversationId, groupConversationId } from '@im/protocol';
 import type { FastifyInstance } from 'fastify';
 import { directPeers, toWire } from '../socket/device-channel';
+import { conversations, messagePage, object } from './api-schemas';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
@@ -16,7 +17,7 @@ interface MessagesQuery {
 }
 
 export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): void {
-  app.get('/v1/conversations', async (request) => {
+  app.get('/v1/conversations', { schema: { summary: 'This user’s conversations: max seq, read marks, unread count, mute', response: { 200: conversations } } }, async (request) => {
     const { sub } = ctx.auth(request);
     const memberships = await ctx.store.groups.groupsOf(sub);
     const joined = new Map(memberships.map((m) => [groupConversationId(m.groupId), m.joinedSeq]));
@@ -44,6 +45,8 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     '/v1/conversations/mute',
     {
       schema: {
+        summary: 'Mute or unmute a conversation (a muted one sends no offline push); give peerId or groupId',
+        response: { 200: object({ conversationId: { type: 'string' }, muted: { type: 'boolean' } }) },
         body: {
           type: 'object',
           required: ['muted'],
@@ -77,6 +80,8 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     '/v1/messages',
     {
       schema: {
+        summary: 'A page of history: the newest (before beforeSeq), or with afterSeq the oldest after it; give peerId or groupId',
+        response: { 200: messagePage },
         querystring: {
           type: 'object',
           additionalProperties: false,

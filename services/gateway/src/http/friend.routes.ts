@@ -4,6 +4,7 @@ import type { RelationCommand } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { requestCommand } from './command.reply';
+import { NO_CONTENT, friendAnswer, friendRequests, friendStatus, userIds } from './api-schemas';
 import { checkUrlField, idSchema, urlFieldSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
@@ -25,6 +26,8 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/friends/requests',
     {
       schema: {
+        summary: 'Ask a user to be friends: 11 to them (or friends at once: 12, or 23 to both with IM_FRIEND_AUTO_ACCEPT)',
+        response: { 200: friendStatus },
         body: {
           type: 'object',
           required: ['toUserId'],
@@ -47,12 +50,20 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       return send({ kind, userId: sub, targetId: request.params.fromUserId, ...stamp() });
     };
   const fromParams = { type: 'object', properties: { fromUserId: idSchema } } as const;
-  app.post<{ Params: { fromUserId: string } }>('/v1/friends/requests/:fromUserId/accept', { schema: { params: fromParams } }, answer('friend-accept'));
-  app.post<{ Params: { fromUserId: string } }>('/v1/friends/requests/:fromUserId/refuse', { schema: { params: fromParams } }, answer('friend-refuse'));
+  app.post<{ Params: { fromUserId: string } }>(
+    '/v1/friends/requests/:fromUserId/accept',
+    { schema: { summary: 'Accept a friend request: 12 to the requester', params: fromParams, response: { 200: friendAnswer } } },
+    answer('friend-accept'),
+  );
+  app.post<{ Params: { fromUserId: string } }>(
+    '/v1/friends/requests/:fromUserId/refuse',
+    { schema: { summary: 'Refuse a friend request', params: fromParams, response: { 200: friendAnswer } } },
+    answer('friend-refuse'),
+  );
 
   app.delete<{ Params: { userId: string } }>(
     '/v1/friends/:userId',
-    { schema: { params: { type: 'object', properties: { userId: idSchema } } } },
+    { schema: { summary: 'End a friendship: 7 to the other side', params: { type: 'object', properties: { userId: idSchema } }, response: { 204: NO_CONTENT } } },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       notSelf(sub, request.params.userId);
@@ -61,12 +72,12 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.get('/v1/friends', async (request) => {
+  app.get('/v1/friends', { schema: { summary: 'This user’s friends', response: { 200: userIds } } }, async (request) => {
     const { sub } = ctx.auth(request);
     return { userIds: await ctx.store.relations.friends(sub) };
   });
 
-  app.get('/v1/friends/requests', async (request) => {
+  app.get('/v1/friends/requests', { schema: { summary: 'Friend requests waiting for this user (incoming) and sent by them (outgoing)', response: { 200: friendRequests } } }, async (request) => {
     const { sub } = ctx.auth(request);
     const [incoming, outgoing] = await Promise.all([ctx.store.friendRequests.incoming(sub), ctx.store.friendRequests.outgoing(sub)]);
     return { incoming, outgoing };
@@ -76,6 +87,8 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/profile',
     {
       schema: {
+        summary: 'Change this user’s name or avatar: 26 to every friend',
+        response: { 204: NO_CONTENT },
         body: {
           type: 'object',
           minProperties: 1,

@@ -4,6 +4,7 @@ import type { GroupCommand, GroupJoinPolicy } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { requestCommand } from './command.reply';
+import { NO_CONTENT, groupApplications, groupDetail, groupMembers, groupSummary, object } from './api-schemas';
 import { checkUrlField, idSchema, urlFieldSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
@@ -28,6 +29,8 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups',
     {
       schema: {
+        summary: 'Create a group: the caller is its owner; the members get type 8',
+        response: { 201: object({ groupId: { type: 'string' } }, { description: 'Created.' }) },
         body: {
           type: 'object',
           required: ['name', 'memberIds'],
@@ -72,6 +75,8 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members',
     {
       schema: {
+        summary: 'Invite users (owner, admin): 10 to each invitee, 8 to the members',
+        response: { 200: object({ added: { type: 'array', items: { type: 'string' }, description: 'Those who were not members yet.' } }) },
         params: groupParams,
         body: {
           type: 'object',
@@ -87,7 +92,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.delete<{ Params: { groupId: string } }>('/v1/groups/:groupId/members/me', { schema: { params: groupParams } }, async (request, reply) => {
+  app.delete<{ Params: { groupId: string } }>('/v1/groups/:groupId/members/me', { schema: { summary: 'Leave a group (not the owner): 9 to the members', params: groupParams, response: { 204: NO_CONTENT } } }, async (request, reply) => {
     const { sub } = ctx.auth(request);
     await send({ kind: 'leave', ...stamp(request.params.groupId, sub) });
     return reply.status(204).send();
@@ -95,7 +100,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   app.delete<{ Params: { groupId: string; userId: string } }>(
     '/v1/groups/:groupId/members/:userId',
-    { schema: { params: memberParams } },
+    { schema: { summary: 'Remove a member (owner, admin): 64 to them, 9 to the rest', params: memberParams, response: { 204: NO_CONTENT } } },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       await send({ kind: 'kick', ...stamp(request.params.groupId, sub), targetId: request.params.userId });
@@ -103,7 +108,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.delete<{ Params: { groupId: string } }>('/v1/groups/:groupId', { schema: { params: groupParams } }, async (request, reply) => {
+  app.delete<{ Params: { groupId: string } }>('/v1/groups/:groupId', { schema: { summary: 'Dismiss a group (owner): 51 to the members; later sends are refused', params: groupParams, response: { 204: NO_CONTENT } } }, async (request, reply) => {
     const { sub } = ctx.auth(request);
     await send({ kind: 'dismiss', ...stamp(request.params.groupId, sub) });
     return reply.status(204).send();
@@ -113,6 +118,8 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId',
     {
       schema: {
+        summary: 'Change the name (25), join policy, avatar (46), announcement (47/48) or introduction (56) (owner, admin)',
+        response: { 204: NO_CONTENT },
         params: groupParams,
         body: {
           type: 'object',
@@ -146,6 +153,8 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/applications',
     {
       schema: {
+        summary: 'Apply to join: joined at once (free), or pending until an owner or admin answers (approval)',
+        response: { 200: object({ status: { type: 'string', enum: ['joined', 'pending'] } }) },
         params: groupParams,
         body: { type: 'object', additionalProperties: false, properties: { message: { type: 'string', maxLength: 512 } } },
       },
@@ -162,7 +171,13 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   ] as const) {
     app.post<{ Params: { groupId: string; userId: string } }>(
       `/v1/groups/:groupId/applications/:userId/${action}`,
-      { schema: { params: memberParams } },
+      {
+        schema: {
+          summary: action === 'approve' ? 'Approve an application (owner, admin): 14/60 to the applicant, 8 to the members' : 'Refuse an application (owner, admin): 61 to the applicant',
+          params: memberParams,
+          response: { 204: NO_CONTENT },
+        },
+      },
       async (request, reply) => {
         const { sub } = ctx.auth(request);
         await send({ kind, ...stamp(request.params.groupId, sub), targetId: request.params.userId });
@@ -175,6 +190,8 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/owner/offer',
     {
       schema: {
+        summary: 'Offer ownership to a member (owner): 52 to them',
+        response: { 204: NO_CONTENT },
         params: groupParams,
         body: { type: 'object', required: ['userId'], additionalProperties: false, properties: { userId: idSchema } },
       },
@@ -190,14 +207,24 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     ['accept', 'accept-ownership'],
     ['refuse', 'refuse-ownership'],
   ] as const) {
-    app.post<{ Params: { groupId: string } }>(`/v1/groups/:groupId/owner/${action}`, { schema: { params: groupParams } }, async (request, reply) => {
-      const { sub } = ctx.auth(request);
-      await send({ kind, ...stamp(request.params.groupId, sub) });
-      return reply.status(204).send();
-    });
+    app.post<{ Params: { groupId: string } }>(
+      `/v1/groups/:groupId/owner/${action}`,
+      {
+        schema: {
+          summary: action === 'accept' ? 'Accept the ownership offered to you: roles swap, 53 to the old owner' : 'Refuse the ownership offered to you: 54 to the owner',
+          params: groupParams,
+          response: { 204: NO_CONTENT },
+        },
+      },
+      async (request, reply) => {
+        const { sub } = ctx.auth(request);
+        await send({ kind, ...stamp(request.params.groupId, sub) });
+        return reply.status(204).send();
+      },
+    );
   }
 
-  app.get<{ Params: { groupId: string } }>('/v1/groups/:groupId/applications', { schema: { params: groupParams } }, async (request) => {
+  app.get<{ Params: { groupId: string } }>('/v1/groups/:groupId/applications', { schema: { summary: 'Pending applications (owner, admin)', params: groupParams, response: { 200: groupApplications } } }, async (request) => {
     const claims = ctx.auth(request);
     const me = await ctx.store.groups.member(request.params.groupId, claims.sub);
     if (!me) throw new AppError('IM_ERR_NOT_MEMBER');
@@ -213,7 +240,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     app.route<{ Params: { groupId: string; userId: string } }>({
       method,
       url: '/v1/groups/:groupId/admins/:userId',
-      schema: { params: memberParams },
+      schema: { summary: method === 'PUT' ? 'Make a member an admin (owner): 55 to them' : 'Make an admin a member again (owner): 57 to them', params: memberParams, response: { 204: NO_CONTENT } },
       handler: async (request, reply) => {
         const { sub } = ctx.auth(request);
         await send({ kind, ...stamp(request.params.groupId, sub), targetId: request.params.userId });
@@ -229,7 +256,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     app.route<{ Params: { groupId: string } }>({
       method,
       url: '/v1/groups/:groupId/mute',
-      schema: { params: groupParams },
+      schema: { summary: method === 'PUT' ? 'Mute the whole group (owner, admin): 62; members may not send' : 'Unmute the group (owner, admin): 63', params: groupParams, response: { 204: NO_CONTENT } },
       handler: async (request, reply) => {
         const { sub } = ctx.auth(request);
         await send({ kind, ...stamp(request.params.groupId, sub) });
@@ -242,6 +269,8 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/expiry',
     {
       schema: {
+        summary: 'Set when the group expires (owner): 58 ahead of it, 65 at it',
+        response: { 204: NO_CONTENT },
         params: groupParams,
         body: {
           type: 'object',
@@ -258,7 +287,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.delete<{ Params: { groupId: string } }>('/v1/groups/:groupId/expiry', { schema: { params: groupParams } }, async (request, reply) => {
+  app.delete<{ Params: { groupId: string } }>('/v1/groups/:groupId/expiry', { schema: { summary: 'Clear the group’s expiry (owner)', params: groupParams, response: { 204: NO_CONTENT } } }, async (request, reply) => {
     const { sub } = ctx.auth(request);
     await send({ kind: 'set-expiry', ...stamp(request.params.groupId, sub), expiresAt: null });
     return reply.status(204).send();
@@ -268,6 +297,8 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members/me/remark',
     {
       schema: {
+        summary: 'Set the name you are shown by in this group: 27 to all',
+        response: { 204: NO_CONTENT },
         params: groupParams,
         body: { type: 'object', required: ['remark'], additionalProperties: false, properties: { remark: { type: 'string', maxLength: 128 } } },
       },
@@ -283,6 +314,8 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members/:userId/mute',
     {
       schema: {
+        summary: 'Mute one member for some minutes (owner; an admin for members only)',
+        response: { 204: NO_CONTENT },
         params: memberParams,
         body: {
           type: 'object',
@@ -301,7 +334,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   app.delete<{ Params: { groupId: string; userId: string } }>(
     '/v1/groups/:groupId/members/:userId/mute',
-    { schema: { params: memberParams } },
+    { schema: { summary: 'Unmute a member', params: memberParams, response: { 204: NO_CONTENT } } },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       await send({ kind: 'unmute-member', ...stamp(request.params.groupId, sub), targetId: request.params.userId });
@@ -309,14 +342,14 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.get('/v1/groups', async (request) => {
+  app.get('/v1/groups', { schema: { summary: 'The groups this user is a member of, with their role', response: { 200: object({ groups: { type: 'array', items: groupSummary } }, { title: 'GroupList' }) } } }, async (request) => {
     const claims = ctx.auth(request);
     const memberships = await ctx.store.groups.groupsOf(claims.sub);
     const groups = await Promise.all(memberships.map(async (m) => ({ ...(await ctx.store.groups.get(m.groupId)), role: m.role })));
     return { groups };
   });
 
-  app.get<{ Params: { groupId: string } }>('/v1/groups/:groupId', { schema: { params: groupParams } }, async (request) => {
+  app.get<{ Params: { groupId: string } }>('/v1/groups/:groupId', { schema: { summary: 'One group (members only)', params: groupParams, response: { 200: groupDetail } } }, async (request) => {
     const claims = ctx.auth(request);
     const me = await ctx.store.groups.member(request.params.groupId, claims.sub);
     if (!me) throw new AppError('IM_ERR_NOT_MEMBER');
@@ -329,7 +362,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   app.get<{ Params: { groupId: string } }>(
     '/v1/groups/:groupId/members',
-    { schema: { params: { type: 'object', properties: { groupId: idSchema } } } },
+    { schema: { summary: 'The members, with role, remark and mute', params: { type: 'object', properties: { groupId: idSchema } }, response: { 200: groupMembers } } },
     async (request) => {
       const claims = ctx.auth(request);
       if (!(await ctx.store.groups.member(request.params.groupId, claims.sub))) throw new AppError('IM_ERR_NOT_MEMBER');

@@ -1,4 +1,4 @@
-import { MESSAGE_TYPES } from '@im/protocol';
+import { MESSAGE_TYPES, describeContent } from '@im/protocol';
 import { protocolReference } from './protocol.reference';
 
 describe('protocolReference', () => {
@@ -7,6 +7,14 @@ describe('protocolReference', () => {
   it('has every registry type, in order, as plain JSON that survives a round trip', () => {
     expect(ref.types.map((t) => t.type)).toEqual(MESSAGE_TYPES.map((t) => t.type));
     expect(JSON.parse(JSON.stringify(ref))).toEqual(ref);
+  });
+
+  it('gives each type the one-line content text of docs/protocol.md and its clientSend', () => {
+    for (const spec of MESSAGE_TYPES) {
+      const t = ref.types.find((r) => r.type === spec.type);
+      expect(t?.contentText).toBe(describeContent(spec.content));
+      expect(t?.clientSend).toEqual(spec.clientSend);
+    }
   });
 
   it('shows a cross-field rule as a note instead of dropping it silently', () => {

@@ -1,5 +1,5 @@
-import { ErrorCodes, MESSAGE_TYPES } from '@im/protocol';
-import type { ContentSchema } from '@im/protocol';
+import { ErrorCodes, MESSAGE_TYPES, describeContent } from '@im/protocol';
+import type { ClientSend, ContentSchema } from '@im/protocol';
 
 /** One message type as the console's reference page shows it. */
 export interface ReferenceType {
@@ -13,6 +13,10 @@ export interface ReferenceType {
   readonly fromTypes: readonly number[];
   /** The content schema as plain JSON; a cross-field rule shows as `"refine": "cross-field rule"`. */
   readonly content: unknown;
+  /** The content schema in one line, the same text as docs/protocol.md's. */
+  readonly contentText: string;
+  /** What a client's message of this type does (absent: the server sends it, a client may not). */
+  readonly clientSend?: ClientSend;
   readonly example: unknown;
 }
 
@@ -42,6 +46,8 @@ export function protocolReference(): ProtocolReference {
       unread: t.unread,
       fromTypes: [...t.fromTypes],
       content: schemaJson(t.content),
+      contentText: describeContent(t.content),
+      ...(t.clientSend !== undefined ? { clientSend: { ...t.clientSend } } : {}),
       example: t.example,
     })),
     errors: Object.entries(ErrorCodes).map(([name, e]) => ({ name, code: e.code, httpStatus: e.httpStatus, message: e.message })),

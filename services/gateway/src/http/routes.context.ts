@@ -19,7 +19,8 @@ export interface RoutesContext {
   readonly ready: () => Promise<boolean>;
 }
 
-export const idSchema = { type: 'string', pattern: '^[A-Za-z0-9_.@-]{1,128}$' } as const;
+/** A user or group id. (`examples` is for the API reference: Ajv knows the keyword, OpenAPI 3.1 shows it.) */
+export const idSchema = { type: 'string', pattern: '^[A-Za-z0-9_.@-]{1,128}$', examples: ['alice'] } as const;
 
 /** A URL field of a request body (avatars): '' clears it; otherwise http(s) only, as on the socket. */
 export const urlFieldSchema = { type: 'string', maxLength: MAX_URL_LENGTH } as const;

@@ -5,6 +5,18 @@ import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { unwrapReply } from './command.reply';
 import { moneyRecordId } from './money-ids';
+import {
+  collection,
+  collectionCreated,
+  collectionPaid,
+  redPacket,
+  redPacketOpened,
+  redPacketSent,
+  transfer,
+  transferOutcome,
+  wallet,
+  walletOp,
+} from './api-schemas';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
@@ -41,7 +53,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   // The one admin credential of the gateway: `Authorization: Bearer <IM_ADMIN_TOKEN>`.
   const admin = adminGuard(ctx);
 
-  app.get('/v1/wallet', async (request) => {
+  app.get('/v1/wallet', { schema: { summary: 'This user’s balance', response: { 200: wallet } } }, async (request) => {
     const { sub } = ctx.auth(request);
     return { userId: sub, balance: (await ctx.store.ledger.head(sub))?.balance ?? 0 };
   });
@@ -53,11 +65,22 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     properties: { userId: idSchema, amount: money, idempotencyKey: keySchema },
   } as const;
   for (const kind of ['topup', 'withdraw'] as const) {
-    app.post<{ Body: { userId: string; amount: number; idempotencyKey: string } }>(`/v1/admin/wallet/${kind}`, { schema: { body: adminBody } }, async (request) => {
+    app.post<{ Body: { userId: string; amount: number; idempotencyKey: string } }>(
+      `/v1/admin/wallet/${kind}`,
+      {
+        schema: {
+          summary: kind === 'topup' ? 'Add money to a user’s wallet (admin; idempotent by idempotencyKey)' : 'Take money out of a user’s wallet (admin; idempotent by idempotencyKey)',
+          security: 'admin',
+          body: adminBody,
+          response: { 200: walletOp },
+        },
+      },
+      async (request) => {
       admin(request);
       const { userId, amount, idempotencyKey } = request.body;
       return send({ kind, userId, amount, key: idempotencyKey, at: ctx.clock.now() });
-    });
+      },
+    );
   }
 
   app.post<{
@@ -66,6 +89,8 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/red-packets',
     {
       schema: {
+        summary: 'Send a red packet to a user or a group (17 in the conversation); idempotent by requestId',
+        response: { 201: redPacketSent },
         body: {
           type: 'object',
           required: ['to', 'kind', 'total', 'count', 'requestId'],
@@ -115,6 +140,8 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/transfers',
     {
       schema: {
+        summary: 'Transfer money to a user (18); they accept (20) or it returns (21); idempotent by requestId',
+        response: { 201: transferOutcome },
         body: toUserBody,
       },
     },
@@ -132,12 +159,22 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     ['accept', 'transfer-accept'],
     ['return', 'transfer-return'],
   ] as const) {
-    app.post<{ Params: { id: string } }>(`/v1/transfers/:id/${action}`, { schema: { params: transferParams } }, async (request) => {
+    app.post<{ Params: { id: string } }>(
+      `/v1/transfers/:id/${action}`,
+      {
+        schema: {
+          summary: action === 'accept' ? 'Accept a transfer made to you (20 to the sender)' : 'Return a transfer made to you (21 to the sender)',
+          params: transferParams,
+          response: { 200: transferOutcome },
+        },
+      },
+      async (request) => {
       const { sub } = ctx.auth(request);
       return send({ kind, transferId: request.params.id, userId: sub, at: ctx.clock.now() });
-    });
+      },
+    );
   }
-  app.get<{ Params: { id: string } }>('/v1/transfers/:id', { schema: { params: transferParams } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/v1/transfers/:id', { schema: { summary: 'A transfer you made or received', params: transferParams, response: { 200: transfer } } }, async (request) => {
     const { sub } = ctx.auth(request);
     const t = await ctx.store.transfers.get(request.params.id);
     if (!t || t.state === 'failed' || (t.fromId !== sub && t.toId !== sub)) throw new AppError('IM_ERR_NOT_FOUND', 'no such transfer');
@@ -149,6 +186,8 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/collections',
     {
       schema: {
+        summary: 'Start an AA collection in a conversation (the server posts the 40); idempotent by requestId',
+        response: { 201: collectionCreated },
         body: {
           type: 'object',
           required: ['to', 'amount', 'requestId'],
@@ -188,6 +227,8 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/payment-requests',
     {
       schema: {
+        summary: 'Ask a user for money (41); idempotent by requestId',
+        response: { 201: collectionCreated },
         body: toUserBody,
       },
     },
@@ -214,14 +255,19 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   app.post<{ Params: { id: string }; Body: { requestId: string } }>(
     '/v1/collections/:id/pay',
     {
-      schema: { params: collectionParams, body: { type: 'object', required: ['requestId'], additionalProperties: false, properties: { requestId: keySchema } } },
+      schema: {
+        summary: 'Pay your share of a collection or a payment request; idempotent by requestId',
+        params: collectionParams,
+        body: { type: 'object', required: ['requestId'], additionalProperties: false, properties: { requestId: keySchema } },
+        response: { 200: collectionPaid },
+      },
     },
     async (request) => {
       const { sub } = ctx.auth(request);
       return send({ kind: 'collection-pay', collectionId: request.params.id, payerId: sub, requestKey: request.body.requestId, at: ctx.clock.now() });
     },
   );
-  app.get<{ Params: { id: string } }>('/v1/collections/:id', { schema: { params: collectionParams } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/v1/collections/:id', { schema: { summary: 'A collection or payment request, with who paid', params: collectionParams, response: { 200: collection } } }, async (request) => {
     const { sub } = ctx.auth(request);
     const c = await ctx.store.collections.get(request.params.id);
     const allowed =
@@ -251,7 +297,12 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/red-packets/:id/open',
     {
       // The body is optional (only a password packet needs one): no body reads as {}.
-      schema: { params: packetParams, body: { type: 'object', additionalProperties: false, properties: { password: passwordSchema } } },
+      schema: {
+        summary: 'Open a red packet: your share (19 to the sender); a password packet needs its password',
+        params: packetParams,
+        body: { type: 'object', additionalProperties: false, properties: { password: passwordSchema } },
+        response: { 200: redPacketOpened },
+      },
     },
     async (request) => {
       const { sub } = ctx.auth(request);
@@ -261,7 +312,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/red-packets/:id', { schema: { params: packetParams } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/v1/red-packets/:id', { schema: { summary: 'A red packet in one of your conversations, with who opened it', params: packetParams, response: { 200: redPacket } } }, async (request) => {
     const { sub } = ctx.auth(request);
     const packet = await ctx.store.redPackets.get(request.params.id);
     if (!packet || packet.state === 'failed') throw new AppError('IM_ERR_NOT_FOUND', 'no such red packet');
