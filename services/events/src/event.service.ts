@@ -3,6 +3,7 @@ import type { BusinessEvent } from '@im/bus';
 import type { Clock, Logger } from '@im/common';
 import { groupConversationId, systemConversationId } from '@im/protocol';
 import type { DeliveryPort, Presence } from '@im/realtime';
+import { groupSendRefusal } from '@im/store';
 import type { Store } from '@im/store';
 
 /** What handling an event did: `refused` (with the reason) is dead-lettered by the consumer. */
@@ -61,9 +62,8 @@ export class EventService {
   }
 
   private async toGroup(event: BusinessEvent, groupId: string, at: number): Promise<EventOutcome> {
-    const group = await this.store.groups.get(groupId);
-    if (!group) return { ok: false, reason: `no group ${groupId}` };
-    if (group.dismissed === true) return { ok: false, reason: `group ${groupId} is dismissed` };
+    const refusal = groupSendRefusal(await this.store.groups.get(groupId), 'server', at);
+    if (refusal) return { ok: false, reason: refusal.code === 'IM_ERR_NOT_FOUND' ? `no group ${groupId}` : `group ${groupId}: ${refusal.reason}` };
     const { stored, duplicate } = await this.store.messages.append({ conversationId: groupConversationId(groupId), message: toDownlink(event, groupId, at) });
     if (duplicate) return this.done(event, 0, 1);
     const members = (await this.store.groups.members(groupId)).map((m) => m.userId);

@@ -3,7 +3,8 @@ import type { Clock, Logger } from '@im/common';
 import { MessageType, parseConversationId } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
-import type { Store, StoredMessage } from '@im/store';
+import { checkGroupSend } from '@im/store';
+import type { GroupSendRefusalCode, Store, StoredMessage } from '@im/store';
 import type { OfflinePush } from './offline-push';
 import type { PasswordPacketMatcher } from './password-packets';
 
@@ -64,17 +65,9 @@ export class MessageService {
   }
 
   /** Rechecks here what the gateway checked, since state may have changed in between. */
-  private async refusal(record: ChatRecord): Promise<'blacklisted' | 'not-friend' | 'not-member' | 'dismissed' | 'expired' | 'muted' | undefined> {
+  private async refusal(record: ChatRecord): Promise<'blacklisted' | 'not-friend' | GroupSendRefusalCode | undefined> {
     const { message } = record;
-    if (message.fromType === 2) {
-      const group = await this.store.groups.get(message.destId);
-      if (group?.dismissed === true) return 'dismissed';
-      if (group?.expiresAt !== undefined && this.clock.now() >= group.expiresAt) return 'expired';
-      const member = await this.store.groups.member(message.destId, message.fromId);
-      if (!member) return 'not-member';
-      if (member.mutedUntil !== undefined && this.clock.now() < member.mutedUntil) return 'muted';
-      return group?.muted === true && member.role === 'member' ? 'muted' : undefined;
-    }
+    if (message.fromType === 2) return (await checkGroupSend(this.store.groups, message.destId, message.fromId, this.clock.now()))?.code;
     if (await this.store.relations.isBlocked(message.destId, message.fromId)) return 'blacklisted';
     if (this.options.requireFriendship && message.destId !== message.fromId) {
       if (!(await this.store.relations.areFriends(message.fromId, message.destId))) return 'not-friend';

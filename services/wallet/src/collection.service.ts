@@ -3,6 +3,7 @@ import type { Logger } from '@im/common';
 import { FromType, MessageType, directConversationId, groupConversationId } from '@im/protocol';
 import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
+import { checkGroupSend } from '@im/store';
 import type { Collection, CollectionSeat, Store } from '@im/store';
 import type { Ledger } from './ledger';
 import type { WalletOptions } from './wallet.config';
@@ -81,10 +82,8 @@ export class CollectionService {
       return undefined;
     }
     if (c.collectionKind === 'request') return refuse('IM_ERR_BAD_REQUEST', 'a payment request goes to one user');
-    const group = await this.store.groups.get(c.targetId);
-    if (!group) return refuse('IM_ERR_NOT_FOUND', 'no such group');
-    if (group.dismissed === true) return refuse('IM_ERR_GROUP_DISMISSED', 'the group has been dismissed');
-    if (!(await this.store.groups.member(c.targetId, c.collectorId))) return refuse('IM_ERR_NOT_MEMBER', 'you are not a member of this group');
+    const refusal = await checkGroupSend(this.store.groups, c.targetId, c.collectorId, c.at);
+    if (refusal) return refuse(refusal.code, refusal.reason);
     const others = (await this.store.groups.members(c.targetId)).length - 1;
     if (c.count > others) return refuse('IM_ERR_BAD_REQUEST', `count must not exceed the ${others} other members of the group`);
     return undefined;

@@ -4,6 +4,7 @@ import type { Clock, Logger } from '@im/common';
 import { FromType, MessageType, directConversationId, groupConversationId } from '@im/protocol';
 import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
+import { checkGroupSend } from '@im/store';
 import type { RedPacket, RedPacketClaim, Store } from '@im/store';
 import { KeyedLanes } from '@im/common';
 import { CollectionService } from './collection.service';
@@ -168,10 +169,8 @@ export class WalletService {
       if (await this.store.relations.isBlocked(c.targetId, c.senderId)) return refuse('IM_ERR_BLACKLISTED', 'the receiver has blacklisted you');
       return undefined;
     }
-    const group = await this.store.groups.get(c.targetId);
-    if (!group) return refuse('IM_ERR_NOT_FOUND', 'no such group');
-    if (group.dismissed === true) return refuse('IM_ERR_GROUP_DISMISSED', 'the group has been dismissed');
-    if (!(await this.store.groups.member(c.targetId, c.senderId))) return refuse('IM_ERR_NOT_MEMBER', 'you are not a member of this group');
+    const refusal = await checkGroupSend(this.store.groups, c.targetId, c.senderId, c.at);
+    if (refusal) return refuse(refusal.code, refusal.reason);
     const members = await this.store.groups.members(c.targetId);
     if (c.count > members.length) return refuse('IM_ERR_BAD_REQUEST', `count must not exceed the group's ${members.length} members`);
     return undefined;
