@@ -1,7 +1,8 @@
 import type { CommandReply, GroupCommand } from '@im/bus';
 import type { Logger } from '@im/common';
-import { MessageType, groupConversationId, isValidId, systemConversationId } from '@im/protocol';
+import { MessageType, groupConversationId, isValidId, serverMessage, systemConversationId } from '@im/protocol';
 import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
+import { NoticeWriter } from '@im/realtime';
 import type { DeliveryPort } from '@im/realtime';
 import type { Group, GroupMember, Store, StoredMessage } from '@im/store';
 
@@ -27,12 +28,16 @@ const canManage = (m: GroupMember): boolean => m.role === 'owner' || m.role === 
  * and sends each once, and the store changes are idempotent.
  */
 export class GroupService {
+  private readonly notices: NoticeWriter;
+
   constructor(
     private readonly store: Store,
-    private readonly delivery: DeliveryPort,
+    delivery: DeliveryPort,
     private readonly options: GroupServiceOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.notices = new NoticeWriter(store, delivery);
+  }
 
   async handle(command: GroupCommand): Promise<CommandReply<GroupCommandResult>> {
     if (command.kind === 'create') return this.create(command);
@@ -361,23 +366,18 @@ export class GroupService {
     return this.store.messages.findByMsgId(systemConversationId(toId), this.noticeId(c, type, toId));
   }
 
-  private notice(c: Admin, type: MessageTypeNumber, fromId: string, destId: string, msgId: string, content: unknown): ImMessage & { sendTime: number } {
-    return { msgId, messageType: type, fromId, fromType: 2, destId, fromName: '', imageIconUrl: '', content, sendTime: c.at };
+  private notice(c: Admin, type: MessageTypeNumber, fromId: string, msgId: string, content: unknown): ImMessage & { sendTime: number } {
+    return serverMessage({ msgId, messageType: type, from: { id: fromId, type: 'GROUP' }, destId: c.groupId, content, at: c.at });
   }
 
   /** Stores a group notice in `g:<groupId>` and sends it to the current members (but `except`). */
   private async toGroup(c: Admin, type: MessageTypeNumber, fromId: string, content: unknown, except?: string): Promise<StoredMessage> {
-    const message = this.notice(c, type, fromId, c.groupId, this.noticeId(c, type, fromId), content);
-    const { stored } = await this.store.messages.append({ conversationId: groupConversationId(c.groupId), message });
-    const members = (await this.store.groups.members(c.groupId)).map((m) => m.userId).filter((u) => u !== except);
-    await this.delivery.send(members, { kind: 'stored', message: stored });
-    return stored;
+    const message = this.notice(c, type, fromId, this.noticeId(c, type, fromId), content);
+    return (await this.notices.toGroup(c.groupId, message, except === undefined ? {} : { except })).stored;
   }
 
   /** Stores a notice in `toId`'s system conversation `s:<toId>` and sends it to them. */
   private async toUser(c: Admin, type: MessageTypeNumber, fromId: string, toId: string, content: unknown): Promise<void> {
-    const message = this.notice(c, type, fromId, c.groupId, this.noticeId(c, type, toId), content);
-    const { stored } = await this.store.messages.append({ conversationId: systemConversationId(toId), message });
-    await this.delivery.send([toId], { kind: 'stored', message: stored });
+    await this.notices.toUser(toId, this.notice(c, type, fromId, this.noticeId(c, type, toId), content));
   }
 }
