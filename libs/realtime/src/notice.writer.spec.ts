@@ -1,24 +1,22 @@
 import { MessageType, serverMessage } from '@im/protocol';
 import { SqliteStore } from '@im/store';
 import { MemoryDeliveryHub } from './memory/memory.delivery';
-import type { Delivery } from './delivery.port';
 import { NoticeWriter } from './notice.writer';
+import { recordDeliveries } from './testing/recorded-deliveries';
+import type { RecordedDeliveries } from './testing/recorded-deliveries';
 
 const notice = (msgId: string, destId = 'bob') =>
   serverMessage({ msgId, messageType: MessageType.SYSTEM_NOTICE, from: { id: 'system', type: 'SYSTEM' }, destId, content: 'hello', at: 1000 });
 
 describe(NoticeWriter.name, () => {
   let store: SqliteStore;
-  let got: [string, Delivery][];
+  let got: RecordedDeliveries;
   let writer: NoticeWriter;
 
   beforeEach(async () => {
     store = new SqliteStore(':memory:');
     const hub = new MemoryDeliveryHub();
-    const gateway = hub.port();
-    got = [];
-    gateway.onDelivery((u, d) => got.push([u, d]));
-    for (const u of ['alice', 'bob', 'carol', 'dave']) await gateway.listen(u);
+    got = await recordDeliveries(hub, ['alice', 'bob', 'carol', 'dave']);
     writer = new NoticeWriter(store, hub.port());
     await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'alice', createdAt: 0 }, [
       { userId: 'alice', role: 'owner' },

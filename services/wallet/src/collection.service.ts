@@ -1,13 +1,12 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
 import type { Logger } from '@im/common';
-import { FromType, MessageType, directConversationId, groupConversationId } from '@im/protocol';
-import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
-import type { DeliveryPort } from '@im/realtime';
+import { MessageType, directConversationId, groupConversationId, serverMessage } from '@im/protocol';
+import type { ErrorName, MessageTypeNumber } from '@im/protocol';
+import type { NoticeWriter } from '@im/realtime';
 import { checkGroupSend } from '@im/store';
 import type { Collection, CollectionSeat, Store } from '@im/store';
 import type { Ledger } from './ledger';
 import type { WalletOptions } from './wallet.config';
-import { storeAndSendNotice } from './notice';
 
 type CreateCommand = Extract<WalletCommand, { kind: 'collection-create' }>;
 type PayCommand = Extract<WalletCommand, { kind: 'collection-pay' }>;
@@ -34,7 +33,7 @@ export class CollectionService {
   constructor(
     private readonly store: Store,
     private readonly ledger: Ledger,
-    private readonly delivery: DeliveryPort,
+    private readonly notices: NoticeWriter,
     private readonly options: WalletOptions,
     private readonly logger: Logger,
   ) {}
@@ -186,29 +185,15 @@ export class CollectionService {
       await this.notify(c.targetId, MessageType.PAYMENT_REQUEST, `pc41-${c.collectionId}`, c.collectorId, { msg: c.msg, amt: c.amount, collectionId: c.collectionId }, c.createdAt);
     } else {
       const group = c.targetType === 'group';
-      const message: ImMessage & { sendTime: number } = {
-        msgId: `pc40-${c.collectionId}`,
-        messageType: MessageType.AA_COLLECTION,
-        fromId: c.collectorId,
-        fromType: group ? FromType.GROUP : FromType.PERSON,
-        destId: c.targetId,
-        fromName: '',
-        imageIconUrl: '',
-        content: { totalAmt: c.totalAmt, msg: c.msg, amt: c.amount, counts: c.count, collectionId: c.collectionId },
-        sendTime: c.createdAt,
-      };
-      const conversationId = group ? groupConversationId(c.targetId) : directConversationId(c.collectorId, c.targetId);
-      const { stored, duplicate } = await this.store.messages.append({ conversationId, message });
-      if (!duplicate) {
-        const to = group ? (await this.store.groups.members(c.targetId)).map((m) => m.userId) : [c.collectorId, c.targetId];
-        await this.delivery.send(to, { kind: 'stored', message: stored });
-      }
+      const content = { totalAmt: c.totalAmt, msg: c.msg, amt: c.amount, counts: c.count, collectionId: c.collectionId };
+      const message = serverMessage({ msgId: `pc40-${c.collectionId}`, messageType: MessageType.AA_COLLECTION, from: { id: c.collectorId, type: group ? 'GROUP' : 'PERSON' }, destId: c.targetId, content, at: c.createdAt });
+      await this.notices.toConversation(group ? groupConversationId(c.targetId) : directConversationId(c.collectorId, c.targetId), message);
     }
     await this.store.collections.setState(c.collectionId, 'open');
     return { ...c, state: 'open' };
   }
 
   private async notify(toId: string, type: MessageTypeNumber, msgId: string, fromId: string, content: unknown, at: number): Promise<void> {
-    await storeAndSendNotice(this.store, this.delivery, { toId, type, msgId, fromId, content, at });
+    await this.notices.toUser(toId, serverMessage({ msgId, messageType: type, from: { id: fromId, type: 'PERSON' }, destId: toId, content, at }));
   }
 }

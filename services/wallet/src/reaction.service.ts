@@ -1,13 +1,12 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
 import type { Logger } from '@im/common';
-import { FromType, MessageType, groupConversationId } from '@im/protocol';
+import { MessageType, groupConversationId, serverMessage } from '@im/protocol';
 import type { ErrorName, MessageTypeNumber } from '@im/protocol';
-import type { DeliveryPort } from '@im/realtime';
+import type { NoticeWriter } from '@im/realtime';
 import { checkGroupSend } from '@im/store';
 import type { Store } from '@im/store';
 import type { Ledger } from './ledger';
 import type { WalletOptions } from './wallet.config';
-import { storeAndSendNotice } from './notice';
 
 type LikeCommand = Extract<WalletCommand, { kind: 'like' }>;
 type TipCommand = Extract<WalletCommand, { kind: 'tip' }>;
@@ -26,7 +25,7 @@ export class ReactionService {
   constructor(
     private readonly store: Store,
     private readonly ledger: Ledger,
-    private readonly delivery: DeliveryPort,
+    private readonly notices: NoticeWriter,
     private readonly options: WalletOptions,
     private readonly logger: Logger,
   ) {}
@@ -63,6 +62,6 @@ export class ReactionService {
   }
 
   private async notify(authorId: string, type: MessageTypeNumber, msgId: string, c: LikeCommand | TipCommand, content: unknown): Promise<void> {
-    await storeAndSendNotice(this.store, this.delivery, { toId: authorId, type, msgId, fromId: c.fromId, fromType: FromType.GROUP, destId: c.groupId, content, at: c.at });
+    await this.notices.toUser(authorId, serverMessage({ msgId, messageType: type, from: { id: c.fromId, type: 'GROUP' }, destId: c.groupId, content, at: c.at }));
   }
 }

@@ -1,12 +1,11 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
 import type { Logger } from '@im/common';
-import { MessageType } from '@im/protocol';
+import { MessageType, serverMessage } from '@im/protocol';
 import type { ErrorName, MessageTypeNumber } from '@im/protocol';
-import type { DeliveryPort } from '@im/realtime';
+import type { NoticeWriter } from '@im/realtime';
 import type { Store, Transfer } from '@im/store';
 import type { Ledger } from './ledger';
 import type { WalletOptions } from './wallet.config';
-import { storeAndSendNotice } from './notice';
 
 type SendCommand = Extract<WalletCommand, { kind: 'transfer-send' }>;
 type AnswerCommand = Extract<WalletCommand, { kind: 'transfer-accept' | 'transfer-return' }>;
@@ -30,7 +29,7 @@ export class TransferService {
   constructor(
     private readonly store: Store,
     private readonly ledger: Ledger,
-    private readonly delivery: DeliveryPort,
+    private readonly notices: NoticeWriter,
     private readonly options: WalletOptions,
     private readonly logger: Logger,
   ) {}
@@ -140,6 +139,6 @@ export class TransferService {
 
   /** A notice in `toId`'s system conversation, stored (and sent) once. */
   private async notify(t: Transfer, type: MessageTypeNumber, toId: string, fromId: string, content: unknown, at: number): Promise<void> {
-    await storeAndSendNotice(this.store, this.delivery, { toId, type, msgId: `tr${type}-${t.transferId}-${toId}`, fromId, content, at });
+    await this.notices.toUser(toId, serverMessage({ msgId: `tr${type}-${t.transferId}-${toId}`, messageType: type, from: { id: fromId, type: 'PERSON' }, destId: toId, content, at }));
   }
 }

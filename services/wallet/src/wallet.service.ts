@@ -1,8 +1,9 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
 import { isAppError } from '@im/common';
 import type { Clock, Logger } from '@im/common';
-import { FromType, MessageType, directConversationId, groupConversationId } from '@im/protocol';
-import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
+import { MessageType, directConversationId, groupConversationId, serverMessage } from '@im/protocol';
+import type { ErrorName, MessageTypeNumber } from '@im/protocol';
+import { NoticeWriter } from '@im/realtime';
 import type { DeliveryPort } from '@im/realtime';
 import { checkGroupSend } from '@im/store';
 import type { RedPacket, RedPacketClaim, Store } from '@im/store';
@@ -16,7 +17,6 @@ import type { TransferResult } from './transfer.service';
 import { BANK_ACCOUNT, Ledger, redPacketAccount } from './ledger';
 import { equalSplit, luckySplit } from './split';
 import type { WalletOptions } from './wallet.config';
-import { storeAndSendNotice } from './notice';
 
 type SendCommand = Extract<WalletCommand, { kind: 'red-packet-send' }>;
 type OpenCommand = Extract<WalletCommand, { kind: 'red-packet-open' }>;
@@ -54,17 +54,20 @@ export class WalletService {
   /** Packets whose every slot is taken: nothing about them changes any more (bounded; oldest dropped first). */
   private readonly full = new Map<string, { packet: RedPacket; claims: RedPacketClaim[] }>();
 
+  private readonly notices: NoticeWriter;
+
   constructor(
     private readonly store: Store,
-    private readonly delivery: DeliveryPort,
+    delivery: DeliveryPort,
     private readonly options: WalletOptions,
     private readonly logger: Logger,
     private readonly clock: Clock,
   ) {
     this.ledger = new Ledger(store.ledger, clock);
-    this.transfers = new TransferService(store, this.ledger, delivery, options, logger);
-    this.collections = new CollectionService(store, this.ledger, delivery, options, logger);
-    this.reactions = new ReactionService(store, this.ledger, delivery, options, logger);
+    this.notices = new NoticeWriter(store, delivery);
+    this.transfers = new TransferService(store, this.ledger, this.notices, options, logger);
+    this.collections = new CollectionService(store, this.ledger, this.notices, options, logger);
+    this.reactions = new ReactionService(store, this.ledger, this.notices, options, logger);
   }
 
   async handle(command: WalletCommand): Promise<CommandReply<WalletResult>> {
@@ -335,40 +338,14 @@ export class WalletService {
   /** 17 in the conversation the packet was sent to, from the sender. */
   private async post(packet: RedPacket): Promise<void> {
     const group = packet.targetType === 'group';
-    const message: ImMessage & { sendTime: number } = {
-      msgId: `rp17-${packet.packetId}`,
-      messageType: MessageType.RED_PACKET,
-      fromId: packet.senderId,
-      fromType: group ? FromType.GROUP : FromType.PERSON,
-      destId: packet.targetId,
-      fromName: '',
-      imageIconUrl: '',
-      content: { redPacketId: packet.packetId, msg: packet.msg },
-      sendTime: packet.createdAt,
-    };
-    const conversationId = group ? groupConversationId(packet.targetId) : directConversationId(packet.senderId, packet.targetId);
-    const { stored, duplicate } = await this.store.messages.append({ conversationId, message });
-    if (duplicate) return;
-    const to = group ? (await this.store.groups.members(packet.targetId)).map((m) => m.userId) : [packet.senderId, packet.targetId];
-    await this.delivery.send(to, { kind: 'stored', message: stored });
+    const content = { redPacketId: packet.packetId, msg: packet.msg };
+    const message = serverMessage({ msgId: `rp17-${packet.packetId}`, messageType: MessageType.RED_PACKET, from: { id: packet.senderId, type: group ? 'GROUP' : 'PERSON' }, destId: packet.targetId, content, at: packet.createdAt });
+    await this.notices.toConversation(group ? groupConversationId(packet.targetId) : directConversationId(packet.senderId, packet.targetId), message);
   }
 
-  /** 50 in the packet's group conversation, stored (and sent to the members) once. */
+  /** 50 in the packet's group conversation, to the members. */
   private async toGroup(packet: RedPacket, type: MessageTypeNumber, content: unknown, at: number): Promise<void> {
-    const message: ImMessage & { sendTime: number } = {
-      msgId: `rp${type}-${packet.packetId}`,
-      messageType: type,
-      fromId: packet.senderId,
-      fromType: FromType.GROUP,
-      destId: packet.targetId,
-      fromName: '',
-      imageIconUrl: '',
-      content,
-      sendTime: at,
-    };
-    const { stored, duplicate } = await this.store.messages.append({ conversationId: groupConversationId(packet.targetId), message });
-    if (duplicate) return;
-    await this.delivery.send((await this.store.groups.members(packet.targetId)).map((m) => m.userId), { kind: 'stored', message: stored });
+    await this.notices.toGroup(packet.targetId, serverMessage({ msgId: `rp${type}-${packet.packetId}`, messageType: type, from: { id: packet.senderId, type: 'GROUP' }, destId: packet.targetId, content, at }));
   }
 
   /**
@@ -376,19 +353,12 @@ export class WalletService {
    * `{redPacketId, amt}`) in their system conversation tells them the amount, once per packet.
    */
   private async tellOpener(c: OpenCommand, amount: number, slot: number): Promise<void> {
-    await storeAndSendNotice(this.store, this.delivery, {
-      toId: c.userId,
-      type: MessageType.SYSTEM_NOTICE,
-      msgId: `rp${MessageType.SYSTEM_NOTICE}-${c.packetId}-${slot}`,
-      fromId: 'system',
-      fromType: FromType.SYSTEM,
-      content: { redPacketId: c.packetId, amt: amount },
-      at: c.at,
-    });
+    const content = { redPacketId: c.packetId, amt: amount };
+    await this.notices.toUser(c.userId, serverMessage({ msgId: `rp${MessageType.SYSTEM_NOTICE}-${c.packetId}-${slot}`, messageType: MessageType.SYSTEM_NOTICE, from: { id: 'system', type: 'SYSTEM' }, destId: c.userId, content, at: c.at }));
   }
 
   /** A notice in the sender's system conversation, stored (and sent) once per `about`. */
   private async toSender(packet: RedPacket, type: MessageTypeNumber, about: string, fromId: string, content: unknown, at: number): Promise<void> {
-    await storeAndSendNotice(this.store, this.delivery, { toId: packet.senderId, type, msgId: `rp${type}-${packet.packetId}-${about}`, fromId, content, at });
+    await this.notices.toUser(packet.senderId, serverMessage({ msgId: `rp${type}-${packet.packetId}-${about}`, messageType: type, from: { id: fromId, type: 'PERSON' }, destId: packet.senderId, content, at }));
   }
 }
