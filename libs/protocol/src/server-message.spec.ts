@@ -1,5 +1,5 @@
 import { FromType, MessageType } from './message-type.constants';
-import { serverMessage } from './server-message';
+import { fromTypeName, serverMessage } from './server-message';
 
 describe(serverMessage.name, () => {
   it('builds the wire message from the sender by fromType name, at the given time', () => {
@@ -17,5 +17,9 @@ describe(serverMessage.name, () => {
     expect(m.msgId).toHaveLength(128);
     expect(m.msgId.startsWith('66-m')).toBe(true);
     expect(m.fromType).toBe(3);
+  });
+
+  it('names every fromType number', () => {
+    expect(Object.values(FromType).map(fromTypeName)).toEqual(Object.keys(FromType));
   });
 });

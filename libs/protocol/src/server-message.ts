@@ -1,9 +1,16 @@
 import type { ImMessage } from './im-message';
 import { FromType } from './message-type.constants';
-import type { MessageTypeNumber } from './message-type.constants';
+import type { FromType as FromTypeNumber, MessageTypeNumber } from './message-type.constants';
 
 /** The name of a `fromType`: `'PERSON'`, `'GROUP'`, `'SYSTEM'`, `'THIRD_PARTY'`, `'OFFICIAL_ACCOUNT'`. */
 export type FromTypeName = keyof typeof FromType;
+
+const FROM_TYPE_NAMES = Object.fromEntries(Object.entries(FromType).map(([name, n]) => [n, name])) as Record<FromTypeNumber, FromTypeName>;
+
+/** The name of a `fromType` number (3 → `'SYSTEM'`). */
+export function fromTypeName(fromType: FromTypeNumber): FromTypeName {
+  return FROM_TYPE_NAMES[fromType];
+}
 
 /** The longest msgId the protocol carries (ids are 1-128 characters). */
 export const MAX_MSG_ID_LENGTH = 128;
@@ -13,9 +20,9 @@ export interface ServerMessageSender {
   readonly id: string;
   readonly type: FromTypeName;
   /** The sender's display name, when the caller knows it (a user directory will); default `''`. */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** The sender's icon URL, when the caller knows it; default `''`. */
-  readonly iconUrl?: string;
+  readonly iconUrl?: string | undefined;
 }
 
 export interface ServerMessageInput {

@@ -47,8 +47,9 @@ describe(NoticeWriter.name, () => {
   });
 
   it('toGroup stores in the group conversation and delivers to the members but the one excepted', async () => {
-    const { stored } = await writer.toGroup('g1', notice('n2', 'g1'), { except: 'carol' });
+    const { stored, deliveredTo } = await writer.toGroup('g1', notice('n2', 'g1'), { except: 'carol' });
     expect(stored.conversationId).toBe('g:g1');
+    expect(deliveredTo).toBe(2);
     expect(delivered()).toEqual([
       ['alice', 'stored', 1],
       ['bob', 'stored', 1],

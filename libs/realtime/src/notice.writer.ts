@@ -6,6 +6,11 @@ import type { DeliveryPort } from './delivery.port';
 /** A message to store: a server-made one has its `sendTime`. */
 type Notice = AppendInput['message'];
 
+/** What a write did: the stored copy, whether it was stored before, and how many users it was delivered to. */
+export interface NoticeResult extends AppendResult {
+  readonly deliveredTo: number;
+}
+
 export interface NoticeOptions {
   /** A user not to deliver to (the one who caused it, and knows); the notice is stored all the same. */
   readonly except?: string;
@@ -31,17 +36,17 @@ export class NoticeWriter {
   ) {}
 
   /** In the user's system conversation `s:<userId>`, to that user. */
-  toUser(userId: string, message: Notice, options: NoticeOptions = {}): Promise<AppendResult> {
+  toUser(userId: string, message: Notice, options: NoticeOptions = {}): Promise<NoticeResult> {
     return this.write(systemConversationId(userId), message, () => Promise.resolve([userId]), options);
   }
 
   /** In the group conversation `g:<groupId>`, to its members at delivery time. */
-  toGroup(groupId: string, message: Notice, options: NoticeOptions = {}): Promise<AppendResult> {
+  toGroup(groupId: string, message: Notice, options: NoticeOptions = {}): Promise<NoticeResult> {
     return this.write(groupConversationId(groupId), message, () => this.members(groupId), options);
   }
 
   /** In a direct (`p:`, to both users) or group (`g:`, to its members) conversation. */
-  async toConversation(conversationId: string, message: Notice, options: NoticeOptions = {}): Promise<AppendResult> {
+  async toConversation(conversationId: string, message: Notice, options: NoticeOptions = {}): Promise<NoticeResult> {
     const parsed = parseConversationId(conversationId);
     if (!parsed) throw new Error(`not a conversation id: ${conversationId}`);
     const recipients = parsed.kind === 'direct' ? () => Promise.resolve([...new Set(parsed.userIds)]) : () => this.members(parsed.groupId);
@@ -53,12 +58,12 @@ export class NoticeWriter {
     if (userIds.length > 0) await this.delivery.send(userIds, { kind: 'live', message });
   }
 
-  private async write(conversationId: string, message: Notice, recipients: () => Promise<string[]>, options: NoticeOptions): Promise<AppendResult> {
+  private async write(conversationId: string, message: Notice, recipients: () => Promise<string[]>, options: NoticeOptions): Promise<NoticeResult> {
     const result = await this.store.messages.append({ conversationId, message });
-    if (options.deliverIf !== undefined && !(await options.deliverIf())) return result;
+    if (options.deliverIf !== undefined && !(await options.deliverIf())) return { ...result, deliveredTo: 0 };
     const to = (await recipients()).filter((u) => u !== options.except);
     if (to.length > 0) await this.delivery.send(to, { kind: 'stored', message: result.stored });
-    return result;
+    return { ...result, deliveredTo: to.length };
   }
 
   private async members(groupId: string): Promise<string[]> {
