@@ -1,7 +1,8 @@
 import type { ChatRecord } from '@im/bus';
 import type { Clock, Logger } from '@im/common';
-import { MessageType, parseConversationId } from '@im/protocol';
+import { MessageType, parseConversationId, serverMessage } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
+import { NoticeWriter } from '@im/realtime';
 import type { DeliveryPort } from '@im/realtime';
 import { checkGroupSend } from '@im/store';
 import type { GroupSendRefusalCode, Store, StoredMessage } from '@im/store';
@@ -23,6 +24,8 @@ export type MessageOutcome = 'stored' | 'duplicate' | 'refused' | 'read';
  * (the gateways drop what a device already has, by seq).
  */
 export class MessageService {
+  private readonly notices: NoticeWriter;
+
   constructor(
     private readonly store: Store,
     private readonly delivery: DeliveryPort,
@@ -33,7 +36,9 @@ export class MessageService {
     private readonly push?: OfflinePush,
     /** Opens password red packets whose password is sent as a group text message; absent: no chat path. */
     private readonly passwords?: PasswordPacketMatcher,
-  ) {}
+  ) {
+    this.notices = new NoticeWriter(store, delivery);
+  }
 
   async handle(record: ChatRecord): Promise<MessageOutcome> {
     const { message } = record;
@@ -77,18 +82,8 @@ export class MessageService {
 
   private async tellBlacklisted(record: ChatRecord): Promise<void> {
     const m = record.message;
-    const notice: ImMessage = {
-      msgId: `66-${m.msgId}`,
-      fromId: m.destId,
-      destId: m.fromId,
-      fromType: 1,
-      fromName: '',
-      imageIconUrl: '',
-      content: m.msgId,
-      messageType: MessageType.BLACKLISTED,
-      sendTime: this.clock.now(),
-    };
-    await this.delivery.send([m.fromId], { kind: 'live', message: notice });
+    const notice = serverMessage({ msgId: `66-${m.msgId}`, messageType: MessageType.BLACKLISTED, from: { id: m.destId, type: 'PERSON' }, destId: m.fromId, content: m.msgId, at: this.clock.now() });
+    await this.notices.live([m.fromId], notice);
   }
 
   private async recipients(conversationId: string): Promise<string[]> {
