@@ -1,6 +1,6 @@
 import { AppError } from '@im/common';
 import type { Clock, IdGenerator, Logger } from '@im/common';
-import { MessageType, isValidId } from '@im/protocol';
+import { MessageType, isValidId, serverMessage } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { CallMedia, MultiCall, MultiCallStore } from '@im/realtime';
 import { checkGroupSend } from '@im/store';
@@ -171,17 +171,7 @@ export class MultiCallService {
   }
 
   private notice(call: MultiCall, fromId: string, messageType: ImMessage['messageType'], content: unknown): ImMessage {
-    return {
-      msgId: `${messageType}-${call.callId}-${call.version}`,
-      fromId,
-      fromType: 2,
-      destId: call.groupId,
-      fromName: '',
-      imageIconUrl: '',
-      content,
-      messageType,
-      sendTime: this.clock.now(),
-    };
+    return serverMessage({ msgId: `${messageType}-${call.callId}-${call.version}`, messageType, from: { id: fromId, type: 'GROUP' }, destId: call.groupId, content, at: this.clock.now() });
   }
 
   private relayed(claims: CallSender['claims'], m: ImMessage): ImMessage {
