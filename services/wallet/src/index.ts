@@ -12,3 +12,4 @@ export { CollectionService, seatOpId } from './collection.service';
 export type { CollectionResult } from './collection.service';
 export { ReactionService, tipOpId } from './reaction.service';
 export type { ReactionResult } from './reaction.service';
+export { startWalletService } from './wallet.module';
