@@ -1,4 +1,5 @@
 export { CLUSTER_CONFIG, missingEndpoints } from './cluster.config';
+export { CHAT_RULES_CONFIG, GROUP_LIMITS_CONFIG } from './shared.config';
 export type { ClusterConfig } from './cluster.config';
 export { connectCluster } from './cluster.ports';
 export type { ClusterPorts } from './cluster.ports';
