@@ -1,12 +1,9 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
-import type { Logger } from '@im/common';
 import { MessageType, directConversationId, groupConversationId, serverMessage } from '@im/protocol';
-import type { ErrorName, MessageTypeNumber } from '@im/protocol';
-import type { NoticeWriter } from '@im/realtime';
+import type { MessageTypeNumber } from '@im/protocol';
 import { checkGroupSend } from '@im/store';
-import type { Collection, CollectionSeat, Store } from '@im/store';
-import type { Ledger } from './ledger';
-import type { WalletOptions } from './wallet.config';
+import type { Collection, CollectionSeat } from '@im/store';
+import { MoneyPart, refuse } from './money.part';
 
 type CreateCommand = Extract<WalletCommand, { kind: 'collection-create' }>;
 type PayCommand = Extract<WalletCommand, { kind: 'collection-pay' }>;
@@ -15,7 +12,6 @@ export type CollectionResult =
   | { readonly collectionId: string; readonly state: Collection['state'] }
   | { readonly collectionId: string; readonly amount: number; readonly slot: number; readonly alreadyPaid: boolean };
 
-const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok: false, error, reason });
 /** The money operation paying seat `slot`: from the seat's payer to the collector. */
 export const seatOpId = (collectionId: string, slot: number): string => `pcp:${collectionId}:${slot}`;
 
@@ -29,15 +25,7 @@ type SeatStatus = 'paid' | 'void' | 'unpaid';
  * (final). One payment per payer: a payer takes their next seat only when every earlier one is
  * void (the (collection, payer, attempt) key). See docs/money.md.
  */
-export class CollectionService {
-  constructor(
-    private readonly store: Store,
-    private readonly ledger: Ledger,
-    private readonly notices: NoticeWriter,
-    private readonly options: WalletOptions,
-    private readonly logger: Logger,
-  ) {}
-
+export class CollectionService extends MoneyPart {
   async create(c: CreateCommand): Promise<CommandReply<CollectionResult>> {
     const invalid = await this.checkCreate(c);
     if (invalid) return invalid;

@@ -1,19 +1,14 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
-import type { Logger } from '@im/common';
 import { MessageType, groupConversationId, serverMessage } from '@im/protocol';
-import type { ErrorName, MessageTypeNumber } from '@im/protocol';
-import type { NoticeWriter } from '@im/realtime';
+import type { MessageTypeNumber } from '@im/protocol';
 import { checkGroupSend } from '@im/store';
-import type { Store } from '@im/store';
-import type { Ledger } from './ledger';
-import type { WalletOptions } from './wallet.config';
+import { MoneyPart, refuse } from './money.part';
 
 type LikeCommand = Extract<WalletCommand, { kind: 'like' }>;
 type TipCommand = Extract<WalletCommand, { kind: 'tip' }>;
 
 export type ReactionResult = { readonly msgId: string; readonly authorId: string; readonly amount?: number };
 
-const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok: false, error, reason });
 export const tipOpId = (tipId: string): string => `tip:${tipId}`;
 
 /**
@@ -21,15 +16,7 @@ export const tipOpId = (tipId: string): string => `tip:${tipId}`;
  * conversation. A tip is one ledger operation from the tipper to the author, keyed by the tip id
  * (the tipper's 83 msgId): the same 83 again moves nothing more.
  */
-export class ReactionService {
-  constructor(
-    private readonly store: Store,
-    private readonly ledger: Ledger,
-    private readonly notices: NoticeWriter,
-    private readonly options: WalletOptions,
-    private readonly logger: Logger,
-  ) {}
-
+export class ReactionService extends MoneyPart {
   async like(c: LikeCommand): Promise<CommandReply<ReactionResult>> {
     const target = await this.target(c.groupId, c.msgId, c.fromId, c.at);
     if (!target.ok) return target;
