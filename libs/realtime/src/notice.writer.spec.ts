@@ -1,8 +1,8 @@
 import { MessageType, serverMessage } from '@im/protocol';
-import { SqliteStore } from '@im/store';
-import { MemoryDeliveryHub } from './memory/memory.delivery';
+import type { SqliteStore } from '@im/store';
+import type { DeliveryPort } from './delivery.port';
 import { NoticeWriter } from './notice.writer';
-import { recordDeliveries } from './testing/recorded-deliveries';
+import { inMemoryServicePorts } from './testing/recorded-deliveries';
 import type { RecordedDeliveries } from './testing/recorded-deliveries';
 
 const notice = (msgId: string, destId = 'bob') =>
@@ -14,10 +14,9 @@ describe(NoticeWriter.name, () => {
   let writer: NoticeWriter;
 
   beforeEach(async () => {
-    store = new SqliteStore(':memory:');
-    const hub = new MemoryDeliveryHub();
-    got = await recordDeliveries(hub, ['alice', 'bob', 'carol', 'dave']);
-    writer = new NoticeWriter(store, hub.port());
+    let delivery: DeliveryPort;
+    ({ store, delivery, got } = await inMemoryServicePorts(['alice', 'bob', 'carol', 'dave']));
+    writer = new NoticeWriter(store, delivery);
     await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'alice', createdAt: 0 }, [
       { userId: 'alice', role: 'owner' },
       { userId: 'bob', role: 'member' },

@@ -1,9 +1,10 @@
 import type { BusinessEvent } from '@im/bus';
 import { ManualClock, createLogger } from '@im/common';
-import { MemoryDeliveryHub, MemoryPresence } from '@im/realtime';
-import { recordDeliveries } from '@im/realtime/testing';
+import { MemoryPresence } from '@im/realtime';
+import type { DeliveryPort } from '@im/realtime';
+import { inMemoryServicePorts } from '@im/realtime/testing';
 import type { RecordedDeliveries } from '@im/realtime/testing';
-import { SqliteStore } from '@im/store';
+import type { SqliteStore } from '@im/store';
 import { EventService } from './event.service';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -14,10 +15,9 @@ describe(EventService.name, () => {
   let events: EventService;
 
   beforeEach(async () => {
-    store = new SqliteStore(':memory:');
-    const hub = new MemoryDeliveryHub();
-    got = await recordDeliveries(hub, ['u1', 'u2']);
-    events = new EventService(store, hub.port(), new MemoryPresence(), logger, new ManualClock());
+    let delivery: DeliveryPort;
+    ({ store, delivery, got } = await inMemoryServicePorts(['u1', 'u2']));
+    events = new EventService(store, delivery, new MemoryPresence(), logger, new ManualClock());
     await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'u1', createdAt: 0 }, [
       { userId: 'u1', role: 'owner' },
       { userId: 'u2', role: 'member' },

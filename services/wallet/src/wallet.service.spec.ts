@@ -1,10 +1,10 @@
 import type { WalletCommand } from '@im/bus';
 import { ManualClock, createLogger } from '@im/common';
 import { MessageType } from '@im/protocol';
-import { MemoryDeliveryHub } from '@im/realtime';
-import { recordDeliveries } from '@im/realtime/testing';
+import type { DeliveryPort } from '@im/realtime';
+import { inMemoryServicePorts } from '@im/realtime/testing';
 import type { RecordedDeliveries } from '@im/realtime/testing';
-import { SqliteStore } from '@im/store';
+import type { SqliteStore } from '@im/store';
 import { WalletService } from './wallet.service';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -16,10 +16,9 @@ describe(WalletService.name, () => {
   let wallet: WalletService;
 
   beforeEach(async () => {
-    store = new SqliteStore(':memory:');
-    const hub = new MemoryDeliveryHub();
-    got = await recordDeliveries(hub, ['author', 'fan']);
-    wallet = new WalletService(store, hub.port(), options, logger, new ManualClock());
+    let delivery: DeliveryPort;
+    ({ store, delivery, got } = await inMemoryServicePorts(['author', 'fan']));
+    wallet = new WalletService(store, delivery, options, logger, new ManualClock());
     await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'author', createdAt: 0 }, [
       { userId: 'author', role: 'owner' },
       { userId: 'fan', role: 'member' },

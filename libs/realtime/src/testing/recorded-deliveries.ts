@@ -1,5 +1,6 @@
-import type { Delivery } from '../delivery.port';
-import type { MemoryDeliveryHub } from '../memory/memory.delivery';
+import { SqliteStore } from '@im/store';
+import type { Delivery, DeliveryPort } from '../delivery.port';
+import { MemoryDeliveryHub } from '../memory/memory.delivery';
 
 /** What reached the users a test listens for: [userId, delivery] in arrival order. */
 export type RecordedDeliveries = [string, Delivery][];
@@ -14,4 +15,11 @@ export async function recordDeliveries(hub: MemoryDeliveryHub, userIds: readonly
   gateway.onDelivery((userId, delivery) => recorded.push([userId, delivery]));
   for (const userId of userIds) await gateway.listen(userId);
   return recorded;
+}
+
+/** The ports of a service's unit test: a store in memory, and a delivery port whose deliveries to `userIds` are recorded. */
+export async function inMemoryServicePorts(userIds: readonly string[]): Promise<{ store: SqliteStore; delivery: DeliveryPort; got: RecordedDeliveries }> {
+  const hub = new MemoryDeliveryHub();
+  const got = await recordDeliveries(hub, userIds);
+  return { store: new SqliteStore(':memory:'), delivery: hub.port(), got };
 }
