@@ -43,6 +43,11 @@ describe('group expiry end to end (embedded)', () => {
     const refused = await a.send(a.message(groupId, 'too late', { fromType: 2 }));
     expect(refused).toMatchObject({ code: 41004 });
     expect((await o.send(o.message(groupId, 'owner too', { fromType: 2 }))).code).toBe(41004);
+    // Money and calls follow the same rule as messages.
+    const to = { type: 'group', id: groupId };
+    expect((await h.http('POST', '/v1/red-packets', 'gx-o', { to, kind: 'equal', total: 1, count: 1, requestId: 'gx-rp' })).body).toMatchObject({ name: 'IM_ERR_GROUP_EXPIRED' });
+    expect((await h.http('POST', '/v1/collections', 'gx-o', { to, amount: 1, count: 1, requestId: 'gx-aa' })).body).toMatchObject({ name: 'IM_ERR_GROUP_EXPIRED' });
+    expect(await o.send(o.message(groupId, '', { fromType: 2, messageType: 164 }))).toMatchObject({ code: 41004 });
     expect((await h.http('GET', `/v1/groups/${groupId}`, 'gx-a')).body).toMatchObject({ expiresAt, expired: true });
 
     // Later sweeps send nothing more; the outsider saw nothing at all.

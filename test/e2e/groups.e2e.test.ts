@@ -280,6 +280,11 @@ describe('group administration end to end (embedded)', () => {
     const refused = await b.send(b.message(groupId, 'hello?', { fromType: 2 }));
     expect(refused).toMatchObject({ code: 40307 });
     expect(String(refused.error)).toMatch(/muted in this group until/);
+    // The one group-send rule: a red packet, a collection or a group call is a send to the group too.
+    const to = { type: 'group', id: groupId };
+    expect((await h.http('POST', '/v1/red-packets', 'gu-b', { to, kind: 'equal', total: 2, count: 1, requestId: 'gu-rp' })).body).toMatchObject({ name: 'IM_ERR_GROUP_MUTED' });
+    expect((await h.http('POST', '/v1/collections', 'gu-b', { to, amount: 1, count: 1, requestId: 'gu-aa' })).body).toMatchObject({ name: 'IM_ERR_GROUP_MUTED' });
+    expect(await b.send(b.message(groupId, '', { fromType: 2, messageType: 163 }))).toMatchObject({ code: 40307 });
     expect((await o.send(o.message(groupId, 'owner speaks', { fromType: 2 }))).code).toBe(0);
     await b.waitForMessages(1);
     expect((await h.http('DELETE', `/v1/groups/${groupId}/members/gu-b/mute`, 'gu-b')).status).toBe(403);

@@ -1,7 +1,7 @@
 import { BUSINESS_EVENT_TYPES } from './topics';
 import type { BusinessEvent, BusinessEventTarget, BusinessEventType } from './topics';
-import { isValidId, MAX_FROM_NAME_LENGTH, MAX_URL_LENGTH, parseImMessage, urlProblem } from '@im/protocol';
-import type { FromType, ImMessage, MessageTypeNumber } from '@im/protocol';
+import { fromTypeName, isValidId, MAX_FROM_NAME_LENGTH, MAX_URL_LENGTH, parseImMessage, serverMessage, urlProblem } from '@im/protocol';
+import type { ImMessage, MessageTypeNumber } from '@im/protocol';
 
 /** Longest event id: the stored notice's msgId is `ev-<eventId>`, at most 128 characters. */
 export const MAX_EVENT_ID_LENGTH = 100;
@@ -121,15 +121,6 @@ export function noticeMsgId(eventId: string): string {
 /** The downlink message an event becomes, addressed to `destId` (a user, or the group). */
 export function toDownlink(event: BusinessEvent, destId: string, sendTime: number): ImMessage & { sendTime: number } {
   const actor = event.actorId;
-  return {
-    msgId: noticeMsgId(event.eventId),
-    messageType: event.messageType as MessageTypeNumber,
-    fromType: (actor !== undefined ? 1 : event.fromType) as FromType,
-    fromId: actor ?? event.fromId,
-    destId,
-    fromName: event.fromName ?? '',
-    imageIconUrl: event.imageIconUrl ?? '',
-    content: event.content,
-    sendTime,
-  };
+  const from = { id: actor ?? event.fromId, type: actor !== undefined ? ('PERSON' as const) : fromTypeName(event.fromType), name: event.fromName, iconUrl: event.imageIconUrl };
+  return serverMessage({ msgId: noticeMsgId(event.eventId), messageType: event.messageType as MessageTypeNumber, from, destId, content: event.content, at: sendTime });
 }

@@ -61,7 +61,7 @@ export type BusinessEventTarget =
  * from that user (fromType 1).
  */
 export interface BusinessEvent {
-  /** 1–100 characters from `A-Z a-z 0-9 _ . @ -`; the same id again notifies nobody again. */
+  /** 1–100 characters from `A-Z a-z 0-9 _ . @ -`; the same id again stores nothing new (its notice is delivered again; a device drops a seq it has). */
   readonly eventId: string;
   readonly messageType: BusinessEventType;
   readonly fromType: 3 | 4 | 5;

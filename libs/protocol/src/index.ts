@@ -29,6 +29,8 @@ export { ID_PATTERN, isValidId, normaliseId } from './id.format';
 export { MAX_URL_LENGTH, isSafeUrl, urlProblem } from './url.format';
 
 export type { ImMessage } from './im-message';
+export { MAX_MSG_ID_LENGTH, fromTypeName, serverMessage } from './server-message';
+export type { FromTypeName, ServerMessageInput, ServerMessageSender } from './server-message';
 export {
   DEFAULT_MAX_MESSAGE_BYTES,
   MAX_FROM_NAME_LENGTH,

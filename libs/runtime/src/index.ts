@@ -1,7 +1,9 @@
 export { CLUSTER_CONFIG, missingEndpoints } from './cluster.config';
+export { CHAT_RULES_CONFIG, GROUP_LIMITS_CONFIG } from './shared.config';
 export type { ClusterConfig } from './cluster.config';
 export { connectCluster } from './cluster.ports';
 export type { ClusterPorts } from './cluster.ports';
+export type { RunningService, ServicePorts } from './service.ports';
 export { startHealthServer } from './health.server';
 export { enableProcessMetrics, messageTypeLabel, processMetrics } from './metrics';
 export type { ImMetrics } from './metrics';

@@ -39,6 +39,8 @@ export type {
   Store,
   StoredMessage,
 } from './store.port';
+export { checkGroupSend, groupSendRefusal } from './group-send.rule';
+export type { GroupSender, GroupSendRefusal, GroupSendRefusalCode } from './group-send.rule';
 export { SqliteStore } from './sqlite/sqlite.store';
 export { MongoStore } from './mongo/mongo.store';
 export type { MongoStoreOptions } from './mongo/mongo.store';

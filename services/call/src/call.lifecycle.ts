@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '@im/common';
-import { MessageType } from '@im/protocol';
+import { MessageType, serverMessage } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { Call, CallStore, Presence } from '@im/realtime';
 import type { CallNotifier } from './call.notifier';
@@ -123,16 +123,6 @@ export class CallLifecycle {
   }
 
   private droppedNotice(call: Call, droppedId: string, otherId: string, now: number): ImMessage {
-    return {
-      msgId: `161-${call.callId}`,
-      fromId: droppedId,
-      fromType: 1,
-      destId: otherId,
-      fromName: '',
-      imageIconUrl: '',
-      content: '',
-      messageType: MessageType.CALL_DROPPED,
-      sendTime: now,
-    };
+    return serverMessage({ msgId: `161-${call.callId}`, messageType: MessageType.CALL_DROPPED, from: { id: droppedId, type: 'PERSON' }, destId: otherId, content: '', at: now });
   }
 }

@@ -1,7 +1,7 @@
 import { Topics } from '@im/bus';
 import type { Bus, ChatRecord } from '@im/bus';
 import type { Clock } from '@im/common';
-import { MessageType, directConversationId, groupConversationId } from '@im/protocol';
+import { MessageType, directConversationId, groupConversationId, serverMessage } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { Call, DeliveryPort, MultiCall } from '@im/realtime';
 
@@ -58,17 +58,9 @@ export class CallNotifier {
     const endedAt = this.clock.now();
     const duration = call.acceptedAt === undefined || outcome === 'refused' ? 0 : Math.round((endedAt - call.acceptedAt) / 1000);
     const conversationId = directConversationId(call.callerId, call.calleeId);
-    const message: ImMessage & { sendTime: number } = {
-      msgId: `162-${call.callId}`,
-      fromId: call.callerId,
-      fromType: 1,
-      destId: call.calleeId,
-      fromName: call.callerName,
-      imageIconUrl: call.callerIcon,
-      content: { callId: call.callId, kind: call.kind, callerId: call.callerId, calleeId: call.calleeId, outcome, duration, startedAt: call.createdAt, endedAt },
-      messageType: MessageType.CALL_ENDED,
-      sendTime: endedAt,
-    };
+    const content = { callId: call.callId, kind: call.kind, callerId: call.callerId, calleeId: call.calleeId, outcome, duration, startedAt: call.createdAt, endedAt };
+    const from = { id: call.callerId, type: 'PERSON' as const, name: call.callerName, iconUrl: call.callerIcon };
+    const message = serverMessage({ msgId: `162-${call.callId}`, messageType: MessageType.CALL_ENDED, from, destId: call.calleeId, content, at: endedAt });
     const record: ChatRecord = { kind: 'chat', conversationId, message, senderDeviceId: RECORD_DEVICE };
     await this.bus.publish(Topics.MESSAGES, conversationId, record);
   }
@@ -87,17 +79,7 @@ export class CallNotifier {
       startedAt: call.createdAt,
       endedAt,
     };
-    const message: ImMessage & { sendTime: number } = {
-      msgId: `162-${call.callId}`,
-      fromId: call.initiatorId,
-      fromType: 2,
-      destId: call.groupId,
-      fromName: '',
-      imageIconUrl: '',
-      content,
-      messageType: MessageType.CALL_ENDED,
-      sendTime: endedAt,
-    };
+    const message = serverMessage({ msgId: `162-${call.callId}`, messageType: MessageType.CALL_ENDED, from: { id: call.initiatorId, type: 'GROUP' }, destId: call.groupId, content, at: endedAt });
     await this.bus.publish(Topics.MESSAGES, conversationId, { kind: 'chat', conversationId, message, senderDeviceId: RECORD_DEVICE });
   }
 }

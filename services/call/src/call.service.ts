@@ -1,5 +1,6 @@
 import { AppError } from '@im/common';
 import type { Clock, IdGenerator, Logger, TokenClaims } from '@im/common';
+import { serverMessage } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { Call, CallMedia, CallStore } from '@im/realtime';
 import type { Store } from '@im/store';
@@ -101,16 +102,14 @@ export class CallService {
 
   /** The callee is in another call: the caller gets a refusal from the callee at once, and the conversation a 162. */
   private async busy(call: Call, m: ImMessage): Promise<void> {
-    const refusal: ImMessage = {
-      ...m,
+    const refusal = serverMessage({
       msgId: `busy-${m.msgId}`,
-      fromId: call.calleeId,
-      destId: call.callerId,
-      fromName: '',
-      imageIconUrl: '',
-      content: call.legacy ? 0 : 'busy',
       messageType: busyRefusalType(call.media, call.legacy),
-    };
+      from: { id: call.calleeId, type: 'PERSON' },
+      destId: call.callerId,
+      content: call.legacy ? 0 : 'busy',
+      at: m.sendTime ?? this.clock.now(),
+    });
     await this.notify.toDevice(call.callerId, call.callerDeviceId, refusal);
     this.logger.info({ callId: call.callId }, 'call refused: callee busy');
     await this.notify.record(call, 'busy');

@@ -1,8 +1,9 @@
 import { AppError } from '@im/common';
 import type { Clock, IdGenerator, Logger } from '@im/common';
-import { MessageType, isValidId } from '@im/protocol';
+import { MessageType, isValidId, serverMessage } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { CallMedia, MultiCall, MultiCallStore } from '@im/realtime';
+import { checkGroupSend } from '@im/store';
 import type { Store } from '@im/store';
 import type { CallNotifier } from './call.notifier';
 import type { CallSender } from './call.service';
@@ -49,10 +50,8 @@ export class MultiCallService {
 
   /** The group's members; the sender must be one, and the group alive. */
   private async membersOf(groupId: string, userId: string): Promise<string[]> {
-    const group = await this.store.groups.get(groupId);
-    if (!group) throw new AppError('IM_ERR_NOT_FOUND', 'no such group');
-    if (group.dismissed === true) throw new AppError('IM_ERR_GROUP_DISMISSED');
-    if (!(await this.store.groups.member(groupId, userId))) throw new AppError('IM_ERR_NOT_MEMBER');
+    const refusal = await checkGroupSend(this.store.groups, groupId, userId, this.clock.now());
+    if (refusal) throw new AppError(refusal.code, refusal.reason);
     return (await this.store.groups.members(groupId)).map((x) => x.userId);
   }
 
@@ -172,17 +171,7 @@ export class MultiCallService {
   }
 
   private notice(call: MultiCall, fromId: string, messageType: ImMessage['messageType'], content: unknown): ImMessage {
-    return {
-      msgId: `${messageType}-${call.callId}-${call.version}`,
-      fromId,
-      fromType: 2,
-      destId: call.groupId,
-      fromName: '',
-      imageIconUrl: '',
-      content,
-      messageType,
-      sendTime: this.clock.now(),
-    };
+    return serverMessage({ msgId: `${messageType}-${call.callId}-${call.version}`, messageType, from: { id: fromId, type: 'GROUP' }, destId: call.groupId, content, at: this.clock.now() });
   }
 
   private relayed(claims: CallSender['claims'], m: ImMessage): ImMessage {

@@ -3,17 +3,17 @@ import { InMemoryBus } from '@im/bus';
 import { IdGenerator, systemClock } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import { callSettings, startCallService } from '@im/call-service';
-import { EventService, subscribeEventService } from '@im/events-service';
-import { RelationService, subscribeRelationService } from '@im/friend-service';
+import { startEventsService } from '@im/events-service';
+import { startFriendService } from '@im/friend-service';
 import { createGateway, gatewaySettings } from '@im/gateway';
 import type { Gateway, GatewaySettings } from '@im/gateway';
-import { GroupExpirySweeper, GroupService, subscribeGroupService } from '@im/group-service';
-import { MessageService, OfflinePush, PasswordPacketMatcher, subscribeMessageService } from '@im/message-service';
+import { startGroupService } from '@im/group-service';
+import { startMessageService } from '@im/message-service';
 import { MemoryCallStore, MemoryChatroomStore, MemoryDeliveryHub, MemoryMultiCallStore, MemoryOnceStore, MemoryPresence } from '@im/realtime';
 import type { OnceStore } from '@im/realtime';
 import { processMetrics } from '@im/runtime';
 import { SqliteStore } from '@im/store';
-import { WalletService, startSweeper, subscribeWalletService, walletOptions } from '@im/wallet-service';
+import { startWalletService } from '@im/wallet-service';
 import type { EmbeddedConfig } from './embedded.config';
 
 export interface EmbeddedServer {
@@ -59,35 +59,14 @@ export async function startEmbedded(
   const serviceDelivery = hub.port();
   const gatewayDelivery = hub.port();
   const presence = new MemoryPresence();
-  const message = new MessageService(
-    store,
-    serviceDelivery,
-    { recallWindowMs: settings.recallWindowMs, requireFriendship: settings.requireFriendship },
-    logger.child({ service: 'message' }),
-    clock,
-    new OfflinePush(bus, presence, store, new MemoryOnceStore(clock), logger.child({ service: 'message', module: 'push' })),
-    new PasswordPacketMatcher(store, bus, logger.child({ service: 'message', module: 'password-packets' }), clock),
-  );
-  const wallet = new WalletService(store, serviceDelivery, walletOptions(config), logger.child({ service: 'wallet' }), clock);
-  const subs = await Promise.all([
-    subscribeWalletService(bus, wallet),
-    subscribeMessageService(bus, message),
-    subscribeGroupService(bus, new GroupService(store, serviceDelivery, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger.child({ service: 'group' }))),
-    subscribeRelationService(bus, new RelationService(store, serviceDelivery, { autoAccept: config.IM_FRIEND_AUTO_ACCEPT }, logger.child({ service: 'friend' }))),
-    subscribeEventService(
-      bus,
-      new EventService(store, serviceDelivery, presence, logger.child({ service: 'events' }), clock),
-      { maxUsers: config.IM_EVENTS_MAX_USERS, onDeadLetter },
-      logger.child({ service: 'events' }),
-    ),
+  const ports = { bus, store, delivery: serviceDelivery, presence, once: new MemoryOnceStore(clock) };
+  const services = await Promise.all([
+    startWalletService(ports, config, logger.child({ service: 'wallet' }), clock),
+    startMessageService(ports, config, logger.child({ service: 'message' }), clock),
+    startGroupService(ports, config, logger.child({ service: 'group' }), clock),
+    startFriendService(ports, config, logger.child({ service: 'friend' })),
+    startEventsService(ports, config, logger.child({ service: 'events' }), clock),
   ]);
-  const expiry = new GroupExpirySweeper(
-    store,
-    serviceDelivery,
-    { reminderLeadMs: config.IM_GROUP_EXPIRY_REMINDER_MS },
-    clock,
-    logger.child({ service: 'group', module: 'expiry' }),
-  ).start(config.IM_GROUP_EXPIRY_SWEEP_MS);
   const calls = await startCallService({
     calls: new MemoryCallStore(),
     multiCalls: new MemoryMultiCallStore(),
@@ -115,18 +94,15 @@ export async function startEmbedded(
     consoleDevTokens: true,
   });
   const port = await gateway.listen(config.IM_PORT, config.IM_HOST);
-  const stopSweeper = startSweeper(wallet, config.IM_MONEY_SWEEP_MS, (err) => own.error({ err }, 'money sweep failed'));
   return {
     gateway,
     store,
     bus,
     port,
     async close(): Promise<void> {
-      await stopSweeper();
       await gateway.close();
       await calls.close();
-      await expiry.close();
-      await Promise.all(subs.map((s) => s.close()));
+      await Promise.all(services.map((s) => s.close()));
       await bus.close();
       await store.close();
     },

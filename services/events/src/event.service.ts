@@ -1,8 +1,9 @@
 import { toDownlink } from '@im/bus';
 import type { BusinessEvent } from '@im/bus';
 import type { Clock, Logger } from '@im/common';
-import { groupConversationId, systemConversationId } from '@im/protocol';
+import { NoticeWriter } from '@im/realtime';
 import type { DeliveryPort, Presence } from '@im/realtime';
+import { groupSendRefusal } from '@im/store';
 import type { Store } from '@im/store';
 
 /** What handling an event did: `refused` (with the reason) is dead-lettered by the consumer. */
@@ -22,18 +23,22 @@ async function inBatches<T>(items: readonly T[], size: number, f: (item: T) => P
  * notices: one per user in their system conversation `s:<userId>` (a group event: one in the group
  * conversation `g:<groupId>`), delivered at once to the devices online and synced by the others
  * after type 1. Idempotent by event id: each notice's msgId is `ev-<eventId>`, unique per
- * conversation in the store, so a redelivered or republished event stores nothing new and
- * notifies nobody again. An event about a user (`actorId`) skips that user and everyone who
+ * conversation in the store, so a redelivered or republished event stores nothing new; its
+ * stored notice is delivered again (the NoticeWriter's one rule; a device drops a seq it has). An event about a user (`actorId`) skips that user and everyone who
  * blacklisted them.
  */
 export class EventService {
+  private readonly notices: NoticeWriter;
+
   constructor(
     private readonly store: Store,
-    private readonly delivery: DeliveryPort,
+    delivery: DeliveryPort,
     private readonly presence: Presence,
     private readonly logger: Logger,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.notices = new NoticeWriter(store, delivery);
+  }
 
   async handle(event: BusinessEvent): Promise<EventOutcome> {
     const at = event.at ?? this.clock.now();
@@ -52,23 +57,17 @@ export class EventService {
         skipped++;
         return;
       }
-      const { stored, duplicate } = await this.store.messages.append({ conversationId: systemConversationId(userId), message: toDownlink(event, userId, at) });
-      if (duplicate) return;
-      await this.delivery.send([userId], { kind: 'stored', message: stored });
-      notified++;
+      const { duplicate } = await this.notices.toUser(userId, toDownlink(event, userId, at));
+      if (!duplicate) notified++;
     });
     return this.done(event, notified, users.length - notified - skipped);
   }
 
   private async toGroup(event: BusinessEvent, groupId: string, at: number): Promise<EventOutcome> {
-    const group = await this.store.groups.get(groupId);
-    if (!group) return { ok: false, reason: `no group ${groupId}` };
-    if (group.dismissed === true) return { ok: false, reason: `group ${groupId} is dismissed` };
-    const { stored, duplicate } = await this.store.messages.append({ conversationId: groupConversationId(groupId), message: toDownlink(event, groupId, at) });
-    if (duplicate) return this.done(event, 0, 1);
-    const members = (await this.store.groups.members(groupId)).map((m) => m.userId);
-    await this.delivery.send(members, { kind: 'stored', message: stored });
-    return this.done(event, members.length, 0);
+    const refusal = groupSendRefusal(await this.store.groups.get(groupId), 'server', at);
+    if (refusal) return { ok: false, reason: refusal.code === 'IM_ERR_NOT_FOUND' ? `no group ${groupId}` : `group ${groupId}: ${refusal.reason}` };
+    const { duplicate, deliveredTo } = await this.notices.toGroup(groupId, toDownlink(event, groupId, at));
+    return duplicate ? this.done(event, 0, 1) : this.done(event, deliveredTo, 0);
   }
 
   private done(event: BusinessEvent, notified: number, duplicates: number): EventOutcome {

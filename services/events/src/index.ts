@@ -4,3 +4,4 @@ export { subscribeEventService, EVENTS_SERVICE_GROUP } from './events.consumer';
 export type { EventsConsumerOptions } from './events.consumer';
 export { EVENTS_CONFIG } from './events.config';
 export type { EventsConfig } from './events.config';
+export { startEventsService } from './events.module';

@@ -1,7 +1,8 @@
 import type { CommandReply, RelationCommand } from '@im/bus';
 import type { Logger } from '@im/common';
-import { MessageType, systemConversationId } from '@im/protocol';
-import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
+import { MessageType, serverMessage, systemConversationId } from '@im/protocol';
+import type { ErrorName, MessageTypeNumber } from '@im/protocol';
+import { NoticeWriter } from '@im/realtime';
 import type { DeliveryPort } from '@im/realtime';
 import type { Store } from '@im/store';
 
@@ -24,12 +25,16 @@ const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok:
  * under a msgId made from the command's id, so a redelivered command stores and sends it once.
  */
 export class RelationService {
+  private readonly notices: NoticeWriter;
+
   constructor(
     private readonly store: Store,
-    private readonly delivery: DeliveryPort,
+    delivery: DeliveryPort,
     private readonly options: RelationServiceOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.notices = new NoticeWriter(store, delivery);
+  }
 
   async handle(command: RelationCommand): Promise<CommandReply<RelationOutcome>> {
     if (command.kind === 'profile') return this.profile(command);
@@ -122,18 +127,6 @@ export class RelationService {
 
   /** Stores a notice in `toId`'s system conversation and hands it to the gateways holding `toId`. */
   private async notify(c: { commandId: string; at: number }, type: MessageTypeNumber, fromId: string, toId: string, content: unknown): Promise<void> {
-    const message: ImMessage & { sendTime: number } = {
-      msgId: this.noticeId(c, type, toId),
-      messageType: type,
-      fromId,
-      fromType: 1,
-      destId: toId,
-      fromName: '',
-      imageIconUrl: '',
-      content,
-      sendTime: c.at,
-    };
-    const { stored } = await this.store.messages.append({ conversationId: systemConversationId(toId), message });
-    await this.delivery.send([toId], { kind: 'stored', message: stored });
+    await this.notices.toUser(toId, serverMessage({ msgId: this.noticeId(c, type, toId), messageType: type, from: { id: fromId, type: 'PERSON' }, destId: toId, content, at: c.at }));
   }
 }

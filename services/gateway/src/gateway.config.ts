@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { ID_CONFIG, LOG_CONFIG } from '@im/common';
 import type { ConfigOf, ConfigSchema } from '@im/common';
+import { CHAT_RULES_CONFIG, GROUP_LIMITS_CONFIG } from '@im/runtime';
 
 /** The gateway's environment variables. Embedded mode reads these plus the services' own. */
 export const GATEWAY_CONFIG = {
@@ -23,9 +24,8 @@ export const GATEWAY_CONFIG = {
   },
   IM_BACKLOG_CHECK_MS: { kind: 'int', default: 1000, min: 100, doc: 'Cluster mode: how often a gateway reads the message backlog (two Kafka admin requests).' },
   IM_SYNC_MAX_PER_CONVERSATION: { kind: 'int', default: 1000, min: 1, doc: 'Most messages per conversation re-sent on connect; older ones are left to history sync over HTTP.' },
-  IM_RECALL_WINDOW_MS: { kind: 'int', default: 120000, min: 0, doc: 'How long after sending its sender may recall a message.' },
-  IM_REQUIRE_FRIENDSHIP: { kind: 'bool', default: false, doc: 'Refuse 1:1 messages between users who are not friends.' },
-  IM_MAX_GROUP_MEMBERS: { kind: 'int', default: 500, min: 2, doc: 'Largest group at creation.' },
+  ...CHAT_RULES_CONFIG,
+  ...GROUP_LIMITS_CONFIG,
   IM_PRESENCE_DEBOUNCE_MS: {
     kind: 'int',
     default: 2000,

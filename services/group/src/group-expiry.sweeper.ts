@@ -1,6 +1,7 @@
 import type { Clock, ConfigSchema, Logger } from '@im/common';
-import { MessageType, groupConversationId } from '@im/protocol';
-import type { ImMessage, MessageTypeNumber } from '@im/protocol';
+import { MessageType, serverMessage } from '@im/protocol';
+import type { MessageTypeNumber } from '@im/protocol';
+import { NoticeWriter } from '@im/realtime';
 import type { DeliveryPort } from '@im/realtime';
 import type { ExpiryNotice, Group, Store } from '@im/store';
 
@@ -47,13 +48,17 @@ export interface SweepResult {
 export class GroupExpirySweeper {
   private running: Promise<SweepResult> | undefined;
 
+  private readonly notices: NoticeWriter;
+
   constructor(
     private readonly store: Store,
-    private readonly delivery: DeliveryPort,
+    delivery: DeliveryPort,
     private readonly options: GroupExpiryOptions,
     private readonly clock: Clock,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.notices = new NoticeWriter(store, delivery);
+  }
 
   /** One pass; a call while one runs joins it. */
   sweep(): Promise<SweepResult> {
@@ -102,21 +107,18 @@ export class GroupExpirySweeper {
   private async claimAndSend(group: Group, notice: ExpiryNotice, now: number): Promise<boolean> {
     const expiresAt = group.expiresAt ?? 0;
     const type: MessageTypeNumber = notice === 'reminder' ? MessageType.GROUP_EXPIRY_REMINDER : MessageType.GROUP_EXPIRED;
-    const message: ImMessage & { sendTime: number } = {
-      msgId: `n${type}-expiry-${expiresAt}-${group.groupId}`.slice(0, 128),
+    const message = serverMessage({
+      msgId: `n${type}-expiry-${expiresAt}-${group.groupId}`,
       messageType: type,
-      fromId: group.groupId,
-      fromType: 2,
+      from: { id: group.groupId, type: 'GROUP' },
       destId: group.groupId,
-      fromName: '',
-      imageIconUrl: '',
       content: { groupId: group.groupId, expiresAt },
-      sendTime: now,
-    };
-    const { stored } = await this.store.messages.append({ conversationId: groupConversationId(group.groupId), message });
-    if (!(await this.store.groups.claimExpiryNotice(group.groupId, expiresAt, notice, now))) return false;
-    const members = (await this.store.groups.members(group.groupId)).map((m) => m.userId);
-    await this.delivery.send(members, { kind: 'stored', message: stored });
+      at: now,
+    });
+    let claimed = false;
+    const claim = async (): Promise<boolean> => (claimed = await this.store.groups.claimExpiryNotice(group.groupId, expiresAt, notice, now));
+    await this.notices.toGroup(group.groupId, message, { deliverIf: claim });
+    if (!claimed) return false;
     this.logger.info({ groupId: group.groupId, notice, expiresAt }, 'group expiry notice sent');
     return true;
   }

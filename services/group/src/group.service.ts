@@ -1,9 +1,10 @@
 import type { CommandReply, GroupCommand } from '@im/bus';
 import type { Logger } from '@im/common';
-import { MessageType, groupConversationId, isValidId, systemConversationId } from '@im/protocol';
-import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
+import { MessageType, isValidId } from '@im/protocol';
+import type { ErrorName, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort } from '@im/realtime';
-import type { Group, GroupMember, Store, StoredMessage } from '@im/store';
+import type { Group, GroupMember, Store } from '@im/store';
+import { GroupNotices } from './group.notices';
 
 export interface GroupServiceOptions {
   /** Largest group, owner included; default 500. */
@@ -15,6 +16,9 @@ export type GroupCommandResult = CreateGroupResult | { done: true } | { added: s
 
 type Create = Extract<GroupCommand, { kind: 'create' }>;
 type Admin = Exclude<GroupCommand, { kind: 'create' }>;
+type Of<K extends Admin['kind']> = Admin & { readonly kind: K };
+
+const DONE: CommandReply<GroupCommandResult> = { ok: true, value: { done: true } };
 
 const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok: false, error, reason });
 const canManage = (m: GroupMember): boolean => m.role === 'owner' || m.role === 'admin';
@@ -27,12 +31,16 @@ const canManage = (m: GroupMember): boolean => m.role === 'owner' || m.role === 
  * and sends each once, and the store changes are idempotent.
  */
 export class GroupService {
+  private readonly notices: GroupNotices;
+
   constructor(
     private readonly store: Store,
-    private readonly delivery: DeliveryPort,
+    delivery: DeliveryPort,
     private readonly options: GroupServiceOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.notices = new GroupNotices(store, delivery);
+  }
 
   async handle(command: GroupCommand): Promise<CommandReply<GroupCommandResult>> {
     if (command.kind === 'create') return this.create(command);
@@ -50,7 +58,7 @@ export class GroupService {
     if (c.kind === 'apply') return this.apply(c, group, actor);
     if (!actor) {
       // A redelivered leave finds its own notice stored: it had completed.
-      if (c.kind === 'leave' && (await this.groupNotice(c, MessageType.GROUP_MEMBER_LEFT, c.userId))) return { ok: true, value: { done: true } };
+      if (c.kind === 'leave' && (await this.notices.inGroup(c, MessageType.GROUP_MEMBER_LEFT, c.userId))) return { ok: true, value: { done: true } };
       return refuse('IM_ERR_NOT_MEMBER', 'you are not a member of this group');
     }
     switch (c.kind) {
@@ -60,38 +68,19 @@ export class GroupService {
       case 'kick':
         return this.kick(c, actor);
       case 'leave':
-        if (actor.role === 'owner') return refuse('IM_ERR_FORBIDDEN', 'the owner cannot leave the group; transfer ownership or dismiss it');
-        await this.toGroup(c, MessageType.GROUP_MEMBER_LEFT, c.userId, { userId: c.userId, name: c.userId }, c.userId);
-        await this.store.groups.removeMember(c.groupId, c.userId);
-        return { ok: true, value: { done: true } };
+        return this.leave(c, actor);
       case 'dismiss':
-        if (actor.role !== 'owner') return refuse('IM_ERR_FORBIDDEN', 'only the owner may dismiss the group');
-        await this.toGroup(c, MessageType.GROUP_DISMISSED, c.userId, { by: c.userId });
-        await this.store.groups.dismiss(c.groupId);
-        return { ok: true, value: { done: true } };
+        return this.dismiss(c, actor);
       case 'set-admin':
       case 'unset-admin':
         return this.setAdmin(c, actor);
       case 'mute':
-      case 'unmute': {
-        if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may mute the group');
-        const muted = c.kind === 'mute';
-        // Already so (a repeat): nothing changes, nobody is told again.
-        if ((group.muted === true) === muted) return { ok: true, value: { done: true } };
-        await this.toGroup(c, muted ? MessageType.GROUP_MUTED : MessageType.GROUP_UNMUTED, c.userId, { by: c.userId });
-        await this.store.groups.setMuted(c.groupId, muted);
-        return { ok: true, value: { done: true } };
-      }
+      case 'unmute':
+        return this.mute(c, group, actor);
       case 'set-expiry':
-        if (actor.role !== 'owner') return refuse('IM_ERR_FORBIDDEN', 'only the owner may set the expiry date');
-        if (c.expiresAt !== null && c.expiresAt <= c.at) return refuse('IM_ERR_BAD_REQUEST', 'expiresAt must be in the future');
-        // The same date again keeps its notices (a repeat or a redelivery tells nobody twice).
-        if ((group.expiresAt ?? null) !== c.expiresAt) await this.store.groups.setExpiry(c.groupId, c.expiresAt ?? undefined);
-        return { ok: true, value: { done: true } };
+        return this.setExpiry(c, group, actor);
       case 'set-join-policy':
-        if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may change the join policy');
-        await this.store.groups.setJoinPolicy(c.groupId, c.joinPolicy);
-        return { ok: true, value: { done: true } };
+        return this.setJoinPolicy(c, actor);
       case 'approve':
       case 'refuse-application':
         if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may approve or refuse applications');
@@ -101,23 +90,69 @@ export class GroupService {
       case 'refuse-ownership':
         return this.ownership(c, group, actor);
       case 'rename':
-        if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may rename the group');
-        if (group.name === c.name && !(await this.groupNotice(c, MessageType.GROUP_RENAMED, c.userId))) return { ok: true, value: { done: true } };
-        await this.store.groups.rename(c.groupId, c.name);
-        await this.toGroup(c, MessageType.GROUP_RENAMED, c.userId, { name: c.name, by: c.userId });
-        return { ok: true, value: { done: true } };
+        return this.rename(c, group, actor);
       case 'set-attribute':
         return this.setAttribute(c, group, actor);
       case 'set-remark':
-        // Remark first, notice last: a redelivery finds the remark set and still sends its notice once (by msgId).
-        if (actor.remark === c.remark && !(await this.groupNotice(c, MessageType.GROUP_MEMBER_REMARK, c.userId))) return { ok: true, value: { done: true } };
-        await this.store.groups.setRemark(c.groupId, c.userId, c.remark);
-        await this.toGroup(c, MessageType.GROUP_MEMBER_REMARK, c.userId, { userId: c.userId, remark: c.remark });
-        return { ok: true, value: { done: true } };
+        return this.setRemark(c, actor);
       case 'mute-member':
       case 'unmute-member':
         return this.muteMember(c, actor);
     }
+  }
+
+  private async leave(c: Admin, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+    if (actor.role === 'owner') return refuse('IM_ERR_FORBIDDEN', 'the owner cannot leave the group; transfer ownership or dismiss it');
+    await this.notices.toGroup(c, MessageType.GROUP_MEMBER_LEFT, c.userId, { userId: c.userId, name: c.userId }, c.userId);
+    await this.store.groups.removeMember(c.groupId, c.userId);
+    return DONE;
+  }
+
+  private async dismiss(c: Admin, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+    if (actor.role !== 'owner') return refuse('IM_ERR_FORBIDDEN', 'only the owner may dismiss the group');
+    await this.notices.toGroup(c, MessageType.GROUP_DISMISSED, c.userId, { by: c.userId });
+    await this.store.groups.dismiss(c.groupId);
+    return DONE;
+  }
+
+  private async mute(c: Of<'mute' | 'unmute'>, group: Group, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+    if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may mute the group');
+    const muted = c.kind === 'mute';
+    // Already so (a repeat): nothing changes, nobody is told again.
+    if ((group.muted === true) === muted) return DONE;
+    await this.notices.toGroup(c, muted ? MessageType.GROUP_MUTED : MessageType.GROUP_UNMUTED, c.userId, { by: c.userId });
+    await this.store.groups.setMuted(c.groupId, muted);
+    return DONE;
+  }
+
+  private async setExpiry(c: Of<'set-expiry'>, group: Group, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+    if (actor.role !== 'owner') return refuse('IM_ERR_FORBIDDEN', 'only the owner may set the expiry date');
+    if (c.expiresAt !== null && c.expiresAt <= c.at) return refuse('IM_ERR_BAD_REQUEST', 'expiresAt must be in the future');
+    // The same date again keeps its notices (a repeat or a redelivery tells nobody twice).
+    if ((group.expiresAt ?? null) !== c.expiresAt) await this.store.groups.setExpiry(c.groupId, c.expiresAt ?? undefined);
+    return DONE;
+  }
+
+  private async setJoinPolicy(c: Of<'set-join-policy'>, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+    if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may change the join policy');
+    await this.store.groups.setJoinPolicy(c.groupId, c.joinPolicy);
+    return DONE;
+  }
+
+  private async rename(c: Of<'rename'>, group: Group, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+    if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may rename the group');
+    if (group.name === c.name && !(await this.notices.inGroup(c, MessageType.GROUP_RENAMED, c.userId))) return DONE;
+    await this.store.groups.rename(c.groupId, c.name);
+    await this.notices.toGroup(c, MessageType.GROUP_RENAMED, c.userId, { name: c.name, by: c.userId });
+    return DONE;
+  }
+
+  /** Remark first, notice last: a redelivery finds the remark set and still sends its notice (stored once, by msgId). */
+  private async setRemark(c: Of<'set-remark'>, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+    if (actor.remark === c.remark && !(await this.notices.inGroup(c, MessageType.GROUP_MEMBER_REMARK, c.userId))) return DONE;
+    await this.store.groups.setRemark(c.groupId, c.userId, c.remark);
+    await this.notices.toGroup(c, MessageType.GROUP_MEMBER_REMARK, c.userId, { userId: c.userId, remark: c.remark });
+    return DONE;
   }
 
   /**
@@ -137,7 +172,7 @@ export class GroupService {
           : current === undefined || current === ''
             ? MessageType.GROUP_ANNOUNCEMENT_ADDED
             : MessageType.GROUP_ANNOUNCEMENT_CHANGED;
-    await this.toGroup(c, type, c.userId, { [c.attribute]: c.value, by: c.userId });
+    await this.notices.toGroup(c, type, c.userId, { [c.attribute]: c.value, by: c.userId });
     await this.store.groups.setAttribute(c.groupId, c.attribute, c.value);
     return { ok: true, value: { done: true } };
   }
@@ -169,13 +204,13 @@ export class GroupService {
     const added: string[] = [];
     for (const target of targets) {
       const member = await this.store.groups.member(c.groupId, target);
-      const joined = await this.groupNotice(c, MessageType.GROUP_MEMBER_JOINED, target);
+      const joined = await this.notices.inGroup(c, MessageType.GROUP_MEMBER_JOINED, target);
       // Already a member, and not by this command (a redelivery finishes its own invitees).
       if (member && member.joinedSeq !== joined?.seq) continue;
       // 8 to the members so far; the invitee joins after it, so earlier history (8 included) is not theirs.
-      const notice = await this.toGroup(c, MessageType.GROUP_MEMBER_JOINED, target, { userId: target, name: target, by: c.userId }, target);
+      const notice = await this.notices.toGroup(c, MessageType.GROUP_MEMBER_JOINED, target, { userId: target, name: target, by: c.userId }, target);
       await this.store.groups.addMembers(c.groupId, [target], 'member', notice.seq);
-      await this.toUser(c, MessageType.GROUP_INVITED, target, target, { groupId: c.groupId, by: c.userId });
+      await this.notices.toUser(c, MessageType.GROUP_INVITED, target, target, { groupId: c.groupId, by: c.userId });
       added.push(target);
     }
     return { ok: true, value: { added } };
@@ -189,7 +224,7 @@ export class GroupService {
     const policy = group.joinPolicy ?? 'approval';
     if (actor) {
       // A redelivered free join finds its own 8 at the member's joinedSeq.
-      const joined = await this.groupNotice(c, MessageType.GROUP_MEMBER_JOINED, c.userId);
+      const joined = await this.notices.inGroup(c, MessageType.GROUP_MEMBER_JOINED, c.userId);
       if (joined && joined.seq === actor.joinedSeq) return { ok: true, value: { status: 'joined' } };
       return refuse('IM_ERR_CONFLICT', 'you are already a member of this group');
     }
@@ -197,7 +232,7 @@ export class GroupService {
     if (policy === 'free') {
       const count = (await this.store.groups.members(c.groupId)).length;
       if (count + 1 > this.options.maxMembers) return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
-      const notice = await this.toGroup(c, MessageType.GROUP_MEMBER_JOINED, c.userId, { userId: c.userId, name: c.userId }, c.userId);
+      const notice = await this.notices.toGroup(c, MessageType.GROUP_MEMBER_JOINED, c.userId, { userId: c.userId, name: c.userId }, c.userId);
       await this.store.groups.addMembers(c.groupId, [c.userId], 'member', notice.seq);
       await this.store.groups.removeApplication(c.groupId, c.userId);
       return { ok: true, value: { status: 'joined' } };
@@ -205,21 +240,21 @@ export class GroupService {
     const managers = (await this.store.groups.members(c.groupId)).filter(canManage).map((m) => m.userId);
     const pending = await this.store.groups.application(c.groupId, c.userId);
     // Pending already: refused, unless this very command stored it (a redelivery finishes its notices).
-    if (pending && !(await this.userNotice(c, MessageType.GROUP_JOIN_REQUEST, group.ownerId))) {
+    if (pending && !(await this.notices.ofUser(c, MessageType.GROUP_JOIN_REQUEST, group.ownerId))) {
       return refuse('IM_ERR_CONFLICT', 'you already applied to join this group; your application is pending');
     }
     await this.store.groups.addApplication({ groupId: c.groupId, userId: c.userId, message: c.message, createdAt: c.at });
     const content = { groupId: c.groupId, userId: c.userId, name: c.userId, message: c.message };
     for (const manager of managers) {
-      await this.toUser(c, MessageType.GROUP_JOIN_REQUEST, c.userId, manager, content);
-      await this.toUser(c, MessageType.GROUP_APPLICATION, c.userId, manager, content);
+      await this.notices.toUser(c, MessageType.GROUP_JOIN_REQUEST, c.userId, manager, content);
+      await this.notices.toUser(c, MessageType.GROUP_APPLICATION, c.userId, manager, content);
     }
     return { ok: true, value: { status: 'pending' } };
   }
 
   private async approve(c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>): Promise<CommandReply<GroupCommandResult>> {
     const target = await this.store.groups.member(c.groupId, c.targetId);
-    const joined = await this.groupNotice(c, MessageType.GROUP_MEMBER_JOINED, c.targetId);
+    const joined = await this.notices.inGroup(c, MessageType.GROUP_MEMBER_JOINED, c.targetId);
     // Already a member: by this command (a redelivery) or otherwise (invited meanwhile).
     if (target) {
       if (joined && joined.seq === target.joinedSeq) await this.tellApproved(c);
@@ -230,7 +265,7 @@ export class GroupService {
     const count = (await this.store.groups.members(c.groupId)).length;
     if (count + 1 > this.options.maxMembers) return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
     // 8 to the members so far; the applicant joins after it. The application goes last, so a redelivery redoes every step.
-    const notice = await this.toGroup(c, MessageType.GROUP_MEMBER_JOINED, c.targetId, { userId: c.targetId, name: c.targetId, by: c.userId }, c.targetId);
+    const notice = await this.notices.toGroup(c, MessageType.GROUP_MEMBER_JOINED, c.targetId, { userId: c.targetId, name: c.targetId, by: c.userId }, c.targetId);
     await this.store.groups.addMembers(c.groupId, [c.targetId], 'member', notice.seq);
     await this.tellApproved(c);
     await this.store.groups.removeApplication(c.groupId, c.targetId);
@@ -239,17 +274,17 @@ export class GroupService {
 
   private async tellApproved(c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>): Promise<void> {
     const content = { groupId: c.groupId, by: c.userId };
-    await this.toUser(c, MessageType.GROUP_JOIN_APPROVED, c.userId, c.targetId, content);
-    await this.toUser(c, MessageType.GROUP_APPLICATION_AGREED, c.userId, c.targetId, content);
+    await this.notices.toUser(c, MessageType.GROUP_JOIN_APPROVED, c.userId, c.targetId, content);
+    await this.notices.toUser(c, MessageType.GROUP_APPLICATION_AGREED, c.userId, c.targetId, content);
   }
 
   private async refuseApplication(c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>): Promise<CommandReply<GroupCommandResult>> {
     if (!(await this.store.groups.application(c.groupId, c.targetId))) {
       // A redelivered refusal finds its own notice stored.
-      if (await this.userNotice(c, MessageType.GROUP_APPLICATION_REFUSED, c.targetId)) return { ok: true, value: { done: true } };
+      if (await this.notices.ofUser(c, MessageType.GROUP_APPLICATION_REFUSED, c.targetId)) return { ok: true, value: { done: true } };
       return refuse('IM_ERR_NOT_FOUND', 'no pending application from that user');
     }
-    await this.toUser(c, MessageType.GROUP_APPLICATION_REFUSED, c.userId, c.targetId, { groupId: c.groupId, by: c.userId });
+    await this.notices.toUser(c, MessageType.GROUP_APPLICATION_REFUSED, c.userId, c.targetId, { groupId: c.groupId, by: c.userId });
     await this.store.groups.removeApplication(c.groupId, c.targetId);
     return { ok: true, value: { done: true } };
   }
@@ -268,7 +303,7 @@ export class GroupService {
       if (c.targetId === c.userId) return refuse('IM_ERR_BAD_REQUEST', 'you already own this group');
       if (!(await this.store.groups.member(c.groupId, c.targetId))) return refuse('IM_ERR_NOT_MEMBER', 'that user is not a member of this group');
       await this.store.groups.setOwnershipCandidate(c.groupId, c.targetId);
-      await this.toUser(c, MessageType.GROUP_OWNERSHIP_OFFERED, c.userId, c.targetId, { groupId: c.groupId, by: c.userId });
+      await this.notices.toUser(c, MessageType.GROUP_OWNERSHIP_OFFERED, c.userId, c.targetId, { groupId: c.groupId, by: c.userId });
       return { ok: true, value: { done: true } };
     }
     const oldOwner = group.ownerId;
@@ -277,16 +312,16 @@ export class GroupService {
       if (c.kind === 'accept-ownership' && oldOwner === c.userId && (await this.groupNoticeTo(c, MessageType.GROUP_OWNERSHIP_ACCEPTED))) {
         return { ok: true, value: { done: true } };
       }
-      if (c.kind === 'refuse-ownership' && (await this.userNotice(c, MessageType.GROUP_OWNERSHIP_REFUSED, oldOwner))) return { ok: true, value: { done: true } };
+      if (c.kind === 'refuse-ownership' && (await this.notices.ofUser(c, MessageType.GROUP_OWNERSHIP_REFUSED, oldOwner))) return { ok: true, value: { done: true } };
       return refuse('IM_ERR_FORBIDDEN', 'the owner has not offered you ownership of this group');
     }
     if (c.kind === 'refuse-ownership') {
-      await this.toUser(c, MessageType.GROUP_OWNERSHIP_REFUSED, c.userId, oldOwner, { groupId: c.groupId, by: c.userId });
+      await this.notices.toUser(c, MessageType.GROUP_OWNERSHIP_REFUSED, c.userId, oldOwner, { groupId: c.groupId, by: c.userId });
       await this.store.groups.setOwnershipCandidate(c.groupId, undefined);
       return { ok: true, value: { done: true } };
     }
     // Notice first, then roles, the owner (which clears the offer) last: a redelivery redoes every step.
-    await this.toUser(c, MessageType.GROUP_OWNERSHIP_ACCEPTED, c.userId, oldOwner, { groupId: c.groupId, by: c.userId });
+    await this.notices.toUser(c, MessageType.GROUP_OWNERSHIP_ACCEPTED, c.userId, oldOwner, { groupId: c.groupId, by: c.userId });
     await this.store.groups.setRole(c.groupId, c.userId, 'owner');
     await this.store.groups.setRole(c.groupId, oldOwner, 'admin');
     await this.store.groups.setOwner(c.groupId, c.userId);
@@ -296,7 +331,7 @@ export class GroupService {
   /** Whether this command's 53 exists in the old owner's system conversation (found by its msgId in any member's). */
   private async groupNoticeTo(c: Admin, type: MessageTypeNumber): Promise<boolean> {
     for (const m of await this.store.groups.members(c.groupId)) {
-      if (m.role === 'admin' && (await this.userNotice(c, type, m.userId))) return true;
+      if (m.role === 'admin' && (await this.notices.ofUser(c, type, m.userId))) return true;
     }
     return false;
   }
@@ -311,8 +346,8 @@ export class GroupService {
       return refuse('IM_ERR_FORBIDDEN', 'an admin cannot remove the owner or another admin');
     }
     // Notices first, membership last: a redelivered command still finds the member and redoes every step.
-    await this.toUser(c, MessageType.GROUP_KICKED, c.userId, c.targetId, { groupId: c.groupId, by: c.userId });
-    await this.toGroup(c, MessageType.GROUP_MEMBER_LEFT, c.targetId, { userId: c.targetId, name: c.targetId, by: c.userId }, c.targetId);
+    await this.notices.toUser(c, MessageType.GROUP_KICKED, c.userId, c.targetId, { groupId: c.groupId, by: c.userId });
+    await this.notices.toGroup(c, MessageType.GROUP_MEMBER_LEFT, c.targetId, { userId: c.targetId, name: c.targetId, by: c.userId }, c.targetId);
     await this.store.groups.removeMember(c.groupId, c.targetId);
     return { ok: true, value: { done: true } };
   }
@@ -325,7 +360,7 @@ export class GroupService {
     const role = c.kind === 'set-admin' ? 'admin' : 'member';
     if (target.role === role) return { ok: true, value: { done: true } };
     // Notice first, role last: a redelivered command still finds the old role and redoes both.
-    await this.toUser(c, c.kind === 'set-admin' ? MessageType.GROUP_ADMIN_SET : MessageType.GROUP_ADMIN_REMOVED, c.userId, c.targetId, {
+    await this.notices.toUser(c, c.kind === 'set-admin' ? MessageType.GROUP_ADMIN_SET : MessageType.GROUP_ADMIN_REMOVED, c.userId, c.targetId, {
       groupId: c.groupId,
       by: c.userId,
     });
@@ -347,37 +382,5 @@ export class GroupService {
     }
     this.logger.info({ groupId: c.groupId, members: members.length, created }, 'group created');
     return { ok: true, value: { groupId: c.groupId, created } };
-  }
-
-  private noticeId(c: { commandId: string }, type: MessageTypeNumber, about: string): string {
-    return `n${type}-${c.commandId}-${about}`.slice(0, 128);
-  }
-
-  private groupNotice(c: Admin, type: MessageTypeNumber, about: string): Promise<StoredMessage | undefined> {
-    return this.store.messages.findByMsgId(groupConversationId(c.groupId), this.noticeId(c, type, about));
-  }
-
-  private userNotice(c: Admin, type: MessageTypeNumber, toId: string): Promise<StoredMessage | undefined> {
-    return this.store.messages.findByMsgId(systemConversationId(toId), this.noticeId(c, type, toId));
-  }
-
-  private notice(c: Admin, type: MessageTypeNumber, fromId: string, destId: string, msgId: string, content: unknown): ImMessage & { sendTime: number } {
-    return { msgId, messageType: type, fromId, fromType: 2, destId, fromName: '', imageIconUrl: '', content, sendTime: c.at };
-  }
-
-  /** Stores a group notice in `g:<groupId>` and sends it to the current members (but `except`). */
-  private async toGroup(c: Admin, type: MessageTypeNumber, fromId: string, content: unknown, except?: string): Promise<StoredMessage> {
-    const message = this.notice(c, type, fromId, c.groupId, this.noticeId(c, type, fromId), content);
-    const { stored } = await this.store.messages.append({ conversationId: groupConversationId(c.groupId), message });
-    const members = (await this.store.groups.members(c.groupId)).map((m) => m.userId).filter((u) => u !== except);
-    await this.delivery.send(members, { kind: 'stored', message: stored });
-    return stored;
-  }
-
-  /** Stores a notice in `toId`'s system conversation `s:<toId>` and sends it to them. */
-  private async toUser(c: Admin, type: MessageTypeNumber, fromId: string, toId: string, content: unknown): Promise<void> {
-    const message = this.notice(c, type, fromId, c.groupId, this.noticeId(c, type, toId), content);
-    const { stored } = await this.store.messages.append({ conversationId: systemConversationId(toId), message });
-    await this.delivery.send([toId], { kind: 'stored', message: stored });
   }
 }

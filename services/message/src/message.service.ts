@@ -1,9 +1,11 @@
 import type { ChatRecord } from '@im/bus';
 import type { Clock, Logger } from '@im/common';
-import { MessageType, parseConversationId } from '@im/protocol';
+import { MessageType, parseConversationId, serverMessage } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
+import { NoticeWriter } from '@im/realtime';
 import type { DeliveryPort } from '@im/realtime';
-import type { Store, StoredMessage } from '@im/store';
+import { checkGroupSend } from '@im/store';
+import type { GroupSendRefusalCode, Store, StoredMessage } from '@im/store';
 import type { OfflinePush } from './offline-push';
 import type { PasswordPacketMatcher } from './password-packets';
 
@@ -22,6 +24,8 @@ export type MessageOutcome = 'stored' | 'duplicate' | 'refused' | 'read';
  * (the gateways drop what a device already has, by seq).
  */
 export class MessageService {
+  private readonly notices: NoticeWriter;
+
   constructor(
     private readonly store: Store,
     private readonly delivery: DeliveryPort,
@@ -32,7 +36,9 @@ export class MessageService {
     private readonly push?: OfflinePush,
     /** Opens password red packets whose password is sent as a group text message; absent: no chat path. */
     private readonly passwords?: PasswordPacketMatcher,
-  ) {}
+  ) {
+    this.notices = new NoticeWriter(store, delivery);
+  }
 
   async handle(record: ChatRecord): Promise<MessageOutcome> {
     const { message } = record;
@@ -64,17 +70,9 @@ export class MessageService {
   }
 
   /** Rechecks here what the gateway checked, since state may have changed in between. */
-  private async refusal(record: ChatRecord): Promise<'blacklisted' | 'not-friend' | 'not-member' | 'dismissed' | 'expired' | 'muted' | undefined> {
+  private async refusal(record: ChatRecord): Promise<'blacklisted' | 'not-friend' | GroupSendRefusalCode | undefined> {
     const { message } = record;
-    if (message.fromType === 2) {
-      const group = await this.store.groups.get(message.destId);
-      if (group?.dismissed === true) return 'dismissed';
-      if (group?.expiresAt !== undefined && this.clock.now() >= group.expiresAt) return 'expired';
-      const member = await this.store.groups.member(message.destId, message.fromId);
-      if (!member) return 'not-member';
-      if (member.mutedUntil !== undefined && this.clock.now() < member.mutedUntil) return 'muted';
-      return group?.muted === true && member.role === 'member' ? 'muted' : undefined;
-    }
+    if (message.fromType === 2) return (await checkGroupSend(this.store.groups, message.destId, message.fromId, this.clock.now()))?.code;
     if (await this.store.relations.isBlocked(message.destId, message.fromId)) return 'blacklisted';
     if (this.options.requireFriendship && message.destId !== message.fromId) {
       if (!(await this.store.relations.areFriends(message.fromId, message.destId))) return 'not-friend';
@@ -84,18 +82,8 @@ export class MessageService {
 
   private async tellBlacklisted(record: ChatRecord): Promise<void> {
     const m = record.message;
-    const notice: ImMessage = {
-      msgId: `66-${m.msgId}`,
-      fromId: m.destId,
-      destId: m.fromId,
-      fromType: 1,
-      fromName: '',
-      imageIconUrl: '',
-      content: m.msgId,
-      messageType: MessageType.BLACKLISTED,
-      sendTime: this.clock.now(),
-    };
-    await this.delivery.send([m.fromId], { kind: 'live', message: notice });
+    const notice = serverMessage({ msgId: `66-${m.msgId}`, messageType: MessageType.BLACKLISTED, from: { id: m.destId, type: 'PERSON' }, destId: m.fromId, content: m.msgId, at: this.clock.now() });
+    await this.notices.live([m.fromId], notice);
   }
 
   private async recipients(conversationId: string): Promise<string[]> {

@@ -1,12 +1,9 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
-import type { Logger } from '@im/common';
-import { FromType, MessageType, directConversationId, groupConversationId } from '@im/protocol';
-import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
-import type { DeliveryPort } from '@im/realtime';
-import type { Collection, CollectionSeat, Store } from '@im/store';
-import type { Ledger } from './ledger';
-import type { WalletOptions } from './wallet.config';
-import { storeAndSendNotice } from './notice';
+import { MessageType, directConversationId, groupConversationId, serverMessage } from '@im/protocol';
+import type { MessageTypeNumber } from '@im/protocol';
+import { checkGroupSend } from '@im/store';
+import type { Collection, CollectionSeat } from '@im/store';
+import { MoneyPart, refuse } from './money.part';
 
 type CreateCommand = Extract<WalletCommand, { kind: 'collection-create' }>;
 type PayCommand = Extract<WalletCommand, { kind: 'collection-pay' }>;
@@ -15,7 +12,6 @@ export type CollectionResult =
   | { readonly collectionId: string; readonly state: Collection['state'] }
   | { readonly collectionId: string; readonly amount: number; readonly slot: number; readonly alreadyPaid: boolean };
 
-const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok: false, error, reason });
 /** The money operation paying seat `slot`: from the seat's payer to the collector. */
 export const seatOpId = (collectionId: string, slot: number): string => `pcp:${collectionId}:${slot}`;
 
@@ -29,15 +25,7 @@ type SeatStatus = 'paid' | 'void' | 'unpaid';
  * (final). One payment per payer: a payer takes their next seat only when every earlier one is
  * void (the (collection, payer, attempt) key). See docs/money.md.
  */
-export class CollectionService {
-  constructor(
-    private readonly store: Store,
-    private readonly ledger: Ledger,
-    private readonly delivery: DeliveryPort,
-    private readonly options: WalletOptions,
-    private readonly logger: Logger,
-  ) {}
-
+export class CollectionService extends MoneyPart {
   async create(c: CreateCommand): Promise<CommandReply<CollectionResult>> {
     const invalid = await this.checkCreate(c);
     if (invalid) return invalid;
@@ -81,10 +69,8 @@ export class CollectionService {
       return undefined;
     }
     if (c.collectionKind === 'request') return refuse('IM_ERR_BAD_REQUEST', 'a payment request goes to one user');
-    const group = await this.store.groups.get(c.targetId);
-    if (!group) return refuse('IM_ERR_NOT_FOUND', 'no such group');
-    if (group.dismissed === true) return refuse('IM_ERR_GROUP_DISMISSED', 'the group has been dismissed');
-    if (!(await this.store.groups.member(c.targetId, c.collectorId))) return refuse('IM_ERR_NOT_MEMBER', 'you are not a member of this group');
+    const refusal = await checkGroupSend(this.store.groups, c.targetId, c.collectorId, c.at);
+    if (refusal) return refuse(refusal.code, refusal.reason);
     const others = (await this.store.groups.members(c.targetId)).length - 1;
     if (c.count > others) return refuse('IM_ERR_BAD_REQUEST', `count must not exceed the ${others} other members of the group`);
     return undefined;
@@ -187,29 +173,15 @@ export class CollectionService {
       await this.notify(c.targetId, MessageType.PAYMENT_REQUEST, `pc41-${c.collectionId}`, c.collectorId, { msg: c.msg, amt: c.amount, collectionId: c.collectionId }, c.createdAt);
     } else {
       const group = c.targetType === 'group';
-      const message: ImMessage & { sendTime: number } = {
-        msgId: `pc40-${c.collectionId}`,
-        messageType: MessageType.AA_COLLECTION,
-        fromId: c.collectorId,
-        fromType: group ? FromType.GROUP : FromType.PERSON,
-        destId: c.targetId,
-        fromName: '',
-        imageIconUrl: '',
-        content: { totalAmt: c.totalAmt, msg: c.msg, amt: c.amount, counts: c.count, collectionId: c.collectionId },
-        sendTime: c.createdAt,
-      };
-      const conversationId = group ? groupConversationId(c.targetId) : directConversationId(c.collectorId, c.targetId);
-      const { stored, duplicate } = await this.store.messages.append({ conversationId, message });
-      if (!duplicate) {
-        const to = group ? (await this.store.groups.members(c.targetId)).map((m) => m.userId) : [c.collectorId, c.targetId];
-        await this.delivery.send(to, { kind: 'stored', message: stored });
-      }
+      const content = { totalAmt: c.totalAmt, msg: c.msg, amt: c.amount, counts: c.count, collectionId: c.collectionId };
+      const message = serverMessage({ msgId: `pc40-${c.collectionId}`, messageType: MessageType.AA_COLLECTION, from: { id: c.collectorId, type: group ? 'GROUP' : 'PERSON' }, destId: c.targetId, content, at: c.createdAt });
+      await this.notices.toConversation(group ? groupConversationId(c.targetId) : directConversationId(c.collectorId, c.targetId), message);
     }
     await this.store.collections.setState(c.collectionId, 'open');
     return { ...c, state: 'open' };
   }
 
   private async notify(toId: string, type: MessageTypeNumber, msgId: string, fromId: string, content: unknown, at: number): Promise<void> {
-    await storeAndSendNotice(this.store, this.delivery, { toId, type, msgId, fromId, content, at });
+    await this.notices.toUser(toId, serverMessage({ msgId, messageType: type, from: { id: fromId, type: 'PERSON' }, destId: toId, content, at }));
   }
 }

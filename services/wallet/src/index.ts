@@ -1,5 +1,7 @@
 export { WalletService } from './wallet.service';
 export type { WalletResult } from './wallet.service';
+export { RedPacketService } from './red-packet.service';
+export type { RedPacketResult } from './red-packet.service';
 export { Ledger, BANK_ACCOUNT, redPacketAccount } from './ledger';
 export type { MoneyOpRequest, OpOutcome } from './ledger';
 export { subscribeWalletService, startSweeper, walletCommandKey, WALLET_SERVICE_GROUP } from './wallet.consumer';
@@ -12,3 +14,4 @@ export { CollectionService, seatOpId } from './collection.service';
 export type { CollectionResult } from './collection.service';
 export { ReactionService, tipOpId } from './reaction.service';
 export type { ReactionResult } from './reaction.service';
+export { startWalletService } from './wallet.module';

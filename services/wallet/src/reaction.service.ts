@@ -1,19 +1,14 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
-import type { Logger } from '@im/common';
-import { FromType, MessageType, groupConversationId } from '@im/protocol';
-import type { ErrorName, MessageTypeNumber } from '@im/protocol';
-import type { DeliveryPort } from '@im/realtime';
-import type { Store } from '@im/store';
-import type { Ledger } from './ledger';
-import type { WalletOptions } from './wallet.config';
-import { storeAndSendNotice } from './notice';
+import { MessageType, groupConversationId, serverMessage } from '@im/protocol';
+import type { MessageTypeNumber } from '@im/protocol';
+import { checkGroupSend } from '@im/store';
+import { MoneyPart, refuse } from './money.part';
 
 type LikeCommand = Extract<WalletCommand, { kind: 'like' }>;
 type TipCommand = Extract<WalletCommand, { kind: 'tip' }>;
 
 export type ReactionResult = { readonly msgId: string; readonly authorId: string; readonly amount?: number };
 
-const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok: false, error, reason });
 export const tipOpId = (tipId: string): string => `tip:${tipId}`;
 
 /**
@@ -21,17 +16,9 @@ export const tipOpId = (tipId: string): string => `tip:${tipId}`;
  * conversation. A tip is one ledger operation from the tipper to the author, keyed by the tip id
  * (the tipper's 83 msgId): the same 83 again moves nothing more.
  */
-export class ReactionService {
-  constructor(
-    private readonly store: Store,
-    private readonly ledger: Ledger,
-    private readonly delivery: DeliveryPort,
-    private readonly options: WalletOptions,
-    private readonly logger: Logger,
-  ) {}
-
+export class ReactionService extends MoneyPart {
   async like(c: LikeCommand): Promise<CommandReply<ReactionResult>> {
-    const target = await this.target(c.groupId, c.msgId, c.fromId);
+    const target = await this.target(c.groupId, c.msgId, c.fromId, c.at);
     if (!target.ok) return target;
     const authorId = target.value;
     await this.notify(authorId, MessageType.GROUP_MESSAGE_LIKE, `lk82-${c.likeId}`, c, { msgId: c.msgId, groupId: c.groupId });
@@ -41,7 +28,7 @@ export class ReactionService {
   async tip(c: TipCommand): Promise<CommandReply<ReactionResult>> {
     const max = this.options.transferMaxAmount;
     if (!Number.isSafeInteger(c.amount) || c.amount < 1 || c.amount > max) return refuse('IM_ERR_BAD_REQUEST', `a tip (amt) must be an integer from 1 to ${max} fen`);
-    const target = await this.target(c.groupId, c.msgId, c.fromId);
+    const target = await this.target(c.groupId, c.msgId, c.fromId, c.at);
     if (!target.ok) return target;
     const authorId = target.value;
     const outcome = await this.ledger.submit({ opId: tipOpId(c.tipId), kind: 'tip', fromAccount: c.fromId, toAccount: authorId, amount: c.amount, ref: `${c.groupId}/${c.msgId}` });
@@ -52,11 +39,9 @@ export class ReactionService {
   }
 
   /** The author of a text message of the group, for a member who is not that author. */
-  private async target(groupId: string, msgId: string, fromId: string): Promise<CommandReply<string>> {
-    const group = await this.store.groups.get(groupId);
-    if (!group) return refuse('IM_ERR_NOT_FOUND', 'no such group');
-    if (group.dismissed === true) return refuse('IM_ERR_GROUP_DISMISSED', 'the group has been dismissed');
-    if (!(await this.store.groups.member(groupId, fromId))) return refuse('IM_ERR_NOT_MEMBER', 'you are not a member of this group');
+  private async target(groupId: string, msgId: string, fromId: string, at: number): Promise<CommandReply<string>> {
+    const refusal = await checkGroupSend(this.store.groups, groupId, fromId, at);
+    if (refusal) return refuse(refusal.code, refusal.reason);
     const target = await this.store.messages.findByMsgId(groupConversationId(groupId), msgId);
     if (!target || target.recalled || target.message.messageType !== MessageType.TEXT) return refuse('IM_ERR_NOT_FOUND', 'no such text message in this group');
     if (target.message.fromId === fromId) return refuse('IM_ERR_BAD_REQUEST', 'you cannot like or tip your own message');
@@ -64,6 +49,6 @@ export class ReactionService {
   }
 
   private async notify(authorId: string, type: MessageTypeNumber, msgId: string, c: LikeCommand | TipCommand, content: unknown): Promise<void> {
-    await storeAndSendNotice(this.store, this.delivery, { toId: authorId, type, msgId, fromId: c.fromId, fromType: FromType.GROUP, destId: c.groupId, content, at: c.at });
+    await this.notices.toUser(authorId, serverMessage({ msgId, messageType: type, from: { id: c.fromId, type: 'GROUP' }, destId: c.groupId, content, at: c.at }));
   }
 }

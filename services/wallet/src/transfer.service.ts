@@ -1,19 +1,14 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
-import type { Logger } from '@im/common';
-import { MessageType } from '@im/protocol';
-import type { ErrorName, MessageTypeNumber } from '@im/protocol';
-import type { DeliveryPort } from '@im/realtime';
-import type { Store, Transfer } from '@im/store';
-import type { Ledger } from './ledger';
-import type { WalletOptions } from './wallet.config';
-import { storeAndSendNotice } from './notice';
+import { MessageType, serverMessage } from '@im/protocol';
+import type { MessageTypeNumber } from '@im/protocol';
+import type { Transfer } from '@im/store';
+import { MoneyPart, refuse } from './money.part';
 
 type SendCommand = Extract<WalletCommand, { kind: 'transfer-send' }>;
 type AnswerCommand = Extract<WalletCommand, { kind: 'transfer-accept' | 'transfer-return' }>;
 
 export type TransferResult = { readonly transferId: string; readonly state: Transfer['state'] };
 
-const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok: false, error, reason });
 /** The account holding a transfer's money until it is accepted or returned. */
 export const transferAccount = (transferId: string): string => `tr:${transferId}`;
 const fundOp = (id: string): string => `trf:${id}`;
@@ -26,15 +21,7 @@ const returnOp = (id: string): string => `trr:${id}`;
  * for the full amount, so the ledger lets exactly one of them through — whatever the order, the
  * retries, the crashes: never paid twice, never both paid and returned.
  */
-export class TransferService {
-  constructor(
-    private readonly store: Store,
-    private readonly ledger: Ledger,
-    private readonly delivery: DeliveryPort,
-    private readonly options: WalletOptions,
-    private readonly logger: Logger,
-  ) {}
-
+export class TransferService extends MoneyPart {
   async send(c: SendCommand): Promise<CommandReply<TransferResult>> {
     if (!Number.isSafeInteger(c.amount) || c.amount < 1 || c.amount > this.options.transferMaxAmount) {
       return refuse('IM_ERR_BAD_REQUEST', `amount must be an integer from 1 to ${this.options.transferMaxAmount} fen`);
@@ -140,6 +127,6 @@ export class TransferService {
 
   /** A notice in `toId`'s system conversation, stored (and sent) once. */
   private async notify(t: Transfer, type: MessageTypeNumber, toId: string, fromId: string, content: unknown, at: number): Promise<void> {
-    await storeAndSendNotice(this.store, this.delivery, { toId, type, msgId: `tr${type}-${t.transferId}-${toId}`, fromId, content, at });
+    await this.notices.toUser(toId, serverMessage({ msgId: `tr${type}-${t.transferId}-${toId}`, messageType: type, from: { id: fromId, type: 'PERSON' }, destId: toId, content, at }));
   }
 }

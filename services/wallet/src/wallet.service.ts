@@ -1,10 +1,10 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
 import { isAppError } from '@im/common';
 import type { Clock, Logger } from '@im/common';
-import { FromType, MessageType, directConversationId, groupConversationId } from '@im/protocol';
-import type { ErrorName, ImMessage, MessageTypeNumber } from '@im/protocol';
+import type { ErrorName } from '@im/protocol';
+import { NoticeWriter } from '@im/realtime';
 import type { DeliveryPort } from '@im/realtime';
-import type { RedPacket, RedPacketClaim, Store } from '@im/store';
+import type { Store } from '@im/store';
 import { KeyedLanes } from '@im/common';
 import { CollectionService } from './collection.service';
 import type { CollectionResult } from './collection.service';
@@ -12,58 +12,50 @@ import { ReactionService } from './reaction.service';
 import type { ReactionResult } from './reaction.service';
 import { TransferService } from './transfer.service';
 import type { TransferResult } from './transfer.service';
-import { BANK_ACCOUNT, Ledger, redPacketAccount } from './ledger';
-import { equalSplit, luckySplit } from './split';
+import { BANK_ACCOUNT, Ledger } from './ledger';
+import { RedPacketService } from './red-packet.service';
+import type { RedPacketResult } from './red-packet.service';
 import type { WalletOptions } from './wallet.config';
-import { storeAndSendNotice } from './notice';
 
-type SendCommand = Extract<WalletCommand, { kind: 'red-packet-send' }>;
-type OpenCommand = Extract<WalletCommand, { kind: 'red-packet-open' }>;
 type MoneyCommand = Extract<WalletCommand, { kind: 'topup' | 'withdraw' }>;
 
 export type WalletResult =
   | { readonly opId: string; readonly balance: number }
-  | { readonly packetId: string; readonly state: RedPacket['state'] }
-  | { readonly packetId: string; readonly amount: number; readonly slot: number; readonly alreadyOpened: boolean }
+  | RedPacketResult
   | TransferResult
   | CollectionResult
   | ReactionResult;
 
 const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok: false, error, reason });
-/** The slot holders the refund writes at expiry: never a user id (ids cannot contain ':'... nor start with '@'). */
-const REFUND_PREFIX = '@refund:';
-const isRefund = (c: RedPacketClaim): boolean => c.userId.startsWith(REFUND_PREFIX);
-/** A password packet opens only with its password (compared as hashes); any other packet takes none. */
-const passwordMatches = (packet: RedPacket, c: OpenCommand): boolean => packet.kind !== 'password' || (c.passwordHash !== undefined && c.passwordHash === packet.passwordHash);
-const fundOpId = (packetId: string): string => `rpf:${packetId}`;
-const slotOpId = (packetId: string, slot: number): string => `rps:${packetId}:${slot}`;
 
 /**
- * Owns wallets and red packets. Every command is idempotent and every step can be repeated:
- * the money moves through the Ledger (exactly-once per operation), slots are taken by unique
- * inserts, notices are stored under fixed msgIds. `sweep` finishes whatever a crash left half
- * done and refunds expired packets; it runs at start and every IM_MONEY_SWEEP_MS.
+ * Owns wallets and hands each money command to its service (red packets, transfers,
+ * collections, reactions), one at a time per packet, transfer, collection or tip. Every command
+ * is idempotent and every step can be repeated (the Ledger moves money exactly once per
+ * operation). `sweep` finishes whatever a crash left half done and refunds what expired; it runs
+ * at start and every IM_MONEY_SWEEP_MS.
  */
 export class WalletService {
   readonly ledger: Ledger;
   readonly transfers: TransferService;
   readonly collections: CollectionService;
   readonly reactions: ReactionService;
+  readonly redPackets: RedPacketService;
   private readonly lanes = new KeyedLanes();
-  /** Packets whose every slot is taken: nothing about them changes any more (bounded; oldest dropped first). */
-  private readonly full = new Map<string, { packet: RedPacket; claims: RedPacketClaim[] }>();
 
   constructor(
-    private readonly store: Store,
-    private readonly delivery: DeliveryPort,
+    store: Store,
+    delivery: DeliveryPort,
     private readonly options: WalletOptions,
     private readonly logger: Logger,
     private readonly clock: Clock,
   ) {
     this.ledger = new Ledger(store.ledger, clock);
-    this.transfers = new TransferService(store, this.ledger, delivery, options, logger);
-    this.collections = new CollectionService(store, this.ledger, delivery, options, logger);
-    this.reactions = new ReactionService(store, this.ledger, delivery, options, logger);
+    const notices = new NoticeWriter(store, delivery);
+    this.redPackets = new RedPacketService(store, this.ledger, notices, options, logger);
+    this.transfers = new TransferService(store, this.ledger, notices, options, logger);
+    this.collections = new CollectionService(store, this.ledger, notices, options, logger);
+    this.reactions = new ReactionService(store, this.ledger, notices, options, logger);
   }
 
   async handle(command: WalletCommand): Promise<CommandReply<WalletResult>> {
@@ -73,9 +65,9 @@ export class WalletService {
         case 'withdraw':
           return await this.adminMove(command);
         case 'red-packet-send':
-          return await this.lanes.run(command.packetId, () => this.send(command));
+          return await this.lanes.run(command.packetId, () => this.redPackets.send(command));
         case 'red-packet-open':
-          return await this.lanes.run(command.packetId, () => this.open(command));
+          return await this.lanes.run(command.packetId, () => this.redPackets.open(command));
         case 'transfer-send':
           return await this.lanes.run(command.transferId, () => this.transfers.send(command));
         case 'transfer-accept':
@@ -110,286 +102,15 @@ export class WalletService {
     return { ok: true, value: { opId: outcome.opId, balance: await this.ledger.balance(c.userId) } };
   }
 
-  // ---- red packets -------------------------------------------------------------------------
-
-  private async send(c: SendCommand): Promise<CommandReply<WalletResult>> {
-    const invalid = await this.checkSend(c);
-    if (invalid) return invalid;
-    // A password packet's shares are drawn as a lucky packet's.
-    const shares = c.packetKind === 'equal' ? equalSplit(c.total, c.count) : luckySplit(c.total, c.count);
-    const packet: RedPacket = {
-      packetId: c.packetId,
-      senderId: c.senderId,
-      targetType: c.targetType,
-      targetId: c.targetId,
-      kind: c.packetKind,
-      total: c.total,
-      shares,
-      msg: c.msg,
-      state: 'funding',
-      createdAt: c.at,
-      expiresAt: c.at + this.options.expiryMs,
-      ...(c.packetKind === 'password' && c.passwordHash !== undefined ? { passwordHash: c.passwordHash } : {}),
-    };
-    if (!(await this.store.redPackets.create(packet))) {
-      const first = await this.store.redPackets.get(c.packetId);
-      if (!first) throw new Error(`red packet ${c.packetId} refused as a duplicate but not found`);
-      const same = first.senderId === c.senderId && first.targetType === c.targetType && first.targetId === c.targetId;
-      if (!same || first.kind !== c.packetKind || first.total !== c.total || first.shares.length !== c.count || first.passwordHash !== c.passwordHash) {
-        return refuse('IM_ERR_CONFLICT', 'this red packet id was used with other parameters');
-      }
-      return this.reportFunding(await this.fund(first));
-    }
-    return this.reportFunding(await this.fund(packet));
-  }
-
-  private reportFunding(packet: RedPacket): CommandReply<WalletResult> {
-    if (packet.state === 'failed') return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the red packet');
-    return { ok: true, value: { packetId: packet.packetId, state: packet.state } };
-  }
-
-  private async checkSend(c: SendCommand): Promise<CommandReply<never> | undefined> {
-    if (!Number.isSafeInteger(c.total) || c.total < 1 || c.total > this.options.maxAmount) {
-      return refuse('IM_ERR_BAD_REQUEST', `total must be an integer from 1 to ${this.options.maxAmount} fen`);
-    }
-    if (!Number.isSafeInteger(c.count) || c.count < 1 || c.count > this.options.maxShares) {
-      return refuse('IM_ERR_BAD_REQUEST', `count must be an integer from 1 to ${this.options.maxShares}`);
-    }
-    if (c.total < c.count) return refuse('IM_ERR_BAD_REQUEST', 'every share must be at least 1 fen: total must be at least count');
-    if (c.packetKind === 'equal' && c.total % c.count !== 0) return refuse('IM_ERR_BAD_REQUEST', 'an equal packet needs a total divisible by count');
-    if (c.packetKind === 'password') {
-      if (c.targetType !== 'group') return refuse('IM_ERR_BAD_REQUEST', 'a password red packet goes to a group');
-      if (typeof c.passwordHash !== 'string' || !/^[0-9a-f]{64}$/.test(c.passwordHash)) return refuse('IM_ERR_BAD_REQUEST', 'a password red packet needs a password');
-    } else if (c.passwordHash !== undefined) {
-      return refuse('IM_ERR_BAD_REQUEST', 'only a password red packet has a password');
-    }
-    if (c.targetType === 'user') {
-      if (c.targetId === c.senderId) return refuse('IM_ERR_BAD_REQUEST', 'cannot send a red packet to yourself');
-      if (await this.store.relations.isBlocked(c.targetId, c.senderId)) return refuse('IM_ERR_BLACKLISTED', 'the receiver has blacklisted you');
-      return undefined;
-    }
-    const group = await this.store.groups.get(c.targetId);
-    if (!group) return refuse('IM_ERR_NOT_FOUND', 'no such group');
-    if (group.dismissed === true) return refuse('IM_ERR_GROUP_DISMISSED', 'the group has been dismissed');
-    if (!(await this.store.groups.member(c.targetId, c.senderId))) return refuse('IM_ERR_NOT_MEMBER', 'you are not a member of this group');
-    const members = await this.store.groups.members(c.targetId);
-    if (c.count > members.length) return refuse('IM_ERR_BAD_REQUEST', `count must not exceed the group's ${members.length} members`);
-    return undefined;
-  }
-
-  /**
-   * funding → open (paid, 17 posted) or failed (the sender could not pay). Every step repeats
-   * safely: the fund operation is exactly-once, the 17 is stored under a fixed msgId.
-   */
-  private async fund(packet: RedPacket): Promise<RedPacket> {
-    if (packet.state !== 'funding') return packet;
-    const outcome = await this.ledger.submit({
-      opId: fundOpId(packet.packetId),
-      kind: 'red-packet-fund',
-      fromAccount: packet.senderId,
-      toAccount: redPacketAccount(packet.packetId),
-      amount: packet.total,
-      ref: packet.packetId,
-    });
-    if (outcome.state === 'refused') {
-      await this.store.redPackets.setState(packet.packetId, 'failed');
-      return { ...packet, state: 'failed' };
-    }
-    await this.post(packet);
-    await this.store.redPackets.setState(packet.packetId, 'open');
-    this.logger.info({ packetId: packet.packetId, senderId: packet.senderId, total: packet.total, count: packet.shares.length }, 'red packet sent');
-    return { ...packet, state: 'open' };
-  }
-
-  private async open(c: OpenCommand): Promise<CommandReply<WalletResult>> {
-    const reply = await this.openOnce(c);
-    if (reply.ok && c.via === 'chat' && 'alreadyOpened' in reply.value) await this.tellOpener(c, reply.value.amount, reply.value.slot);
-    return reply;
-  }
-
-  private async openOnce(c: OpenCommand): Promise<CommandReply<WalletResult>> {
-    const full = this.full.get(c.packetId);
-    if (full) {
-      if (!passwordMatches(full.packet, c)) return refuse('IM_ERR_FORBIDDEN', 'wrong password for this red packet');
-      return this.openFull(full.packet, full.claims, c.userId);
-    }
-    let packet = await this.store.redPackets.get(c.packetId);
-    if (!packet || packet.state === 'failed') return refuse('IM_ERR_NOT_FOUND', 'no such red packet');
-    if (!(await this.mayOpen(packet, c.userId))) return refuse('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
-    if (!passwordMatches(packet, c)) return refuse('IM_ERR_FORBIDDEN', 'wrong password for this red packet');
-    packet = await this.fund(packet);
-    const count = packet.shares.length;
-    for (let attempt = 0; attempt <= count + 16; attempt++) {
-      const claims = await this.store.redPackets.claims(c.packetId);
-      const mine = claims.find((k) => k.userId === c.userId);
-      if (mine) {
-        // Paid already, unless a crash interrupted it: then finish it now.
-        if ((await this.store.ledger.op(slotOpId(packet.packetId, mine.slot)))?.state !== 'completed') await this.settleClaim(packet, mine);
-        return { ok: true, value: { packetId: c.packetId, amount: mine.amount, slot: mine.slot, alreadyOpened: true } };
-      }
-      if (claims.length >= count) {
-        this.rememberFull(packet, claims);
-        return refuse(claims.some(isRefund) ? 'IM_ERR_RED_PACKET_EXPIRED' : 'IM_ERR_RED_PACKET_EMPTY', 'no share is left');
-      }
-      if (c.at >= packet.expiresAt) return refuse('IM_ERR_RED_PACKET_EXPIRED', 'the red packet has expired');
-      const slot = claims.length;
-      const claim: RedPacketClaim = { packetId: c.packetId, slot, userId: c.userId, amount: packet.shares[slot] ?? 0, at: c.at };
-      if (await this.store.redPackets.claim(claim)) {
-        await this.settleClaim(packet, claim);
-        return { ok: true, value: { packetId: c.packetId, amount: claim.amount, slot, alreadyOpened: false } };
-      }
-      // Another opener took this slot (or this user won a concurrent open): read again.
-    }
-    return refuse('IM_ERR_UNAVAILABLE', 'too many concurrent opens; retry');
-  }
-
-  /** An open of a packet with every slot taken: the answer needs no more than the caller's right to see it. */
-  private async openFull(packet: RedPacket, claims: readonly RedPacketClaim[], userId: string): Promise<CommandReply<WalletResult>> {
-    if (!(await this.mayOpen(packet, userId))) return refuse('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
-    const mine = claims.find((k) => k.userId === userId);
-    if (mine) return { ok: true, value: { packetId: packet.packetId, amount: mine.amount, slot: mine.slot, alreadyOpened: true } };
-    return refuse(claims.some(isRefund) ? 'IM_ERR_RED_PACKET_EXPIRED' : 'IM_ERR_RED_PACKET_EMPTY', 'no share is left');
-  }
-
-  private rememberFull(packet: RedPacket, claims: RedPacketClaim[]): void {
-    if (this.full.size >= 10_000) this.full.delete(this.full.keys().next().value ?? '');
-    this.full.set(packet.packetId, { packet, claims });
-  }
-
-  private async mayOpen(packet: RedPacket, userId: string): Promise<boolean> {
-    if (packet.targetType === 'user') return userId === packet.targetId;
-    return (await this.store.groups.member(packet.targetId, userId)) !== undefined;
-  }
-
-  /**
-   * Pays a taken slot: to the opener (19 to the sender; 24 once the last slot is a user's) or,
-   * for a slot the expiry took, back to the sender. Repeats safely.
-   */
-  private async settleClaim(packet: RedPacket, claim: RedPacketClaim): Promise<void> {
-    const refund = isRefund(claim);
-    await this.ledger.submit({
-      opId: slotOpId(packet.packetId, claim.slot),
-      kind: refund ? 'red-packet-refund' : 'red-packet-share',
-      fromAccount: redPacketAccount(packet.packetId),
-      toAccount: refund ? packet.senderId : claim.userId,
-      amount: claim.amount,
-      ref: packet.packetId,
-    });
-    if (refund) return;
-    await this.toSender(packet, MessageType.RED_PACKET_OPENED, `${claim.slot}`, claim.userId, { redPacketId: packet.packetId, userId: claim.userId, amt: claim.amount }, claim.at);
-    if (claim.slot === packet.shares.length - 1) {
-      // A password packet's last share: 50 to the whole group; any other packet: 24 to the sender.
-      if (packet.kind === 'password') await this.toGroup(packet, MessageType.PASSWORD_RED_PACKET_ALL_TAKEN, { redPacketId: packet.packetId }, claim.at);
-      else await this.toSender(packet, MessageType.RED_PACKET_ALL_TAKEN, 'all', packet.senderId, { redPacketId: packet.packetId }, claim.at);
-    }
-  }
-
-  // ---- recovery and expiry -----------------------------------------------------------------
-
-  /**
-   * Finishes what is half done and refunds what expired: pending operations, packets still
-   * funding, taken slots not yet paid, expired packets (their free slots are taken for the
-   * sender, paid back, 22). A packet whose slots are all taken and paid is settled.
-   */
+  /** Finishes what is half done and refunds what expired: red packets, transfers, collections, then pending plain money operations. */
   async sweep(): Promise<{ ops: number; packets: number }> {
     const now = this.clock.now();
-    const active = await this.store.redPackets.active(500);
-    let packets = 0;
-    for (const packet of active) {
-      if (packet.state === 'funding' && packet.createdAt > now - this.options.recoveryAgeMs) continue;
-      const funded = await this.fund(packet);
-      if (funded.state !== 'open') continue;
-      if (await this.sweepPacket(funded, now)) packets += 1;
-    }
+    let packets = await this.redPackets.sweep(now);
     packets += await this.transfers.sweep(now);
     packets += await this.collections.sweep(now);
     // Packets and transfers first: they finish their operations with their notices; what is left pending is plain money.
     const ops = await this.ledger.recover(now - this.options.recoveryAgeMs);
     if (ops > 0 || packets > 0) this.logger.info({ ops, packets }, 'money sweep finished work');
     return { ops, packets };
-  }
-
-  private async sweepPacket(packet: RedPacket, now: number): Promise<boolean> {
-    const count = packet.shares.length;
-    let claims = await this.store.redPackets.claims(packet.packetId);
-    if (now >= packet.expiresAt && claims.length < count) {
-      for (let slot = claims.length; slot < count; slot++) {
-        await this.store.redPackets.claim({ packetId: packet.packetId, slot, userId: `${REFUND_PREFIX}${slot}`, amount: packet.shares[slot] ?? 0, at: now });
-      }
-      claims = await this.store.redPackets.claims(packet.packetId);
-    }
-    // Slots taken but not (fully) paid: a crash between the claim and its payment.
-    for (const claim of claims) {
-      const op = await this.store.ledger.op(slotOpId(packet.packetId, claim.slot));
-      if (op === undefined || op.state === 'pending') await this.settleClaim(packet, claim);
-    }
-    if (claims.length < count) return false;
-    const refunded = claims.filter(isRefund).reduce((sum, k) => sum + k.amount, 0);
-    if (refunded > 0) await this.toSender(packet, MessageType.RED_PACKET_REFUNDED, 'refund', packet.senderId, { redPacketId: packet.packetId, amt: refunded }, now);
-    await this.store.redPackets.setState(packet.packetId, 'settled');
-    this.logger.info({ packetId: packet.packetId, refunded }, 'red packet settled');
-    return true;
-  }
-
-  // ---- notices -----------------------------------------------------------------------------
-
-  /** 17 in the conversation the packet was sent to, from the sender. */
-  private async post(packet: RedPacket): Promise<void> {
-    const group = packet.targetType === 'group';
-    const message: ImMessage & { sendTime: number } = {
-      msgId: `rp17-${packet.packetId}`,
-      messageType: MessageType.RED_PACKET,
-      fromId: packet.senderId,
-      fromType: group ? FromType.GROUP : FromType.PERSON,
-      destId: packet.targetId,
-      fromName: '',
-      imageIconUrl: '',
-      content: { redPacketId: packet.packetId, msg: packet.msg },
-      sendTime: packet.createdAt,
-    };
-    const conversationId = group ? groupConversationId(packet.targetId) : directConversationId(packet.senderId, packet.targetId);
-    const { stored, duplicate } = await this.store.messages.append({ conversationId, message });
-    if (duplicate) return;
-    const to = group ? (await this.store.groups.members(packet.targetId)).map((m) => m.userId) : [packet.senderId, packet.targetId];
-    await this.delivery.send(to, { kind: 'stored', message: stored });
-  }
-
-  /** 50 in the packet's group conversation, stored (and sent to the members) once. */
-  private async toGroup(packet: RedPacket, type: MessageTypeNumber, content: unknown, at: number): Promise<void> {
-    const message: ImMessage & { sendTime: number } = {
-      msgId: `rp${type}-${packet.packetId}`,
-      messageType: type,
-      fromId: packet.senderId,
-      fromType: FromType.GROUP,
-      destId: packet.targetId,
-      fromName: '',
-      imageIconUrl: '',
-      content,
-      sendTime: at,
-    };
-    const { stored, duplicate } = await this.store.messages.append({ conversationId: groupConversationId(packet.targetId), message });
-    if (duplicate) return;
-    await this.delivery.send((await this.store.groups.members(packet.targetId)).map((m) => m.userId), { kind: 'stored', message: stored });
-  }
-
-  /**
-   * The opener who typed the password in the chat has no API answer to read: a system notice (68,
-   * `{redPacketId, amt}`) in their system conversation tells them the amount, once per packet.
-   */
-  private async tellOpener(c: OpenCommand, amount: number, slot: number): Promise<void> {
-    await storeAndSendNotice(this.store, this.delivery, {
-      toId: c.userId,
-      type: MessageType.SYSTEM_NOTICE,
-      msgId: `rp${MessageType.SYSTEM_NOTICE}-${c.packetId}-${slot}`,
-      fromId: 'system',
-      fromType: FromType.SYSTEM,
-      content: { redPacketId: c.packetId, amt: amount },
-      at: c.at,
-    });
-  }
-
-  /** A notice in the sender's system conversation, stored (and sent) once per `about`. */
-  private async toSender(packet: RedPacket, type: MessageTypeNumber, about: string, fromId: string, content: unknown, at: number): Promise<void> {
-    await storeAndSendNotice(this.store, this.delivery, { toId: packet.senderId, type, msgId: `rp${type}-${packet.packetId}-${about}`, fromId, content, at });
   }
 }

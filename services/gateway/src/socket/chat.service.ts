@@ -6,6 +6,7 @@ import type { Clock, TokenClaims } from '@im/common';
 import { MessageType, directConversationId, groupConversationId, typesSentAs } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { OnceStore } from '@im/realtime';
+import { checkGroupSend } from '@im/store';
 import type { Store } from '@im/store';
 import type { GatewaySettings } from '../gateway.config';
 import { requestCommand } from '../http/command.reply';
@@ -92,18 +93,8 @@ export class ChatService {
 
   private async authorise(m: ImMessage): Promise<string> {
     if (m.fromType === 2) {
-      const group = await this.store.groups.get(m.destId);
-      if (!group) throw new AppError('IM_ERR_NOT_FOUND', 'no such group');
-      if (group.dismissed === true) throw new AppError('IM_ERR_GROUP_DISMISSED', 'the group has been dismissed; it accepts no more messages');
-      if (group.expiresAt !== undefined && this.clock.now() >= group.expiresAt) {
-        throw new AppError('IM_ERR_GROUP_EXPIRED', `the group expired at ${new Date(group.expiresAt).toISOString()}; it accepts no more messages`);
-      }
-      const member = await this.store.groups.member(m.destId, m.fromId);
-      if (!member) throw new AppError('IM_ERR_NOT_MEMBER');
-      if (member.mutedUntil !== undefined && this.clock.now() < member.mutedUntil) {
-        throw new AppError('IM_ERR_GROUP_MUTED', `you are muted in this group until ${new Date(member.mutedUntil).toISOString()}`);
-      }
-      if (group.muted === true && member.role === 'member') throw new AppError('IM_ERR_GROUP_MUTED', 'the group is muted: only the owner and admins may send');
+      const refusal = await checkGroupSend(this.store.groups, m.destId, m.fromId, this.clock.now());
+      if (refusal) throw new AppError(refusal.code, refusal.reason);
       const conversationId = groupConversationId(m.destId);
       await this.checkTarget(conversationId, m);
       return conversationId;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isTransientError } from '@im/common';
 import type { Clock, Logger } from '@im/common';
-import { MessageType, directConversationId, systemConversationId } from '@im/protocol';
+import { MessageType, directConversationId, serverMessage, systemConversationId } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import { MessageStatus } from '@im/store';
 import type { ConversationSummary, Store, StoredMessage } from '@im/store';
@@ -183,18 +183,9 @@ export class DeviceChannel {
       if (seq <= (told.get(receiptsKey(conversationId)) ?? 0) || this.closed) continue;
       const [read] = await store.messages.range(conversationId, { afterSeq: seq - 1, beforeSeq: seq + 1, limit: 1 });
       if (!read) continue;
-      const receipt: ImMessage = {
-        msgId: `rr-${createHash('sha256').update(conversationId).digest('hex').slice(0, 24)}-${seq}`,
-        messageType: MessageType.READ,
-        fromId: peerId,
-        fromType: 1,
-        destId: userId,
-        fromName: '',
-        imageIconUrl: '',
-        content: read.message.msgId,
-        seq,
-        sendTime: this.o.clock.now(),
-      };
+      const msgId = `rr-${createHash('sha256').update(conversationId).digest('hex').slice(0, 24)}-${seq}`;
+      const built = serverMessage({ msgId, messageType: MessageType.READ, from: { id: peerId, type: 'PERSON' }, destId: userId, content: read.message.msgId, at: this.o.clock.now() });
+      const receipt: ImMessage = { ...built, seq };
       this.o.emit(receipt, () => this.receiptAcknowledged(conversationId, seq));
     }
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Logger } from '@im/common';
-import { MessageType } from '@im/protocol';
-import type { ImMessage, MessageTypeNumber } from '@im/protocol';
+import { MessageType, serverMessage } from '@im/protocol';
+import type { MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort, DeviceSession, OnceStore, Presence } from '@im/realtime';
 import type { Store } from '@im/store';
 import type { Server } from 'socket.io';
@@ -124,7 +124,7 @@ export class PresenceNotifier {
     const now = this.d.clock.now();
     await Promise.all(
       [...online].map((friendId) => {
-        const message: ImMessage = { msgId: randomUUID(), messageType: type, fromId: userId, fromType: 1, destId: friendId, fromName: '', imageIconUrl: '', content: '', sendTime: now };
+        const message = serverMessage({ msgId: randomUUID(), messageType: type, from: { id: userId, type: 'PERSON' }, destId: friendId, content: '', at: now });
         return this.d.delivery.send([friendId], { kind: 'live', message });
       }),
     );
@@ -155,17 +155,7 @@ export function sessionsToReplace(policy: MultiDevicePolicy, mine: DeviceSession
  */
 export function kickSession(io: Server, session: DeviceSession, now: number): void {
   const reason = 'logged in on another device';
-  const message: ImMessage = {
-    msgId: randomUUID(),
-    messageType: MessageType.KICKED_OFFLINE,
-    fromId: 'server',
-    fromType: 3,
-    destId: session.userId,
-    fromName: '',
-    imageIconUrl: '',
-    content: reason,
-    sendTime: now,
-  };
+  const message = serverMessage({ msgId: randomUUID(), messageType: MessageType.KICKED_OFFLINE, from: { id: 'server', type: 'SYSTEM' }, destId: session.userId, content: reason, at: now });
   io.to(session.socketId).emit('chat', message);
   io.to(session.socketId).emit('kicked', { reason });
   io.in(session.socketId).disconnectSockets(true);

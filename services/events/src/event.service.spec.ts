@@ -1,0 +1,60 @@
+import type { BusinessEvent } from '@im/bus';
+import { ManualClock, createLogger } from '@im/common';
+import { MemoryPresence } from '@im/realtime';
+import type { DeliveryPort } from '@im/realtime';
+import { inMemoryServicePorts } from '@im/realtime/testing';
+import type { RecordedDeliveries } from '@im/realtime/testing';
+import type { SqliteStore } from '@im/store';
+import { EventService } from './event.service';
+
+const logger = createLogger({ service: 'test', level: 'silent' });
+
+describe(EventService.name, () => {
+  let store: SqliteStore;
+  let got: RecordedDeliveries;
+  let events: EventService;
+
+  beforeEach(async () => {
+    let delivery: DeliveryPort;
+    ({ store, delivery, got } = await inMemoryServicePorts(['u1', 'u2']));
+    events = new EventService(store, delivery, new MemoryPresence(), logger, new ManualClock());
+    await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'u1', createdAt: 0 }, [
+      { userId: 'u1', role: 'owner' },
+      { userId: 'u2', role: 'member' },
+    ]);
+  });
+  afterEach(() => store.close());
+
+  const seqs = (): [string, string, number | undefined][] => got.map(([u, d]) => [u, d.kind === 'stored' ? d.message.conversationId : d.kind, d.kind === 'stored' ? d.message.seq : undefined]);
+
+  it('a redelivered user event stores its notice once and delivers it again', async () => {
+    const event: BusinessEvent = { eventId: 'e1', messageType: 68, fromType: 3, fromId: 'ops', target: { users: ['u1'] }, content: 'maintenance tonight', at: 5 };
+    expect(await events.handle(event)).toEqual({ ok: true, notified: 1, duplicates: 0 });
+    expect(await events.handle(event)).toEqual({ ok: true, notified: 0, duplicates: 1 });
+    expect(seqs()).toEqual([
+      ['u1', 's:u1', 1],
+      ['u1', 's:u1', 1],
+    ]);
+    expect((await store.messages.range('s:u1', { limit: 10 })).map((m) => [m.message.msgId, m.message.fromType, m.message.sendTime])).toEqual([['ev-e1', 3, 5]]);
+  });
+
+  it('a redelivered group event stores its notice once in the group and delivers it to the members again', async () => {
+    const event: BusinessEvent = { eventId: 'e2', messageType: 88, fromType: 3, fromId: 'checkin', target: { group: 'g1' }, content: '', at: 5 };
+    expect(await events.handle(event)).toEqual({ ok: true, notified: 2, duplicates: 0 });
+    expect(await events.handle(event)).toEqual({ ok: true, notified: 0, duplicates: 1 });
+    expect(seqs()).toEqual([
+      ['u1', 'g:g1', 1],
+      ['u2', 'g:g1', 1],
+      ['u1', 'g:g1', 1],
+      ['u2', 'g:g1', 1],
+    ]);
+    expect(await store.conversations.maxSeq('g:g1')).toBe(1);
+  });
+
+  it('refuses a group event for a dismissed group, delivering nothing', async () => {
+    await store.groups.dismiss('g1');
+    const event: BusinessEvent = { eventId: 'e3', messageType: 88, fromType: 3, fromId: 'checkin', target: { group: 'g1' }, content: '', at: 5 };
+    expect(await events.handle(event)).toMatchObject({ ok: false, reason: expect.stringMatching(/dismissed/) });
+    expect(got).toEqual([]);
+  });
+});

@@ -1,0 +1,28 @@
+import { systemClock } from '@im/common';
+import type { Clock, ConfigOf, Logger } from '@im/common';
+import type { RunningService, ServicePorts } from '@im/runtime';
+import type { GROUP_CONFIG } from './group.config';
+import { GroupExpirySweeper } from './group-expiry.sweeper';
+import type { SweepTimer } from './group-expiry.sweeper';
+import { subscribeGroupService } from './group.consumer';
+import { GroupService } from './group.service';
+
+/** The group service on its ports: consuming im.group.commands and sweeping group expiry. Cluster and embedded alike. */
+export async function startGroupService(
+  ports: Pick<ServicePorts, 'bus' | 'store' | 'delivery'>,
+  config: ConfigOf<typeof GROUP_CONFIG>,
+  logger: Logger,
+  clock: Clock = systemClock,
+  /** Drives the expiry sweep; default a real interval. */
+  timer?: SweepTimer,
+): Promise<RunningService> {
+  const subscription = await subscribeGroupService(ports.bus, new GroupService(ports.store, ports.delivery, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger));
+  const sweeper = new GroupExpirySweeper(ports.store, ports.delivery, { reminderLeadMs: config.IM_GROUP_EXPIRY_REMINDER_MS }, clock, logger.child({ module: 'expiry' }));
+  const sweep = sweeper.start(config.IM_GROUP_EXPIRY_SWEEP_MS, timer);
+  return {
+    async close(): Promise<void> {
+      await sweep.close();
+      await subscription.close();
+    },
+  };
+}
