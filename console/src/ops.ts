@@ -92,7 +92,7 @@ export function renderOps(root: HTMLElement): void {
       el(
         'p',
         { class: 'hint' },
-        'Totals over every process of the installation, then one row per process. Cluster mode: each gateway and service publishes its figures to Redis every IM_OPS_PUBLISH_MS (rates are over that interval); a process that stops publishing leaves after IM_OPS_TTL_MS. Embedded mode: the one process, rates over the last poll. Latencies are since each process started; the tiles show the worst process.',
+        'Needs the admin token the server was started with (IM_ADMIN_TOKEN; unset, the operations API is off). Totals over every process of the installation, then one row per process. Cluster mode: each gateway and service publishes its figures to Redis every IM_OPS_PUBLISH_MS (rates are over that interval); a process that stops publishing leaves after IM_OPS_TTL_MS. Embedded mode: the one process, rates over the last poll. Latencies are since each process started; the tiles show the worst process.',
       ),
     ),
     grid,
@@ -161,7 +161,10 @@ export function renderOps(root: HTMLElement): void {
       status.className = 'status ok';
       render(s);
     } catch (e) {
-      status.textContent = `refused: ${(e as Error).message}`;
+      const message = (e as Error).message;
+      // Out of the box the admin API is off: say how to turn it on, not only that it is off.
+      const fix = /IM_ADMIN_TOKEN is not set/.test(message) ? ' — start the server with IM_ADMIN_TOKEN set to a secret of your choice (e.g. IM_ADMIN_TOKEN=$(openssl rand -hex 16) ./npmw start) and paste the same value here' : '';
+      status.textContent = `refused: ${message}${fix}`;
       status.className = 'status';
       if (timer !== undefined) window.clearInterval(timer);
       timer = undefined;

@@ -284,6 +284,21 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     expect(await page.locator('[data-testid="ref-row"]:visible').count()).toBe(1);
   }, 60_000);
 
+  it('the operations view of a server started without IM_ADMIN_TOKEN says how to turn it on', async () => {
+    const plain = await EmbeddedHarness.start();
+    try {
+      const page = await newPage();
+      await page.goto(`${plain.url}/console/#/ops`);
+      await page.getByTestId('ops-token').fill('anything');
+      await page.getByTestId('ops-start').click();
+      const status = page.getByTestId('ops-status').filter({ hasText: 'IM_ADMIN_TOKEN is not set' });
+      await status.waitFor({ timeout: WAIT });
+      expect(await status.textContent()).toContain('start the server with IM_ADMIN_TOKEN set to a secret of your choice');
+    } finally {
+      await plain.stop();
+    }
+  }, 60_000);
+
   it('the operations view, behind the admin token, shows a non-zero message rate during traffic', async () => {
     const page = await newPage();
     await page.goto(`${h.url}/console/#/ops`);
