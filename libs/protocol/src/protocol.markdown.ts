@@ -76,7 +76,7 @@ export function protocolMarkdown(): string {
     '',
     '<!-- Generated from libs/protocol/src/message-type.table.ts by `npm run docs:protocol`. Do not edit: a test fails when this file is stale. -->',
     '',
-    'Generated from the registry the server validates with ([`libs/protocol/src/message-type.table.ts`](../libs/protocol/src/message-type.table.ts)),',
+    'Generated from the registry the server validates with (`libs/protocol/src/message-type.table.ts`),',
     'so it cannot drift from the code. The reasons behind the choices: [docs/protocol-notes.md](protocol-notes.md);',
     'the original contract: [docs/spec/PROTOCOL.md](spec/PROTOCOL.md); the same as a machine-readable document:',
     '`GET /asyncapi.json` (AsyncAPI 3) and, for the HTTP API, `GET /openapi.json` (rendered at `/docs`).',
@@ -113,7 +113,7 @@ export function protocolMarkdown(): string {
   const errors = [
     '## Error codes',
     '',
-    'From [`libs/protocol/src/error-codes.ts`](../libs/protocol/src/error-codes.ts): the `code` of an ack or `im_error`, and of an HTTP error body `{code, name, error}` with its status.',
+    'From `libs/protocol/src/error-codes.ts`: the `code` of an ack or `im_error`, and of an HTTP error body `{code, name, error}` with its status.',
     '',
     '| code | name | HTTP | meaning |',
     '|---|---|---|---|',

@@ -59,42 +59,31 @@ export const imMessage = object(
 const role = { type: 'string', enum: ['owner', 'admin', 'member'] } as const;
 const joinPolicy = { type: 'string', enum: ['free', 'approval', 'invite-only'] } as const;
 
+/** What a group's summary (in lists) and its detail share. */
+const groupFields = {
+  groupId: str,
+  name: str,
+  ownerId: str,
+  createdAt: ms,
+  dismissed: { type: 'boolean' },
+  muted: { type: 'boolean' },
+  joinPolicy,
+  avatar: str,
+  announcement: str,
+  introduction: str,
+  expiresAt: ms,
+  role,
+};
+const optionalGroupFields = ['dismissed', 'muted', 'joinPolicy', 'avatar', 'announcement', 'introduction', 'expiresAt'];
+
 export const groupSummary = object(
-  {
-    groupId: str,
-    name: str,
-    ownerId: str,
-    createdAt: ms,
-    dismissed: { type: 'boolean' },
-    muted: { type: 'boolean' },
-    joinPolicy,
-    ownershipCandidate: str,
-    avatar: str,
-    announcement: str,
-    introduction: str,
-    expiresAt: ms,
-    role,
-  },
-  { title: 'GroupSummary', optional: ['dismissed', 'muted', 'joinPolicy', 'ownershipCandidate', 'avatar', 'announcement', 'introduction', 'expiresAt'] },
+  { ...groupFields, ownershipCandidate: str },
+  { title: 'GroupSummary', optional: [...optionalGroupFields, 'ownershipCandidate'] },
 );
 
 export const groupDetail = object(
-  {
-    groupId: str,
-    name: str,
-    ownerId: str,
-    createdAt: ms,
-    dismissed: { type: 'boolean' },
-    muted: { type: 'boolean' },
-    joinPolicy,
-    avatar: str,
-    announcement: str,
-    introduction: str,
-    expiresAt: ms,
-    expired: { type: 'boolean' },
-    role,
-  },
-  { title: 'GroupDetail', optional: ['dismissed', 'muted', 'joinPolicy', 'avatar', 'announcement', 'introduction', 'expiresAt'] },
+  { ...groupFields, expired: { type: 'boolean' } },
+  { title: 'GroupDetail', optional: optionalGroupFields },
 );
 
 export const groupMembers = object(
