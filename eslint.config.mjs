@@ -4,7 +4,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '.infra/**', 'test/infra/*.js', '**/*.mjs', '**/*.js', '**/*.cjs', 'deploy/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'coverage/**',
+      '.infra/**',
+      'test/infra/*.js',
+      '**/*.mjs',
+      '**/*.js',
+      '**/*.cjs',
+      'deploy/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,16 +13,29 @@ const out = resolve(here, '..', 'services', 'gateway', 'dist', 'console');
 const stamp = '.build-hash';
 const require = createRequire(import.meta.url);
 
-const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
-const inputs = [...['index.html', 'vite.config.mjs', 'package.json', 'tsconfig.json', 'build.mjs'].map((f) => join(here, f)), ...walk(join(here, 'src'))].sort();
+const walk = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
+const inputs = [
+  ...['index.html', 'vite.config.mjs', 'package.json', 'tsconfig.json', 'build.mjs'].map((f) => join(here, f)),
+  ...walk(join(here, 'src')),
+].sort();
 const hash = createHash('sha256');
 hash.update(`vite ${require('vite/package.json').version}\n`);
 for (const file of inputs) hash.update(`${relative(here, file)}\n`).update(readFileSync(file));
 const digest = hash.digest('hex');
 
-if (existsSync(join(out, stamp)) && readFileSync(join(out, stamp), 'utf8') === digest && existsSync(join(out, 'index.html'))) process.exit(0);
+if (
+  existsSync(join(out, stamp)) &&
+  readFileSync(join(out, stamp), 'utf8') === digest &&
+  existsSync(join(out, 'index.html'))
+)
+  process.exit(0);
 
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(here, 'tsconfig.json')], { stdio: 'inherit' });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(here, 'tsconfig.json')], {
+  stdio: 'inherit',
+});
 const { build } = await import('vite');
 const tmp = `${out}.tmp-${process.pid}`;
 await build({ configFile: join(here, 'vite.config.mjs'), logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } });

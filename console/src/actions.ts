@@ -49,17 +49,46 @@ const fen = (n: number): string => `${n} fen (¥${(n / 100).toFixed(2)})`;
  * embedded mode), open a received one, and place, answer and end a 1:1 call over the socket.
  * Returns the card and the hook the playground calls for every rendered downlink.
  */
-export function renderActions(deps: ActionDeps): { card: HTMLElement; onDownlink: (m: PlainMessage, row: HTMLElement) => void } {
+export function renderActions(deps: ActionDeps): {
+  card: HTMLElement;
+  onDownlink: (m: PlainMessage, row: HTMLElement) => void;
+} {
   const example = (type: number): unknown => deps.ref.types.find((t) => t.type === type)?.example ?? '';
 
   // ---- wallet and red packets ----
   const balance = el('span', { 'data-testid': 'balance' }, 'balance: ?');
   const refreshBalance = el('button', { type: 'button', 'data-testid': 'wallet-balance' }, 'Balance');
-  const topupAmount = el('input', { type: 'number', min: '1', step: '1', value: '10000', 'data-testid': 'topup-amount', title: 'fen' });
+  const topupAmount = el('input', {
+    type: 'number',
+    min: '1',
+    step: '1',
+    value: '10000',
+    'data-testid': 'topup-amount',
+    title: 'fen',
+  });
   const topup = el('button', { type: 'button', 'data-testid': 'dev-topup' }, 'Dev top-up (fen)');
-  const rpKind = el('select', { 'data-testid': 'rp-kind' }, el('option', { value: 'lucky' }, 'lucky (random shares)'), el('option', { value: 'equal' }, 'equal shares'));
-  const rpTotal = el('input', { type: 'number', min: '1', step: '1', value: '100', 'data-testid': 'rp-total', title: 'total in fen' });
-  const rpCount = el('input', { type: 'number', min: '1', step: '1', value: '1', 'data-testid': 'rp-count', title: 'shares' });
+  const rpKind = el(
+    'select',
+    { 'data-testid': 'rp-kind' },
+    el('option', { value: 'lucky' }, 'lucky (random shares)'),
+    el('option', { value: 'equal' }, 'equal shares'),
+  );
+  const rpTotal = el('input', {
+    type: 'number',
+    min: '1',
+    step: '1',
+    value: '100',
+    'data-testid': 'rp-total',
+    title: 'total in fen',
+  });
+  const rpCount = el('input', {
+    type: 'number',
+    min: '1',
+    step: '1',
+    value: '1',
+    'data-testid': 'rp-count',
+    title: 'shares',
+  });
   const rpMsg = el('input', { placeholder: 'greeting', value: 'good luck', 'data-testid': 'rp-msg' });
   const rpSend = el('button', { type: 'button', 'data-testid': 'rp-send' }, 'Send red packet');
   const rpResult = el('span', { 'data-testid': 'rp-result' });
@@ -82,7 +111,14 @@ export function renderActions(deps: ActionDeps): { card: HTMLElement; onDownlink
   });
   rpSend.addEventListener('click', () => {
     const to = deps.destination();
-    const body = { to: { type: to.kind, id: to.id }, kind: rpKind.value, total: Number(rpTotal.value), count: Number(rpCount.value), msg: rpMsg.value, requestId: uuid() };
+    const body = {
+      to: { type: to.kind, id: to.id },
+      kind: rpKind.value,
+      total: Number(rpTotal.value),
+      count: Number(rpCount.value),
+      msg: rpMsg.value,
+      requestId: uuid(),
+    };
     rpResult.textContent = 'sending…';
     delete rpResult.dataset.packetId;
     delete rpResult.dataset.error;
@@ -133,11 +169,24 @@ export function renderActions(deps: ActionDeps): { card: HTMLElement; onDownlink
     el('h3', {}, 'Red packets and calls'),
     el('h4', {}, 'Wallet and red packets (HTTP API)'),
     el('div', { class: 'row' }, refreshBalance, balance, ...(deps.info.devTokens ? [topupAmount, topup] : [])),
-    el('div', { class: 'row' }, rpKind, el('label', {}, 'total (fen) ', rpTotal), el('label', {}, 'shares ', rpCount), rpMsg, rpSend, rpResult),
+    el(
+      'div',
+      { class: 'row' },
+      rpKind,
+      el('label', {}, 'total (fen) ', rpTotal),
+      el('label', {}, 'shares ', rpCount),
+      rpMsg,
+      rpSend,
+      rpResult,
+    ),
     el('p', { class: 'hint', 'data-testid': 'money-hint' }, moneyHint),
     el('h4', {}, '1:1 call (socket signals; no media is sent)'),
     el('div', { class: 'row' }, callAudio, callVideo, hangup, callState),
-    el('p', { class: 'hint' }, 'The call goes to the destination user. A received offer has Accept and Refuse buttons; either side may hang up. The 162 record ends every call.'),
+    el(
+      'p',
+      { class: 'hint' },
+      'The call goes to the destination user. A received offer has Accept and Refuse buttons; either side may hang up. The 162 record ends every call.',
+    ),
   );
 
   const button = (testId: string, label: string, onClick: (b: HTMLButtonElement) => void): HTMLButtonElement => {
@@ -158,8 +207,18 @@ export function renderActions(deps: ActionDeps): { card: HTMLElement; onDownlink
         button('open-packet', 'Open', () => {
           deps
             .http<{ amount: number; alreadyOpened: boolean }>('POST', `/v1/red-packets/${encodeURIComponent(id)}/open`)
-            .then((r) => row.append(el('span', { class: 'ack ok', 'data-testid': 'opened', 'data-amount': String(r.amount) }, ` · opened: ${fen(r.amount)}${r.alreadyOpened ? ' (already)' : ''}`)))
-            .catch((e: Error) => row.append(el('span', { class: 'ack err', 'data-testid': 'open-refused' }, ` · refused: ${e.message}`)));
+            .then((r) =>
+              row.append(
+                el(
+                  'span',
+                  { class: 'ack ok', 'data-testid': 'opened', 'data-amount': String(r.amount) },
+                  ` · opened: ${fen(r.amount)}${r.alreadyOpened ? ' (already)' : ''}`,
+                ),
+              ),
+            )
+            .catch((e: Error) =>
+              row.append(el('span', { class: 'ack err', 'data-testid': 'open-refused' }, ` · refused: ${e.message}`)),
+            );
         }),
       );
     }

@@ -42,15 +42,29 @@ export type Schema =
   | { kind: 'url'; allowEmpty?: boolean }
   | { kind: 'id' }
   | { kind: 'array'; items: Schema; maxItems?: number }
-  | { kind: 'object'; fields: Record<string, { schema: Schema; optional?: boolean; default?: unknown }>; aliases?: Record<string, string>; acceptJsonString?: boolean; refine?: string }
+  | {
+      kind: 'object';
+      fields: Record<string, { schema: Schema; optional?: boolean; default?: unknown }>;
+      aliases?: Record<string, string>;
+      acceptJsonString?: boolean;
+      refine?: string;
+    }
   | { kind: 'oneOf'; options: Schema[] };
 
 /** A JSON call to the gateway; an error answer becomes an Error with the server's reason. */
-export async function api<T>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
+  const res = await fetch(path, {
+    method,
+    headers,
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
   const text = await res.text();
   const data = (text ? JSON.parse(text) : undefined) as T & { error?: string; name?: string };
   if (!res.ok) throw new Error(`${res.status} ${data?.name ? `${data.name}: ` : ''}${data?.error ?? res.statusText}`);

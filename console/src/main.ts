@@ -8,7 +8,10 @@ import { renderReference } from './reference';
 async function start(): Promise<void> {
   const app = document.getElementById('app');
   if (!app) return;
-  const [ref, info] = await Promise.all([api<ProtocolReference>('GET', '/console/api/protocol.json'), api<ServerInfo>('GET', '/console/api/info')]);
+  const [ref, info] = await Promise.all([
+    api<ProtocolReference>('GET', '/console/api/protocol.json'),
+    api<ServerInfo>('GET', '/console/api/info'),
+  ]);
   const serverInfo = document.getElementById('server-info');
   if (serverInfo) serverInfo.textContent = `gateway ${info.gatewayId}${info.devTokens ? ' · embedded mode' : ''}`;
   const playground = el('div', { 'data-testid': 'playground' });
@@ -22,12 +25,17 @@ async function start(): Promise<void> {
   const route = (): void => {
     const current = views[location.hash] ? location.hash : '#/playground';
     for (const [hash, view] of Object.entries(views)) view.hidden = hash !== current;
-    for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.getAttribute('href') === current);
+    for (const a of document.querySelectorAll('nav a'))
+      a.classList.toggle('active', a.getAttribute('href') === current);
   };
   window.addEventListener('hashchange', route);
   route();
 }
 
 start().catch((e: Error) => {
-  document.getElementById('app')?.replaceChildren(el('p', { class: 'status', 'data-testid': 'load-error' }, `could not load the console: ${e.message}`));
+  document
+    .getElementById('app')
+    ?.replaceChildren(
+      el('p', { class: 'status', 'data-testid': 'load-error' }, `could not load the console: ${e.message}`),
+    );
 });

@@ -54,7 +54,9 @@ function sparkline(values: readonly number[]): SVGSVGElement {
   const max = Math.max(1, ...values);
   const step = w / (POINTS - 1);
   const offset = POINTS - values.length;
-  const points = values.map((v, i) => `${((offset + i) * step).toFixed(1)},${(h - 2 - (v / max) * (h - 4)).toFixed(1)}`).join(' ');
+  const points = values
+    .map((v, i) => `${((offset + i) * step).toFixed(1)},${(h - 2 - (v / max) * (h - 4)).toFixed(1)}`)
+    .join(' ');
   const line = document.createElementNS(SVG, 'polyline');
   line.setAttribute('points', points);
   svg.append(line);
@@ -67,7 +69,10 @@ const rate = (v: number): string => v.toFixed(1);
 const total = (ps: readonly ProcessOps[], f: (p: ProcessOps) => number): number => ps.reduce((n, p) => n + f(p), 0);
 /** The worst (largest) value over the processes that observed any. */
 const worst = (ps: readonly ProcessOps[], f: (p: ProcessOps) => Latency, q: 'p50' | 'p99'): number | undefined => {
-  const values = ps.filter((p) => f(p).count > 0).map((p) => f(p)[q]).filter((v): v is number => v !== undefined);
+  const values = ps
+    .filter((p) => f(p).count > 0)
+    .map((p) => f(p)[q])
+    .filter((v): v is number => v !== undefined);
   return values.length ? Math.max(...values) : undefined;
 };
 
@@ -78,7 +83,12 @@ const worst = (ps: readonly ProcessOps[], f: (p: ProcessOps) => Latency, q: 'p50
  * one process).
  */
 export function renderOps(root: HTMLElement): void {
-  const token = el('input', { type: 'password', placeholder: 'admin token (IM_ADMIN_TOKEN)', 'data-testid': 'ops-token', class: 'grow' });
+  const token = el('input', {
+    type: 'password',
+    placeholder: 'admin token (IM_ADMIN_TOKEN)',
+    'data-testid': 'ops-token',
+    class: 'grow',
+  });
   const start = el('button', { type: 'button', 'data-testid': 'ops-start' }, 'Watch');
   const status = el('span', { class: 'status', 'data-testid': 'ops-status' }, 'not watching');
   const grid = el('div', { class: 'ops-grid', 'data-testid': 'ops-grid' });
@@ -101,8 +111,20 @@ export function renderOps(root: HTMLElement): void {
   const rates = { in: [] as number[], out: [] as number[], consumed: [] as number[] };
   let timer: number | undefined;
 
-  const tile = (id: string, label: string, value: string, raw: number | undefined, chart?: readonly number[]): HTMLElement =>
-    el('div', { class: 'tile', 'data-testid': `ops-${id}`, 'data-value': raw === undefined ? '' : String(raw) }, el('div', { class: 'label' }, label), el('div', { class: 'value' }, value), ...(chart ? [sparkline(chart)] : []));
+  const tile = (
+    id: string,
+    label: string,
+    value: string,
+    raw: number | undefined,
+    chart?: readonly number[],
+  ): HTMLElement =>
+    el(
+      'div',
+      { class: 'tile', 'data-testid': `ops-${id}`, 'data-value': raw === undefined ? '' : String(raw) },
+      el('div', { class: 'label' }, label),
+      el('div', { class: 'value' }, value),
+      ...(chart ? [sparkline(chart)] : []),
+    );
 
   const render = (s: OpsAnswer): void => {
     const ps = s.processes;
@@ -110,7 +132,10 @@ export function renderOps(root: HTMLElement): void {
     const outRate = rates.out.at(-1) ?? 0;
     const consumedRate = rates.consumed.at(-1) ?? 0;
     const ack = { p50: worst(ps, (p) => p.ackLatencyMs, 'p50'), p99: worst(ps, (p) => p.ackLatencyMs, 'p99') };
-    const delivery = { p50: worst(ps, (p) => p.deliveryLatencyMs, 'p50'), p99: worst(ps, (p) => p.deliveryLatencyMs, 'p99') };
+    const delivery = {
+      p50: worst(ps, (p) => p.deliveryLatencyMs, 'p50'),
+      p99: worst(ps, (p) => p.deliveryLatencyMs, 'p99'),
+    };
     const lag = total(ps, (p) => p.consumerLag);
     const dead = total(ps, (p) => p.deadLetters);
     const errors = total(ps, (p) => p.errors);
@@ -127,11 +152,36 @@ export function renderOps(root: HTMLElement): void {
       tile('dead-letters', 'dead-lettered', String(dead), dead),
       tile('errors', 'refused uplinks', String(errors), errors),
     );
-    const head = el('tr', {}, ...['process', 'role', 'pid', 'conns', 'in / s', 'out / s', 'consumed / s', 'ack p50 / p99', 'delivery p50 / p99', 'lag', 'dead-lettered', 'refused', 'age'].map((h) => el('th', {}, h)));
+    const head = el(
+      'tr',
+      {},
+      ...[
+        'process',
+        'role',
+        'pid',
+        'conns',
+        'in / s',
+        'out / s',
+        'consumed / s',
+        'ack p50 / p99',
+        'delivery p50 / p99',
+        'lag',
+        'dead-lettered',
+        'refused',
+        'age',
+      ].map((h) => el('th', {}, h)),
+    );
     const rows = ps.map((p) =>
       el(
         'tr',
-        { 'data-testid': 'ops-process', 'data-instance': p.instance, 'data-role': p.role, 'data-pid': String(p.pid), 'data-in-rate': String(p.rates.messagesIn), 'data-consumed-rate': String(p.rates.recordsConsumed) },
+        {
+          'data-testid': 'ops-process',
+          'data-instance': p.instance,
+          'data-role': p.role,
+          'data-pid': String(p.pid),
+          'data-in-rate': String(p.rates.messagesIn),
+          'data-consumed-rate': String(p.rates.recordsConsumed),
+        },
         el('td', {}, p.instance),
         el('td', {}, p.role),
         el('td', { class: 'num' }, String(p.pid)),
@@ -163,7 +213,9 @@ export function renderOps(root: HTMLElement): void {
     } catch (e) {
       const message = (e as Error).message;
       // Out of the box the admin API is off: say how to turn it on, not only that it is off.
-      const fix = /IM_ADMIN_TOKEN is not set/.test(message) ? ' — start the server with IM_ADMIN_TOKEN set to a secret of your choice (e.g. IM_ADMIN_TOKEN=$(openssl rand -hex 16) ./npmw start) and paste the same value here' : '';
+      const fix = /IM_ADMIN_TOKEN is not set/.test(message)
+        ? ' — start the server with IM_ADMIN_TOKEN set to a secret of your choice (e.g. IM_ADMIN_TOKEN=$(openssl rand -hex 16) ./npmw start) and paste the same value here'
+        : '';
       status.textContent = `refused: ${message}${fix}`;
       status.className = 'status';
       if (timer !== undefined) window.clearInterval(timer);

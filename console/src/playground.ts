@@ -63,20 +63,39 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     el('h3', {}, 'Sign in'),
     el('div', { class: 'row' }, userInput, ...(info.devTokens ? [mint] : []), connect, disconnect, status),
     tokenInput,
-    el('p', { class: 'hint' }, info.devTokens ? 'Embedded mode: “Mint dev token” signs a token for any user id.' : 'Paste a client token signed with the cluster’s IM_JWT_SECRET.'),
+    el(
+      'p',
+      { class: 'hint' },
+      info.devTokens
+        ? 'Embedded mode: “Mint dev token” signs a token for any user id.'
+        : 'Paste a client token signed with the cluster’s IM_JWT_SECRET.',
+    ),
   );
 
   // ---- send ----
-  const destKind = el('select', { 'data-testid': 'dest-kind' }, el('option', { value: 'user' }, 'to user (1:1)'), el('option', { value: 'group' }, 'to group'));
+  const destKind = el(
+    'select',
+    { 'data-testid': 'dest-kind' },
+    el('option', { value: 'user' }, 'to user (1:1)'),
+    el('option', { value: 'group' }, 'to group'),
+  );
   const destInput = el('input', { placeholder: 'user or group id', 'data-testid': 'dest-id' });
   const textInput = el('input', { placeholder: 'text', 'data-testid': 'text', class: 'grow' });
   const send = el('button', { type: 'button', 'data-testid': 'send' }, 'Send text');
   const uplinkTypes = ref.types.filter((t) => t.direction !== 'down');
-  const rawType = el('select', { 'data-testid': 'raw-type' }, ...uplinkTypes.map((t) => el('option', { value: String(t.type) }, `${t.type} ${t.name}`)));
+  const rawType = el(
+    'select',
+    { 'data-testid': 'raw-type' },
+    ...uplinkTypes.map((t) => el('option', { value: String(t.type) }, `${t.type} ${t.name}`)),
+  );
   const rawInput = el('textarea', { rows: '8', 'data-testid': 'raw', spellcheck: 'false' });
   const rawSend = el('button', { type: 'button', 'data-testid': 'raw-send' }, 'Send frame');
   const groupName = el('input', { placeholder: 'group name', 'data-testid': 'group-name', value: 'console group' });
-  const groupMembers = el('input', { placeholder: 'member ids, comma separated', 'data-testid': 'group-members', class: 'grow' });
+  const groupMembers = el('input', {
+    placeholder: 'member ids, comma separated',
+    'data-testid': 'group-members',
+    class: 'grow',
+  });
   const createGroup = el('button', { type: 'button', 'data-testid': 'create-group' }, 'Create group');
   const groupResult = el('span', { 'data-testid': 'group-result' });
   const compose = el(
@@ -110,7 +129,11 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       el('div', {}, el('h4', {}, 'Groups'), groupsList),
       el('div', {}, el('h4', {}, 'Conversations'), conversationsList),
     ),
-    el('p', { class: 'hint' }, 'Click an entry to make it the destination. A received friend request has an Accept button.'),
+    el(
+      'p',
+      { class: 'hint' },
+      'Click an entry to make it the destination. A received friend request has an Accept button.',
+    ),
   );
 
   // ---- red packets and calls (console/src/actions.ts) ----
@@ -136,12 +159,26 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     compose,
     contacts,
     actions.card,
-    el('div', { class: 'columns' }, el('section', { class: 'card' }, el('h3', {}, 'Sent (ack)'), sent), el('section', { class: 'card' }, el('h3', {}, 'Received'), received)),
+    el(
+      'div',
+      { class: 'columns' },
+      el('section', { class: 'card' }, el('h3', {}, 'Sent (ack)'), sent),
+      el('section', { class: 'card' }, el('h3', {}, 'Received'), received),
+    ),
     el('section', { class: 'card' }, el('h3', {}, 'Frame inspector (raw JSON in and out)'), frames),
   );
 
   const frame = (direction: 'in' | 'out', event: string, data: unknown): void => {
-    push(frames, el('li', { 'data-testid': 'frame', 'data-direction': direction }, el('span', { class: `dir ${direction}` }, direction === 'in' ? '←' : '→'), ` ${event} `, el('code', {}, JSON.stringify(data) ?? 'undefined')));
+    push(
+      frames,
+      el(
+        'li',
+        { 'data-testid': 'frame', 'data-direction': direction },
+        el('span', { class: `dir ${direction}` }, direction === 'in' ? '←' : '→'),
+        ` ${event} `,
+        el('code', {}, JSON.stringify(data) ?? 'undefined'),
+      ),
+    );
   };
   const setStatus = (text: string, ok = false): void => {
     status.textContent = text;
@@ -174,15 +211,33 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       const [friends, groups, conversations] = await Promise.all([
         http<{ userIds: string[] }>('GET', '/v1/friends'),
         http<{ groups: { groupId: string; name?: string; role?: string }[] }>('GET', '/v1/groups'),
-        http<{ conversations: { conversationId: string; kind: string; peerId?: string; groupId?: string; maxSeq: number; unread: number }[] }>('GET', '/v1/conversations'),
+        http<{
+          conversations: {
+            conversationId: string;
+            kind: string;
+            peerId?: string;
+            groupId?: string;
+            maxSeq: number;
+            unread: number;
+          }[];
+        }>('GET', '/v1/conversations'),
       ]);
       friendsList.replaceChildren(...friends.userIds.map((id) => pick('user', id, id, 'friend-item')));
-      groupsList.replaceChildren(...groups.groups.map((g) => pick('group', g.groupId, `${g.name ?? ''} (${g.role ?? 'member'}) · ${g.groupId}`, 'group-item')));
+      groupsList.replaceChildren(
+        ...groups.groups.map((g) =>
+          pick('group', g.groupId, `${g.name ?? ''} (${g.role ?? 'member'}) · ${g.groupId}`, 'group-item'),
+        ),
+      );
       conversationsList.replaceChildren(
         ...conversations.conversations.map((c) => {
           const group = c.kind === 'group';
           const id = (group ? c.groupId : c.peerId) ?? c.conversationId;
-          return pick(group ? 'group' : 'user', id, `${group ? 'group' : 'with'} ${id} · last seq ${c.maxSeq} · unread ${c.unread}`, 'conversation-item');
+          return pick(
+            group ? 'group' : 'user',
+            id,
+            `${group ? 'group' : 'with'} ${id} · last seq ${c.maxSeq} · unread ${c.unread}`,
+            'conversation-item',
+          );
         }),
       );
     } catch (e) {
@@ -208,14 +263,22 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     const msg = m as Partial<ImMessage>;
     const label = `${typeName(Number(msg.messageType))} to ${String(msg.destId)}: ${short(msg.content)}`;
     const ackCell = el('span', { class: 'ack', 'data-testid': 'ack' }, 'waiting for ack…');
-    const row = el('li', { 'data-testid': 'sent', 'data-msg-id': String(msg.msgId), 'data-dest': String(msg.destId) }, `${label} · `, ackCell);
+    const row = el(
+      'li',
+      { 'data-testid': 'sent', 'data-msg-id': String(msg.msgId), 'data-dest': String(msg.destId) },
+      `${label} · `,
+      ackCell,
+    );
     push(sent, row);
     pending.add(ackCell);
     socket.emit(event, m, (answer: AckAnswer) => {
       pending.delete(ackCell);
       frame('in', `ack(${event})`, answer);
       row.dataset.code = String(answer.code);
-      ackCell.textContent = answer.code === 0 ? `ack code 0 · serverTime ${answer.serverTime ?? '?'}` : `refused ${answer.code}: ${answer.error ?? ''}`;
+      ackCell.textContent =
+        answer.code === 0
+          ? `ack code 0 · serverTime ${answer.serverTime ?? '?'}`
+          : `refused ${answer.code}: ${answer.error ?? ''}`;
       ackCell.className = answer.code === 0 ? 'ack ok' : 'ack err';
       if (answer.code === 0) void showSeq(msg, row, ackCell);
     });
@@ -230,7 +293,11 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     if (!spec?.stored || typeof msg.destId !== 'string' || typeof msg.msgId !== 'string') return;
     const key = msg.fromType === 2 ? 'groupId' : 'peerId';
     try {
-      const page = await api<{ messages: ImMessage[] }>('GET', `/v1/messages?${key}=${encodeURIComponent(msg.destId)}&beforeSeq=${Number.MAX_SAFE_INTEGER}&limit=50`, { token });
+      const page = await api<{ messages: ImMessage[] }>(
+        'GET',
+        `/v1/messages?${key}=${encodeURIComponent(msg.destId)}&beforeSeq=${Number.MAX_SAFE_INTEGER}&limit=50`,
+        { token },
+      );
       const stored = page.messages.find((m) => m.msgId === msg.msgId);
       if (stored?.seq === undefined) return;
       row.dataset.seq = String(stored.seq);
@@ -245,7 +312,9 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     const target = sent.querySelector<HTMLElement>(`[data-msg-id="${CSS.escape(msgId)}"]`);
     if (!target) return;
     const upTo = Number(target.dataset.seq ?? Infinity);
-    for (const row of sent.querySelectorAll<HTMLElement>(`[data-testid="sent"][data-dest="${CSS.escape(target.dataset.dest ?? '')}"]`)) {
+    for (const row of sent.querySelectorAll<HTMLElement>(
+      `[data-testid="sent"][data-dest="${CSS.escape(target.dataset.dest ?? '')}"]`,
+    )) {
       if (row.dataset.read || (row !== target && !(Number(row.dataset.seq) <= upTo))) continue;
       row.dataset.read = by;
       row.append(el('span', { class: 'read', 'data-testid': 'read' }, ` · read by ${by}`));
@@ -259,7 +328,12 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       received,
       el(
         'li',
-        { 'data-testid': 'received', 'data-type': name, 'data-from': m.fromId, 'data-seq': m.seq === undefined ? '' : String(m.seq) },
+        {
+          'data-testid': 'received',
+          'data-type': name,
+          'data-from': m.fromId,
+          'data-seq': m.seq === undefined ? '' : String(m.seq),
+        },
         el('span', { class: 'type' }, name),
         ` from ${m.fromId} to ${m.destId} · ${seq} · `,
         el('span', { class: 'content' }, short(m.content)),
@@ -298,7 +372,12 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     token = tokenInput.value.trim();
     if (!token) return setStatus('a token is needed (mint one, or paste one)');
     socket?.close();
-    const s = io(location.origin, { auth: { token, deviceId: `console-${uuid().slice(0, 8)}`, devType: 3 }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const s = io(location.origin, {
+      auth: { token, deviceId: `console-${uuid().slice(0, 8)}`, devType: 3 },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     socket = s;
     setStatus('connecting…');
     s.onAny((event: string, ...args: unknown[]) => frame('in', event, args[0]));
@@ -310,7 +389,10 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       userInput.value = userId;
       // The protocol's handshake: the server's ready, our type 1; then downlinks start.
       emit('chat', message('server', '', 1, 1));
-      setStatus(`connected as ${userId}${typed !== '' && typed !== userId ? ` (the token’s user, not “${typed}”)` : ''}`, true);
+      setStatus(
+        `connected as ${userId}${typed !== '' && typed !== userId ? ` (the token’s user, not “${typed}”)` : ''}`,
+        true,
+      );
       fillRaw();
       connect.disabled = true;
       disconnect.disabled = false;
@@ -341,7 +423,11 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     if (!t) return;
     const dest = destInput.value.trim() || 'someone';
     const fromType = destKind.value === 'group' && t.fromTypes.includes(2) ? 2 : (t.fromTypes[0] ?? 1);
-    rawInput.value = JSON.stringify({ ...message(dest, t.example, t.type, fromType), fromId: userId || '<your user id>' }, null, 2);
+    rawInput.value = JSON.stringify(
+      { ...message(dest, t.example, t.type, fromType), fromId: userId || '<your user id>' },
+      null,
+      2,
+    );
   };
 
   mint.addEventListener('click', () => {
@@ -379,7 +465,10 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     fillRaw();
   });
   createGroup.addEventListener('click', () => {
-    const memberIds = groupMembers.value.split(',').map((s) => s.trim()).filter(Boolean);
+    const memberIds = groupMembers.value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const body = { name: groupName.value.trim() || 'group', memberIds };
     http<{ groupId: string }>('POST', '/v1/groups', body)
       .then((r) => {
@@ -395,7 +484,9 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       });
   });
   friendRequest.addEventListener('click', () => {
-    http('POST', '/v1/friends/requests', { toUserId: friendId.value.trim(), message: `hello from ${userId}` }).catch((e: Error) => setStatus(`friend request failed: ${e.message}`));
+    http('POST', '/v1/friends/requests', { toUserId: friendId.value.trim(), message: `hello from ${userId}` }).catch(
+      (e: Error) => setStatus(`friend request failed: ${e.message}`),
+    );
   });
   refresh.addEventListener('click', () => void refreshLists());
   fillRaw();

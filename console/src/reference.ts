@@ -1,7 +1,13 @@
 import { el } from './api';
 import type { ProtocolReference, Schema } from './api';
 
-const FROM_TYPES: Record<number, string> = { 1: 'person', 2: 'group', 3: 'system', 4: 'third party', 5: 'official account' };
+const FROM_TYPES: Record<number, string> = {
+  1: 'person',
+  2: 'group',
+  3: 'system',
+  4: 'third party',
+  5: 'official account',
+};
 
 /** A schema as a short TypeScript-like text. */
 export function describeSchema(s: Schema, indent = ''): string {
@@ -15,7 +21,10 @@ export function describeSchema(s: Schema, indent = ''): string {
     case 'url':
       return `http(s) URL (≤2048 chars${s.allowEmpty ? ", or ''" : ''})`;
     case 'string': {
-      const limits = [s.minLength !== undefined ? `≥${s.minLength}` : '', s.maxLength !== undefined ? `≤${s.maxLength}` : ''].filter(Boolean);
+      const limits = [
+        s.minLength !== undefined ? `≥${s.minLength}` : '',
+        s.maxLength !== undefined ? `≤${s.maxLength}` : '',
+      ].filter(Boolean);
       return `string${limits.length ? ` (${limits.join(', ')} chars)` : ''}`;
     }
     case 'number': {
@@ -33,7 +42,10 @@ export function describeSchema(s: Schema, indent = ''): string {
         const def = f.default !== undefined ? ` = ${JSON.stringify(f.default)}` : '';
         return `${inner}${name}${f.optional ? '?' : ''}: ${describeSchema(f.schema, inner)}${def}`;
       });
-      const notes = [s.refine ? `${inner}// + ${s.refine}` : '', s.acceptJsonString ? `${inner}// may arrive as a JSON string` : ''].filter(Boolean);
+      const notes = [
+        s.refine ? `${inner}// + ${s.refine}` : '',
+        s.acceptJsonString ? `${inner}// may arrive as a JSON string` : '',
+      ].filter(Boolean);
       return `{\n${[...lines, ...notes].join('\n')}\n${indent}}`;
     }
   }
@@ -41,7 +53,11 @@ export function describeSchema(s: Schema, indent = ''): string {
 
 /** The reference page: one row per message type, straight from the registry the server runs. */
 export function renderReference(root: HTMLElement, ref: ProtocolReference): void {
-  const filter = el('input', { type: 'search', placeholder: 'filter by number, name or meaning', 'data-testid': 'ref-filter' });
+  const filter = el('input', {
+    type: 'search',
+    placeholder: 'filter by number, name or meaning',
+    'data-testid': 'ref-filter',
+  });
   const body = el('tbody');
   const rows = ref.types.map((t) => {
     const row = el(
@@ -60,7 +76,12 @@ export function renderReference(root: HTMLElement, ref: ProtocolReference): void
           `channel: ${t.channel} · a client send: ${t.clientSend === undefined ? '— (server only)' : t.clientSend.route !== undefined ? `${t.clientSend.kind}, ${t.clientSend.route}` : t.clientSend.kind} · ${t.stored ? 'stored with a seq' : 'live only'}${t.unread ? ' · counts as unread' : ''} · fromType: ${t.fromTypes.map((f) => `${f} ${FROM_TYPES[f] ?? ''}`).join(', ')}`,
         ),
       ),
-      el('td', {}, el('code', { 'data-testid': 'ref-content' }, t.contentText), el('details', {}, el('summary', {}, 'as a tree'), el('pre', {}, describeSchema(t.content)))),
+      el(
+        'td',
+        {},
+        el('code', { 'data-testid': 'ref-content' }, t.contentText),
+        el('details', {}, el('summary', {}, 'as a tree'), el('pre', {}, describeSchema(t.content))),
+      ),
       el('td', {}, el('pre', {}, JSON.stringify(t.example, null, 2))),
     );
     body.append(row);
@@ -70,16 +91,41 @@ export function renderReference(root: HTMLElement, ref: ProtocolReference): void
     const q = filter.value.trim().toLowerCase();
     for (const r of rows) r.row.hidden = q !== '' && !r.text.includes(q);
   });
-  const head = el('thead', {}, el('tr', {}, ...['#', 'name', 'direction', 'meaning', 'content schema', 'example content'].map((h) => el('th', {}, h))));
+  const head = el(
+    'thead',
+    {},
+    el(
+      'tr',
+      {},
+      ...['#', 'name', 'direction', 'meaning', 'content schema', 'example content'].map((h) => el('th', {}, h)),
+    ),
+  );
   const errors = el(
     'table',
     { 'data-testid': 'ref-errors' },
     el('thead', {}, el('tr', {}, ...['code', 'name', 'HTTP', 'meaning'].map((h) => el('th', {}, h)))),
-    el('tbody', {}, ...ref.errors.map((e) => el('tr', {}, el('td', { class: 'num' }, String(e.code)), el('td', {}, el('code', {}, e.name)), el('td', {}, String(e.httpStatus)), el('td', {}, e.message)))),
+    el(
+      'tbody',
+      {},
+      ...ref.errors.map((e) =>
+        el(
+          'tr',
+          {},
+          el('td', { class: 'num' }, String(e.code)),
+          el('td', {}, el('code', {}, e.name)),
+          el('td', {}, String(e.httpStatus)),
+          el('td', {}, e.message),
+        ),
+      ),
+    ),
   );
   root.replaceChildren(
     el('h2', {}, 'Protocol reference'),
-    el('p', { 'data-testid': 'ref-count' }, `${ref.types.length} message types, generated from the registry in libs/protocol that this server validates with (the same as docs/protocol.md).`),
+    el(
+      'p',
+      { 'data-testid': 'ref-count' },
+      `${ref.types.length} message types, generated from the registry in libs/protocol that this server validates with (the same as docs/protocol.md).`,
+    ),
     filter,
     el('table', { class: 'reference' }, head, body),
     el('h3', {}, 'Error codes (acks and HTTP answers)'),

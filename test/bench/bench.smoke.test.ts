@@ -16,8 +16,11 @@ describe('bench harness (smoke)', () => {
     expect(existsSync(cli)).toBe(true);
     const out = join(dir, 'result.json');
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [cli, 'all', '--quick', '--quiet', '--out', out], { timeout: 55_000 }, (err, so, se) =>
-        err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so),
+      execFile(
+        process.execPath,
+        [cli, 'all', '--quick', '--quiet', '--out', out],
+        { timeout: 55_000 },
+        (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)),
       );
     });
     expect(stdout).toContain('| scenario');
@@ -47,7 +50,9 @@ describe('bench harness (smoke)', () => {
     // 3 s instead of --quick's 1 s: a message crosses Kafka and the store before it is delivered.
     const args = [cli, 'one-to-one,fanout', '--mode', 'cluster', '--quick', '--duration', '3', '--quiet', '--out', out];
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, args, { timeout: 170_000 }, (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)));
+      execFile(process.execPath, args, { timeout: 170_000 }, (err, so, se) =>
+        err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so),
+      );
     });
     expect(stdout).toContain('delivered msgs/s (2 gateways)');
     const report = JSON.parse(readFileSync(out, 'utf8'));
@@ -57,7 +62,9 @@ describe('bench harness (smoke)', () => {
       expect(sys.delivered).toBeGreaterThan(0);
       expect(sys.ackErrors).toBe(0);
       const b = sys.serverProcess.breakdown;
-      expect(Object.keys(b)).toEqual(expect.arrayContaining(['gateway0', 'gateway1', 'message', 'group', 'friend', 'server:kafka', 'server:redis']));
+      expect(Object.keys(b)).toEqual(
+        expect.arrayContaining(['gateway0', 'gateway1', 'message', 'group', 'friend', 'server:kafka', 'server:redis']),
+      );
       expect(b.gateway0.cpuMs + b.gateway1.cpuMs).toBeGreaterThan(0);
       expect(b['server:kafka'].rss).toBeGreaterThan(0);
     }

@@ -21,7 +21,10 @@ describe('attacks in cluster mode: revocation, connection limit, fuzzing (two ga
     const bystander = await h.connect(1, 'crv-b');
     const oldToken = tokenFor('crv-a');
 
-    const res = await fetch(`${h.gatewayUrl(0)}/v1/admin/users/crv-a/revoke`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+    const res = await fetch(`${h.gatewayUrl(0)}/v1/admin/users/crv-a/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     expect(res.status).toBe(200);
     await onGw0.waitFor(() => !onGw0.connected, 10_000, 'gateway 0 socket closed');
     await onGw1.waitFor(() => !onGw1.connected, 10_000, 'gateway 1 socket closed');
@@ -29,12 +32,17 @@ describe('attacks in cluster mode: revocation, connection limit, fuzzing (two ga
 
     for (const gw of [0, 1]) {
       expect(await ImTestClient.refused(h.gatewayUrl(gw), oldToken)).toBe('unauthorized: token revoked');
-      const http = await fetch(`${h.gatewayUrl(gw)}/v1/conversations`, { headers: { authorization: `Bearer ${oldToken}` } });
+      const http = await fetch(`${h.gatewayUrl(gw)}/v1/conversations`, {
+        headers: { authorization: `Bearer ${oldToken}` },
+      });
       expect(http.status).toBe(401);
       expect(await http.json()).toMatchObject({ code: 40101, error: 'token revoked' });
     }
     // The admin endpoint on the other gateway is guarded the same way.
-    const refused = await fetch(`${h.gatewayUrl(1)}/v1/admin/users/crv-b/revoke`, { method: 'POST', headers: { authorization: `Bearer ${tokenFor('crv-b')}` } });
+    const refused = await fetch(`${h.gatewayUrl(1)}/v1/admin/users/crv-b/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenFor('crv-b')}` },
+    });
     expect(refused.status).toBe(401);
     expect(bystander.connected).toBe(true);
     expect((await h.http(1, 'GET', '/v1/conversations', 'crv-b')).status).toBe(200);
@@ -44,7 +52,9 @@ describe('attacks in cluster mode: revocation, connection limit, fuzzing (two ga
     await h.connect(0, 'clim-a', { deviceId: 'one' });
     await h.connect(1, 'clim-a', { deviceId: 'two' });
     for (const gw of [0, 1]) {
-      expect(await ImTestClient.refused(h.gatewayUrl(gw), tokenFor('clim-a'), { deviceId: 'three' })).toBe('too many connections for this user (limit 2)');
+      expect(await ImTestClient.refused(h.gatewayUrl(gw), tokenFor('clim-a'), { deviceId: 'three' })).toBe(
+        'too many connections for this user (limit 2)',
+      );
     }
     expect((await h.connect(1, 'clim-b')).connected).toBe(true);
   });
@@ -52,8 +62,11 @@ describe('attacks in cluster mode: revocation, connection limit, fuzzing (two ga
   it('keeps every process up under raw Engine.IO / Socket.IO garbage on both gateways, storing nothing (row 12)', async () => {
     const token = tokenFor('cfz-sender');
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 1 }), fc.boolean(), fc.array(fuzzFrames, { minLength: 1, maxLength: 6 }), (gw, authenticate, frames) =>
-        fuzzConnection(h.gatewayUrl(gw), authenticate ? token : undefined, frames),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 1 }),
+        fc.boolean(),
+        fc.array(fuzzFrames, { minLength: 1, maxLength: 6 }),
+        (gw, authenticate, frames) => fuzzConnection(h.gatewayUrl(gw), authenticate ? token : undefined, frames),
       ),
       { numRuns: 30 },
     );
@@ -68,9 +81,13 @@ describe('attacks in cluster mode: revocation, connection limit, fuzzing (two ga
   });
 
   it('refuses browser origins by default in cluster mode (IM_ALLOWED_ORIGINS unset), apps without Origin still connect', async () => {
-    const polling = await fetch(`${h.gatewayUrl(0)}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'https://app.example.com' } });
+    const polling = await fetch(`${h.gatewayUrl(0)}/socket.io/?EIO=4&transport=polling`, {
+      headers: { origin: 'https://app.example.com' },
+    });
     expect(polling.status).toBe(403);
-    const api = await fetch(`${h.gatewayUrl(1)}/v1/conversations`, { headers: { origin: 'https://app.example.com', authorization: `Bearer ${tokenFor('cor-a')}` } });
+    const api = await fetch(`${h.gatewayUrl(1)}/v1/conversations`, {
+      headers: { origin: 'https://app.example.com', authorization: `Bearer ${tokenFor('cor-a')}` },
+    });
     expect(api.status).toBe(403);
     expect((await h.connect(0, 'cor-a')).connected).toBe(true);
   });

@@ -44,7 +44,7 @@ describe('message backlog limit (cluster)', () => {
     await h.restart('message');
     const retry = { ...sender.message('bl-receiver', 'the refused one'), msgId: refusal?.msgId ?? '' };
     let accepted = false;
-    for (const started = Date.now(); !accepted && Date.now() - started < 90_000; ) {
+    for (const started = Date.now(); !accepted && Date.now() - started < 90_000;) {
       accepted = (await sender.send(retry)).code === 0;
       if (!accepted) await sleep(300);
     }

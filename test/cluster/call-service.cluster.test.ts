@@ -19,10 +19,15 @@ describe('the call service process (cluster)', () => {
   const signal = (from: ImTestClient, to: string, messageType: number, content: unknown = ''): ImMessage =>
     from.message(to, content, { messageType: messageType as ImMessage['messageType'] });
   const records = async (gateway: number, a: string, b: string): Promise<ImMessage[]> =>
-    ((await h.http(gateway, 'GET', `/v1/messages?peerId=${b}`, a)).body.messages as ImMessage[]).filter((m) => m.messageType === 162);
+    ((await h.http(gateway, 'GET', `/v1/messages?peerId=${b}`, a)).body.messages as ImMessage[]).filter(
+      (m) => m.messageType === 162,
+    );
 
   beforeAll(async () => {
-    h = await ClusterHarness.start({ gateways: 2, env: { IM_CALL_RING_TIMEOUT_MS: '3000', IM_CALL_DROP_GRACE_MS: '1000', IM_MULTI_DEVICE: 'many' } });
+    h = await ClusterHarness.start({
+      gateways: 2,
+      env: { IM_CALL_RING_TIMEOUT_MS: '3000', IM_CALL_DROP_GRACE_MS: '1000', IM_MULTI_DEVICE: 'many' },
+    });
   });
   afterAll(() => h?.stop());
 
@@ -39,7 +44,11 @@ describe('the call service process (cluster)', () => {
     await settle(1_000);
     await h.restart('call');
     await Promise.all([caller.waitForMessages(1, 162, 30_000), callee.waitForMessages(1, 162, 30_000)]);
-    expect(caller.ofType(162)[0]).toMatchObject({ fromId: a, destId: b, content: { callerId: a, calleeId: b, outcome: 'missed', duration: 0, kind: 'audio' } });
+    expect(caller.ofType(162)[0]).toMatchObject({
+      fromId: a,
+      destId: b,
+      content: { callerId: a, calleeId: b, outcome: 'missed', duration: 0, kind: 'audio' },
+    });
     await settle(1_500);
     expect(callTypes(caller)).toEqual([162]);
     expect(callTypes(callee)).toEqual([150, 162]);

@@ -6,7 +6,8 @@ import { RedisCallStore, RedisChatroomStore, RedisMultiCallStore } from '@im/rea
 import { callStoreContract, chatroomContract, multiCallStoreContract } from '@im/realtime/testing';
 
 const REDIS_URL = process.env.IM_TEST_REDIS_URL;
-if (!REDIS_URL) throw new Error('IM_TEST_REDIS_URL is not set: these tests need a real Redis 7 (bash test/infra/infra.sh up redis)');
+if (!REDIS_URL)
+  throw new Error('IM_TEST_REDIS_URL is not set: these tests need a real Redis 7 (bash test/infra/infra.sh up redis)');
 const url: string = REDIS_URL;
 const prefix = `im:test:${randomUUID().slice(0, 8)}:`;
 const logger = createLogger({ service: 'test', level: 'silent' });

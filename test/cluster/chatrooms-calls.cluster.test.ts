@@ -13,7 +13,16 @@ describe('chatrooms and calls across gateways (cluster)', () => {
   let h: ClusterHarness;
   const u = (name: string): string => `${name}-${randomUUID().slice(0, 6)}`;
   beforeAll(async () => {
-    h = await ClusterHarness.start({ gateways: 2, env: { IM_CHATROOM_HISTORY: '5', IM_CHATROOM_MAX_MEMBERS: '2', IM_CALL_RING_TIMEOUT_MS: '3000', IM_CALL_DROP_GRACE_MS: '1000', IM_MULTI_DEVICE: 'many' } });
+    h = await ClusterHarness.start({
+      gateways: 2,
+      env: {
+        IM_CHATROOM_HISTORY: '5',
+        IM_CHATROOM_MAX_MEMBERS: '2',
+        IM_CALL_RING_TIMEOUT_MS: '3000',
+        IM_CALL_DROP_GRACE_MS: '1000',
+        IM_MULTI_DEVICE: 'many',
+      },
+    });
   });
   afterAll(() => h?.stop());
 
@@ -33,19 +42,35 @@ describe('chatrooms and calls across gateways (cluster)', () => {
     await ca.waitFor(() => ca.roomReceived.some((x) => x.messageType === 100 && x.fromId === b), 20_000, '100 from b');
     expect(await cc.sendRoom(m(cc, 100))).toMatchObject({ code: 40305 });
     expect((await cb.sendRoom(m(cb, 102, 'hi from gateway 1'))).code).toBe(0);
-    await ca.waitFor(() => ca.roomReceived.some((x) => x.content === 'hi from gateway 1'), 20_000, 'message across gateways');
+    await ca.waitFor(
+      () => ca.roomReceived.some((x) => x.content === 'hi from gateway 1'),
+      20_000,
+      'message across gateways',
+    );
     cb.close();
-    await ca.waitFor(() => ca.roomReceived.some((x) => x.messageType === 101 && x.fromId === b), 20_000, '101 on disconnect');
+    await ca.waitFor(
+      () => ca.roomReceived.some((x) => x.messageType === 101 && x.fromId === b),
+      20_000,
+      '101 on disconnect',
+    );
     expect(ca.roomReceived.find((x) => x.messageType === 101)).toMatchObject({ content: { members: 1 } });
     expect(await cc.sendRoom(m(cc, 100))).toMatchObject({ code: 0, members: 2 });
     await settle();
     expect(cz.roomReceived).toHaveLength(0);
-    expect(cc.roomReceived.filter((x) => x.messageType === 102).map((x) => x.content)).toEqual(['before b', 'hi from gateway 1']);
+    expect(cc.roomReceived.filter((x) => x.messageType === 102).map((x) => x.content)).toEqual([
+      'before b',
+      'hi from gateway 1',
+    ]);
   });
 
-  const signal = (from: { message: (d: string, c: unknown, e: Partial<ImMessage>) => ImMessage }, to: string, messageType: number, content: unknown = ''): ImMessage =>
-    from.message(to, content, { messageType: messageType as ImMessage['messageType'] });
-  const callTypes = (c: { received: ImMessage[] }): number[] => c.received.map((m) => m.messageType).filter((t) => t >= 42 && t <= 168 && (t <= 45 || t >= 150));
+  const signal = (
+    from: { message: (d: string, c: unknown, e: Partial<ImMessage>) => ImMessage },
+    to: string,
+    messageType: number,
+    content: unknown = '',
+  ): ImMessage => from.message(to, content, { messageType: messageType as ImMessage['messageType'] });
+  const callTypes = (c: { received: ImMessage[] }): number[] =>
+    c.received.map((m) => m.messageType).filter((t) => t >= 42 && t <= 168 && (t <= 45 || t >= 150));
 
   it('call: the caller on one gateway rings the callee on both; accept on one stops the other; hangup records one 162; a third client sees nothing', async () => {
     const [a, b, z] = [u('ka'), u('kb'), u('kz')];
@@ -65,8 +90,17 @@ describe('chatrooms and calls across gateways (cluster)', () => {
     await caller.waitForMessages(1, 157, 20_000);
     expect((await caller.send(signal(caller, b, 156))).code).toBe(0);
     await phone.waitForMessages(1, 156, 20_000);
-    await Promise.all([caller.waitForMessages(1, 162, 20_000), phone.waitForMessages(1, 162, 20_000), pc.waitForMessages(1, 162, 20_000)]);
-    expect(caller.ofType(162)[0]?.content).toMatchObject({ kind: 'video', outcome: 'completed', callerId: a, calleeId: b });
+    await Promise.all([
+      caller.waitForMessages(1, 162, 20_000),
+      phone.waitForMessages(1, 162, 20_000),
+      pc.waitForMessages(1, 162, 20_000),
+    ]);
+    expect(caller.ofType(162)[0]?.content).toMatchObject({
+      kind: 'video',
+      outcome: 'completed',
+      callerId: a,
+      calleeId: b,
+    });
     await settle();
     expect(callTypes(caller)).toEqual([153, 157, 162]);
     expect(callTypes(phone)).toEqual([151, 156, 162]);
@@ -108,7 +142,11 @@ describe('chatrooms and calls across gateways (cluster)', () => {
     expect(await outsider.send(g(outsider, 163))).toMatchObject({ code: 40302 });
     expect((await co.send(g(co, 165))).code).toBe(0);
     await ca.waitForMessages(1, 165, 20_000);
-    await Promise.all([ca.waitForMessages(1, 166, 20_000), cb.waitForMessages(1, 166, 20_000), cb.waitForMessages(1, 162, 20_000)]);
+    await Promise.all([
+      ca.waitForMessages(1, 166, 20_000),
+      cb.waitForMessages(1, 166, 20_000),
+      cb.waitForMessages(1, 162, 20_000),
+    ]);
     expect(cb.ofType(162)[0]).toMatchObject({ destId: groupId, content: { callerId: o, participants: 2 } });
     await settle();
     expect(callTypes(cb)).toEqual([167, 166, 162]);
@@ -163,7 +201,9 @@ describe('chatrooms and calls across gateways (cluster)', () => {
     await h.kill('gateway0');
     // The busy record of c's call, then the missed record of a's.
     await callee.waitForMessages(2, 162, 20_000);
-    expect(callee.ofType(162).map((m) => m.content)).toContainEqual(expect.objectContaining({ callerId: a, outcome: 'missed', duration: 0 }));
+    expect(callee.ofType(162).map((m) => m.content)).toContainEqual(
+      expect.objectContaining({ callerId: a, outcome: 'missed', duration: 0 }),
+    );
     expect(callTypes(callee)).not.toContain(154);
   });
 });

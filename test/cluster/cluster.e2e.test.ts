@@ -39,7 +39,9 @@ describe('cluster mode on real Redis, Kafka and FerretDB', () => {
     const groupId = await h.createGroup(1, 'c-owner2', ['c-member2']);
     const outsider = await h.connect(0, 'c-outsider');
     expect(await outsider.send(outsider.message(groupId, 'let me in', { fromType: 2 }))).toMatchObject({ code: 40302 });
-    expect(await outsider.send({ ...outsider.message('c-member2', 'x'), fromId: 'c-owner2' })).toMatchObject({ code: 40301 });
+    expect(await outsider.send({ ...outsider.message('c-member2', 'x'), fromId: 'c-owner2' })).toMatchObject({
+      code: 40301,
+    });
   });
 
   it('routes a user’s deliveries only to the gateway that holds the user', async () => {
@@ -47,7 +49,8 @@ describe('cluster mode on real Redis, Kafka and FerretDB', () => {
     const redis = new Redis(clusterEndpoints().redisUrl);
     try {
       const u = `c-route-${randomUUID().slice(0, 6)}`;
-      const subscribers = async (): Promise<number> => Number(((await redis.call('PUBSUB', 'SHARDNUMSUB', `im:${h.namespace}:dl:{${u}}`)) as unknown[])[1]);
+      const subscribers = async (): Promise<number> =>
+        Number(((await redis.call('PUBSUB', 'SHARDNUMSUB', `im:${h.namespace}:dl:{${u}}`)) as unknown[])[1]);
       expect(await subscribers()).toBe(0);
       const client = await h.connect(1, u);
       expect(await subscribers()).toBe(1);
@@ -80,10 +83,11 @@ describe('cluster mode on real Redis, Kafka and FerretDB', () => {
       },
     });
     await killed;
-    for (const d of [phone, pc]) await d.waitFor(() => deliveryFigures(d, acked).delivered === acked.size, 120_000, 'every acked message');
+    for (const d of [phone, pc])
+      await d.waitFor(() => deliveryFigures(d, acked).delivered === acked.size, 120_000, 'every acked message');
     await new Promise((r) => setTimeout(r, 1000));
     const history: ImMessage[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await h.http(1, 'GET', `/v1/messages?peerId=k-sender&afterSeq=${after}&limit=500`, 'k-receiver');
       history.push(...(page.body.messages as ImMessage[]));
       if (page.body.messages.length < 500) break;
@@ -92,9 +96,17 @@ describe('cluster mode on real Redis, Kafka and FerretDB', () => {
     const storedIds = history.map((m) => m.msgId);
     const stored = new Set(storedIds);
     const figures = { sent: sent.length, acked: acked.size, stored: stored.size, storedCopies: storedIds.length };
-    for (const [name, d] of [['phone', phone], ['pc', pc]] as const) {
+    for (const [name, d] of [
+      ['phone', phone],
+      ['pc', pc],
+    ] as const) {
       const f = deliveryFigures(d, acked);
-      report(`kill -9 message service: ${name}`, { ...figures, delivered: f.delivered, duplicates: f.duplicates, outOfOrder: f.outOfOrder });
+      report(`kill -9 message service: ${name}`, {
+        ...figures,
+        delivered: f.delivered,
+        duplicates: f.duplicates,
+        outOfOrder: f.outOfOrder,
+      });
       expect(f).toEqual({ delivered: acked.size, duplicates: 0, outOfOrder: 0 });
     }
     expect(acked.size).toBe(sent.length);
@@ -114,17 +126,32 @@ describe('cluster mode on real Redis, Kafka and FerretDB', () => {
     const all = new Set([...first.acked, ...during.acked]);
     const union = (): Set<string> => new Set([...onDoomed.ofType(2), ...moved.ofType(2)].map((m) => m.msgId));
     await moved.waitFor(() => [...all].every((id) => union().has(id)), 30_000, 'everything after reconnect');
-    report('kill -9 gateway', { acked: all.size, received: [...all].filter((id) => union().has(id)).length, resentAfterReconnect: moved.ofType(2).filter((m) => first.acked.has(m.msgId)).length });
+    report('kill -9 gateway', {
+      acked: all.size,
+      received: [...all].filter((id) => union().has(id)).length,
+      resentAfterReconnect: moved.ofType(2).filter((m) => first.acked.has(m.msgId)).length,
+    });
     await h.restart('gateway1');
   });
 
   it('dead-letters a poison record on the messages topic and keeps the partition flowing', async () => {
-    const kafka = new Kafka({ clientId: 'poison-test', brokers: clusterEndpoints().kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'poison-test',
+      brokers: clusterEndpoints().kafkaBrokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
     const producer = kafka.producer();
     await producer.connect();
     const topic = `${h.namespace}.im.messages`;
     const poisonKey = 'p:poison-a:poison-b';
-    await producer.send({ topic, acks: -1, messages: [{ key: poisonKey, value: '{"this is": not json' }, { key: poisonKey, value: JSON.stringify({ kind: 'chat', nonsense: true }) }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { key: poisonKey, value: '{"this is": not json' },
+        { key: poisonKey, value: JSON.stringify({ kind: 'chat', nonsense: true }) },
+      ],
+    });
     await producer.disconnect();
     const a = await h.connect(0, 'poison-a');
     const b = await h.connect(1, 'poison-b');
@@ -136,7 +163,10 @@ describe('cluster mode on real Redis, Kafka and FerretDB', () => {
     const letters: { error?: string }[] = [];
     await consumer.connect();
     await consumer.subscribe({ topic: `${topic}.dlq`, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void letters.push(JSON.parse(message.value?.toString() ?? '{}') as { error?: string }) });
+    await consumer.run({
+      eachMessage: async ({ message }) =>
+        void letters.push(JSON.parse(message.value?.toString() ?? '{}') as { error?: string }),
+    });
     const start = Date.now();
     while (letters.length < 2 && Date.now() - start < 30_000) await new Promise((r) => setTimeout(r, 200));
     await consumer.disconnect();
@@ -169,7 +199,11 @@ describe('cluster mode on real Redis, Kafka and FerretDB', () => {
     sender = await h.connect(0, 'dr-sender', { deviceId: 'phone' });
     for (const m of unacked) if ((await sender.send(m)).code === 0) acked.add(m.msgId);
     expect(await exit).toBe(0);
-    await receiver.waitFor(() => [...acked].every((id) => receiver.received.some((x) => x.msgId === id)), 30_000, 'every acknowledged message');
+    await receiver.waitFor(
+      () => [...acked].every((id) => receiver.received.some((x) => x.msgId === id)),
+      30_000,
+      'every acknowledged message',
+    );
     const copies = receiver.ofType(2).filter((x) => acked.has(x.msgId)).length;
     report('SIGTERM drain of a gateway', { acked: acked.size, retried: unacked.length, received: copies });
     expect(acked.size).toBeGreaterThan(5);

@@ -52,7 +52,12 @@ describe('row 4: Kafka unreachable for 5 s', () => {
       },
     });
     await outage;
-    await expectNothingLost('row 4 Kafka down 5 s', () => historyOf((p) => h.http(0, 'GET', p, 'kf-receiver'), 'kf-sender'), { receiver }, figures);
+    await expectNothingLost(
+      'row 4 Kafka down 5 s',
+      () => historyOf((p) => h.http(0, 'GET', p, 'kf-receiver'), 'kf-sender'),
+      { receiver },
+      figures,
+    );
     expect(figures.failedAttempts).toBeGreaterThan(0);
     expect(h.exited()).toEqual([]);
   });
@@ -78,7 +83,12 @@ describe('row 4: Kafka unreachable for 5 s', () => {
       },
     });
     await slow;
-    await expectNothingLost('row 4b Kafka slow 8 s', () => historyOf((p) => h.http(0, 'GET', p, 'ks-receiver'), 'ks-sender'), { receiver }, figures);
+    await expectNothingLost(
+      'row 4b Kafka slow 8 s',
+      () => historyOf((p) => h.http(0, 'GET', p, 'ks-receiver'), 'ks-sender'),
+      { receiver },
+      figures,
+    );
     expect(h.exited()).toEqual([]);
   });
 });

@@ -85,7 +85,16 @@ describe('row 1: the connection is cut after the server accepted a message, befo
     const history = await historyOf((p) => h.http(1, 'GET', p, 'cut-receiver'), 'cut-sender');
     const storedIds = history.map((m) => m.msgId);
     const f = deliveryFigures(receiver, acked);
-    report('row 1 ack lost, retried', { sent: rounds, ackLost, acked: acked.size, stored: new Set(storedIds).size, storedCopies: storedIds.length, delivered: f.delivered, duplicates: f.duplicates, outOfOrder: f.outOfOrder });
+    report('row 1 ack lost, retried', {
+      sent: rounds,
+      ackLost,
+      acked: acked.size,
+      stored: new Set(storedIds).size,
+      storedCopies: storedIds.length,
+      delivered: f.delivered,
+      duplicates: f.duplicates,
+      outOfOrder: f.outOfOrder,
+    });
     expect(ackLost).toBe(rounds);
     expect(storedIds.filter((id) => acked.has(id))).toHaveLength(rounds);
     expect(new Set(storedIds).size).toBe(storedIds.length);
@@ -129,12 +138,19 @@ describe('row 3: Redis unreachable for 5 s', () => {
     await outage;
     // Ready again on its own, then a sync recovers what live delivery missed.
     const start = Date.now();
-    while (!((await ready(h.gatewayUrl(0))) && (await ready(h.gatewayUrl(1)))) && Date.now() - start < 60_000) await sleep(200);
+    while (!((await ready(h.gatewayUrl(0))) && (await ready(h.gatewayUrl(1)))) && Date.now() - start < 60_000)
+      await sleep(200);
     const seen = await Promise.all(watch.map((w) => w.stop()));
     for (const d of [phone, pc]) {
       if (d.connected) await d.sendReady();
     }
-    await expectNothingLost('row 3 Redis down 5 s', () => historyOf((p) => h.http(0, 'GET', p, 'rd-receiver'), 'rd-sender'), { phone, pc }, figures, 60_000);
+    await expectNothingLost(
+      'row 3 Redis down 5 s',
+      () => historyOf((p) => h.http(0, 'GET', p, 'rd-receiver'), 'rd-sender'),
+      { phone, pc },
+      figures,
+      60_000,
+    );
     for (const s of seen) {
       // Ready, not ready during the outage (it may flap while connections come back), ready.
       expect(s[0]).toBe(true);
@@ -181,13 +197,22 @@ describe('row 5: the store (FerretDB) unreachable for 5 s', () => {
       },
     });
     await outage;
-    await expectNothingLost('row 5 store down 5 s', () => historyOf((p) => h.http(0, 'GET', p, 'st-receiver'), 'st-sender'), { receiver }, figures, 90_000);
+    await expectNothingLost(
+      'row 5 store down 5 s',
+      () => historyOf((p) => h.http(0, 'GET', p, 'st-receiver'), 'st-sender'),
+      { receiver },
+      figures,
+      90_000,
+    );
     expect(h.exited()).toEqual([]);
     expect(h.logOf('message')).toContain('a dependency is unavailable; retrying the record until it is back');
     expect(h.logOf('message')).not.toContain('record dead-lettered');
     // Every failure of the outage was taken for what it is (the store away), none for a fault of
     // the record: those are retried only a few times and then dead-lettered, a loss in a longer outage.
-    const misread = h.logOf('message').split('\n').filter((l) => l.includes('handling the record failed'));
+    const misread = h
+      .logOf('message')
+      .split('\n')
+      .filter((l) => l.includes('handling the record failed'));
     expect(misread).toEqual([]);
     // Nothing for a device was dropped while the gateways could not reach the store.
     for (const g of ['gateway0', 'gateway1'] as const) expect(h.logOf(g)).not.toContain('downlink task failed');
@@ -202,7 +227,7 @@ describe('row 7: 200 ms delay and 5 % loss between the clients and the gateways 
     for (const port of h.gatewayPorts) proxies.push(await TcpProxy.start('127.0.0.1', port));
     // Seeded, so a failure can be replayed: a "lost" segment arrives after a retransmission delay.
     let seed = 7;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const p of proxies) p.impair({ delayMs: 200, lossRate: 0.05, retransmitMs: 600, random });
   });
   afterAll(async () => {
@@ -217,7 +242,12 @@ describe('row 7: 200 ms delay and 5 % loss between the clients and the gateways 
     const pc = await ImTestClient.connect(via(0), 'nm-receiver', tokenFor('nm-receiver'), { deviceId: 'pc' });
     try {
       const figures = await sendMany(sender, 'nm-receiver', 200, { ackTimeoutMs: 15_000, retryDelayMs: 500 });
-      await expectNothingLost('row 7 delay 200 ms + 5 % loss', () => historyOf((p) => h.http(0, 'GET', p, 'nm-receiver'), 'nm-sender'), { phone, pc }, figures);
+      await expectNothingLost(
+        'row 7 delay 200 ms + 5 % loss',
+        () => historyOf((p) => h.http(0, 'GET', p, 'nm-receiver'), 'nm-sender'),
+        { phone, pc },
+        figures,
+      );
     } finally {
       for (const c of [sender, phone, pc]) c.close();
     }
@@ -255,7 +285,11 @@ describe('row 6: message service instances restarted every 2 s during load (reba
     for (let i = 0; i < pairs; i++) {
       const r = receivers[i]!;
       const f0 = figures[i]!;
-      await r.waitFor(() => deliveryFigures(r, f0.acked).delivered === f0.acked.size, 120_000, `pair ${i}: every acked message`);
+      await r.waitFor(
+        () => deliveryFigures(r, f0.acked).delivered === f0.acked.size,
+        120_000,
+        `pair ${i}: every acked message`,
+      );
       const history = await historyOf((p) => h.http(1, 'GET', p, `rb-r${i}`), `rb-s${i}`);
       const storedIds = history.map((m) => m.msgId);
       const f = deliveryFigures(r, f0.acked);
@@ -267,9 +301,21 @@ describe('row 6: message service instances restarted every 2 s during load (reba
       totals.duplicates += f.duplicates;
       totals.outOfOrder += f.outOfOrder;
     }
-    report('row 6 rebalance storm', { restarts, ...totals, p99ms: Math.max(...receivers.map((r, i) => deliveryP99([r], figures[i]!))) });
+    report('row 6 rebalance storm', {
+      restarts,
+      ...totals,
+      p99ms: Math.max(...receivers.map((r, i) => deliveryP99([r], figures[i]!))),
+    });
     expect(restarts).toBeGreaterThanOrEqual(3);
-    expect(totals).toEqual({ sent: 600, acked: 600, stored: 600, storedCopies: 600, delivered: 600, duplicates: 0, outOfOrder: 0 });
+    expect(totals).toEqual({
+      sent: 600,
+      acked: 600,
+      stored: 600,
+      storedCopies: 600,
+      delivered: 600,
+      duplicates: 0,
+      outOfOrder: 0,
+    });
   });
 });
 
@@ -293,96 +339,126 @@ describe('row 8: soak with steady traffic and connect/disconnect churn', () => {
   });
   afterAll(() => h?.stop());
 
-  it('keeps every process flat in memory after warm-up and loses nothing', async () => {
-    const pairs = 4;
-    const senders = await Promise.all(Array.from({ length: pairs }, (_, i) => h.connect(i % 2, `sk-s${i}`)));
-    const receivers = await Promise.all(Array.from({ length: pairs }, (_, i) => h.connect((i + 1) % 2, `sk-r${i}`, { deviceId: 'phone' })));
-    const received: ImTestClient[][] = receivers.map((r) => [r]);
-    const acked: Set<string>[] = receivers.map(() => new Set());
-    const samples: Record<string, number[]> = Object.fromEntries(h.names().map((n) => [n, []]));
-    const end = Date.now() + seconds * 1000;
-    let sent = 0;
-    let churns = 0;
-    const traffic = senders.map(async (s, i) => {
-      // ~10 messages per second per conversation, each retried with its msgId until acked.
-      while (Date.now() < end) {
-        const m = s.message(`sk-r${i}`, `soak ${sent++}`);
-        for (let attempt = 0; attempt < 20; attempt++) {
-          const ack = await s.send(m, 5000).catch(() => undefined);
-          if (ack?.code === 0) {
-            acked[i]!.add(m.msgId);
-            break;
+  it(
+    'keeps every process flat in memory after warm-up and loses nothing',
+    async () => {
+      const pairs = 4;
+      const senders = await Promise.all(Array.from({ length: pairs }, (_, i) => h.connect(i % 2, `sk-s${i}`)));
+      const receivers = await Promise.all(
+        Array.from({ length: pairs }, (_, i) => h.connect((i + 1) % 2, `sk-r${i}`, { deviceId: 'phone' })),
+      );
+      const received: ImTestClient[][] = receivers.map((r) => [r]);
+      const acked: Set<string>[] = receivers.map(() => new Set());
+      const samples: Record<string, number[]> = Object.fromEntries(h.names().map((n) => [n, []]));
+      const end = Date.now() + seconds * 1000;
+      let sent = 0;
+      let churns = 0;
+      const traffic = senders.map(async (s, i) => {
+        // ~10 messages per second per conversation, each retried with its msgId until acked.
+        while (Date.now() < end) {
+          const m = s.message(`sk-r${i}`, `soak ${sent++}`);
+          for (let attempt = 0; attempt < 20; attempt++) {
+            const ack = await s.send(m, 5000).catch(() => undefined);
+            if (ack?.code === 0) {
+              acked[i]!.add(m.msgId);
+              break;
+            }
+            await sleep(300);
           }
-          await sleep(300);
+          await sleep(100);
         }
-        await sleep(100);
-      }
-    });
-    // Churn: every second one receiver's device disconnects and comes back (a new socket).
-    const churn = (async () => {
-      for (let k = 0; Date.now() < end; k++) {
-        await sleep(1000);
-        const i = k % pairs;
-        const list = received[i]!;
-        list[list.length - 1]!.close();
-        list.push(await h.connect((i + k) % 2, `sk-r${i}`, { deviceId: 'phone' }));
-        churns++;
-      }
-    })();
-    const started = Date.now();
-    const sampler = (async () => {
-      for (let tick = 1; Date.now() < end; tick++) {
-        for (const n of h.names()) samples[n]!.push(rssMb(h.pidOf(n)));
-        // A long run says how it goes every 5 minutes, so a run that fails late still has figures.
-        if (seconds >= 600 && tick % 300 === 0) {
-          const rss = h.names().map((n) => `${n}=${Math.round(samples[n]!.at(-1) ?? 0)}MB`).join(' ');
-          process.stderr.write(`[row 8 soak] ${Math.round((Date.now() - started) / 1000)} s: sent=${sent} acked=${acked.reduce((a, x) => a + x.size, 0)} churns=${churns} ${rss}\n`);
+      });
+      // Churn: every second one receiver's device disconnects and comes back (a new socket).
+      const churn = (async () => {
+        for (let k = 0; Date.now() < end; k++) {
+          await sleep(1000);
+          const i = k % pairs;
+          const list = received[i]!;
+          list[list.length - 1]!.close();
+          list.push(await h.connect((i + k) % 2, `sk-r${i}`, { deviceId: 'phone' }));
+          churns++;
         }
-        await sleep(1000);
+      })();
+      const started = Date.now();
+      const sampler = (async () => {
+        for (let tick = 1; Date.now() < end; tick++) {
+          for (const n of h.names()) samples[n]!.push(rssMb(h.pidOf(n)));
+          // A long run says how it goes every 5 minutes, so a run that fails late still has figures.
+          if (seconds >= 600 && tick % 300 === 0) {
+            const rss = h
+              .names()
+              .map((n) => `${n}=${Math.round(samples[n]!.at(-1) ?? 0)}MB`)
+              .join(' ');
+            process.stderr.write(
+              `[row 8 soak] ${Math.round((Date.now() - started) / 1000)} s: sent=${sent} acked=${acked.reduce((a, x) => a + x.size, 0)} churns=${churns} ${rss}\n`,
+            );
+          }
+          await sleep(1000);
+        }
+      })();
+      await Promise.all([...traffic, churn, sampler]);
+      // What the store holds when the traffic stops (a backlog in Kafka is not a loss), then wait
+      // until everything acknowledged is stored before expecting it on the devices.
+      const storedOf = async (i: number): Promise<Set<string>> =>
+        new Set((await historyOf((p) => h.http(0, 'GET', p, `sk-r${i}`), `sk-s${i}`)).map((m) => m.msgId));
+      let storedAtEnd = 0;
+      for (let i = 0; i < pairs; i++) storedAtEnd += (await storedOf(i)).size;
+      const drainStart = Date.now();
+      for (let i = 0; i < pairs; i++) {
+        for (;;) {
+          const stored = await storedOf(i);
+          if ([...acked[i]!].every((id) => stored.has(id))) break;
+          if (Date.now() - drainStart > 300_000)
+            throw new Error(
+              `pair ${i}: acknowledged messages still not stored 5 min after the traffic stopped (${stored.size} of ${acked[i]!.size})`,
+            );
+          await sleep(1000);
+        }
       }
-    })();
-    await Promise.all([...traffic, churn, sampler]);
-    // What the store holds when the traffic stops (a backlog in Kafka is not a loss), then wait
-    // until everything acknowledged is stored before expecting it on the devices.
-    const storedOf = async (i: number): Promise<Set<string>> => new Set((await historyOf((p) => h.http(0, 'GET', p, `sk-r${i}`), `sk-s${i}`)).map((m) => m.msgId));
-    let storedAtEnd = 0;
-    for (let i = 0; i < pairs; i++) storedAtEnd += (await storedOf(i)).size;
-    const drainStart = Date.now();
-    for (let i = 0; i < pairs; i++) {
-      for (;;) {
-        const stored = await storedOf(i);
-        if ([...acked[i]!].every((id) => stored.has(id))) break;
-        if (Date.now() - drainStart > 300_000) throw new Error(`pair ${i}: acknowledged messages still not stored 5 min after the traffic stopped (${stored.size} of ${acked[i]!.size})`);
-        await sleep(1000);
+      const drainMs = Date.now() - drainStart;
+      const missing: number[] = [];
+      for (let i = 0; i < pairs; i++) {
+        const devices = received[i]!;
+        const last = devices[devices.length - 1]!;
+        // A fresh type 1 on the last socket: anything live delivery missed comes by sync.
+        await last.sendReady().catch(() => undefined);
+        await last
+          .waitFor(
+            () => deliveryFigures(devices, acked[i]!).delivered === acked[i]!.size,
+            60_000,
+            `pair ${i}: every acked message`,
+          )
+          .catch(() => undefined);
+        missing.push(acked[i]!.size - deliveryFigures(devices, acked[i]!).delivered);
       }
-    }
-    const drainMs = Date.now() - drainStart;
-    const missing: number[] = [];
-    for (let i = 0; i < pairs; i++) {
-      const devices = received[i]!;
-      const last = devices[devices.length - 1]!;
-      // A fresh type 1 on the last socket: anything live delivery missed comes by sync.
-      await last.sendReady().catch(() => undefined);
-      await last.waitFor(() => deliveryFigures(devices, acked[i]!).delivered === acked[i]!.size, 60_000, `pair ${i}: every acked message`).catch(() => undefined);
-      missing.push(acked[i]!.size - deliveryFigures(devices, acked[i]!).delivered);
-    }
-    const growth: Record<string, number> = {};
-    for (const [n, xs] of Object.entries(samples)) {
-      // Warm-up: the first quarter. Compare the mean of the second quarter with the last one.
-      const q = Math.max(1, Math.floor(xs.length / 4));
-      const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
-      growth[n] = Math.round(mean(xs.slice(-q)) - mean(xs.slice(q, 2 * q)));
-    }
-    const delivered = received.reduce((a, devices, i) => a + deliveryFigures(devices, acked[i]!).delivered, 0);
-    const totalAcked = acked.reduce((a, s) => a + s.size, 0);
-    report(`row 8 soak ${seconds} s`, { sent, acked: totalAcked, storedAtEnd, drainMs, delivered, missing: missing.join('/'), churns, ...Object.fromEntries(Object.entries(growth).map(([n, g]) => [`rssGrowthMb.${n}`, g])) });
-    expect(totalAcked).toBe(sent);
-    expect(delivered).toBe(totalAcked);
-    expect(churns).toBeGreaterThan(seconds / 2);
-    // Flat: no process grew by more than 40 MB between the end of warm-up and the end.
-    for (const [n, g] of Object.entries(growth)) expect([n, g <= 40]).toEqual([n, true]);
-    expect(h.exited()).toEqual([]);
-    // The budget after the traffic: a send in flight may retry for ~2 min, the drain may take 5,
-    // the sync 1 per pair, and the harness needs its start.
-  }, seconds * 1000 + 900_000);
+      const growth: Record<string, number> = {};
+      for (const [n, xs] of Object.entries(samples)) {
+        // Warm-up: the first quarter. Compare the mean of the second quarter with the last one.
+        const q = Math.max(1, Math.floor(xs.length / 4));
+        const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
+        growth[n] = Math.round(mean(xs.slice(-q)) - mean(xs.slice(q, 2 * q)));
+      }
+      const delivered = received.reduce((a, devices, i) => a + deliveryFigures(devices, acked[i]!).delivered, 0);
+      const totalAcked = acked.reduce((a, s) => a + s.size, 0);
+      report(`row 8 soak ${seconds} s`, {
+        sent,
+        acked: totalAcked,
+        storedAtEnd,
+        drainMs,
+        delivered,
+        missing: missing.join('/'),
+        churns,
+        ...Object.fromEntries(Object.entries(growth).map(([n, g]) => [`rssGrowthMb.${n}`, g])),
+      });
+      expect(totalAcked).toBe(sent);
+      expect(delivered).toBe(totalAcked);
+      expect(churns).toBeGreaterThan(seconds / 2);
+      // Flat: no process grew by more than 40 MB between the end of warm-up and the end.
+      for (const [n, g] of Object.entries(growth)) expect([n, g <= 40]).toEqual([n, true]);
+      expect(h.exited()).toEqual([]);
+      // The budget after the traffic: a send in flight may retry for ~2 min, the drain may take 5,
+      // the sync 1 per pair, and the harness needs its start.
+    },
+    seconds * 1000 + 900_000,
+  );
 });

@@ -21,7 +21,9 @@ describe('friends and presence across gateways (cluster)', () => {
     const ca = await h.connect(0, a);
     const cb = await h.connect(1, b);
     const cc = await h.connect(1, c);
-    expect((await h.http(0, 'POST', '/v1/friends/requests', a, { toUserId: b, message: 'hi' })).body).toEqual({ status: 'pending' });
+    expect((await h.http(0, 'POST', '/v1/friends/requests', a, { toUserId: b, message: 'hi' })).body).toEqual({
+      status: 'pending',
+    });
     await cb.waitForMessages(1, 11, 20_000);
     expect(cb.ofType(11)[0]).toMatchObject({ fromId: a, destId: b, content: 'hi' });
     expect((await h.http(1, 'POST', `/v1/friends/requests/${a}/accept`, b)).body).toEqual({ status: 'friends' });

@@ -12,7 +12,10 @@ describe('group administration across gateways (cluster)', () => {
   const u = (name: string): string => `${name}-${randomUUID().slice(0, 6)}`;
   beforeAll(async () => {
     // Expiry: the reminder lead (1 h) covers any date set below, so 58 comes at the first sweep.
-    h = await ClusterHarness.start({ gateways: 2, env: { IM_GROUP_EXPIRY_SWEEP_MS: '200', IM_GROUP_EXPIRY_REMINDER_MS: '3600000' } });
+    h = await ClusterHarness.start({
+      gateways: 2,
+      env: { IM_GROUP_EXPIRY_SWEEP_MS: '200', IM_GROUP_EXPIRY_REMINDER_MS: '3600000' },
+    });
   });
   afterAll(() => h?.stop());
 
@@ -23,12 +26,18 @@ describe('group administration across gateways (cluster)', () => {
     const ca = await h.connect(1, a);
     const cx = await h.connect(1, x);
     const cz = await h.connect(0, z);
-    expect((await h.http(0, 'POST', `/v1/groups/${groupId}/members`, o, { userIds: [x] })).body).toEqual({ added: [x] });
+    expect((await h.http(0, 'POST', `/v1/groups/${groupId}/members`, o, { userIds: [x] })).body).toEqual({
+      added: [x],
+    });
     await Promise.all([cx.waitForMessages(1, 10, 20_000), ca.waitForMessages(1, 8, 20_000)]);
     expect((await cx.send(cx.message(groupId, 'hello all', { fromType: 2 }))).code).toBe(0);
     await Promise.all([co.waitForMessages(1, 2, 20_000), ca.waitForMessages(1, 2, 20_000)]);
     expect((await h.http(1, 'DELETE', `/v1/groups/${groupId}/members/${a}`, o)).status).toBe(204);
-    await Promise.all([ca.waitForMessages(1, 64, 20_000), cx.waitForMessages(1, 9, 20_000), co.waitForMessages(1, 9, 20_000)]);
+    await Promise.all([
+      ca.waitForMessages(1, 64, 20_000),
+      cx.waitForMessages(1, 9, 20_000),
+      co.waitForMessages(1, 9, 20_000),
+    ]);
     expect((await ca.send(ca.message(groupId, 'still here?', { fromType: 2 }))).code).toBe(40302);
     expect((await h.http(0, 'PUT', `/v1/groups/${groupId}/mute`, o)).status).toBe(204);
     await cx.waitForMessages(1, 62, 20_000);
@@ -53,10 +62,20 @@ describe('group administration across gateways (cluster)', () => {
     await Promise.all([ca.waitForMessages(1, 25, 20_000), co.waitForMessages(1, 25, 20_000)]);
     expect((await h.http(0, 'PUT', `/v1/groups/${groupId}/admins/${a}`, o)).status).toBe(204);
     await ca.waitForMessages(1, 55, 20_000);
-    expect((await h.http(1, 'POST', `/v1/groups/${groupId}/applications`, j, { message: 'hi' })).body).toEqual({ status: 'pending' });
-    await Promise.all([co.waitForMessages(1, 59, 20_000), ca.waitForMessages(1, 59, 20_000), ca.waitForMessages(1, 13, 20_000)]);
+    expect((await h.http(1, 'POST', `/v1/groups/${groupId}/applications`, j, { message: 'hi' })).body).toEqual({
+      status: 'pending',
+    });
+    await Promise.all([
+      co.waitForMessages(1, 59, 20_000),
+      ca.waitForMessages(1, 59, 20_000),
+      ca.waitForMessages(1, 13, 20_000),
+    ]);
     expect((await h.http(0, 'POST', `/v1/groups/${groupId}/applications/${j}/approve`, a)).status).toBe(204);
-    await Promise.all([cj.waitForMessages(1, 14, 20_000), cj.waitForMessages(1, 60, 20_000), co.waitForMessages(1, 8, 20_000)]);
+    await Promise.all([
+      cj.waitForMessages(1, 14, 20_000),
+      cj.waitForMessages(1, 60, 20_000),
+      co.waitForMessages(1, 8, 20_000),
+    ]);
     expect((await h.http(1, 'POST', `/v1/groups/${groupId}/owner/offer`, a, { userId: j })).status).toBe(403);
     expect((await h.http(1, 'POST', `/v1/groups/${groupId}/owner/offer`, o, { userId: j })).status).toBe(204);
     await cj.waitForMessages(1, 52, 20_000);
@@ -64,7 +83,11 @@ describe('group administration across gateways (cluster)', () => {
     await co.waitForMessages(1, 53, 20_000);
     expect((await h.http(0, 'DELETE', `/v1/groups/${groupId}`, o)).status).toBe(403);
     expect((await h.http(0, 'DELETE', `/v1/groups/${groupId}`, j)).status).toBe(204);
-    await Promise.all([co.waitForMessages(1, 51, 20_000), ca.waitForMessages(1, 51, 20_000), cj.waitForMessages(1, 51, 20_000)]);
+    await Promise.all([
+      co.waitForMessages(1, 51, 20_000),
+      ca.waitForMessages(1, 51, 20_000),
+      cj.waitForMessages(1, 51, 20_000),
+    ]);
     expect((await ca.send(ca.message(groupId, 'anyone?', { fromType: 2 }))).code).toBe(41001);
     await settle();
     expect(co.ofType(55)).toHaveLength(0);
@@ -86,7 +109,9 @@ describe('group administration across gateways (cluster)', () => {
     expect(ca.ofType(65)[0]).toMatchObject({ destId: groupId, fromType: 2, content: { groupId, expiresAt } });
     expect((await ca.send(ca.message(groupId, 'too late', { fromType: 2 }))).code).toBe(41004);
     await settle(1000);
-    expect([co.ofType(58).length, co.ofType(65).length, ca.ofType(58).length, ca.ofType(65).length]).toEqual([1, 1, 1, 1]);
+    expect([co.ofType(58).length, co.ofType(65).length, ca.ofType(58).length, ca.ofType(65).length]).toEqual([
+      1, 1, 1, 1,
+    ]);
     expect(cz.received).toHaveLength(0);
   });
 

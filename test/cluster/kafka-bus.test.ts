@@ -104,7 +104,14 @@ describe('KafkaBus on a real broker', () => {
     const sub = await bus.subscribe(t, 'g1', async (r) => void ok.push(r.value));
     const raw = kafka.producer();
     await raw.connect();
-    await raw.send({ topic: t, acks: -1, messages: [{ key: 'k', value: '{"not": json' }, { key: 'k', value: null }] });
+    await raw.send({
+      topic: t,
+      acks: -1,
+      messages: [
+        { key: 'k', value: '{"not": json' },
+        { key: 'k', value: null },
+      ],
+    });
     await raw.disconnect();
     await bus.publish(t, 'k', { after: true });
     await waitFor(() => ok.length === 1 && letters.length === 2, 'two dead letters and the next record');
@@ -120,10 +127,12 @@ describe('KafkaBus on a real broker', () => {
     const total = 150;
     const first: number[] = [];
     const second: number[] = [];
-    const slow = (into: number[]) => async (r: { value: number }): Promise<void> => {
-      await new Promise((res) => setTimeout(res, 3));
-      into.push(r.value);
-    };
+    const slow =
+      (into: number[]) =>
+      async (r: { value: number }): Promise<void> => {
+        await new Promise((res) => setTimeout(res, 3));
+        into.push(r.value);
+      };
     const subA = await bus.subscribe<number>(t, 'resumer', slow(first));
     await Promise.all(Array.from({ length: total }, (_, n) => bus.publish(t, 'one-key', n)));
     await waitFor(() => first.length >= 40, 'the first consumer to be mid-stream');
@@ -183,7 +192,10 @@ describe('KafkaBus on a real broker', () => {
     const handled: unknown[] = [];
     const sub = await bus.subscribe(t, 'transient-group', async (r) => {
       calls++;
-      if (calls <= 6) throw Object.assign(new Error('Server selection timed out after 1500 ms'), { name: 'MongoServerSelectionError' });
+      if (calls <= 6)
+        throw Object.assign(new Error('Server selection timed out after 1500 ms'), {
+          name: 'MongoServerSelectionError',
+        });
       handled.push(r.value);
     });
     await bus.publish(t, 'k', { stored: 'eventually' });
@@ -228,14 +240,18 @@ describe('KafkaBus on a real broker', () => {
 
   it('rejects a request nobody answers with a timeout naming the topic', async () => {
     const t = uniqueTopic('unanswered');
-    await expect(bus.request(t, 'k', {}, { timeoutMs: 1_500 })).rejects.toThrow(`request on ${t} timed out after 1500 ms`);
+    await expect(bus.request(t, 'k', {}, { timeoutMs: 1_500 })).rejects.toThrow(
+      `request on ${t} timed out after 1500 ms`,
+    );
   });
 
   it('rejects connect, naming the brokers, when no broker answers', async () => {
     const broker = `127.0.0.1:${await deadPort()}`;
     const start = Date.now();
     await expect(
-      KafkaBus.connect(options({ brokers: [broker], connectionTimeout: 300, retry: { retries: 1, initialRetryTime: 100 } })),
+      KafkaBus.connect(
+        options({ brokers: [broker], connectionTimeout: 300, retry: { retries: 1, initialRetryTime: 100 } }),
+      ),
     ).rejects.toThrow(`cannot reach Kafka at ${broker}`);
     expect(Date.now() - start).toBeLessThan(10_000);
   });
@@ -246,13 +262,21 @@ describe('KafkaBus on a real broker', () => {
     const sockets = new Set<net.Socket>();
     // Like kafkajs's default factory, but once `unreachable` every connection goes to a dead port.
     const socketFactory: ISocketFactory = ({ host, port: brokerPort, onConnect }) => {
-      const socket = net.connect({ host: unreachable ? '127.0.0.1' : host, port: unreachable ? port : brokerPort }, onConnect);
+      const socket = net.connect(
+        { host: unreachable ? '127.0.0.1' : host, port: unreachable ? port : brokerPort },
+        onConnect,
+      );
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
       return socket;
     };
     const cut = await KafkaBus.connect(
-      options({ socketFactory, connectionTimeout: 300, requestTimeout: 2_000, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 } }),
+      options({
+        socketFactory,
+        connectionTimeout: 300,
+        requestTimeout: 2_000,
+        retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
+      }),
     );
     const t = uniqueTopic('unreachable');
     await cut.publish(t, 'k', 'before');

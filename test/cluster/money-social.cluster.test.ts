@@ -29,7 +29,14 @@ describe('password packets, AA collections, payment requests and tips across gat
 
   const call = (...args: Parameters<ClusterHarness['httpUntilFinal']>) => h.httpUntilFinal(...args);
   const topup = (userId: string, amount: number) =>
-    call(0, 'POST', '/v1/admin/wallet/topup', undefined, { userId, amount, idempotencyKey: `top-${userId}` }, { authorization: `Bearer ${ADMIN}` });
+    call(
+      0,
+      'POST',
+      '/v1/admin/wallet/topup',
+      undefined,
+      { userId, amount, idempotencyKey: `top-${userId}` },
+      { authorization: `Bearer ${ADMIN}` },
+    );
   const balance = async (account: string): Promise<number> => (await store.ledger.head(account))?.balance ?? 0;
 
   it('a password packet opened by typing the password on the other gateway (68 with the amount) and through the API; wrong text moves nothing; 50 to the group; the password in no log', async () => {
@@ -38,7 +45,14 @@ describe('password packets, AA collections, payment requests and tips across gat
     expect((await topup(s, 1_000)).status).toBe(200);
     const password = `open-sesame-${randomUUID().slice(0, 8)}`;
     const [ca, cb] = await Promise.all([h.connect(1, a), h.connect(0, b)]);
-    const sent = await call(0, 'POST', '/v1/red-packets', s, { to: { type: 'group', id: groupId }, kind: 'password', total: 77, count: 2, password, requestId: 'pw' });
+    const sent = await call(0, 'POST', '/v1/red-packets', s, {
+      to: { type: 'group', id: groupId },
+      kind: 'password',
+      total: 77,
+      count: 2,
+      password,
+      requestId: 'pw',
+    });
     expect(sent).toMatchObject({ status: 201, body: { state: 'open' } });
     const packetId = sent.body.packetId as string;
     await ca.waitForMessages(1, 17);
@@ -51,7 +65,10 @@ describe('password packets, AA collections, payment requests and tips across gat
     expect(await balance(a)).toBe(got);
     expect(await balance(b)).toBe(0);
     expect((await call(1, 'POST', `/v1/red-packets/${packetId}/open`, b, { password: 'nope' })).status).toBe(403);
-    expect(await call(1, 'POST', `/v1/red-packets/${packetId}/open`, b, { password })).toMatchObject({ status: 200, body: { amount: 77 - got } });
+    expect(await call(1, 'POST', `/v1/red-packets/${packetId}/open`, b, { password })).toMatchObject({
+      status: 200,
+      body: { amount: 77 - got },
+    });
     expect(await call(0, 'POST', `/v1/red-packets/${packetId}/open`, c, { password })).toMatchObject({ status: 410 });
     await Promise.all([ca.waitForMessages(1, 50, 20_000), cb.waitForMessages(1, 50, 20_000)]);
     expect(await balance(s)).toBe(1_000 - 77);
@@ -65,11 +82,21 @@ describe('password packets, AA collections, payment requests and tips across gat
     expect((await Promise.all(payers.map((p) => topup(p, 100)))).map((r) => r.status)).toEqual(payers.map(() => 200));
     const everyone = [collector, ...payers];
     const before = (await Promise.all(everyone.map(balance))).reduce((x, y) => x + y, 0);
-    const created = await call(1, 'POST', '/v1/collections', collector, { to: { type: 'group', id: groupId }, amount: 30, count: 10, msg: 'team dinner', requestId: 'aa' });
+    const created = await call(1, 'POST', '/v1/collections', collector, {
+      to: { type: 'group', id: groupId },
+      amount: 30,
+      count: 10,
+      msg: 'team dinner',
+      requestId: 'aa',
+    });
     expect(created).toMatchObject({ status: 201, body: { state: 'open' } });
     const id = created.body.collectionId as string;
     // Every payer twice (the same request on both gateways) at once.
-    const answers = await Promise.all(payers.flatMap((p, i) => [0, 1].map((g) => call((i + g) % 2, 'POST', `/v1/collections/${id}/pay`, p, { requestId: `pay-${p}` }))));
+    const answers = await Promise.all(
+      payers.flatMap((p, i) =>
+        [0, 1].map((g) => call((i + g) % 2, 'POST', `/v1/collections/${id}/pay`, p, { requestId: `pay-${p}` })),
+      ),
+    );
     const paidBy = new Set<string>();
     answers.forEach((r, k) => {
       const payer = payers[Math.floor(k / 2)] as string;
@@ -82,7 +109,9 @@ describe('password packets, AA collections, payment requests and tips across gat
     expect(await balance(collector)).toBe(300);
     expect((await Promise.all(everyone.map(balance))).reduce((x, y) => x + y, 0)).toBe(before);
     const seats = await store.collections.seats(id);
-    const paidSeats = (await Promise.all(seats.map((seat) => store.ledger.op(seatOpId(id, seat.slot))))).filter((op) => op?.state === 'completed');
+    const paidSeats = (await Promise.all(seats.map((seat) => store.ledger.op(seatOpId(id, seat.slot))))).filter(
+      (op) => op?.state === 'completed',
+    );
     expect(paidSeats).toHaveLength(10);
     const view = await call(0, 'GET', `/v1/collections/${id}`, payers[0]);
     expect(new Set(view.body.payments.map((x: { payerId: string }) => x.payerId))).toEqual(paidBy);
@@ -97,12 +126,21 @@ describe('password packets, AA collections, payment requests and tips across gat
     expect((await Promise.all(payers.map((p) => topup(p, 100)))).map((r) => r.status)).toEqual(payers.map(() => 200));
     const ids: string[] = [];
     for (const requestId of ['k1', 'k2']) {
-      const created = await call(0, 'POST', '/v1/collections', collector, { to: { type: 'group', id: groupId }, amount: 30, count: 6, requestId });
+      const created = await call(0, 'POST', '/v1/collections', collector, {
+        to: { type: 'group', id: groupId },
+        amount: 30,
+        count: 6,
+        requestId,
+      });
       expect(created.status).toBe(201);
       ids.push(created.body.collectionId as string);
     }
     let loadDone = false;
-    const load = Promise.all(ids.flatMap((id) => payers.map((p, i) => call(i % 2, 'POST', `/v1/collections/${id}/pay`, p, { requestId: `r-${id}` })))).then((answers) => {
+    const load = Promise.all(
+      ids.flatMap((id) =>
+        payers.map((p, i) => call(i % 2, 'POST', `/v1/collections/${id}/pay`, p, { requestId: `r-${id}` })),
+      ),
+    ).then((answers) => {
       loadDone = true;
       return answers;
     });
@@ -115,13 +153,19 @@ describe('password packets, AA collections, payment requests and tips across gat
     for (const a of answers) if (a.status !== 200) expect(a.body.name).toBe('IM_ERR_COLLECTION_CLOSED');
     // The restarted service's sweep finishes what the kill interrupted and closes both collections.
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && ((await store.ledger.pendingOps(Number.MAX_SAFE_INTEGER, 10)).length > 0 || (await store.collections.active(100)).some((c) => ids.includes(c.collectionId)))) await sleep(300);
+    while (
+      Date.now() < deadline &&
+      ((await store.ledger.pendingOps(Number.MAX_SAFE_INTEGER, 10)).length > 0 ||
+        (await store.collections.active(100)).some((c) => ids.includes(c.collectionId)))
+    )
+      await sleep(300);
     expect(await store.ledger.pendingOps(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
     for (const id of ids) {
       expect((await store.collections.get(id))?.state).toBe('closed');
       const seats = await store.collections.seats(id);
       const paid = [];
-      for (const seat of seats) if ((await store.ledger.op(seatOpId(id, seat.slot)))?.state === 'completed') paid.push(seat.payerId);
+      for (const seat of seats)
+        if ((await store.ledger.op(seatOpId(id, seat.slot)))?.state === 'completed') paid.push(seat.payerId);
       expect(paid).toHaveLength(6);
       expect(new Set(paid).size).toBe(6);
     }
@@ -135,17 +179,31 @@ describe('password packets, AA collections, payment requests and tips across gat
   it('idempotency: the same payment-request payment and the same tip ten times in parallel over both gateways move money once', async () => {
     const [r, p, author] = [u('rr'), u('rp'), u('ra')];
     expect((await topup(p, 1_000)).status).toBe(200);
-    const created = await call(0, 'POST', '/v1/payment-requests', r, { toUserId: p, amount: 250, msg: 'coffee', requestId: 'q' });
+    const created = await call(0, 'POST', '/v1/payment-requests', r, {
+      toUserId: p,
+      amount: 250,
+      msg: 'coffee',
+      requestId: 'q',
+    });
     expect(created.status).toBe(201);
     const id = created.body.collectionId as string;
-    const pays = await Promise.all(Array.from({ length: 10 }, (_, i) => call(i % 2, 'POST', `/v1/collections/${id}/pay`, p, { requestId: 'same' })));
+    const pays = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => call(i % 2, 'POST', `/v1/collections/${id}/pay`, p, { requestId: 'same' })),
+    );
     expect(pays.map((x) => x.status)).toEqual(Array(10).fill(200));
     expect(pays.filter((x) => x.body.alreadyPaid === false)).toHaveLength(1);
-    expect(await call(1, 'POST', `/v1/collections/${id}/pay`, p, { requestId: 'other' })).toMatchObject({ status: 409, body: { name: 'IM_ERR_CONFLICT' } });
+    expect(await call(1, 'POST', `/v1/collections/${id}/pay`, p, { requestId: 'other' })).toMatchObject({
+      status: 409,
+      body: { name: 'IM_ERR_CONFLICT' },
+    });
     expect([await balance(p), await balance(r)]).toEqual([750, 250]);
 
     const groupId = await h.createGroup(1, author, [p]);
-    const [ca, p0, p1] = await Promise.all([h.connect(0, author), h.connect(0, p, { deviceId: 'd0' }), h.connect(1, p, { deviceId: 'd1' })]);
+    const [ca, p0, p1] = await Promise.all([
+      h.connect(0, author),
+      h.connect(0, p, { deviceId: 'd0' }),
+      h.connect(1, p, { deviceId: 'd1' }),
+    ]);
     const text = ca.message(groupId, 'tip me', { fromType: 2 });
     expect((await ca.send(text)).code).toBe(0);
     await p1.waitFor(() => p1.ofType(2).some((m) => m.msgId === text.msgId));

@@ -28,7 +28,10 @@ describe('money across gateways (cluster)', () => {
   const u = (name: string): string => `${name}-${randomUUID().slice(0, 6)}`;
 
   beforeAll(async () => {
-    h = await ClusterHarness.start({ gateways: 2, env: { IM_ADMIN_TOKEN: ADMIN, IM_MONEY_SWEEP_MS: '500', IM_RED_PACKET_MAX_AMOUNT: '1000000' } });
+    h = await ClusterHarness.start({
+      gateways: 2,
+      env: { IM_ADMIN_TOKEN: ADMIN, IM_MONEY_SWEEP_MS: '500', IM_RED_PACKET_MAX_AMOUNT: '1000000' },
+    });
     const url = new URL(clusterEndpoints().mongoUrl);
     url.pathname = `/${h.database}`;
     store = await MongoStore.connect(url.toString(), { logger: createLogger({ service: 'test', level: 'silent' }) });
@@ -40,17 +43,35 @@ describe('money across gateways (cluster)', () => {
 
   const call = (...args: Parameters<ClusterHarness['httpUntilFinal']>) => h.httpUntilFinal(...args);
   const topup = (userId: string, amount: number, key: string) =>
-    call(0, 'POST', '/v1/admin/wallet/topup', undefined, { userId, amount, idempotencyKey: key }, { authorization: `Bearer ${ADMIN}` });
+    call(
+      0,
+      'POST',
+      '/v1/admin/wallet/topup',
+      undefined,
+      { userId, amount, idempotencyKey: key },
+      { authorization: `Bearer ${ADMIN}` },
+    );
 
   it(`${OPENS} concurrent opens from ${OPENERS} users over two gateways: exactly ${SHARES} users get a share, none twice, the shares sum to the amount`, async () => {
     const sender = u('cs');
     const users = Array.from({ length: OPENERS }, (_, i) => u(`co${i}`));
     const groupId = await h.createGroup(0, sender, users);
     expect((await topup(sender, 20_000, u('k'))).status).toBe(200);
-    const sent = await call(1, 'POST', '/v1/red-packets', sender, { to: { type: 'group', id: groupId }, kind: 'lucky', total: 12_345, count: SHARES, msg: '恭喜发财', requestId: 'c1' });
+    const sent = await call(1, 'POST', '/v1/red-packets', sender, {
+      to: { type: 'group', id: groupId },
+      kind: 'lucky',
+      total: 12_345,
+      count: SHARES,
+      msg: '恭喜发财',
+      requestId: 'c1',
+    });
     expect(sent).toMatchObject({ status: 201, body: { state: 'open' } });
     const packetId = sent.body.packetId as string;
-    const opens = await Promise.all(Array.from({ length: OPENS }, (_, i) => call(i % 2, 'POST', `/v1/red-packets/${packetId}/open`, users[(i * 7) % OPENERS])));
+    const opens = await Promise.all(
+      Array.from({ length: OPENS }, (_, i) =>
+        call(i % 2, 'POST', `/v1/red-packets/${packetId}/open`, users[(i * 7) % OPENERS]),
+      ),
+    );
     const got = new Map<string, number>();
     opens.forEach((o, i) => {
       if (o.status === 200) {
@@ -67,7 +88,9 @@ describe('money across gateways (cluster)', () => {
     const claims = await store.redPackets.claims(packetId);
     expect(claims.map((c) => [c.userId, c.amount]).sort()).toEqual([...got.entries()].sort());
     // Every winner was paid exactly their share (read through either gateway).
-    const balances = await Promise.all([...got.keys()].map(async (userId, i) => (await call(i % 2, 'GET', '/v1/wallet', userId)).body.balance as number));
+    const balances = await Promise.all(
+      [...got.keys()].map(async (userId, i) => (await call(i % 2, 'GET', '/v1/wallet', userId)).body.balance as number),
+    );
     expect(balances).toEqual([...got.values()]);
     expect((await call(0, 'GET', '/v1/wallet', sender)).body.balance).toBe(20_000 - 12_345);
   });
@@ -83,7 +106,13 @@ describe('money across gateways (cluster)', () => {
       await Promise.all(
         senders.flatMap((s, si) =>
           Array.from({ length: PACKETS }, async (_, j) => {
-            const sent = await call((si + j) % 2, 'POST', '/v1/red-packets', s, { to: { type: 'group', id: groupId }, kind: j % 2 === 0 ? 'lucky' : 'equal', total: 200, count: 5, requestId: `p${j}` });
+            const sent = await call((si + j) % 2, 'POST', '/v1/red-packets', s, {
+              to: { type: 'group', id: groupId },
+              kind: j % 2 === 0 ? 'lucky' : 'equal',
+              total: 200,
+              count: 5,
+              requestId: `p${j}`,
+            });
             expect(sent.status).toBe(201);
             const packetId = sent.body.packetId as string;
             await Promise.all(openers.map((o, oi) => call(oi % 2, 'POST', `/v1/red-packets/${packetId}/open`, o)));
@@ -124,7 +153,17 @@ describe('money across gateways (cluster)', () => {
     // Each packet (its send repeated: the same requestId is the same packet): 5 distinct openers,
     // shares summing to 200, its holding account empty.
     const settled = await Promise.all(
-      senders.flatMap((s) => Array.from({ length: PACKETS }, (_, j) => call(0, 'POST', '/v1/red-packets', s, { to: { type: 'group', id: groupId }, kind: j % 2 === 0 ? 'lucky' : 'equal', total: 200, count: 5, requestId: `p${j}` }))),
+      senders.flatMap((s) =>
+        Array.from({ length: PACKETS }, (_, j) =>
+          call(0, 'POST', '/v1/red-packets', s, {
+            to: { type: 'group', id: groupId },
+            kind: j % 2 === 0 ? 'lucky' : 'equal',
+            total: 200,
+            count: 5,
+            requestId: `p${j}`,
+          }),
+        ),
+      ),
     );
     for (const r of settled) {
       const packetId = r.body.packetId as string;
@@ -157,13 +196,22 @@ describe('money across gateways (cluster)', () => {
       Array.from({ length: 36 }, async (_, i) => {
         const from = users[i % 6] as string;
         const to = users[(i + 1 + (i % 4)) % 6] as string;
-        const sent = await call(i % 2, 'POST', '/v1/transfers', from, { toUserId: to, amount: 40 + ((i * 53) % 200), requestId: `t${i}` });
+        const sent = await call(i % 2, 'POST', '/v1/transfers', from, {
+          toUserId: to,
+          amount: 40 + ((i * 53) % 200),
+          requestId: `t${i}`,
+        });
         if (sent.status !== 201) {
           expect(sent.body.name).toBe('IM_ERR_INSUFFICIENT_FUNDS');
           return;
         }
         ids.push(sent.body.transferId as string);
-        const answer = await call((i + 1) % 2, 'POST', `/v1/transfers/${sent.body.transferId}/${i % 3 === 0 ? 'return' : 'accept'}`, to);
+        const answer = await call(
+          (i + 1) % 2,
+          'POST',
+          `/v1/transfers/${sent.body.transferId}/${i % 3 === 0 ? 'return' : 'accept'}`,
+          to,
+        );
         expect(answer.status).toBe(200);
       }),
     ).then(() => {
@@ -179,7 +227,8 @@ describe('money across gateways (cluster)', () => {
     // service's sweep (every 500 ms here): wait for operations and transfers alike.
     const deadline = Date.now() + 60_000;
     while (
-      ((await store.ledger.pendingOps(Number.MAX_SAFE_INTEGER, 10)).length > 0 || (await store.transfers.open(10)).length > 0) &&
+      ((await store.ledger.pendingOps(Number.MAX_SAFE_INTEGER, 10)).length > 0 ||
+        (await store.transfers.open(10)).length > 0) &&
       Date.now() < deadline
     ) {
       await sleep(500);
@@ -198,7 +247,9 @@ describe('money across gateways (cluster)', () => {
       expect(['accepted', 'returned']).toContain(t?.state);
       const paid = await store.ledger.entryForOp(t?.toId ?? '', `tra:${id}`);
       const returned = await store.ledger.entryForOp(t?.fromId ?? '', `trr:${id}`);
-      expect([paid !== undefined, returned !== undefined]).toEqual(t?.state === 'accepted' ? [true, false] : [false, true]);
+      expect([paid !== undefined, returned !== undefined]).toEqual(
+        t?.state === 'accepted' ? [true, false] : [false, true],
+      );
     }
   });
 });

@@ -12,7 +12,9 @@ import { storeContract } from '@im/store/testing';
 
 const MONGO_URL = process.env.IM_TEST_MONGO_URL;
 if (!MONGO_URL) {
-  throw new Error('IM_TEST_MONGO_URL is not set: these tests need a real MongoDB-compatible server (FerretDB). Start the servers with: bash test/infra/infra.sh up all');
+  throw new Error(
+    'IM_TEST_MONGO_URL is not set: these tests need a real MongoDB-compatible server (FerretDB). Start the servers with: bash test/infra/infra.sh up all',
+  );
 }
 const baseUrl: string = MONGO_URL;
 
@@ -29,8 +31,24 @@ const SPECIFIC_DB = `im_mongo_${RUN}`;
 const EMPTY_DB = `im_empty_${RUN}`;
 const silent = createLogger({ service: 'test', level: 'silent' });
 
-function msg(fromId: string, destId: string, msgId: string, extra: Partial<ImMessage> = {}): ImMessage & { sendTime: number } {
-  return { msgId, fromId, destId, fromType: 1, fromName: fromId, imageIconUrl: '', content: `hello ${msgId}`, messageType: 2, sendTime: 1_700_000_000_000, ...extra };
+function msg(
+  fromId: string,
+  destId: string,
+  msgId: string,
+  extra: Partial<ImMessage> = {},
+): ImMessage & { sendTime: number } {
+  return {
+    msgId,
+    fromId,
+    destId,
+    fromType: 1,
+    fromName: fromId,
+    imageIconUrl: '',
+    content: `hello ${msgId}`,
+    messageType: 2,
+    sendTime: 1_700_000_000_000,
+    ...extra,
+  };
 }
 
 afterAll(async () => {
@@ -69,7 +87,8 @@ describe('MongoStore on a real server', () => {
     expect(await uniques('group_members')).toContain('groupId,userId');
     expect(await uniques('blacklist')).toContain('ownerId,blockedId');
     expect(await uniques('friendships')).toContain('userId,friendId');
-    const keys = async (name: string): Promise<string[]> => (await collection(name).indexes()).map((i) => Object.keys(i.key).join(','));
+    const keys = async (name: string): Promise<string[]> =>
+      (await collection(name).indexes()).map((i) => Object.keys(i.key).join(','));
     expect(await keys('conversations')).toContain('members');
     expect(await keys('group_members')).toContain('userId,groupId');
   });
@@ -78,18 +97,31 @@ describe('MongoStore on a real server', () => {
     const c = conv(`${p}a`, `${p}b`);
     await store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'first') });
     const raw = { conversationId: c, fromId: `${p}a`, messageType: 2, recalled: false, message: {} };
-    await expect(collection('messages').insertOne({ ...raw, _id: randomUUID() as never, msgId: 'other', seq: 1 })).rejects.toMatchObject({ code: 11000 });
-    await expect(collection('messages').insertOne({ ...raw, _id: randomUUID() as never, msgId: 'first', seq: 99 })).rejects.toMatchObject({ code: 11000 });
+    await expect(
+      collection('messages').insertOne({ ...raw, _id: randomUUID() as never, msgId: 'other', seq: 1 }),
+    ).rejects.toMatchObject({ code: 11000 });
+    await expect(
+      collection('messages').insertOne({ ...raw, _id: randomUUID() as never, msgId: 'first', seq: 99 }),
+    ).rejects.toMatchObject({ code: 11000 });
     expect(await store.messages.range(c, { limit: 10 })).toHaveLength(1);
   });
 
   it('has sanitizeFilter on: an operator object in a filter is compared, never applied', async () => {
     await store.relations.block(`${p}a`, `${p}b`);
-    const injected = store.connection.model('Block').findOne({ ownerId: { $ne: null } }).lean().exec();
-    const outcome = await injected.then((v) => v, () => 'rejected');
+    const injected = store.connection
+      .model('Block')
+      .findOne({ ownerId: { $ne: null } })
+      .lean()
+      .exec();
+    const outcome = await injected.then(
+      (v) => v,
+      () => 'rejected',
+    );
     expect(outcome === null || outcome === 'rejected').toBe(true);
     await expect(store.cursors.advance(`${p}a`, { $gt: '' } as unknown as string, 'c', 1)).rejects.toThrow(TypeError);
-    await expect(store.conversations.setReadSeq(`${p}a`, 'c', { $inc: 1 } as unknown as number)).rejects.toThrow(TypeError);
+    await expect(store.conversations.setReadSeq(`${p}a`, 'c', { $inc: 1 } as unknown as number)).rejects.toThrow(
+      TypeError,
+    );
   });
 
   it('returns the wire message exactly as given: nested content, dotted keys, nested arrays; no _id or __v', async () => {
@@ -104,7 +136,13 @@ describe('MongoStore on a real server', () => {
       const message = msg(`${p}a`, `${p}b`, `rt${i}`, { messageType: 3, content, devType: 3, status: 0 });
       const { stored } = await store.messages.append({ conversationId: c, message, senderDeviceId: 'd1' });
       const found = await store.messages.findByMsgId(c, `rt${i}`);
-      expect(found).toEqual({ conversationId: c, seq: stored.seq, message: { ...message, seq: stored.seq }, recalled: false, senderDeviceId: 'd1' });
+      expect(found).toEqual({
+        conversationId: c,
+        seq: stored.seq,
+        message: { ...message, seq: stored.seq },
+        recalled: false,
+        senderDeviceId: 'd1',
+      });
       expect(JSON.stringify(found)).not.toMatch(/"_id"|"__v"/);
     }
     const listed = await store.messages.range(c, { limit: 10 });
@@ -118,15 +156,21 @@ describe('MongoStore on a real server', () => {
     // FerretDB their seq counter updates race (its findAndModify is not atomic): the unique
     // (conversationId, seq) index and the retry keep every seq distinct.
     const c = conv(`${p}a`, `${p}b`);
-    const others = await Promise.all([1, 2].map(() => MongoStore.connect(urlFor(SPECIFIC_DB), { logger: silent, autoIndex: false })));
+    const others = await Promise.all(
+      [1, 2].map(() => MongoStore.connect(urlFor(SPECIFIC_DB), { logger: silent, autoIndex: false })),
+    );
     try {
       const stores = [store, ...others];
       const results = await Promise.all(
-        Array.from({ length: 60 }, (_, i) => stores[i % 3]!.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, `k${i}`) })),
+        Array.from({ length: 60 }, (_, i) =>
+          stores[i % 3]!.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, `k${i}`) }),
+        ),
       );
       expect(new Set(results.map((r) => r.stored.seq)).size).toBe(60);
       expect(results.every((r) => !r.duplicate)).toBe(true);
-      const repeats = await Promise.all(stores.map((s) => s.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'k0') })));
+      const repeats = await Promise.all(
+        stores.map((s) => s.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'k0') })),
+      );
       expect(repeats.every((r) => r.duplicate && r.stored.seq === results[0]?.stored.seq)).toBe(true);
     } finally {
       await Promise.all(others.map((s) => s.close()));
@@ -141,7 +185,9 @@ describe('MongoStore on a real server', () => {
   it('within one process, hands out seqs in completion order with no gaps between new messages', async () => {
     const c = conv(`${p}a`, `${p}b`);
     const ids = Array.from({ length: 20 }, (_, i) => `q${i}`);
-    const results = await Promise.all(ids.map((id) => store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, id) })));
+    const results = await Promise.all(
+      ids.map((id) => store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, id) })),
+    );
     expect(results.map((r) => r.stored.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(await store.conversations.maxSeq(c)).toBe(20);
   });
@@ -149,18 +195,26 @@ describe('MongoStore on a real server', () => {
   it('stores concurrent repeats once; each repeat may burn a seq (insert-first), never reuse one', async () => {
     const c = conv(`${p}a`, `${p}b`);
     const ids = Array.from({ length: 40 }, (_, i) => `q${i % 20}`);
-    const results = await Promise.all(ids.map((id) => store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, id) })));
+    const results = await Promise.all(
+      ids.map((id) => store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, id) })),
+    );
     const fresh = results.filter((r) => !r.duplicate).map((r) => r.stored.seq);
     expect(fresh).toHaveLength(20);
     expect(new Set(fresh).size).toBe(20);
     expect(fresh).toEqual([...fresh].sort((a, b) => a - b));
-    for (const r of results) expect(r.stored.seq).toBe(results.find((x) => x.stored.message.msgId === r.stored.message.msgId && !x.duplicate)?.stored.seq);
+    for (const r of results)
+      expect(r.stored.seq).toBe(
+        results.find((x) => x.stored.message.msgId === r.stored.message.msgId && !x.duplicate)?.stored.seq,
+      );
     expect(await store.conversations.maxSeq(c)).toBeLessThanOrEqual(40);
   });
 
   it('gathers concurrent appends to many conversations into shared inserts, each with its own outcome (new, repeat, repeat of a stored one)', async () => {
     const convs = Array.from({ length: 60 }, (_, i) => conv(`${p}a${i}`, `${p}b${i}`));
-    const first = await store.messages.append({ conversationId: convs[0] as string, message: msg(`${p}a0`, `${p}b0`, 'early') });
+    const first = await store.messages.append({
+      conversationId: convs[0] as string,
+      message: msg(`${p}a0`, `${p}b0`, 'early'),
+    });
     const inputs = convs.flatMap((c, i) => [
       { conversationId: c, message: msg(`${p}a${i}`, `${p}b${i}`, 'one') },
       { conversationId: c, message: msg(`${p}a${i}`, `${p}b${i}`, i % 3 === 0 ? 'one' : 'two') },
@@ -170,7 +224,9 @@ describe('MongoStore on a real server', () => {
     expect(results.at(-1)).toMatchObject({ duplicate: true, stored: { seq: first.stored.seq } });
     for (const [i, c] of convs.entries()) {
       const stored = await store.messages.range(c, { limit: 10 });
-      expect(stored.map((m) => m.message.msgId).sort()).toEqual(i === 0 ? ['early', 'one'] : i % 3 === 0 ? ['one'] : ['one', 'two']);
+      expect(stored.map((m) => m.message.msgId).sort()).toEqual(
+        i === 0 ? ['early', 'one'] : i % 3 === 0 ? ['one'] : ['one', 'two'],
+      );
       expect(new Set(stored.map((m) => m.seq)).size).toBe(stored.length);
     }
     expect(results.filter((r) => r.duplicate)).toHaveLength(21);
@@ -180,7 +236,11 @@ describe('MongoStore on a real server', () => {
     // Fault injection at the driver: the first batch insert silently loses one document (what a
     // server answering {n: 1} for 2 documents and no write error would do); the count is the
     // server's own answer for what it really got.
-    const driver = (store.messages as unknown as { collection: { insertMany: (docs: { msgId: string }[], o: object) => Promise<unknown> } }).collection;
+    const driver = (
+      store.messages as unknown as {
+        collection: { insertMany: (docs: { msgId: string }[], o: object) => Promise<unknown> };
+      }
+    ).collection;
     const real = driver.insertMany.bind(driver);
     let dropped: string | undefined;
     driver.insertMany = async (docs, options) => {
@@ -192,7 +252,9 @@ describe('MongoStore on a real server', () => {
       // Appends to different conversations run side by side, so their inserts share one batch.
       const ids = Array.from({ length: 12 }, (_, i) => `lost${i}`);
       const convOf = (id: string): string => conv(`${p}a`, `${p}${id}`);
-      const results = await Promise.all(ids.map((id) => store.messages.append({ conversationId: convOf(id), message: msg(`${p}a`, `${p}${id}`, id) })));
+      const results = await Promise.all(
+        ids.map((id) => store.messages.append({ conversationId: convOf(id), message: msg(`${p}a`, `${p}${id}`, id) })),
+      );
       expect(ids).toContain(dropped);
       for (const [i, id] of ids.entries()) {
         const stored = await store.messages.range(convOf(id), { limit: 10 });
@@ -209,14 +271,31 @@ describe('MongoStore on a real server', () => {
   it('answers concurrent blacklist checks from one shared read, each for its own pair', async () => {
     await store.relations.block(`${p}x`, `${p}y`);
     await store.relations.block(`${p}y`, `${p}z`);
-    const pairs: [string, string][] = [[`${p}x`, `${p}y`], [`${p}y`, `${p}x`], [`${p}y`, `${p}z`], [`${p}x`, `${p}z`], [`${p}x`, `${p}y`]];
-    expect(await Promise.all(pairs.map(([a, b]) => store.relations.isBlocked(a, b)))).toEqual([true, false, true, false, true]);
+    const pairs: [string, string][] = [
+      [`${p}x`, `${p}y`],
+      [`${p}y`, `${p}x`],
+      [`${p}y`, `${p}z`],
+      [`${p}x`, `${p}z`],
+      [`${p}x`, `${p}y`],
+    ];
+    expect(await Promise.all(pairs.map(([a, b]) => store.relations.isBlocked(a, b)))).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+    ]);
   });
 
   it('never moves a read mark or cursor back under concurrent writes from one process', async () => {
     const c = conv(`${p}a`, `${p}b`);
     const values = Array.from({ length: 20 }, (_, i) => 20 - i);
-    await Promise.all(values.flatMap((v) => [store.conversations.setReadSeq(`${p}a`, c, v), store.cursors.advance(`${p}a`, 'd1', c, v)]));
+    await Promise.all(
+      values.flatMap((v) => [
+        store.conversations.setReadSeq(`${p}a`, c, v),
+        store.cursors.advance(`${p}a`, 'd1', c, v),
+      ]),
+    );
     expect((await store.conversations.readSeqs(`${p}a`, [c])).get(c)).toBe(20);
     expect((await store.cursors.get(`${p}a`, 'd1', [c])).get(c)).toBe(20);
   });
@@ -228,11 +307,26 @@ describe('MongoStore on a real server', () => {
       name: 'Half',
       ownerId: `${p}a`,
       createdAt: 1,
-      pendingMembers: [{ userId: `${p}a`, role: 'owner' }, { userId: `${p}b`, role: 'member' }],
+      pendingMembers: [
+        { userId: `${p}a`, role: 'owner' },
+        { userId: `${p}b`, role: 'member' },
+      ],
     });
-    expect(await store.groups.create({ groupId, name: 'Retry', ownerId: `${p}a`, createdAt: 2 }, [{ userId: `${p}z`, role: 'member' }])).toBe(false);
+    expect(
+      await store.groups.create({ groupId, name: 'Retry', ownerId: `${p}a`, createdAt: 2 }, [
+        { userId: `${p}z`, role: 'member' },
+      ]),
+    ).toBe(false);
     expect((await store.groups.members(groupId)).map((m) => m.userId)).toEqual([`${p}a`, `${p}b`]);
-    expect(await store.groups.get(groupId)).toEqual({ groupId, name: 'Half', ownerId: `${p}a`, createdAt: 1, dismissed: false, muted: false, joinPolicy: 'approval' });
+    expect(await store.groups.get(groupId)).toEqual({
+      groupId,
+      name: 'Half',
+      ownerId: `${p}a`,
+      createdAt: 1,
+      dismissed: false,
+      muted: false,
+      joinPolicy: 'approval',
+    });
     expect(await collection('groups').findOne({ _id: groupId as never })).not.toHaveProperty('pendingMembers');
   });
 
@@ -241,12 +335,18 @@ describe('MongoStore on a real server', () => {
     await store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'm1') });
     await store.cursors.advance(`${p}b`, 'd', c, 1);
     await store.conversations.setReadSeq(`${p}b`, c, 1);
-    await store.groups.create({ groupId: `${p}g`, name: 'G', ownerId: `${p}a`, createdAt: 1 }, [{ userId: `${p}a`, role: 'owner' }]);
+    await store.groups.create({ groupId: `${p}g`, name: 'G', ownerId: `${p}a`, createdAt: 1 }, [
+      { userId: `${p}a`, role: 'owner' },
+    ]);
     await store.relations.block(`${p}b`, `${p}c`);
     const again = await MongoStore.connect(urlFor(SPECIFIC_DB), { logger: silent, autoIndex: false });
     try {
-      expect((await again.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'm2') })).stored.seq).toBe(2);
-      expect((await again.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'm1') })).duplicate).toBe(true);
+      expect(
+        (await again.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'm2') })).stored.seq,
+      ).toBe(2);
+      expect((await again.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'm1') })).duplicate).toBe(
+        true,
+      );
       expect((await again.cursors.get(`${p}b`, 'd', [c])).get(c)).toBe(1);
       expect((await again.conversations.readSeqs(`${p}b`, [c])).get(c)).toBe(1);
       expect(await again.groups.member(`${p}g`, `${p}a`)).toMatchObject({ role: 'owner' });
@@ -257,7 +357,9 @@ describe('MongoStore on a real server', () => {
   });
 
   it('with autoIndex false, refuses to start on a database that lacks the indexes', async () => {
-    await expect(MongoStore.connect(urlFor(EMPTY_DB), { logger: silent, autoIndex: false })).rejects.toThrow(/lacks the index/);
+    await expect(MongoStore.connect(urlFor(EMPTY_DB), { logger: silent, autoIndex: false })).rejects.toThrow(
+      /lacks the index/,
+    );
   });
 
   it('answers ping false once closed', async () => {

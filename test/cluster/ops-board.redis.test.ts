@@ -6,7 +6,10 @@ import { createLogger } from '@im/common';
 import { RedisOpsBoard } from '@im/realtime';
 
 const REDIS_URL = process.env.IM_TEST_REDIS_URL;
-if (!REDIS_URL) throw new Error('IM_TEST_REDIS_URL is not set: these tests need a real Redis 7. Start the servers with: bash test/infra/infra.sh up all');
+if (!REDIS_URL)
+  throw new Error(
+    'IM_TEST_REDIS_URL is not set: these tests need a real Redis 7. Start the servers with: bash test/infra/infra.sh up all',
+  );
 const url: string = REDIS_URL;
 const logger = createLogger({ service: 'test', level: 'silent' });
 
@@ -18,7 +21,10 @@ describe('RedisOpsBoard', () => {
   let b: RedisOpsBoard;
   let raw: Redis;
   beforeAll(async () => {
-    [a, b] = await Promise.all([RedisOpsBoard.connect(url, { prefix: prefixA, logger }), RedisOpsBoard.connect(url, { prefix: prefixB, logger })]);
+    [a, b] = await Promise.all([
+      RedisOpsBoard.connect(url, { prefix: prefixA, logger }),
+      RedisOpsBoard.connect(url, { prefix: prefixB, logger }),
+    ]);
     raw = new Redis(url);
   });
   afterAll(async () => {
@@ -38,7 +44,8 @@ describe('RedisOpsBoard', () => {
     await a.publish('gw-1', { instance: 'gw-1', n: 2 }, 60_000);
     // Redis expires the short entry by its TTL (no clock of ours to drive here).
     const deadline = Date.now() + 5000;
-    while ((await raw.exists(`${prefixA}{ops}:proc:short`)) === 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await raw.exists(`${prefixA}{ops}:proc:short`)) === 1 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await a.list()).toEqual([{ instance: 'gw-1', n: 2 }]);
     expect(await raw.smembers(`${prefixA}{ops}:index`)).toEqual(['gw-1']);
     expect(await b.list()).toEqual([{ instance: 'other' }]);

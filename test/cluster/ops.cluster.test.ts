@@ -34,17 +34,27 @@ interface Entry {
 describe('cluster-wide operations view', () => {
   let h: ClusterHarness;
   beforeAll(async () => {
-    h = await ClusterHarness.start({ gateways: 2, env: { IM_ADMIN_TOKEN: ADMIN_TOKEN, IM_OPS_PUBLISH_MS: String(PUBLISH_MS), IM_OPS_TTL_MS: String(TTL_MS) } });
+    h = await ClusterHarness.start({
+      gateways: 2,
+      env: { IM_ADMIN_TOKEN: ADMIN_TOKEN, IM_OPS_PUBLISH_MS: String(PUBLISH_MS), IM_OPS_TTL_MS: String(TTL_MS) },
+    });
   });
   afterAll(() => h?.stop());
 
   const ops = async (gateway: number): Promise<{ mode: string; processes: Entry[] }> => {
-    const res = await fetch(`${h.gatewayUrl(gateway)}/console/api/ops`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await fetch(`${h.gatewayUrl(gateway)}/console/api/ops`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(res.status).toBe(200);
     return (await res.json()) as { mode: string; processes: Entry[] };
   };
   /** Polls until `check` holds for gateway `gateway`'s answer; returns that answer. */
-  const until = async (gateway: number, check: (ps: Entry[]) => boolean, what: string, timeoutMs = 30_000): Promise<Entry[]> => {
+  const until = async (
+    gateway: number,
+    check: (ps: Entry[]) => boolean,
+    what: string,
+    timeoutMs = 30_000,
+  ): Promise<Entry[]> => {
     const deadline = Date.now() + timeoutMs;
     let last: Entry[] = [];
     while (Date.now() < deadline) {
@@ -52,7 +62,9 @@ describe('cluster-wide operations view', () => {
       if (check(last)) return last;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`${what} not seen within ${timeoutMs} ms; last view: ${JSON.stringify(last.map((p) => [p.instance, p.pid]))}`);
+    throw new Error(
+      `${what} not seen within ${timeoutMs} ms; last view: ${JSON.stringify(last.map((p) => [p.instance, p.pid]))}`,
+    );
   };
   const roleOf = (name: ServiceName): string => (name.startsWith('gateway') ? 'gateway' : name.replace(/-\d+$/, ''));
   const entryOf = (ps: Entry[], name: ServiceName): Entry | undefined => ps.find((p) => p.pid === h.pidOf(name));
@@ -70,7 +82,13 @@ describe('cluster-wide operations view', () => {
       expect(entryOf(ps, 'gateway1')?.instance).toBe(`${h.namespace}-gw1`);
       // Figures only: no URL or secret in any entry.
       const text = JSON.stringify(ps);
-      for (const secret of [ADMIN_TOKEN, 'redis://', 'mongodb://', process.env.IM_TEST_KAFKA_BROKERS ?? 'kafka-brokers']) expect(text).not.toContain(secret);
+      for (const secret of [
+        ADMIN_TOKEN,
+        'redis://',
+        'mongodb://',
+        process.env.IM_TEST_KAFKA_BROKERS ?? 'kafka-brokers',
+      ])
+        expect(text).not.toContain(secret);
     }
   });
 
@@ -96,7 +114,11 @@ describe('cluster-wide operations view', () => {
       // The same in the console page, in Chromium: one row per process, the gateways' rates.
       requireConsoleBuild();
       mkdirSync(ARTIFACTS, { recursive: true });
-      const browser = await chromium.launch({ executablePath: ensureChromium(), args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'], timeout: 60_000 });
+      const browser = await chromium.launch({
+        executablePath: ensureChromium(),
+        args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+        timeout: 60_000,
+      });
       try {
         const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
         await page.goto(`${h.gatewayUrl(0)}/console/#/ops`);
@@ -104,9 +126,14 @@ describe('cluster-wide operations view', () => {
         await page.getByTestId('ops-start').click();
         await page.getByTestId('ops-status').filter({ hasText: 'cluster' }).waitFor({ timeout: 20_000 });
         const rows = page.getByTestId('ops-process');
-        for (const name of h.names()) await page.locator(`[data-testid="ops-process"][data-pid="${h.pidOf(name)}"][data-role="${roleOf(name)}"]`).waitFor({ timeout: 20_000 });
+        for (const name of h.names())
+          await page
+            .locator(`[data-testid="ops-process"][data-pid="${h.pidOf(name)}"][data-role="${roleOf(name)}"]`)
+            .waitFor({ timeout: 20_000 });
         expect(await rows.count()).toBe(h.names().length);
-        const gatewayRate = page.locator(`[data-testid="ops-process"][data-instance="${h.namespace}-gw1"]:not([data-in-rate="0"])`);
+        const gatewayRate = page.locator(
+          `[data-testid="ops-process"][data-instance="${h.namespace}-gw1"]:not([data-in-rate="0"])`,
+        );
         await gatewayRate.waitFor({ timeout: 20_000 });
         expect(Number(await gatewayRate.getAttribute('data-in-rate'))).toBeGreaterThan(0);
         expect(await page.getByTestId('ops-table').locator('tr').count()).toBe(h.names().length + 1);
@@ -134,7 +161,8 @@ describe('cluster-wide operations view', () => {
     await h.kill('friend');
     // Its last snapshot is still there until it expires, then it is gone; the others stay.
     const after = await until(0, (ps) => !ps.some((p) => p.pid === friendPid), 'the killed process leaving', 20_000);
-    for (const name of h.names().filter((n) => n !== 'friend')) expect([name, entryOf(after, name)?.role]).toEqual([name, roleOf(name)]);
+    for (const name of h.names().filter((n) => n !== 'friend'))
+      expect([name, entryOf(after, name)?.role]).toEqual([name, roleOf(name)]);
 
     const eventsPid = h.pidOf('events');
     expect(entryOf((await ops(1)).processes, 'events')).toBeDefined();

@@ -21,9 +21,24 @@ describe('original clients across gateways (cluster)', () => {
   afterAll(() => h?.stop());
 
   /** A socket.io-client 2.x connection with nothing in the handshake but the token; type 1 carries `devType`. */
-  async function original(gateway: number, userId: string, devType: number | undefined, autoAck = true): Promise<ImTestClient> {
+  async function original(
+    gateway: number,
+    userId: string,
+    devType: number | undefined,
+    autoAck = true,
+  ): Promise<ImTestClient> {
     const c = await h.connect(gateway, userId, { version: 2, autoReady: false, autoAck });
-    const ready = { msgId: randomUUID(), fromId: userId, fromType: 1, destId: 'server', fromName: userId, imageIconUrl: '', content: '', messageType: 1, ...(devType !== undefined ? { devType } : {}) };
+    const ready = {
+      msgId: randomUUID(),
+      fromId: userId,
+      fromType: 1,
+      destId: 'server',
+      fromName: userId,
+      imageIconUrl: '',
+      content: '',
+      messageType: 1,
+      ...(devType !== undefined ? { devType } : {}),
+    };
     expect(await c.send(JSON.stringify(ready))).toMatchObject({ code: 0 });
     return c;
   }

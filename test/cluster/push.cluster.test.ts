@@ -78,15 +78,25 @@ describe('offline push (cluster)', () => {
       muted: true,
     });
     expect((await h.http(1, 'PUT', '/v1/conversations/mute', d, { peerId: a, muted: 'yes' })).status).toBe(400);
-    expect((await h.http(1, 'PUT', '/v1/conversations/mute', d, { peerId: a, groupId: 'g1', muted: true })).status).toBe(400);
-    expect((await h.http(1, 'PUT', '/v1/conversations/mute', d, { groupId: 'not-my-group', muted: true })).status).toBe(403);
+    expect(
+      (await h.http(1, 'PUT', '/v1/conversations/mute', d, { peerId: a, groupId: 'g1', muted: true })).status,
+    ).toBe(400);
+    expect((await h.http(1, 'PUT', '/v1/conversations/mute', d, { groupId: 'not-my-group', muted: true })).status).toBe(
+      403,
+    );
     // a's second device sees the message once the message service handled it (the push decision follows at once).
     const ca2 = await h.connect(1, a, { deviceId: 'second' });
     const quiet = ca.message(d, 'muted message');
     expect((await ca.send(quiet)).code).toBe(0);
-    await ca2.waitFor(() => ca2.received.some((x) => x.msgId === quiet.msgId), 30_000, 'the muted message on the second device');
+    await ca2.waitFor(
+      () => ca2.received.some((x) => x.msgId === quiet.msgId),
+      30_000,
+      'the muted message on the second device',
+    );
     await settle();
-    expect((await h.http(1, 'GET', '/v1/conversations', d)).body.conversations).toEqual([expect.objectContaining({ peerId: a, muted: true, unread: 1 })]);
+    expect((await h.http(1, 'GET', '/v1/conversations', d)).body.conversations).toEqual([
+      expect.objectContaining({ peerId: a, muted: true, unread: 1 }),
+    ]);
     expect((await h.http(1, 'PUT', '/v1/conversations/mute', d, { peerId: a, muted: false })).status).toBe(200);
     const loud = ca.message(d, 'after unmute');
     expect((await ca.send(loud)).code).toBe(0);
@@ -98,7 +108,11 @@ describe('offline push (cluster)', () => {
     const co = await h.connect(0, o);
     const gm = co.message(groupId, 'Saturday?', { fromType: 2 });
     expect((await co.send(gm)).code).toBe(0);
-    expect(await waitForPush(m, gm.msgId)).toMatchObject({ title: 'Hikers', body: `${o}: Saturday?`, conversationId: `g:${groupId}` });
+    expect(await waitForPush(m, gm.msgId)).toMatchObject({
+      title: 'Hikers',
+      body: `${o}: Saturday?`,
+      conversationId: `g:${groupId}`,
+    });
     await settle();
     expect(pushesFor(o)).toHaveLength(0);
   });

@@ -18,7 +18,9 @@ import { deliveryContract, onceStoreContract, presenceContract } from '@im/realt
 
 const REDIS_URL = process.env.IM_TEST_REDIS_URL;
 if (!REDIS_URL) {
-  throw new Error('IM_TEST_REDIS_URL is not set: these tests need a real Redis 7. Start the servers with: bash test/infra/infra.sh up all');
+  throw new Error(
+    'IM_TEST_REDIS_URL is not set: these tests need a real Redis 7. Start the servers with: bash test/infra/infra.sh up all',
+  );
 }
 const url: string = REDIS_URL;
 
@@ -39,7 +41,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const live = (n: number): Delivery => ({
   kind: 'live',
-  message: { msgId: `m${n}`, fromId: 'x', destId: 'y', fromType: 1, fromName: '', imageIconUrl: '', content: String(n), messageType: 33 },
+  message: {
+    msgId: `m${n}`,
+    fromId: 'x',
+    destId: 'y',
+    fromType: 1,
+    fromName: '',
+    imageIconUrl: '',
+    content: String(n),
+    messageType: 33,
+  },
 });
 const contentOf = (d: Delivery): string => (d.kind === 'live' ? String(d.message.content) : '');
 
@@ -79,7 +90,11 @@ onceStoreContract('RedisOnceStore', () => RedisOnceStore.connect(url, portOption
 
 describe('RedisDeliveryPort on Redis sharded pub/sub', () => {
   const logLines: string[] = [];
-  const capturing = createLogger({ service: 'test', level: 'warn', destination: { write: (line: string) => void logLines.push(line) } });
+  const capturing = createLogger({
+    service: 'test',
+    level: 'warn',
+    destination: { write: (line: string) => void logLines.push(line) },
+  });
   let gateway: RedisDeliveryPort;
   let idle: RedisDeliveryPort;
   let service: RedisDeliveryPort;
@@ -135,7 +150,9 @@ describe('RedisDeliveryPort on Redis sharded pub/sub', () => {
     await Promise.all(Array.from({ length: 300 }, (_, i) => service.send([...users, users[0] ?? ''], live(i))));
     await waitFor(() => got.length === 900, '900 deliveries');
     for (const u of users) {
-      expect(got.filter(([x]) => x === u).map(([, d]) => contentOf(d))).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
+      expect(got.filter(([x]) => x === u).map(([, d]) => contentOf(d))).toEqual(
+        Array.from({ length: 300 }, (_, i) => String(i)),
+      );
     }
     await Promise.all(users.map((u) => gateway.unlisten(u)));
   });
@@ -184,7 +201,12 @@ describe('RedisDeliveryPort on Redis sharded pub/sub', () => {
     await admin.call('CLIENT', 'KILL', 'ID', oldId ?? '');
     await waitFor(async () => {
       const id = await clientIdNamed(subName);
-      return id !== undefined && id !== oldId && (await shardSubscribers(port.channelOf(u1))) === 1 && (await shardSubscribers(port.channelOf(u2))) === 1;
+      return (
+        id !== undefined &&
+        id !== oldId &&
+        (await shardSubscribers(port.channelOf(u1))) === 1 &&
+        (await shardSubscribers(port.channelOf(u2))) === 1
+      );
     }, 're-subscription after reconnect');
     await service.send([u1, u2], live(7));
     await waitFor(() => seen.length === 2, 'deliveries after reconnect');
@@ -197,7 +219,10 @@ describe('RedisDeliveryPort on Redis sharded pub/sub', () => {
   });
 
   it('carries 50,000 deliveries to 1,000 users on 2 gateways, in order per user (throughput)', async () => {
-    const [g1, g2] = await Promise.all([RedisDeliveryPort.connect(url, portOptions('bench-1')), RedisDeliveryPort.connect(url, portOptions('bench-2'))]);
+    const [g1, g2] = await Promise.all([
+      RedisDeliveryPort.connect(url, portOptions('bench-1')),
+      RedisDeliveryPort.connect(url, portOptions('bench-2')),
+    ]);
     const users = Array.from({ length: 1000 }, (_, i) => `bench${i}-${randomUUID()}`);
     const lastSeen = new Map<string, number>();
     let received = 0;
@@ -277,7 +302,9 @@ describe('RedisPresence with gateway liveness', () => {
 
       expect(await presence.add(session(u1, alive))).toEqual({ firstForUser: true });
       expect(await presence.remove({ userId: u3, socketId: u3OnDead.socketId })).toEqual({ lastForUser: false });
-      expect(await presence.remove({ userId: u3, socketId: onAlive[1]?.socketId ?? '' })).toEqual({ lastForUser: true });
+      expect(await presence.remove({ userId: u3, socketId: onAlive[1]?.socketId ?? '' })).toEqual({
+        lastForUser: true,
+      });
     } finally {
       clearInterval(timer);
     }
@@ -396,7 +423,11 @@ describe('createSocketIoRedisAdapter (sharded, dynamic subscriptions)', () => {
   const clients: ClientSocket[] = [];
 
   async function startNode(n: number): Promise<Node> {
-    const redis = await createSocketIoRedisAdapter(url, { channelPrefix, logger: silent, name: `im-test-${RUN}-sio${n}` });
+    const redis = await createSocketIoRedisAdapter(url, {
+      channelPrefix,
+      logger: silent,
+      name: `im-test-${RUN}-sio${n}`,
+    });
     const http = createServer();
     const io = new Server(http, { adapter: redis.adapter });
     io.on('connection', (socket) => {
@@ -410,7 +441,11 @@ describe('createSocketIoRedisAdapter (sharded, dynamic subscriptions)', () => {
   }
 
   async function connect(node: Node, room: string): Promise<ClientSocket> {
-    const socket = connectClient(`http://127.0.0.1:${node.port}`, { auth: { room }, transports: ['websocket'], reconnection: false });
+    const socket = connectClient(`http://127.0.0.1:${node.port}`, {
+      auth: { room },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     clients.push(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
@@ -430,7 +465,12 @@ describe('createSocketIoRedisAdapter (sharded, dynamic subscriptions)', () => {
     const [roomOnTwo, roomOnOne] = [`room-${randomUUID()}`, `room-${randomUUID()}`];
     const onTwo = await connect(two, roomOnTwo);
     const onOne = await connect(one, roomOnOne);
-    await waitFor(async () => (await shardSubscribers(roomChannel(roomOnTwo))) === 1 && (await shardSubscribers(roomChannel(roomOnOne))) === 1, 'room subscriptions');
+    await waitFor(
+      async () =>
+        (await shardSubscribers(roomChannel(roomOnTwo))) === 1 &&
+        (await shardSubscribers(roomChannel(roomOnOne))) === 1,
+      'room subscriptions',
+    );
 
     const got: unknown[] = [];
     onTwo.on('hello', (x: unknown) => got.push(['two', x]));
@@ -447,7 +487,10 @@ describe('createSocketIoRedisAdapter (sharded, dynamic subscriptions)', () => {
     two.io.to(roomOnOne).emit('hello', 2);
     await waitFor(() => got.length === 2, 'the broadcast on server one');
     await sleep(100);
-    expect(got).toEqual([['two', 1], ['one', 2]]);
+    expect(got).toEqual([
+      ['two', 1],
+      ['one', 2],
+    ]);
     expect(one.redis.received() - before.one).toBe(1);
     expect(two.redis.received() - before.two).toBe(1);
   });

@@ -21,7 +21,11 @@ describe('the HTTP API reference at /docs, in Chromium', () => {
     const executablePath = ensureChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     h = await EmbeddedHarness.start();
-    browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'], timeout: 60_000 });
+    browser = await chromium.launch({
+      executablePath,
+      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+      timeout: 60_000,
+    });
   }, 900_000);
   afterAll(async () => {
     await browser?.close();
@@ -30,7 +34,9 @@ describe('the HTTP API reference at /docs, in Chromium', () => {
 
   it('renders every operation with its summary, offline, and shows a response schema', async () => {
     const doc = (await h.http('GET', '/openapi.json', undefined)).body;
-    const operations = Object.entries<Record<string, { summary: string }>>(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, summary: op.summary })));
+    const operations = Object.entries<Record<string, { summary: string }>>(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({ path, method, summary: op.summary })),
+    );
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     const page = await context.newPage();
     const outside: string[] = [];
@@ -62,7 +68,9 @@ describe('the HTTP API reference at /docs, in Chromium', () => {
       })),
     );
     expect(shown.sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`))).toEqual(
-      operations.map(({ path, method, summary }) => ({ path, method, summary })).sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`)),
+      operations
+        .map(({ path, method, summary }) => ({ path, method, summary }))
+        .sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`)),
     );
 
     // An operation opened: its 201 response and the schema's field.

@@ -21,17 +21,24 @@ describe('AsyncAPI document served by the gateway (embedded)', () => {
   }, 60_000);
 
   it('has the five Socket.IO events, one message per type on chat and chatroom, and every Kafka topic of the topic map', () => {
-    for (const event of ['ready', 'chat', 'chatroom', 'im_error', 'kicked']) expect(Object.values<any>(doc.channels).map((c) => c.address)).toContain(event);
+    for (const event of ['ready', 'chat', 'chatroom', 'im_error', 'kicked'])
+      expect(Object.values<any>(doc.channels).map((c) => c.address)).toContain(event);
     const onChat = Object.values<any>(doc.channels.chat.messages).map((m) => m.payload.properties.messageType.const);
-    const onRoom = Object.values<any>(doc.channels.chatroom.messages).map((m) => m.payload.properties.messageType.const);
+    const onRoom = Object.values<any>(doc.channels.chatroom.messages).map(
+      (m) => m.payload.properties.messageType.const,
+    );
     expect(onChat).toEqual(MESSAGE_TYPES.filter((t) => t.channel === 'chat').map((t) => t.type));
     expect(onRoom).toEqual(MESSAGE_TYPES.filter((t) => t.channel === 'chatroom').map((t) => t.type));
     expect(TOPIC_MAP.map((t) => t.topic).sort()).toEqual(Object.values(Topics).sort());
     const addresses = Object.values<any>(doc.channels).map((c) => c.address);
     for (const topic of [...Object.values(Topics), 'im.replies']) expect(addresses).toContain(topic);
     // What a client may send is what the server receives.
-    const received = doc.operations.receiveChat.messages.map((m: any) => Number(/#\/channels\/chat\/messages\/t(\d+)_/.exec(m.$ref)?.[1]));
-    expect(received).toEqual(MESSAGE_TYPES.filter((t) => t.channel === 'chat' && t.direction !== 'down').map((t) => t.type));
+    const received = doc.operations.receiveChat.messages.map((m: any) =>
+      Number(/#\/channels\/chat\/messages\/t(\d+)_/.exec(m.$ref)?.[1]),
+    );
+    expect(received).toEqual(
+      MESSAGE_TYPES.filter((t) => t.channel === 'chat' && t.direction !== 'down').map((t) => t.type),
+    );
   });
 
   it('each type’s message schema accepts the registry’s example, and what the real server sends on ready and chat', async () => {
@@ -39,7 +46,12 @@ describe('AsyncAPI document served by the gateway (embedded)', () => {
     for (const channel of ['chat', 'chatroom']) {
       for (const message of Object.values<any>(doc.channels[channel].messages)) {
         const validate = ajv.compile(message.payload);
-        for (const example of message.examples) expect({ message: message.name, ok: validate(example.payload), errors: validate.errors ?? null }).toEqual({ message: message.name, ok: true, errors: null });
+        for (const example of message.examples)
+          expect({ message: message.name, ok: validate(example.payload), errors: validate.errors ?? null }).toEqual({
+            message: message.name,
+            ok: true,
+            errors: null,
+          });
       }
     }
     const alice = await h.connect('aa-alice');

@@ -35,10 +35,19 @@ describe('authorisation matrix (embedded)', () => {
     return { info: info.body, members: members.body, history: history.body, applications: applications.body };
   }
 
-  async function http(user: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  async function http(
+    user: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }> {
     const headers: Record<string, string> = { authorization: `Bearer ${tokenFor(user)}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
@@ -47,7 +56,8 @@ describe('authorisation matrix (embedded)', () => {
     clients.push(c);
     return c;
   }
-  const logged = (pred: (entry: Record<string, unknown>) => boolean): boolean => lines.some((l) => pred(JSON.parse(l) as Record<string, unknown>));
+  const logged = (pred: (entry: Record<string, unknown>) => boolean): boolean =>
+    lines.some((l) => pred(JSON.parse(l) as Record<string, unknown>));
 
   beforeAll(async () => {
     const sink = new Writable({
@@ -65,7 +75,10 @@ describe('authorisation matrix (embedded)', () => {
     });
     server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'info', destination: sink }));
     url = `http://127.0.0.1:${server.port}`;
-    const created = await http('az-owner', 'POST', '/v1/groups', { name: 'original', memberIds: ['az-admin', 'az-member', 'az-member2'] });
+    const created = await http('az-owner', 'POST', '/v1/groups', {
+      name: 'original',
+      memberIds: ['az-admin', 'az-member', 'az-member2'],
+    });
     expect(created.status).toBe(201);
     g = created.body.groupId as string;
     expect((await http('az-owner', 'PUT', `/v1/groups/${g}/admins/az-admin`)).status).toBe(204);
@@ -136,10 +149,17 @@ describe('authorisation matrix (embedded)', () => {
     expect(info.body).toMatchObject({ name: 'original', ownerId: 'az-owner', muted: false, role: 'owner' });
     expect(info.body.announcement ?? '').toBe('');
     const members = await http('az-owner', 'GET', `/v1/groups/${g}/members`);
-    const roles = Object.fromEntries((members.body.members as { userId: string; role: string; mutedUntil?: number }[]).map((m) => [m.userId, m.mutedUntil ? `${m.role}+muted` : m.role]));
+    const roles = Object.fromEntries(
+      (members.body.members as { userId: string; role: string; mutedUntil?: number }[]).map((m) => [
+        m.userId,
+        m.mutedUntil ? `${m.role}+muted` : m.role,
+      ]),
+    );
     expect(roles).toEqual({ 'az-owner': 'owner', 'az-admin': 'admin', 'az-member': 'member', 'az-member2': 'member' });
     const history = await http('az-member', 'GET', `/v1/messages?groupId=${g}`);
-    expect((history.body.messages as { content: unknown }[]).filter((m) => m.content === 'group hello')).toHaveLength(1);
+    expect((history.body.messages as { content: unknown }[]).filter((m) => m.content === 'group hello')).toHaveLength(
+      1,
+    );
   });
 
   it('never shows another user’s 1:1 conversation: a read names the caller’s own conversation only', async () => {
@@ -158,7 +178,11 @@ describe('authorisation matrix (embedded)', () => {
     const cases: [string, () => unknown, number][] = [
       ['a message sent as another user', () => out.message('az-bob', 'as alice', { fromId: 'az-alice' }), 40301],
       ['a message to a group one is not in', () => out.message(g, 'hi', { fromType: 2 }), 40302],
-      ['a recall of a message that is not in one’s own conversation', () => out.message('az-bob', 'x', { messageType: 32, content: 'no-such' }), 40401],
+      [
+        'a recall of a message that is not in one’s own conversation',
+        () => out.message('az-bob', 'x', { messageType: 32, content: 'no-such' }),
+        40401,
+      ],
     ];
     for (const [name, payload, code] of cases) {
       const ack = await out.send(payload());
@@ -170,11 +194,19 @@ describe('authorisation matrix (embedded)', () => {
     const recall = await bob.send(bob.message('az-alice', aliceMsg?.msgId, { messageType: 32 }));
     expect(recall.code).toBe(40305);
     await new Promise((r) => setTimeout(r, 20));
-    for (const [user, code] of [['az-out', 40301], ['az-out', 40302], ['az-bob', 40305]] as const) {
+    for (const [user, code] of [
+      ['az-out', 40301],
+      ['az-out', 40302],
+      ['az-bob', 40305],
+    ] as const) {
       expect(logged((e) => e.msg === 'message refused' && e.code === code && e.userId === user)).toBe(true);
     }
     expect((await http('az-bob', 'GET', '/v1/messages?peerId=az-alice')).body.messages).toHaveLength(1);
-    expect((await http('az-member', 'GET', `/v1/messages?groupId=${g}`)).body.messages.filter((m: { fromId: string }) => m.fromId === 'az-out')).toEqual([]);
+    expect(
+      (await http('az-member', 'GET', `/v1/messages?groupId=${g}`)).body.messages.filter(
+        (m: { fromId: string }) => m.fromId === 'az-out',
+      ),
+    ).toEqual([]);
     for (const l of lines) expect(l).not.toContain('private to bob');
   });
 
@@ -185,7 +217,14 @@ describe('authorisation matrix (embedded)', () => {
       body: JSON.stringify({ userId: 'az-owner', amount: 500, idempotencyKey: 'az-top' }),
     });
     expect(top.status).toBe(200);
-    const sent = await http('az-owner', 'POST', '/v1/red-packets', { to: { type: 'group', id: g }, kind: 'equal', total: 300, count: 3, msg: 'members only', requestId: 'az-rp' });
+    const sent = await http('az-owner', 'POST', '/v1/red-packets', {
+      to: { type: 'group', id: g },
+      kind: 'equal',
+      total: 300,
+      count: 3,
+      msg: 'members only',
+      requestId: 'az-rp',
+    });
     expect(sent.status).toBe(201);
     const packetId = sent.body.packetId as string;
     const open = await http('az-out', 'POST', `/v1/red-packets/${packetId}/open`);
@@ -199,10 +238,16 @@ describe('authorisation matrix (embedded)', () => {
     const alice = clients.find((c) => c.userId === 'az-alice') ?? (await connect('az-alice'));
     const bob = clients.find((c) => c.userId === 'az-bob') ?? (await connect('az-bob'));
     const out = clients.find((c) => c.userId === 'az-out') ?? (await connect('az-out'));
-    const call = (from: ImTestClient, to: string, messageType: number) => from.message(to, '', { messageType: messageType as never });
+    const call = (from: ImTestClient, to: string, messageType: number) =>
+      from.message(to, '', { messageType: messageType as never });
     expect((await alice.send(call(alice, 'az-bob', 150))).code).toBe(0);
     await bob.waitForMessages(1, 150);
-    for (const [to, type] of [['az-alice', 152], ['az-alice', 154], ['az-alice', 156], ['az-bob', 156]] as const) {
+    for (const [to, type] of [
+      ['az-alice', 152],
+      ['az-alice', 154],
+      ['az-alice', 156],
+      ['az-bob', 156],
+    ] as const) {
       const ack = await out.send(call(out, to, type));
       expect({ to, type, refused: ack.code !== 0 }).toEqual({ to, type, refused: true });
     }
@@ -212,7 +257,20 @@ describe('authorisation matrix (embedded)', () => {
     expect(bob.received.filter((m) => [152, 154, 156].includes(m.messageType))).toEqual([]);
     expect((await alice.send(call(alice, 'az-bob', 156))).code).toBe(0);
     await new Promise((r) => setTimeout(r, 20));
-    expect(logged((e) => e.msg === 'request refused' && e.userId === 'az-out' && typeof e.code === 'number' && String(e.route).includes('red-packets'))).toBe(true);
-    expect(lines.filter((l) => { const e = JSON.parse(l) as Record<string, unknown>; return e.msg === 'message refused' && e.userId === 'az-out'; }).length).toBeGreaterThanOrEqual(4);
+    expect(
+      logged(
+        (e) =>
+          e.msg === 'request refused' &&
+          e.userId === 'az-out' &&
+          typeof e.code === 'number' &&
+          String(e.route).includes('red-packets'),
+      ),
+    ).toBe(true);
+    expect(
+      lines.filter((l) => {
+        const e = JSON.parse(l) as Record<string, unknown>;
+        return e.msg === 'message refused' && e.userId === 'az-out';
+      }).length,
+    ).toBeGreaterThanOrEqual(4);
   });
 });

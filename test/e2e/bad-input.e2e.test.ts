@@ -11,7 +11,11 @@ describe('bad input end to end (embedded)', () => {
   let groupId: string;
 
   beforeAll(async () => {
-    h = await EmbeddedHarness.start({ IM_MAX_MESSAGE_BYTES: '4096', IM_RATE_LIMIT_PER_SEC: '5', IM_RATE_LIMIT_BURST: '40' });
+    h = await EmbeddedHarness.start({
+      IM_MAX_MESSAGE_BYTES: '4096',
+      IM_RATE_LIMIT_PER_SEC: '5',
+      IM_RATE_LIMIT_BURST: '40',
+    });
     groupId = await h.createGroup('bad-owner', ['bad-peer']);
     sender = await h.connect('bad-sender');
     peer = await h.connect('bad-peer');
@@ -50,13 +54,45 @@ describe('bad input end to end (embedded)', () => {
     ['a spoofed fromId', () => ({ ...base(), fromId: 'bad-peer' }), 40301],
     ['an operator injection in destId', () => ({ ...base(), destId: { $ne: null } }), 40003],
     ['an operator injection in msgId', () => ({ ...base(), msgId: { $gt: '' } }), 40003],
-    ['an operator key inside content', () => ({ ...base(), messageType: 16, content: { url: 'https://cdn.example.com/v.amr', time: 1, $where: 'x' } }), 40006],
+    [
+      'an operator key inside content',
+      () => ({ ...base(), messageType: 16, content: { url: 'https://cdn.example.com/v.amr', time: 1, $where: 'x' } }),
+      40006,
+    ],
     ['a javascript: image URL', () => ({ ...base(), messageType: 3, content: 'javascript:alert(1)' }), 40009],
-    ['a data: image URL in an object', () => ({ ...base(), messageType: 3, content: { url: 'data:image/png;base64,AAAA' } }), 40009],
-    ['a file URL that is not http(s)', () => ({ ...base(), messageType: 4, content: { fileName: 'a', fileSize: '1', fileUrl: 'file:///etc/passwd', fileType: 'txt' } }), 40009],
-    ['a voice URL over 2048 characters', () => ({ ...base(), messageType: 16, content: { url: `https://cdn.example.com/${'v'.repeat(2048)}`, time: 1 } }), 40009],
-    ['a short video with a javascript: video', () => ({ ...base(), messageType: 30, content: { img: 'https://cdn.example.com/t.jpg', time: 1, video: 'javascript:x' } }), 40009],
-    ['a location with a data: snapshot', () => ({ ...base(), messageType: 29, content: { url: 'data:text/html,x', addr: 'a', lat: 1, lut: 1 } }), 40009],
+    [
+      'a data: image URL in an object',
+      () => ({ ...base(), messageType: 3, content: { url: 'data:image/png;base64,AAAA' } }),
+      40009,
+    ],
+    [
+      'a file URL that is not http(s)',
+      () => ({
+        ...base(),
+        messageType: 4,
+        content: { fileName: 'a', fileSize: '1', fileUrl: 'file:///etc/passwd', fileType: 'txt' },
+      }),
+      40009,
+    ],
+    [
+      'a voice URL over 2048 characters',
+      () => ({ ...base(), messageType: 16, content: { url: `https://cdn.example.com/${'v'.repeat(2048)}`, time: 1 } }),
+      40009,
+    ],
+    [
+      'a short video with a javascript: video',
+      () => ({
+        ...base(),
+        messageType: 30,
+        content: { img: 'https://cdn.example.com/t.jpg', time: 1, video: 'javascript:x' },
+      }),
+      40009,
+    ],
+    [
+      'a location with a data: snapshot',
+      () => ({ ...base(), messageType: 29, content: { url: 'data:text/html,x', addr: 'a', lat: 1, lut: 1 } }),
+      40009,
+    ],
     ['a javascript: imageIconUrl', () => ({ ...base(), imageIconUrl: 'javascript:alert(1)' }), 40009],
     ['a send to a group by a non-member', () => ({ ...base(), fromType: 2, destId: groupId }), 40302],
     ['a send to a group that does not exist', () => ({ ...base(), fromType: 2, destId: 'no-such-group' }), 40401],
@@ -81,7 +117,9 @@ describe('bad input end to end (embedded)', () => {
     expect(after.body).toMatchObject({ groupId });
     expect(after.body.name).not.toBe('renamed?');
     expect(after.body.avatar ?? '').toBe('');
-    expect((await h.http('PATCH', `/v1/groups/${groupId}`, 'bad-owner', { avatar: 'https://cdn.example.com/g.png' })).status).toBe(204);
+    expect(
+      (await h.http('PATCH', `/v1/groups/${groupId}`, 'bad-owner', { avatar: 'https://cdn.example.com/g.png' })).status,
+    ).toBe(204);
   });
 
   it('tells a sender that passed no ack callback through the im_error event', async () => {
@@ -92,7 +130,9 @@ describe('bad input end to end (embedded)', () => {
 
   it('throttles a flood from one socket beyond the rate limit and serves the others meanwhile', async () => {
     const flooder = await h.connect('bad-flooder');
-    const acks = await Promise.all(Array.from({ length: 120 }, (_, i) => flooder.send(flooder.message('bad-flood-target', `f${i}`))));
+    const acks = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => flooder.send(flooder.message('bad-flood-target', `f${i}`))),
+    );
     const limited = acks.filter((a) => a.code === 42901);
     const accepted = acks.filter((a) => a.code === 0);
     expect(limited.length).toBeGreaterThanOrEqual(70);
@@ -135,7 +175,11 @@ describe('authentication end to end (embedded)', () => {
     ['a missing token', '', 'missing token'],
     ['a token signed with another secret', signToken({ sub: 'eve', exp: exp() }, 'wrong'), 'bad signature'],
     ['an expired token', tokenFor('eve', { expInSeconds: -10 }), 'token expired'],
-    ['an alg:none token', `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'eve', exp: exp() })).toString('base64url')}.`, 'unsupported token algorithm'],
+    [
+      'an alg:none token',
+      `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'eve', exp: exp() })).toString('base64url')}.`,
+      'unsupported token algorithm',
+    ],
     ['an HS512 token', forge({ alg: 'HS512' }, { sub: 'eve', exp: exp() }, TEST_SECRET), 'unsupported token algorithm'],
     ['a token without sub', forge({ alg: 'HS256' }, { exp: exp() }, TEST_SECRET), 'sub missing'],
   ])('refuses %s with connect_error and a reason (v4 and v2 clients)', async (_name, token, reason) => {
@@ -145,7 +189,9 @@ describe('authentication end to end (embedded)', () => {
 
   it('refuses HTTP calls without a valid bearer token', async () => {
     expect((await h.http('GET', '/v1/conversations', undefined)).status).toBe(401);
-    const res = await fetch(`${h.url}/v1/conversations`, { headers: { authorization: `Bearer ${tokenFor('x', { expInSeconds: -1 })}` } });
+    const res = await fetch(`${h.url}/v1/conversations`, {
+      headers: { authorization: `Bearer ${tokenFor('x', { expInSeconds: -1 })}` },
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: 40101, error: 'token expired' });
   });

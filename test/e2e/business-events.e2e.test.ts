@@ -36,13 +36,34 @@ describe('business events end to end (embedded)', () => {
     const a = await h.connect('be-a');
     const b = await h.connect('be-b');
     await h.server.bus.publish(Topics.EVENTS_IN, 'c-1', {
-      eventId: 'c-1', messageType: 37, fromType: 4, fromId: 'moments', actorId: 'be-x', target: { users: ['be-a'] }, content: { momentId: 'm-9', comment: 'Nice!' },
+      eventId: 'c-1',
+      messageType: 37,
+      fromType: 4,
+      fromId: 'moments',
+      actorId: 'be-x',
+      target: { users: ['be-a'] },
+      content: { momentId: 'm-9', comment: 'Nice!' },
     });
     await a.waitForMessages(1, 37);
-    expect(a.ofType(37)[0]).toMatchObject({ fromId: 'be-x', fromType: 1, destId: 'be-a', content: { momentId: 'm-9', comment: 'Nice!' }, msgId: 'ev-c-1' });
-    const bad = { eventId: 'p-1', messageType: 41, fromType: 4, fromId: 'pay', target: { users: ['be-b'] }, content: { msg: 'Coffee' } };
+    expect(a.ofType(37)[0]).toMatchObject({
+      fromId: 'be-x',
+      fromType: 1,
+      destId: 'be-a',
+      content: { momentId: 'm-9', comment: 'Nice!' },
+      msgId: 'ev-c-1',
+    });
+    const bad = {
+      eventId: 'p-1',
+      messageType: 41,
+      fromType: 4,
+      fromId: 'pay',
+      target: { users: ['be-b'] },
+      content: { msg: 'Coffee' },
+    };
     await h.server.bus.publish(Topics.EVENTS_IN, 'p-1', bad);
-    expect(letters).toEqual([expect.objectContaining({ topic: Topics.EVENTS_IN, key: 'p-1', value: bad, error: expect.stringMatching(/amt/) })]);
+    expect(letters).toEqual([
+      expect.objectContaining({ topic: Topics.EVENTS_IN, key: 'p-1', value: bad, error: expect.stringMatching(/amt/) }),
+    ]);
     await settle();
     expect(b.received).toHaveLength(0);
   });
@@ -51,7 +72,13 @@ describe('business events end to end (embedded)', () => {
     const [a, b, x] = [await h.connect('bb-a'), await h.connect('bb-b'), await h.connect('bb-x')];
     expect((await h.http('PUT', '/v1/blacklist/bb-x', 'bb-b')).status).toBe(204);
     await h.server.bus.publish(Topics.EVENTS_IN, 'shake-1', {
-      eventId: 'shake-1', messageType: 67, fromType: 4, fromId: 'shake', actorId: 'bb-x', target: { users: ['bb-a', 'bb-b', 'bb-x'] }, content: 'Hi there!',
+      eventId: 'shake-1',
+      messageType: 67,
+      fromType: 4,
+      fromId: 'shake',
+      actorId: 'bb-x',
+      target: { users: ['bb-a', 'bb-b', 'bb-x'] },
+      content: 'Hi there!',
     });
     await a.waitForMessages(1, 67);
     expect(a.ofType(67)[0]).toMatchObject({ fromId: 'bb-x', fromType: 1, content: 'Hi there!' });
@@ -61,7 +88,14 @@ describe('business events end to end (embedded)', () => {
   });
 
   it('an event published again, even after a restart, notifies once', async () => {
-    const event = { eventId: 'dup-1', messageType: 70, fromType: 5, fromId: 'oa-1', target: { users: ['be-d'] }, content: { title: 'Hello' } };
+    const event = {
+      eventId: 'dup-1',
+      messageType: 70,
+      fromType: 5,
+      fromId: 'oa-1',
+      target: { users: ['be-d'] },
+      content: { title: 'Hello' },
+    };
     const d = await h.connect('be-d');
     await h.server.bus.publish(Topics.EVENTS_IN, 'dup-1', event);
     await h.server.bus.publish(Topics.EVENTS_IN, 'dup-1', event);
@@ -83,7 +117,15 @@ describe('business events end to end (embedded)', () => {
     expect((await s.send(msg)).code).toBe(0);
     expect((await s.send(msg)).code).toBe(0);
     await settle();
-    expect(pushes).toEqual([expect.objectContaining({ userId: 'be-offline', msgId: msg.msgId, title: 'be-s', body: 'are you there?', badge: 1 })]);
+    expect(pushes).toEqual([
+      expect.objectContaining({
+        userId: 'be-offline',
+        msgId: msg.msgId,
+        title: 'be-s',
+        body: 'are you there?',
+        badge: 1,
+      }),
+    ]);
 
     const res = await fetch(`${h.url}/v1/admin/notices`, {
       method: 'POST',

@@ -24,7 +24,9 @@ describe('1:1 calls end to end (embedded)', () => {
   const signal = (from: ImTestClient, to: string, messageType: number, content: unknown = ''): ImMessage =>
     from.message(to, content, { messageType: messageType as ImMessage['messageType'] });
   const records = async (a: string, b: string): Promise<ImMessage[]> =>
-    ((await h.http('GET', `/v1/messages?peerId=${b}`, a)).body.messages as ImMessage[]).filter((m) => m.messageType === 162);
+    ((await h.http('GET', `/v1/messages?peerId=${b}`, a)).body.messages as ImMessage[]).filter(
+      (m) => m.messageType === 162,
+    );
 
   beforeAll(async () => {
     h = await EmbeddedHarness.start({ IM_CALL_DROP_GRACE_MS: '5000', IM_MULTI_DEVICE: 'many' }, undefined, clock);
@@ -51,7 +53,11 @@ describe('1:1 calls end to end (embedded)', () => {
     expect(await caller.send(signal(caller, b, 156))).toMatchObject({ code: 0 });
     await phone.waitForMessages(1, 156);
     await Promise.all([caller.waitForMessages(1, 162), phone.waitForMessages(1, 162), pc.waitForMessages(1, 162)]);
-    expect(phone.ofType(162)[0]).toMatchObject({ fromId: a, destId: b, content: { kind: 'audio', callerId: a, calleeId: b, outcome: 'completed', duration: 65 } });
+    expect(phone.ofType(162)[0]).toMatchObject({
+      fromId: a,
+      destId: b,
+      content: { kind: 'audio', callerId: a, calleeId: b, outcome: 'completed', duration: 65 },
+    });
     expect(await caller.send(signal(caller, b, 156))).toMatchObject({ code: 40401 });
     await settle();
     expect(types(phone)).toEqual([150, 156, 162]);
@@ -85,7 +91,11 @@ describe('1:1 calls end to end (embedded)', () => {
     await caller.waitForMessages(1, 45);
     expect(caller.ofType(45)[0]).toMatchObject({ content: 0 });
     await caller.waitForMessages(3, 162);
-    expect(caller.ofType(162).map((m) => (m.content as { outcome: string }).outcome)).toEqual(['refused', 'completed', 'refused']);
+    expect(caller.ofType(162).map((m) => (m.content as { outcome: string }).outcome)).toEqual([
+      'refused',
+      'completed',
+      'refused',
+    ]);
     expect(await callee.send(signal(callee, a, 43, 2))).toMatchObject({ code: 40006 });
   });
 
@@ -118,11 +128,17 @@ describe('1:1 calls end to end (embedded)', () => {
     expect(await cc.send(signal(cc, b, 44))).toMatchObject({ code: 0 });
     await cc.waitForMessages(1, 45);
     expect(cc.ofType(45)[0]).toMatchObject({ content: 0 });
-    expect(await ca.send(signal(ca, c, 150))).toMatchObject({ code: 40901, error: expect.stringMatching(/already in a call/) });
+    expect(await ca.send(signal(ca, c, 150))).toMatchObject({
+      code: 40901,
+      error: expect.stringMatching(/already in a call/),
+    });
     await settle();
     // The callee never rang for c; the conversation with c holds the two busy records.
     expect(types(cb)).toEqual([150, 162, 162]);
-    expect(cb.ofType(162).map((m) => [m.fromId, (m.content as { outcome: string }).outcome])).toEqual([[c, 'busy'], [c, 'busy']]);
+    expect(cb.ofType(162).map((m) => [m.fromId, (m.content as { outcome: string }).outcome])).toEqual([
+      [c, 'busy'],
+      [c, 'busy'],
+    ]);
     expect((await ca.send(signal(ca, b, 156))).code).toBe(0);
   });
 
@@ -153,7 +169,10 @@ describe('1:1 calls end to end (embedded)', () => {
     expect(await ca.send(signal(ca, b, 159))).toMatchObject({ code: 40901 });
     expect((await cb.send(signal(cb, a, 157))).code).toBe(0);
     await ca.waitForMessages(1, 157);
-    expect(await ca.send(signal(ca, b, 157))).toMatchObject({ code: 40901, error: expect.stringMatching(/not a video call/) });
+    expect(await ca.send(signal(ca, b, 157))).toMatchObject({
+      code: 40901,
+      error: expect.stringMatching(/not a video call/),
+    });
     expect((await ca.send(signal(ca, b, 158))).code).toBe(0);
     await cb.waitForMessages(1, 158);
     expect(await ca.send(signal(ca, b, 159))).toMatchObject({ code: 40901 });
@@ -236,7 +255,12 @@ describe('call and chatroom logs (embedded, level trace)', () => {
       },
     });
     const dataDir = mkdtempSync(join(tmpdir(), 'im-call-logs-'));
-    const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ACK_TIMEOUT_MS: '1500' });
+    const config = loadConfig(EMBEDDED_CONFIG, {
+      IM_PORT: '0',
+      IM_HOST: '127.0.0.1',
+      IM_DATA_DIR: dataDir,
+      IM_ACK_TIMEOUT_MS: '1500',
+    });
     const server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'trace', destination: sink }));
     const url = `http://127.0.0.1:${server.port}`;
     const marker = 'candidate:842163049 1 udp 1677729535 SECRET-ICE-5d1e';
@@ -246,7 +270,9 @@ describe('call and chatroom logs (embedded, level trace)', () => {
       const offer = a.message('log-callee', { sdp: marker, type: 'offer' }, { messageType: 151 });
       expect((await a.send(offer)).code).toBe(0);
       await b.waitForMessages(1, 151);
-      expect((await b.send(b.message('log-caller', { sdp: marker, type: 'answer' }, { messageType: 153 }))).code).toBe(0);
+      expect((await b.send(b.message('log-caller', { sdp: marker, type: 'answer' }, { messageType: 153 }))).code).toBe(
+        0,
+      );
       await a.waitForMessages(1, 153);
       expect((await a.send(a.message('log-callee', marker, { messageType: 156 }))).code).toBe(0);
       await b.waitForMessages(1, 162);

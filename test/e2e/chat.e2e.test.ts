@@ -16,7 +16,14 @@ describe('chat end to end (embedded)', () => {
     const ack1 = await alice.send(m1);
     expect(ack1).toEqual({ code: 0, msgId: m1.msgId, serverTime: expect.any(Number) });
     await bob.waitForMessages(1);
-    expect(bob.ofType(2)[0]).toMatchObject({ msgId: m1.msgId, fromId: 'alice1', destId: 'bob1', content: 'hi bob', seq: 1, sendTime: ack1.serverTime });
+    expect(bob.ofType(2)[0]).toMatchObject({
+      msgId: m1.msgId,
+      fromId: 'alice1',
+      destId: 'bob1',
+      content: 'hi bob',
+      seq: 1,
+      sendTime: ack1.serverTime,
+    });
     const m2 = bob.message('alice1', 'hi alice');
     const ack2 = await bob.send(m2);
     expect(ack2).toMatchObject({ code: 0, msgId: m2.msgId });
@@ -44,7 +51,8 @@ describe('chat end to end (embedded)', () => {
     const msg = m1.message(groupId, 'hello group', { fromType: 2 });
     expect((await m1.send(msg)).code).toBe(0);
     await Promise.all([owner.waitForMessages(1), m2.waitForMessages(1)]);
-    for (const c of [owner, m2]) expect(c.ofType(2)[0]).toMatchObject({ msgId: msg.msgId, fromType: 2, destId: groupId, seq: 1 });
+    for (const c of [owner, m2])
+      expect(c.ofType(2)[0]).toMatchObject({ msgId: msg.msgId, fromType: 2, destId: groupId, seq: 1 });
     const back = owner.message(groupId, 'welcome', { fromType: 2 });
     expect((await owner.send(back)).code).toBe(0);
     await m1.waitForMessages(1);

@@ -6,7 +6,12 @@ import type { ImTestClient } from '../support/im-client';
 
 const settle = (ms = 250): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-const roomMsg = (c: ImTestClient, roomId: string, messageType: number, content: unknown = ''): ReturnType<ImTestClient['message']> =>
+const roomMsg = (
+  c: ImTestClient,
+  roomId: string,
+  messageType: number,
+  content: unknown = '',
+): ReturnType<ImTestClient['message']> =>
   c.message(roomId, content, { messageType: messageType as ImMessage['messageType'] });
 
 describe('chatrooms end to end (embedded)', () => {
@@ -14,7 +19,16 @@ describe('chatrooms end to end (embedded)', () => {
   const clock = new ManualClock(Date.now());
   const room = (): string => `room-${randomUUID().slice(0, 8)}`;
   beforeAll(async () => {
-    h = await EmbeddedHarness.start({ IM_CHATROOM_HISTORY: '3', IM_CHATROOM_MAX_MEMBERS: '3', IM_CHATROOM_RATE_PER_SEC: '4', IM_RATE_LIMIT_BURST: '1000' }, undefined, clock);
+    h = await EmbeddedHarness.start(
+      {
+        IM_CHATROOM_HISTORY: '3',
+        IM_CHATROOM_MAX_MEMBERS: '3',
+        IM_CHATROOM_RATE_PER_SEC: '4',
+        IM_RATE_LIMIT_BURST: '1000',
+      },
+      undefined,
+      clock,
+    );
   });
   afterAll(() => h.stop());
   afterEach(() => {
@@ -33,10 +47,18 @@ describe('chatrooms end to end (embedded)', () => {
     const said = await a.sendRoom(roomMsg(a, r, 102, 'hello room'));
     expect(said).toMatchObject({ code: 0, members: 2 });
     await b.waitFor(() => b.roomReceived.some((m) => m.messageType === 102), 5000, '102');
-    expect(b.roomReceived.find((m) => m.messageType === 102)).toMatchObject({ fromId: 'cr-a', destId: r, content: 'hello room', sendTime: clock.now() });
+    expect(b.roomReceived.find((m) => m.messageType === 102)).toMatchObject({
+      fromId: 'cr-a',
+      destId: r,
+      content: 'hello room',
+      sendTime: clock.now(),
+    });
     expect(await b.sendRoom(roomMsg(b, r, 101))).toMatchObject({ code: 0, members: 1 });
     await a.waitFor(() => a.roomReceived.some((m) => m.messageType === 101), 5000, '101');
-    expect(a.roomReceived.find((m) => m.messageType === 101)).toMatchObject({ fromId: 'cr-b', content: { members: 1 } });
+    expect(a.roomReceived.find((m) => m.messageType === 101)).toMatchObject({
+      fromId: 'cr-b',
+      content: { members: 1 },
+    });
     expect(await a.sendRoom(roomMsg(a, r, 102, 'alone now'))).toMatchObject({ code: 0 });
     await settle();
     expect(b.roomReceived.filter((m) => m.messageType === 102)).toHaveLength(1);
@@ -63,11 +85,20 @@ describe('chatrooms end to end (embedded)', () => {
 
   it('refuses a fourth socket in a room of three, and takes it once one leaves by disconnecting', async () => {
     const r = room();
-    const [a, b, c, d] = await Promise.all([h.connect('cs-a'), h.connect('cs-b'), h.connect('cs-c'), h.connect('cs-d')]);
+    const [a, b, c, d] = await Promise.all([
+      h.connect('cs-a'),
+      h.connect('cs-b'),
+      h.connect('cs-c'),
+      h.connect('cs-d'),
+    ]);
     for (const x of [a, b, c]) expect((await x.sendRoom(roomMsg(x, r, 100))).code).toBe(0);
     expect(await d.sendRoom(roomMsg(d, r, 100))).toMatchObject({ code: 40305, error: expect.stringMatching(/full/) });
     c.close();
-    await a.waitFor(() => a.roomReceived.some((m) => m.messageType === 101 && m.fromId === 'cs-c'), 5000, '101 on disconnect');
+    await a.waitFor(
+      () => a.roomReceived.some((m) => m.messageType === 101 && m.fromId === 'cs-c'),
+      5000,
+      '101 on disconnect',
+    );
     expect(a.roomReceived.find((m) => m.messageType === 101)).toMatchObject({ content: { members: 2 } });
     expect(await d.sendRoom(roomMsg(d, r, 100))).toMatchObject({ code: 0, members: 3 });
     expect(await d.sendRoom(roomMsg(d, r, 102, 'made it'))).toMatchObject({ code: 0 });
@@ -93,11 +124,20 @@ describe('chatrooms end to end (embedded)', () => {
   it('refuses bad input with a clear error and changes nothing', async () => {
     const r = room();
     const [a, b] = await Promise.all([h.connect('cb-a'), h.connect('cb-b')]);
-    expect(await a.sendRoom(roomMsg(a, r, 102, 'not in yet'))).toMatchObject({ code: 40305, error: expect.stringMatching(/enter the chatroom/) });
+    expect(await a.sendRoom(roomMsg(a, r, 102, 'not in yet'))).toMatchObject({
+      code: 40305,
+      error: expect.stringMatching(/enter the chatroom/),
+    });
     expect(await a.sendRoom(roomMsg(a, r, 101))).toMatchObject({ code: 40401 });
     expect(await a.sendRoom({ ...roomMsg(a, r, 100), fromId: 'cb-b' })).toMatchObject({ code: 40301 });
-    expect(await a.sendRoom(roomMsg(a, r, 2, 'text'))).toMatchObject({ code: 40008, error: expect.stringMatching(/chat event/) });
-    expect(await a.send(roomMsg(a, r, 100))).toMatchObject({ code: 40008, error: expect.stringMatching(/chatroom event/) });
+    expect(await a.sendRoom(roomMsg(a, r, 2, 'text'))).toMatchObject({
+      code: 40008,
+      error: expect.stringMatching(/chat event/),
+    });
+    expect(await a.send(roomMsg(a, r, 100))).toMatchObject({
+      code: 40008,
+      error: expect.stringMatching(/chatroom event/),
+    });
     expect(await a.sendRoom({ ...roomMsg(a, r, 100), fromType: 2 })).toMatchObject({ code: 40007 });
     expect(await a.sendRoom({ ...roomMsg(a, r, 100), destId: 'bad room:id' })).toMatchObject({ code: 40003 });
     expect(await a.sendRoom('{not json')).toMatchObject({ code: 40001 });

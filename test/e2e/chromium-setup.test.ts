@@ -12,7 +12,13 @@ describe('ensureChromium', () => {
   it('uses a present browser without running apt-get', () => {
     writeFileSync(join(dir, 'present'), '');
     const calls: string[][] = [];
-    expect(ensureChromium({ paths: [join(dir, 'absent'), join(dir, 'present')], uid: 1000, aptGet: (a) => void calls.push(a) })).toBe(join(dir, 'present'));
+    expect(
+      ensureChromium({
+        paths: [join(dir, 'absent'), join(dir, 'present')],
+        uid: 1000,
+        aptGet: (a) => void calls.push(a),
+      }),
+    ).toBe(join(dir, 'present'));
     expect(calls).toEqual([]);
   });
 
@@ -33,7 +39,9 @@ describe('ensureChromium', () => {
   });
 
   it('fails loudly, naming the command, when not root or when apt-get fails', () => {
-    expect(() => ensureChromium({ paths: [binary], uid: 1000, aptGet: () => undefined })).toThrow(CHROMIUM_INSTALL_COMMAND);
+    expect(() => ensureChromium({ paths: [binary], uid: 1000, aptGet: () => undefined })).toThrow(
+      CHROMIUM_INSTALL_COMMAND,
+    );
     expect(() =>
       ensureChromium({
         paths: [binary],
@@ -44,6 +52,8 @@ describe('ensureChromium', () => {
       }),
     ).toThrow(`run \`${CHROMIUM_INSTALL_COMMAND}\` as root (E: Could not open lock file)`);
     // apt-get "succeeded" but no browser appeared.
-    expect(() => ensureChromium({ paths: [binary], uid: 0, aptGet: () => undefined })).toThrow(`\`${CHROMIUM_INSTALL_COMMAND}\` ran but no chromium binary`);
+    expect(() => ensureChromium({ paths: [binary], uid: 0, aptGet: () => undefined })).toThrow(
+      `\`${CHROMIUM_INSTALL_COMMAND}\` ran but no chromium binary`,
+    );
   });
 });

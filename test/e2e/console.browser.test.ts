@@ -17,10 +17,16 @@ async function signIn(page: Page, url: string, userId: string): Promise<void> {
   await page.goto(`${url}/console/#/playground`);
   await page.getByTestId('user-id').fill(userId);
   await page.getByTestId('mint').click();
-  await page.getByTestId('status').filter({ hasText: `token minted for ${userId}` }).waitFor({ timeout: WAIT });
+  await page
+    .getByTestId('status')
+    .filter({ hasText: `token minted for ${userId}` })
+    .waitFor({ timeout: WAIT });
   expect(await page.getByTestId('token').inputValue()).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
   await page.getByTestId('connect').click();
-  await page.getByTestId('status').filter({ hasText: `connected as ${userId}` }).waitFor({ timeout: WAIT });
+  await page
+    .getByTestId('status')
+    .filter({ hasText: `connected as ${userId}` })
+    .waitFor({ timeout: WAIT });
 }
 
 /** Sends a text and returns the seq the sender's console shows for it (ack code 0, then seq). */
@@ -56,7 +62,11 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     const executablePath = ensureChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     h = await EmbeddedHarness.start({ IM_ADMIN_TOKEN: ADMIN_TOKEN });
-    browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'], timeout: 60_000 });
+    browser = await chromium.launch({
+      executablePath,
+      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+      timeout: 60_000,
+    });
   }, 900_000);
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close()));
@@ -82,8 +92,14 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     const second = await receivedSeq(alice, 'web-bob', 'hello alice');
     expect([sent1, first, sent2, second]).toEqual([1, 1, 2, 2]);
     // Bob marks alice's message read (33): her console shows it read.
-    await bob.locator('[data-testid="received"][data-type="TEXT"]', { hasText: 'hello bob' }).getByTestId('mark-read').click();
-    await alice.locator('[data-testid="sent"][data-read="web-bob"]', { hasText: 'hello bob' }).getByTestId('read').waitFor({ timeout: WAIT });
+    await bob
+      .locator('[data-testid="received"][data-type="TEXT"]', { hasText: 'hello bob' })
+      .getByTestId('mark-read')
+      .click();
+    await alice
+      .locator('[data-testid="sent"][data-read="web-bob"]', { hasText: 'hello bob' })
+      .getByTestId('read')
+      .waitFor({ timeout: WAIT });
 
     // A group made from the console, then messages both ways in it.
     await alice.getByTestId('group-members').fill('web-bob');
@@ -98,7 +114,9 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     const g2 = await receivedSeq(alice, 'web-bob', 'hi from bob');
     expect([sentG1, sentG2]).toEqual([g1, g2]);
     expect(g2).toBe(g1 + 1);
-    expect(await bob.locator('[data-testid="received"]', { hasText: 'hi group' }).textContent()).toContain(`to ${groupId}`);
+    expect(await bob.locator('[data-testid="received"]', { hasText: 'hi group' }).textContent()).toContain(
+      `to ${groupId}`,
+    );
 
     // A friend request from the console: bob sees it by name and accepts it; alice sees 12.
     await alice.getByTestId('friend-id').fill('web-bob');
@@ -106,13 +124,19 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     const request = bob.locator('[data-testid="received"][data-type="FRIEND_REQUEST"][data-from="web-alice"]');
     await request.waitFor({ timeout: WAIT });
     await request.getByTestId('accept-friend').click();
-    await alice.locator('[data-testid="received"][data-type="FRIEND_ACCEPTED"][data-from="web-bob"]').waitFor({ timeout: WAIT });
+    await alice
+      .locator('[data-testid="received"][data-type="FRIEND_ACCEPTED"][data-from="web-bob"]')
+      .waitFor({ timeout: WAIT });
     // The lists: bob is alice's friend, the group and both conversations are there.
     await alice.getByTestId('refresh-lists').click();
     await alice.locator('[data-testid="friend-item"][data-id="web-bob"]').waitFor({ timeout: WAIT });
     await alice.locator(`[data-testid="group-item"][data-id="${groupId}"]`).waitFor({ timeout: WAIT });
-    await alice.locator(`[data-testid="conversation-item"][data-id="${groupId}"]`, { hasText: `last seq ${g2}` }).waitFor({ timeout: WAIT });
-    await alice.locator('[data-testid="conversation-item"][data-id="web-bob"]', { hasText: 'last seq 2' }).waitFor({ timeout: WAIT });
+    await alice
+      .locator(`[data-testid="conversation-item"][data-id="${groupId}"]`, { hasText: `last seq ${g2}` })
+      .waitFor({ timeout: WAIT });
+    await alice
+      .locator('[data-testid="conversation-item"][data-id="web-bob"]', { hasText: 'last seq 2' })
+      .waitFor({ timeout: WAIT });
 
     // Any type from the registry: a heartbeat (3) comes back, rendered by its type name.
     await alice.getByTestId('raw-type').selectOption(String(MESSAGE_TYPES.find((t) => t.name === 'HEARTBEAT')?.type));
@@ -122,11 +146,24 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     // The frame inspector shows the raw JSON both ways.
     const out = alice.locator('[data-testid="frame"][data-direction="out"]', { hasText: '"content":"hello bob"' });
     expect(await out.count()).toBe(1);
-    expect(await alice.locator('[data-testid="frame"][data-direction="in"]', { hasText: '"content":"hello alice"' }).count()).toBe(1);
-    expect(await alice.locator('[data-testid="frame"][data-direction="in"]', { hasText: 'ack(chat)' }).count()).toBeGreaterThanOrEqual(3);
+    expect(
+      await alice.locator('[data-testid="frame"][data-direction="in"]', { hasText: '"content":"hello alice"' }).count(),
+    ).toBe(1);
+    expect(
+      await alice.locator('[data-testid="frame"][data-direction="in"]', { hasText: 'ack(chat)' }).count(),
+    ).toBeGreaterThanOrEqual(3);
 
     // A spoofed frame is refused, and the refusal shows as the ack.
-    const spoofed = { msgId: '00000000-0000-4000-8000-000000000001', fromId: 'web-mallory', fromType: 1, destId: 'web-bob', fromName: 'm', imageIconUrl: '', content: 'spoof', messageType: 2 };
+    const spoofed = {
+      msgId: '00000000-0000-4000-8000-000000000001',
+      fromId: 'web-mallory',
+      fromType: 1,
+      destId: 'web-bob',
+      fromName: 'm',
+      imageIconUrl: '',
+      content: 'spoof',
+      messageType: 2,
+    };
     await alice.getByTestId('raw').fill(JSON.stringify(spoofed));
     await alice.getByTestId('raw-send').click();
     await alice.locator('[data-testid="sent"][data-code="40301"]').waitFor({ timeout: WAIT });
@@ -140,7 +177,8 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     const [carol, dave] = await Promise.all([newPage(), newPage()]);
     await signIn(carol, h.url, 'web-carol');
     await signIn(dave, h.url, 'web-dave');
-    const received = (page: Page, type: string, from: string) => page.locator(`[data-testid="received"][data-type="${type}"][data-from="${from}"]`);
+    const received = (page: Page, type: string, from: string) =>
+      page.locator(`[data-testid="received"][data-type="${type}"][data-from="${from}"]`);
 
     // Without money the packet is refused, and the console says why.
     await carol.getByTestId('dest-kind').selectOption('user');
@@ -172,10 +210,20 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     const opened = carol.locator('[data-testid="received"][data-type="RED_PACKET_OPENED"]', { hasText: packetId });
     await opened.waitFor({ timeout: WAIT });
     expect(await opened.textContent()).toContain('web-dave');
-    await carol.locator('[data-testid="received"][data-type="RED_PACKET_ALL_TAKEN"]', { hasText: packetId }).waitFor({ timeout: WAIT });
+    await carol
+      .locator('[data-testid="received"][data-type="RED_PACKET_ALL_TAKEN"]', { hasText: packetId })
+      .waitFor({ timeout: WAIT });
     // The raw HTTP exchange is in the inspector of both.
-    expect(await carol.locator('[data-testid="frame"][data-direction="in"]', { hasText: `"packetId":"${packetId}"` }).count()).toBeGreaterThanOrEqual(1);
-    expect(await dave.locator('[data-testid="frame"][data-direction="out"]', { hasText: `POST /v1/red-packets/${packetId}/open` }).count()).toBe(1);
+    expect(
+      await carol
+        .locator('[data-testid="frame"][data-direction="in"]', { hasText: `"packetId":"${packetId}"` })
+        .count(),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      await dave
+        .locator('[data-testid="frame"][data-direction="out"]', { hasText: `POST /v1/red-packets/${packetId}/open` })
+        .count(),
+    ).toBe(1);
     await dave.getByTestId('wallet-balance').click();
     await dave.locator('[data-testid="balance"][data-value="300"]').waitFor({ timeout: WAIT });
 
@@ -188,16 +236,25 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     await carol.getByTestId('rp-total').fill('200');
     await carol.getByTestId('rp-count').fill('2');
     await carol.getByTestId('rp-send').click();
-    await carol.locator('[data-testid="rp-result"][data-packet-id]:not([data-packet-id="' + packetId + '"])').waitFor({ timeout: WAIT });
+    await carol
+      .locator('[data-testid="rp-result"][data-packet-id]:not([data-packet-id="' + packetId + '"])')
+      .waitFor({ timeout: WAIT });
     const groupPacketId = (await result.getAttribute('data-packet-id')) ?? '';
-    const groupPacket = (page: Page) => page.locator('[data-testid="received"][data-type="RED_PACKET"]', { hasText: groupPacketId });
+    const groupPacket = (page: Page) =>
+      page.locator('[data-testid="received"][data-type="RED_PACKET"]', { hasText: groupPacketId });
     await groupPacket(dave).waitFor({ timeout: WAIT });
     await groupPacket(dave).getByTestId('open-packet').click();
     await groupPacket(dave).locator('[data-testid="opened"][data-amount="100"]').waitFor({ timeout: WAIT });
     await groupPacket(carol).getByTestId('open-packet').click();
     await groupPacket(carol).locator('[data-testid="opened"][data-amount="100"]').waitFor({ timeout: WAIT });
-    await carol.locator('[data-testid="received"][data-type="RED_PACKET_ALL_TAKEN"]', { hasText: groupPacketId }).waitFor({ timeout: WAIT });
-    expect(await carol.locator('[data-testid="received"][data-type="RED_PACKET_OPENED"]', { hasText: groupPacketId }).count()).toBe(2);
+    await carol
+      .locator('[data-testid="received"][data-type="RED_PACKET_ALL_TAKEN"]', { hasText: groupPacketId })
+      .waitFor({ timeout: WAIT });
+    expect(
+      await carol
+        .locator('[data-testid="received"][data-type="RED_PACKET_OPENED"]', { hasText: groupPacketId })
+        .count(),
+    ).toBe(2);
     await carol.getByTestId('dest-kind').selectOption('user');
     await carol.getByTestId('dest-id').fill('web-dave');
 
@@ -217,13 +274,22 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
       const ended = received(page, 'CALL_ENDED', 'web-carol');
       await ended.waitFor({ timeout: WAIT });
       // The row shows the content shortened; the inspector has the whole frame.
-      expect(await page.locator('[data-testid="frame"][data-direction="in"]', { hasText: '"messageType":162' }).filter({ hasText: '"outcome":"completed"' }).count()).toBe(1);
-      await page.locator('[data-testid="call-state"][data-state="ended"][data-outcome="completed"]').waitFor({ timeout: WAIT });
+      expect(
+        await page
+          .locator('[data-testid="frame"][data-direction="in"]', { hasText: '"messageType":162' })
+          .filter({ hasText: '"outcome":"completed"' })
+          .count(),
+      ).toBe(1);
+      await page
+        .locator('[data-testid="call-state"][data-state="ended"][data-outcome="completed"]')
+        .waitFor({ timeout: WAIT });
     }
     // Every signal went out with ack code 0, and the raw frames are in the inspector.
     expect(await carol.locator('[data-testid="sent"][data-code="0"]', { hasText: 'CALL_AUDIO_OFFER' }).count()).toBe(1);
     expect(await dave.locator('[data-testid="sent"][data-code="0"]', { hasText: 'CALL_HANGUP' }).count()).toBe(1);
-    expect(await dave.locator('[data-testid="frame"][data-direction="out"]', { hasText: '"messageType":152' }).count()).toBe(1);
+    expect(
+      await dave.locator('[data-testid="frame"][data-direction="out"]', { hasText: '"messageType":152' }).count(),
+    ).toBe(1);
     await carol.screenshot({ path: join(ARTIFACTS, 'money-calls-carol.png'), fullPage: true });
     await dave.screenshot({ path: join(ARTIFACTS, 'money-calls-dave.png'), fullPage: true });
 
@@ -233,7 +299,9 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     await dave.locator('[data-testid="call-state"][data-state="ringing"]').waitFor({ timeout: WAIT });
     await second.getByTestId('call-refuse').click();
     await received(carol, 'CALL_AUDIO_REFUSED', 'web-dave').waitFor({ timeout: WAIT });
-    await carol.locator('[data-testid="call-state"][data-state="ended"][data-outcome="refused"]').waitFor({ timeout: WAIT });
+    await carol
+      .locator('[data-testid="call-state"][data-state="ended"][data-outcome="refused"]')
+      .waitFor({ timeout: WAIT });
   }, 120_000);
 
   it('the user id comes from ready, not the typed field; Send after Disconnect adds no stuck row; the page has a favicon', async () => {
@@ -275,9 +343,13 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     const rows = page.getByTestId('ref-row');
     await rows.first().waitFor({ timeout: WAIT });
     expect(await rows.count()).toBe(MESSAGE_TYPES.length);
-    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(MESSAGE_TYPES.map((t) => t.name));
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(
+      MESSAGE_TYPES.map((t) => t.name),
+    );
     // Each row's content column is the one-line text of docs/protocol.md.
-    expect(await page.getByTestId('ref-content').allTextContents()).toEqual(MESSAGE_TYPES.map((t) => describeContent(t.content)));
+    expect(await page.getByTestId('ref-content').allTextContents()).toEqual(
+      MESSAGE_TYPES.map((t) => describeContent(t.content)),
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'reference.png') });
     // The filter narrows the table to matching rows.
     await page.getByTestId('ref-filter').fill('HEARTBEAT');
@@ -293,7 +365,9 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
       await page.getByTestId('ops-start').click();
       const status = page.getByTestId('ops-status').filter({ hasText: 'IM_ADMIN_TOKEN is not set' });
       await status.waitFor({ timeout: WAIT });
-      expect(await status.textContent()).toContain('start the server with IM_ADMIN_TOKEN set to a secret of your choice');
+      expect(await status.textContent()).toContain(
+        'start the server with IM_ADMIN_TOKEN set to a secret of your choice',
+      );
     } finally {
       await plain.stop();
     }

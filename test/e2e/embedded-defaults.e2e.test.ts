@@ -61,8 +61,16 @@ describe('embedded mode opened with IM_HOST=0.0.0.0: dev endpoints stay loopback
   });
   afterAll(() => h.stop());
 
-  const post = async (base: string, path: string, body: unknown, userId?: string): Promise<{ status: number; body: any }> => {
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(userId ? { authorization: `Bearer ${tokenFor(userId)}` } : {}) };
+  const post = async (
+    base: string,
+    path: string,
+    body: unknown,
+    userId?: string,
+  ): Promise<{ status: number; body: any }> => {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...(userId ? { authorization: `Bearer ${tokenFor(userId)}` } : {}),
+    };
     const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
     return { status: res.status, body: await res.json() };
   };
@@ -70,7 +78,11 @@ describe('embedded mode opened with IM_HOST=0.0.0.0: dev endpoints stay loopback
   it('a client on the network gets 403 with the reason, no token and no money; the rest of the API serves it', async () => {
     const token = await post(remote, '/console/api/dev-token', { userId: 'net-mallory' });
     expect(token.status).toBe(403);
-    expect(token.body).toMatchObject({ code: 40305, name: 'IM_ERR_FORBIDDEN', error: expect.stringContaining('only clients on this machine (loopback)') });
+    expect(token.body).toMatchObject({
+      code: 40305,
+      name: 'IM_ERR_FORBIDDEN',
+      error: expect.stringContaining('only clients on this machine (loopback)'),
+    });
     expect(token.body.token).toBeUndefined();
     const topup = await post(remote, '/console/api/dev-topup', { amount: 1000 }, 'net-mallory');
     expect(topup.status).toBe(403);
@@ -78,7 +90,9 @@ describe('embedded mode opened with IM_HOST=0.0.0.0: dev endpoints stay loopback
     expect((await h.http('GET', '/v1/wallet', 'net-mallory')).body.balance).toBe(0);
     // The console does not offer what it would be refused.
     expect(await (await fetch(`${remote}/console/api/info`)).json()).toMatchObject({ devTokens: false });
-    const wallet = await fetch(`${remote}/v1/wallet`, { headers: { authorization: `Bearer ${tokenFor('net-mallory')}` } });
+    const wallet = await fetch(`${remote}/v1/wallet`, {
+      headers: { authorization: `Bearer ${tokenFor('net-mallory')}` },
+    });
     expect(wallet.status).toBe(200);
   });
 
@@ -86,19 +100,34 @@ describe('embedded mode opened with IM_HOST=0.0.0.0: dev endpoints stay loopback
     const { port } = new URL(h.url);
     const mint = async (headers: Record<string, string>): Promise<{ status: number; body: any }> =>
       new Promise((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port, path: '/console/api/dev-token', method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-          let text = '';
-          res.on('data', (d: Buffer) => (text += d.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-        });
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/console/api/dev-token',
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+          },
+        );
         req.on('error', reject);
         req.end(JSON.stringify({ userId: 'net-victim' }));
       });
     const foreign = await mint({ origin: 'http://evil.example' });
-    expect(foreign).toMatchObject({ status: 403, body: { name: 'IM_ERR_FORBIDDEN', error: expect.stringContaining('not http://evil.example') } });
+    expect(foreign).toMatchObject({
+      status: 403,
+      body: { name: 'IM_ERR_FORBIDDEN', error: expect.stringContaining('not http://evil.example') },
+    });
     expect(foreign.body.token).toBeUndefined();
     const rebound = await mint({ host: `evil.example:${port}`, origin: `http://evil.example:${port}` });
-    expect(rebound).toMatchObject({ status: 403, body: { error: expect.stringContaining(`not to evil.example:${port}`) } });
+    expect(rebound).toMatchObject({
+      status: 403,
+      body: { error: expect.stringContaining(`not to evil.example:${port}`) },
+    });
     // The console itself: same origin as the server it was loaded from.
     expect((await mint({ origin: `http://127.0.0.1:${port}` })).status).toBe(200);
     expect((await mint({ host: `localhost:${port}`, origin: `http://localhost:${port}` })).status).toBe(200);
@@ -107,6 +136,8 @@ describe('embedded mode opened with IM_HOST=0.0.0.0: dev endpoints stay loopback
   it('the same requests from this machine are served', async () => {
     expect(await (await fetch(`${h.url}/console/api/info`)).json()).toMatchObject({ devTokens: true });
     expect((await post(h.url, '/console/api/dev-token', { userId: 'net-local' })).status).toBe(200);
-    expect((await post(h.url, '/console/api/dev-topup', { amount: 1000 }, 'net-local')).body).toMatchObject({ balance: 1000 });
+    expect((await post(h.url, '/console/api/dev-topup', { amount: 1000 }, 'net-local')).body).toMatchObject({
+      balance: 1000,
+    });
   });
 });

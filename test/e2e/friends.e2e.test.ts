@@ -4,7 +4,8 @@ import type { ImTestClient } from '../support/im-client';
 const settle = (ms = 250): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The friend notices (not presence 5 / 6) a client received. */
-const friendTypes = (c: ImTestClient): number[] => c.received.map((m) => m.messageType).filter((t) => [7, 11, 12, 15, 23, 26].includes(t));
+const friendTypes = (c: ImTestClient): number[] =>
+  c.received.map((m) => m.messageType).filter((t) => [7, 11, 12, 15, 23, 26].includes(t));
 
 describe('friends end to end (embedded)', () => {
   let h: EmbeddedHarness;
@@ -23,8 +24,12 @@ describe('friends end to end (embedded)', () => {
     expect(sent).toMatchObject({ status: 200, body: { status: 'pending' } });
     await b.waitForMessages(1, 11);
     expect(b.ofType(11)[0]).toMatchObject({ fromId: 'fq-a', destId: 'fq-b', content: 'Hi, I am A', seq: 1 });
-    expect((await h.http('GET', '/v1/friends/requests', 'fq-b')).body.incoming).toMatchObject([{ fromId: 'fq-a', toId: 'fq-b', message: 'Hi, I am A' }]);
-    expect((await h.http('GET', '/v1/friends/requests', 'fq-a')).body.outgoing).toMatchObject([{ fromId: 'fq-a', toId: 'fq-b' }]);
+    expect((await h.http('GET', '/v1/friends/requests', 'fq-b')).body.incoming).toMatchObject([
+      { fromId: 'fq-a', toId: 'fq-b', message: 'Hi, I am A' },
+    ]);
+    expect((await h.http('GET', '/v1/friends/requests', 'fq-a')).body.outgoing).toMatchObject([
+      { fromId: 'fq-a', toId: 'fq-b' },
+    ]);
     const accepted = await h.http('POST', '/v1/friends/requests/fq-a/accept', 'fq-b');
     expect(accepted).toMatchObject({ status: 200, body: { status: 'friends' } });
     await a.waitForMessages(1, 12);
@@ -64,10 +69,19 @@ describe('friends end to end (embedded)', () => {
 
   it('refuses befriending oneself, a request from a blacklisted requester, and accepting a request that does not exist', async () => {
     const b = await h.connect('fp-b');
-    expect(await h.http('POST', '/v1/friends/requests', 'fp-a', { toUserId: 'fp-a' })).toMatchObject({ status: 400, body: { name: 'IM_ERR_BAD_REQUEST' } });
+    expect(await h.http('POST', '/v1/friends/requests', 'fp-a', { toUserId: 'fp-a' })).toMatchObject({
+      status: 400,
+      body: { name: 'IM_ERR_BAD_REQUEST' },
+    });
     expect((await h.http('PUT', '/v1/blacklist/fp-a', 'fp-b')).status).toBe(204);
-    expect(await h.http('POST', '/v1/friends/requests', 'fp-a', { toUserId: 'fp-b' })).toMatchObject({ status: 403, body: { name: 'IM_ERR_BLACKLISTED' } });
-    expect(await h.http('POST', '/v1/friends/requests/fp-c/accept', 'fp-b')).toMatchObject({ status: 404, body: { name: 'IM_ERR_NOT_FOUND' } });
+    expect(await h.http('POST', '/v1/friends/requests', 'fp-a', { toUserId: 'fp-b' })).toMatchObject({
+      status: 403,
+      body: { name: 'IM_ERR_BLACKLISTED' },
+    });
+    expect(await h.http('POST', '/v1/friends/requests/fp-c/accept', 'fp-b')).toMatchObject({
+      status: 404,
+      body: { name: 'IM_ERR_NOT_FOUND' },
+    });
     // A request addressed to someone else cannot be accepted by a third user.
     await h.http('POST', '/v1/friends/requests', 'fp-c', { toUserId: 'fp-d' });
     expect((await h.http('POST', '/v1/friends/requests/fp-c/accept', 'fp-b')).status).toBe(404);
@@ -83,9 +97,14 @@ describe('friends end to end (embedded)', () => {
     const b = await h.connect('fx-b');
     await h.http('POST', '/v1/friends/requests', 'fx-a', { toUserId: 'fx-b' });
     await b.waitForMessages(1, 11);
-    expect((await h.http('POST', '/v1/friends/requests', 'fx-b', { toUserId: 'fx-a' })).body).toEqual({ status: 'friends' });
+    expect((await h.http('POST', '/v1/friends/requests', 'fx-b', { toUserId: 'fx-a' })).body).toEqual({
+      status: 'friends',
+    });
     await a.waitForMessages(1, 12);
-    expect(await h.http('POST', '/v1/friends/requests', 'fx-a', { toUserId: 'fx-b' })).toMatchObject({ status: 409, body: { name: 'IM_ERR_CONFLICT' } });
+    expect(await h.http('POST', '/v1/friends/requests', 'fx-a', { toUserId: 'fx-b' })).toMatchObject({
+      status: 409,
+      body: { name: 'IM_ERR_CONFLICT' },
+    });
     await settle();
     expect(friendTypes(a)).toEqual([12]);
     expect(friendTypes(b)).toEqual([11]);
@@ -100,7 +119,10 @@ describe('friends end to end (embedded)', () => {
     await b.waitForMessages(1, 7);
     expect(b.ofType(7)[0]).toMatchObject({ fromId: 'fd-a', destId: 'fd-b' });
     expect(await h.server.store.relations.areFriends('fd-a', 'fd-b')).toBe(false);
-    expect(await h.http('DELETE', '/v1/friends/fd-b', 'fd-a')).toMatchObject({ status: 403, body: { name: 'IM_ERR_NOT_FRIEND' } });
+    expect(await h.http('DELETE', '/v1/friends/fd-b', 'fd-a')).toMatchObject({
+      status: 403,
+      body: { name: 'IM_ERR_NOT_FRIEND' },
+    });
     await settle();
     expect(friendTypes(a)).toEqual([]);
     expect(c.received).toHaveLength(0);
@@ -113,9 +135,15 @@ describe('friends end to end (embedded)', () => {
     const b = await h.connect('pf-b');
     const c = await h.connect('pf-c');
     const d = await h.connect('pf-d');
-    expect((await h.http('PUT', '/v1/profile', 'pf-a', { name: 'Alice W.', avatar: 'https://x/a.png' })).status).toBe(204);
+    expect((await h.http('PUT', '/v1/profile', 'pf-a', { name: 'Alice W.', avatar: 'https://x/a.png' })).status).toBe(
+      204,
+    );
     await Promise.all([b.waitForMessages(1, 26), c.waitForMessages(1, 26)]);
-    expect(b.ofType(26)[0]).toMatchObject({ fromId: 'pf-a', destId: 'pf-b', content: { name: 'Alice W.', avatar: 'https://x/a.png' } });
+    expect(b.ofType(26)[0]).toMatchObject({
+      fromId: 'pf-a',
+      destId: 'pf-b',
+      content: { name: 'Alice W.', avatar: 'https://x/a.png' },
+    });
     expect((await h.http('PUT', '/v1/profile', 'pf-a', {})).status).toBe(400);
     await settle();
     expect(friendTypes(a)).toEqual([]);
@@ -130,7 +158,9 @@ describe('automatic friend add (embedded, IM_FRIEND_AUTO_ACCEPT)', () => {
       const a = await h.connect('au-a');
       const b = await h.connect('au-b');
       const c = await h.connect('au-c');
-      expect((await h.http('POST', '/v1/friends/requests', 'au-a', { toUserId: 'au-b', message: 'hello' })).body).toEqual({ status: 'friends' });
+      expect(
+        (await h.http('POST', '/v1/friends/requests', 'au-a', { toUserId: 'au-b', message: 'hello' })).body,
+      ).toEqual({ status: 'friends' });
       await Promise.all([a.waitForMessages(1, 23), b.waitForMessages(1, 23)]);
       expect(b.ofType(23)[0]).toMatchObject({ fromId: 'au-a', destId: 'au-b', content: 'hello' });
       expect(a.ofType(23)[0]).toMatchObject({ fromId: 'au-b', destId: 'au-a' });

@@ -5,7 +5,10 @@ import { EmbeddedHarness, tokenFor } from '../support/embedded-harness';
 import type { ImTestClient } from '../support/im-client';
 import { RawSocket, fuzzConnection, fuzzFrames } from '../support/raw-socket';
 
-const Database = require('better-sqlite3') as new (file: string, options: { readonly: boolean }) => {
+const Database = require('better-sqlite3') as new (
+  file: string,
+  options: { readonly: boolean },
+) => {
   prepare(sql: string): { get(): { n: number } };
   close(): void;
 };
@@ -25,7 +28,11 @@ function storedRows(dataDir: string): Record<string, number> {
   const db = new Database(join(dataDir, 'im.db'), { readonly: true });
   try {
     const count = (table: string): number => db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get().n;
-    return Object.fromEntries(['messages', 'conversations', 'groups', 'group_members', 'friendships', 'friend_requests', 'blacklist'].map((t) => [t, count(t)]));
+    return Object.fromEntries(
+      ['messages', 'conversations', 'groups', 'group_members', 'friendships', 'friend_requests', 'blacklist'].map(
+        (t) => [t, count(t)],
+      ),
+    );
   } finally {
     db.close();
   }
@@ -36,7 +43,10 @@ const chatPayload = fc.oneof(
   fc.jsonValue({ maxDepth: 6 }),
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)),
-  fc.array(fc.uint8Array({ maxLength: 16 }).map((a) => Buffer.from(a)), { maxLength: 30 }),
+  fc.array(
+    fc.uint8Array({ maxLength: 16 }).map((a) => Buffer.from(a)),
+    { maxLength: 30 },
+  ),
   fc.record(
     {
       msgId: fc.oneof(fc.uuid(), fc.jsonValue()),
@@ -44,7 +54,10 @@ const chatPayload = fc.oneof(
       fromType: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.jsonValue()),
       destId: fc.oneof(fc.constant('fuzz-peer'), fc.jsonValue()),
       messageType: fc.oneof(fc.integer({ min: -1, max: 120 }), fc.jsonValue()),
-      content: fc.oneof(fc.jsonValue(), fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a))),
+      content: fc.oneof(
+        fc.jsonValue(),
+        fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+      ),
       fromName: fc.jsonValue(),
       imageIconUrl: fc.jsonValue(),
       seq: fc.jsonValue(),
@@ -57,7 +70,13 @@ describe('fuzzing a live embedded server (fast-check)', () => {
   let h: EmbeddedHarness;
   let peer: ImTestClient;
   beforeAll(async () => {
-    h = await EmbeddedHarness.start({ IM_MAX_CONNECTIONS_PER_USER: '1000', IM_HANDSHAKE_BURST_PER_IP: '100000', IM_RATE_LIMIT_PER_SEC: '100000', IM_RATE_LIMIT_BURST: '100000', IM_MAX_MESSAGE_BYTES: '8192' });
+    h = await EmbeddedHarness.start({
+      IM_MAX_CONNECTIONS_PER_USER: '1000',
+      IM_HANDSHAKE_BURST_PER_IP: '100000',
+      IM_RATE_LIMIT_PER_SEC: '100000',
+      IM_RATE_LIMIT_BURST: '100000',
+      IM_MAX_MESSAGE_BYTES: '8192',
+    });
     peer = await h.connect('fuzz-peer');
   });
   afterAll(() => h.stop());
@@ -93,7 +112,9 @@ describe('fuzzing a live embedded server (fast-check)', () => {
     const heapBefore = process.memoryUsage().heapUsed;
     const token = tokenFor(SENDER);
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.array(fuzzFrames, { minLength: 1, maxLength: 6 }), (authenticate, frames) => fuzzConnection(h.url, authenticate ? token : undefined, frames)),
+      fc.asyncProperty(fc.boolean(), fc.array(fuzzFrames, { minLength: 1, maxLength: 6 }), (authenticate, frames) =>
+        fuzzConnection(h.url, authenticate ? token : undefined, frames),
+      ),
       { numRuns: RUNS || 40 },
     );
     // A frame over the size limit closes that connection, not the server.
@@ -104,9 +125,14 @@ describe('fuzzing a live embedded server (fast-check)', () => {
     expect(big.closed).toBe(true);
 
     await expectStillServes();
-    expect(storedRows(h.dataDir)).toEqual({ ...before, messages: (before.messages ?? 0) + 1, conversations: (before.conversations ?? 0) + 1 });
+    expect(storedRows(h.dataDir)).toEqual({
+      ...before,
+      messages: (before.messages ?? 0) + 1,
+      conversations: (before.conversations ?? 0) + 1,
+    });
     const deadline = Date.now() + 5000;
-    while (h.server.gateway.io.engine.clientsCount > baseline && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (h.server.gateway.io.engine.clientsCount > baseline && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(h.server.gateway.io.engine.clientsCount).toBe(baseline);
     expect(h.server.gateway.sockets.connectionCount).toBe(baseline);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -9,7 +9,11 @@ describe('group expiry end to end (embedded)', () => {
   const clock = new ManualClock(Date.now());
   let h: EmbeddedHarness;
   beforeAll(async () => {
-    h = await EmbeddedHarness.start({ IM_GROUP_EXPIRY_SWEEP_MS: '20', IM_GROUP_EXPIRY_REMINDER_MS: String(10 * MINUTE) }, undefined, clock);
+    h = await EmbeddedHarness.start(
+      { IM_GROUP_EXPIRY_SWEEP_MS: '20', IM_GROUP_EXPIRY_REMINDER_MS: String(10 * MINUTE) },
+      undefined,
+      clock,
+    );
   });
   afterAll(() => h.stop());
   afterEach(() => h.closeClients());
@@ -19,8 +23,14 @@ describe('group expiry end to end (embedded)', () => {
     const [o, a, outsider] = await Promise.all([h.connect('gx-o'), h.connect('gx-a'), h.connect('gx-z')]);
     const expiresAt = clock.now() + 30 * MINUTE;
     // Only the owner, only a future date, only a well-formed body.
-    expect(await h.http('PUT', `/v1/groups/${groupId}/expiry`, 'gx-a', { expiresAt })).toMatchObject({ status: 403, body: { name: 'IM_ERR_FORBIDDEN' } });
-    expect(await h.http('PUT', `/v1/groups/${groupId}/expiry`, 'gx-o', { expiresAt: clock.now() - 1 })).toMatchObject({ status: 400, body: { name: 'IM_ERR_BAD_REQUEST' } });
+    expect(await h.http('PUT', `/v1/groups/${groupId}/expiry`, 'gx-a', { expiresAt })).toMatchObject({
+      status: 403,
+      body: { name: 'IM_ERR_FORBIDDEN' },
+    });
+    expect(await h.http('PUT', `/v1/groups/${groupId}/expiry`, 'gx-o', { expiresAt: clock.now() - 1 })).toMatchObject({
+      status: 400,
+      body: { name: 'IM_ERR_BAD_REQUEST' },
+    });
     expect((await h.http('PUT', `/v1/groups/${groupId}/expiry`, 'gx-o', { expiresAt: 'tomorrow' })).status).toBe(400);
     expect((await h.http('PUT', `/v1/groups/${groupId}/expiry`, 'gx-o', {})).status).toBe(400);
     expect((await h.http('GET', `/v1/groups/${groupId}`, 'gx-a')).body).not.toHaveProperty('expiresAt');
@@ -45,8 +55,13 @@ describe('group expiry end to end (embedded)', () => {
     expect((await o.send(o.message(groupId, 'owner too', { fromType: 2 }))).code).toBe(41004);
     // Money and calls follow the same rule as messages.
     const to = { type: 'group', id: groupId };
-    expect((await h.http('POST', '/v1/red-packets', 'gx-o', { to, kind: 'equal', total: 1, count: 1, requestId: 'gx-rp' })).body).toMatchObject({ name: 'IM_ERR_GROUP_EXPIRED' });
-    expect((await h.http('POST', '/v1/collections', 'gx-o', { to, amount: 1, count: 1, requestId: 'gx-aa' })).body).toMatchObject({ name: 'IM_ERR_GROUP_EXPIRED' });
+    expect(
+      (await h.http('POST', '/v1/red-packets', 'gx-o', { to, kind: 'equal', total: 1, count: 1, requestId: 'gx-rp' }))
+        .body,
+    ).toMatchObject({ name: 'IM_ERR_GROUP_EXPIRED' });
+    expect(
+      (await h.http('POST', '/v1/collections', 'gx-o', { to, amount: 1, count: 1, requestId: 'gx-aa' })).body,
+    ).toMatchObject({ name: 'IM_ERR_GROUP_EXPIRED' });
     expect(await o.send(o.message(groupId, '', { fromType: 2, messageType: 164 }))).toMatchObject({ code: 41004 });
     expect((await h.http('GET', `/v1/groups/${groupId}`, 'gx-a')).body).toMatchObject({ expiresAt, expired: true });
 

@@ -5,7 +5,9 @@ const settle = (ms = 250): Promise<void> => new Promise((r) => setTimeout(r, ms)
 
 /** The group notices a client received. */
 const groupTypes = (c: ImTestClient): number[] =>
-  c.received.map((m) => m.messageType).filter((t) => [8, 9, 10, 13, 14, 25, 51, 52, 53, 54, 55, 57, 59, 60, 61, 62, 63, 64].includes(t));
+  c.received
+    .map((m) => m.messageType)
+    .filter((t) => [8, 9, 10, 13, 14, 25, 51, 52, 53, 54, 55, 57, 59, 60, 61, 62, 63, 64].includes(t));
 
 describe('joining a group: join policy, apply, approve, refuse (embedded)', () => {
   let h: EmbeddedHarness;
@@ -19,7 +21,12 @@ describe('joining a group: join policy, apply, approve, refuse (embedded)', () =
     const res = await h.http('POST', '/v1/groups', 'jf-o', { name: 'open', memberIds: ['jf-m'], joinPolicy: 'free' });
     expect(res.status).toBe(201);
     const groupId = res.body.groupId as string;
-    const [o, m, x, outsider] = await Promise.all([h.connect('jf-o'), h.connect('jf-m'), h.connect('jf-x'), h.connect('jf-z')]);
+    const [o, m, x, outsider] = await Promise.all([
+      h.connect('jf-o'),
+      h.connect('jf-m'),
+      h.connect('jf-x'),
+      h.connect('jf-z'),
+    ]);
     const joined = await h.http('POST', `/v1/groups/${groupId}/applications`, 'jf-x', { message: 'hello' });
     expect(joined).toMatchObject({ status: 200, body: { status: 'joined' } });
     await Promise.all([o.waitForMessages(1, 8), m.waitForMessages(1, 8)]);
@@ -38,11 +45,22 @@ describe('joining a group: join policy, apply, approve, refuse (embedded)', () =
   it('approval (the default): 13 and 59 to the owner and admins only; a second application while pending is 409; approve: 14 and 60 to the applicant, 8 to the members', async () => {
     const groupId = await h.createGroup('ja-o', ['ja-ad', 'ja-m']);
     expect((await h.http('PUT', `/v1/groups/${groupId}/admins/ja-ad`, 'ja-o')).status).toBe(204);
-    const [o, ad, m, x, outsider] = await Promise.all([h.connect('ja-o'), h.connect('ja-ad'), h.connect('ja-m'), h.connect('ja-x'), h.connect('ja-z')]);
+    const [o, ad, m, x, outsider] = await Promise.all([
+      h.connect('ja-o'),
+      h.connect('ja-ad'),
+      h.connect('ja-m'),
+      h.connect('ja-x'),
+      h.connect('ja-z'),
+    ]);
     const applied = await h.http('POST', `/v1/groups/${groupId}/applications`, 'ja-x', { message: 'let me in' });
     expect(applied).toMatchObject({ status: 200, body: { status: 'pending' } });
     await Promise.all([o.waitForMessages(1, 59), ad.waitForMessages(1, 59)]);
-    expect(o.ofType(13)[0]).toMatchObject({ fromId: 'ja-x', destId: groupId, fromType: 2, content: { userId: 'ja-x', message: 'let me in' } });
+    expect(o.ofType(13)[0]).toMatchObject({
+      fromId: 'ja-x',
+      destId: groupId,
+      fromType: 2,
+      content: { userId: 'ja-x', message: 'let me in' },
+    });
     expect(ad.ofType(59)[0]).toMatchObject({ fromId: 'ja-x', destId: groupId, content: { message: 'let me in' } });
     const twice = await h.http('POST', `/v1/groups/${groupId}/applications`, 'ja-x', { message: 'again' });
     expect(twice).toMatchObject({ status: 409, body: { name: 'IM_ERR_CONFLICT' } });
@@ -50,10 +68,17 @@ describe('joining a group: join policy, apply, approve, refuse (embedded)', () =
     // Members cannot read or decide applications; owner and admins can.
     expect((await h.http('GET', `/v1/groups/${groupId}/applications`, 'ja-m')).status).toBe(403);
     expect((await h.http('GET', `/v1/groups/${groupId}/applications`, 'ja-z')).status).toBe(403);
-    expect((await h.http('GET', `/v1/groups/${groupId}/applications`, 'ja-ad')).body.applications).toMatchObject([{ userId: 'ja-x', message: 'let me in' }]);
+    expect((await h.http('GET', `/v1/groups/${groupId}/applications`, 'ja-ad')).body.applications).toMatchObject([
+      { userId: 'ja-x', message: 'let me in' },
+    ]);
     expect((await h.http('POST', `/v1/groups/${groupId}/applications/ja-x/approve`, 'ja-m')).status).toBe(403);
     expect((await h.http('POST', `/v1/groups/${groupId}/applications/ja-x/approve`, 'ja-ad')).status).toBe(204);
-    await Promise.all([x.waitForMessages(1, 14), x.waitForMessages(1, 60), o.waitForMessages(1, 8), m.waitForMessages(1, 8)]);
+    await Promise.all([
+      x.waitForMessages(1, 14),
+      x.waitForMessages(1, 60),
+      o.waitForMessages(1, 8),
+      m.waitForMessages(1, 8),
+    ]);
     expect(x.ofType(14)[0]).toMatchObject({ fromId: 'ja-ad', destId: groupId, content: { groupId, by: 'ja-ad' } });
     expect(m.ofType(8)[0]).toMatchObject({ fromId: 'ja-x', destId: groupId, content: { userId: 'ja-x', by: 'ja-ad' } });
     expect((await h.http('GET', `/v1/groups/${groupId}/applications`, 'ja-o')).body.applications).toEqual([]);
@@ -71,7 +96,9 @@ describe('joining a group: join policy, apply, approve, refuse (embedded)', () =
 
   it('refuse: 61 to the applicant only, who may apply again; the notices wait for an offline owner', async () => {
     const groupId = await h.createGroup('jr-o', ['jr-m']);
-    expect((await h.http('POST', `/v1/groups/${groupId}/applications`, 'jr-x', {})).body).toEqual({ status: 'pending' });
+    expect((await h.http('POST', `/v1/groups/${groupId}/applications`, 'jr-x', {})).body).toEqual({
+      status: 'pending',
+    });
     const [o, m, x] = await Promise.all([h.connect('jr-o'), h.connect('jr-m'), h.connect('jr-x')]);
     await o.waitForMessages(1, 59);
     expect((await h.http('POST', `/v1/groups/${groupId}/applications/jr-x/refuse`, 'jr-m')).status).toBe(403);
@@ -80,7 +107,9 @@ describe('joining a group: join policy, apply, approve, refuse (embedded)', () =
     expect(x.ofType(61)[0]).toMatchObject({ fromId: 'jr-o', destId: groupId, content: { groupId, by: 'jr-o' } });
     expect((await h.http('POST', `/v1/groups/${groupId}/applications/jr-x/refuse`, 'jr-o')).status).toBe(404);
     expect((await h.http('GET', `/v1/groups/${groupId}/members`, 'jr-x')).status).toBe(403);
-    expect((await h.http('POST', `/v1/groups/${groupId}/applications`, 'jr-x', {})).body).toEqual({ status: 'pending' });
+    expect((await h.http('POST', `/v1/groups/${groupId}/applications`, 'jr-x', {})).body).toEqual({
+      status: 'pending',
+    });
     await o.waitForMessages(2, 59);
     await settle();
     expect(groupTypes(x)).toEqual([61]);
@@ -95,7 +124,9 @@ describe('joining a group: join policy, apply, approve, refuse (embedded)', () =
     expect((await h.http('PATCH', `/v1/groups/${groupId}`, 'jp-o', { joinPolicy: 'bogus' })).status).toBe(400);
     expect((await h.http('PATCH', `/v1/groups/${groupId}`, 'jp-o', {})).status).toBe(400);
     expect((await h.http('PATCH', `/v1/groups/${groupId}`, 'jp-o', { joinPolicy: 'invite-only' })).status).toBe(204);
-    expect((await h.http('GET', '/v1/groups', 'jp-o')).body.groups).toMatchObject([{ groupId, joinPolicy: 'invite-only' }]);
+    expect((await h.http('GET', '/v1/groups', 'jp-o')).body.groups).toMatchObject([
+      { groupId, joinPolicy: 'invite-only' },
+    ]);
     const refused = await h.http('POST', `/v1/groups/${groupId}/applications`, 'jp-x', {});
     expect(refused).toMatchObject({ status: 403, body: { name: 'IM_ERR_FORBIDDEN' } });
     expect(refused.body.error).toMatch(/invitation/);

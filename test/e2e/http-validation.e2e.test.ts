@@ -14,7 +14,10 @@ describe('strict request validation (embedded)', () => {
   });
   afterAll(() => h.stop());
 
-  const refused = (res: { status: number; body: { code?: number; name?: string; error?: string } }, mentions: string): void => {
+  const refused = (
+    res: { status: number; body: { code?: number; name?: string; error?: string } },
+    mentions: string,
+  ): void => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 40008, name: 'IM_ERR_BAD_REQUEST' });
     expect(res.body.error).toContain(mentions);
@@ -38,8 +41,14 @@ describe('strict request validation (embedded)', () => {
     refused(await h.http('POST', '/v1/groups', 'val-maker', { name: 7, memberIds: ['val-member'] }), 'name');
     expect((await h.http('GET', '/v1/groups', 'val-maker')).body.groups).toEqual([]);
     expect((await h.http('GET', '/v1/groups', '42')).body.groups).toEqual([]);
-    refused(await h.http('POST', '/v1/transfers', 'val-maker', { toUserId: 'val-member', amount: '100', requestId: 'r1' }), 'amount');
-    refused(await h.http('PUT', `/v1/groups/${groupId}/members/val-member/mute`, 'val-owner', { minutes: '5' }), 'minutes');
+    refused(
+      await h.http('POST', '/v1/transfers', 'val-maker', { toUserId: 'val-member', amount: '100', requestId: 'r1' }),
+      'amount',
+    );
+    refused(
+      await h.http('PUT', `/v1/groups/${groupId}/members/val-member/mute`, 'val-owner', { minutes: '5' }),
+      'minutes',
+    );
     expect((await h.http('GET', '/v1/wallet', 'val-maker')).body.balance).toBe(0);
   });
 
@@ -71,10 +80,16 @@ describe('GET /v1/messages pages (embedded)', () => {
   });
   afterAll(() => h.stop());
 
-  const page = async (query: string): Promise<{ seqs: number[]; hasMore: boolean; nextBeforeSeq?: number | null; nextAfterSeq?: number }> => {
+  const page = async (
+    query: string,
+  ): Promise<{ seqs: number[]; hasMore: boolean; nextBeforeSeq?: number | null; nextAfterSeq?: number }> => {
     const res = await h.http('GET', `/v1/messages?peerId=page-a&${query}`, 'page-b');
     expect(res.status).toBe(200);
-    const { messages, conversationId: _c, ...rest } = res.body as { messages: { seq: number; content: string }[]; conversationId: string };
+    const {
+      messages,
+      conversationId: _c,
+      ...rest
+    } = res.body as { messages: { seq: number; content: string }[]; conversationId: string };
     expect(messages.map((m) => m.content)).toEqual(messages.map((m) => `m${m.seq}`));
     return { seqs: messages.map((m) => m.seq), ...(rest as { hasMore: boolean }) };
   };
@@ -84,7 +99,11 @@ describe('GET /v1/messages pages (embedded)', () => {
     expect(await page('limit=3')).toEqual({ seqs: [5, 6, 7], hasMore: true, nextBeforeSeq: 5 });
     expect(await page('limit=3&beforeSeq=5')).toEqual({ seqs: [2, 3, 4], hasMore: true, nextBeforeSeq: 2 });
     expect(await page('limit=3&beforeSeq=2')).toEqual({ seqs: [1], hasMore: false, nextBeforeSeq: null });
-    expect(await page('limit=6&beforeSeq=7')).toEqual({ seqs: [1, 2, 3, 4, 5, 6], hasMore: false, nextBeforeSeq: null });
+    expect(await page('limit=6&beforeSeq=7')).toEqual({
+      seqs: [1, 2, 3, 4, 5, 6],
+      hasMore: false,
+      nextBeforeSeq: null,
+    });
   });
 
   it('afterSeq (afterSeq=0 from the start): the oldest page after it, walked forward with nextAfterSeq', async () => {

@@ -39,8 +39,17 @@ describe('server-made ids are decimal 64-bit numbers (embedded)', () => {
     const packet = { to: { type: 'group', id: groupId }, kind: 'lucky', total: 100, count: 2, requestId: 'id-rp1' };
     const { packetId } = await created('/v1/red-packets', s, packet);
     const { transferId } = await created('/v1/transfers', s, { toUserId: a, amount: 50, requestId: 'id-tr1' });
-    const { collectionId } = await created('/v1/collections', s, { to: { type: 'group', id: groupId }, amount: 10, count: 2, requestId: 'id-aa1' });
-    const { collectionId: requestId } = await created('/v1/payment-requests', s, { toUserId: a, amount: 20, requestId: 'id-pr1' });
+    const { collectionId } = await created('/v1/collections', s, {
+      to: { type: 'group', id: groupId },
+      amount: 10,
+      count: 2,
+      requestId: 'id-aa1',
+    });
+    const { collectionId: requestId } = await created('/v1/payment-requests', s, {
+      toUserId: a,
+      amount: 20,
+      requestId: 'id-pr1',
+    });
 
     // A 1:1 call (its id is in the 162 record) and a group call (in the 167).
     const [cs, ca, cb] = await Promise.all([h.connect(s), h.connect(a), h.connect(b)]);
@@ -49,10 +58,14 @@ describe('server-made ids are decimal 64-bit numbers (embedded)', () => {
     expect((await ca.send(ca.message(s, '', { messageType: 155 as ImMessage['messageType'] }))).code).toBe(0);
     await cs.waitForMessages(1, 162);
     const callId = (cs.ofType(162)[0]?.content as { callId: string }).callId;
-    expect((await cs.send(cs.message(groupId, '', { messageType: 163 as ImMessage['messageType'], fromType: 2 }))).code).toBe(0);
+    expect(
+      (await cs.send(cs.message(groupId, '', { messageType: 163 as ImMessage['messageType'], fromType: 2 }))).code,
+    ).toBe(0);
     await cb.waitForMessages(1, 167);
     const multiCallId = (cb.ofType(167)[0]?.content as { callId: string }).callId;
-    expect((await cs.send(cs.message(groupId, '', { messageType: 165 as ImMessage['messageType'], fromType: 2 }))).code).toBe(0);
+    expect(
+      (await cs.send(cs.message(groupId, '', { messageType: 165 as ImMessage['messageType'], fromType: 2 }))).code,
+    ).toBe(0);
 
     const ids = [groupId, packetId, transferId, collectionId, requestId, callId, multiCallId] as string[];
     for (const id of ids) expect({ id, fits: fitsLong(id) }).toEqual({ id, fits: true });
@@ -67,12 +80,20 @@ describe('server-made ids are decimal 64-bit numbers (embedded)', () => {
     expect(burst.map((r) => r.status)).toEqual(Array(6).fill(201));
     expect(new Set(burst.map((r) => r.body.packetId)).size).toBe(1);
     expect((await h.http('POST', '/v1/red-packets', s, { ...packet, total: 101 })).status).toBe(409);
-    expect((await h.http('POST', '/v1/transfers', s, { toUserId: a, amount: 50, requestId: 'id-tr1' })).body.transferId).toBe(transferId);
-    expect((await h.http('POST', '/v1/payment-requests', s, { toUserId: a, amount: 20, requestId: 'id-pr1' })).body.collectionId).toBe(requestId);
+    expect(
+      (await h.http('POST', '/v1/transfers', s, { toUserId: a, amount: 50, requestId: 'id-tr1' })).body.transferId,
+    ).toBe(transferId);
+    expect(
+      (await h.http('POST', '/v1/payment-requests', s, { toUserId: a, amount: 20, requestId: 'id-pr1' })).body
+        .collectionId,
+    ).toBe(requestId);
     expect(await balance(s)).toBe(1_000 - 100 - 100 - 50);
     // The ids work as ids: the packet opens, the transfer is accepted.
     expect((await h.http('POST', `/v1/red-packets/${packetId}/open`, a)).status).toBe(200);
-    expect(await h.http('POST', `/v1/transfers/${transferId}/accept`, a)).toMatchObject({ status: 200, body: { state: 'accepted' } });
+    expect(await h.http('POST', `/v1/transfers/${transferId}/accept`, a)).toMatchObject({
+      status: 200,
+      body: { state: 'accepted' },
+    });
   });
 
   it('ids made before the change keep working: a UUID group, and a red packet request first made with its derived rp- id and retried now', async () => {
@@ -82,21 +103,52 @@ describe('server-made ids are decimal 64-bit numbers (embedded)', () => {
       { userId: s, role: 'owner' },
       { userId: a, role: 'member' },
     ]);
-    expect(await h.http('GET', `/v1/groups/${groupId}`, a)).toMatchObject({ status: 200, body: { groupId, ownerId: s } });
+    expect(await h.http('GET', `/v1/groups/${groupId}`, a)).toMatchObject({
+      status: 200,
+      body: { groupId, ownerId: s },
+    });
     const cs = await h.connect(s);
     expect((await cs.send(cs.message(groupId, 'still here', { fromType: 2 }))).code).toBe(0);
 
     // The first attempt, before the change, stored the packet under its derived id, then no answer came.
     await topup(s, 300);
-    const legacyId = `rp-${createHash('sha256').update(JSON.stringify([s, 'old-rp'])).digest('hex').slice(0, 32)}`;
+    const legacyId = `rp-${createHash('sha256')
+      .update(JSON.stringify([s, 'old-rp']))
+      .digest('hex')
+      .slice(0, 32)}`;
     const now = Date.now();
     expect(
-      await h.server.store.redPackets.create({ packetId: legacyId, senderId: s, targetType: 'group', targetId: groupId, kind: 'equal', total: 200, shares: [100, 100], msg: '', state: 'funding', createdAt: now, expiresAt: now + 3_600_000 }),
+      await h.server.store.redPackets.create({
+        packetId: legacyId,
+        senderId: s,
+        targetType: 'group',
+        targetId: groupId,
+        kind: 'equal',
+        total: 200,
+        shares: [100, 100],
+        msg: '',
+        state: 'funding',
+        createdAt: now,
+        expiresAt: now + 3_600_000,
+      }),
     ).toBe(true);
-    const retry = await h.http('POST', '/v1/red-packets', s, { to: { type: 'group', id: groupId }, kind: 'equal', total: 200, count: 2, requestId: 'old-rp' });
+    const retry = await h.http('POST', '/v1/red-packets', s, {
+      to: { type: 'group', id: groupId },
+      kind: 'equal',
+      total: 200,
+      count: 2,
+      requestId: 'old-rp',
+    });
     expect(retry).toMatchObject({ status: 201, body: { packetId: legacyId, state: 'open' } });
     expect(await balance(s)).toBe(100);
-    expect(await h.http('POST', `/v1/red-packets/${legacyId}/open`, a)).toMatchObject({ status: 200, body: { amount: 100 } });
-    expect((await h.http('GET', `/v1/red-packets/${legacyId}`, s)).body).toMatchObject({ packetId: legacyId, state: 'open', claims: [{ userId: a, amount: 100 }] });
+    expect(await h.http('POST', `/v1/red-packets/${legacyId}/open`, a)).toMatchObject({
+      status: 200,
+      body: { amount: 100 },
+    });
+    expect((await h.http('GET', `/v1/red-packets/${legacyId}`, s)).body).toMatchObject({
+      packetId: legacyId,
+      state: 'open',
+      claims: [{ userId: a, amount: 100 }],
+    });
   });
 });

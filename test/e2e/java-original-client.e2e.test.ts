@@ -18,7 +18,14 @@ describe('socket.io-client-java 1.0.x as a phone and a PC (embedded)', () => {
   let jar: string;
   const javas: JavaClient[] = [];
   /** What the server saw of each connection's handshake. */
-  const handshakes: { socket: Socket; userId: string; protocol: number; transport: string; query: Record<string, unknown>; auth: Record<string, unknown> }[] = [];
+  const handshakes: {
+    socket: Socket;
+    userId: string;
+    protocol: number;
+    transport: string;
+    query: Record<string, unknown>;
+    auth: Record<string, unknown>;
+  }[] = [];
 
   beforeAll(async () => {
     // The first build on a machine downloads the library and Maven's plugins.
@@ -28,7 +35,14 @@ describe('socket.io-client-java 1.0.x as a phone and a PC (embedded)', () => {
       // The gateway identifies the socket after this listener runs: read the user off the token.
       const token = String(socket.handshake.query.token ?? (socket.handshake.auth as { token?: string }).token);
       const { sub } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub?: string };
-      handshakes.push({ socket, userId: String(sub), protocol: socket.conn.protocol, transport: socket.conn.transport.name, query: { ...socket.handshake.query }, auth: { ...socket.handshake.auth } });
+      handshakes.push({
+        socket,
+        userId: String(sub),
+        protocol: socket.conn.protocol,
+        transport: socket.conn.transport.name,
+        query: { ...socket.handshake.query },
+        auth: { ...socket.handshake.auth },
+      });
     });
   }, 600_000);
   afterAll(async () => {
@@ -48,9 +62,24 @@ describe('socket.io-client-java 1.0.x as a phone and a PC (embedded)', () => {
   }
 
   /** Connects like an original app and sends type 1 as a JSON string with `devType` in the body. */
-  async function online(c: JavaClient, userId: string, devType: number, options: JavaConnectOptions = {}): Promise<JavaClient> {
+  async function online(
+    c: JavaClient,
+    userId: string,
+    devType: number,
+    options: JavaConnectOptions = {},
+  ): Promise<JavaClient> {
     await c.connect(h.url, tokenFor(userId), options);
-    const ready = { msgId: randomUUID(), fromId: userId, fromType: 1, destId: 'server', fromName: userId, imageIconUrl: '', content: '', messageType: 1, devType };
+    const ready = {
+      msgId: randomUUID(),
+      fromId: userId,
+      fromType: 1,
+      destId: 'server',
+      fromName: userId,
+      imageIconUrl: '',
+      content: '',
+      messageType: 1,
+      devType,
+    };
     expect(await c.send(JSON.stringify(ready))).toMatchObject({ code: 0 });
     return c;
   }
@@ -135,16 +164,30 @@ describe('socket.io-client-java 1.0.x as a phone and a PC (embedded)', () => {
     expect(pc!.connected && phone2!.connected).toBe(true);
   }, 60_000);
 
-  it('a text sent from the Java phone as a JSON string reaches the other user and the same user\'s PC', async () => {
+  it("a text sent from the Java phone as a JSON string reaches the other user and the same user's PC", async () => {
     const [phone, pc] = await jvms(2);
     const friend = await h.connect('je-f');
     await online(phone!, 'je-u', 1);
     await online(pc!, 'je-u', 3, { transports: ['websocket'] });
-    const text = { msgId: randomUUID(), fromId: 'je-u', fromType: 1, destId: 'je-f', fromName: 'je-u', imageIconUrl: '', content: 'from java', messageType: 2, devType: 1 };
+    const text = {
+      msgId: randomUUID(),
+      fromId: 'je-u',
+      fromType: 1,
+      destId: 'je-f',
+      fromName: 'je-u',
+      imageIconUrl: '',
+      content: 'from java',
+      messageType: 2,
+      devType: 1,
+    };
     const ack = await phone!.send(JSON.stringify(text));
     expect(ack).toMatchObject({ code: 0, msgId: text.msgId });
     await friend.waitFor(() => friend.ofType(2).some((m) => m.content === 'from java'), 10_000, 'the text');
-    expect(friend.ofType(2).find((m) => m.content === 'from java')).toMatchObject({ msgId: text.msgId, fromId: 'je-u', destId: 'je-f' });
+    expect(friend.ofType(2).find((m) => m.content === 'from java')).toMatchObject({
+      msgId: text.msgId,
+      fromId: 'je-u',
+      destId: 'je-f',
+    });
     // The sender's other device gets its own message (multi-device sync); the sending phone does not.
     await pc!.waitFor(() => texts(pc!).includes('from java'), 10_000, 'the copy on the PC');
     await settle();

@@ -21,7 +21,12 @@ describe('logs (embedded, level trace)', () => {
         cb();
       },
     });
-    const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ACK_TIMEOUT_MS: '1500' });
+    const config = loadConfig(EMBEDDED_CONFIG, {
+      IM_PORT: '0',
+      IM_HOST: '127.0.0.1',
+      IM_DATA_DIR: dataDir,
+      IM_ACK_TIMEOUT_MS: '1500',
+    });
     server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'trace', destination: sink }));
     url = `http://127.0.0.1:${server.port}`;
   });
@@ -64,10 +69,15 @@ describe('logs (embedded, level trace)', () => {
     // The lines that exist carry ids: a refused connection names its reason, a message its msgId.
     expect(lines.some((l) => l.includes('connection refused') && l.includes('bad signature'))).toBe(true);
     // Every connection and disconnection is one info line with the user, the device and the socket.
-    const info = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'info' && l.service === 'gateway');
+    const info = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.level === 'info' && l.service === 'gateway');
     for (const userId of ['log-alice', 'log-bob']) {
       for (const msg of ['connected', 'disconnected']) {
-        expect(info.find((l) => l.msg === msg && l.userId === userId)).toMatchObject({ deviceId: expect.any(String), socketId: expect.any(String) });
+        expect(info.find((l) => l.msg === msg && l.userId === userId)).toMatchObject({
+          deviceId: expect.any(String),
+          socketId: expect.any(String),
+        });
       }
     }
   });

@@ -26,7 +26,11 @@ describe('multi-party calls end to end (embedded)', () => {
     expect((await co.send(signal(co, groupId, 164, { userIds: [a] }))).code).toBe(0);
     await Promise.all([ca.waitForMessages(1, 164), ca.waitForMessages(1, 167), cb.waitForMessages(1, 167)]);
     expect(ca.ofType(164)[0]).toMatchObject({ fromId: o, destId: groupId, content: { userIds: [a] } });
-    expect(cb.ofType(167)[0]).toMatchObject({ fromId: o, destId: groupId, content: { media: 'video', initiatorId: o } });
+    expect(cb.ofType(167)[0]).toMatchObject({
+      fromId: o,
+      destId: groupId,
+      content: { media: 'video', initiatorId: o },
+    });
     expect((await ca.send(signal(ca, groupId, 164))).code).toBe(0);
     await co.waitForMessages(1, 168);
     expect(co.ofType(168)[0]?.content).toMatchObject({ joined: a, participants: [o, a] });
@@ -40,7 +44,12 @@ describe('multi-party calls end to end (embedded)', () => {
     await Promise.all([co.waitForMessages(1, 166), ca.waitForMessages(1, 166), cb.waitForMessages(1, 166)]);
     expect(cb.ofType(166)[0]?.content).toMatchObject({ reason: 'ended' });
     await Promise.all([co.waitForMessages(1, 162), ca.waitForMessages(1, 162), cb.waitForMessages(1, 162)]);
-    expect(cb.ofType(162)[0]).toMatchObject({ fromId: o, destId: groupId, fromType: 2, content: { kind: 'video', callerId: o, participants: 3 } });
+    expect(cb.ofType(162)[0]).toMatchObject({
+      fromId: o,
+      destId: groupId,
+      fromType: 2,
+      content: { kind: 'video', callerId: o, participants: 3 },
+    });
     await settle();
     expect(types(co)).toEqual([168, 168, 168, 166, 162]);
     expect(types(ca)).toEqual([167, 164, 168, 168, 165, 166, 162]);
@@ -71,9 +80,18 @@ describe('multi-party calls end to end (embedded)', () => {
   it('only members may create or join, up to the limit; bad input changes nothing', async () => {
     const [o, a, b, c] = [u('ro'), u('ra'), u('rb'), u('rc')];
     const groupId = await h.createGroup(o, [a, b, c]);
-    const [co, ca, cb, cc, outsider] = await Promise.all([h.connect(o), h.connect(a), h.connect(b), h.connect(c), h.connect(u('rz'))]);
+    const [co, ca, cb, cc, outsider] = await Promise.all([
+      h.connect(o),
+      h.connect(a),
+      h.connect(b),
+      h.connect(c),
+      h.connect(u('rz')),
+    ]);
     expect(await outsider.send(signal(outsider, groupId, 163))).toMatchObject({ code: 40302 });
-    expect(await co.send(signal(co, groupId, 163, { userIds: [outsider.userId] }))).toMatchObject({ code: 40008, error: expect.stringMatching(/not a member/) });
+    expect(await co.send(signal(co, groupId, 163, { userIds: [outsider.userId] }))).toMatchObject({
+      code: 40008,
+      error: expect.stringMatching(/not a member/),
+    });
     expect(await co.send(signal(co, groupId, 163, { userIds: 'everyone' }))).toMatchObject({ code: 40006 });
     expect(await co.send(signal(co, 'no-such-group', 163))).toMatchObject({ code: 40401 });
     expect(await co.send({ ...signal(co, groupId, 163), fromType: 1 })).toMatchObject({ code: 40007 });
@@ -85,7 +103,10 @@ describe('multi-party calls end to end (embedded)', () => {
     expect((await co.send(signal(co, groupId, 163))).code).toBe(0);
     expect((await ca.send(signal(ca, groupId, 163))).code).toBe(0);
     expect((await cb.send(signal(cb, groupId, 163))).code).toBe(0);
-    expect(await cc.send(signal(cc, groupId, 163))).toMatchObject({ code: 40305, error: expect.stringMatching(/full/) });
+    expect(await cc.send(signal(cc, groupId, 163))).toMatchObject({
+      code: 40305,
+      error: expect.stringMatching(/full/),
+    });
     expect(await outsider.send(signal(outsider, groupId, 165))).toMatchObject({ code: 40302 });
     expect((await co.send(signal(co, groupId, 165))).code).toBe(0);
     await cc.waitForMessages(1, 166);

@@ -8,10 +8,20 @@ import { ImTestClient } from '../support/im-client';
 
 const ROOT = resolve(__dirname, '../..');
 
-function run(cmd: string, args: string[], env: Record<string, string>, cwd = ROOT): { child: ChildProcess; output: () => string; stdout: () => string } {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd = ROOT,
+): { child: ChildProcess; output: () => string; stdout: () => string } {
   let out = '';
   let stdout = '';
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   child.stdout?.on('data', (d: Buffer) => {
     out += d.toString();
     stdout += d.toString();
@@ -89,7 +99,11 @@ describe('the README commands', () => {
     const aliceToken = tokenRun.stdout().trim();
     expect(aliceToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
-    const bob = await ImTestClient.connect('http://127.0.0.1:9092', 'bob', signToken({ sub: 'bob', exp: Math.floor(Date.now() / 1000) + 60 }, secret));
+    const bob = await ImTestClient.connect(
+      'http://127.0.0.1:9092',
+      'bob',
+      signToken({ sub: 'bob', exp: Math.floor(Date.now() / 1000) + 60 }, secret),
+    );
     const client = run('node', ['client.js', aliceToken], clientEnv, dir);
     try {
       await waitForText(client.output, '}', 20_000);
@@ -120,7 +134,10 @@ describe('the README commands', () => {
       expect(await exitOf(help.child)).toBe(0);
       expect(help.stdout()).toMatch(/^usage: npm run -s token -- <userId>/);
       expect(help.output()).not.toMatch(/eyJ/);
-      const none = run('node', ['services/embedded/dist/token.js', 'alice'], { IM_DATA_DIR: emptyDir, IM_JWT_SECRET: '' });
+      const none = run('node', ['services/embedded/dist/token.js', 'alice'], {
+        IM_DATA_DIR: emptyDir,
+        IM_JWT_SECRET: '',
+      });
       expect(await exitOf(none.child)).toBe(1);
       expect(none.stdout()).toBe('');
       expect(none.output()).toContain('no secret: IM_JWT_SECRET is unset');
@@ -131,7 +148,11 @@ describe('the README commands', () => {
   }, 90_000);
 
   it('exits with a clear error naming a bad variable', async () => {
-    const bad = run('node', ['services/embedded/dist/main.js'], { IM_DATA_DIR: dataDir, IM_PORT: 'ninety', IM_RATE_LIMIT_BURST: '0' });
+    const bad = run('node', ['services/embedded/dist/main.js'], {
+      IM_DATA_DIR: dataDir,
+      IM_PORT: 'ninety',
+      IM_RATE_LIMIT_BURST: '0',
+    });
     const code = await new Promise((r) => bad.child.once('exit', r));
     expect(code).toBe(2);
     expect(bad.output()).toContain('IM_PORT=ninety: not an integer');

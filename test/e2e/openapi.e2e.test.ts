@@ -15,7 +15,11 @@ function registeredRoutes(tree: string): { url: string; method: string }[] {
     const url = (stack[depth - 1] ?? '') + (m[2] ?? '');
     stack[depth] = url;
     stack.length = depth + 1;
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'HEAD')) out.push({ url, method });
+    for (const method of (m[3] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && s !== 'HEAD'))
+      out.push({ url, method });
   }
   return out;
 }
@@ -43,7 +47,8 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
     }
     const served = new Set(routes.map((r) => `${r.method} ${r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`));
     for (const [path, item] of Object.entries<Record<string, unknown>>(doc.paths)) {
-      for (const method of Object.keys(item)) expect(served.has(`${method.toUpperCase()} ${path}`) ? path : `${method} ${path} not served`).toBe(path);
+      for (const method of Object.keys(item))
+        expect(served.has(`${method.toUpperCase()} ${path}`) ? path : `${method} ${path} not served`).toBe(path);
     }
   });
 
@@ -68,14 +73,16 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
           expect(typeof p.schema).toBe('object');
           if (p.in === 'path') expect(p.required).toBe(true);
         }
-        if (op.requestBody !== undefined) expect(typeof op.requestBody.content['application/json'].schema).toBe('object');
+        if (op.requestBody !== undefined)
+          expect(typeof op.requestBody.content['application/json'].schema).toBe('object');
         const statuses = Object.keys(op.responses);
         expect(statuses.length).toBeGreaterThan(0);
         for (const status of statuses) {
           expect(status).toMatch(/^(default|[1-5](XX|\d\d))$/);
           expect(typeof op.responses[status].description).toBe('string');
         }
-        for (const requirement of op.security ?? []) for (const name of Object.keys(requirement)) expect(doc.components.securitySchemes).toHaveProperty(name);
+        for (const requirement of op.security ?? [])
+          for (const name of Object.keys(requirement)) expect(doc.components.securitySchemes).toHaveProperty(name);
       }
     }
     const refs = JSON.stringify(doc).match(/"\$ref":"#\/components\/schemas\/([^"]+)"/g) ?? [];
@@ -84,10 +91,16 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
 
   it('carries the routes’ own schemas and the error registry', () => {
     const expiry = doc.paths['/v1/groups/{groupId}/expiry'].put;
-    expect(expiry.requestBody.content['application/json'].schema).toMatchObject({ required: ['expiresAt'], properties: { expiresAt: { type: 'integer' } } });
+    expect(expiry.requestBody.content['application/json'].schema).toMatchObject({
+      required: ['expiresAt'],
+      properties: { expiresAt: { type: 'integer' } },
+    });
     expect(expiry.parameters[0]).toMatchObject({ name: 'groupId', in: 'path', schema: { type: 'string' } });
     expect(expiry.security).toEqual([{ bearer: [] }]);
-    expect(doc.paths['/v1/groups'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'memberIds']);
+    expect(doc.paths['/v1/groups'].post.requestBody.content['application/json'].schema.required).toEqual([
+      'name',
+      'memberIds',
+    ]);
     expect(doc.components.schemas.Error.properties.name.enum).toContain('IM_ERR_GROUP_EXPIRED');
     expect(doc.paths['/openapi.json'].get.security).toBeUndefined();
     expect(doc.paths['/v1/admin/notices'].post.security).toEqual([{ admin: [] }]);
@@ -103,14 +116,22 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
     for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
       for (const [method, op] of Object.entries<any>(item)) {
         const where = `${method.toUpperCase()} ${path}`;
-        expect([where, typeof op.summary === 'string' && op.summary.length > 5 && op.summary !== where]).toEqual([where, true]);
+        expect([where, typeof op.summary === 'string' && op.summary.length > 5 && op.summary !== where]).toEqual([
+          where,
+          true,
+        ]);
         const success = Object.keys(op.responses).filter((s) => /^[23]/.test(s));
         expect([where, success.length > 0 && !success.includes('2XX')]).toEqual([where, true]);
         for (const status of success) {
           const content = op.responses[status].content;
           // A body-less answer (204, a redirect) has no content; every other one names its schema.
           if (status === '204' || status.startsWith('3')) expect([where, content]).toEqual([where, undefined]);
-          else expect([where, status, typeof Object.values<any>(content ?? {})[0]?.schema]).toEqual([where, status, 'object']);
+          else
+            expect([where, status, typeof Object.values<any>(content ?? {})[0]?.schema]).toEqual([
+              where,
+              status,
+              'object',
+            ]);
         }
         expect(op.responses.default.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
         if (op.requestBody !== undefined) {
@@ -136,10 +157,20 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
       throw new Error(`${method} ${path} is not in the document`);
     };
     const checked: string[] = [];
-    const call = async (method: string, path: string, user: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<any> => {
+    const call = async (
+      method: string,
+      path: string,
+      user: string | undefined,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ): Promise<any> => {
       const res = await fetch(`${h.url}${path}`, {
         method,
-        headers: { ...(user ? { authorization: `Bearer ${tokenOf(user)}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          ...(user ? { authorization: `Bearer ${tokenOf(user)}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         redirect: 'manual',
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
@@ -151,12 +182,16 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
       const media = Object.keys(declared.content ?? {})[0];
       if (media === undefined) expect([where, text]).toEqual([where, '']);
       else if (media === 'application/json') {
-        const schema = JSON.parse(JSON.stringify(declared.content[media].schema).replaceAll('"#/components/schemas/', '"#/$defs/'));
+        const schema = JSON.parse(
+          JSON.stringify(declared.content[media].schema).replaceAll('"#/components/schemas/', '"#/$defs/'),
+        );
         const validate = ajv.compile({ ...schema, $defs: doc.components.schemas });
         const ok = validate(JSON.parse(text));
         expect([where, ok ? [] : validate.errors]).toEqual([where, []]);
       } else expect([where, res.headers.get('content-type') ?? '']).toEqual([where, expect.stringContaining(media)]);
-      checked.push(`${method} ${Object.entries<Record<string, unknown>>(doc.paths).find(([, item]) => item[method.toLowerCase()] === op)?.[0] ?? path}`);
+      checked.push(
+        `${method} ${Object.entries<Record<string, unknown>>(doc.paths).find(([, item]) => item[method.toLowerCase()] === op)?.[0] ?? path}`,
+      );
       return text && media === 'application/json' ? JSON.parse(text) : text;
     };
     const tokenOf = (user: string): string => (user === 'admin' ? ADMIN_TOKEN : tokenFor(user));
@@ -192,7 +227,11 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
     await call('DELETE', '/v1/blacklist/oa-dave', 'oa-alice');
 
     // Groups.
-    const { groupId } = await call('POST', '/v1/groups', 'oa-alice', { name: 'docs', memberIds: ['oa-bob'], joinPolicy: 'approval' });
+    const { groupId } = await call('POST', '/v1/groups', 'oa-alice', {
+      name: 'docs',
+      memberIds: ['oa-bob'],
+      joinPolicy: 'approval',
+    });
     await call('GET', '/v1/groups', 'oa-alice');
     await call('GET', `/v1/groups/${groupId}`, 'oa-alice');
     await call('PATCH', `/v1/groups/${groupId}`, 'oa-alice', { announcement: 'read me' });
@@ -224,15 +263,34 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
     await call('GET', `/v1/messages?groupId=${groupId}`, 'oa-bob');
 
     // Money.
-    const packet = await call('POST', '/v1/red-packets', 'oa-alice', { to: { type: 'group', id: groupId }, kind: 'equal', total: 200, count: 2, requestId: 'oa-rp' });
+    const packet = await call('POST', '/v1/red-packets', 'oa-alice', {
+      to: { type: 'group', id: groupId },
+      kind: 'equal',
+      total: 200,
+      count: 2,
+      requestId: 'oa-rp',
+    });
     await call('POST', `/v1/red-packets/${packet.packetId}/open`, 'oa-bob');
     await call('GET', `/v1/red-packets/${packet.packetId}`, 'oa-alice');
-    const sent = await call('POST', '/v1/transfers', 'oa-alice', { toUserId: 'oa-bob', amount: 100, requestId: 'oa-t1' });
+    const sent = await call('POST', '/v1/transfers', 'oa-alice', {
+      toUserId: 'oa-bob',
+      amount: 100,
+      requestId: 'oa-t1',
+    });
     await call('POST', `/v1/transfers/${sent.transferId}/accept`, 'oa-bob');
-    const back = await call('POST', '/v1/transfers', 'oa-alice', { toUserId: 'oa-bob', amount: 100, requestId: 'oa-t2' });
+    const back = await call('POST', '/v1/transfers', 'oa-alice', {
+      toUserId: 'oa-bob',
+      amount: 100,
+      requestId: 'oa-t2',
+    });
     await call('POST', `/v1/transfers/${back.transferId}/return`, 'oa-bob');
     await call('GET', `/v1/transfers/${sent.transferId}`, 'oa-alice');
-    const aa = await call('POST', '/v1/collections', 'oa-bob', { to: { type: 'group', id: groupId }, amount: 100, count: 2, requestId: 'oa-c1' });
+    const aa = await call('POST', '/v1/collections', 'oa-bob', {
+      to: { type: 'group', id: groupId },
+      amount: 100,
+      count: 2,
+      requestId: 'oa-c1',
+    });
     await call('POST', `/v1/collections/${aa.collectionId}/pay`, 'oa-alice', { requestId: 'oa-p1' });
     await call('GET', `/v1/collections/${aa.collectionId}`, 'oa-bob');
     await call('POST', '/v1/payment-requests', 'oa-bob', { toUserId: 'oa-alice', amount: 100, requestId: 'oa-r1' });
@@ -253,7 +311,9 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
 
     // Every documented /v1 operation was called at least once above.
     const called = new Set(checked);
-    const v1 = Object.entries<Record<string, unknown>>(doc.paths).flatMap(([path, item]) => (path.startsWith('/v1/') ? Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`) : []));
+    const v1 = Object.entries<Record<string, unknown>>(doc.paths).flatMap(([path, item]) =>
+      path.startsWith('/v1/') ? Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`) : [],
+    );
     expect(v1.filter((op) => !called.has(op))).toEqual([]);
   }, 60_000);
 });

@@ -19,7 +19,17 @@ describe('device identity of original clients (embedded)', () => {
   /** Connects like an original client and sends type 1 (as a JSON string) with `devType` in the body. */
   async function original(userId: string, devType: number | undefined, autoAck = true): Promise<ImTestClient> {
     const c = await h.connect(userId, { version: 2, autoReady: false, autoAck });
-    const ready = { msgId: randomUUID(), fromId: userId, fromType: 1, destId: 'server', fromName: userId, imageIconUrl: '', content: '', messageType: 1, ...(devType !== undefined ? { devType } : {}) };
+    const ready = {
+      msgId: randomUUID(),
+      fromId: userId,
+      fromType: 1,
+      destId: 'server',
+      fromName: userId,
+      imageIconUrl: '',
+      content: '',
+      messageType: 1,
+      ...(devType !== undefined ? { devType } : {}),
+    };
     expect(await c.send(JSON.stringify(ready))).toMatchObject({ code: 0 });
     return c;
   }
@@ -102,7 +112,21 @@ describe('device identity of original clients (embedded)', () => {
     const handshakePhone = await h.connect('of-u', { version: 2, devType: 1 });
     const pc = await original('of-u', 3);
     // A second type 1 claiming devType 1 does not make the PC a phone.
-    expect(await pc.send(JSON.stringify({ msgId: randomUUID(), fromId: 'of-u', fromType: 1, destId: 'server', fromName: '', imageIconUrl: '', content: '', messageType: 1, devType: 1 }))).toMatchObject({ code: 0 });
+    expect(
+      await pc.send(
+        JSON.stringify({
+          msgId: randomUUID(),
+          fromId: 'of-u',
+          fromType: 1,
+          destId: 'server',
+          fromName: '',
+          imageIconUrl: '',
+          content: '',
+          messageType: 1,
+          devType: 1,
+        }),
+      ),
+    ).toMatchObject({ code: 0 });
     await settle();
     expect(handshakePhone.connected && pc.connected).toBe(true);
     expect((await sender.send(sender.message('of-u', 'x'))).code).toBe(0);
@@ -114,7 +138,12 @@ describe('device identity of original clients (embedded)', () => {
   it('server-owned fields: status, id, version and receiveTime from the sender are dropped; receiveTime is the acceptance time', async () => {
     const sender = await h.connect('og-s');
     const live = await h.connect('og-u', { deviceId: 'og-live' });
-    const forged = sender.message('og-u', 'looks recalled?', { status: 2, id: 'forged-id', version: 99, receiveTime: 1 });
+    const forged = sender.message('og-u', 'looks recalled?', {
+      status: 2,
+      id: 'forged-id',
+      version: 99,
+      receiveTime: 1,
+    });
     const ack = await sender.send(JSON.stringify(forged));
     expect(ack.code).toBe(0);
     await live.waitFor(() => texts(live).includes('looks recalled?'));

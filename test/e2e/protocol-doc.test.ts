@@ -10,7 +10,8 @@ describe('docs/protocol.md', () => {
 
   it('is what the registry generates (run `npm run docs:protocol` after changing libs/protocol)', () => {
     const expected = protocolMarkdown();
-    if (committed !== expected) process.stdout.write('\ndocs/protocol.md is stale: run `./npmw run docs:protocol` and commit the result\n');
+    if (committed !== expected)
+      process.stdout.write('\ndocs/protocol.md is stale: run `./npmw run docs:protocol` and commit the result\n');
     expect(committed).toBe(expected);
   });
 
@@ -18,7 +19,8 @@ describe('docs/protocol.md', () => {
     for (const t of MESSAGE_TYPES) {
       const part = committed.split(`\n### ${t.type} ${t.name}\n`)[1]?.split('\n### ')[0] ?? '';
       expect({ type: t.type, found: part !== '' }).toEqual({ type: t.type, found: true });
-      for (const row of ['| direction |', '| channel |', '| a client send does |', '| content |', 'Example content:']) expect({ type: t.type, row, found: part.includes(row) }).toEqual({ type: t.type, row, found: true });
+      for (const row of ['| direction |', '| channel |', '| a client send does |', '| content |', 'Example content:'])
+        expect({ type: t.type, row, found: part.includes(row) }).toEqual({ type: t.type, row, found: true });
       expect(part).toContain(`\`${t.channel}\``);
       expect(part).toContain(JSON.stringify(t.example, null, 2));
     }

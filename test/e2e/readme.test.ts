@@ -49,14 +49,21 @@ describe('README and docs/architecture.md in step with the directories', () => {
       .map((d) => `${group}/${d.name}`);
   const packages = [...dirs('libs'), ...dirs('services')];
   /** The services that run as their own cluster process (`services/<name>/src/main.ts`, not embedded). */
-  const clusterServices = dirs('services').filter((d) => d !== 'services/embedded' && existsSync(resolve(ROOT, d, 'src', 'main.ts')));
+  const clusterServices = dirs('services').filter(
+    (d) => d !== 'services/embedded' && existsSync(resolve(ROOT, d, 'src', 'main.ts')),
+  );
 
   it('the Layout section has a line for every libs/* and services/* package and console/, and names no missing one', () => {
     const layout = /## Layout\s+```\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-    const named = layout.split('\n').map((line) => line.split(/\s/)[0] ?? '').filter(Boolean);
+    const named = layout
+      .split('\n')
+      .map((line) => line.split(/\s/)[0] ?? '')
+      .filter(Boolean);
     expect(packages.length).toBeGreaterThan(8);
-    for (const dir of [...packages, 'console/']) expect({ dir, listed: named.includes(dir) }).toEqual({ dir, listed: true });
-    for (const name of named.filter((n) => /^(libs|services)\//.test(n))) expect({ name, exists: packages.includes(name) }).toEqual({ name, exists: true });
+    for (const dir of [...packages, 'console/'])
+      expect({ dir, listed: named.includes(dir) }).toEqual({ dir, listed: true });
+    for (const name of named.filter((n) => /^(libs|services)\//.test(n)))
+      expect({ name, exists: packages.includes(name) }).toEqual({ name, exists: true });
   });
 
   it('the cluster section names every service process, and so does the processes row of docs/architecture.md', () => {
@@ -65,14 +72,17 @@ describe('README and docs/architecture.md in step with the directories', () => {
     expect(listed.sort()).toEqual([...clusterServices].sort());
     const architecture = readFileSync(resolve(ROOT, 'docs/architecture.md'), 'utf8');
     const row = architecture.split('\n').find((line) => line.startsWith('| processes |')) ?? '';
-    for (const dir of clusterServices) expect({ dir, inArchitecture: row.includes(`\`${dir}\``) }).toEqual({ dir, inArchitecture: true });
+    for (const dir of clusterServices)
+      expect({ dir, inArchitecture: row.includes(`\`${dir}\``) }).toEqual({ dir, inArchitecture: true });
     expect(architecture).not.toMatch(/chatrooms later/);
   });
 });
 
 describe('Markdown links', () => {
   it('every relative link in a tracked Markdown file names a file inside the repository, without climbing out of its folder', () => {
-    const files = execFileSync('git', ['ls-files', '*.md'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const files = execFileSync('git', ['ls-files', '*.md'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
     expect(files).toContain('README.md');
     const broken: string[] = [];
     for (const file of files) {
@@ -80,7 +90,8 @@ describe('Markdown links', () => {
         if (!target || /^[a-z]+:/i.test(target)) continue;
         const path = resolve(ROOT, dirname(file), target);
         // A link that climbs (`../`) depends on where the file is read from; name the repository path in code instead.
-        if (target.split('/').includes('..') || relative(ROOT, path).startsWith('..') || !existsSync(path)) broken.push(`${file} -> ${target}`);
+        if (target.split('/').includes('..') || relative(ROOT, path).startsWith('..') || !existsSync(path))
+          broken.push(`${file} -> ${target}`);
       }
     }
     expect(broken).toEqual([]);

@@ -14,14 +14,26 @@ interface Raw {
 }
 
 /** A plain HTTP request (no fetch: it would not let us set Origin or the source address). */
-function raw(url: string, path: string, opts: { method?: string; headers?: Record<string, string>; localAddress?: string } = {}): Promise<Raw> {
+function raw(
+  url: string,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; localAddress?: string } = {},
+): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method: opts.method ?? 'GET', headers: opts.headers ?? {}, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      `${url}${path}`,
+      {
+        method: opts.method ?? 'GET',
+        headers: opts.headers ?? {},
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -87,18 +99,38 @@ describe('Origin allow-list and CORS (IM_ALLOWED_ORIGINS set)', () => {
     expect(read.status).toBe(403);
     expect(JSON.parse(read.body)).toMatchObject({ code: 40305, error: 'origin not allowed' });
     expect(read.headers['access-control-allow-origin']).toBeUndefined();
-    const preflight = await raw(h.url, '/v1/groups', { method: 'OPTIONS', headers: { origin: EVIL, 'access-control-request-method': 'POST' } });
+    const preflight = await raw(h.url, '/v1/groups', {
+      method: 'OPTIONS',
+      headers: { origin: EVIL, 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(403);
-    const write = await fetch(`${h.url}/v1/groups`, { method: 'POST', headers, body: JSON.stringify({ name: 'csrf', memberIds: [] }) });
+    const write = await fetch(`${h.url}/v1/groups`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'csrf', memberIds: [] }),
+    });
     expect(write.status).toBe(403);
     expect((await h.http('GET', '/v1/groups', 'cors-a')).body).toEqual({ groups: [] });
   });
 
   it('answers an allowed origin with CORS headers and a preflight', async () => {
-    const preflight = await raw(h.url, '/v1/groups', { method: 'OPTIONS', headers: { origin: APP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    const preflight = await raw(h.url, '/v1/groups', {
+      method: 'OPTIONS',
+      headers: {
+        origin: APP,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers).toMatchObject({ 'access-control-allow-origin': APP, 'access-control-allow-methods': expect.stringContaining('POST'), 'access-control-allow-headers': expect.stringContaining('authorization') });
-    const read = await raw(h.url, '/v1/conversations', { headers: { origin: APP, authorization: `Bearer ${tokenFor('cors-a')}` } });
+    expect(preflight.headers).toMatchObject({
+      'access-control-allow-origin': APP,
+      'access-control-allow-methods': expect.stringContaining('POST'),
+      'access-control-allow-headers': expect.stringContaining('authorization'),
+    });
+    const read = await raw(h.url, '/v1/conversations', {
+      headers: { origin: APP, authorization: `Bearer ${tokenFor('cors-a')}` },
+    });
     expect(read.status).toBe(200);
     expect(read.headers['access-control-allow-origin']).toBe(APP);
     // An allowed origin is still no substitute for a token.
@@ -115,7 +147,9 @@ describe('Origin in embedded mode by default (development: any origin)', () => {
 
   it('admits any origin', async () => {
     expect((await handshake(h.url, { origin: EVIL })).status).toBe(200);
-    const read = await raw(h.url, '/v1/conversations', { headers: { origin: EVIL, authorization: `Bearer ${tokenFor('dev')}` } });
+    const read = await raw(h.url, '/v1/conversations', {
+      headers: { origin: EVIL, authorization: `Bearer ${tokenFor('dev')}` },
+    });
     expect(read.status).toBe(200);
     expect(read.headers['access-control-allow-origin']).toBe(EVIL);
   });
@@ -130,7 +164,9 @@ describe('per-user connection limit (IM_MAX_CONNECTIONS_PER_USER=3)', () => {
 
   it('refuses a fourth socket of one user, not another user, and admits again after one closes', async () => {
     const devices = await Promise.all(['d1', 'd2', 'd3'].map((deviceId) => h.connect('lim-a', { deviceId })));
-    expect(await ImTestClient.refused(h.url, tokenFor('lim-a'), { deviceId: 'd4' })).toBe('too many connections for this user (limit 3)');
+    expect(await ImTestClient.refused(h.url, tokenFor('lim-a'), { deviceId: 'd4' })).toBe(
+      'too many connections for this user (limit 3)',
+    );
     expect((await h.connect('lim-b')).connected).toBe(true);
     devices[0]?.close();
     let again: ImTestClient | undefined;
@@ -143,7 +179,9 @@ describe('per-user connection limit (IM_MAX_CONNECTIONS_PER_USER=3)', () => {
   });
 
   it('admits exactly the limit out of many simultaneous handshakes', async () => {
-    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => h.connect('lim-c', { deviceId: `p${i}` })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => h.connect('lim-c', { deviceId: `p${i}` })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     for (const r of results) if (r.status === 'rejected') expect(String(r.reason)).toContain('too many connections');
   });

@@ -66,16 +66,26 @@ describe('logs of the security paths (embedded, level trace)', () => {
     expect((await alice.send(alice.message(groupId, groupText, { fromType: 2 }))).code).toBe(0);
     // Refusals: the connection limit, a disallowed origin, a wrong admin token.
     expect(await ImTestClient.refused(url, aliceToken, { deviceId: 'second' })).toContain('too many connections');
-    const evil = await fetch(`${url}/v1/conversations`, { headers: { origin: 'https://evil.example.net', authorization: `Bearer ${aliceToken}` } });
+    const evil = await fetch(`${url}/v1/conversations`, {
+      headers: { origin: 'https://evil.example.net', authorization: `Bearer ${aliceToken}` },
+    });
     expect(evil.status).toBe(403);
-    const wrong = await fetch(`${url}/v1/admin/users/slog-bob/revoke`, { method: 'POST', headers: { authorization: `Bearer ${WRONG_ADMIN}` } });
+    const wrong = await fetch(`${url}/v1/admin/users/slog-bob/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${WRONG_ADMIN}` },
+    });
     expect(wrong.status).toBe(401);
     // The revocation and the refusal of the revoked token, on the socket and over HTTP.
-    const revoked = await fetch(`${url}/v1/admin/users/slog-bob/revoke`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+    const revoked = await fetch(`${url}/v1/admin/users/slog-bob/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     expect(revoked.status).toBe(200);
     await bob.waitFor(() => !bob.connected, 5000, 'bob closed');
     expect(await ImTestClient.refused(url, bobToken)).toBe('unauthorized: token revoked');
-    expect((await fetch(`${url}/v1/conversations`, { headers: { authorization: `Bearer ${bobToken}` } })).status).toBe(401);
+    expect((await fetch(`${url}/v1/conversations`, { headers: { authorization: `Bearer ${bobToken}` } })).status).toBe(
+      401,
+    );
     alice.close();
     await new Promise((r) => setTimeout(r, 200));
 
@@ -84,12 +94,33 @@ describe('logs of the security paths (embedded, level trace)', () => {
     expect(text).toContain('user sessions revoked by an admin');
     expect(text).toMatch(/"reason":"token revoked"/);
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(entries).toContainEqual(expect.objectContaining({ msg: 'request refused', code: 40305, reason: 'origin not allowed', origin: 'https://evil.example.net' }));
-    expect(entries).toContainEqual(expect.objectContaining({ msg: 'request refused', code: 40101, reason: 'token revoked', userId: 'slog-bob' }));
-    expect(entries).toContainEqual(expect.objectContaining({ msg: 'request refused', code: 40101, reason: 'missing or wrong admin token' }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        msg: 'request refused',
+        code: 40305,
+        reason: 'origin not allowed',
+        origin: 'https://evil.example.net',
+      }),
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({ msg: 'request refused', code: 40101, reason: 'token revoked', userId: 'slog-bob' }),
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({ msg: 'request refused', code: 40101, reason: 'missing or wrong admin token' }),
+    );
     expect(text).toMatch(/"reason":"connection limit"/);
     // And none of the secrets.
-    for (const secret of [secretText, groupText, 'HUGE-PRIVATE', ADMIN, WRONG_ADMIN, aliceToken, bobToken, aliceToken.split('.')[2] ?? '-', bobToken.split('.')[2] ?? '-']) {
+    for (const secret of [
+      secretText,
+      groupText,
+      'HUGE-PRIVATE',
+      ADMIN,
+      WRONG_ADMIN,
+      aliceToken,
+      bobToken,
+      aliceToken.split('.')[2] ?? '-',
+      bobToken.split('.')[2] ?? '-',
+    ]) {
       expect(text).not.toContain(secret);
     }
     for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();

@@ -23,8 +23,16 @@ const rs256 = (payload: object): string => {
   return `${body}.${sign('sha256', Buffer.from(body), privateKey).toString('base64url')}`;
 };
 
-async function httpWith(url: string, path: string, token: string | undefined, method = 'GET'): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${url}${path}`, { method, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+async function httpWith(
+  url: string,
+  path: string,
+  token: string | undefined,
+  method = 'GET',
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -38,17 +46,41 @@ describe('token attacks (embedded): refused at the Socket.IO handshake and on th
 
   const cases: [string, () => string, string][] = [
     ['a missing token', () => '', 'missing token'],
-    ['a token signed with another secret (forged)', () => signToken({ sub: 'eve', exp: exp() }, 'not-the-secret'), 'bad signature'],
-    ['a token whose payload was altered after signing', () => {
-      const [hd, , sig] = tokenFor('eve').split('.');
-      return `${hd}.${b64({ sub: 'admin', exp: exp() })}.${sig}`;
-    }, 'bad signature'],
+    [
+      'a token signed with another secret (forged)',
+      () => signToken({ sub: 'eve', exp: exp() }, 'not-the-secret'),
+      'bad signature',
+    ],
+    [
+      'a token whose payload was altered after signing',
+      () => {
+        const [hd, , sig] = tokenFor('eve').split('.');
+        return `${hd}.${b64({ sub: 'admin', exp: exp() })}.${sig}`;
+      },
+      'bad signature',
+    ],
     ['an expired token', () => tokenFor('eve', { expInSeconds: -10 }), 'token expired'],
-    ['an alg:none token', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'eve', exp: exp() })}.`, 'unsupported token algorithm'],
-    ['an alg:None token with a signature', () => `${b64({ alg: 'None' })}.${b64({ sub: 'eve', exp: exp() })}.${'A'.repeat(43)}`, 'unsupported token algorithm'],
-    ['an HS512 token made with the real secret', () => hmac('sha512', { alg: 'HS512', typ: 'JWT' }, { sub: 'eve', exp: exp() }, TEST_SECRET), 'unsupported token algorithm'],
+    [
+      'an alg:none token',
+      () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'eve', exp: exp() })}.`,
+      'unsupported token algorithm',
+    ],
+    [
+      'an alg:None token with a signature',
+      () => `${b64({ alg: 'None' })}.${b64({ sub: 'eve', exp: exp() })}.${'A'.repeat(43)}`,
+      'unsupported token algorithm',
+    ],
+    [
+      'an HS512 token made with the real secret',
+      () => hmac('sha512', { alg: 'HS512', typ: 'JWT' }, { sub: 'eve', exp: exp() }, TEST_SECRET),
+      'unsupported token algorithm',
+    ],
     ['an RS256 token', () => rs256({ sub: 'eve', exp: exp() }), 'unsupported token algorithm'],
-    ['an HS256 token without a header alg', () => hmac('sha256', { typ: 'JWT' }, { sub: 'eve', exp: exp() }, TEST_SECRET), 'unsupported token algorithm'],
+    [
+      'an HS256 token without a header alg',
+      () => hmac('sha256', { typ: 'JWT' }, { sub: 'eve', exp: exp() }, TEST_SECRET),
+      'unsupported token algorithm',
+    ],
     ['a token that is not a JWT', () => 'hello', 'malformed token'],
   ];
 
@@ -112,7 +144,10 @@ describe('revoking a user (embedded)', () => {
     expect(other.connected).toBe(true);
 
     expect(await ImTestClient.refused(h.url, oldToken)).toBe('unauthorized: token revoked');
-    expect(await httpWith(h.url, '/v1/conversations', oldToken)).toMatchObject({ status: 401, body: { code: 40101, error: 'token revoked' } });
+    expect(await httpWith(h.url, '/v1/conversations', oldToken)).toMatchObject({
+      status: 401,
+      body: { code: 40101, error: 'token revoked' },
+    });
     // A token without iat cannot prove it came after the revocation.
     const noIat = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'rv-a', exp: exp() })}`;
     const noIatToken = `${noIat}.${createHmac('sha256', TEST_SECRET).update(noIat).digest('base64url')}`;
@@ -132,7 +167,10 @@ describe('revoking a user (embedded)', () => {
   it('answers 403 when the admin API is disabled', async () => {
     const plain = await EmbeddedHarness.start();
     try {
-      expect(await httpWith(plain.url, '/v1/admin/users/u/revoke', 'anything', 'POST')).toMatchObject({ status: 403, body: { code: 40305 } });
+      expect(await httpWith(plain.url, '/v1/admin/users/u/revoke', 'anything', 'POST')).toMatchObject({
+        status: 403,
+        body: { code: 40305 },
+      });
     } finally {
       await plain.stop();
     }
@@ -146,11 +184,20 @@ describe('a revocation landing during a handshake (embedded, simulated race)', (
     let armed = false;
     let reads = 0;
     const racing = Object.assign(Object.create(real) as MemoryOnceStore, {
-      get: (key: string): Promise<string | undefined> => (armed && key === 'revoked:race-a' && reads++ === 0 ? Promise.resolve(undefined) : real.get(key)),
+      get: (key: string): Promise<string | undefined> =>
+        armed && key === 'revoked:race-a' && reads++ === 0 ? Promise.resolve(undefined) : real.get(key),
     });
     const dataDir = mkdtempSync(join(tmpdir(), 'im-race-'));
-    const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ACK_TIMEOUT_MS: '1500', IM_ADMIN_TOKEN: ADMIN });
-    const server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'silent' }), undefined, { once: racing });
+    const config = loadConfig(EMBEDDED_CONFIG, {
+      IM_PORT: '0',
+      IM_HOST: '127.0.0.1',
+      IM_DATA_DIR: dataDir,
+      IM_ACK_TIMEOUT_MS: '1500',
+      IM_ADMIN_TOKEN: ADMIN,
+    });
+    const server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'silent' }), undefined, {
+      once: racing,
+    });
     const url = `http://127.0.0.1:${server.port}`;
     try {
       const token = tokenFor('race-a');
@@ -183,8 +230,15 @@ describe('revocation store unavailable (embedded, failing OnceStore)', () => {
       get: (): Promise<string | undefined> => Promise.reject(new Error('redis down')),
     });
     const dataDir = mkdtempSync(join(tmpdir(), 'im-broken-'));
-    const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ACK_TIMEOUT_MS: '1500' });
-    const server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'silent' }), undefined, { once: broken });
+    const config = loadConfig(EMBEDDED_CONFIG, {
+      IM_PORT: '0',
+      IM_HOST: '127.0.0.1',
+      IM_DATA_DIR: dataDir,
+      IM_ACK_TIMEOUT_MS: '1500',
+    });
+    const server = await startEmbedded(config, TEST_SECRET, createLogger({ level: 'silent' }), undefined, {
+      once: broken,
+    });
     const url = `http://127.0.0.1:${server.port}`;
     try {
       const token = tokenFor('fc-a');

@@ -2,9 +2,22 @@ import { request } from 'node:http';
 import { EmbeddedHarness, tokenFor } from '../support/embedded-harness';
 
 /** A raw HTTP/1.1 request offering h2c, as Java 17's HttpClient and `curl --http2` send on http://. */
-function offerH2c(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; httpVersion: string; body: string }> {
+function offerH2c(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; httpVersion: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method: 'GET', headers: { Connection: 'Upgrade, HTTP2-Settings', Upgrade: 'h2c', 'HTTP2-Settings': 'AAMAAABkAARAAAAAAAIAAAAA', ...headers }, timeout: 5000 });
+    const req = request(`${url}${path}`, {
+      method: 'GET',
+      headers: {
+        Connection: 'Upgrade, HTTP2-Settings',
+        Upgrade: 'h2c',
+        'HTTP2-Settings': 'AAMAAABkAARAAAAAAAIAAAAA',
+        ...headers,
+      },
+      timeout: 5000,
+    });
     req.on('response', (res) => {
       let body = '';
       res.setEncoding('utf8');

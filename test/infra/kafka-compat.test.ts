@@ -89,7 +89,12 @@ beforeAll(async () => {
   }
   // Idempotent: a produce request retried under load (timed out, yet written) is not written twice,
   // so the offsets below count exactly what was sent (a plain producer once left 35 for 30).
-  producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true, idempotent: true, maxInFlightRequests: 1 });
+  producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: true,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
 }, 30_000);
 

@@ -51,10 +51,22 @@ const procs = [
   ['gateway1', 'services/gateway/dist/main.js', { IM_PORT: String(gw0 + 1), IM_GATEWAY_ID: 'local-gw1' }],
 ];
 const children = procs.map(([name, script, env]) => {
-  const child = spawn(process.execPath, [join(root, script)], { cwd: root, env: { ...common, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, script)], {
+    cwd: root,
+    env: { ...common, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   for (const stream of [child.stdout, child.stderr]) {
     stream.setEncoding('utf8');
-    stream.on('data', (d) => process.stdout.write(d.split('\n').filter(Boolean).map((l) => `${name.padEnd(9)}| ${l}\n`).join('')));
+    stream.on('data', (d) =>
+      process.stdout.write(
+        d
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => `${name.padEnd(9)}| ${l}\n`)
+          .join(''),
+      ),
+    );
   }
   child.on('exit', (code) => process.stdout.write(`${name} exited with ${code}\n`));
   return child;

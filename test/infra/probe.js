@@ -142,12 +142,34 @@ async function probeRedis(hostPort, timeoutMs) {
 // Kafka (classic binary protocol, non-flexible request versions only)
 
 const API_NAMES = {
-  0: 'Produce', 1: 'Fetch', 2: 'ListOffsets', 3: 'Metadata', 8: 'OffsetCommit', 9: 'OffsetFetch',
-  10: 'FindCoordinator', 11: 'JoinGroup', 12: 'Heartbeat', 13: 'LeaveGroup', 14: 'SyncGroup',
-  15: 'DescribeGroups', 16: 'ListGroups', 17: 'SaslHandshake', 18: 'ApiVersions', 19: 'CreateTopics',
-  20: 'DeleteTopics', 21: 'DeleteRecords', 22: 'InitProducerId', 24: 'AddPartitionsToTxn',
-  25: 'AddOffsetsToTxn', 26: 'EndTxn', 28: 'TxnOffsetCommit', 32: 'DescribeConfigs',
-  33: 'AlterConfigs', 36: 'SaslAuthenticate', 37: 'CreatePartitions', 42: 'DeleteGroups',
+  0: 'Produce',
+  1: 'Fetch',
+  2: 'ListOffsets',
+  3: 'Metadata',
+  8: 'OffsetCommit',
+  9: 'OffsetFetch',
+  10: 'FindCoordinator',
+  11: 'JoinGroup',
+  12: 'Heartbeat',
+  13: 'LeaveGroup',
+  14: 'SyncGroup',
+  15: 'DescribeGroups',
+  16: 'ListGroups',
+  17: 'SaslHandshake',
+  18: 'ApiVersions',
+  19: 'CreateTopics',
+  20: 'DeleteTopics',
+  21: 'DeleteRecords',
+  22: 'InitProducerId',
+  24: 'AddPartitionsToTxn',
+  25: 'AddOffsetsToTxn',
+  26: 'EndTxn',
+  28: 'TxnOffsetCommit',
+  32: 'DescribeConfigs',
+  33: 'AlterConfigs',
+  36: 'SaslAuthenticate',
+  37: 'CreatePartitions',
+  42: 'DeleteGroups',
 };
 
 let correlation = 1;
@@ -178,9 +200,21 @@ class Reader {
     this.buf = buf;
     this.off = 0;
   }
-  int8() { const v = this.buf.readInt8(this.off); this.off += 1; return v; }
-  int16() { const v = this.buf.readInt16BE(this.off); this.off += 2; return v; }
-  int32() { const v = this.buf.readInt32BE(this.off); this.off += 4; return v; }
+  int8() {
+    const v = this.buf.readInt8(this.off);
+    this.off += 1;
+    return v;
+  }
+  int16() {
+    const v = this.buf.readInt16BE(this.off);
+    this.off += 2;
+    return v;
+  }
+  int32() {
+    const v = this.buf.readInt32BE(this.off);
+    this.off += 4;
+    return v;
+  }
   string() {
     const len = this.int16();
     if (len < 0) return null;
@@ -290,18 +324,50 @@ function bsonTopLevel(buf, off = 0) {
     const key = buf.toString('utf8', p, z);
     p = z + 1;
     switch (type) {
-      case 0x01: out[key] = buf.readDoubleLE(p); p += 8; break;
-      case 0x02: { const l = buf.readInt32LE(p); out[key] = buf.toString('utf8', p + 4, p + 4 + l - 1); p += 4 + l; break; }
-      case 0x03: case 0x04: p += buf.readInt32LE(p); break;
-      case 0x05: p += 4 + 1 + buf.readInt32LE(p); break;
-      case 0x07: p += 12; break;
-      case 0x08: out[key] = buf[p] === 1; p += 1; break;
-      case 0x09: case 0x11: p += 8; break;
-      case 0x0a: out[key] = null; break;
-      case 0x10: out[key] = buf.readInt32LE(p); p += 4; break;
-      case 0x12: out[key] = Number(buf.readBigInt64LE(p)); p += 8; break;
-      case 0x13: p += 16; break;
-      default: return out; // unknown type: stop, keep what we have
+      case 0x01:
+        out[key] = buf.readDoubleLE(p);
+        p += 8;
+        break;
+      case 0x02: {
+        const l = buf.readInt32LE(p);
+        out[key] = buf.toString('utf8', p + 4, p + 4 + l - 1);
+        p += 4 + l;
+        break;
+      }
+      case 0x03:
+      case 0x04:
+        p += buf.readInt32LE(p);
+        break;
+      case 0x05:
+        p += 4 + 1 + buf.readInt32LE(p);
+        break;
+      case 0x07:
+        p += 12;
+        break;
+      case 0x08:
+        out[key] = buf[p] === 1;
+        p += 1;
+        break;
+      case 0x09:
+      case 0x11:
+        p += 8;
+        break;
+      case 0x0a:
+        out[key] = null;
+        break;
+      case 0x10:
+        out[key] = buf.readInt32LE(p);
+        p += 4;
+        break;
+      case 0x12:
+        out[key] = Number(buf.readBigInt64LE(p));
+        p += 8;
+        break;
+      case 0x13:
+        p += 16;
+        break;
+      default:
+        return out; // unknown type: stop, keep what we have
     }
   }
   return out;
@@ -349,7 +415,7 @@ async function main(argv) {
   const args = [...argv];
   let timeoutMs = 3000;
   let json = false;
-  for (let i = 0; i < args.length; ) {
+  for (let i = 0; i < args.length;) {
     if (args[i] === '--timeout') {
       timeoutMs = Number(args[i + 1]);
       args.splice(i, 2);

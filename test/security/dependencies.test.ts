@@ -11,9 +11,15 @@ const ROOT = join(__dirname, '..', '..');
 /** Per package and major line: the lowest fixed version, and the advisories it fixes. */
 const FLOORS: Record<string, Record<number, { min: string; fixes: string }>> = {
   'socket.io': { 4: { min: '4.6.2', fixes: 'CVE-2024-38355 (unhandled error event)' } },
-  'engine.io': { 6: { min: '6.6.7', fixes: 'CVE-2026-59725 (invalid binary POST), CVE-2023-31125, CVE-2022-41940, CVE-2022-21676' } },
+  'engine.io': {
+    6: { min: '6.6.7', fixes: 'CVE-2026-59725 (invalid binary POST), CVE-2023-31125, CVE-2022-41940, CVE-2022-21676' },
+  },
   'socket.io-parser': {
-    4: { min: '4.2.7', fixes: 'CVE-2026-69185, GHSA-677m-j7p3-52f9 (unbounded binary attachments, 4.2.6), CVE-2023-32695 (4.2.3), CVE-2022-2421' },
+    4: {
+      min: '4.2.7',
+      fixes:
+        'CVE-2026-69185, GHSA-677m-j7p3-52f9 (unbounded binary attachments, 4.2.6), CVE-2023-32695 (4.2.3), CVE-2022-2421',
+    },
     // socket.io-client 2.x (the v2 protocol test client, a devDependency) pins ~3.3.
     3: { min: '3.3.6', fixes: 'CVE-2026-69185, CVE-2023-32695 (3.3.4), CVE-2022-2421, CVE-2020-36049' },
   },
@@ -57,14 +63,16 @@ function installedCopies(names: readonly string[]): { name: string; version: str
       const pkgFile = join(dir, 'package.json');
       if (names.includes(entry.name) && existsSync(pkgFile)) {
         const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name?: string; version?: string };
-        if (pkg.name === entry.name && pkg.version) found.push({ name: entry.name, version: pkg.version, path: relative(ROOT, dir) });
+        if (pkg.name === entry.name && pkg.version)
+          found.push({ name: entry.name, version: pkg.version, path: relative(ROOT, dir) });
       }
       visit(join(dir, 'node_modules'), depth + 1);
     }
   };
   visit(join(ROOT, 'node_modules'), 0);
   for (const group of ['libs', 'services', 'test']) {
-    for (const ws of readdirSync(join(ROOT, group), { withFileTypes: true })) if (ws.isDirectory()) visit(join(ROOT, group, ws.name, 'node_modules'), 0);
+    for (const ws of readdirSync(join(ROOT, group), { withFileTypes: true }))
+      if (ws.isDirectory()) visit(join(ROOT, group, ws.name, 'node_modules'), 0);
   }
   return found;
 }

@@ -15,10 +15,15 @@ export interface ValidationResult {
  */
 export function validateApiDocument(kind: 'openapi' | 'asyncapi', doc: unknown): Promise<ValidationResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [join(__dirname, 'validate-api-doc.mjs'), kind], { maxBuffer: 16 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${kind} validator failed: ${err.message}\n${stderr}`));
-      resolve(JSON.parse(stdout) as ValidationResult);
-    });
+    const child = execFile(
+      process.execPath,
+      [join(__dirname, 'validate-api-doc.mjs'), kind],
+      { maxBuffer: 16 * 1024 * 1024, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`${kind} validator failed: ${err.message}\n${stderr}`));
+        resolve(JSON.parse(stdout) as ValidationResult);
+      },
+    );
     child.stdin?.end(JSON.stringify(doc));
   });
 }

@@ -34,7 +34,9 @@ export function ensureChromium(options: EnsureChromiumOptions = {}): string {
   const existing = found();
   if (existing) return existing;
   if ((options.uid ?? process.getuid?.()) !== 0) {
-    throw new Error(`Chromium is not installed and this is not root: run \`${CHROMIUM_INSTALL_COMMAND}\` as root, then run the tests again`);
+    throw new Error(
+      `Chromium is not installed and this is not root: run \`${CHROMIUM_INSTALL_COMMAND}\` as root, then run the tests again`,
+    );
   }
   try {
     try {
@@ -45,9 +47,12 @@ export function ensureChromium(options: EnsureChromiumOptions = {}): string {
       run(['install', '-y', 'chromium']);
     }
   } catch (e) {
-    throw new Error(`installing Chromium failed: run \`${CHROMIUM_INSTALL_COMMAND}\` as root (${(e as Error).message.split('\n')[0] ?? ''})`);
+    throw new Error(
+      `installing Chromium failed: run \`${CHROMIUM_INSTALL_COMMAND}\` as root (${(e as Error).message.split('\n')[0] ?? ''})`,
+    );
   }
   const installed = found();
-  if (!installed) throw new Error(`\`${CHROMIUM_INSTALL_COMMAND}\` ran but no chromium binary is at ${paths.join(' or ')}`);
+  if (!installed)
+    throw new Error(`\`${CHROMIUM_INSTALL_COMMAND}\` ran but no chromium binary is at ${paths.join(' or ')}`);
   return installed;
 }

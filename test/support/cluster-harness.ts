@@ -61,7 +61,8 @@ export async function freePort(): Promise<number> {
   throw new Error(`no free port left in this jest worker's block (${portLimit - PORT_BLOCK}-${portLimit - 1})`);
 }
 
-export type ServiceName = 'message' | 'group' | 'friend' | 'events' | 'wallet' | 'call' | `message-${number}` | `gateway${number}`;
+export type ServiceName =
+  'message' | 'group' | 'friend' | 'events' | 'wallet' | 'call' | `message-${number}` | `gateway${number}`;
 
 interface Proc {
   readonly name: ServiceName;
@@ -103,7 +104,12 @@ export class ClusterHarness {
    * group (partitions shared, rebalanced when one comes or goes).
    */
   static async start(
-    options: { gateways?: number; env?: Record<string, string>; endpoints?: { redisUrl?: string; mongoUrl?: string }; messageInstances?: number } = {},
+    options: {
+      gateways?: number;
+      env?: Record<string, string>;
+      endpoints?: { redisUrl?: string; mongoUrl?: string };
+      messageInstances?: number;
+    } = {},
   ): Promise<ClusterHarness> {
     const h = new ClusterHarness();
     await h.define(options.gateways ?? 2, options.env ?? {}, options.endpoints ?? {}, options.messageInstances ?? 1);
@@ -125,11 +131,22 @@ export class ClusterHarness {
     return c;
   }
 
-  async http(gateway: number, method: string, path: string, userId: string | undefined, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  async http(
+    gateway: number,
+    method: string,
+    path: string,
+    userId: string | undefined,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<{ status: number; body: any }> {
     const headers: Record<string, string> = {};
     if (userId) headers.authorization = `Bearer ${tokenFor(userId)}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.gatewayUrl(gateway)}${path}`, { method, headers: { ...headers, ...extraHeaders }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${this.gatewayUrl(gateway)}${path}`, {
+      method,
+      headers: { ...headers, ...extraHeaders },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
@@ -138,7 +155,14 @@ export class ClusterHarness {
    * `http`, retried (up to 60 times, 250-500 ms apart) while the answer is not final: a 5xx (a
    * service that did not answer in time) or a network error. For idempotent calls only.
    */
-  async httpUntilFinal(gateway: number, method: string, path: string, userId: string | undefined, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  async httpUntilFinal(
+    gateway: number,
+    method: string,
+    path: string,
+    userId: string | undefined,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<{ status: number; body: any }> {
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await this.http(gateway, method, path, userId, body, extraHeaders);
@@ -233,7 +257,8 @@ export class ClusterHarness {
       }),
     );
     // IM_TEST_KEEP_LOGS=1 keeps every process's log (to read what a failed test's services did).
-    if (process.env.IM_TEST_KEEP_LOGS === '1') process.stdout.write(`[cluster-harness] process logs kept in ${this.logDir}\n`);
+    if (process.env.IM_TEST_KEEP_LOGS === '1')
+      process.stdout.write(`[cluster-harness] process logs kept in ${this.logDir}\n`);
     else rmSync(this.logDir, { recursive: true, force: true });
     await this.dropData();
   }
@@ -249,7 +274,12 @@ export class ClusterHarness {
     await dropRunData(this.namespace, e.kafkaBrokers, withDatabase(e.mongoUrl, this.database), '[cluster-harness]');
   }
 
-  private async define(gateways: number, extra: Record<string, string>, endpoints: { redisUrl?: string; mongoUrl?: string }, messageInstances: number): Promise<void> {
+  private async define(
+    gateways: number,
+    extra: Record<string, string>,
+    endpoints: { redisUrl?: string; mongoUrl?: string },
+    messageInstances: number,
+  ): Promise<void> {
     const e = { ...clusterEndpoints(), ...endpoints };
     const common = {
       IM_KAFKA_BROKERS: e.kafkaBrokers,
@@ -270,11 +300,21 @@ export class ClusterHarness {
     };
     for (const name of ['message', 'group', 'friend', 'events', 'wallet', 'call'] as const) {
       const port = await freePort();
-      this.add(name, `services/${name}/dist/main.js`, { ...common, IM_HEALTH_PORT: String(port) }, `http://127.0.0.1:${port}/readyz`);
+      this.add(
+        name,
+        `services/${name}/dist/main.js`,
+        { ...common, IM_HEALTH_PORT: String(port) },
+        `http://127.0.0.1:${port}/readyz`,
+      );
     }
     for (let i = 1; i < messageInstances; i++) {
       const port = await freePort();
-      this.add(`message-${i}`, 'services/message/dist/main.js', { ...common, IM_HEALTH_PORT: String(port) }, `http://127.0.0.1:${port}/readyz`);
+      this.add(
+        `message-${i}`,
+        'services/message/dist/main.js',
+        { ...common, IM_HEALTH_PORT: String(port) },
+        `http://127.0.0.1:${port}/readyz`,
+      );
     }
     for (let i = 0; i < gateways; i++) {
       const port = await freePort();
@@ -292,7 +332,11 @@ export class ClusterHarness {
     const p = this.procs.get(name);
     if (!p) throw new Error(`no process ${name}`);
     const out = createWriteStream(p.log, { flags: 'a' });
-    const child = spawn(process.execPath, [p.script], { cwd: ROOT, env: { ...process.env, ...p.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [p.script], {
+      cwd: ROOT,
+      env: { ...process.env, ...p.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     p.child = child;
@@ -303,14 +347,17 @@ export class ClusterHarness {
     const start = Date.now();
     for (;;) {
       if (p.child && !running(p.child)) {
-        throw new Error(`${p.name} exited (${p.child.exitCode ?? p.child.signalCode}) while starting:\n${this.logOf(p.name).slice(-3000)}`);
+        throw new Error(
+          `${p.name} exited (${p.child.exitCode ?? p.child.signalCode}) while starting:\n${this.logOf(p.name).slice(-3000)}`,
+        );
       }
       const ok = await fetch(p.healthUrl).then(
         (r) => r.status === 200,
         () => false,
       );
       if (ok) return;
-      if (Date.now() - start > timeoutMs) throw new Error(`${p.name} not ready after ${timeoutMs} ms:\n${this.logOf(p.name).slice(-3000)}`);
+      if (Date.now() - start > timeoutMs)
+        throw new Error(`${p.name} not ready after ${timeoutMs} ms:\n${this.logOf(p.name).slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -10,9 +10,20 @@ import type { ClientOptions } from './im-client';
 
 export const TEST_SECRET = 'test-secret-for-e2e-only';
 
-export function tokenFor(userId: string, extra: { name?: string; avatar?: string; expInSeconds?: number } = {}): string {
+export function tokenFor(
+  userId: string,
+  extra: { name?: string; avatar?: string; expInSeconds?: number } = {},
+): string {
   const exp = Math.floor(Date.now() / 1000) + (extra.expInSeconds ?? 3600);
-  return signToken({ sub: userId, exp, ...(extra.name ? { name: extra.name } : {}), ...(extra.avatar ? { avatar: extra.avatar } : {}) }, TEST_SECRET);
+  return signToken(
+    {
+      sub: userId,
+      exp,
+      ...(extra.name ? { name: extra.name } : {}),
+      ...(extra.avatar ? { avatar: extra.avatar } : {}),
+    },
+    TEST_SECRET,
+  );
 }
 
 /** A real embedded server on a free port with its own data folder, and clients for it. */
@@ -27,7 +38,11 @@ export class EmbeddedHarness {
   ) {}
 
   /** `clock`: the server's clock (a ManualClock drives timeouts in tests); default the system clock. */
-  static async start(env: Record<string, string> = {}, dataDir?: string, clock: Clock = systemClock): Promise<EmbeddedHarness> {
+  static async start(
+    env: Record<string, string> = {},
+    dataDir?: string,
+    clock: Clock = systemClock,
+  ): Promise<EmbeddedHarness> {
     const h = new EmbeddedHarness(dataDir ?? mkdtempSync(join(tmpdir(), 'im-e2e-')), env, clock);
     await h.boot();
     return h;
@@ -43,11 +58,20 @@ export class EmbeddedHarness {
     return c;
   }
 
-  async http(method: string, path: string, userId: string | undefined, body?: unknown): Promise<{ status: number; body: any }> {
+  async http(
+    method: string,
+    path: string,
+    userId: string | undefined,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }> {
     const headers: Record<string, string> = {};
     if (userId) headers.authorization = `Bearer ${tokenFor(userId)}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.url}${path}`, { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
@@ -77,7 +101,18 @@ export class EmbeddedHarness {
 
   private async boot(): Promise<void> {
     // A short ack timeout so no server timer outlives a test.
-    const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: this.dataDir, IM_ACK_TIMEOUT_MS: '1500', ...this.env });
-    this.server = await startEmbedded(config, TEST_SECRET, createLogger({ level: process.env.IM_TEST_LOG_LEVEL ?? 'silent' }), this.clock);
+    const config = loadConfig(EMBEDDED_CONFIG, {
+      IM_PORT: '0',
+      IM_HOST: '127.0.0.1',
+      IM_DATA_DIR: this.dataDir,
+      IM_ACK_TIMEOUT_MS: '1500',
+      ...this.env,
+    });
+    this.server = await startEmbedded(
+      config,
+      TEST_SECRET,
+      createLogger({ level: process.env.IM_TEST_LOG_LEVEL ?? 'silent' }),
+      this.clock,
+    );
   }
 }

@@ -19,7 +19,13 @@ export async function sendMany(
   from: ImTestClient | (() => ImTestClient),
   to: string,
   count: number,
-  options: { onAcked?: (n: number) => Promise<void> | void; attempts?: number; retryDelayMs?: number; ackTimeoutMs?: number; window?: number } = {},
+  options: {
+    onAcked?: (n: number) => Promise<void> | void;
+    attempts?: number;
+    retryDelayMs?: number;
+    ackTimeoutMs?: number;
+    window?: number;
+  } = {},
 ): Promise<SendFigures> {
   const client = typeof from === 'function' ? from : () => from;
   const sent: ImMessage[] = [];
@@ -52,7 +58,11 @@ export async function sendMany(
 
 /** Prints one fault row's figures on one line (`[name] k=v ...`); docs/reliability.md collects them. */
 export function report(name: string, figures: Record<string, number | string>): void {
-  process.stdout.write(`\n[${name}] ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+  process.stdout.write(
+    `\n[${name}] ${Object.entries(figures)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}\n`,
+  );
 }
 
 export interface DeliveryFigures {
@@ -95,7 +105,7 @@ export async function historyOf(
   peerId: string,
 ): Promise<ImMessage[]> {
   const history: ImMessage[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await http(`/v1/messages?peerId=${encodeURIComponent(peerId)}&afterSeq=${after}&limit=500`);
     if (page.status !== 200) throw new Error(`history: ${page.status}`);
     history.push(...page.body.messages);
@@ -119,7 +129,11 @@ export async function expectNothingLost(
 ): Promise<void> {
   for (const [name, d] of Object.entries(devices)) {
     try {
-      await d.waitFor(() => deliveryFigures(d, figures.acked).delivered === figures.acked.size, waitMs, 'every acked message');
+      await d.waitFor(
+        () => deliveryFigures(d, figures.acked).delivered === figures.acked.size,
+        waitMs,
+        'every acked message',
+      );
     } catch (e) {
       throw new Error(`${row}: ${name}: ${(e as Error).message}; ${await whatIsMissing(d, figures, history)}`);
     }
@@ -150,15 +164,29 @@ export async function expectNothingLost(
     const again = new Set(secondRead.map((m) => m.msgId));
     const seqOf = new Map(Object.values(devices).flatMap((d) => d.ofType(2).map((m) => [m.msgId, m.seq] as const)));
     const historySeqs = secondRead.map((m) => m.seq ?? 0);
-    const seqs = historySeqs.length > 0 ? `history seqs ${Math.min(...historySeqs)}..${Math.max(...historySeqs)} (${historySeqs.length})` : 'history empty';
-    const shown = notStored.slice(0, 10).map((id) => `${id} (arrived as seq ${seqOf.get(id) ?? '?'}; ${again.has(id) ? 'in a second read' : 'not in a second read either'})`);
-    throw new Error(`${row}: ${notStored.length} acked and delivered message(s) missing from the history: ${shown.join(', ')}; ${seqs}`);
+    const seqs =
+      historySeqs.length > 0
+        ? `history seqs ${Math.min(...historySeqs)}..${Math.max(...historySeqs)} (${historySeqs.length})`
+        : 'history empty';
+    const shown = notStored
+      .slice(0, 10)
+      .map(
+        (id) =>
+          `${id} (arrived as seq ${seqOf.get(id) ?? '?'}; ${again.has(id) ? 'in a second read' : 'not in a second read either'})`,
+      );
+    throw new Error(
+      `${row}: ${notStored.length} acked and delivered message(s) missing from the history: ${shown.join(', ')}; ${seqs}`,
+    );
   }
   expect(stored.size).toBe(storedIds.length);
 }
 
 /** For a failed wait: which acked messages a device lacks, and whether the history has them (and at which seq). */
-async function whatIsMissing(device: ImTestClient, figures: SendFigures, history: () => Promise<ImMessage[]>): Promise<string> {
+async function whatIsMissing(
+  device: ImTestClient,
+  figures: SendFigures,
+  history: () => Promise<ImMessage[]>,
+): Promise<string> {
   const arrived = new Set(device.ofType(2).map((m) => m.msgId));
   const missing = [...figures.acked].filter((id) => !arrived.has(id));
   const stored = new Map((await history().catch(() => [])).map((m) => [m.msgId, m.seq]));

@@ -45,12 +45,20 @@ export class ImTestClient {
     token: string,
     options: ClientOptions,
   ) {
-    const query = { token, ...(options.deviceId ? { deviceId: options.deviceId } : {}), ...(options.devType ? { devType: String(options.devType) } : {}) };
+    const query = {
+      token,
+      ...(options.deviceId ? { deviceId: options.deviceId } : {}),
+      ...(options.devType ? { devType: String(options.devType) } : {}),
+    };
     this.socket =
       options.version === 2
         ? ioV2(url, { query, transports: options.transports ?? ['websocket'], forceNew: true, reconnection: false })
         : ioV4(url, {
-            auth: { token, ...(options.deviceId ? { deviceId: options.deviceId } : {}), ...(options.devType ? { devType: options.devType } : {}) },
+            auth: {
+              token,
+              ...(options.deviceId ? { deviceId: options.deviceId } : {}),
+              ...(options.devType ? { devType: options.devType } : {}),
+            },
             transports: (options.transports ?? ['websocket']) as ('websocket' | 'polling')[],
             forceNew: true,
             reconnection: false,
@@ -58,7 +66,8 @@ export class ImTestClient {
     this.socket.on('chat', (...args: unknown[]) => {
       const [message, ack] = args as [ImMessage, ((...a: unknown[]) => void) | undefined];
       this.received.push(message);
-      if (message && typeof message.msgId === 'string' && !this.arrivedAt.has(message.msgId)) this.arrivedAt.set(message.msgId, Date.now());
+      if (message && typeof message.msgId === 'string' && !this.arrivedAt.has(message.msgId))
+        this.arrivedAt.set(message.msgId, Date.now());
       if (typeof ack === 'function' && options.autoAck !== false) ack();
       this.notify();
     });

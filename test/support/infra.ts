@@ -133,7 +133,10 @@ export async function startInfra(): Promise<InfraEndpoints> {
   }
   return {
     redisUrl,
-    kafkaBrokers: brokers.split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaBrokers: brokers
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     mongoUrl,
     mongoBackend,
   };

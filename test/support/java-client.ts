@@ -19,7 +19,9 @@ const INSTALL_HINT = 'apt-get update && apt-get install -y openjdk-17-jdk-headle
 function requireCommand(command: string, args: string[]): void {
   const r = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
   if (r.error || r.status !== 0) {
-    throw new Error(`\`${command}\` is needed to build and run the Java client (test/java-client) but ${r.error ? `could not run: ${r.error.message}` : `exited ${String(r.status)}: ${r.stderr}`}. Install it with: ${INSTALL_HINT}`);
+    throw new Error(
+      `\`${command}\` is needed to build and run the Java client (test/java-client) but ${r.error ? `could not run: ${r.error.message}` : `exited ${String(r.status)}: ${r.stderr}`}. Install it with: ${INSTALL_HINT}`,
+    );
   }
 }
 
@@ -47,7 +49,9 @@ export async function buildJavaClient(): Promise<string> {
     mvn.on('close', done);
   });
   if (code !== 0 || !existsSync(JAVA_CLIENT_JAR)) {
-    throw new Error(`\`mvn -q package\` in ${JAVA_CLIENT_DIR} failed (exit ${String(code)}):\n${output.join('').slice(-4000)}`);
+    throw new Error(
+      `\`mvn -q package\` in ${JAVA_CLIENT_DIR} failed (exit ${String(code)}):\n${output.join('').slice(-4000)}`,
+    );
   }
   return JAVA_CLIENT_JAR;
 }
@@ -105,7 +109,13 @@ export class JavaClient {
 
   /** Connects with the token in the handshake query, as the original clients did, and resolves at the server's `ready`. */
   async connect(url: string, token: string, options: JavaConnectOptions = {}): Promise<void> {
-    this.write({ op: 'connect', url, token, ...(options.transports ? { transports: options.transports } : {}), autoAck: options.autoAck !== false });
+    this.write({
+      op: 'connect',
+      url,
+      token,
+      ...(options.transports ? { transports: options.transports } : {}),
+      autoAck: options.autoAck !== false,
+    });
     await this.waitFor(() => this.has('ready') || this.has('error') || this.has('connect_error'), 15_000, 'ready');
     const failed = this.events.find((e) => e.event === 'error' || e.event === 'connect_error');
     if (failed) throw new Error(`${this.name}: ${failed.event} ${JSON.stringify(failed.args)}`);
@@ -115,7 +125,11 @@ export class JavaClient {
   async send(payload: unknown, event = 'chat'): Promise<AckAnswer> {
     const id = this.nextId++;
     this.write({ op: 'send', id, event, payload });
-    await this.waitFor(() => this.events.some((e) => e.event === 'ack' && e.id === id), 10_000, `the ack of send ${id}`);
+    await this.waitFor(
+      () => this.events.some((e) => e.event === 'ack' && e.id === id),
+      10_000,
+      `the ack of send ${id}`,
+    );
     const ack = this.events.find((e) => e.event === 'ack' && e.id === id);
     return (ack?.args ?? [])[0] as AckAnswer;
   }

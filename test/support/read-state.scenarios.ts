@@ -28,7 +28,11 @@ export function readStateScenarios(deployment: () => Deployment, timeoutMs: numb
   const u = (name: string): string => `${name}-${randomUUID().slice(0, 6)}`;
 
   /** Alice sends Bob `texts` (one device, `alice-phone`), waits until Bob has them, and returns their msgIds. */
-  async function exchange(alice: string, bob: string, texts: string[]): Promise<{ ids: string[]; bobClient: ImTestClient }> {
+  async function exchange(
+    alice: string,
+    bob: string,
+    texts: string[],
+  ): Promise<{ ids: string[]; bobClient: ImTestClient }> {
     const d = deployment();
     const phone = await d.connect(0, alice, { deviceId: 'alice-phone' });
     const bobClient = await d.connect(1, bob, { deviceId: 'bob-phone' });
@@ -53,7 +57,9 @@ export function readStateScenarios(deployment: () => Deployment, timeoutMs: numb
     // The ack means the 33 is durable; in cluster mode the message service applies it a moment later.
     const direct = await until(async () => {
       const conversations = await d.http(1, 'GET', '/v1/conversations', alice);
-      const found = (conversations.body.conversations as { peerId?: string; peerReadSeq?: number; readSeq: number }[]).find((c) => c.peerId === bob);
+      const found = (
+        conversations.body.conversations as { peerId?: string; peerReadSeq?: number; readSeq: number }[]
+      ).find((c) => c.peerId === bob);
       return found?.peerReadSeq === 3 ? found : undefined;
     }, timeoutMs);
     expect(direct).toMatchObject({ peerReadSeq: 3, readSeq: 0 });
@@ -70,7 +76,10 @@ export function readStateScenarios(deployment: () => Deployment, timeoutMs: numb
     expect(again.ofType(READ)).toHaveLength(0);
     // Bob's side of the list: Alice has read nothing.
     const bobs = await d.http(0, 'GET', '/v1/conversations', bob);
-    expect((bobs.body.conversations as { peerId?: string }[]).find((c) => c.peerId === alice)).toMatchObject({ peerReadSeq: 0, readSeq: 3 });
+    expect((bobs.body.conversations as { peerId?: string }[]).find((c) => c.peerId === alice)).toMatchObject({
+      peerReadSeq: 0,
+      readSeq: 3,
+    });
   });
 
   it('a 33 received live and acknowledged is not sent again; a device that was away gets it on its own type 1', async () => {

@@ -22,10 +22,19 @@ async function asyncapi() {
   const parser = new Parser();
   const { document, diagnostics } = await parser.parse(doc);
   // Severity 0 is an error; warnings, infos and hints (1–3) are reported but do not fail.
-  const errors = diagnostics.filter((d) => d.severity === 0).map((d) => `${d.code}: ${d.message} at ${JSON.stringify(d.path)}`);
-  const warnings = diagnostics.filter((d) => d.severity === 1).map((d) => `${d.code}: ${d.message} at ${JSON.stringify(d.path)}`);
+  const errors = diagnostics
+    .filter((d) => d.severity === 0)
+    .map((d) => `${d.code}: ${d.message} at ${JSON.stringify(d.path)}`);
+  const warnings = diagnostics
+    .filter((d) => d.severity === 1)
+    .map((d) => `${d.code}: ${d.message} at ${JSON.stringify(d.path)}`);
   return { ok: document !== undefined && errors.length === 0, errors, warnings, version: document?.version() };
 }
 
-const result = kind === 'openapi' ? await openapi() : kind === 'asyncapi' ? await asyncapi() : { ok: false, errors: [`unknown kind ${kind}`] };
+const result =
+  kind === 'openapi'
+    ? await openapi()
+    : kind === 'asyncapi'
+      ? await asyncapi()
+      : { ok: false, errors: [`unknown kind ${kind}`] };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -18,7 +18,9 @@ function docExamples(): unknown[] {
 describe('business event schema', () => {
   it('accepts every example of the docs, one per kind', () => {
     const examples = docExamples();
-    expect(examples.map((e) => (e as { messageType: number }).messageType).sort((a, b) => a - b)).toEqual([26, 36, 37, 38, 39, 41, 49, 58, 65, 67, 68, 68, 70, 88, 89]);
+    expect(examples.map((e) => (e as { messageType: number }).messageType).sort((a, b) => a - b)).toEqual([
+      26, 36, 37, 38, 39, 41, 49, 58, 65, 67, 68, 68, 70, 88, 89,
+    ]);
     for (const e of examples) expect({ e, reason: reasonOf(e) }).toEqual({ e, reason: 'ok' });
   });
 
@@ -33,8 +35,16 @@ describe('business event schema', () => {
     ['a string messageType', { ...base, messageType: '68' }, /messageType must be one of/],
     ['fromType 1', { ...base, fromType: 1 }, /fromType must be 3/],
     ['fromType 5 for a system notice', { ...base, fromType: 5 }, /fromType 5 is not allowed for messageType 68/],
-    ['fromType 3 for an official account message', { ...base, messageType: 70 }, /fromType 3 is not allowed for messageType 70/],
-    ['a moment without actorId', { ...base, messageType: 36, fromType: 4, target: { friendsOf: 'u1' } }, /actorId is required for messageType 36/],
+    [
+      'fromType 3 for an official account message',
+      { ...base, messageType: 70 },
+      /fromType 3 is not allowed for messageType 70/,
+    ],
+    [
+      'a moment without actorId',
+      { ...base, messageType: 36, fromType: 4, target: { friendsOf: 'u1' } },
+      /actorId is required for messageType 36/,
+    ],
     ['actorId on a system notice', { ...base, actorId: 'u2' }, /actorId is not allowed for messageType 68/],
     ['no target', { ...base, target: undefined }, /target must be an object/],
     ['two targets', { ...base, target: { users: ['u1'], group: 'g1' } }, /exactly one of/],
@@ -42,8 +52,16 @@ describe('business event schema', () => {
     ['an empty user list', { ...base, target: { users: [] } }, /1 to 1000/],
     ['a bad user id', { ...base, target: { users: ['ok', 'not ok'] } }, /user ids only/],
     ['a check-in to users', { ...base, messageType: 88, target: { users: ['u1'] } }, /88 needs target.group/],
-    ['a notice to a group', { ...base, target: { group: 'g1' } }, /target.group is only for messageTypes 58, 65, 88, 89/],
-    ['allOnline for an official account', { ...base, messageType: 70, fromType: 5, target: { allOnline: true } }, /allOnline is only for messageType 68/],
+    [
+      'a notice to a group',
+      { ...base, target: { group: 'g1' } },
+      /target.group is only for messageTypes 58, 65, 88, 89/,
+    ],
+    [
+      'allOnline for an official account',
+      { ...base, messageType: 70, fromType: 5, target: { allOnline: true } },
+      /allOnline is only for messageType 68/,
+    ],
     ['allOnline false', { ...base, target: { allOnline: false } }, /allOnline must be true/],
     ['no content', { ...base, content: undefined }, /content is required/],
     ['a number as content', { ...base, content: 5 }, /content|string|object/],
@@ -67,13 +85,38 @@ describe('business event schema', () => {
   });
 
   it('makes the notification come from the actor (fromType 1) when there is one, else from the publisher', () => {
-    const moment = readBusinessEvent({ eventId: 'm', messageType: 36, fromType: 4, fromId: 'moments', actorId: 'alice', target: { friendsOf: 'alice' }, content: { momentId: 'm-1' } }, 10);
+    const moment = readBusinessEvent(
+      {
+        eventId: 'm',
+        messageType: 36,
+        fromType: 4,
+        fromId: 'moments',
+        actorId: 'alice',
+        target: { friendsOf: 'alice' },
+        content: { momentId: 'm-1' },
+      },
+      10,
+    );
     if (!moment.ok) throw new Error(moment.reason);
     expect(toDownlink(moment.event, 'bob', 5)).toEqual({
-      msgId: 'ev-m', messageType: 36, fromType: 1, fromId: 'alice', destId: 'bob', fromName: '', imageIconUrl: '', content: { momentId: 'm-1' }, sendTime: 5,
+      msgId: 'ev-m',
+      messageType: 36,
+      fromType: 1,
+      fromId: 'alice',
+      destId: 'bob',
+      fromName: '',
+      imageIconUrl: '',
+      content: { momentId: 'm-1' },
+      sendTime: 5,
     });
     const notice = readBusinessEvent({ ...base, fromName: 'Ops' }, 10);
     if (!notice.ok) throw new Error(notice.reason);
-    expect(toDownlink(notice.event, 'u1', 7)).toMatchObject({ msgId: 'ev-e-1', fromType: 3, fromId: 'ops', fromName: 'Ops', destId: 'u1' });
+    expect(toDownlink(notice.event, 'u1', 7)).toMatchObject({
+      msgId: 'ev-e-1',
+      fromType: 3,
+      fromId: 'ops',
+      fromName: 'Ops',
+      destId: 'u1',
+    });
   });
 });

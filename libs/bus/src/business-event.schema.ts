@@ -1,6 +1,14 @@
 import { BUSINESS_EVENT_TYPES } from './topics';
 import type { BusinessEvent, BusinessEventTarget, BusinessEventType } from './topics';
-import { fromTypeName, isValidId, MAX_FROM_NAME_LENGTH, MAX_URL_LENGTH, parseImMessage, serverMessage, urlProblem } from '@im/protocol';
+import {
+  fromTypeName,
+  isValidId,
+  MAX_FROM_NAME_LENGTH,
+  MAX_URL_LENGTH,
+  parseImMessage,
+  serverMessage,
+  urlProblem,
+} from '@im/protocol';
 import type { ImMessage, MessageTypeNumber } from '@im/protocol';
 
 /** Longest event id: the stored notice's msgId is `ev-<eventId>`, at most 128 characters. */
@@ -13,10 +21,22 @@ export const GROUP_TYPES: readonly number[] = [58, 65, 88, 89];
 /** The only type that may go to everyone online. */
 export const ALL_ONLINE_TYPES: readonly number[] = [68];
 
-const FIELDS = new Set(['eventId', 'messageType', 'fromType', 'fromId', 'fromName', 'imageIconUrl', 'actorId', 'target', 'content', 'at']);
+const FIELDS = new Set([
+  'eventId',
+  'messageType',
+  'fromType',
+  'fromId',
+  'fromName',
+  'imageIconUrl',
+  'actorId',
+  'target',
+  'content',
+  'at',
+]);
 const TARGET_KINDS = ['users', 'group', 'friendsOf', 'allOnline'] as const;
 
-export type EventCheck = { readonly ok: true; readonly event: BusinessEvent } | { readonly ok: false; readonly reason: string };
+export type EventCheck =
+  { readonly ok: true; readonly event: BusinessEvent } | { readonly ok: false; readonly reason: string };
 
 class Invalid extends Error {}
 
@@ -46,12 +66,14 @@ function readTarget(v: unknown, maxUsers: number): BusinessEventTarget {
   }
   if ('users' in t) {
     const users = t.users;
-    if (!Array.isArray(users) || users.length === 0 || users.length > maxUsers) invalid(`target.users must be a list of 1 to ${maxUsers} user ids`);
+    if (!Array.isArray(users) || users.length === 0 || users.length > maxUsers)
+      invalid(`target.users must be a list of 1 to ${maxUsers} user ids`);
     if (!users.every(isValidId)) invalid('target.users must hold user ids only');
     return { users: [...new Set(users)] };
   }
   if ('group' in t) return { group: isValidId(t.group) ? t.group : invalid('target.group must be a group id') };
-  if ('friendsOf' in t) return { friendsOf: isValidId(t.friendsOf) ? t.friendsOf : invalid('target.friendsOf must be a user id') };
+  if ('friendsOf' in t)
+    return { friendsOf: isValidId(t.friendsOf) ? t.friendsOf : invalid('target.friendsOf must be a user id') };
   return t.allOnline === true ? { allOnline: true } : invalid('target.allOnline must be true');
 }
 
@@ -63,25 +85,34 @@ function check(value: unknown, maxUsers: number): BusinessEvent {
   const eventId = id(raw, 'eventId', true) ?? '';
   if (eventId.length > MAX_EVENT_ID_LENGTH) invalid(`eventId must be at most ${MAX_EVENT_ID_LENGTH} characters`);
   const messageType = raw.messageType;
-  if (!BUSINESS_EVENT_TYPES.some((t) => t === messageType)) invalid(`messageType must be one of ${BUSINESS_EVENT_TYPES.join(', ')}`);
+  if (!BUSINESS_EVENT_TYPES.some((t) => t === messageType))
+    invalid(`messageType must be one of ${BUSINESS_EVENT_TYPES.join(', ')}`);
   const type = messageType as BusinessEventType;
   const fromType = raw.fromType;
-  if (fromType !== 3 && fromType !== 4 && fromType !== 5) invalid('fromType must be 3 (system), 4 (third party) or 5 (official account)');
+  if (fromType !== 3 && fromType !== 4 && fromType !== 5)
+    invalid('fromType must be 3 (system), 4 (third party) or 5 (official account)');
   const fromId = id(raw, 'fromId', true) ?? '';
   const fromName = text(raw, 'fromName', MAX_FROM_NAME_LENGTH);
   const imageIconUrl = text(raw, 'imageIconUrl', MAX_URL_LENGTH);
   const iconProblem = imageIconUrl ? urlProblem(imageIconUrl) : undefined;
   if (iconProblem !== undefined) invalid(`imageIconUrl ${iconProblem}`);
   const actorId = id(raw, 'actorId', false);
-  if (ACTOR_TYPES.includes(type) && actorId === undefined) invalid(`actorId is required for messageType ${type} (the user the event is about)`);
+  if (ACTOR_TYPES.includes(type) && actorId === undefined)
+    invalid(`actorId is required for messageType ${type} (the user the event is about)`);
   if (!ACTOR_TYPES.includes(type) && actorId !== undefined) invalid(`actorId is not allowed for messageType ${type}`);
   const target = readTarget(raw.target, maxUsers);
   if (GROUP_TYPES.includes(type) !== 'group' in target) {
-    invalid(GROUP_TYPES.includes(type) ? `messageType ${type} needs target.group` : `target.group is only for messageTypes ${GROUP_TYPES.join(', ')}`);
+    invalid(
+      GROUP_TYPES.includes(type)
+        ? `messageType ${type} needs target.group`
+        : `target.group is only for messageTypes ${GROUP_TYPES.join(', ')}`,
+    );
   }
-  if ('allOnline' in target && !ALL_ONLINE_TYPES.includes(type)) invalid(`target.allOnline is only for messageType ${ALL_ONLINE_TYPES.join(', ')}`);
+  if ('allOnline' in target && !ALL_ONLINE_TYPES.includes(type))
+    invalid(`target.allOnline is only for messageType ${ALL_ONLINE_TYPES.join(', ')}`);
   const at = raw.at;
-  if (at !== undefined && (typeof at !== 'number' || !Number.isSafeInteger(at) || at <= 0)) invalid('at must be a time in ms (a positive integer)');
+  if (at !== undefined && (typeof at !== 'number' || !Number.isSafeInteger(at) || at <= 0))
+    invalid('at must be a time in ms (a positive integer)');
   const event: BusinessEvent = {
     eventId,
     messageType: type,
@@ -121,6 +152,18 @@ export function noticeMsgId(eventId: string): string {
 /** The downlink message an event becomes, addressed to `destId` (a user, or the group). */
 export function toDownlink(event: BusinessEvent, destId: string, sendTime: number): ImMessage & { sendTime: number } {
   const actor = event.actorId;
-  const from = { id: actor ?? event.fromId, type: actor !== undefined ? ('PERSON' as const) : fromTypeName(event.fromType), name: event.fromName, iconUrl: event.imageIconUrl };
-  return serverMessage({ msgId: noticeMsgId(event.eventId), messageType: event.messageType as MessageTypeNumber, from, destId, content: event.content, at: sendTime });
+  const from = {
+    id: actor ?? event.fromId,
+    type: actor !== undefined ? ('PERSON' as const) : fromTypeName(event.fromType),
+    name: event.fromName,
+    iconUrl: event.imageIconUrl,
+  };
+  return serverMessage({
+    msgId: noticeMsgId(event.eventId),
+    messageType: event.messageType as MessageTypeNumber,
+    from,
+    destId,
+    content: event.content,
+    at: sendTime,
+  });
 }

@@ -19,7 +19,11 @@ describe(InMemoryBus.name, () => {
 
   it('rejects the publish of a record it dead-letters, and tells its onDeadLetter hook', async () => {
     const letters: string[] = [];
-    const bus = new InMemoryBus({ retryDelayMs: 1, maxAttempts: 2, onDeadLetter: (l) => letters.push(`${l.topic}:${l.error}`) });
+    const bus = new InMemoryBus({
+      retryDelayMs: 1,
+      maxAttempts: 2,
+      onDeadLetter: (l) => letters.push(`${l.topic}:${l.error}`),
+    });
     await bus.subscribe('t', 'g', async () => {
       throw new Error('always');
     });

@@ -63,7 +63,10 @@ export class InMemoryBus implements Bus {
     return Promise.resolve({
       close: async () => {
         g.closed = true;
-        this.topics.set(topic, this.groupsOf(topic).filter((x) => x !== g));
+        this.topics.set(
+          topic,
+          this.groupsOf(topic).filter((x) => x !== g),
+        );
         await Promise.allSettled([...g.tails.values()]);
       },
     });
@@ -128,7 +131,10 @@ export class InMemoryBus implements Bus {
       attempts: this.maxAttempts,
       failedAt: Date.now(),
     };
-    this.options.logger?.error({ topic: record.topic, key: record.key, group: g.name, err: letter.error }, 'record dead-lettered');
+    this.options.logger?.error(
+      { topic: record.topic, key: record.key, group: g.name, err: letter.error },
+      'record dead-lettered',
+    );
     if (record.topic.endsWith('.dlq')) return letter.error;
     this.options.onDeadLetter?.(letter);
     await this.publish(deadLetterTopic(record.topic), record.key, letter).catch(() => undefined);

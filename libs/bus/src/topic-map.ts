@@ -30,7 +30,8 @@ export const TOPIC_MAP: readonly TopicSpec[] = [
     producers: ['gateway'],
     consumer: 'message-service',
     pattern: 'stream',
-    description: 'Chat messages a gateway accepted (validated, identity checked, stamped), recalls and read marks. The message service gives each a seq, stores it and delivers it.',
+    description:
+      'Chat messages a gateway accepted (validated, identity checked, stamped), recalls and read marks. The message service gives each a seq, stores it and delivers it.',
     payloadType: 'ChatRecord',
   },
   {
@@ -39,7 +40,8 @@ export const TOPIC_MAP: readonly TopicSpec[] = [
     producers: ['gateway'],
     consumer: 'group-service',
     pattern: 'request',
-    description: 'Group commands from the HTTP API: create, invite, kick, leave, dismiss, rename, attributes, remarks, mutes, admins, join policy, applications, ownership, expiry.',
+    description:
+      'Group commands from the HTTP API: create, invite, kick, leave, dismiss, rename, attributes, remarks, mutes, admins, join policy, applications, ownership, expiry.',
     payloadType: 'GroupCommand',
   },
   {
@@ -57,7 +59,8 @@ export const TOPIC_MAP: readonly TopicSpec[] = [
     producers: ['gateway', 'message-service'],
     consumer: 'wallet-service',
     pattern: 'request',
-    description: 'Money commands: top-up, withdraw, red packets, transfers, AA collections and payment requests, likes and tips (docs/money.md).',
+    description:
+      'Money commands: top-up, withdraw, red packets, transfers, AA collections and payment requests, likes and tips (docs/money.md).',
     payloadType: 'WalletCommand',
   },
   {
@@ -66,7 +69,8 @@ export const TOPIC_MAP: readonly TopicSpec[] = [
     producers: ['gateway'],
     consumer: 'call-service',
     pattern: 'request',
-    description: 'Call signals from clients, call devices connecting and disconnecting, the users of a gateway that died (docs/calls-and-chatrooms.md).',
+    description:
+      'Call signals from clients, call devices connecting and disconnecting, the users of a gateway that died (docs/calls-and-chatrooms.md).',
     payloadType: 'CallCommand',
   },
   {
@@ -75,7 +79,8 @@ export const TOPIC_MAP: readonly TopicSpec[] = [
     producers: ['other teams’ services', 'gateway (admin notices)'],
     consumer: 'events-service',
     pattern: 'stream',
-    description: 'Business events (moments, payments, official accounts, system notices, group check-in) turned into stored notifications; an invalid one goes to im.events.in.dlq with the reason (docs/business-events.md).',
+    description:
+      'Business events (moments, payments, official accounts, system notices, group check-in) turned into stored notifications; an invalid one goes to im.events.in.dlq with the reason (docs/business-events.md).',
     payloadType: 'BusinessEvent',
   },
   {
@@ -84,7 +89,8 @@ export const TOPIC_MAP: readonly TopicSpec[] = [
     producers: ['message-service'],
     consumer: 'your APNs / FCM push service (outside this system)',
     pattern: 'stream',
-    description: 'One record per (user, message) when a stored chat message reaches a user with no device online and the conversation is not muted by them.',
+    description:
+      'One record per (user, message) when a stored chat message reaches a user with no device online and the conversation is not muted by them.',
     payloadType: 'PushRecord',
   },
 ];

@@ -125,7 +125,11 @@ export type GroupCommand =
   | (GroupCommandBase & { readonly kind: 'leave' | 'dismiss' })
   | (GroupCommandBase & { readonly kind: 'rename'; readonly name: string })
   /** Sets the group's avatar (46), announcement (47 the first, 48 a replacement) or introduction (56). */
-  | (GroupCommandBase & { readonly kind: 'set-attribute'; readonly attribute: 'avatar' | 'announcement' | 'introduction'; readonly value: string })
+  | (GroupCommandBase & {
+      readonly kind: 'set-attribute';
+      readonly attribute: 'avatar' | 'announcement' | 'introduction';
+      readonly value: string;
+    })
   /** Any member sets their own remark name in the group (27 to every member). */
   | (GroupCommandBase & { readonly kind: 'set-remark'; readonly remark: string })
   /** An owner or admin mutes `targetId` for `minutes` (from `at`), or unmutes them. */
@@ -160,8 +164,21 @@ export type RelationCommand =
    * Friend commands carry `commandId` (a UUID the gateway draws): the notices they store are
    * keyed by it, so a redelivered command stores and sends them once. `at` is the acceptance time.
    */
-  | { readonly kind: 'friend-request'; readonly userId: string; readonly targetId: string; readonly message: string; readonly commandId: string; readonly at: number }
-  | { readonly kind: 'friend-accept' | 'friend-refuse' | 'unfriend'; readonly userId: string; readonly targetId: string; readonly commandId: string; readonly at: number }
+  | {
+      readonly kind: 'friend-request';
+      readonly userId: string;
+      readonly targetId: string;
+      readonly message: string;
+      readonly commandId: string;
+      readonly at: number;
+    }
+  | {
+      readonly kind: 'friend-accept' | 'friend-refuse' | 'unfriend';
+      readonly userId: string;
+      readonly targetId: string;
+      readonly commandId: string;
+      readonly at: number;
+    }
   | {
       readonly kind: 'profile';
       readonly userId: string;
@@ -189,7 +206,8 @@ export function walletCommandKey(command: WalletCommand): string {
 }
 
 /** What a command handler replies: a value, or a registry error name with its reason. */
-export type CommandReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly reason: string };
+export type CommandReply<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly reason: string };
 
 /** Who sent a call signal: the token's user, name and avatar, and the device. */
 export interface CallSenderRef {
@@ -212,7 +230,12 @@ export type CallCommand =
    */
   | { readonly kind: 'device-connected'; readonly userId: string; readonly deviceId: string; readonly at?: number }
   /** A device's socket closed; `groups`: the group calls it joined through that gateway. */
-  | { readonly kind: 'device-disconnected'; readonly userId: string; readonly deviceId: string; readonly groups: readonly string[] }
+  | {
+      readonly kind: 'device-disconnected';
+      readonly userId: string;
+      readonly deviceId: string;
+      readonly groups: readonly string[];
+    }
   /** A gateway died without closing its sockets: these users' call devices there are gone. */
   | { readonly kind: 'users-lost'; readonly gatewayId: string; readonly userIds: readonly string[] };
 
@@ -228,7 +251,13 @@ export interface CallCommandOutcome {
  * idempotency key: the gateway gives one id per sender and requestId, the same on every retry.
  */
 export type WalletCommand =
-  | { readonly kind: 'topup' | 'withdraw'; readonly userId: string; readonly amount: number; readonly key: string; readonly at: number }
+  | {
+      readonly kind: 'topup' | 'withdraw';
+      readonly userId: string;
+      readonly amount: number;
+      readonly key: string;
+      readonly at: number;
+    }
   | {
       readonly kind: 'red-packet-send';
       readonly packetId: string;
@@ -247,7 +276,14 @@ export type WalletCommand =
    * `passwordHash` opens a password packet; `via: 'chat'` when the opener typed the password in the
    * group chat (they are then told the amount by a 68 notice, having no API answer to read).
    */
-  | { readonly kind: 'red-packet-open'; readonly packetId: string; readonly userId: string; readonly passwordHash?: string; readonly via?: 'api' | 'chat'; readonly at: number }
+  | {
+      readonly kind: 'red-packet-open';
+      readonly packetId: string;
+      readonly userId: string;
+      readonly passwordHash?: string;
+      readonly via?: 'api' | 'chat';
+      readonly at: number;
+    }
   /**
    * An AA collection (40 in a conversation) or a payment request (41 to one payer); its id is the
    * idempotency key. `amount` is what each payer pays, at most `count` times.
@@ -266,15 +302,49 @@ export type WalletCommand =
       readonly at: number;
     }
   /** `payerId` pays their share of a collection once (39 to the collector); `requestKey` is their idempotency key. */
-  | { readonly kind: 'collection-pay'; readonly collectionId: string; readonly payerId: string; readonly requestKey: string; readonly at: number }
+  | {
+      readonly kind: 'collection-pay';
+      readonly collectionId: string;
+      readonly payerId: string;
+      readonly requestKey: string;
+      readonly at: number;
+    }
   /** A like (82) on group message `msgId`, told to its author; `likeId` (group, message, liker) makes it once per liker. */
-  | { readonly kind: 'like'; readonly likeId: string; readonly fromId: string; readonly groupId: string; readonly msgId: string; readonly at: number }
+  | {
+      readonly kind: 'like';
+      readonly likeId: string;
+      readonly fromId: string;
+      readonly groupId: string;
+      readonly msgId: string;
+      readonly at: number;
+    }
   /** A tip (83) on group message `msgId`: `amount` from `fromId` to the message's author; `tipId` is the idempotency key. */
-  | { readonly kind: 'tip'; readonly tipId: string; readonly fromId: string; readonly groupId: string; readonly msgId: string; readonly amount: number; readonly at: number }
+  | {
+      readonly kind: 'tip';
+      readonly tipId: string;
+      readonly fromId: string;
+      readonly groupId: string;
+      readonly msgId: string;
+      readonly amount: number;
+      readonly at: number;
+    }
   /** A transfer to a friend; its id is the idempotency key. */
-  | { readonly kind: 'transfer-send'; readonly transferId: string; readonly fromId: string; readonly toId: string; readonly amount: number; readonly msg: string; readonly at: number }
+  | {
+      readonly kind: 'transfer-send';
+      readonly transferId: string;
+      readonly fromId: string;
+      readonly toId: string;
+      readonly amount: number;
+      readonly msg: string;
+      readonly at: number;
+    }
   /** The receiver (`userId`) accepts or returns a transfer. */
-  | { readonly kind: 'transfer-accept' | 'transfer-return'; readonly transferId: string; readonly userId: string; readonly at: number };
+  | {
+      readonly kind: 'transfer-accept' | 'transfer-return';
+      readonly transferId: string;
+      readonly userId: string;
+      readonly at: number;
+    };
 
 /**
  * The key of a call command on `im.calls.commands`: a multi-party signal's group (one group's call

@@ -2,7 +2,11 @@ import { Coalescer } from './coalescer';
 import type { ItemResult } from './coalescer';
 
 /** A batch runner that records its batches and finishes each when told to. */
-function gated(): { run: (xs: readonly number[]) => Promise<ItemResult<number>[]>; batches: number[][]; release: () => void } {
+function gated(): {
+  run: (xs: readonly number[]) => Promise<ItemResult<number>[]>;
+  batches: number[][];
+  release: () => void;
+} {
   const batches: number[][] = [];
   const gates: (() => void)[] = [];
   const run = async (xs: readonly number[]): Promise<ItemResult<number>[]> => {
@@ -29,7 +33,10 @@ describe(Coalescer.name, () => {
     g.release();
     expect(await Promise.all(first)).toEqual([10, 20]);
     await tick();
-    expect(g.batches).toEqual([[1, 2], [3, 4, 5]]);
+    expect(g.batches).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
     g.release();
     expect(await Promise.all(later)).toEqual([30, 40, 50]);
   });
@@ -39,7 +46,10 @@ describe(Coalescer.name, () => {
     const c = new Coalescer(g.run, { maxBatch: 2, maxInFlight: 2 });
     const all = [1, 2, 3, 4, 5].map((x) => c.submit(x));
     await tick();
-    expect(g.batches).toEqual([[1, 2], [3, 4]]);
+    expect(g.batches).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     g.release();
     await tick();
     await tick();
@@ -49,14 +59,29 @@ describe(Coalescer.name, () => {
   });
 
   it('fails only the item whose result is a failure; a batch that throws fails all its items', async () => {
-    const c = new Coalescer(async (xs: readonly number[]) => xs.map((x): ItemResult<number> => (x < 0 ? { ok: false, error: new Error(`negative ${x}`) } : { ok: true, value: x })), { maxBatch: 10, maxInFlight: 1 });
+    const c = new Coalescer(
+      async (xs: readonly number[]) =>
+        xs.map((x): ItemResult<number> =>
+          x < 0 ? { ok: false, error: new Error(`negative ${x}`) } : { ok: true, value: x },
+        ),
+      { maxBatch: 10, maxInFlight: 1 },
+    );
     const r = await Promise.allSettled([c.submit(1), c.submit(-1), c.submit(2)]);
     expect(r.map((x) => x.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    const boom = new Coalescer<number, number>(() => Promise.reject(new Error('store away')), { maxBatch: 10, maxInFlight: 1 });
+    const boom = new Coalescer<number, number>(() => Promise.reject(new Error('store away')), {
+      maxBatch: 10,
+      maxInFlight: 1,
+    });
     const both = await Promise.allSettled([boom.submit(1), boom.submit(2)]);
-    expect(both.map((x) => (x.status === 'rejected' ? (x.reason as Error).message : 'ok'))).toEqual(['store away', 'store away']);
+    expect(both.map((x) => (x.status === 'rejected' ? (x.reason as Error).message : 'ok'))).toEqual([
+      'store away',
+      'store away',
+    ]);
     // And it goes on working after a failed batch.
-    const again = new Coalescer<number, number>(async (xs) => xs.map((x) => ({ ok: true, value: x })), { maxBatch: 10, maxInFlight: 1 });
+    const again = new Coalescer<number, number>(async (xs) => xs.map((x) => ({ ok: true, value: x })), {
+      maxBatch: 10,
+      maxInFlight: 1,
+    });
     expect(await again.submit(7)).toBe(7);
   });
 

@@ -30,8 +30,10 @@ export class Coalescer<I, O> {
     private readonly run: (inputs: readonly I[]) => Promise<readonly ItemResult<O>[]>,
     private readonly options: CoalescerOptions,
   ) {
-    if (!Number.isInteger(options.maxBatch) || options.maxBatch < 1) throw new Error('Coalescer: maxBatch must be a positive integer');
-    if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1) throw new Error('Coalescer: maxInFlight must be a positive integer');
+    if (!Number.isInteger(options.maxBatch) || options.maxBatch < 1)
+      throw new Error('Coalescer: maxBatch must be a positive integer');
+    if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1)
+      throw new Error('Coalescer: maxInFlight must be a positive integer');
   }
 
   submit(input: I): Promise<O> {
@@ -67,7 +69,8 @@ export class Coalescer<I, O> {
     let results: readonly ItemResult<O>[];
     try {
       results = await this.run(batch.map((w) => w.input));
-      if (results.length !== batch.length) throw new Error(`Coalescer: the batch of ${batch.length} got ${results.length} results`);
+      if (results.length !== batch.length)
+        throw new Error(`Coalescer: the batch of ${batch.length} got ${results.length} results`);
     } catch (error: unknown) {
       for (const w of batch) w.reject(error);
       return;

@@ -3,8 +3,20 @@
  * variable at start and throws one error naming every bad one, and the result is frozen.
  */
 export type VarSpec =
-  | { readonly kind: 'string'; readonly default?: string; readonly required?: boolean; readonly doc: string; readonly secret?: boolean }
-  | { readonly kind: 'int'; readonly default?: number; readonly min?: number; readonly max?: number; readonly doc: string }
+  | {
+      readonly kind: 'string';
+      readonly default?: string;
+      readonly required?: boolean;
+      readonly doc: string;
+      readonly secret?: boolean;
+    }
+  | {
+      readonly kind: 'int';
+      readonly default?: number;
+      readonly min?: number;
+      readonly max?: number;
+      readonly doc: string;
+    }
   | { readonly kind: 'bool'; readonly default?: boolean; readonly doc: string }
   | { readonly kind: 'enum'; readonly values: readonly string[]; readonly default?: string; readonly doc: string }
   | { readonly kind: 'list'; readonly default?: readonly string[]; readonly doc: string };
@@ -68,7 +80,15 @@ function parseVar(name: string, raw: string | undefined, spec: VarSpec): Parsed 
         ? { ok: true, value: raw }
         : { ok: false, problem: `${name}=${raw}: expected one of ${spec.values.join(', ')}` };
     case 'list':
-      return { ok: true, value: Object.freeze(raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) };
+      return {
+        ok: true,
+        value: Object.freeze(
+          raw
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
+        ),
+      };
   }
 }
 

@@ -9,7 +9,8 @@ function clockAt(ms: number): { now: () => number; set: (t: number) => void } {
   return { now: () => t, set: (next) => (t = next) };
 }
 
-const increasing = (ids: readonly string[]): boolean => ids.every((id, i) => i === 0 || BigInt(id) > BigInt(ids[i - 1] as string));
+const increasing = (ids: readonly string[]): boolean =>
+  ids.every((id, i) => i === 0 || BigInt(id) > BigInt(ids[i - 1] as string));
 
 describe(IdGenerator.name, () => {
   it('makes decimal strings of positive numbers that fit a Java long, with the time, worker and sequence in them', () => {

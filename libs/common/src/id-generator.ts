@@ -45,7 +45,8 @@ export class IdGenerator {
 
   constructor(options: IdGeneratorOptions = {}) {
     const worker = options.worker ?? randomInt(MAX_ID_WORKER + 1);
-    if (!Number.isInteger(worker) || worker < 0 || worker > MAX_ID_WORKER) throw new RangeError(`id worker must be an integer from 0 to ${MAX_ID_WORKER}, got ${worker}`);
+    if (!Number.isInteger(worker) || worker < 0 || worker > MAX_ID_WORKER)
+      throw new RangeError(`id worker must be an integer from 0 to ${MAX_ID_WORKER}, got ${worker}`);
     this.worker = worker;
     this.now = options.now ?? Date.now;
   }
@@ -67,7 +68,11 @@ export class IdGenerator {
       this.sequence = 0;
     }
     if (this.lastMs > MAX_MS) throw new RangeError('id time is beyond 41 bits (year 2093)');
-    return ((BigInt(this.lastMs) << (WORKER_BITS + SEQUENCE_BITS)) | (BigInt(this.worker) << SEQUENCE_BITS) | BigInt(this.sequence)).toString();
+    return (
+      (BigInt(this.lastMs) << (WORKER_BITS + SEQUENCE_BITS)) |
+      (BigInt(this.worker) << SEQUENCE_BITS) |
+      BigInt(this.sequence)
+    ).toString();
   }
 }
 

@@ -38,9 +38,12 @@ export function signToken(claims: Omit<TokenClaims, 'iat'> & { iat?: number }, s
 function checkClaims(payload: unknown, nowSeconds: number): VerifyResult {
   if (typeof payload !== 'object' || payload === null) return { ok: false, reason: 'malformed payload' };
   const p = payload as Record<string, unknown>;
-  if (typeof p.sub !== 'string' || !USER_ID.test(p.sub)) return { ok: false, reason: 'sub missing or not a valid user id' };
-  if (p.exp !== undefined && (typeof p.exp !== 'number' || p.exp <= nowSeconds)) return { ok: false, reason: 'token expired' };
-  if (p.nbf !== undefined && (typeof p.nbf !== 'number' || p.nbf > nowSeconds + 30)) return { ok: false, reason: 'token not yet valid' };
+  if (typeof p.sub !== 'string' || !USER_ID.test(p.sub))
+    return { ok: false, reason: 'sub missing or not a valid user id' };
+  if (p.exp !== undefined && (typeof p.exp !== 'number' || p.exp <= nowSeconds))
+    return { ok: false, reason: 'token expired' };
+  if (p.nbf !== undefined && (typeof p.nbf !== 'number' || p.nbf > nowSeconds + 30))
+    return { ok: false, reason: 'token not yet valid' };
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v.slice(0, 2048) : undefined);
   const roles = Array.isArray(p.roles) ? p.roles.filter((r): r is string => typeof r === 'string') : undefined;
   const claims: TokenClaims = {
@@ -68,6 +71,7 @@ export function verifyToken(token: unknown, secret: string, nowMs: number = Date
   if (!header || header.alg !== 'HS256') return { ok: false, reason: 'unsupported token algorithm' };
   const expected = createHmac('sha256', secret).update(`${h}.${b}`).digest();
   const given = Buffer.from(s, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'bad signature' };
   return checkClaims(decodeJson(b), Math.floor(nowMs / 1000));
 }

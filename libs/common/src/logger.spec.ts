@@ -18,13 +18,24 @@ describe('createLogger', () => {
   it('json: one object a line, the level by name, one service key even through children', async () => {
     const out = sink();
     const root = createLogger({ level: 'debug', destination: out.stream });
-    root.child({ service: 'message' }).child({ module: 'push' }).info({ userId: 'u1', token: 'abc.def.ghi', content: 'secret words' }, 'hello');
+    root
+      .child({ service: 'message' })
+      .child({ module: 'push' })
+      .info({ userId: 'u1', token: 'abc.def.ghi', content: 'secret words' }, 'hello');
     createLogger({ service: 'gateway', destination: out.stream }).warn('careful');
     await settle();
     const lines = out.text().trim().split('\n');
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(line.match(/"service":/g)).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ level: 'info', service: 'message', module: 'push', userId: 'u1', token: '[redacted]', content: '[redacted]', msg: 'hello' });
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      level: 'info',
+      service: 'message',
+      module: 'push',
+      userId: 'u1',
+      token: '[redacted]',
+      content: '[redacted]',
+      msg: 'hello',
+    });
     expect(JSON.parse(lines[1] ?? '')).toMatchObject({ level: 'warn', service: 'gateway', msg: 'careful' });
     expect(out.text()).not.toContain('abc.def.ghi');
     expect(out.text()).not.toContain('secret words');
@@ -32,7 +43,9 @@ describe('createLogger', () => {
 
   it('pretty: readable lines (level name, service, message), still redacted', async () => {
     const out = sink();
-    createLogger({ format: 'pretty', destination: out.stream }).child({ service: 'gateway' }).info({ userId: 'u1', token: 'abc.def.ghi' }, 'connected');
+    createLogger({ format: 'pretty', destination: out.stream })
+      .child({ service: 'gateway' })
+      .info({ userId: 'u1', token: 'abc.def.ghi' }, 'connected');
     await settle();
     const text = out.text();
     expect(() => JSON.parse(text)).toThrow();

@@ -10,7 +10,12 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** The logging variables every process reads. */
 export const LOG_CONFIG = {
-  IM_LOG_LEVEL: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'pino log level.' },
+  IM_LOG_LEVEL: {
+    kind: 'enum',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: 'info',
+    doc: 'pino log level.',
+  },
   IM_LOG_FORMAT: {
     kind: 'enum',
     values: LOG_FORMATS,
@@ -19,7 +24,10 @@ export const LOG_CONFIG = {
 } as const satisfies ConfigSchema;
 
 /** `IM_LOG_FORMAT` when set; else pretty for a person at a terminal (embedded mode only), json otherwise. */
-export function resolveLogFormat(configured: string | undefined, options: { embedded: boolean; tty?: boolean }): LogFormat {
+export function resolveLogFormat(
+  configured: string | undefined,
+  options: { embedded: boolean; tty?: boolean },
+): LogFormat {
   if (configured === 'json' || configured === 'pretty') return configured;
   return options.embedded && (options.tty ?? process.stdout.isTTY === true) ? 'pretty' : 'json';
 }

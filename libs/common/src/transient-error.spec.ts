@@ -5,7 +5,9 @@ describe('isTransientError', () => {
   const named = (name: string, message = 'x'): Error => Object.assign(new Error(message), { name });
 
   it('recognises an unreachable store or Redis, also as the cause of another error', () => {
-    expect(isTransientError(named('MongoServerSelectionError', 'Server selection timed out after 30000 ms'))).toBe(true);
+    expect(isTransientError(named('MongoServerSelectionError', 'Server selection timed out after 30000 ms'))).toBe(
+      true,
+    );
     expect(isTransientError(named('MongoNetworkError', 'connection 3 to 127.0.0.1:27027 closed'))).toBe(true);
     expect(isTransientError(new Error('Connection is closed.'))).toBe(true);
     expect(isTransientError(new Error('connect ECONNREFUSED 127.0.0.1:6390'))).toBe(true);

@@ -16,10 +16,21 @@ const TRANSIENT_NAMES = new Set([
 ]);
 
 /** Socket-level failures (Node, ioredis) of a dependency that is down or restarting. */
-const TRANSIENT_MESSAGE = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|connection .* closed|Stream isn't writeable|socket has been ended by the other party/i;
+const TRANSIENT_MESSAGE =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|connection .* closed|Stream isn't writeable|socket has been ended by the other party/i;
 
 /** Node's system error codes of a connection that failed or broke (`err.code`; the message may not name it). */
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTCONN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 /**
  * True when `e` (or an error in its `cause` chain) says a dependency (store, Redis) is
@@ -41,7 +52,11 @@ export function isTransientError(e: unknown): boolean {
 }
 
 function hasTransientAncestor(e: Error): boolean {
-  for (let proto: unknown = Object.getPrototypeOf(e); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto: unknown = Object.getPrototypeOf(e);
+    proto && proto !== Error.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
     if (typeof name === 'string' && TRANSIENT_NAMES.has(name)) return true;
   }

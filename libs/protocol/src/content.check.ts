@@ -44,7 +44,9 @@ function check(node: ContentSchema, value: unknown, path: string): ContentResult
       return checkUrl(node, value, path);
     case 'id': {
       const id = normaliseId(value);
-      return id === undefined ? fail(`${path}: expected an id (1-128 of A-Z a-z 0-9 _ . @ -, or a non-negative integer)`) : ok(id);
+      return id === undefined
+        ? fail(`${path}: expected an id (1-128 of A-Z a-z 0-9 _ . @ -, or a non-negative integer)`)
+        : ok(id);
     }
     case 'array':
       return checkArray(node, value, path);
@@ -61,7 +63,8 @@ function checkString(node: StringSchema, value: unknown, path: string): ContentR
   if (node.minLength !== undefined && text.length < node.minLength) {
     return fail(node.minLength === 1 ? `${path}: must not be empty` : `${path}: shorter than ${node.minLength}`);
   }
-  if (node.maxLength !== undefined && text.length > node.maxLength) return fail(`${path}: longer than ${node.maxLength}`);
+  if (node.maxLength !== undefined && text.length > node.maxLength)
+    return fail(`${path}: longer than ${node.maxLength}`);
   return ok(text);
 }
 
@@ -91,7 +94,8 @@ function toNumber(value: unknown, integer: boolean): number | undefined {
 
 function checkArray(node: ArraySchema, value: unknown, path: string): ContentResult {
   if (!Array.isArray(value)) return fail(`${path}: expected an array`);
-  if (node.maxItems !== undefined && value.length > node.maxItems) return fail(`${path}: more than ${node.maxItems} items`);
+  if (node.maxItems !== undefined && value.length > node.maxItems)
+    return fail(`${path}: more than ${node.maxItems} items`);
   const out: unknown[] = [];
   for (let i = 0; i < value.length; i += 1) {
     const item = check(node.items, value[i], `${path}[${i}]`);
@@ -174,7 +178,8 @@ function pickField(node: ObjectSchema, input: Record<string, unknown>, name: str
  * object can never slip through as plain text.
  */
 function checkOneOf(node: OneOfSchema, value: unknown, path: string): ContentResult {
-  const decoded = typeof value === 'string' && node.options.some(acceptsJsonString) ? parseJsonObject(value, path) : undefined;
+  const decoded =
+    typeof value === 'string' && node.options.some(acceptsJsonString) ? parseJsonObject(value, path) : undefined;
   if (decoded !== undefined && !decoded.ok) return decoded;
   const input = decoded === undefined ? value : decoded.value;
   const reasons: string[] = [];

@@ -28,8 +28,14 @@ export function describeContent(s: ContentSchema): string {
     case 'any':
       return 'anything (ignored; absent is "")';
     case 'string': {
-      const parts = [s.minLength === 1 && s.maxLength === undefined ? 'non-empty' : '', s.fromNumber === true ? 'a number is read as its decimal text' : ''].filter(Boolean);
-      const length = s.minLength !== undefined && s.minLength > 1 || s.maxLength !== undefined ? ` (${s.minLength ?? 0}…${s.maxLength ?? '∞'} characters)` : '';
+      const parts = [
+        s.minLength === 1 && s.maxLength === undefined ? 'non-empty' : '',
+        s.fromNumber === true ? 'a number is read as its decimal text' : '',
+      ].filter(Boolean);
+      const length =
+        (s.minLength !== undefined && s.minLength > 1) || s.maxLength !== undefined
+          ? ` (${s.minLength ?? 0}…${s.maxLength ?? '∞'} characters)`
+          : '';
       return `string${length}${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`;
     }
     case 'number':
@@ -46,7 +52,11 @@ export function describeContent(s: ContentSchema): string {
       const fields = Object.entries(s.fields).map(([name, f]) => describeField(name, f));
       const body = fields.length === 0 ? 'object (any fields)' : `{ ${fields.join(', ')} }`;
       const notes = [
-        s.aliases ? `also read: ${Object.entries(s.aliases).map(([from, to]) => `${from} as ${to}`).join(', ')}` : '',
+        s.aliases
+          ? `also read: ${Object.entries(s.aliases)
+              .map(([from, to]) => `${from} as ${to}`)
+              .join(', ')}`
+          : '',
         s.refine ? 'plus a cross-field rule' : '',
       ].filter(Boolean);
       return `${body}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
@@ -85,21 +95,37 @@ export function contentJsonSchema(s: ContentSchema): JsonSchema {
     case 'boolean':
       return { type: 'boolean' };
     case 'url': {
-      const url = { type: 'string', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: MAX_URL_LENGTH, description: 'An absolute http(s) URL.' };
+      const url = {
+        type: 'string',
+        pattern: '^[Hh][Tt][Tt][Pp][Ss]?://',
+        maxLength: MAX_URL_LENGTH,
+        description: 'An absolute http(s) URL.',
+      };
       return s.allowEmpty === true ? { anyOf: [url, { const: '' }] } : url;
     }
     case 'id':
       return { type: 'string', pattern: ID_PATTERN.source };
     case 'array':
-      return { type: 'array', items: contentJsonSchema(s.items), ...(s.maxItems !== undefined ? { maxItems: s.maxItems } : {}) };
+      return {
+        type: 'array',
+        items: contentJsonSchema(s.items),
+        ...(s.maxItems !== undefined ? { maxItems: s.maxItems } : {}),
+      };
     case 'object': {
       const properties: Record<string, JsonSchema> = {};
       const required: string[] = [];
       for (const [name, f] of Object.entries(s.fields)) {
-        properties[name] = { ...contentJsonSchema(f.schema), ...(f.default !== undefined ? { default: f.default } : {}) };
+        properties[name] = {
+          ...contentJsonSchema(f.schema),
+          ...(f.default !== undefined ? { default: f.default } : {}),
+        };
         if (f.optional !== true) required.push(name);
       }
-      return { type: 'object', ...(Object.keys(properties).length > 0 ? { properties } : {}), ...(required.length > 0 ? { required } : {}) };
+      return {
+        type: 'object',
+        ...(Object.keys(properties).length > 0 ? { properties } : {}),
+        ...(required.length > 0 ? { required } : {}),
+      };
     }
     case 'oneOf':
       return { anyOf: s.options.map(contentJsonSchema) };

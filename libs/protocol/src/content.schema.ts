@@ -110,7 +110,9 @@ export const schema = {
   oneOf: (...options: ContentSchema[]): OneOfSchema => ({ kind: 'oneOf', options }),
   /** An optional field, with the value it takes when absent. */
   optional: (field: ContentSchema, defaultValue?: unknown): FieldSchema =>
-    defaultValue === undefined ? { schema: field, optional: true } : { schema: field, optional: true, default: defaultValue },
+    defaultValue === undefined
+      ? { schema: field, optional: true }
+      : { schema: field, optional: true, default: defaultValue },
 } as const;
 
 function toFields(fields: Record<string, FieldSchema | ContentSchema>): Record<string, FieldSchema> {

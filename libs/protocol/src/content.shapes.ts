@@ -18,7 +18,10 @@ const seconds = schema.number({ min: 0 });
 /** Money is an integer count of minor units (fen): never a float, never negative. */
 const money = schema.number({ integer: true, min: 0 });
 
-function wireObject(fields: Parameters<typeof schema.object>[0], refine?: (v: Readonly<Record<string, unknown>>) => string | undefined) {
+function wireObject(
+  fields: Parameters<typeof schema.object>[0],
+  refine?: (v: Readonly<Record<string, unknown>>) => string | undefined,
+) {
   return refine === undefined
     ? schema.object(fields, { acceptJsonString: true })
     : schema.object(fields, { acceptJsonString: true, refine });
@@ -109,7 +112,12 @@ export const ContentShapes = {
   /** 167 multi-party call created: its media (`audio` / `video`) and initiator. */
   multiCallCreated: wireObject({ callId: schema.id(), media: nonEmpty, initiatorId: schema.id() }),
   /** 168 someone joined or left: who, and who is in the call now. */
-  multiCallMemberChanged: wireObject({ callId: schema.id(), joined: schema.optional(schema.id()), left: schema.optional(schema.id()), participants: schema.array(schema.id()) }),
+  multiCallMemberChanged: wireObject({
+    callId: schema.id(),
+    joined: schema.optional(schema.id()),
+    left: schema.optional(schema.id()),
+    participants: schema.array(schema.id()),
+  }),
   /** Everything else: text (may be empty) or an object. */
   loose,
 } as const satisfies Record<string, ContentSchema>;

@@ -31,7 +31,8 @@ describe('validateContent', () => {
     it('refuses object text', () => expect(refusal(T.TEXT, { a: 1 })).toMatch(/expected a string/));
     it('accepts a msgId to recall', () => expect(accepted(T.RECALL, 'abc-123')).toBe('abc-123'));
     it('normalises a numeric read msgId to a string', () => expect(accepted(T.READ, 42)).toBe('42'));
-    it('refuses an operator object as the recalled msgId', () => expect(refusal(T.RECALL, { $ne: null })).toMatch(/\$/));
+    it('refuses an operator object as the recalled msgId', () =>
+      expect(refusal(T.RECALL, { $ne: null })).toMatch(/\$/));
     it('refuses an empty recall', () => expect(refusal(T.RECALL, '')).toMatch(/expected an id/));
   });
 
@@ -44,10 +45,13 @@ describe('validateContent', () => {
 
   describe('image', () => {
     it('accepts a URL string', () => expect(accepted(T.IMAGE, 'https://x/i.png')).toBe('https://x/i.png'));
-    it('accepts an object with url', () => expect(accepted(T.IMAGE, { url: 'https://x/i.png', w: 10 })).toEqual({ url: 'https://x/i.png', w: 10 }));
-    it('parses a JSON string', () => expect(accepted(T.IMAGE, '{"url":"https://x/i.png"}')).toEqual({ url: 'https://x/i.png' }));
+    it('accepts an object with url', () =>
+      expect(accepted(T.IMAGE, { url: 'https://x/i.png', w: 10 })).toEqual({ url: 'https://x/i.png', w: 10 }));
+    it('parses a JSON string', () =>
+      expect(accepted(T.IMAGE, '{"url":"https://x/i.png"}')).toEqual({ url: 'https://x/i.png' }));
     it('refuses a number', () => expect(refusal(T.IMAGE, 3)).toMatch(/expected/));
-    it('refuses an object without url', () => expect(refusal(T.IMAGE, { src: 'x' })).toMatch(/content\.url: is required/));
+    it('refuses an object without url', () =>
+      expect(refusal(T.IMAGE, { src: 'x' })).toMatch(/content\.url: is required/));
   });
 
   describe('URL fields (3, 4, 16, 29, 30): http or https only, at most 2048 characters', () => {
@@ -56,17 +60,29 @@ describe('validateContent', () => {
       if (result.ok || result.badUrl !== true) throw new Error(`expected a URL refusal: ${JSON.stringify(result)}`);
       return result.reason;
     };
-    it.each(['javascript:alert(1)', 'data:text/html,<script>x</script>', 'file:///etc/passwd', 'ftp://x/y', '//x/i.png', '/i.png', 'i.png', 'https://x/a b'])('refuses %s as an image', (url) => {
+    it.each([
+      'javascript:alert(1)',
+      'data:text/html,<script>x</script>',
+      'file:///etc/passwd',
+      'ftp://x/y',
+      '//x/i.png',
+      '/i.png',
+      'i.png',
+      'https://x/a b',
+    ])('refuses %s as an image', (url) => {
       expect(badUrl(T.IMAGE, url)).toMatch(/content/);
       expect(badUrl(T.IMAGE, { url })).toMatch(/content\.url/);
     });
-    it('refuses a URL longer than 2048 characters', () => expect(badUrl(T.IMAGE, `https://x/${'a'.repeat(2048)}`)).toMatch(/longer than 2048/));
+    it('refuses a URL longer than 2048 characters', () =>
+      expect(badUrl(T.IMAGE, `https://x/${'a'.repeat(2048)}`)).toMatch(/longer than 2048/));
     it('accepts a URL of exactly 2048 characters', () => {
       const url = `https://x/${'a'.repeat(2048 - 'https://x/'.length)}`;
       expect(accepted(T.IMAGE, url)).toBe(url);
     });
     it('checks file, voice and short video URLs', () => {
-      expect(badUrl(T.FILE, { fileName: 'a', fileSize: '1', fileUrl: 'javascript:x', fileType: 'txt' })).toMatch(/fileUrl/);
+      expect(badUrl(T.FILE, { fileName: 'a', fileSize: '1', fileUrl: 'javascript:x', fileType: 'txt' })).toMatch(
+        /fileUrl/,
+      );
       expect(badUrl(T.VOICE, { url: 'data:audio/amr;base64,AA', time: 1 })).toMatch(/content\.url/);
       expect(badUrl(T.SHORT_VIDEO, { img: 'https://x/t.jpg', time: 1, video: 'javascript:x' })).toMatch(/video/);
     });
@@ -86,39 +102,58 @@ describe('validateContent', () => {
       const { filished: _omit, ...rest } = file;
       expect(accepted(T.FILE, rest)).toEqual({ ...rest, filished: false });
     });
-    it('normalises a numeric fileSize to a string', () => expect(accepted(T.FILE, { ...file, fileSize: 2048 })).toMatchObject({ fileSize: '2048' }));
+    it('normalises a numeric fileSize to a string', () =>
+      expect(accepted(T.FILE, { ...file, fileSize: 2048 })).toMatchObject({ fileSize: '2048' }));
     it('parses a JSON string', () => expect(accepted(T.FILE, JSON.stringify(file))).toEqual(file));
-    it('accepts a bare URL, as the original allows', () => expect(accepted(T.FILE, 'https://x/a.pdf')).toBe('https://x/a.pdf'));
+    it('accepts a bare URL, as the original allows', () =>
+      expect(accepted(T.FILE, 'https://x/a.pdf')).toBe('https://x/a.pdf'));
     it('refuses a missing fileUrl', () => {
       const { fileUrl: _omit, ...rest } = file;
       expect(refusal(T.FILE, rest)).toMatch(/content\.fileUrl: is required/);
     });
-    it('refuses a non-boolean filished', () => expect(refusal(T.FILE, { ...file, filished: 'yes' })).toMatch(/filished: expected a boolean/));
+    it('refuses a non-boolean filished', () =>
+      expect(refusal(T.FILE, { ...file, filished: 'yes' })).toMatch(/filished: expected a boolean/));
     it('refuses an array', () => expect(refusal(T.FILE, [file])).toMatch(/expected/));
   });
 
   describe('voice', () => {
-    it('accepts url and time', () => expect(accepted(T.VOICE, { url: 'https://x/v.amr', time: 2 })).toEqual({ url: 'https://x/v.amr', time: 2 }));
-    it('normalises a numeric string time', () => expect(accepted(T.VOICE, { url: 'https://x/v.amr', time: '2.5' })).toEqual({ url: 'https://x/v.amr', time: 2.5 }));
-    it('refuses a negative time', () => expect(refusal(T.VOICE, { url: 'https://x/v.amr', time: -1 })).toMatch(/at least 0/));
-    it('refuses a non-numeric time', () => expect(refusal(T.VOICE, { url: 'https://x/v.amr', time: 'two' })).toMatch(/expected a number/));
-    it('refuses a missing time', () => expect(refusal(T.VOICE, { url: 'https://x/v.amr' })).toMatch(/time: is required/));
+    it('accepts url and time', () =>
+      expect(accepted(T.VOICE, { url: 'https://x/v.amr', time: 2 })).toEqual({ url: 'https://x/v.amr', time: 2 }));
+    it('normalises a numeric string time', () =>
+      expect(accepted(T.VOICE, { url: 'https://x/v.amr', time: '2.5' })).toEqual({
+        url: 'https://x/v.amr',
+        time: 2.5,
+      }));
+    it('refuses a negative time', () =>
+      expect(refusal(T.VOICE, { url: 'https://x/v.amr', time: -1 })).toMatch(/at least 0/));
+    it('refuses a non-numeric time', () =>
+      expect(refusal(T.VOICE, { url: 'https://x/v.amr', time: 'two' })).toMatch(/expected a number/));
+    it('refuses a missing time', () =>
+      expect(refusal(T.VOICE, { url: 'https://x/v.amr' })).toMatch(/time: is required/));
   });
 
   describe('red packet', () => {
     it('normalises the numeric redPacketId of the original example', () => {
-      expect(accepted(T.RED_PACKET, { redPacketId: 222, msg: '恭喜发财' })).toEqual({ redPacketId: '222', msg: '恭喜发财' });
+      expect(accepted(T.RED_PACKET, { redPacketId: 222, msg: '恭喜发财' })).toEqual({
+        redPacketId: '222',
+        msg: '恭喜发财',
+      });
     });
-    it('defaults msg to an empty string', () => expect(accepted(T.RED_PACKET, { redPacketId: 'r1' })).toEqual({ redPacketId: 'r1', msg: '' }));
-    it('refuses a missing redPacketId', () => expect(refusal(T.RED_PACKET, { msg: 'x' })).toMatch(/redPacketId: is required/));
+    it('defaults msg to an empty string', () =>
+      expect(accepted(T.RED_PACKET, { redPacketId: 'r1' })).toEqual({ redPacketId: 'r1', msg: '' }));
+    it('refuses a missing redPacketId', () =>
+      expect(refusal(T.RED_PACKET, { msg: 'x' })).toMatch(/redPacketId: is required/));
   });
 
   describe('location', () => {
     const place = { url: 'https://x/m.png', addr: 'Beijing', lat: 116.4, lut: 39.9 };
     it('accepts the documented shape', () => expect(accepted(T.LOCATION, place)).toEqual(place));
-    it('normalises numeric strings', () => expect(accepted(T.LOCATION, { ...place, lat: '116.4', lut: '-39.9' })).toMatchObject({ lat: 116.4, lut: -39.9 }));
-    it('refuses lut (latitude, per the original) beyond 90', () => expect(refusal(T.LOCATION, { ...place, lut: 91 })).toMatch(/lut: must be at most 90/));
-    it('refuses lat (longitude, per the original) beyond 180', () => expect(refusal(T.LOCATION, { ...place, lat: -181 })).toMatch(/lat: must be at least -180/));
+    it('normalises numeric strings', () =>
+      expect(accepted(T.LOCATION, { ...place, lat: '116.4', lut: '-39.9' })).toMatchObject({ lat: 116.4, lut: -39.9 }));
+    it('refuses lut (latitude, per the original) beyond 90', () =>
+      expect(refusal(T.LOCATION, { ...place, lut: 91 })).toMatch(/lut: must be at most 90/));
+    it('refuses lat (longitude, per the original) beyond 180', () =>
+      expect(refusal(T.LOCATION, { ...place, lat: -181 })).toMatch(/lat: must be at least -180/));
     it('refuses a missing addr', () => {
       const { addr: _omit, ...rest } = place;
       expect(refusal(T.LOCATION, rest)).toMatch(/addr: is required/);
@@ -126,8 +161,14 @@ describe('validateContent', () => {
   });
 
   describe('short video', () => {
-    it('accepts img, time and video', () => expect(accepted(T.SHORT_VIDEO, { img: 'https://x/t.jpg', time: '3', video: 'https://x/v.mp4' })).toEqual({ img: 'https://x/t.jpg', time: 3, video: 'https://x/v.mp4' }));
-    it('refuses a missing video', () => expect(refusal(T.SHORT_VIDEO, { img: 'https://x/t.jpg', time: 3 })).toMatch(/video: is required/));
+    it('accepts img, time and video', () =>
+      expect(accepted(T.SHORT_VIDEO, { img: 'https://x/t.jpg', time: '3', video: 'https://x/v.mp4' })).toEqual({
+        img: 'https://x/t.jpg',
+        time: 3,
+        video: 'https://x/v.mp4',
+      }));
+    it('refuses a missing video', () =>
+      expect(refusal(T.SHORT_VIDEO, { img: 'https://x/t.jpg', time: 3 })).toMatch(/video: is required/));
   });
 
   describe('sticker', () => {
@@ -138,28 +179,42 @@ describe('validateContent', () => {
     it('prefers aiteId when both spellings are present', () => {
       expect(accepted(T.STICKER, { ...sticker, aiteId: ['a'], aiteld: ['b'] })).toEqual({ ...sticker, aiteId: ['a'] });
     });
-    it('defaults aiteId to an empty list', () => expect(accepted(T.STICKER, sticker)).toEqual({ ...sticker, aiteId: [] }));
-    it('accepts a numeric msgType', () => expect(accepted(T.STICKER, { ...sticker, msgType: 2 })).toMatchObject({ msgType: 2 }));
-    it('refuses a bad mention id', () => expect(refusal(T.STICKER, { ...sticker, aiteId: [{ $gt: '' }] })).toMatch(/\$gt/));
-    it('refuses a non-list aiteId', () => expect(refusal(T.STICKER, { ...sticker, aiteId: 'u1' })).toMatch(/aiteId: expected an array/));
+    it('defaults aiteId to an empty list', () =>
+      expect(accepted(T.STICKER, sticker)).toEqual({ ...sticker, aiteId: [] }));
+    it('accepts a numeric msgType', () =>
+      expect(accepted(T.STICKER, { ...sticker, msgType: 2 })).toMatchObject({ msgType: 2 }));
+    it('refuses a bad mention id', () =>
+      expect(refusal(T.STICKER, { ...sticker, aiteId: [{ $gt: '' }] })).toMatch(/\$gt/));
+    it('refuses a non-list aiteId', () =>
+      expect(refusal(T.STICKER, { ...sticker, aiteId: 'u1' })).toMatch(/aiteId: expected an array/));
   });
 
   describe('money', () => {
     it('accepts integer fen', () => expect(accepted(T.PAYMENT_RECEIVED, { amt: 2500 })).toEqual({ amt: 2500 }));
-    it('normalises a string of digits', () => expect(accepted(T.PAYMENT_REQUEST, { amt: '1800' })).toEqual({ amt: 1800, msg: '' }));
+    it('normalises a string of digits', () =>
+      expect(accepted(T.PAYMENT_REQUEST, { amt: '1800' })).toEqual({ amt: 1800, msg: '' }));
     it('refuses a float', () => expect(refusal(T.PAYMENT_RECEIVED, { amt: 12.5 })).toMatch(/amt: expected an integer/));
-    it('refuses a float string', () => expect(refusal(T.PAYMENT_RECEIVED, { amt: '12.50' })).toMatch(/expected an integer/));
+    it('refuses a float string', () =>
+      expect(refusal(T.PAYMENT_RECEIVED, { amt: '12.50' })).toMatch(/expected an integer/));
     it('refuses a negative amount', () => expect(refusal(T.PAYMENT_REQUEST, { amt: -1 })).toMatch(/at least 0/));
-    it('refuses an unsafe integer', () => expect(refusal(T.PAYMENT_RECEIVED, { amt: 2 ** 60 })).toMatch(/safe integer/));
-    it('refuses an exponent string', () => expect(refusal(T.PAYMENT_RECEIVED, { amt: '1e3' })).toMatch(/expected an integer/));
+    it('refuses an unsafe integer', () =>
+      expect(refusal(T.PAYMENT_RECEIVED, { amt: 2 ** 60 })).toMatch(/safe integer/));
+    it('refuses an exponent string', () =>
+      expect(refusal(T.PAYMENT_RECEIVED, { amt: '1e3' })).toMatch(/expected an integer/));
     const aa = { totalAmt: 10000, msg: 'Dinner', amt: 2500, counts: 4 };
     it('accepts an AA collection', () => expect(accepted(T.AA_COLLECTION, aa)).toEqual(aa));
-    it('refuses zero people', () => expect(refusal(T.AA_COLLECTION, { ...aa, counts: 0 })).toMatch(/counts: must be at least 1/));
-    it('refuses a share larger than the total', () => expect(refusal(T.AA_COLLECTION, { ...aa, amt: 10001 })).toMatch(/totalAmt must be at least amt/));
+    it('refuses zero people', () =>
+      expect(refusal(T.AA_COLLECTION, { ...aa, counts: 0 })).toMatch(/counts: must be at least 1/));
+    it('refuses a share larger than the total', () =>
+      expect(refusal(T.AA_COLLECTION, { ...aa, amt: 10001 })).toMatch(/totalAmt must be at least amt/));
   });
 
   describe('call answer', () => {
-    it.each([[1, 1], [0, 0], ['1', 1]])('accepts %p', (input, expected) => expect(accepted(T.VOICE_CALL_ANSWER, input)).toBe(expected));
+    it.each([
+      [1, 1],
+      [0, 0],
+      ['1', 1],
+    ])('accepts %p', (input, expected) => expect(accepted(T.VOICE_CALL_ANSWER, input)).toBe(expected));
     it('refuses 2', () => expect(refusal(T.VIDEO_CALL_ANSWER, 2)).toMatch(/at most 1/));
   });
 
@@ -169,7 +224,8 @@ describe('validateContent', () => {
       expect(accepted(T.MENTION, { text: '@Bob' })).toEqual({ text: '@Bob' });
       expect(accepted(T.GROUP_MEMBER_JOINED, '')).toBe('');
     });
-    it('parses an object held in a JSON string', () => expect(accepted(T.CARD, '{"userId":"u3"}')).toEqual({ userId: 'u3' }));
+    it('parses an object held in a JSON string', () =>
+      expect(accepted(T.CARD, '{"userId":"u3"}')).toEqual({ userId: 'u3' }));
     it('keeps text that only looks like JSON', () => expect(accepted(T.MENTION, '{not json')).toBe('{not json'));
     it('refuses an empty card', () => expect(refusal(T.CARD, '')).toMatch(/empty/));
     it('refuses arrays and numbers', () => {
@@ -179,21 +235,38 @@ describe('validateContent', () => {
   });
 
   describe('hardening', () => {
-    it('refuses a $ key anywhere', () => expect(refusal(T.IMAGE, { url: 'https://x/v.amr', meta: { list: [{ $set: 1 }] } })).toMatch(/content\.meta\.list\[0\].*\$set/));
-    it('refuses a $ key inside a JSON-string content', () => expect(refusal(T.CARD, '{"a":{"$ne":null}}')).toMatch(/\$ne/));
-    it('refuses a __proto__ key from JSON', () => expect(refusal(T.CARD, JSON.parse('{"__proto__":{"admin":true}}'))).toMatch(/__proto__/));
-    it('refuses a __proto__ key inside a JSON string', () => expect(refusal(T.IMAGE, '{"url":"https://x/i.png","__proto__":{"x":1}}')).toMatch(/__proto__/));
-    it('refuses a constructor key', () => expect(refusal(T.CARD, { constructor: { prototype: {} } })).toMatch(/constructor/));
-    it(`accepts ${MAX_CONTENT_DEPTH} levels of nesting`, () => expect(validateContent(T.CARD, nested(MAX_CONTENT_DEPTH)).ok).toBe(true));
-    it(`refuses ${MAX_CONTENT_DEPTH + 1} levels of nesting`, () => expect(refusal(T.CARD, nested(MAX_CONTENT_DEPTH + 1))).toMatch(/nested deeper/));
-    it('refuses deep nesting inside a JSON string', () => expect(refusal(T.CARD, JSON.stringify(nested(50)))).toMatch(/nested deeper/));
+    it('refuses a $ key anywhere', () =>
+      expect(refusal(T.IMAGE, { url: 'https://x/v.amr', meta: { list: [{ $set: 1 }] } })).toMatch(
+        /content\.meta\.list\[0\].*\$set/,
+      ));
+    it('refuses a $ key inside a JSON-string content', () =>
+      expect(refusal(T.CARD, '{"a":{"$ne":null}}')).toMatch(/\$ne/));
+    it('refuses a __proto__ key from JSON', () =>
+      expect(refusal(T.CARD, JSON.parse('{"__proto__":{"admin":true}}'))).toMatch(/__proto__/));
+    it('refuses a __proto__ key inside a JSON string', () =>
+      expect(refusal(T.IMAGE, '{"url":"https://x/i.png","__proto__":{"x":1}}')).toMatch(/__proto__/));
+    it('refuses a constructor key', () =>
+      expect(refusal(T.CARD, { constructor: { prototype: {} } })).toMatch(/constructor/));
+    it(`accepts ${MAX_CONTENT_DEPTH} levels of nesting`, () =>
+      expect(validateContent(T.CARD, nested(MAX_CONTENT_DEPTH)).ok).toBe(true));
+    it(`refuses ${MAX_CONTENT_DEPTH + 1} levels of nesting`, () =>
+      expect(refusal(T.CARD, nested(MAX_CONTENT_DEPTH + 1))).toMatch(/nested deeper/));
+    it('refuses deep nesting inside a JSON string', () =>
+      expect(refusal(T.CARD, JSON.stringify(nested(50)))).toMatch(/nested deeper/));
     it('refuses non-JSON values', () => {
       expect(refusal(T.CARD, { when: new Date(0) })).toMatch(/plain objects/);
       expect(refusal(T.CARD, { n: Infinity })).toMatch(/finite/);
       expect(refusal(T.CARD, { f: () => 1 })).toMatch(/function/);
     });
     it('does not throw on a hostile object', () => {
-      const hostile = new Proxy({}, { ownKeys: () => { throw new Error('boom'); } });
+      const hostile = new Proxy(
+        {},
+        {
+          ownKeys: () => {
+            throw new Error('boom');
+          },
+        },
+      );
       expect(validateContent(T.CARD, hostile).ok).toBe(false);
     });
     it('keeps unknown fields and never mutates or shares the input', () => {
@@ -204,6 +277,7 @@ describe('validateContent', () => {
       value.extra.deep.push(3);
       expect(input).toEqual(snapshot);
     });
-    it('refuses an unknown type number', () => expect(refusal(69 as MessageTypeNumber, 'x')).toMatch(/unknown messageType 69/));
+    it('refuses an unknown type number', () =>
+      expect(refusal(69 as MessageTypeNumber, 'x')).toMatch(/unknown messageType 69/));
   });
 });

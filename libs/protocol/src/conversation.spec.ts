@@ -15,7 +15,8 @@ describe('parseConversationId', () => {
   it('round-trips a direct id', () => {
     expect(parseConversationId(directConversationId('b', 'a'))).toEqual({ kind: 'direct', userIds: ['a', 'b'] });
   });
-  it('round-trips a group id', () => expect(parseConversationId(groupConversationId('g-1'))).toEqual({ kind: 'group', groupId: 'g-1' }));
+  it('round-trips a group id', () =>
+    expect(parseConversationId(groupConversationId('g-1'))).toEqual({ kind: 'group', groupId: 'g-1' }));
   it.each(['', 'x:a', 'p:a', 'p:a:b:c', 'p:b:a', 'p::a', 'g:', 'g:a:b', 'g:a b'])('refuses %p', (id) => {
     expect(parseConversationId(id)).toBeUndefined();
   });

@@ -6,9 +6,7 @@ import { isValidId } from './id.format';
  */
 export type ConversationId = string;
 
-export type ParsedConversationId =
-  | { kind: 'direct'; userIds: [string, string] }
-  | { kind: 'group'; groupId: string };
+export type ParsedConversationId = { kind: 'direct'; userIds: [string, string] } | { kind: 'group'; groupId: string };
 
 /** The id of the direct conversation between users `a` and `b`, whichever order they are given. */
 export function directConversationId(a: string, b: string): ConversationId {

@@ -16,7 +16,9 @@ export function readRequiredId(raw: Raw, name: string): FieldResult<string> {
   const value = raw[name];
   if (value === undefined || value === null) return invalid(`${name} is required`);
   const id = normaliseId(value);
-  return id === undefined ? invalid(`${name} must be an id: 1-128 of A-Z a-z 0-9 _ . @ -, or a non-negative integer`) : ok(id);
+  return id === undefined
+    ? invalid(`${name} must be an id: 1-128 of A-Z a-z 0-9 _ . @ -, or a non-negative integer`)
+    : ok(id);
 }
 
 export function readOptionalId(raw: Raw, name: string): FieldResult<string | undefined> {

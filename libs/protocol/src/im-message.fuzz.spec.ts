@@ -10,7 +10,23 @@ import { MESSAGE_TYPES, messageTypeSpec } from './message-type.registry';
  * registered error codes, and accept only messages that hold the ImMessage invariants.
  */
 const CODES: ReadonlySet<number> = new Set(Object.values(ErrorCodes).map((e) => e.code));
-const FIELDS = new Set(['msgId', 'fromId', 'fromType', 'destId', 'fromName', 'imageIconUrl', 'content', 'messageType', 'id', 'version', 'devType', 'geoId', 'sendTime', 'receiveTime', 'status']);
+const FIELDS = new Set([
+  'msgId',
+  'fromId',
+  'fromType',
+  'destId',
+  'fromName',
+  'imageIconUrl',
+  'content',
+  'messageType',
+  'id',
+  'version',
+  'devType',
+  'geoId',
+  'sendTime',
+  'receiveTime',
+  'status',
+]);
 const RUNS = { numRuns: 400 };
 const UP_TYPES = MESSAGE_TYPES.filter((t) => t.direction !== 'down');
 
@@ -28,11 +44,33 @@ const validMessage = fc.constantFrom(...UP_TYPES).map((spec) => ({
 
 /** Wire-like garbage: JSON values, odd numbers, strings, binary, functions, symbols, cycles. */
 const garbage = fc.oneof(
-  fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true, withBoxedValues: true }),
+  fc.anything({
+    withBigInt: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withTypedArray: true,
+    withSparseArray: true,
+    withNullPrototype: true,
+    withObjectString: true,
+    withBoxedValues: true,
+  }),
   fc.jsonValue(),
   fc.string({ unit: 'binary', maxLength: 300 }),
   fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
-  fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 2 ** 53 + 1, 1e308, '1e309', '__proto__', '{"__proto__":{"polluted":1}}', '\u0000', '\ud800'),
+  fc.constantFrom(
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    2 ** 53 + 1,
+    1e308,
+    '1e309',
+    '__proto__',
+    '{"__proto__":{"polluted":1}}',
+    '\u0000',
+    '\ud800',
+  ),
 );
 
 function expectWellFormed(result: ReturnType<typeof parseImMessage>): void {
@@ -59,7 +97,10 @@ describe('parseImMessage under fuzzing (fast-check)', () => {
   });
 
   it('never throws on arbitrary input and answers a registered error code', () => {
-    fc.assert(fc.property(garbage, (input) => expectWellFormed(parseImMessage(input))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(garbage, (input) => expectWellFormed(parseImMessage(input))),
+      { numRuns: 1000 },
+    );
   });
 
   it('never throws on a valid message with any field replaced by garbage, or extra fields added', () => {
@@ -67,7 +108,8 @@ describe('parseImMessage under fuzzing (fast-check)', () => {
     fc.assert(
       fc.property(validMessage, fc.array(fc.tuple(field, garbage), { maxLength: 4 }), (base, edits) => {
         const msg: Record<string, unknown> = { ...base };
-        for (const [k, v] of edits) Object.defineProperty(msg, k, { value: v, enumerable: true, configurable: true, writable: true });
+        for (const [k, v] of edits)
+          Object.defineProperty(msg, k, { value: v, enumerable: true, configurable: true, writable: true });
         const result = parseImMessage(msg);
         expectWellFormed(result);
         if (result.ok) expect(result.message).not.toHaveProperty('seq');
@@ -108,7 +150,10 @@ describe('parseImMessage under fuzzing (fast-check)', () => {
         const text = JSON.stringify(base);
         const broken = text.slice(0, Math.max(1, text.length - cut));
         expect(parseImMessage(broken)).toMatchObject({ ok: false, error: { code: 40001 } });
-        expect(parseImMessage(text, { maxBytes: Buffer.byteLength(text) - 1 })).toMatchObject({ ok: false, error: { code: 41301 } });
+        expect(parseImMessage(text, { maxBytes: Buffer.byteLength(text) - 1 })).toMatchObject({
+          ok: false,
+          error: { code: 41301 },
+        });
       }),
       { numRuns: 200 },
     );
@@ -120,8 +165,18 @@ describe('parseImMessage under fuzzing (fast-check)', () => {
         const deep = asText ? `${'['.repeat(depth)}${']'.repeat(depth)}` : undefined;
         let nested: unknown = 1;
         if (!asText) for (let i = 0; i < depth; i++) nested = { a: nested };
-        const base = { msgId: 'm1', fromId: 'alice', fromType: 1, destId: 'bob', fromName: '', imageIconUrl: '', messageType: 16 };
-        const input = asText ? `{"msgId":"m1","fromId":"alice","fromType":1,"destId":"bob","fromName":"","imageIconUrl":"","messageType":16,"content":${deep}}` : { ...base, content: nested };
+        const base = {
+          msgId: 'm1',
+          fromId: 'alice',
+          fromType: 1,
+          destId: 'bob',
+          fromName: '',
+          imageIconUrl: '',
+          messageType: 16,
+        };
+        const input = asText
+          ? `{"msgId":"m1","fromId":"alice","fromType":1,"destId":"bob","fromName":"","imageIconUrl":"","messageType":16,"content":${deep}}`
+          : { ...base, content: nested };
         const result = parseImMessage(input, { maxBytes: 1 << 20 });
         expect(result.ok).toBe(false);
         expectWellFormed(result);

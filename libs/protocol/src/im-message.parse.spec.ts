@@ -37,8 +37,14 @@ describe('parseImMessage', () => {
   describe('payload', () => {
     it('accepts an object', () => expect(messageOf(parseImMessage(base))).toEqual(base));
     it('accepts a string holding JSON', () => expect(messageOf(parseImMessage(JSON.stringify(base)))).toEqual(base));
-    it('refuses a string that is not JSON', () => expect(errorOf(parseImMessage('{"msgId":'))).toMatch(/^IM_ERR_BAD_JSON/));
-    it.each([['[]', '[]'], ['null', 'null'], ['number', '42'], ['string', '"x"']])('refuses JSON %s as not an object', (_n, text) => {
+    it('refuses a string that is not JSON', () =>
+      expect(errorOf(parseImMessage('{"msgId":'))).toMatch(/^IM_ERR_BAD_JSON/));
+    it.each([
+      ['[]', '[]'],
+      ['null', 'null'],
+      ['number', '42'],
+      ['string', '"x"'],
+    ])('refuses JSON %s as not an object', (_n, text) => {
       expect(errorOf(parseImMessage(text))).toMatch(/^IM_ERR_NOT_OBJECT/);
     });
     it.each([[[base]], [null], [undefined], [42], [true]])('refuses %p as not an object', (input) => {
@@ -83,10 +89,13 @@ describe('parseImMessage', () => {
   });
 
   describe('required fields', () => {
-    it.each(['msgId', 'fromId', 'fromType', 'destId', 'fromName', 'imageIconUrl', 'content', 'messageType'])('refuses a message without %s', (field) => {
-      const { [field]: _omit, ...rest } = base as Record<string, unknown>;
-      expect(errorOf(parseImMessage(rest))).toMatch(new RegExp(`^IM_ERR_INVALID_FIELD: ${field} is required`));
-    });
+    it.each(['msgId', 'fromId', 'fromType', 'destId', 'fromName', 'imageIconUrl', 'content', 'messageType'])(
+      'refuses a message without %s',
+      (field) => {
+        const { [field]: _omit, ...rest } = base as Record<string, unknown>;
+        expect(errorOf(parseImMessage(rest))).toMatch(new RegExp(`^IM_ERR_INVALID_FIELD: ${field} is required`));
+      },
+    );
     it('names the msgId in a refusal once it could be read', () => {
       expect(parseImMessage({ ...base, destId: [] })).toMatchObject({ ok: false, msgId: base.msgId });
     });
@@ -94,7 +103,9 @@ describe('parseImMessage', () => {
       expect(parseImMessage({ ...base, msgId: 'bad id' })).not.toHaveProperty('msgId');
     });
     it.each(['msgId', 'fromId', 'destId'])('refuses an operator object {"$ne": null} as %s', (field) => {
-      expect(errorOf(parseImMessage({ ...base, [field]: { $ne: null } }))).toMatch(new RegExp(`^IM_ERR_INVALID_FIELD: ${field} must be an id`));
+      expect(errorOf(parseImMessage({ ...base, [field]: { $ne: null } }))).toMatch(
+        new RegExp(`^IM_ERR_INVALID_FIELD: ${field} must be an id`),
+      );
     });
     it.each(['', 'a b', 'a:b', 'x'.repeat(129), -1, 1.5, true])('refuses %p as an id', (id) => {
       expect(errorOf(parseImMessage({ ...base, fromId: id }))).toMatch(/^IM_ERR_INVALID_FIELD: fromId/);
@@ -104,58 +115,94 @@ describe('parseImMessage', () => {
       expect(message).toMatchObject({ msgId: '7', fromId: '1001', destId: '0', id: '99' });
     });
     it('accepts empty fromName and imageIconUrl', () => {
-      expect(messageOf(parseImMessage({ ...base, fromName: '', imageIconUrl: '' }))).toMatchObject({ fromName: '', imageIconUrl: '' });
+      expect(messageOf(parseImMessage({ ...base, fromName: '', imageIconUrl: '' }))).toMatchObject({
+        fromName: '',
+        imageIconUrl: '',
+      });
     });
     it('refuses a fromName over 128 characters', () => {
-      expect(errorOf(parseImMessage({ ...base, fromName: 'n'.repeat(129) }))).toMatch(/^IM_ERR_INVALID_FIELD: fromName/);
+      expect(errorOf(parseImMessage({ ...base, fromName: 'n'.repeat(129) }))).toMatch(
+        /^IM_ERR_INVALID_FIELD: fromName/,
+      );
     });
     it('refuses an imageIconUrl over 2048 characters', () => {
-      expect(errorOf(parseImMessage({ ...base, imageIconUrl: `https://cdn.example.com/${'u'.repeat(2049)}` }))).toMatch(/^IM_ERR_BAD_URL: imageIconUrl longer than 2048/);
+      expect(errorOf(parseImMessage({ ...base, imageIconUrl: `https://cdn.example.com/${'u'.repeat(2049)}` }))).toMatch(
+        /^IM_ERR_BAD_URL: imageIconUrl longer than 2048/,
+      );
     });
-    it.each(['javascript:alert(1)', 'data:image/png;base64,AAAA', 'file:///etc/passwd', '/relative/a.png', 'a.png', 'https://a b/c'])('refuses the imageIconUrl %s', (imageIconUrl) => {
+    it.each([
+      'javascript:alert(1)',
+      'data:image/png;base64,AAAA',
+      'file:///etc/passwd',
+      '/relative/a.png',
+      'a.png',
+      'https://a b/c',
+    ])('refuses the imageIconUrl %s', (imageIconUrl) => {
       expect(errorOf(parseImMessage({ ...base, imageIconUrl }))).toMatch(/^IM_ERR_BAD_URL: imageIconUrl/);
     });
     it('accepts an http or https imageIconUrl', () => {
-      expect(messageOf(parseImMessage({ ...base, imageIconUrl: 'http://cdn.example.com/a.png' })).imageIconUrl).toBe('http://cdn.example.com/a.png');
+      expect(messageOf(parseImMessage({ ...base, imageIconUrl: 'http://cdn.example.com/a.png' })).imageIconUrl).toBe(
+        'http://cdn.example.com/a.png',
+      );
     });
-    it('refuses a non-string fromName', () => expect(errorOf(parseImMessage({ ...base, fromName: 5 }))).toMatch(/fromName must be a string/));
+    it('refuses a non-string fromName', () =>
+      expect(errorOf(parseImMessage({ ...base, fromName: 5 }))).toMatch(/fromName must be a string/));
   });
 
   describe('messageType and fromType', () => {
-    it('accepts a numeric string messageType', () => expect(messageOf(parseImMessage({ ...base, messageType: '2' })).messageType).toBe(2));
-    it('refuses a non-integer messageType', () => expect(errorOf(parseImMessage({ ...base, messageType: 2.5 }))).toMatch(/^IM_ERR_INVALID_FIELD/));
-    it('refuses reserved type 69', () => expect(errorOf(parseImMessage({ ...base, messageType: 69 }))).toMatch(/^IM_ERR_UNKNOWN_TYPE/));
+    it('accepts a numeric string messageType', () =>
+      expect(messageOf(parseImMessage({ ...base, messageType: '2' })).messageType).toBe(2));
+    it('refuses a non-integer messageType', () =>
+      expect(errorOf(parseImMessage({ ...base, messageType: 2.5 }))).toMatch(/^IM_ERR_INVALID_FIELD/));
+    it('refuses reserved type 69', () =>
+      expect(errorOf(parseImMessage({ ...base, messageType: 69 }))).toMatch(/^IM_ERR_UNKNOWN_TYPE/));
     it('refuses a down-only type from a client', () => {
-      expect(errorOf(parseImMessage({ ...base, messageType: MessageType.FRIEND_ONLINE, fromType: 1 }))).toMatch(/^IM_ERR_WRONG_DIRECTION/);
+      expect(errorOf(parseImMessage({ ...base, messageType: MessageType.FRIEND_ONLINE, fromType: 1 }))).toMatch(
+        /^IM_ERR_WRONG_DIRECTION/,
+      );
     });
-    it('accepts a numeric string fromType', () => expect(messageOf(parseImMessage({ ...base, fromType: '2' })).fromType).toBe(2));
+    it('accepts a numeric string fromType', () =>
+      expect(messageOf(parseImMessage({ ...base, fromType: '2' })).fromType).toBe(2));
     it.each([0, 6, 1.5, 'one', {}])('refuses fromType %p', (fromType) => {
       expect(errorOf(parseImMessage({ ...base, fromType }))).toMatch(/^IM_ERR_BAD_FROM_TYPE/);
     });
     it('refuses a fromType the type does not allow', () => {
-      expect(errorOf(parseImMessage({ ...base, fromType: 3 }))).toMatch(/^IM_ERR_BAD_FROM_TYPE: fromType 3 is not allowed/);
+      expect(errorOf(parseImMessage({ ...base, fromType: 3 }))).toMatch(
+        /^IM_ERR_BAD_FROM_TYPE: fromType 3 is not allowed/,
+      );
     });
   });
 
   describe('content', () => {
     it('refuses content of the wrong shape with the reason', () => {
-      expect(errorOf(parseImMessage({ ...base, content: { text: 'hi' } }))).toMatch(/^IM_ERR_BAD_CONTENT: content: expected a string/);
+      expect(errorOf(parseImMessage({ ...base, content: { text: 'hi' } }))).toMatch(
+        /^IM_ERR_BAD_CONTENT: content: expected a string/,
+      );
     });
     it('normalises content held in a JSON string', () => {
-      const message = messageOf(parseImMessage({ ...base, messageType: MessageType.VOICE, content: '{"url":"https://x/v.amr","time":"3"}' }));
+      const message = messageOf(
+        parseImMessage({ ...base, messageType: MessageType.VOICE, content: '{"url":"https://x/v.amr","time":"3"}' }),
+      );
       expect(message.content).toEqual({ url: 'https://x/v.amr', time: 3 });
     });
     it('refuses $ keys in content', () => {
-      expect(errorOf(parseImMessage({ ...base, messageType: MessageType.CARD, content: { name: { $gt: '' } } }))).toMatch(/^IM_ERR_BAD_CONTENT.*\$gt/);
+      expect(
+        errorOf(parseImMessage({ ...base, messageType: MessageType.CARD, content: { name: { $gt: '' } } })),
+      ).toMatch(/^IM_ERR_BAD_CONTENT.*\$gt/);
     });
     it('refuses __proto__ keys in content sent as JSON text', () => {
-      const text = JSON.stringify({ ...base, messageType: MessageType.CARD, content: { a: 1 } }).replace('"a":1', '"__proto__":{"admin":true}');
+      const text = JSON.stringify({ ...base, messageType: MessageType.CARD, content: { a: 1 } }).replace(
+        '"a":1',
+        '"__proto__":{"admin":true}',
+      );
       expect(errorOf(parseImMessage(text))).toMatch(/^IM_ERR_BAD_CONTENT.*__proto__/);
     });
     it('refuses deeply nested content', () => {
       let content: unknown = 'x';
       for (let i = 0; i < 20; i += 1) content = { c: content };
-      expect(errorOf(parseImMessage({ ...base, messageType: MessageType.CARD, content }))).toMatch(/^IM_ERR_BAD_CONTENT.*nested/);
+      expect(errorOf(parseImMessage({ ...base, messageType: MessageType.CARD, content }))).toMatch(
+        /^IM_ERR_BAD_CONTENT.*nested/,
+      );
     });
     it('treats absent heartbeat content as an empty string', () => {
       const { content: _omit, ...rest } = base;
@@ -171,26 +218,39 @@ describe('parseImMessage', () => {
   });
 
   describe('optional fields', () => {
-    it('reads the spelling geold as geoId', () => expect(messageOf(parseImMessage({ ...base, geold: '39.9,116.4' })).geoId).toBe('39.9,116.4'));
-    it('prefers geoId over geold', () => expect(messageOf(parseImMessage({ ...base, geoId: 'a', geold: 'b' })).geoId).toBe('a'));
+    it('reads the spelling geold as geoId', () =>
+      expect(messageOf(parseImMessage({ ...base, geold: '39.9,116.4' })).geoId).toBe('39.9,116.4'));
+    it('prefers geoId over geold', () =>
+      expect(messageOf(parseImMessage({ ...base, geoId: 'a', geold: 'b' })).geoId).toBe('a'));
     it('normalises numeric strings in numeric fields', () => {
-      const message = messageOf(parseImMessage({ ...base, version: '2', devType: 1, sendTime: '1700000000000', receiveTime: 1, status: 0 }));
+      const message = messageOf(
+        parseImMessage({ ...base, version: '2', devType: 1, sendTime: '1700000000000', receiveTime: 1, status: 0 }),
+      );
       expect(message).toMatchObject({ version: 2, devType: 1, sendTime: 1700000000000, receiveTime: 1, status: 0 });
     });
     it.each(['version', 'devType', 'sendTime', 'receiveTime', 'status'])('refuses a non-numeric %s', (field) => {
-      expect(errorOf(parseImMessage({ ...base, [field]: 'soon' }))).toMatch(new RegExp(`^IM_ERR_INVALID_FIELD: ${field}`));
+      expect(errorOf(parseImMessage({ ...base, [field]: 'soon' }))).toMatch(
+        new RegExp(`^IM_ERR_INVALID_FIELD: ${field}`),
+      );
     });
     it('treats null optional fields as absent', () => {
       expect(messageOf(parseImMessage({ ...base, id: null, version: null, geoId: null }))).toEqual(base);
     });
-    it('refuses an operator object as id', () => expect(errorOf(parseImMessage({ ...base, id: { $ne: null } }))).toMatch(/^IM_ERR_INVALID_FIELD: id/));
+    it('refuses an operator object as id', () =>
+      expect(errorOf(parseImMessage({ ...base, id: { $ne: null } }))).toMatch(/^IM_ERR_INVALID_FIELD: id/));
     it('drops unknown top-level fields and a client seq', () => {
       expect(messageOf(parseImMessage({ ...base, seq: 5, admin: true, $where: '1' }))).toEqual(base);
     });
   });
 
   it('never mutates its input', () => {
-    const input = { ...base, messageType: '34', fromId: 1001, content: { msgCodes: 'c', msgString: 's', msgType: 1, aiteld: [1] }, geold: 'g' };
+    const input = {
+      ...base,
+      messageType: '34',
+      fromId: 1001,
+      content: { msgCodes: 'c', msgString: 's', msgType: 1, aiteld: [1] },
+      geold: 'g',
+    };
     const snapshot = JSON.parse(JSON.stringify(input)) as unknown;
     const message = messageOf(parseImMessage(input));
     expect(message.content).toEqual({ msgCodes: 'c', msgString: 's', msgType: 1, aiteId: ['1'] });

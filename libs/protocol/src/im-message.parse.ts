@@ -101,7 +101,10 @@ function readFromType(raw: Raw, spec: MessageTypeSpec): FieldResult<FromType> {
   }
   const allowed = spec.fromTypes.find((candidate) => candidate === fromType);
   if (allowed === undefined) {
-    return fail('IM_ERR_BAD_FROM_TYPE', `fromType ${fromType} is not allowed for messageType ${spec.type} (allowed: ${spec.fromTypes.join(', ')})`);
+    return fail(
+      'IM_ERR_BAD_FROM_TYPE',
+      `fromType ${fromType} is not allowed for messageType ${spec.type} (allowed: ${spec.fromTypes.join(', ')})`,
+    );
   }
   return { ok: true, value: allowed };
 }

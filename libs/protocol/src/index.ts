@@ -31,11 +31,7 @@ export { MAX_URL_LENGTH, isSafeUrl, urlProblem } from './url.format';
 export type { ImMessage } from './im-message';
 export { MAX_MSG_ID_LENGTH, fromTypeName, serverMessage } from './server-message';
 export type { FromTypeName, ServerMessageInput, ServerMessageSender } from './server-message';
-export {
-  DEFAULT_MAX_MESSAGE_BYTES,
-  MAX_FROM_NAME_LENGTH,
-  parseImMessage,
-} from './im-message.parse';
+export { DEFAULT_MAX_MESSAGE_BYTES, MAX_FROM_NAME_LENGTH, parseImMessage } from './im-message.parse';
 export type { ParseOptions, ParseResult } from './im-message.parse';
 
 export { directConversationId, groupConversationId, parseConversationId, systemConversationId } from './conversation';

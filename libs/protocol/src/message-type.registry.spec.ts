@@ -40,15 +40,21 @@ describe('MESSAGE_TYPES', () => {
     expect(spec?.type).toBe(MessageType[name]);
   });
 
-  it.each(MESSAGE_TYPES.map((spec) => [spec.name, spec] as const))('accepts the example content of %s', (_name, spec) => {
-    expect(validateContent(spec.type, spec.example)).toEqual({ ok: true, value: spec.example });
-  });
+  it.each(MESSAGE_TYPES.map((spec) => [spec.name, spec] as const))(
+    'accepts the example content of %s',
+    (_name, spec) => {
+      expect(validateContent(spec.type, spec.example)).toEqual({ ok: true, value: spec.example });
+    },
+  );
 
-  it.each(MESSAGE_TYPES.map((spec) => [spec.name, spec] as const))('gives %s a non-empty description and fromTypes', (_name, spec) => {
-    expect(spec.description.length).toBeGreaterThan(0);
-    expect(spec.fromTypes.length).toBeGreaterThan(0);
-    expect(spec.fromTypes.every((t) => Object.values(FromType).includes(t))).toBe(true);
-  });
+  it.each(MESSAGE_TYPES.map((spec) => [spec.name, spec] as const))(
+    'gives %s a non-empty description and fromTypes',
+    (_name, spec) => {
+      expect(spec.description.length).toBeGreaterThan(0);
+      expect(spec.fromTypes.length).toBeGreaterThan(0);
+      expect(spec.fromTypes.every((t) => Object.values(FromType).includes(t))).toBe(true);
+    },
+  );
 
   it('puts only 100-102 on the chatroom channel', () => {
     const chatroom = MESSAGE_TYPES.filter((spec) => spec.channel === 'chatroom').map((spec) => spec.type);
@@ -61,11 +67,16 @@ describe('MESSAGE_TYPES', () => {
   });
 
   it('sends on the chatroom event exactly the chatroom channel types', () => {
-    expect([...typesSentAs('chatroom')]).toEqual(MESSAGE_TYPES.filter((spec) => spec.channel === 'chatroom').map((spec) => spec.type));
+    expect([...typesSentAs('chatroom')]).toEqual(
+      MESSAGE_TYPES.filter((spec) => spec.channel === 'chatroom').map((spec) => spec.type),
+    );
   });
 
   it('refuses 40 on the socket and names the route that makes one; 67 is received, never sent', () => {
-    expect(messageTypeSpec(MessageType.AA_COLLECTION)?.clientSend).toEqual({ kind: 'http-only', route: 'POST /v1/collections' });
+    expect(messageTypeSpec(MessageType.AA_COLLECTION)?.clientSend).toEqual({
+      kind: 'http-only',
+      route: 'POST /v1/collections',
+    });
     expect(messageTypeSpec(MessageType.SHAKE)?.direction).toBe('down');
   });
 
@@ -96,29 +107,41 @@ describe('messageTypeSpec', () => {
 });
 
 describe('parseImMessage over the registry', () => {
-  it.each(sendable.map((spec) => [spec.name, spec] as const))('accepts a client %s built from its example', (_name, spec) => {
-    const result = parseImMessage(messageFor(spec));
-    expect(result).toMatchObject({ ok: true, message: { messageType: spec.type, msgId: `m-${spec.type}` } });
-  });
+  it.each(sendable.map((spec) => [spec.name, spec] as const))(
+    'accepts a client %s built from its example',
+    (_name, spec) => {
+      const result = parseImMessage(messageFor(spec));
+      expect(result).toMatchObject({ ok: true, message: { messageType: spec.type, msgId: `m-${spec.type}` } });
+    },
+  );
 
-  it.each(downOnly.map((spec) => [spec.name, spec] as const))('refuses a client %s as wrong direction', (_name, spec) => {
-    const result = parseImMessage(messageFor(spec));
-    expect(result).toMatchObject({ ok: false, error: { name: 'IM_ERR_WRONG_DIRECTION' }, msgId: `m-${spec.type}` });
-  });
+  it.each(downOnly.map((spec) => [spec.name, spec] as const))(
+    'refuses a client %s as wrong direction',
+    (_name, spec) => {
+      const result = parseImMessage(messageFor(spec));
+      expect(result).toMatchObject({ ok: false, error: { name: 'IM_ERR_WRONG_DIRECTION' }, msgId: `m-${spec.type}` });
+    },
+  );
 
   it.each(downOnly.map((spec) => [spec.name, spec] as const))('accepts %s under direction any', (_name, spec) => {
     expect(parseImMessage(messageFor(spec), { direction: 'any' })).toMatchObject({ ok: true });
   });
 
   it.each([0, 69, 999])('refuses messageType %p as unknown', (type) => {
-    const result = parseImMessage({ ...messageFor(MESSAGE_TYPES[1] as MessageTypeSpec), messageType: type }, { direction: 'any' });
+    const result = parseImMessage(
+      { ...messageFor(MESSAGE_TYPES[1] as MessageTypeSpec), messageType: type },
+      { direction: 'any' },
+    );
     expect(result).toMatchObject({ ok: false, error: { name: 'IM_ERR_UNKNOWN_TYPE' } });
   });
 
-  it.each(MESSAGE_TYPES.map((spec) => [spec.name, spec] as const))('refuses %s from a fromType it does not allow', (_name, spec) => {
-    const other = Object.values(FromType).find((t) => !spec.fromTypes.includes(t));
-    if (other === undefined) return;
-    const result = parseImMessage({ ...messageFor(spec), fromType: other }, { direction: 'any' });
-    expect(result).toMatchObject({ ok: false, error: { name: 'IM_ERR_BAD_FROM_TYPE' } });
-  });
+  it.each(MESSAGE_TYPES.map((spec) => [spec.name, spec] as const))(
+    'refuses %s from a fromType it does not allow',
+    (_name, spec) => {
+      const other = Object.values(FromType).find((t) => !spec.fromTypes.includes(t));
+      if (other === undefined) return;
+      const result = parseImMessage({ ...messageFor(spec), fromType: other }, { direction: 'any' });
+      expect(result).toMatchObject({ ok: false, error: { name: 'IM_ERR_BAD_FROM_TYPE' } });
+    },
+  );
 });

@@ -4,7 +4,9 @@ import { FromType } from './message-type.constants';
 import { MESSAGE_TYPES } from './message-type.registry';
 import type { ClientSend, MessageTypeSpec } from './message-type.registry';
 
-const FROM_TYPE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(FromType).map(([name, n]) => [n, name.toLowerCase().replace('_', ' ')]));
+const FROM_TYPE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(FromType).map(([name, n]) => [n, name.toLowerCase().replace('_', ' ')]),
+);
 
 const DIRECTION: Readonly<Record<string, string>> = {
   up: 'up (client → server)',
@@ -18,7 +20,8 @@ function clientSendShort(spec: MessageTypeSpec): string {
 }
 
 function clientSendLong(send: ClientSend | undefined): string {
-  if (send === undefined) return 'nothing: the server sends this type; a client that sends it gets `IM_ERR_WRONG_DIRECTION` (40005).';
+  if (send === undefined)
+    return 'nothing: the server sends this type; a client that sends it gets `IM_ERR_WRONG_DIRECTION` (40005).';
   switch (send.kind) {
     case 'conversation':
       return '`conversation`: the message service takes it into the conversation (stored with a seq and delivered, or for 32 / 33 acted on); the ack comes once it is durable.';
@@ -36,7 +39,8 @@ function clientSendLong(send: ClientSend | undefined): string {
 }
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
-const fromTypes = (spec: MessageTypeSpec): string => spec.fromTypes.map((t) => `${t} ${FROM_TYPE_NAMES[t] ?? ''}`.trim()).join(', ');
+const fromTypes = (spec: MessageTypeSpec): string =>
+  spec.fromTypes.map((t) => `${t} ${FROM_TYPE_NAMES[t] ?? ''}`.trim()).join(', ');
 const anchor = (spec: MessageTypeSpec): string => `${spec.type}-${spec.name.toLowerCase().replace(/_/g, '-')}`;
 /** Table cells may not hold a bare `|`. */
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
@@ -86,7 +90,7 @@ export function protocolMarkdown(): string {
     '| event | direction | payload |',
     '|---|---|---|',
     '| `ready` | server → client, once after the handshake | `{userId, serverTime}` |',
-    '| `chat` | both | a message (below); an uplink\'s ack callback gets `{code: 0, msgId, serverTime}` or `{code, msgId, error}`; a downlink must be acknowledged (call the ack callback) |',
+    "| `chat` | both | a message (below); an uplink's ack callback gets `{code: 0, msgId, serverTime}` or `{code, msgId, error}`; a downlink must be acknowledged (call the ack callback) |",
     '| `chatroom` | both | a chatroom message (100–102), acknowledged like `chat` |',
     '| `im_error` | server → client | `{code, msgId, error}`, for an uplink sent without an ack callback |',
     '| `kicked` | server → client, then the socket closes | `{reason}` |',
@@ -103,9 +107,12 @@ export function protocolMarkdown(): string {
     '',
     '| type | name | direction | channel | a client send | stored | unread | fromType |',
     '|---|---|---|---|---|---|---|---|',
-    ...MESSAGE_TYPES.map((t) => `| [${t.type}](#${anchor(t)}) | ${t.name} | ${t.direction} | ${t.channel} | ${clientSendShort(t)} | ${yesNo(t.stored)} | ${yesNo(t.unread)} | ${t.fromTypes.join(', ')} |`),
+    ...MESSAGE_TYPES.map(
+      (t) =>
+        `| [${t.type}](#${anchor(t)}) | ${t.name} | ${t.direction} | ${t.channel} | ${clientSendShort(t)} | ${yesNo(t.stored)} | ${yesNo(t.unread)} | ${t.fromTypes.join(', ')} |`,
+    ),
     '',
-    'A client send: what the server does with a message of this type from a client (the registry\'s `clientSend`); `—`: the server sends it, a client may not.',
+    "A client send: what the server does with a message of this type from a client (the registry's `clientSend`); `—`: the server sends it, a client may not.",
     '',
     '## Types',
     '',
@@ -117,7 +124,9 @@ export function protocolMarkdown(): string {
     '',
     '| code | name | HTTP | meaning |',
     '|---|---|---|---|',
-    ...Object.entries(ErrorCodes).map(([name, e]) => `| ${e.code} | \`${name}\` | ${e.httpStatus} | ${cell(e.message)} |`),
+    ...Object.entries(ErrorCodes).map(
+      ([name, e]) => `| ${e.code} | \`${name}\` | ${e.httpStatus} | ${cell(e.message)} |`,
+    ),
     '',
   ];
   return [...head, ...MESSAGE_TYPES.map(section), ...errors].join('\n');

@@ -5,7 +5,10 @@ import type { FromType as FromTypeNumber, MessageTypeNumber } from './message-ty
 /** The name of a `fromType`: `'PERSON'`, `'GROUP'`, `'SYSTEM'`, `'THIRD_PARTY'`, `'OFFICIAL_ACCOUNT'`. */
 export type FromTypeName = keyof typeof FromType;
 
-const FROM_TYPE_NAMES = Object.fromEntries(Object.entries(FromType).map(([name, n]) => [n, name])) as Record<FromTypeNumber, FromTypeName>;
+const FROM_TYPE_NAMES = Object.fromEntries(Object.entries(FromType).map(([name, n]) => [n, name])) as Record<
+  FromTypeNumber,
+  FromTypeName
+>;
 
 /** The name of a `fromType` number (3 → `'SYSTEM'`). */
 export function fromTypeName(fromType: FromTypeNumber): FromTypeName {

@@ -38,7 +38,8 @@ export interface Call {
 
 /** The next moment the call must be looked at by the sweeper, if any. */
 export function callDeadline(call: Call): number | undefined {
-  if (call.dropped) return call.phase === 'ringing' ? Math.min(call.dropped.deadline, call.ringDeadline) : call.dropped.deadline;
+  if (call.dropped)
+    return call.phase === 'ringing' ? Math.min(call.dropped.deadline, call.ringDeadline) : call.dropped.deadline;
   return call.phase === 'ringing' ? call.ringDeadline : undefined;
 }
 

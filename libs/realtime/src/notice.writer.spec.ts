@@ -6,7 +6,14 @@ import { inMemoryServicePorts } from './testing/recorded-deliveries';
 import type { RecordedDeliveries } from './testing/recorded-deliveries';
 
 const notice = (msgId: string, destId = 'bob') =>
-  serverMessage({ msgId, messageType: MessageType.SYSTEM_NOTICE, from: { id: 'system', type: 'SYSTEM' }, destId, content: 'hello', at: 1000 });
+  serverMessage({
+    msgId,
+    messageType: MessageType.SYSTEM_NOTICE,
+    from: { id: 'system', type: 'SYSTEM' },
+    destId,
+    content: 'hello',
+    at: 1000,
+  });
 
 describe(NoticeWriter.name, () => {
   let store: SqliteStore;
@@ -25,7 +32,8 @@ describe(NoticeWriter.name, () => {
   });
   afterEach(() => store.close());
 
-  const delivered = (): [string, string, number | undefined][] => got.map(([u, d]) => [u, d.kind, d.kind === 'stored' ? d.message.seq : undefined]);
+  const delivered = (): [string, string, number | undefined][] =>
+    got.map(([u, d]) => [u, d.kind, d.kind === 'stored' ? d.message.seq : undefined]);
 
   it('toUser stores in the system conversation and delivers to that user', async () => {
     const { stored, duplicate } = await writer.toUser('bob', notice('n1'));

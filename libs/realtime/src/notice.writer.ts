@@ -49,7 +49,10 @@ export class NoticeWriter {
   async toConversation(conversationId: string, message: Notice, options: NoticeOptions = {}): Promise<NoticeResult> {
     const parsed = parseConversationId(conversationId);
     if (!parsed) throw new Error(`not a conversation id: ${conversationId}`);
-    const recipients = parsed.kind === 'direct' ? () => Promise.resolve([...new Set(parsed.userIds)]) : () => this.members(parsed.groupId);
+    const recipients =
+      parsed.kind === 'direct'
+        ? () => Promise.resolve([...new Set(parsed.userIds)])
+        : () => this.members(parsed.groupId);
     return this.write(conversationId, message, recipients, options);
   }
 
@@ -58,7 +61,12 @@ export class NoticeWriter {
     if (userIds.length > 0) await this.delivery.send(userIds, { kind: 'live', message });
   }
 
-  private async write(conversationId: string, message: Notice, recipients: () => Promise<string[]>, options: NoticeOptions): Promise<NoticeResult> {
+  private async write(
+    conversationId: string,
+    message: Notice,
+    recipients: () => Promise<string[]>,
+    options: NoticeOptions,
+  ): Promise<NoticeResult> {
     const result = await this.store.messages.append({ conversationId, message });
     if (options.deliverIf !== undefined && !(await options.deliverIf())) return { ...result, deliveredTo: 0 };
     const to = (await recipients()).filter((u) => u !== options.except);

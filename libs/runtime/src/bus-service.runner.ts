@@ -16,7 +16,11 @@ export interface BusServiceSpec<S extends ConfigSchema> {
   /** The service's own variables (the cluster ones and the log level are added). */
   readonly schema: S;
   /** Builds the service on the connected ports and subscribes it to its topic(s). */
-  readonly subscribe: (ports: ClusterPorts, config: ConfigOf<S> & ClusterConfig, logger: Logger) => Promise<Subscription>;
+  readonly subscribe: (
+    ports: ClusterPorts,
+    config: ConfigOf<S> & ClusterConfig,
+    logger: Logger,
+  ) => Promise<Subscription>;
 }
 
 /**

@@ -13,7 +13,11 @@ describe('cluster configuration', () => {
   });
 
   it('accepts a complete set', () => {
-    const config = loadConfig(CLUSTER_CONFIG, { IM_KAFKA_BROKERS: 'a:9092, b:9092', IM_MONGO_URL: 'mongodb://m/im', IM_REDIS_URL: 'redis://r' });
+    const config = loadConfig(CLUSTER_CONFIG, {
+      IM_KAFKA_BROKERS: 'a:9092, b:9092',
+      IM_MONGO_URL: 'mongodb://m/im',
+      IM_REDIS_URL: 'redis://r',
+    });
     expect(config.IM_KAFKA_BROKERS).toEqual(['a:9092', 'b:9092']);
     expect(missingEndpoints(config)).toEqual([]);
   });

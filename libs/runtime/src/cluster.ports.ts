@@ -26,7 +26,11 @@ function kafkaOptions(c: ClusterConfig, processName: string, logger: Logger): Ka
   const sasl =
     c.IM_KAFKA_SASL_MECHANISM === 'none'
       ? undefined
-      : { mechanism: c.IM_KAFKA_SASL_MECHANISM, username: c.IM_KAFKA_SASL_USERNAME ?? '', password: c.IM_KAFKA_SASL_PASSWORD ?? '' };
+      : {
+          mechanism: c.IM_KAFKA_SASL_MECHANISM,
+          username: c.IM_KAFKA_SASL_USERNAME ?? '',
+          password: c.IM_KAFKA_SASL_PASSWORD ?? '',
+        };
   return {
     brokers: [...c.IM_KAFKA_BROKERS],
     clientId: `${c.IM_KAFKA_CLIENT_ID}-${processName}`,
@@ -35,7 +39,8 @@ function kafkaOptions(c: ClusterConfig, processName: string, logger: Logger): Ka
     namespace: c.IM_KAFKA_NAMESPACE ?? '',
     sessionTimeoutMs: c.IM_KAFKA_SESSION_TIMEOUT_MS,
     onDeadLetter: (letter: { topic: string }) => processMetrics().deadLetters.inc({ topic: letter.topic }),
-    onLag: (group: string, topic: string, partition: number, lag: number) => processMetrics().consumerLag.set({ group, topic, partition: String(partition) }, lag),
+    onLag: (group: string, topic: string, partition: number, lag: number) =>
+      processMetrics().consumerLag.set({ group, topic, partition: String(partition) }, lag),
     onConsumed: (group: string) => processMetrics().recordsConsumed.inc({ group }),
     replicationFactor: c.IM_KAFKA_REPLICATION_FACTOR,
     ...(c.IM_KAFKA_SSL ? { ssl: true } : {}),
@@ -51,7 +56,9 @@ export async function connectCluster(
   c: ClusterConfig,
   processName: string,
   logger: Logger,
-  options: { /** The name on the operations board; default `<process>@<host>:<pid>` (a gateway passes its id). */ opsInstance?: string } = {},
+  options: {
+    /** The name on the operations board; default `<process>@<host>:<pid>` (a gateway passes its id). */ opsInstance?: string;
+  } = {},
 ): Promise<ClusterPorts> {
   const step = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
     try {
@@ -61,15 +68,23 @@ export async function connectCluster(
     }
   };
   const redisUrl = c.IM_REDIS_URL ?? '';
-  const store = await step('MongoDB (IM_MONGO_URL)', () => MongoStore.connect(c.IM_MONGO_URL ?? '', { logger: logger.child({ module: 'mongo' }) }));
+  const store = await step('MongoDB (IM_MONGO_URL)', () =>
+    MongoStore.connect(c.IM_MONGO_URL ?? '', { logger: logger.child({ module: 'mongo' }) }),
+  );
   // Every Redis key and channel per installation (`im:<namespace>:`, or `im:` without one), like
   // the call and chatroom keys: installations sharing one Redis (the test harnesses do) never see
   // each other's users, e.g. in a notice to everyone online.
   const registryPrefix = c.IM_KAFKA_NAMESPACE ? `im:${c.IM_KAFKA_NAMESPACE}:` : 'im:';
-  const delivery = await step('Redis (IM_REDIS_URL)', () => RedisDeliveryPort.connect(redisUrl, { prefix: registryPrefix, logger: logger.child({ module: 'delivery' }) }));
-  const presence = await step('Redis (IM_REDIS_URL)', () => RedisPresence.connect(redisUrl, { ttlMs: c.IM_PRESENCE_TTL_MS, prefix: registryPrefix, registryPrefix, logger }));
+  const delivery = await step('Redis (IM_REDIS_URL)', () =>
+    RedisDeliveryPort.connect(redisUrl, { prefix: registryPrefix, logger: logger.child({ module: 'delivery' }) }),
+  );
+  const presence = await step('Redis (IM_REDIS_URL)', () =>
+    RedisPresence.connect(redisUrl, { ttlMs: c.IM_PRESENCE_TTL_MS, prefix: registryPrefix, registryPrefix, logger }),
+  );
   const once = await step('Redis (IM_REDIS_URL)', () => RedisOnceStore.connect(redisUrl, { prefix: registryPrefix }));
-  const board = await step('Redis (IM_REDIS_URL)', () => RedisOpsBoard.connect(redisUrl, { prefix: registryPrefix, logger: logger.child({ module: 'ops' }) }));
+  const board = await step('Redis (IM_REDIS_URL)', () =>
+    RedisOpsBoard.connect(redisUrl, { prefix: registryPrefix, logger: logger.child({ module: 'ops' }) }),
+  );
   const bus = await step('Kafka (IM_KAFKA_BROKERS)', () => KafkaBus.connect(kafkaOptions(c, processName, logger)));
   const publisher = startOpsPublisher(board, {
     role: processName,

@@ -11,7 +11,11 @@ export interface HealthServer {
  * /healthz (the process is alive), /readyz (its dependencies answer and it is not draining) and
  * /metrics (Prometheus) for processes without an HTTP API of their own.
  */
-export async function startHealthServer(port: number, ready: () => Promise<boolean>, host = '0.0.0.0'): Promise<HealthServer> {
+export async function startHealthServer(
+  port: number,
+  ready: () => Promise<boolean>,
+  host = '0.0.0.0',
+): Promise<HealthServer> {
   const app = fastify({ logger: false });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {

@@ -5,7 +5,10 @@ import { startOpsPublisher } from './ops.publisher';
 import type { OpsBoard, ProcessOps } from './ops.publisher';
 
 /** A board that records what it is told. */
-function recordingBoard(): OpsBoard & { entries: Map<string, { entry: ProcessOps; ttlMs: number }>; removed: string[] } {
+function recordingBoard(): OpsBoard & {
+  entries: Map<string, { entry: ProcessOps; ttlMs: number }>;
+  removed: string[];
+} {
   const entries = new Map<string, { entry: ProcessOps; ttlMs: number }>();
   const removed: string[] = [];
   return {
@@ -27,10 +30,19 @@ describe('ops publisher', () => {
     const board = recordingBoard();
     const metrics = processMetrics();
     let now = 10_000;
-    const publisher = startOpsPublisher(board, { role: 'message', intervalMs: 2000, ttlMs: 1000, logger, metrics, now: () => now }, false);
+    const publisher = startOpsPublisher(
+      board,
+      { role: 'message', intervalMs: 2000, ttlMs: 1000, logger, metrics, now: () => now },
+      false,
+    );
     expect(publisher.instance).toBe(`message@${hostname()}:${process.pid}`);
     const first = await publisher.publishNow();
-    expect(first).toMatchObject({ role: 'message', pid: process.pid, at: 10_000, rates: { messagesIn: 0, messagesOut: 0, recordsConsumed: 0 } });
+    expect(first).toMatchObject({
+      role: 'message',
+      pid: process.pid,
+      at: 10_000,
+      rates: { messagesIn: 0, messagesOut: 0, recordsConsumed: 0 },
+    });
     metrics.messagesIn.inc({ type: '2' }, 10);
     metrics.recordsConsumed.inc({ group: 'g' }, 4);
     now += 2000;
@@ -40,7 +52,26 @@ describe('ops publisher', () => {
     expect(board.entries.get(publisher.instance)).toEqual({ entry: second, ttlMs: 4000 });
     // Figures only: nothing that looks like an address or a credential.
     expect(Object.keys(second).sort()).toEqual(
-      ['ackLatencyMs', 'at', 'connections', 'consumerLag', 'deadLetters', 'deliveryLatencyMs', 'errors', 'host', 'instance', 'intervalMs', 'messagesIn', 'messagesOut', 'pid', 'rates', 'recordsConsumed', 'role', 'startedAt', 'ttlMs'].sort(),
+      [
+        'ackLatencyMs',
+        'at',
+        'connections',
+        'consumerLag',
+        'deadLetters',
+        'deliveryLatencyMs',
+        'errors',
+        'host',
+        'instance',
+        'intervalMs',
+        'messagesIn',
+        'messagesOut',
+        'pid',
+        'rates',
+        'recordsConsumed',
+        'role',
+        'startedAt',
+        'ttlMs',
+      ].sort(),
     );
     await publisher.stop();
     expect(board.removed).toEqual([publisher.instance]);
@@ -49,11 +80,21 @@ describe('ops publisher', () => {
 
   it('publishes at once when started, under the given instance name, and survives a failing board', async () => {
     const board = recordingBoard();
-    const publisher = startOpsPublisher(board, { role: 'gateway', instance: 'gw-7', intervalMs: 60_000, ttlMs: 180_000, logger });
+    const publisher = startOpsPublisher(board, {
+      role: 'gateway',
+      instance: 'gw-7',
+      intervalMs: 60_000,
+      ttlMs: 180_000,
+      logger,
+    });
     await new Promise((r) => setImmediate(r));
     expect([...board.entries.keys()]).toEqual(['gw-7']);
     await publisher.stop();
-    const failing: OpsBoard = { publish: async () => Promise.reject(new Error('redis down')), remove: async () => Promise.reject(new Error('redis down')), list: async () => [] };
+    const failing: OpsBoard = {
+      publish: async () => Promise.reject(new Error('redis down')),
+      remove: async () => Promise.reject(new Error('redis down')),
+      list: async () => [],
+    };
     const other = startOpsPublisher(failing, { role: 'group', intervalMs: 60_000, ttlMs: 180_000, logger });
     await new Promise((r) => setImmediate(r));
     await expect(other.stop()).resolves.toBeUndefined();
@@ -63,7 +104,11 @@ describe('ops publisher', () => {
     jest.useFakeTimers();
     try {
       let writes = 0;
-      const hanging: OpsBoard = { publish: () => ((writes += 1), new Promise<void>(() => undefined)), remove: () => new Promise<void>(() => undefined), list: async () => [] };
+      const hanging: OpsBoard = {
+        publish: () => ((writes += 1), new Promise<void>(() => undefined)),
+        remove: () => new Promise<void>(() => undefined),
+        list: async () => [],
+      };
       const publisher = startOpsPublisher(hanging, { role: 'group', intervalMs: 100, ttlMs: 300, logger });
       await jest.advanceTimersByTimeAsync(1000);
       expect(writes).toBe(1);

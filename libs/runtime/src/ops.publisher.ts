@@ -100,19 +100,21 @@ export function startOpsPublisher(board: OpsBoard, options: OpsPublisherOptions,
   const tick = (): void => {
     // While Redis is away a write can wait for the reconnection: never pile up another one.
     if (stopped || inFlight) return;
-    inFlight = publishNow().then(
-      () => {
-        if (failing) options.logger.info({ instance }, 'ops snapshot published again');
-        failing = false;
-      },
-      (err: unknown) => {
-        // Once per outage, not every interval.
-        if (!failing) options.logger.warn({ err, instance }, 'ops snapshot not published');
-        failing = true;
-      },
-    ).finally(() => {
-      inFlight = undefined;
-    });
+    inFlight = publishNow()
+      .then(
+        () => {
+          if (failing) options.logger.info({ instance }, 'ops snapshot published again');
+          failing = false;
+        },
+        (err: unknown) => {
+          // Once per outage, not every interval.
+          if (!failing) options.logger.warn({ err, instance }, 'ops snapshot not published');
+          failing = true;
+        },
+      )
+      .finally(() => {
+        inFlight = undefined;
+      });
   };
   let timer: NodeJS.Timeout | undefined;
   if (start) {
@@ -130,10 +132,16 @@ export function startOpsPublisher(board: OpsBoard, options: OpsPublisherOptions,
       // away, the stop goes on and the entry expires by its TTL.
       const bounded = (p: Promise<unknown>): Promise<unknown> => {
         let timeout: NodeJS.Timeout | undefined;
-        return Promise.race([p, new Promise((r) => (timeout = setTimeout(r, STOP_WAIT_MS)))]).finally(() => clearTimeout(timeout));
+        return Promise.race([p, new Promise((r) => (timeout = setTimeout(r, STOP_WAIT_MS)))]).finally(() =>
+          clearTimeout(timeout),
+        );
       };
       if (inFlight) await bounded(inFlight);
-      await bounded(board.remove(instance).catch((err: unknown) => options.logger.warn({ err, instance }, 'ops snapshot not removed')));
+      await bounded(
+        board
+          .remove(instance)
+          .catch((err: unknown) => options.logger.warn({ err, instance }, 'ops snapshot not removed')),
+      );
     },
   };
 }

@@ -48,7 +48,12 @@ export interface MessageRepository {
   /** Marks a message recalled; false when it does not exist. */
   markRecalled(conversationId: string, msgId: string): Promise<boolean>;
   /** Messages in (afterSeq, ∞) that count as unread for `userId` (not sent by them). */
-  countUnread(conversationId: string, afterSeq: number, userId: string, unreadTypes: readonly number[]): Promise<number>;
+  countUnread(
+    conversationId: string,
+    afterSeq: number,
+    userId: string,
+    unreadTypes: readonly number[],
+  ): Promise<number>;
 }
 
 export interface ConversationSummary {
@@ -71,7 +76,9 @@ export interface ConversationRepository {
    * Another person's read seq per conversation (the peer of a 1:1 conversation): one lookup for
    * many conversations, keyed by conversationId; absent when that person has read nothing.
    */
-  readSeqsOf(entries: readonly { readonly conversationId: string; readonly userId: string }[]): Promise<Map<string, number>>;
+  readSeqsOf(
+    entries: readonly { readonly conversationId: string; readonly userId: string }[],
+  ): Promise<Map<string, number>>;
   /** The user's mute setting of a conversation (a muted one produces no offline push). Idempotent. */
   setMuted(userId: string, conversationId: string, muted: boolean): Promise<void>;
   /** The subset of `userIds` who muted the conversation. */
@@ -231,7 +238,6 @@ export interface FriendRequestRepository {
   /** Requests `fromId` sent that are still unanswered, oldest first. */
   outgoing(fromId: string): Promise<FriendRequest[]>;
 }
-
 
 /**
  * Money (docs/money.md). Every amount is an integer count of fen. Nothing here is ever updated

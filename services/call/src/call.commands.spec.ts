@@ -33,13 +33,25 @@ describe(CallCommands.name, () => {
   let outcomes: string[];
   let commands: CallCommands;
 
-  const signal = (fromId: string, deviceId: string, destId: string, messageType: number, at = clock.now()): CallCommand => ({
+  const signal = (
+    fromId: string,
+    deviceId: string,
+    destId: string,
+    messageType: number,
+    at = clock.now(),
+  ): CallCommand => ({
     kind: 'signal',
     sender: { claims: { sub: fromId }, deviceId },
     message: msg(fromId, destId, messageType),
     at,
   });
-  const session = (userId: string, deviceId: string) => ({ userId, deviceId, socketId: `${userId}-${deviceId}`, gatewayId: 'gw', connectedAt: 0 });
+  const session = (userId: string, deviceId: string) => ({
+    userId,
+    deviceId,
+    socketId: `${userId}-${deviceId}`,
+    gatewayId: 'gw',
+    connectedAt: 0,
+  });
 
   beforeEach(() => {
     store = new SqliteStore(':memory:');
@@ -61,20 +73,50 @@ describe(CallCommands.name, () => {
       },
     } as unknown as Bus;
     const notifier = new CallNotifier(delivery, bus, clock);
-    const oneToOne = new CallService(calls, store, notifier, { callRingTimeoutMs: 30_000, requireFriendship: false }, clock, new IdGenerator(), logger);
-    const multi = new MultiCallService(new MemoryMultiCallStore(), store, notifier, { multiCallMaxParticipants: 9 }, clock, new IdGenerator(), logger);
-    const lifecycle = new CallLifecycle(calls, oneToOne, notifier, presence, { callDropGraceMs: 0 }, clock, logger, multi);
+    const oneToOne = new CallService(
+      calls,
+      store,
+      notifier,
+      { callRingTimeoutMs: 30_000, requireFriendship: false },
+      clock,
+      new IdGenerator(),
+      logger,
+    );
+    const multi = new MultiCallService(
+      new MemoryMultiCallStore(),
+      store,
+      notifier,
+      { multiCallMaxParticipants: 9 },
+      clock,
+      new IdGenerator(),
+      logger,
+    );
+    const lifecycle = new CallLifecycle(
+      calls,
+      oneToOne,
+      notifier,
+      presence,
+      { callDropGraceMs: 0 },
+      clock,
+      logger,
+      multi,
+    );
     commands = new CallCommands(oneToOne, multi, lifecycle, clock, logger);
   });
   afterEach(() => store.close());
 
   it('answers a signal with the ack, or with the registry error of a refusal', async () => {
     expect(await commands.handle(signal('a', 'a1', 'b', 150))).toEqual({ ok: true, value: { done: true } });
-    expect(sent).toEqual([{ userId: 'b', delivery: { kind: 'live', message: expect.objectContaining({ messageType: 150, fromId: 'a' }) } }]);
+    expect(sent).toEqual([
+      { userId: 'b', delivery: { kind: 'live', message: expect.objectContaining({ messageType: 150, fromId: 'a' }) } },
+    ]);
     expect(await commands.handle(signal('z', 'z1', 'a', 156))).toMatchObject({ ok: false, error: 'IM_ERR_NOT_FOUND' });
     expect(await commands.handle(signal('c', 'c1', 'a', 150))).toEqual({ ok: true, value: { done: true } });
     expect(outcomes).toEqual(['busy']);
-    expect(await commands.handle(signal('a', 'a1', 'a', 150))).toMatchObject({ ok: false, error: 'IM_ERR_BAD_REQUEST' });
+    expect(await commands.handle(signal('a', 'a1', 'a', 150))).toMatchObject({
+      ok: false,
+      error: 'IM_ERR_BAD_REQUEST',
+    });
   });
 
   it('refuses, unapplied, a signal that waited on the bus longer than the gateway waited for its answer', async () => {
@@ -95,12 +137,25 @@ describe(CallCommands.name, () => {
     await commands.handle(signal('a', 'a1', 'b', 150));
     await commands.handle(signal('b', 'b1', 'a', 152));
     await presence.add(session('a', 'a1'));
-    expect(await commands.handle({ kind: 'device-disconnected', userId: 'a', deviceId: 'a1', groups: [] })).toEqual({ ok: true, value: { done: true, left: false } });
+    expect(await commands.handle({ kind: 'device-disconnected', userId: 'a', deviceId: 'a1', groups: [] })).toEqual({
+      ok: true,
+      value: { done: true, left: false },
+    });
     expect(outcomes).toEqual([]);
     await presence.remove({ userId: 'a', socketId: 'a-a1' });
-    expect(await commands.handle({ kind: 'device-disconnected', userId: 'a', deviceId: 'a1', groups: [] })).toEqual({ ok: true, value: { done: true, left: true } });
+    expect(await commands.handle({ kind: 'device-disconnected', userId: 'a', deviceId: 'a1', groups: [] })).toEqual({
+      ok: true,
+      value: { done: true, left: true },
+    });
     expect(outcomes).toEqual(['dropped']);
-    expect(sent.at(-1)).toEqual({ userId: 'b', delivery: { kind: 'live', deviceId: 'b1', message: expect.objectContaining({ messageType: 161, fromId: 'a', destId: 'b' }) } });
+    expect(sent.at(-1)).toEqual({
+      userId: 'b',
+      delivery: {
+        kind: 'live',
+        deviceId: 'b1',
+        message: expect.objectContaining({ messageType: 161, fromId: 'a', destId: 'b' }),
+      },
+    });
   });
 
   it('users of a dead gateway: only a party whose call device has no session left anywhere is dropped', async () => {
@@ -109,14 +164,27 @@ describe(CallCommands.name, () => {
     // b's call device reconnected through another gateway; a has a session, but not the call device.
     await presence.add(session('b', 'b1'));
     await presence.add(session('a', 'a2'));
-    expect(await commands.handle({ kind: 'users-lost', gatewayId: 'gw0', userIds: ['b', 'x'] })).toEqual({ ok: true, value: { done: true } });
+    expect(await commands.handle({ kind: 'users-lost', gatewayId: 'gw0', userIds: ['b', 'x'] })).toEqual({
+      ok: true,
+      value: { done: true },
+    });
     expect(outcomes).toEqual([]);
-    expect(await commands.handle({ kind: 'users-lost', gatewayId: 'gw0', userIds: ['a'] })).toEqual({ ok: true, value: { done: true } });
+    expect(await commands.handle({ kind: 'users-lost', gatewayId: 'gw0', userIds: ['a'] })).toEqual({
+      ok: true,
+      value: { done: true },
+    });
     expect(outcomes).toEqual(['dropped']);
   });
 
   it('keys a group call signal by its group, anything else by its user', () => {
-    expect(callCommandKey({ kind: 'signal', sender: { claims: { sub: 'a' }, deviceId: 'd' }, message: msg('a', 'g1', 163, 2), at: 0 })).toBe('group:g1');
+    expect(
+      callCommandKey({
+        kind: 'signal',
+        sender: { claims: { sub: 'a' }, deviceId: 'd' },
+        message: msg('a', 'g1', 163, 2),
+        at: 0,
+      }),
+    ).toBe('group:g1');
     expect(callCommandKey(signal('a', 'd', 'b', 150))).toBe('a');
     expect(callCommandKey({ kind: 'device-connected', userId: 'b', deviceId: 'd' })).toBe('b');
     expect(callCommandKey({ kind: 'users-lost', gatewayId: 'gw', userIds: [] })).toBe('gateway:gw');

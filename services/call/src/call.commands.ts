@@ -11,7 +11,10 @@ export const CALL_SERVICE_GROUP = 'call-service';
 /** How long a signal may wait on the bus: the gateway's request timeout, after which its sender was told to retry. */
 export const SIGNAL_MAX_AGE_MS = 10_000;
 
-const done = (left?: boolean): CommandReply<CallCommandOutcome> => ({ ok: true, value: left === undefined ? { done: true } : { done: true, left } });
+const done = (left?: boolean): CommandReply<CallCommandOutcome> => ({
+  ok: true,
+  value: left === undefined ? { done: true } : { done: true, left },
+});
 
 /**
  * The call service's entry point: every command of `im.calls.commands`, answered with a reply
@@ -32,9 +35,12 @@ export class CallCommands {
     try {
       switch (command.kind) {
         case 'signal': {
-          if (this.clock.now() - command.at > SIGNAL_MAX_AGE_MS) return { ok: false, error: 'IM_ERR_UNAVAILABLE', reason: 'the signal waited too long; retry' };
+          if (this.clock.now() - command.at > SIGNAL_MAX_AGE_MS)
+            return { ok: false, error: 'IM_ERR_UNAVAILABLE', reason: 'the signal waited too long; retry' };
           const { sender, message } = command;
-          await (this.multi.handles(message) ? this.multi.signal(sender, message) : this.oneToOne.signal(sender, message));
+          await (this.multi.handles(message)
+            ? this.multi.signal(sender, message)
+            : this.oneToOne.signal(sender, message));
           return done();
         }
         case 'device-connected':
@@ -43,7 +49,10 @@ export class CallCommands {
         case 'device-disconnected':
           return done(await this.lifecycle.deviceDisconnected(command.userId, command.deviceId, command.groups));
         case 'users-lost':
-          this.logger.info({ gatewayId: command.gatewayId, users: command.userIds.length }, 'gateway lost: checking its users’ calls');
+          this.logger.info(
+            { gatewayId: command.gatewayId, users: command.userIds.length },
+            'gateway lost: checking its users’ calls',
+          );
           await this.lifecycle.usersLost(command.userIds);
           return done();
         default:
@@ -58,7 +67,9 @@ export class CallCommands {
 }
 
 export function subscribeCallService(bus: Bus, commands: CallCommands): Promise<Subscription> {
-  return bus.subscribe<CallCommand>(Topics.CALL_COMMANDS, CALL_SERVICE_GROUP, (record) => commands.handle(record.value));
+  return bus.subscribe<CallCommand>(Topics.CALL_COMMANDS, CALL_SERVICE_GROUP, (record) =>
+    commands.handle(record.value),
+  );
 }
 
 /** Sweeps due calls every `everyMs` (one sweep at a time); the returned function stops it and waits for a sweep under way. */

@@ -81,7 +81,8 @@ export class CallLifecycle {
   async usersLost(userIds: readonly string[]): Promise<void> {
     for (const userId of userIds) {
       const call = await this.calls.ofUser(userId);
-      const deviceId = call === undefined ? undefined : userId === call.callerId ? call.callerDeviceId : call.calleeDeviceId;
+      const deviceId =
+        call === undefined ? undefined : userId === call.callerId ? call.callerDeviceId : call.calleeDeviceId;
       if (deviceId === undefined || call?.dropped) continue;
       if ((await this.presence.sessionsOf(userId)).some((s) => s.deviceId === deviceId)) continue;
       await this.markDropped(userId, deviceId);
@@ -107,10 +108,12 @@ export class CallLifecycle {
    */
   async deviceConnected(userId: string, deviceId: string, connectedAt?: number): Promise<void> {
     const call = await this.calls.ofUser(userId);
-    if (call?.phase === 'ringing' && call.calleeId === userId && call.offer && this.ringsAgain(call, connectedAt)) await this.notify.toDevice(userId, deviceId, call.offer);
+    if (call?.phase === 'ringing' && call.calleeId === userId && call.offer && this.ringsAgain(call, connectedAt))
+      await this.notify.toDevice(userId, deviceId, call.offer);
     if (call?.dropped?.userId !== userId || !this.isCallDevice(call, userId, deviceId)) return;
     const { dropped: _gone, ...rest } = call;
-    if (await this.calls.update({ ...rest, version: call.version + 1 })) this.logger.info({ callId: call.callId, userId }, 'call device back within the grace period');
+    if (await this.calls.update({ ...rest, version: call.version + 1 }))
+      this.logger.info({ callId: call.callId, userId }, 'call device back within the grace period');
   }
 
   private ringsAgain(call: Call, connectedAt: number | undefined): boolean {
@@ -123,6 +126,13 @@ export class CallLifecycle {
   }
 
   private droppedNotice(call: Call, droppedId: string, otherId: string, now: number): ImMessage {
-    return serverMessage({ msgId: `161-${call.callId}`, messageType: MessageType.CALL_DROPPED, from: { id: droppedId, type: 'PERSON' }, destId: otherId, content: '', at: now });
+    return serverMessage({
+      msgId: `161-${call.callId}`,
+      messageType: MessageType.CALL_DROPPED,
+      from: { id: droppedId, type: 'PERSON' },
+      destId: otherId,
+      content: '',
+      at: now,
+    });
   }
 }

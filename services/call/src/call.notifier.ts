@@ -27,14 +27,22 @@ export class CallNotifier {
 
   /** Every device of the user, except `exceptDeviceId`. */
   async toUser(userId: string, message: ImMessage, exceptDeviceId?: string): Promise<void> {
-    await this.delivery.send([userId], exceptDeviceId === undefined ? { kind: 'live', message } : { kind: 'live', message, exceptDeviceId });
+    await this.delivery.send(
+      [userId],
+      exceptDeviceId === undefined ? { kind: 'live', message } : { kind: 'live', message, exceptDeviceId },
+    );
   }
 
   /** Every device of each user, except one device. */
-  async toUsers(userIds: readonly string[], message: ImMessage, except?: { userId: string; deviceId: string }): Promise<void> {
+  async toUsers(
+    userIds: readonly string[],
+    message: ImMessage,
+    except?: { userId: string; deviceId: string },
+  ): Promise<void> {
     const all = except === undefined ? userIds : userIds.filter((u) => u !== except.userId);
     if (all.length > 0) await this.delivery.send(all, { kind: 'live', message });
-    if (except !== undefined && userIds.includes(except.userId)) await this.toUser(except.userId, message, except.deviceId);
+    if (except !== undefined && userIds.includes(except.userId))
+      await this.toUser(except.userId, message, except.deviceId);
   }
 
   /** One device per user (the devices in a multi-party call). */
@@ -56,11 +64,28 @@ export class CallNotifier {
   /** Stores the call's one 162 (idempotent by msgId `162-<callId>`). */
   async record(call: Call, outcome: CallOutcome): Promise<void> {
     const endedAt = this.clock.now();
-    const duration = call.acceptedAt === undefined || outcome === 'refused' ? 0 : Math.round((endedAt - call.acceptedAt) / 1000);
+    const duration =
+      call.acceptedAt === undefined || outcome === 'refused' ? 0 : Math.round((endedAt - call.acceptedAt) / 1000);
     const conversationId = directConversationId(call.callerId, call.calleeId);
-    const content = { callId: call.callId, kind: call.kind, callerId: call.callerId, calleeId: call.calleeId, outcome, duration, startedAt: call.createdAt, endedAt };
+    const content = {
+      callId: call.callId,
+      kind: call.kind,
+      callerId: call.callerId,
+      calleeId: call.calleeId,
+      outcome,
+      duration,
+      startedAt: call.createdAt,
+      endedAt,
+    };
     const from = { id: call.callerId, type: 'PERSON' as const, name: call.callerName, iconUrl: call.callerIcon };
-    const message = serverMessage({ msgId: `162-${call.callId}`, messageType: MessageType.CALL_ENDED, from, destId: call.calleeId, content, at: endedAt });
+    const message = serverMessage({
+      msgId: `162-${call.callId}`,
+      messageType: MessageType.CALL_ENDED,
+      from,
+      destId: call.calleeId,
+      content,
+      at: endedAt,
+    });
     const record: ChatRecord = { kind: 'chat', conversationId, message, senderDeviceId: RECORD_DEVICE };
     await this.bus.publish(Topics.MESSAGES, conversationId, record);
   }
@@ -79,7 +104,19 @@ export class CallNotifier {
       startedAt: call.createdAt,
       endedAt,
     };
-    const message = serverMessage({ msgId: `162-${call.callId}`, messageType: MessageType.CALL_ENDED, from: { id: call.initiatorId, type: 'GROUP' }, destId: call.groupId, content, at: endedAt });
-    await this.bus.publish(Topics.MESSAGES, conversationId, { kind: 'chat', conversationId, message, senderDeviceId: RECORD_DEVICE });
+    const message = serverMessage({
+      msgId: `162-${call.callId}`,
+      messageType: MessageType.CALL_ENDED,
+      from: { id: call.initiatorId, type: 'GROUP' },
+      destId: call.groupId,
+      content,
+      at: endedAt,
+    });
+    await this.bus.publish(Topics.MESSAGES, conversationId, {
+      kind: 'chat',
+      conversationId,
+      message,
+      senderDeviceId: RECORD_DEVICE,
+    });
   }
 }

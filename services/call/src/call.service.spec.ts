@@ -13,7 +13,8 @@ function recordingNotifier(): { notifier: CallNotifier; sent: string[]; records:
   const sent: string[] = [];
   const records: CallOutcome[] = [];
   const impl = {
-    toUser: (u: string, m: ImMessage, except?: string) => void sent.push(`user:${u}${except ? `-${except}` : ''} ${m.messageType}`),
+    toUser: (u: string, m: ImMessage, except?: string) =>
+      void sent.push(`user:${u}${except ? `-${except}` : ''} ${m.messageType}`),
     toDevice: (u: string, d: string, m: ImMessage) => void sent.push(`device:${u}:${d} ${m.messageType}`),
     toOther: (_c: unknown, from: string, m: ImMessage) => void sent.push(`other-of:${from} ${m.messageType}`),
     record: (_c: unknown, outcome: CallOutcome) => {
@@ -56,14 +57,33 @@ describe(CallService.name, () => {
     calls = new MemoryCallStore();
     clock = new ManualClock();
     rec = recordingNotifier();
-    service = new CallService(calls, store, rec.notifier, { callRingTimeoutMs: 30_000, requireFriendship: false }, clock, new IdGenerator(), logger);
-    lifecycle = new CallLifecycle(calls, service, rec.notifier, new MemoryPresence(), { callDropGraceMs: 0 }, clock, logger);
+    service = new CallService(
+      calls,
+      store,
+      rec.notifier,
+      { callRingTimeoutMs: 30_000, requireFriendship: false },
+      clock,
+      new IdGenerator(),
+      logger,
+    );
+    lifecycle = new CallLifecycle(
+      calls,
+      service,
+      rec.notifier,
+      new MemoryPresence(),
+      { callDropGraceMs: 0 },
+      clock,
+      logger,
+    );
   });
   afterEach(() => store.close());
 
   it('lets exactly one of two devices that answer at once take the call', async () => {
     await service.signal(sender('a', 'a1'), msg('a', 'b', 150));
-    const results = await Promise.allSettled([service.signal(sender('b', 'phone'), msg('b', 'a', 152)), service.signal(sender('b', 'pc'), msg('b', 'a', 152))]);
+    const results = await Promise.allSettled([
+      service.signal(sender('b', 'phone'), msg('b', 'a', 152)),
+      service.signal(sender('b', 'pc'), msg('b', 'a', 152)),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const refused = results.find((r) => r.status === 'rejected');
     expect(code(refused?.reason)).toBe('IM_ERR_CONFLICT');
@@ -73,7 +93,10 @@ describe(CallService.name, () => {
   it('records one 162 when a hangup races the ringing timeout', async () => {
     await service.signal(sender('a', 'a1'), msg('a', 'b', 151));
     clock.advance(30_000);
-    const results = await Promise.allSettled([lifecycle.sweep(), service.signal(sender('a', 'a1'), msg('a', 'b', 156))]);
+    const results = await Promise.allSettled([
+      lifecycle.sweep(),
+      service.signal(sender('a', 'a1'), msg('a', 'b', 156)),
+    ]);
     expect(results[0].status).toBe('fulfilled');
     expect(rec.records).toHaveLength(1);
     expect(['missed', 'cancelled']).toContain(rec.records[0]);
@@ -85,16 +108,24 @@ describe(CallService.name, () => {
     await service.signal(sender('c', 'c1'), msg('c', 'b', 44));
     expect(rec.sent).toEqual(['user:b 150', 'device:c:c1 45']);
     expect(rec.records).toEqual(['busy']);
-    expect((await calls.ofUser('c'))).toBeUndefined();
+    expect(await calls.ofUser('c')).toBeUndefined();
   });
 
   it('refuses signals from anyone but the parties, and a call to a user who blacklisted the caller', async () => {
     await service.signal(sender('a', 'a1'), msg('a', 'b', 150));
-    await expect(service.signal(sender('z', 'z1'), msg('z', 'a', 156))).rejects.toMatchObject({ error: { name: 'IM_ERR_NOT_FOUND' } });
-    await expect(service.signal(sender('z', 'z1'), msg('z', 'a', 152))).rejects.toMatchObject({ error: { name: 'IM_ERR_NOT_FOUND' } });
-    await expect(service.signal(sender('z', 'z1'), msg('a', 'b', 156))).rejects.toMatchObject({ error: { name: 'IM_ERR_SPOOFED_SENDER' } });
+    await expect(service.signal(sender('z', 'z1'), msg('z', 'a', 156))).rejects.toMatchObject({
+      error: { name: 'IM_ERR_NOT_FOUND' },
+    });
+    await expect(service.signal(sender('z', 'z1'), msg('z', 'a', 152))).rejects.toMatchObject({
+      error: { name: 'IM_ERR_NOT_FOUND' },
+    });
+    await expect(service.signal(sender('z', 'z1'), msg('a', 'b', 156))).rejects.toMatchObject({
+      error: { name: 'IM_ERR_SPOOFED_SENDER' },
+    });
     await store.relations.block('d', 'z');
-    await expect(service.signal(sender('z', 'z1'), msg('z', 'd', 150))).rejects.toMatchObject({ error: { name: 'IM_ERR_BLACKLISTED' } });
+    await expect(service.signal(sender('z', 'z1'), msg('z', 'd', 150))).rejects.toMatchObject({
+      error: { name: 'IM_ERR_BLACKLISTED' },
+    });
     expect(rec.sent).toEqual(['user:b 150']);
   });
 

@@ -20,10 +20,12 @@ export interface CallSender {
 }
 
 /** The party of the call that is not `userId`. */
-export const otherParty = (call: Call, userId: string): string => (userId === call.callerId ? call.calleeId : call.callerId);
+export const otherParty = (call: Call, userId: string): string =>
+  userId === call.callerId ? call.calleeId : call.callerId;
 
 /** The device of `userId` that carries the call (the callee's is unknown while ringing). */
-const deviceOf = (call: Call, userId: string): string | undefined => (userId === call.callerId ? call.callerDeviceId : call.calleeDeviceId);
+const deviceOf = (call: Call, userId: string): string | undefined =>
+  userId === call.callerId ? call.callerDeviceId : call.calleeDeviceId;
 
 /**
  * The 1:1 call state machine: ringing → active → ended, with every transition a compare-and-set
@@ -75,7 +77,8 @@ export class CallService {
     const callerId = m.fromId;
     const calleeId = m.destId;
     if (await this.store.relations.isBlocked(calleeId, callerId)) throw new AppError('IM_ERR_BLACKLISTED');
-    if (this.settings.requireFriendship && !(await this.store.relations.areFriends(callerId, calleeId))) throw new AppError('IM_ERR_NOT_FRIEND');
+    if (this.settings.requireFriendship && !(await this.store.relations.areFriends(callerId, calleeId)))
+      throw new AppError('IM_ERR_NOT_FRIEND');
     const now = this.clock.now();
     const call: Call = {
       callId: this.ids.next(),
@@ -94,7 +97,8 @@ export class CallService {
       version: 1,
     };
     const created = await this.calls.create(call);
-    if (!created.ok && created.busy === callerId) throw new AppError('IM_ERR_CONFLICT', 'you are already in a call: hang up (156) first');
+    if (!created.ok && created.busy === callerId)
+      throw new AppError('IM_ERR_CONFLICT', 'you are already in a call: hang up (156) first');
     if (!created.ok) return this.busy(call, m);
     this.logger.info({ callId: call.callId, callerId, calleeId, media }, 'call ringing');
     await this.notify.toUser(calleeId, m);
@@ -118,7 +122,8 @@ export class CallService {
   /** The callee's call that rings from `m.destId`; anything else is refused. */
   private async ringingFor(calleeId: string, callerId: string): Promise<Call> {
     const call = await this.calls.ofUser(calleeId);
-    if (call?.calleeId !== calleeId || call.callerId !== callerId) throw new AppError('IM_ERR_NOT_FOUND', `no call from ${callerId} is ringing for you`);
+    if (call?.calleeId !== calleeId || call.callerId !== callerId)
+      throw new AppError('IM_ERR_NOT_FOUND', `no call from ${callerId} is ringing for you`);
     if (call.phase !== 'ringing') throw new AppError('IM_ERR_CONFLICT', 'the call was already answered');
     return call;
   }
@@ -126,8 +131,15 @@ export class CallService {
   private async accept(sender: CallSender, m: ImMessage): Promise<void> {
     const call = await this.ringingFor(m.fromId, m.destId);
     const { offer: _rung, ...answered } = call;
-    const next: Call = { ...answered, phase: 'active', calleeDeviceId: sender.deviceId, acceptedAt: this.clock.now(), version: call.version + 1 };
-    if (!(await this.calls.update(next))) throw new AppError('IM_ERR_CONFLICT', 'the call was answered on another device or has ended');
+    const next: Call = {
+      ...answered,
+      phase: 'active',
+      calleeDeviceId: sender.deviceId,
+      acceptedAt: this.clock.now(),
+      version: call.version + 1,
+    };
+    if (!(await this.calls.update(next)))
+      throw new AppError('IM_ERR_CONFLICT', 'the call was answered on another device or has ended');
     this.logger.info({ callId: call.callId }, 'call accepted');
     await this.notify.toDevice(call.callerId, call.callerDeviceId, m);
     // The callee's other devices stop ringing: they see their own user's answer.
@@ -136,7 +148,8 @@ export class CallService {
 
   private async refuse(sender: CallSender, m: ImMessage): Promise<void> {
     const call = await this.ringingFor(m.fromId, m.destId);
-    if (!(await this.calls.end(call.callId, call.version))) throw new AppError('IM_ERR_CONFLICT', 'the call was answered on another device or has ended');
+    if (!(await this.calls.end(call.callId, call.version)))
+      throw new AppError('IM_ERR_CONFLICT', 'the call was answered on another device or has ended');
     await this.notify.toDevice(call.callerId, call.callerDeviceId, m);
     await this.notify.toUser(call.calleeId, m, sender.deviceId);
     await this.finish(call, 'refused');
@@ -145,7 +158,8 @@ export class CallService {
   /** The call the sender is in with `m.destId`. */
   private async callWith(m: ImMessage): Promise<Call> {
     const call = await this.calls.ofUser(m.fromId);
-    if (!call || otherParty(call, m.fromId) !== m.destId) throw new AppError('IM_ERR_NOT_FOUND', `you are not in a call with ${m.destId}`);
+    if (!call || otherParty(call, m.fromId) !== m.destId)
+      throw new AppError('IM_ERR_NOT_FOUND', `you are not in a call with ${m.destId}`);
     return call;
   }
 
@@ -163,17 +177,26 @@ export class CallService {
     throw new AppError('IM_ERR_CONFLICT', 'the call keeps changing; retry');
   }
 
-  private async switchMedia(sender: CallSender, m: ImMessage, kind: 'switch-to-audio' | 'ask-video' | 'agree-video' | 'refuse-video'): Promise<void> {
+  private async switchMedia(
+    sender: CallSender,
+    m: ImMessage,
+    kind: 'switch-to-audio' | 'ask-video' | 'agree-video' | 'refuse-video',
+  ): Promise<void> {
     const call = await this.callWith(m);
     if (call.phase !== 'active') throw new AppError('IM_ERR_CONFLICT', 'the call has not been answered yet');
-    if (deviceOf(call, m.fromId) !== sender.deviceId) throw new AppError('IM_ERR_FORBIDDEN', 'only the device in the call may signal in it');
+    if (deviceOf(call, m.fromId) !== sender.deviceId)
+      throw new AppError('IM_ERR_FORBIDDEN', 'only the device in the call may signal in it');
     const next = this.switched(call, m.fromId, kind);
     if (!(await this.calls.update(next))) throw new AppError('IM_ERR_CONFLICT', 'the call changed meanwhile; retry');
     await this.notify.toOther(call, m.fromId, m);
   }
 
   /** The call after a switch signal, or a refusal naming why the signal does not fit. */
-  private switched(call: Call, senderId: string, kind: 'switch-to-audio' | 'ask-video' | 'agree-video' | 'refuse-video'): Call {
+  private switched(
+    call: Call,
+    senderId: string,
+    kind: 'switch-to-audio' | 'ask-video' | 'agree-video' | 'refuse-video',
+  ): Call {
     const version = call.version + 1;
     switch (kind) {
       case 'switch-to-audio':
@@ -181,11 +204,13 @@ export class CallService {
         return { ...call, media: 'audio', switchRequestedBy: undefined, version };
       case 'ask-video':
         if (call.media !== 'audio') throw new AppError('IM_ERR_CONFLICT', 'the call is already a video call');
-        if (call.switchRequestedBy !== undefined) throw new AppError('IM_ERR_CONFLICT', 'a switch to video is already asked for');
+        if (call.switchRequestedBy !== undefined)
+          throw new AppError('IM_ERR_CONFLICT', 'a switch to video is already asked for');
         return { ...call, switchRequestedBy: senderId, version };
       case 'agree-video':
       case 'refuse-video':
-        if (call.switchRequestedBy !== otherParty(call, senderId)) throw new AppError('IM_ERR_CONFLICT', 'the other party has not asked to switch to video');
+        if (call.switchRequestedBy !== otherParty(call, senderId))
+          throw new AppError('IM_ERR_CONFLICT', 'the other party has not asked to switch to video');
         return { ...call, media: kind === 'agree-video' ? 'video' : call.media, switchRequestedBy: undefined, version };
     }
   }
@@ -193,11 +218,18 @@ export class CallService {
   /** Records the ended call; a failed publish is logged, the call is over either way. */
   async finish(call: Call, outcome: CallOutcome): Promise<void> {
     this.logger.info({ callId: call.callId, outcome }, 'call ended');
-    await this.notify.record(call, outcome).catch((err: unknown) => this.logger.error({ err, callId: call.callId }, 'could not record the call (162)'));
+    await this.notify
+      .record(call, outcome)
+      .catch((err: unknown) => this.logger.error({ err, callId: call.callId }, 'could not record the call (162)'));
   }
 
   /** The relayed form: the sender's name and avatar from the token, the server's time; content untouched. */
   private relayed(claims: CallSender['claims'], m: ImMessage): ImMessage {
-    return { ...m, fromName: claims.name ?? m.fromName, imageIconUrl: claims.avatar ?? m.imageIconUrl, sendTime: this.clock.now() };
+    return {
+      ...m,
+      fromName: claims.name ?? m.fromName,
+      imageIconUrl: claims.avatar ?? m.imageIconUrl,
+      sendTime: this.clock.now(),
+    };
   }
 }

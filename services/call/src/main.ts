@@ -18,7 +18,10 @@ runBusService({
     // Call keys are scanned (the sweeper), so installations sharing a Redis keep them apart.
     const prefix = config.IM_KAFKA_NAMESPACE ? `im:${config.IM_KAFKA_NAMESPACE}:` : 'im:';
     const calls = await RedisCallStore.connect(redisUrl, { prefix, logger: logger.child({ module: 'calls' }) });
-    const multiCalls = await RedisMultiCallStore.connect(redisUrl, { prefix, logger: logger.child({ module: 'multi-calls' }) });
+    const multiCalls = await RedisMultiCallStore.connect(redisUrl, {
+      prefix,
+      logger: logger.child({ module: 'multi-calls' }),
+    });
     const service = await startCallService({
       calls,
       multiCalls,

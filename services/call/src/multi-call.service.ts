@@ -60,9 +60,13 @@ export class MultiCallService {
    * invites every member, and joining it invites nobody (`undefined`).
    */
   private invitees(m: ImMessage, members: readonly string[]): string[] | undefined {
-    const listed = typeof m.content === 'object' && m.content !== null ? (m.content as Record<string, unknown>)['userIds'] : undefined;
+    const listed =
+      typeof m.content === 'object' && m.content !== null
+        ? (m.content as Record<string, unknown>)['userIds']
+        : undefined;
     if (listed === undefined) return undefined;
-    if (!Array.isArray(listed) || !listed.every(isValidId)) throw new AppError('IM_ERR_BAD_CONTENT', 'content.userIds must be a list of user ids');
+    if (!Array.isArray(listed) || !listed.every(isValidId))
+      throw new AppError('IM_ERR_BAD_CONTENT', 'content.userIds must be a list of user ids');
     const outsider = listed.find((u) => !members.includes(u));
     if (outsider !== undefined) throw new AppError('IM_ERR_BAD_REQUEST', `${outsider} is not a member of this group`);
     return [...new Set(listed)].filter((u) => u !== m.fromId);
@@ -77,12 +81,23 @@ export class MultiCallService {
         const call = this.newCall(sender, m, media);
         if (!(await this.calls.create(call))) continue;
         this.logger.info({ callId: call.callId, groupId: call.groupId, media }, 'multi-party call created');
-        await this.notify.toUsers(members, this.notice(call, m.fromId, MessageType.MULTI_CALL_CREATED, { callId: call.callId, media, initiatorId: m.fromId }), { userId: m.fromId, deviceId: sender.deviceId });
+        await this.notify.toUsers(
+          members,
+          this.notice(call, m.fromId, MessageType.MULTI_CALL_CREATED, {
+            callId: call.callId,
+            media,
+            initiatorId: m.fromId,
+          }),
+          { userId: m.fromId, deviceId: sender.deviceId },
+        );
         await this.notify.toUsers(listed ?? members.filter((u) => u !== m.fromId), m);
         return;
       }
       if (await this.join(sender, m, existing)) {
-        await this.notify.toUsers((listed ?? []).filter((u) => existing.participants[u] === undefined), m);
+        await this.notify.toUsers(
+          (listed ?? []).filter((u) => existing.participants[u] === undefined),
+          m,
+        );
         return;
       }
     }
@@ -94,13 +109,28 @@ export class MultiCallService {
     if (call.participants[m.fromId] === sender.deviceId) return true;
     const count = Object.keys(call.participants).length;
     if (call.participants[m.fromId] === undefined && count >= this.settings.multiCallMaxParticipants) {
-      throw new AppError('IM_ERR_FORBIDDEN', `the call is full (${this.settings.multiCallMaxParticipants} participants)`);
+      throw new AppError(
+        'IM_ERR_FORBIDDEN',
+        `the call is full (${this.settings.multiCallMaxParticipants} participants)`,
+      );
     }
     const everJoined = call.everJoined.includes(m.fromId) ? call.everJoined : [...call.everJoined, m.fromId];
-    const next: MultiCall = { ...call, participants: { ...call.participants, [m.fromId]: sender.deviceId }, everJoined, version: call.version + 1 };
+    const next: MultiCall = {
+      ...call,
+      participants: { ...call.participants, [m.fromId]: sender.deviceId },
+      everJoined,
+      version: call.version + 1,
+    };
     if (!(await this.calls.update(next))) return false;
     const others = this.devices(call).filter(([u]) => u !== m.fromId);
-    await this.notify.toDevices(others, this.notice(next, m.fromId, MessageType.MULTI_CALL_MEMBER_CHANGED, { callId: call.callId, joined: m.fromId, participants: Object.keys(next.participants) }));
+    await this.notify.toDevices(
+      others,
+      this.notice(next, m.fromId, MessageType.MULTI_CALL_MEMBER_CHANGED, {
+        callId: call.callId,
+        joined: m.fromId,
+        participants: Object.keys(next.participants),
+      }),
+    );
     return true;
   }
 
@@ -108,8 +138,12 @@ export class MultiCallService {
   private async hangup(m: ImMessage, members: readonly string[]): Promise<void> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const call = await this.calls.ofGroup(m.destId);
-      if (call?.participants[m.fromId] === undefined) throw new AppError('IM_ERR_NOT_FOUND', 'you are not in this group’s call');
-      const done = m.fromId === call.initiatorId ? await this.endByInitiator(call, m, members) : await this.leave(call, m.fromId, members);
+      if (call?.participants[m.fromId] === undefined)
+        throw new AppError('IM_ERR_NOT_FOUND', 'you are not in this group’s call');
+      const done =
+        m.fromId === call.initiatorId
+          ? await this.endByInitiator(call, m, members)
+          : await this.leave(call, m.fromId, members);
       if (done) return;
     }
     throw new AppError('IM_ERR_CONFLICT', 'the call keeps changing; retry');
@@ -117,7 +151,10 @@ export class MultiCallService {
 
   private async endByInitiator(call: MultiCall, m: ImMessage, members: readonly string[]): Promise<boolean> {
     if (!(await this.calls.end(call.groupId, call.version))) return false;
-    await this.notify.toDevices(this.devices(call).filter(([u]) => u !== m.fromId), m);
+    await this.notify.toDevices(
+      this.devices(call).filter(([u]) => u !== m.fromId),
+      m,
+    );
     await this.destroyed(call, 'ended', members);
     return true;
   }
@@ -132,15 +169,27 @@ export class MultiCallService {
     }
     const next: MultiCall = { ...call, participants, version: call.version + 1 };
     if (!(await this.calls.update(next))) return false;
-    await this.notify.toDevices(this.devices(next), this.notice(next, userId, MessageType.MULTI_CALL_MEMBER_CHANGED, { callId: call.callId, left: userId, participants: Object.keys(participants) }));
+    await this.notify.toDevices(
+      this.devices(next),
+      this.notice(next, userId, MessageType.MULTI_CALL_MEMBER_CHANGED, {
+        callId: call.callId,
+        left: userId,
+        participants: Object.keys(participants),
+      }),
+    );
     return true;
   }
 
   /** 166 to every member (invitations and banners go away), and the call's 162 in the group conversation. */
   private async destroyed(call: MultiCall, reason: 'ended' | 'empty', members: readonly string[]): Promise<void> {
     this.logger.info({ callId: call.callId, groupId: call.groupId, reason }, 'multi-party call destroyed');
-    await this.notify.toUsers(members, this.notice(call, call.initiatorId, MessageType.MULTI_CALL_DESTROYED, { callId: call.callId, reason }));
-    await this.notify.recordMulti(call).catch((err: unknown) => this.logger.error({ err, callId: call.callId }, 'could not record the call (162)'));
+    await this.notify.toUsers(
+      members,
+      this.notice(call, call.initiatorId, MessageType.MULTI_CALL_DESTROYED, { callId: call.callId, reason }),
+    );
+    await this.notify
+      .recordMulti(call)
+      .catch((err: unknown) => this.logger.error({ err, callId: call.callId }, 'could not record the call (162)'));
   }
 
   /**
@@ -163,7 +212,16 @@ export class MultiCallService {
 
   private newCall(sender: CallSender, m: ImMessage, media: CallMedia): MultiCall {
     const participants: Record<string, string> = { [m.fromId]: sender.deviceId };
-    return { callId: this.ids.next(), groupId: m.destId, initiatorId: m.fromId, media, createdAt: this.clock.now(), participants, everJoined: [m.fromId], version: 1 };
+    return {
+      callId: this.ids.next(),
+      groupId: m.destId,
+      initiatorId: m.fromId,
+      media,
+      createdAt: this.clock.now(),
+      participants,
+      everJoined: [m.fromId],
+      version: 1,
+    };
   }
 
   private devices(call: MultiCall): [string, string][] {
@@ -171,10 +229,22 @@ export class MultiCallService {
   }
 
   private notice(call: MultiCall, fromId: string, messageType: ImMessage['messageType'], content: unknown): ImMessage {
-    return serverMessage({ msgId: `${messageType}-${call.callId}-${call.version}`, messageType, from: { id: fromId, type: 'GROUP' }, destId: call.groupId, content, at: this.clock.now() });
+    return serverMessage({
+      msgId: `${messageType}-${call.callId}-${call.version}`,
+      messageType,
+      from: { id: fromId, type: 'GROUP' },
+      destId: call.groupId,
+      content,
+      at: this.clock.now(),
+    });
   }
 
   private relayed(claims: CallSender['claims'], m: ImMessage): ImMessage {
-    return { ...m, fromName: claims.name ?? m.fromName, imageIconUrl: claims.avatar ?? m.imageIconUrl, sendTime: this.clock.now() };
+    return {
+      ...m,
+      fromName: claims.name ?? m.fromName,
+      imageIconUrl: claims.avatar ?? m.imageIconUrl,
+      sendTime: this.clock.now(),
+    };
   }
 }

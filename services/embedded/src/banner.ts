@@ -21,7 +21,7 @@ export function banner(host: string, port: number, dataDir: string, consoleEnabl
     ...(consoleEnabled ? [`Web console:          ${base}/console/`] : []),
     'Mint a client token:  npm run -s token -- <userId>',
     `Connect:              io('${base}', { auth: { token } })`,
-    'Dev endpoints (the console\'s dev token and dev top-up) answer loopback clients only.',
+    "Dev endpoints (the console's dev token and dev top-up) answer loopback clients only.",
     '',
     '',
   ].join('\n');

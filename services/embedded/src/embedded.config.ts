@@ -19,7 +19,11 @@ export const EMBEDDED_CONFIG = {
     default: '127.0.0.1',
     doc: 'Address to listen on. Embedded mode: 127.0.0.1, this machine only (`IM_HOST=0.0.0.0` opens it to the network; the dev-token and dev top-up endpoints still answer loopback clients only). Cluster gateways: 0.0.0.0.',
   },
-  IM_DATA_DIR: { kind: 'string', default: './data', doc: 'Embedded mode: folder of the SQLite file (`im.db`) and the generated JWT secret.' },
+  IM_DATA_DIR: {
+    kind: 'string',
+    default: './data',
+    doc: 'Embedded mode: folder of the SQLite file (`im.db`) and the generated JWT secret.',
+  },
 } as const satisfies ConfigSchema;
 
 export type EmbeddedConfig = ConfigOf<typeof EMBEDDED_CONFIG>;

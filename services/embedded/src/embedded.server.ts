@@ -9,7 +9,14 @@ import { createGateway, gatewaySettings } from '@im/gateway';
 import type { Gateway, GatewaySettings } from '@im/gateway';
 import { startGroupService } from '@im/group-service';
 import { startMessageService } from '@im/message-service';
-import { MemoryCallStore, MemoryChatroomStore, MemoryDeliveryHub, MemoryMultiCallStore, MemoryOnceStore, MemoryPresence } from '@im/realtime';
+import {
+  MemoryCallStore,
+  MemoryChatroomStore,
+  MemoryDeliveryHub,
+  MemoryMultiCallStore,
+  MemoryOnceStore,
+  MemoryPresence,
+} from '@im/realtime';
 import type { OnceStore } from '@im/realtime';
 import { processMetrics } from '@im/runtime';
 import { SqliteStore } from '@im/store';

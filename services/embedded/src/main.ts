@@ -23,14 +23,20 @@ async function main(): Promise<void> {
     process.stderr.write(`invalid configuration:\n  ${problems.join('\n  ')}\n`);
     process.exit(2);
   }
-  const root = createLogger({ level: config.IM_LOG_LEVEL, format: resolveLogFormat(config.IM_LOG_FORMAT, { embedded: true }) });
+  const root = createLogger({
+    level: config.IM_LOG_LEVEL,
+    format: resolveLogFormat(config.IM_LOG_FORMAT, { embedded: true }),
+  });
   const logger = root.child({ service: EMBEDDED_SERVICE });
   enableProcessMetrics();
   let secret = config.IM_JWT_SECRET;
   if (secret === undefined) {
     const loaded = loadOrCreateSecret(config.IM_DATA_DIR);
     secret = loaded.secret;
-    logger.info({ dataDir: config.IM_DATA_DIR, created: loaded.created }, 'IM_JWT_SECRET not set: using the secret in the data folder');
+    logger.info(
+      { dataDir: config.IM_DATA_DIR, created: loaded.created },
+      'IM_JWT_SECRET not set: using the secret in the data folder',
+    );
   }
   const server = await startEmbedded(config, secret, root);
   logger.info({ host: config.IM_HOST, port: server.port, dataDir: config.IM_DATA_DIR }, 'embedded IM server listening');

@@ -25,21 +25,48 @@ describe(EventService.name, () => {
   });
   afterEach(() => store.close());
 
-  const seqs = (): [string, string, number | undefined][] => got.map(([u, d]) => [u, d.kind === 'stored' ? d.message.conversationId : d.kind, d.kind === 'stored' ? d.message.seq : undefined]);
+  const seqs = (): [string, string, number | undefined][] =>
+    got.map(([u, d]) => [
+      u,
+      d.kind === 'stored' ? d.message.conversationId : d.kind,
+      d.kind === 'stored' ? d.message.seq : undefined,
+    ]);
 
   it('a redelivered user event stores its notice once and delivers it again', async () => {
-    const event: BusinessEvent = { eventId: 'e1', messageType: 68, fromType: 3, fromId: 'ops', target: { users: ['u1'] }, content: 'maintenance tonight', at: 5 };
+    const event: BusinessEvent = {
+      eventId: 'e1',
+      messageType: 68,
+      fromType: 3,
+      fromId: 'ops',
+      target: { users: ['u1'] },
+      content: 'maintenance tonight',
+      at: 5,
+    };
     expect(await events.handle(event)).toEqual({ ok: true, notified: 1, duplicates: 0 });
     expect(await events.handle(event)).toEqual({ ok: true, notified: 0, duplicates: 1 });
     expect(seqs()).toEqual([
       ['u1', 's:u1', 1],
       ['u1', 's:u1', 1],
     ]);
-    expect((await store.messages.range('s:u1', { limit: 10 })).map((m) => [m.message.msgId, m.message.fromType, m.message.sendTime])).toEqual([['ev-e1', 3, 5]]);
+    expect(
+      (await store.messages.range('s:u1', { limit: 10 })).map((m) => [
+        m.message.msgId,
+        m.message.fromType,
+        m.message.sendTime,
+      ]),
+    ).toEqual([['ev-e1', 3, 5]]);
   });
 
   it('a redelivered group event stores its notice once in the group and delivers it to the members again', async () => {
-    const event: BusinessEvent = { eventId: 'e2', messageType: 88, fromType: 3, fromId: 'checkin', target: { group: 'g1' }, content: '', at: 5 };
+    const event: BusinessEvent = {
+      eventId: 'e2',
+      messageType: 88,
+      fromType: 3,
+      fromId: 'checkin',
+      target: { group: 'g1' },
+      content: '',
+      at: 5,
+    };
     expect(await events.handle(event)).toEqual({ ok: true, notified: 2, duplicates: 0 });
     expect(await events.handle(event)).toEqual({ ok: true, notified: 0, duplicates: 1 });
     expect(seqs()).toEqual([
@@ -53,7 +80,15 @@ describe(EventService.name, () => {
 
   it('refuses a group event for a dismissed group, delivering nothing', async () => {
     await store.groups.dismiss('g1');
-    const event: BusinessEvent = { eventId: 'e3', messageType: 88, fromType: 3, fromId: 'checkin', target: { group: 'g1' }, content: '', at: 5 };
+    const event: BusinessEvent = {
+      eventId: 'e3',
+      messageType: 88,
+      fromType: 3,
+      fromId: 'checkin',
+      target: { group: 'g1' },
+      content: '',
+      at: 5,
+    };
     expect(await events.handle(event)).toMatchObject({ ok: false, reason: expect.stringMatching(/dismissed/) });
     expect(got).toEqual([]);
   });

@@ -65,13 +65,20 @@ export class EventService {
 
   private async toGroup(event: BusinessEvent, groupId: string, at: number): Promise<EventOutcome> {
     const refusal = groupSendRefusal(await this.store.groups.get(groupId), 'server', at);
-    if (refusal) return { ok: false, reason: refusal.code === 'IM_ERR_NOT_FOUND' ? `no group ${groupId}` : `group ${groupId}: ${refusal.reason}` };
+    if (refusal)
+      return {
+        ok: false,
+        reason: refusal.code === 'IM_ERR_NOT_FOUND' ? `no group ${groupId}` : `group ${groupId}: ${refusal.reason}`,
+      };
     const { duplicate, deliveredTo } = await this.notices.toGroup(groupId, toDownlink(event, groupId, at));
     return duplicate ? this.done(event, 0, 1) : this.done(event, deliveredTo, 0);
   }
 
   private done(event: BusinessEvent, notified: number, duplicates: number): EventOutcome {
-    this.logger.info({ eventId: event.eventId, messageType: event.messageType, notified, duplicates }, 'business event handled');
+    this.logger.info(
+      { eventId: event.eventId, messageType: event.messageType, notified, duplicates },
+      'business event handled',
+    );
     return { ok: true, notified, duplicates };
   }
 }

@@ -18,9 +18,22 @@ export interface EventsConsumerOptions {
  * it) and nothing is delivered; a failure of the store or Redis is thrown, so the bus retries,
  * then dead-letters.
  */
-export function subscribeEventService(bus: Bus, service: EventService, options: EventsConsumerOptions, logger: Logger): Promise<Subscription> {
+export function subscribeEventService(
+  bus: Bus,
+  service: EventService,
+  options: EventsConsumerOptions,
+  logger: Logger,
+): Promise<Subscription> {
   const deadLetter = async (key: string, value: unknown, reason: string): Promise<EventOutcome> => {
-    const letter: DeadLetter = { topic: Topics.EVENTS_IN, key, value, group: EVENTS_SERVICE_GROUP, error: reason, attempts: 1, failedAt: Date.now() };
+    const letter: DeadLetter = {
+      topic: Topics.EVENTS_IN,
+      key,
+      value,
+      group: EVENTS_SERVICE_GROUP,
+      error: reason,
+      attempts: 1,
+      failedAt: Date.now(),
+    };
     logger.warn({ key, reason }, 'business event refused');
     await bus.publish(deadLetterTopic(Topics.EVENTS_IN), key, letter);
     options.onDeadLetter?.(letter);

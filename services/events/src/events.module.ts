@@ -7,11 +7,19 @@ import { subscribeEventService } from './events.consumer';
 import { EventService } from './event.service';
 
 /** The events service on its ports, consuming im.events.in (refused events counted as dead letters). Cluster and embedded alike. */
-export function startEventsService(ports: Pick<ServicePorts, 'bus' | 'store' | 'delivery' | 'presence'>, config: EventsConfig, logger: Logger, clock: Clock = systemClock): Promise<RunningService> {
+export function startEventsService(
+  ports: Pick<ServicePorts, 'bus' | 'store' | 'delivery' | 'presence'>,
+  config: EventsConfig,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<RunningService> {
   return subscribeEventService(
     ports.bus,
     new EventService(ports.store, ports.delivery, ports.presence, logger, clock),
-    { maxUsers: config.IM_EVENTS_MAX_USERS, onDeadLetter: (letter) => processMetrics().deadLetters.inc({ topic: letter.topic }) },
+    {
+      maxUsers: config.IM_EVENTS_MAX_USERS,
+      onDeadLetter: (letter) => processMetrics().deadLetters.inc({ topic: letter.topic }),
+    },
     logger,
   );
 }

@@ -5,6 +5,13 @@ import { subscribeRelationService } from './relation.consumer';
 import { RelationService } from './relation.service';
 
 /** The friend service on its ports, consuming im.relation.commands. Cluster and embedded alike. */
-export function startFriendService(ports: Pick<ServicePorts, 'bus' | 'store' | 'delivery'>, config: FriendConfig, logger: Logger): Promise<RunningService> {
-  return subscribeRelationService(ports.bus, new RelationService(ports.store, ports.delivery, { autoAccept: config.IM_FRIEND_AUTO_ACCEPT }, logger));
+export function startFriendService(
+  ports: Pick<ServicePorts, 'bus' | 'store' | 'delivery'>,
+  config: FriendConfig,
+  logger: Logger,
+): Promise<RunningService> {
+  return subscribeRelationService(
+    ports.bus,
+    new RelationService(ports.store, ports.delivery, { autoAccept: config.IM_FRIEND_AUTO_ACCEPT }, logger),
+  );
 }

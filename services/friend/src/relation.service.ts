@@ -63,7 +63,8 @@ export class RelationService {
     const { relations, friendRequests } = this.store;
     switch (c.kind) {
       case 'friend-request': {
-        if (await relations.isBlocked(c.targetId, c.userId)) return refuse('IM_ERR_BLACKLISTED', 'the receiver has blacklisted you');
+        if (await relations.isBlocked(c.targetId, c.userId))
+          return refuse('IM_ERR_BLACKLISTED', 'the receiver has blacklisted you');
         if (await relations.areFriends(c.userId, c.targetId)) return refuse('IM_ERR_CONFLICT', 'already friends');
         if (this.options.autoAccept) {
           // Notices first: a command redelivered before the friendship was written redoes them (idempotent).
@@ -84,12 +85,16 @@ export class RelationService {
         if (await relations.areFriends(c.userId, c.targetId)) return { ok: true, value: { status: 'friends' } };
         return refuse('IM_ERR_NOT_FOUND', 'no friend request from this user');
       case 'friend-refuse':
-        if (!(await friendRequests.remove(c.targetId, c.userId))) return refuse('IM_ERR_NOT_FOUND', 'no friend request from this user');
+        if (!(await friendRequests.remove(c.targetId, c.userId)))
+          return refuse('IM_ERR_NOT_FOUND', 'no friend request from this user');
         return { ok: true, value: { done: true } };
       case 'unfriend':
         // Notice first, friendship last: a redelivered command either finds them friends still, or
         // its own notice stored (it had completed), and redoes the idempotent steps.
-        if (!(await relations.areFriends(c.userId, c.targetId)) && !(await this.noticeStored(c, MessageType.FRIEND_DELETED, c.targetId))) {
+        if (
+          !(await relations.areFriends(c.userId, c.targetId)) &&
+          !(await this.noticeStored(c, MessageType.FRIEND_DELETED, c.targetId))
+        ) {
           return refuse('IM_ERR_NOT_FRIEND', 'not friends');
         }
         await this.notify(c, MessageType.FRIEND_DELETED, c.userId, c.targetId, '');
@@ -112,7 +117,8 @@ export class RelationService {
 
   private async profile(c: ProfileCommand): Promise<CommandReply<RelationOutcome>> {
     const friends = await this.store.relations.friends(c.userId);
-    for (const friendId of friends) await this.notify(c, MessageType.FRIEND_PROFILE_CHANGED, c.userId, friendId, { ...c.profile });
+    for (const friendId of friends)
+      await this.notify(c, MessageType.FRIEND_PROFILE_CHANGED, c.userId, friendId, { ...c.profile });
     this.logger.info({ userId: c.userId, friends: friends.length }, 'profile change told');
     return { ok: true, value: { done: true } };
   }
@@ -122,11 +128,29 @@ export class RelationService {
   }
 
   private async noticeStored(c: { commandId: string }, type: MessageTypeNumber, toId: string): Promise<boolean> {
-    return (await this.store.messages.findByMsgId(systemConversationId(toId), this.noticeId(c, type, toId))) !== undefined;
+    return (
+      (await this.store.messages.findByMsgId(systemConversationId(toId), this.noticeId(c, type, toId))) !== undefined
+    );
   }
 
   /** Stores a notice in `toId`'s system conversation and hands it to the gateways holding `toId`. */
-  private async notify(c: { commandId: string; at: number }, type: MessageTypeNumber, fromId: string, toId: string, content: unknown): Promise<void> {
-    await this.notices.toUser(toId, serverMessage({ msgId: this.noticeId(c, type, toId), messageType: type, from: { id: fromId, type: 'PERSON' }, destId: toId, content, at: c.at }));
+  private async notify(
+    c: { commandId: string; at: number },
+    type: MessageTypeNumber,
+    fromId: string,
+    toId: string,
+    content: unknown,
+  ): Promise<void> {
+    await this.notices.toUser(
+      toId,
+      serverMessage({
+        msgId: this.noticeId(c, type, toId),
+        messageType: type,
+        from: { id: fromId, type: 'PERSON' },
+        destId: toId,
+        content,
+        at: c.at,
+      }),
+    );
   }
 }

@@ -5,25 +5,57 @@ import { CHAT_RULES_CONFIG, GROUP_LIMITS_CONFIG } from '@im/runtime';
 
 /** The gateway's environment variables. Embedded mode reads these plus the services' own. */
 export const GATEWAY_CONFIG = {
-  IM_PORT: { kind: 'int', default: 9092, min: 0, max: 65535, doc: 'Port of Socket.IO and the HTTP API (0 picks a free port).' },
+  IM_PORT: {
+    kind: 'int',
+    default: 9092,
+    min: 0,
+    max: 65535,
+    doc: 'Port of Socket.IO and the HTTP API (0 picks a free port).',
+  },
   IM_HOST: { kind: 'string', default: '0.0.0.0', doc: 'Address to listen on.' },
   IM_JWT_SECRET: {
     kind: 'string',
     secret: true,
     doc: 'HS256 secret of the client tokens. Embedded mode creates one in IM_DATA_DIR when unset; cluster mode requires it.',
   },
-  IM_MAX_MESSAGE_BYTES: { kind: 'int', default: 65536, min: 1024, max: 4194304, doc: 'Largest accepted message, in bytes of JSON.' },
-  IM_RATE_LIMIT_PER_SEC: { kind: 'int', default: 20, min: 1, doc: 'Messages per second one socket may send (sustained).' },
+  IM_MAX_MESSAGE_BYTES: {
+    kind: 'int',
+    default: 65536,
+    min: 1024,
+    max: 4194304,
+    doc: 'Largest accepted message, in bytes of JSON.',
+  },
+  IM_RATE_LIMIT_PER_SEC: {
+    kind: 'int',
+    default: 20,
+    min: 1,
+    doc: 'Messages per second one socket may send (sustained).',
+  },
   IM_RATE_LIMIT_BURST: { kind: 'int', default: 40, min: 1, doc: 'Messages one socket may send in a burst.' },
-  IM_ACK_TIMEOUT_MS: { kind: 'int', default: 30000, min: 100, doc: 'How long the gateway waits for a device to acknowledge a downlink.' },
+  IM_ACK_TIMEOUT_MS: {
+    kind: 'int',
+    default: 30000,
+    min: 100,
+    doc: 'How long the gateway waits for a device to acknowledge a downlink.',
+  },
   IM_MAX_MESSAGE_BACKLOG: {
     kind: 'int',
     default: 20000,
     min: 0,
     doc: 'Cluster mode: while the message service is more than this many records behind on im.messages, gateways refuse new messages with 50301 (retry with the same msgId) until the backlog halves. 0: no limit.',
   },
-  IM_BACKLOG_CHECK_MS: { kind: 'int', default: 1000, min: 100, doc: 'Cluster mode: how often a gateway reads the message backlog (two Kafka admin requests).' },
-  IM_SYNC_MAX_PER_CONVERSATION: { kind: 'int', default: 1000, min: 1, doc: 'Most messages per conversation re-sent on connect; older ones are left to history sync over HTTP.' },
+  IM_BACKLOG_CHECK_MS: {
+    kind: 'int',
+    default: 1000,
+    min: 100,
+    doc: 'Cluster mode: how often a gateway reads the message backlog (two Kafka admin requests).',
+  },
+  IM_SYNC_MAX_PER_CONVERSATION: {
+    kind: 'int',
+    default: 1000,
+    min: 1,
+    doc: 'Most messages per conversation re-sent on connect; older ones are left to history sync over HTTP.',
+  },
   ...CHAT_RULES_CONFIG,
   ...GROUP_LIMITS_CONFIG,
   IM_PRESENCE_DEBOUNCE_MS: {
@@ -49,10 +81,31 @@ export const GATEWAY_CONFIG = {
     secret: true,
     doc: 'Bearer token of the admin HTTP API (notices, wallet top-up/withdraw, revoking a user; docs/security.md), at least 16 characters, separate from IM_JWT_SECRET; unset disables the admin API.',
   },
-  IM_ADMIN_NOTICES_PER_MINUTE: { kind: 'int', default: 10, min: 1, doc: 'System notices the admin API accepts per minute on one gateway (bursts of as many).' },
-  IM_CHATROOM_HISTORY: { kind: 'int', default: 20, min: 0, max: 500, doc: 'Recent chatroom messages (102) sent to a socket entering the room; 0 keeps no history.' },
-  IM_CHATROOM_MAX_MEMBERS: { kind: 'int', default: 1000, min: 1, doc: 'Most sockets in one chatroom; one more is refused.' },
-  IM_CHATROOM_RATE_PER_SEC: { kind: 'int', default: 5, min: 1, doc: 'Chatroom messages (100-102) one user may send per second, counted across all gateways.' },
+  IM_ADMIN_NOTICES_PER_MINUTE: {
+    kind: 'int',
+    default: 10,
+    min: 1,
+    doc: 'System notices the admin API accepts per minute on one gateway (bursts of as many).',
+  },
+  IM_CHATROOM_HISTORY: {
+    kind: 'int',
+    default: 20,
+    min: 0,
+    max: 500,
+    doc: 'Recent chatroom messages (102) sent to a socket entering the room; 0 keeps no history.',
+  },
+  IM_CHATROOM_MAX_MEMBERS: {
+    kind: 'int',
+    default: 1000,
+    min: 1,
+    doc: 'Most sockets in one chatroom; one more is refused.',
+  },
+  IM_CHATROOM_RATE_PER_SEC: {
+    kind: 'int',
+    default: 5,
+    min: 1,
+    doc: 'Chatroom messages (100-102) one user may send per second, counted across all gateways.',
+  },
   IM_CONSOLE_ENABLED: {
     kind: 'bool',
     default: true,
@@ -65,9 +118,24 @@ export const GATEWAY_CONFIG = {
     kind: 'list',
     doc: 'Browser origins (`https://app.example.com`, comma-separated; `*` = any) allowed to open a socket or call the HTTP API (CORS). Unset: any in embedded mode, none in cluster mode. Requests without an Origin header (apps, servers) always pass.',
   },
-  IM_MAX_CONNECTIONS_PER_USER: { kind: 'int', default: 20, min: 1, doc: 'Most simultaneous sockets of one user (a login that replaces an older one does not count twice).' },
-  IM_HANDSHAKES_PER_IP_PER_MIN: { kind: 'int', default: 600, min: 0, doc: 'Socket handshakes one client address may start per minute, sustained (0 = no limit).' },
-  IM_HANDSHAKE_BURST_PER_IP: { kind: 'int', default: 200, min: 1, doc: 'Socket handshakes one client address may start at once.' },
+  IM_MAX_CONNECTIONS_PER_USER: {
+    kind: 'int',
+    default: 20,
+    min: 1,
+    doc: 'Most simultaneous sockets of one user (a login that replaces an older one does not count twice).',
+  },
+  IM_HANDSHAKES_PER_IP_PER_MIN: {
+    kind: 'int',
+    default: 600,
+    min: 0,
+    doc: 'Socket handshakes one client address may start per minute, sustained (0 = no limit).',
+  },
+  IM_HANDSHAKE_BURST_PER_IP: {
+    kind: 'int',
+    default: 200,
+    min: 1,
+    doc: 'Socket handshakes one client address may start at once.',
+  },
   IM_REVOCATION_TTL_S: {
     kind: 'int',
     default: 2592000,
@@ -113,7 +181,9 @@ export const MIN_ADMIN_TOKEN_LENGTH = 16;
 /** Start-up problems of the admin settings (a token too short to be a secret). */
 export function adminConfigProblems(c: Pick<GatewayConfig, 'IM_ADMIN_TOKEN'>): string[] {
   const token = c.IM_ADMIN_TOKEN;
-  return token !== undefined && token.length < MIN_ADMIN_TOKEN_LENGTH ? [`IM_ADMIN_TOKEN: must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`] : [];
+  return token !== undefined && token.length < MIN_ADMIN_TOKEN_LENGTH
+    ? [`IM_ADMIN_TOKEN: must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`]
+    : [];
 }
 
 /** The settings of a gateway from its configuration (cluster) or the embedded one, which extends it. */

@@ -119,7 +119,12 @@ function installCors(app: FastifyInstance, origins: OriginPolicy): void {
   });
 }
 
-function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocations, origins: OriginPolicy): FastifyInstance {
+function buildHttp(
+  deps: GatewayDeps,
+  drain: DrainState,
+  revocations: Revocations,
+  origins: OriginPolicy,
+): FastifyInstance {
   const app = fastify({
     // Request lines at info would log every call; the http logger keeps warnings and errors.
     loggerInstance: deps.logger.child({ module: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
@@ -169,24 +174,50 @@ function buildHttp(deps: GatewayDeps, drain: DrainState, revocations: Revocation
   let document: unknown;
   app.get(
     '/openapi.json',
-    { schema: { summary: 'This document: the HTTP API as OpenAPI 3.1', security: 'none', response: { 200: { type: 'object', description: 'An OpenAPI 3.1 document.' } } } },
+    {
+      schema: {
+        summary: 'This document: the HTTP API as OpenAPI 3.1',
+        security: 'none',
+        response: { 200: { type: 'object', description: 'An OpenAPI 3.1 document.' } },
+      },
+    },
     async () => (document ??= openapi.document()),
   );
   let asyncapi: unknown;
   app.get(
     '/asyncapi.json',
-    { schema: { summary: 'The Socket.IO events and Kafka topics as AsyncAPI 3', security: 'none', response: { 200: { type: 'object', description: 'An AsyncAPI 3.0 document.' } } } },
+    {
+      schema: {
+        summary: 'The Socket.IO events and Kafka topics as AsyncAPI 3',
+        security: 'none',
+        response: { 200: { type: 'object', description: 'An AsyncAPI 3.0 document.' } },
+      },
+    },
     async () => (asyncapi ??= asyncApiDocument({ version: '0.1.0' })),
   );
   docsRoutes(app);
   if (deps.settings.consoleEnabled === true) {
     // From src/ (ts-jest) or dist/ alike: the Vite build lands in the package's dist/console.
-    consoleRoutes(app, ctx, { dir: deps.consoleDir ?? resolve(__dirname, '..', 'dist', 'console'), devTokens: deps.consoleDevTokens === true, ...(deps.opsBoard ? { opsBoard: deps.opsBoard } : {}) });
+    consoleRoutes(app, ctx, {
+      dir: deps.consoleDir ?? resolve(__dirname, '..', 'dist', 'console'),
+      devTokens: deps.consoleDevTokens === true,
+      ...(deps.opsBoard ? { opsBoard: deps.opsBoard } : {}),
+    });
   }
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics of this process', security: 'none', response: { 200: { type: 'string', contentMediaType: 'text/plain' } } } }, async (_req, reply) => {
-    const { contentType, body } = await processMetrics().scrape();
-    return reply.type(contentType).send(body);
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        summary: 'Prometheus metrics of this process',
+        security: 'none',
+        response: { 200: { type: 'string', contentMediaType: 'text/plain' } },
+      },
+    },
+    async (_req, reply) => {
+      const { contentType, body } = await processMetrics().scrape();
+      return reply.type(contentType).send(body);
+    },
+  );
   return app;
 }
 
@@ -196,9 +227,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const revocations = new Revocations(deps.once, deps.settings.revocationTtlMs);
   const origins = new OriginPolicy(deps.settings.allowedOrigins);
   const app = buildHttp(deps, drainState, revocations, origins);
-  const handshakes = deps.settings.handshakesPerIpPerMin > 0
-    ? new HandshakeLimiter(deps.settings.handshakesPerIpPerMin, deps.settings.handshakeBurstPerIp, deps.clock)
-    : undefined;
+  const handshakes =
+    deps.settings.handshakesPerIpPerMin > 0
+      ? new HandshakeLimiter(deps.settings.handshakesPerIpPerMin, deps.settings.handshakeBurstPerIp, deps.clock)
+      : undefined;
   const engineLog = deps.logger.child({ module: 'socket' });
   const io = new Server(app.server, {
     allowEIO3: true,
@@ -218,7 +250,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     // Lets browsers read polling responses from allowed origins (the check above does the refusing).
     // (A same-origin page, the console, needs no CORS headers: its origin is not listed here.)
-    cors: { origin: (origin, callback) => callback(null, origin !== undefined && origins.allows(origin) ? origin : false) },
+    cors: {
+      origin: (origin, callback) => callback(null, origin !== undefined && origins.allows(origin) ? origin : false),
+    },
     maxHttpBufferSize: deps.settings.maxMessageBytes * 2 + 1024,
     pingInterval: 25_000,
     pingTimeout: 20_000,
@@ -228,9 +262,17 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   answerUpgradeOffersAsHttp(app.server, io.path());
   // Registered before authentication: a draining gateway takes no new sockets.
-  io.use((_socket, next) => (drainState.draining ? next(new Error('server draining: reconnect to another gateway')) : next()));
+  io.use((_socket, next) =>
+    drainState.draining ? next(new Error('server draining: reconnect to another gateway')) : next(),
+  );
   const log = deps.logger.child({ module: 'socket' });
-  adminUserRoutes(app, { adminToken: deps.settings.adminToken, revocations, io, clock: deps.clock, logger: deps.logger.child({ module: 'admin' }) });
+  adminUserRoutes(app, {
+    adminToken: deps.settings.adminToken,
+    revocations,
+    io,
+    clock: deps.clock,
+    logger: deps.logger.child({ module: 'admin' }),
+  });
   const metrics = processMetrics();
   const untrackConnections = metrics.trackConnections(() => io.engine.clientsCount);
   io.on('connection', (socket) => {
@@ -241,29 +283,73 @@ export function createGateway(deps: GatewayDeps): Gateway {
   // The router and the socket gateway refer to each other: the router is built first and reaches
   // the sockets through this holder once they exist.
   const holder: { sockets?: SocketGateway } = {};
-  const router = new DeliveryRouter(deps.delivery, (channel, reason) => holder.sockets?.disconnect(channel, reason), log);
+  const router = new DeliveryRouter(
+    deps.delivery,
+    (channel, reason) => holder.sockets?.disconnect(channel, reason),
+    log,
+  );
   const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock, deps.backlog);
   // Calls are the call service's: signals and device events go to it over the bus.
   const calls = new CallForwarder(deps.bus, deps.clock, log.child({ module: 'call' }));
-  const controller = new ChatController(service, calls, deps.settings.maxMessageBytes, deps.clock, log, (code, seconds) => {
-    metrics.ackLatency.observe({ outcome: code === 0 ? 'accepted' : 'refused' }, seconds);
-    if (code !== 0) metrics.errors.inc({ code: String(code) });
-  });
+  const controller = new ChatController(
+    service,
+    calls,
+    deps.settings.maxMessageBytes,
+    deps.clock,
+    log,
+    (code, seconds) => {
+      metrics.ackLatency.observe({ outcome: code === 0 ? 'accepted' : 'refused' }, seconds);
+      if (code !== 0) metrics.errors.inc({ code: String(code) });
+    },
+  );
   const observeDownlink = {
     sent: (m: ImMessage): void => void metrics.messagesOut.inc({ type: String(m.messageType) }),
     acked: (m: ImMessage): void => {
-      if (typeof m.sendTime === 'number') metrics.deliveryLatency.observe(Math.max(0, deps.clock.now() - m.sendTime) / 1000);
+      if (typeof m.sendTime === 'number')
+        metrics.deliveryLatency.observe(Math.max(0, deps.clock.now() - m.sendTime) / 1000);
     },
   };
-  const chatroomService = new ChatroomService(io, deps.chatrooms, deps.settings, deps.clock, log.child({ module: 'chatroom' }));
-  const chatrooms = { service: chatroomService, controller: new ChatroomController(chatroomService, deps.settings.maxMessageBytes, () => deps.clock.now(), log) };
-  const notifier = new PresenceNotifier({ ...deps, logger: log, debounceMs: deps.settings.presenceDebounceMs, onGatewayLost: (gatewayId, userIds) => calls.gatewayLost(gatewayId, userIds) });
-  const socketGateway = new SocketGateway({ io, observeDownlink, store: deps.store, presence: deps.presence, router, controller, chatrooms, calls, notifier, settings: deps.settings, clock: deps.clock, logger: log, revocations });
+  const chatroomService = new ChatroomService(
+    io,
+    deps.chatrooms,
+    deps.settings,
+    deps.clock,
+    log.child({ module: 'chatroom' }),
+  );
+  const chatrooms = {
+    service: chatroomService,
+    controller: new ChatroomController(chatroomService, deps.settings.maxMessageBytes, () => deps.clock.now(), log),
+  };
+  const notifier = new PresenceNotifier({
+    ...deps,
+    logger: log,
+    debounceMs: deps.settings.presenceDebounceMs,
+    onGatewayLost: (gatewayId, userIds) => calls.gatewayLost(gatewayId, userIds),
+  });
+  const socketGateway = new SocketGateway({
+    io,
+    observeDownlink,
+    store: deps.store,
+    presence: deps.presence,
+    router,
+    controller,
+    chatrooms,
+    calls,
+    notifier,
+    settings: deps.settings,
+    clock: deps.clock,
+    logger: log,
+    revocations,
+  });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
     ? setInterval(() => {
-        deps.presence.refresh(deps.settings.gatewayId, socketGateway.sessions()).catch((err: unknown) => log.warn({ err }, 'presence refresh failed'));
-        deps.chatrooms.refresh(chatroomService.all()).catch((err: unknown) => log.warn({ err }, 'chatroom refresh failed'));
+        deps.presence
+          .refresh(deps.settings.gatewayId, socketGateway.sessions())
+          .catch((err: unknown) => log.warn({ err }, 'presence refresh failed'));
+        deps.chatrooms
+          .refresh(chatroomService.all())
+          .catch((err: unknown) => log.warn({ err }, 'chatroom refresh failed'));
         notifier.sweepCrashed().catch((err: unknown) => log.warn({ err }, 'dead gateway sweep failed'));
       }, deps.presenceRefreshMs)
     : undefined;

@@ -11,7 +11,11 @@ import { BacklogGuard } from './socket/backlog-guard';
 runProcess({
   name: 'gateway',
   schema: { ...CLUSTER_CONFIG, ...GATEWAY_CONFIG },
-  check: (c) => [...missingEndpoints(c), ...(c.IM_JWT_SECRET ? [] : ['IM_JWT_SECRET: required in cluster mode']), ...adminConfigProblems(c)],
+  check: (c) => [
+    ...missingEndpoints(c),
+    ...(c.IM_JWT_SECRET ? [] : ['IM_JWT_SECRET: required in cluster mode']),
+    ...adminConfigProblems(c),
+  ],
   start: async (config, logger) => {
     const settings = gatewaySettings(config, config.IM_JWT_SECRET ?? '');
     const ports = await connectCluster(config, 'gateway', logger, { opsInstance: settings.gatewayId });
@@ -20,9 +24,20 @@ runProcess({
     // Chatroom keys and the Socket.IO adapter's channels per installation, like the call service's
     // keys: installations sharing a Redis (the test harnesses do) never see each other's broadcasts.
     const prefix = config.IM_KAFKA_NAMESPACE ? `im:${config.IM_KAFKA_NAMESPACE}:` : 'im:';
-    const socketAdapter = await createSocketIoRedisAdapter(redisUrl, config.IM_KAFKA_NAMESPACE ? { channelPrefix: `${prefix}socket.io` } : undefined);
-    const chatrooms = await RedisChatroomStore.connect(redisUrl, { prefix, memberTtlMs: config.IM_PRESENCE_TTL_MS, logger: logger.child({ module: 'chatroom' }) });
-    const backlog = new BacklogGuard(() => ports.bus.backlog(Topics.MESSAGES, MESSAGE_SERVICE_GROUP), { max: config.IM_MAX_MESSAGE_BACKLOG, everyMs: config.IM_BACKLOG_CHECK_MS }, logger.child({ module: 'backlog' })).start();
+    const socketAdapter = await createSocketIoRedisAdapter(
+      redisUrl,
+      config.IM_KAFKA_NAMESPACE ? { channelPrefix: `${prefix}socket.io` } : undefined,
+    );
+    const chatrooms = await RedisChatroomStore.connect(redisUrl, {
+      prefix,
+      memberTtlMs: config.IM_PRESENCE_TTL_MS,
+      logger: logger.child({ module: 'chatroom' }),
+    });
+    const backlog = new BacklogGuard(
+      () => ports.bus.backlog(Topics.MESSAGES, MESSAGE_SERVICE_GROUP),
+      { max: config.IM_MAX_MESSAGE_BACKLOG, everyMs: config.IM_BACKLOG_CHECK_MS },
+      logger.child({ module: 'backlog' }),
+    ).start();
     const ids = new IdGenerator({ worker: config.IM_ID_WORKER });
     const gateway = createGateway({
       settings,

@@ -15,10 +15,12 @@ describe(GroupExpirySweeper.name, () => {
   let got: [string, number][];
   let service: GroupService;
   let hub: MemoryDeliveryHub;
-  const sweeper = (): GroupExpirySweeper => new GroupExpirySweeper(store, hub.port(), { reminderLeadMs: HOUR }, clock, logger);
+  const sweeper = (): GroupExpirySweeper =>
+    new GroupExpirySweeper(store, hub.port(), { reminderLeadMs: HOUR }, clock, logger);
   const setExpiry = (userId: string, expiresAt: number | null, commandId = `c-${Math.random()}`) =>
     service.handle({ kind: 'set-expiry', groupId: 'g1', userId, commandId, at: clock.now(), expiresAt });
-  const types = async (): Promise<number[]> => (await store.messages.range('g:g1', { limit: 10 })).map((m) => m.message.messageType);
+  const types = async (): Promise<number[]> =>
+    (await store.messages.range('g:g1', { limit: 10 })).map((m) => m.message.messageType);
 
   beforeEach(async () => {
     store = new SqliteStore(':memory:');
@@ -65,7 +67,12 @@ describe(GroupExpirySweeper.name, () => {
     expect(await types()).toEqual([58, 65]);
     const [reminder] = await store.messages.range('g:g1', { limit: 1 });
     expect(reminder?.message).toMatchObject({ fromType: 2, destId: 'g1', content: { groupId: 'g1', expiresAt } });
-    expect(got.sort()).toEqual([['a', 58], ['a', 65], ['o', 58], ['o', 65]]);
+    expect(got.sort()).toEqual([
+      ['a', 58],
+      ['a', 65],
+      ['o', 58],
+      ['o', 65],
+    ]);
   });
 
   it('two sweepers over one store send each notice once', async () => {
@@ -89,7 +96,10 @@ describe(GroupExpirySweeper.name, () => {
     store.groups.claimExpiryNotice = claim;
     expect(await sweeper().sweep()).toEqual({ reminded: ['g1'], expired: [] });
     expect(await types()).toEqual([58]);
-    expect(got.sort()).toEqual([['a', 58], ['o', 58]]);
+    expect(got.sort()).toEqual([
+      ['a', 58],
+      ['o', 58],
+    ]);
   });
 
   it('a sweeper that dies after claiming, before delivering: the notice is stored for sync and never sent twice', async () => {

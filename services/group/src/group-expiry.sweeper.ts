@@ -7,8 +7,18 @@ import type { ExpiryNotice, Group, Store } from '@im/store';
 
 /** The expiry sweep's variables (the group service's process and embedded mode). */
 export const GROUP_EXPIRY_CONFIG = {
-  IM_GROUP_EXPIRY_SWEEP_MS: { kind: 'int', default: 60000, min: 10, doc: 'How often the group service looks for groups whose expiry reminder (58) or expired notice (65) is due.' },
-  IM_GROUP_EXPIRY_REMINDER_MS: { kind: 'int', default: 86400000, min: 0, doc: 'How long before a group expires its members get the reminder (58).' },
+  IM_GROUP_EXPIRY_SWEEP_MS: {
+    kind: 'int',
+    default: 60000,
+    min: 10,
+    doc: 'How often the group service looks for groups whose expiry reminder (58) or expired notice (65) is due.',
+  },
+  IM_GROUP_EXPIRY_REMINDER_MS: {
+    kind: 'int',
+    default: 86400000,
+    min: 0,
+    doc: 'How long before a group expires its members get the reminder (58).',
+  },
 } as const satisfies ConfigSchema;
 
 export interface GroupExpiryOptions {
@@ -71,7 +81,9 @@ export class GroupExpirySweeper {
   /** Sweeps every `intervalMs` (errors are logged, the next tick tries again). */
   start(intervalMs: number, timer: SweepTimer = intervalTimer): { close(): Promise<void> } {
     const handle = timer.every(intervalMs, () => {
-      this.sweep().catch((err: unknown) => this.logger.warn({ err }, 'group expiry sweep failed; retrying on the next tick'));
+      this.sweep().catch((err: unknown) =>
+        this.logger.warn({ err }, 'group expiry sweep failed; retrying on the next tick'),
+      );
     });
     return {
       close: async () => {
@@ -106,7 +118,8 @@ export class GroupExpirySweeper {
    */
   private async claimAndSend(group: Group, notice: ExpiryNotice, now: number): Promise<boolean> {
     const expiresAt = group.expiresAt ?? 0;
-    const type: MessageTypeNumber = notice === 'reminder' ? MessageType.GROUP_EXPIRY_REMINDER : MessageType.GROUP_EXPIRED;
+    const type: MessageTypeNumber =
+      notice === 'reminder' ? MessageType.GROUP_EXPIRY_REMINDER : MessageType.GROUP_EXPIRED;
     const message = serverMessage({
       msgId: `n${type}-expiry-${expiresAt}-${group.groupId}`,
       messageType: type,
@@ -116,7 +129,8 @@ export class GroupExpirySweeper {
       at: now,
     });
     let claimed = false;
-    const claim = async (): Promise<boolean> => (claimed = await this.store.groups.claimExpiryNotice(group.groupId, expiresAt, notice, now));
+    const claim = async (): Promise<boolean> =>
+      (claimed = await this.store.groups.claimExpiryNotice(group.groupId, expiresAt, notice, now));
     await this.notices.toGroup(group.groupId, message, { deliverIf: claim });
     if (!claimed) return false;
     this.logger.info({ groupId: group.groupId, notice, expiresAt }, 'group expiry notice sent');

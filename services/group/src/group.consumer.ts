@@ -5,5 +5,7 @@ import type { GroupService } from './group.service';
 export const GROUP_SERVICE_GROUP = 'group-service';
 
 export function subscribeGroupService(bus: Bus, service: GroupService): Promise<Subscription> {
-  return bus.subscribe<GroupCommand>(Topics.GROUP_COMMANDS, GROUP_SERVICE_GROUP, (record) => service.handle(record.value));
+  return bus.subscribe<GroupCommand>(Topics.GROUP_COMMANDS, GROUP_SERVICE_GROUP, (record) =>
+    service.handle(record.value),
+  );
 }

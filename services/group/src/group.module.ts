@@ -16,8 +16,17 @@ export async function startGroupService(
   /** Drives the expiry sweep; default a real interval. */
   timer?: SweepTimer,
 ): Promise<RunningService> {
-  const subscription = await subscribeGroupService(ports.bus, new GroupService(ports.store, ports.delivery, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger));
-  const sweeper = new GroupExpirySweeper(ports.store, ports.delivery, { reminderLeadMs: config.IM_GROUP_EXPIRY_REMINDER_MS }, clock, logger.child({ module: 'expiry' }));
+  const subscription = await subscribeGroupService(
+    ports.bus,
+    new GroupService(ports.store, ports.delivery, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger),
+  );
+  const sweeper = new GroupExpirySweeper(
+    ports.store,
+    ports.delivery,
+    { reminderLeadMs: config.IM_GROUP_EXPIRY_REMINDER_MS },
+    clock,
+    logger.child({ module: 'expiry' }),
+  );
   const sweep = sweeper.start(config.IM_GROUP_EXPIRY_SWEEP_MS, timer);
   return {
     async close(): Promise<void> {

@@ -26,7 +26,13 @@ export class GroupNotices {
   }
 
   /** Stores a group notice in `g:<groupId>` and sends it to the current members (but `except`). */
-  async toGroup(c: NoticeCause, type: MessageTypeNumber, fromId: string, content: unknown, except?: string): Promise<StoredMessage> {
+  async toGroup(
+    c: NoticeCause,
+    type: MessageTypeNumber,
+    fromId: string,
+    content: unknown,
+    except?: string,
+  ): Promise<StoredMessage> {
     const message = this.build(c, type, fromId, noticeId(c, type, fromId), content);
     return (await this.writer.toGroup(c.groupId, message, except === undefined ? {} : { except })).stored;
   }
@@ -46,8 +52,21 @@ export class GroupNotices {
     return this.store.messages.findByMsgId(systemConversationId(toId), noticeId(c, type, toId));
   }
 
-  private build(c: NoticeCause, type: MessageTypeNumber, fromId: string, msgId: string, content: unknown): ReturnType<typeof serverMessage> {
-    return serverMessage({ msgId, messageType: type, from: { id: fromId, type: 'GROUP' }, destId: c.groupId, content, at: c.at });
+  private build(
+    c: NoticeCause,
+    type: MessageTypeNumber,
+    fromId: string,
+    msgId: string,
+    content: unknown,
+  ): ReturnType<typeof serverMessage> {
+    return serverMessage({
+      msgId,
+      messageType: type,
+      from: { id: fromId, type: 'GROUP' },
+      destId: c.groupId,
+      content,
+      at: c.at,
+    });
   }
 }
 

@@ -55,7 +55,10 @@ describe(GroupService.name, () => {
     expect((await store.messages.range('g:g1', { limit: 10 })).map((m) => m.message.messageType)).toEqual([9, 9]);
     expect((await store.messages.range('s:a', { limit: 10 })).map((m) => m.message.messageType)).toEqual([64]);
     expect((await store.groups.members('g1')).map((m) => m.userId)).toEqual(['o']);
-    expect(await service.handle({ kind: 'leave', ...base('b', 'l2') })).toMatchObject({ ok: false, error: 'IM_ERR_NOT_MEMBER' });
+    expect(await service.handle({ kind: 'leave', ...base('b', 'l2') })).toMatchObject({
+      ok: false,
+      error: 'IM_ERR_NOT_MEMBER',
+    });
   });
 
   it('redelivered apply / approve / refuse store and answer as before; a new application while pending is a conflict', async () => {
@@ -73,12 +76,18 @@ describe(GroupService.name, () => {
     expect(await store.groups.applications('g1')).toEqual([]);
     // Full group: a new approval is refused.
     await store.groups.addApplication({ groupId: 'g1', userId: 'y', message: '', createdAt: 2 });
-    expect(await service.handle({ kind: 'approve', ...base('o', 'v2'), targetId: 'y' })).toMatchObject({ ok: false, error: 'IM_ERR_BAD_REQUEST' });
+    expect(await service.handle({ kind: 'approve', ...base('o', 'v2'), targetId: 'y' })).toMatchObject({
+      ok: false,
+      error: 'IM_ERR_BAD_REQUEST',
+    });
     const refuseIt: GroupCommand = { kind: 'refuse-application', ...base('o', 'r1'), targetId: 'y' };
     expect((await service.handle(refuseIt)).ok).toBe(true);
     expect((await service.handle(refuseIt)).ok).toBe(true);
     expect((await store.messages.range('s:y', { limit: 10 })).map((m) => m.message.messageType)).toEqual([61]);
-    expect(await service.handle({ ...refuseIt, commandId: 'r2' })).toMatchObject({ ok: false, error: 'IM_ERR_NOT_FOUND' });
+    expect(await service.handle({ ...refuseIt, commandId: 'r2' })).toMatchObject({
+      ok: false,
+      error: 'IM_ERR_NOT_FOUND',
+    });
   });
 
   it('a redelivered ownership accept or refuse answers as before and notifies once', async () => {
@@ -99,16 +108,26 @@ describe(GroupService.name, () => {
       ['b', 'owner'],
       ['o', 'admin'],
     ]);
-    expect(await service.handle({ kind: 'accept-ownership', ...base('a', 'y2') })).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
-    expect(await service.handle({ kind: 'offer-ownership', ...base('a', 'f3'), targetId: 'o' })).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
+    expect(await service.handle({ kind: 'accept-ownership', ...base('a', 'y2') })).toMatchObject({
+      ok: false,
+      error: 'IM_ERR_FORBIDDEN',
+    });
+    expect(await service.handle({ kind: 'offer-ownership', ...base('a', 'f3'), targetId: 'o' })).toMatchObject({
+      ok: false,
+      error: 'IM_ERR_FORBIDDEN',
+    });
   });
 
   it('announcement: 47 the first time, 48 after; a redelivered change or remark stores its notice once; the same value tells nobody', async () => {
     const first: GroupCommand = { kind: 'set-attribute', ...base('o', 'n1'), attribute: 'announcement', value: 'Sat' };
     expect((await service.handle(first)).ok).toBe(true);
     expect((await service.handle(first)).ok).toBe(true);
-    expect((await service.handle({ kind: 'set-attribute', ...base('o', 'n2'), attribute: 'announcement', value: 'Sun' })).ok).toBe(true);
-    expect((await service.handle({ kind: 'set-attribute', ...base('o', 'n3'), attribute: 'announcement', value: 'Sun' })).ok).toBe(true);
+    expect(
+      (await service.handle({ kind: 'set-attribute', ...base('o', 'n2'), attribute: 'announcement', value: 'Sun' })).ok,
+    ).toBe(true);
+    expect(
+      (await service.handle({ kind: 'set-attribute', ...base('o', 'n3'), attribute: 'announcement', value: 'Sun' })).ok,
+    ).toBe(true);
     const remark: GroupCommand = { kind: 'set-remark', ...base('a', 'r1'), remark: 'Ali' };
     expect((await service.handle(remark)).ok).toBe(true);
     expect((await service.handle(remark)).ok).toBe(true);
@@ -116,18 +135,36 @@ describe(GroupService.name, () => {
     expect((await store.messages.range('g:g1', { limit: 10 })).map((m) => m.message.messageType)).toEqual([47, 48, 27]);
     expect(await store.groups.get('g1')).toMatchObject({ announcement: 'Sun' });
     expect(await store.groups.member('g1', 'a')).toMatchObject({ remark: 'Ali' });
-    const byMember = await service.handle({ kind: 'set-attribute', ...base('a', 'n4'), attribute: 'avatar', value: 'x' });
+    const byMember = await service.handle({
+      kind: 'set-attribute',
+      ...base('a', 'n4'),
+      attribute: 'avatar',
+      value: 'x',
+    });
     expect(byMember).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
   });
 
   it('mutes one member until at + minutes; an admin cannot mute the owner or another admin', async () => {
     await store.groups.setRole('g1', 'a', 'admin');
-    expect((await service.handle({ kind: 'mute-member', ...base('a', 'm1'), targetId: 'b', minutes: 5 })).ok).toBe(true);
+    expect((await service.handle({ kind: 'mute-member', ...base('a', 'm1'), targetId: 'b', minutes: 5 })).ok).toBe(
+      true,
+    );
     expect(await store.groups.member('g1', 'b')).toMatchObject({ mutedUntil: 1000 + 5 * 60_000 });
-    expect(await service.handle({ kind: 'mute-member', ...base('a', 'm2'), targetId: 'o', minutes: 5 })).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
-    expect(await service.handle({ kind: 'mute-member', ...base('b', 'm3'), targetId: 'a', minutes: 5 })).toMatchObject({ ok: false, error: 'IM_ERR_FORBIDDEN' });
-    expect((await service.handle({ kind: 'mute-member', ...base('o', 'm4'), targetId: 'a', minutes: 1 })).ok).toBe(true);
-    expect(await service.handle({ kind: 'mute-member', ...base('o', 'm5'), targetId: 'x', minutes: 1 })).toMatchObject({ ok: false, error: 'IM_ERR_NOT_MEMBER' });
+    expect(await service.handle({ kind: 'mute-member', ...base('a', 'm2'), targetId: 'o', minutes: 5 })).toMatchObject({
+      ok: false,
+      error: 'IM_ERR_FORBIDDEN',
+    });
+    expect(await service.handle({ kind: 'mute-member', ...base('b', 'm3'), targetId: 'a', minutes: 5 })).toMatchObject({
+      ok: false,
+      error: 'IM_ERR_FORBIDDEN',
+    });
+    expect((await service.handle({ kind: 'mute-member', ...base('o', 'm4'), targetId: 'a', minutes: 1 })).ok).toBe(
+      true,
+    );
+    expect(await service.handle({ kind: 'mute-member', ...base('o', 'm5'), targetId: 'x', minutes: 1 })).toMatchObject({
+      ok: false,
+      error: 'IM_ERR_NOT_MEMBER',
+    });
     expect((await service.handle({ kind: 'unmute-member', ...base('a', 'u1'), targetId: 'b' })).ok).toBe(true);
     expect(await store.groups.member('g1', 'b')).not.toHaveProperty('mutedUntil');
   });

@@ -12,7 +12,8 @@ export interface GroupServiceOptions {
 }
 
 export type CreateGroupResult = { groupId: string; created: boolean };
-export type GroupCommandResult = CreateGroupResult | { done: true } | { added: string[] } | { status: 'joined' | 'pending' };
+export type GroupCommandResult =
+  CreateGroupResult | { done: true } | { added: string[] } | { status: 'joined' | 'pending' };
 
 type Create = Extract<GroupCommand, { kind: 'create' }>;
 type Admin = Exclude<GroupCommand, { kind: 'create' }>;
@@ -46,19 +47,26 @@ export class GroupService {
     if (command.kind === 'create') return this.create(command);
     const group = await this.store.groups.get(command.groupId);
     if (!group) return refuse('IM_ERR_NOT_FOUND', 'no such group');
-    if (group.dismissed === true && command.kind === 'dismiss' && group.ownerId === command.userId) return { ok: true, value: { done: true } };
+    if (group.dismissed === true && command.kind === 'dismiss' && group.ownerId === command.userId)
+      return { ok: true, value: { done: true } };
     if (group.dismissed === true) return refuse('IM_ERR_GROUP_DISMISSED', 'the group has been dismissed');
     const actor = await this.store.groups.member(command.groupId, command.userId);
     const reply = await this.administer(command, group, actor);
-    if (reply.ok) this.logger.info({ kind: command.kind, groupId: command.groupId, userId: command.userId }, 'group command done');
+    if (reply.ok)
+      this.logger.info({ kind: command.kind, groupId: command.groupId, userId: command.userId }, 'group command done');
     return reply;
   }
 
-  private async administer(c: Admin, group: Group, actor: GroupMember | undefined): Promise<CommandReply<GroupCommandResult>> {
+  private async administer(
+    c: Admin,
+    group: Group,
+    actor: GroupMember | undefined,
+  ): Promise<CommandReply<GroupCommandResult>> {
     if (c.kind === 'apply') return this.apply(c, group, actor);
     if (!actor) {
       // A redelivered leave finds its own notice stored: it had completed.
-      if (c.kind === 'leave' && (await this.notices.inGroup(c, MessageType.GROUP_MEMBER_LEFT, c.userId))) return { ok: true, value: { done: true } };
+      if (c.kind === 'leave' && (await this.notices.inGroup(c, MessageType.GROUP_MEMBER_LEFT, c.userId)))
+        return { ok: true, value: { done: true } };
       return refuse('IM_ERR_NOT_MEMBER', 'you are not a member of this group');
     }
     switch (c.kind) {
@@ -83,7 +91,8 @@ export class GroupService {
         return this.setJoinPolicy(c, actor);
       case 'approve':
       case 'refuse-application':
-        if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may approve or refuse applications');
+        if (!canManage(actor))
+          return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may approve or refuse applications');
         return c.kind === 'approve' ? this.approve(c) : this.refuseApplication(c);
       case 'offer-ownership':
       case 'accept-ownership':
@@ -102,8 +111,15 @@ export class GroupService {
   }
 
   private async leave(c: Admin, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
-    if (actor.role === 'owner') return refuse('IM_ERR_FORBIDDEN', 'the owner cannot leave the group; transfer ownership or dismiss it');
-    await this.notices.toGroup(c, MessageType.GROUP_MEMBER_LEFT, c.userId, { userId: c.userId, name: c.userId }, c.userId);
+    if (actor.role === 'owner')
+      return refuse('IM_ERR_FORBIDDEN', 'the owner cannot leave the group; transfer ownership or dismiss it');
+    await this.notices.toGroup(
+      c,
+      MessageType.GROUP_MEMBER_LEFT,
+      c.userId,
+      { userId: c.userId, name: c.userId },
+      c.userId,
+    );
     await this.store.groups.removeMember(c.groupId, c.userId);
     return DONE;
   }
@@ -115,21 +131,33 @@ export class GroupService {
     return DONE;
   }
 
-  private async mute(c: Of<'mute' | 'unmute'>, group: Group, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+  private async mute(
+    c: Of<'mute' | 'unmute'>,
+    group: Group,
+    actor: GroupMember,
+  ): Promise<CommandReply<GroupCommandResult>> {
     if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may mute the group');
     const muted = c.kind === 'mute';
     // Already so (a repeat): nothing changes, nobody is told again.
     if ((group.muted === true) === muted) return DONE;
-    await this.notices.toGroup(c, muted ? MessageType.GROUP_MUTED : MessageType.GROUP_UNMUTED, c.userId, { by: c.userId });
+    await this.notices.toGroup(c, muted ? MessageType.GROUP_MUTED : MessageType.GROUP_UNMUTED, c.userId, {
+      by: c.userId,
+    });
     await this.store.groups.setMuted(c.groupId, muted);
     return DONE;
   }
 
-  private async setExpiry(c: Of<'set-expiry'>, group: Group, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+  private async setExpiry(
+    c: Of<'set-expiry'>,
+    group: Group,
+    actor: GroupMember,
+  ): Promise<CommandReply<GroupCommandResult>> {
     if (actor.role !== 'owner') return refuse('IM_ERR_FORBIDDEN', 'only the owner may set the expiry date');
-    if (c.expiresAt !== null && c.expiresAt <= c.at) return refuse('IM_ERR_BAD_REQUEST', 'expiresAt must be in the future');
+    if (c.expiresAt !== null && c.expiresAt <= c.at)
+      return refuse('IM_ERR_BAD_REQUEST', 'expiresAt must be in the future');
     // The same date again keeps its notices (a repeat or a redelivery tells nobody twice).
-    if ((group.expiresAt ?? null) !== c.expiresAt) await this.store.groups.setExpiry(c.groupId, c.expiresAt ?? undefined);
+    if ((group.expiresAt ?? null) !== c.expiresAt)
+      await this.store.groups.setExpiry(c.groupId, c.expiresAt ?? undefined);
     return DONE;
   }
 
@@ -149,7 +177,8 @@ export class GroupService {
 
   /** Remark first, notice last: a redelivery finds the remark set and still sends its notice (stored once, by msgId). */
   private async setRemark(c: Of<'set-remark'>, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
-    if (actor.remark === c.remark && !(await this.notices.inGroup(c, MessageType.GROUP_MEMBER_REMARK, c.userId))) return DONE;
+    if (actor.remark === c.remark && !(await this.notices.inGroup(c, MessageType.GROUP_MEMBER_REMARK, c.userId)))
+      return DONE;
     await this.store.groups.setRemark(c.groupId, c.userId, c.remark);
     await this.notices.toGroup(c, MessageType.GROUP_MEMBER_REMARK, c.userId, { userId: c.userId, remark: c.remark });
     return DONE;
@@ -160,8 +189,13 @@ export class GroupService {
    * Notice first, attribute last: a redelivery still finds the old value and redoes both (the notice once,
    * by its msgId); once stored, the same value again changes nothing and tells nobody.
    */
-  private async setAttribute(c: Extract<Admin, { kind: 'set-attribute' }>, group: Group, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
-    if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', `only the owner and admins may change the group's ${c.attribute}`);
+  private async setAttribute(
+    c: Extract<Admin, { kind: 'set-attribute' }>,
+    group: Group,
+    actor: GroupMember,
+  ): Promise<CommandReply<GroupCommandResult>> {
+    if (!canManage(actor))
+      return refuse('IM_ERR_FORBIDDEN', `only the owner and admins may change the group's ${c.attribute}`);
     const current = group[c.attribute];
     if (current === c.value) return { ok: true, value: { done: true } };
     const type =
@@ -182,7 +216,10 @@ export class GroupService {
    * only), or unmutes them. Only the store changes: the gateway and the message service refuse the
    * member's sends with IM_ERR_MEMBER_MUTED until then.
    */
-  private async muteMember(c: Extract<Admin, { kind: 'mute-member' | 'unmute-member' }>, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+  private async muteMember(
+    c: Extract<Admin, { kind: 'mute-member' | 'unmute-member' }>,
+    actor: GroupMember,
+  ): Promise<CommandReply<GroupCommandResult>> {
     if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may mute members');
     if (c.targetId === c.userId) return refuse('IM_ERR_BAD_REQUEST', 'you cannot mute yourself');
     const target = await this.store.groups.member(c.groupId, c.targetId);
@@ -190,7 +227,11 @@ export class GroupService {
     if (target.role === 'owner' || (target.role === 'admin' && actor.role !== 'owner')) {
       return refuse('IM_ERR_FORBIDDEN', 'an admin cannot mute the owner or another admin');
     }
-    await this.store.groups.setMemberMutedUntil(c.groupId, c.targetId, c.kind === 'mute-member' ? c.at + c.minutes * 60_000 : undefined);
+    await this.store.groups.setMemberMutedUntil(
+      c.groupId,
+      c.targetId,
+      c.kind === 'mute-member' ? c.at + c.minutes * 60_000 : undefined,
+    );
     return { ok: true, value: { done: true } };
   }
 
@@ -208,7 +249,13 @@ export class GroupService {
       // Already a member, and not by this command (a redelivery finishes its own invitees).
       if (member && member.joinedSeq !== joined?.seq) continue;
       // 8 to the members so far; the invitee joins after it, so earlier history (8 included) is not theirs.
-      const notice = await this.notices.toGroup(c, MessageType.GROUP_MEMBER_JOINED, target, { userId: target, name: target, by: c.userId }, target);
+      const notice = await this.notices.toGroup(
+        c,
+        MessageType.GROUP_MEMBER_JOINED,
+        target,
+        { userId: target, name: target, by: c.userId },
+        target,
+      );
       await this.store.groups.addMembers(c.groupId, [target], 'member', notice.seq);
       await this.notices.toUser(c, MessageType.GROUP_INVITED, target, target, { groupId: c.groupId, by: c.userId });
       added.push(target);
@@ -220,7 +267,11 @@ export class GroupService {
    * Asks to join. `free`: joins at once (8 to the members). `approval`: a pending application,
    * 13 and 59 to the owner and admins (in their `s:`). `invite-only`: refused.
    */
-  private async apply(c: Extract<Admin, { kind: 'apply' }>, group: Group, actor: GroupMember | undefined): Promise<CommandReply<GroupCommandResult>> {
+  private async apply(
+    c: Extract<Admin, { kind: 'apply' }>,
+    group: Group,
+    actor: GroupMember | undefined,
+  ): Promise<CommandReply<GroupCommandResult>> {
     const policy = group.joinPolicy ?? 'approval';
     if (actor) {
       // A redelivered free join finds its own 8 at the member's joinedSeq.
@@ -231,8 +282,15 @@ export class GroupService {
     if (policy === 'invite-only') return refuse('IM_ERR_FORBIDDEN', 'this group can only be joined by invitation');
     if (policy === 'free') {
       const count = (await this.store.groups.members(c.groupId)).length;
-      if (count + 1 > this.options.maxMembers) return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
-      const notice = await this.notices.toGroup(c, MessageType.GROUP_MEMBER_JOINED, c.userId, { userId: c.userId, name: c.userId }, c.userId);
+      if (count + 1 > this.options.maxMembers)
+        return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
+      const notice = await this.notices.toGroup(
+        c,
+        MessageType.GROUP_MEMBER_JOINED,
+        c.userId,
+        { userId: c.userId, name: c.userId },
+        c.userId,
+      );
       await this.store.groups.addMembers(c.groupId, [c.userId], 'member', notice.seq);
       await this.store.groups.removeApplication(c.groupId, c.userId);
       return { ok: true, value: { status: 'joined' } };
@@ -243,7 +301,12 @@ export class GroupService {
     if (pending && !(await this.notices.ofUser(c, MessageType.GROUP_JOIN_REQUEST, group.ownerId))) {
       return refuse('IM_ERR_CONFLICT', 'you already applied to join this group; your application is pending');
     }
-    await this.store.groups.addApplication({ groupId: c.groupId, userId: c.userId, message: c.message, createdAt: c.at });
+    await this.store.groups.addApplication({
+      groupId: c.groupId,
+      userId: c.userId,
+      message: c.message,
+      createdAt: c.at,
+    });
     const content = { groupId: c.groupId, userId: c.userId, name: c.userId, message: c.message };
     for (const manager of managers) {
       await this.notices.toUser(c, MessageType.GROUP_JOIN_REQUEST, c.userId, manager, content);
@@ -252,7 +315,9 @@ export class GroupService {
     return { ok: true, value: { status: 'pending' } };
   }
 
-  private async approve(c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>): Promise<CommandReply<GroupCommandResult>> {
+  private async approve(
+    c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>,
+  ): Promise<CommandReply<GroupCommandResult>> {
     const target = await this.store.groups.member(c.groupId, c.targetId);
     const joined = await this.notices.inGroup(c, MessageType.GROUP_MEMBER_JOINED, c.targetId);
     // Already a member: by this command (a redelivery) or otherwise (invited meanwhile).
@@ -261,11 +326,19 @@ export class GroupService {
       await this.store.groups.removeApplication(c.groupId, c.targetId);
       return { ok: true, value: { done: true } };
     }
-    if (!(await this.store.groups.application(c.groupId, c.targetId))) return refuse('IM_ERR_NOT_FOUND', 'no pending application from that user');
+    if (!(await this.store.groups.application(c.groupId, c.targetId)))
+      return refuse('IM_ERR_NOT_FOUND', 'no pending application from that user');
     const count = (await this.store.groups.members(c.groupId)).length;
-    if (count + 1 > this.options.maxMembers) return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
+    if (count + 1 > this.options.maxMembers)
+      return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
     // 8 to the members so far; the applicant joins after it. The application goes last, so a redelivery redoes every step.
-    const notice = await this.notices.toGroup(c, MessageType.GROUP_MEMBER_JOINED, c.targetId, { userId: c.targetId, name: c.targetId, by: c.userId }, c.targetId);
+    const notice = await this.notices.toGroup(
+      c,
+      MessageType.GROUP_MEMBER_JOINED,
+      c.targetId,
+      { userId: c.targetId, name: c.targetId, by: c.userId },
+      c.targetId,
+    );
     await this.store.groups.addMembers(c.groupId, [c.targetId], 'member', notice.seq);
     await this.tellApproved(c);
     await this.store.groups.removeApplication(c.groupId, c.targetId);
@@ -278,13 +351,19 @@ export class GroupService {
     await this.notices.toUser(c, MessageType.GROUP_APPLICATION_AGREED, c.userId, c.targetId, content);
   }
 
-  private async refuseApplication(c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>): Promise<CommandReply<GroupCommandResult>> {
+  private async refuseApplication(
+    c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>,
+  ): Promise<CommandReply<GroupCommandResult>> {
     if (!(await this.store.groups.application(c.groupId, c.targetId))) {
       // A redelivered refusal finds its own notice stored.
-      if (await this.notices.ofUser(c, MessageType.GROUP_APPLICATION_REFUSED, c.targetId)) return { ok: true, value: { done: true } };
+      if (await this.notices.ofUser(c, MessageType.GROUP_APPLICATION_REFUSED, c.targetId))
+        return { ok: true, value: { done: true } };
       return refuse('IM_ERR_NOT_FOUND', 'no pending application from that user');
     }
-    await this.notices.toUser(c, MessageType.GROUP_APPLICATION_REFUSED, c.userId, c.targetId, { groupId: c.groupId, by: c.userId });
+    await this.notices.toUser(c, MessageType.GROUP_APPLICATION_REFUSED, c.userId, c.targetId, {
+      groupId: c.groupId,
+      by: c.userId,
+    });
     await this.store.groups.removeApplication(c.groupId, c.targetId);
     return { ok: true, value: { done: true } };
   }
@@ -301,27 +380,45 @@ export class GroupService {
     if (c.kind === 'offer-ownership') {
       if (actor.role !== 'owner') return refuse('IM_ERR_FORBIDDEN', 'only the owner may transfer ownership');
       if (c.targetId === c.userId) return refuse('IM_ERR_BAD_REQUEST', 'you already own this group');
-      if (!(await this.store.groups.member(c.groupId, c.targetId))) return refuse('IM_ERR_NOT_MEMBER', 'that user is not a member of this group');
+      if (!(await this.store.groups.member(c.groupId, c.targetId)))
+        return refuse('IM_ERR_NOT_MEMBER', 'that user is not a member of this group');
       await this.store.groups.setOwnershipCandidate(c.groupId, c.targetId);
-      await this.notices.toUser(c, MessageType.GROUP_OWNERSHIP_OFFERED, c.userId, c.targetId, { groupId: c.groupId, by: c.userId });
+      await this.notices.toUser(c, MessageType.GROUP_OWNERSHIP_OFFERED, c.userId, c.targetId, {
+        groupId: c.groupId,
+        by: c.userId,
+      });
       return { ok: true, value: { done: true } };
     }
     const oldOwner = group.ownerId;
     if (group.ownershipCandidate !== c.userId) {
       // A redelivered accept finds itself owner; a redelivered refuse finds its notice stored.
-      if (c.kind === 'accept-ownership' && oldOwner === c.userId && (await this.groupNoticeTo(c, MessageType.GROUP_OWNERSHIP_ACCEPTED))) {
+      if (
+        c.kind === 'accept-ownership' &&
+        oldOwner === c.userId &&
+        (await this.groupNoticeTo(c, MessageType.GROUP_OWNERSHIP_ACCEPTED))
+      ) {
         return { ok: true, value: { done: true } };
       }
-      if (c.kind === 'refuse-ownership' && (await this.notices.ofUser(c, MessageType.GROUP_OWNERSHIP_REFUSED, oldOwner))) return { ok: true, value: { done: true } };
+      if (
+        c.kind === 'refuse-ownership' &&
+        (await this.notices.ofUser(c, MessageType.GROUP_OWNERSHIP_REFUSED, oldOwner))
+      )
+        return { ok: true, value: { done: true } };
       return refuse('IM_ERR_FORBIDDEN', 'the owner has not offered you ownership of this group');
     }
     if (c.kind === 'refuse-ownership') {
-      await this.notices.toUser(c, MessageType.GROUP_OWNERSHIP_REFUSED, c.userId, oldOwner, { groupId: c.groupId, by: c.userId });
+      await this.notices.toUser(c, MessageType.GROUP_OWNERSHIP_REFUSED, c.userId, oldOwner, {
+        groupId: c.groupId,
+        by: c.userId,
+      });
       await this.store.groups.setOwnershipCandidate(c.groupId, undefined);
       return { ok: true, value: { done: true } };
     }
     // Notice first, then roles, the owner (which clears the offer) last: a redelivery redoes every step.
-    await this.notices.toUser(c, MessageType.GROUP_OWNERSHIP_ACCEPTED, c.userId, oldOwner, { groupId: c.groupId, by: c.userId });
+    await this.notices.toUser(c, MessageType.GROUP_OWNERSHIP_ACCEPTED, c.userId, oldOwner, {
+      groupId: c.groupId,
+      by: c.userId,
+    });
     await this.store.groups.setRole(c.groupId, c.userId, 'owner');
     await this.store.groups.setRole(c.groupId, oldOwner, 'admin');
     await this.store.groups.setOwner(c.groupId, c.userId);
@@ -336,9 +433,13 @@ export class GroupService {
     return false;
   }
 
-  private async kick(c: Extract<Admin, { kind: 'kick' }>, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+  private async kick(
+    c: Extract<Admin, { kind: 'kick' }>,
+    actor: GroupMember,
+  ): Promise<CommandReply<GroupCommandResult>> {
     if (!canManage(actor)) return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may remove members');
-    if (c.targetId === c.userId) return refuse('IM_ERR_BAD_REQUEST', 'to leave the group, use DELETE /v1/groups/:groupId/members/me');
+    if (c.targetId === c.userId)
+      return refuse('IM_ERR_BAD_REQUEST', 'to leave the group, use DELETE /v1/groups/:groupId/members/me');
     const target = await this.store.groups.member(c.groupId, c.targetId);
     // Not (or no longer) a member: nothing to do, nobody to tell (a repeated or redelivered kick).
     if (!target) return { ok: true, value: { done: true } };
@@ -347,12 +448,21 @@ export class GroupService {
     }
     // Notices first, membership last: a redelivered command still finds the member and redoes every step.
     await this.notices.toUser(c, MessageType.GROUP_KICKED, c.userId, c.targetId, { groupId: c.groupId, by: c.userId });
-    await this.notices.toGroup(c, MessageType.GROUP_MEMBER_LEFT, c.targetId, { userId: c.targetId, name: c.targetId, by: c.userId }, c.targetId);
+    await this.notices.toGroup(
+      c,
+      MessageType.GROUP_MEMBER_LEFT,
+      c.targetId,
+      { userId: c.targetId, name: c.targetId, by: c.userId },
+      c.targetId,
+    );
     await this.store.groups.removeMember(c.groupId, c.targetId);
     return { ok: true, value: { done: true } };
   }
 
-  private async setAdmin(c: Extract<Admin, { kind: 'set-admin' | 'unset-admin' }>, actor: GroupMember): Promise<CommandReply<GroupCommandResult>> {
+  private async setAdmin(
+    c: Extract<Admin, { kind: 'set-admin' | 'unset-admin' }>,
+    actor: GroupMember,
+  ): Promise<CommandReply<GroupCommandResult>> {
     if (actor.role !== 'owner') return refuse('IM_ERR_FORBIDDEN', 'only the owner may set or unset admins');
     const target = await this.store.groups.member(c.groupId, c.targetId);
     if (!target) return refuse('IM_ERR_NOT_MEMBER', 'that user is not a member of this group');
@@ -360,10 +470,16 @@ export class GroupService {
     const role = c.kind === 'set-admin' ? 'admin' : 'member';
     if (target.role === role) return { ok: true, value: { done: true } };
     // Notice first, role last: a redelivered command still finds the old role and redoes both.
-    await this.notices.toUser(c, c.kind === 'set-admin' ? MessageType.GROUP_ADMIN_SET : MessageType.GROUP_ADMIN_REMOVED, c.userId, c.targetId, {
-      groupId: c.groupId,
-      by: c.userId,
-    });
+    await this.notices.toUser(
+      c,
+      c.kind === 'set-admin' ? MessageType.GROUP_ADMIN_SET : MessageType.GROUP_ADMIN_REMOVED,
+      c.userId,
+      c.targetId,
+      {
+        groupId: c.groupId,
+        by: c.userId,
+      },
+    );
     await this.store.groups.setRole(c.groupId, c.targetId, role);
     return { ok: true, value: { done: true } };
   }
@@ -371,7 +487,8 @@ export class GroupService {
   private async create(c: Create): Promise<CommandReply<GroupCommandResult>> {
     const members = [...new Set([c.ownerId, ...c.memberIds])];
     if (!members.every(isValidId)) return refuse('IM_ERR_BAD_REQUEST', 'memberIds must be valid user ids');
-    if (members.length > this.options.maxMembers) return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
+    if (members.length > this.options.maxMembers)
+      return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
     const created = await this.store.groups.create(
       { groupId: c.groupId, name: c.name, ownerId: c.ownerId, createdAt: c.at, joinPolicy: c.joinPolicy ?? 'approval' },
       members.map((userId) => ({ userId, role: userId === c.ownerId ? ('owner' as const) : ('member' as const) })),

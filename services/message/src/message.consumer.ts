@@ -11,16 +11,26 @@ export { MESSAGE_SERVICE_GROUP };
  */
 export function readChatRecord(value: unknown): ChatRecord {
   const r = value as Partial<ChatRecord> | null;
-  if (typeof r !== 'object' || r === null || r.kind !== 'chat') throw new Error('malformed chat record: kind is not "chat"');
-  if (typeof r.conversationId !== 'string' || typeof r.senderDeviceId !== 'string') throw new Error('malformed chat record: ids missing');
+  if (typeof r !== 'object' || r === null || r.kind !== 'chat')
+    throw new Error('malformed chat record: kind is not "chat"');
+  if (typeof r.conversationId !== 'string' || typeof r.senderDeviceId !== 'string')
+    throw new Error('malformed chat record: ids missing');
   const parsed = parseImMessage(r.message, { direction: 'any', maxBytes: 1024 * 1024 });
   if (!parsed.ok) throw new Error(`malformed chat record: ${parsed.error.reason}`);
   const sendTime = r.message?.sendTime;
-  if (typeof sendTime !== 'number' || !Number.isFinite(sendTime)) throw new Error('malformed chat record: sendTime missing');
-  return { kind: 'chat', conversationId: r.conversationId, senderDeviceId: r.senderDeviceId, message: { ...parsed.message, sendTime } };
+  if (typeof sendTime !== 'number' || !Number.isFinite(sendTime))
+    throw new Error('malformed chat record: sendTime missing');
+  return {
+    kind: 'chat',
+    conversationId: r.conversationId,
+    senderDeviceId: r.senderDeviceId,
+    message: { ...parsed.message, sendTime },
+  };
 }
 
 /** Transport: the bus topic → the service. Errors propagate so the bus retries, then dead-letters. */
 export function subscribeMessageService(bus: Bus, service: MessageService): Promise<Subscription> {
-  return bus.subscribe(Topics.MESSAGES, MESSAGE_SERVICE_GROUP, (record) => service.handle(readChatRecord(record.value)));
+  return bus.subscribe(Topics.MESSAGES, MESSAGE_SERVICE_GROUP, (record) =>
+    service.handle(readChatRecord(record.value)),
+  );
 }

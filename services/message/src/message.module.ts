@@ -8,7 +8,12 @@ import { OfflinePush } from './offline-push';
 import { PasswordPacketMatcher } from './password-packets';
 
 /** The message service on its ports (offline push and the password packet path included), consuming im.messages. Cluster and embedded alike. */
-export function startMessageService(ports: ServicePorts, config: ConfigOf<typeof MESSAGE_CONFIG>, logger: Logger, clock: Clock = systemClock): Promise<RunningService> {
+export function startMessageService(
+  ports: ServicePorts,
+  config: ConfigOf<typeof MESSAGE_CONFIG>,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<RunningService> {
   const service = new MessageService(
     ports.store,
     ports.delivery,

@@ -10,8 +10,20 @@ import { MessageService } from './message.service';
 const logger = createLogger({ service: 'test', level: 'silent' });
 
 function record(msgId: string, extra: Partial<ImMessage> = {}, sendTime = 1000): ChatRecord {
-  const message = { msgId, fromId: 'a', destId: 'b', fromType: 1 as const, fromName: 'a', imageIconUrl: '', content: 'hi', messageType: 2 as const, ...extra, sendTime };
-  const conversationId = message.fromType === 2 ? `g:${message.destId}` : `p:${[message.fromId, message.destId].sort().join(':')}`;
+  const message = {
+    msgId,
+    fromId: 'a',
+    destId: 'b',
+    fromType: 1 as const,
+    fromName: 'a',
+    imageIconUrl: '',
+    content: 'hi',
+    messageType: 2 as const,
+    ...extra,
+    sendTime,
+  };
+  const conversationId =
+    message.fromType === 2 ? `g:${message.destId}` : `p:${[message.fromId, message.destId].sort().join(':')}`;
   return { kind: 'chat', conversationId, message, senderDeviceId: 'dev-a' };
 }
 
@@ -29,7 +41,13 @@ describe(MessageService.name, () => {
     gateway.onDelivery((u, d) => got.push([u, d]));
     for (const u of ['a', 'b', 'c']) await gateway.listen(u);
     clock = new ManualClock();
-    service = new MessageService(store, hub.port(), { recallWindowMs: 120_000, requireFriendship: false }, logger, clock);
+    service = new MessageService(
+      store,
+      hub.port(),
+      { recallWindowMs: 120_000, requireFriendship: false },
+      logger,
+      clock,
+    );
   });
   afterEach(() => store.close());
 
@@ -59,7 +77,9 @@ describe(MessageService.name, () => {
   });
 
   it('refuses a group message from someone who is no longer a member', async () => {
-    await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'b', createdAt: 1 }, [{ userId: 'b', role: 'owner' }]);
+    await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'b', createdAt: 1 }, [
+      { userId: 'b', role: 'owner' },
+    ]);
     expect(await service.handle(record('m1', { fromType: 2, destId: 'g1' }))).toBe('refused');
     expect(got).toEqual([]);
   });
@@ -97,7 +117,9 @@ describe(MessageService.name, () => {
   it('moves the read mark and tells the other side live', async () => {
     await service.handle(record('m1'));
     got.length = 0;
-    expect(await service.handle(record('read1', { messageType: 33, content: 'm1', fromId: 'b', destId: 'a' }))).toBe('read');
+    expect(await service.handle(record('read1', { messageType: 33, content: 'm1', fromId: 'b', destId: 'a' }))).toBe(
+      'read',
+    );
     expect((await store.conversations.readSeqs('b', ['p:a:b'])).get('p:a:b')).toBe(1);
     expect(got.map(([u]) => u).sort()).toEqual(['a', 'b']);
   });
@@ -108,7 +130,10 @@ describe(readChatRecord.name, () => {
     ['not an object', 'x'],
     ['a wrong kind', { kind: 'other' }],
     ['a missing message', { kind: 'chat', conversationId: 'p:a:b', senderDeviceId: 'd' }],
-    ['an invalid message', { kind: 'chat', conversationId: 'p:a:b', senderDeviceId: 'd', message: { msgId: { $ne: 1 } } }],
+    [
+      'an invalid message',
+      { kind: 'chat', conversationId: 'p:a:b', senderDeviceId: 'd', message: { msgId: { $ne: 1 } } },
+    ],
     ['a missing sendTime', { ...record('m'), message: { ...record('m').message, sendTime: undefined } }],
   ])('refuses %s', (_name, value) => {
     expect(() => readChatRecord(value)).toThrow(/malformed chat record/);

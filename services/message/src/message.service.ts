@@ -72,7 +72,8 @@ export class MessageService {
   /** Rechecks here what the gateway checked, since state may have changed in between. */
   private async refusal(record: ChatRecord): Promise<'blacklisted' | 'not-friend' | GroupSendRefusalCode | undefined> {
     const { message } = record;
-    if (message.fromType === 2) return (await checkGroupSend(this.store.groups, message.destId, message.fromId, this.clock.now()))?.code;
+    if (message.fromType === 2)
+      return (await checkGroupSend(this.store.groups, message.destId, message.fromId, this.clock.now()))?.code;
     if (await this.store.relations.isBlocked(message.destId, message.fromId)) return 'blacklisted';
     if (this.options.requireFriendship && message.destId !== message.fromId) {
       if (!(await this.store.relations.areFriends(message.fromId, message.destId))) return 'not-friend';
@@ -82,7 +83,14 @@ export class MessageService {
 
   private async tellBlacklisted(record: ChatRecord): Promise<void> {
     const m = record.message;
-    const notice = serverMessage({ msgId: `66-${m.msgId}`, messageType: MessageType.BLACKLISTED, from: { id: m.destId, type: 'PERSON' }, destId: m.fromId, content: m.msgId, at: this.clock.now() });
+    const notice = serverMessage({
+      msgId: `66-${m.msgId}`,
+      messageType: MessageType.BLACKLISTED,
+      from: { id: m.destId, type: 'PERSON' },
+      destId: m.fromId,
+      content: m.msgId,
+      at: this.clock.now(),
+    });
     await this.notices.live([m.fromId], notice);
   }
 
@@ -119,7 +127,11 @@ export class MessageService {
     const parsed = parseConversationId(conversationId);
     const others = parsed?.kind === 'direct' ? parsed.userIds.filter((u) => u !== message.fromId) : [];
     const receipt: ImMessage = { ...message, seq: readSeq };
-    await this.delivery.send([...others, message.fromId], { kind: 'live', message: receipt, exceptDeviceId: record.senderDeviceId });
+    await this.delivery.send([...others, message.fromId], {
+      kind: 'live',
+      message: receipt,
+      exceptDeviceId: record.senderDeviceId,
+    });
     return 'read';
   }
 }

@@ -33,7 +33,10 @@ function cut(text: string): string {
 
 /** A short preview: the text of a text, @ or greeting message, cut; a label for anything else. */
 export function pushBody(messageType: number, content: unknown): string {
-  if (typeof content === 'string' && (messageType === MessageType.TEXT || messageType === MessageType.MENTION || messageType === MessageType.SHAKE)) {
+  if (
+    typeof content === 'string' &&
+    (messageType === MessageType.TEXT || messageType === MessageType.MENTION || messageType === MessageType.SHAKE)
+  ) {
     return cut(content);
   }
   if (messageType === MessageType.MENTION && typeof content === 'object' && content !== null) {
@@ -109,12 +112,19 @@ export class OfflinePush {
   private async badgeOf(userId: string): Promise<number> {
     const memberships = await this.store.groups.groupsOf(userId);
     const joined = new Map(memberships.map((g) => [groupConversationId(g.groupId), g.joinedSeq]));
-    const list = await this.store.conversations.listForUser(userId, memberships.map((g) => g.groupId));
-    const reads = await this.store.conversations.readSeqs(userId, list.map((c) => c.conversationId));
+    const list = await this.store.conversations.listForUser(
+      userId,
+      memberships.map((g) => g.groupId),
+    );
+    const reads = await this.store.conversations.readSeqs(
+      userId,
+      list.map((c) => c.conversationId),
+    );
     let total = 0;
     for (const c of list) {
       const readSeq = Math.max(reads.get(c.conversationId) ?? 0, joined.get(c.conversationId) ?? 0);
-      if (c.maxSeq > readSeq) total += await this.store.messages.countUnread(c.conversationId, readSeq, userId, UNREAD_TYPES);
+      if (c.maxSeq > readSeq)
+        total += await this.store.messages.countUnread(c.conversationId, readSeq, userId, UNREAD_TYPES);
     }
     return total;
   }

@@ -58,9 +58,19 @@ export class PasswordPacketMatcher {
     const now = this.clock.now();
     for (const packet of packets) {
       if (packet.expiresAt <= now || packet.passwordHash !== passwordHash(packet.packetId, text)) continue;
-      const command: WalletCommand = { kind: 'red-packet-open', packetId: packet.packetId, userId: m.fromId, passwordHash: packet.passwordHash, via: 'chat', at: m.sendTime };
+      const command: WalletCommand = {
+        kind: 'red-packet-open',
+        packetId: packet.packetId,
+        userId: m.fromId,
+        passwordHash: packet.passwordHash,
+        via: 'chat',
+        at: m.sendTime,
+      };
       await this.bus.publish(Topics.WALLET_COMMANDS, packet.packetId, command);
-      this.logger.info({ packetId: packet.packetId, userId: m.fromId, msgId: m.msgId }, 'password red packet opened from the chat');
+      this.logger.info(
+        { packetId: packet.packetId, userId: m.fromId, msgId: m.msgId },
+        'password red packet opened from the chat',
+      );
     }
   }
 

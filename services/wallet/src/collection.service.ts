@@ -48,8 +48,14 @@ export class CollectionService extends MoneyPart {
       const first = await this.store.collections.get(c.collectionId);
       if (!first) throw new Error(`collection ${c.collectionId} refused as a duplicate but not found`);
       const same =
-        first.kind === c.collectionKind && first.collectorId === c.collectorId && first.targetType === c.targetType && first.targetId === c.targetId &&
-        first.amount === c.amount && first.count === c.count && first.totalAmt === c.totalAmt && first.msg === c.msg;
+        first.kind === c.collectionKind &&
+        first.collectorId === c.collectorId &&
+        first.targetType === c.targetType &&
+        first.targetId === c.targetId &&
+        first.amount === c.amount &&
+        first.count === c.count &&
+        first.totalAmt === c.totalAmt &&
+        first.msg === c.msg;
       if (!same) return refuse('IM_ERR_CONFLICT', 'this request id was used with other parameters');
       current = first;
     }
@@ -59,20 +65,26 @@ export class CollectionService extends MoneyPart {
 
   private async checkCreate(c: CreateCommand): Promise<CommandReply<never> | undefined> {
     const max = this.options.transferMaxAmount;
-    if (!Number.isSafeInteger(c.amount) || c.amount < 1 || c.amount > max) return refuse('IM_ERR_BAD_REQUEST', `amount must be an integer from 1 to ${max} fen`);
-    if (!Number.isSafeInteger(c.count) || c.count < 1 || c.count > this.options.maxShares) return refuse('IM_ERR_BAD_REQUEST', `count must be an integer from 1 to ${this.options.maxShares}`);
-    if (!Number.isSafeInteger(c.totalAmt) || c.totalAmt < c.amount) return refuse('IM_ERR_BAD_REQUEST', 'totalAmt must be an integer of at least amount');
+    if (!Number.isSafeInteger(c.amount) || c.amount < 1 || c.amount > max)
+      return refuse('IM_ERR_BAD_REQUEST', `amount must be an integer from 1 to ${max} fen`);
+    if (!Number.isSafeInteger(c.count) || c.count < 1 || c.count > this.options.maxShares)
+      return refuse('IM_ERR_BAD_REQUEST', `count must be an integer from 1 to ${this.options.maxShares}`);
+    if (!Number.isSafeInteger(c.totalAmt) || c.totalAmt < c.amount)
+      return refuse('IM_ERR_BAD_REQUEST', 'totalAmt must be an integer of at least amount');
     if (c.targetType === 'user') {
       if (c.targetId === c.collectorId) return refuse('IM_ERR_BAD_REQUEST', 'the payer cannot be yourself');
-      if (c.count !== 1) return refuse('IM_ERR_BAD_REQUEST', 'a 1:1 collection or payment request is paid once: count must be 1');
-      if (await this.store.relations.isBlocked(c.targetId, c.collectorId)) return refuse('IM_ERR_BLACKLISTED', 'the receiver has blacklisted you');
+      if (c.count !== 1)
+        return refuse('IM_ERR_BAD_REQUEST', 'a 1:1 collection or payment request is paid once: count must be 1');
+      if (await this.store.relations.isBlocked(c.targetId, c.collectorId))
+        return refuse('IM_ERR_BLACKLISTED', 'the receiver has blacklisted you');
       return undefined;
     }
     if (c.collectionKind === 'request') return refuse('IM_ERR_BAD_REQUEST', 'a payment request goes to one user');
     const refusal = await checkGroupSend(this.store.groups, c.targetId, c.collectorId, c.at);
     if (refusal) return refuse(refusal.code, refusal.reason);
     const others = (await this.store.groups.members(c.targetId)).length - 1;
-    if (c.count > others) return refuse('IM_ERR_BAD_REQUEST', `count must not exceed the ${others} other members of the group`);
+    if (c.count > others)
+      return refuse('IM_ERR_BAD_REQUEST', `count must not exceed the ${others} other members of the group`);
     return undefined;
   }
 
@@ -80,19 +92,26 @@ export class CollectionService extends MoneyPart {
     const collection = await this.store.collections.get(c.collectionId);
     if (!collection) return refuse('IM_ERR_NOT_FOUND', 'no such collection');
     if (c.payerId === collection.collectorId) return refuse('IM_ERR_BAD_REQUEST', 'you cannot pay your own collection');
-    if (!(await this.mayPay(collection, c.payerId))) return refuse('IM_ERR_FORBIDDEN', 'this collection is not addressed to you');
+    if (!(await this.mayPay(collection, c.payerId)))
+      return refuse('IM_ERR_FORBIDDEN', 'this collection is not addressed to you');
     const posted = await this.post(collection);
     for (let attempt = 0; attempt <= posted.count + 16; attempt++) {
       const seats = await this.store.collections.seats(c.collectionId);
       const status = await Promise.all(seats.map((s) => this.status(s)));
-      const mine = seats.map((s, i) => ({ seat: s, status: status[i] as SeatStatus })).filter((x) => x.seat.payerId === c.payerId);
+      const mine = seats
+        .map((s, i) => ({ seat: s, status: status[i] as SeatStatus }))
+        .filter((x) => x.seat.payerId === c.payerId);
       const live = mine.find((x) => x.status !== 'void');
       if (live) {
         // Paid, or taken and not yet paid (a concurrent request, or a crash): finish it, then answer.
         const paid = live.status === 'paid' || (await this.settle(posted, live.seat));
         if (!paid) continue;
-        if (live.seat.requestKey !== c.requestKey) return refuse('IM_ERR_CONFLICT', 'you have already paid this collection');
-        return { ok: true, value: { collectionId: c.collectionId, amount: posted.amount, slot: live.seat.slot, alreadyPaid: true } };
+        if (live.seat.requestKey !== c.requestKey)
+          return refuse('IM_ERR_CONFLICT', 'you have already paid this collection');
+        return {
+          ok: true,
+          value: { collectionId: c.collectionId, amount: posted.amount, slot: live.seat.slot, alreadyPaid: true },
+        };
       }
       const taken = status.filter((s) => s !== 'void').length;
       if (taken >= posted.count) {
@@ -101,13 +120,28 @@ export class CollectionService extends MoneyPart {
           for (const [i, s] of seats.entries()) if (status[i] === 'unpaid') await this.settle(posted, s);
           continue;
         }
-        return refuse('IM_ERR_COLLECTION_CLOSED', posted.kind === 'request' ? 'this payment request is paid' : 'every share of this collection is paid');
+        return refuse(
+          'IM_ERR_COLLECTION_CLOSED',
+          posted.kind === 'request' ? 'this payment request is paid' : 'every share of this collection is paid',
+        );
       }
       if (c.at >= posted.expiresAt) return refuse('IM_ERR_COLLECTION_CLOSED', 'this collection has expired');
-      if ((await this.ledger.balance(c.payerId)) < posted.amount) return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the payment');
-      const seat: CollectionSeat = { collectionId: c.collectionId, slot: seats.length, payerId: c.payerId, attempt: mine.length, requestKey: c.requestKey, at: c.at };
+      if ((await this.ledger.balance(c.payerId)) < posted.amount)
+        return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the payment');
+      const seat: CollectionSeat = {
+        collectionId: c.collectionId,
+        slot: seats.length,
+        payerId: c.payerId,
+        attempt: mine.length,
+        requestKey: c.requestKey,
+        at: c.at,
+      };
       if (!(await this.store.collections.takeSeat(seat))) continue; // another payer took the slot, or this payer won a concurrent request
-      if (await this.settle(posted, seat)) return { ok: true, value: { collectionId: c.collectionId, amount: posted.amount, slot: seat.slot, alreadyPaid: false } };
+      if (await this.settle(posted, seat))
+        return {
+          ok: true,
+          value: { collectionId: c.collectionId, amount: posted.amount, slot: seat.slot, alreadyPaid: false },
+        };
       return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the payment');
     }
     return refuse('IM_ERR_UNAVAILABLE', 'too many concurrent payments; retry');
@@ -161,8 +195,18 @@ export class CollectionService extends MoneyPart {
     });
     if (outcome.state === 'refused') return false;
     const content = { amt: c.amount, collectionId: c.collectionId, payerId: seat.payerId };
-    await this.notify(c.collectorId, MessageType.PAYMENT_RECEIVED, `pc39-${c.collectionId}-${seat.slot}`, seat.payerId, content, seat.at);
-    this.logger.info({ collectionId: c.collectionId, payerId: seat.payerId, slot: seat.slot, amount: c.amount }, 'collection paid');
+    await this.notify(
+      c.collectorId,
+      MessageType.PAYMENT_RECEIVED,
+      `pc39-${c.collectionId}-${seat.slot}`,
+      seat.payerId,
+      content,
+      seat.at,
+    );
+    this.logger.info(
+      { collectionId: c.collectionId, payerId: seat.payerId, slot: seat.slot, amount: c.amount },
+      'collection paid',
+    );
     return true;
   }
 
@@ -170,18 +214,51 @@ export class CollectionService extends MoneyPart {
   private async post(c: Collection): Promise<Collection> {
     if (c.state !== 'posting') return c;
     if (c.kind === 'request') {
-      await this.notify(c.targetId, MessageType.PAYMENT_REQUEST, `pc41-${c.collectionId}`, c.collectorId, { msg: c.msg, amt: c.amount, collectionId: c.collectionId }, c.createdAt);
+      await this.notify(
+        c.targetId,
+        MessageType.PAYMENT_REQUEST,
+        `pc41-${c.collectionId}`,
+        c.collectorId,
+        { msg: c.msg, amt: c.amount, collectionId: c.collectionId },
+        c.createdAt,
+      );
     } else {
       const group = c.targetType === 'group';
-      const content = { totalAmt: c.totalAmt, msg: c.msg, amt: c.amount, counts: c.count, collectionId: c.collectionId };
-      const message = serverMessage({ msgId: `pc40-${c.collectionId}`, messageType: MessageType.AA_COLLECTION, from: { id: c.collectorId, type: group ? 'GROUP' : 'PERSON' }, destId: c.targetId, content, at: c.createdAt });
-      await this.notices.toConversation(group ? groupConversationId(c.targetId) : directConversationId(c.collectorId, c.targetId), message);
+      const content = {
+        totalAmt: c.totalAmt,
+        msg: c.msg,
+        amt: c.amount,
+        counts: c.count,
+        collectionId: c.collectionId,
+      };
+      const message = serverMessage({
+        msgId: `pc40-${c.collectionId}`,
+        messageType: MessageType.AA_COLLECTION,
+        from: { id: c.collectorId, type: group ? 'GROUP' : 'PERSON' },
+        destId: c.targetId,
+        content,
+        at: c.createdAt,
+      });
+      await this.notices.toConversation(
+        group ? groupConversationId(c.targetId) : directConversationId(c.collectorId, c.targetId),
+        message,
+      );
     }
     await this.store.collections.setState(c.collectionId, 'open');
     return { ...c, state: 'open' };
   }
 
-  private async notify(toId: string, type: MessageTypeNumber, msgId: string, fromId: string, content: unknown, at: number): Promise<void> {
-    await this.notices.toUser(toId, serverMessage({ msgId, messageType: type, from: { id: fromId, type: 'PERSON' }, destId: toId, content, at }));
+  private async notify(
+    toId: string,
+    type: MessageTypeNumber,
+    msgId: string,
+    fromId: string,
+    content: unknown,
+    at: number,
+  ): Promise<void> {
+    await this.notices.toUser(
+      toId,
+      serverMessage({ msgId, messageType: type, from: { id: fromId, type: 'PERSON' }, destId: toId, content, at }),
+    );
   }
 }

@@ -52,13 +52,16 @@ export class Ledger {
    * other parameters is refused with IM_ERR_CONFLICT and changes nothing.
    */
   async submit(request: MoneyOpRequest): Promise<OpOutcome> {
-    if (!Number.isSafeInteger(request.amount) || request.amount <= 0) throw new AppError('IM_ERR_BAD_REQUEST', 'amount must be a positive integer (fen)');
-    if (request.fromAccount === request.toAccount) throw new AppError('IM_ERR_BAD_REQUEST', 'source and destination are the same account');
+    if (!Number.isSafeInteger(request.amount) || request.amount <= 0)
+      throw new AppError('IM_ERR_BAD_REQUEST', 'amount must be a positive integer (fen)');
+    if (request.fromAccount === request.toAccount)
+      throw new AppError('IM_ERR_BAD_REQUEST', 'source and destination are the same account');
     const op: MoneyOp = { ...request, state: 'pending', createdAt: this.clock.now() };
     if (!(await this.repo.insertOp(op))) {
       const first = await this.repo.op(request.opId);
       if (first === undefined) throw new Error(`money op ${request.opId} refused as a duplicate but not found`);
-      if (!sameParameters(first, request)) throw new AppError('IM_ERR_CONFLICT', 'this idempotency key was used with other parameters');
+      if (!sameParameters(first, request))
+        throw new AppError('IM_ERR_CONFLICT', 'this idempotency key was used with other parameters');
       return this.drive(first);
     }
     return this.drive(op);

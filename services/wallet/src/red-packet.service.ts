@@ -18,7 +18,8 @@ export type RedPacketResult =
 const REFUND_PREFIX = '@refund:';
 const isRefund = (c: RedPacketClaim): boolean => c.userId.startsWith(REFUND_PREFIX);
 /** A password packet opens only with its password (compared as hashes); any other packet takes none. */
-const passwordMatches = (packet: RedPacket, c: OpenCommand): boolean => packet.kind !== 'password' || (c.passwordHash !== undefined && c.passwordHash === packet.passwordHash);
+const passwordMatches = (packet: RedPacket, c: OpenCommand): boolean =>
+  packet.kind !== 'password' || (c.passwordHash !== undefined && c.passwordHash === packet.passwordHash);
 const fundOpId = (packetId: string): string => `rpf:${packetId}`;
 const slotOpId = (packetId: string, slot: number): string => `rps:${packetId}:${slot}`;
 
@@ -55,7 +56,13 @@ export class RedPacketService extends MoneyPart {
       const first = await this.store.redPackets.get(c.packetId);
       if (!first) throw new Error(`red packet ${c.packetId} refused as a duplicate but not found`);
       const same = first.senderId === c.senderId && first.targetType === c.targetType && first.targetId === c.targetId;
-      if (!same || first.kind !== c.packetKind || first.total !== c.total || first.shares.length !== c.count || first.passwordHash !== c.passwordHash) {
+      if (
+        !same ||
+        first.kind !== c.packetKind ||
+        first.total !== c.total ||
+        first.shares.length !== c.count ||
+        first.passwordHash !== c.passwordHash
+      ) {
         return refuse('IM_ERR_CONFLICT', 'this red packet id was used with other parameters');
       }
       return this.reportFunding(await this.fund(first));
@@ -64,7 +71,8 @@ export class RedPacketService extends MoneyPart {
   }
 
   private reportFunding(packet: RedPacket): CommandReply<RedPacketResult> {
-    if (packet.state === 'failed') return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the red packet');
+    if (packet.state === 'failed')
+      return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the red packet');
     return { ok: true, value: { packetId: packet.packetId, state: packet.state } };
   }
 
@@ -75,23 +83,28 @@ export class RedPacketService extends MoneyPart {
     if (!Number.isSafeInteger(c.count) || c.count < 1 || c.count > this.options.maxShares) {
       return refuse('IM_ERR_BAD_REQUEST', `count must be an integer from 1 to ${this.options.maxShares}`);
     }
-    if (c.total < c.count) return refuse('IM_ERR_BAD_REQUEST', 'every share must be at least 1 fen: total must be at least count');
-    if (c.packetKind === 'equal' && c.total % c.count !== 0) return refuse('IM_ERR_BAD_REQUEST', 'an equal packet needs a total divisible by count');
+    if (c.total < c.count)
+      return refuse('IM_ERR_BAD_REQUEST', 'every share must be at least 1 fen: total must be at least count');
+    if (c.packetKind === 'equal' && c.total % c.count !== 0)
+      return refuse('IM_ERR_BAD_REQUEST', 'an equal packet needs a total divisible by count');
     if (c.packetKind === 'password') {
       if (c.targetType !== 'group') return refuse('IM_ERR_BAD_REQUEST', 'a password red packet goes to a group');
-      if (typeof c.passwordHash !== 'string' || !/^[0-9a-f]{64}$/.test(c.passwordHash)) return refuse('IM_ERR_BAD_REQUEST', 'a password red packet needs a password');
+      if (typeof c.passwordHash !== 'string' || !/^[0-9a-f]{64}$/.test(c.passwordHash))
+        return refuse('IM_ERR_BAD_REQUEST', 'a password red packet needs a password');
     } else if (c.passwordHash !== undefined) {
       return refuse('IM_ERR_BAD_REQUEST', 'only a password red packet has a password');
     }
     if (c.targetType === 'user') {
       if (c.targetId === c.senderId) return refuse('IM_ERR_BAD_REQUEST', 'cannot send a red packet to yourself');
-      if (await this.store.relations.isBlocked(c.targetId, c.senderId)) return refuse('IM_ERR_BLACKLISTED', 'the receiver has blacklisted you');
+      if (await this.store.relations.isBlocked(c.targetId, c.senderId))
+        return refuse('IM_ERR_BLACKLISTED', 'the receiver has blacklisted you');
       return undefined;
     }
     const refusal = await checkGroupSend(this.store.groups, c.targetId, c.senderId, c.at);
     if (refusal) return refuse(refusal.code, refusal.reason);
     const members = await this.store.groups.members(c.targetId);
-    if (c.count > members.length) return refuse('IM_ERR_BAD_REQUEST', `count must not exceed the group's ${members.length} members`);
+    if (c.count > members.length)
+      return refuse('IM_ERR_BAD_REQUEST', `count must not exceed the group's ${members.length} members`);
     return undefined;
   }
 
@@ -115,13 +128,17 @@ export class RedPacketService extends MoneyPart {
     }
     await this.post(packet);
     await this.store.redPackets.setState(packet.packetId, 'open');
-    this.logger.info({ packetId: packet.packetId, senderId: packet.senderId, total: packet.total, count: packet.shares.length }, 'red packet sent');
+    this.logger.info(
+      { packetId: packet.packetId, senderId: packet.senderId, total: packet.total, count: packet.shares.length },
+      'red packet sent',
+    );
     return { ...packet, state: 'open' };
   }
 
   async open(c: OpenCommand): Promise<CommandReply<RedPacketResult>> {
     const reply = await this.openOnce(c);
-    if (reply.ok && c.via === 'chat' && 'alreadyOpened' in reply.value) await this.tellOpener(c, reply.value.amount, reply.value.slot);
+    if (reply.ok && c.via === 'chat' && 'alreadyOpened' in reply.value)
+      await this.tellOpener(c, reply.value.amount, reply.value.slot);
     return reply;
   }
 
@@ -133,7 +150,8 @@ export class RedPacketService extends MoneyPart {
     }
     let packet = await this.store.redPackets.get(c.packetId);
     if (!packet || packet.state === 'failed') return refuse('IM_ERR_NOT_FOUND', 'no such red packet');
-    if (!(await this.mayOpen(packet, c.userId))) return refuse('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
+    if (!(await this.mayOpen(packet, c.userId)))
+      return refuse('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
     if (!passwordMatches(packet, c)) return refuse('IM_ERR_FORBIDDEN', 'wrong password for this red packet');
     packet = await this.fund(packet);
     const count = packet.shares.length;
@@ -142,16 +160,26 @@ export class RedPacketService extends MoneyPart {
       const mine = claims.find((k) => k.userId === c.userId);
       if (mine) {
         // Paid already, unless a crash interrupted it: then finish it now.
-        if ((await this.store.ledger.op(slotOpId(packet.packetId, mine.slot)))?.state !== 'completed') await this.settleClaim(packet, mine);
+        if ((await this.store.ledger.op(slotOpId(packet.packetId, mine.slot)))?.state !== 'completed')
+          await this.settleClaim(packet, mine);
         return { ok: true, value: { packetId: c.packetId, amount: mine.amount, slot: mine.slot, alreadyOpened: true } };
       }
       if (claims.length >= count) {
         this.rememberFull(packet, claims);
-        return refuse(claims.some(isRefund) ? 'IM_ERR_RED_PACKET_EXPIRED' : 'IM_ERR_RED_PACKET_EMPTY', 'no share is left');
+        return refuse(
+          claims.some(isRefund) ? 'IM_ERR_RED_PACKET_EXPIRED' : 'IM_ERR_RED_PACKET_EMPTY',
+          'no share is left',
+        );
       }
       if (c.at >= packet.expiresAt) return refuse('IM_ERR_RED_PACKET_EXPIRED', 'the red packet has expired');
       const slot = claims.length;
-      const claim: RedPacketClaim = { packetId: c.packetId, slot, userId: c.userId, amount: packet.shares[slot] ?? 0, at: c.at };
+      const claim: RedPacketClaim = {
+        packetId: c.packetId,
+        slot,
+        userId: c.userId,
+        amount: packet.shares[slot] ?? 0,
+        at: c.at,
+      };
       if (await this.store.redPackets.claim(claim)) {
         await this.settleClaim(packet, claim);
         return { ok: true, value: { packetId: c.packetId, amount: claim.amount, slot, alreadyOpened: false } };
@@ -162,10 +190,19 @@ export class RedPacketService extends MoneyPart {
   }
 
   /** An open of a packet with every slot taken: the answer needs no more than the caller's right to see it. */
-  private async openFull(packet: RedPacket, claims: readonly RedPacketClaim[], userId: string): Promise<CommandReply<RedPacketResult>> {
-    if (!(await this.mayOpen(packet, userId))) return refuse('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
+  private async openFull(
+    packet: RedPacket,
+    claims: readonly RedPacketClaim[],
+    userId: string,
+  ): Promise<CommandReply<RedPacketResult>> {
+    if (!(await this.mayOpen(packet, userId)))
+      return refuse('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
     const mine = claims.find((k) => k.userId === userId);
-    if (mine) return { ok: true, value: { packetId: packet.packetId, amount: mine.amount, slot: mine.slot, alreadyOpened: true } };
+    if (mine)
+      return {
+        ok: true,
+        value: { packetId: packet.packetId, amount: mine.amount, slot: mine.slot, alreadyOpened: true },
+      };
     return refuse(claims.some(isRefund) ? 'IM_ERR_RED_PACKET_EXPIRED' : 'IM_ERR_RED_PACKET_EMPTY', 'no share is left');
   }
 
@@ -194,11 +231,32 @@ export class RedPacketService extends MoneyPart {
       ref: packet.packetId,
     });
     if (refund) return;
-    await this.toSender(packet, MessageType.RED_PACKET_OPENED, `${claim.slot}`, claim.userId, { redPacketId: packet.packetId, userId: claim.userId, amt: claim.amount }, claim.at);
+    await this.toSender(
+      packet,
+      MessageType.RED_PACKET_OPENED,
+      `${claim.slot}`,
+      claim.userId,
+      { redPacketId: packet.packetId, userId: claim.userId, amt: claim.amount },
+      claim.at,
+    );
     if (claim.slot === packet.shares.length - 1) {
       // A password packet's last share: 50 to the whole group; any other packet: 24 to the sender.
-      if (packet.kind === 'password') await this.toGroup(packet, MessageType.PASSWORD_RED_PACKET_ALL_TAKEN, { redPacketId: packet.packetId }, claim.at);
-      else await this.toSender(packet, MessageType.RED_PACKET_ALL_TAKEN, 'all', packet.senderId, { redPacketId: packet.packetId }, claim.at);
+      if (packet.kind === 'password')
+        await this.toGroup(
+          packet,
+          MessageType.PASSWORD_RED_PACKET_ALL_TAKEN,
+          { redPacketId: packet.packetId },
+          claim.at,
+        );
+      else
+        await this.toSender(
+          packet,
+          MessageType.RED_PACKET_ALL_TAKEN,
+          'all',
+          packet.senderId,
+          { redPacketId: packet.packetId },
+          claim.at,
+        );
     }
   }
 
@@ -222,7 +280,13 @@ export class RedPacketService extends MoneyPart {
     let claims = await this.store.redPackets.claims(packet.packetId);
     if (now >= packet.expiresAt && claims.length < count) {
       for (let slot = claims.length; slot < count; slot++) {
-        await this.store.redPackets.claim({ packetId: packet.packetId, slot, userId: `${REFUND_PREFIX}${slot}`, amount: packet.shares[slot] ?? 0, at: now });
+        await this.store.redPackets.claim({
+          packetId: packet.packetId,
+          slot,
+          userId: `${REFUND_PREFIX}${slot}`,
+          amount: packet.shares[slot] ?? 0,
+          at: now,
+        });
       }
       claims = await this.store.redPackets.claims(packet.packetId);
     }
@@ -233,7 +297,15 @@ export class RedPacketService extends MoneyPart {
     }
     if (claims.length < count) return false;
     const refunded = claims.filter(isRefund).reduce((sum, k) => sum + k.amount, 0);
-    if (refunded > 0) await this.toSender(packet, MessageType.RED_PACKET_REFUNDED, 'refund', packet.senderId, { redPacketId: packet.packetId, amt: refunded }, now);
+    if (refunded > 0)
+      await this.toSender(
+        packet,
+        MessageType.RED_PACKET_REFUNDED,
+        'refund',
+        packet.senderId,
+        { redPacketId: packet.packetId, amt: refunded },
+        now,
+      );
     await this.store.redPackets.setState(packet.packetId, 'settled');
     this.logger.info({ packetId: packet.packetId, refunded }, 'red packet settled');
     return true;
@@ -245,13 +317,33 @@ export class RedPacketService extends MoneyPart {
   private async post(packet: RedPacket): Promise<void> {
     const group = packet.targetType === 'group';
     const content = { redPacketId: packet.packetId, msg: packet.msg };
-    const message = serverMessage({ msgId: `rp17-${packet.packetId}`, messageType: MessageType.RED_PACKET, from: { id: packet.senderId, type: group ? 'GROUP' : 'PERSON' }, destId: packet.targetId, content, at: packet.createdAt });
-    await this.notices.toConversation(group ? groupConversationId(packet.targetId) : directConversationId(packet.senderId, packet.targetId), message);
+    const message = serverMessage({
+      msgId: `rp17-${packet.packetId}`,
+      messageType: MessageType.RED_PACKET,
+      from: { id: packet.senderId, type: group ? 'GROUP' : 'PERSON' },
+      destId: packet.targetId,
+      content,
+      at: packet.createdAt,
+    });
+    await this.notices.toConversation(
+      group ? groupConversationId(packet.targetId) : directConversationId(packet.senderId, packet.targetId),
+      message,
+    );
   }
 
   /** 50 in the packet's group conversation, to the members. */
   private async toGroup(packet: RedPacket, type: MessageTypeNumber, content: unknown, at: number): Promise<void> {
-    await this.notices.toGroup(packet.targetId, serverMessage({ msgId: `rp${type}-${packet.packetId}`, messageType: type, from: { id: packet.senderId, type: 'GROUP' }, destId: packet.targetId, content, at }));
+    await this.notices.toGroup(
+      packet.targetId,
+      serverMessage({
+        msgId: `rp${type}-${packet.packetId}`,
+        messageType: type,
+        from: { id: packet.senderId, type: 'GROUP' },
+        destId: packet.targetId,
+        content,
+        at,
+      }),
+    );
   }
 
   /**
@@ -260,11 +352,38 @@ export class RedPacketService extends MoneyPart {
    */
   private async tellOpener(c: OpenCommand, amount: number, slot: number): Promise<void> {
     const content = { redPacketId: c.packetId, amt: amount };
-    await this.notices.toUser(c.userId, serverMessage({ msgId: `rp${MessageType.SYSTEM_NOTICE}-${c.packetId}-${slot}`, messageType: MessageType.SYSTEM_NOTICE, from: { id: 'system', type: 'SYSTEM' }, destId: c.userId, content, at: c.at }));
+    await this.notices.toUser(
+      c.userId,
+      serverMessage({
+        msgId: `rp${MessageType.SYSTEM_NOTICE}-${c.packetId}-${slot}`,
+        messageType: MessageType.SYSTEM_NOTICE,
+        from: { id: 'system', type: 'SYSTEM' },
+        destId: c.userId,
+        content,
+        at: c.at,
+      }),
+    );
   }
 
   /** A notice in the sender's system conversation, stored (and sent) once per `about`. */
-  private async toSender(packet: RedPacket, type: MessageTypeNumber, about: string, fromId: string, content: unknown, at: number): Promise<void> {
-    await this.notices.toUser(packet.senderId, serverMessage({ msgId: `rp${type}-${packet.packetId}-${about}`, messageType: type, from: { id: fromId, type: 'PERSON' }, destId: packet.senderId, content, at }));
+  private async toSender(
+    packet: RedPacket,
+    type: MessageTypeNumber,
+    about: string,
+    fromId: string,
+    content: unknown,
+    at: number,
+  ): Promise<void> {
+    await this.notices.toUser(
+      packet.senderId,
+      serverMessage({
+        msgId: `rp${type}-${packet.packetId}-${about}`,
+        messageType: type,
+        from: { id: fromId, type: 'PERSON' },
+        destId: packet.senderId,
+        content,
+        at,
+      }),
+    );
   }
 }

@@ -6,7 +6,14 @@ describe('red packet splits', () => {
   });
 
   it('lucky: every share at least 1 fen, summing to the total, at the extremes too', () => {
-    for (const [total, count] of [[1, 1], [100, 100], [101, 100], [5, 4], [20_000, 100], [3, 2]] as const) {
+    for (const [total, count] of [
+      [1, 1],
+      [100, 100],
+      [101, 100],
+      [5, 4],
+      [20_000, 100],
+      [3, 2],
+    ] as const) {
       for (let i = 0; i < 20; i++) {
         const shares = luckySplit(total, count);
         expect(shares).toHaveLength(count);

@@ -27,24 +27,37 @@ export class TransferService extends MoneyPart {
       return refuse('IM_ERR_BAD_REQUEST', `amount must be an integer from 1 to ${this.options.transferMaxAmount} fen`);
     }
     if (c.fromId === c.toId) return refuse('IM_ERR_BAD_REQUEST', 'cannot transfer to yourself');
-    if (!(await this.store.relations.areFriends(c.fromId, c.toId))) return refuse('IM_ERR_NOT_FRIEND', 'transfers go to friends only');
-    const transfer: Transfer = { transferId: c.transferId, fromId: c.fromId, toId: c.toId, amount: c.amount, msg: c.msg, state: 'funding', createdAt: c.at, expiresAt: c.at + this.options.transferExpiryMs };
+    if (!(await this.store.relations.areFriends(c.fromId, c.toId)))
+      return refuse('IM_ERR_NOT_FRIEND', 'transfers go to friends only');
+    const transfer: Transfer = {
+      transferId: c.transferId,
+      fromId: c.fromId,
+      toId: c.toId,
+      amount: c.amount,
+      msg: c.msg,
+      state: 'funding',
+      createdAt: c.at,
+      expiresAt: c.at + this.options.transferExpiryMs,
+    };
     let current = transfer;
     if (!(await this.store.transfers.create(transfer))) {
       const first = await this.store.transfers.get(c.transferId);
       if (!first) throw new Error(`transfer ${c.transferId} refused as a duplicate but not found`);
-      if (first.fromId !== c.fromId || first.toId !== c.toId || first.amount !== c.amount) return refuse('IM_ERR_CONFLICT', 'this transfer id was used with other parameters');
+      if (first.fromId !== c.fromId || first.toId !== c.toId || first.amount !== c.amount)
+        return refuse('IM_ERR_CONFLICT', 'this transfer id was used with other parameters');
       current = first;
     }
     const funded = await this.fund(current);
-    if (funded.state === 'failed') return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the transfer');
+    if (funded.state === 'failed')
+      return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the transfer');
     return { ok: true, value: { transferId: funded.transferId, state: funded.state } };
   }
 
   async answer(c: AnswerCommand): Promise<CommandReply<TransferResult>> {
     const transfer = await this.store.transfers.get(c.transferId);
     if (!transfer || transfer.state === 'failed') return refuse('IM_ERR_NOT_FOUND', 'no such transfer');
-    if (transfer.toId !== c.userId) return refuse('IM_ERR_FORBIDDEN', 'only the receiver may accept or return a transfer');
+    if (transfer.toId !== c.userId)
+      return refuse('IM_ERR_FORBIDDEN', 'only the receiver may accept or return a transfer');
     const funded = await this.fund(transfer);
     if (funded.state === 'failed') return refuse('IM_ERR_NOT_FOUND', 'no such transfer');
     if (c.kind === 'transfer-accept' && c.at >= funded.expiresAt) {
@@ -55,7 +68,8 @@ export class TransferService extends MoneyPart {
     }
     const wanted = c.kind === 'transfer-accept' ? 'accept' : 'return';
     const outcome = await this.decide(funded, wanted, c.at);
-    if (outcome !== (wanted === 'accept' ? 'accepted' : 'returned')) return refuse('IM_ERR_CONFLICT', `the transfer was already ${outcome}`);
+    if (outcome !== (wanted === 'accept' ? 'accepted' : 'returned'))
+      return refuse('IM_ERR_CONFLICT', `the transfer was already ${outcome}`);
     return { ok: true, value: { transferId: funded.transferId, state: outcome } };
   }
 
@@ -66,7 +80,8 @@ export class TransferService extends MoneyPart {
       if (t.state === 'funding' && t.createdAt > now - this.options.recoveryAgeMs) continue;
       const funded = await this.fund(t);
       if (funded.state !== 'pending') continue;
-      const started = (await this.store.ledger.op(acceptOp(t.transferId))) ?? (await this.store.ledger.op(returnOp(t.transferId)));
+      const started =
+        (await this.store.ledger.op(acceptOp(t.transferId))) ?? (await this.store.ledger.op(returnOp(t.transferId)));
       if (started) {
         await this.decide(funded, started.kind === 'transfer-accept' ? 'accept' : 'return', now);
         done += 1;
@@ -80,12 +95,26 @@ export class TransferService extends MoneyPart {
 
   private async fund(t: Transfer): Promise<Transfer> {
     if (t.state !== 'funding') return t;
-    const outcome = await this.ledger.submit({ opId: fundOp(t.transferId), kind: 'transfer-fund', fromAccount: t.fromId, toAccount: transferAccount(t.transferId), amount: t.amount, ref: t.transferId });
+    const outcome = await this.ledger.submit({
+      opId: fundOp(t.transferId),
+      kind: 'transfer-fund',
+      fromAccount: t.fromId,
+      toAccount: transferAccount(t.transferId),
+      amount: t.amount,
+      ref: t.transferId,
+    });
     if (outcome.state === 'refused') {
       await this.store.transfers.setState(t.transferId, 'failed', ['funding']);
       return { ...t, state: 'failed' };
     }
-    await this.notify(t, MessageType.TRANSFER_RECEIVED, t.toId, t.fromId, { transferId: t.transferId, amt: t.amount, msg: t.msg }, t.createdAt);
+    await this.notify(
+      t,
+      MessageType.TRANSFER_RECEIVED,
+      t.toId,
+      t.fromId,
+      { transferId: t.transferId, amt: t.amount, msg: t.msg },
+      t.createdAt,
+    );
     // Only from funding: a decision made meanwhile (this step may work from an old snapshot) stays.
     await this.store.transfers.setState(t.transferId, 'pending', ['funding']);
     this.logger.info({ transferId: t.transferId, amount: t.amount }, 'transfer sent');
@@ -110,7 +139,8 @@ export class TransferService extends MoneyPart {
       // The other one took the money: finish it (it may have been interrupted), then answer with it.
       const other = accept ? 'return' : 'accept';
       const otherOp = await this.store.ledger.op(accept ? returnOp(t.transferId) : acceptOp(t.transferId));
-      if (otherOp === undefined) throw new Error(`transfer ${t.transferId}: ${wanted} refused but no ${other} recorded`);
+      if (otherOp === undefined)
+        throw new Error(`transfer ${t.transferId}: ${wanted} refused but no ${other} recorded`);
       return this.decide(t, other, at);
     }
     const state = accept ? 'accepted' : 'returned';
@@ -126,7 +156,24 @@ export class TransferService extends MoneyPart {
   }
 
   /** A notice in `toId`'s system conversation, stored (and sent) once. */
-  private async notify(t: Transfer, type: MessageTypeNumber, toId: string, fromId: string, content: unknown, at: number): Promise<void> {
-    await this.notices.toUser(toId, serverMessage({ msgId: `tr${type}-${t.transferId}-${toId}`, messageType: type, from: { id: fromId, type: 'PERSON' }, destId: toId, content, at }));
+  private async notify(
+    t: Transfer,
+    type: MessageTypeNumber,
+    toId: string,
+    fromId: string,
+    content: unknown,
+    at: number,
+  ): Promise<void> {
+    await this.notices.toUser(
+      toId,
+      serverMessage({
+        msgId: `tr${type}-${t.transferId}-${toId}`,
+        messageType: type,
+        from: { id: fromId, type: 'PERSON' },
+        destId: toId,
+        content,
+        at,
+      }),
+    );
   }
 }

@@ -3,11 +3,31 @@ import type { ConfigOf, ConfigSchema } from '@im/common';
 /** The wallet service's own variables (embedded mode reads them too). */
 export const WALLET_CONFIG = {
   IM_RED_PACKET_MAX_AMOUNT: { kind: 'int', default: 20000, min: 1, doc: 'Largest red packet, in fen.' },
-  IM_RED_PACKET_MAX_SHARES: { kind: 'int', default: 100, min: 1, doc: 'Most shares of one red packet (a group packet also has at most as many shares as the group has members).' },
-  IM_RED_PACKET_EXPIRY_MS: { kind: 'int', default: 86400000, min: 1000, doc: 'How long a red packet can be opened; then what is left returns to the sender (22).' },
+  IM_RED_PACKET_MAX_SHARES: {
+    kind: 'int',
+    default: 100,
+    min: 1,
+    doc: 'Most shares of one red packet (a group packet also has at most as many shares as the group has members).',
+  },
+  IM_RED_PACKET_EXPIRY_MS: {
+    kind: 'int',
+    default: 86400000,
+    min: 1000,
+    doc: 'How long a red packet can be opened; then what is left returns to the sender (22).',
+  },
   IM_TRANSFER_MAX_AMOUNT: { kind: 'int', default: 5000000, min: 1, doc: 'Largest transfer, in fen.' },
-  IM_TRANSFER_EXPIRY_MS: { kind: 'int', default: 86400000, min: 1000, doc: 'A transfer not accepted within this time returns to the sender by itself (21).' },
-  IM_COLLECTION_EXPIRY_MS: { kind: 'int', default: 604800000, min: 1000, doc: 'How long an AA collection or payment request can be paid (7 days by default).' },
+  IM_TRANSFER_EXPIRY_MS: {
+    kind: 'int',
+    default: 86400000,
+    min: 1000,
+    doc: 'A transfer not accepted within this time returns to the sender by itself (21).',
+  },
+  IM_COLLECTION_EXPIRY_MS: {
+    kind: 'int',
+    default: 604800000,
+    min: 1000,
+    doc: 'How long an AA collection or payment request can be paid (7 days by default).',
+  },
   IM_MONEY_SWEEP_MS: {
     kind: 'int',
     default: 10000,

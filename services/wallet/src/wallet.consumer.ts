@@ -7,11 +7,17 @@ export const WALLET_SERVICE_GROUP = 'wallet-service';
 export { walletCommandKey } from '@im/bus';
 
 export function subscribeWalletService(bus: Bus, service: WalletService): Promise<Subscription> {
-  return bus.subscribe<WalletCommand>(Topics.WALLET_COMMANDS, WALLET_SERVICE_GROUP, (record) => service.handle(record.value));
+  return bus.subscribe<WalletCommand>(Topics.WALLET_COMMANDS, WALLET_SERVICE_GROUP, (record) =>
+    service.handle(record.value),
+  );
 }
 
 /** Runs the sweep now and then every `everyMs` (one at a time); the returned function stops it and waits for a sweep under way. */
-export function startSweeper(service: WalletService, everyMs: number, onError: (err: unknown) => void): () => Promise<void> {
+export function startSweeper(
+  service: WalletService,
+  everyMs: number,
+  onError: (err: unknown) => void,
+): () => Promise<void> {
   let running: Promise<void> | undefined;
   let stopped = false;
   const tick = (): void => {

@@ -7,7 +7,12 @@ import { startSweeper, subscribeWalletService } from './wallet.consumer';
 import { WalletService } from './wallet.service';
 
 /** The wallet service on its ports: consuming im.wallet.commands and sweeping money (at start and every IM_MONEY_SWEEP_MS). Cluster and embedded alike. */
-export async function startWalletService(ports: Pick<ServicePorts, 'bus' | 'store' | 'delivery'>, config: WalletConfig, logger: Logger, clock: Clock = systemClock): Promise<RunningService> {
+export async function startWalletService(
+  ports: Pick<ServicePorts, 'bus' | 'store' | 'delivery'>,
+  config: WalletConfig,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<RunningService> {
   const service = new WalletService(ports.store, ports.delivery, walletOptions(config), logger, clock);
   const subscription = await subscribeWalletService(ports.bus, service);
   const stop = startSweeper(service, config.IM_MONEY_SWEEP_MS, (err) => logger.error({ err }, 'money sweep failed'));

@@ -97,7 +97,8 @@ export class WalletService {
       toAccount: topup ? c.userId : BANK_ACCOUNT,
       amount: c.amount,
     });
-    if (outcome.state === 'refused') return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the withdrawal');
+    if (outcome.state === 'refused')
+      return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the withdrawal');
     this.logger.info({ kind: c.kind, userId: c.userId, amount: c.amount, opId: outcome.opId }, 'wallet moved');
     return { ok: true, value: { opId: outcome.opId, balance: await this.ledger.balance(c.userId) } };
   }

@@ -23,13 +23,19 @@ export async function startBareRelay(): Promise<BareServer> {
     void socket.join(userId);
     for (const r of auth.rooms ?? []) void socket.join(String(r));
     socket.emit('ready', { userId, serverTime: Date.now() });
-    socket.on('chat', (msg: { msgId?: string; destId?: string; fromType?: number; messageType?: number }, ack?: (a: unknown) => void) => {
-      if (msg && msg.messageType !== 1 && typeof msg.destId === 'string') {
-        if (msg.fromType === 2) socket.to(msg.destId).emit('chat', msg);
-        else io.to(msg.destId).emit('chat', msg);
-      }
-      if (typeof ack === 'function') ack({ code: 0, msgId: msg?.msgId, serverTime: Date.now() });
-    });
+    socket.on(
+      'chat',
+      (
+        msg: { msgId?: string; destId?: string; fromType?: number; messageType?: number },
+        ack?: (a: unknown) => void,
+      ) => {
+        if (msg && msg.messageType !== 1 && typeof msg.destId === 'string') {
+          if (msg.fromType === 2) socket.to(msg.destId).emit('chat', msg);
+          else io.to(msg.destId).emit('chat', msg);
+        }
+        if (typeof ack === 'function') ack({ code: 0, msgId: msg?.msgId, serverTime: Date.now() });
+      },
+    );
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;

@@ -6,7 +6,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { signToken } from '@im/common';
-import type { ClientSpec, HostCommand, HostReply, ProcStats, RunResult, ServerKind, WorkerCommand, WorkerReply } from './protocol';
+import type {
+  ClientSpec,
+  HostCommand,
+  HostReply,
+  ProcStats,
+  RunResult,
+  ServerKind,
+  WorkerCommand,
+  WorkerReply,
+} from './protocol';
 import { percentiles, round } from './stats';
 import type { Percentiles } from './stats';
 
@@ -63,13 +72,27 @@ export function parseArgs(argv: string[]): BenchOptions {
     } else positional.push(a);
   }
   if (flags.help) throw new Error(USAGE);
-  const known = ['mode', 'duration', 'users', 'window', 'members', 'connections', 'workers', 'rate', 'quick', 'cpu-prof', 'out', 'quiet'];
+  const known = [
+    'mode',
+    'duration',
+    'users',
+    'window',
+    'members',
+    'connections',
+    'workers',
+    'rate',
+    'quick',
+    'cpu-prof',
+    'out',
+    'quiet',
+  ];
   const unknown = Object.keys(flags).filter((k) => !known.includes(k));
   if (unknown.length) throw new Error(`unknown option(s): ${unknown.map((k) => `--${k}`).join(' ')}\n${USAGE}`);
   const name = positional[0];
   if (!name) throw new Error(USAGE);
   const scenarios = name === 'all' ? [...SCENARIOS] : name.split(',').map((s) => s.trim());
-  for (const s of scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}\n${USAGE}`);
+  for (const s of scenarios)
+    if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}\n${USAGE}`);
   const quick = flags.quick === true;
   const num = (k: string, def: number): number => {
     const v = flags[k];
@@ -150,7 +173,12 @@ interface System {
   secret: string;
 }
 
-async function startSystem(kind: ServerKind, env: Record<string, string>, opts: BenchOptions, label: string): Promise<System> {
+async function startSystem(
+  kind: ServerKind,
+  env: Record<string, string>,
+  opts: BenchOptions,
+  label: string,
+): Promise<System> {
   const execArgv = ['--expose-gc'];
   if (opts.cpuProf) {
     const dir = resolve('bench-results', 'profiles');
@@ -236,10 +264,25 @@ async function runLoad(sys: System, plan: LoadPlan, opts: BenchOptions, label: s
   progress.attach(workers);
   try {
     const conns = await Promise.all(
-      workers.map((w, i) => w.request({ type: 'connect', urls: sys.urls, server: sys.kind, secret: sys.secret, clients: plan.perWorker[i]!, concurrency: 50 }, 'connected')),
+      workers.map((w, i) =>
+        w.request(
+          {
+            type: 'connect',
+            urls: sys.urls,
+            server: sys.kind,
+            secret: sys.secret,
+            clients: plan.perWorker[i]!,
+            concurrency: 50,
+          },
+          'connected',
+        ),
+      ),
     );
     const failed = conns.reduce((a, c) => a + c.failed, 0);
-    if (failed > 0) throw new Error(`${failed} clients failed to connect to ${sys.kind}: ${conns.find((c) => c.firstError)?.firstError}`);
+    if (failed > 0)
+      throw new Error(
+        `${failed} clients failed to connect to ${sys.kind}: ${conns.find((c) => c.firstError)?.firstError}`,
+      );
     await serverStats(sys, false, true);
     const senders = plan.perWorker.map((specs) => specs.filter((s) => s.destId).length);
     const totalSenders = senders.reduce((a, b) => a + b, 0);
@@ -250,7 +293,9 @@ async function runLoad(sys: System, plan: LoadPlan, opts: BenchOptions, label: s
             type: 'run',
             durationMs: opts.durationSec * 1000,
             window: plan.window,
-            ...(plan.ratePerSec !== undefined ? { ratePerSec: totalSenders ? (plan.ratePerSec * senders[i]!) / totalSenders : 0 } : {}),
+            ...(plan.ratePerSec !== undefined
+              ? { ratePerSec: totalSenders ? (plan.ratePerSec * senders[i]!) / totalSenders : 0 }
+              : {}),
             expectPerMessage: plan.expectPerMessage,
           },
           'result',
@@ -298,7 +343,12 @@ function systemEnv(opts: BenchOptions): Record<string, string> {
   };
 }
 
-async function withSystem<T>(kind: ServerKind, opts: BenchOptions, label: string, fn: (sys: System) => Promise<T>): Promise<T> {
+async function withSystem<T>(
+  kind: ServerKind,
+  opts: BenchOptions,
+  label: string,
+  fn: (sys: System) => Promise<T>,
+): Promise<T> {
   const sys = await startSystem(kind, kind === 'bare' ? {} : systemEnv(opts), opts, label);
   try {
     return await fn(sys);
@@ -337,9 +387,24 @@ export interface ScenarioResult {
   rows: Row[];
 }
 
-function row(scenario: Scenario, metric: string, value: number, baseline: number | null, goal = '', check?: (value: number, ratio: number | null) => boolean): Row {
+function row(
+  scenario: Scenario,
+  metric: string,
+  value: number,
+  baseline: number | null,
+  goal = '',
+  check?: (value: number, ratio: number | null) => boolean,
+): Row {
   const ratio = baseline ? round(value / baseline, 3) : null;
-  return { scenario, metric, value: round(value), baseline: baseline === null ? null : round(baseline), ratio, goal, met: check ? check(value, ratio) : null };
+  return {
+    scenario,
+    metric,
+    value: round(value),
+    baseline: baseline === null ? null : round(baseline),
+    ratio,
+    goal,
+    met: check ? check(value, ratio) : null,
+  };
 }
 
 /** Cluster: the CPU of the real servers (Kafka, Redis, FerretDB, PostgreSQL) during the run, which the bare relay does not have. */
@@ -351,18 +416,46 @@ function serversRows(scenario: Scenario, m: LoadMeasure): Row[] {
   return [row(scenario, `servers CPU s (${servers.map(([n]) => n.slice(7)).join(', ')})`, cpu, null)];
 }
 
-async function oneToOne(opts: BenchOptions, label: Scenario = 'one-to-one'): Promise<ScenarioResult & { system: LoadMeasure; bare: LoadMeasure }> {
-  const run = (kind: ServerKind): Promise<LoadMeasure> => withSystem(kind, opts, label, (sys) => runLoad(sys, pairPlan(opts, 'o'), opts, label));
+async function oneToOne(
+  opts: BenchOptions,
+  label: Scenario = 'one-to-one',
+): Promise<ScenarioResult & { system: LoadMeasure; bare: LoadMeasure }> {
+  const run = (kind: ServerKind): Promise<LoadMeasure> =>
+    withSystem(kind, opts, label, (sys) => runLoad(sys, pairPlan(opts, 'o'), opts, label));
   const system = await run(opts.mode);
   const bare = await run('bare');
   const rows = [
     opts.mode === 'cluster'
-      ? row('one-to-one', 'delivered msgs/s (2 gateways)', system.deliveredPerSec, bare.deliveredPerSec, '≥ 0.3× bare', (_v, r) => (r ?? 0) >= 0.3)
-      : row('one-to-one', 'delivered msgs/s', system.deliveredPerSec, bare.deliveredPerSec, '≥ 0.6× bare', (_v, r) => (r ?? 0) >= 0.6),
+      ? row(
+          'one-to-one',
+          'delivered msgs/s (2 gateways)',
+          system.deliveredPerSec,
+          bare.deliveredPerSec,
+          '≥ 0.3× bare',
+          (_v, r) => (r ?? 0) >= 0.3,
+        )
+      : row(
+          'one-to-one',
+          'delivered msgs/s',
+          system.deliveredPerSec,
+          bare.deliveredPerSec,
+          '≥ 0.6× bare',
+          (_v, r) => (r ?? 0) >= 0.6,
+        ),
     row('one-to-one', 'acks/s', system.acksPerSec, bare.acksPerSec),
     row('one-to-one', 'delivery p99 ms (saturated)', system.deliveryLatencyMs.p99, bare.deliveryLatencyMs.p99),
-    row('one-to-one', 'server CPU s', (system.serverProcess.cpuUserMs + system.serverProcess.cpuSystemMs) / 1000, (bare.serverProcess.cpuUserMs + bare.serverProcess.cpuSystemMs) / 1000),
-    row('one-to-one', 'server peak RSS MB', system.serverProcess.peakRss / 2 ** 20, bare.serverProcess.peakRss / 2 ** 20),
+    row(
+      'one-to-one',
+      'server CPU s',
+      (system.serverProcess.cpuUserMs + system.serverProcess.cpuSystemMs) / 1000,
+      (bare.serverProcess.cpuUserMs + bare.serverProcess.cpuSystemMs) / 1000,
+    ),
+    row(
+      'one-to-one',
+      'server peak RSS MB',
+      system.serverProcess.peakRss / 2 ** 20,
+      bare.serverProcess.peakRss / 2 ** 20,
+    ),
     ...serversRows('one-to-one', system),
   ];
   return { system, bare, rows };
@@ -374,20 +467,43 @@ async function latency(opts: BenchOptions, peak?: number): Promise<ScenarioResul
   if (rate === undefined) {
     if (peakMeasured === undefined) {
       const short = { ...opts, durationSec: Math.min(opts.durationSec, 5) };
-      peakMeasured = (await withSystem(opts.mode, short, 'latency-peak', (sys) => runLoad(sys, pairPlan(short, 'p'), short, 'latency-peak'))).deliveredPerSec;
+      peakMeasured = (
+        await withSystem(opts.mode, short, 'latency-peak', (sys) =>
+          runLoad(sys, pairPlan(short, 'p'), short, 'latency-peak'),
+        )
+      ).deliveredPerSec;
     }
     rate = Math.max(1, Math.round(peakMeasured / 2));
   }
   const r = rate;
-  const run = (kind: ServerKind): Promise<LoadMeasure> => withSystem(kind, opts, 'latency', (sys) => runLoad(sys, pairPlan(opts, 'l', r), opts, 'latency'));
+  const run = (kind: ServerKind): Promise<LoadMeasure> =>
+    withSystem(kind, opts, 'latency', (sys) => runLoad(sys, pairPlan(opts, 'l', r), opts, 'latency'));
   const system = await run(opts.mode);
   const bare = await run('bare');
-  const rows: Row[] = [row('latency', 'rate msgs/s (target)', r, null, peakMeasured !== undefined ? `½ of peak ${round(peakMeasured, 0)}` : '--rate')];
+  const rows: Row[] = [
+    row(
+      'latency',
+      'rate msgs/s (target)',
+      r,
+      null,
+      peakMeasured !== undefined ? `½ of peak ${round(peakMeasured, 0)}` : '--rate',
+    ),
+  ];
   rows.push(row('latency', 'delivered msgs/s', system.deliveredPerSec, bare.deliveredPerSec));
   for (const k of ['p50', 'p95', 'p99', 'max'] as const) {
-    rows.push(row('latency', `send→delivery ${k} ms`, system.deliveryLatencyMs[k], bare.deliveryLatencyMs[k], k === 'p99' ? '≤ 25 ms' : '', k === 'p99' ? (v) => v <= 25 : undefined));
+    rows.push(
+      row(
+        'latency',
+        `send→delivery ${k} ms`,
+        system.deliveryLatencyMs[k],
+        bare.deliveryLatencyMs[k],
+        k === 'p99' ? '≤ 25 ms' : '',
+        k === 'p99' ? (v) => v <= 25 : undefined,
+      ),
+    );
   }
-  for (const k of ['p50', 'p95', 'p99', 'max'] as const) rows.push(row('latency', `send→ack ${k} ms`, system.ackLatencyMs[k], bare.ackLatencyMs[k]));
+  for (const k of ['p50', 'p95', 'p99', 'max'] as const)
+    rows.push(row('latency', `send→ack ${k} ms`, system.ackLatencyMs[k], bare.ackLatencyMs[k]));
   return { system: { rate: r, peak: peakMeasured, ...system }, bare, rows };
 }
 
@@ -409,7 +525,14 @@ async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
         groupId = body.groupId;
       }
       const perWorker: ClientSpec[][] = Array.from({ length: opts.workers }, () => []);
-      users.forEach((u, i) => perWorker[i % opts.workers]!.push({ userId: u, rooms: [groupId], gateway: i % 2, ...(i === 0 ? { destId: groupId, fromType: 2 as const } : {}) }));
+      users.forEach((u, i) =>
+        perWorker[i % opts.workers]!.push({
+          userId: u,
+          rooms: [groupId],
+          gateway: i % 2,
+          ...(i === 0 ? { destId: groupId, fromType: 2 as const } : {}),
+        }),
+      );
       return runLoad(sys, { perWorker, window: opts.window, expectPerMessage: m - 1 }, opts, 'fanout');
     });
   const system = await run(opts.mode);
@@ -418,7 +541,14 @@ async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
     system,
     bare,
     rows: [
-      row('fanout', `deliveries/s (group of ${m})`, system.deliveredPerSec, bare.deliveredPerSec, '≥ 0.5× room broadcast', (_v, r) => (r ?? 0) >= 0.5),
+      row(
+        'fanout',
+        `deliveries/s (group of ${m})`,
+        system.deliveredPerSec,
+        bare.deliveredPerSec,
+        '≥ 0.5× room broadcast',
+        (_v, r) => (r ?? 0) >= 0.5,
+      ),
       row('fanout', 'group msgs acked/s', system.acksPerSec, bare.acksPerSec),
       row('fanout', 'delivery p50 ms', system.deliveryLatencyMs.p50, bare.deliveryLatencyMs.p50),
       row('fanout', 'delivery p99 ms', system.deliveryLatencyMs.p99, bare.deliveryLatencyMs.p99),
@@ -455,14 +585,33 @@ async function connections(opts: BenchOptions): Promise<ScenarioResult> {
         await sleep(200);
         const before = await serverStats(sys, true, true);
         const t0 = Date.now();
-        const conns = await Promise.all(workers.map((w, i) => w.request({ type: 'connect', urls: sys.urls, server: kind, secret: sys.secret, clients: perWorker[i]!, concurrency: 100 }, 'connected')));
+        const conns = await Promise.all(
+          workers.map((w, i) =>
+            w.request(
+              {
+                type: 'connect',
+                urls: sys.urls,
+                server: kind,
+                secret: sys.secret,
+                clients: perWorker[i]!,
+                concurrency: 100,
+              },
+              'connected',
+            ),
+          ),
+        );
         const connectSec = (Date.now() - t0) / 1000;
         const failed = conns.reduce((a, c) => a + c.failed, 0);
-        if (failed > 0) throw new Error(`${failed} of ${n} clients failed to connect to ${kind}: ${conns.find((c) => c.firstError)?.firstError}`);
+        if (failed > 0)
+          throw new Error(
+            `${failed} of ${n} clients failed to connect to ${kind}: ${conns.find((c) => c.firstError)?.firstError}`,
+          );
         const duringRamp = await serverStats(sys);
         await sleep(1000);
         const after = await serverStats(sys, true);
-        const workerProcesses = await Promise.all(workers.map(async (w) => (await w.request({ type: 'stats' }, 'stats')).stats));
+        const workerProcesses = await Promise.all(
+          workers.map(async (w) => (await w.request({ type: 'stats' }, 'stats')).stats),
+        );
         return {
           server: kind,
           connections: n,
@@ -489,12 +638,34 @@ async function connections(opts: BenchOptions): Promise<ScenarioResult> {
     bare,
     rows: [
       row('connections', `connect rate /s (${n} clients)`, system.connectsPerSec, bare.connectsPerSec),
-      row('connections', 'server RSS delta MB', mb(system.after.rss - system.before.rss), mb(bare.after.rss - bare.before.rss), '≤ 1.5× bare', (_v, r) => (r ?? Infinity) <= 1.5),
+      row(
+        'connections',
+        'server RSS delta MB',
+        mb(system.after.rss - system.before.rss),
+        mb(bare.after.rss - bare.before.rss),
+        '≤ 1.5× bare',
+        (_v, r) => (r ?? Infinity) <= 1.5,
+      ),
       row('connections', 'server RSS KB/conn', system.rssPerConnKB, bare.rssPerConnKB),
       row('connections', 'server heap KB/conn', system.heapPerConnKB, bare.heapPerConnKB),
-      row('connections', 'event-loop delay p99 ms (ramp)', system.duringRamp.loopDelay?.p99 ?? 0, bare.duringRamp.loopDelay?.p99 ?? 0),
-      row('connections', 'event-loop delay max ms (ramp)', system.duringRamp.loopDelay?.max ?? 0, bare.duringRamp.loopDelay?.max ?? 0),
-      row('connections', 'server CPU s (ramp)', (system.duringRamp.cpuUserMs + system.duringRamp.cpuSystemMs) / 1000, (bare.duringRamp.cpuUserMs + bare.duringRamp.cpuSystemMs) / 1000),
+      row(
+        'connections',
+        'event-loop delay p99 ms (ramp)',
+        system.duringRamp.loopDelay?.p99 ?? 0,
+        bare.duringRamp.loopDelay?.p99 ?? 0,
+      ),
+      row(
+        'connections',
+        'event-loop delay max ms (ramp)',
+        system.duringRamp.loopDelay?.max ?? 0,
+        bare.duringRamp.loopDelay?.max ?? 0,
+      ),
+      row(
+        'connections',
+        'server CPU s (ramp)',
+        (system.duringRamp.cpuUserMs + system.duringRamp.cpuSystemMs) / 1000,
+        (bare.duringRamp.cpuUserMs + bare.duringRamp.cpuSystemMs) / 1000,
+      ),
       row('connections', 'server peak RSS MB', mb(system.after.peakRss), mb(bare.after.peakRss)),
     ],
   };
@@ -508,7 +679,15 @@ export interface BenchReport {
   mode: string;
   startedAt: string;
   finishedAt: string;
-  machine: { nproc: number; cpuModel: string; memoryMB: number; node: string; platform: string; loadAvgAtStart: number[]; loadAvgAtEnd: number[] };
+  machine: {
+    nproc: number;
+    cpuModel: string;
+    memoryMB: number;
+    node: string;
+    platform: string;
+    loadAvgAtStart: number[];
+    loadAvgAtEnd: number[];
+  };
   options: BenchOptions;
   results: Partial<Record<Scenario, ScenarioResult>>;
   rows: Row[];
@@ -517,10 +696,23 @@ export interface BenchReport {
 
 export function formatTable(rows: Row[]): string {
   const head = ['scenario', 'metric', 'system', 'bare', 'ratio', 'goal', 'met'];
-  const body = rows.map((r) => [r.scenario, r.metric, String(r.value), r.baseline === null ? '' : String(r.baseline), r.ratio === null ? '' : `${r.ratio}×`, r.goal, r.met === null ? '' : r.met ? 'yes' : 'NO']);
+  const body = rows.map((r) => [
+    r.scenario,
+    r.metric,
+    String(r.value),
+    r.baseline === null ? '' : String(r.baseline),
+    r.ratio === null ? '' : `${r.ratio}×`,
+    r.goal,
+    r.met === null ? '' : r.met ? 'yes' : 'NO',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, i) => (i >= 2 && i <= 4 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...body.map(line)].join('\n');
+  const line = (cells: string[]): string =>
+    `| ${cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
+  return [
+    line(head),
+    `|${widths.map((w, i) => (i >= 2 && i <= 4 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`,
+    ...body.map(line),
+  ].join('\n');
 }
 
 export async function runBench(opts: BenchOptions): Promise<BenchReport> {
@@ -539,14 +731,24 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     else results[s] = await connections(opts);
   }
   const name = opts.scenarios.length === SCENARIOS.length ? 'all' : opts.scenarios.join(',');
-  const file = resolve(opts.out ?? join('bench-results', `${name}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`));
+  const file = resolve(
+    opts.out ?? join('bench-results', `${name}-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`),
+  );
   const report: BenchReport = {
     version: 1,
     scenario: name,
     mode: opts.mode,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    machine: { nproc: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memoryMB: Math.round(totalmem() / 2 ** 20), node: process.version, platform: process.platform, loadAvgAtStart, loadAvgAtEnd: loadavg().map((v) => round(v)) },
+    machine: {
+      nproc: cpus().length,
+      cpuModel: cpus()[0]?.model ?? '?',
+      memoryMB: Math.round(totalmem() / 2 ** 20),
+      node: process.version,
+      platform: process.platform,
+      loadAvgAtStart,
+      loadAvgAtEnd: loadavg().map((v) => round(v)),
+    },
     options: opts,
     results,
     rows: opts.scenarios.flatMap((s) => results[s]?.rows ?? []),

@@ -46,10 +46,17 @@ function infraEnv(): { env: Record<string, string>; text: string } {
     execFileSync('bash', [script, 'up', 'all'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   } catch (e) {
     const stderr = String((e as { stderr?: unknown }).stderr ?? '').slice(-2000);
-    throw new Error(`could not start the real servers (run \`bash test/infra/infra.sh up all\` to see why):\n${stderr}`);
+    throw new Error(
+      `could not start the real servers (run \`bash test/infra/infra.sh up all\` to see why):\n${stderr}`,
+    );
   }
   const text = execFileSync('bash', [script, 'env', 'all'], { encoding: 'utf8' });
-  const env = Object.fromEntries(text.split('\n').filter((l) => l.startsWith('export ')).map((l) => l.slice(7).split('=', 2) as [string, string]));
+  const env = Object.fromEntries(
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('export '))
+      .map((l) => l.slice(7).split('=', 2) as [string, string]),
+  );
   return { env, text };
 }
 
@@ -81,7 +88,8 @@ function treeOf(root: number): number[] {
     }
   }
   return [...parent.keys()].filter((pid) => {
-    for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 1 && hops < 64; p = parent.get(p), hops++) if (p === root) return true;
+    for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 1 && hops < 64; p = parent.get(p), hops++)
+      if (p === root) return true;
     return false;
   });
 }
@@ -127,11 +135,23 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
   // The call service too: every socket connect and disconnect is a request to it.
   for (const name of ['message', 'group', 'friend', 'call']) {
     const port = await freePort();
-    specs.push({ name, script: `services/${name}/dist/main.js`, env: { IM_HEALTH_PORT: String(port) }, port, gateway: false });
+    specs.push({
+      name,
+      script: `services/${name}/dist/main.js`,
+      env: { IM_HEALTH_PORT: String(port) },
+      port,
+      gateway: false,
+    });
   }
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
-    specs.push({ name: `gateway${i}`, script: 'services/gateway/dist/main.js', env: { IM_PORT: String(port), IM_HOST: '127.0.0.1', IM_GATEWAY_ID: `${namespace}-gw${i}` }, port, gateway: true });
+    specs.push({
+      name: `gateway${i}`,
+      script: 'services/gateway/dist/main.js',
+      env: { IM_PORT: String(port), IM_HOST: '127.0.0.1', IM_GATEWAY_ID: `${namespace}-gw${i}` },
+      port,
+      gateway: true,
+    });
   }
   const members: Member[] = [];
   const stopProcesses = async (): Promise<void> => {
@@ -154,7 +174,11 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
     // Services first, so the gateways' first requests find their consumers.
     for (const group of [specs.filter((s) => !s.gateway), specs.filter((s) => s.gateway)]) {
       const started = group.map((s) => {
-        const child = spawn(process.execPath, [join(ROOT, s.script)], { cwd: ROOT, env: { ...process.env, ...common, ...s.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [join(ROOT, s.script)], {
+          cwd: ROOT,
+          env: { ...process.env, ...common, ...s.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         const m: Member = { name: s.name, child, healthUrl: `http://127.0.0.1:${s.port}/readyz`, outputTail: [] };
         // The last output lines (pino logs go to stdout) explain a process that exits at start.
         for (const stream of [child.stdout, child.stderr]) {
@@ -194,7 +218,8 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
     stats(): ProcStats {
       const now = usage();
       const breakdown: Record<string, ProcUsage> = {};
-      for (const [name, u] of Object.entries(now)) breakdown[name] = { cpuMs: Math.max(0, u.cpuMs - (base[name]?.cpuMs ?? 0)), rss: u.rss, peakRss: u.peakRss };
+      for (const [name, u] of Object.entries(now))
+        breakdown[name] = { cpuMs: Math.max(0, u.cpuMs - (base[name]?.cpuMs ?? 0)), rss: u.rss, peakRss: u.peakRss };
       const im = Object.entries(breakdown).filter(([n]) => !n.startsWith('server:'));
       return {
         pid: members[0]?.child.pid ?? 0,
@@ -214,14 +239,17 @@ async function waitReady(m: Member, timeoutMs = 90_000): Promise<void> {
   const start = Date.now();
   for (;;) {
     if (m.child.exitCode !== null || m.child.signalCode !== null) {
-      throw new Error(`${m.name} exited (${m.child.exitCode ?? m.child.signalCode}) while starting:\n${m.outputTail.join('').slice(-3000)}`);
+      throw new Error(
+        `${m.name} exited (${m.child.exitCode ?? m.child.signalCode}) while starting:\n${m.outputTail.join('').slice(-3000)}`,
+      );
     }
     const ok = await fetch(m.healthUrl).then(
       (r) => r.status === 200,
       () => false,
     );
     if (ok) return;
-    if (Date.now() - start > timeoutMs) throw new Error(`${m.name} not ready after ${timeoutMs} ms:\n${m.outputTail.join('').slice(-3000)}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`${m.name} not ready after ${timeoutMs} ms:\n${m.outputTail.join('').slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -8,7 +8,12 @@ import mongoose from 'mongoose';
  * is printed with `label`, never thrown. Used by the cluster bench and the test cluster harness.
  */
 export async function dropRunData(namespace: string, brokers: string, mongoUrl: string, label: string): Promise<void> {
-  const admin = new Kafka({ clientId: `${namespace}-cleanup`, brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  const admin = new Kafka({
+    clientId: `${namespace}-cleanup`,
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+  }).admin();
   const topics = (async () => {
     await admin.connect();
     const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
@@ -27,6 +32,10 @@ export async function dropRunData(namespace: string, brokers: string, mongoUrl: 
   const outcome = await Promise.race([Promise.allSettled([topics, database]), deadline]);
   clearTimeout(timer);
   await admin.disconnect().catch(() => undefined);
-  const failed = outcome === 'timeout' ? ['timed out'] : outcome.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
-  if (failed.length > 0) process.stderr.write(`${label} could not drop ${namespace}'s topics or database: ${failed.join('; ')}\n`);
+  const failed =
+    outcome === 'timeout'
+      ? ['timed out']
+      : outcome.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
+  if (failed.length > 0)
+    process.stderr.write(`${label} could not drop ${namespace}'s topics or database: ${failed.join('; ')}\n`);
 }

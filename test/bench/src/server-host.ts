@@ -35,7 +35,13 @@ async function handle(cmd: HostCommand): Promise<void> {
       const secret = randomBytes(24).toString('hex');
       if (cmd.kind === 'embedded') {
         dataDir = mkdtempSync(join(tmpdir(), 'im-bench-'));
-        const config = loadConfig(EMBEDDED_CONFIG, { IM_PORT: '0', IM_HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_LOG_LEVEL: 'silent', ...cmd.env });
+        const config = loadConfig(EMBEDDED_CONFIG, {
+          IM_PORT: '0',
+          IM_HOST: '127.0.0.1',
+          IM_DATA_DIR: dataDir,
+          IM_LOG_LEVEL: 'silent',
+          ...cmd.env,
+        });
         const server = await startEmbedded(config, secret, createLogger({ level: 'silent' }));
         closer = () => server.close();
         reply({ type: 'started', port: server.port, secret, ports: [server.port] });
@@ -61,12 +67,13 @@ async function handle(cmd: HostCommand): Promise<void> {
       // Cluster: the system is the processes it spawned; this host only holds them.
       const stats = cluster ? cluster.stats() : procStats(startCpu, peakRss);
       // The host's own loop is the server's loop except in cluster mode (separate processes).
-      if (!cluster) stats.loopDelay = {
-        p50: loop.percentile(50) / 1e6,
-        p99: loop.percentile(99) / 1e6,
-        max: loop.max / 1e6,
-        mean: loop.mean / 1e6,
-      };
+      if (!cluster)
+        stats.loopDelay = {
+          p50: loop.percentile(50) / 1e6,
+          p99: loop.percentile(99) / 1e6,
+          max: loop.max / 1e6,
+          mean: loop.mean / 1e6,
+        };
       if (cmd.resetLoop) {
         cluster?.resetCpu();
         loop.reset();
@@ -88,6 +95,8 @@ async function handle(cmd: HostCommand): Promise<void> {
 }
 
 process.on('message', (cmd: HostCommand) => {
-  handle(cmd).catch((err: unknown) => reply({ type: 'error', error: err instanceof Error ? err.stack ?? err.message : String(err) }));
+  handle(cmd).catch((err: unknown) =>
+    reply({ type: 'error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+  );
 });
 process.on('disconnect', () => process.exit(0));

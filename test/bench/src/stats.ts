@@ -33,7 +33,14 @@ export function percentiles(values: number[]): Percentiles {
   const at = (q: number): number => round(s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0);
   let sum = 0;
   for (const v of s) sum += v;
-  return { count: s.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: round(s[s.length - 1] ?? 0), mean: round(sum / s.length) };
+  return {
+    count: s.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: round(s[s.length - 1] ?? 0),
+    mean: round(sum / s.length),
+  };
 }
 
 export function round(v: number, digits = 2): number {

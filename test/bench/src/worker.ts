@@ -51,7 +51,10 @@ function connectOne(urls: string[], server: ServerKind, secret: string, spec: Cl
     const url = urls[(spec.gateway ?? 0) % urls.length]!;
     const auth =
       server !== 'bare'
-        ? { token: spec.token ?? signToken({ sub: spec.userId, exp: Math.floor(Date.now() / 1000) + 86_400 }, secret), deviceId: `bench-${spec.userId}` }
+        ? {
+            token: spec.token ?? signToken({ sub: spec.userId, exp: Math.floor(Date.now() / 1000) + 86_400 }, secret),
+            deviceId: `bench-${spec.userId}`,
+          }
         : { userId: spec.userId, rooms: spec.rooms ?? [] };
     const socket = io(url, { auth, transports: ['websocket'], forceNew: true, reconnection: false, timeout: 60_000 });
     const client: Client = { s: spec, socket, inflight: 0 };
@@ -59,7 +62,9 @@ function connectOne(urls: string[], server: ServerKind, secret: string, spec: Cl
       socket.close();
       reject(new Error(`${spec.userId}: no ready within 60 s`));
     }, 60_000);
-    socket.on('chat', (msg: { messageType?: number; fromId?: string; content?: unknown }, ack?: () => void) => onChat(spec.userId, msg, ack));
+    socket.on('chat', (msg: { messageType?: number; fromId?: string; content?: unknown }, ack?: () => void) =>
+      onChat(spec.userId, msg, ack),
+    );
     socket.on('connect_error', (err: Error) => {
       clearTimeout(timer);
       socket.close();
@@ -67,7 +72,16 @@ function connectOne(urls: string[], server: ServerKind, secret: string, spec: Cl
     });
     socket.once('ready', () => {
       // The protocol: a device sends type 1 after `ready` to start its deliveries.
-      const ready = { msgId: randomUUID(), messageType: 1, fromId: spec.userId, fromType: 1, destId: 'server', fromName: '', imageIconUrl: '', content: '' };
+      const ready = {
+        msgId: randomUUID(),
+        messageType: 1,
+        fromId: spec.userId,
+        fromType: 1,
+        destId: 'server',
+        fromName: '',
+        imageIconUrl: '',
+        content: '',
+      };
       socket.emit('chat', ready, (a: Ack) => {
         clearTimeout(timer);
         if (a && a.code !== 0) reject(new Error(`${spec.userId}: type 1 refused: ${JSON.stringify(a)}`));
@@ -104,7 +118,16 @@ async function connectAll(cmd: Extract<WorkerCommand, { type: 'connect' }>): Pro
 
 function sendOne(c: Client): void {
   const sentAt = nowMs();
-  const msg = { msgId: randomUUID(), messageType: 2, fromId: c.s.userId, fromType: c.s.fromType ?? 1, destId: c.s.destId, fromName: c.s.userId, imageIconUrl: '', content: String(sentAt) };
+  const msg = {
+    msgId: randomUUID(),
+    messageType: 2,
+    fromId: c.s.userId,
+    fromType: c.s.fromType ?? 1,
+    destId: c.s.destId,
+    fromName: c.s.userId,
+    imageIconUrl: '',
+    content: String(sentAt),
+  };
   c.inflight++;
   totals.sent++;
   c.socket.emit('chat', msg, (a: Ack) => {
@@ -190,7 +213,8 @@ function sleep(ms: number): Promise<void> {
 }
 
 process.on('message', (cmd: WorkerCommand) => {
-  const fail = (err: unknown): void => reply({ type: 'error', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  const fail = (err: unknown): void =>
+    reply({ type: 'error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   switch (cmd.type) {
     case 'connect':
       connectAll(cmd).catch(fail);

@@ -75,7 +75,10 @@ export class KafkaConsumerRunner implements Subscription {
         return await KafkaConsumerRunner.startOnce(kafka, config);
       } catch (e) {
         if (attempt >= MAX_START_ATTEMPTS || !retriableJoinError(e)) throw e;
-        config.logger?.warn({ group: config.group, attempt, err: (e as Error).message }, 'consumer could not join yet; retrying');
+        config.logger?.warn(
+          { group: config.group, attempt, err: (e as Error).message },
+          'consumer could not join yet; retrying',
+        );
         await new Promise((r) => setTimeout(r, 250 * attempt));
       }
     }
@@ -110,7 +113,10 @@ export class KafkaConsumerRunner implements Subscription {
     let startupCrash: Error | undefined;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (starting) startupCrash ??= payload.error;
-      config.logger?.error({ topic: config.topic, group: config.group, err: payload.error.message, restart: payload.restart }, 'Kafka consumer crashed');
+      config.logger?.error(
+        { topic: config.topic, group: config.group, err: payload.error.message, restart: payload.restart },
+        'Kafka consumer crashed',
+      );
     });
     await consumer.connect();
     // A group without committed offsets starts at the beginning: nothing published before a
@@ -177,7 +183,9 @@ export class KafkaConsumerRunner implements Subscription {
         stop = true;
         failure ??= e;
       });
-    await Promise.all(Array.from({ length: Math.min(this.config.keysConcurrentlyPerPartition, queue.length) }, guarded));
+    await Promise.all(
+      Array.from({ length: Math.min(this.config.keysConcurrentlyPerPartition, queue.length) }, guarded),
+    );
     if (failure !== undefined) throw failure;
   }
 }

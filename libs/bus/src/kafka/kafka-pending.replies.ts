@@ -15,7 +15,11 @@ export class PendingReplies {
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(correlationId);
-        reject(new Error(`request on ${topic} timed out after ${timeoutMs} ms without a reply (is a group subscribed to ${topic}?)`));
+        reject(
+          new Error(
+            `request on ${topic} timed out after ${timeoutMs} ms without a reply (is a group subscribed to ${topic}?)`,
+          ),
+        );
       }, timeoutMs);
       this.waiting.set(correlationId, { resolve, reject, timer });
     });

@@ -46,7 +46,11 @@ describe('KafkaProducerBatcher', () => {
 
   it('splits by record count and bytes', async () => {
     const sent: number[][] = [];
-    const b = new KafkaProducerBatcher<number>(async (items) => void sent.push([...items]), { lingerMs: 1, maxRecords: 2, maxBytes: 10 });
+    const b = new KafkaProducerBatcher<number>(async (items) => void sent.push([...items]), {
+      lingerMs: 1,
+      maxRecords: 2,
+      maxBytes: 10,
+    });
     await Promise.all([b.add(1, 1), b.add(2, 1), b.add(3, 8), b.add(4, 8), b.add(5, 1)]);
     expect(sent).toEqual([[1, 2], [3], [4, 5]]);
   });
@@ -67,7 +71,11 @@ describe('KafkaProducerBatcher', () => {
 
   it('flush sends at once and waits for everything queued', async () => {
     const sent: number[][] = [];
-    const b = new KafkaProducerBatcher<number>(async (items) => void sent.push([...items]), { lingerMs: 60_000, maxRecords: 100, maxBytes: 1000 });
+    const b = new KafkaProducerBatcher<number>(async (items) => void sent.push([...items]), {
+      lingerMs: 60_000,
+      maxRecords: 100,
+      maxBytes: 1000,
+    });
     const pending = [b.add(1, 1), b.add(2, 1)];
     await b.flush();
     expect(sent).toEqual([[1, 2]]);

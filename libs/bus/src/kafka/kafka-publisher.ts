@@ -48,7 +48,10 @@ export class KafkaPublisher {
   }
 
   static async connect(kafka: Kafka, topics: KafkaTopicRegistry, batching: BatcherOptions): Promise<KafkaPublisher> {
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
     const publisher = new KafkaPublisher(producer, topics, batching);
     await producer.connect();
     return publisher;

@@ -11,9 +11,11 @@ export interface ReplyRoute {
 }
 
 /** What a reply record carries. */
-export type ReplyEnvelope = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+export type ReplyEnvelope =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
-export type Decoded = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly raw: string; readonly error: string };
+export type Decoded =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly raw: string; readonly error: string };
 
 /** JSON of a record value; `undefined` travels as `null`. Throws on what JSON cannot carry. */
 export function encodeValue(value: unknown): string {

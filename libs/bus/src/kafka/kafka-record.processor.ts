@@ -1,7 +1,14 @@
 import type { Logger } from '@im/common';
 import type { KafkaMessage } from 'kafkajs';
 import type { BusHandler, BusRecord, DeadLetter } from '../bus.port';
-import { CORRELATION_HEADER, decodeValue, encodeReply, encodeValue, errorMessage, replyRouteOf } from './kafka-record.codec';
+import {
+  CORRELATION_HEADER,
+  decodeValue,
+  encodeReply,
+  encodeValue,
+  errorMessage,
+  replyRouteOf,
+} from './kafka-record.codec';
 import type { ReplyEnvelope, ReplyRoute } from './kafka-record.codec';
 import type { KafkaPublisher } from './kafka-publisher';
 import { KafkaTopicNames } from './kafka-topic.names';
@@ -92,12 +99,22 @@ export class KafkaRecordProcessor {
       } catch (e) {
         const transient = this.config.isTransient(e);
         if (!transient) workFailures++;
-        if (!transient && workFailures >= maxAttempts) return { kind: 'failed', error: errorMessage(e), attempts: attempt };
+        if (!transient && workFailures >= maxAttempts)
+          return { kind: 'failed', error: errorMessage(e), attempts: attempt };
         if (transient && (attempt <= 3 || attempt % 20 === 0)) {
-          logger?.warn({ topic, group, key: record.key, attempt, err: errorMessage(e) }, 'a dependency is unavailable; retrying the record until it is back');
+          logger?.warn(
+            { topic, group, key: record.key, attempt, err: errorMessage(e) },
+            'a dependency is unavailable; retrying the record until it is back',
+          );
         }
-        if (!transient) logger?.warn({ topic, group, key: record.key, attempt: workFailures, of: maxAttempts, err: errorMessage(e) }, 'handling the record failed; retrying');
-        const wait = transient ? Math.min(MAX_TRANSIENT_DELAY_MS, retryDelayMs * 2 ** Math.min(attempt - 1, 12)) : retryDelayMs * 2 ** (workFailures - 1);
+        if (!transient)
+          logger?.warn(
+            { topic, group, key: record.key, attempt: workFailures, of: maxAttempts, err: errorMessage(e) },
+            'handling the record failed; retrying',
+          );
+        const wait = transient
+          ? Math.min(MAX_TRANSIENT_DELAY_MS, retryDelayMs * 2 ** Math.min(attempt - 1, 12))
+          : retryDelayMs * 2 ** (workFailures - 1);
         await delay(wait);
         await control.heartbeat();
         if (!control.isActive()) return { kind: 'abandoned' };
@@ -114,7 +131,10 @@ export class KafkaRecordProcessor {
     if (!KafkaTopicNames.isDeadLetter(topic)) {
       const letter: DeadLetter = { topic, group, ...failure, failedAt: Date.now() };
       this.config.onDeadLetter?.(letter);
-      await publisher.send({ topic: names.deadLetter(topic), message: { key: failure.key, value: encodeValue(letter) } });
+      await publisher.send({
+        topic: names.deadLetter(topic),
+        message: { key: failure.key, value: encodeValue(letter) },
+      });
     }
     if (route) await this.reply(route, { ok: false, error: failure.error });
   }
@@ -122,7 +142,11 @@ export class KafkaRecordProcessor {
   private async reply(route: ReplyRoute, envelope: ReplyEnvelope): Promise<void> {
     await this.config.publisher.send({
       topic: this.config.names.replies(),
-      message: { key: route.replyTo, value: encodeReply(envelope), headers: { [CORRELATION_HEADER]: route.correlationId } },
+      message: {
+        key: route.replyTo,
+        value: encodeReply(envelope),
+        headers: { [CORRELATION_HEADER]: route.correlationId },
+      },
     });
   }
 }

@@ -76,7 +76,10 @@ export class KafkaReplyChannel {
         return await this.startOnce();
       } catch (e) {
         const type = (e as { type?: unknown; retriable?: unknown }).type;
-        const retriable = (e as { retriable?: unknown }).retriable === true || type === 'COORDINATOR_LOAD_IN_PROGRESS' || type === 'COORDINATOR_NOT_AVAILABLE';
+        const retriable =
+          (e as { retriable?: unknown }).retriable === true ||
+          type === 'COORDINATOR_LOAD_IN_PROGRESS' ||
+          type === 'COORDINATOR_NOT_AVAILABLE';
         if (attempt >= 10 || !retriable) throw e;
         await new Promise((r) => setTimeout(r, 250 * attempt));
       }

@@ -9,7 +9,8 @@ export class KafkaTopicNames {
   /** The Kafka topic of a logical topic; throws on a name Kafka would refuse. */
   physical(topic: string): string {
     const name = this.namespace ? `${this.namespace}.${topic}` : topic;
-    if (!LEGAL_TOPIC.test(name)) throw new Error(`invalid Kafka topic name "${name}" (allowed: 1-249 of [a-zA-Z0-9._-])`);
+    if (!LEGAL_TOPIC.test(name))
+      throw new Error(`invalid Kafka topic name "${name}" (allowed: 1-249 of [a-zA-Z0-9._-])`);
     return name;
   }
 
@@ -20,7 +21,9 @@ export class KafkaTopicNames {
 
   /** The Kafka topics a subscription or publish on `topic` needs: itself and its dead-letter topic. */
   withDeadLetter(topic: string): string[] {
-    return KafkaTopicNames.isDeadLetter(topic) ? [this.physical(topic)] : [this.physical(topic), this.deadLetter(topic)];
+    return KafkaTopicNames.isDeadLetter(topic)
+      ? [this.physical(topic)]
+      : [this.physical(topic), this.deadLetter(topic)];
   }
 
   /** The Kafka consumer group of a logical group: namespaced like topics, so installations sharing a broker never join each other's groups. */

@@ -34,7 +34,12 @@ describe('KafkaTopicRegistry', () => {
   });
 
   it('gives up at once on an error retrying cannot fix, and tries again on the next use', async () => {
-    const bad = new KafkaJSProtocolError({ message: 'Replication-factor is invalid', type: 'INVALID_REPLICATION_FACTOR', code: 38, retriable: false } as never);
+    const bad = new KafkaJSProtocolError({
+      message: 'Replication-factor is invalid',
+      type: 'INVALID_REPLICATION_FACTOR',
+      code: 38,
+      retriable: false,
+    } as never);
     const { admin, calls } = adminFailing([bad]);
     const registry = new KafkaTopicRegistry(admin, { partitions: 1, replicationFactor: 3 });
     await expect(registry.ensure(['t'])).rejects.toThrow(/Replication-factor/);
@@ -45,13 +50,19 @@ describe('KafkaTopicRegistry', () => {
 
   it('stops retrying when its time budget is spent', async () => {
     const { admin, calls } = adminFailing(Array.from({ length: 50 }, electionGaveUp));
-    await expect(new KafkaTopicRegistry(admin, { partitions: 1, replicationFactor: 1 }, 0).ensure(['t'])).rejects.toThrow(/leadership election/);
+    await expect(
+      new KafkaTopicRegistry(admin, { partitions: 1, replicationFactor: 1 }, 0).ensure(['t']),
+    ).rejects.toThrow(/leadership election/);
     expect(calls()).toBe(1);
   });
 
   it('reads retriability through the cause chain', () => {
     expect(retriableTopicError(electionGaveUp())).toBe(true);
     expect(retriableTopicError(new Error('boom'))).toBe(false);
-    expect(retriableTopicError(Object.assign(new Error('outer'), { cause: Object.assign(new Error('inner'), { type: 'NOT_CONTROLLER' }) }))).toBe(true);
+    expect(
+      retriableTopicError(
+        Object.assign(new Error('outer'), { cause: Object.assign(new Error('inner'), { type: 'NOT_CONTROLLER' }) }),
+      ),
+    ).toBe(true);
   });
 });

@@ -14,7 +14,13 @@ function onlyAlreadyExists(e: unknown): boolean {
 /** How long a creation keeps retrying retriable errors (a restarted broker electing leaders). */
 const CREATE_BUDGET_MS = 90_000;
 
-const RETRIABLE_TYPES = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_CONTROLLER', 'REQUEST_TIMED_OUT']);
+const RETRIABLE_TYPES = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_CONTROLLER',
+  'REQUEST_TIMED_OUT',
+]);
 
 /**
  * True when `e`, or an error it wraps, is one Kafka may stop returning by itself. kafkajs wraps
@@ -24,7 +30,13 @@ const RETRIABLE_TYPES = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAIL
  */
 export function retriableTopicError(e: unknown): boolean {
   for (let cur: unknown = e, depth = 0; cur !== undefined && cur !== null && depth < 6; depth++) {
-    const err = cur as { retriable?: unknown; type?: unknown; name?: unknown; cause?: unknown; originalError?: unknown };
+    const err = cur as {
+      retriable?: unknown;
+      type?: unknown;
+      name?: unknown;
+      cause?: unknown;
+      originalError?: unknown;
+    };
     if (err.retriable === true || (typeof err.type === 'string' && RETRIABLE_TYPES.has(err.type))) return true;
     if (err.name === 'KafkaJSConnectionError' || err.name === 'KafkaJSRequestTimeoutError') return true;
     cur = err.cause ?? err.originalError;

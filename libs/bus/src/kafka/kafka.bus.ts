@@ -49,7 +49,10 @@ export class KafkaBus implements Bus {
     const resolved = resolveKafkaBusOptions(options);
     const kafka = createKafkaClient(options);
     const admin = kafka.admin();
-    const topics = new KafkaTopicRegistry(admin, { partitions: resolved.topicPartitions, replicationFactor: resolved.replicationFactor });
+    const topics = new KafkaTopicRegistry(admin, {
+      partitions: resolved.topicPartitions,
+      replicationFactor: resolved.replicationFactor,
+    });
     try {
       await admin.connect();
       const publisher = await KafkaPublisher.connect(kafka, topics, {
@@ -87,7 +90,10 @@ export class KafkaBus implements Bus {
     this.assertOpen();
     const { admin } = this.parts;
     const physical = this.names.physical(topic);
-    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(physical), admin.fetchOffsets({ groupId: this.names.group(group), topics: [physical] })]);
+    const [ends, committed] = await Promise.all([
+      admin.fetchTopicOffsets(physical),
+      admin.fetchOffsets({ groupId: this.names.group(group), topics: [physical] }),
+    ]);
     const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     return ends.reduce((total, p) => {
       const at = done.get(p.partition) ?? -1;

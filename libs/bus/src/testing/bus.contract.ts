@@ -81,7 +81,11 @@ export function busContract(name: string, makeHarness: () => Promise<BusContract
       const t = topic();
       let calls = 0;
       const letters: DeadLetter[] = [];
-      const dlq = await h.peer.subscribe<DeadLetter>(deadLetterTopic(t), 'dlq-reader', async (r) => void letters.push(r.value));
+      const dlq = await h.peer.subscribe<DeadLetter>(
+        deadLetterTopic(t),
+        'dlq-reader',
+        async (r) => void letters.push(r.value),
+      );
       const sub = await h.peer.subscribe(t, 'g1', async () => {
         calls++;
         if (calls === 1) throw new Error('transient');
@@ -97,7 +101,11 @@ export function busContract(name: string, makeHarness: () => Promise<BusContract
       const t = topic();
       const ok: string[] = [];
       const letters: DeadLetter[] = [];
-      const dlq = await h.peer.subscribe<DeadLetter>(deadLetterTopic(t), 'dlq-reader', async (r) => void letters.push(r.value));
+      const dlq = await h.peer.subscribe<DeadLetter>(
+        deadLetterTopic(t),
+        'dlq-reader',
+        async (r) => void letters.push(r.value),
+      );
       const sub = await h.peer.subscribe<string>(t, 'g1', async (r) => {
         if (r.value === 'poison') throw new Error('cannot handle poison');
         ok.push(r.value);
@@ -107,13 +115,21 @@ export function busContract(name: string, makeHarness: () => Promise<BusContract
       await h.bus.publish(t, 'k', 'after');
       await waitFor(() => ok.length === 1 && letters.length === 1, 30_000, 'dead letter and the next record');
       expect(ok).toEqual(['after']);
-      expect(letters[0]).toMatchObject({ topic: t, key: 'k', value: 'poison', group: 'g1', error: 'cannot handle poison' });
+      expect(letters[0]).toMatchObject({
+        topic: t,
+        key: 'k',
+        value: 'poison',
+        group: 'g1',
+        error: 'cannot handle poison',
+      });
       await Promise.all([sub.close(), dlq.close()]);
     });
 
     it('answers a request with the handler reply', async () => {
       const t = topic();
-      const sub = await h.peer.subscribe<{ a: number; b: number }>(t, 'adder', async (r) => ({ sum: r.value.a + r.value.b }));
+      const sub = await h.peer.subscribe<{ a: number; b: number }>(t, 'adder', async (r) => ({
+        sum: r.value.a + r.value.b,
+      }));
       const reply = await h.bus.request<{ sum: number }>(t, 'k', { a: 2, b: 3 }, { timeoutMs: 20_000 });
       expect(reply).toEqual({ sum: 5 });
       await sub.close();

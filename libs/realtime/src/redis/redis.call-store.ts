@@ -87,11 +87,23 @@ export class RedisCallStore implements CallStore {
 
   static async connect(url: string, options?: RedisCallStoreOptions): Promise<RedisCallStore> {
     const client = await openRedis(url, options?.name ?? 'im-calls', loggerOf(options, 'call-store'));
-    return new RedisCallStore(client, `${options?.prefix ?? DEFAULT_PREFIX}{calls}:`, options?.maxIdleMs ?? 6 * 3600 * 1000);
+    return new RedisCallStore(
+      client,
+      `${options?.prefix ?? DEFAULT_PREFIX}{calls}:`,
+      options?.maxIdleMs ?? 6 * 3600 * 1000,
+    );
   }
 
   async create(call: Call): Promise<{ ok: true } | { ok: false; busy: string }> {
-    const args = [this.p, call.callId, call.callerId, call.calleeId, JSON.stringify(call), callDeadline(call) ?? call.ringDeadline, this.ttlMs];
+    const args = [
+      this.p,
+      call.callId,
+      call.callerId,
+      call.calleeId,
+      JSON.stringify(call),
+      callDeadline(call) ?? call.ringDeadline,
+      this.ttlMs,
+    ];
     const busy = (await this.client.eval(CREATE, 0, ...args)) as string;
     return busy === '' ? { ok: true } : { ok: false, busy };
   }

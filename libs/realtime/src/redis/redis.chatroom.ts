@@ -57,7 +57,13 @@ export class RedisChatroomStore implements ChatroomStore {
 
   static async connect(url: string, options?: RedisChatroomOptions): Promise<RedisChatroomStore> {
     const client = await openRedis(url, options?.name ?? 'im-chatroom', loggerOf(options, 'chatroom'));
-    return new RedisChatroomStore(client, options?.prefix ?? DEFAULT_PREFIX, options?.memberTtlMs ?? 60_000, options?.historyTtlMs ?? 86_400_000, options?.clock ?? systemClock);
+    return new RedisChatroomStore(
+      client,
+      options?.prefix ?? DEFAULT_PREFIX,
+      options?.memberTtlMs ?? 60_000,
+      options?.historyTtlMs ?? 86_400_000,
+      options?.clock ?? systemClock,
+    );
   }
 
   private key(roomId: string, part: 'members' | 'history'): string {
@@ -67,12 +73,22 @@ export class RedisChatroomStore implements ChatroomStore {
   async enter(roomId: string, memberId: string, maxMembers: number): Promise<{ entered: boolean; members: number }> {
     const now = this.clock.now();
     const args = [now, now + this.memberTtlMs, memberId, maxMembers, this.memberTtlMs];
-    const [entered, members] = (await this.client.eval(ENTER, 1, this.key(roomId, 'members'), ...args)) as [number, number];
+    const [entered, members] = (await this.client.eval(ENTER, 1, this.key(roomId, 'members'), ...args)) as [
+      number,
+      number,
+    ];
     return { entered: entered === 1, members };
   }
 
   async leave(roomId: string, memberId: string): Promise<{ members: number }> {
-    const members = (await this.client.eval(LEAVE, 2, this.key(roomId, 'members'), this.key(roomId, 'history'), this.clock.now(), memberId)) as number;
+    const members = (await this.client.eval(
+      LEAVE,
+      2,
+      this.key(roomId, 'members'),
+      this.key(roomId, 'history'),
+      this.clock.now(),
+      memberId,
+    )) as number;
     return { members };
   }
 
@@ -94,7 +110,12 @@ export class RedisChatroomStore implements ChatroomStore {
   async remember(roomId: string, message: ImMessage, keep: number): Promise<void> {
     if (keep <= 0) return;
     const key = this.key(roomId, 'history');
-    await this.client.multi().rpush(key, JSON.stringify(message)).ltrim(key, -keep, -1).pexpire(key, this.historyTtlMs).exec();
+    await this.client
+      .multi()
+      .rpush(key, JSON.stringify(message))
+      .ltrim(key, -keep, -1)
+      .pexpire(key, this.historyTtlMs)
+      .exec();
   }
 
   async recent(roomId: string, limit: number): Promise<ImMessage[]> {

@@ -12,7 +12,11 @@ function hasDeliveryShape(v: Record<string, unknown>): boolean {
     case 'stored':
       return isObject(v.message);
     case 'live':
-      return isObject(v.message) && (v.exceptDeviceId === undefined || typeof v.exceptDeviceId === 'string') && (v.deviceId === undefined || typeof v.deviceId === 'string');
+      return (
+        isObject(v.message) &&
+        (v.exceptDeviceId === undefined || typeof v.exceptDeviceId === 'string') &&
+        (v.deviceId === undefined || typeof v.deviceId === 'string')
+      );
     case 'disconnect':
       return typeof v.reason === 'string' && (v.deviceId === undefined || typeof v.deviceId === 'string');
     default:

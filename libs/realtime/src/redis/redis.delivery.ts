@@ -37,7 +37,9 @@ export class RedisDeliveryPort implements DeliveryPort {
     private readonly channelHead: string,
     private readonly log: Logger,
   ) {
-    this.subscriptions = new ShardSubscriptions(sub, (err, channel) => log.warn({ err, channel }, 'sunsubscribe failed'));
+    this.subscriptions = new ShardSubscriptions(sub, (err, channel) =>
+      log.warn({ err, channel }, 'sunsubscribe failed'),
+    );
     sub.on('smessage', (channel: string, payload: string) => this.onMessage(channel, payload));
   }
 

@@ -27,7 +27,11 @@ export class RedisMultiCallStore implements MultiCallStore {
 
   static async connect(url: string, options?: RedisMultiCallStoreOptions): Promise<RedisMultiCallStore> {
     const client = await openRedis(url, options?.name ?? 'im-multi-calls', loggerOf(options, 'multi-call-store'));
-    return new RedisMultiCallStore(client, `${options?.prefix ?? DEFAULT_PREFIX}mcall:`, options?.maxIdleMs ?? 6 * 3600 * 1000);
+    return new RedisMultiCallStore(
+      client,
+      `${options?.prefix ?? DEFAULT_PREFIX}mcall:`,
+      options?.maxIdleMs ?? 6 * 3600 * 1000,
+    );
   }
 
   private key(groupId: string): string {
@@ -44,7 +48,9 @@ export class RedisMultiCallStore implements MultiCallStore {
   }
 
   async update(next: MultiCall): Promise<boolean> {
-    return (await this.client.eval(CAS, 1, this.key(next.groupId), next.version - 1, JSON.stringify(next), this.ttlMs)) === 1;
+    return (
+      (await this.client.eval(CAS, 1, this.key(next.groupId), next.version - 1, JSON.stringify(next), this.ttlMs)) === 1
+    );
   }
 
   async end(groupId: string, version: number): Promise<boolean> {

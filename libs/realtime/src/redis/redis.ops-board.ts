@@ -63,7 +63,11 @@ export class RedisOpsBoard {
 
   /** Removes this instance's entry at once (an orderly stop). */
   async remove(instance: string): Promise<void> {
-    await this.client.multi().del(this.entryPrefix + instance).srem(this.indexKey, instance).exec();
+    await this.client
+      .multi()
+      .del(this.entryPrefix + instance)
+      .srem(this.indexKey, instance)
+      .exec();
   }
 
   /** Every entry that has not expired, in no particular order. */

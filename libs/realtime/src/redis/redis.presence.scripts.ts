@@ -59,7 +59,14 @@ return #live_sessions(KEYS[1], ARGV[1])
 
 /** The scripts as ioredis custom commands (EVALSHA, loaded on NOSCRIPT, pipelines included). */
 interface PresenceCommands {
-  imPresenceAdd(hash: string, gwKey: string, socketId: string, json: string, ttlMs: number, gwPrefix: string): Promise<number>;
+  imPresenceAdd(
+    hash: string,
+    gwKey: string,
+    socketId: string,
+    json: string,
+    ttlMs: number,
+    gwPrefix: string,
+  ): Promise<number>;
   imPresenceRemove(hash: string, socketId: string, gwPrefix: string): Promise<number>;
   imPresenceSessions(hash: string, gwPrefix: string): Promise<string[]>;
 }

@@ -25,7 +25,10 @@ const USERS_TTL_FACTOR = 10;
 function isSession(v: unknown): v is DeviceSession {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Record<string, unknown>;
-  return ['userId', 'deviceId', 'socketId', 'gatewayId'].every((k) => typeof s[k] === 'string') && typeof s.connectedAt === 'number';
+  return (
+    ['userId', 'deviceId', 'socketId', 'gatewayId'].every((k) => typeof s[k] === 'string') &&
+    typeof s.connectedAt === 'number'
+  );
 }
 
 /**
@@ -54,7 +57,8 @@ export class RedisPresence implements Presence {
 
   static async connect(url: string, options?: RedisPresenceOptions): Promise<RedisPresence> {
     const ttlMs = options?.ttlMs ?? DEFAULT_PRESENCE_TTL_MS;
-    if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new Error(`presence ttlMs must be a positive integer, got ${ttlMs}`);
+    if (!Number.isInteger(ttlMs) || ttlMs <= 0)
+      throw new Error(`presence ttlMs must be a positive integer, got ${ttlMs}`);
     const log = loggerOf(options, 'presence');
     const client = await openRedis(url, options?.name ?? 'im-presence', log);
     const prefix = options?.prefix ?? DEFAULT_PREFIX;
@@ -64,7 +68,14 @@ export class RedisPresence implements Presence {
   async add(session: DeviceSession): Promise<{ firstForUser: boolean }> {
     const { userId, socketId, gatewayId } = session;
     const json = JSON.stringify(session);
-    const firstForUser = await this.scripts.add(this.hashOf(userId), this.gwPrefix + gatewayId, socketId, json, this.ttlMs, this.gwPrefix);
+    const firstForUser = await this.scripts.add(
+      this.hashOf(userId),
+      this.gwPrefix + gatewayId,
+      socketId,
+      json,
+      this.ttlMs,
+      this.gwPrefix,
+    );
     await this.client
       .pipeline()
       .sadd(this.gatewaysKey, gatewayId)
@@ -86,7 +97,10 @@ export class RedisPresence implements Presence {
   async onlineAmong(userIds: readonly string[]): Promise<Set<string>> {
     const users = [...new Set(userIds)];
     if (users.length === 0) return new Set();
-    const counts = await this.scripts.liveCounts(users.map((u) => this.hashOf(u)), this.gwPrefix);
+    const counts = await this.scripts.liveCounts(
+      users.map((u) => this.hashOf(u)),
+      this.gwPrefix,
+    );
     return new Set(users.filter((_, i) => (counts[i] ?? 0) > 0));
   }
 
@@ -121,7 +135,8 @@ export class RedisPresence implements Presence {
     // The gateway's users as of now (those who left since drop out), kept well past the lease.
     const users = this.usersKey(gatewayId);
     pipeline.sadd(this.gatewaysKey, gatewayId).del(users);
-    if (mine.length > 0) pipeline.sadd(users, ...new Set(mine.map((x) => x.userId))).pexpire(users, this.ttlMs * USERS_TTL_FACTOR);
+    if (mine.length > 0)
+      pipeline.sadd(users, ...new Set(mine.map((x) => x.userId))).pexpire(users, this.ttlMs * USERS_TTL_FACTOR);
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([err]) => err !== null);
     if (failed?.[0]) throw failed[0];
@@ -133,7 +148,8 @@ export class RedisPresence implements Presence {
     const alive = (await this.client.pipeline(gateways.map((g) => ['exists', this.gwPrefix + g])).exec()) ?? [];
     const dead = gateways.filter((_, i) => Number(alive[i]?.[1] ?? 1) === 0);
     const out: { gatewayId: string; userIds: string[] }[] = [];
-    for (const gatewayId of dead) out.push({ gatewayId, userIds: (await this.client.smembers(this.usersKey(gatewayId))).sort() });
+    for (const gatewayId of dead)
+      out.push({ gatewayId, userIds: (await this.client.smembers(this.usersKey(gatewayId))).sort() });
     return out;
   }
 

@@ -27,14 +27,16 @@ type Listener = (...args: unknown[]) => void;
  * after close) would be an unhandled rejection, which ends a Node process; here it is logged.
  */
 function guardedSubscriber(sub: Redis, log: Logger): object {
-  const report = (command: string) => (err: unknown) => void log.warn({ err, command }, 'socket.io adapter subscription failed');
+  const report = (command: string) => (err: unknown) =>
+    void log.warn({ err, command }, 'socket.io adapter subscription failed');
   const guarded = {
     on(event: string, listener: Listener): object {
       sub.on(event, listener);
       return guarded;
     },
     ssubscribe: (...channels: (string | string[])[]) => sub.ssubscribe(...channels.flat()).catch(report('ssubscribe')),
-    sunsubscribe: (...channels: (string | string[])[]) => sub.sunsubscribe(...channels.flat()).catch(report('sunsubscribe')),
+    sunsubscribe: (...channels: (string | string[])[]) =>
+      sub.sunsubscribe(...channels.flat()).catch(report('sunsubscribe')),
   };
   return guarded;
 }
@@ -44,7 +46,10 @@ function guardedSubscriber(sub: Redis, log: Logger): object {
  * subscription mode: one channel per public room, so a room's broadcasts reach only the servers
  * with sockets in that room.
  */
-export async function createSocketIoRedisAdapter(url: string, options?: SocketIoRedisAdapterOptions): Promise<SocketIoRedisAdapter> {
+export async function createSocketIoRedisAdapter(
+  url: string,
+  options?: SocketIoRedisAdapterOptions,
+): Promise<SocketIoRedisAdapter> {
   const log = loggerOf(options, 'socket.io-adapter');
   const name = options?.name ?? 'im-sio';
   const pub = await openRedis(url, `${name}:pub`, log);

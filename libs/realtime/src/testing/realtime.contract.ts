@@ -12,7 +12,16 @@ async function waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'con
 
 const live = (n: number): Delivery => ({
   kind: 'live',
-  message: { msgId: `m${n}`, fromId: 'x', destId: 'y', fromType: 1, fromName: '', imageIconUrl: '', content: String(n), messageType: 33 },
+  message: {
+    msgId: `m${n}`,
+    fromId: 'x',
+    destId: 'y',
+    fromType: 1,
+    fromName: '',
+    imageIconUrl: '',
+    content: String(n),
+    messageType: 33,
+  },
 });
 
 export interface DeliveryHarness {
@@ -49,7 +58,9 @@ export function deliveryContract(name: string, makeHarness: () => Promise<Delive
       await waitFor(() => gotA.length === 50 && gotB.length === 1, 10_000, 'deliveries');
       await new Promise((r) => setTimeout(r, 100));
       expect(gotA.map(([u]) => u)).toEqual(Array(50).fill(u1));
-      expect(gotA.map(([, d]) => (d.kind === 'live' ? d.message.content : null))).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
+      expect(gotA.map(([, d]) => (d.kind === 'live' ? d.message.content : null))).toEqual(
+        Array.from({ length: 50 }, (_, i) => String(i)),
+      );
       expect(gotB).toEqual([[u2, live(99)]]);
       await h.a.unlisten(u1);
       await h.b.unlisten(u2);

@@ -9,7 +9,10 @@ export type RecordedDeliveries = [string, Delivery][];
  * A gateway-side port of `hub` listening for `userIds`, recording every delivery that reaches
  * them (clear it with `recorded.length = 0`). For unit tests of the services that deliver.
  */
-export async function recordDeliveries(hub: MemoryDeliveryHub, userIds: readonly string[]): Promise<RecordedDeliveries> {
+export async function recordDeliveries(
+  hub: MemoryDeliveryHub,
+  userIds: readonly string[],
+): Promise<RecordedDeliveries> {
   const recorded: RecordedDeliveries = [];
   const gateway = hub.port();
   gateway.onDelivery((userId, delivery) => recorded.push([userId, delivery]));
@@ -18,7 +21,9 @@ export async function recordDeliveries(hub: MemoryDeliveryHub, userIds: readonly
 }
 
 /** The ports of a service's unit test: a store in memory, and a delivery port whose deliveries to `userIds` are recorded. */
-export async function inMemoryServicePorts(userIds: readonly string[]): Promise<{ store: SqliteStore; delivery: DeliveryPort; got: RecordedDeliveries }> {
+export async function inMemoryServicePorts(
+  userIds: readonly string[],
+): Promise<{ store: SqliteStore; delivery: DeliveryPort; got: RecordedDeliveries }> {
   const hub = new MemoryDeliveryHub();
   const got = await recordDeliveries(hub, userIds);
   return { store: new SqliteStore(':memory:'), delivery: hub.port(), got };

@@ -38,7 +38,10 @@ export class MongoConversationRepository implements ConversationRepository {
 
   async maxSeq(conversationId: string): Promise<number> {
     assertId(conversationId, 'conversationId');
-    const row = await this.conversations.findOne({ _id: conversationId }, { _id: 0, seq: 1 }).lean<Pick<ConversationDoc, 'seq'>>().exec();
+    const row = await this.conversations
+      .findOne({ _id: conversationId }, { _id: 0, seq: 1 })
+      .lean<Pick<ConversationDoc, 'seq'>>()
+      .exec();
     return row?.seq ?? 0;
   }
 
@@ -52,7 +55,11 @@ export class MongoConversationRepository implements ConversationRepository {
     assertSeq(seq, 'seq');
     const _id = readStateKey(userId, conversationId);
     const update = { $max: { readSeq: seq }, $setOnInsert: { userId, conversationId } };
-    const write = () => this.readStates.findOneAndUpdate({ _id }, update, { upsert: true, returnDocument: 'after' }).lean<ReadStateDoc>().exec();
+    const write = () =>
+      this.readStates
+        .findOneAndUpdate({ _id }, update, { upsert: true, returnDocument: 'after' })
+        .lean<ReadStateDoc>()
+        .exec();
     const row = await this.readLanes.run(_id, () => retryUpsertRace(write));
     return row?.readSeq ?? seq;
   }
@@ -70,7 +77,9 @@ export class MongoConversationRepository implements ConversationRepository {
   }
 
   /** One `$in` query on `_id` for all the entries. */
-  async readSeqsOf(entries: readonly { readonly conversationId: string; readonly userId: string }[]): Promise<Map<string, number>> {
+  async readSeqsOf(
+    entries: readonly { readonly conversationId: string; readonly userId: string }[],
+  ): Promise<Map<string, number>> {
     entries.forEach((e, i) => {
       assertId(e.userId, `entries[${i}].userId`);
       assertId(e.conversationId, `entries[${i}].conversationId`);
@@ -90,7 +99,9 @@ export class MongoConversationRepository implements ConversationRepository {
     assertId(conversationId, 'conversationId');
     const _id = readStateKey(userId, conversationId);
     const update = { $set: { muted }, $setOnInsert: { userId, conversationId, readSeq: 0 } };
-    await this.readLanes.run(_id, () => retryUpsertRace(() => this.readStates.updateOne({ _id }, update, { upsert: true }).exec()));
+    await this.readLanes.run(_id, () =>
+      retryUpsertRace(() => this.readStates.updateOne({ _id }, update, { upsert: true }).exec()),
+    );
   }
 
   async mutedAmong(conversationId: string, userIds: readonly string[]): Promise<Set<string>> {
@@ -98,24 +109,36 @@ export class MongoConversationRepository implements ConversationRepository {
     assertIds(userIds, 'userIds');
     if (userIds.length === 0) return new Set();
     const keys = userIds.map((u) => readStateKey(u, conversationId));
-    const rows = await this.readStates.find({ _id: trusted({ $in: keys }), muted: true }, { _id: 0, userId: 1 }).lean<Pick<ReadStateDoc, 'userId'>[]>().exec();
+    const rows = await this.readStates
+      .find({ _id: trusted({ $in: keys }), muted: true }, { _id: 0, userId: 1 })
+      .lean<Pick<ReadStateDoc, 'userId'>[]>()
+      .exec();
     return new Set(rows.map((r) => r.userId));
   }
 
   async mutedOf(userId: string): Promise<string[]> {
     assertId(userId, 'userId');
-    const rows = await this.readStates.find({ userId, muted: true }, { _id: 0, conversationId: 1 }).lean<Pick<ReadStateDoc, 'conversationId'>[]>().exec();
+    const rows = await this.readStates
+      .find({ userId, muted: true }, { _id: 0, conversationId: 1 })
+      .lean<Pick<ReadStateDoc, 'conversationId'>[]>()
+      .exec();
     return rows.map((r) => r.conversationId).sort();
   }
 
   private directOf(userId: string): Promise<DirectRow[]> {
-    return this.conversations.find({ members: userId, kind: 'direct' }, { _id: 1, members: 1, seq: 1 }).lean<DirectRow[]>().exec();
+    return this.conversations
+      .find({ members: userId, kind: 'direct' }, { _id: 1, members: 1, seq: 1 })
+      .lean<DirectRow[]>()
+      .exec();
   }
 
   private async groupSeqs(groupIds: readonly string[]): Promise<Map<string, number>> {
     if (groupIds.length === 0) return new Map();
     const ids = groupIds.map(groupConversationId);
-    const rows = await this.conversations.find({ _id: trusted({ $in: ids }) }, { _id: 1, seq: 1 }).lean<SeqRow[]>().exec();
+    const rows = await this.conversations
+      .find({ _id: trusted({ $in: ids }) }, { _id: 1, seq: 1 })
+      .lean<SeqRow[]>()
+      .exec();
     return new Map(rows.map((r) => [r._id, r.seq]));
   }
 }

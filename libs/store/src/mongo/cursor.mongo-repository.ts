@@ -6,7 +6,8 @@ import { assertId, assertIds, assertSeq, naturalKey } from './mongo.ids';
 import { KeyedLanes } from '@im/common';
 import type { CursorDoc } from './mongo.models';
 
-const cursorKey = (userId: string, deviceId: string, conversationId: string): string => naturalKey(userId, deviceId, conversationId);
+const cursorKey = (userId: string, deviceId: string, conversationId: string): string =>
+  naturalKey(userId, deviceId, conversationId);
 
 /** Device cursors: written on every acknowledged downlink, so one `_id` upsert each. */
 export class MongoCursorRepository implements CursorRepository {
@@ -25,7 +26,9 @@ export class MongoCursorRepository implements CursorRepository {
     assertSeq(seq, 'seq');
     const _id = cursorKey(userId, deviceId, conversationId);
     const update = { $max: { ackedSeq: seq }, $setOnInsert: { userId, deviceId, conversationId } };
-    await this.lanes.run(_id, () => retryUpsertRace(() => this.cursors.updateOne({ _id }, update, { upsert: true }).exec()));
+    await this.lanes.run(_id, () =>
+      retryUpsertRace(() => this.cursors.updateOne({ _id }, update, { upsert: true }).exec()),
+    );
   }
 
   async get(userId: string, deviceId: string, conversationIds: readonly string[]): Promise<Map<string, number>> {

@@ -5,7 +5,12 @@ import { assertId, naturalKey } from './mongo.ids';
 import type { FriendRequestDoc } from './mongo.models';
 
 const requestKey = (fromId: string, toId: string): string => naturalKey(fromId, toId);
-const toRequest = (d: FriendRequestDoc): FriendRequest => ({ fromId: d.fromId, toId: d.toId, message: d.message, createdAt: d.createdAt });
+const toRequest = (d: FriendRequestDoc): FriendRequest => ({
+  fromId: d.fromId,
+  toId: d.toId,
+  message: d.message,
+  createdAt: d.createdAt,
+});
 
 /** One document per (from, to) pending request; each change is one single-document write. */
 export class MongoFriendRequestRepository implements FriendRequestRepository {
@@ -17,7 +22,11 @@ export class MongoFriendRequestRepository implements FriendRequestRepository {
     const { fromId, toId, message, createdAt } = request;
     await retryUpsertRace(() =>
       this.requests
-        .updateOne({ _id: requestKey(fromId, toId) }, { $set: { message, createdAt }, $setOnInsert: { fromId, toId } }, { upsert: true })
+        .updateOne(
+          { _id: requestKey(fromId, toId) },
+          { $set: { message, createdAt }, $setOnInsert: { fromId, toId } },
+          { upsert: true },
+        )
         .exec(),
     );
   }
@@ -25,7 +34,10 @@ export class MongoFriendRequestRepository implements FriendRequestRepository {
   async get(fromId: string, toId: string): Promise<FriendRequest | undefined> {
     assertId(fromId, 'fromId');
     assertId(toId, 'toId');
-    const row = await this.requests.findOne({ _id: requestKey(fromId, toId) }).lean<FriendRequestDoc>().exec();
+    const row = await this.requests
+      .findOne({ _id: requestKey(fromId, toId) })
+      .lean<FriendRequestDoc>()
+      .exec();
     return row ? toRequest(row) : undefined;
   }
 

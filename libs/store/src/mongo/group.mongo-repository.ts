@@ -1,5 +1,14 @@
 import type { Model, mongo } from 'mongoose';
-import type { ExpiryNotice, Group, GroupApplication, GroupAttribute, GroupMember, GroupRepository, GroupRole, JoinPolicy } from '../store.port';
+import type {
+  ExpiryNotice,
+  Group,
+  GroupApplication,
+  GroupAttribute,
+  GroupMember,
+  GroupRepository,
+  GroupRole,
+  JoinPolicy,
+} from '../store.port';
 import { isDuplicateKey, onlyDuplicateKeys } from './mongo.errors';
 import { assertId, naturalKey } from './mongo.ids';
 import { driverCollection } from './mongo.models';
@@ -9,7 +18,22 @@ type NewMember = { userId: string; role: GroupRole };
 type MemberRow = Pick<GroupMemberDoc, 'groupId' | 'userId' | 'role' | 'joinedSeq' | 'remark' | 'mutedUntil'>;
 
 const MEMBER_PROJECTION = { _id: 0, groupId: 1, userId: 1, role: 1, joinedSeq: 1, remark: 1, mutedUntil: 1 } as const;
-const GROUP_PROJECTION = { _id: 1, name: 1, ownerId: 1, createdAt: 1, dismissed: 1, muted: 1, joinPolicy: 1, ownershipCandidate: 1, avatar: 1, announcement: 1, introduction: 1, expiresAt: 1, remindedAt: 1, expiredAt: 1 } as const;
+const GROUP_PROJECTION = {
+  _id: 1,
+  name: 1,
+  ownerId: 1,
+  createdAt: 1,
+  dismissed: 1,
+  muted: 1,
+  joinPolicy: 1,
+  ownershipCandidate: 1,
+  avatar: 1,
+  announcement: 1,
+  introduction: 1,
+  expiresAt: 1,
+  remindedAt: 1,
+  expiredAt: 1,
+} as const;
 
 const memberKey = (groupId: string, userId: string): string => naturalKey(groupId, userId);
 const toMember = (r: MemberRow): GroupMember => ({
@@ -22,7 +46,20 @@ const toMember = (r: MemberRow): GroupMember => ({
 });
 type GroupRow = Pick<
   GroupDoc,
-  '_id' | 'name' | 'ownerId' | 'createdAt' | 'dismissed' | 'muted' | 'joinPolicy' | 'ownershipCandidate' | 'avatar' | 'announcement' | 'introduction' | 'expiresAt' | 'remindedAt' | 'expiredAt'
+  | '_id'
+  | 'name'
+  | 'ownerId'
+  | 'createdAt'
+  | 'dismissed'
+  | 'muted'
+  | 'joinPolicy'
+  | 'ownershipCandidate'
+  | 'avatar'
+  | 'announcement'
+  | 'introduction'
+  | 'expiresAt'
+  | 'remindedAt'
+  | 'expiredAt'
 >;
 const toGroup = (r: GroupRow): Group => ({
   groupId: r._id,
@@ -32,7 +69,9 @@ const toGroup = (r: GroupRow): Group => ({
   dismissed: r.dismissed === true,
   muted: r.muted === true,
   joinPolicy: r.joinPolicy ?? 'approval',
-  ...(r.ownershipCandidate === undefined || r.ownershipCandidate === null ? {} : { ownershipCandidate: r.ownershipCandidate }),
+  ...(r.ownershipCandidate === undefined || r.ownershipCandidate === null
+    ? {}
+    : { ownershipCandidate: r.ownershipCandidate }),
   ...(typeof r.avatar === 'string' ? { avatar: r.avatar } : {}),
   ...(typeof r.announcement === 'string' ? { announcement: r.announcement } : {}),
   ...(typeof r.introduction === 'string' ? { introduction: r.introduction } : {}),
@@ -100,19 +139,30 @@ export class MongoGroupRepository implements GroupRepository {
   async member(groupId: string, userId: string): Promise<GroupMember | undefined> {
     assertId(groupId, 'groupId');
     assertId(userId, 'userId');
-    const row = await this.memberModel.findOne({ _id: memberKey(groupId, userId) }, MEMBER_PROJECTION).lean<MemberRow>().exec();
+    const row = await this.memberModel
+      .findOne({ _id: memberKey(groupId, userId) }, MEMBER_PROJECTION)
+      .lean<MemberRow>()
+      .exec();
     return row === null ? undefined : toMember(row);
   }
 
   async members(groupId: string): Promise<GroupMember[]> {
     assertId(groupId, 'groupId');
-    const rows = await this.memberModel.find({ groupId }, MEMBER_PROJECTION).sort({ userId: 1 }).lean<MemberRow[]>().exec();
+    const rows = await this.memberModel
+      .find({ groupId }, MEMBER_PROJECTION)
+      .sort({ userId: 1 })
+      .lean<MemberRow[]>()
+      .exec();
     return rows.map(toMember);
   }
 
   async groupsOf(userId: string): Promise<GroupMember[]> {
     assertId(userId, 'userId');
-    const rows = await this.memberModel.find({ userId }, MEMBER_PROJECTION).sort({ groupId: 1 }).lean<MemberRow[]>().exec();
+    const rows = await this.memberModel
+      .find({ userId }, MEMBER_PROJECTION)
+      .sort({ groupId: 1 })
+      .lean<MemberRow[]>()
+      .exec();
     return rows.map(toMember);
   }
 
@@ -158,14 +208,18 @@ export class MongoGroupRepository implements GroupRepository {
     assertId(groupId, 'groupId');
     assertId(userId, 'userId');
     if (typeof remark !== 'string') throw new TypeError('remark must be a string');
-    return (await this.memberCollection.updateOne({ _id: memberKey(groupId, userId) }, { $set: { remark } })).matchedCount > 0;
+    return (
+      (await this.memberCollection.updateOne({ _id: memberKey(groupId, userId) }, { $set: { remark } })).matchedCount >
+      0
+    );
   }
 
   async setMemberMutedUntil(groupId: string, userId: string, until: number | undefined): Promise<boolean> {
     assertId(groupId, 'groupId');
     assertId(userId, 'userId');
     const key = { _id: memberKey(groupId, userId) };
-    if (until === undefined) return (await this.memberCollection.updateOne(key, { $unset: { mutedUntil: 1 } })).matchedCount > 0;
+    if (until === undefined)
+      return (await this.memberCollection.updateOne(key, { $unset: { mutedUntil: 1 } })).matchedCount > 0;
     if (!Number.isSafeInteger(until)) throw new TypeError('until must be an integer');
     return (await this.memberCollection.updateOne(key, { $set: { mutedUntil: until } })).matchedCount > 0;
   }
@@ -180,7 +234,9 @@ export class MongoGroupRepository implements GroupRepository {
   async setRole(groupId: string, userId: string, role: GroupRole): Promise<boolean> {
     assertId(groupId, 'groupId');
     assertId(userId, 'userId');
-    return (await this.memberCollection.updateOne({ _id: memberKey(groupId, userId) }, { $set: { role } })).matchedCount > 0;
+    return (
+      (await this.memberCollection.updateOne({ _id: memberKey(groupId, userId) }, { $set: { role } })).matchedCount > 0
+    );
   }
 
   async setJoinPolicy(groupId: string, joinPolicy: JoinPolicy): Promise<void> {
@@ -211,11 +267,18 @@ export class MongoGroupRepository implements GroupRepository {
       return;
     }
     if (!Number.isSafeInteger(expiresAt)) throw new TypeError('expiresAt must be an integer');
-    await this.groupCollection.updateOne({ _id: groupId }, { $set: { expiresAt }, $unset: { remindedAt: 1, expiredAt: 1 } });
+    await this.groupCollection.updateOne(
+      { _id: groupId },
+      { $set: { expiresAt }, $unset: { remindedAt: 1, expiredAt: 1 } },
+    );
   }
 
   async expiryDue(now: number, remindFrom: number, limit: number): Promise<Group[]> {
-    for (const [name, v] of [['now', now], ['remindFrom', remindFrom], ['limit', limit]] as const) {
+    for (const [name, v] of [
+      ['now', now],
+      ['remindFrom', remindFrom],
+      ['limit', limit],
+    ] as const) {
       if (!Number.isSafeInteger(v)) throw new TypeError(`${name} must be an integer`);
     }
     const rows = await this.groupCollection
@@ -242,12 +305,19 @@ export class MongoGroupRepository implements GroupRepository {
    */
   async claimExpiryNotice(groupId: string, expiresAt: number, notice: ExpiryNotice, at: number): Promise<boolean> {
     assertId(groupId, 'groupId');
-    if (!Number.isSafeInteger(expiresAt) || !Number.isSafeInteger(at)) throw new TypeError('expiresAt and at must be integers');
+    if (!Number.isSafeInteger(expiresAt) || !Number.isSafeInteger(at))
+      throw new TypeError('expiresAt and at must be integers');
     const group = await this.get(groupId);
     if (group?.expiresAt !== expiresAt || group.expiredAt !== undefined) return false;
     if (notice === 'reminder' && group.remindedAt !== undefined) return false;
     try {
-      await this.claimCollection.insertOne({ _id: naturalKey(groupId, String(expiresAt), notice), groupId, expiresAt, notice, at });
+      await this.claimCollection.insertOne({
+        _id: naturalKey(groupId, String(expiresAt), notice),
+        groupId,
+        expiresAt,
+        notice,
+        at,
+      });
     } catch (error: unknown) {
       if (isDuplicateKey(error)) return false;
       throw error;
@@ -261,7 +331,10 @@ export class MongoGroupRepository implements GroupRepository {
     assertId(a.groupId, 'groupId');
     assertId(a.userId, 'userId');
     const entry = { userId: a.userId, message: a.message, createdAt: a.createdAt };
-    const r = await this.groupCollection.updateOne({ _id: a.groupId, 'applications.userId': { $ne: a.userId } }, { $push: { applications: entry } });
+    const r = await this.groupCollection.updateOne(
+      { _id: a.groupId, 'applications.userId': { $ne: a.userId } },
+      { $push: { applications: entry } },
+    );
     return r.modifiedCount > 0;
   }
 
@@ -296,7 +369,13 @@ export class MongoGroupRepository implements GroupRepository {
   }
 
   private async writeMembers(groupId: string, members: readonly NewMember[]): Promise<void> {
-    const docs = members.map((m): GroupMemberDoc => ({ _id: memberKey(groupId, m.userId), groupId, userId: m.userId, role: m.role, joinedSeq: 0 }));
+    const docs = members.map((m): GroupMemberDoc => ({
+      _id: memberKey(groupId, m.userId),
+      groupId,
+      userId: m.userId,
+      role: m.role,
+      joinedSeq: 0,
+    }));
     if (docs.length > 0) await this.insertIgnoringDuplicates(docs);
     await this.groupCollection.updateOne({ _id: groupId }, { $unset: { pendingMembers: 1 } });
   }

@@ -6,7 +6,15 @@ import { decodeContent, encodeContent } from './message.content-codec';
 export type WireMessage = StoredMessage['message'];
 
 /** The fields a read needs (no `_id`, no copies of what `message` already holds). */
-export const MESSAGE_READ_PROJECTION = { _id: 0, conversationId: 1, seq: 1, message: 1, contentJson: 1, recalled: 1, senderDeviceId: 1 } as const;
+export const MESSAGE_READ_PROJECTION = {
+  _id: 0,
+  conversationId: 1,
+  seq: 1,
+  message: 1,
+  contentJson: 1,
+  recalled: 1,
+  senderDeviceId: 1,
+} as const;
 
 export type MessageRow = Pick<MessageDoc, 'conversationId' | 'seq' | 'message' | 'recalled'> &
   Partial<Pick<MessageDoc, 'contentJson' | 'senderDeviceId'>>;
@@ -33,7 +41,10 @@ export function toMessageDoc(input: AppendInput, seq: number): MessageDoc {
 
 /** A row mapped field by field: nothing the driver adds (`_id`) reaches the caller. */
 export function toStoredMessage(row: MessageRow): StoredMessage {
-  const message: WireMessage = { ...row.message, content: decodeContent({ content: row.message.content, contentJson: row.contentJson }) };
+  const message: WireMessage = {
+    ...row.message,
+    content: decodeContent({ content: row.message.content, contentJson: row.contentJson }),
+  };
   return {
     conversationId: row.conversationId,
     seq: row.seq,

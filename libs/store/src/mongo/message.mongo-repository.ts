@@ -10,7 +10,13 @@ import { isDuplicateKey, writeErrorsByIndex } from './mongo.errors';
 import { assertId, assertSeq } from './mongo.ids';
 import { driverCollection } from './mongo.models';
 import type { ConversationDoc, MessageDoc } from './mongo.models';
-import { appendedMessage, MESSAGE_READ_PROJECTION, messageKey, toMessageDoc, toStoredMessage } from './message.mongo-mapping';
+import {
+  appendedMessage,
+  MESSAGE_READ_PROJECTION,
+  messageKey,
+  toMessageDoc,
+  toStoredMessage,
+} from './message.mongo-mapping';
 import type { MessageRow } from './message.mongo-mapping';
 
 /** Seq candidates tried before an append gives up (only FerretDB under contention needs more than one). */
@@ -91,11 +97,18 @@ export class MongoMessageRepository implements MessageRepository {
   async markRecalled(conversationId: string, msgId: string): Promise<boolean> {
     assertId(conversationId, 'conversationId');
     assertId(msgId, 'msgId');
-    const r = await this.model.updateOne({ _id: messageKey(conversationId, msgId) }, { $set: { recalled: true } }).exec();
+    const r = await this.model
+      .updateOne({ _id: messageKey(conversationId, msgId) }, { $set: { recalled: true } })
+      .exec();
     return r.matchedCount > 0;
   }
 
-  async countUnread(conversationId: string, afterSeq: number, userId: string, unreadTypes: readonly number[]): Promise<number> {
+  async countUnread(
+    conversationId: string,
+    afterSeq: number,
+    userId: string,
+    unreadTypes: readonly number[],
+  ): Promise<number> {
     assertId(conversationId, 'conversationId');
     assertId(userId, 'userId');
     assertSeq(afterSeq, 'afterSeq');
@@ -116,11 +129,16 @@ export class MongoMessageRepository implements MessageRepository {
     for (let attempt = 1; attempt <= MAX_SEQ_ATTEMPTS; attempt += 1) {
       const outcome = await this.insertWithSeq(input, await this.sequencer.next(input.conversationId));
       if (outcome !== 'seq-taken') return outcome;
-      this.logger?.debug({ conversationId: input.conversationId, attempt }, 'seq already taken; catching the counter up');
+      this.logger?.debug(
+        { conversationId: input.conversationId, attempt },
+        'seq already taken; catching the counter up',
+      );
       await this.sequencer.catchUp(input.conversationId);
       await sleep(Math.random() * attempt);
     }
-    throw new Error(`MongoStore: no free seq for conversation ${input.conversationId} after ${MAX_SEQ_ATTEMPTS} attempts`);
+    throw new Error(
+      `MongoStore: no free seq for conversation ${input.conversationId} after ${MAX_SEQ_ATTEMPTS} attempts`,
+    );
   }
 
   private async byKey(key: string): Promise<StoredMessage | undefined> {
@@ -161,13 +179,25 @@ export class MongoMessageRepository implements MessageRepository {
     // documents the errors belong to is the server's word (its `index`), and a misplaced one
     // would make another document look written.
     const countAddsUp = insertedCount === docs.length - failed.size;
-    if (!countAddsUp) this.logger?.warn({ documents: docs.length, writeErrors: failed.size, insertedCount }, 'insertMany count does not add up; reading the batch back');
+    if (!countAddsUp)
+      this.logger?.warn(
+        { documents: docs.length, writeErrors: failed.size, insertedCount },
+        'insertMany count does not add up; reading the batch back',
+      );
     const unsure = !countAddsUp || failed.size > 0;
     const confirmed = unsure ? await this.writtenAmong(docs.filter((_, i) => !failed.has(i))) : undefined;
     return docs.map((doc, i): ItemResult<InsertResult> => {
       const w = failed.get(i);
       if (w !== undefined) {
-        return isDuplicateKey(w) ? { ok: true, value: 'duplicate-key' } : { ok: false, error: Object.assign(new Error(`MongoStore: insert failed: ${String((w as { errmsg?: unknown }).errmsg)}`), { cause: w }) };
+        return isDuplicateKey(w)
+          ? { ok: true, value: 'duplicate-key' }
+          : {
+              ok: false,
+              error: Object.assign(
+                new Error(`MongoStore: insert failed: ${String((w as { errmsg?: unknown }).errmsg)}`),
+                { cause: w },
+              ),
+            };
       }
       if (!confirmed) return { ok: true, value: 'inserted' };
       const seq = confirmed.get(doc._id);
@@ -181,7 +211,9 @@ export class MongoMessageRepository implements MessageRepository {
   /** The seq stored under each of these documents' `_id`s, for those that are stored. */
   private async writtenAmong(docs: readonly MessageDoc[]): Promise<Map<string, number>> {
     if (docs.length === 0) return new Map();
-    const rows = await this.collection.find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { _id: 1, seq: 1 } }).toArray();
+    const rows = await this.collection
+      .find({ _id: { $in: docs.map((d) => d._id) } }, { projection: { _id: 1, seq: 1 } })
+      .toArray();
     return new Map(rows.map((r) => [r._id, r.seq]));
   }
 }

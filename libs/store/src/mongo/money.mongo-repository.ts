@@ -18,7 +18,16 @@ import type {
 import { isDuplicateKey, retryUpsertRace } from './mongo.errors';
 import { assertId, assertSeq, naturalKey } from './mongo.ids';
 import { driverCollection } from './mongo.models';
-import type { CollectionDoc, CollectionSeatDoc, LedgerEntryDoc, LedgerHeadDoc, MoneyOpDoc, RedPacketClaimDoc, RedPacketDoc, TransferDoc } from './mongo.models';
+import type {
+  CollectionDoc,
+  CollectionSeatDoc,
+  LedgerEntryDoc,
+  LedgerHeadDoc,
+  MoneyOpDoc,
+  RedPacketClaimDoc,
+  RedPacketDoc,
+  TransferDoc,
+} from './mongo.models';
 
 const entryKey = (accountId: string, n: number): string => naturalKey(accountId, String(n));
 const toEntry = (d: LedgerEntryDoc): LedgerEntry => ({
@@ -54,7 +63,13 @@ const toPacket = (d: RedPacketDoc): RedPacket => ({
   expiresAt: d.expiresAt,
   ...(typeof d.passwordHash === 'string' ? { passwordHash: d.passwordHash } : {}),
 });
-const toClaim = (d: RedPacketClaimDoc): RedPacketClaim => ({ packetId: d.packetId, slot: d.slot, userId: d.userId, amount: d.amount, at: d.at });
+const toClaim = (d: RedPacketClaimDoc): RedPacketClaim => ({
+  packetId: d.packetId,
+  slot: d.slot,
+  userId: d.userId,
+  amount: d.amount,
+  at: d.at,
+});
 
 async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -140,7 +155,11 @@ export class MongoLedgerRepository implements LedgerRepository {
   }
 
   async pendingOps(createdBefore: number, limit: number): Promise<MoneyOp[]> {
-    const docs = await this.ops.find({ state: 'pending', createdAt: { $lte: createdBefore } }).sort({ createdAt: 1 }).limit(limit).toArray();
+    const docs = await this.ops
+      .find({ state: 'pending', createdAt: { $lte: createdBefore } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .toArray();
     return docs.map(toOp);
   }
 
@@ -178,13 +197,20 @@ export class MongoRedPacketRepository implements RedPacketRepository {
   }
 
   async active(limit: number): Promise<RedPacket[]> {
-    const docs = await this.packets.find({ state: { $in: ['funding', 'open'] } }).sort({ createdAt: 1 }).limit(limit).toArray();
+    const docs = await this.packets
+      .find({ state: { $in: ['funding', 'open'] } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .toArray();
     return docs.map(toPacket);
   }
 
   async passwordPackets(groupId: string): Promise<RedPacket[]> {
     assertId(groupId, 'groupId');
-    const docs = await this.packets.find({ targetId: groupId, kind: 'password', state: { $in: ['funding', 'open'] } }).sort({ createdAt: 1 }).toArray();
+    const docs = await this.packets
+      .find({ targetId: groupId, kind: 'password', state: { $in: ['funding', 'open'] } })
+      .sort({ createdAt: 1 })
+      .toArray();
     return docs.map(toPacket);
   }
 
@@ -192,7 +218,11 @@ export class MongoRedPacketRepository implements RedPacketRepository {
     assertId(c.packetId, 'packetId');
     assertId(c.userId, 'userId');
     assertSeq(c.slot, 'slot');
-    const doc: RedPacketClaimDoc = { _id: naturalKey(c.packetId, String(c.slot)), userKey: naturalKey(c.packetId, c.userId), ...c };
+    const doc: RedPacketClaimDoc = {
+      _id: naturalKey(c.packetId, String(c.slot)),
+      userKey: naturalKey(c.packetId, c.userId),
+      ...c,
+    };
     return insertOnce(() => this.claimDocs.insertOne(doc));
   }
 
@@ -244,11 +274,18 @@ export class MongoTransferRepository implements TransferRepository {
 
   async setState(transferId: string, state: TransferState, from?: readonly TransferState[]): Promise<void> {
     assertId(transferId, 'transferId');
-    await this.transfers.updateOne(from === undefined ? { _id: transferId } : { _id: transferId, state: { $in: [...from] } }, { $set: { state } });
+    await this.transfers.updateOne(
+      from === undefined ? { _id: transferId } : { _id: transferId, state: { $in: [...from] } },
+      { $set: { state } },
+    );
   }
 
   async open(limit: number): Promise<Transfer[]> {
-    const docs = await this.transfers.find({ state: { $in: ['funding', 'pending'] } }).sort({ createdAt: 1 }).limit(limit).toArray();
+    const docs = await this.transfers
+      .find({ state: { $in: ['funding', 'pending'] } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .toArray();
     return docs.map(toTransfer);
   }
 }
@@ -267,7 +304,14 @@ const toCollection = (d: CollectionDoc): Collection => ({
   createdAt: d.createdAt,
   expiresAt: d.expiresAt,
 });
-const toSeat = (d: CollectionSeatDoc): CollectionSeat => ({ collectionId: d.collectionId, slot: d.slot, payerId: d.payerId, attempt: d.attempt, requestKey: d.requestKey, at: d.at });
+const toSeat = (d: CollectionSeatDoc): CollectionSeat => ({
+  collectionId: d.collectionId,
+  slot: d.slot,
+  payerId: d.payerId,
+  attempt: d.attempt,
+  requestKey: d.requestKey,
+  at: d.at,
+});
 
 export class MongoCollectionRepository implements CollectionRepository {
   private readonly collections: mongo.Collection<CollectionDoc>;
@@ -298,7 +342,11 @@ export class MongoCollectionRepository implements CollectionRepository {
   }
 
   async active(limit: number): Promise<Collection[]> {
-    const docs = await this.collections.find({ state: { $in: ['posting', 'open'] } }).sort({ createdAt: 1 }).limit(limit).toArray();
+    const docs = await this.collections
+      .find({ state: { $in: ['posting', 'open'] } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .toArray();
     return docs.map(toCollection);
   }
 
@@ -306,7 +354,11 @@ export class MongoCollectionRepository implements CollectionRepository {
     assertId(s.collectionId, 'collectionId');
     assertId(s.payerId, 'payerId');
     assertSeq(s.slot, 'slot');
-    const doc: CollectionSeatDoc = { _id: naturalKey(s.collectionId, String(s.slot)), payerKey: naturalKey(s.collectionId, s.payerId, String(s.attempt)), ...s };
+    const doc: CollectionSeatDoc = {
+      _id: naturalKey(s.collectionId, String(s.slot)),
+      payerKey: naturalKey(s.collectionId, s.payerId, String(s.attempt)),
+      ...s,
+    };
     return insertOnce(() => this.seatDocs.insertOne(doc));
   }
 

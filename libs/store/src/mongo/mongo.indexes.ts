@@ -31,7 +31,9 @@ async function build(model: Model<never>): Promise<void> {
     await model.createIndexes();
   } catch (error: unknown) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new Error(`MongoStore: cannot build the indexes of collection "${model.collection.collectionName}": ${why}`, { cause: error });
+    throw new Error(`MongoStore: cannot build the indexes of collection "${model.collection.collectionName}": ${why}`, {
+      cause: error,
+    });
   }
 }
 

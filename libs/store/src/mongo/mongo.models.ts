@@ -1,6 +1,16 @@
 import { Schema } from 'mongoose';
 import type { Connection, Model, mongo } from 'mongoose';
-import type { CollectionKind, CollectionState, GroupRole, JoinPolicy, MoneyOpState, RedPacketKind, RedPacketState, StoredMessage, TransferState } from '../store.port';
+import type {
+  CollectionKind,
+  CollectionState,
+  GroupRole,
+  JoinPolicy,
+  MoneyOpState,
+  RedPacketKind,
+  RedPacketState,
+  StoredMessage,
+  TransferState,
+} from '../store.port';
 
 /** The wire message as stored: its content may live in `contentJson` instead. */
 export type StoredWire = Omit<StoredMessage['message'], 'content'> & { content?: unknown };
@@ -280,7 +290,13 @@ function readStateSchema(): Schema<ReadStateDoc> {
 
 function cursorSchema(): Schema<CursorDoc> {
   const s = new Schema<CursorDoc>(
-    { _id: req(String), userId: req(String), deviceId: req(String), conversationId: req(String), ackedSeq: req(Number) },
+    {
+      _id: req(String),
+      userId: req(String),
+      deviceId: req(String),
+      conversationId: req(String),
+      ackedSeq: req(Number),
+    },
     options('device_cursors'),
   );
   s.index({ userId: 1, deviceId: 1, conversationId: 1 }, { unique: true, name: 'user_device_conversation' });
@@ -304,7 +320,10 @@ function groupSchema(): Schema<GroupDoc> {
       expiresAt: Number,
       remindedAt: Number,
       expiredAt: Number,
-      applications: { type: [{ _id: false, userId: req(String), message: String, createdAt: req(Number) }], default: undefined },
+      applications: {
+        type: [{ _id: false, userId: req(String), message: String, createdAt: req(Number) }],
+        default: undefined,
+      },
       pendingMembers: { type: [{ _id: false, userId: req(String), role: req(String) }], default: undefined },
     },
     options('groups'),
@@ -316,7 +335,15 @@ function groupSchema(): Schema<GroupDoc> {
 
 function groupMemberSchema(): Schema<GroupMemberDoc> {
   const s = new Schema<GroupMemberDoc>(
-    { _id: req(String), groupId: req(String), userId: req(String), role: req(String), joinedSeq: req(Number), remark: String, mutedUntil: Number },
+    {
+      _id: req(String),
+      groupId: req(String),
+      userId: req(String),
+      role: req(String),
+      joinedSeq: req(Number),
+      remark: String,
+      mutedUntil: Number,
+    },
     options('group_members'),
   );
   s.index({ groupId: 1, userId: 1 }, { unique: true, name: 'group_user' });
@@ -332,20 +359,32 @@ function groupExpiryClaimSchema(): Schema<GroupExpiryClaimDoc> {
 }
 
 function blockSchema(): Schema<BlockDoc> {
-  const s = new Schema<BlockDoc>({ _id: req(String), ownerId: req(String), blockedId: req(String) }, options('blacklist'));
+  const s = new Schema<BlockDoc>(
+    { _id: req(String), ownerId: req(String), blockedId: req(String) },
+    options('blacklist'),
+  );
   s.index({ ownerId: 1, blockedId: 1 }, { unique: true, name: 'owner_blocked' });
   return s;
 }
 
 function friendshipSchema(): Schema<FriendshipDoc> {
-  const s = new Schema<FriendshipDoc>({ _id: req(String), userId: req(String), friendId: req(String) }, options('friendships'));
+  const s = new Schema<FriendshipDoc>(
+    { _id: req(String), userId: req(String), friendId: req(String) },
+    options('friendships'),
+  );
   s.index({ userId: 1, friendId: 1 }, { unique: true, name: 'user_friend' });
   return s;
 }
 
 function friendRequestSchema(): Schema<FriendRequestDoc> {
   const s = new Schema<FriendRequestDoc>(
-    { _id: req(String), fromId: req(String), toId: req(String), message: { type: String, default: '' }, createdAt: req(Number) },
+    {
+      _id: req(String),
+      fromId: req(String),
+      toId: req(String),
+      message: { type: String, default: '' },
+      createdAt: req(Number),
+    },
     options('friend_requests'),
   );
   s.index({ fromId: 1, toId: 1 }, { unique: true, name: 'from_to' });
@@ -415,7 +454,15 @@ function redPacketSchema(): Schema<RedPacketDoc> {
 
 function redPacketClaimSchema(): Schema<RedPacketClaimDoc> {
   const s = new Schema<RedPacketClaimDoc>(
-    { _id: req(String), packetId: req(String), slot: req(Number), userId: req(String), userKey: req(String), amount: req(Number), at: req(Number) },
+    {
+      _id: req(String),
+      packetId: req(String),
+      slot: req(Number),
+      userId: req(String),
+      userKey: req(String),
+      amount: req(Number),
+      at: req(Number),
+    },
     options('red_packet_claims'),
   );
   s.index({ userKey: 1 }, { unique: true, name: 'packet_user' });
@@ -496,7 +543,10 @@ export function buildModels(connection: Connection): MongoModels {
     friendships: connection.model<FriendshipDoc>('Friendship', friendshipSchema()),
     friendRequests: connection.model<FriendRequestDoc>('FriendRequest', friendRequestSchema()),
     ledgerEntries: connection.model<LedgerEntryDoc>('LedgerEntry', ledgerEntrySchema()),
-    ledgerHeads: connection.model<LedgerHeadDoc>('LedgerHead', new Schema<LedgerHeadDoc>({ _id: req(String), n: req(Number) }, options('ledger_heads'))),
+    ledgerHeads: connection.model<LedgerHeadDoc>(
+      'LedgerHead',
+      new Schema<LedgerHeadDoc>({ _id: req(String), n: req(Number) }, options('ledger_heads')),
+    ),
     moneyOps: connection.model<MoneyOpDoc>('MoneyOp', moneyOpSchema()),
     redPackets: connection.model<RedPacketDoc>('RedPacket', redPacketSchema()),
     redPacketClaims: connection.model<RedPacketClaimDoc>('RedPacketClaim', redPacketClaimSchema()),
@@ -504,7 +554,10 @@ export function buildModels(connection: Connection): MongoModels {
     collections: connection.model<CollectionDoc>('Collection', collectionSchema()),
     collectionSeats: connection.model<CollectionSeatDoc>('CollectionSeat', collectionSeatSchema()),
     // Only the `_id` index: a claim is an insert, its retry a point read.
-    requestIds: connection.model<RequestIdDoc>('RequestId', new Schema<RequestIdDoc>({ _id: req(String), id: req(String), at: req(Number) }, options('request_ids'))),
+    requestIds: connection.model<RequestIdDoc>(
+      'RequestId',
+      new Schema<RequestIdDoc>({ _id: req(String), id: req(String), at: req(Number) }, options('request_ids')),
+    ),
   };
 }
 

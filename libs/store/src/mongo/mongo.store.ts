@@ -8,7 +8,12 @@ import { MongoCursorRepository } from './cursor.mongo-repository';
 import { MongoFriendRequestRepository } from './friend-request.mongo-repository';
 import { MongoGroupRepository } from './group.mongo-repository';
 import { MongoMessageRepository } from './message.mongo-repository';
-import { MongoCollectionRepository, MongoLedgerRepository, MongoRedPacketRepository, MongoTransferRepository } from './money.mongo-repository';
+import {
+  MongoCollectionRepository,
+  MongoLedgerRepository,
+  MongoRedPacketRepository,
+  MongoTransferRepository,
+} from './money.mongo-repository';
 import { ensureIndexes, verifyIndexes } from './mongo.indexes';
 import { buildModels } from './mongo.models';
 import type { MongoModels } from './mongo.models';
@@ -106,7 +111,10 @@ export class MongoStore implements Store {
     const db = this.connection.db;
     if (db === undefined) return false;
     const abort = new AbortController();
-    const answer = db.command({ ping: 1 }).then((r) => r.ok === 1, () => false);
+    const answer = db.command({ ping: 1 }).then(
+      (r) => r.ok === 1,
+      () => false,
+    );
     const timeout = sleep(PING_TIMEOUT_MS, false, { signal: abort.signal }).catch(() => false);
     try {
       return await Promise.race([answer, timeout]);

@@ -28,12 +28,17 @@ export class MongoRelationRepository implements RelationRepository {
     private readonly friendships: Model<FriendshipDoc>,
   ) {}
 
-  private readonly blockChecks = new Coalescer<string, boolean>((keys) => this.blockedAmong(keys), { maxBatch: 256, maxInFlight: 2 });
+  private readonly blockChecks = new Coalescer<string, boolean>((keys) => this.blockedAmong(keys), {
+    maxBatch: 256,
+    maxInFlight: 2,
+  });
 
   async block(ownerId: string, blockedId: string): Promise<void> {
     assertPair(ownerId, blockedId, ['ownerId', 'blockedId']);
     await retryUpsertRace(() =>
-      this.blocks.updateOne({ _id: blockKey(ownerId, blockedId) }, { $setOnInsert: { ownerId, blockedId } }, { upsert: true }).exec(),
+      this.blocks
+        .updateOne({ _id: blockKey(ownerId, blockedId) }, { $setOnInsert: { ownerId, blockedId } }, { upsert: true })
+        .exec(),
     );
   }
 
@@ -48,21 +53,32 @@ export class MongoRelationRepository implements RelationRepository {
   }
 
   private async blockedAmong(keys: readonly string[]): Promise<ItemResult<boolean>[]> {
-    const rows = await this.blocks.find({ _id: trusted({ $in: [...new Set(keys)] }) }, { _id: 1 }).lean<{ _id: string }[]>().exec();
+    const rows = await this.blocks
+      .find({ _id: trusted({ $in: [...new Set(keys)] }) }, { _id: 1 })
+      .lean<{ _id: string }[]>()
+      .exec();
     const blocked = new Set(rows.map((r) => r._id));
     return keys.map((k) => ({ ok: true, value: blocked.has(k) }));
   }
 
   async blocked(ownerId: string): Promise<string[]> {
     assertId(ownerId, 'ownerId');
-    const rows = await this.blocks.find({ ownerId }, { _id: 0, blockedId: 1 }).sort({ blockedId: 1 }).lean<Pick<BlockDoc, 'blockedId'>[]>().exec();
+    const rows = await this.blocks
+      .find({ ownerId }, { _id: 0, blockedId: 1 })
+      .sort({ blockedId: 1 })
+      .lean<Pick<BlockDoc, 'blockedId'>[]>()
+      .exec();
     return rows.map((r) => r.blockedId);
   }
 
   async befriend(a: string, b: string): Promise<void> {
     assertPair(a, b, ['a', 'b']);
     const upsert = (userId: string, friendId: string) => ({
-      updateOne: { filter: { _id: friendKey(userId, friendId) }, update: { $setOnInsert: { userId, friendId } }, upsert: true },
+      updateOne: {
+        filter: { _id: friendKey(userId, friendId) },
+        update: { $setOnInsert: { userId, friendId } },
+        upsert: true,
+      },
     });
     await retryUpsertRace(() => this.friendships.bulkWrite([upsert(a, b), upsert(b, a)], { ordered: false }));
   }
@@ -74,13 +90,20 @@ export class MongoRelationRepository implements RelationRepository {
 
   async areFriends(a: string, b: string): Promise<boolean> {
     assertPair(a, b, ['a', 'b']);
-    const row = await this.friendships.findOne({ _id: friendKey(a, b) }, { _id: 1 }).lean().exec();
+    const row = await this.friendships
+      .findOne({ _id: friendKey(a, b) }, { _id: 1 })
+      .lean()
+      .exec();
     return row !== null;
   }
 
   async friends(userId: string): Promise<string[]> {
     assertId(userId, 'userId');
-    const rows = await this.friendships.find({ userId }, { _id: 0, friendId: 1 }).sort({ friendId: 1 }).lean<Pick<FriendshipDoc, 'friendId'>[]>().exec();
+    const rows = await this.friendships
+      .find({ userId }, { _id: 0, friendId: 1 })
+      .sort({ friendId: 1 })
+      .lean<Pick<FriendshipDoc, 'friendId'>[]>()
+      .exec();
     return rows.map((r) => r.friendId);
   }
 }

@@ -11,7 +11,8 @@ interface ConversationRow {
 }
 
 function toSummary(row: ConversationRow, userId: string): ConversationSummary {
-  if (row.kind === 'group') return { conversationId: row.id, kind: 'group', groupId: row.group_id ?? '', maxSeq: row.seq };
+  if (row.kind === 'group')
+    return { conversationId: row.id, kind: 'group', groupId: row.group_id ?? '', maxSeq: row.seq };
   const peerId = row.member_a === userId ? (row.member_b ?? '') : (row.member_a ?? '');
   return { conversationId: row.id, kind: 'direct', peerId, maxSeq: row.seq };
 }
@@ -28,7 +29,9 @@ export class SqliteConversationRepository implements ConversationRepository {
       .all(userId, userId);
     const groupRows = groupIds.map((g): ConversationRow => {
       const row = this.db
-        .prepare<[string], ConversationRow>('SELECT id, kind, member_a, member_b, group_id, seq FROM conversations WHERE id = ?')
+        .prepare<[string], ConversationRow>(
+          'SELECT id, kind, member_a, member_b, group_id, seq FROM conversations WHERE id = ?',
+        )
         .get(`g:${g}`);
       return row ?? { id: `g:${g}`, kind: 'group', member_a: null, member_b: null, group_id: g, seq: 0 };
     });
@@ -36,7 +39,9 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async maxSeq(conversationId: string): Promise<number> {
-    const row = this.db.prepare<[string], { seq: number }>('SELECT seq FROM conversations WHERE id = ?').get(conversationId);
+    const row = this.db
+      .prepare<[string], { seq: number }>('SELECT seq FROM conversations WHERE id = ?')
+      .get(conversationId);
     return row?.seq ?? 0;
   }
 
@@ -62,8 +67,12 @@ export class SqliteConversationRepository implements ConversationRepository {
     return out;
   }
 
-  async readSeqsOf(entries: readonly { readonly conversationId: string; readonly userId: string }[]): Promise<Map<string, number>> {
-    const stmt = this.db.prepare<[string, string], { read_seq: number }>('SELECT read_seq FROM read_state WHERE user_id = ? AND conversation_id = ?');
+  async readSeqsOf(
+    entries: readonly { readonly conversationId: string; readonly userId: string }[],
+  ): Promise<Map<string, number>> {
+    const stmt = this.db.prepare<[string, string], { read_seq: number }>(
+      'SELECT read_seq FROM read_state WHERE user_id = ? AND conversation_id = ?',
+    );
     const out = new Map<string, number>();
     for (const { conversationId, userId } of entries) {
       const row = stmt.get(userId, conversationId);
@@ -82,13 +91,17 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async mutedAmong(conversationId: string, userIds: readonly string[]): Promise<Set<string>> {
-    const stmt = this.db.prepare<[string, string], { muted: number }>('SELECT muted FROM read_state WHERE user_id = ? AND conversation_id = ?');
+    const stmt = this.db.prepare<[string, string], { muted: number }>(
+      'SELECT muted FROM read_state WHERE user_id = ? AND conversation_id = ?',
+    );
     return new Set(userIds.filter((u) => stmt.get(u, conversationId)?.muted === 1));
   }
 
   async mutedOf(userId: string): Promise<string[]> {
     return this.db
-      .prepare<[string], { conversation_id: string }>('SELECT conversation_id FROM read_state WHERE user_id = ? AND muted = 1 ORDER BY conversation_id')
+      .prepare<[string], { conversation_id: string }>(
+        'SELECT conversation_id FROM read_state WHERE user_id = ? AND muted = 1 ORDER BY conversation_id',
+      )
       .all(userId)
       .map((r) => r.conversation_id);
   }

@@ -8,7 +8,12 @@ interface Row {
   created_at: number;
 }
 
-const toRequest = (r: Row): FriendRequest => ({ fromId: r.from_id, toId: r.to_id, message: r.message, createdAt: r.created_at });
+const toRequest = (r: Row): FriendRequest => ({
+  fromId: r.from_id,
+  toId: r.to_id,
+  message: r.message,
+  createdAt: r.created_at,
+});
 
 export class SqliteFriendRequestRepository implements FriendRequestRepository {
   constructor(private readonly db: Db) {}
@@ -20,11 +25,13 @@ export class SqliteFriendRequestRepository implements FriendRequestRepository {
          ON CONFLICT(from_id, to_id) DO UPDATE SET message = excluded.message, created_at = excluded.created_at`,
       )
       .run(request.fromId, request.toId, request.message, request.createdAt);
-    return ;
+    return;
   }
 
   async get(fromId: string, toId: string): Promise<FriendRequest | undefined> {
-    const row = this.db.prepare<[string, string], Row>('SELECT * FROM friend_requests WHERE from_id = ? AND to_id = ?').get(fromId, toId);
+    const row = this.db
+      .prepare<[string, string], Row>('SELECT * FROM friend_requests WHERE from_id = ? AND to_id = ?')
+      .get(fromId, toId);
     return row ? toRequest(row) : undefined;
   }
 
@@ -33,10 +40,16 @@ export class SqliteFriendRequestRepository implements FriendRequestRepository {
   }
 
   async incoming(toId: string): Promise<FriendRequest[]> {
-    return this.db.prepare<[string], Row>('SELECT * FROM friend_requests WHERE to_id = ? ORDER BY created_at, from_id').all(toId).map(toRequest);
+    return this.db
+      .prepare<[string], Row>('SELECT * FROM friend_requests WHERE to_id = ? ORDER BY created_at, from_id')
+      .all(toId)
+      .map(toRequest);
   }
 
   async outgoing(fromId: string): Promise<FriendRequest[]> {
-    return this.db.prepare<[string], Row>('SELECT * FROM friend_requests WHERE from_id = ? ORDER BY created_at, to_id').all(fromId).map(toRequest);
+    return this.db
+      .prepare<[string], Row>('SELECT * FROM friend_requests WHERE from_id = ? ORDER BY created_at, to_id')
+      .all(fromId)
+      .map(toRequest);
   }
 }

@@ -1,4 +1,13 @@
-import type { ExpiryNotice, Group, GroupApplication, GroupAttribute, GroupMember, GroupRepository, GroupRole, JoinPolicy } from '../store.port';
+import type {
+  ExpiryNotice,
+  Group,
+  GroupApplication,
+  GroupAttribute,
+  GroupMember,
+  GroupRepository,
+  GroupRole,
+  JoinPolicy,
+} from '../store.port';
 import type { Db } from './sqlite.database';
 
 interface GroupRow {
@@ -33,7 +42,13 @@ interface MemberRow {
 }
 
 const toGroup = (r: GroupRow): Group => ({
-  groupId: r.id, name: r.name, ownerId: r.owner_id, createdAt: r.created_at, dismissed: r.dismissed === 1, muted: r.muted === 1, joinPolicy: r.join_policy as JoinPolicy,
+  groupId: r.id,
+  name: r.name,
+  ownerId: r.owner_id,
+  createdAt: r.created_at,
+  dismissed: r.dismissed === 1,
+  muted: r.muted === 1,
+  joinPolicy: r.join_policy as JoinPolicy,
   ...(r.ownership_candidate === null ? {} : { ownershipCandidate: r.ownership_candidate }),
   ...(r.avatar === null ? {} : { avatar: r.avatar }),
   ...(r.announcement === null ? {} : { announcement: r.announcement }),
@@ -42,11 +57,24 @@ const toGroup = (r: GroupRow): Group => ({
   ...(r.reminded_at === null ? {} : { remindedAt: r.reminded_at }),
   ...(r.expired_at === null ? {} : { expiredAt: r.expired_at }),
 });
-const GROUP_COLUMNS = 'id, name, owner_id, created_at, dismissed, muted, join_policy, ownership_candidate, avatar, announcement, introduction, expires_at, reminded_at, expired_at';
-const ATTRIBUTE_COLUMNS: Record<GroupAttribute, string> = { avatar: 'avatar', announcement: 'announcement', introduction: 'introduction' };
-const toApplication = (r: ApplicationRow): GroupApplication => ({ groupId: r.group_id, userId: r.user_id, message: r.message, createdAt: r.created_at });
+const GROUP_COLUMNS =
+  'id, name, owner_id, created_at, dismissed, muted, join_policy, ownership_candidate, avatar, announcement, introduction, expires_at, reminded_at, expired_at';
+const ATTRIBUTE_COLUMNS: Record<GroupAttribute, string> = {
+  avatar: 'avatar',
+  announcement: 'announcement',
+  introduction: 'introduction',
+};
+const toApplication = (r: ApplicationRow): GroupApplication => ({
+  groupId: r.group_id,
+  userId: r.user_id,
+  message: r.message,
+  createdAt: r.created_at,
+});
 const toMember = (r: MemberRow): GroupMember => ({
-  groupId: r.group_id, userId: r.user_id, role: r.role as GroupRole, joinedSeq: r.joined_seq,
+  groupId: r.group_id,
+  userId: r.user_id,
+  role: r.role as GroupRole,
+  joinedSeq: r.joined_seq,
   ...(r.remark === null ? {} : { remark: r.remark }),
   ...(r.muted_until === null ? {} : { mutedUntil: r.muted_until }),
 });
@@ -57,14 +85,26 @@ export class SqliteGroupRepository implements GroupRepository {
   private readonly addTx: (groupId: string, userIds: readonly string[], role: GroupRole, joinedSeq: number) => string[];
 
   constructor(private readonly db: Db) {
-    const addMember = db.prepare('INSERT OR IGNORE INTO group_members (group_id, user_id, role, joined_seq) VALUES (?, ?, ?, ?)');
+    const addMember = db.prepare(
+      'INSERT OR IGNORE INTO group_members (group_id, user_id, role, joined_seq) VALUES (?, ?, ?, ?)',
+    );
     this.addTx = db.transaction((groupId: string, userIds: readonly string[], role: GroupRole, joinedSeq: number) =>
       [...new Set(userIds)].filter((userId) => addMember.run(groupId, userId, role, joinedSeq).changes > 0),
     );
-    const insertGroup = db.prepare('INSERT OR IGNORE INTO groups (id, name, owner_id, created_at, join_policy) VALUES (?, ?, ?, ?, ?)');
-    const insertMember = db.prepare('INSERT OR IGNORE INTO group_members (group_id, user_id, role, joined_seq) VALUES (?, ?, ?, 0)');
+    const insertGroup = db.prepare(
+      'INSERT OR IGNORE INTO groups (id, name, owner_id, created_at, join_policy) VALUES (?, ?, ?, ?, ?)',
+    );
+    const insertMember = db.prepare(
+      'INSERT OR IGNORE INTO group_members (group_id, user_id, role, joined_seq) VALUES (?, ?, ?, 0)',
+    );
     this.createTx = db.transaction((group: Group, members: readonly { userId: string; role: GroupRole }[]) => {
-      const r = insertGroup.run(group.groupId, group.name, group.ownerId, group.createdAt, group.joinPolicy ?? 'approval');
+      const r = insertGroup.run(
+        group.groupId,
+        group.name,
+        group.ownerId,
+        group.createdAt,
+        group.joinPolicy ?? 'approval',
+      );
       if (r.changes === 0) return false;
       for (const m of members) insertMember.run(group.groupId, m.userId, m.role);
       return true;
@@ -82,21 +122,27 @@ export class SqliteGroupRepository implements GroupRepository {
 
   async member(groupId: string, userId: string): Promise<GroupMember | undefined> {
     const row = this.db
-      .prepare<[string, string], MemberRow>('SELECT group_id, user_id, role, joined_seq, remark, muted_until FROM group_members WHERE group_id = ? AND user_id = ?')
+      .prepare<[string, string], MemberRow>(
+        'SELECT group_id, user_id, role, joined_seq, remark, muted_until FROM group_members WHERE group_id = ? AND user_id = ?',
+      )
       .get(groupId, userId);
     return row ? toMember(row) : undefined;
   }
 
   async members(groupId: string): Promise<GroupMember[]> {
     const rows = this.db
-      .prepare<[string], MemberRow>('SELECT group_id, user_id, role, joined_seq, remark, muted_until FROM group_members WHERE group_id = ? ORDER BY user_id')
+      .prepare<[string], MemberRow>(
+        'SELECT group_id, user_id, role, joined_seq, remark, muted_until FROM group_members WHERE group_id = ? ORDER BY user_id',
+      )
       .all(groupId);
     return rows.map(toMember);
   }
 
   async groupsOf(userId: string): Promise<GroupMember[]> {
     const rows = this.db
-      .prepare<[string], MemberRow>('SELECT group_id, user_id, role, joined_seq, remark, muted_until FROM group_members WHERE user_id = ? ORDER BY group_id')
+      .prepare<[string], MemberRow>(
+        'SELECT group_id, user_id, role, joined_seq, remark, muted_until FROM group_members WHERE user_id = ? ORDER BY group_id',
+      )
       .all(userId);
     return rows.map(toMember);
   }
@@ -106,7 +152,9 @@ export class SqliteGroupRepository implements GroupRepository {
   }
 
   async removeMember(groupId: string, userId: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM group_members WHERE group_id = ? AND user_id = ?').run(groupId, userId).changes > 0;
+    return (
+      this.db.prepare('DELETE FROM group_members WHERE group_id = ? AND user_id = ?').run(groupId, userId).changes > 0
+    );
   }
 
   async rename(groupId: string, name: string): Promise<void> {
@@ -126,15 +174,26 @@ export class SqliteGroupRepository implements GroupRepository {
   }
 
   async setRemark(groupId: string, userId: string, remark: string): Promise<boolean> {
-    return this.db.prepare('UPDATE group_members SET remark = ? WHERE group_id = ? AND user_id = ?').run(remark, groupId, userId).changes > 0;
+    return (
+      this.db
+        .prepare('UPDATE group_members SET remark = ? WHERE group_id = ? AND user_id = ?')
+        .run(remark, groupId, userId).changes > 0
+    );
   }
 
   async setMemberMutedUntil(groupId: string, userId: string, until: number | undefined): Promise<boolean> {
-    return this.db.prepare('UPDATE group_members SET muted_until = ? WHERE group_id = ? AND user_id = ?').run(until ?? null, groupId, userId).changes > 0;
+    return (
+      this.db
+        .prepare('UPDATE group_members SET muted_until = ? WHERE group_id = ? AND user_id = ?')
+        .run(until ?? null, groupId, userId).changes > 0
+    );
   }
 
   async setRole(groupId: string, userId: string, role: GroupRole): Promise<boolean> {
-    return this.db.prepare('UPDATE group_members SET role = ? WHERE group_id = ? AND user_id = ?').run(role, groupId, userId).changes > 0;
+    return (
+      this.db.prepare('UPDATE group_members SET role = ? WHERE group_id = ? AND user_id = ?').run(role, groupId, userId)
+        .changes > 0
+    );
   }
 
   async setJoinPolicy(groupId: string, joinPolicy: JoinPolicy): Promise<void> {
@@ -150,7 +209,9 @@ export class SqliteGroupRepository implements GroupRepository {
   }
 
   async setExpiry(groupId: string, expiresAt: number | undefined): Promise<void> {
-    this.db.prepare('UPDATE groups SET expires_at = ?, reminded_at = NULL, expired_at = NULL WHERE id = ?').run(expiresAt ?? null, groupId);
+    this.db
+      .prepare('UPDATE groups SET expires_at = ?, reminded_at = NULL, expired_at = NULL WHERE id = ?')
+      .run(expiresAt ?? null, groupId);
   }
 
   async expiryDue(now: number, remindFrom: number, limit: number): Promise<Group[]> {
@@ -174,26 +235,35 @@ export class SqliteGroupRepository implements GroupRepository {
   async addApplication(a: GroupApplication): Promise<boolean> {
     return (
       this.db
-        .prepare('INSERT OR IGNORE INTO group_applications (group_id, user_id, message, created_at) VALUES (?, ?, ?, ?)')
+        .prepare(
+          'INSERT OR IGNORE INTO group_applications (group_id, user_id, message, created_at) VALUES (?, ?, ?, ?)',
+        )
         .run(a.groupId, a.userId, a.message, a.createdAt).changes > 0
     );
   }
 
   async applications(groupId: string): Promise<GroupApplication[]> {
     const rows = this.db
-      .prepare<[string], ApplicationRow>('SELECT group_id, user_id, message, created_at FROM group_applications WHERE group_id = ? ORDER BY created_at, user_id')
+      .prepare<[string], ApplicationRow>(
+        'SELECT group_id, user_id, message, created_at FROM group_applications WHERE group_id = ? ORDER BY created_at, user_id',
+      )
       .all(groupId);
     return rows.map(toApplication);
   }
 
   async application(groupId: string, userId: string): Promise<GroupApplication | undefined> {
     const row = this.db
-      .prepare<[string, string], ApplicationRow>('SELECT group_id, user_id, message, created_at FROM group_applications WHERE group_id = ? AND user_id = ?')
+      .prepare<[string, string], ApplicationRow>(
+        'SELECT group_id, user_id, message, created_at FROM group_applications WHERE group_id = ? AND user_id = ?',
+      )
       .get(groupId, userId);
     return row ? toApplication(row) : undefined;
   }
 
   async removeApplication(groupId: string, userId: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM group_applications WHERE group_id = ? AND user_id = ?').run(groupId, userId).changes > 0;
+    return (
+      this.db.prepare('DELETE FROM group_applications WHERE group_id = ? AND user_id = ?').run(groupId, userId)
+        .changes > 0
+    );
   }
 }

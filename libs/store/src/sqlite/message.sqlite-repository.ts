@@ -22,7 +22,12 @@ function toStored(row: MessageRow): StoredMessage {
   };
 }
 
-function conversationColumns(conversationId: string): { kind: string; a: string | null; b: string | null; g: string | null } {
+function conversationColumns(conversationId: string): {
+  kind: string;
+  a: string | null;
+  b: string | null;
+  g: string | null;
+} {
   if (conversationId.startsWith('g:')) return { kind: 'group', a: null, b: null, g: conversationId.slice(2) };
   // `s:<userId>`: a user's system notices (friend requests, ...); never listed as a direct conversation.
   if (conversationId.startsWith('s:')) return { kind: 'system', a: null, b: null, g: null };
@@ -56,8 +61,22 @@ export class SqliteMessageRepository implements MessageRepository {
       const c = conversationColumns(input.conversationId);
       const { seq } = bump.get(input.conversationId, c.kind, c.a, c.b, c.g, input.message.sendTime) as { seq: number };
       const message: ImMessage & { seq: number; sendTime: number } = { ...input.message, seq };
-      insert.run(input.conversationId, seq, message.msgId, message.fromId, message.messageType, JSON.stringify(message), input.senderDeviceId ?? null);
-      const stored: StoredMessage = { conversationId: input.conversationId, seq, message, recalled: false, senderDeviceId: input.senderDeviceId };
+      insert.run(
+        input.conversationId,
+        seq,
+        message.msgId,
+        message.fromId,
+        message.messageType,
+        JSON.stringify(message),
+        input.senderDeviceId ?? null,
+      );
+      const stored: StoredMessage = {
+        conversationId: input.conversationId,
+        seq,
+        message,
+        recalled: false,
+        senderDeviceId: input.senderDeviceId,
+      };
       return { stored, duplicate: false };
     });
   }
@@ -92,11 +111,18 @@ export class SqliteMessageRepository implements MessageRepository {
   }
 
   async markRecalled(conversationId: string, msgId: string): Promise<boolean> {
-    const r = this.db.prepare('UPDATE messages SET recalled = 1 WHERE conversation_id = ? AND msg_id = ?').run(conversationId, msgId);
+    const r = this.db
+      .prepare('UPDATE messages SET recalled = 1 WHERE conversation_id = ? AND msg_id = ?')
+      .run(conversationId, msgId);
     return r.changes > 0;
   }
 
-  async countUnread(conversationId: string, afterSeq: number, userId: string, unreadTypes: readonly number[]): Promise<number> {
+  async countUnread(
+    conversationId: string,
+    afterSeq: number,
+    userId: string,
+    unreadTypes: readonly number[],
+  ): Promise<number> {
     if (unreadTypes.length === 0) return 0;
     const marks = unreadTypes.map(() => '?').join(',');
     const row = this.db

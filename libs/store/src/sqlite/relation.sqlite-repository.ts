@@ -6,22 +6,26 @@ export class SqliteRelationRepository implements RelationRepository {
 
   async block(ownerId: string, blockedId: string): Promise<void> {
     this.db.prepare('INSERT OR IGNORE INTO blacklist (owner_id, blocked_id) VALUES (?, ?)').run(ownerId, blockedId);
-    return ;
+    return;
   }
 
   async unblock(ownerId: string, blockedId: string): Promise<void> {
     this.db.prepare('DELETE FROM blacklist WHERE owner_id = ? AND blocked_id = ?').run(ownerId, blockedId);
-    return ;
+    return;
   }
 
   async isBlocked(ownerId: string, blockedId: string): Promise<boolean> {
-    const row = this.db.prepare('SELECT 1 AS x FROM blacklist WHERE owner_id = ? AND blocked_id = ?').get(ownerId, blockedId);
+    const row = this.db
+      .prepare('SELECT 1 AS x FROM blacklist WHERE owner_id = ? AND blocked_id = ?')
+      .get(ownerId, blockedId);
     return row !== undefined;
   }
 
   async blocked(ownerId: string): Promise<string[]> {
     const rows = this.db
-      .prepare<[string], { blocked_id: string }>('SELECT blocked_id FROM blacklist WHERE owner_id = ? ORDER BY blocked_id')
+      .prepare<[string], { blocked_id: string }>(
+        'SELECT blocked_id FROM blacklist WHERE owner_id = ? ORDER BY blocked_id',
+      )
       .all(ownerId);
     return rows.map((r) => r.blocked_id);
   }
@@ -32,12 +36,14 @@ export class SqliteRelationRepository implements RelationRepository {
       stmt.run(a, b);
       stmt.run(b, a);
     })();
-    return ;
+    return;
   }
 
   async unfriend(a: string, b: string): Promise<void> {
-    this.db.prepare('DELETE FROM friendships WHERE (user_id = ? AND friend_id = ?) OR (user_id = ? AND friend_id = ?)').run(a, b, b, a);
-    return ;
+    this.db
+      .prepare('DELETE FROM friendships WHERE (user_id = ? AND friend_id = ?) OR (user_id = ? AND friend_id = ?)')
+      .run(a, b, b, a);
+    return;
   }
 
   async areFriends(a: string, b: string): Promise<boolean> {
@@ -47,7 +53,9 @@ export class SqliteRelationRepository implements RelationRepository {
 
   async friends(userId: string): Promise<string[]> {
     const rows = this.db
-      .prepare<[string], { friend_id: string }>('SELECT friend_id FROM friendships WHERE user_id = ? ORDER BY friend_id')
+      .prepare<[string], { friend_id: string }>(
+        'SELECT friend_id FROM friendships WHERE user_id = ? ORDER BY friend_id',
+      )
       .all(userId);
     return rows.map((r) => r.friend_id);
   }

@@ -13,7 +13,17 @@ describe(SqliteStore.name, () => {
   it('keeps messages, seqs and cursors across a reopen of the file', async () => {
     const file = join(dir, 'reopen.db');
     const s1 = new SqliteStore(file);
-    const message = { msgId: 'm1', fromId: 'a', destId: 'b', fromType: 1 as const, fromName: 'a', imageIconUrl: '', content: 'hi', messageType: 2 as const, sendTime: 1 };
+    const message = {
+      msgId: 'm1',
+      fromId: 'a',
+      destId: 'b',
+      fromType: 1 as const,
+      fromName: 'a',
+      imageIconUrl: '',
+      content: 'hi',
+      messageType: 2 as const,
+      sendTime: 1,
+    };
     await s1.messages.append({ conversationId: 'p:a:b', message });
     await s1.cursors.advance('b', 'd', 'p:a:b', 1);
     await s1.close();

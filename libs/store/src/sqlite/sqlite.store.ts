@@ -3,7 +3,12 @@ import { SqliteConversationRepository } from './conversation.sqlite-repository';
 import { SqliteCursorRepository } from './cursor.sqlite-repository';
 import { SqliteFriendRequestRepository } from './friend-request.sqlite-repository';
 import { SqliteGroupRepository } from './group.sqlite-repository';
-import { SqliteCollectionRepository, SqliteLedgerRepository, SqliteRedPacketRepository, SqliteTransferRepository } from './money.sqlite-repository';
+import {
+  SqliteCollectionRepository,
+  SqliteLedgerRepository,
+  SqliteRedPacketRepository,
+  SqliteTransferRepository,
+} from './money.sqlite-repository';
 import { SqliteMessageRepository } from './message.sqlite-repository';
 import { SqliteRelationRepository } from './relation.sqlite-repository';
 import { SqliteRequestIdRepository } from './request-id.sqlite-repository';

@@ -46,12 +46,23 @@ export function moneyContract(name: string, makeStore: () => Promise<Store>): vo
 
     it('of concurrent inserts into one slot, exactly one wins', async () => {
       const acc = `${p}race`;
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.ledger.insertEntry(entry(acc, 1, `op${i}`, i + 1, i + 1))));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.ledger.insertEntry(entry(acc, 1, `op${i}`, i + 1, i + 1))),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
     it('records operations once by opId and moves their state hint forward only', async () => {
-      const op = { opId: `${p}op`, kind: 'topup', fromAccount: '@bank', toAccount: `${p}a`, amount: 100, state: 'pending' as const, createdAt: 5, ref: 'r' };
+      const op = {
+        opId: `${p}op`,
+        kind: 'topup',
+        fromAccount: '@bank',
+        toAccount: `${p}a`,
+        amount: 100,
+        state: 'pending' as const,
+        createdAt: 5,
+        ref: 'r',
+      };
       expect(await store.ledger.insertOp(op)).toBe(true);
       expect(await store.ledger.insertOp({ ...op, amount: 1 })).toBe(false);
       expect(await store.ledger.op(op.opId)).toEqual(op);
@@ -89,7 +100,10 @@ export function moneyContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.redPackets.claim({ ...claim, userId: `${p}u2` })).toBe(false);
       expect(await store.redPackets.claim({ ...claim, slot: 1, amount: 7 })).toBe(false);
       expect(await store.redPackets.claim({ ...claim, slot: 1, userId: `${p}u2`, amount: 7 })).toBe(true);
-      expect(await store.redPackets.claims(packet.packetId)).toEqual([claim, { ...claim, slot: 1, userId: `${p}u2`, amount: 7 }]);
+      expect(await store.redPackets.claims(packet.packetId)).toEqual([
+        claim,
+        { ...claim, slot: 1, userId: `${p}u2`, amount: 7 },
+      ]);
       expect(await store.redPackets.claimOf(packet.packetId, `${p}u2`)).toMatchObject({ slot: 1 });
       expect(await store.redPackets.claimOf(packet.packetId, `${p}u3`)).toBeUndefined();
       await store.redPackets.setState(packet.packetId, 'settled');
@@ -97,9 +111,30 @@ export function moneyContract(name: string, makeStore: () => Promise<Store>): vo
     });
 
     it("lists a group's password packets while funding or open, with their password hash", async () => {
-      const base: RedPacket = { packetId: `${p}pw1`, senderId: `${p}s`, targetType: 'group', targetId: `${p}pg`, kind: 'password', total: 4, shares: [1, 3], msg: '', state: 'funding', createdAt: 5, expiresAt: 9, passwordHash: 'h1' };
+      const base: RedPacket = {
+        packetId: `${p}pw1`,
+        senderId: `${p}s`,
+        targetType: 'group',
+        targetId: `${p}pg`,
+        kind: 'password',
+        total: 4,
+        shares: [1, 3],
+        msg: '',
+        state: 'funding',
+        createdAt: 5,
+        expiresAt: 9,
+        passwordHash: 'h1',
+      };
       expect(await store.redPackets.create(base)).toBe(true);
-      expect(await store.redPackets.create({ ...base, packetId: `${p}pw2`, createdAt: 6, passwordHash: 'h2', state: 'open' })).toBe(true);
+      expect(
+        await store.redPackets.create({
+          ...base,
+          packetId: `${p}pw2`,
+          createdAt: 6,
+          passwordHash: 'h2',
+          state: 'open',
+        }),
+      ).toBe(true);
       expect(await store.redPackets.create({ ...base, packetId: `${p}pw3`, kind: 'lucky' })).toBe(true);
       expect(await store.redPackets.create({ ...base, packetId: `${p}pw4`, targetId: `${p}other` })).toBe(true);
       expect(await store.redPackets.get(base.packetId)).toEqual(base);
@@ -113,21 +148,40 @@ export function moneyContract(name: string, makeStore: () => Promise<Store>): vo
     });
 
     it('keeps collections and their seats: a slot once, a payer attempt once', async () => {
-      const c = { collectionId: `${p}c`, kind: 'aa' as const, collectorId: `${p}col`, targetType: 'group' as const, targetId: `${p}g`, amount: 25, count: 2, totalAmt: 75, msg: 'dinner', state: 'posting' as const, createdAt: 4, expiresAt: 99 };
+      const c = {
+        collectionId: `${p}c`,
+        kind: 'aa' as const,
+        collectorId: `${p}col`,
+        targetType: 'group' as const,
+        targetId: `${p}g`,
+        amount: 25,
+        count: 2,
+        totalAmt: 75,
+        msg: 'dinner',
+        state: 'posting' as const,
+        createdAt: 4,
+        expiresAt: 99,
+      };
       expect(await store.collections.create(c)).toBe(true);
       expect(await store.collections.create({ ...c, amount: 1 })).toBe(false);
       expect(await store.collections.get(c.collectionId)).toEqual(c);
       expect(await store.collections.get(`${p}none`)).toBeUndefined();
       expect((await store.collections.active(10_000)).map((x) => x.collectionId)).toContain(c.collectionId);
       await store.collections.setState(c.collectionId, 'open');
-      expect((await store.collections.active(10_000)).find((x) => x.collectionId === c.collectionId)?.state).toBe('open');
+      expect((await store.collections.active(10_000)).find((x) => x.collectionId === c.collectionId)?.state).toBe(
+        'open',
+      );
       const seat = { collectionId: c.collectionId, slot: 0, payerId: `${p}u1`, attempt: 0, requestKey: 'k1', at: 5 };
       expect(await store.collections.takeSeat(seat)).toBe(true);
       expect(await store.collections.takeSeat({ ...seat, payerId: `${p}u2` })).toBe(false);
       expect(await store.collections.takeSeat({ ...seat, slot: 1, requestKey: 'k2' })).toBe(false);
       expect(await store.collections.takeSeat({ ...seat, slot: 1, attempt: 1, requestKey: 'k2' })).toBe(true);
       expect(await store.collections.takeSeat({ ...seat, slot: 2, payerId: `${p}u2` })).toBe(true);
-      expect(await store.collections.seats(c.collectionId)).toEqual([seat, { ...seat, slot: 1, attempt: 1, requestKey: 'k2' }, { ...seat, slot: 2, payerId: `${p}u2` }]);
+      expect(await store.collections.seats(c.collectionId)).toEqual([
+        seat,
+        { ...seat, slot: 1, attempt: 1, requestKey: 'k2' },
+        { ...seat, slot: 2, payerId: `${p}u2` },
+      ]);
       expect(await store.collections.seats(`${p}none`)).toEqual([]);
       await store.collections.setState(c.collectionId, 'closed');
       expect((await store.collections.active(10_000)).map((x) => x.collectionId)).not.toContain(c.collectionId);
@@ -141,13 +195,24 @@ export function moneyContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.requestIds.claim(JSON.stringify(['red-packet', `${p}t`, 'req-1']), 'b', 12)).toBe('b');
       expect(await store.requestIds.claim(JSON.stringify(['transfer', `${p}s`, 'req-1']), 'c', 12)).toBe('c');
       const raced = JSON.stringify(['collection', `${p}s`, 'req-2']);
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => store.requestIds.claim(raced, `id${i}`, 13)));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.requestIds.claim(raced, `id${i}`, 13)),
+      );
       expect(new Set(answers).size).toBe(1);
       expect(answers[0]).toMatch(/^id[0-7]$/);
     });
 
     it('keeps transfers: created once, state changes, open ones listed', async () => {
-      const t = { transferId: `${p}t`, fromId: `${p}a`, toId: `${p}b`, amount: 250, msg: 'rent', state: 'funding' as const, createdAt: 3, expiresAt: 9 };
+      const t = {
+        transferId: `${p}t`,
+        fromId: `${p}a`,
+        toId: `${p}b`,
+        amount: 250,
+        msg: 'rent',
+        state: 'funding' as const,
+        createdAt: 3,
+        expiresAt: 9,
+      };
       expect(await store.transfers.create(t)).toBe(true);
       expect(await store.transfers.create({ ...t, amount: 1 })).toBe(false);
       expect(await store.transfers.get(t.transferId)).toEqual(t);

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { ImMessage } from '@im/protocol';
 import type { Store } from '../store.port';
 
-function msg(fromId: string, destId: string, msgId: string, extra: Partial<ImMessage> = {}): ImMessage & { sendTime: number } {
+function msg(
+  fromId: string,
+  destId: string,
+  msgId: string,
+  extra: Partial<ImMessage> = {},
+): ImMessage & { sendTime: number } {
   return {
     msgId,
     fromId,
@@ -48,8 +53,15 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
 
     it('stores a repeated msgId once and returns the first copy', async () => {
       const c = conv(`${p}a`, `${p}b`);
-      const first = await store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'dup'), senderDeviceId: 'd1' });
-      const again = await store.messages.append({ conversationId: c, message: { ...msg(`${p}a`, `${p}b`, 'dup'), sendTime: 5 } });
+      const first = await store.messages.append({
+        conversationId: c,
+        message: msg(`${p}a`, `${p}b`, 'dup'),
+        senderDeviceId: 'd1',
+      });
+      const again = await store.messages.append({
+        conversationId: c,
+        message: { ...msg(`${p}a`, `${p}b`, 'dup'), sendTime: 5 },
+      });
       expect(first.duplicate).toBe(false);
       expect(again.duplicate).toBe(true);
       expect(again.stored.seq).toBe(first.stored.seq);
@@ -61,12 +73,16 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
     it('never gives two messages one seq under concurrent appends, and stores concurrent repeats once', async () => {
       const c = conv(`${p}a`, `${p}b`);
       const distinct = await Promise.all(
-        Array.from({ length: 30 }, (_, i) => store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, `c${i}`) })),
+        Array.from({ length: 30 }, (_, i) =>
+          store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, `c${i}`) }),
+        ),
       );
       const seqs = distinct.map((r) => r.stored.seq);
       expect(new Set(seqs).size).toBe(30);
       const repeats = await Promise.all(
-        Array.from({ length: 10 }, () => store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'same') })),
+        Array.from({ length: 10 }, () =>
+          store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'same') }),
+        ),
       );
       expect(new Set(repeats.map((r) => r.stored.seq)).size).toBe(1);
       expect(repeats.filter((r) => !r.duplicate)).toHaveLength(1);
@@ -77,7 +93,8 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
 
     it('reads ranges in seq order: after, before, limit, newest first window', async () => {
       const c = conv(`${p}a`, `${p}b`);
-      for (let i = 1; i <= 10; i++) await store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, `r${i}`) });
+      for (let i = 1; i <= 10; i++)
+        await store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, `r${i}`) });
       const seqsOf = (xs: { seq: number }[]): number[] => xs.map((x) => x.seq);
       expect(seqsOf(await store.messages.range(c, { afterSeq: 7, limit: 50 }))).toEqual([8, 9, 10]);
       expect(seqsOf(await store.messages.range(c, { afterSeq: 2, limit: 3 }))).toEqual([3, 4, 5]);
@@ -138,7 +155,12 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
         { conversationId: d, userId: `${p}c` },
         { conversationId: conv(`${p}a`, `${p}z`), userId: `${p}z` },
       ]);
-      expect(peers).toEqual(new Map([[c, 5], [d, 7]]));
+      expect(peers).toEqual(
+        new Map([
+          [c, 5],
+          [d, 7],
+        ]),
+      );
       expect(await store.conversations.readSeqsOf([{ conversationId: c, userId: `${p}b` }])).toEqual(new Map());
       expect(await store.conversations.readSeqsOf([])).toEqual(new Map());
       await store.cursors.advance(`${p}a`, 'd1', c, 4);
@@ -174,7 +196,12 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       ];
       expect(await store.groups.create(g, members)).toBe(true);
       expect(await store.groups.create({ ...g, name: 'Other' }, [])).toBe(false);
-      expect(await store.groups.get(g.groupId)).toEqual({ ...g, dismissed: false, muted: false, joinPolicy: 'approval' });
+      expect(await store.groups.get(g.groupId)).toEqual({
+        ...g,
+        dismissed: false,
+        muted: false,
+        joinPolicy: 'approval',
+      });
       expect(await store.groups.member(g.groupId, `${p}b`)).toMatchObject({ role: 'member', joinedSeq: 0 });
       expect(await store.groups.member(g.groupId, `${p}z`)).toBeUndefined();
       expect((await store.groups.members(g.groupId)).map((m) => m.userId)).toEqual([`${p}a`, `${p}b`]);
@@ -185,7 +212,10 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
     it('adds members once with their joinedSeq, removes them, renames and dismisses a group', async () => {
       const g = { groupId: `${p}ga`, name: 'Team', ownerId: `${p}a`, createdAt: 1 };
       await store.groups.create(g, [{ userId: `${p}a`, role: 'owner' }]);
-      expect(await store.groups.addMembers(g.groupId, [`${p}b`, `${p}c`, `${p}a`, `${p}b`], 'member', 7)).toEqual([`${p}b`, `${p}c`]);
+      expect(await store.groups.addMembers(g.groupId, [`${p}b`, `${p}c`, `${p}a`, `${p}b`], 'member', 7)).toEqual([
+        `${p}b`,
+        `${p}c`,
+      ]);
       expect(await store.groups.addMembers(g.groupId, [`${p}b`], 'admin', 9)).toEqual([]);
       expect(await store.groups.member(g.groupId, `${p}b`)).toMatchObject({ role: 'member', joinedSeq: 7 });
       expect(await store.groups.member(g.groupId, `${p}a`)).toMatchObject({ role: 'owner', joinedSeq: 0 });
@@ -216,13 +246,17 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await mine(1_000, 10_000)).toEqual([g.groupId]);
       // A reminder for a stale expiry claims nothing; for the current one, exactly once.
       expect(await store.groups.claimExpiryNotice(g.groupId, 9_000, 'reminder', 2_000)).toBe(false);
-      const claims = await Promise.all([1, 2, 3].map(() => store.groups.claimExpiryNotice(g.groupId, 10_000, 'reminder', 2_000)));
+      const claims = await Promise.all(
+        [1, 2, 3].map(() => store.groups.claimExpiryNotice(g.groupId, 10_000, 'reminder', 2_000)),
+      );
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(await store.groups.get(g.groupId)).toMatchObject({ expiresAt: 10_000, remindedAt: 2_000 });
       expect(await mine(2_000, 20_000)).toEqual([]);
       // Expired: due again until the expired notice is claimed, once.
       expect(await mine(10_000, 20_000)).toEqual([g.groupId]);
-      const expired = await Promise.all([1, 2].map(() => store.groups.claimExpiryNotice(g.groupId, 10_000, 'expired', 10_500)));
+      const expired = await Promise.all(
+        [1, 2].map(() => store.groups.claimExpiryNotice(g.groupId, 10_000, 'expired', 10_500)),
+      );
       expect(expired.filter(Boolean)).toHaveLength(1);
       expect(await store.groups.get(g.groupId)).toMatchObject({ expiredAt: 10_500 });
       expect(await mine(60_000, 70_000)).toEqual([other.groupId]);
@@ -245,7 +279,10 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
 
     it('changes a member’s role and mutes a group', async () => {
       const g = { groupId: `${p}gm`, name: 'Team', ownerId: `${p}a`, createdAt: 1 };
-      await store.groups.create(g, [{ userId: `${p}a`, role: 'owner' }, { userId: `${p}b`, role: 'member' }]);
+      await store.groups.create(g, [
+        { userId: `${p}a`, role: 'owner' },
+        { userId: `${p}b`, role: 'member' },
+      ]);
       expect(await store.groups.setRole(g.groupId, `${p}b`, 'admin')).toBe(true);
       expect(await store.groups.setRole(g.groupId, `${p}z`, 'admin')).toBe(false);
       expect(await store.groups.member(g.groupId, `${p}b`)).toMatchObject({ role: 'admin' });
@@ -263,12 +300,24 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.groups.setRemark(g.groupId, `${p}b`, 'Bee')).toBe(true);
       expect(await store.groups.setRemark(g.groupId, `${p}z`, 'Zed')).toBe(false);
       expect(await store.groups.setMemberMutedUntil(g.groupId, `${p}b`, 5000)).toBe(true);
-      expect(await store.groups.member(g.groupId, `${p}b`)).toMatchObject({ remark: 'Bee', mutedUntil: 5000, role: 'admin' });
-      expect((await store.groups.members(g.groupId)).find((m) => m.userId === `${p}b`)).toMatchObject({ remark: 'Bee', mutedUntil: 5000 });
+      expect(await store.groups.member(g.groupId, `${p}b`)).toMatchObject({
+        remark: 'Bee',
+        mutedUntil: 5000,
+        role: 'admin',
+      });
+      expect((await store.groups.members(g.groupId)).find((m) => m.userId === `${p}b`)).toMatchObject({
+        remark: 'Bee',
+        mutedUntil: 5000,
+      });
       expect(await store.groups.setMemberMutedUntil(g.groupId, `${p}b`, undefined)).toBe(true);
       expect(await store.groups.setMemberMutedUntil(g.groupId, `${p}z`, 1)).toBe(false);
       expect(await store.groups.member(g.groupId, `${p}b`)).not.toHaveProperty('mutedUntil');
-      expect(await store.groups.get(g.groupId)).toMatchObject({ avatar: 'https://img/a.png', announcement: 'Meet at 10', introduction: 'We hike', muted: false });
+      expect(await store.groups.get(g.groupId)).toMatchObject({
+        avatar: 'https://img/a.png',
+        announcement: 'Meet at 10',
+        introduction: 'We hike',
+        muted: false,
+      });
     });
 
     it('keeps a join policy and one pending application per user', async () => {
@@ -277,9 +326,15 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.groups.get(g.groupId)).toMatchObject({ joinPolicy: 'free' });
       await store.groups.setJoinPolicy(g.groupId, 'invite-only');
       expect(await store.groups.get(g.groupId)).toMatchObject({ joinPolicy: 'invite-only' });
-      expect(await store.groups.addApplication({ groupId: g.groupId, userId: `${p}c`, message: 'hi', createdAt: 5 })).toBe(true);
-      expect(await store.groups.addApplication({ groupId: g.groupId, userId: `${p}c`, message: 'again', createdAt: 6 })).toBe(false);
-      expect(await store.groups.addApplication({ groupId: g.groupId, userId: `${p}b`, message: '', createdAt: 7 })).toBe(true);
+      expect(
+        await store.groups.addApplication({ groupId: g.groupId, userId: `${p}c`, message: 'hi', createdAt: 5 }),
+      ).toBe(true);
+      expect(
+        await store.groups.addApplication({ groupId: g.groupId, userId: `${p}c`, message: 'again', createdAt: 6 }),
+      ).toBe(false);
+      expect(
+        await store.groups.addApplication({ groupId: g.groupId, userId: `${p}b`, message: '', createdAt: 7 }),
+      ).toBe(true);
       expect(await store.groups.applications(g.groupId)).toEqual([
         { groupId: g.groupId, userId: `${p}c`, message: 'hi', createdAt: 5 },
         { groupId: g.groupId, userId: `${p}b`, message: '', createdAt: 7 },
@@ -293,7 +348,10 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
 
     it('keeps an ownership offer until the owner changes', async () => {
       const g = { groupId: `${p}go`, name: 'Team', ownerId: `${p}a`, createdAt: 1 };
-      await store.groups.create(g, [{ userId: `${p}a`, role: 'owner' }, { userId: `${p}b`, role: 'member' }]);
+      await store.groups.create(g, [
+        { userId: `${p}a`, role: 'owner' },
+        { userId: `${p}b`, role: 'member' },
+      ]);
       expect((await store.groups.get(g.groupId))?.ownershipCandidate).toBeUndefined();
       await store.groups.setOwnershipCandidate(g.groupId, `${p}b`);
       expect(await store.groups.get(g.groupId)).toMatchObject({ ownershipCandidate: `${p}b` });
@@ -331,7 +389,9 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await store.friendRequests.get(a, b)).toEqual({ fromId: a, toId: b, message: 'hi again', createdAt: 20 });
       expect(await store.friendRequests.get(b, a)).toBeUndefined();
       expect((await store.friendRequests.incoming(b)).map((r) => r.fromId)).toEqual([c, a]);
-      expect(await store.friendRequests.outgoing(a)).toEqual([{ fromId: a, toId: b, message: 'hi again', createdAt: 20 }]);
+      expect(await store.friendRequests.outgoing(a)).toEqual([
+        { fromId: a, toId: b, message: 'hi again', createdAt: 20 },
+      ]);
       expect(await store.friendRequests.incoming(a)).toEqual([]);
       const removals = await Promise.all([store.friendRequests.remove(a, b), store.friendRequests.remove(a, b)]);
       expect(removals.filter(Boolean)).toHaveLength(1);
@@ -342,8 +402,14 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
     it('keeps a system conversation `s:<userId>` with its own seqs, out of the direct list', async () => {
       const a = `${p}a`;
       const s = `s:${a}`;
-      const first = await store.messages.append({ conversationId: s, message: msg('system', a, 'sys1', { fromType: 3, messageType: 11 }) });
-      const second = await store.messages.append({ conversationId: s, message: msg(`${p}b`, a, 'sys2', { messageType: 12 }) });
+      const first = await store.messages.append({
+        conversationId: s,
+        message: msg('system', a, 'sys1', { fromType: 3, messageType: 11 }),
+      });
+      const second = await store.messages.append({
+        conversationId: s,
+        message: msg(`${p}b`, a, 'sys2', { messageType: 12 }),
+      });
       expect([first.stored.seq, second.stored.seq]).toEqual([1, 2]);
       expect(await store.conversations.maxSeq(s)).toBe(2);
       expect((await store.messages.range(s, { afterSeq: 1, limit: 10 })).map((m) => m.message.msgId)).toEqual(['sys2']);

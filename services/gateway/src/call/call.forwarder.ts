@@ -45,8 +45,14 @@ export class CallForwarder implements CallSignals, CallDeviceEvents {
     if (m.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');
     const { sub, name, avatar } = sender.claims;
     const claims = { sub, ...(name !== undefined ? { name } : {}), ...(avatar !== undefined ? { avatar } : {}) };
-    await this.request({ kind: 'signal', sender: { claims, deviceId: sender.deviceId }, message: m, at: this.clock.now() });
-    if (m.messageType === MessageType.MULTI_CALL_AUDIO_INVITE || m.messageType === MessageType.MULTI_CALL_VIDEO_INVITE) this.remember(sub, sender.deviceId, m.destId);
+    await this.request({
+      kind: 'signal',
+      sender: { claims, deviceId: sender.deviceId },
+      message: m,
+      at: this.clock.now(),
+    });
+    if (m.messageType === MessageType.MULTI_CALL_AUDIO_INVITE || m.messageType === MessageType.MULTI_CALL_VIDEO_INVITE)
+      this.remember(sub, sender.deviceId, m.destId);
     if (m.messageType === MessageType.MULTI_CALL_ENDED_BY_INITIATOR) this.forget(sub, sender.deviceId, m.destId);
   }
 

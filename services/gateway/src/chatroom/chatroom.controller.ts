@@ -31,7 +31,12 @@ export class ChatroomController {
       if (ack) ack(a as AckAnswer);
       else if (a.code !== 0) ctx.socket.emit('im_error', a);
     };
-    if (!ctx.bucket.take()) return answer({ code: imError('IM_ERR_RATE_LIMITED').code, msgId: undefined, error: imError('IM_ERR_RATE_LIMITED').reason });
+    if (!ctx.bucket.take())
+      return answer({
+        code: imError('IM_ERR_RATE_LIMITED').code,
+        msgId: undefined,
+        error: imError('IM_ERR_RATE_LIMITED').reason,
+      });
     const parsed = parseImMessage(payload, { maxBytes: this.maxBytes, direction: 'up' });
     if (!parsed.ok) return answer({ code: parsed.error.code, msgId: parsed.msgId, error: parsed.error.reason });
     const m = parsed.message;

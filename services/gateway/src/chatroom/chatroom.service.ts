@@ -35,7 +35,10 @@ export class ChatroomService {
   /** Counts one chatroom uplink of the user against the per-user limit (all gateways together). */
   async checkRate(userId: string): Promise<void> {
     if ((await this.store.hit(`chatroom:${userId}`, 1000)) > this.settings.chatroomRatePerSec) {
-      throw new AppError('IM_ERR_RATE_LIMITED', `at most ${this.settings.chatroomRatePerSec} chatroom messages per second`);
+      throw new AppError(
+        'IM_ERR_RATE_LIMITED',
+        `at most ${this.settings.chatroomRatePerSec} chatroom messages per second`,
+      );
     }
   }
 
@@ -43,7 +46,8 @@ export class ChatroomService {
   async enter(socket: Socket, claims: TokenClaims, m: ImMessage): Promise<{ members: number }> {
     const roomId = m.destId;
     const { entered, members } = await this.store.enter(roomId, socket.id, this.settings.chatroomMaxMembers);
-    if (!entered) throw new AppError('IM_ERR_FORBIDDEN', `the chatroom is full (${this.settings.chatroomMaxMembers} members)`);
+    if (!entered)
+      throw new AppError('IM_ERR_FORBIDDEN', `the chatroom is full (${this.settings.chatroomMaxMembers} members)`);
     if (!socket.connected) {
       await this.store.leave(roomId, socket.id);
       return { members };
@@ -54,7 +58,10 @@ export class ChatroomService {
     // No await between the history and the join: a broadcast cannot slip in between on this gateway.
     void socket.join(chatroomRoom(roomId));
     this.roomsOf(socket.id).add(roomId);
-    this.io.to(chatroomRoom(roomId)).except(socket.id).emit('chatroom', this.stamp(claims, m, { members }));
+    this.io
+      .to(chatroomRoom(roomId))
+      .except(socket.id)
+      .emit('chatroom', this.stamp(claims, m, { members }));
     return { members };
   }
 
@@ -64,7 +71,8 @@ export class ChatroomService {
   }
 
   async say(socket: Socket, claims: TokenClaims, m: ImMessage): Promise<{ members: number }> {
-    if (!this.isIn(socket.id, m.destId)) throw new AppError('IM_ERR_FORBIDDEN', 'enter the chatroom (100) before sending to it');
+    if (!this.isIn(socket.id, m.destId))
+      throw new AppError('IM_ERR_FORBIDDEN', 'enter the chatroom (100) before sending to it');
     const message = this.stamp(claims, m, m.content);
     await this.store.remember(m.destId, message, this.settings.chatroomHistory);
     this.io.to(chatroomRoom(m.destId)).except(socket.id).emit('chatroom', message);
@@ -76,8 +84,19 @@ export class ChatroomService {
     const rooms = [...(this.memberships.get(socketId) ?? [])];
     this.memberships.delete(socketId);
     for (const roomId of rooms) {
-      const notice: ImMessage = { msgId: `101-${socketId}-${roomId}`, fromId: claims.sub, fromType: 1, destId: roomId, fromName: '', imageIconUrl: '', content: '', messageType: MessageType.CHATROOM_LEAVE };
-      await this.leaveRoom(socketId, claims, notice).catch((err: unknown) => this.logger.warn({ err, roomId }, 'chatroom leave after disconnect failed'));
+      const notice: ImMessage = {
+        msgId: `101-${socketId}-${roomId}`,
+        fromId: claims.sub,
+        fromType: 1,
+        destId: roomId,
+        fromName: '',
+        imageIconUrl: '',
+        content: '',
+        messageType: MessageType.CHATROOM_LEAVE,
+      };
+      await this.leaveRoom(socketId, claims, notice).catch((err: unknown) =>
+        this.logger.warn({ err, roomId }, 'chatroom leave after disconnect failed'),
+      );
     }
   }
 
@@ -111,6 +130,12 @@ export class ChatroomService {
 
   /** The downlink form: the sender's name and avatar from the token, the server's time. */
   private stamp(claims: TokenClaims, m: ImMessage, content: unknown): ImMessage {
-    return { ...m, fromName: claims.name ?? m.fromName, imageIconUrl: claims.avatar ?? m.imageIconUrl, content, sendTime: this.clock.now() };
+    return {
+      ...m,
+      fromName: claims.name ?? m.fromName,
+      imageIconUrl: claims.avatar ?? m.imageIconUrl,
+      content,
+      sendTime: this.clock.now(),
+    };
   }
 }

@@ -10,14 +10,15 @@ const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').dig
  * constant time (over digests, so lengths do not leak); client JWTs are not admin tokens.
  */
 export function checkAdminToken(request: FastifyRequest, adminToken: string | undefined): void {
-  if (adminToken === undefined || adminToken === '') throw new AppError('IM_ERR_FORBIDDEN', 'the admin API is disabled: IM_ADMIN_TOKEN is not set');
+  if (adminToken === undefined || adminToken === '')
+    throw new AppError('IM_ERR_FORBIDDEN', 'the admin API is disabled: IM_ADMIN_TOKEN is not set');
   const header = request.headers.authorization;
   const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  if (!timingSafeEqual(digest(token), digest(adminToken))) throw new AppError('IM_ERR_UNAUTHENTICATED', 'missing or wrong admin token');
+  if (!timingSafeEqual(digest(token), digest(adminToken)))
+    throw new AppError('IM_ERR_UNAUTHENTICATED', 'missing or wrong admin token');
 }
 
 /** `checkAdminToken` as a route guard of the gateway's settings. */
 export function adminGuard(ctx: RoutesContext): (request: FastifyRequest) => void {
   return (request) => checkAdminToken(request, ctx.settings.adminToken);
 }
-

@@ -28,7 +28,12 @@ export function adminUserRoutes(app: FastifyInstance, d: AdminRoutesDeps): void 
         summary: 'Revoke every token of a user issued so far and close their sockets on every gateway (admin)',
         security: 'admin',
         params: { type: 'object', required: ['userId'], properties: { userId: idSchema } },
-        response: { 200: object({ userId: { type: 'string' }, revokedAt: { type: 'integer', description: 'Tokens issued before this (ms) are refused.' } }) },
+        response: {
+          200: object({
+            userId: { type: 'string' },
+            revokedAt: { type: 'integer', description: 'Tokens issued before this (ms) are refused.' },
+          }),
+        },
       },
     },
     async (request, reply) => {

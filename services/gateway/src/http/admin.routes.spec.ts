@@ -14,7 +14,10 @@ import { installRequestValidation } from './request-validation';
 const TOKEN = 'admin-token-0123456789abcdef';
 const logger = createLogger({ service: 'admin-spec', level: 'silent' });
 
-async function setup(adminToken: string | undefined, perMinute = 3): Promise<{ app: FastifyInstance; bus: InMemoryBus; clock: ManualClock; published: BusinessEvent[] }> {
+async function setup(
+  adminToken: string | undefined,
+  perMinute = 3,
+): Promise<{ app: FastifyInstance; bus: InMemoryBus; clock: ManualClock; published: BusinessEvent[] }> {
   const clock = new ManualClock();
   const bus = new InMemoryBus({ logger });
   const published: BusinessEvent[] = [];
@@ -49,10 +52,21 @@ afterEach(async () => {
 });
 
 /** Over real HTTP (fastify's inject needs ESM that jest cannot load here). */
-async function post(app: FastifyInstance, body: unknown, token: string | null = TOKEN): Promise<{ statusCode: number; json: () => any }> {
+async function post(
+  app: FastifyInstance,
+  body: unknown,
+  token: string | null = TOKEN,
+): Promise<{ statusCode: number; json: () => any }> {
   const { port } = app.server.address() as AddressInfo;
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) };
-  const res = await fetch(`http://127.0.0.1:${port}/v1/admin/notices`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+  };
+  const res = await fetch(`http://127.0.0.1:${port}/v1/admin/notices`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
   const parsed: unknown = await res.json();
   return { statusCode: res.status, json: () => parsed };
 }
@@ -81,7 +95,16 @@ describe('admin notices API', () => {
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ eventId: 'ops-42' });
     expect(published).toEqual([
-      { eventId: 'ops-42', messageType: 68, fromType: 3, fromId: 'system', fromName: 'System', target: { users: ['u1', 'u2'] }, content: 'Maintenance at 23:00', at: clock.now() },
+      {
+        eventId: 'ops-42',
+        messageType: 68,
+        fromType: 3,
+        fromId: 'system',
+        fromName: 'System',
+        target: { users: ['u1', 'u2'] },
+        content: 'Maintenance at 23:00',
+        at: clock.now(),
+      },
     ]);
     const all = await post(app, { everyoneOnline: true, content: { text: 'Happy new year' } });
     expect(all.statusCode).toBe(202);
@@ -105,7 +128,9 @@ describe('admin notices API', () => {
       expect({ body, status: res.statusCode }).toEqual({ body, status: 400 });
       expect(res.json()).toMatchObject({ name: 'IM_ERR_BAD_REQUEST', error: expect.any(String) });
     }
-    expect((await post(app, { userIds: ['u1'], content: 'x', secret: 1 })).json().error).toBe('body/secret is not a known field');
+    expect((await post(app, { userIds: ['u1'], content: 'x', secret: 1 })).json().error).toBe(
+      'body/secret is not a known field',
+    );
     expect(published).toHaveLength(0);
   });
 
@@ -122,7 +147,9 @@ describe('admin notices API', () => {
   });
 
   it('refuses an admin token shorter than 16 characters at start', () => {
-    expect(adminConfigProblems({ IM_ADMIN_TOKEN: 'short' })).toEqual(['IM_ADMIN_TOKEN: must be at least 16 characters']);
+    expect(adminConfigProblems({ IM_ADMIN_TOKEN: 'short' })).toEqual([
+      'IM_ADMIN_TOKEN: must be at least 16 characters',
+    ]);
     expect(adminConfigProblems({ IM_ADMIN_TOKEN: TOKEN })).toEqual([]);
     expect(adminConfigProblems({ IM_ADMIN_TOKEN: undefined })).toEqual([]);
   });

@@ -39,7 +39,12 @@ export function adminRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       schema: {
         summary: 'Send a system notice (68) to some users or to everyone online (admin)',
         security: 'admin',
-        response: { 202: object({ eventId: { type: 'string' } }, { description: 'Accepted: published to im.events.in; the events service delivers it.' }) },
+        response: {
+          202: object(
+            { eventId: { type: 'string' } },
+            { description: 'Accepted: published to im.events.in; the events service delivers it.' },
+          ),
+        },
         body: {
           type: 'object',
           required: ['content'],
@@ -75,7 +80,10 @@ export function adminRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       if (!bucket.take()) throw new AppError('IM_ERR_RATE_LIMITED', `at most ${perMinute} notices per minute`);
       const event: BusinessEvent = checked.event;
       await ctx.bus.publish(Topics.EVENTS_IN, event.eventId, event);
-      ctx.logger.info({ eventId: event.eventId, target: 'users' in target ? target.users.length : 'everyone online' }, 'admin notice accepted');
+      ctx.logger.info(
+        { eventId: event.eventId, target: 'users' in target ? target.users.length : 'everyone online' },
+        'admin notice accepted',
+      );
       return reply.status(202).send({ eventId: event.eventId });
     },
   );

@@ -16,7 +16,10 @@ const ms = { type: 'integer', description: 'Milliseconds since the Unix epoch.' 
 const fen = { type: 'integer', minimum: 0, description: 'An amount in fen (1/100 yuan).' } as const;
 
 /** An object whose listed fields are all required; more fields may follow unless `closed`. */
-export function object(properties: Record<string, unknown>, options: { optional?: string[]; title?: string; description?: string; closed?: boolean } = {}): Schema {
+export function object(
+  properties: Record<string, unknown>,
+  options: { optional?: string[]; title?: string; description?: string; closed?: boolean } = {},
+): Schema {
   const optional = new Set(options.optional ?? []);
   return {
     type: 'object',
@@ -38,7 +41,11 @@ export const imMessage = object(
   {
     msgId: { type: 'string', description: 'Sender-generated UUID; the idempotency key.' },
     fromId: str,
-    fromType: { type: 'integer', enum: [1, 2, 3, 4, 5], description: '1 person, 2 group, 3 system, 4 third party, 5 official account.' },
+    fromType: {
+      type: 'integer',
+      enum: [1, 2, 3, 4, 5],
+      description: '1 person, 2 group, 3 system, 4 third party, 5 official account.',
+    },
     destId: { type: 'string', description: 'A user id, a group id, or any value for a message to the system.' },
     fromName: str,
     imageIconUrl: str,
@@ -90,14 +97,22 @@ export const groupMembers = object(
   {
     members: {
       type: 'array',
-      items: object({ userId: str, role, remark: str, mutedUntil: ms }, { title: 'GroupMember', optional: ['remark', 'mutedUntil'], closed: true }),
+      items: object(
+        { userId: str, role, remark: str, mutedUntil: ms },
+        { title: 'GroupMember', optional: ['remark', 'mutedUntil'], closed: true },
+      ),
     },
   },
   { title: 'GroupMemberList' },
 );
 
 export const groupApplications = object(
-  { applications: { type: 'array', items: object({ userId: str, message: str, createdAt: ms }, { title: 'GroupApplication', closed: true }) } },
+  {
+    applications: {
+      type: 'array',
+      items: object({ userId: str, message: str, createdAt: ms }, { title: 'GroupApplication', closed: true }),
+    },
+  },
   { title: 'GroupApplicationList' },
 );
 
@@ -130,7 +145,10 @@ export const messagePage: Schema = {
       conversationId: str,
       messages: { type: 'array', items: imMessage, description: 'In ascending seq order.' },
       hasMore: { type: 'boolean' },
-      nextBeforeSeq: { type: ['integer', 'null'], description: 'Without afterSeq: the beforeSeq of the next (older) page; null when there is none.' },
+      nextBeforeSeq: {
+        type: ['integer', 'null'],
+        description: 'Without afterSeq: the beforeSeq of the next (older) page; null when there is none.',
+      },
       nextAfterSeq: { type: 'integer', description: 'With afterSeq: the afterSeq of the next (newer) page.' },
     },
     { title: 'MessagePage', optional: ['nextBeforeSeq', 'nextAfterSeq'] },
@@ -139,8 +157,14 @@ export const messagePage: Schema = {
 };
 
 const friendRequest = object({ fromId: str, toId: str, message: str, createdAt: ms }, { title: 'FriendRequest' });
-export const friendRequests = object({ incoming: { type: 'array', items: friendRequest }, outgoing: { type: 'array', items: friendRequest } }, { title: 'FriendRequestLists' });
-export const friendStatus = object({ status: { type: 'string', enum: ['pending', 'friends'] } }, { title: 'FriendRequestStatus' });
+export const friendRequests = object(
+  { incoming: { type: 'array', items: friendRequest }, outgoing: { type: 'array', items: friendRequest } },
+  { title: 'FriendRequestLists' },
+);
+export const friendStatus = object(
+  { status: { type: 'string', enum: ['pending', 'friends'] } },
+  { title: 'FriendRequestStatus' },
+);
 export const friendAnswer: Schema = {
   title: 'FriendAnswer',
   description: '`{status: "friends"}` once accepted, `{done: true}` once refused.',
@@ -150,8 +174,14 @@ export const friendAnswer: Schema = {
 export const wallet = object({ userId: str, balance: fen }, { title: 'Wallet' });
 export const walletOp = object({ opId: str, balance: fen }, { title: 'WalletOperation' });
 const target = object({ type: { type: 'string', enum: ['user', 'group'] }, id: str }, { title: 'MoneyTarget' });
-export const redPacketSent = object({ packetId: str, state: { type: 'string', enum: ['funding', 'open', 'failed', 'settled'] } }, { title: 'RedPacketSent' });
-export const redPacketOpened = object({ packetId: str, amount: fen, slot: int, alreadyOpened: { type: 'boolean' } }, { title: 'RedPacketOpened' });
+export const redPacketSent = object(
+  { packetId: str, state: { type: 'string', enum: ['funding', 'open', 'failed', 'settled'] } },
+  { title: 'RedPacketSent' },
+);
+export const redPacketOpened = object(
+  { packetId: str, amount: fen, slot: int, alreadyOpened: { type: 'boolean' } },
+  { title: 'RedPacketOpened' },
+);
 export const redPacket = object(
   {
     packetId: str,
@@ -171,10 +201,25 @@ export const redPacket = object(
 );
 const transferState = { type: 'string', enum: ['funding', 'pending', 'accepted', 'returned', 'failed'] } as const;
 export const transferOutcome = object({ transferId: str, state: transferState }, { title: 'TransferOutcome' });
-export const transfer = object({ transferId: str, fromId: str, toId: str, amount: fen, msg: str, state: transferState, createdAt: ms, expiresAt: ms }, { title: 'Transfer' });
+export const transfer = object(
+  {
+    transferId: str,
+    fromId: str,
+    toId: str,
+    amount: fen,
+    msg: str,
+    state: transferState,
+    createdAt: ms,
+    expiresAt: ms,
+  },
+  { title: 'Transfer' },
+);
 const collectionState = { type: 'string', enum: ['posting', 'open', 'closed'] } as const;
 export const collectionCreated = object({ collectionId: str, state: collectionState }, { title: 'CollectionCreated' });
-export const collectionPaid = object({ collectionId: str, amount: fen, slot: int, alreadyPaid: { type: 'boolean' } }, { title: 'CollectionPayment' });
+export const collectionPaid = object(
+  { collectionId: str, amount: fen, slot: int, alreadyPaid: { type: 'boolean' } },
+  { title: 'CollectionPayment' },
+);
 export const collection = object(
   {
     collectionId: str,

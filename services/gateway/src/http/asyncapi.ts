@@ -15,16 +15,57 @@ type Schema = Record<string, unknown>;
 
 // Compile-time lists of every command kind: a kind added to a union in topics.ts and not here fails the build.
 const GROUP_KINDS = {
-  create: 1, invite: 1, kick: 1, leave: 1, dismiss: 1, rename: 1, 'set-attribute': 1, 'set-remark': 1, 'mute-member': 1, 'unmute-member': 1,
-  'set-admin': 1, 'unset-admin': 1, mute: 1, unmute: 1, 'set-expiry': 1, 'set-join-policy': 1, apply: 1, approve: 1, 'refuse-application': 1,
-  'offer-ownership': 1, 'accept-ownership': 1, 'refuse-ownership': 1,
+  create: 1,
+  invite: 1,
+  kick: 1,
+  leave: 1,
+  dismiss: 1,
+  rename: 1,
+  'set-attribute': 1,
+  'set-remark': 1,
+  'mute-member': 1,
+  'unmute-member': 1,
+  'set-admin': 1,
+  'unset-admin': 1,
+  mute: 1,
+  unmute: 1,
+  'set-expiry': 1,
+  'set-join-policy': 1,
+  apply: 1,
+  approve: 1,
+  'refuse-application': 1,
+  'offer-ownership': 1,
+  'accept-ownership': 1,
+  'refuse-ownership': 1,
 } as const satisfies Record<GroupCommand['kind'], 1>;
-const RELATION_KINDS = { block: 1, unblock: 1, 'friend-request': 1, 'friend-accept': 1, 'friend-refuse': 1, unfriend: 1, profile: 1 } as const satisfies Record<RelationCommand['kind'], 1>;
+const RELATION_KINDS = {
+  block: 1,
+  unblock: 1,
+  'friend-request': 1,
+  'friend-accept': 1,
+  'friend-refuse': 1,
+  unfriend: 1,
+  profile: 1,
+} as const satisfies Record<RelationCommand['kind'], 1>;
 const WALLET_KINDS = {
-  topup: 1, withdraw: 1, 'red-packet-send': 1, 'red-packet-open': 1, 'collection-create': 1, 'collection-pay': 1, like: 1, tip: 1,
-  'transfer-send': 1, 'transfer-accept': 1, 'transfer-return': 1,
+  topup: 1,
+  withdraw: 1,
+  'red-packet-send': 1,
+  'red-packet-open': 1,
+  'collection-create': 1,
+  'collection-pay': 1,
+  like: 1,
+  tip: 1,
+  'transfer-send': 1,
+  'transfer-accept': 1,
+  'transfer-return': 1,
 } as const satisfies Record<WalletCommand['kind'], 1>;
-const CALL_KINDS = { signal: 1, 'device-connected': 1, 'device-disconnected': 1, 'users-lost': 1 } as const satisfies Record<CallCommand['kind'], 1>;
+const CALL_KINDS = {
+  signal: 1,
+  'device-connected': 1,
+  'device-disconnected': 1,
+  'users-lost': 1,
+} as const satisfies Record<CallCommand['kind'], 1>;
 
 const command = (title: string, kinds: Record<string, 1>, extra: Schema = {}): Schema => ({
   type: 'object',
@@ -42,9 +83,19 @@ const PAYLOADS: Readonly<Record<string, Schema>> = {
     type: 'object',
     title: 'ChatRecord',
     required: ['kind', 'conversationId', 'message', 'senderDeviceId'],
-    properties: { kind: { const: 'chat' }, conversationId: { type: 'string' }, message: imMessage, senderDeviceId: { type: 'string' } },
+    properties: {
+      kind: { const: 'chat' },
+      conversationId: { type: 'string' },
+      message: imMessage,
+      senderDeviceId: { type: 'string' },
+    },
   },
-  GroupCommand: command('GroupCommand', GROUP_KINDS, { groupId: id, userId: id, commandId: { type: 'string' }, at: ms }),
+  GroupCommand: command('GroupCommand', GROUP_KINDS, {
+    groupId: id,
+    userId: id,
+    commandId: { type: 'string' },
+    at: ms,
+  }),
   RelationCommand: command('RelationCommand', RELATION_KINDS, { userId: id, targetId: id }),
   WalletCommand: command('WalletCommand', WALLET_KINDS, { at: ms }),
   CallCommand: command('CallCommand', CALL_KINDS),
@@ -55,7 +106,11 @@ const PAYLOADS: Readonly<Record<string, Schema>> = {
     required: ['eventId', 'messageType', 'fromType', 'fromId', 'target'],
     additionalProperties: false,
     properties: {
-      eventId: { type: 'string', pattern: '^[A-Za-z0-9_.@-]{1,100}$', description: 'The same id again notifies nobody again.' },
+      eventId: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9_.@-]{1,100}$',
+        description: 'The same id again notifies nobody again.',
+      },
       messageType: { type: 'integer', enum: [26, 36, 37, 38, 39, 41, 49, 58, 65, 67, 68, 70, 88, 89] },
       fromType: { type: 'integer', enum: [3, 4, 5] },
       fromId: id,
@@ -64,10 +119,20 @@ const PAYLOADS: Readonly<Record<string, Schema>> = {
       actorId: { ...id, description: 'The user the event is about (required for 26, 36, 37, 38, 49, 67).' },
       target: {
         oneOf: [
-          { type: 'object', required: ['users'], additionalProperties: false, properties: { users: { type: 'array', items: id, minItems: 1 } } },
+          {
+            type: 'object',
+            required: ['users'],
+            additionalProperties: false,
+            properties: { users: { type: 'array', items: id, minItems: 1 } },
+          },
           { type: 'object', required: ['group'], additionalProperties: false, properties: { group: id } },
           { type: 'object', required: ['friendsOf'], additionalProperties: false, properties: { friendsOf: id } },
-          { type: 'object', required: ['allOnline'], additionalProperties: false, properties: { allOnline: { const: true } } },
+          {
+            type: 'object',
+            required: ['allOnline'],
+            additionalProperties: false,
+            properties: { allOnline: { const: true } },
+          },
         ],
       },
       content: { description: 'Checked against the message type’s content schema (docs/protocol.md).' },
@@ -77,7 +142,18 @@ const PAYLOADS: Readonly<Record<string, Schema>> = {
   PushRecord: {
     type: 'object',
     title: 'PushRecord',
-    required: ['pushId', 'userId', 'conversationId', 'msgId', 'messageType', 'fromId', 'title', 'body', 'badge', 'sendTime'],
+    required: [
+      'pushId',
+      'userId',
+      'conversationId',
+      'msgId',
+      'messageType',
+      'fromId',
+      'title',
+      'body',
+      'badge',
+      'sendTime',
+    ],
     properties: {
       pushId: { type: 'string', description: '<conversationId>/<msgId>/<userId>: drop repeats by it.' },
       userId: { type: 'string' },
@@ -107,14 +183,34 @@ function typeMessage(spec: MessageTypeSpec): Schema {
       content: { ...contentJsonSchema(spec.content), description: describeContent(spec.content) },
     },
   };
-  const send = spec.clientSend === undefined ? 'none (server to client only)' : spec.clientSend.kind === 'http-only' ? `http-only: ${spec.clientSend.route}` : spec.clientSend.kind;
+  const send =
+    spec.clientSend === undefined
+      ? 'none (server to client only)'
+      : spec.clientSend.kind === 'http-only'
+        ? `http-only: ${spec.clientSend.route}`
+        : spec.clientSend.kind;
   return {
     name: spec.name,
     title: `${spec.type} ${spec.name}`,
     summary: spec.description,
     description: `Direction ${spec.direction}; a client send: ${send}; ${spec.stored ? 'stored (seq, synced after type 1)' : 'live only'}; ${spec.unread ? 'counts as unread' : 'never unread'}. docs/protocol.md#${spec.type}-${spec.name.toLowerCase().replace(/_/g, '-')}`,
     payload,
-    examples: [{ name: 'content', summary: 'The registry’s example content', payload: { msgId: 'b1946ac9-2c4b-4f1e-9d0e-6f1a2b3c4d5e', messageType: spec.type, fromId: 'alice', fromType: spec.fromTypes[0], destId: 'bob', fromName: 'Alice', imageIconUrl: '', content: spec.example } }],
+    examples: [
+      {
+        name: 'content',
+        summary: 'The registry’s example content',
+        payload: {
+          msgId: 'b1946ac9-2c4b-4f1e-9d0e-6f1a2b3c4d5e',
+          messageType: spec.type,
+          fromId: 'alice',
+          fromType: spec.fromTypes[0],
+          destId: 'bob',
+          fromName: 'Alice',
+          imageIconUrl: '',
+          content: spec.example,
+        },
+      },
+    ],
   };
 }
 
@@ -123,9 +219,16 @@ const messageKey = (spec: MessageTypeSpec): string => `t${spec.type}_${spec.name
 
 export function asyncApiDocument(info: { version: string }): Schema {
   const onChannel = (channel: 'chat' | 'chatroom') => MESSAGE_TYPES.filter((t) => t.channel === channel);
-  const messagesOf = (channel: 'chat' | 'chatroom'): Record<string, Schema> => Object.fromEntries(onChannel(channel).map((t) => [messageKey(t), typeMessage(t)]));
-  const uplinks = (channel: 'chat' | 'chatroom') => onChannel(channel).filter((t) => t.direction !== 'down').map((t) => ref(`#/channels/${channel}/messages/${messageKey(t)}`));
-  const downlinks = (channel: 'chat' | 'chatroom') => onChannel(channel).filter((t) => t.direction !== 'up').map((t) => ref(`#/channels/${channel}/messages/${messageKey(t)}`));
+  const messagesOf = (channel: 'chat' | 'chatroom'): Record<string, Schema> =>
+    Object.fromEntries(onChannel(channel).map((t) => [messageKey(t), typeMessage(t)]));
+  const uplinks = (channel: 'chat' | 'chatroom') =>
+    onChannel(channel)
+      .filter((t) => t.direction !== 'down')
+      .map((t) => ref(`#/channels/${channel}/messages/${messageKey(t)}`));
+  const downlinks = (channel: 'chat' | 'chatroom') =>
+    onChannel(channel)
+      .filter((t) => t.direction !== 'up')
+      .map((t) => ref(`#/channels/${channel}/messages/${messageKey(t)}`));
   const socket = [ref('#/servers/gateway')];
   const kafka = [ref('#/servers/kafka')];
 
@@ -133,14 +236,16 @@ export function asyncApiDocument(info: { version: string }): Schema {
     ready: {
       address: 'ready',
       title: 'ready',
-      description: 'Emitted once after a successful handshake. The client then sends type 1 on `chat`; only then does delivery start.',
+      description:
+        'Emitted once after a successful handshake. The client then sends type 1 on `chat`; only then does delivery start.',
       servers: socket,
       messages: { ready: ref('#/components/messages/ready') },
     },
     chat: {
       address: 'chat',
       title: 'chat',
-      description: 'Every message type but the chatroom ones, both ways. An uplink gets its answer in the Socket.IO acknowledgement (`chatAck`); a downlink must be acknowledged, or it is sent again after the device’s next type 1.',
+      description:
+        'Every message type but the chatroom ones, both ways. An uplink gets its answer in the Socket.IO acknowledgement (`chatAck`); a downlink must be acknowledged, or it is sent again after the device’s next type 1.',
       servers: socket,
       messages: messagesOf('chat'),
     },
@@ -154,7 +259,8 @@ export function asyncApiDocument(info: { version: string }): Schema {
     ack: {
       address: null,
       title: 'Socket.IO acknowledgement',
-      description: 'The acknowledgement callback of an emit on `chat` or `chatroom`: the server’s answer to that one message.',
+      description:
+        'The acknowledgement callback of an emit on `chat` or `chatroom`: the server’s answer to that one message.',
       servers: socket,
       messages: { ack: ref('#/components/messages/ack') },
     },
@@ -174,7 +280,12 @@ export function asyncApiDocument(info: { version: string }): Schema {
     },
   };
   const operations: Record<string, Schema> = {
-    sendReady: { action: 'send', channel: ref('#/channels/ready'), summary: 'Tell a client it is connected, with its user id', messages: [ref('#/channels/ready/messages/ready')] },
+    sendReady: {
+      action: 'send',
+      channel: ref('#/channels/ready'),
+      summary: 'Tell a client it is connected, with its user id',
+      messages: [ref('#/channels/ready/messages/ready')],
+    },
     receiveChat: {
       action: 'receive',
       channel: ref('#/channels/chat'),
@@ -182,7 +293,12 @@ export function asyncApiDocument(info: { version: string }): Schema {
       messages: uplinks('chat'),
       reply: { channel: ref('#/channels/ack'), messages: [ref('#/channels/ack/messages/ack')] },
     },
-    sendChat: { action: 'send', channel: ref('#/channels/chat'), summary: 'The server delivers a message; the client acknowledges it', messages: downlinks('chat') },
+    sendChat: {
+      action: 'send',
+      channel: ref('#/channels/chat'),
+      summary: 'The server delivers a message; the client acknowledges it',
+      messages: downlinks('chat'),
+    },
     receiveChatroom: {
       action: 'receive',
       channel: ref('#/channels/chatroom'),
@@ -190,12 +306,28 @@ export function asyncApiDocument(info: { version: string }): Schema {
       messages: uplinks('chatroom'),
       reply: { channel: ref('#/channels/ack'), messages: [ref('#/channels/ack/messages/ack')] },
     },
-    sendChatroom: { action: 'send', channel: ref('#/channels/chatroom'), summary: 'The server delivers a chatroom message', messages: downlinks('chatroom') },
-    sendImError: { action: 'send', channel: ref('#/channels/im_error'), summary: 'Refuse an uplink that had no acknowledgement callback', messages: [ref('#/channels/im_error/messages/imError')] },
-    sendKicked: { action: 'send', channel: ref('#/channels/kicked'), summary: 'Tell a client its socket is being closed', messages: [ref('#/channels/kicked/messages/kicked')] },
+    sendChatroom: {
+      action: 'send',
+      channel: ref('#/channels/chatroom'),
+      summary: 'The server delivers a chatroom message',
+      messages: downlinks('chatroom'),
+    },
+    sendImError: {
+      action: 'send',
+      channel: ref('#/channels/im_error'),
+      summary: 'Refuse an uplink that had no acknowledgement callback',
+      messages: [ref('#/channels/im_error/messages/imError')],
+    },
+    sendKicked: {
+      action: 'send',
+      channel: ref('#/channels/kicked'),
+      summary: 'Tell a client its socket is being closed',
+      messages: [ref('#/channels/kicked/messages/kicked')],
+    },
   };
 
-  const camel = (topic: string): string => topic.replace(/^im\./, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase());
+  const camel = (topic: string): string =>
+    topic.replace(/^im\./, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase());
   for (const t of TOPIC_MAP) {
     const name = camel(t.topic);
     const messageName = t.payloadType;
@@ -223,7 +355,14 @@ export function asyncApiDocument(info: { version: string }): Schema {
         channel: ref(`#/channels/${name}`),
         summary: `${t.producers.join(', ')} produce ${t.topic}`,
         messages: [ref(`#/channels/${name}/messages/${messageName}`)],
-        ...(t.pattern === 'request' ? { reply: { channel: ref('#/channels/replies'), messages: [ref('#/channels/replies/messages/CommandReply')] } } : {}),
+        ...(t.pattern === 'request'
+          ? {
+              reply: {
+                channel: ref('#/channels/replies'),
+                messages: [ref('#/channels/replies/messages/CommandReply')],
+              },
+            }
+          : {}),
       };
     }
     if (!t.consumer.includes('outside this system')) {
@@ -239,7 +378,8 @@ export function asyncApiDocument(info: { version: string }): Schema {
   channels.replies = {
     address: REPLIES_TOPIC,
     title: REPLIES_TOPIC,
-    description: 'The answers to request/reply commands. Key: the requesting bus instance id; each instance reads the records keyed by its own id.',
+    description:
+      'The answers to request/reply commands. Key: the requesting bus instance id; each instance reads the records keyed by its own id.',
     servers: kafka,
     messages: {
       CommandReply: {
@@ -248,8 +388,20 @@ export function asyncApiDocument(info: { version: string }): Schema {
         contentType: 'application/json',
         payload: {
           oneOf: [
-            { type: 'object', required: ['ok', 'value'], properties: { ok: { const: true }, value: { description: 'The command’s result.' } } },
-            { type: 'object', required: ['ok', 'error', 'reason'], properties: { ok: { const: false }, error: { type: 'string', enum: ERROR_NAMES }, reason: { type: 'string' } } },
+            {
+              type: 'object',
+              required: ['ok', 'value'],
+              properties: { ok: { const: true }, value: { description: 'The command’s result.' } },
+            },
+            {
+              type: 'object',
+              required: ['ok', 'error', 'reason'],
+              properties: {
+                ok: { const: false },
+                error: { type: 'string', enum: ERROR_NAMES },
+                reason: { type: 'string' },
+              },
+            },
           ],
         },
       },
@@ -266,8 +418,19 @@ export function asyncApiDocument(info: { version: string }): Schema {
     },
     defaultContentType: 'application/json',
     servers: {
-      gateway: { host: 'localhost:9092', protocol: 'ws', pathname: '/socket.io/', title: 'Gateway (Socket.IO)', description: 'Socket.IO on the gateway’s port (IM_PORT), the same as the HTTP API.' },
-      kafka: { host: 'localhost:9092', protocol: 'kafka', title: 'Kafka (cluster mode)', description: 'The brokers of IM_KAFKA_BROKERS; embedded mode runs the same topics in memory.' },
+      gateway: {
+        host: 'localhost:9092',
+        protocol: 'ws',
+        pathname: '/socket.io/',
+        title: 'Gateway (Socket.IO)',
+        description: 'Socket.IO on the gateway’s port (IM_PORT), the same as the HTTP API.',
+      },
+      kafka: {
+        host: 'localhost:9092',
+        protocol: 'kafka',
+        title: 'Kafka (cluster mode)',
+        description: 'The brokers of IM_KAFKA_BROKERS; embedded mode runs the same topics in memory.',
+      },
     },
     channels,
     operations,
@@ -275,22 +438,50 @@ export function asyncApiDocument(info: { version: string }): Schema {
       messages: {
         ready: {
           name: 'ready',
-          payload: { type: 'object', required: ['userId', 'serverTime'], properties: { userId: { type: 'string', description: 'The token’s subject: use it as fromId.' }, serverTime: ms } },
+          payload: {
+            type: 'object',
+            required: ['userId', 'serverTime'],
+            properties: {
+              userId: { type: 'string', description: 'The token’s subject: use it as fromId.' },
+              serverTime: ms,
+            },
+          },
         },
         ack: {
           name: 'ack',
           payload: {
             oneOf: [
-              { type: 'object', title: 'Accepted', required: ['code', 'msgId', 'serverTime'], properties: { code: { const: 0 }, msgId: { type: 'string' }, serverTime: ms } },
-              { type: 'object', title: 'Refused', required: ['code', 'msgId', 'error'], properties: { code: { type: 'integer', enum: Object.values(ErrorCodes).map((e) => e.code) }, msgId: { type: 'string' }, error: { type: 'string' } } },
+              {
+                type: 'object',
+                title: 'Accepted',
+                required: ['code', 'msgId', 'serverTime'],
+                properties: { code: { const: 0 }, msgId: { type: 'string' }, serverTime: ms },
+              },
+              {
+                type: 'object',
+                title: 'Refused',
+                required: ['code', 'msgId', 'error'],
+                properties: {
+                  code: { type: 'integer', enum: Object.values(ErrorCodes).map((e) => e.code) },
+                  msgId: { type: 'string' },
+                  error: { type: 'string' },
+                },
+              },
             ],
           },
         },
         imError: {
           name: 'im_error',
-          payload: { type: 'object', required: ['code', 'msgId', 'error'], properties: { code: { type: 'integer' }, msgId: { type: 'string' }, error: { type: 'string' } } },
+          payload: {
+            type: 'object',
+            required: ['code', 'msgId', 'error'],
+            properties: { code: { type: 'integer' }, msgId: { type: 'string' }, error: { type: 'string' } },
+          },
         },
-        kicked: { name: 'kicked', payload: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } },
+        kicked: {
+          name: 'kicked',
+          payload: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } },
+        },
       },
     },
   };

@@ -13,20 +13,32 @@ export function blacklistRoutes(app: FastifyInstance, ctx: RoutesContext): void 
     await requestCommand<unknown>(ctx.bus, Topics.RELATION_COMMANDS, userId, c);
   };
 
-  app.get('/v1/blacklist', { schema: { summary: 'The users this user blocked', response: { 200: userIds } } }, async (request) => {
-    const { sub } = ctx.auth(request);
-    return { userIds: await ctx.store.relations.blocked(sub) };
-  });
+  app.get(
+    '/v1/blacklist',
+    { schema: { summary: 'The users this user blocked', response: { 200: userIds } } },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      return { userIds: await ctx.store.relations.blocked(sub) };
+    },
+  );
 
-  app.put<{ Params: { userId: string } }>('/v1/blacklist/:userId', { schema: { summary: 'Block a user: their messages get type 66 back', params, response: { 204: NO_CONTENT } } }, async (request, reply) => {
-    const { sub } = ctx.auth(request);
-    await command('block', sub, request.params.userId);
-    return reply.status(204).send();
-  });
+  app.put<{ Params: { userId: string } }>(
+    '/v1/blacklist/:userId',
+    { schema: { summary: 'Block a user: their messages get type 66 back', params, response: { 204: NO_CONTENT } } },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await command('block', sub, request.params.userId);
+      return reply.status(204).send();
+    },
+  );
 
-  app.delete<{ Params: { userId: string } }>('/v1/blacklist/:userId', { schema: { summary: 'Unblock a user', params, response: { 204: NO_CONTENT } } }, async (request, reply) => {
-    const { sub } = ctx.auth(request);
-    await command('unblock', sub, request.params.userId);
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: { userId: string } }>(
+    '/v1/blacklist/:userId',
+    { schema: { summary: 'Unblock a user', params, response: { 204: NO_CONTENT } } },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await command('unblock', sub, request.params.userId);
+      return reply.status(204).send();
+    },
+  );
 }

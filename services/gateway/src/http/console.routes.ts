@@ -58,7 +58,8 @@ function contentType(file: string): string {
   return TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
 }
 
-const byRoleThenInstance = (a: ProcessOps, b: ProcessOps): number => a.role.localeCompare(b.role) || a.instance.localeCompare(b.instance);
+const byRoleThenInstance = (a: ProcessOps, b: ProcessOps): number =>
+  a.role.localeCompare(b.role) || a.instance.localeCompare(b.instance);
 
 /** Every live process's last snapshot, from the installation's board. */
 function clusterProcesses(board: OpsBoard): () => Promise<ProcessOps[]> {
@@ -77,7 +78,18 @@ function clusterProcesses(board: OpsBoard): () => Promise<ProcessOps[]> {
 function embeddedProcess(ctx: RoutesContext): () => Promise<ProcessOps[]> {
   // Nothing to share with: the snapshot is answered directly.
   const board: OpsBoard = { publish: async () => undefined, remove: async () => undefined, list: async () => [] };
-  const local = startOpsPublisher(board, { role: 'embedded', instance: ctx.settings.gatewayId, intervalMs: 1000, ttlMs: 2000, logger: ctx.logger, now: () => ctx.clock.now() }, false);
+  const local = startOpsPublisher(
+    board,
+    {
+      role: 'embedded',
+      instance: ctx.settings.gatewayId,
+      intervalMs: 1000,
+      ttlMs: 2000,
+      logger: ctx.logger,
+      now: () => ctx.clock.now(),
+    },
+    false,
+  );
   return async () => [await local.publishNow()];
 }
 
@@ -97,21 +109,77 @@ export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options:
     }
     return reply.type(contentType(path)).header('cache-control', cache).send(body);
   };
-  app.get('/console', { schema: { summary: 'Redirects to /console/', security: 'none', response: { 302: { type: 'null', description: 'To /console/.' } } } }, async (_req, reply) => reply.redirect('/console/'));
-  app.get('/console/', { schema: { summary: 'The web console (a page)', security: 'none', response: { 200: { type: 'string', contentMediaType: 'text/html' } } } }, async (_req, reply) => sendFile(reply, join(options.dir, 'index.html'), 'no-cache'));
-  app.get<{ Params: { file: string } }>('/console/assets/:file', { schema: { summary: 'A file of the console’s build (JavaScript, CSS, images)', security: 'none', response: { 200: { type: 'string', contentMediaType: 'application/octet-stream' } } } }, async (request, reply) => {
-    const file = request.params.file;
-    if (!ASSET_NAME.test(file)) throw new AppError('IM_ERR_NOT_FOUND', 'no such console asset');
-    // Vite puts a content hash in every asset name: a name never changes its bytes.
-    return sendFile(reply, join(options.dir, 'assets', file), 'public, max-age=31536000, immutable');
-  });
+  app.get(
+    '/console',
+    {
+      schema: {
+        summary: 'Redirects to /console/',
+        security: 'none',
+        response: { 302: { type: 'null', description: 'To /console/.' } },
+      },
+    },
+    async (_req, reply) => reply.redirect('/console/'),
+  );
+  app.get(
+    '/console/',
+    {
+      schema: {
+        summary: 'The web console (a page)',
+        security: 'none',
+        response: { 200: { type: 'string', contentMediaType: 'text/html' } },
+      },
+    },
+    async (_req, reply) => sendFile(reply, join(options.dir, 'index.html'), 'no-cache'),
+  );
+  app.get<{ Params: { file: string } }>(
+    '/console/assets/:file',
+    {
+      schema: {
+        summary: 'A file of the console’s build (JavaScript, CSS, images)',
+        security: 'none',
+        response: { 200: { type: 'string', contentMediaType: 'application/octet-stream' } },
+      },
+    },
+    async (request, reply) => {
+      const file = request.params.file;
+      if (!ASSET_NAME.test(file)) throw new AppError('IM_ERR_NOT_FOUND', 'no such console asset');
+      // Vite puts a content hash in every asset name: a name never changes its bytes.
+      return sendFile(reply, join(options.dir, 'assets', file), 'public, max-age=31536000, immutable');
+    },
+  );
   app.get(
     '/console/api/protocol.json',
-    { schema: { summary: 'The protocol reference the console shows, built from the message type registry', security: 'none', response: { 200: object({ types: { type: 'array', items: { type: 'object' } } }, { title: 'ProtocolReference' }) } } },
+    {
+      schema: {
+        summary: 'The protocol reference the console shows, built from the message type registry',
+        security: 'none',
+        response: {
+          200: object({ types: { type: 'array', items: { type: 'object' } } }, { title: 'ProtocolReference' }),
+        },
+      },
+    },
     async () => reference,
   );
   // devTokens: whether this client may use them (embedded mode, and from this machine).
-  app.get('/console/api/info', { schema: { summary: 'What the console may offer this client', security: 'none', response: { 200: object({ devTokens: { type: 'boolean', description: 'Embedded mode, from this machine.' }, gatewayId: { type: 'string' } }) } } }, async (request) => ({ devTokens: options.devTokens && isLoopbackAddress(request.socket.remoteAddress), gatewayId: ctx.settings.gatewayId }));
+  app.get(
+    '/console/api/info',
+    {
+      schema: {
+        summary: 'What the console may offer this client',
+        security: 'none',
+        response: {
+          200: object({
+            devTokens: { type: 'boolean', description: 'Embedded mode, from this machine.' },
+            gatewayId: { type: 'string' },
+          }),
+        },
+      },
+    },
+    async (request) => ({
+      devTokens: options.devTokens && isLoopbackAddress(request.socket.remoteAddress),
+      gatewayId: ctx.settings.gatewayId,
+    }),
+  );
   // The operations view, behind the admin token (IM_ADMIN_TOKEN): this process's figures, and
   // every process of the installation (cluster: from the board in Redis; embedded: this one, its
   // rates over the time since the previous reading).
@@ -123,48 +191,91 @@ export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options:
       schema: {
         summary: 'The operations view: this process’s figures and every live process’s snapshot (admin)',
         security: 'admin',
-        response: { 200: object({ mode: { type: 'string', enum: ['embedded', 'cluster'] }, processes: { type: 'array', items: { type: 'object' } } }, { title: 'OpsView' }) },
+        response: {
+          200: object(
+            {
+              mode: { type: 'string', enum: ['embedded', 'cluster'] },
+              processes: { type: 'array', items: { type: 'object' } },
+            },
+            { title: 'OpsView' },
+          ),
+        },
       },
     },
     async (request, reply) => {
-    guard(request);
-    const [self, all] = await Promise.all([opsSnapshot(processMetrics(), ctx.settings.gatewayId, ctx.clock.now()), processes()]);
-      return reply.header('cache-control', 'no-store').send({ ...self, mode: options.opsBoard ? 'cluster' : 'embedded', processes: all });
+      guard(request);
+      const [self, all] = await Promise.all([
+        opsSnapshot(processMetrics(), ctx.settings.gatewayId, ctx.clock.now()),
+        processes(),
+      ]);
+      return reply
+        .header('cache-control', 'no-store')
+        .send({ ...self, mode: options.opsBoard ? 'cluster' : 'embedded', processes: all });
     },
   );
   if (!options.devTokens) return;
   // Loopback clients only, checked before the body: a token for any user is a developer's tool.
-  const loopbackOnly = (what: string) => async (request: FastifyRequest): Promise<void> => requireLoopback(request, what);
-  app.post<{ Body: { userId: string; name?: string } }>('/console/api/dev-token', {
+  const loopbackOnly =
+    (what: string) =>
+    async (request: FastifyRequest): Promise<void> =>
+      requireLoopback(request, what);
+  app.post<{ Body: { userId: string; name?: string } }>(
+    '/console/api/dev-token',
+    {
       onRequest: loopbackOnly('the dev-token endpoint'),
       schema: {
         summary: 'Mint a client token for any user (embedded mode, loopback clients only)',
         security: 'none',
         body: devTokenBody,
-        response: { 200: object({ userId: { type: 'string' }, token: { type: 'string' }, expiresAt: { type: 'integer' } }) },
+        response: {
+          200: object({ userId: { type: 'string' }, token: { type: 'string' }, expiresAt: { type: 'integer' } }),
+        },
       },
-    }, async (request) => {
-    const { userId, name } = request.body;
-    const exp = Math.floor(ctx.clock.now() / 1000) + DEV_TOKEN_HOURS * 3600;
-    ctx.logger.info({ userId }, 'console: dev token minted');
-    return { userId, token: signToken({ sub: userId, ...(name ? { name } : {}), exp }, ctx.settings.jwtSecret), expiresAt: exp * 1000 };
-  });
+    },
+    async (request) => {
+      const { userId, name } = request.body;
+      const exp = Math.floor(ctx.clock.now() / 1000) + DEV_TOKEN_HOURS * 3600;
+      ctx.logger.info({ userId }, 'console: dev token minted');
+      return {
+        userId,
+        token: signToken({ sub: userId, ...(name ? { name } : {}), exp }, ctx.settings.jwtSecret),
+        expiresAt: exp * 1000,
+      };
+    },
+  );
   // Embedded mode only, like the dev tokens: the signed-in user tops up their own wallet, so the
   // playground can send red packets without the admin API. Each call is its own top-up (a fresh
   // idempotency key); the wallet service records it like any other.
-  app.post<{ Body: { amount: number } }>('/console/api/dev-topup', {
+  app.post<{ Body: { amount: number } }>(
+    '/console/api/dev-topup',
+    {
       onRequest: loopbackOnly('the dev top-up endpoint'),
       schema: {
         summary: 'Add money to your own wallet (embedded mode, loopback clients only)',
         body: devTopupBody,
-        response: { 200: object({ userId: { type: 'string' }, amount: { type: 'integer' }, balance: { type: 'integer' } }) },
+        response: {
+          200: object({ userId: { type: 'string' }, amount: { type: 'integer' }, balance: { type: 'integer' } }),
+        },
       },
-    }, async (request) => {
-    const { sub } = ctx.auth(request);
-    const { amount } = request.body;
-    const command: WalletCommand = { kind: 'topup', userId: sub, amount, key: `console-dev-${randomUUID()}`, at: ctx.clock.now() };
-    const result = await requestCommand<{ opId: string; balance: number }>(ctx.bus, Topics.WALLET_COMMANDS, sub, command);
-    ctx.logger.info({ userId: sub, amount }, 'console: dev top-up');
-    return { userId: sub, amount, balance: result.balance };
-  });
+    },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      const { amount } = request.body;
+      const command: WalletCommand = {
+        kind: 'topup',
+        userId: sub,
+        amount,
+        key: `console-dev-${randomUUID()}`,
+        at: ctx.clock.now(),
+      };
+      const result = await requestCommand<{ opId: string; balance: number }>(
+        ctx.bus,
+        Topics.WALLET_COMMANDS,
+        sub,
+        command,
+      );
+      ctx.logger.info({ userId: sub, amount }, 'console: dev top-up');
+      return { userId: sub, amount, balance: result.balance };
+    },
+  );
 }

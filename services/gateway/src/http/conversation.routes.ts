@@ -17,28 +17,44 @@ interface MessagesQuery {
 }
 
 export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): void {
-  app.get('/v1/conversations', { schema: { summary: 'This user’s conversations: max seq, read marks, unread count, mute', response: { 200: conversations } } }, async (request) => {
-    const { sub } = ctx.auth(request);
-    const memberships = await ctx.store.groups.groupsOf(sub);
-    const joined = new Map(memberships.map((m) => [groupConversationId(m.groupId), m.joinedSeq]));
-    const list = await ctx.store.conversations.listForUser(sub, memberships.map((m) => m.groupId));
-    const [reads, peerReads, mutedList] = await Promise.all([
-      ctx.store.conversations.readSeqs(sub, list.map((c) => c.conversationId)),
-      ctx.store.conversations.readSeqsOf(directPeers(list, sub)),
-      ctx.store.conversations.mutedOf(sub),
-    ]);
-    const muted = new Set(mutedList);
-    const conversations = await Promise.all(
-      list.map(async (c) => {
-        const readSeq = Math.max(reads.get(c.conversationId) ?? 0, joined.get(c.conversationId) ?? 0);
-        const unread = c.maxSeq > readSeq ? await ctx.store.messages.countUnread(c.conversationId, readSeq, sub, UNREAD_TYPES) : 0;
-        // 1:1: how far the other side has read (its 33s), so a sender offline at the time still learns it.
-        const peerReadSeq = c.kind === 'direct' ? { peerReadSeq: peerReads.get(c.conversationId) ?? 0 } : {};
-        return { ...c, readSeq, ...peerReadSeq, unread, muted: muted.has(c.conversationId) };
-      }),
-    );
-    return { conversations };
-  });
+  app.get(
+    '/v1/conversations',
+    {
+      schema: {
+        summary: 'This user’s conversations: max seq, read marks, unread count, mute',
+        response: { 200: conversations },
+      },
+    },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      const memberships = await ctx.store.groups.groupsOf(sub);
+      const joined = new Map(memberships.map((m) => [groupConversationId(m.groupId), m.joinedSeq]));
+      const list = await ctx.store.conversations.listForUser(
+        sub,
+        memberships.map((m) => m.groupId),
+      );
+      const [reads, peerReads, mutedList] = await Promise.all([
+        ctx.store.conversations.readSeqs(
+          sub,
+          list.map((c) => c.conversationId),
+        ),
+        ctx.store.conversations.readSeqsOf(directPeers(list, sub)),
+        ctx.store.conversations.mutedOf(sub),
+      ]);
+      const muted = new Set(mutedList);
+      const conversations = await Promise.all(
+        list.map(async (c) => {
+          const readSeq = Math.max(reads.get(c.conversationId) ?? 0, joined.get(c.conversationId) ?? 0);
+          const unread =
+            c.maxSeq > readSeq ? await ctx.store.messages.countUnread(c.conversationId, readSeq, sub, UNREAD_TYPES) : 0;
+          // 1:1: how far the other side has read (its 33s), so a sender offline at the time still learns it.
+          const peerReadSeq = c.kind === 'direct' ? { peerReadSeq: peerReads.get(c.conversationId) ?? 0 } : {};
+          return { ...c, readSeq, ...peerReadSeq, unread, muted: muted.has(c.conversationId) };
+        }),
+      );
+      return { conversations };
+    },
+  );
 
   // The user's mute setting of a conversation: a muted one produces no offline push (im.push.out).
   app.put<{ Body: { peerId?: string; groupId?: string; muted: boolean } }>(
@@ -58,7 +74,8 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     async (request) => {
       const { sub } = ctx.auth(request);
       const { peerId, groupId, muted } = request.body;
-      if ((peerId === undefined) === (groupId === undefined)) throw new AppError('IM_ERR_BAD_REQUEST', 'give exactly one of peerId and groupId');
+      if ((peerId === undefined) === (groupId === undefined))
+        throw new AppError('IM_ERR_BAD_REQUEST', 'give exactly one of peerId and groupId');
       let conversationId: string;
       if (groupId !== undefined) {
         if (!(await ctx.store.groups.member(groupId, sub))) throw new AppError('IM_ERR_NOT_MEMBER');
@@ -80,7 +97,8 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     '/v1/messages',
     {
       schema: {
-        summary: 'A page of history: the newest (before beforeSeq), or with afterSeq the oldest after it; give peerId or groupId',
+        summary:
+          'A page of history: the newest (before beforeSeq), or with afterSeq the oldest after it; give peerId or groupId',
         response: { 200: messagePage },
         querystring: {
           type: 'object',
@@ -98,7 +116,8 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     async (request) => {
       const { sub } = ctx.auth(request);
       const q = request.query;
-      if ((q.peerId === undefined) === (q.groupId === undefined)) throw new AppError('IM_ERR_BAD_REQUEST', 'give exactly one of peerId and groupId');
+      if ((q.peerId === undefined) === (q.groupId === undefined))
+        throw new AppError('IM_ERR_BAD_REQUEST', 'give exactly one of peerId and groupId');
       let conversationId: string;
       let floor = 0;
       if (q.groupId !== undefined) {

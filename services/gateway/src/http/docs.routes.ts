@@ -50,12 +50,29 @@ const INIT = `window.ui = SwaggerUIBundle({
 export function docsRoutes(app: FastifyInstance): void {
   const dir = dirname(require.resolve('swagger-ui-dist/package.json'));
   const hidden = { hide: true, security: 'none' } as const;
-  app.get('/docs', { schema: { summary: 'The HTTP API reference (a page rendering /openapi.json); redirects to /docs/', security: 'none', response: { 302: { type: 'null', description: 'To /docs/.' } } } }, async (_req, reply) => reply.redirect('/docs/'));
-  app.get('/docs/', { schema: hidden }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(PAGE));
-  app.get('/docs/init.js', { schema: hidden }, async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(INIT));
+  app.get(
+    '/docs',
+    {
+      schema: {
+        summary: 'The HTTP API reference (a page rendering /openapi.json); redirects to /docs/',
+        security: 'none',
+        response: { 302: { type: 'null', description: 'To /docs/.' } },
+      },
+    },
+    async (_req, reply) => reply.redirect('/docs/'),
+  );
+  app.get('/docs/', { schema: hidden }, async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(PAGE),
+  );
+  app.get('/docs/init.js', { schema: hidden }, async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(INIT),
+  );
   app.get<{ Params: { file: string } }>('/docs/assets/:file', { schema: hidden }, async (request, reply) => {
     const type = Object.hasOwn(ASSETS, request.params.file) ? ASSETS[request.params.file] : undefined;
     if (type === undefined) throw new AppError('IM_ERR_NOT_FOUND', 'no such reference asset');
-    return reply.type(type).header('cache-control', 'public, max-age=3600').send(await readFile(join(dir, request.params.file)));
+    return reply
+      .type(type)
+      .header('cache-control', 'public, max-age=3600')
+      .send(await readFile(join(dir, request.params.file)));
   });
 }

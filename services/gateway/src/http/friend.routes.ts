@@ -26,7 +26,8 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/friends/requests',
     {
       schema: {
-        summary: 'Ask a user to be friends: 11 to them (or friends at once: 12, or 23 to both with IM_FRIEND_AUTO_ACCEPT)',
+        summary:
+          'Ask a user to be friends: 11 to them (or friends at once: 12, or 23 to both with IM_FRIEND_AUTO_ACCEPT)',
         response: { 200: friendStatus },
         body: {
           type: 'object',
@@ -39,12 +40,21 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     async (request) => {
       const { sub } = ctx.auth(request);
       notSelf(sub, request.body.toUserId);
-      return send({ kind: 'friend-request', userId: sub, targetId: request.body.toUserId, message: request.body.message ?? '', ...stamp() });
+      return send({
+        kind: 'friend-request',
+        userId: sub,
+        targetId: request.body.toUserId,
+        message: request.body.message ?? '',
+        ...stamp(),
+      });
     },
   );
 
-  const answer = (kind: 'friend-accept' | 'friend-refuse') =>
-    async (request: { params: { fromUserId: string } } & Parameters<RoutesContext['auth']>[0]): Promise<FriendReply> => {
+  const answer =
+    (kind: 'friend-accept' | 'friend-refuse') =>
+    async (
+      request: { params: { fromUserId: string } } & Parameters<RoutesContext['auth']>[0],
+    ): Promise<FriendReply> => {
       const { sub } = ctx.auth(request);
       notSelf(sub, request.params.fromUserId);
       return send({ kind, userId: sub, targetId: request.params.fromUserId, ...stamp() });
@@ -52,7 +62,13 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   const fromParams = { type: 'object', properties: { fromUserId: idSchema } } as const;
   app.post<{ Params: { fromUserId: string } }>(
     '/v1/friends/requests/:fromUserId/accept',
-    { schema: { summary: 'Accept a friend request: 12 to the requester', params: fromParams, response: { 200: friendAnswer } } },
+    {
+      schema: {
+        summary: 'Accept a friend request: 12 to the requester',
+        params: fromParams,
+        response: { 200: friendAnswer },
+      },
+    },
     answer('friend-accept'),
   );
   app.post<{ Params: { fromUserId: string } }>(
@@ -63,7 +79,13 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   app.delete<{ Params: { userId: string } }>(
     '/v1/friends/:userId',
-    { schema: { summary: 'End a friendship: 7 to the other side', params: { type: 'object', properties: { userId: idSchema } }, response: { 204: NO_CONTENT } } },
+    {
+      schema: {
+        summary: 'End a friendship: 7 to the other side',
+        params: { type: 'object', properties: { userId: idSchema } },
+        response: { 204: NO_CONTENT },
+      },
+    },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       notSelf(sub, request.params.userId);
@@ -72,16 +94,32 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.get('/v1/friends', { schema: { summary: 'This user’s friends', response: { 200: userIds } } }, async (request) => {
-    const { sub } = ctx.auth(request);
-    return { userIds: await ctx.store.relations.friends(sub) };
-  });
+  app.get(
+    '/v1/friends',
+    { schema: { summary: 'This user’s friends', response: { 200: userIds } } },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      return { userIds: await ctx.store.relations.friends(sub) };
+    },
+  );
 
-  app.get('/v1/friends/requests', { schema: { summary: 'Friend requests waiting for this user (incoming) and sent by them (outgoing)', response: { 200: friendRequests } } }, async (request) => {
-    const { sub } = ctx.auth(request);
-    const [incoming, outgoing] = await Promise.all([ctx.store.friendRequests.incoming(sub), ctx.store.friendRequests.outgoing(sub)]);
-    return { incoming, outgoing };
-  });
+  app.get(
+    '/v1/friends/requests',
+    {
+      schema: {
+        summary: 'Friend requests waiting for this user (incoming) and sent by them (outgoing)',
+        response: { 200: friendRequests },
+      },
+    },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      const [incoming, outgoing] = await Promise.all([
+        ctx.store.friendRequests.incoming(sub),
+        ctx.store.friendRequests.outgoing(sub),
+      ]);
+      return { incoming, outgoing };
+    },
+  );
 
   app.put<{ Body: { name?: string; avatar?: string } }>(
     '/v1/profile',

@@ -54,7 +54,12 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         at: ctx.clock.now(),
         ...(request.body.joinPolicy === undefined ? {} : { joinPolicy: request.body.joinPolicy }),
       };
-      const result = await requestCommand<{ groupId: string }>(ctx.bus, Topics.GROUP_COMMANDS, command.groupId, command);
+      const result = await requestCommand<{ groupId: string }>(
+        ctx.bus,
+        Topics.GROUP_COMMANDS,
+        command.groupId,
+        command,
+      );
       return reply.status(201).send({ groupId: result.groupId });
     },
   );
@@ -62,7 +67,10 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   /** Sends a group command (request/reply keyed by the group id) and returns its value. */
   const send = async <T>(command: GroupCommand): Promise<T> =>
     await requestCommand<T>(ctx.bus, Topics.GROUP_COMMANDS, command.groupId, command);
-  const stamp = (groupId: string, userId: string): { groupId: string; userId: string; commandId: string; at: number } => ({
+  const stamp = (
+    groupId: string,
+    userId: string,
+  ): { groupId: string; userId: string; commandId: string; at: number } => ({
     groupId,
     userId,
     commandId: randomUUID(),
@@ -76,7 +84,11 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     {
       schema: {
         summary: 'Invite users (owner, admin): 10 to each invitee, 8 to the members',
-        response: { 200: object({ added: { type: 'array', items: { type: 'string' }, description: 'Those who were not members yet.' } }) },
+        response: {
+          200: object({
+            added: { type: 'array', items: { type: 'string' }, description: 'Those who were not members yet.' },
+          }),
+        },
         params: groupParams,
         body: {
           type: 'object',
@@ -88,19 +100,39 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
     async (request) => {
       const { sub } = ctx.auth(request);
-      return send<{ added: string[] }>({ kind: 'invite', ...stamp(request.params.groupId, sub), targetIds: request.body.userIds });
+      return send<{ added: string[] }>({
+        kind: 'invite',
+        ...stamp(request.params.groupId, sub),
+        targetIds: request.body.userIds,
+      });
     },
   );
 
-  app.delete<{ Params: { groupId: string } }>('/v1/groups/:groupId/members/me', { schema: { summary: 'Leave a group (not the owner): 9 to the members', params: groupParams, response: { 204: NO_CONTENT } } }, async (request, reply) => {
-    const { sub } = ctx.auth(request);
-    await send({ kind: 'leave', ...stamp(request.params.groupId, sub) });
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: { groupId: string } }>(
+    '/v1/groups/:groupId/members/me',
+    {
+      schema: {
+        summary: 'Leave a group (not the owner): 9 to the members',
+        params: groupParams,
+        response: { 204: NO_CONTENT },
+      },
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await send({ kind: 'leave', ...stamp(request.params.groupId, sub) });
+      return reply.status(204).send();
+    },
+  );
 
   app.delete<{ Params: { groupId: string; userId: string } }>(
     '/v1/groups/:groupId/members/:userId',
-    { schema: { summary: 'Remove a member (owner, admin): 64 to them, 9 to the rest', params: memberParams, response: { 204: NO_CONTENT } } },
+    {
+      schema: {
+        summary: 'Remove a member (owner, admin): 64 to them, 9 to the rest',
+        params: memberParams,
+        response: { 204: NO_CONTENT },
+      },
+    },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       await send({ kind: 'kick', ...stamp(request.params.groupId, sub), targetId: request.params.userId });
@@ -108,17 +140,28 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.delete<{ Params: { groupId: string } }>('/v1/groups/:groupId', { schema: { summary: 'Dismiss a group (owner): 51 to the members; later sends are refused', params: groupParams, response: { 204: NO_CONTENT } } }, async (request, reply) => {
-    const { sub } = ctx.auth(request);
-    await send({ kind: 'dismiss', ...stamp(request.params.groupId, sub) });
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: { groupId: string } }>(
+    '/v1/groups/:groupId',
+    {
+      schema: {
+        summary: 'Dismiss a group (owner): 51 to the members; later sends are refused',
+        params: groupParams,
+        response: { 204: NO_CONTENT },
+      },
+    },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await send({ kind: 'dismiss', ...stamp(request.params.groupId, sub) });
+      return reply.status(204).send();
+    },
+  );
 
   app.patch<{ Params: { groupId: string }; Body: PatchGroupBody }>(
     '/v1/groups/:groupId',
     {
       schema: {
-        summary: 'Change the name (25), join policy, avatar (46), announcement (47/48) or introduction (56) (owner, admin)',
+        summary:
+          'Change the name (25), join policy, avatar (46), announcement (47/48) or introduction (56) (owner, admin)',
         response: { 204: NO_CONTENT },
         params: groupParams,
         body: {
@@ -140,10 +183,12 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       const { name, joinPolicy } = request.body;
       checkUrlField('avatar', request.body.avatar);
       if (name !== undefined) await send({ kind: 'rename', ...stamp(request.params.groupId, sub), name });
-      if (joinPolicy !== undefined) await send({ kind: 'set-join-policy', ...stamp(request.params.groupId, sub), joinPolicy });
+      if (joinPolicy !== undefined)
+        await send({ kind: 'set-join-policy', ...stamp(request.params.groupId, sub), joinPolicy });
       for (const attribute of ['avatar', 'announcement', 'introduction'] as const) {
         const value = request.body[attribute];
-        if (value !== undefined) await send({ kind: 'set-attribute', ...stamp(request.params.groupId, sub), attribute, value });
+        if (value !== undefined)
+          await send({ kind: 'set-attribute', ...stamp(request.params.groupId, sub), attribute, value });
       }
       return reply.status(204).send();
     },
@@ -156,12 +201,20 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         summary: 'Apply to join: joined at once (free), or pending until an owner or admin answers (approval)',
         response: { 200: object({ status: { type: 'string', enum: ['joined', 'pending'] } }) },
         params: groupParams,
-        body: { type: 'object', additionalProperties: false, properties: { message: { type: 'string', maxLength: 512 } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { message: { type: 'string', maxLength: 512 } },
+        },
       },
     },
     async (request) => {
       const { sub } = ctx.auth(request);
-      return send<{ status: 'joined' | 'pending' }>({ kind: 'apply', ...stamp(request.params.groupId, sub), message: request.body?.message ?? '' });
+      return send<{ status: 'joined' | 'pending' }>({
+        kind: 'apply',
+        ...stamp(request.params.groupId, sub),
+        message: request.body?.message ?? '',
+      });
     },
   );
 
@@ -173,7 +226,10 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       `/v1/groups/:groupId/applications/:userId/${action}`,
       {
         schema: {
-          summary: action === 'approve' ? 'Approve an application (owner, admin): 14/60 to the applicant, 8 to the members' : 'Refuse an application (owner, admin): 61 to the applicant',
+          summary:
+            action === 'approve'
+              ? 'Approve an application (owner, admin): 14/60 to the applicant, 8 to the members'
+              : 'Refuse an application (owner, admin): 61 to the applicant',
           params: memberParams,
           response: { 204: NO_CONTENT },
         },
@@ -211,7 +267,10 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       `/v1/groups/:groupId/owner/${action}`,
       {
         schema: {
-          summary: action === 'accept' ? 'Accept the ownership offered to you: roles swap, 53 to the old owner' : 'Refuse the ownership offered to you: 54 to the owner',
+          summary:
+            action === 'accept'
+              ? 'Accept the ownership offered to you: roles swap, 53 to the old owner'
+              : 'Refuse the ownership offered to you: 54 to the owner',
           params: groupParams,
           response: { 204: NO_CONTENT },
         },
@@ -224,14 +283,27 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     );
   }
 
-  app.get<{ Params: { groupId: string } }>('/v1/groups/:groupId/applications', { schema: { summary: 'Pending applications (owner, admin)', params: groupParams, response: { 200: groupApplications } } }, async (request) => {
-    const claims = ctx.auth(request);
-    const me = await ctx.store.groups.member(request.params.groupId, claims.sub);
-    if (!me) throw new AppError('IM_ERR_NOT_MEMBER');
-    if (me.role === 'member') throw new AppError('IM_ERR_FORBIDDEN', 'only the owner and admins may read applications');
-    const applications = await ctx.store.groups.applications(request.params.groupId);
-    return { applications: applications.map((a) => ({ userId: a.userId, message: a.message, createdAt: a.createdAt })) };
-  });
+  app.get<{ Params: { groupId: string } }>(
+    '/v1/groups/:groupId/applications',
+    {
+      schema: {
+        summary: 'Pending applications (owner, admin)',
+        params: groupParams,
+        response: { 200: groupApplications },
+      },
+    },
+    async (request) => {
+      const claims = ctx.auth(request);
+      const me = await ctx.store.groups.member(request.params.groupId, claims.sub);
+      if (!me) throw new AppError('IM_ERR_NOT_MEMBER');
+      if (me.role === 'member')
+        throw new AppError('IM_ERR_FORBIDDEN', 'only the owner and admins may read applications');
+      const applications = await ctx.store.groups.applications(request.params.groupId);
+      return {
+        applications: applications.map((a) => ({ userId: a.userId, message: a.message, createdAt: a.createdAt })),
+      };
+    },
+  );
 
   for (const [method, kind] of [
     ['PUT', 'set-admin'],
@@ -240,7 +312,14 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     app.route<{ Params: { groupId: string; userId: string } }>({
       method,
       url: '/v1/groups/:groupId/admins/:userId',
-      schema: { summary: method === 'PUT' ? 'Make a member an admin (owner): 55 to them' : 'Make an admin a member again (owner): 57 to them', params: memberParams, response: { 204: NO_CONTENT } },
+      schema: {
+        summary:
+          method === 'PUT'
+            ? 'Make a member an admin (owner): 55 to them'
+            : 'Make an admin a member again (owner): 57 to them',
+        params: memberParams,
+        response: { 204: NO_CONTENT },
+      },
       handler: async (request, reply) => {
         const { sub } = ctx.auth(request);
         await send({ kind, ...stamp(request.params.groupId, sub), targetId: request.params.userId });
@@ -256,7 +335,14 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     app.route<{ Params: { groupId: string } }>({
       method,
       url: '/v1/groups/:groupId/mute',
-      schema: { summary: method === 'PUT' ? 'Mute the whole group (owner, admin): 62; members may not send' : 'Unmute the group (owner, admin): 63', params: groupParams, response: { 204: NO_CONTENT } },
+      schema: {
+        summary:
+          method === 'PUT'
+            ? 'Mute the whole group (owner, admin): 62; members may not send'
+            : 'Unmute the group (owner, admin): 63',
+        params: groupParams,
+        response: { 204: NO_CONTENT },
+      },
       handler: async (request, reply) => {
         const { sub } = ctx.auth(request);
         await send({ kind, ...stamp(request.params.groupId, sub) });
@@ -287,11 +373,15 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.delete<{ Params: { groupId: string } }>('/v1/groups/:groupId/expiry', { schema: { summary: 'Clear the group’s expiry (owner)', params: groupParams, response: { 204: NO_CONTENT } } }, async (request, reply) => {
-    const { sub } = ctx.auth(request);
-    await send({ kind: 'set-expiry', ...stamp(request.params.groupId, sub), expiresAt: null });
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: { groupId: string } }>(
+    '/v1/groups/:groupId/expiry',
+    { schema: { summary: 'Clear the group’s expiry (owner)', params: groupParams, response: { 204: NO_CONTENT } } },
+    async (request, reply) => {
+      const { sub } = ctx.auth(request);
+      await send({ kind: 'set-expiry', ...stamp(request.params.groupId, sub), expiresAt: null });
+      return reply.status(204).send();
+    },
+  );
 
   app.put<{ Params: { groupId: string }; Body: { remark: string } }>(
     '/v1/groups/:groupId/members/me/remark',
@@ -300,7 +390,12 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         summary: 'Set the name you are shown by in this group: 27 to all',
         response: { 204: NO_CONTENT },
         params: groupParams,
-        body: { type: 'object', required: ['remark'], additionalProperties: false, properties: { remark: { type: 'string', maxLength: 128 } } },
+        body: {
+          type: 'object',
+          required: ['remark'],
+          additionalProperties: false,
+          properties: { remark: { type: 'string', maxLength: 128 } },
+        },
       },
     },
     async (request, reply) => {
@@ -327,7 +422,12 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
-      await send({ kind: 'mute-member', ...stamp(request.params.groupId, sub), targetId: request.params.userId, minutes: request.body.minutes });
+      await send({
+        kind: 'mute-member',
+        ...stamp(request.params.groupId, sub),
+        targetId: request.params.userId,
+        minutes: request.body.minutes,
+      });
       return reply.status(204).send();
     },
   );
@@ -342,27 +442,74 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.get('/v1/groups', { schema: { summary: 'The groups this user is a member of, with their role', response: { 200: object({ groups: { type: 'array', items: groupSummary } }, { title: 'GroupList' }) } } }, async (request) => {
-    const claims = ctx.auth(request);
-    const memberships = await ctx.store.groups.groupsOf(claims.sub);
-    const groups = await Promise.all(memberships.map(async (m) => ({ ...(await ctx.store.groups.get(m.groupId)), role: m.role })));
-    return { groups };
-  });
+  app.get(
+    '/v1/groups',
+    {
+      schema: {
+        summary: 'The groups this user is a member of, with their role',
+        response: { 200: object({ groups: { type: 'array', items: groupSummary } }, { title: 'GroupList' }) },
+      },
+    },
+    async (request) => {
+      const claims = ctx.auth(request);
+      const memberships = await ctx.store.groups.groupsOf(claims.sub);
+      const groups = await Promise.all(
+        memberships.map(async (m) => ({ ...(await ctx.store.groups.get(m.groupId)), role: m.role })),
+      );
+      return { groups };
+    },
+  );
 
-  app.get<{ Params: { groupId: string } }>('/v1/groups/:groupId', { schema: { summary: 'One group (members only)', params: groupParams, response: { 200: groupDetail } } }, async (request) => {
-    const claims = ctx.auth(request);
-    const me = await ctx.store.groups.member(request.params.groupId, claims.sub);
-    if (!me) throw new AppError('IM_ERR_NOT_MEMBER');
-    const group = await ctx.store.groups.get(request.params.groupId);
-    if (!group) throw new AppError('IM_ERR_NOT_FOUND');
-    const { groupId, name, ownerId, createdAt, dismissed, muted, joinPolicy, avatar, announcement, introduction, expiresAt } = group;
-    const expired = expiresAt !== undefined && ctx.clock.now() >= expiresAt;
-    return { groupId, name, ownerId, createdAt, dismissed, muted, joinPolicy, avatar, announcement, introduction, expiresAt, expired, role: me.role };
-  });
+  app.get<{ Params: { groupId: string } }>(
+    '/v1/groups/:groupId',
+    { schema: { summary: 'One group (members only)', params: groupParams, response: { 200: groupDetail } } },
+    async (request) => {
+      const claims = ctx.auth(request);
+      const me = await ctx.store.groups.member(request.params.groupId, claims.sub);
+      if (!me) throw new AppError('IM_ERR_NOT_MEMBER');
+      const group = await ctx.store.groups.get(request.params.groupId);
+      if (!group) throw new AppError('IM_ERR_NOT_FOUND');
+      const {
+        groupId,
+        name,
+        ownerId,
+        createdAt,
+        dismissed,
+        muted,
+        joinPolicy,
+        avatar,
+        announcement,
+        introduction,
+        expiresAt,
+      } = group;
+      const expired = expiresAt !== undefined && ctx.clock.now() >= expiresAt;
+      return {
+        groupId,
+        name,
+        ownerId,
+        createdAt,
+        dismissed,
+        muted,
+        joinPolicy,
+        avatar,
+        announcement,
+        introduction,
+        expiresAt,
+        expired,
+        role: me.role,
+      };
+    },
+  );
 
   app.get<{ Params: { groupId: string } }>(
     '/v1/groups/:groupId/members',
-    { schema: { summary: 'The members, with role, remark and mute', params: { type: 'object', properties: { groupId: idSchema } }, response: { 200: groupMembers } } },
+    {
+      schema: {
+        summary: 'The members, with role, remark and mute',
+        params: { type: 'object', properties: { groupId: idSchema } },
+        response: { 200: groupMembers },
+      },
+    },
     async (request) => {
       const claims = ctx.auth(request);
       if (!(await ctx.store.groups.member(request.params.groupId, claims.sub))) throw new AppError('IM_ERR_NOT_MEMBER');

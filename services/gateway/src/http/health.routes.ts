@@ -5,7 +5,13 @@ import type { RoutesContext } from './routes.context';
 export function healthRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   app.get(
     '/healthz',
-    { schema: { summary: 'Liveness: the process answers', security: 'none', response: { 200: object({ status: { const: 'ok' } }) } } },
+    {
+      schema: {
+        summary: 'Liveness: the process answers',
+        security: 'none',
+        response: { 200: object({ status: { const: 'ok' } }) },
+      },
+    },
     async () => ({ status: 'ok' }),
   );
   app.get(
@@ -14,7 +20,13 @@ export function healthRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       schema: {
         summary: 'Readiness: the store and the bus answer, and the gateway is not draining',
         security: 'none',
-        response: { 200: object({ status: { const: 'ready' } }), 503: object({ status: { const: 'not ready' } }, { description: 'Not ready: take it out of the load balancer.' }) },
+        response: {
+          200: object({ status: { const: 'ready' } }),
+          503: object(
+            { status: { const: 'not ready' } },
+            { description: 'Not ready: take it out of the load balancer.' },
+          ),
+        },
       },
     },
     async (_req, reply) => {

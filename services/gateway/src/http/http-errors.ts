@@ -10,9 +10,25 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger): void 
     if (isAppError(err)) {
       // Authentication and authorisation refusals are security events: always logged (never the token).
       if (err.httpStatus === 401 || err.httpStatus === 403) {
-        logger.info({ code: err.error.code, reason: err.error.reason, method: request.method, route: request.routeOptions.url, userId: userOf(request), origin: request.headers.origin, address: request.ip, reqId: request.id }, 'request refused');
+        logger.info(
+          {
+            code: err.error.code,
+            reason: err.error.reason,
+            method: request.method,
+            route: request.routeOptions.url,
+            userId: userOf(request),
+            origin: request.headers.origin,
+            address: request.ip,
+            reqId: request.id,
+          },
+          'request refused',
+        );
       }
-      if (err.cause !== undefined) logger.warn({ err: err.cause, url: request.url, reqId: request.id, code: err.error.code }, 'request not served');
+      if (err.cause !== undefined)
+        logger.warn(
+          { err: err.cause, url: request.url, reqId: request.id, code: err.error.code },
+          'request not served',
+        );
       return reply.status(err.httpStatus).send({ code: err.error.code, name: err.error.name, error: err.error.reason });
     }
     if (err.validation || err.statusCode === 400 || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

@@ -24,10 +24,17 @@ const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1
 export function requireLoopback(request: FastifyRequest, what: string): void {
   const address = request.socket.remoteAddress;
   if (!isLoopbackAddress(address)) {
-    throw new AppError('IM_ERR_FORBIDDEN', `${what} answers only clients on this machine (loopback); this request came from ${address ?? 'an unknown address'}`);
+    throw new AppError(
+      'IM_ERR_FORBIDDEN',
+      `${what} answers only clients on this machine (loopback); this request came from ${address ?? 'an unknown address'}`,
+    );
   }
   const host = request.headers.host ?? '';
-  if (!LOOPBACK_HOST.test(host)) throw new AppError('IM_ERR_FORBIDDEN', `${what} answers only requests to localhost, 127.0.0.1 or [::1], not to ${host || 'no host'}`);
+  if (!LOOPBACK_HOST.test(host))
+    throw new AppError(
+      'IM_ERR_FORBIDDEN',
+      `${what} answers only requests to localhost, 127.0.0.1 or [::1], not to ${host || 'no host'}`,
+    );
   const origin = request.headers.origin;
   if (origin !== undefined && origin !== `http://${host}` && origin !== `https://${host}`) {
     throw new AppError('IM_ERR_FORBIDDEN', `${what} answers only this server's own pages (the console), not ${origin}`);

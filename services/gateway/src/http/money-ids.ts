@@ -4,7 +4,8 @@ import type { RoutesContext } from './routes.context';
 /** What a money request makes. AA collections and payment requests share one kind, as their ids always did. */
 export type MoneyRecordKind = 'red-packet' | 'transfer' | 'collection';
 
-const digest = (parts: readonly string[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+const digest = (parts: readonly string[]): string =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 
 /** The id such a request got before ids were decimal: derived from the sender and the requestId. */
 function legacyId(kind: MoneyRecordKind, sub: string, requestId: string): string {
@@ -36,7 +37,12 @@ async function exists(ctx: RoutesContext, kind: MoneyRecordKind, id: string): Pr
  * commands, keyed and laned by that id, never make a second record nor move money twice. A request
  * first made before decimal ids finds its record under the old derived id (docs/money.md).
  */
-export async function moneyRecordId(ctx: RoutesContext, kind: MoneyRecordKind, sub: string, requestId: string): Promise<string> {
+export async function moneyRecordId(
+  ctx: RoutesContext,
+  kind: MoneyRecordKind,
+  sub: string,
+  requestId: string,
+): Promise<string> {
   const legacy = legacyId(kind, sub, requestId);
   if (await exists(ctx, kind, legacy)) return legacy;
   return ctx.store.requestIds.claim(JSON.stringify([kind, sub, requestId]), ctx.ids.next(), ctx.clock.now());

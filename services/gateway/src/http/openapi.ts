@@ -74,7 +74,12 @@ function tagOf(path: string): string {
 function parameters(url: string, schema: RouteOptions['schema']): JsonSchema[] {
   const params = ((schema?.params as JsonSchema | undefined)?.properties ?? {}) as Record<string, JsonSchema>;
   const inPath = [...url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1] ?? '');
-  const out: JsonSchema[] = inPath.map((name) => ({ name, in: 'path', required: true, schema: params[name] ?? { type: 'string' } }));
+  const out: JsonSchema[] = inPath.map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: params[name] ?? { type: 'string' },
+  }));
   const query = schema?.querystring as JsonSchema | undefined;
   const required = new Set((query?.required as string[] | undefined) ?? []);
   for (const [name, s] of Object.entries((query?.properties ?? {}) as Record<string, JsonSchema>)) {
@@ -85,7 +90,10 @@ function parameters(url: string, schema: RouteOptions['schema']): JsonSchema[] {
 
 /** A declared response: JSON with its schema, a 204 without a body, or another media type (`contentMediaType`). */
 function response(status: string, s: JsonSchema): JsonSchema {
-  const { description, contentMediaType, ...schema } = s as { description?: string; contentMediaType?: string } & JsonSchema;
+  const { description, contentMediaType, ...schema } = s as {
+    description?: string;
+    contentMediaType?: string;
+  } & JsonSchema;
   const text = description ?? (status.startsWith('2') ? 'Success.' : `${status} response.`);
   if (status === '204' || schema.type === 'null') return { description: text };
   if (typeof contentMediaType === 'string') return { description: text, content: { [contentMediaType]: { schema } } };
@@ -97,7 +105,11 @@ function responses(schema: RouteOptions['schema']): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
   for (const [status, s] of Object.entries(declared)) out[status] = response(status, s);
   if (!Object.keys(out).some((s) => s.startsWith('2') || s.startsWith('3'))) out['2XX'] = { description: 'Success.' };
-  out.default = { description: 'An error from the error registry (libs/protocol/src/error-codes.ts): 400 a bad request, 401 no or a bad token, 403, 404, 409, 429, 503 retry.', content: { 'application/json': { schema: ERROR_REF } } };
+  out.default = {
+    description:
+      'An error from the error registry (libs/protocol/src/error-codes.ts): 400 a bad request, 401 no or a bad token, 403, 404, 409, 429, 503 retry.',
+    content: { 'application/json': { schema: ERROR_REF } },
+  };
   return out;
 }
 
@@ -122,7 +134,10 @@ function hasRequired(body: unknown): boolean {
  * Response schemas are documentation: the gateway answers with JSON.stringify, so a schema can
  * never drop a field (`documentOnlyResponseSchemas`).
  */
-export function collectOpenApi(app: FastifyInstance, info: { title: string; version: string }): { document(): OpenApiDocument } {
+export function collectOpenApi(
+  app: FastifyInstance,
+  info: { title: string; version: string },
+): { document(): OpenApiDocument } {
   const routes: RouteOptions[] = [];
   app.addHook('onRoute', (route) => {
     routes.push(route);
@@ -147,7 +162,9 @@ export function collectOpenApi(app: FastifyInstance, info: { title: string; vers
           const tag = tagOf(path);
           usedTags.add(tag);
           const operation: Operation = {
-            operationId: uniqueId(`${method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`),
+            operationId: uniqueId(
+              `${method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+            ),
             summary: route.schema?.summary ?? `${method.toUpperCase()} ${path}`,
             ...(route.schema?.description !== undefined ? { description: route.schema.description } : {}),
             tags: [tag],
@@ -156,7 +173,10 @@ export function collectOpenApi(app: FastifyInstance, info: { title: string; vers
           const params = parameters(route.url, route.schema);
           if (params.length > 0) operation.parameters = params;
           if (route.schema?.body !== undefined) {
-            operation.requestBody = { required: hasRequired(route.schema.body), content: { 'application/json': { schema: route.schema.body } } };
+            operation.requestBody = {
+              required: hasRequired(route.schema.body),
+              content: { 'application/json': { schema: route.schema.body } },
+            };
           }
           const requirement = security(route.schema);
           if (requirement) operation.security = requirement;
@@ -171,12 +191,23 @@ export function collectOpenApi(app: FastifyInstance, info: { title: string; vers
             'HTTP API of the IM gateway, generated from the JSON schemas its routes validate with. Every call but the few marked otherwise carries a client token, `Authorization: Bearer <JWT>`. Bodies are checked as sent: an unknown field or a wrong type is refused with 400 `IM_ERR_BAD_REQUEST` naming the field. Errors: `{code, name, error}` from the one error registry. The socket protocol: `/asyncapi.json` and docs/protocol.md.',
         },
         servers: [{ url: '/' }],
-        tags: Object.entries(TAGS).filter(([name]) => usedTags.has(name)).map(([name, description]) => ({ name, description })),
+        tags: Object.entries(TAGS)
+          .filter(([name]) => usedTags.has(name))
+          .map(([name, description]) => ({ name, description })),
         paths,
         components: {
           securitySchemes: {
-            bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A client token: HS256 JWT, `sub` = the user id (`npm run -s token -- <userId>`).' },
-            admin: { type: 'http', scheme: 'bearer', description: 'The admin token, `IM_ADMIN_TOKEN` (unset: the admin API answers 403).' },
+            bearer: {
+              type: 'http',
+              scheme: 'bearer',
+              bearerFormat: 'JWT',
+              description: 'A client token: HS256 JWT, `sub` = the user id (`npm run -s token -- <userId>`).',
+            },
+            admin: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'The admin token, `IM_ADMIN_TOKEN` (unset: the admin API answers 403).',
+            },
           },
           schemas: {
             Error: {

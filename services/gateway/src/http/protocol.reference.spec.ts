@@ -18,10 +18,14 @@ describe('protocolReference', () => {
   });
 
   it('shows a cross-field rule as a note instead of dropping it silently', () => {
-    const withRule = MESSAGE_TYPES.filter((t) => JSON.stringify(t.content, (_k, v: unknown) => (typeof v === 'function' ? '__fn__' : v)).includes('__fn__'));
+    const withRule = MESSAGE_TYPES.filter((t) =>
+      JSON.stringify(t.content, (_k, v: unknown) => (typeof v === 'function' ? '__fn__' : v)).includes('__fn__'),
+    );
     expect(withRule.length).toBeGreaterThan(0);
     for (const spec of withRule) {
-      expect(JSON.stringify(ref.types.find((t) => t.type === spec.type)?.content)).toContain('"refine":"cross-field rule"');
+      expect(JSON.stringify(ref.types.find((t) => t.type === spec.type)?.content)).toContain(
+        '"refine":"cross-field rule"',
+      );
     }
   });
 });

@@ -27,7 +27,9 @@ export interface ProtocolReference {
 
 /** A schema as JSON: functions (an object's `refine`) become a note, everything else is data already. */
 function schemaJson(s: ContentSchema): unknown {
-  return JSON.parse(JSON.stringify(s, (_key, value: unknown) => (typeof value === 'function' ? 'cross-field rule' : value)));
+  return JSON.parse(
+    JSON.stringify(s, (_key, value: unknown) => (typeof value === 'function' ? 'cross-field rule' : value)),
+  );
 }
 
 /**
@@ -50,6 +52,11 @@ export function protocolReference(): ProtocolReference {
       ...(t.clientSend !== undefined ? { clientSend: { ...t.clientSend } } : {}),
       example: t.example,
     })),
-    errors: Object.entries(ErrorCodes).map(([name, e]) => ({ name, code: e.code, httpStatus: e.httpStatus, message: e.message })),
+    errors: Object.entries(ErrorCodes).map(([name, e]) => ({
+      name,
+      code: e.code,
+      httpStatus: e.httpStatus,
+      message: e.message,
+    })),
   };
 }

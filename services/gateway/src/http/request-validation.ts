@@ -37,7 +37,8 @@ function compile(ajv: Ajv, schema: Record<string, unknown>): ValidateFunction {
 export function describeValidationError(error: FastifySchemaValidationError, part: string): string {
   const at = `${part}${error.instancePath}`;
   const extra = (error.params as { additionalProperty?: unknown }).additionalProperty;
-  if (error.keyword === 'additionalProperties' && typeof extra === 'string') return `${at}/${extra} is not a known field`;
+  if (error.keyword === 'additionalProperties' && typeof extra === 'string')
+    return `${at}/${extra} is not a known field`;
   return `${at} ${error.message ?? 'is not valid'}`;
 }
 
@@ -64,14 +65,33 @@ function bodyValidator(schema: Record<string, unknown>): ValidateFunction {
 
 /** Installs the validators above on `app`; call before any route is registered. */
 export function installRequestValidation(app: FastifyInstance): void {
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyValidator(schema as Record<string, unknown>) : compile(fromText, schema as Record<string, unknown>)));
-  app.setSchemaErrorFormatter((errors, dataVar) => new Error(errors.map((e) => describeValidationError(e, dataVar)).join('; ')));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'body'
+      ? bodyValidator(schema as Record<string, unknown>)
+      : compile(fromText, schema as Record<string, unknown>),
+  );
+  app.setSchemaErrorFormatter(
+    (errors, dataVar) => new Error(errors.map((e) => describeValidationError(e, dataVar)).join('; ')),
+  );
   app.addHook('preValidation', async (request) => {
     // (An unknown route is answered 404 by the not-found handler, whatever its body.)
-    if (request.is404 || (request.routeOptions.schema as FastifySchema | undefined)?.body !== undefined || !hasContent(request.body)) return;
+    if (
+      request.is404 ||
+      (request.routeOptions.schema as FastifySchema | undefined)?.body !== undefined ||
+      !hasContent(request.body)
+    )
+      return;
     const body = request.body;
-    const fields = typeof body === 'object' && body !== null && !Array.isArray(body) && !Buffer.isBuffer(body) ? Object.keys(body) : [];
+    const fields =
+      typeof body === 'object' && body !== null && !Array.isArray(body) && !Buffer.isBuffer(body)
+        ? Object.keys(body)
+        : [];
     const first = fields[0];
-    throw new AppError('IM_ERR_BAD_REQUEST', first !== undefined ? `body/${first} is not a known field (this route takes no body)` : 'this route takes no body');
+    throw new AppError(
+      'IM_ERR_BAD_REQUEST',
+      first !== undefined
+        ? `body/${first} is not a known field (this route takes no body)`
+        : 'this route takes no body',
+    );
   });
 }

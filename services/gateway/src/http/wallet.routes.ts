@@ -69,22 +69,33 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       `/v1/admin/wallet/${kind}`,
       {
         schema: {
-          summary: kind === 'topup' ? 'Add money to a user’s wallet (admin; idempotent by idempotencyKey)' : 'Take money out of a user’s wallet (admin; idempotent by idempotencyKey)',
+          summary:
+            kind === 'topup'
+              ? 'Add money to a user’s wallet (admin; idempotent by idempotencyKey)'
+              : 'Take money out of a user’s wallet (admin; idempotent by idempotencyKey)',
           security: 'admin',
           body: adminBody,
           response: { 200: walletOp },
         },
       },
       async (request) => {
-      admin(request);
-      const { userId, amount, idempotencyKey } = request.body;
-      return send({ kind, userId, amount, key: idempotencyKey, at: ctx.clock.now() });
+        admin(request);
+        const { userId, amount, idempotencyKey } = request.body;
+        return send({ kind, userId, amount, key: idempotencyKey, at: ctx.clock.now() });
       },
     );
   }
 
   app.post<{
-    Body: { to: { type: 'user' | 'group'; id: string }; kind: 'equal' | 'lucky' | 'password'; total: number; count: number; msg?: string; password?: string; requestId: string };
+    Body: {
+      to: { type: 'user' | 'group'; id: string };
+      kind: 'equal' | 'lucky' | 'password';
+      total: number;
+      count: number;
+      msg?: string;
+      password?: string;
+      requestId: string;
+    };
   }>(
     '/v1/red-packets',
     {
@@ -115,8 +126,10 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       const b = request.body;
-      if ((b.kind === 'password') !== (b.password !== undefined)) throw new AppError('IM_ERR_BAD_REQUEST', 'a password red packet needs a password, and only it has one');
-      if (b.kind === 'password' && b.to.type !== 'group') throw new AppError('IM_ERR_BAD_REQUEST', 'a password red packet goes to a group');
+      if ((b.kind === 'password') !== (b.password !== undefined))
+        throw new AppError('IM_ERR_BAD_REQUEST', 'a password red packet needs a password, and only it has one');
+      if (b.kind === 'password' && b.to.type !== 'group')
+        throw new AppError('IM_ERR_BAD_REQUEST', 'a password red packet goes to a group');
       // The same sender and requestId name the same packet: a retry is the same command again.
       const packetId = await moneyRecordId(ctx, 'red-packet', sub, b.requestId);
       const value = await send({
@@ -150,7 +163,15 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       const b = request.body;
       if (b.toUserId === sub) throw new AppError('IM_ERR_BAD_REQUEST', 'cannot transfer to yourself');
       const transferId = await moneyRecordId(ctx, 'transfer', sub, b.requestId);
-      const value = await send({ kind: 'transfer-send', transferId, fromId: sub, toId: b.toUserId, amount: b.amount, msg: b.msg ?? '', at: ctx.clock.now() });
+      const value = await send({
+        kind: 'transfer-send',
+        transferId,
+        fromId: sub,
+        toId: b.toUserId,
+        amount: b.amount,
+        msg: b.msg ?? '',
+        at: ctx.clock.now(),
+      });
       return reply.status(201).send(value);
     },
   );
@@ -163,26 +184,52 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       `/v1/transfers/:id/${action}`,
       {
         schema: {
-          summary: action === 'accept' ? 'Accept a transfer made to you (20 to the sender)' : 'Return a transfer made to you (21 to the sender)',
+          summary:
+            action === 'accept'
+              ? 'Accept a transfer made to you (20 to the sender)'
+              : 'Return a transfer made to you (21 to the sender)',
           params: transferParams,
           response: { 200: transferOutcome },
         },
       },
       async (request) => {
-      const { sub } = ctx.auth(request);
-      return send({ kind, transferId: request.params.id, userId: sub, at: ctx.clock.now() });
+        const { sub } = ctx.auth(request);
+        return send({ kind, transferId: request.params.id, userId: sub, at: ctx.clock.now() });
       },
     );
   }
-  app.get<{ Params: { id: string } }>('/v1/transfers/:id', { schema: { summary: 'A transfer you made or received', params: transferParams, response: { 200: transfer } } }, async (request) => {
-    const { sub } = ctx.auth(request);
-    const t = await ctx.store.transfers.get(request.params.id);
-    if (!t || t.state === 'failed' || (t.fromId !== sub && t.toId !== sub)) throw new AppError('IM_ERR_NOT_FOUND', 'no such transfer');
-    return { transferId: t.transferId, fromId: t.fromId, toId: t.toId, amount: t.amount, msg: t.msg, state: t.state, createdAt: t.createdAt, expiresAt: t.expiresAt };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/v1/transfers/:id',
+    { schema: { summary: 'A transfer you made or received', params: transferParams, response: { 200: transfer } } },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      const t = await ctx.store.transfers.get(request.params.id);
+      if (!t || t.state === 'failed' || (t.fromId !== sub && t.toId !== sub))
+        throw new AppError('IM_ERR_NOT_FOUND', 'no such transfer');
+      return {
+        transferId: t.transferId,
+        fromId: t.fromId,
+        toId: t.toId,
+        amount: t.amount,
+        msg: t.msg,
+        state: t.state,
+        createdAt: t.createdAt,
+        expiresAt: t.expiresAt,
+      };
+    },
+  );
 
   // ---- AA collections (40) and payment requests (41) ----------------------------------------
-  app.post<{ Body: { to: { type: 'user' | 'group'; id: string }; amount: number; count?: number; totalAmt?: number; msg?: string; requestId: string } }>(
+  app.post<{
+    Body: {
+      to: { type: 'user' | 'group'; id: string };
+      amount: number;
+      count?: number;
+      totalAmt?: number;
+      msg?: string;
+      requestId: string;
+    };
+  }>(
     '/v1/collections',
     {
       schema: {
@@ -193,7 +240,12 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
           required: ['to', 'amount', 'requestId'],
           additionalProperties: false,
           properties: {
-            to: { type: 'object', required: ['type', 'id'], additionalProperties: false, properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema } },
+            to: {
+              type: 'object',
+              required: ['type', 'id'],
+              additionalProperties: false,
+              properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema },
+            },
             amount: money,
             count: { type: 'integer', minimum: 1, maximum: 100000 },
             totalAmt: money,
@@ -258,39 +310,65 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       schema: {
         summary: 'Pay your share of a collection or a payment request; idempotent by requestId',
         params: collectionParams,
-        body: { type: 'object', required: ['requestId'], additionalProperties: false, properties: { requestId: keySchema } },
+        body: {
+          type: 'object',
+          required: ['requestId'],
+          additionalProperties: false,
+          properties: { requestId: keySchema },
+        },
         response: { 200: collectionPaid },
       },
     },
     async (request) => {
       const { sub } = ctx.auth(request);
-      return send({ kind: 'collection-pay', collectionId: request.params.id, payerId: sub, requestKey: request.body.requestId, at: ctx.clock.now() });
+      return send({
+        kind: 'collection-pay',
+        collectionId: request.params.id,
+        payerId: sub,
+        requestKey: request.body.requestId,
+        at: ctx.clock.now(),
+      });
     },
   );
-  app.get<{ Params: { id: string } }>('/v1/collections/:id', { schema: { summary: 'A collection or payment request, with who paid', params: collectionParams, response: { 200: collection } } }, async (request) => {
-    const { sub } = ctx.auth(request);
-    const c = await ctx.store.collections.get(request.params.id);
-    const allowed =
-      c !== undefined &&
-      (c.collectorId === sub || (c.targetType === 'user' ? c.targetId === sub : (await ctx.store.groups.member(c.targetId, sub)) !== undefined));
-    if (!c || !allowed) throw new AppError('IM_ERR_NOT_FOUND', 'no such collection');
-    const seats = await ctx.store.collections.seats(c.collectionId);
-    const ops = await Promise.all(seats.map((seat) => ctx.store.ledger.op(`pcp:${c.collectionId}:${seat.slot}`)));
-    return {
-      collectionId: c.collectionId,
-      kind: c.kind,
-      collectorId: c.collectorId,
-      to: { type: c.targetType, id: c.targetId },
-      amount: c.amount,
-      count: c.count,
-      totalAmt: c.totalAmt,
-      msg: c.msg,
-      state: c.state,
-      createdAt: c.createdAt,
-      expiresAt: c.expiresAt,
-      payments: seats.filter((_, i) => ops[i]?.state === 'completed').map((seat) => ({ payerId: seat.payerId, at: seat.at })),
-    };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/v1/collections/:id',
+    {
+      schema: {
+        summary: 'A collection or payment request, with who paid',
+        params: collectionParams,
+        response: { 200: collection },
+      },
+    },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      const c = await ctx.store.collections.get(request.params.id);
+      const allowed =
+        c !== undefined &&
+        (c.collectorId === sub ||
+          (c.targetType === 'user'
+            ? c.targetId === sub
+            : (await ctx.store.groups.member(c.targetId, sub)) !== undefined));
+      if (!c || !allowed) throw new AppError('IM_ERR_NOT_FOUND', 'no such collection');
+      const seats = await ctx.store.collections.seats(c.collectionId);
+      const ops = await Promise.all(seats.map((seat) => ctx.store.ledger.op(`pcp:${c.collectionId}:${seat.slot}`)));
+      return {
+        collectionId: c.collectionId,
+        kind: c.kind,
+        collectorId: c.collectorId,
+        to: { type: c.targetType, id: c.targetId },
+        amount: c.amount,
+        count: c.count,
+        totalAmt: c.totalAmt,
+        msg: c.msg,
+        state: c.state,
+        createdAt: c.createdAt,
+        expiresAt: c.expiresAt,
+        payments: seats
+          .filter((_, i) => ops[i]?.state === 'completed')
+          .map((seat) => ({ payerId: seat.payerId, at: seat.at })),
+      };
+    },
+  );
 
   const packetParams = { type: 'object', properties: { id: idSchema } } as const;
   app.post<{ Params: { id: string }; Body: { password?: string } | undefined }>(
@@ -308,32 +386,53 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       const { sub } = ctx.auth(request);
       const password = request.body?.password;
       const packetId = request.params.id;
-      return send({ kind: 'red-packet-open', packetId, userId: sub, ...(password !== undefined ? { passwordHash: passwordHash(packetId, password) } : {}), via: 'api', at: ctx.clock.now() });
+      return send({
+        kind: 'red-packet-open',
+        packetId,
+        userId: sub,
+        ...(password !== undefined ? { passwordHash: passwordHash(packetId, password) } : {}),
+        via: 'api',
+        at: ctx.clock.now(),
+      });
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/red-packets/:id', { schema: { summary: 'A red packet in one of your conversations, with who opened it', params: packetParams, response: { 200: redPacket } } }, async (request) => {
-    const { sub } = ctx.auth(request);
-    const packet = await ctx.store.redPackets.get(request.params.id);
-    if (!packet || packet.state === 'failed') throw new AppError('IM_ERR_NOT_FOUND', 'no such red packet');
-    const allowed =
-      packet.senderId === sub ||
-      (packet.targetType === 'user' ? packet.targetId === sub : (await ctx.store.groups.member(packet.targetId, sub)) !== undefined);
-    if (!allowed) throw new AppError('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
-    const claims = await ctx.store.redPackets.claims(packet.packetId);
-    return {
-      packetId: packet.packetId,
-      senderId: packet.senderId,
-      to: { type: packet.targetType, id: packet.targetId },
-      kind: packet.kind,
-      total: packet.total,
-      count: packet.shares.length,
-      msg: packet.msg,
-      state: packet.state,
-      createdAt: packet.createdAt,
-      expiresAt: packet.expiresAt,
-      claims: claims.filter((c) => !c.userId.startsWith('@')).map((c) => ({ userId: c.userId, amount: c.amount, at: c.at })),
-      refunded: claims.filter((c) => c.userId.startsWith('@')).reduce((sum, c) => sum + c.amount, 0),
-    };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/v1/red-packets/:id',
+    {
+      schema: {
+        summary: 'A red packet in one of your conversations, with who opened it',
+        params: packetParams,
+        response: { 200: redPacket },
+      },
+    },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      const packet = await ctx.store.redPackets.get(request.params.id);
+      if (!packet || packet.state === 'failed') throw new AppError('IM_ERR_NOT_FOUND', 'no such red packet');
+      const allowed =
+        packet.senderId === sub ||
+        (packet.targetType === 'user'
+          ? packet.targetId === sub
+          : (await ctx.store.groups.member(packet.targetId, sub)) !== undefined);
+      if (!allowed) throw new AppError('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
+      const claims = await ctx.store.redPackets.claims(packet.packetId);
+      return {
+        packetId: packet.packetId,
+        senderId: packet.senderId,
+        to: { type: packet.targetType, id: packet.targetId },
+        kind: packet.kind,
+        total: packet.total,
+        count: packet.shares.length,
+        msg: packet.msg,
+        state: packet.state,
+        createdAt: packet.createdAt,
+        expiresAt: packet.expiresAt,
+        claims: claims
+          .filter((c) => !c.userId.startsWith('@'))
+          .map((c) => ({ userId: c.userId, amount: c.amount, at: c.at })),
+        refunded: claims.filter((c) => c.userId.startsWith('@')).reduce((sum, c) => sum + c.amount, 0),
+      };
+    },
+  );
 }

@@ -39,7 +39,8 @@ export class HandshakeLimiter {
   }
 
   private sweep(now: number): void {
-    for (const [k, b] of this.buckets) if (b.tokens + ((now - b.last) / 60_000) * this.perMinute >= this.burst) this.buckets.delete(k);
+    for (const [k, b] of this.buckets)
+      if (b.tokens + ((now - b.last) / 60_000) * this.perMinute >= this.burst) this.buckets.delete(k);
     for (const k of this.buckets.keys()) {
       if (this.buckets.size <= this.maxEntries) break;
       this.buckets.delete(k);

@@ -21,14 +21,26 @@ describe(BacklogGuard.name, () => {
       await g.poll();
       seen.push(refused(g));
     }
-    expect(seen).toEqual([undefined, undefined, 'IM_ERR_UNAVAILABLE', 'IM_ERR_UNAVAILABLE', 'IM_ERR_UNAVAILABLE', undefined, 'IM_ERR_UNAVAILABLE']);
+    expect(seen).toEqual([
+      undefined,
+      undefined,
+      'IM_ERR_UNAVAILABLE',
+      'IM_ERR_UNAVAILABLE',
+      'IM_ERR_UNAVAILABLE',
+      undefined,
+      'IM_ERR_UNAVAILABLE',
+    ]);
     expect(g.backlog).toBe(120);
     await g.close();
   });
 
   it('accepts when the backlog cannot be read (the publish then fails by itself if Kafka is away)', async () => {
     let fail = false;
-    const g = new BacklogGuard(() => (fail ? Promise.reject(new Error('no broker')) : Promise.resolve(500)), { max: 100, everyMs: 60_000 }, logger);
+    const g = new BacklogGuard(
+      () => (fail ? Promise.reject(new Error('no broker')) : Promise.resolve(500)),
+      { max: 100, everyMs: 60_000 },
+      logger,
+    );
     await g.poll();
     expect(refused(g)).toBe('IM_ERR_UNAVAILABLE');
     fail = true;

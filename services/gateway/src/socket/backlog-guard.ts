@@ -43,7 +43,10 @@ export class BacklogGuard {
   /** Throws IM_ERR_UNAVAILABLE while the backlog is over the limit. */
   check(): void {
     if (this.refusing) {
-      throw new AppError('IM_ERR_UNAVAILABLE', `the server is busy (${this.lastBacklog} messages waiting to be stored); retry with the same msgId in a moment`);
+      throw new AppError(
+        'IM_ERR_UNAVAILABLE',
+        `the server is busy (${this.lastBacklog} messages waiting to be stored); retry with the same msgId in a moment`,
+      );
     }
   }
 

@@ -9,7 +9,8 @@ import type { TokenBucket } from './rate-limiter';
 import type { SocketIdentity } from './socket-auth';
 
 export type Ack = (answer: AckAnswer) => void;
-export type AckAnswer = { code: 0; msgId: string; serverTime: number } | { code: number; msgId: string | undefined; error: string };
+export type AckAnswer =
+  { code: 0; msgId: string; serverTime: number } | { code: number; msgId: string | undefined; error: string };
 
 export interface ChatContext {
   readonly identity: SocketIdentity;
@@ -47,40 +48,70 @@ export class ChatController {
     if (!ctx.bucket.take()) return fail(imError('IM_ERR_RATE_LIMITED'), undefined);
     const parsed = parseImMessage(payload, { maxBytes: this.maxBytes, direction: 'up' });
     if (!parsed.ok) {
-      this.logger.debug({ msgId: parsed.msgId, code: parsed.error.code, userId: ctx.identity.claims.sub }, 'message refused');
+      this.logger.debug(
+        { msgId: parsed.msgId, code: parsed.error.code, userId: ctx.identity.claims.sub },
+        'message refused',
+      );
       return fail(parsed.error, parsed.msgId);
     }
     const m = parsed.message;
     // What the registry says a client's message of this type does (parsing refused down-only types).
     const send = messageTypeSpec(m.messageType)?.clientSend ?? { kind: 'conversation' };
     if (send.kind === 'chatroom') {
-      return fail(imError('IM_ERR_BAD_REQUEST', `messageType ${m.messageType} travels on the chatroom event, not chat`), m.msgId);
+      return fail(
+        imError('IM_ERR_BAD_REQUEST', `messageType ${m.messageType} travels on the chatroom event, not chat`),
+        m.msgId,
+      );
     }
     if (send.kind === 'http-only') {
-      return fail(imError('IM_ERR_BAD_REQUEST', `messageType ${m.messageType} is made with ${send.route}; the server then sends it`), m.msgId);
+      return fail(
+        imError(
+          'IM_ERR_BAD_REQUEST',
+          `messageType ${m.messageType} is made with ${send.route}; the server then sends it`,
+        ),
+        m.msgId,
+      );
     }
     try {
       if (send.kind === 'session') {
         if (m.messageType === MessageType.READY) await ctx.start(m.devType);
-        else ctx.emit({ ...m, fromId: 'server', destId: m.fromId, fromType: 3, content: '', sendTime: this.clock.now() });
+        else
+          ctx.emit({ ...m, fromId: 'server', destId: m.fromId, fromType: 3, content: '', sendTime: this.clock.now() });
         return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
       }
       if (send.kind === 'call-signal') {
         await this.calls.signal({ claims: ctx.identity.claims, deviceId: ctx.identity.deviceId }, m);
-        this.logger.debug({ msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub }, 'call signal accepted');
+        this.logger.debug(
+          { msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub },
+          'call signal accepted',
+        );
         return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
       }
-      const { serverTime } = await this.service.accept({ claims: ctx.identity.claims, deviceId: ctx.identity.deviceId }, m);
-      this.logger.debug({ msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub }, 'message accepted');
+      const { serverTime } = await this.service.accept(
+        { claims: ctx.identity.claims, deviceId: ctx.identity.deviceId },
+        m,
+      );
+      this.logger.debug(
+        { msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub },
+        'message accepted',
+      );
       return answer({ code: 0, msgId: m.msgId, serverTime });
     } catch (e) {
       const { error, known } = toImError(e);
       if (!known) this.logger.error({ err: e, msgId: m.msgId }, 'chat handling failed');
-      else if (e instanceof Error && e.cause !== undefined) this.logger.warn({ err: e.cause, msgId: m.msgId, code: error.code }, 'message not accepted');
+      else if (e instanceof Error && e.cause !== undefined)
+        this.logger.warn({ err: e.cause, msgId: m.msgId, code: error.code }, 'message not accepted');
       if (known && ((error.code >= 40300 && error.code < 40400) || send.kind === 'call-signal')) {
         // Authorisation refusals (spoofed sender, not a member, blacklisted, ...) are security events,
         // and so is a call signal refused (e.g. answering or hanging up a call one is not in).
-        const refusal = { code: error.code, reason: error.reason, userId: ctx.identity.claims.sub, msgId: m.msgId, messageType: m.messageType, destId: m.destId };
+        const refusal = {
+          code: error.code,
+          reason: error.reason,
+          userId: ctx.identity.claims.sub,
+          msgId: m.msgId,
+          messageType: m.messageType,
+          destId: m.destId,
+        };
         this.logger.info(refusal, 'message refused');
       }
       return fail(error, m.msgId);

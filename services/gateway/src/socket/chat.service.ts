@@ -17,7 +17,8 @@ const CONVERSATION_TYPES = typesSentAs('conversation');
 const REACTION_TYPES = typesSentAs('reaction');
 
 const ACCEPTANCE_TTL_MS = 24 * 3600 * 1000;
-const digest = (parts: readonly string[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+const digest = (parts: readonly string[]): string =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 
 export interface Sender {
   readonly claims: TokenClaims;
@@ -56,7 +57,12 @@ export class ChatService {
     this.backlog?.check();
     const conversationId = await this.authorise(message);
     const serverTime = await this.acceptanceTime(conversationId, message);
-    const record: ChatRecord = { kind: 'chat', conversationId, message: { ...message, sendTime: serverTime, receiveTime: serverTime }, senderDeviceId: sender.deviceId };
+    const record: ChatRecord = {
+      kind: 'chat',
+      conversationId,
+      message: { ...message, sendTime: serverTime, receiveTime: serverTime },
+      senderDeviceId: sender.deviceId,
+    };
     try {
       await this.bus.publish(Topics.MESSAGES, conversationId, record);
     } catch (e) {
@@ -73,20 +79,38 @@ export class ChatService {
   private async react(m: ImMessage): Promise<{ serverTime: number }> {
     const tip = m.messageType === MessageType.GROUP_MESSAGE_TIP;
     const content = m.content;
-    if (typeof content !== 'object' || content === null || Array.isArray(content)) throw new AppError('IM_ERR_BAD_CONTENT', tip ? 'content must be {msgId, amt}' : 'content must be {msgId}');
+    if (typeof content !== 'object' || content === null || Array.isArray(content))
+      throw new AppError('IM_ERR_BAD_CONTENT', tip ? 'content must be {msgId, amt}' : 'content must be {msgId}');
     const fields = content as Record<string, unknown>;
     const allowed = tip ? ['msgId', 'amt'] : ['msgId'];
     const unknown = Object.keys(fields).find((k) => !allowed.includes(k));
     if (unknown !== undefined) throw new AppError('IM_ERR_BAD_CONTENT', `content.${unknown} is not a known field`);
     const target = fields['msgId'];
-    if (typeof target !== 'string' || target.length === 0 || target.length > 128) throw new AppError('IM_ERR_BAD_CONTENT', 'content.msgId must name a message of the group');
+    if (typeof target !== 'string' || target.length === 0 || target.length > 128)
+      throw new AppError('IM_ERR_BAD_CONTENT', 'content.msgId must name a message of the group');
     const amt = fields['amt'];
-    if (tip && (typeof amt !== 'number' || !Number.isSafeInteger(amt) || amt < 1)) throw new AppError('IM_ERR_BAD_CONTENT', 'content.amt must be a positive integer (fen)');
+    if (tip && (typeof amt !== 'number' || !Number.isSafeInteger(amt) || amt < 1))
+      throw new AppError('IM_ERR_BAD_CONTENT', 'content.amt must be a positive integer (fen)');
     await this.authorise(m);
     const at = this.clock.now();
     const command: WalletCommand = tip
-      ? { kind: 'tip', tipId: `tp-${digest([m.fromId, m.msgId])}`, fromId: m.fromId, groupId: m.destId, msgId: target, amount: amt as number, at }
-      : { kind: 'like', likeId: `lk-${digest([m.destId, target, m.fromId])}`, fromId: m.fromId, groupId: m.destId, msgId: target, at };
+      ? {
+          kind: 'tip',
+          tipId: `tp-${digest([m.fromId, m.msgId])}`,
+          fromId: m.fromId,
+          groupId: m.destId,
+          msgId: target,
+          amount: amt as number,
+          at,
+        }
+      : {
+          kind: 'like',
+          likeId: `lk-${digest([m.destId, target, m.fromId])}`,
+          fromId: m.fromId,
+          groupId: m.destId,
+          msgId: target,
+          at,
+        };
     await requestCommand(this.bus, Topics.WALLET_COMMANDS, walletCommandKey(command), command);
     return { serverTime: at };
   }
@@ -100,7 +124,11 @@ export class ChatService {
       return conversationId;
     }
     if (m.fromType !== 1) throw new AppError('IM_ERR_BAD_FROM_TYPE', 'chat messages are person (1) or group (2)');
-    if (this.settings.requireFriendship && m.destId !== m.fromId && !(await this.store.relations.areFriends(m.fromId, m.destId))) {
+    if (
+      this.settings.requireFriendship &&
+      m.destId !== m.fromId &&
+      !(await this.store.relations.areFriends(m.fromId, m.destId))
+    ) {
       throw new AppError('IM_ERR_NOT_FRIEND');
     }
     const conversationId = directConversationId(m.fromId, m.destId);
@@ -114,8 +142,10 @@ export class ChatService {
     const target = await this.store.messages.findByMsgId(conversationId, String(m.content));
     if (!target) throw new AppError('IM_ERR_NOT_FOUND', 'no such message in this conversation');
     if (m.messageType === MessageType.READ) return;
-    if (target.message.fromId !== m.fromId) throw new AppError('IM_ERR_FORBIDDEN', 'only its sender may recall a message');
-    if (this.clock.now() - target.message.sendTime > this.settings.recallWindowMs) throw new AppError('IM_ERR_RECALL_EXPIRED');
+    if (target.message.fromId !== m.fromId)
+      throw new AppError('IM_ERR_FORBIDDEN', 'only its sender may recall a message');
+    if (this.clock.now() - target.message.sendTime > this.settings.recallWindowMs)
+      throw new AppError('IM_ERR_RECALL_EXPIRED');
   }
 
   /**

@@ -52,7 +52,8 @@ export class DeliveryRouter {
           ch.pushLive(delivery.message);
           break;
         case 'disconnect':
-          if (delivery.deviceId === undefined || delivery.deviceId === ch.deviceId) this.disconnect(ch, delivery.reason);
+          if (delivery.deviceId === undefined || delivery.deviceId === ch.deviceId)
+            this.disconnect(ch, delivery.reason);
           break;
         default:
           this.logger.warn({ delivery }, 'unknown delivery kind');

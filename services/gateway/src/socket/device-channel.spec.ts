@@ -8,7 +8,17 @@ const logger = createLogger({ service: 'test', level: 'silent' });
 const conv = 'p:a:b';
 
 function wire(msgId: string, fromId = 'a'): ImMessage & { sendTime: number } {
-  return { msgId, fromId, destId: fromId === 'a' ? 'b' : 'a', fromType: 1, fromName: '', imageIconUrl: '', content: msgId, messageType: 2, sendTime: 1 };
+  return {
+    msgId,
+    fromId,
+    destId: fromId === 'a' ? 'b' : 'a',
+    fromType: 1,
+    fromName: '',
+    imageIconUrl: '',
+    content: msgId,
+    messageType: 2,
+    sendTime: 1,
+  };
 }
 
 describe(DeviceChannel.name, () => {
@@ -62,7 +72,7 @@ describe(DeviceChannel.name, () => {
     expect(sent.map((s) => s.message.msgId)).toEqual(['m1', 'm2', 'm3']);
   });
 
-  it("does not send the device its own message but counts it as received", async () => {
+  it('does not send the device its own message but counts it as received', async () => {
     channel.start();
     const own = await append('mine', 'b', 'phone');
     const fromPeer = await append('theirs');
@@ -107,7 +117,8 @@ describe(DeviceChannel.name, () => {
     const range = store.messages.range.bind(store.messages);
     let failures = 2;
     store.messages.range = async (...args) => {
-      if (failures-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoServerSelectionError' });
+      if (failures-- > 0)
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoServerSelectionError' });
       return range(...args);
     };
     channel.pushStored(m3);

@@ -37,8 +37,15 @@ const MAX_RETRY_DELAY_MS = 2000;
 const receiptsKey = (conversationId: string): string => `rr:${conversationId}`;
 
 /** The other person of each of `userId`'s 1:1 conversations (a note to oneself has none). */
-export function directPeers(summaries: readonly ConversationSummary[], userId: string): { conversationId: string; userId: string }[] {
-  return summaries.flatMap((c) => (c.kind === 'direct' && c.peerId !== undefined && c.peerId !== userId ? [{ conversationId: c.conversationId, userId: c.peerId }] : []));
+export function directPeers(
+  summaries: readonly ConversationSummary[],
+  userId: string,
+): { conversationId: string; userId: string }[] {
+  return summaries.flatMap((c) =>
+    c.kind === 'direct' && c.peerId !== undefined && c.peerId !== userId
+      ? [{ conversationId: c.conversationId, userId: c.peerId }]
+      : [],
+  );
 }
 
 /** The wire form of a stored message: a recalled one travels without its content. */
@@ -94,7 +101,11 @@ export class DeviceChannel {
 
   pushLive(message: ImMessage): void {
     const receipt = this.peerReceipt(message);
-    this.enqueue(async () => (receipt ? this.o.emit(message, () => this.receiptAcknowledged(receipt.conversationId, receipt.seq)) : this.o.emit(message)));
+    this.enqueue(async () =>
+      receipt
+        ? this.o.emit(message, () => this.receiptAcknowledged(receipt.conversationId, receipt.seq))
+        : this.o.emit(message),
+    );
   }
 
   async close(): Promise<void> {
@@ -117,7 +128,8 @@ export class DeviceChannel {
 
   private async run(): Promise<void> {
     try {
-      for (let task = this.tasks.shift(); task && !this.closed; task = this.tasks.shift()) await this.runUntilDone(task);
+      for (let task = this.tasks.shift(); task && !this.closed; task = this.tasks.shift())
+        await this.runUntilDone(task);
     } finally {
       this.running = false;
     }
@@ -141,7 +153,10 @@ export class DeviceChannel {
           return;
         }
         const delayMs = Math.min(MAX_RETRY_DELAY_MS, (this.o.retryDelayMs ?? 100) * 2 ** attempt);
-        this.o.logger.warn({ err: e, userId: this.o.userId, deviceId: this.deviceId, attempt, delayMs }, 'the store is unavailable; retrying the downlink');
+        this.o.logger.warn(
+          { err: e, userId: this.o.userId, deviceId: this.deviceId, attempt, delayMs },
+          'the store is unavailable; retrying the downlink',
+        );
         await new Promise((r) => setTimeout(r, delayMs));
       }
     }
@@ -152,16 +167,23 @@ export class DeviceChannel {
     const deviceId = this.deviceId;
     const memberships = await store.groups.groupsOf(userId);
     const joined = new Map(memberships.map((m) => [`g:${m.groupId}`, m.joinedSeq]));
-    const summaries = await store.conversations.listForUser(userId, memberships.map((m) => m.groupId));
+    const summaries = await store.conversations.listForUser(
+      userId,
+      memberships.map((m) => m.groupId),
+    );
     const list: { conversationId: string; maxSeq: number }[] = [...summaries];
     // The user's system conversation (friend notices) is synced like the others.
     const system = systemConversationId(userId);
     const systemSeq = await store.conversations.maxSeq(system);
     if (systemSeq > 0) list.push({ conversationId: system, maxSeq: systemSeq });
     const ids = list.map((c) => c.conversationId);
-    const [cursors, reads] = await Promise.all([store.cursors.get(userId, deviceId, ids), store.conversations.readSeqs(userId, ids)]);
+    const [cursors, reads] = await Promise.all([
+      store.cursors.get(userId, deviceId, ids),
+      store.conversations.readSeqs(userId, ids),
+    ]);
     for (const c of list) {
-      const start = cursors.get(c.conversationId) ?? Math.max(reads.get(c.conversationId) ?? 0, joined.get(c.conversationId) ?? 0);
+      const start =
+        cursors.get(c.conversationId) ?? Math.max(reads.get(c.conversationId) ?? 0, joined.get(c.conversationId) ?? 0);
       const state = this.stateFor(c.conversationId, start);
       const from = Math.max(state.lastSent, c.maxSeq - this.o.syncMaxPerConversation);
       if (c.maxSeq > from) await this.sendRange(c.conversationId, from, Number.MAX_SAFE_INTEGER);
@@ -177,14 +199,28 @@ export class DeviceChannel {
     const { store, userId } = this.o;
     const peers = directPeers(summaries, userId);
     if (peers.length === 0) return;
-    const [peerReads, told] = await Promise.all([store.conversations.readSeqsOf(peers), store.cursors.get(userId, this.deviceId, peers.map((p) => receiptsKey(p.conversationId)))]);
+    const [peerReads, told] = await Promise.all([
+      store.conversations.readSeqsOf(peers),
+      store.cursors.get(
+        userId,
+        this.deviceId,
+        peers.map((p) => receiptsKey(p.conversationId)),
+      ),
+    ]);
     for (const { conversationId, userId: peerId } of peers) {
       const seq = peerReads.get(conversationId) ?? 0;
       if (seq <= (told.get(receiptsKey(conversationId)) ?? 0) || this.closed) continue;
       const [read] = await store.messages.range(conversationId, { afterSeq: seq - 1, beforeSeq: seq + 1, limit: 1 });
       if (!read) continue;
       const msgId = `rr-${createHash('sha256').update(conversationId).digest('hex').slice(0, 24)}-${seq}`;
-      const built = serverMessage({ msgId, messageType: MessageType.READ, from: { id: peerId, type: 'PERSON' }, destId: userId, content: read.message.msgId, at: this.o.clock.now() });
+      const built = serverMessage({
+        msgId,
+        messageType: MessageType.READ,
+        from: { id: peerId, type: 'PERSON' },
+        destId: userId,
+        content: read.message.msgId,
+        at: this.o.clock.now(),
+      });
       const receipt: ImMessage = { ...built, seq };
       this.o.emit(receipt, () => this.receiptAcknowledged(conversationId, seq));
     }
@@ -192,7 +228,13 @@ export class DeviceChannel {
 
   /** A live 33 from the other side of a 1:1 conversation: where it was read, to remember once acknowledged. */
   private peerReceipt(m: ImMessage): { conversationId: string; seq: number } | undefined {
-    if (m.messageType !== MessageType.READ || m.seq === undefined || m.fromId === this.o.userId || m.destId !== this.o.userId) return undefined;
+    if (
+      m.messageType !== MessageType.READ ||
+      m.seq === undefined ||
+      m.fromId === this.o.userId ||
+      m.destId !== this.o.userId
+    )
+      return undefined;
     return { conversationId: directConversationId(this.o.userId, m.fromId), seq: m.seq };
   }
 
@@ -223,7 +265,9 @@ export class DeviceChannel {
     const cursor = (await store.cursors.get(userId, deviceId, [conversationId])).get(conversationId);
     if (cursor !== undefined) return this.stateFor(conversationId, cursor);
     const read = (await store.conversations.readSeqs(userId, [conversationId])).get(conversationId) ?? 0;
-    const joinedSeq = conversationId.startsWith('g:') ? ((await store.groups.member(conversationId.slice(2), userId))?.joinedSeq ?? 0) : 0;
+    const joinedSeq = conversationId.startsWith('g:')
+      ? ((await store.groups.member(conversationId.slice(2), userId))?.joinedSeq ?? 0)
+      : 0;
     return this.stateFor(conversationId, Math.max(read, joinedSeq));
   }
 
@@ -237,7 +281,7 @@ export class DeviceChannel {
   /** Sends the stored messages in (afterSeq, beforeSeq), page by page. */
   private async sendRange(conversationId: string, afterSeq: number, beforeSeq: number): Promise<void> {
     const state = this.stateFor(conversationId, afterSeq);
-    for (let after = afterSeq; !this.closed; ) {
+    for (let after = afterSeq; !this.closed;) {
       const page = await this.o.store.messages.range(conversationId, { afterSeq: after, beforeSeq, limit: PAGE });
       for (const m of page) if (m.seq > state.lastSent) this.sendOne(state, m);
       const last = page[page.length - 1];
@@ -282,7 +326,10 @@ export class DeviceChannel {
         }
       }
     } catch (e) {
-      this.o.logger.warn({ err: e, userId: this.o.userId }, 'cursor write failed; the device may see a few messages again');
+      this.o.logger.warn(
+        { err: e, userId: this.o.userId },
+        'cursor write failed; the device may see a few messages again',
+      );
     } finally {
       this.writing = undefined;
     }

@@ -55,13 +55,18 @@ describe('PresenceNotifier (two gateways sharing one presence and once-store)', 
     }
   }
 
-  function setup(
-    onGatewayLost?: (gatewayId: string, userIds: readonly string[]) => Promise<void>,
-  ): { sent: Array<{ to: string; type: number }>; gw1: PresenceNotifier; gw2: PresenceNotifier; presence: PresenceWithDeadGateway } {
+  function setup(onGatewayLost?: (gatewayId: string, userIds: readonly string[]) => Promise<void>): {
+    sent: Array<{ to: string; type: number }>;
+    gw1: PresenceNotifier;
+    gw2: PresenceNotifier;
+    presence: PresenceWithDeadGateway;
+  } {
     const sent: Array<{ to: string; type: number }> = [];
     const presence = new PresenceWithDeadGateway();
     const once = new MemoryOnceStore();
-    const store = { relations: { friends: (u: string) => Promise.resolve(u === 'a' ? ['b'] : ['a']) } } as unknown as Store;
+    const store = {
+      relations: { friends: (u: string) => Promise.resolve(u === 'a' ? ['b'] : ['a']) },
+    } as unknown as Store;
     const delivery = {
       send: (userIds: readonly string[], d: Delivery) => {
         if (d.kind === 'live') for (const to of userIds) sent.push({ to, type: d.message.messageType });
@@ -69,7 +74,17 @@ describe('PresenceNotifier (two gateways sharing one presence and once-store)', 
       },
     } as unknown as DeliveryPort;
     const logger = createLogger({ service: 'test', level: 'silent' });
-    const make = (): PresenceNotifier => new PresenceNotifier({ store, presence, delivery, once, clock: systemClock, logger, debounceMs, ...(onGatewayLost ? { onGatewayLost } : {}) });
+    const make = (): PresenceNotifier =>
+      new PresenceNotifier({
+        store,
+        presence,
+        delivery,
+        once,
+        clock: systemClock,
+        logger,
+        debounceMs,
+        ...(onGatewayLost ? { onGatewayLost } : {}),
+      });
     return { sent, gw1: make(), gw2: make(), presence };
   }
 

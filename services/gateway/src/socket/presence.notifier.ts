@@ -61,7 +61,9 @@ export class PresenceNotifier {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.closed) return;
-      void this.offlineIfStillGone(userId).catch((err: unknown) => this.d.logger.warn({ err, userId }, 'offline notice failed'));
+      void this.offlineIfStillGone(userId).catch((err: unknown) =>
+        this.d.logger.warn({ err, userId }, 'offline notice failed'),
+      );
     }, this.d.debounceMs);
     timer.unref();
     this.timers.add(timer);
@@ -81,7 +83,8 @@ export class PresenceNotifier {
 
   /** Sends 6 unless friends were already told (by this path or a crash sweep) since the user's last first connect. */
   private async tellOffline(userId: string): Promise<boolean> {
-    if ((await this.d.once.putIfAbsent(this.toldKey(userId), String(this.d.clock.now()), TOLD_TTL_MS)) !== undefined) return false;
+    if ((await this.d.once.putIfAbsent(this.toldKey(userId), String(this.d.clock.now()), TOLD_TTL_MS)) !== undefined)
+      return false;
     await this.tellFriends(userId, MessageType.FRIEND_OFFLINE);
     return true;
   }
@@ -100,11 +103,17 @@ export class PresenceNotifier {
       try {
         await this.d.onGatewayLost?.(gatewayId, userIds);
       } catch (err) {
-        this.d.logger.warn({ err, gatewayId }, 'dead gateway: the call service was not told; retried at the next sweep');
+        this.d.logger.warn(
+          { err, gatewayId },
+          'dead gateway: the call service was not told; retried at the next sweep',
+        );
         continue;
       }
       await this.d.presence.forgetGateway(gatewayId);
-      this.d.logger.info({ gatewayId, users: userIds.length, told: told.length }, 'dead gateway swept: offline notices sent');
+      this.d.logger.info(
+        { gatewayId, users: userIds.length, told: told.length },
+        'dead gateway swept: offline notices sent',
+      );
     }
     return told;
   }
@@ -124,7 +133,14 @@ export class PresenceNotifier {
     const now = this.d.clock.now();
     await Promise.all(
       [...online].map((friendId) => {
-        const message = serverMessage({ msgId: randomUUID(), messageType: type, from: { id: userId, type: 'PERSON' }, destId: friendId, content: '', at: now });
+        const message = serverMessage({
+          msgId: randomUUID(),
+          messageType: type,
+          from: { id: userId, type: 'PERSON' },
+          destId: friendId,
+          content: '',
+          at: now,
+        });
         return this.d.delivery.send([friendId], { kind: 'live', message });
       }),
     );
@@ -137,9 +153,14 @@ export class PresenceNotifier {
  * older such ones (a session whose device is not settled yet replaces none); `single` every older one.
  * "Older" breaks ties by socket id, so two simultaneous logins do not replace each other.
  */
-export function sessionsToReplace(policy: MultiDevicePolicy, mine: DeviceSession, sessions: readonly DeviceSession[]): DeviceSession[] {
+export function sessionsToReplace(
+  policy: MultiDevicePolicy,
+  mine: DeviceSession,
+  sessions: readonly DeviceSession[],
+): DeviceSession[] {
   if (policy === 'many') return [];
-  const older = (s: DeviceSession): boolean => s.connectedAt < mine.connectedAt || (s.connectedAt === mine.connectedAt && s.socketId < mine.socketId);
+  const older = (s: DeviceSession): boolean =>
+    s.connectedAt < mine.connectedAt || (s.connectedAt === mine.connectedAt && s.socketId < mine.socketId);
   return sessions.filter((s) => {
     if (s.socketId === mine.socketId || !older(s)) return false;
     if (policy === 'single') return true;
@@ -155,7 +176,14 @@ export function sessionsToReplace(policy: MultiDevicePolicy, mine: DeviceSession
  */
 export function kickSession(io: Server, session: DeviceSession, now: number): void {
   const reason = 'logged in on another device';
-  const message = serverMessage({ msgId: randomUUID(), messageType: MessageType.KICKED_OFFLINE, from: { id: 'server', type: 'SYSTEM' }, destId: session.userId, content: reason, at: now });
+  const message = serverMessage({
+    msgId: randomUUID(),
+    messageType: MessageType.KICKED_OFFLINE,
+    from: { id: 'server', type: 'SYSTEM' },
+    destId: session.userId,
+    content: reason,
+    at: now,
+  });
   io.to(session.socketId).emit('chat', message);
   io.to(session.socketId).emit('kicked', { reason });
   io.in(session.socketId).disconnectSockets(true);

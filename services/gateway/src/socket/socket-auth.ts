@@ -39,14 +39,26 @@ export function readDevType(raw: unknown): number | undefined {
  * when absent the handshake's device type stands in, so one phone and one PC keep separate
  * cursors; with neither, identity settles at type 1 (docs/protocol-notes.md, "Device identity").
  */
-export function identify(socket: Socket, secret: string, now: number): { ok: true; identity: SocketIdentity } | { ok: false; reason: string } {
+export function identify(
+  socket: Socket,
+  secret: string,
+  now: number,
+): { ok: true; identity: SocketIdentity } | { ok: false; reason: string } {
   const verified = verifyToken(handshakeValue(socket, 'token'), secret, now);
   if (!verified.ok) return { ok: false, reason: verified.reason };
   const devType = readDevType(handshakeValue(socket, 'devType'));
   const rawDevice = handshakeValue(socket, 'deviceId');
   if (rawDevice !== undefined && !isValidId(rawDevice)) return { ok: false, reason: 'deviceId is not a valid id' };
-  if (typeof rawDevice === 'string') return { ok: true, identity: { claims: verified.claims, deviceId: rawDevice, devType, settled: true } };
-  if (devType !== undefined) return { ok: true, identity: { claims: verified.claims, deviceId: devTypeDeviceId(devType), devType, settled: true } };
+  if (typeof rawDevice === 'string')
+    return { ok: true, identity: { claims: verified.claims, deviceId: rawDevice, devType, settled: true } };
+  if (devType !== undefined)
+    return {
+      ok: true,
+      identity: { claims: verified.claims, deviceId: devTypeDeviceId(devType), devType, settled: true },
+    };
   // Until type 1 the connection is provisionally its own device.
-  return { ok: true, identity: { claims: verified.claims, deviceId: connectionDeviceId(socket.id), devType: undefined, settled: false } };
+  return {
+    ok: true,
+    identity: { claims: verified.claims, deviceId: connectionDeviceId(socket.id), devType: undefined, settled: false },
+  };
 }

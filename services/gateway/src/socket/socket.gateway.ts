@@ -74,7 +74,10 @@ export class SocketGateway {
       return new Error(`unauthorized: ${result.reason}`);
     }
     if (await d.revocations?.isRevoked(result.identity.claims)) {
-      d.logger.info({ reason: 'token revoked', userId: result.identity.claims.sub, address: socket.handshake.address }, 'connection refused');
+      d.logger.info(
+        { reason: 'token revoked', userId: result.identity.claims.sub, address: socket.handshake.address },
+        'connection refused',
+      );
       return new Error('unauthorized: token revoked');
     }
     const refusal = await this.checkConnectionLimit(socket, result.identity);
@@ -106,7 +109,10 @@ export class SocketGateway {
     const all = [...elsewhere, ...here.values()];
     const remaining = all.length - sessionsToReplace(d.settings.multiDevice, mine, all).length;
     if (remaining >= d.settings.maxConnectionsPerUser) {
-      d.logger.info({ reason: 'connection limit', userId, sessions: all.length, address: socket.handshake.address }, 'connection refused');
+      d.logger.info(
+        { reason: 'connection limit', userId, sessions: all.length, address: socket.handshake.address },
+        'connection refused',
+      );
       return new Error(`too many connections for this user (limit ${d.settings.maxConnectionsPerUser})`);
     }
     here.set(socket.id, mine);
@@ -190,10 +196,18 @@ export class SocketGateway {
     const chatrooms = this.d.chatrooms;
     if (chatrooms) {
       socket.on('chatroom', (payload: unknown, ack?: unknown) => {
-        void chatrooms.controller.onChatroom({ identity, socket, bucket }, payload, typeof ack === 'function' ? (ack as Ack) : undefined);
+        void chatrooms.controller.onChatroom(
+          { identity, socket, bucket },
+          payload,
+          typeof ack === 'function' ? (ack as Ack) : undefined,
+        );
       });
     }
-    socket.on('disconnect', (reason: string) => void registered.catch(() => undefined).then(() => this.onDisconnect(socket, channel, log, reason)));
+    socket.on(
+      'disconnect',
+      (reason: string) =>
+        void registered.catch(() => undefined).then(() => this.onDisconnect(socket, channel, log, reason)),
+    );
     try {
       await registered;
       // A revocation that landed between the handshake check and joining the user's room would
@@ -211,13 +225,20 @@ export class SocketGateway {
     }
     if (socket.connected) socket.emit('ready', { userId: identity.claims.sub, serverTime: this.d.clock.now() });
     // One line per connection and one per disconnection at info (the ids are the logger's bindings; never the token).
-    log.info({ address: socket.handshake.address, devType: identity.devType, protocol: socket.conn.protocol }, 'connected');
+    log.info(
+      { address: socket.handshake.address, devType: identity.devType, protocol: socket.conn.protocol },
+      'connected',
+    );
   }
 
   private async register(socket: Socket, channel: DeviceChannel, identity: SocketIdentity): Promise<void> {
     // Rooms are shared across gateways by the Socket.IO adapter: `user:` for per-user operations
     // (disconnect everywhere), more (chatrooms) as features arrive.
-    await socket.join(identity.settled ? [`user:${identity.claims.sub}`, `device:${identity.claims.sub}:${identity.deviceId}`] : [`user:${identity.claims.sub}`]);
+    await socket.join(
+      identity.settled
+        ? [`user:${identity.claims.sub}`, `device:${identity.claims.sub}:${identity.deviceId}`]
+        : [`user:${identity.claims.sub}`],
+    );
     await this.d.router.add(channel);
     const session = this.sessionFor(socket, identity);
     this.sessionsById.set(socket.id, session);
@@ -245,14 +266,20 @@ export class SocketGateway {
   private async addSession(session: DeviceSession): Promise<{ firstForUser: boolean }> {
     const added = await this.d.presence.add(session);
     if (this.d.settings.multiDevice !== 'many') {
-      const replaced = sessionsToReplace(this.d.settings.multiDevice, session, await this.d.presence.sessionsOf(session.userId));
+      const replaced = sessionsToReplace(
+        this.d.settings.multiDevice,
+        session,
+        await this.d.presence.sessionsOf(session.userId),
+      );
       for (const old of replaced) kickSession(this.d.io, old, this.d.clock.now());
     }
     return added;
   }
 
   private tellCallsConnected(session: DeviceSession, connectedAt?: number): void {
-    void this.d.calls?.deviceConnected(session.userId, session.deviceId, connectedAt).catch((err: unknown) => this.d.logger.warn({ err }, 'call reconnect check failed'));
+    void this.d.calls
+      ?.deviceConnected(session.userId, session.deviceId, connectedAt)
+      .catch((err: unknown) => this.d.logger.warn({ err }, 'call reconnect check failed'));
   }
 
   /**
@@ -269,7 +296,13 @@ export class SocketGateway {
     const identity: SocketIdentity =
       devType !== undefined
         ? { claims: data.identity.claims, deviceId: devTypeDeviceId(devType), devType, settled: true }
-        : { claims: data.identity.claims, deviceId: connectionDeviceId(socket.id), devType: undefined, settled: true, ownDevice: true };
+        : {
+            claims: data.identity.claims,
+            deviceId: connectionDeviceId(socket.id),
+            devType: undefined,
+            settled: true,
+            ownDevice: true,
+          };
     data.identity = identity;
     channel.setDevice(identity.deviceId);
     await socket.join(`device:${identity.claims.sub}:${identity.deviceId}`);
