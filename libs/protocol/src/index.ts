@@ -36,6 +36,7 @@ export type { ParseOptions, ParseResult } from './im-message.parse';
 
 export { directConversationId, groupConversationId, parseConversationId, systemConversationId } from './conversation';
 export type { ConversationId, ParsedConversationId } from './conversation';
+export { cutPreview, messagePreview, PREVIEW_MAX_CHARS } from './message-preview';
 
 export { acceptsJsonString, contentJsonSchema, describeContent } from './content.describe';
 export { protocolMarkdown } from './protocol.markdown';
