@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io-client';
 import { api, el, uuid } from './api';
 import type { ProtocolReference, ServerInfo } from './api';
 import { renderActions } from './actions';
+import { consoleDeviceId, savedSignIn } from './saved';
 
 interface ImMessage {
   msgId: string;
@@ -57,12 +58,24 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
   const connect = el('button', { type: 'button', 'data-testid': 'connect' }, 'Connect');
   const disconnect = el('button', { type: 'button', 'data-testid': 'disconnect', disabled: '' }, 'Disconnect');
   const status = el('span', { 'data-testid': 'status', class: 'status' }, 'not connected');
+  // Server, user, token and device id survive a reload (saved.ts).
+  const session = savedSignIn(userInput, tokenInput);
   const signIn = el(
     'section',
     { class: 'card' },
     el('h3', {}, 'Sign in'),
-    el('div', { class: 'row' }, userInput, ...(info.devTokens ? [mint] : []), connect, disconnect, status),
+    el(
+      'div',
+      { class: 'row' },
+      session.server,
+      userInput,
+      ...(info.devTokens ? [mint] : []),
+      connect,
+      disconnect,
+      status,
+    ),
     tokenInput,
+    session.device,
     el(
       'p',
       { class: 'hint' },
@@ -372,8 +385,9 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     token = tokenInput.value.trim();
     if (!token) return setStatus('a token is needed (mint one, or paste one)');
     socket?.close();
-    const s = io(location.origin, {
-      auth: { token, deviceId: `console-${uuid().slice(0, 8)}`, devType: 3 },
+    session.remember();
+    const s = io(session.serverUrl(), {
+      auth: { token, deviceId: consoleDeviceId(), devType: 3 },
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
@@ -387,6 +401,7 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       const typed = userInput.value.trim();
       userId = typeof r?.userId === 'string' ? r.userId : typed;
       userInput.value = userId;
+      session.remember();
       // The protocol's handshake: the server's ready, our type 1; then downlinks start.
       emit('chat', message('server', '', 1, 1));
       setStatus(
@@ -435,6 +450,7 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     api<{ token: string }>('POST', '/console/api/dev-token', { body: { userId: id } })
       .then((r) => {
         tokenInput.value = r.token;
+        session.remember();
         setStatus(`token minted for ${id}`);
       })
       .catch((e: Error) => setStatus(`mint failed: ${e.message}`));
