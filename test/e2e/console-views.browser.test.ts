@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { MESSAGE_TYPES, describeContent } from '@im/protocol';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { requireConsoleBuild } from '../support/console-build';
@@ -11,8 +12,11 @@ const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'console');
 const WAIT = 20_000;
 const ADMIN_TOKEN = 'console-state-admin-token-01234';
 
-/** The console keeps its sign-in across a reload, and its operations view tells live deliveries from sync re-sends. */
-describe('web console state and delivery figures in a real browser', () => {
+/**
+ * The console's views in a real browser: the operations view tells live deliveries from sync
+ * re-sends, the playground keeps its sign-in across a reload, the reference shows the registry.
+ */
+describe('web console views in a real browser (operations, reload, reference)', () => {
   let h: EmbeddedHarness;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -113,4 +117,40 @@ describe('web console state and delivery figures in a real browser', () => {
     await receivedText(page, 'after the reload').waitFor({ timeout: WAIT });
     expect(await receivedText(page, 'before the reload').count()).toBe(0);
   }, 90_000);
+
+  it('the reference page lists every message type of the registry, in order', async () => {
+    const page = await newPage();
+    await page.goto(`${h.url}/console/#/reference`);
+    const rows = page.getByTestId('ref-row');
+    await rows.first().waitFor({ timeout: WAIT });
+    expect(await rows.count()).toBe(MESSAGE_TYPES.length);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(
+      MESSAGE_TYPES.map((t) => t.name),
+    );
+    // Each row's content column is the one-line text of docs/protocol.md.
+    expect(await page.getByTestId('ref-content').allTextContents()).toEqual(
+      MESSAGE_TYPES.map((t) => describeContent(t.content)),
+    );
+    // Who produces each type (service and API), who receives it, its push label: from the registry.
+    expect(await page.getByTestId('ref-received-by').allTextContents()).toEqual(MESSAGE_TYPES.map((t) => t.receivedBy));
+    const produced = await page.getByTestId('ref-produced-by').allTextContents();
+    MESSAGE_TYPES.forEach((t, i) => {
+      for (const p of t.producedBy) expect(produced[i]).toContain(`${p.service} · ${p.via}`);
+    });
+    expect(await page.getByTestId('ref-push-label').allTextContents()).toEqual(
+      MESSAGE_TYPES.map((t) => `${t.pushLabel || '—'}${t.pushShowsText ? ' or the text' : ''}`),
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'reference.png') });
+    // The filter narrows the table to matching rows, by name or by the route that makes a type.
+    await page.getByTestId('ref-filter').fill('HEARTBEAT');
+    expect(await page.locator('[data-testid="ref-row"]:visible').count()).toBe(1);
+    await page.getByTestId('ref-filter').fill('POST /v1/groups/:groupId/members');
+    expect(
+      await page
+        .locator('[data-testid="ref-row"]:visible')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-type'))),
+    ).toEqual(['8', '10']);
+    await page.getByTestId('ref-filter').fill('/members');
+    await page.screenshot({ path: join(ARTIFACTS, 'reference-members.png') });
+  }, 60_000);
 });
