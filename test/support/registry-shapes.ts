@@ -1,5 +1,5 @@
 import { MessageStatus } from '@im/store';
-import { messageTypeSpec, validateContent } from '@im/protocol';
+import { MessageType, messageTypeSpec, validateContent } from '@im/protocol';
 import type { ContentSchema, ImMessage } from '@im/protocol';
 
 /** JSON with object keys sorted, to compare values whatever their key order. */
@@ -20,7 +20,7 @@ function declaredFields(s: ContentSchema): Set<string> {
 
 /**
  * What is wrong with a delivered message against the registry (none: []): its fromType must be
- * one the type allows, its content must pass the type's schema unchanged (the server delivers
+ * one the type allows, a seq exactly when the registry says the type is stored, its content must pass the type's schema unchanged (the server delivers
  * the normalised form), and a notice the server made itself (not a business event's, whose
  * publisher may add fields) may hold only the fields the schema declares.
  */
@@ -32,6 +32,11 @@ export function registryShapeProblems(m: ImMessage): string[] {
   const problems: string[] = [];
   const at = `type ${m.messageType} (${m.msgId})`;
   if (!spec.fromTypes.includes(m.fromType)) problems.push(`${at}: fromType ${m.fromType} not allowed`);
+  // A stored type arrives with its seq, a live-only one without (33 carries the read seq it reports).
+  if (m.messageType !== MessageType.READ && spec.stored !== (m.seq !== undefined))
+    problems.push(
+      `${at}: the registry says ${spec.stored ? 'stored' : 'live only'}, it came ${m.seq === undefined ? 'without' : 'with'} a seq`,
+    );
   const checked = validateContent(m.messageType, m.content);
   if (!checked.ok) problems.push(`${at}: ${checked.reason}`);
   else if (canonical(checked.value) !== canonical(m.content))

@@ -70,6 +70,8 @@ export const OFFICIAL_NOTICE = policy(true, false, [O]);
 /** Presence and "kicked offline" only matter while connected: not stored. */
 export const PRESENCE = policy(false, false, [P, S]);
 export const KICKED = policy(false, false, [S]);
+/** 66, a message refused by the receiver's blacklist: told live to the sender (services/message), not stored. */
+export const REFUSAL = policy(false, false, [P, S]);
 
 export function def(
   name: MessageTypeName,

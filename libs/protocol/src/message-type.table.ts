@@ -17,6 +17,7 @@ import {
   OFFICIAL_NOTICE,
   PRESENCE,
   KICKED,
+  REFUSAL,
   def,
 } from './message-type.policies';
 import type { TableSpec } from './message-type.policies';
@@ -330,7 +331,7 @@ export const MESSAGE_TYPE_TABLE: readonly TableSpec[] = [
   def(
     'BLACKLISTED',
     'down',
-    FRIEND_NOTICE,
+    REFUSAL,
     'My message was refused: the receiver has blacklisted me',
     N.refusedMsgId,
     MSG_ID,
