@@ -1,5 +1,6 @@
 import { EmbeddedHarness } from '../support/embedded-harness';
 import type { ImTestClient } from '../support/im-client';
+import { expectRegistryShapes } from '../support/registry-shapes';
 
 const settle = (ms = 250): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -14,7 +15,14 @@ describe('friends end to end (embedded)', () => {
     h = await EmbeddedHarness.start({ IM_PRESENCE_DEBOUNCE_MS: '1000' });
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every notice the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it('request (11 to the target with the message), accept (12 to the requester); a third client sees nothing', async () => {
     const a = await h.connect('fq-a');
@@ -182,7 +190,14 @@ describe('presence and multi-device (embedded)', () => {
     h = await EmbeddedHarness.start({ IM_PRESENCE_DEBOUNCE_MS: '1000' });
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every notice the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it("tells online friends 5 on a user's first device and 6 after the last one left, and nobody else", async () => {
     await h.server.store.relations.befriend('pr-a', 'pr-b');

@@ -1,5 +1,6 @@
 import { EmbeddedHarness } from '../support/embedded-harness';
 import type { ImTestClient } from '../support/im-client';
+import { expectRegistryShapes } from '../support/registry-shapes';
 
 const settle = (ms = 250): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -15,7 +16,14 @@ describe('joining a group: join policy, apply, approve, refuse (embedded)', () =
     h = await EmbeddedHarness.start();
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every notice the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it('free: an application joins at once, 8 to the members; the joiner gets the next message; a member applying is refused', async () => {
     const res = await h.http('POST', '/v1/groups', 'jf-o', { name: 'open', memberIds: ['jf-m'], joinPolicy: 'free' });

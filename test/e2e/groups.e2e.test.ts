@@ -1,5 +1,6 @@
 import { EmbeddedHarness } from '../support/embedded-harness';
 import type { ImTestClient } from '../support/im-client';
+import { expectRegistryShapes } from '../support/registry-shapes';
 
 const settle = (ms = 250): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -13,7 +14,14 @@ describe('group administration end to end (embedded)', () => {
     h = await EmbeddedHarness.start();
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every notice the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it('invite: 10 to the invitee, 8 to the members; the invitee gets the next message but not earlier history; a repeat changes nothing', async () => {
     const groupId = await h.createGroup('gi-o', ['gi-m']);

@@ -1,6 +1,7 @@
 import type { ImMessage } from '@im/protocol';
 import { EmbeddedHarness } from '../support/embedded-harness';
 import type { ImTestClient } from '../support/im-client';
+import { expectRegistryShapes } from '../support/registry-shapes';
 
 const settle = (ms = 300): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const MULTI = [162, 163, 164, 165, 166, 167, 168];
@@ -17,7 +18,14 @@ describe('multi-party calls end to end (embedded)', () => {
     h = await EmbeddedHarness.start({ IM_MULTI_CALL_MAX_PARTICIPANTS: '3' });
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every message the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it('create (164) invites the listed members and tells the group (167); joins and leaves reach the participants (168); the initiator ends it (165, 166) with one 162 in the group; an outsider sees nothing', async () => {
     const [o, a, b] = [u('mo'), u('ma'), u('mb')];

@@ -1,4 +1,5 @@
 import Ajv2020 from 'ajv/dist/2020';
+import { MESSAGE_TYPES } from '@im/protocol';
 import { validateApiDocument } from '../support/api-doc-validators';
 import { EmbeddedHarness, tokenFor } from '../support/embedded-harness';
 
@@ -56,6 +57,20 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
       for (const method of Object.keys(item))
         expect(served.has(`${method.toUpperCase()} ${path}`) ? path : `${method} ${path} not served`).toBe(path);
     }
+  });
+
+  it("names in the registry's producedBy only routes the server serves (the route that makes each notice)", () => {
+    const named = MESSAGE_TYPES.flatMap((t) =>
+      t.producedBy.flatMap((p) => {
+        const m = /^(GET|POST|PUT|PATCH|DELETE) (\/\S+)/.exec(p.via);
+        return m
+          ? [{ type: t.type, method: (m[1] ?? '').toLowerCase(), path: (m[2] ?? '').replace(/:(\w+)/g, '{$1}') }]
+          : [];
+      }),
+    );
+    expect(named.length).toBeGreaterThan(40);
+    for (const r of named)
+      expect({ ...r, served: doc.paths[r.path]?.[r.method] !== undefined }).toEqual({ ...r, served: true });
   });
 
   it('is structurally an OpenAPI 3 document: info, paths, methods, parameters, bodies, responses', () => {

@@ -306,9 +306,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
   );
   const observeDownlink = {
     sent: (m: ImMessage): void => void metrics.messagesOut.inc({ type: String(m.messageType) }),
-    acked: (m: ImMessage): void => {
+    // Live deliveries and what sync sent again (time away, not delivery speed) are measured apart.
+    acked: (m: ImMessage, path: 'live' | 'sync'): void => {
       if (typeof m.sendTime === 'number')
-        metrics.deliveryLatency.observe(Math.max(0, deps.clock.now() - m.sendTime) / 1000);
+        (path === 'sync' ? metrics.syncDeliveryLatency : metrics.deliveryLatency).observe(
+          Math.max(0, deps.clock.now() - m.sendTime) / 1000,
+        );
     },
   };
   const chatroomService = new ChatroomService(

@@ -1,7 +1,7 @@
 import { Topics } from '@im/bus';
 import type { Bus, PushRecord } from '@im/bus';
 import type { Logger } from '@im/common';
-import { MESSAGE_TYPES, MessageType, groupConversationId, parseConversationId } from '@im/protocol';
+import { MESSAGE_TYPES, groupConversationId, messageTypeSpec, parseConversationId } from '@im/protocol';
 import type { OnceStore, Presence } from '@im/realtime';
 import type { Store, StoredMessage } from '@im/store';
 
@@ -12,38 +12,24 @@ export const PUSH_BODY_MAX_CHARS = 60;
 const UNREAD_TYPES = MESSAGE_TYPES.filter((t) => t.unread).map((t) => t.type);
 const UNREAD = new Set<number>(UNREAD_TYPES);
 
-/** What a push shows for the types whose content is not text: a label, never the content. */
-const LABELS: Readonly<Record<number, string>> = {
-  [MessageType.IMAGE]: '[Image]',
-  [MessageType.FILE]: '[File]',
-  [MessageType.VOICE]: '[Voice]',
-  [MessageType.RED_PACKET]: '[Red packet]',
-  [MessageType.CARD]: '[Contact card]',
-  [MessageType.LOCATION]: '[Location]',
-  [MessageType.SHORT_VIDEO]: '[Video]',
-  [MessageType.STICKER]: '[Sticker]',
-  [MessageType.AA_COLLECTION]: '[Payment request]',
-  [MessageType.CALL_ENDED]: '[Call]',
-};
-
 function cut(text: string): string {
   const chars = [...text.replace(/\s+/g, ' ').trim()];
   return chars.length > PUSH_BODY_MAX_CHARS ? `${chars.slice(0, PUSH_BODY_MAX_CHARS - 1).join('')}…` : chars.join('');
 }
 
-/** A short preview: the text of a text, @ or greeting message, cut; a label for anything else. */
+/**
+ * A short preview: for the types whose registry entry says so (text, @, greeting), the content's
+ * text, or its `text` field, cut; otherwise the type's registry label (`[Image]`), never the content.
+ */
 export function pushBody(messageType: number, content: unknown): string {
-  if (
-    typeof content === 'string' &&
-    (messageType === MessageType.TEXT || messageType === MessageType.MENTION || messageType === MessageType.SHAKE)
-  ) {
-    return cut(content);
+  const spec = messageTypeSpec(messageType);
+  if (spec?.pushShowsText === true) {
+    if (typeof content === 'string' && content.trim() !== '') return cut(content);
+    const text =
+      typeof content === 'object' && content !== null ? (content as Record<string, unknown>).text : undefined;
+    if (typeof text === 'string' && text.trim() !== '') return cut(text);
   }
-  if (messageType === MessageType.MENTION && typeof content === 'object' && content !== null) {
-    const text = (content as Record<string, unknown>).text;
-    if (typeof text === 'string') return cut(text);
-  }
-  return LABELS[messageType] ?? '[New message]';
+  return spec?.pushLabel || '[New message]';
 }
 
 /**
