@@ -67,6 +67,39 @@ describe('multi-party calls end to end (embedded)', () => {
     expect(stored.filter((m) => m.messageType === 162)).toHaveLength(1);
   });
 
+  it('169 carries an offer, answer or ICE candidate between two participants, untouched, and is refused for anyone not in the call', async () => {
+    const [o, a, b] = [u('so'), u('sa'), u('sb')];
+    const groupId = await h.createGroup(o, [a, b]);
+    const [co, ca, cb] = await Promise.all([h.connect(o), h.connect(a), h.connect(b)]);
+    const offer = { to: a, kind: 'offer', signal: { type: 'offer', sdp: 'v=0 o=- 1 2 IN IP4 127.0.0.1' } };
+    expect(await co.send(signal(co, groupId, 169, offer))).toMatchObject({ code: 40401 });
+    expect((await co.send(signal(co, groupId, 163, { userIds: [a] }))).code).toBe(0);
+    // a is invited but not in yet: nothing to relay to.
+    expect(await co.send(signal(co, groupId, 169, offer))).toMatchObject({ code: 40401 });
+    expect((await ca.send(signal(ca, groupId, 163))).code).toBe(0);
+    expect((await co.send(signal(co, groupId, 169, offer))).code).toBe(0);
+    await ca.waitForMessages(1, 169);
+    expect(ca.ofType(169)[0]).toMatchObject({ fromId: o, destId: groupId, fromType: 2, content: offer });
+    const candidate = {
+      to: o,
+      kind: 'candidate',
+      signal: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host' },
+    };
+    expect((await ca.send(signal(ca, groupId, 169, candidate))).code).toBe(0);
+    await co.waitForMessages(1, 169);
+    expect(co.ofType(169)[0]?.content).toEqual(candidate);
+    // b is a member but not in the call: may neither send nor be sent to.
+    expect(await cb.send(signal(cb, groupId, 169, { ...offer, to: o }))).toMatchObject({ code: 40305 });
+    expect(await co.send(signal(co, groupId, 169, { ...offer, to: b }))).toMatchObject({ code: 40401 });
+    expect(await co.send(signal(co, groupId, 169, { ...offer, to: o }))).toMatchObject({ code: 40008 });
+    expect(await co.send(signal(co, groupId, 169, { kind: 'offer', signal: {} }))).toMatchObject({ code: 40006 });
+    const outsider = await h.connect(u('sz'));
+    expect(await outsider.send(signal(outsider, groupId, 169, offer))).toMatchObject({ code: 40302 });
+    await settle();
+    expect(cb.ofType(169)).toHaveLength(0);
+    expect(ca.ofType(169)).toHaveLength(1);
+  });
+
   it('the last one out destroys the call; a disconnected participant leaves it', async () => {
     const [o, a] = [u('lo'), u('la')];
     const groupId = await h.createGroup(o, [a]);

@@ -125,6 +125,12 @@ export const ContentShapes = {
     left: schema.optional(schema.id()),
     participants: schema.array(schema.id()),
   }),
+  /**
+   * 169 (extension) one participant's WebRTC signal for another participant of the group call:
+   * `to` the participant, `kind` what it is (`offer`, `answer`, `candidate`, ...), `signal` the
+   * SDP or ICE candidate, relayed untouched.
+   */
+  multiCallSignal: wireObject({ to: schema.id(), kind: nonEmpty, signal: loose }),
   /** Everything else: text (may be empty) or an object. */
   loose,
 } as const satisfies Record<string, ContentSchema>;

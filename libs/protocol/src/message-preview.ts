@@ -1,20 +1,6 @@
-import { MessageType } from './message-type.constants';
+import { messageTypeSpec } from './message-type.registry';
 
 export const PREVIEW_MAX_CHARS = 60;
-
-/** What a preview shows for the types whose content is not text: a label, never the content. */
-const LABELS: Readonly<Record<number, string>> = {
-  [MessageType.IMAGE]: '[Image]',
-  [MessageType.FILE]: '[File]',
-  [MessageType.VOICE]: '[Voice]',
-  [MessageType.RED_PACKET]: '[Red packet]',
-  [MessageType.CARD]: '[Contact card]',
-  [MessageType.LOCATION]: '[Location]',
-  [MessageType.SHORT_VIDEO]: '[Video]',
-  [MessageType.STICKER]: '[Sticker]',
-  [MessageType.AA_COLLECTION]: '[Payment request]',
-  [MessageType.CALL_ENDED]: '[Call]',
-};
 
 /** Whitespace folded, at most `PREVIEW_MAX_CHARS` characters (an ellipsis when cut). */
 export function cutPreview(text: string): string {
@@ -23,19 +9,17 @@ export function cutPreview(text: string): string {
 }
 
 /**
- * A short preview of a message, as a push notification and a conversation list show it: the text
- * of a text, @ or greeting message, cut; a label for anything else.
+ * A short preview of a message, as a push notification and a conversation list show it: for the
+ * types whose registry entry says so (text, @, greeting), the content's text, or its `text` field,
+ * cut; otherwise the type's registry label (`[Image]`), never the content.
  */
 export function messagePreview(messageType: number, content: unknown): string {
-  if (
-    typeof content === 'string' &&
-    (messageType === MessageType.TEXT || messageType === MessageType.MENTION || messageType === MessageType.SHAKE)
-  ) {
-    return cutPreview(content);
+  const spec = messageTypeSpec(messageType);
+  if (spec?.pushShowsText === true) {
+    if (typeof content === 'string' && content.trim() !== '') return cutPreview(content);
+    const text =
+      typeof content === 'object' && content !== null ? (content as Record<string, unknown>).text : undefined;
+    if (typeof text === 'string' && text.trim() !== '') return cutPreview(text);
   }
-  if (messageType === MessageType.MENTION && typeof content === 'object' && content !== null) {
-    const text = (content as Record<string, unknown>).text;
-    if (typeof text === 'string') return cutPreview(text);
-  }
-  return LABELS[messageType] ?? '[New message]';
+  return spec?.pushLabel || '[New message]';
 }

@@ -55,4 +55,12 @@ export const CALL_TYPE_TABLE: readonly TableSpec[] = [
     C.multiCallMemberChanged,
     { callId: '286429859020869637', joined: 'u1002', participants: ['u1001', 'u1002'] },
   ),
+  def(
+    'MULTI_CALL_SIGNAL',
+    'both',
+    MULTI_CALL,
+    '(extension) A WebRTC offer, answer or ICE candidate from one participant of the group call to another',
+    C.multiCallSignal,
+    { to: 'u1002', kind: 'offer', signal: { type: 'offer', sdp: 'v=0 …' } },
+  ),
 ];

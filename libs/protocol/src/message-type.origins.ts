@@ -297,6 +297,7 @@ const ORIGINS: Readonly<Record<MessageTypeName, Origin>> = {
     to: MEMBERS,
     push: '[Group call]',
   },
+  MULTI_CALL_SIGNAL: { to: 'the participant named in content.to (the device it joined the call with)', push: '' },
 };
 
 /** A table row with its origin: producers, receivers, business-event rule and preview label. */

@@ -1,36 +1,25 @@
 import { Topics } from '@im/bus';
 import type { Bus, PushRecord } from '@im/bus';
 import type { Logger } from '@im/common';
-import { MESSAGE_TYPES, groupConversationId, messageTypeSpec, parseConversationId } from '@im/protocol';
+import {
+  MESSAGE_TYPES,
+  PREVIEW_MAX_CHARS,
+  cutPreview,
+  groupConversationId,
+  messagePreview,
+  parseConversationId,
+} from '@im/protocol';
 import type { OnceStore, Presence } from '@im/realtime';
 import type { Store, StoredMessage } from '@im/store';
 
 /** How long a push is remembered as sent, so a redelivered chat record pushes nothing again. */
 const PUSH_MARK_TTL_MS = 7 * 24 * 3600 * 1000;
-export const PUSH_BODY_MAX_CHARS = 60;
+/** A push's body is the message's preview (`messagePreview` in @im/protocol), as the conversation list shows it. */
+export const pushBody = messagePreview;
+export const PUSH_BODY_MAX_CHARS = PREVIEW_MAX_CHARS;
 
 const UNREAD_TYPES = MESSAGE_TYPES.filter((t) => t.unread).map((t) => t.type);
 const UNREAD = new Set<number>(UNREAD_TYPES);
-
-function cut(text: string): string {
-  const chars = [...text.replace(/\s+/g, ' ').trim()];
-  return chars.length > PUSH_BODY_MAX_CHARS ? `${chars.slice(0, PUSH_BODY_MAX_CHARS - 1).join('')}…` : chars.join('');
-}
-
-/**
- * A short preview: for the types whose registry entry says so (text, @, greeting), the content's
- * text, or its `text` field, cut; otherwise the type's registry label (`[Image]`), never the content.
- */
-export function pushBody(messageType: number, content: unknown): string {
-  const spec = messageTypeSpec(messageType);
-  if (spec?.pushShowsText === true) {
-    if (typeof content === 'string' && content.trim() !== '') return cut(content);
-    const text =
-      typeof content === 'object' && content !== null ? (content as Record<string, unknown>).text : undefined;
-    if (typeof text === 'string' && text.trim() !== '') return cut(text);
-  }
-  return spec?.pushLabel || '[New message]';
-}
 
 /**
  * The offline-push side of the message service: after a stored chat message was handed to the
@@ -62,7 +51,7 @@ export class OfflinePush {
     const title = await this.titleOf(stored);
     const group = parseConversationId(stored.conversationId)?.kind === 'group';
     const preview = pushBody(m.messageType, m.content);
-    const body = group ? cut(`${m.fromName || m.fromId}: ${preview}`) : preview;
+    const body = group ? cutPreview(`${m.fromName || m.fromId}: ${preview}`) : preview;
     for (const userId of targets) {
       const pushId = `${stored.conversationId}/${m.msgId}/${userId}`;
       if ((await this.once.putIfAbsent(`push:${pushId}`, '1', PUSH_MARK_TTL_MS)) !== undefined) continue;
