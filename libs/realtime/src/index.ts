@@ -1,4 +1,4 @@
-export type { Delivery, DeliveryHandler, DeliveryPort } from './delivery.port';
+export type { Delivery, DeliveryBatchItem, DeliveryHandler, DeliveryPort } from './delivery.port';
 export { NoticeWriter } from './notice.writer';
 export type { NoticeOptions, NoticeResult } from './notice.writer';
 export type { DeviceSession, OnceStore, Presence } from './presence.port';

@@ -43,6 +43,11 @@ export interface MessageRepository {
    * increase per conversation; a crash may leave a gap, never a repeat.
    */
   append(input: AppendInput): Promise<AppendResult>;
+  /**
+   * `append` for many messages at once (the message service's batch), answers in input order;
+   * messages of one conversation get increasing seqs in input order. Same guarantees.
+   */
+  appendBatch(inputs: readonly AppendInput[]): Promise<AppendResult[]>;
   findByMsgId(conversationId: string, msgId: string): Promise<StoredMessage | undefined>;
   range(conversationId: string, query: RangeQuery): Promise<StoredMessage[]>;
   /** Marks a message recalled; false when it does not exist. */
