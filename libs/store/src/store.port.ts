@@ -92,6 +92,14 @@ export interface ConversationRepository {
   mutedOf(userId: string): Promise<string[]>;
 }
 
+/** One device cursor to move forward. */
+export interface CursorAdvance {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly conversationId: string;
+  readonly seq: number;
+}
+
 export interface CursorRepository {
   /**
    * Per device and conversation: the highest seq the device acknowledged in order. Moves forward
@@ -99,6 +107,8 @@ export interface CursorRepository {
    * the read receipts it delivered under `rr:<conversationId>`).
    */
   advance(userId: string, deviceId: string, conversationId: string, seq: number): Promise<void>;
+  /** `advance` for many cursors in one write (the gateway's periodic flush). */
+  advanceMany(cursors: readonly CursorAdvance[]): Promise<void>;
   get(userId: string, deviceId: string, conversationIds: readonly string[]): Promise<Map<string, number>>;
 }
 
