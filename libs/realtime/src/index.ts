@@ -26,3 +26,7 @@ export type { RedisPortOptions } from './redis/redis.connection';
 export { createSocketIoRedisAdapter } from './redis/socket-io.redis-adapter';
 export type { SocketIoRedisAdapter, SocketIoRedisAdapterOptions } from './redis/socket-io.redis-adapter';
 export { RedisOpsBoard } from './redis/redis.ops-board';
+export type { RuleVersions } from './rule-versions.port';
+export { MemoryRuleVersions } from './memory/memory.rule-versions';
+export { RedisRuleVersions } from './redis/redis.rule-versions';
+export { CachedGroupRepository, CachedRelationRepository, RuleCache, ruleKey, withRuleCache } from './rule-cache';

@@ -94,10 +94,13 @@ export class MessageService {
       await Promise.all(conversations.map(async (c) => [c, await this.recipients(c)] as const)),
     );
     const items = results.map(({ stored }) => ({ stored, recipients: recipients.get(stored.conversationId) ?? [] }));
-    await this.delivery.sendMany(
-      items.map(({ stored, recipients: userIds }) => ({ userIds, delivery: { kind: 'stored', message: stored } })),
-    );
-    await this.push?.afterDeliveries(items);
+    // Delivery and offline push side by side: they share nothing but the stored messages.
+    await Promise.all([
+      this.delivery.sendMany(
+        items.map(({ stored, recipients: userIds }) => ({ userIds, delivery: { kind: 'stored', message: stored } })),
+      ),
+      this.push?.afterDeliveries(items),
+    ]);
     if (this.passwords) for (const r of results) await this.passwords.afterStored(r.stored, r.duplicate);
   }
 
