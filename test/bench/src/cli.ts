@@ -18,6 +18,7 @@ import type {
 } from './protocol';
 import { percentiles, round } from './stats';
 import type { Percentiles } from './stats';
+import { requestRows } from './requests';
 
 export const SCENARIOS = ['one-to-one', 'latency', 'fanout', 'connections'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -407,6 +408,17 @@ function row(
   };
 }
 
+/**
+ * Backend requests per delivered message. The server's counters cover the whole run (warm-up
+ * included) and `delivered` only the measured window, so the count is scaled to that window.
+ */
+function perMessageRows(scenario: Scenario, m: LoadMeasure, opts: BenchOptions, storeGoal?: number): Row[] {
+  const delivered = (m.delivered * opts.durationSec) / Math.max(m.measuredSec, 0.001);
+  return requestRows(m.serverProcess.requests, delivered, storeGoal).map((r) =>
+    row(scenario, r.metric, r.value, null, r.goal ?? '', r.check ? (v) => r.check!(v) : undefined),
+  );
+}
+
 /** Cluster: the CPU of the real servers (Kafka, Redis, FerretDB, PostgreSQL) during the run, which the bare relay does not have. */
 function serversRows(scenario: Scenario, m: LoadMeasure): Row[] {
   const b = m.serverProcess.breakdown;
@@ -457,6 +469,7 @@ async function oneToOne(
       bare.serverProcess.peakRss / 2 ** 20,
     ),
     ...serversRows('one-to-one', system),
+    ...perMessageRows('one-to-one', system, opts, 0.2),
   ];
   return { system, bare, rows };
 }
@@ -553,6 +566,7 @@ async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
       row('fanout', 'delivery p50 ms', system.deliveryLatencyMs.p50, bare.deliveryLatencyMs.p50),
       row('fanout', 'delivery p99 ms', system.deliveryLatencyMs.p99, bare.deliveryLatencyMs.p99),
       ...serversRows('fanout', system),
+      ...perMessageRows('fanout', system, opts),
     ],
   };
 }

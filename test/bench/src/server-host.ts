@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { createLogger, loadConfig } from '@im/common';
+import { backendRequests, createLogger, loadConfig } from '@im/common';
 import { EMBEDDED_CONFIG, startEmbedded } from '@im/embedded';
 import { startBareRelay } from './bare-relay';
 import { startClusterSystem } from './cluster-system';
@@ -21,6 +21,7 @@ setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 }, 200).unref();
 
+let requestsBase = { ...backendRequests };
 let closer: (() => Promise<void>) | undefined;
 let cluster: ClusterSystem | undefined;
 let dataDir: string | undefined;
@@ -65,7 +66,13 @@ async function handle(cmd: HostCommand): Promise<void> {
         global.gc();
       }
       // Cluster: the system is the processes it spawned; this host only holds them.
-      const stats = cluster ? cluster.stats() : procStats(startCpu, peakRss);
+      const stats = cluster ? await cluster.stats() : procStats(startCpu, peakRss);
+      if (!cluster)
+        stats.requests = {
+          store: backendRequests.store - requestsBase.store,
+          redis: backendRequests.redis - requestsBase.redis,
+          kafka: backendRequests.kafka - requestsBase.kafka,
+        };
       // The host's own loop is the server's loop except in cluster mode (separate processes).
       if (!cluster)
         stats.loopDelay = {
@@ -75,7 +82,8 @@ async function handle(cmd: HostCommand): Promise<void> {
           mean: loop.mean / 1e6,
         };
       if (cmd.resetLoop) {
-        cluster?.resetCpu();
+        await cluster?.resetCpu();
+        requestsBase = { ...backendRequests };
         loop.reset();
         startCpu = process.cpuUsage();
         peakRss = process.memoryUsage.rss();

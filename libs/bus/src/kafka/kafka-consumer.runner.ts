@@ -1,3 +1,4 @@
+import { backendRequests } from '@im/common';
 import type { Logger } from '@im/common';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Subscription } from '../bus.port';
@@ -95,6 +96,7 @@ export class KafkaConsumerRunner implements Subscription {
       sessionTimeout: config.sessionTimeoutMs,
       heartbeatInterval: Math.max(1000, Math.floor(config.sessionTimeoutMs / 3)),
     });
+    consumer.on(consumer.events.REQUEST, () => void backendRequests.kafka++);
     const runner = new KafkaConsumerRunner(consumer, config);
     try {
       await runner.run();
