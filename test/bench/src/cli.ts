@@ -37,6 +37,8 @@ export interface BenchOptions {
   out?: string;
   cpuProf: boolean;
   quiet: boolean;
+  /** Messages stored before each system run (over 1,000 conversations); 0: an empty store. */
+  preload: number;
 }
 
 const USAGE = `usage: npm run bench -- <scenario|all> [options]
@@ -51,6 +53,7 @@ options:
   --connections <n>         connections: clients to ramp to (default 10000)
   --workers <n>             load worker processes (default 2; connections: one per 5000 clients)
   --rate <msgs/s>           latency: fixed send rate (default half the measured one-to-one peak)
+  --preload <n>             store n messages over 1,000 conversations before each system run
   --quick                   tiny sizes, a few seconds per scenario (smoke test)
   --cpu-prof                write a V8 CPU profile of each server process to bench-results/profiles
   --out <file>              JSON result file (default bench-results/<scenario>-<timestamp>.json)
@@ -82,6 +85,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     'connections',
     'workers',
     'rate',
+    'preload',
     'quick',
     'cpu-prof',
     'out',
@@ -119,6 +123,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     ...(typeof flags.out === 'string' ? { out: flags.out } : {}),
     cpuProf: flags['cpu-prof'] === true,
     quiet: flags.quiet === true,
+    preload: flags.preload === undefined ? 0 : Math.floor(num('preload', 0)),
   };
 }
 
@@ -187,7 +192,8 @@ async function startSystem(
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${label}-${kind}-${Date.now()}.cpuprofile`);
   }
   const host: Host = new Child('server-host.js', execArgv);
-  const started = await host.request({ type: 'start', kind, env }, 'started');
+  const preload = kind === 'bare' || opts.preload === 0 ? {} : { preload: opts.preload };
+  const started = await host.request({ type: 'start', kind, env, ...preload }, 'started');
   const urls = started.ports.map((p) => `http://127.0.0.1:${p}`);
   return { kind, host, url: urls[0]!, urls, secret: started.secret };
 }

@@ -23,6 +23,8 @@ interface Member {
 
 export interface ClusterSystem {
   ports: number[];
+  /** The run's own database. */
+  mongoUrl: string;
   /** CPU since the last `resetCpu`, RSS now and peak, summed over the IM processes; per-process and the servers' usage in `breakdown`. */
   stats(): Promise<ProcStats>;
   resetCpu(): Promise<void>;
@@ -214,6 +216,7 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
   let requestsBase = await requests();
   return {
     ports: specs.filter((s) => s.gateway).map((s) => s.port),
+    mongoUrl: common.IM_MONGO_URL ?? '',
     async resetCpu() {
       base = usage();
       requestsBase = await requests();

@@ -3,7 +3,7 @@
 export type ServerKind = 'embedded' | 'cluster' | 'bare';
 
 export type HostCommand =
-  | { type: 'start'; kind: ServerKind; env: Record<string, string> }
+  | { type: 'start'; kind: ServerKind; env: Record<string, string>; preload?: number }
   | { type: 'stats'; gc?: boolean; resetLoop?: boolean }
   | { type: 'stop' };
 

@@ -7,7 +7,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { backendRequests, createLogger, loadConfig } from '@im/common';
 import { EMBEDDED_CONFIG, startEmbedded } from '@im/embedded';
+import { MongoStore } from '@im/store';
 import { startBareRelay } from './bare-relay';
+import { preload } from './preload';
 import { startClusterSystem } from './cluster-system';
 import type { ClusterSystem } from './cluster-system';
 import type { HostCommand, HostReply } from './protocol';
@@ -44,10 +46,15 @@ async function handle(cmd: HostCommand): Promise<void> {
           ...cmd.env,
         });
         const server = await startEmbedded(config, secret, createLogger({ level: 'silent' }));
+        if (cmd.preload) await preload(server.store, cmd.preload);
         closer = () => server.close();
         reply({ type: 'started', port: server.port, secret, ports: [server.port] });
       } else if (cmd.kind === 'cluster') {
         const system = await startClusterSystem(secret, cmd.env);
+        if (cmd.preload) {
+          const store = await MongoStore.connect(system.mongoUrl);
+          await preload(store, cmd.preload).finally(() => store.close());
+        }
         cluster = system;
         closer = () => system.stop();
         reply({ type: 'started', port: system.ports[0]!, secret, ports: system.ports });
