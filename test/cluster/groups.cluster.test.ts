@@ -50,6 +50,41 @@ describe('group administration across gateways (cluster)', () => {
     expect(cz.received).toHaveLength(0);
   });
 
+  it('rule caches: with every process warm, a send right after a kick, a mute or a block was answered is refused', async () => {
+    const [o, a, b] = [u('co'), u('ca'), u('cb')];
+    const groupId = await h.createGroup(0, o, [a, b]);
+    const co = await h.connect(0, o);
+    const ca = await h.connect(1, a);
+    const cb = await h.connect(0, b);
+    // Warm: both gateways and the message service have read the group, its members and the blacklist.
+    expect((await ca.send(ca.message(groupId, 'warm a', { fromType: 2 }))).code).toBe(0);
+    expect((await cb.send(cb.message(groupId, 'warm b', { fromType: 2 }))).code).toBe(0);
+    expect((await ca.send(ca.message(b, 'warm 1:1'))).code).toBe(0);
+    await Promise.all([co.waitForMessages(2, 2, 20_000), cb.waitForMessages(2, 2, 20_000)]);
+    // No waiting for the notices: the next send follows the answer at once.
+    expect((await h.http(0, 'DELETE', `/v1/groups/${groupId}/members/${a}`, o)).status).toBe(204);
+    expect((await ca.send(ca.message(groupId, 'kicked?', { fromType: 2 }))).code).toBe(40302);
+    expect((await h.http(1, 'PUT', `/v1/groups/${groupId}/mute`, o)).status).toBe(204);
+    expect((await cb.send(cb.message(groupId, 'muted?', { fromType: 2 }))).code).toBe(40307);
+    expect((await h.http(1, 'PUT', `/v1/blacklist/${a}`, b)).status).toBe(204);
+    const blocked = ca.message(b, 'blocked?');
+    expect((await ca.send(blocked)).code).toBe(0);
+    await ca.waitForMessages(1, 66, 20_000);
+    await settle();
+    expect(
+      cb
+        .ofType(2)
+        .map((m) => String(m.content))
+        .sort(),
+    ).toEqual(['warm 1:1', 'warm a']);
+    expect(
+      co
+        .ofType(2)
+        .map((m) => String(m.content))
+        .sort(),
+    ).toEqual(['warm a', 'warm b']);
+  });
+
   it('rename (25), admin (55), apply / approve (13, 59 / 14, 60, 8), ownership (52 / 53) and dismiss (51) across gateways; a third sees nothing', async () => {
     const [o, a, j, z] = [u('ro'), u('ra'), u('rj'), u('rz')];
     const groupId = await h.createGroup(0, o, [a]);

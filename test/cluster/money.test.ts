@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { ManualClock, createLogger } from '@im/common';
-import type { Delivery, DeliveryPort } from '@im/realtime';
+import type { Delivery, DeliveryBatchItem, DeliveryPort } from '@im/realtime';
 import { MongoStore, SqliteStore } from '@im/store';
 import type { LedgerRepository, Store } from '@im/store';
 import { moneyContract } from '@im/store/testing';
@@ -37,6 +37,9 @@ class RecordingDelivery implements DeliveryPort {
   readonly sent: { userIds: readonly string[]; delivery: Delivery }[] = [];
   async send(userIds: readonly string[], delivery: Delivery): Promise<void> {
     this.sent.push({ userIds, delivery });
+  }
+  async sendMany(items: readonly DeliveryBatchItem[]): Promise<void> {
+    for (const item of items) await this.send(item.userIds, item.delivery);
   }
   async listen(): Promise<void> {}
   async unlisten(): Promise<void> {}

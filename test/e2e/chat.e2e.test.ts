@@ -134,12 +134,15 @@ describe('chat end to end (embedded)', () => {
     const b = await h.connect('fail-b');
     const messages = h.server.store.messages;
     const append = messages.append.bind(messages);
+    const appendBatch = messages.appendBatch.bind(messages);
     messages.append = () => Promise.reject(new Error('disk full'));
+    messages.appendBatch = () => Promise.reject(new Error('disk full'));
     const m = a.message('fail-b', 'keep me');
     try {
       expect(await a.send(m)).toMatchObject({ code: 50301, msgId: m.msgId });
     } finally {
       messages.append = append;
+      messages.appendBatch = appendBatch;
     }
     expect((await h.http('GET', '/v1/messages?peerId=fail-a', 'fail-b')).body.messages).toHaveLength(0);
     expect((await a.send(m)).code).toBe(0);

@@ -8,6 +8,20 @@ export interface BusRecord<T = unknown> {
 /** A handler's return value is the reply to `request`; a thrown error is retried, then dead-lettered. */
 export type BusHandler<T = unknown> = (record: BusRecord<T>) => Promise<unknown>;
 
+/**
+ * Takes a whole batch of records (a fetched Kafka batch of one partition, or what the in-process
+ * bus gathered in one turn), in publish order. Resolving means every record is done. A transient
+ * error retries the batch; any other error hands each record of it to the record handler, one by
+ * one (per key in order), which retries and dead-letters as `subscribe` does. So the batch
+ * handler must be idempotent per record, as every handler is.
+ */
+export type BusBatchHandler<T = unknown> = (records: readonly BusRecord<T>[]) => Promise<void>;
+
+export interface BatchHandlers<T = unknown> {
+  readonly batch: BusBatchHandler<T>;
+  readonly record: BusHandler<T>;
+}
+
 export interface Subscription {
   close(): Promise<void>;
 }
@@ -44,6 +58,8 @@ export interface Bus {
   publish<T>(topic: string, key: string, value: T): Promise<void>;
   request<R = unknown, T = unknown>(topic: string, key: string, value: T, options?: RequestOptions): Promise<R>;
   subscribe<T>(topic: string, group: string, handler: BusHandler<T>): Promise<Subscription>;
+  /** As `subscribe`, with whole batches handled at once while they succeed (publish-only topics). */
+  subscribeBatch<T>(topic: string, group: string, handlers: BatchHandlers<T>): Promise<Subscription>;
   close(): Promise<void>;
 }
 

@@ -1,14 +1,36 @@
 import type { Logger } from '@im/common';
 import { deadLetterTopic } from './bus.port';
-import type { Bus, BusHandler, BusRecord, DeadLetter, RequestOptions, Subscription } from './bus.port';
+import type {
+  BatchHandlers,
+  Bus,
+  BusBatchHandler,
+  BusHandler,
+  BusRecord,
+  DeadLetter,
+  RequestOptions,
+  Subscription,
+} from './bus.port';
+
+interface Waiting {
+  readonly record: BusRecord;
+  readonly resolve: () => void;
+  readonly reject: (e: unknown) => void;
+}
 
 interface Group {
   readonly name: string;
   readonly handler: BusHandler;
   /** Tail of the per-key chain, so one key is handled in order while keys run in parallel. */
   readonly tails: Map<string, Promise<unknown>>;
+  /** Batch subscriptions: what was published since the running batch started, and that batch. */
+  readonly batch?: BusBatchHandler;
+  waiting: Waiting[];
+  running: Promise<void> | undefined;
   closed: boolean;
 }
+
+/** Records handed to one batch handler call at most. */
+const MAX_BATCH = 1000;
 
 export interface InMemoryBusOptions {
   /** Attempts before a record is dead-lettered; default 3. */
@@ -58,7 +80,34 @@ export class InMemoryBus implements Bus {
   }
 
   subscribe<T>(topic: string, group: string, handler: BusHandler<T>): Promise<Subscription> {
-    const g: Group = { name: group, handler: handler as BusHandler, tails: new Map(), closed: false };
+    return this.add(topic, {
+      name: group,
+      handler: handler as BusHandler,
+      tails: new Map(),
+      waiting: [],
+      running: undefined,
+      closed: false,
+    });
+  }
+
+  /**
+   * What is published while a batch runs is gathered into the next one (at most 1,000 records),
+   * so one handler call (one SQLite transaction in embedded mode) takes everything that arrived
+   * meanwhile; each `publish` resolves once its batch is done.
+   */
+  subscribeBatch<T>(topic: string, group: string, handlers: BatchHandlers<T>): Promise<Subscription> {
+    return this.add(topic, {
+      name: group,
+      handler: handlers.record as BusHandler,
+      batch: handlers.batch as BusBatchHandler,
+      tails: new Map(),
+      waiting: [],
+      running: undefined,
+      closed: false,
+    });
+  }
+
+  private add(topic: string, g: Group): Promise<Subscription> {
     this.topics.set(topic, [...this.groupsOf(topic), g]);
     return Promise.resolve({
       close: async () => {
@@ -67,7 +116,7 @@ export class InMemoryBus implements Bus {
           topic,
           this.groupsOf(topic).filter((x) => x !== g),
         );
-        await Promise.allSettled([...g.tails.values()]);
+        await Promise.allSettled([...g.tails.values(), g.running]);
       },
     });
   }
@@ -75,7 +124,7 @@ export class InMemoryBus implements Bus {
   async close(): Promise<void> {
     const all = [...this.topics.values()].flat();
     this.topics.clear();
-    await Promise.allSettled(all.flatMap((g) => [...g.tails.values()]));
+    await Promise.allSettled(all.flatMap((g) => [...g.tails.values(), g.running]));
   }
 
   private groupsOf(topic: string): Group[] {
@@ -99,6 +148,36 @@ export class InMemoryBus implements Bus {
    * instead of an acknowledgement.
    */
   private enqueue(g: Group, record: BusRecord): Promise<void> {
+    if (g.batch) {
+      return new Promise<void>((resolve, reject) => {
+        g.waiting.push({ record, resolve, reject });
+        g.running ??= this.runBatches(g);
+      });
+    }
+    return this.handleOne(g, record);
+  }
+
+  private async runBatches(g: Group): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    while (g.waiting.length > 0) {
+      const batch = g.waiting.slice(0, MAX_BATCH);
+      g.waiting = g.waiting.slice(batch.length);
+      if (g.closed) {
+        batch.forEach((w) => w.resolve());
+        continue;
+      }
+      try {
+        await g.batch?.(batch.map((w) => w.record));
+        batch.forEach((w) => w.resolve());
+      } catch {
+        // One by one, keys side by side and each key in order, with the record handler's retries.
+        await Promise.all(batch.map((w) => this.handleOne(g, w.record).then(w.resolve, w.reject)));
+      }
+    }
+    g.running = undefined;
+  }
+
+  private handleOne(g: Group, record: BusRecord): Promise<void> {
     return this.chain(g, record.key, async () => {
       const error = await this.handleWithRetry(g, record);
       if (error !== undefined) throw new Error(`record dead-lettered by ${g.name}: ${error}`);

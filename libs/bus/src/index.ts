@@ -1,5 +1,14 @@
 export { deadLetterTopic } from './bus.port';
-export type { Bus, BusHandler, BusRecord, DeadLetter, RequestOptions, Subscription } from './bus.port';
+export type {
+  BatchHandlers,
+  Bus,
+  BusBatchHandler,
+  BusHandler,
+  BusRecord,
+  DeadLetter,
+  RequestOptions,
+  Subscription,
+} from './bus.port';
 export { InMemoryBus } from './in-memory.bus';
 export type { InMemoryBusOptions } from './in-memory.bus';
 export { KafkaBus } from './kafka/kafka.bus';

@@ -13,3 +13,4 @@ export { Coalescer } from './coalescer';
 export type { CoalescerOptions, ItemResult } from './coalescer';
 export { ID_CONFIG, ID_EPOCH_MS, IdGenerator, decodeId } from './id-generator';
 export type { IdGeneratorOptions } from './id-generator';
+export { backendRequests } from './backend-requests';

@@ -15,6 +15,12 @@ export type Delivery =
   | { readonly kind: 'live'; readonly message: ImMessage; readonly exceptDeviceId?: string; readonly deviceId?: string }
   | { readonly kind: 'disconnect'; readonly reason: string; readonly deviceId?: string };
 
+/** One delivery of a batch and who gets it. */
+export interface DeliveryBatchItem {
+  readonly userIds: readonly string[];
+  readonly delivery: Delivery;
+}
+
 export type DeliveryHandler = (userId: string, delivery: Delivery) => void;
 
 /**
@@ -24,6 +30,8 @@ export type DeliveryHandler = (userId: string, delivery: Delivery) => void;
  */
 export interface DeliveryPort {
   send(userIds: readonly string[], delivery: Delivery): Promise<void>;
+  /** Many deliveries in one go (cluster: one Redis pipeline), each user's in the order given. */
+  sendMany(items: readonly DeliveryBatchItem[]): Promise<void>;
   /** Starts receiving a user's deliveries; counted, so listen twice needs two unlistens. */
   listen(userId: string): Promise<void>;
   unlisten(userId: string): Promise<void>;

@@ -1,4 +1,4 @@
-export type { Delivery, DeliveryHandler, DeliveryPort } from './delivery.port';
+export type { Delivery, DeliveryBatchItem, DeliveryHandler, DeliveryPort } from './delivery.port';
 export { NoticeWriter } from './notice.writer';
 export type { NoticeOptions, NoticeResult } from './notice.writer';
 export type { DeviceSession, OnceStore, Presence } from './presence.port';
@@ -26,3 +26,7 @@ export type { RedisPortOptions } from './redis/redis.connection';
 export { createSocketIoRedisAdapter } from './redis/socket-io.redis-adapter';
 export type { SocketIoRedisAdapter, SocketIoRedisAdapterOptions } from './redis/socket-io.redis-adapter';
 export { RedisOpsBoard } from './redis/redis.ops-board';
+export type { RuleVersions } from './rule-versions.port';
+export { MemoryRuleVersions } from './memory/memory.rule-versions';
+export { RedisRuleVersions } from './redis/redis.rule-versions';
+export { CachedGroupRepository, CachedRelationRepository, RuleCache, ruleKey, withRuleCache } from './rule-cache';

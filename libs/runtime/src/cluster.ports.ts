@@ -2,7 +2,14 @@ import type { Logger } from '@im/common';
 import { KafkaBus } from '@im/bus';
 import type { KafkaBusOptions } from '@im/bus';
 import { MongoStore } from '@im/store';
-import { RedisDeliveryPort, RedisOnceStore, RedisOpsBoard, RedisPresence } from '@im/realtime';
+import {
+  RedisDeliveryPort,
+  RedisOnceStore,
+  RedisOpsBoard,
+  RedisPresence,
+  RedisRuleVersions,
+  withRuleCache,
+} from '@im/realtime';
 import type { ClusterConfig } from './cluster.config';
 import { isDraining } from './draining';
 import { processMetrics } from './metrics';
@@ -68,7 +75,7 @@ export async function connectCluster(
     }
   };
   const redisUrl = c.IM_REDIS_URL ?? '';
-  const store = await step('MongoDB (IM_MONGO_URL)', () =>
+  const mongo = await step('MongoDB (IM_MONGO_URL)', () =>
     MongoStore.connect(c.IM_MONGO_URL ?? '', { logger: logger.child({ module: 'mongo' }) }),
   );
   // Every Redis key and channel per installation (`im:<namespace>:`, or `im:` without one), like
@@ -82,6 +89,12 @@ export async function connectCluster(
     RedisPresence.connect(redisUrl, { ttlMs: c.IM_PRESENCE_TTL_MS, prefix: registryPrefix, registryPrefix, logger }),
   );
   const once = await step('Redis (IM_REDIS_URL)', () => RedisOnceStore.connect(redisUrl, { prefix: registryPrefix }));
+  // Group and relation reads from a per-process cache, checked against version tokens in Redis
+  // that every group and relation write of any process bumps (docs/architecture.md).
+  const versions = await step('Redis (IM_REDIS_URL)', () =>
+    RedisRuleVersions.connect(redisUrl, { prefix: registryPrefix, logger }),
+  );
+  const store = withRuleCache(mongo, versions);
   const board = await step('Redis (IM_REDIS_URL)', () =>
     RedisOpsBoard.connect(redisUrl, { prefix: registryPrefix, logger: logger.child({ module: 'ops' }) }),
   );
@@ -103,12 +116,19 @@ export async function connectCluster(
     async ready(): Promise<boolean> {
       if (isDraining()) return false;
       // Redis first (no round trip): a gateway without Redis cannot deliver live or dedupe retries.
-      return delivery.isReady() && presence.isReady() && once.isReady() && bus.isConnected() && (await store.ping());
+      return (
+        delivery.isReady() &&
+        presence.isReady() &&
+        once.isReady() &&
+        versions.isReady() &&
+        bus.isConnected() &&
+        (await store.ping())
+      );
     },
     async close(): Promise<void> {
       await publisher.stop();
       await bus.close();
-      await Promise.allSettled([delivery.close(), presence.close(), once.close(), board.close()]);
+      await Promise.allSettled([delivery.close(), presence.close(), once.close(), versions.close(), board.close()]);
       await store.close();
     },
   };

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { backendRequests } from '@im/common';
 import { messageTypeSpec } from '@im/protocol';
 
 /**
@@ -28,6 +29,8 @@ export interface ImMetrics {
   readonly consumerLag: Gauge<'group' | 'topic' | 'partition'>;
   /** Bus records a subscription of this process has handled, by consumer group. */
   readonly recordsConsumed: Counter<'group'>;
+  /** Requests sent to each backend (store commands, Redis commands, Kafka requests), from `backendRequests`. */
+  readonly backendRequests: Counter<'backend'>;
   /** Adds a source of the connections gauge; returns its removal (call on close). */
   trackConnections(count: () => number): () => void;
   /** The text exposition for a scrape. */
@@ -108,8 +111,23 @@ function create(): ImMetrics {
     labelNames: ['group'] as const,
     registers: [registry],
   });
+  const seen = { store: 0, redis: 0, kafka: 0 };
+  const backendRequestsTotal = new Counter({
+    name: 'im_backend_requests_total',
+    help: 'Requests this process sent to each backend: store commands, Redis commands, Kafka requests.',
+    labelNames: ['backend'] as const,
+    registers: [registry],
+    collect() {
+      for (const backend of ['store', 'redis', 'kafka'] as const) {
+        const now = backendRequests[backend];
+        this.inc({ backend }, Math.max(0, now - seen[backend]));
+        seen[backend] = now;
+      }
+    },
+  });
   return {
     registry,
+    backendRequests: backendRequestsTotal,
     consumerLag,
     recordsConsumed,
     gatewayConnections,

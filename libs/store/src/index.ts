@@ -11,6 +11,7 @@ export type {
   ConversationSummary,
   FriendRequest,
   FriendRequestRepository,
+  CursorAdvance,
   CursorRepository,
   ExpiryNotice,
   Group,

@@ -43,6 +43,11 @@ export interface MessageRepository {
    * increase per conversation; a crash may leave a gap, never a repeat.
    */
   append(input: AppendInput): Promise<AppendResult>;
+  /**
+   * `append` for many messages at once (the message service's batch), answers in input order;
+   * messages of one conversation get increasing seqs in input order. Same guarantees.
+   */
+  appendBatch(inputs: readonly AppendInput[]): Promise<AppendResult[]>;
   findByMsgId(conversationId: string, msgId: string): Promise<StoredMessage | undefined>;
   range(conversationId: string, query: RangeQuery): Promise<StoredMessage[]>;
   /**
@@ -93,6 +98,14 @@ export interface ConversationRepository {
   mutedOf(userId: string): Promise<string[]>;
 }
 
+/** One device cursor to move forward. */
+export interface CursorAdvance {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly conversationId: string;
+  readonly seq: number;
+}
+
 export interface CursorRepository {
   /**
    * Per device and conversation: the highest seq the device acknowledged in order. Moves forward
@@ -100,6 +113,8 @@ export interface CursorRepository {
    * the read receipts it delivered under `rr:<conversationId>`).
    */
   advance(userId: string, deviceId: string, conversationId: string, seq: number): Promise<void>;
+  /** `advance` for many cursors in one write (the gateway's periodic flush). */
+  advanceMany(cursors: readonly CursorAdvance[]): Promise<void>;
   get(userId: string, deviceId: string, conversationIds: readonly string[]): Promise<Map<string, number>>;
 }
 

@@ -16,6 +16,8 @@ import {
   MemoryMultiCallStore,
   MemoryOnceStore,
   MemoryPresence,
+  MemoryRuleVersions,
+  withRuleCache,
 } from '@im/realtime';
 import type { OnceStore } from '@im/realtime';
 import { processMetrics } from '@im/runtime';
@@ -59,7 +61,8 @@ export async function startEmbedded(
   const settings = settingsFrom(config, jwtSecret);
   const own = logger.child({ service: EMBEDDED_SERVICE });
   const ids = new IdGenerator({ worker: config.IM_ID_WORKER });
-  const store = new SqliteStore(join(config.IM_DATA_DIR, 'im.db'));
+  // Group and relation reads from a cache that every group and relation write of this process bumps.
+  const store = withRuleCache(new SqliteStore(join(config.IM_DATA_DIR, 'im.db')), new MemoryRuleVersions());
   const onDeadLetter = (letter: { topic: string }): void => processMetrics().deadLetters.inc({ topic: letter.topic });
   const bus = new InMemoryBus({ logger: own.child({ module: 'bus' }), onDeadLetter });
   const hub = new MemoryDeliveryHub();

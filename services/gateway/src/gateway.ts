@@ -393,6 +393,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // `local`: with the Redis adapter a plain disconnectSockets would close every gateway's sockets.
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await socketGateway.cursors.close();
       await app.close();
     },
   };

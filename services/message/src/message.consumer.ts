@@ -28,9 +28,14 @@ export function readChatRecord(value: unknown): ChatRecord {
   };
 }
 
-/** Transport: the bus topic → the service. Errors propagate so the bus retries, then dead-letters. */
+/**
+ * Transport: the bus topic → the service, a batch at a time. A batch with a malformed record, or
+ * whose handling fails for a reason other than an unreachable dependency, goes record by record
+ * instead, so the bus retries and dead-letters only the records that fail.
+ */
 export function subscribeMessageService(bus: Bus, service: MessageService): Promise<Subscription> {
-  return bus.subscribe(Topics.MESSAGES, MESSAGE_SERVICE_GROUP, (record) =>
-    service.handle(readChatRecord(record.value)),
-  );
+  return bus.subscribeBatch(Topics.MESSAGES, MESSAGE_SERVICE_GROUP, {
+    batch: (records) => service.handleBatch(records.map((r) => readChatRecord(r.value))),
+    record: (record) => service.handle(readChatRecord(record.value)),
+  });
 }

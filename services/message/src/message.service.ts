@@ -40,6 +40,70 @@ export class MessageService {
     this.notices = new NoticeWriter(store, delivery);
   }
 
+  /**
+   * A batch of `im.messages` (one fetched Kafka batch of a partition, or what the in-process bus
+   * gathered): grouped by conversation, each conversation's leading appends stored with one seq
+   * range (`appendBatch`: one `insertMany` for the batch) and delivered in one pipeline; from a
+   * conversation's first read mark or recall on, its records go one by one after that, in order.
+   */
+  async handleBatch(records: readonly ChatRecord[]): Promise<void> {
+    const byConversation = new Map<string, ChatRecord[]>();
+    for (const r of records) {
+      const list = byConversation.get(r.conversationId);
+      if (list) list.push(r);
+      else byConversation.set(r.conversationId, [r]);
+    }
+    const appends: ChatRecord[] = [];
+    const tails: ChatRecord[][] = [];
+    for (const list of byConversation.values()) {
+      const cut = list.findIndex(
+        (r) => r.message.messageType === MessageType.READ || r.message.messageType === MessageType.RECALL,
+      );
+      appends.push(...(cut === -1 ? list : list.slice(0, cut)));
+      if (cut !== -1) tails.push(list.slice(cut));
+    }
+    await this.appendAll(appends);
+    await Promise.all(
+      tails.map(async (tail) => {
+        for (const r of tail) await this.handle(r);
+      }),
+    );
+  }
+
+  private async appendAll(records: readonly ChatRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const refusals = await Promise.all(records.map((r) => this.refusal(r)));
+    const accepted: ChatRecord[] = [];
+    const told: Promise<void>[] = [];
+    records.forEach((record, i) => {
+      const refusal = refusals[i];
+      if (!refusal) {
+        accepted.push(record);
+        return;
+      }
+      this.logger.info({ msgId: record.message.msgId, reason: refusal }, 'message refused');
+      if (refusal === 'blacklisted') told.push(this.tellBlacklisted(record));
+    });
+    await Promise.all(told);
+    if (accepted.length === 0) return;
+    const results = await this.store.messages.appendBatch(
+      accepted.map((r) => ({ conversationId: r.conversationId, message: r.message, senderDeviceId: r.senderDeviceId })),
+    );
+    const conversations = [...new Set(results.map((r) => r.stored.conversationId))];
+    const recipients = new Map(
+      await Promise.all(conversations.map(async (c) => [c, await this.recipients(c)] as const)),
+    );
+    const items = results.map(({ stored }) => ({ stored, recipients: recipients.get(stored.conversationId) ?? [] }));
+    // Delivery and offline push side by side: they share nothing but the stored messages.
+    await Promise.all([
+      this.delivery.sendMany(
+        items.map(({ stored, recipients: userIds }) => ({ userIds, delivery: { kind: 'stored', message: stored } })),
+      ),
+      this.push?.afterDeliveries(items),
+    ]);
+    if (this.passwords) for (const r of results) await this.passwords.afterStored(r.stored, r.duplicate);
+  }
+
   async handle(record: ChatRecord): Promise<MessageOutcome> {
     const { message } = record;
     switch (message.messageType) {

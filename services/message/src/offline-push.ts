@@ -38,11 +38,30 @@ export class OfflinePush {
   ) {}
 
   async afterDelivery(stored: StoredMessage, recipients: readonly string[]): Promise<void> {
+    await this.afterDeliveries([{ stored, recipients }]);
+  }
+
+  /** `afterDelivery` for a batch: one presence lookup for every recipient of the batch. */
+  async afterDeliveries(items: readonly { stored: StoredMessage; recipients: readonly string[] }[]): Promise<void> {
+    const relevant = items.filter(
+      ({ stored, recipients }) =>
+        UNREAD.has(stored.message.messageType) && recipients.some((u) => u !== stored.message.fromId),
+    );
+    if (relevant.length === 0) return;
+    const everyone = new Set(
+      relevant.flatMap(({ stored, recipients }) => recipients.filter((u) => u !== stored.message.fromId)),
+    );
+    const online = await this.presence.onlineAmong([...everyone]);
+    for (const { stored, recipients } of relevant) await this.pushOffline(stored, recipients, online);
+  }
+
+  private async pushOffline(
+    stored: StoredMessage,
+    recipients: readonly string[],
+    online: ReadonlySet<string>,
+  ): Promise<void> {
     const m = stored.message;
-    if (!UNREAD.has(m.messageType)) return;
     const others = recipients.filter((u) => u !== m.fromId);
-    if (others.length === 0) return;
-    const online = await this.presence.onlineAmong(others);
     const offline = others.filter((u) => !online.has(u));
     if (offline.length === 0) return;
     const muted = await this.store.conversations.mutedAmong(stored.conversationId, offline);

@@ -18,6 +18,7 @@ import type {
 } from './protocol';
 import { percentiles, round } from './stats';
 import type { Percentiles } from './stats';
+import { requestRows } from './requests';
 
 export const SCENARIOS = ['one-to-one', 'latency', 'fanout', 'connections'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -36,6 +37,8 @@ export interface BenchOptions {
   out?: string;
   cpuProf: boolean;
   quiet: boolean;
+  /** Messages stored before each system run (over 1,000 conversations); 0: an empty store. */
+  preload: number;
 }
 
 const USAGE = `usage: npm run bench -- <scenario|all> [options]
@@ -50,6 +53,7 @@ options:
   --connections <n>         connections: clients to ramp to (default 10000)
   --workers <n>             load worker processes (default 2; connections: one per 5000 clients)
   --rate <msgs/s>           latency: fixed send rate (default half the measured one-to-one peak)
+  --preload <n>             store n messages over 1,000 conversations before each system run
   --quick                   tiny sizes, a few seconds per scenario (smoke test)
   --cpu-prof                write a V8 CPU profile of each server process to bench-results/profiles
   --out <file>              JSON result file (default bench-results/<scenario>-<timestamp>.json)
@@ -81,6 +85,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     'connections',
     'workers',
     'rate',
+    'preload',
     'quick',
     'cpu-prof',
     'out',
@@ -118,6 +123,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     ...(typeof flags.out === 'string' ? { out: flags.out } : {}),
     cpuProf: flags['cpu-prof'] === true,
     quiet: flags.quiet === true,
+    preload: flags.preload === undefined ? 0 : Math.floor(num('preload', 0)),
   };
 }
 
@@ -186,7 +192,8 @@ async function startSystem(
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${label}-${kind}-${Date.now()}.cpuprofile`);
   }
   const host: Host = new Child('server-host.js', execArgv);
-  const started = await host.request({ type: 'start', kind, env }, 'started');
+  const preload = kind === 'bare' || opts.preload === 0 ? {} : { preload: opts.preload };
+  const started = await host.request({ type: 'start', kind, env, ...preload }, 'started');
   const urls = started.ports.map((p) => `http://127.0.0.1:${p}`);
   return { kind, host, url: urls[0]!, urls, secret: started.secret };
 }
@@ -407,6 +414,17 @@ function row(
   };
 }
 
+/**
+ * Backend requests per delivered message. The server's counters cover the whole run (warm-up
+ * included) and `delivered` only the measured window, so the count is scaled to that window.
+ */
+function perMessageRows(scenario: Scenario, m: LoadMeasure, opts: BenchOptions, storeGoal?: number): Row[] {
+  const delivered = (m.delivered * opts.durationSec) / Math.max(m.measuredSec, 0.001);
+  return requestRows(m.serverProcess.requests, delivered, storeGoal).map((r) =>
+    row(scenario, r.metric, r.value, null, r.goal ?? '', r.check ? (v) => r.check!(v) : undefined),
+  );
+}
+
 /** Cluster: the CPU of the real servers (Kafka, Redis, FerretDB, PostgreSQL) during the run, which the bare relay does not have. */
 function serversRows(scenario: Scenario, m: LoadMeasure): Row[] {
   const b = m.serverProcess.breakdown;
@@ -457,6 +475,7 @@ async function oneToOne(
       bare.serverProcess.peakRss / 2 ** 20,
     ),
     ...serversRows('one-to-one', system),
+    ...perMessageRows('one-to-one', system, opts, 0.2),
   ];
   return { system, bare, rows };
 }
@@ -553,6 +572,7 @@ async function fanout(opts: BenchOptions): Promise<ScenarioResult> {
       row('fanout', 'delivery p50 ms', system.deliveryLatencyMs.p50, bare.deliveryLatencyMs.p50),
       row('fanout', 'delivery p99 ms', system.deliveryLatencyMs.p99, bare.deliveryLatencyMs.p99),
       ...serversRows('fanout', system),
+      ...perMessageRows('fanout', system, opts),
     ],
   };
 }

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { dropRunData } from './drop-run-data';
-import type { ProcStats, ProcUsage } from './protocol';
+import type { BackendRequests, ProcStats, ProcUsage } from './protocol';
 
 const ROOT = resolve(__dirname, '../../..');
 const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
@@ -24,9 +24,11 @@ interface Member {
 
 export interface ClusterSystem {
   ports: number[];
+  /** The run's own database. */
+  mongoUrl: string;
   /** CPU since the last `resetCpu`, RSS now and peak, summed over the IM processes; per-process and the servers' usage in `breakdown`. */
-  stats(): ProcStats;
-  resetCpu(): void;
+  stats(): Promise<ProcStats>;
+  resetCpu(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -234,13 +236,18 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
     return out;
   };
   let base = usage();
+  const requests = (): Promise<BackendRequests> => backendRequestsOf(members.map((m) => m.healthUrl));
+  let requestsBase = await requests();
   return {
     ports: specs.filter((s) => s.gateway).map((s) => s.port),
-    resetCpu() {
+    mongoUrl: common.IM_MONGO_URL ?? '',
+    async resetCpu() {
       base = usage();
+      requestsBase = await requests();
     },
-    stats(): ProcStats {
+    async stats(): Promise<ProcStats> {
       const now = usage();
+      const r = await requests();
       const breakdown: Record<string, ProcUsage> = {};
       for (const [name, u] of Object.entries(now))
         breakdown[name] = { cpuMs: Math.max(0, u.cpuMs - (base[name]?.cpuMs ?? 0)), rss: u.rss, peakRss: u.peakRss };
@@ -253,10 +260,31 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
         cpuUserMs: im.reduce((a, [, u]) => a + u.cpuMs, 0),
         cpuSystemMs: 0,
         breakdown,
+        requests: {
+          store: r.store - requestsBase.store,
+          redis: r.redis - requestsBase.redis,
+          kafka: r.kafka - requestsBase.kafka,
+        },
       };
     },
     stop,
   };
+}
+
+/** `im_backend_requests_total` summed over the IM processes (their `/metrics`, beside `/readyz`). */
+async function backendRequestsOf(readyUrls: readonly string[]): Promise<BackendRequests> {
+  const total: BackendRequests = { store: 0, redis: 0, kafka: 0 };
+  await Promise.all(
+    readyUrls.map(async (url) => {
+      const text = await fetch(url.replace(/\/readyz$/, '/metrics')).then(
+        (r) => r.text(),
+        () => '',
+      );
+      for (const m of text.matchAll(/^im_backend_requests_total\{backend="(store|redis|kafka)"\} (\d+)/gm))
+        total[m[1] as keyof BackendRequests] += Number(m[2]);
+    }),
+  );
+  return total;
 }
 
 async function waitReady(m: Member, timeoutMs = 90_000): Promise<void> {

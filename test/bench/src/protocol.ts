@@ -3,7 +3,7 @@
 export type ServerKind = 'embedded' | 'cluster' | 'bare';
 
 export type HostCommand =
-  | { type: 'start'; kind: ServerKind; env: Record<string, string> }
+  | { type: 'start'; kind: ServerKind; env: Record<string, string>; preload?: number }
   | { type: 'stats'; gc?: boolean; resetLoop?: boolean }
   | { type: 'stop' };
 
@@ -15,8 +15,16 @@ export interface ProcStats {
   cpuUserMs: number;
   cpuSystemMs: number;
   loopDelay?: { p50: number; p99: number; max: number; mean: number };
+  /** Requests the system sent to its backends in the window (store commands, Redis commands, Kafka requests). */
+  requests?: BackendRequests;
   /** Cluster: per process (`gateway0`, `message`, ...) and per server tree (`server:kafka`, ...). */
   breakdown?: Record<string, ProcUsage>;
+}
+
+export interface BackendRequests {
+  store: number;
+  redis: number;
+  kafka: number;
 }
 
 export interface ProcUsage {

@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { createLogger, loadConfig } from '@im/common';
+import { backendRequests, createLogger, loadConfig } from '@im/common';
 import { EMBEDDED_CONFIG, startEmbedded } from '@im/embedded';
+import { MongoStore } from '@im/store';
 import { startBareRelay } from './bare-relay';
+import { preload } from './preload';
 import { startClusterSystem } from './cluster-system';
 import type { ClusterSystem } from './cluster-system';
 import type { HostCommand, HostReply } from './protocol';
@@ -21,6 +23,7 @@ setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 }, 200).unref();
 
+let requestsBase = { ...backendRequests };
 let closer: (() => Promise<void>) | undefined;
 let cluster: ClusterSystem | undefined;
 let dataDir: string | undefined;
@@ -43,10 +46,15 @@ async function handle(cmd: HostCommand): Promise<void> {
           ...cmd.env,
         });
         const server = await startEmbedded(config, secret, createLogger({ level: 'silent' }));
+        if (cmd.preload) await preload(server.store, cmd.preload);
         closer = () => server.close();
         reply({ type: 'started', port: server.port, secret, ports: [server.port] });
       } else if (cmd.kind === 'cluster') {
         const system = await startClusterSystem(secret, cmd.env);
+        if (cmd.preload) {
+          const store = await MongoStore.connect(system.mongoUrl);
+          await preload(store, cmd.preload).finally(() => store.close());
+        }
         cluster = system;
         closer = () => system.stop();
         reply({ type: 'started', port: system.ports[0]!, secret, ports: system.ports });
@@ -65,7 +73,13 @@ async function handle(cmd: HostCommand): Promise<void> {
         global.gc();
       }
       // Cluster: the system is the processes it spawned; this host only holds them.
-      const stats = cluster ? cluster.stats() : procStats(startCpu, peakRss);
+      const stats = cluster ? await cluster.stats() : procStats(startCpu, peakRss);
+      if (!cluster)
+        stats.requests = {
+          store: backendRequests.store - requestsBase.store,
+          redis: backendRequests.redis - requestsBase.redis,
+          kafka: backendRequests.kafka - requestsBase.kafka,
+        };
       // The host's own loop is the server's loop except in cluster mode (separate processes).
       if (!cluster)
         stats.loopDelay = {
@@ -75,7 +89,8 @@ async function handle(cmd: HostCommand): Promise<void> {
           mean: loop.mean / 1e6,
         };
       if (cmd.resetLoop) {
-        cluster?.resetCpu();
+        await cluster?.resetCpu();
+        requestsBase = { ...backendRequests };
         loop.reset();
         startCpu = process.cpuUsage();
         peakRss = process.memoryUsage.rss();

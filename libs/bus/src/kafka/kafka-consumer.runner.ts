@@ -1,7 +1,8 @@
+import { backendRequests } from '@im/common';
 import type { Logger } from '@im/common';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Subscription } from '../bus.port';
-import type { KafkaRecordProcessor } from './kafka-record.processor';
+import type { KafkaRecordProcessor, PartitionControl } from './kafka-record.processor';
 
 export interface ConsumerRunnerConfig {
   /** Physical topic. */
@@ -32,6 +33,9 @@ function retriableJoinError(e: unknown): boolean {
     err.type === 'GROUP_COORDINATOR_NOT_AVAILABLE'
   );
 }
+
+/** Records of a fetched batch handed to a batch handler at once at most. */
+const BATCH_CHUNK = 500;
 
 /** How often resolved offsets are committed while a batch is still being worked through. */
 const COMMIT_INTERVAL_MS = 1000;
@@ -92,6 +96,7 @@ export class KafkaConsumerRunner implements Subscription {
       sessionTimeout: config.sessionTimeoutMs,
       heartbeatInterval: Math.max(1000, Math.floor(config.sessionTimeoutMs / 3)),
     });
+    consumer.on(consumer.events.REQUEST, () => void backendRequests.kafka++);
     const runner = new KafkaConsumerRunner(consumer, config);
     try {
       await runner.run();
@@ -135,10 +140,41 @@ export class KafkaConsumerRunner implements Subscription {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary } = payload;
+    const { batch, heartbeat, commitOffsetsIfNecessary, resolveOffset } = payload;
     const control = { heartbeat, isActive: () => payload.isRunning() && !payload.isStale() };
     this.config.onLag?.(this.config.group, batch.topic, batch.partition, Number(batch.offsetLag()));
-    const messages = batch.messages;
+    const { processor } = this.config;
+    if (!processor.batched) {
+      await this.runLanes(batch.messages, payload, control);
+      return;
+    }
+    for (let start = 0; start < batch.messages.length; start += BATCH_CHUNK) {
+      if (!control.isActive()) return;
+      const chunk = batch.messages.slice(start, start + BATCH_CHUNK);
+      const outcome = await processor.processBatch(chunk, control);
+      if (outcome === 'abandoned') return;
+      if (outcome === 'one-by-one') {
+        // A chunk left unfinished (the partition was lost) ends the batch: nothing after it may be resolved.
+        if (!(await this.runLanes(chunk, payload, control))) return;
+      } else {
+        resolveOffset(chunk[chunk.length - 1]!.offset);
+        for (let i = 0; i < chunk.length; i++) this.config.onConsumed?.(this.config.group, batch.topic);
+      }
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  /**
+   * The records of `messages` one by one: keys side by side, each key's records in offset order.
+   * True when every record was done with.
+   */
+  private async runLanes(
+    messages: readonly EachBatchPayload['batch']['messages'][number][],
+    payload: EachBatchPayload,
+    control: PartitionControl,
+  ): Promise<boolean> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary } = payload;
     // Lanes: the batch's record indexes per key, in offset order; lanes in order of first record.
     const lanes = new Map<string, number[]>();
     messages.forEach((m, i) => {
@@ -187,5 +223,6 @@ export class KafkaConsumerRunner implements Subscription {
       Array.from({ length: Math.min(this.config.keysConcurrentlyPerPartition, queue.length) }, guarded),
     );
     if (failure !== undefined) throw failure;
+    return !stop && done.every(Boolean);
   }
 }

@@ -1,3 +1,4 @@
+import { backendRequests } from '@im/common';
 import { Partitioners } from 'kafkajs';
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import type { BatcherOptions } from './kafka-producer.batcher';
@@ -44,6 +45,7 @@ export class KafkaPublisher {
   ) {
     this.batcher = new KafkaProducerBatcher((items) => this.sendBatch(items), batching);
     producer.on(producer.events.CONNECT, () => (this.connected = true));
+    producer.on(producer.events.REQUEST, () => void backendRequests.kafka++);
     producer.on(producer.events.DISCONNECT, () => (this.connected = false));
   }
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@im/common';
 import type { KafkaMessage } from 'kafkajs';
-import type { BusHandler, BusRecord, DeadLetter } from '../bus.port';
+import type { BusBatchHandler, BusHandler, BusRecord, DeadLetter } from '../bus.port';
 import {
   CORRELATION_HEADER,
   decodeValue,
@@ -18,6 +18,8 @@ export interface RecordProcessorConfig {
   readonly topic: string;
   readonly group: string;
   readonly handler: BusHandler;
+  /** Takes whole fetched batches while they succeed (`subscribeBatch`); absent: one record at a time. */
+  readonly batchHandler?: BusBatchHandler | undefined;
   readonly publisher: KafkaPublisher;
   readonly names: KafkaTopicNames;
   readonly maxAttempts: number;
@@ -63,6 +65,53 @@ async function withHeartbeats<T>(work: () => Promise<T>, control: PartitionContr
  */
 export class KafkaRecordProcessor {
   constructor(private readonly config: RecordProcessorConfig) {}
+
+  get batched(): boolean {
+    return this.config.batchHandler !== undefined;
+  }
+
+  /**
+   * Hands records of one partition to the batch handler at once: 'done' when it resolved (every
+   * record is handled), 'abandoned' when the partition was lost while a dependency was down,
+   * 'one-by-one' when the batch must go record by record instead (a record that does not decode
+   * or expects a reply, or an error that is not transient: the record path retries and
+   * dead-letters each record on its own).
+   */
+  async processBatch(
+    messages: readonly KafkaMessage[],
+    control: PartitionControl,
+  ): Promise<'done' | 'abandoned' | 'one-by-one'> {
+    const { batchHandler, topic, retryDelayMs, logger, group } = this.config;
+    if (!batchHandler) return 'one-by-one';
+    const records: BusRecord[] = [];
+    for (const message of messages) {
+      const decoded = decodeValue(message.value);
+      if (!decoded.ok || replyRouteOf(message.headers)) return 'one-by-one';
+      records.push({ topic, key: message.key?.toString('utf8') ?? '', value: decoded.value });
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await withHeartbeats(() => batchHandler(records), control);
+        return 'done';
+      } catch (e) {
+        if (!this.config.isTransient(e)) {
+          logger?.warn(
+            { topic, group, records: records.length, err: errorMessage(e) },
+            'batch failed; handling its records one by one',
+          );
+          return 'one-by-one';
+        }
+        if (attempt <= 3 || attempt % 20 === 0)
+          logger?.warn(
+            { topic, group, records: records.length, attempt, err: errorMessage(e) },
+            'a dependency is unavailable; retrying the batch until it is back',
+          );
+        await delay(Math.min(MAX_TRANSIENT_DELAY_MS, retryDelayMs * 2 ** Math.min(attempt - 1, 12)));
+        await control.heartbeat();
+        if (!control.isActive()) return 'abandoned';
+      }
+    }
+  }
 
   /** True once the record is done with; false when it was abandoned and must not be committed. */
   async process(message: KafkaMessage, control: PartitionControl): Promise<boolean> {

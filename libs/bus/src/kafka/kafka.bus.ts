@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import type { Bus, BusHandler, RequestOptions, Subscription } from '../bus.port';
+import type { BatchHandlers, Bus, BusBatchHandler, BusHandler, RequestOptions, Subscription } from '../bus.port';
 import type { KafkaBusOptions, ResolvedKafkaBusOptions } from './kafka-bus.options';
 import { resolveKafkaBusOptions } from './kafka-bus.options';
 import { createKafkaClient } from './kafka-client.factory';
@@ -128,14 +128,29 @@ export class KafkaBus implements Bus {
     return (await reply) as R;
   }
 
-  async subscribe<T>(topic: string, group: string, handler: BusHandler<T>): Promise<Subscription> {
+  subscribe<T>(topic: string, group: string, handler: BusHandler<T>): Promise<Subscription> {
+    return this.start(topic, group, handler as BusHandler, undefined);
+  }
+
+  /** Each fetched batch of a partition (in chunks of at most 500 records) goes to `handlers.batch` at once. */
+  subscribeBatch<T>(topic: string, group: string, handlers: BatchHandlers<T>): Promise<Subscription> {
+    return this.start(topic, group, handlers.record as BusHandler, handlers.batch as BusBatchHandler);
+  }
+
+  private async start(
+    topic: string,
+    group: string,
+    handler: BusHandler,
+    batchHandler: BusBatchHandler | undefined,
+  ): Promise<Subscription> {
     this.assertOpen();
     const { kafka, topics, publisher, options } = this.parts;
     await topics.ensure(this.names.withDeadLetter(topic));
     const processor = new KafkaRecordProcessor({
       topic,
       group,
-      handler: handler as BusHandler,
+      handler,
+      batchHandler,
       publisher,
       names: this.names,
       maxAttempts: options.maxAttempts,

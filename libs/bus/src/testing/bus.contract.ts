@@ -65,6 +65,36 @@ export function busContract(name: string, makeHarness: () => Promise<BusContract
       await sub.close();
     });
 
+    it('hands whole batches in publish order; a failing batch goes record by record and only the bad record is dead-lettered', async () => {
+      const t = topic();
+      const batched: number[] = [];
+      const single: number[] = [];
+      const letters: unknown[] = [];
+      const dl = await h.peer.subscribe<DeadLetter>(
+        deadLetterTopic(t),
+        'dl',
+        async (r) => void letters.push(r.value.value),
+      );
+      const sub = await h.peer.subscribeBatch<{ n: number; bad?: boolean }>(t, 'g1', {
+        batch: async (records) => {
+          if (records.some((r) => r.value.bad)) throw new Error('a bad record in the batch');
+          for (const r of records) batched.push(r.value.n);
+        },
+        record: async (r) => {
+          if (r.value.bad) throw new Error('bad record');
+          single.push(r.value.n);
+        },
+      });
+      await Promise.all(Array.from({ length: 20 }, (_, n) => h.bus.publish(t, 'k', { n })));
+      await waitFor(() => batched.length === 20, 20_000, '20 records in batches');
+      expect(batched).toEqual(Array.from({ length: 20 }, (_, n) => n));
+      await Promise.allSettled([{ n: 20 }, { n: 21, bad: true }, { n: 22 }].map((v) => h.bus.publish(t, 'k', v)));
+      await waitFor(() => letters.length === 1 && batched.length + single.length === 22, 20_000, 'the rest');
+      expect(letters).toEqual([{ n: 21, bad: true }]);
+      expect([...batched, ...single].sort((a, b) => a - b)).toEqual([...Array.from({ length: 21 }, (_, n) => n), 22]);
+      await Promise.all([sub.close(), dl.close()]);
+    });
+
     it('gives every group its own copy', async () => {
       const t = topic();
       const a: number[] = [];

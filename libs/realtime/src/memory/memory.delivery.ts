@@ -1,4 +1,4 @@
-import type { Delivery, DeliveryHandler, DeliveryPort } from '../delivery.port';
+import type { Delivery, DeliveryBatchItem, DeliveryHandler, DeliveryPort } from '../delivery.port';
 
 /** The in-process "network" between the ports of one process (embedded mode, tests). */
 export class MemoryDeliveryHub {
@@ -31,6 +31,11 @@ export class MemoryDeliveryPort implements DeliveryPort {
 
   send(userIds: readonly string[], delivery: Delivery): Promise<void> {
     this.hub.route(userIds, delivery);
+    return Promise.resolve();
+  }
+
+  sendMany(items: readonly DeliveryBatchItem[]): Promise<void> {
+    for (const { userIds, delivery } of items) this.hub.route(userIds, delivery);
     return Promise.resolve();
   }
 

@@ -1,4 +1,4 @@
-import { createLogger } from '@im/common';
+import { backendRequests, createLogger } from '@im/common';
 import type { Logger } from '@im/common';
 import { Redis } from 'ioredis';
 
@@ -29,6 +29,11 @@ export function redactUrl(url: string): string {
  */
 export async function openRedis(url: string, name: string, logger: Logger): Promise<Redis> {
   const client = new Redis(url, { lazyConnect: true, connectionName: name });
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
+    backendRequests.redis++;
+    return send(...args);
+  }) as Redis['sendCommand'];
   let ready = false;
   let firstError: Error | undefined;
   client.on('error', (err: Error) => {

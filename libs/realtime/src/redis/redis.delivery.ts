@@ -1,6 +1,6 @@
 import type { Logger } from '@im/common';
 import type { Redis } from 'ioredis';
-import type { Delivery, DeliveryHandler, DeliveryPort } from '../delivery.port';
+import type { Delivery, DeliveryBatchItem, DeliveryHandler, DeliveryPort } from '../delivery.port';
 import { closeRedis, DEFAULT_PREFIX, loggerOf, openRedis } from './redis.connection';
 import type { RedisPortOptions } from './redis.connection';
 import { decodeDelivery, encodeDelivery } from './redis.delivery.codec';
@@ -68,6 +68,20 @@ export class RedisDeliveryPort implements DeliveryPort {
       return;
     }
     const results = await this.pub.pipeline(channels.map((c) => ['spublish', c, payload])).exec();
+    const failed = results?.find(([err]) => err !== null);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  /** Every delivery of a batch in one pipeline; each payload encoded once, whatever its number of users. */
+  async sendMany(items: readonly DeliveryBatchItem[]): Promise<void> {
+    const commands: string[][] = [];
+    for (const { userIds, delivery } of items) {
+      if (userIds.length === 0) continue;
+      const payload = encodeDelivery(delivery);
+      for (const u of new Set(userIds)) commands.push(['spublish', this.channelOf(u), payload]);
+    }
+    if (commands.length === 0) return;
+    const results = await this.pub.pipeline(commands).exec();
     const failed = results?.find(([err]) => err !== null);
     if (failed?.[0]) throw failed[0];
   }

@@ -1,6 +1,6 @@
 import { trusted } from 'mongoose';
 import type { Model } from 'mongoose';
-import type { CursorRepository } from '../store.port';
+import type { CursorAdvance, CursorRepository } from '../store.port';
 import { retryUpsertRace } from './mongo.errors';
 import { assertId, assertIds, assertSeq, naturalKey } from './mongo.ids';
 import { KeyedLanes } from '@im/common';
@@ -29,6 +29,28 @@ export class MongoCursorRepository implements CursorRepository {
     await this.lanes.run(_id, () =>
       retryUpsertRace(() => this.cursors.updateOne({ _id }, update, { upsert: true }).exec()),
     );
+  }
+
+  /**
+   * One unordered `bulkWrite` of `$max` upserts. One gateway writes a device's cursors (its
+   * acks reach that gateway), one flush at a time, so no two writes of one cursor race here.
+   */
+  async advanceMany(cursors: readonly CursorAdvance[]): Promise<void> {
+    for (const c of cursors) {
+      assertId(c.userId, 'userId');
+      assertId(c.deviceId, 'deviceId');
+      assertId(c.conversationId, 'conversationId');
+      assertSeq(c.seq, 'seq');
+    }
+    if (cursors.length === 0) return;
+    const ops = cursors.map(({ userId, deviceId, conversationId, seq }) => ({
+      updateOne: {
+        filter: { _id: cursorKey(userId, deviceId, conversationId) },
+        update: { $max: { ackedSeq: seq }, $setOnInsert: { userId, deviceId, conversationId } },
+        upsert: true,
+      },
+    }));
+    await retryUpsertRace(() => this.cursors.bulkWrite(ops, { ordered: false }));
   }
 
   async get(userId: string, deviceId: string, conversationIds: readonly string[]): Promise<Map<string, number>> {

@@ -4,6 +4,8 @@ import { trusted } from 'mongoose';
 import type { Model, mongo } from 'mongoose';
 import type { AppendInput, AppendResult, MessageRepository, RangeQuery, StoredMessage } from '../store.port';
 import { MongoSequencer } from './conversation.mongo-sequencer';
+import { MongoBatchAppender } from './message.mongo-batch';
+import type { InsertResult } from './message.mongo-batch';
 import { Coalescer, KeyedLanes } from '@im/common';
 import type { ItemResult } from '@im/common';
 import { isDuplicateKey, writeErrorsByIndex } from './mongo.errors';
@@ -23,9 +25,6 @@ import type { MessageRow } from './message.mongo-mapping';
 const MAX_SEQ_ATTEMPTS = 50;
 
 type InsertOutcome = AppendResult | 'seq-taken';
-
-/** What became of one document of a batch insert: written, refused as already there, or (the count said so) not written. */
-type InsertResult = 'inserted' | 'duplicate-key' | 'not-written';
 
 /** Inserts gathered into one `insertMany` at most; two such batches may run at once. */
 const INSERT_BATCH = { maxBatch: 256, maxInFlight: 2 } as const;
@@ -53,6 +52,7 @@ function assertAppend(input: AppendInput): void {
 export class MongoMessageRepository implements MessageRepository {
   private readonly collection: mongo.Collection<MessageDoc>;
   private readonly sequencer: MongoSequencer;
+  private readonly batches: MongoBatchAppender;
   private readonly lanes = new KeyedLanes();
   private readonly inserts = new Coalescer<MessageDoc, InsertResult>((docs) => this.insertMany(docs), INSERT_BATCH);
 
@@ -63,6 +63,19 @@ export class MongoMessageRepository implements MessageRepository {
   ) {
     this.collection = driverCollection(model);
     this.sequencer = new MongoSequencer(conversations, model);
+    this.batches = new MongoBatchAppender(
+      driverCollection(conversations),
+      (docs) => this.insertMany(docs),
+      (keys) => this.byKeys(keys),
+      logger,
+    );
+  }
+
+  /** One seq range per conversation, one `insertMany`: see `MongoBatchAppender`. */
+  async appendBatch(inputs: readonly AppendInput[]): Promise<AppendResult[]> {
+    inputs.forEach(assertAppend);
+    if (inputs.length === 0) return [];
+    return this.batches.append(inputs);
   }
 
   async append(input: AppendInput): Promise<AppendResult> {
@@ -169,6 +182,16 @@ export class MongoMessageRepository implements MessageRepository {
     throw new Error(
       `MongoStore: no free seq for conversation ${input.conversationId} after ${MAX_SEQ_ATTEMPTS} attempts`,
     );
+  }
+
+  private async byKeys(keys: readonly string[]): Promise<Map<string, StoredMessage>> {
+    const rows = await this.collection
+      .find<MessageRow & { _id: string }>(
+        { _id: { $in: [...keys] } },
+        { projection: { ...MESSAGE_READ_PROJECTION, _id: 1 } },
+      )
+      .toArray();
+    return new Map(rows.map((r) => [r._id, toStoredMessage(r)]));
   }
 
   private async byKey(key: string): Promise<StoredMessage | undefined> {

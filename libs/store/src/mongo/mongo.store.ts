@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backendRequests } from '@im/common';
 import type { Logger } from '@im/common';
 import mongoose from 'mongoose';
 import type { ConnectOptions, Connection } from 'mongoose';
@@ -93,10 +94,11 @@ export class MongoStore implements Store {
 
   static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
     const logger = options.logger?.child({ component: 'mongo-store' });
-    const connection = mongoose.createConnection(url, CONNECTION_OPTIONS);
+    const connection = mongoose.createConnection(url, { ...CONNECTION_OPTIONS, monitorCommands: true });
     watch(connection, logger);
     try {
       await connection.asPromise();
+      connection.getClient().on('commandStarted', () => void backendRequests.store++);
       const models = buildModels(connection);
       await (options.autoIndex === false ? verifyIndexes(models) : ensureIndexes(models));
       logger?.info({ db: connection.name, autoIndex: options.autoIndex !== false }, 'mongo store ready');

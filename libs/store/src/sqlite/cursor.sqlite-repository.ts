@@ -1,4 +1,4 @@
-import type { CursorRepository } from '../store.port';
+import type { CursorAdvance, CursorRepository } from '../store.port';
 import type { Db } from './sqlite.database';
 import type { SqliteWriteBatcher } from './sqlite.write-batcher';
 
@@ -21,6 +21,13 @@ export class SqliteCursorRepository implements CursorRepository {
 
   async advance(userId: string, deviceId: string, conversationId: string, seq: number): Promise<void> {
     await this.writes.run(() => this.upsert.run(userId, deviceId, conversationId, seq));
+  }
+
+  async advanceMany(cursors: readonly CursorAdvance[]): Promise<void> {
+    if (cursors.length === 0) return;
+    await this.writes.run(() => {
+      for (const c of cursors) this.upsert.run(c.userId, c.deviceId, c.conversationId, c.seq);
+    });
   }
 
   async get(userId: string, deviceId: string, conversationIds: readonly string[]): Promise<Map<string, number>> {

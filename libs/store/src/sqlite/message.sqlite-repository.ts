@@ -36,7 +36,9 @@ function conversationColumns(conversationId: string): {
 }
 
 export class SqliteMessageRepository implements MessageRepository {
+  private readonly appendOne: (input: AppendInput) => AppendResult;
   private readonly appendTx: (input: AppendInput) => AppendResult;
+  private readonly appendManyTx: (inputs: readonly AppendInput[]) => AppendResult[];
   private byMsgId: Statement<[string, string], MessageRow> | undefined;
   private readonly ranges = new Map<string, Statement<[string, number, number, number], MessageRow>>();
 
@@ -53,15 +55,16 @@ export class SqliteMessageRepository implements MessageRepository {
     );
     const insert = db.prepare(
       `INSERT INTO messages (conversation_id, seq, msg_id, from_id, message_type, body, recalled, sender_device)
-       VALUES (?, ?, ?, ?, ?, ?, 0, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (conversation_id, msg_id) DO NOTHING`,
     );
-    this.appendTx = db.transaction((input: AppendInput): AppendResult => {
-      const existing = findOne.get(input.conversationId, input.message.msgId);
-      if (existing) return { stored: toStored(existing), duplicate: true };
+    const unbump = db.prepare<[string]>('UPDATE conversations SET seq = seq - 1 WHERE id = ?');
+    // Insert first, look up only when the msgId was already there (a retry): then the seq taken
+    // for it is handed back, inside the same transaction, so no gap is left either.
+    this.appendOne = (input: AppendInput): AppendResult => {
       const c = conversationColumns(input.conversationId);
       const { seq } = bump.get(input.conversationId, c.kind, c.a, c.b, c.g, input.message.sendTime) as { seq: number };
       const message: ImMessage & { seq: number; sendTime: number } = { ...input.message, seq };
-      insert.run(
+      const written = insert.run(
         input.conversationId,
         seq,
         message.msgId,
@@ -70,6 +73,12 @@ export class SqliteMessageRepository implements MessageRepository {
         JSON.stringify(message),
         input.senderDeviceId ?? null,
       );
+      if (written.changes === 0) {
+        unbump.run(input.conversationId);
+        const existing = findOne.get(input.conversationId, input.message.msgId);
+        if (!existing) throw new Error(`SqliteStore: message ${input.message.msgId} neither inserted nor found`);
+        return { stored: toStored(existing), duplicate: true };
+      }
       const stored: StoredMessage = {
         conversationId: input.conversationId,
         seq,
@@ -78,11 +87,19 @@ export class SqliteMessageRepository implements MessageRepository {
         senderDeviceId: input.senderDeviceId,
       };
       return { stored, duplicate: false };
-    });
+    };
+    this.appendTx = db.transaction(this.appendOne);
+    this.appendManyTx = db.transaction((inputs: readonly AppendInput[]) => inputs.map(this.appendOne));
   }
 
   async append(input: AppendInput): Promise<AppendResult> {
     return this.writes.run(() => this.appendTx(input));
+  }
+
+  /** The whole batch in one transaction (one write of the group commit), in input order. */
+  async appendBatch(inputs: readonly AppendInput[]): Promise<AppendResult[]> {
+    if (inputs.length === 0) return [];
+    return this.writes.run(() => this.appendManyTx(inputs));
   }
 
   async findByMsgId(conversationId: string, msgId: string): Promise<StoredMessage | undefined> {

@@ -91,6 +91,45 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(all.map((m) => m.seq)).toEqual([...all.map((m) => m.seq)].sort((x, y) => x - y));
     });
 
+    it('appends a batch with one seq range per conversation, in input order, after and before single appends', async () => {
+      const c1 = conv(`${p}a`, `${p}b`);
+      const c2 = conv(`${p}a`, `${p}c`);
+      await store.messages.append({ conversationId: c1, message: msg(`${p}a`, `${p}b`, 'b0') });
+      const batch = await store.messages.appendBatch([
+        { conversationId: c1, message: msg(`${p}a`, `${p}b`, 'b1'), senderDeviceId: 'd1' },
+        { conversationId: c2, message: msg(`${p}a`, `${p}c`, 'b2') },
+        { conversationId: c1, message: msg(`${p}b`, `${p}a`, 'b3') },
+        { conversationId: c1, message: msg(`${p}a`, `${p}b`, 'b1') },
+        { conversationId: c1, message: msg(`${p}a`, `${p}b`, 'b0') },
+      ]);
+      expect(batch.map((r) => [r.stored.conversationId, r.stored.message.msgId, r.duplicate])).toEqual([
+        [c1, 'b1', false],
+        [c2, 'b2', false],
+        [c1, 'b3', false],
+        [c1, 'b1', true],
+        [c1, 'b0', true],
+      ]);
+      const seqOf = (i: number): number => batch[i]?.stored.seq ?? -1;
+      // Seqs increase in input order; a repeat answers with the first copy (a store may leave gaps, never repeats).
+      expect(seqOf(0)).toBeGreaterThan(1);
+      expect(seqOf(2)).toBeGreaterThan(seqOf(0));
+      expect([seqOf(3), seqOf(4)]).toEqual([seqOf(0), 1]);
+      expect(batch[0]?.stored.senderDeviceId).toBe('d1');
+      // The counter moved by another writer (a single append) is picked up by the next batch.
+      const single = await store.messages.append({ conversationId: c1, message: msg(`${p}b`, `${p}a`, 'b4') });
+      const next = await store.messages.appendBatch([
+        { conversationId: c1, message: msg(`${p}a`, `${p}b`, 'b5') },
+        { conversationId: c2, message: msg(`${p}c`, `${p}a`, 'b6') },
+      ]);
+      expect(single.stored.seq).toBeGreaterThan(seqOf(2));
+      expect(next[0]?.stored.seq).toBeGreaterThan(single.stored.seq);
+      expect(next[1]?.stored.seq).toBeGreaterThan(seqOf(1));
+      expect(await store.conversations.maxSeq(c1)).toBe(next[0]?.stored.seq);
+      const ids = (await store.messages.range(c1, { limit: 10 })).map((m) => m.message.msgId);
+      expect(ids).toEqual(['b0', 'b1', 'b3', 'b4', 'b5']);
+      expect(await store.messages.appendBatch([])).toEqual([]);
+    });
+
     it('reads ranges in seq order: after, before, limit, newest first window', async () => {
       const c = conv(`${p}a`, `${p}b`);
       for (let i = 1; i <= 10; i++)

@@ -2,6 +2,7 @@ import { createLogger, systemClock } from '@im/common';
 import type { ImMessage } from '@im/protocol';
 import { SqliteStore } from '@im/store';
 import type { StoredMessage } from '@im/store';
+import { CursorWriter } from './cursor-writer';
 import { DeviceChannel } from './device-channel';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -25,6 +26,7 @@ describe(DeviceChannel.name, () => {
   let store: SqliteStore;
   let sent: { message: ImMessage; ack?: () => void }[];
   let channel: DeviceChannel;
+  let cursors: CursorWriter;
   const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 20));
   const append = async (msgId: string, fromId = 'a', senderDeviceId = 'other'): Promise<StoredMessage> =>
     (await store.messages.append({ conversationId: conv, message: wire(msgId, fromId), senderDeviceId })).stored;
@@ -32,10 +34,12 @@ describe(DeviceChannel.name, () => {
   beforeEach(() => {
     store = new SqliteStore(':memory:');
     sent = [];
+    cursors = new CursorWriter(store.cursors, logger, 5);
     channel = new DeviceChannel({
       userId: 'b',
       deviceId: 'phone',
       store,
+      cursors,
       logger,
       syncMaxPerConversation: 100,
       clock: systemClock,
@@ -45,6 +49,7 @@ describe(DeviceChannel.name, () => {
   });
   afterEach(async () => {
     await channel.close();
+    await cursors.close();
     await store.close();
   });
 

@@ -5,6 +5,7 @@ import { MessageType, directConversationId, serverMessage, systemConversationId 
 import type { ImMessage } from '@im/protocol';
 import { MessageStatus } from '@im/store';
 import type { ConversationSummary, Store, StoredMessage } from '@im/store';
+import type { CursorWriter } from './cursor-writer';
 
 /** How a downlink reached the device: `live` as it happened, or `sync` (sent again after the device's type 1). */
 export type DeliveryPath = 'live' | 'sync';
@@ -16,6 +17,8 @@ export interface DeviceChannelOptions {
   readonly userId: string;
   readonly deviceId: string;
   readonly store: Store;
+  /** Where acknowledged positions go: the gateway's writer, which writes them in bulk on a short timer. */
+  readonly cursors: CursorWriter;
   readonly logger: Logger;
   readonly emit: Emitter;
   readonly syncMaxPerConversation: number;
@@ -29,7 +32,7 @@ interface ConversationState {
   lastSent: number;
   /** Seqs sent and not yet acknowledged. */
   readonly pending: Set<number>;
-  /** Highest cursor written to the store. */
+  /** Highest cursor handed to the cursor writer. */
   persisted: number;
 }
 
@@ -69,8 +72,6 @@ export class DeviceChannel {
   private running = false;
   private tasks: (() => Promise<void>)[] = [];
   private readonly conversations = new Map<string, ConversationState>();
-  private readonly dirty = new Set<string>();
-  private writing: Promise<void> | undefined;
   /** True while sync runs: what it sends is measured apart from live deliveries. */
   private syncing = false;
 
@@ -257,8 +258,7 @@ export class DeviceChannel {
     const state = this.stateFor(key, 0);
     if (seq <= state.persisted) return;
     state.persisted = seq;
-    this.dirty.add(key);
-    this.writing ??= this.writeCursors();
+    this.o.cursors.note(this.o.userId, this.deviceId, key, seq);
   }
 
   private stateFor(conversationId: string, start: number): ConversationState {
@@ -328,33 +328,10 @@ export class DeviceChannel {
     for (const p of state.pending) cursor = Math.min(cursor, p - 1);
     if (cursor <= state.persisted) return;
     state.persisted = cursor;
-    this.dirty.add(conversationId);
-    this.writing ??= this.writeCursors();
-  }
-
-  /** One writer per device: coalesces many acks into few store writes. */
-  private async writeCursors(): Promise<void> {
-    try {
-      while (this.dirty.size > 0) {
-        const batch = [...this.dirty];
-        this.dirty.clear();
-        for (const id of batch) {
-          const seq = this.conversations.get(id)?.persisted ?? 0;
-          await this.o.store.cursors.advance(this.o.userId, this.deviceId, id, seq);
-        }
-      }
-    } catch (e) {
-      this.o.logger.warn(
-        { err: e, userId: this.o.userId },
-        'cursor write failed; the device may see a few messages again',
-      );
-    } finally {
-      this.writing = undefined;
-    }
+    this.o.cursors.note(this.o.userId, this.deviceId, conversationId, cursor);
   }
 
   private async flush(): Promise<void> {
-    while (this.writing) await this.writing;
-    if (this.dirty.size > 0) await (this.writing ??= this.writeCursors());
+    await this.o.cursors.flushDevice(this.o.userId, this.deviceId);
   }
 }

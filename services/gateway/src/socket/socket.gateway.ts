@@ -9,6 +9,7 @@ import type { ChatroomService } from '../chatroom/chatroom.service';
 import type { Server, Socket } from 'socket.io';
 import type { GatewaySettings } from '../gateway.config';
 import type { Ack, AckAnswer, ChatController } from './chat.controller';
+import { CursorWriter } from './cursor-writer';
 import { DeviceChannel } from './device-channel';
 import type { DeliveryPath } from './device-channel';
 import type { DeliveryRouter } from './delivery.router';
@@ -53,7 +54,11 @@ export class SocketGateway {
   /** Sockets admitted on this gateway per user, from the handshake until the transport closes. */
   private readonly admitted = new Map<string, Map<string, DeviceSession>>();
 
+  /** The device cursors of every socket here, written in bulk. */
+  readonly cursors: CursorWriter;
+
   constructor(private readonly d: SocketGatewayDeps) {
+    this.cursors = new CursorWriter(d.store.cursors, d.logger);
     d.io.use((socket, next) => {
       void this.admit(socket).then(
         (refusal) => next(refusal),
@@ -168,6 +173,7 @@ export class SocketGateway {
       userId: identity.claims.sub,
       deviceId: identity.deviceId,
       store: this.d.store,
+      cursors: this.cursors,
       logger: log,
       emit,
       syncMaxPerConversation: this.d.settings.syncMaxPerConversation,
