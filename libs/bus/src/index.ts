@@ -24,6 +24,7 @@ export type {
   GroupCommand,
   GroupJoinPolicy,
   PushRecord,
+  PushTarget,
   RelationCommand,
   WalletCommand,
 } from './topics';

@@ -39,3 +39,5 @@ export type { ConversationId, ParsedConversationId } from './conversation';
 
 export { acceptsJsonString, contentJsonSchema, describeContent } from './content.describe';
 export { protocolMarkdown } from './protocol.markdown';
+export { PUSHED_TYPES, PUSH_BODY_MAX_CHARS, cutPushText, isPushed, pushBody, pushPriority } from './push.preview';
+export type { PushPriority } from './push.preview';
