@@ -10,6 +10,7 @@ import {
   parseConversationId,
   pushBody,
   pushPriority,
+  systemConversationId,
 } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { PushDevice, Store, StoredMessage } from '@im/store';
@@ -34,7 +35,8 @@ type Pushable = Pick<ImMessage, 'msgId' | 'messageType' | 'fromId' | 'fromName' 
 /**
  * The one offline-push path of every producer (message service, `NoticeWriter` of the wallet,
  * group, friend and events services, the call service's ring). For a message of a type that
- * pushes (`isPushed`, docs/business-events.md) and each recipient but its sender who has not
+ * pushes (`isPushed`, docs/business-events.md) and each recipient but its sender (a notice in the
+ * recipient's own `s:<userId>` goes to them whoever it names as sender) who has not
  * turned push off nor muted the conversation: the recipient's devices with a push token and no
  * socket open now (Presence, per device: a phone is pushed while its user's PC is online) get one
  * `PushRecord` on `im.push.out` listing their tokens. A push is marked in the OnceStore under its
@@ -72,7 +74,9 @@ export class PushNotifier {
     options: { readonly collapseKey?: string },
   ): Promise<number> {
     if (!isPushed(m.messageType)) return 0;
-    const users = [...new Set(recipients)].filter((u) => u !== m.fromId);
+    // Not to the sender, but a notice in a user's own notice conversation is theirs whoever it is
+    // from (a group invitation names the invitee as fromId).
+    const users = [...new Set(recipients)].filter((u) => u !== m.fromId || conversationId === systemConversationId(u));
     if (users.length === 0) return 0;
     const devices = byUser(await this.d.store.pushDevices.devicesOf(users));
     const withTokens = [...devices.keys()];
