@@ -119,8 +119,10 @@ describe('business events end to end (embedded)', () => {
     expect(again.ofType(70)).toHaveLength(1);
   });
 
-  it('a message to an offline user produces one push record; the admin API reaches everyone online', async () => {
+  it('a message to an offline user produces one push record naming its phone; the admin API reaches everyone online', async () => {
     const s = await h.connect('be-s');
+    const token = 'fcm:be-offline-phone-token';
+    expect((await h.http('PUT', '/v1/devices/phone/push', 'be-offline', { platform: 'fcm', token })).status).toBe(204);
     const msg = s.message('be-offline', 'are you there?');
     expect((await s.send(msg)).code).toBe(0);
     expect((await s.send(msg)).code).toBe(0);
@@ -132,6 +134,8 @@ describe('business events end to end (embedded)', () => {
         title: 'be-s',
         body: 'are you there?',
         badge: 1,
+        tokens: [{ deviceId: 'phone', platform: 'fcm', token }],
+        priority: 'normal',
       }),
     ]);
 
@@ -143,5 +147,26 @@ describe('business events end to end (embedded)', () => {
     expect(res.status).toBe(202);
     await s.waitForMessages(1, 68);
     expect(s.ofType(68)[0]).toMatchObject({ fromId: 'system', fromType: 3, content: 'Hello everyone' });
+  });
+
+  it("an admin revoking a user removes the user's push tokens; the other users' stay", async () => {
+    for (const user of ['be-rv', 'be-keep'])
+      expect(
+        (await h.http('PUT', '/v1/devices/phone/push', user, { platform: 'apns', token: `apns:${user}-0001` })).status,
+      ).toBe(204);
+    const res = await fetch(`${h.url}/v1/admin/users/be-rv/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await h.server.store.pushDevices.devicesOf(['be-rv', 'be-keep'])).toEqual([
+      {
+        userId: 'be-keep',
+        deviceId: 'phone',
+        platform: 'apns',
+        token: 'apns:be-keep-0001',
+        updatedAt: expect.any(Number),
+      },
+    ]);
   });
 });

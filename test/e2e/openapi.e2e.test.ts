@@ -247,6 +247,10 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
     await call('GET', '/v1/blacklist', 'oa-alice');
     await call('DELETE', '/v1/blacklist/oa-dave', 'oa-alice');
     await call('GET', '/v1/calls/ice-servers', 'oa-alice');
+    await call('PUT', '/v1/devices/phone/push', 'oa-alice', { platform: 'apns', token: 'a1b2c3d4e5f60718' });
+    await call('PUT', '/v1/push/mute', 'oa-alice', { muted: true });
+    await call('GET', '/v1/push', 'oa-alice');
+    await call('DELETE', '/v1/devices/phone/push', 'oa-alice');
 
     // Groups.
     const { groupId } = await call('POST', '/v1/groups', 'oa-alice', {

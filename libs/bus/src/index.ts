@@ -33,6 +33,7 @@ export type {
   GroupCommand,
   GroupJoinPolicy,
   PushRecord,
+  PushTarget,
   RelationCommand,
   WalletCommand,
 } from './topics';

@@ -86,11 +86,18 @@ export const TOPIC_MAP: readonly TopicSpec[] = [
   {
     topic: Topics.PUSH_OUT,
     key: 'the user id',
-    producers: ['message-service'],
+    producers: [
+      'message-service',
+      'wallet-service',
+      'group-service',
+      'friend-service',
+      'events-service',
+      'call-service',
+    ],
     consumer: 'your APNs / FCM push service (outside this system)',
     pattern: 'stream',
     description:
-      'One record per (user, message) when a stored chat message reaches a user with no device online and the conversation is not muted by them.',
+      'One record per (user, message) of a type that pushes (docs/business-events.md) when devices of the user with a push token have no socket open and neither the user nor the conversation is muted; it lists those devices’ tokens. A ringing call is high priority, with collapse key call:<callId>.',
     payloadType: 'PushRecord',
   },
 ];

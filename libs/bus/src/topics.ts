@@ -27,9 +27,12 @@ export const Topics = {
    */
   EVENTS_IN: 'im.events.in',
   /**
-   * Offline push: one `PushRecord` per (user, message) when a stored chat message reaches a user
-   * with no device online and the conversation is not muted by them. Key: the user id.
-   * Producer: message service. Consumer: an APNs / FCM push service (outside this system).
+   * Offline push: one `PushRecord` per (user, message) of a type that pushes (chat messages,
+   * money, friend and group invitations, system and official-account notices, a ringing call)
+   * when some of the user's devices with a push token have no socket open, and neither the user
+   * nor the conversation is muted; it lists those devices' tokens. Key: the user id. Producers:
+   * message, wallet, group, friend, events and call services. Consumer: an APNs / FCM push service
+   * (outside this system).
    */
   PUSH_OUT: 'im.push.out',
   /** Money commands: top-up, withdraw, red packet send and open, transfer send, accept and return (docs/money.md). Key: the red packet or transfer id, else the user id. Producer: gateway. Consumer: wallet service (request/reply). */
@@ -96,6 +99,19 @@ export interface PushRecord {
   /** The user's unread messages over all conversations, this one included. */
   readonly badge: number;
   readonly sendTime: number;
+  /** Where to push: the user's devices with a registered token and no socket open now (at least one). */
+  readonly tokens: readonly PushTarget[];
+  /** `high` for a ringing call (wake the phone now); `normal` otherwise. */
+  readonly priority: 'high' | 'normal';
+  /** Pushes with the same key replace each other on the phone: `call:<callId>` for a call's ring and its 162. */
+  readonly collapseKey?: string;
+}
+
+/** One device to push to: APNs or FCM, and its token. */
+export interface PushTarget {
+  readonly deviceId: string;
+  readonly platform: 'apns' | 'fcm';
+  readonly token: string;
 }
 
 /** A client message the gateway accepted: validated, identity checked, stamped. */

@@ -1,6 +1,8 @@
 export type { Delivery, DeliveryBatchItem, DeliveryHandler, DeliveryPort } from './delivery.port';
 export { NoticeWriter } from './notice.writer';
 export type { NoticeOptions, NoticeResult } from './notice.writer';
+export { PushNotifier } from './push.notifier';
+export type { PushNotifierDeps } from './push.notifier';
 export type { DeviceSession, OnceStore, Presence } from './presence.port';
 export type { ChatroomStore } from './chatroom.port';
 export { callDeadline } from './call-store.port';

@@ -2,6 +2,7 @@ import { groupConversationId, parseConversationId, systemConversationId } from '
 import type { ImMessage } from '@im/protocol';
 import type { AppendInput, AppendResult, Store } from '@im/store';
 import type { DeliveryPort } from './delivery.port';
+import type { PushNotifier } from './push.notifier';
 
 /** A message to store: a server-made one has its `sendTime`. */
 type Notice = AppendInput['message'];
@@ -27,12 +28,15 @@ export interface NoticeOptions {
  * store keeps it once (its msgId is made from what it is about), and every write delivers the
  * stored copy — the first and every repeat of the command that made it (a bus redelivery after a
  * crash, a client's retry with the same idempotency key), so a delivery lost with the crash is
- * made good. A device drops a seq it already has, so a repeat never shows twice.
+ * made good. A device drops a seq it already has, so a repeat never shows twice. A notice of a
+ * type that pushes goes on to the recipients' offline devices (`PushNotifier`, once per user).
  */
 export class NoticeWriter {
   constructor(
     private readonly store: Store,
     private readonly delivery: DeliveryPort,
+    /** Pushes a stored notice of a type that pushes to its recipients' offline devices; absent: no push. */
+    private readonly push?: PushNotifier,
   ) {}
 
   /** In the user's system conversation `s:<userId>`, to that user. */
@@ -71,6 +75,7 @@ export class NoticeWriter {
     if (options.deliverIf !== undefined && !(await options.deliverIf())) return { ...result, deliveredTo: 0 };
     const to = (await recipients()).filter((u) => u !== options.except);
     if (to.length > 0) await this.delivery.send(to, { kind: 'stored', message: result.stored });
+    if (to.length > 0) await this.push?.afterStored(result.stored, to);
     return { ...result, deliveredTo: to.length };
   }
 

@@ -449,6 +449,36 @@ export interface RequestIdRepository {
   claim(key: string, id: string, at: number): Promise<string>;
 }
 
+export type PushPlatform = 'apns' | 'fcm';
+
+/** A device's APNs / FCM token: where an offline push for that device goes (docs/business-events.md). */
+export interface PushDevice {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly platform: PushPlatform;
+  readonly token: string;
+  readonly updatedAt: number;
+}
+
+/** Push tokens, one per (user, device), and each user's "push nothing" switch. */
+export interface PushDeviceRepository {
+  /**
+   * Registers or replaces the token of (userId, deviceId). The same token under any other
+   * (user, device) is removed: the app was reinstalled, or another user logged in on that phone.
+   */
+  put(device: PushDevice): Promise<void>;
+  /** Removes the device's token; false when it had none. */
+  remove(userId: string, deviceId: string): Promise<boolean>;
+  /** Removes every token of the user (a revoked user); how many there were. */
+  removeAll(userId: string): Promise<number>;
+  /** The registered devices of these users, by user then device id. */
+  devicesOf(userIds: readonly string[]): Promise<PushDevice[]>;
+  /** The user's switch for every push (muted: none at all). Idempotent. */
+  setUserMuted(userId: string, muted: boolean): Promise<void>;
+  /** The subset of `userIds` who turned every push off. */
+  mutedUsersAmong(userIds: readonly string[]): Promise<Set<string>>;
+}
+
 /** Everything durable. Embedded: SQLite in one file; cluster: MongoDB. */
 export interface Store {
   readonly messages: MessageRepository;
@@ -462,6 +492,7 @@ export interface Store {
   readonly transfers: TransferRepository;
   readonly collections: CollectionRepository;
   readonly requestIds: RequestIdRepository;
+  readonly pushDevices: PushDeviceRepository;
   /** True when the backend answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

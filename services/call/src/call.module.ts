@@ -1,6 +1,7 @@
 import type { Bus, Subscription } from '@im/bus';
 import type { Clock, IdGenerator, Logger } from '@im/common';
-import type { CallStore, DeliveryPort, MultiCallStore, Presence } from '@im/realtime';
+import { PushNotifier } from '@im/realtime';
+import type { CallStore, DeliveryPort, MultiCallStore, OnceStore, Presence } from '@im/realtime';
 import type { Store } from '@im/store';
 import { CallCommands, startCallSweeper, subscribeCallService } from './call.commands';
 import type { CallServiceSettings } from './call.config';
@@ -15,6 +16,8 @@ export interface CallServiceDeps {
   readonly store: Store;
   readonly delivery: DeliveryPort;
   readonly presence: Presence;
+  /** Marks the ring pushes sent (one per call and callee). */
+  readonly once: OnceStore;
   readonly bus: Bus;
   readonly settings: CallServiceSettings;
   readonly clock: Clock;
@@ -33,7 +36,8 @@ export interface RunningCallService {
 
 /** The call service on its ports: subscribed to `im.calls.commands`, sweeping due calls. Cluster and embedded alike. */
 export async function startCallService(d: CallServiceDeps): Promise<RunningCallService> {
-  const notifier = new CallNotifier(d.delivery, d.bus, d.clock);
+  const push = new PushNotifier({ ...d, logger: d.logger.child({ module: 'push' }) });
+  const notifier = new CallNotifier(d.delivery, d.bus, d.clock, push);
   const oneToOne = new CallService(d.calls, d.store, notifier, d.settings, d.clock, d.ids, d.logger);
   const multi = new MultiCallService(d.multiCalls, d.store, notifier, d.settings, d.clock, d.ids, d.logger);
   const lifecycle = new CallLifecycle(d.calls, oneToOne, notifier, d.presence, d.settings, d.clock, d.logger, multi);

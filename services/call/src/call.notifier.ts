@@ -3,7 +3,7 @@ import type { Bus, ChatRecord } from '@im/bus';
 import type { Clock } from '@im/common';
 import { MessageType, directConversationId, groupConversationId, serverMessage } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
-import type { Call, DeliveryPort, MultiCall } from '@im/realtime';
+import type { Call, DeliveryPort, MultiCall, PushNotifier } from '@im/realtime';
 
 /** How a call ended, as recorded in its 162. */
 export type CallOutcome = 'completed' | 'missed' | 'refused' | 'busy' | 'cancelled' | 'dropped';
@@ -23,7 +23,20 @@ export class CallNotifier {
     private readonly delivery: DeliveryPort,
     private readonly bus: Bus,
     private readonly clock: Clock,
+    /** Pushes a ringing call to the callee's offline devices; absent: no push. */
+    private readonly push?: PushNotifier,
   ) {}
+
+  /**
+   * The ring's push, at once and high priority, to the callee's devices with a push token and no
+   * socket open. Its collapse key `call:<callId>` is the one of the call's 162 (pushed by the
+   * message service when the call is missed or cancelled), so the phone replaces the ring with it.
+   */
+  async ringPush(call: Call, offer: ImMessage): Promise<void> {
+    await this.push?.live(directConversationId(call.callerId, call.calleeId), offer, [call.calleeId], {
+      collapseKey: `call:${call.callId}`,
+    });
+  }
 
   /** Every device of the user, except `exceptDeviceId`. */
   async toUser(userId: string, message: ImMessage, exceptDeviceId?: string): Promise<void> {

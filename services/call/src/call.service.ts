@@ -102,6 +102,10 @@ export class CallService {
     if (!created.ok) return this.busy(call, m);
     this.logger.info({ callId: call.callId, callerId, calleeId, media }, 'call ringing');
     await this.notify.toUser(calleeId, m);
+    // A failed push is logged: the call rings the devices online all the same.
+    await this.notify
+      .ringPush(call, m)
+      .catch((err: unknown) => this.logger.warn({ err, callId: call.callId }, 'ring push failed'));
   }
 
   /** The callee is in another call: the caller gets a refusal from the callee at once, and the conversation a 162. */

@@ -28,6 +28,7 @@ runBusService({
       store: ports.store,
       delivery: ports.delivery,
       presence: ports.presence,
+      once: ports.once,
       bus: ports.bus,
       settings: callSettings(config),
       clock: systemClock,

@@ -83,6 +83,7 @@ export async function startEmbedded(
     store,
     delivery: serviceDelivery,
     presence,
+    once: ports.once,
     bus,
     settings: callSettings(config),
     clock,

@@ -2,7 +2,7 @@ import { toDownlink } from '@im/bus';
 import type { BusinessEvent } from '@im/bus';
 import type { Clock, Logger } from '@im/common';
 import { NoticeWriter } from '@im/realtime';
-import type { DeliveryPort, Presence } from '@im/realtime';
+import type { DeliveryPort, Presence, PushNotifier } from '@im/realtime';
 import { groupSendRefusal } from '@im/store';
 import type { Store } from '@im/store';
 
@@ -36,8 +36,10 @@ export class EventService {
     private readonly presence: Presence,
     private readonly logger: Logger,
     private readonly clock: Clock,
+    /** Pushes the notices that push to offline devices (im.push.out); absent: no push. */
+    push?: PushNotifier,
   ) {
-    this.notices = new NoticeWriter(store, delivery);
+    this.notices = new NoticeWriter(store, delivery, push);
   }
 
   async handle(event: BusinessEvent): Promise<EventOutcome> {

@@ -3,7 +3,7 @@ import type { Logger } from '@im/common';
 import { MessageType, serverMessage, systemConversationId } from '@im/protocol';
 import type { ErrorName, MessageTypeNumber } from '@im/protocol';
 import { NoticeWriter } from '@im/realtime';
-import type { DeliveryPort } from '@im/realtime';
+import type { DeliveryPort, PushNotifier } from '@im/realtime';
 import type { Store } from '@im/store';
 
 export interface RelationServiceOptions {
@@ -32,8 +32,10 @@ export class RelationService {
     delivery: DeliveryPort,
     private readonly options: RelationServiceOptions,
     private readonly logger: Logger,
+    /** Pushes the notices that push to offline devices (im.push.out); absent: no push. */
+    push?: PushNotifier,
   ) {
-    this.notices = new NoticeWriter(store, delivery);
+    this.notices = new NoticeWriter(store, delivery, push);
   }
 
   async handle(command: RelationCommand): Promise<CommandReply<RelationOutcome>> {

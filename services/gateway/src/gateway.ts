@@ -21,6 +21,7 @@ import { conversationRoutes } from './http/conversation.routes';
 import { friendRoutes } from './http/friend.routes';
 import { groupRoutes } from './http/group.routes';
 import { walletRoutes } from './http/wallet.routes';
+import { pushRoutes } from './http/push.routes';
 import { healthRoutes } from './http/health.routes';
 import { adminRoutes } from './http/admin.routes';
 import { adminUserRoutes } from './http/admin-users.routes';
@@ -173,6 +174,7 @@ function buildHttp(
   friendRoutes(app, ctx);
   adminRoutes(app, ctx);
   walletRoutes(app, ctx);
+  pushRoutes(app, ctx);
   let document: unknown;
   app.get(
     '/openapi.json',
@@ -271,6 +273,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   adminUserRoutes(app, {
     adminToken: deps.settings.adminToken,
     revocations,
+    store: deps.store,
     io,
     clock: deps.clock,
     logger: deps.logger.child({ module: 'admin' }),

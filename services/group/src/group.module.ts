@@ -1,5 +1,6 @@
 import { systemClock } from '@im/common';
 import type { Clock, ConfigOf, Logger } from '@im/common';
+import { PushNotifier } from '@im/realtime';
 import type { RunningService, ServicePorts } from '@im/runtime';
 import type { GROUP_CONFIG } from './group.config';
 import { GroupExpirySweeper } from './group-expiry.sweeper';
@@ -9,7 +10,7 @@ import { GroupService } from './group.service';
 
 /** The group service on its ports: consuming im.group.commands and sweeping group expiry. Cluster and embedded alike. */
 export async function startGroupService(
-  ports: Pick<ServicePorts, 'bus' | 'store' | 'delivery'>,
+  ports: ServicePorts,
   config: ConfigOf<typeof GROUP_CONFIG>,
   logger: Logger,
   clock: Clock = systemClock,
@@ -18,7 +19,13 @@ export async function startGroupService(
 ): Promise<RunningService> {
   const subscription = await subscribeGroupService(
     ports.bus,
-    new GroupService(ports.store, ports.delivery, { maxMembers: config.IM_MAX_GROUP_MEMBERS }, logger),
+    new GroupService(
+      ports.store,
+      ports.delivery,
+      { maxMembers: config.IM_MAX_GROUP_MEMBERS },
+      logger,
+      new PushNotifier({ ...ports, logger: logger.child({ module: 'push' }) }),
+    ),
   );
   const sweeper = new GroupExpirySweeper(
     ports.store,

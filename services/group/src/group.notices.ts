@@ -1,7 +1,7 @@
 import { groupConversationId, serverMessage, systemConversationId } from '@im/protocol';
 import type { MessageTypeNumber } from '@im/protocol';
 import { NoticeWriter } from '@im/realtime';
-import type { DeliveryPort } from '@im/realtime';
+import type { DeliveryPort, PushNotifier } from '@im/realtime';
 import type { Store, StoredMessage } from '@im/store';
 
 /** The command a notice comes from: its id makes the msgId, its time the sendTime. */
@@ -21,8 +21,9 @@ export class GroupNotices {
   constructor(
     private readonly store: Store,
     delivery: DeliveryPort,
+    push?: PushNotifier,
   ) {
-    this.writer = new NoticeWriter(store, delivery);
+    this.writer = new NoticeWriter(store, delivery, push);
   }
 
   /** Stores a group notice in `g:<groupId>` and sends it to the current members (but `except`). */

@@ -2,7 +2,7 @@ import type { CommandReply, GroupCommand } from '@im/bus';
 import type { Logger } from '@im/common';
 import { MessageType, isValidId } from '@im/protocol';
 import type { ErrorName, MessageTypeNumber } from '@im/protocol';
-import type { DeliveryPort } from '@im/realtime';
+import type { DeliveryPort, PushNotifier } from '@im/realtime';
 import type { Group, GroupMember, Store } from '@im/store';
 import { GroupNotices } from './group.notices';
 
@@ -39,8 +39,10 @@ export class GroupService {
     delivery: DeliveryPort,
     private readonly options: GroupServiceOptions,
     private readonly logger: Logger,
+    /** Pushes the notices that push to offline devices (im.push.out); absent: no push. */
+    push?: PushNotifier,
   ) {
-    this.notices = new GroupNotices(store, delivery);
+    this.notices = new GroupNotices(store, delivery, push);
   }
 
   async handle(command: GroupCommand): Promise<CommandReply<GroupCommandResult>> {

@@ -1,10 +1,10 @@
 import { systemClock } from '@im/common';
 import type { Clock, ConfigOf, Logger } from '@im/common';
+import { PushNotifier } from '@im/realtime';
 import type { RunningService, ServicePorts } from '@im/runtime';
 import type { MESSAGE_CONFIG } from './message.config';
 import { subscribeMessageService } from './message.consumer';
 import { MessageService } from './message.service';
-import { OfflinePush } from './offline-push';
 import { PasswordPacketMatcher } from './password-packets';
 
 /** The message service on its ports (offline push and the password packet path included), consuming im.messages. Cluster and embedded alike. */
@@ -20,7 +20,7 @@ export function startMessageService(
     { recallWindowMs: config.IM_RECALL_WINDOW_MS, requireFriendship: config.IM_REQUIRE_FRIENDSHIP },
     logger,
     clock,
-    new OfflinePush(ports.bus, ports.presence, ports.store, ports.once, logger.child({ module: 'push' })),
+    new PushNotifier({ ...ports, logger: logger.child({ module: 'push' }) }),
     new PasswordPacketMatcher(ports.store, ports.bus, logger.child({ module: 'password-packets' }), clock),
   );
   return subscribeMessageService(ports.bus, service);

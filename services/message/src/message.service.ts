@@ -3,10 +3,9 @@ import type { Clock, Logger } from '@im/common';
 import { MessageType, parseConversationId, serverMessage } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import { NoticeWriter } from '@im/realtime';
-import type { DeliveryPort } from '@im/realtime';
+import type { DeliveryPort, PushNotifier } from '@im/realtime';
 import { checkGroupSend } from '@im/store';
 import type { GroupSendRefusalCode, Store, StoredMessage } from '@im/store';
-import type { OfflinePush } from './offline-push';
 import type { PasswordPacketMatcher } from './password-packets';
 
 export interface MessageServiceOptions {
@@ -32,8 +31,8 @@ export class MessageService {
     private readonly options: MessageServiceOptions,
     private readonly logger: Logger,
     private readonly clock: Clock,
-    /** Publishes to `im.push.out` for recipients with no device online; absent: no offline push. */
-    private readonly push?: OfflinePush,
+    /** Publishes to `im.push.out` for recipients' offline devices; absent: no offline push. */
+    private readonly push?: PushNotifier,
     /** Opens password red packets whose password is sent as a group text message; absent: no chat path. */
     private readonly passwords?: PasswordPacketMatcher,
   ) {
@@ -168,7 +167,7 @@ export class MessageService {
   private async deliver(stored: StoredMessage): Promise<void> {
     const recipients = await this.recipients(stored.conversationId);
     await this.delivery.send(recipients, { kind: 'stored', message: stored });
-    await this.push?.afterDelivery(stored, recipients);
+    await this.push?.afterStored(stored, recipients);
   }
 
   private async recall(record: ChatRecord): Promise<MessageOutcome> {

@@ -1,5 +1,6 @@
 import { systemClock } from '@im/common';
 import type { Clock, Logger } from '@im/common';
+import { PushNotifier } from '@im/realtime';
 import type { RunningService, ServicePorts } from '@im/runtime';
 import { walletOptions } from './wallet.config';
 import type { WalletConfig } from './wallet.config';
@@ -8,12 +9,13 @@ import { WalletService } from './wallet.service';
 
 /** The wallet service on its ports: consuming im.wallet.commands and sweeping money (at start and every IM_MONEY_SWEEP_MS). Cluster and embedded alike. */
 export async function startWalletService(
-  ports: Pick<ServicePorts, 'bus' | 'store' | 'delivery'>,
+  ports: ServicePorts,
   config: WalletConfig,
   logger: Logger,
   clock: Clock = systemClock,
 ): Promise<RunningService> {
-  const service = new WalletService(ports.store, ports.delivery, walletOptions(config), logger, clock);
+  const push = new PushNotifier({ ...ports, logger: logger.child({ module: 'push' }) });
+  const service = new WalletService(ports.store, ports.delivery, walletOptions(config), logger, clock, push);
   const subscription = await subscribeWalletService(ports.bus, service);
   const stop = startSweeper(service, config.IM_MONEY_SWEEP_MS, (err) => logger.error({ err }, 'money sweep failed'));
   return {

@@ -3,7 +3,7 @@ import { isAppError } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import type { ErrorName } from '@im/protocol';
 import { NoticeWriter } from '@im/realtime';
-import type { DeliveryPort } from '@im/realtime';
+import type { DeliveryPort, PushNotifier } from '@im/realtime';
 import type { Store } from '@im/store';
 import { KeyedLanes } from '@im/common';
 import { CollectionService } from './collection.service';
@@ -49,9 +49,11 @@ export class WalletService {
     private readonly options: WalletOptions,
     private readonly logger: Logger,
     private readonly clock: Clock,
+    /** Pushes the notices that push to offline devices (im.push.out); absent: no push. */
+    push?: PushNotifier,
   ) {
     this.ledger = new Ledger(store.ledger, clock);
-    const notices = new NoticeWriter(store, delivery);
+    const notices = new NoticeWriter(store, delivery, push);
     this.redPackets = new RedPacketService(store, this.ledger, notices, options, logger);
     this.transfers = new TransferService(store, this.ledger, notices, options, logger);
     this.collections = new CollectionService(store, this.ledger, notices, options, logger);

@@ -11,6 +11,8 @@ import type {
   StoredMessage,
   TransferState,
 } from '../store.port';
+import { pushModels } from './push-device.mongo-repository';
+import type { PushDeviceDoc, PushMutedUserDoc } from './push-device.mongo-repository';
 
 /** The wire message as stored: its content may live in `contentJson` instead. */
 export type StoredWire = Omit<StoredMessage['message'], 'content'> & { content?: unknown };
@@ -244,6 +246,8 @@ export interface MongoModels {
   readonly collections: Model<CollectionDoc>;
   readonly collectionSeats: Model<CollectionSeatDoc>;
   readonly requestIds: Model<RequestIdDoc>;
+  readonly pushDevices: Model<PushDeviceDoc>;
+  readonly pushMutedUsers: Model<PushMutedUserDoc>;
 }
 
 const req = <T>(type: T): { type: T; required: true } => ({ type, required: true });
@@ -558,6 +562,7 @@ export function buildModels(connection: Connection): MongoModels {
       'RequestId',
       new Schema<RequestIdDoc>({ _id: req(String), id: req(String), at: req(Number) }, options('request_ids')),
     ),
+    ...pushModels(connection),
   };
 }
 

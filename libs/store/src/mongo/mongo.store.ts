@@ -19,6 +19,7 @@ import { ensureIndexes, verifyIndexes } from './mongo.indexes';
 import { buildModels } from './mongo.models';
 import type { MongoModels } from './mongo.models';
 import { MongoRelationRepository } from './relation.mongo-repository';
+import { MongoPushDeviceRepository } from './push-device.mongo-repository';
 import { MongoRequestIdRepository } from './request-id.mongo-repository';
 
 export interface MongoStoreOptions {
@@ -72,6 +73,7 @@ export class MongoStore implements Store {
   readonly transfers: MongoTransferRepository;
   readonly collections: MongoCollectionRepository;
   readonly requestIds: MongoRequestIdRepository;
+  readonly pushDevices: MongoPushDeviceRepository;
 
   private constructor(
     /** For diagnostics and tests; the repositories are the way to change data. */
@@ -90,6 +92,7 @@ export class MongoStore implements Store {
     this.transfers = new MongoTransferRepository(models.transfers);
     this.collections = new MongoCollectionRepository(models.collections, models.collectionSeats);
     this.requestIds = new MongoRequestIdRepository(models.requestIds);
+    this.pushDevices = new MongoPushDeviceRepository(models.pushDevices, models.pushMutedUsers);
   }
 
   static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {

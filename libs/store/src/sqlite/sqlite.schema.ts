@@ -182,4 +182,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE push_devices (
+    user_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    token TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, device_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX push_devices_token ON push_devices(token);
+  CREATE TABLE push_muted_users (
+    user_id TEXT PRIMARY KEY
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pushDeviceContract } from '../testing/push-device.contract';
 import { storeContract } from '../testing/store.contract';
 import { SqliteStore } from './sqlite.store';
 
@@ -8,6 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), 'im-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 storeContract('SqliteStore', () => Promise.resolve(new SqliteStore(join(dir, 'contract.db'))));
+pushDeviceContract('SqliteStore', () => Promise.resolve(new SqliteStore(join(dir, 'push.db'))));
 
 describe(SqliteStore.name, () => {
   it('keeps messages, seqs and cursors across a reopen of the file', async () => {

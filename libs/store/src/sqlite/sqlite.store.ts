@@ -10,6 +10,7 @@ import {
   SqliteTransferRepository,
 } from './money.sqlite-repository';
 import { SqliteMessageRepository } from './message.sqlite-repository';
+import { SqlitePushDeviceRepository } from './push-device.sqlite-repository';
 import { SqliteRelationRepository } from './relation.sqlite-repository';
 import { SqliteRequestIdRepository } from './request-id.sqlite-repository';
 import { openDatabase } from './sqlite.database';
@@ -29,6 +30,7 @@ export class SqliteStore implements Store {
   readonly transfers: SqliteTransferRepository;
   readonly collections: SqliteCollectionRepository;
   readonly requestIds: SqliteRequestIdRepository;
+  readonly pushDevices: SqlitePushDeviceRepository;
   private readonly db: Db;
 
   constructor(file: string) {
@@ -45,6 +47,7 @@ export class SqliteStore implements Store {
     this.transfers = new SqliteTransferRepository(this.db);
     this.collections = new SqliteCollectionRepository(this.db);
     this.requestIds = new SqliteRequestIdRepository(this.db);
+    this.pushDevices = new SqlitePushDeviceRepository(this.db);
   }
 
   async ping(): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { checkAdminToken } from './admin-auth';
 import type { Clock, Logger } from '@im/common';
+import type { Store } from '@im/store';
 import type { FastifyInstance } from 'fastify';
 import type { Server } from 'socket.io';
 import type { Revocations } from '../security/revocations';
@@ -10,6 +11,8 @@ export interface AdminRoutesDeps {
   /** `IM_ADMIN_TOKEN`; undefined disables the admin API. */
   readonly adminToken: string | undefined;
   readonly revocations: Revocations;
+  /** The revoked user's push tokens are removed: a revoked session's phone gets no more pushes. */
+  readonly store: Store;
   readonly io: Server;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -17,7 +20,7 @@ export interface AdminRoutesDeps {
 
 /**
  * Operations endpoints. `POST /v1/admin/users/:userId/revoke` records the revocation time (shared by
- * every gateway) and closes the user's sockets on every gateway at once: the Socket.IO adapter
+ * every gateway), removes their push tokens and closes the user's sockets on every gateway at once: the Socket.IO adapter
  * (Redis in cluster mode) reaches the `user:<id>` room everywhere.
  */
 export function adminUserRoutes(app: FastifyInstance, d: AdminRoutesDeps): void {
@@ -42,6 +45,7 @@ export function adminUserRoutes(app: FastifyInstance, d: AdminRoutesDeps): void 
       const revokedAt = d.clock.now();
       // Recorded first: a socket closed here that reconnects at once already meets the revocation.
       await d.revocations.revoke(userId, revokedAt);
+      await d.store.pushDevices.removeAll(userId);
       const room = `user:${userId}`;
       d.io.in(room).emit('kicked', { reason: 'sessions revoked' });
       d.io.in(room).disconnectSockets(true);

@@ -278,3 +278,18 @@ export const iceServers = object(
   },
   { optional: ['expiresAt'], title: 'IceServers' },
 );
+
+/** `GET /v1/push`: the user's push switch and the devices with a push token (never the tokens). */
+export const pushSettings = object(
+  {
+    muted: { type: 'boolean', description: 'True: no offline push at all (PUT /v1/push/mute).' },
+    devices: {
+      type: 'array',
+      items: object(
+        { deviceId: str, platform: { type: 'string', enum: ['apns', 'fcm'] }, updatedAt: ms },
+        { title: 'PushDevice' },
+      ),
+    },
+  },
+  { title: 'PushSettings' },
+);

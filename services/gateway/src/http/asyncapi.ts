@@ -157,6 +157,8 @@ const PAYLOADS: Readonly<Record<string, Schema>> = {
       'body',
       'badge',
       'sendTime',
+      'tokens',
+      'priority',
     ],
     properties: {
       pushId: { type: 'string', description: '<conversationId>/<msgId>/<userId>: drop repeats by it.' },
@@ -169,6 +171,22 @@ const PAYLOADS: Readonly<Record<string, Schema>> = {
       body: { type: 'string', description: 'A short preview (60 characters) or a label such as "[Image]".' },
       badge: { type: 'integer', description: 'The user’s unread messages over all conversations.' },
       sendTime: ms,
+      tokens: {
+        type: 'array',
+        minItems: 1,
+        description: 'The user’s devices with a push token and no socket open.',
+        items: {
+          type: 'object',
+          required: ['deviceId', 'platform', 'token'],
+          properties: {
+            deviceId: { type: 'string' },
+            platform: { type: 'string', enum: ['apns', 'fcm'] },
+            token: { type: 'string' },
+          },
+        },
+      },
+      priority: { type: 'string', enum: ['high', 'normal'], description: 'high: a ringing call.' },
+      collapseKey: { type: 'string', description: 'call:<callId>: a missed call replaces its ringing push.' },
     },
   },
 };

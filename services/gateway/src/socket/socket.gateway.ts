@@ -272,7 +272,11 @@ export class SocketGateway {
     };
   }
 
-  /** Records the session in presence and closes the sessions it replaces under the multi-device policy (inside the user's presence lane). */
+  /**
+   * Records the session in presence and closes the sessions it replaces under the multi-device
+   * policy (inside the user's presence lane). A replaced session of another device is logged out
+   * there: its push token goes too, so the old phone gets no pushes meant for the new one.
+   */
   private async addSession(session: DeviceSession): Promise<{ firstForUser: boolean }> {
     const added = await this.d.presence.add(session);
     if (this.d.settings.multiDevice !== 'many') {
@@ -281,7 +285,10 @@ export class SocketGateway {
         session,
         await this.d.presence.sessionsOf(session.userId),
       );
-      for (const old of replaced) kickSession(this.d.io, old, this.d.clock.now());
+      for (const old of replaced) {
+        kickSession(this.d.io, old, this.d.clock.now());
+        if (old.deviceId !== session.deviceId) await this.d.store.pushDevices.remove(old.userId, old.deviceId);
+      }
     }
     return added;
   }
