@@ -1,0 +1,18 @@
+export { connect, ImClient } from './client';
+export type { ClientEvents, ConnectOptions, ConnectionState } from './client';
+export { build, builderNameOf, draft } from './builders';
+export type { Address, BuilderName, DraftOptions } from './builders';
+export { messageEventOf } from './message-types';
+export type * from './message-types';
+export { ImClientError, RETRYABLE_CODES, errorName } from './errors';
+export type { AckAnswer, RetryEvent, SendResult } from './outbox';
+export type { GapEvent } from './inbox';
+export { MemoryStorage, keyValueStorage } from './storage';
+export type { ClientStorage, KeyValueStore, OutboxEntry } from './storage';
+export { API_ROUTES, httpApi } from './api';
+export type { HttpApi } from './api';
+export type * from './api-types';
+export { trackedConversation } from './conversation-key';
+export type { BackoffOptions } from './backoff';
+export { FromType, MessageType, MESSAGE_TYPES, ErrorCodes } from '@im/protocol';
+export type { ImMessage, MessageTypeName, MessageTypeNumber, ErrorName } from '@im/protocol';
