@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { ImClientError, MemoryStorage, build } from '@im-cluster/client';
+import { ImClientError, MemoryStorage, build, keyValueStorage } from '@im-cluster/client';
 import type { ConnectOptions, Downlink } from '@im-cluster/client';
 import { EmbeddedHarness, tokenFor } from '../support/embedded-harness';
 import { SdkApp, seqsOf } from '../support/sdk-app';
@@ -156,7 +156,9 @@ describe('client SDK: the server restarted in the middle of 200 sends', () => {
       await Promise.all([ivan.client.whenReady(), judy.client.whenReady()]);
       const sends = sendTexts(ivan, 'sdk-judy', 'r', 200);
       await ivan.waitFor('some acknowledged', () => ivan.sent.length >= 20);
+      const acknowledgedBefore = ivan.sent.length;
       await h.restart();
+      expect(acknowledgedBefore).toBeLessThan(200);
       const results = await Promise.all(sends);
       expect(new Set(results.map((r) => r.msgId)).size).toBe(200);
       await judy.waitFor('200 texts', () => judy.textsFrom('sdk-ivan').length >= 200);
@@ -215,6 +217,49 @@ describe('client SDK: a low rate limit', () => {
       await ned.waitFor('40 texts', () => ned.textsFrom('sdk-mia').length >= 40);
       expectOnceInOrder(ned, 'sdk-mia', 'l', 40);
     } finally {
+      await h.stop();
+    }
+  });
+});
+
+describe('client SDK: persistence', () => {
+  it("keeps unacknowledged sends in the app's storage: the next session sends them, same msgId, once", async () => {
+    const h = await EmbeddedHarness.start();
+    const proxy = await TcpProxy.start('127.0.0.1', h.server.port);
+    try {
+      // An AsyncStorage-like store, as a React Native app would pass.
+      const disk = new Map<string, string>();
+      const store = {
+        getItem: async (k: string) => disk.get(k) ?? null,
+        setItem: async (k: string, v: string) => void disk.set(k, v),
+        removeItem: async (k: string) => void disk.delete(k),
+      };
+      const olga = app(proxy.urlFor(h.url), 'sdk-olga', { storage: keyValueStorage(store, 'olga:') });
+      const pete = app(h.url, 'sdk-pete');
+      await Promise.all([olga.client.whenReady(), pete.client.whenReady()]);
+      proxy.down();
+      await olga.waitFor('olga cut off', () => olga.client.state === 'disconnected');
+      const offline = sendTexts(olga, 'sdk-pete', 'o', 3).map((p) => p.catch((e: unknown) => e));
+      await olga.waitFor('queued', () => JSON.parse(disk.get('olga:outbox') ?? '[]').length === 3);
+      const queued = (JSON.parse(disk.get('olga:outbox') ?? '[]') as { msgId: string }[]).map((e) => e.msgId);
+      await olga.close();
+      expect((await Promise.all(offline)).every((e) => e instanceof Error)).toBe(true);
+      // The app starts again with the same storage.
+      proxy.up();
+      const olga2 = app(proxy.urlFor(h.url), 'sdk-olga', { storage: keyValueStorage(store, 'olga:') });
+      await olga2.waitFor('3 sent', () => olga2.sent.length === 3);
+      expect(olga2.sent.map((r) => r.msgId).sort()).toEqual([...queued].sort());
+      await pete.waitFor('3 texts', () => pete.textsFrom('sdk-olga').length >= 3);
+      expectOnceInOrder(pete, 'sdk-olga', 'o', 3);
+      expect(
+        pete
+          .textsFrom('sdk-olga')
+          .map((m) => m.msgId)
+          .sort(),
+      ).toEqual([...queued].sort());
+      await olga2.waitFor('the stored outbox emptied', () => !disk.has('olga:outbox'));
+    } finally {
+      await proxy.close();
       await h.stop();
     }
   });

@@ -33,13 +33,17 @@ export class SdkApp {
   async waitFor(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
     if (condition()) return;
     await new Promise<void>((resolve, reject) => {
+      // Checked at every event and, for state outside the events (storage), every 50 ms.
+      const poll = setInterval(() => check(), 50);
       const timer = setTimeout(() => {
+        clearInterval(poll);
         this.waiters.delete(check);
         reject(new Error(`timed out waiting for ${what}`));
       }, timeoutMs);
       const check = (): void => {
         if (!condition()) return;
         clearTimeout(timer);
+        clearInterval(poll);
         this.waiters.delete(check);
         resolve();
       };

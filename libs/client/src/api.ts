@@ -63,8 +63,11 @@ const seg = encodeURIComponent;
 
 /** The HTTP API as typed calls; errors reject with ImClientError (code and registry name). */
 export function httpApi(http: HttpTransport) {
-  const get = <T>(path: string, query?: Record<string, string | number | undefined>) =>
-    http.request<T>('GET', path, undefined, query);
+  const get = <T>(
+    path: string,
+    query?: Record<string, string | number | undefined>,
+    options?: { signal?: AbortSignal; retries?: number },
+  ) => http.request<T>('GET', path, undefined, query, options);
   const post = <T>(path: string, body?: unknown) => http.request<T>('POST', path, body);
   const put = <T>(path: string, body?: unknown) => http.request<T>('PUT', path, body);
   const patch = <T>(path: string, body?: unknown) => http.request<T>('PATCH', path, body);
@@ -75,8 +78,9 @@ export function httpApi(http: HttpTransport) {
       mute: (target: { peerId: string } | { groupId: string }, muted: boolean) =>
         put<{ conversationId: string; muted: boolean }>('/v1/conversations/mute', { ...target, muted }),
     },
-    /** A page of history (`GET /v1/messages`). */
-    history: (query: HistoryQuery) => get<MessagePage>('/v1/messages', { ...query }),
+    /** A page of history (`GET /v1/messages`); `options.signal` aborts it. */
+    history: (query: HistoryQuery, options?: { signal?: AbortSignal; retries?: number }) =>
+      get<MessagePage>('/v1/messages', { ...query }, options),
     groups: {
       create: (body: { name: string; memberIds: string[]; joinPolicy?: GroupSummary['joinPolicy'] }) =>
         post<{ groupId: string }>('/v1/groups', body),

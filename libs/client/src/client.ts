@@ -45,7 +45,7 @@ export interface ConnectOptions {
   readonly reconnectDelayMaxMs?: number;
   /** How long to wait for a send's acknowledgement before sending it again, same msgId (default 15 000). */
   readonly ackTimeoutMs?: number;
-  /** Most sends awaiting acknowledgement at once (default 64; 1 keeps one's own sends strictly in order). */
+  /** Most sends awaiting acknowledgement at once (default 32; 1 keeps one's own sends strictly in order). */
   readonly maxInFlight?: number;
   /** Back-off after 42901 / 50301 and between history retries. */
   readonly retryBackoff?: BackoffOptions;
@@ -125,13 +125,16 @@ export class ImClient extends TypedEmitter<ClientEvents> {
     });
     this.inbox = new Inbox({
       me: () => this.me ?? '',
-      history: async (c, afterSeq, beforeSeq) =>
-        this.api.history({
-          ...(c.groupId === undefined ? { peerId: c.peerId } : { groupId: c.groupId }),
-          afterSeq,
-          beforeSeq,
-          limit: 500,
-        }),
+      history: async (c, afterSeq, beforeSeq, signal) =>
+        this.api.history(
+          {
+            ...(c.groupId === undefined ? { peerId: c.peerId } : { groupId: c.groupId }),
+            afterSeq,
+            beforeSeq,
+            limit: 500,
+          },
+          { signal, retries: 0 },
+        ),
       deliver: (m) => this.deliver(m),
       sentHere: (msgId) => this.sentHere.has(msgId) || this.outbox.has(msgId),
       seqsChanged: (seqs) => this.saveSeqs(seqs),

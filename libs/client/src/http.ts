@@ -21,7 +21,15 @@ export interface HttpOptions {
 export class HttpTransport {
   constructor(private readonly o: HttpOptions) {}
 
-  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  /** `signal` aborts the call (and its retries); `retries` overrides the transport's. */
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Query,
+    options: { signal?: AbortSignal; retries?: number } = {},
+  ): Promise<T> {
+    const retries = options.retries ?? this.o.retries ?? 4;
     const url = new URL(path, this.o.baseUrl);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const doFetch = this.o.fetch ?? globalThis.fetch.bind(globalThis);
@@ -35,9 +43,10 @@ export class HttpTransport {
           method,
           headers,
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (e) {
-        if (attempt >= (this.o.retries ?? 4)) throw e;
+        if (attempt >= retries || options.signal?.aborted) throw e;
         await sleep(backoffDelay(attempt)).promise;
         continue;
       }
@@ -48,7 +57,7 @@ export class HttpTransport {
         refreshed = true;
         continue;
       }
-      if ((res.status === 429 || res.status === 503) && attempt < (this.o.retries ?? 4)) {
+      if ((res.status === 429 || res.status === 503) && attempt < retries) {
         await sleep(backoffDelay(attempt)).promise;
         continue;
       }

@@ -25,7 +25,12 @@ export interface InboxOptions {
   /** The user of this session (known once `ready` arrived). */
   readonly me: () => string;
   /** The history between two seqs, exclusive, oldest first. */
-  readonly history: (c: TrackedConversation, afterSeq: number, beforeSeq: number) => Promise<ForwardPage>;
+  readonly history: (
+    c: TrackedConversation,
+    afterSeq: number,
+    beforeSeq: number,
+    signal: AbortSignal,
+  ) => Promise<ForwardPage>;
   /** Hands a message to the app. */
   readonly deliver: (m: ImMessage) => void;
   /** A message this client sent itself (the server does not send those back to it; history has them). */
@@ -53,6 +58,8 @@ export class Inbox {
   private running = false;
   private generation = 0;
   private pendingSleep: { cancel: () => void } | undefined;
+  /** Aborts the history call of this connection's fill when the connection goes. */
+  private abort = new AbortController();
 
   constructor(private readonly o: InboxOptions) {
     this.seen = new BoundedSet(o.seenCapacity ?? 20_000);
@@ -77,6 +84,8 @@ export class Inbox {
     this.generation++;
     this.queue = [];
     this.pendingSleep?.cancel();
+    this.abort.abort();
+    this.abort = new AbortController();
   }
 
   private async run(): Promise<void> {
@@ -125,7 +134,7 @@ export class Inbox {
     for (let attempt = 0; generation === this.generation;) {
       let page: ForwardPage;
       try {
-        page = await this.o.history(c, cursor, beforeSeq);
+        page = await this.o.history(c, cursor, beforeSeq, this.abort.signal);
       } catch (e) {
         if (e instanceof ImClientError && !isTransient(e)) {
           this.o.gap({ conversationId: c.id, afterSeq: cursor, beforeSeq, error: e });

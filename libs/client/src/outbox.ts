@@ -36,7 +36,7 @@ export interface OutboxOptions {
   readonly sent: (result: SendResult) => void;
   readonly failed: (error: ImClientError) => void;
   readonly retry: (event: RetryEvent) => void;
-  /** Most messages awaiting an acknowledgement at once (default 64). */
+  /** Most messages awaiting an acknowledgement at once (default 32: below the server's default burst of 40). */
   readonly maxInFlight?: number;
   readonly backoff?: BackoffOptions;
 }
@@ -62,6 +62,8 @@ export class Outbox {
   private inFlight = 0;
   private emissions = 0;
   private throttled = 0;
+  /** The last emission made before the latest back-off began. */
+  private pausedAtEmission = 0;
   private pause: { cancel: () => void } | undefined;
 
   constructor(private readonly o: OutboxOptions) {}
@@ -117,7 +119,7 @@ export class Outbox {
 
   private pump(): void {
     if (!this.online || this.pause) return;
-    const max = this.o.maxInFlight ?? 64;
+    const max = this.o.maxInFlight ?? 32;
     for (const slot of this.slots.values()) {
       if (this.inFlight >= max) return;
       if (slot.state !== 'pending') continue;
@@ -155,9 +157,15 @@ export class Outbox {
       return;
     }
     if (RETRYABLE_CODES.has(answer.code)) {
-      const delayMs = backoffDelay(this.throttled++, this.o.backoff);
+      // One back-off per burst: answers to what was already on its way when the last pause began
+      // neither lengthen it nor start another.
+      const fresh = emission > this.pausedAtEmission;
+      const delayMs = fresh ? backoffDelay(this.throttled++, this.o.backoff) : 0;
       this.o.retry({ msgId, code: answer.code, delayMs });
-      this.holdFor(delayMs);
+      if (fresh) {
+        this.pausedAtEmission = this.emissions;
+        this.holdFor(delayMs);
+      } else this.pump();
       return;
     }
     this.slots.delete(msgId);
