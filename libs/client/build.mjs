@@ -1,6 +1,7 @@
 // Builds the publishable bundles of @im-cluster/client after `tsc -b` made its declarations:
 //   dist/esm/index.mjs, dist/cjs/index.cjs  Node 20+ and bundlers (socket.io-client external)
 //   dist/browser/index.mjs                  one ES module for browsers: socket.io-client inside, no Node imports
+//   dist/api/index.html                     the API reference (TypeDoc)
 // dist/types/ is tsc's (`tsc -b`); `npm pack` copies @im/protocol's declarations in (pack-types.mjs).
 // @im/protocol is bundled from its sources. Skipped when nothing it reads changed (the stamp
 // holds a hash), and each output is replaced by a rename, so a test reading dist never sees half a file.
@@ -23,14 +24,17 @@ const walk = (dir, keep) =>
 const inputs = [
   join(here, 'build.mjs'),
   join(here, 'package.json'),
+  join(here, 'README.md'),
   ...walk(join(here, 'src'), (n) => n.endsWith('.ts') && !n.endsWith('.spec.ts')),
   ...walk(protocolSrc, (n) => n.endsWith('.ts') && !n.endsWith('.spec.ts')),
 ].sort();
 const hash = createHash('sha256');
-hash.update(`rolldown ${require('rolldown/package.json').version}\n`);
+hash.update(
+  `rolldown ${require('rolldown/package.json').version} typedoc ${require('typedoc/package.json').version}\n`,
+);
 for (const file of inputs) hash.update(`${relative(here, file)}\n`).update(readFileSync(file));
 const digest = hash.digest('hex');
-const outputs = ['esm/index.mjs', 'cjs/index.cjs', 'browser/index.mjs'];
+const outputs = ['esm/index.mjs', 'cjs/index.cjs', 'browser/index.mjs', 'api/index.html'];
 if (
   existsSync(stampFile) &&
   readFileSync(stampFile, 'utf8') === digest &&
@@ -66,7 +70,21 @@ const nodeImport =
   );
 if (nodeImport) throw new Error(`the browser build imports Node-only code: ${nodeImport[0]}`);
 
-for (const dir of ['esm', 'cjs', 'browser']) {
+// The API reference (TypeDoc, HTML): dist/api/index.html.
+const typedoc = await import('typedoc');
+const app = await typedoc.Application.bootstrapWithPlugins({
+  entryPoints: [join(here, 'src', 'index.ts')],
+  tsconfig: join(here, 'tsconfig.json'),
+  readme: join(here, 'README.md'),
+  name: '@im-cluster/client',
+  logLevel: 'Warn',
+  treatWarningsAsErrors: true,
+});
+const project = await app.convert();
+if (!project) throw new Error('TypeDoc could not convert the client sources');
+await app.generateDocs(project, join(tmp, 'api'));
+
+for (const dir of ['esm', 'cjs', 'browser', 'api']) {
   const old = join(dist, `.old-${dir}-${process.pid}`);
   if (existsSync(join(dist, dir))) renameSync(join(dist, dir), old);
   renameSync(join(tmp, dir), join(dist, dir));

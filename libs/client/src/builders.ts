@@ -31,13 +31,22 @@ export function draft<N extends MessageTypeNumber>(
   return { messageType, destId, fromType, content, ...(options.msgId === undefined ? {} : { msgId: options.msgId }) };
 }
 
-type Builder<N extends MessageTypeNumber> = (to: Address, content: ContentOf<N>, options?: DraftOptions) => Draft<N>;
+/** A builder of one type: address, typed content, options. */
+export type Builder<N extends MessageTypeNumber> = (
+  to: Address,
+  content: ContentOf<N>,
+  options?: DraftOptions,
+) => Draft<N>;
 const of =
   <N extends MessageTypeNumber>(type: N): Builder<N> =>
   (to, content, options) =>
     draft(type, to, content, options);
 /** Signals whose content is free (call signalling, chatroom enter / leave): '' when not given. */
-type Signal<N extends MessageTypeNumber> = (to: Address, content?: ContentOf<N>, options?: DraftOptions) => Draft<N>;
+export type Signal<N extends MessageTypeNumber> = (
+  to: Address,
+  content?: ContentOf<N>,
+  options?: DraftOptions,
+) => Draft<N>;
 const signal =
   <N extends MessageTypeNumber>(type: N): Signal<N> =>
   (to, content, options) =>
