@@ -91,6 +91,26 @@ describe('client SDK: send, receive, acknowledge', () => {
     expect(m).toMatchObject({ fromType: 2, destId: groupId, content: 'hi group' });
   });
 
+  it('reads no history for the seqs its own sends took in a conversation going both ways', async () => {
+    const historyCalls: string[] = [];
+    const fetchSpy: typeof fetch = (input, init) => {
+      historyCalls.push(String(input));
+      return fetch(input, init);
+    };
+    const una = app(h.url, 'sdk-una', { fetch: fetchSpy });
+    const vic = app(h.url, 'sdk-vic', { fetch: fetchSpy });
+    await Promise.all([una.client.whenReady(), vic.client.whenReady()]);
+    for (let i = 0; i < 10; i++) {
+      await una.client.send(build.text({ user: 'sdk-vic' }, `u ${i}`));
+      await vic.waitFor(`u ${i}`, () => vic.textsFrom('sdk-una').length === i + 1);
+      await vic.client.send(build.text({ user: 'sdk-una' }, `v ${i}`));
+      await una.waitFor(`v ${i}`, () => una.textsFrom('sdk-vic').length === i + 1);
+    }
+    expectOnceInOrder(vic, 'sdk-una', 'u', 10);
+    expectOnceInOrder(una, 'sdk-vic', 'v', 10);
+    expect(historyCalls).toEqual([]);
+  });
+
   it('reconnects through a network cut with messages in flight both ways: each once, in order', async () => {
     const proxy = await TcpProxy.start('127.0.0.1', h.server.port);
     try {

@@ -11,6 +11,7 @@ import { RETRYABLE_CODES } from './errors';
 import type { ImClientError } from './errors';
 import { TypedEmitter } from './emitter';
 import { HttpTransport } from './http';
+import { trackedConversation } from './conversation-key';
 import { Inbox } from './inbox';
 import type { GapEvent } from './inbox';
 import { messageEventOf } from './message-types';
@@ -117,7 +118,10 @@ export class ImClient extends TypedEmitter<ClientEvents> {
       emit: (entry, answer) => this.emitEntry(entry, answer),
       persist: (entry) => void this.writes.run(() => this.storage.putOutbox(entry)),
       forget: (msgId) => void this.writes.run(() => this.storage.deleteOutbox(msgId)),
-      sent: (r) => this.emit('sent', r),
+      sent: (r, entry) => {
+        this.noteOwnSeq(entry);
+        this.emit('sent', r);
+      },
       failed: (e) => this.emit('failed', e),
       retry: (r) => this.emit('retry', r),
       ...(o.maxInFlight === undefined ? {} : { maxInFlight: o.maxInFlight }),
@@ -343,6 +347,13 @@ export class ImClient extends TypedEmitter<ClientEvents> {
     this.emit('message', m as Downlink);
     const event = messageEventOf(m.messageType);
     if (event) (this.emit as (e: string, m: ImMessage) => void)(event, m);
+  }
+
+  /** A stored message of this device takes a seq the server will not send back here: tell the inbox. */
+  private noteOwnSeq(entry: OutboxEntry): void {
+    if (!this.me || !messageTypeSpec(entry.message.messageType)?.stored) return;
+    const c = trackedConversation({ ...entry.message, fromId: this.me, seq: 0 }, this.me);
+    if (c) this.inbox.sentOwn(c.id);
   }
 
   private saveSeqs(seqs: Record<string, number>): void {

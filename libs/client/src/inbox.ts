@@ -58,6 +58,10 @@ export class Inbox {
   private running = false;
   private generation = 0;
   private pendingSleep: { cancel: () => void } | undefined;
+  /** Conversations that have had a message on this connection. */
+  private live = new Set<string>();
+  /** Per conversation: this device's sends acknowledged on this connection and not yet seen in its seqs. */
+  private readonly ownCredit = new Map<string, number>();
   /** Aborts the history call of this connection's fill when the connection goes. */
   private abort = new AbortController();
 
@@ -74,6 +78,11 @@ export class Inbox {
     return Object.fromEntries(this.seqs);
   }
 
+  /** This device sent a message the server acknowledged: it takes a seq in `conversationId` that will not come back here. */
+  sentOwn(conversationId: string): void {
+    this.ownCredit.set(conversationId, (this.ownCredit.get(conversationId) ?? 0) + 1);
+  }
+
   receive(m: ImMessage, ack: Ack): void {
     this.queue.push({ m, ack, generation: this.generation });
     if (!this.running) void this.run();
@@ -86,6 +95,8 @@ export class Inbox {
     this.pendingSleep?.cancel();
     this.abort.abort();
     this.abort = new AbortController();
+    this.live = new Set();
+    this.ownCredit.clear();
   }
 
   private async run(): Promise<void> {
@@ -115,7 +126,23 @@ export class Inbox {
       this.seen.add(m.msgId);
       return true;
     }
-    if (last !== undefined && m.seq > last + 1 && !(await this.fill(c, last, m.seq, generation))) return false;
+    // The server's stream of one conversation to one device is gap-free within a connection but
+    // for this device's own sends (never sent back) and untracked types; so after the first
+    // message of a conversation on this connection, a jump that this device's own acknowledged
+    // sends explain is not fetched. The first message (where sync may have cut history short) and
+    // any other jump are filled from the history.
+    const first = !this.live.has(c.id);
+    this.live.add(c.id);
+    if (last !== undefined && m.seq > last + 1) {
+      const jump = m.seq - last - 1;
+      const credit = this.ownCredit.get(c.id) ?? 0;
+      if (!first && jump <= credit) this.ownCredit.set(c.id, credit - jump);
+      else if (!(await this.fill(c, last, m.seq, generation))) return false;
+      else this.ownCredit.delete(c.id);
+    }
+    // Own sends acknowledged before the first message are below it, or (cluster mode, stored
+    // later) will show as a jump that the history fills.
+    if (first) this.ownCredit.delete(c.id);
     if (generation !== this.generation) return false;
     this.seen.add(m.msgId);
     this.o.deliver(m);

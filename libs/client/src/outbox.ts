@@ -33,7 +33,7 @@ export interface OutboxOptions {
   readonly emit: (entry: OutboxEntry, answer: (a: AckAnswer | Error) => void) => void;
   readonly persist: (entry: OutboxEntry) => void;
   readonly forget: (msgId: string) => void;
-  readonly sent: (result: SendResult) => void;
+  readonly sent: (result: SendResult, entry: OutboxEntry) => void;
   readonly failed: (error: ImClientError) => void;
   readonly retry: (event: RetryEvent) => void;
   /** Most messages awaiting an acknowledgement at once (default 32: below the server's default burst of 40). */
@@ -152,7 +152,7 @@ export class Outbox {
         ...(answer.members === undefined ? {} : { members: answer.members }),
       };
       slot.settle?.resolve(result);
-      this.o.sent(result);
+      this.o.sent(result, slot.entry);
       this.pump();
       return;
     }
