@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
 import { API_ROUTES, ImClientError, build } from '@im-cluster/client';
 import { EmbeddedHarness, tokenFor } from '../support/embedded-harness';
 import { SdkApp } from '../support/sdk-app';
@@ -29,9 +30,37 @@ describe('client SDK: the HTTP API as typed calls', () => {
     expect(missing).toEqual([]);
   });
 
-  it('answers groups, friends, conversations, history and wallet calls; refusals are ImClientError', async () => {
-    const quinn = new SdkApp({ url: h.url, token: tokenFor('api-quinn'), deviceId: 'q' });
-    const rita = new SdkApp({ url: h.url, token: tokenFor('api-rita'), deviceId: 'r' });
+  it('answers groups, friends, conversations, history and wallet calls as the OpenAPI document says; refusals are ImClientError', async () => {
+    // Every answer the typed calls get is checked against the document's schema of that operation and status.
+    const doc = (await h.http('GET', '/openapi.json', undefined)).body as { paths: any; components: { schemas: any } };
+    const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
+    const checked: string[] = [];
+    const problems: unknown[] = [];
+    const checkingFetch: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const method = (init?.method ?? 'GET').toLowerCase();
+      const path = new URL(String(input)).pathname;
+      const [template, item] =
+        Object.entries<any>(doc.paths).find(
+          ([t, i]) => new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path) && i[method],
+        ) ?? [];
+      const declared = item?.[method]?.responses[String(res.status)] ?? item?.[method]?.responses.default;
+      const schema = declared?.content?.['application/json']?.schema;
+      const text = await res.clone().text();
+      if (!schema) {
+        if (text !== '') problems.push([method, path, res.status, 'no JSON answer declared', text]);
+      } else {
+        const validate = ajv.compile({
+          ...JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"#/$defs/')),
+          $defs: doc.components.schemas,
+        });
+        if (!validate(JSON.parse(text))) problems.push([method, path, res.status, validate.errors]);
+      }
+      checked.push(`${method.toUpperCase()} ${template} ${res.status}`);
+      return res;
+    };
+    const quinn = new SdkApp({ url: h.url, token: tokenFor('api-quinn'), deviceId: 'q', fetch: checkingFetch });
+    const rita = new SdkApp({ url: h.url, token: tokenFor('api-rita'), deviceId: 'r', fetch: checkingFetch });
     apps.push(quinn, rita);
     const q = quinn.client.api;
     const r = rita.client.api;
@@ -59,6 +88,8 @@ describe('client SDK: the HTTP API as typed calls', () => {
     const refused = await r.groups.dismiss(groupId).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ImClientError);
     expect(refused).toMatchObject({ status: 403, errorName: 'IM_ERR_FORBIDDEN' });
+    expect(problems).toEqual([]);
+    expect(checked.length).toBeGreaterThanOrEqual(12);
   });
 });
 
