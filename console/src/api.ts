@@ -14,6 +14,14 @@ export interface ReferenceType {
   readonly contentText: string;
   readonly clientSend?: { readonly kind: string; readonly route?: string };
   readonly example: unknown;
+  /** Which service makes it, and through what (an HTTP route, a socket event, a topic, a timer). */
+  readonly producedBy: readonly { readonly service: string; readonly via: string }[];
+  readonly receivedBy: string;
+  /** Other services may publish it on im.events.in. */
+  readonly businessEvent?: { readonly actor: boolean; readonly target: string };
+  /** What a push or a conversation list shows instead of the content. */
+  readonly pushLabel: string;
+  readonly pushShowsText: boolean;
 }
 
 export interface ReferenceError {

@@ -15,7 +15,10 @@ interface Figures {
   deadLetters: number;
   consumerLag: number;
   ackLatencyMs: Latency;
+  /** Live deliveries only. */
   deliveryLatencyMs: Latency;
+  /** What sync sent again after a device's type 1: how long devices were away, kept apart. */
+  syncDeliveryLatencyMs?: Latency;
 }
 
 /** One process's snapshot (libs/runtime/src/ops.publisher.ts). */
@@ -63,9 +66,19 @@ function sparkline(values: readonly number[]): SVGSVGElement {
   return svg;
 }
 
-const ms = (v: number | undefined): string => (v === undefined ? '—' : `${v < 10 ? v.toFixed(2) : v.toFixed(0)} ms`);
+/** Milliseconds, or seconds / minutes / hours once they read better so (sync re-sends can be hours old). */
+const ms = (v: number | undefined): string => {
+  if (v === undefined) return '—';
+  if (v < 10) return `${v.toFixed(2)} ms`;
+  if (v < 10_000) return `${v.toFixed(0)} ms`;
+  if (v < 600_000) return `${(v / 1000).toFixed(1)} s`;
+  if (v < 36_000_000) return `${(v / 60_000).toFixed(1)} min`;
+  return `${(v / 3_600_000).toFixed(1)} h`;
+};
 
 const rate = (v: number): string => v.toFixed(1);
+/** A process of an older version publishes no sync figures. */
+const syncOf = (p: ProcessOps): Latency => p.syncDeliveryLatencyMs ?? { count: 0 };
 const total = (ps: readonly ProcessOps[], f: (p: ProcessOps) => number): number => ps.reduce((n, p) => n + f(p), 0);
 /** The worst (largest) value over the processes that observed any. */
 const worst = (ps: readonly ProcessOps[], f: (p: ProcessOps) => Latency, q: 'p50' | 'p99'): number | undefined => {
@@ -102,7 +115,7 @@ export function renderOps(root: HTMLElement): void {
       el(
         'p',
         { class: 'hint' },
-        'Needs the admin token the server was started with (IM_ADMIN_TOKEN; unset, the operations API is off). Totals over every process of the installation, then one row per process. Cluster mode: each gateway and service publishes its figures to Redis every IM_OPS_PUBLISH_MS (rates are over that interval); a process that stops publishing leaves after IM_OPS_TTL_MS. Embedded mode: the one process, rates over the last poll. Latencies are since each process started; the tiles show the worst process.',
+        'Needs the admin token the server was started with (IM_ADMIN_TOKEN; unset, the operations API is off). Totals over every process of the installation, then one row per process. Cluster mode: each gateway and service publishes its figures to Redis every IM_OPS_PUBLISH_MS (rates are over that interval); a process that stops publishing leaves after IM_OPS_TTL_MS. Embedded mode: the one process, rates over the last poll. Latencies are since each process started; the tiles show the worst process. Delivery latency counts live deliveries only; what sync sends again after a device comes back (its type 1) is measured apart, as its age (how long the device was away).',
       ),
     ),
     grid,
@@ -136,6 +149,11 @@ export function renderOps(root: HTMLElement): void {
       p50: worst(ps, (p) => p.deliveryLatencyMs, 'p50'),
       p99: worst(ps, (p) => p.deliveryLatencyMs, 'p99'),
     };
+    const sync = {
+      p50: worst(ps, syncOf, 'p50'),
+      p99: worst(ps, syncOf, 'p99'),
+    };
+    const synced = total(ps, (p) => syncOf(p).count);
     const lag = total(ps, (p) => p.consumerLag);
     const dead = total(ps, (p) => p.deadLetters);
     const errors = total(ps, (p) => p.errors);
@@ -147,7 +165,8 @@ export function renderOps(root: HTMLElement): void {
       tile('out-rate', 'messages out / s', rate(outRate), outRate, rates.out),
       tile('consumed-rate', 'bus records consumed / s', rate(consumedRate), consumedRate, rates.consumed),
       tile('ack', 'ack latency p50 / p99', `${ms(ack.p50)} / ${ms(ack.p99)}`, ack.p99),
-      tile('delivery', 'delivery latency p50 / p99', `${ms(delivery.p50)} / ${ms(delivery.p99)}`, delivery.p99),
+      tile('delivery', 'live delivery latency p50 / p99', `${ms(delivery.p50)} / ${ms(delivery.p99)}`, delivery.p99),
+      tile('sync', `sync re-sends (${synced}): age p50 / p99`, `${ms(sync.p50)} / ${ms(sync.p99)}`, sync.p99),
       tile('lag', 'consumer lag (records)', String(lag), lag),
       tile('dead-letters', 'dead-lettered', String(dead), dead),
       tile('errors', 'refused uplinks', String(errors), errors),
@@ -164,7 +183,8 @@ export function renderOps(root: HTMLElement): void {
         'out / s',
         'consumed / s',
         'ack p50 / p99',
-        'delivery p50 / p99',
+        'live delivery p50 / p99',
+        'sync re-send age p50 / p99',
         'lag',
         'dead-lettered',
         'refused',
@@ -191,6 +211,7 @@ export function renderOps(root: HTMLElement): void {
         el('td', { class: 'num' }, rate(p.rates.recordsConsumed)),
         el('td', { class: 'num' }, `${ms(p.ackLatencyMs.p50)} / ${ms(p.ackLatencyMs.p99)}`),
         el('td', { class: 'num' }, `${ms(p.deliveryLatencyMs.p50)} / ${ms(p.deliveryLatencyMs.p99)}`),
+        el('td', { class: 'num' }, `${ms(syncOf(p).p50)} / ${ms(syncOf(p).p99)}`),
         el('td', { class: 'num' }, String(p.consumerLag)),
         el('td', { class: 'num' }, String(p.deadLetters)),
         el('td', { class: 'num' }, String(p.errors)),

@@ -3,6 +3,9 @@ import type { Socket } from 'socket.io-client';
 import { api, el, uuid } from './api';
 import type { ProtocolReference, ServerInfo } from './api';
 import { renderActions } from './actions';
+import { renderContacts } from './contacts';
+import { consoleDeviceId } from './saved';
+import { renderSignIn } from './sign-in';
 
 interface ImMessage {
   msgId: string;
@@ -50,27 +53,9 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
   /** Sent rows still waiting for their ack: told so when the socket goes away first. */
   const pending = new Set<HTMLElement>();
 
-  // ---- sign in ----
-  const userInput = el('input', { placeholder: 'user id', 'data-testid': 'user-id', value: '' });
-  const tokenInput = el('textarea', { placeholder: 'client token (JWT)', rows: '2', 'data-testid': 'token' });
-  const mint = el('button', { type: 'button', 'data-testid': 'mint' }, 'Mint dev token');
-  const connect = el('button', { type: 'button', 'data-testid': 'connect' }, 'Connect');
-  const disconnect = el('button', { type: 'button', 'data-testid': 'disconnect', disabled: '' }, 'Disconnect');
-  const status = el('span', { 'data-testid': 'status', class: 'status' }, 'not connected');
-  const signIn = el(
-    'section',
-    { class: 'card' },
-    el('h3', {}, 'Sign in'),
-    el('div', { class: 'row' }, userInput, ...(info.devTokens ? [mint] : []), connect, disconnect, status),
-    tokenInput,
-    el(
-      'p',
-      { class: 'hint' },
-      info.devTokens
-        ? 'Embedded mode: “Mint dev token” signs a token for any user id.'
-        : 'Paste a client token signed with the cluster’s IM_JWT_SECRET.',
-    ),
-  );
+  // ---- sign in (console/src/sign-in.ts; server, user, token and device id survive a reload) ----
+  const signIn = renderSignIn(info.devTokens);
+  const { user: userInput, token: tokenInput, connect, disconnect, setStatus } = signIn;
 
   // ---- send ----
   const destKind = el(
@@ -110,32 +95,18 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     el('div', { class: 'row' }, groupName, groupMembers, createGroup, groupResult),
   );
 
-  // ---- friends, groups, conversations ----
-  const friendId = el('input', { placeholder: 'user id', 'data-testid': 'friend-id' });
-  const friendRequest = el('button', { type: 'button', 'data-testid': 'friend-request' }, 'Send friend request');
-  const refresh = el('button', { type: 'button', 'data-testid': 'refresh-lists' }, 'Refresh lists');
-  const friendsList = el('ul', { class: 'pick', 'data-testid': 'friends' });
-  const groupsList = el('ul', { class: 'pick', 'data-testid': 'groups' });
-  const conversationsList = el('ul', { class: 'pick', 'data-testid': 'conversations' });
-  const contacts = el(
-    'section',
-    { class: 'card' },
-    el('h3', {}, 'Friends, groups, conversations'),
-    el('div', { class: 'row' }, friendId, friendRequest, refresh),
-    el(
-      'div',
-      { class: 'lists' },
-      el('div', {}, el('h4', {}, 'Friends'), friendsList),
-      el('div', {}, el('h4', {}, 'Groups'), groupsList),
-      el('div', {}, el('h4', {}, 'Conversations'), conversationsList),
-    ),
-    el(
-      'p',
-      { class: 'hint' },
-      'Click an entry to make it the destination. A received friend request has an Accept button.',
-    ),
-  );
-
+  // ---- friends, groups, conversations (contacts.ts; it calls `http` and `fillRaw`, defined below, only later) ----
+  const contacts = renderContacts({
+    http: (method, path, body) => http(method, path, body),
+    choose: (kind, id) => {
+      destKind.value = kind;
+      destInput.value = id;
+      fillRaw();
+    },
+    setStatus: (text) => setStatus(text),
+    me: () => userId,
+    signedIn: () => token !== '',
+  });
   // ---- red packets and calls (console/src/actions.ts) ----
   // `message`, `emit`, `http` and `setStatus` are defined below; the card calls them only on clicks.
   const actions = renderActions({
@@ -155,9 +126,9 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
   const frames = el('ol', { class: 'log frames', 'data-testid': 'frames' });
   root.replaceChildren(
     el('h2', {}, 'Playground'),
-    signIn,
+    signIn.card,
     compose,
-    contacts,
+    contacts.card,
     actions.card,
     el(
       'div',
@@ -180,10 +151,7 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       ),
     );
   };
-  const setStatus = (text: string, ok = false): void => {
-    status.textContent = text;
-    status.className = ok ? 'status ok' : 'status';
-  };
+
   /** An HTTP call of the API, shown in the frame inspector both ways. */
   const http = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     frame('out', `${method} ${path}`, body ?? null);
@@ -196,55 +164,6 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       throw e;
     }
   };
-  const pick = (kind: 'user' | 'group', id: string, label: string, testId: string): HTMLElement => {
-    const item = el('li', { 'data-testid': testId, 'data-id': id }, label);
-    item.addEventListener('click', () => {
-      destKind.value = kind;
-      destInput.value = id;
-      fillRaw();
-    });
-    return item;
-  };
-  const refreshLists = async (): Promise<void> => {
-    if (!token) return;
-    try {
-      const [friends, groups, conversations] = await Promise.all([
-        http<{ userIds: string[] }>('GET', '/v1/friends'),
-        http<{ groups: { groupId: string; name?: string; role?: string }[] }>('GET', '/v1/groups'),
-        http<{
-          conversations: {
-            conversationId: string;
-            kind: string;
-            peerId?: string;
-            groupId?: string;
-            maxSeq: number;
-            unread: number;
-          }[];
-        }>('GET', '/v1/conversations'),
-      ]);
-      friendsList.replaceChildren(...friends.userIds.map((id) => pick('user', id, id, 'friend-item')));
-      groupsList.replaceChildren(
-        ...groups.groups.map((g) =>
-          pick('group', g.groupId, `${g.name ?? ''} (${g.role ?? 'member'}) · ${g.groupId}`, 'group-item'),
-        ),
-      );
-      conversationsList.replaceChildren(
-        ...conversations.conversations.map((c) => {
-          const group = c.kind === 'group';
-          const id = (group ? c.groupId : c.peerId) ?? c.conversationId;
-          return pick(
-            group ? 'group' : 'user',
-            id,
-            `${group ? 'group' : 'with'} ${id} · last seq ${c.maxSeq} · unread ${c.unread}`,
-            'conversation-item',
-          );
-        }),
-      );
-    } catch (e) {
-      setStatus(`lists: ${(e as Error).message}`);
-    }
-  };
-
   const message = (destId: string, content: unknown, messageType: number, fromType: number): ImMessage => ({
     msgId: uuid(),
     fromId: userId,
@@ -358,7 +277,7 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       accept.addEventListener('click', () => {
         accept.disabled = true;
         http('POST', `/v1/friends/requests/${encodeURIComponent(m.fromId)}/accept`)
-          .then(() => refreshLists())
+          .then(() => contacts.refresh())
           .catch((e: Error) => setStatus(`accept failed: ${e.message}`));
       });
       received.firstElementChild?.append(' ', accept);
@@ -372,8 +291,9 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     token = tokenInput.value.trim();
     if (!token) return setStatus('a token is needed (mint one, or paste one)');
     socket?.close();
-    const s = io(location.origin, {
-      auth: { token, deviceId: `console-${uuid().slice(0, 8)}`, devType: 3 },
+    signIn.remember();
+    const s = io(signIn.serverUrl(), {
+      auth: { token, deviceId: consoleDeviceId(), devType: 3 },
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
@@ -387,6 +307,7 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       const typed = userInput.value.trim();
       userId = typeof r?.userId === 'string' ? r.userId : typed;
       userInput.value = userId;
+      signIn.remember();
       // The protocol's handshake: the server's ready, our type 1; then downlinks start.
       emit('chat', message('server', '', 1, 1));
       setStatus(
@@ -396,7 +317,7 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
       fillRaw();
       connect.disabled = true;
       disconnect.disabled = false;
-      void refreshLists();
+      void contacts.refresh();
     });
     s.on('chat', (m: ImMessage, ack?: () => void) => {
       if (typeof ack === 'function') ack();
@@ -430,15 +351,6 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     );
   };
 
-  mint.addEventListener('click', () => {
-    const id = userInput.value.trim();
-    api<{ token: string }>('POST', '/console/api/dev-token', { body: { userId: id } })
-      .then((r) => {
-        tokenInput.value = r.token;
-        setStatus(`token minted for ${id}`);
-      })
-      .catch((e: Error) => setStatus(`mint failed: ${e.message}`));
-  });
   connect.addEventListener('click', open);
   disconnect.addEventListener('click', () => socket?.close());
   send.addEventListener('click', () => {
@@ -472,7 +384,7 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
     const body = { name: groupName.value.trim() || 'group', memberIds };
     http<{ groupId: string }>('POST', '/v1/groups', body)
       .then((r) => {
-        void refreshLists();
+        void contacts.refresh();
         groupResult.textContent = `group ${r.groupId}`;
         groupResult.dataset.groupId = r.groupId;
         destKind.value = 'group';
@@ -483,11 +395,5 @@ export function renderPlayground(root: HTMLElement, ref: ProtocolReference, info
         groupResult.textContent = `failed: ${e.message}`;
       });
   });
-  friendRequest.addEventListener('click', () => {
-    http('POST', '/v1/friends/requests', { toUserId: friendId.value.trim(), message: `hello from ${userId}` }).catch(
-      (e: Error) => setStatus(`friend request failed: ${e.message}`),
-    );
-  });
-  refresh.addEventListener('click', () => void refreshLists());
   fillRaw();
 }

@@ -55,7 +55,7 @@ export function describeSchema(s: Schema, indent = ''): string {
 export function renderReference(root: HTMLElement, ref: ProtocolReference): void {
   const filter = el('input', {
     type: 'search',
-    placeholder: 'filter by number, name or meaning',
+    placeholder: 'filter by number, name, meaning, service or route',
     'data-testid': 'ref-filter',
   });
   const body = el('tbody');
@@ -83,9 +83,40 @@ export function renderReference(root: HTMLElement, ref: ProtocolReference): void
         el('details', {}, el('summary', {}, 'as a tree'), el('pre', {}, describeSchema(t.content))),
       ),
       el('td', {}, el('pre', {}, JSON.stringify(t.example, null, 2))),
+      el(
+        'td',
+        { class: 'origin' },
+        el(
+          'div',
+          { 'data-testid': 'ref-produced-by' },
+          ...t.producedBy.map((p) => el('div', {}, el('b', {}, p.service), ` · ${p.via}`)),
+        ),
+        ...(t.businessEvent === undefined
+          ? []
+          : [
+              el(
+                'div',
+                { class: 'meta' },
+                `business event on im.events.in${t.businessEvent.actor ? ' (actorId required)' : ''}, target ${t.businessEvent.target}`,
+              ),
+            ]),
+        el('div', { class: 'meta' }, 'received by: ', el('span', { 'data-testid': 'ref-received-by' }, t.receivedBy)),
+        el(
+          'div',
+          { class: 'meta' },
+          'push label: ',
+          el(
+            'span',
+            { 'data-testid': 'ref-push-label' },
+            t.pushLabel === '' ? '—' : el('code', {}, t.pushLabel),
+            t.pushShowsText ? ' or the text' : '',
+          ),
+        ),
+      ),
     );
     body.append(row);
-    return { row, text: `${t.type} ${t.name} ${t.description}`.toLowerCase() };
+    const producers = t.producedBy.map((p) => `${p.service} ${p.via}`).join(' ');
+    return { row, text: `${t.type} ${t.name} ${t.description} ${producers} ${t.receivedBy}`.toLowerCase() };
   });
   filter.addEventListener('input', () => {
     const q = filter.value.trim().toLowerCase();
@@ -97,7 +128,15 @@ export function renderReference(root: HTMLElement, ref: ProtocolReference): void
     el(
       'tr',
       {},
-      ...['#', 'name', 'direction', 'meaning', 'content schema', 'example content'].map((h) => el('th', {}, h)),
+      ...[
+        '#',
+        'name',
+        'direction',
+        'meaning',
+        'content schema',
+        'example content',
+        'produced by · received by · push label',
+      ].map((h) => el('th', {}, h)),
     ),
   );
   const errors = el(

@@ -1,4 +1,4 @@
-import { Topics, TOPIC_MAP } from '@im/bus';
+import { BUSINESS_EVENT_TYPES, Topics, TOPIC_MAP } from '@im/bus';
 import { MESSAGE_TYPES } from '@im/protocol';
 import Ajv2020 from 'ajv/dist/2020';
 import { validateApiDocument } from '../support/api-doc-validators';
@@ -39,6 +39,21 @@ describe('AsyncAPI document served by the gateway (embedded)', () => {
     expect(received).toEqual(
       MESSAGE_TYPES.filter((t) => t.channel === 'chat' && t.direction !== 'down').map((t) => t.type),
     );
+  });
+
+  it('says of each type who produces it, who receives it and its push label, and which types business events carry', () => {
+    const messages = [
+      ...Object.values<any>(doc.channels.chat.messages),
+      ...Object.values<any>(doc.channels.chatroom.messages),
+    ];
+    for (const t of MESSAGE_TYPES) {
+      const m = messages.find((x) => x.payload.properties.messageType.const === t.type);
+      for (const p of t.producedBy) expect(m.description).toContain(`${p.service} service (${p.via})`);
+      expect(m.description).toContain(`Received by: ${t.receivedBy}.`);
+      expect(m.description).toContain(`Preview label: ${t.pushLabel || '—'}.`);
+    }
+    const event = JSON.stringify(doc);
+    expect(event).toContain(JSON.stringify({ type: 'integer', enum: [...BUSINESS_EVENT_TYPES] }));
   });
 
   it('each type’s message schema accepts the registry’s example, and what the real server sends on ready and chat', async () => {

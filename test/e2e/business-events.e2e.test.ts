@@ -3,6 +3,7 @@
 import { deadLetterTopic, Topics } from '@im/bus';
 import type { DeadLetter, PushRecord } from '@im/bus';
 import { EmbeddedHarness } from '../support/embedded-harness';
+import { expectRegistryShapes } from '../support/registry-shapes';
 
 const settle = (ms = 250): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ADMIN_TOKEN = 'embedded-admin-token-0123456789';
@@ -30,7 +31,14 @@ describe('business events end to end (embedded)', () => {
     await listen();
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every notice the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it('a comment (37) reaches the listed user from the commenting friend; an invalid request (41) is dead-lettered and delivers nothing', async () => {
     const a = await h.connect('be-a');

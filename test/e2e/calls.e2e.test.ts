@@ -8,6 +8,7 @@ import { EMBEDDED_CONFIG, startEmbedded } from '@im/embedded';
 import type { ImMessage } from '@im/protocol';
 import { EmbeddedHarness, TEST_SECRET, tokenFor } from '../support/embedded-harness';
 import { ImTestClient } from '../support/im-client';
+import { expectRegistryShapes } from '../support/registry-shapes';
 
 const settle = (ms = 300): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const CALL_TYPES = [42, 43, 44, 45, ...Array.from({ length: 13 }, (_, i) => 150 + i)];
@@ -32,7 +33,14 @@ describe('1:1 calls end to end (embedded)', () => {
     h = await EmbeddedHarness.start({ IM_CALL_DROP_GRACE_MS: '5000', IM_MULTI_DEVICE: 'many' }, undefined, clock);
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every message the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it('offer rings every device of the callee; accept on one tells the caller and stops the others; hangup ends it with one 162; a third client sees nothing', async () => {
     const [a, b, z] = [u('ca'), u('cb'), u('cz')];

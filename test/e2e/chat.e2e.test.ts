@@ -1,5 +1,6 @@
 import { EmbeddedHarness } from '../support/embedded-harness';
 import type { ImTestClient } from '../support/im-client';
+import { expectRegistryShapes } from '../support/registry-shapes';
 
 describe('chat end to end (embedded)', () => {
   let h: EmbeddedHarness;
@@ -7,7 +8,14 @@ describe('chat end to end (embedded)', () => {
     h = await EmbeddedHarness.start();
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every message the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it('lets a socket.io-client@4 and a socket.io-client@2 client exchange 1:1 messages with acks', async () => {
     const alice = await h.connect('alice1', { version: 4 });

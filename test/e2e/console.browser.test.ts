@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MESSAGE_TYPES, describeContent } from '@im/protocol';
+import { MESSAGE_TYPES } from '@im/protocol';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { requireConsoleBuild } from '../support/console-build';
@@ -336,25 +336,6 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
     expect(await page.locator('[data-testid="ack"]', { hasText: 'waiting for ack' }).count()).toBe(0);
     expect(missing).toEqual([]);
   });
-
-  it('the reference page lists every message type of the registry, in order', async () => {
-    const page = await newPage();
-    await page.goto(`${h.url}/console/#/reference`);
-    const rows = page.getByTestId('ref-row');
-    await rows.first().waitFor({ timeout: WAIT });
-    expect(await rows.count()).toBe(MESSAGE_TYPES.length);
-    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(
-      MESSAGE_TYPES.map((t) => t.name),
-    );
-    // Each row's content column is the one-line text of docs/protocol.md.
-    expect(await page.getByTestId('ref-content').allTextContents()).toEqual(
-      MESSAGE_TYPES.map((t) => describeContent(t.content)),
-    );
-    await page.screenshot({ path: join(ARTIFACTS, 'reference.png') });
-    // The filter narrows the table to matching rows.
-    await page.getByTestId('ref-filter').fill('HEARTBEAT');
-    expect(await page.locator('[data-testid="ref-row"]:visible').count()).toBe(1);
-  }, 60_000);
 
   it('the operations view of a server started without IM_ADMIN_TOKEN says how to turn it on', async () => {
     const plain = await EmbeddedHarness.start();

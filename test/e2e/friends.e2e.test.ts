@@ -1,5 +1,6 @@
 import { EmbeddedHarness } from '../support/embedded-harness';
 import type { ImTestClient } from '../support/im-client';
+import { expectRegistryShapes } from '../support/registry-shapes';
 
 const settle = (ms = 250): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -14,7 +15,14 @@ describe('friends end to end (embedded)', () => {
     h = await EmbeddedHarness.start({ IM_PRESENCE_DEBOUNCE_MS: '1000' });
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every notice the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it('request (11 to the target with the message), accept (12 to the requester); a third client sees nothing', async () => {
     const a = await h.connect('fq-a');
@@ -182,7 +190,14 @@ describe('presence and multi-device (embedded)', () => {
     h = await EmbeddedHarness.start({ IM_PRESENCE_DEBOUNCE_MS: '1000' });
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every notice the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it("tells online friends 5 on a user's first device and 6 after the last one left, and nobody else", async () => {
     await h.server.store.relations.befriend('pr-a', 'pr-b');
@@ -200,6 +215,26 @@ describe('presence and multi-device (embedded)', () => {
     await b.waitForMessages(1, 6);
     expect(b.ofType(6)[0]).toMatchObject({ fromId: 'pr-a', destId: 'pr-b' });
     expect(c.received).toHaveLength(0);
+  });
+
+  it('after its type 1 a device gets a 5 from each friend online at that moment, after what it missed; none for an offline friend', async () => {
+    await h.server.store.relations.befriend('ps-a', 'ps-b');
+    await h.server.store.relations.befriend('ps-a', 'ps-c');
+    await h.server.store.relations.befriend('ps-a', 'ps-d');
+    const [b] = await Promise.all([h.connect('ps-b'), h.connect('ps-c')]);
+    expect((await b.send(b.message('ps-a', 'while you were away'))).code).toBe(0);
+    const a = await h.connect('ps-a');
+    await a.waitForMessages(2, 5);
+    await settle();
+    expect(
+      a
+        .ofType(5)
+        .map((m) => m.fromId)
+        .sort(),
+    ).toEqual(['ps-b', 'ps-c']);
+    expect(a.ofType(5)[0]).toMatchObject({ destId: 'ps-a', fromType: 1, content: '' });
+    // The missed message came first (the sync), then who is online; ps-d, offline, sent nothing.
+    expect(a.received.map((m) => m.messageType)).toEqual([2, 5, 5]);
   });
 
   it('sends nothing when the last device reconnects within IM_PRESENCE_DEBOUNCE_MS', async () => {

@@ -1,5 +1,6 @@
 import { ManualClock } from '@im/common';
 import { EmbeddedHarness } from '../support/embedded-harness';
+import { expectRegistryShapes } from '../support/registry-shapes';
 
 const settle = (ms = 250): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const MINUTE = 60_000;
@@ -16,7 +17,14 @@ describe('group expiry end to end (embedded)', () => {
     );
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every notice the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it('58 then 65 to every member once, nothing to a third client; sends after expiry are refused', async () => {
     const groupId = await h.createGroup('gx-o', ['gx-a']);

@@ -1,5 +1,6 @@
 import { EmbeddedHarness } from '../support/embedded-harness';
 import type { ImTestClient } from '../support/im-client';
+import { expectRegistryShapes } from '../support/registry-shapes';
 
 const settle = (ms = 250): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -15,7 +16,14 @@ describe('joining a group: join policy, apply, approve, refuse (embedded)', () =
     h = await EmbeddedHarness.start();
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every notice the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it('free: an application joins at once, 8 to the members; the joiner gets the next message; a member applying is refused', async () => {
     const res = await h.http('POST', '/v1/groups', 'jf-o', { name: 'open', memberIds: ['jf-m'], joinPolicy: 'free' });
@@ -89,8 +97,8 @@ describe('joining a group: join policy, apply, approve, refuse (embedded)', () =
     await settle();
     expect(groupTypes(x)).toEqual([14, 60]);
     expect(groupTypes(o)).toEqual([13, 59, 8]);
-    expect(groupTypes(ad)).toEqual([55, 13, 59, 8]);
-    expect(groupTypes(m)).toEqual([8]);
+    expect(groupTypes(ad)).toEqual([10, 55, 13, 59, 8]);
+    expect(groupTypes(m)).toEqual([10, 8]);
     expect(outsider.received).toHaveLength(0);
   });
 
@@ -114,7 +122,7 @@ describe('joining a group: join policy, apply, approve, refuse (embedded)', () =
     await settle();
     expect(groupTypes(x)).toEqual([61]);
     expect(groupTypes(o)).toEqual([13, 59, 13, 59]);
-    expect(groupTypes(m)).toEqual([]);
+    expect(groupTypes(m)).toEqual([10]); // the creation's, nothing of the refusal
   });
 
   it('invite-only refuses applications; the join policy is changed by owner and admins only', async () => {

@@ -58,4 +58,31 @@ describe('gateway /metrics (embedded)', () => {
     expect(grew('im_gateway_messages_out_total{type="2"}')).toBe(1);
     expect(grew('im_delivery_latency_seconds_count')).toBe(1);
   });
+
+  it('measures what sync sends again apart from live deliveries, in buckets that reach past 10 s', async () => {
+    const before = await scrape();
+    const a = await h.connect('metrics-e');
+    // metrics-f is offline: the message waits in the store and reaches it by sync after its type 1.
+    expect((await a.send(a.message('metrics-f', 'while you were away'))).code).toBe(0);
+    const f = await h.connect('metrics-f');
+    await f.waitForMessages(1);
+    let after = await scrape();
+    for (
+      let i = 0;
+      i < 50 &&
+      value(after, 'im_sync_delivery_latency_seconds_count') ===
+        value(before, 'im_sync_delivery_latency_seconds_count');
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await scrape();
+    }
+    const grew = (series: string): number => value(after, series) - value(before, series);
+    expect(grew('im_sync_delivery_latency_seconds_count')).toBe(1);
+    expect(grew('im_delivery_latency_seconds_count')).toBe(0);
+    for (const le of ['30', '300', '3600', '86400']) {
+      expect(after).toContain(`im_delivery_latency_seconds_bucket{le="${le}"}`);
+      expect(after).toContain(`im_sync_delivery_latency_seconds_bucket{le="${le}"}`);
+    }
+  });
 });

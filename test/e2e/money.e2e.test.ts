@@ -1,4 +1,5 @@
 import { EmbeddedHarness } from '../support/embedded-harness';
+import { expectRegistryShapes } from '../support/registry-shapes';
 
 const ADMIN = 'admin-token-for-the-e2e-test';
 
@@ -8,7 +9,14 @@ describe('wallet and red packets end to end (embedded)', () => {
     h = await EmbeddedHarness.start({ IM_ADMIN_TOKEN: ADMIN, IM_RED_PACKET_MAX_AMOUNT: '100000' });
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every notice the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   async function admin(
     path: string,

@@ -1,6 +1,7 @@
 import type { ImMessage } from '@im/protocol';
 import { EmbeddedHarness } from '../support/embedded-harness';
 import type { ImTestClient } from '../support/im-client';
+import { expectRegistryShapes } from '../support/registry-shapes';
 
 const settle = (ms = 300): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const MULTI = [162, 163, 164, 165, 166, 167, 168];
@@ -17,7 +18,14 @@ describe('multi-party calls end to end (embedded)', () => {
     h = await EmbeddedHarness.start({ IM_MULTI_CALL_MAX_PARTICIPANTS: '3' });
   });
   afterAll(() => h.stop());
-  afterEach(() => h.closeClients());
+  afterEach(() => {
+    // Every message the clients got has the shape the registry gives its type (docs/protocol.md).
+    try {
+      expectRegistryShapes(h.clients);
+    } finally {
+      h.closeClients();
+    }
+  });
 
   it('create (164) invites the listed members and tells the group (167); joins and leaves reach the participants (168); the initiator ends it (165, 166) with one 162 in the group; an outsider sees nothing', async () => {
     const [o, a, b] = [u('mo'), u('ma'), u('mb')];
@@ -57,6 +65,39 @@ describe('multi-party calls end to end (embedded)', () => {
     expect(outsider.received).toHaveLength(0);
     const stored = (await h.http('GET', `/v1/messages?groupId=${groupId}`, a)).body.messages as ImMessage[];
     expect(stored.filter((m) => m.messageType === 162)).toHaveLength(1);
+  });
+
+  it('169 carries an offer, answer or ICE candidate between two participants, untouched, and is refused for anyone not in the call', async () => {
+    const [o, a, b] = [u('so'), u('sa'), u('sb')];
+    const groupId = await h.createGroup(o, [a, b]);
+    const [co, ca, cb] = await Promise.all([h.connect(o), h.connect(a), h.connect(b)]);
+    const offer = { to: a, kind: 'offer', signal: { type: 'offer', sdp: 'v=0 o=- 1 2 IN IP4 127.0.0.1' } };
+    expect(await co.send(signal(co, groupId, 169, offer))).toMatchObject({ code: 40401 });
+    expect((await co.send(signal(co, groupId, 163, { userIds: [a] }))).code).toBe(0);
+    // a is invited but not in yet: nothing to relay to.
+    expect(await co.send(signal(co, groupId, 169, offer))).toMatchObject({ code: 40401 });
+    expect((await ca.send(signal(ca, groupId, 163))).code).toBe(0);
+    expect((await co.send(signal(co, groupId, 169, offer))).code).toBe(0);
+    await ca.waitForMessages(1, 169);
+    expect(ca.ofType(169)[0]).toMatchObject({ fromId: o, destId: groupId, fromType: 2, content: offer });
+    const candidate = {
+      to: o,
+      kind: 'candidate',
+      signal: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host' },
+    };
+    expect((await ca.send(signal(ca, groupId, 169, candidate))).code).toBe(0);
+    await co.waitForMessages(1, 169);
+    expect(co.ofType(169)[0]?.content).toEqual(candidate);
+    // b is a member but not in the call: may neither send nor be sent to.
+    expect(await cb.send(signal(cb, groupId, 169, { ...offer, to: o }))).toMatchObject({ code: 40305 });
+    expect(await co.send(signal(co, groupId, 169, { ...offer, to: b }))).toMatchObject({ code: 40401 });
+    expect(await co.send(signal(co, groupId, 169, { ...offer, to: o }))).toMatchObject({ code: 40008 });
+    expect(await co.send(signal(co, groupId, 169, { kind: 'offer', signal: {} }))).toMatchObject({ code: 40006 });
+    const outsider = await h.connect(u('sz'));
+    expect(await outsider.send(signal(outsider, groupId, 169, offer))).toMatchObject({ code: 40302 });
+    await settle();
+    expect(cb.ofType(169)).toHaveLength(0);
+    expect(ca.ofType(169)).toHaveLength(1);
   });
 
   it('the last one out destroys the call; a disconnected participant leaves it', async () => {

@@ -1,4 +1,5 @@
 import Ajv2020 from 'ajv/dist/2020';
+import { MESSAGE_TYPES } from '@im/protocol';
 import { validateApiDocument } from '../support/api-doc-validators';
 import { EmbeddedHarness, tokenFor } from '../support/embedded-harness';
 
@@ -30,7 +31,13 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
   let h: EmbeddedHarness;
   let doc: any;
   beforeAll(async () => {
-    h = await EmbeddedHarness.start({ IM_ADMIN_TOKEN: ADMIN_TOKEN });
+    h = await EmbeddedHarness.start({
+      IM_ADMIN_TOKEN: ADMIN_TOKEN,
+      // Any STUN/TURN URLs: the answer's shape is checked here, coturn in ice-servers.e2e.test.ts.
+      IM_STUN_URLS: 'stun:127.0.0.1:3478',
+      IM_TURN_URLS: 'turn:127.0.0.1:3478',
+      IM_TURN_SECRET: 'openapi-test-turn-secret',
+    });
     const res = await h.http('GET', '/openapi.json', undefined);
     expect(res.status).toBe(200);
     doc = res.body;
@@ -50,6 +57,20 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
       for (const method of Object.keys(item))
         expect(served.has(`${method.toUpperCase()} ${path}`) ? path : `${method} ${path} not served`).toBe(path);
     }
+  });
+
+  it("names in the registry's producedBy only routes the server serves (the route that makes each notice)", () => {
+    const named = MESSAGE_TYPES.flatMap((t) =>
+      t.producedBy.flatMap((p) => {
+        const m = /^(GET|POST|PUT|PATCH|DELETE) (\/\S+)/.exec(p.via);
+        return m
+          ? [{ type: t.type, method: (m[1] ?? '').toLowerCase(), path: (m[2] ?? '').replace(/:(\w+)/g, '{$1}') }]
+          : [];
+      }),
+    );
+    expect(named.length).toBeGreaterThan(40);
+    for (const r of named)
+      expect({ ...r, served: doc.paths[r.path]?.[r.method] !== undefined }).toEqual({ ...r, served: true });
   });
 
   it('is structurally an OpenAPI 3 document: info, paths, methods, parameters, bodies, responses', () => {
@@ -225,6 +246,7 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
     await call('PUT', '/v1/blacklist/oa-dave', 'oa-alice');
     await call('GET', '/v1/blacklist', 'oa-alice');
     await call('DELETE', '/v1/blacklist/oa-dave', 'oa-alice');
+    await call('GET', '/v1/calls/ice-servers', 'oa-alice');
 
     // Groups.
     const { groupId } = await call('POST', '/v1/groups', 'oa-alice', {

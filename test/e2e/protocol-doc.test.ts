@@ -19,11 +19,28 @@ describe('docs/protocol.md', () => {
     for (const t of MESSAGE_TYPES) {
       const part = committed.split(`\n### ${t.type} ${t.name}\n`)[1]?.split('\n### ')[0] ?? '';
       expect({ type: t.type, found: part !== '' }).toEqual({ type: t.type, found: true });
-      for (const row of ['| direction |', '| channel |', '| a client send does |', '| content |', 'Example content:'])
+      for (const row of [
+        '| direction |',
+        '| channel |',
+        '| a client send does |',
+        '| produced by |',
+        '| received by |',
+        '| push / preview label |',
+        '| content |',
+        'Example content:',
+      ])
         expect({ type: t.type, row, found: part.includes(row) }).toEqual({ type: t.type, row, found: true });
       expect(part).toContain(`\`${t.channel}\``);
       expect(part).toContain(JSON.stringify(t.example, null, 2));
+      for (const p of t.producedBy) expect(part).toContain(`the ${p.service} service`);
+      expect(part).toContain(`| received by | ${t.receivedBy.replace(/\|/g, '\\|')} |`);
     }
+  });
+
+  it('has produced by, received by and push label columns in the table of all types', () => {
+    expect(committed).toContain(
+      '| type | name | direction | channel | a client send | produced by | received by | push label |',
+    );
   });
 
   it('is linked from README and docs/protocol-notes.md', () => {

@@ -124,6 +124,8 @@ export async function startInfra(): Promise<InfraEndpoints> {
   process.env.IM_TEST_REDIS_URL = redisUrl;
   process.env.IM_TEST_KAFKA_BROKERS = brokers;
   process.env.IM_TEST_MONGO_URL = mongoUrl;
+  // Every other endpoint the script prints (coturn's URL and secret, ...) goes to the workers as it is.
+  for (const [name, value] of Object.entries(vars)) if (name.startsWith('IM_TEST_')) process.env[name] = value;
   const mongoBackend = parseMongoBackend(env.stdout);
   if (!verbose()) {
     process.stderr.write(

@@ -1,6 +1,7 @@
 import { BUSINESS_EVENT_TYPES } from './topics';
 import type { BusinessEvent, BusinessEventTarget, BusinessEventType } from './topics';
 import {
+  businessEventTypes,
   fromTypeName,
   isValidId,
   MAX_FROM_NAME_LENGTH,
@@ -9,17 +10,21 @@ import {
   serverMessage,
   urlProblem,
 } from '@im/protocol';
-import type { ImMessage, MessageTypeNumber } from '@im/protocol';
+import type { BusinessEventRule, ImMessage, MessageTypeNumber } from '@im/protocol';
 
 /** Longest event id: the stored notice's msgId is `ev-<eventId>`, at most 128 characters. */
 export const MAX_EVENT_ID_LENGTH = 100;
 
+const RULES = businessEventTypes();
+const typesWhere = (f: (rule: BusinessEventRule) => boolean): readonly number[] =>
+  [...RULES].filter(([, rule]) => f(rule)).map(([type]) => type);
+
 /** Types about one user's action (the friend who posted, liked, shook...): `actorId` required, sent from them (fromType 1). */
-export const ACTOR_TYPES: readonly number[] = [26, 36, 37, 38, 49, 67];
+export const ACTOR_TYPES = typesWhere((r) => r.actor);
 /** Types about a group: the target must be `{ group }`, and the notice is stored in the group conversation. */
-export const GROUP_TYPES: readonly number[] = [58, 65, 88, 89];
-/** The only type that may go to everyone online. */
-export const ALL_ONLINE_TYPES: readonly number[] = [68];
+export const GROUP_TYPES = typesWhere((r) => r.target === 'group');
+/** The types that may go to everyone online (68). */
+export const ALL_ONLINE_TYPES = typesWhere((r) => r.target === 'users-or-everyone');
 
 const FIELDS = new Set([
   'eventId',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ImMessage } from '@im/protocol';
+import { businessEventTypes } from '@im/protocol';
+import type { ImMessage, MessageTypeNumber } from '@im/protocol';
 
 /**
  * The topics between gateways and services: name, key, payload. Keys keep the records that
@@ -42,9 +43,11 @@ export const Topics = {
   CALL_COMMANDS: 'im.calls.commands',
 } as const;
 
-/** The message types a business event may carry (docs/business-events.md). */
-export const BUSINESS_EVENT_TYPES = [26, 36, 37, 38, 39, 41, 49, 58, 65, 67, 68, 70, 88, 89] as const;
-export type BusinessEventType = (typeof BUSINESS_EVENT_TYPES)[number];
+/** The message types a business event may carry (docs/business-events.md): the registry's `businessEvent` types. */
+export const BUSINESS_EVENT_TYPES: readonly MessageTypeNumber[] = [
+  ...businessEventTypes().keys(),
+] as MessageTypeNumber[];
+export type BusinessEventType = MessageTypeNumber;
 
 /** Who receives a business event: listed users, a group's members, a user's friends, or everyone online (68 only). */
 export type BusinessEventTarget =

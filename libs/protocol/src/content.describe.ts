@@ -28,6 +28,7 @@ export function describeContent(s: ContentSchema): string {
     case 'any':
       return 'anything (ignored; absent is "")';
     case 'string': {
+      if (s.maxLength === 0) return '"" (empty)';
       const parts = [
         s.minLength === 1 && s.maxLength === undefined ? 'non-empty' : '',
         s.fromNumber === true ? 'a number is read as its decimal text' : '',
@@ -81,6 +82,7 @@ export function contentJsonSchema(s: ContentSchema): JsonSchema {
     case 'any':
       return { description: 'Anything; ignored.' };
     case 'string':
+      if (s.maxLength === 0) return { const: '' };
       return {
         type: 'string',
         ...(s.minLength !== undefined ? { minLength: s.minLength } : {}),

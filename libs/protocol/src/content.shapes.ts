@@ -76,8 +76,15 @@ export const ContentShapes = {
     },
     { acceptJsonString: true, aliases: { aiteld: 'aiteId' } },
   ),
-  /** 39 payment received. */
-  paymentReceived: wireObject({ amt: money }),
+  /**
+   * 39 payment received: a payment service's event (business events), or the wallet's AA
+   * collection / payment request paid (services/wallet/src/collection.service.ts) naming both.
+   */
+  paymentReceived: wireObject({
+    amt: money,
+    collectionId: schema.optional(schema.id()),
+    payerId: schema.optional(schema.id()),
+  }),
   /**
    * 40 AA collection. We only require totalAmt ≥ amt: the original does not say whether
    * totalAmt = amt × counts (the initiator may pay a share, or amounts may be rounded).
@@ -86,8 +93,8 @@ export const ContentShapes = {
     { totalAmt: money, msg: optionalNote, amt: money, counts: schema.number({ integer: true, min: 1 }) },
     (v) => ((v['totalAmt'] as number) < (v['amt'] as number) ? 'totalAmt must be at least amt' : undefined),
   ),
-  /** 41 payment request. */
-  paymentRequest: wireObject({ msg: optionalNote, amt: money }),
+  /** 41 payment request: a payment service's event, or the wallet's (POST /v1/collections, kind request) naming it. */
+  paymentRequest: wireObject({ msg: optionalNote, amt: money, collectionId: schema.optional(schema.id()) }),
   /** 43, 45 call answer: 1 accept, 0 reject (numeric strings accepted). */
   callAnswer: schema.number({ integer: true, min: 0, max: 1 }),
   /** 28 card, 35 @ message: non-empty text or an object. */
@@ -118,6 +125,12 @@ export const ContentShapes = {
     left: schema.optional(schema.id()),
     participants: schema.array(schema.id()),
   }),
+  /**
+   * 169 (extension) one participant's WebRTC signal for another participant of the group call:
+   * `to` the participant, `kind` what it is (`offer`, `answer`, `candidate`, ...), `signal` the
+   * SDP or ICE candidate, relayed untouched.
+   */
+  multiCallSignal: wireObject({ to: schema.id(), kind: nonEmpty, signal: loose }),
   /** Everything else: text (may be empty) or an object. */
   loose,
 } as const satisfies Record<string, ContentSchema>;

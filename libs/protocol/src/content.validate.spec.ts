@@ -222,7 +222,7 @@ describe('validateContent', () => {
     it('accepts text or an object', () => {
       expect(accepted(T.CARD, 'Carol')).toBe('Carol');
       expect(accepted(T.MENTION, { text: '@Bob' })).toEqual({ text: '@Bob' });
-      expect(accepted(T.GROUP_MEMBER_JOINED, '')).toBe('');
+      expect(accepted(T.GROUP_CHECKIN_STARTED, '')).toBe('');
     });
     it('parses an object held in a JSON string', () =>
       expect(accepted(T.CARD, '{"userId":"u3"}')).toEqual({ userId: 'u3' }));
@@ -232,6 +232,29 @@ describe('validateContent', () => {
       expect(refusal(T.CARD, ['a'])).toMatch(/expected/);
       expect(refusal(T.GROUP_RENAMED, 7)).toMatch(/expected/);
     });
+  });
+
+  describe('notices (the shapes the services send)', () => {
+    it('reads a group notice as its fields', () => {
+      expect(accepted(T.GROUP_MEMBER_JOINED, { userId: 'u2', name: 'u2', by: 'u1' })).toEqual({
+        userId: 'u2',
+        name: 'u2',
+        by: 'u1',
+      });
+      expect(refusal(T.GROUP_MEMBER_JOINED, '')).toMatch(/expected an object/);
+      expect(refusal(T.GROUP_INVITED, { by: 'u1' })).toMatch(/groupId/);
+    });
+    it('takes nothing but "" for the notices that say nothing', () => {
+      expect(accepted(T.FRIEND_DELETED, '')).toBe('');
+      expect(refusal(T.FRIEND_DELETED, 'x')).toMatch(/longer than 0/);
+    });
+    it('keeps a business event type open to text or any object, its known fields typed', () => {
+      expect(accepted(T.MOMENT_POSTED, 'posted')).toBe('posted');
+      expect(accepted(T.MOMENT_POSTED, { momentId: 'm-1', extra: 1 })).toEqual({ momentId: 'm-1', extra: 1 });
+      expect(refusal(T.MOMENT_POSTED, { thumb: 'javascript:alert(1)' })).toMatch(/thumb/);
+      expect(accepted(T.SYSTEM_NOTICE, { redPacketId: 7, amt: 100 })).toEqual({ redPacketId: '7', amt: 100 });
+    });
+    it('reads money in fen', () => expect(refusal(T.TRANSFER_RECEIVED, { transferId: 't1', amt: 1.5 })).toMatch(/amt/));
   });
 
   describe('hardening', () => {

@@ -3,8 +3,15 @@ export type { ErrorName, ImError } from './error-codes';
 
 export { FromType, MessageType } from './message-type.constants';
 export type { Channel, Direction, MessageTypeName, MessageTypeNumber } from './message-type.constants';
-export { MESSAGE_TYPES, messageTypeSpec, typesSentAs } from './message-type.registry';
-export type { ClientSend, ClientSendKind, MessageTypeSpec } from './message-type.registry';
+export { MESSAGE_TYPES, businessEventTypes, messageTypeSpec, typesSentAs } from './message-type.registry';
+export type {
+  BusinessEventRule,
+  ClientSend,
+  ClientSendKind,
+  MessageTypeSpec,
+  Producer,
+  ProducingService,
+} from './message-type.registry';
 
 export { schema } from './content.schema';
 export type {
@@ -22,6 +29,7 @@ export type {
   UrlSchema,
 } from './content.schema';
 export { ContentShapes } from './content.shapes';
+export { NoticeShapes } from './content.notices';
 export { MAX_CONTENT_DEPTH } from './content.guard';
 export { validateContent } from './content.validate';
 
@@ -36,6 +44,7 @@ export type { ParseOptions, ParseResult } from './im-message.parse';
 
 export { directConversationId, groupConversationId, parseConversationId, systemConversationId } from './conversation';
 export type { ConversationId, ParsedConversationId } from './conversation';
+export { cutPreview, messagePreview, PREVIEW_MAX_CHARS } from './message-preview';
 
 export { acceptsJsonString, contentJsonSchema, describeContent } from './content.describe';
 export { protocolMarkdown } from './protocol.markdown';

@@ -116,6 +116,7 @@ export const MessageType = {
   MULTI_CALL_DESTROYED: 166,
   MULTI_CALL_CREATED: 167,
   MULTI_CALL_MEMBER_CHANGED: 168,
+  MULTI_CALL_SIGNAL: 169,
 } as const;
 export type MessageTypeName = keyof typeof MessageType;
 export type MessageTypeNumber = (typeof MessageType)[MessageTypeName];

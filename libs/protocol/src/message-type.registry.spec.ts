@@ -80,9 +80,9 @@ describe('MESSAGE_TYPES', () => {
     expect(messageTypeSpec(MessageType.SHAKE)?.direction).toBe('down');
   });
 
-  it('hands the call service 42-45, 150-160 and 163-165, and the gateway 1 and 31', () => {
+  it('hands the call service 42-45, 150-160, 163-165 and 169, and the gateway 1 and 31', () => {
     const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-    expect([...typesSentAs('call-signal')]).toEqual([...range(42, 45), ...range(150, 160), ...range(163, 165)]);
+    expect([...typesSentAs('call-signal')]).toEqual([...range(42, 45), ...range(150, 160), ...range(163, 165), 169]);
     expect([...typesSentAs('session')]).toEqual([1, 31]);
     expect([...typesSentAs('reaction')]).toEqual([82, 83]);
   });

@@ -1,6 +1,7 @@
 import type { ContentSchema } from './content.schema';
 import type { Channel, Direction, FromType, MessageTypeName, MessageTypeNumber } from './message-type.constants';
 import { MESSAGE_TYPE_TABLE } from './message-type.table';
+import { withOrigin } from './message-type.origins';
 import { deepFreeze } from './internal/deep-freeze';
 
 /**
@@ -17,6 +18,27 @@ export type ClientSend =
   | { readonly kind: 'http-only'; readonly route: string };
 
 export type ClientSendKind = ClientSend['kind'];
+
+/** The processes that make messages (services/<name>). */
+export type ProducingService = 'gateway' | 'message' | 'group' | 'friend' | 'events' | 'wallet' | 'call';
+
+/** One way a message of a type comes to be: which service makes it, and what makes it do so. */
+export interface Producer {
+  readonly service: ProducingService;
+  /** An HTTP route (`POST /v1/groups/:groupId/members`), a socket event (`chat`), a topic (`im.events.in`) or a timer. */
+  readonly via: string;
+}
+
+/**
+ * How a business event on `im.events.in` may carry this type (docs/business-events.md):
+ * `actor` — the event names the user it is about (`actorId`, required) and comes from them;
+ * `target` — `group` (the `{group}` target only), `users` (`users` or `friendsOf`), or
+ * `users-or-everyone` (also `allOnline`).
+ */
+export interface BusinessEventRule {
+  readonly actor: boolean;
+  readonly target: 'group' | 'users' | 'users-or-everyone';
+}
 
 /** Everything the server needs to know about one `messageType`. */
 export interface MessageTypeSpec {
@@ -37,11 +59,21 @@ export interface MessageTypeSpec {
   readonly content: ContentSchema;
   /** A valid example content, used by docs and tests. */
   readonly example: unknown;
+  /** Who makes it: for a type a client sends, the service that handles that send. */
+  readonly producedBy: readonly Producer[];
+  /** Who receives it, in words. */
+  readonly receivedBy: string;
+  /** Present when other teams' services may publish it as a business event. */
+  readonly businessEvent?: BusinessEventRule;
+  /** What an offline push or a conversation list shows for it instead of the content: `[Image]`. */
+  readonly pushLabel: string;
+  /** The preview shows the content's text (cut) when it has some: the content itself, or its `text` field. */
+  readonly pushShowsText: boolean;
 }
 
 /** Every message type, in number order, deeply frozen. */
 export const MESSAGE_TYPES: readonly MessageTypeSpec[] = deepFreeze(
-  [...MESSAGE_TYPE_TABLE].sort((a, b) => a.type - b.type),
+  MESSAGE_TYPE_TABLE.map(withOrigin).sort((a, b) => a.type - b.type),
 );
 
 const BY_NUMBER: ReadonlyMap<number, MessageTypeSpec> = new Map(MESSAGE_TYPES.map((spec) => [spec.type, spec]));
@@ -54,4 +86,13 @@ export function messageTypeSpec(type: number): MessageTypeSpec | undefined {
 /** The types whose client messages this server handles as `kind` (e.g. every conversation type). */
 export function typesSentAs(kind: ClientSendKind): ReadonlySet<number> {
   return new Set(MESSAGE_TYPES.filter((spec) => spec.clientSend?.kind === kind).map((spec) => spec.type));
+}
+
+/** The types other teams' services may publish as business events, and how (docs/business-events.md). */
+export function businessEventTypes(): ReadonlyMap<number, BusinessEventRule> {
+  return new Map(
+    MESSAGE_TYPES.flatMap((spec) =>
+      spec.businessEvent === undefined ? [] : [[spec.type, spec.businessEvent] as const],
+    ),
+  );
 }

@@ -1,98 +1,38 @@
+import { NoticeShapes as N } from './content.notices';
 import { ContentShapes as C } from './content.shapes';
-import type { ContentSchema } from './content.schema';
-import { FromType, MessageType } from './message-type.constants';
-import type { Channel, Direction, MessageTypeName } from './message-type.constants';
-import type { ClientSend, ClientSendKind, MessageTypeSpec } from './message-type.registry';
+import {
+  CHAT,
+  GROUP_CHAT,
+  SHAKE,
+  RECALL,
+  CONTROL,
+  READ,
+  CHATROOM,
+  CALL,
+  FRIEND_NOTICE,
+  GROUP_NOTICE,
+  RED_PACKET_NOTICE,
+  SERVICE_NOTICE,
+  SYSTEM_NOTICE,
+  OFFICIAL_NOTICE,
+  PRESENCE,
+  KICKED,
+  REFUSAL,
+  def,
+} from './message-type.policies';
+import type { TableSpec } from './message-type.policies';
+import { CALL_TYPE_TABLE } from './message-type.calls';
 
 /**
- * The message-type table. Directions follow the original where it gives one and PROTOCOL.md's
- * italic reading where it does not. `stored` / `unread` / `fromTypes` are OUR interpretation
- * (the original says nothing about them); the policies below say why.
+ * The message-type table, one row per type (the policies say why stored / unread / fromTypes are
+ * what they are). The registry (message-type.registry.ts) adds each row's origin from
+ * message-type.origins.ts.
  */
-
-/** A policy's default `clientSend`; `http-only` names its route, so it is given per type. */
-type PolicySend = Exclude<ClientSendKind, 'http-only'>;
-
-interface Policy {
-  readonly channel: Channel;
-  readonly stored: boolean;
-  readonly unread: boolean;
-  readonly fromTypes: readonly FromType[];
-  /** What a client's message of a non-down type under this policy does (registry `clientSend`). */
-  readonly send?: PolicySend;
-}
-
-const { PERSON: P, GROUP: G, SYSTEM: S, THIRD_PARTY: T, OFFICIAL_ACCOUNT: O } = FromType;
-
-function policy(
-  stored: boolean,
-  unread: boolean,
-  fromTypes: readonly FromType[],
-  send?: PolicySend,
-  channel: Channel = 'chat',
-): Policy {
-  return send === undefined ? { channel, stored, unread, fromTypes } : { channel, stored, unread, fromTypes, send };
-}
-
-/** What people read in a chat: kept in history, counts as unread, 1:1 or group. */
-const CHAT = policy(true, true, [P, G], 'conversation');
-/** Like/tip on a GROUP text message (群文本消息): group conversations only. */
-const GROUP_CHAT = policy(true, true, [G], 'reaction');
-/**
- * Shake: 摇一摇: 收到打招呼消息, "received a greeting": made by a shake service through the
- * business events (docs/business-events.md), 1:1, shown like a message.
- */
-const SHAKE = policy(true, true, [P]);
-/** Recall is stored so devices that were offline learn of it, but is not itself unread. */
-const RECALL = policy(true, false, [P, G], 'conversation');
-/** Session control (ready, heartbeat) and read receipts: live only. Ready/heartbeat accept any fromType. */
-const CONTROL = policy(false, false, [P, G, S, T, O], 'session');
-const READ = policy(false, false, [P, G], 'conversation');
-/** Chatroom traffic is live only: a chatroom has no history. */
-const CHATROOM = policy(false, false, [P], 'chatroom', 'chatroom');
-/** Call signalling is live only; 1:1 calls come from a person, multi-party calls from a group. */
-const CALL = policy(false, false, [P], 'call-signal');
-const MULTI_CALL = policy(false, false, [G], 'call-signal');
-/** Notifications are stored so offline devices catch up, but never count as unread. */
-const FRIEND_NOTICE = policy(true, false, [P, S]);
-const GROUP_NOTICE = policy(true, false, [G, S]);
-/** Red-packet notices: the packet may have been sent 1:1 or in a group. */
-const RED_PACKET_NOTICE = policy(true, false, [P, G, S]);
-/** Moments and payments: from a person, the system, or a third-party (payment) service. */
-const SERVICE_NOTICE = policy(true, false, [P, S, T]);
-const SYSTEM_NOTICE = policy(true, false, [S]);
-const OFFICIAL_NOTICE = policy(true, false, [O]);
-/** Presence and "kicked offline" only matter while connected: not stored. */
-const PRESENCE = policy(false, false, [P, S]);
-const KICKED = policy(false, false, [S]);
-
-function def(
-  name: MessageTypeName,
-  direction: Direction,
-  rules: Policy,
-  description: string,
-  content: ContentSchema,
-  example: unknown,
-  clientSend?: ClientSend,
-): MessageTypeSpec {
-  const { send, ...policy } = rules;
-  const sent = direction === 'down' ? undefined : (clientSend ?? (send === undefined ? undefined : { kind: send }));
-  return {
-    type: MessageType[name],
-    name,
-    direction,
-    ...policy,
-    ...(sent === undefined ? {} : { clientSend: sent }),
-    description,
-    content,
-    example,
-  };
-}
 
 const MSG_ID = 'b1946ac9-2c4b-4f1e-9d0e-6f1a2b3c4d5e';
 const CDN = 'https://cdn.example.com';
 
-export const MESSAGE_TYPE_TABLE: readonly MessageTypeSpec[] = [
+export const MESSAGE_TYPE_TABLE: readonly TableSpec[] = [
   def(
     'READY',
     'up',
@@ -110,39 +50,39 @@ export const MESSAGE_TYPE_TABLE: readonly MessageTypeSpec[] = [
     fileType: 'pdf',
     filished: false,
   }),
-  def('FRIEND_ONLINE', 'down', PRESENCE, 'A friend came online — fromId is that friend, destId is me', C.loose, ''),
-  def('FRIEND_OFFLINE', 'down', PRESENCE, 'A friend went offline — fromId is that friend, destId is me', C.loose, ''),
-  def('FRIEND_DELETED', 'down', FRIEND_NOTICE, 'Unfriended — fromId is who removed me, destId is me', C.loose, ''),
+  def('FRIEND_ONLINE', 'down', PRESENCE, 'A friend came online — fromId is that friend, destId is me', N.empty, ''),
+  def('FRIEND_OFFLINE', 'down', PRESENCE, 'A friend went offline — fromId is that friend, destId is me', N.empty, ''),
+  def('FRIEND_DELETED', 'down', FRIEND_NOTICE, 'Unfriended — fromId is who removed me, destId is me', N.empty, ''),
   def(
     'GROUP_MEMBER_JOINED',
     'down',
     GROUP_NOTICE,
     'Someone joined the group — fromId the joiner, destId the group id, content holds the name',
-    C.loose,
-    { name: 'Alice' },
+    N.member,
+    { userId: 'u1002', name: 'u1002', by: 'u1001' },
   ),
   def(
     'GROUP_MEMBER_LEFT',
     'down',
     GROUP_NOTICE,
     'Someone left the group — fromId the leaver, destId the group id, content holds the name',
-    C.loose,
-    { name: 'Alice' },
+    N.member,
+    { userId: 'u1002', name: 'u1002' },
   ),
   def(
     'GROUP_INVITED',
     'down',
     GROUP_NOTICE,
     'Invited into the group — fromId the invitee, destId the group id (as 8)',
-    C.loose,
-    { name: 'Alice' },
+    N.groupAct,
+    { groupId: '286429859020869640', by: 'u1001' },
   ),
   def(
     'FRIEND_REQUEST',
     'down',
     FRIEND_NOTICE,
     'Someone asks to be my friend — fromId the requester',
-    C.loose,
+    N.friendMessage,
     'Hi, I am Bob',
   ),
   def(
@@ -150,7 +90,7 @@ export const MESSAGE_TYPE_TABLE: readonly MessageTypeSpec[] = [
     'down',
     FRIEND_NOTICE,
     'My friend request was accepted — fromId the other party, destId me',
-    C.loose,
+    N.empty,
     '',
   ),
   def(
@@ -158,23 +98,23 @@ export const MESSAGE_TYPE_TABLE: readonly MessageTypeSpec[] = [
     'down',
     GROUP_NOTICE,
     'Someone asks to join the group — fromId the applicant, destId the group id',
-    C.loose,
-    { name: 'Bob' },
+    N.application,
+    { groupId: '286429859020869640', userId: 'u1002', name: 'u1002', message: 'Let me in, please' },
   ),
   def(
     'GROUP_JOIN_APPROVED',
     'down',
     GROUP_NOTICE,
     'My request to join the group was approved — fromId the approver, destId the group id',
-    C.loose,
-    '',
+    N.groupAct,
+    { groupId: '286429859020869640', by: 'u1001' },
   ),
   def(
     'KICKED_OFFLINE',
     'down',
     KICKED,
     'Account logged in elsewhere: kicked offline',
-    C.loose,
+    N.kickedReason,
     'logged in on another device',
   ),
   def('VOICE', 'both', CHAT, 'Voice message (time in seconds)', C.voice, { url: `${CDN}/v/1.amr`, time: 2 }),
@@ -186,36 +126,52 @@ export const MESSAGE_TYPE_TABLE: readonly MessageTypeSpec[] = [
     C.redPacket,
     { redPacketId: '222', msg: '恭喜发财' },
   ),
-  def('TRANSFER_RECEIVED', 'down', FRIEND_NOTICE, 'Someone transferred money to you', C.loose, {
+  def('TRANSFER_RECEIVED', 'down', FRIEND_NOTICE, 'Someone transferred money to you', N.transferReceived, {
+    transferId: '286429859020869634',
+    amt: 1000,
+    msg: 'Lunch',
+  }),
+  def(
+    'RED_PACKET_OPENED',
+    'down',
+    RED_PACKET_NOTICE,
+    'Someone opened your red packet (tells the sender)',
+    N.redPacketOpened,
+    { redPacketId: '222', userId: 'u1002', amt: 120 },
+  ),
+  def('TRANSFER_ACCEPTED', 'down', FRIEND_NOTICE, 'Transfer accepted: money collected', N.transferDecided, {
     transferId: '286429859020869634',
     amt: 1000,
   }),
-  def('RED_PACKET_OPENED', 'down', RED_PACKET_NOTICE, 'Someone opened your red packet (tells the sender)', C.loose, {
-    redPacketId: '222',
-  }),
-  def('TRANSFER_ACCEPTED', 'down', FRIEND_NOTICE, 'Transfer accepted: money collected', C.loose, {
+  def('TRANSFER_RETURNED', 'down', FRIEND_NOTICE, 'Transfer returned', N.transferDecided, {
     transferId: '286429859020869634',
+    amt: 1000,
   }),
-  def('TRANSFER_RETURNED', 'down', FRIEND_NOTICE, 'Transfer returned', C.loose, { transferId: '286429859020869634' }),
-  def('RED_PACKET_REFUNDED', 'down', RED_PACKET_NOTICE, 'Red packet refunded', C.loose, {
+  def('RED_PACKET_REFUNDED', 'down', RED_PACKET_NOTICE, 'Red packet refunded', N.redPacketRefunded, {
     redPacketId: '222',
     amt: 300,
   }),
-  def('FRIEND_AUTO_ADDED', 'down', FRIEND_NOTICE, 'Friend added automatically', C.loose, ''),
-  def('RED_PACKET_ALL_TAKEN', 'down', RED_PACKET_NOTICE, 'Red packet all taken', C.loose, { redPacketId: '222' }),
-  def('GROUP_RENAMED', 'down', GROUP_NOTICE, 'Group renamed', C.loose, { name: 'Weekend hikers' }),
+  def('FRIEND_AUTO_ADDED', 'down', FRIEND_NOTICE, 'Friend added automatically', N.friendMessage, 'Hi, I am Bob'),
+  def('RED_PACKET_ALL_TAKEN', 'down', RED_PACKET_NOTICE, 'Red packet all taken', N.redPacketRef, {
+    redPacketId: '222',
+  }),
+  def('GROUP_RENAMED', 'down', GROUP_NOTICE, 'Group renamed', N.groupRenamed, { name: 'Weekend hikers', by: 'u1001' }),
   def(
     'FRIEND_PROFILE_CHANGED',
     'down',
     FRIEND_NOTICE,
     "A friend's profile changed — the change is in content",
-    C.loose,
-    { nickname: 'Alice W.' },
+    N.profile,
+    { name: 'Alice W.', avatar: `${CDN}/a/u1001.png` },
   ),
-  def('GROUP_MEMBER_REMARK', 'down', GROUP_NOTICE, 'A group member changed their remark name — in content', C.loose, {
-    userId: 'u1002',
-    remark: 'Ali',
-  }),
+  def(
+    'GROUP_MEMBER_REMARK',
+    'down',
+    GROUP_NOTICE,
+    'A group member changed their remark name — in content',
+    N.memberRemark,
+    { userId: 'u1002', remark: 'Ali' },
+  ),
   def('CARD', 'both', CHAT, 'Business card (contact card)', C.textOrObject, {
     userId: 'u1003',
     name: 'Carol',
@@ -249,18 +205,20 @@ export const MESSAGE_TYPE_TABLE: readonly MessageTypeSpec[] = [
     aiteId: ['u1002'],
   }),
   def('MENTION', 'both', CHAT, '@ message', C.textOrObject, { text: '@Bob lunch?', aiteId: ['u1002'] }),
-  def('MOMENT_POSTED', 'down', SERVICE_NOTICE, 'A friend posted to their moments (social feed)', C.loose, {
+  def('MOMENT_POSTED', 'down', SERVICE_NOTICE, 'A friend posted to their moments (social feed)', N.momentPosted, {
     momentId: 'm-1',
+    text: 'Sunset at the lake',
+    thumb: `${CDN}/m/1.jpg`,
   }),
   def(
     'MOMENT_COMMENTED',
     'down',
     SERVICE_NOTICE,
     'A friend commented on my moment, or replied to my comment',
-    C.loose,
-    { momentId: 'm-1', comment: 'Nice!' },
+    N.momentCommented,
+    { momentId: 'm-1', commentId: 'c-77', comment: 'Nice!' },
   ),
-  def('MOMENT_LIKED', 'down', SERVICE_NOTICE, 'A friend liked my moment, or replied to my comment', C.loose, {
+  def('MOMENT_LIKED', 'down', SERVICE_NOTICE, 'A friend liked my moment, or replied to my comment', N.momentRef, {
     momentId: 'm-1',
   }),
   def(
@@ -295,52 +253,92 @@ export const MESSAGE_TYPE_TABLE: readonly MessageTypeSpec[] = [
   def('VOICE_CALL_ANSWER', 'both', CALL, 'Voice call answer — content 1 accept, 0 reject', C.callAnswer, 1),
   def('VIDEO_CALL_REQUEST', 'both', CALL, 'Video call request', C.loose, ''),
   def('VIDEO_CALL_ANSWER', 'both', CALL, 'Video call answer — content 1 accept, 0 reject', C.callAnswer, 0),
-  def('GROUP_AVATAR_CHANGED', 'down', GROUP_NOTICE, 'Group avatar changed', C.loose, { avatar: `${CDN}/g/1.png` }),
-  def('GROUP_ANNOUNCEMENT_ADDED', 'down', GROUP_NOTICE, 'Group announcement added', C.loose, {
+  def('GROUP_AVATAR_CHANGED', 'down', GROUP_NOTICE, 'Group avatar changed', N.groupAvatar, {
+    avatar: `${CDN}/g/1.png`,
+    by: 'u1001',
+  }),
+  def('GROUP_ANNOUNCEMENT_ADDED', 'down', GROUP_NOTICE, 'Group announcement added', N.groupAnnouncement, {
     announcement: 'Hike on Saturday',
+    by: 'u1001',
   }),
-  def('GROUP_ANNOUNCEMENT_CHANGED', 'down', GROUP_NOTICE, 'Group announcement changed', C.loose, {
+  def('GROUP_ANNOUNCEMENT_CHANGED', 'down', GROUP_NOTICE, 'Group announcement changed', N.groupAnnouncement, {
     announcement: 'Hike moved to Sunday',
+    by: 'u1001',
   }),
-  def('MOMENT_MENTIONED', 'down', SERVICE_NOTICE, "Mentioned (@) in a friend's moment", C.loose, { momentId: 'm-1' }),
-  def('PASSWORD_RED_PACKET_ALL_TAKEN', 'down', RED_PACKET_NOTICE, 'Password red packet all taken', C.loose, {
+  def('MOMENT_MENTIONED', 'down', SERVICE_NOTICE, "Mentioned (@) in a friend's moment", N.momentRef, {
+    momentId: 'm-1',
+  }),
+  def('PASSWORD_RED_PACKET_ALL_TAKEN', 'down', RED_PACKET_NOTICE, 'Password red packet all taken', N.redPacketRef, {
     redPacketId: '223',
   }),
-  def('GROUP_DISMISSED', 'down', GROUP_NOTICE, 'The owner dismissed the group', C.loose, ''),
+  def('GROUP_DISMISSED', 'down', GROUP_NOTICE, 'The owner dismissed the group', N.groupBy, { by: 'u1001' }),
   def(
     'GROUP_OWNERSHIP_OFFERED',
     'down',
     GROUP_NOTICE,
     'Group ownership transfer offered to the current user',
-    C.loose,
-    '',
+    N.groupAct,
+    { groupId: '286429859020869640', by: 'u1001' },
   ),
-  def('GROUP_OWNERSHIP_ACCEPTED', 'down', GROUP_NOTICE, 'Owner: the transfer was accepted', C.loose, ''),
-  def('GROUP_OWNERSHIP_REFUSED', 'down', GROUP_NOTICE, 'Owner: the transfer was refused', C.loose, ''),
-  def('GROUP_ADMIN_SET', 'down', GROUP_NOTICE, 'Made group admin', C.loose, ''),
-  def(
-    'GROUP_INTRODUCTION',
-    'down',
-    GROUP_NOTICE,
-    'Group introduction (description)',
-    C.loose,
-    'A group for weekend hikes',
-  ),
-  def('GROUP_ADMIN_REMOVED', 'down', GROUP_NOTICE, 'Group admin removed', C.loose, ''),
-  def('GROUP_EXPIRY_REMINDER', 'down', GROUP_NOTICE, 'Group expiry reminder', C.loose, { expiresAt: 1767225600000 }),
-  def('GROUP_APPLICATION', 'down', GROUP_NOTICE, 'Application to join the group (to owner/admins)', C.loose, {
-    name: 'Bob',
+  def('GROUP_OWNERSHIP_ACCEPTED', 'down', GROUP_NOTICE, 'Owner: the transfer was accepted', N.groupAct, {
+    groupId: '286429859020869640',
+    by: 'u1002',
   }),
-  def('GROUP_APPLICATION_AGREED', 'down', GROUP_NOTICE, 'Application to join the group agreed', C.loose, ''),
-  def('GROUP_APPLICATION_REFUSED', 'down', GROUP_NOTICE, 'Application to join the group refused', C.loose, ''),
-  def('GROUP_MUTED', 'down', GROUP_NOTICE, 'Group muted', C.loose, ''),
-  def('GROUP_UNMUTED', 'down', GROUP_NOTICE, 'Group unmuted', C.loose, ''),
-  def('GROUP_KICKED', 'down', GROUP_NOTICE, 'Removed (kicked) from the group', C.loose, ''),
-  def('GROUP_EXPIRED', 'down', GROUP_NOTICE, 'A group I am in has expired', C.loose, ''),
-  def('BLACKLISTED', 'down', FRIEND_NOTICE, 'My message was refused: the receiver has blacklisted me', C.loose, ''),
-  def('SHAKE', 'down', SHAKE, 'Shake: a greeting from a stranger', C.loose, 'Hi there!'),
-  def('SYSTEM_NOTICE', 'down', SYSTEM_NOTICE, 'System notice', C.loose, 'Maintenance tonight at 23:00'),
-  def('OFFICIAL_ACCOUNT_MESSAGE', 'down', OFFICIAL_NOTICE, 'Official account message', C.loose, {
+  def('GROUP_OWNERSHIP_REFUSED', 'down', GROUP_NOTICE, 'Owner: the transfer was refused', N.groupAct, {
+    groupId: '286429859020869640',
+    by: 'u1002',
+  }),
+  def('GROUP_ADMIN_SET', 'down', GROUP_NOTICE, 'Made group admin', N.groupAct, {
+    groupId: '286429859020869640',
+    by: 'u1001',
+  }),
+  def('GROUP_INTRODUCTION', 'down', GROUP_NOTICE, 'Group introduction (description)', N.groupIntroduction, {
+    introduction: 'A group for weekend hikes',
+    by: 'u1001',
+  }),
+  def('GROUP_ADMIN_REMOVED', 'down', GROUP_NOTICE, 'Group admin removed', N.groupAct, {
+    groupId: '286429859020869640',
+    by: 'u1001',
+  }),
+  def('GROUP_EXPIRY_REMINDER', 'down', GROUP_NOTICE, 'Group expiry reminder', N.expiry, {
+    groupId: '286429859020869640',
+    expiresAt: 1767225600000,
+  }),
+  def('GROUP_APPLICATION', 'down', GROUP_NOTICE, 'Application to join the group (to owner/admins)', N.application, {
+    groupId: '286429859020869640',
+    userId: 'u1002',
+    name: 'u1002',
+    message: 'Let me in, please',
+  }),
+  def('GROUP_APPLICATION_AGREED', 'down', GROUP_NOTICE, 'Application to join the group agreed', N.groupAct, {
+    groupId: '286429859020869640',
+    by: 'u1001',
+  }),
+  def('GROUP_APPLICATION_REFUSED', 'down', GROUP_NOTICE, 'Application to join the group refused', N.groupAct, {
+    groupId: '286429859020869640',
+    by: 'u1001',
+  }),
+  def('GROUP_MUTED', 'down', GROUP_NOTICE, 'Group muted', N.groupBy, { by: 'u1001' }),
+  def('GROUP_UNMUTED', 'down', GROUP_NOTICE, 'Group unmuted', N.groupBy, { by: 'u1001' }),
+  def('GROUP_KICKED', 'down', GROUP_NOTICE, 'Removed (kicked) from the group', N.groupAct, {
+    groupId: '286429859020869640',
+    by: 'u1001',
+  }),
+  def('GROUP_EXPIRED', 'down', GROUP_NOTICE, 'A group I am in has expired', N.expiry, {
+    groupId: '286429859020869640',
+    expiresAt: 1767225600000,
+  }),
+  def(
+    'BLACKLISTED',
+    'down',
+    REFUSAL,
+    'My message was refused: the receiver has blacklisted me',
+    N.refusedMsgId,
+    MSG_ID,
+  ),
+  def('SHAKE', 'down', SHAKE, 'Shake: a greeting from a stranger', N.shake, 'Hi there!'),
+  def('SYSTEM_NOTICE', 'down', SYSTEM_NOTICE, 'System notice', N.systemNotice, 'Maintenance tonight at 23:00'),
+  def('OFFICIAL_ACCOUNT_MESSAGE', 'down', OFFICIAL_NOTICE, 'Official account message', N.officialAccount, {
     title: 'Weekly digest',
     url: `${CDN}/o/1.html`,
   }),
@@ -349,59 +347,10 @@ export const MESSAGE_TYPE_TABLE: readonly MessageTypeSpec[] = [
     msgId: MSG_ID,
     amt: 100,
   }),
-  def('GROUP_CHECKIN_STARTED', 'down', GROUP_NOTICE, 'Group check-in started', C.loose, ''),
-  def('GROUP_CHECKIN_ENDED', 'down', GROUP_NOTICE, 'Group check-in ended', C.loose, ''),
+  def('GROUP_CHECKIN_STARTED', 'down', GROUP_NOTICE, 'Group check-in started', N.checkIn, ''),
+  def('GROUP_CHECKIN_ENDED', 'down', GROUP_NOTICE, 'Group check-in ended', N.checkIn, ''),
   def('CHATROOM_ENTER', 'both', CHATROOM, 'Enter chatroom (event chatroom)', C.loose, ''),
   def('CHATROOM_LEAVE', 'both', CHATROOM, 'Leave chatroom (event chatroom)', C.loose, ''),
   def('CHATROOM_MESSAGE', 'both', CHATROOM, 'Chatroom message (event chatroom)', C.loose, 'Hello room'),
-  def('CALL_AUDIO_OFFER', 'both', CALL, 'Audio call offered to you', C.loose, ''),
-  def('CALL_VIDEO_OFFER', 'both', CALL, 'Video call offered to you', C.loose, ''),
-  def('CALL_AUDIO_ACCEPTED', 'both', CALL, 'The other party accepted the audio call', C.loose, ''),
-  def('CALL_VIDEO_ACCEPTED', 'both', CALL, 'The other party accepted the video call', C.loose, ''),
-  def('CALL_AUDIO_REFUSED', 'both', CALL, 'The other party refused the audio call', C.loose, ''),
-  def('CALL_VIDEO_REFUSED', 'both', CALL, 'The other party refused the video call', C.loose, ''),
-  def('CALL_HANGUP', 'both', CALL, 'Hang up', C.loose, ''),
-  def('CALL_SWITCHED_TO_AUDIO', 'both', CALL, 'The other party switched the video call to audio', C.loose, ''),
-  def('CALL_ASK_VIDEO', 'both', CALL, 'The other party asks to switch audio to video', C.loose, ''),
-  def('CALL_VIDEO_AGREED', 'both', CALL, 'The other party agreed to switch audio to video', C.loose, ''),
-  def('CALL_VIDEO_REFUSED_SWITCH', 'both', CALL, 'The other party refused to switch audio to video', C.loose, ''),
-  def('CALL_DROPPED', 'down', CALL, 'The other party dropped out abnormally', C.loose, ''),
-  def('CALL_ENDED', 'down', CHAT, 'Call ended (summary message for the conversation)', C.callEnded, {
-    callId: '286429859020869636',
-    kind: 'audio',
-    callerId: 'u1001',
-    calleeId: 'u1002',
-    outcome: 'completed',
-    duration: 65,
-    startedAt: 1767225600000,
-    endedAt: 1767225665000,
-  }),
-  def('MULTI_CALL_AUDIO_INVITE', 'both', MULTI_CALL, 'Multi-party audio call invitation', C.loose, {
-    userIds: ['u1002', 'u1003'],
-  }),
-  def('MULTI_CALL_VIDEO_INVITE', 'both', MULTI_CALL, 'Multi-party video call invitation', C.loose, {
-    userIds: ['u1002', 'u1003'],
-  }),
-  def('MULTI_CALL_ENDED_BY_INITIATOR', 'both', MULTI_CALL, 'The initiator ended the multi-party call', C.loose, ''),
-  def(
-    'MULTI_CALL_DESTROYED',
-    'down',
-    MULTI_CALL,
-    'Multi-party call finally ended and destroyed',
-    C.multiCallDestroyed,
-    { callId: '286429859020869637', reason: 'ended' },
-  ),
-  def('MULTI_CALL_CREATED', 'down', MULTI_CALL, 'Someone created a multi-party video call', C.multiCallCreated, {
-    callId: '286429859020869637',
-    media: 'video',
-    initiatorId: 'u1001',
-  }),
-  def(
-    'MULTI_CALL_MEMBER_CHANGED',
-    'down',
-    MULTI_CALL,
-    'Someone entered or left the multi-party call',
-    C.multiCallMemberChanged,
-    { callId: '286429859020869637', joined: 'u1002', participants: ['u1001', 'u1002'] },
-  ),
+  ...CALL_TYPE_TABLE,
 ];

@@ -39,6 +39,27 @@ function clientSendLong(send: ClientSend | undefined): string {
 }
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+/** `group`, `friend, events`: the services that make it, once each. */
+const servicesOf = (spec: MessageTypeSpec): string => [...new Set(spec.producedBy.map((p) => p.service))].join(', ');
+const producedByLong = (spec: MessageTypeSpec): string =>
+  spec.producedBy
+    .map((p) => `the ${p.service} service, on ${/^(GET|POST|PUT|PATCH|DELETE) /.test(p.via) ? `\`${p.via}\`` : p.via}`)
+    .join('; ');
+const pushLabel = (spec: MessageTypeSpec): string =>
+  `${spec.pushLabel === '' ? '—' : `\`${spec.pushLabel}\``}${spec.pushShowsText ? ' (or the text itself)' : ''}`;
+const EVENT_TARGETS: Readonly<Record<string, string>> = {
+  group: '`{group}` only',
+  users: '`users` or `friendsOf`',
+  'users-or-everyone': '`users`, `friendsOf` or `allOnline`',
+};
+function businessEvent(spec: MessageTypeSpec): string[] {
+  const rule = spec.businessEvent;
+  if (rule === undefined) return [];
+  const actor = rule.actor ? '`actorId` required (it comes from that user)' : 'no `actorId`';
+  return [
+    `| business event | other services may publish it on \`im.events.in\` ([docs/business-events.md](business-events.md)): ${actor}; target ${EVENT_TARGETS[rule.target] ?? rule.target} |`,
+  ];
+}
 const fromTypes = (spec: MessageTypeSpec): string =>
   spec.fromTypes.map((t) => `${t} ${FROM_TYPE_NAMES[t] ?? ''}`.trim()).join(', ');
 const anchor = (spec: MessageTypeSpec): string => `${spec.type}-${spec.name.toLowerCase().replace(/_/g, '-')}`;
@@ -56,6 +77,10 @@ function section(spec: MessageTypeSpec): string {
     `| direction | ${DIRECTION[spec.direction] ?? spec.direction} |`,
     `| channel | \`${spec.channel}\` |`,
     `| a client send does | ${cell(clientSendLong(spec.clientSend))} |`,
+    `| produced by | ${cell(producedByLong(spec))} |`,
+    `| received by | ${cell(spec.receivedBy)} |`,
+    ...businessEvent(spec),
+    `| push / preview label | ${pushLabel(spec)} |`,
     `| stored, unread | ${spec.stored ? 'stored (has a seq, synced after type 1)' : 'live only (not stored)'}; ${spec.unread ? 'counts as unread' : 'never unread'} |`,
     `| fromType | ${fromTypes(spec)} |`,
     `| content | ${cell(`\`${describeContent(spec.content)}\``)}${acceptsJsonString(spec.content) ? ' (an object may also arrive as a string holding its JSON, from old clients)' : ''} |`,
@@ -105,14 +130,16 @@ export function protocolMarkdown(): string {
     '',
     '## All types',
     '',
-    '| type | name | direction | channel | a client send | stored | unread | fromType |',
-    '|---|---|---|---|---|---|---|---|',
+    '| type | name | direction | channel | a client send | produced by | received by | push label | stored | unread | fromType |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...MESSAGE_TYPES.map(
       (t) =>
-        `| [${t.type}](#${anchor(t)}) | ${t.name} | ${t.direction} | ${t.channel} | ${clientSendShort(t)} | ${yesNo(t.stored)} | ${yesNo(t.unread)} | ${t.fromTypes.join(', ')} |`,
+        `| [${t.type}](#${anchor(t)}) | ${t.name} | ${t.direction} | ${t.channel} | ${clientSendShort(t)} | ${servicesOf(t)} | ${cell(t.receivedBy)} | ${pushLabel(t)} | ${yesNo(t.stored)} | ${yesNo(t.unread)} | ${t.fromTypes.join(', ')} |`,
     ),
     '',
     "A client send: what the server does with a message of this type from a client (the registry's `clientSend`); `—`: the server sends it, a client may not.",
+    'Produced by: the service that makes (or, for a type a client sends, handles) it; its section names the API or event that makes it do so.',
+    'Push label: what an offline push (`im.push.out`) or a conversation list shows instead of the content.',
     '',
     '## Types',
     '',

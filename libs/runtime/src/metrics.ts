@@ -18,8 +18,10 @@ export interface ImMetrics {
   readonly errors: Counter<'code'>;
   /** From a `chat` event's arrival to its acknowledgement (accepted or refused). */
   readonly ackLatency: Histogram<'outcome'>;
-  /** From a message's acceptance (`sendTime`) to a receiving device's acknowledgement. */
+  /** From a message's acceptance (`sendTime`) to a receiving device's acknowledgement, live deliveries only. */
   readonly deliveryLatency: Histogram;
+  /** The same for what sync sent again after a device's type 1: measures time away, kept apart. */
+  readonly syncDeliveryLatency: Histogram;
   /** Records written to a dead-letter topic, by source topic. */
   readonly deadLetters: Counter<'topic'>;
   /** Records behind a consumer group on one partition, as of its last fetch. */
@@ -65,7 +67,10 @@ function create(): ImMetrics {
     labelNames: ['code'] as const,
     registers: [registry],
   });
-  const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  /** Seconds: fine below a second, then up to a day, so a slow delivery or a device away for hours still lands in a bucket. */
+  const buckets = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400,
+  ];
   const ackLatency = new Histogram({
     name: 'im_ack_latency_seconds',
     help: 'From a chat event arriving at the gateway to its acknowledgement.',
@@ -75,7 +80,13 @@ function create(): ImMetrics {
   });
   const deliveryLatency = new Histogram({
     name: 'im_delivery_latency_seconds',
-    help: "From a message's acceptance to a receiving device's acknowledgement (end to end).",
+    help: "From a message's acceptance to a receiving device's acknowledgement (end to end), for live deliveries only.",
+    buckets,
+    registers: [registry],
+  });
+  const syncDeliveryLatency = new Histogram({
+    name: 'im_sync_delivery_latency_seconds',
+    help: "From a message's acceptance to a device's acknowledgement of it when sync sent it (after the device's type 1): how long devices were away, not how fast delivery is.",
     buckets,
     registers: [registry],
   });
@@ -107,6 +118,7 @@ function create(): ImMetrics {
     errors,
     ackLatency,
     deliveryLatency,
+    syncDeliveryLatency,
     deadLetters,
     trackConnections(count) {
       sources.add(count);

@@ -24,7 +24,10 @@ export interface OpsFigures {
   /** Records behind, summed over every consumer group and partition this process reports. */
   readonly consumerLag: number;
   readonly ackLatencyMs: LatencySummary;
+  /** Live deliveries only: from acceptance to a device's acknowledgement. */
   readonly deliveryLatencyMs: LatencySummary;
+  /** What sync sent again after a device's type 1 (how long devices were away), measured apart. */
+  readonly syncDeliveryLatencyMs: LatencySummary;
 }
 
 interface Sample {
@@ -75,17 +78,19 @@ function latency(values: readonly Sample[]): LatencySummary {
 
 /** This process's figures from its metrics registry (running totals since the process started). */
 export async function opsFigures(metrics: ImMetrics): Promise<OpsFigures> {
-  const [connections, messagesIn, messagesOut, consumed, errors, deadLetters, lag, ack, delivery] = await Promise.all([
-    metrics.gatewayConnections.get(),
-    metrics.messagesIn.get(),
-    metrics.messagesOut.get(),
-    metrics.recordsConsumed.get(),
-    metrics.errors.get(),
-    metrics.deadLetters.get(),
-    metrics.consumerLag.get(),
-    metrics.ackLatency.get(),
-    metrics.deliveryLatency.get(),
-  ]);
+  const [connections, messagesIn, messagesOut, consumed, errors, deadLetters, lag, ack, delivery, sync] =
+    await Promise.all([
+      metrics.gatewayConnections.get(),
+      metrics.messagesIn.get(),
+      metrics.messagesOut.get(),
+      metrics.recordsConsumed.get(),
+      metrics.errors.get(),
+      metrics.deadLetters.get(),
+      metrics.consumerLag.get(),
+      metrics.ackLatency.get(),
+      metrics.deliveryLatency.get(),
+      metrics.syncDeliveryLatency.get(),
+    ]);
   return {
     connections: sum(connections.values),
     messagesIn: sum(messagesIn.values),
@@ -96,5 +101,6 @@ export async function opsFigures(metrics: ImMetrics): Promise<OpsFigures> {
     consumerLag: sum(lag.values),
     ackLatencyMs: latency(ack.values as Sample[]),
     deliveryLatencyMs: latency(delivery.values as Sample[]),
+    syncDeliveryLatencyMs: latency(sync.values as Sample[]),
   };
 }

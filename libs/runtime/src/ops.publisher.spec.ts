@@ -70,6 +70,7 @@ describe('ops publisher', () => {
         'recordsConsumed',
         'role',
         'startedAt',
+        'syncDeliveryLatencyMs',
         'ttlMs',
       ].sort(),
     );

@@ -45,6 +45,12 @@ export interface MessageRepository {
   append(input: AppendInput): Promise<AppendResult>;
   findByMsgId(conversationId: string, msgId: string): Promise<StoredMessage | undefined>;
   range(conversationId: string, query: RangeQuery): Promise<StoredMessage[]>;
+  /**
+   * The newest message of each conversation at or below its given seq (its max seq, say), keyed by
+   * conversationId: one read for many conversations where the store can (a conversation list).
+   * Absent for a conversation with no message there.
+   */
+  lastOf(conversations: readonly { conversationId: string; maxSeq: number }[]): Promise<Map<string, StoredMessage>>;
   /** Marks a message recalled; false when it does not exist. */
   markRecalled(conversationId: string, msgId: string): Promise<boolean>;
   /** Messages in (afterSeq, ∞) that count as unread for `userId` (not sent by them). */

@@ -36,7 +36,11 @@ export class MultiCallService {
   ) {}
 
   handles(m: ImMessage): boolean {
-    return MEDIA[m.messageType] !== undefined || m.messageType === MessageType.MULTI_CALL_ENDED_BY_INITIATOR;
+    return (
+      MEDIA[m.messageType] !== undefined ||
+      m.messageType === MessageType.MULTI_CALL_ENDED_BY_INITIATOR ||
+      m.messageType === MessageType.MULTI_CALL_SIGNAL
+    );
   }
 
   async signal(sender: CallSender, m: ImMessage): Promise<void> {
@@ -45,7 +49,24 @@ export class MultiCallService {
     const relayed = this.relayed(sender.claims, m);
     const media = MEDIA[m.messageType];
     if (media !== undefined) return this.invite(sender, relayed, media, members);
+    if (m.messageType === MessageType.MULTI_CALL_SIGNAL) return this.relaySignal(relayed);
     return this.hangup(relayed, members);
+  }
+
+  /**
+   * 169: a participant's offer, answer or ICE candidate for another participant, relayed untouched
+   * to the device that one joined with. Only between two participants of the group's call.
+   */
+  private async relaySignal(m: ImMessage): Promise<void> {
+    const to = signalTarget(m.content);
+    if (to === undefined) throw new AppError('IM_ERR_BAD_CONTENT', 'content.to must name a participant');
+    if (to === m.fromId) throw new AppError('IM_ERR_BAD_REQUEST', 'a signal goes to another participant');
+    const call = await this.calls.ofGroup(m.destId);
+    if (!call) throw new AppError('IM_ERR_NOT_FOUND', 'this group has no call');
+    if (call.participants[m.fromId] === undefined) throw new AppError('IM_ERR_FORBIDDEN', 'you are not in this call');
+    const device = call.participants[to];
+    if (device === undefined) throw new AppError('IM_ERR_NOT_FOUND', `${to} is not in this call`);
+    await this.notify.toDevices([[to, device]], m);
   }
 
   /** The group's members; the sender must be one, and the group alive. */
@@ -247,4 +268,18 @@ export class MultiCallService {
       sendTime: this.clock.now(),
     };
   }
+}
+
+/** `content.to` of a 169 (content may still be the JSON text an old client sent). */
+function signalTarget(content: unknown): string | undefined {
+  let value = content;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  const to = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['to'] : undefined;
+  return typeof to === 'string' && isValidId(to) ? to : undefined;
 }

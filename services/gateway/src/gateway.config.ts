@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import { ID_CONFIG, LOG_CONFIG } from '@im/common';
 import type { ConfigOf, ConfigSchema } from '@im/common';
 import { CHAT_RULES_CONFIG, GROUP_LIMITS_CONFIG } from '@im/runtime';
+import { ICE_CONFIG, iceSettings } from './call/ice-servers';
+import type { IceSettings } from './call/ice-servers';
 
 /** The gateway's environment variables. Embedded mode reads these plus the services' own. */
 export const GATEWAY_CONFIG = {
@@ -111,6 +113,7 @@ export const GATEWAY_CONFIG = {
     default: true,
     doc: 'Serve the web console (protocol playground and reference) at `/console`; embedded mode adds a dev-token button (docs/console.md).',
   },
+  ...ICE_CONFIG,
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   ...ID_CONFIG,
   ...LOG_CONFIG,
@@ -172,6 +175,8 @@ export interface GatewaySettings {
   readonly chatroomMaxMembers: number;
   readonly chatroomRatePerSec: number;
   readonly adminNoticesPerMinute: number;
+  /** STUN/TURN servers for calls (GET /v1/calls/ice-servers); absent: none, for settings built by hand. */
+  readonly ice?: IceSettings;
   /** Serve the web console at /console (IM_CONSOLE_ENABLED); absent: off, for settings built by hand. */
   readonly consoleEnabled?: boolean;
 }
@@ -211,5 +216,6 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
     adminNoticesPerMinute: c.IM_ADMIN_NOTICES_PER_MINUTE,
     consoleEnabled: c.IM_CONSOLE_ENABLED,
+    ice: iceSettings(c),
   };
 }

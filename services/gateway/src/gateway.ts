@@ -15,6 +15,7 @@ import type { ServerOptions } from 'socket.io';
 import type { GatewaySettings } from './gateway.config';
 import { answerUpgradeOffersAsHttp } from './upgrade-offers';
 import { blacklistRoutes } from './http/blacklist.routes';
+import { callRoutes } from './http/call.routes';
 import { consoleRoutes } from './http/console.routes';
 import { conversationRoutes } from './http/conversation.routes';
 import { friendRoutes } from './http/friend.routes';
@@ -168,6 +169,7 @@ function buildHttp(
   groupRoutes(app, ctx);
   conversationRoutes(app, ctx);
   blacklistRoutes(app, ctx);
+  callRoutes(app, ctx);
   friendRoutes(app, ctx);
   adminRoutes(app, ctx);
   walletRoutes(app, ctx);
@@ -304,9 +306,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
   );
   const observeDownlink = {
     sent: (m: ImMessage): void => void metrics.messagesOut.inc({ type: String(m.messageType) }),
-    acked: (m: ImMessage): void => {
+    // Live deliveries and what sync sent again (time away, not delivery speed) are measured apart.
+    acked: (m: ImMessage, path: 'live' | 'sync'): void => {
       if (typeof m.sendTime === 'number')
-        metrics.deliveryLatency.observe(Math.max(0, deps.clock.now() - m.sendTime) / 1000);
+        (path === 'sync' ? metrics.syncDeliveryLatency : metrics.deliveryLatency).observe(
+          Math.max(0, deps.clock.now() - m.sendTime) / 1000,
+        );
     },
   };
   const chatroomService = new ChatroomService(

@@ -6,6 +6,7 @@ import { CLUSTER_CONFIG, connectCluster, missingEndpoints, runProcess } from '@i
 import { createGateway } from './gateway';
 import { adminConfigProblems, GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
 import { BacklogGuard } from './socket/backlog-guard';
+import { iceConfigProblems } from './call/ice-servers';
 
 /** Cluster mode: one gateway pod. Stateless: sockets here, everything else in Kafka, MongoDB, Redis. */
 runProcess({
@@ -15,6 +16,7 @@ runProcess({
     ...missingEndpoints(c),
     ...(c.IM_JWT_SECRET ? [] : ['IM_JWT_SECRET: required in cluster mode']),
     ...adminConfigProblems(c),
+    ...iceConfigProblems(c),
   ],
   start: async (config, logger) => {
     const settings = gatewaySettings(config, config.IM_JWT_SECRET ?? '');

@@ -1,50 +1,25 @@
 import { Topics } from '@im/bus';
 import type { Bus, PushRecord } from '@im/bus';
 import type { Logger } from '@im/common';
-import { MESSAGE_TYPES, MessageType, groupConversationId, parseConversationId } from '@im/protocol';
+import {
+  MESSAGE_TYPES,
+  PREVIEW_MAX_CHARS,
+  cutPreview,
+  groupConversationId,
+  messagePreview,
+  parseConversationId,
+} from '@im/protocol';
 import type { OnceStore, Presence } from '@im/realtime';
 import type { Store, StoredMessage } from '@im/store';
 
 /** How long a push is remembered as sent, so a redelivered chat record pushes nothing again. */
 const PUSH_MARK_TTL_MS = 7 * 24 * 3600 * 1000;
-export const PUSH_BODY_MAX_CHARS = 60;
+/** A push's body is the message's preview (`messagePreview` in @im/protocol), as the conversation list shows it. */
+export const pushBody = messagePreview;
+export const PUSH_BODY_MAX_CHARS = PREVIEW_MAX_CHARS;
 
 const UNREAD_TYPES = MESSAGE_TYPES.filter((t) => t.unread).map((t) => t.type);
 const UNREAD = new Set<number>(UNREAD_TYPES);
-
-/** What a push shows for the types whose content is not text: a label, never the content. */
-const LABELS: Readonly<Record<number, string>> = {
-  [MessageType.IMAGE]: '[Image]',
-  [MessageType.FILE]: '[File]',
-  [MessageType.VOICE]: '[Voice]',
-  [MessageType.RED_PACKET]: '[Red packet]',
-  [MessageType.CARD]: '[Contact card]',
-  [MessageType.LOCATION]: '[Location]',
-  [MessageType.SHORT_VIDEO]: '[Video]',
-  [MessageType.STICKER]: '[Sticker]',
-  [MessageType.AA_COLLECTION]: '[Payment request]',
-  [MessageType.CALL_ENDED]: '[Call]',
-};
-
-function cut(text: string): string {
-  const chars = [...text.replace(/\s+/g, ' ').trim()];
-  return chars.length > PUSH_BODY_MAX_CHARS ? `${chars.slice(0, PUSH_BODY_MAX_CHARS - 1).join('')}…` : chars.join('');
-}
-
-/** A short preview: the text of a text, @ or greeting message, cut; a label for anything else. */
-export function pushBody(messageType: number, content: unknown): string {
-  if (
-    typeof content === 'string' &&
-    (messageType === MessageType.TEXT || messageType === MessageType.MENTION || messageType === MessageType.SHAKE)
-  ) {
-    return cut(content);
-  }
-  if (messageType === MessageType.MENTION && typeof content === 'object' && content !== null) {
-    const text = (content as Record<string, unknown>).text;
-    if (typeof text === 'string') return cut(text);
-  }
-  return LABELS[messageType] ?? '[New message]';
-}
 
 /**
  * The offline-push side of the message service: after a stored chat message was handed to the
@@ -76,7 +51,7 @@ export class OfflinePush {
     const title = await this.titleOf(stored);
     const group = parseConversationId(stored.conversationId)?.kind === 'group';
     const preview = pushBody(m.messageType, m.content);
-    const body = group ? cut(`${m.fromName || m.fromId}: ${preview}`) : preview;
+    const body = group ? cutPreview(`${m.fromName || m.fromId}: ${preview}`) : preview;
     for (const userId of targets) {
       const pushId = `${stored.conversationId}/${m.msgId}/${userId}`;
       if ((await this.once.putIfAbsent(`push:${pushId}`, '1', PUSH_MARK_TTL_MS)) !== undefined) continue;

@@ -94,6 +94,36 @@ export class MongoMessageRepository implements MessageRepository {
     return rows.map(toStoredMessage);
   }
 
+  /**
+   * One `$or` of exact (conversationId, seq) matches per 100 conversations (the unique index
+   * answers each); a conversation whose top seq holds no message (a seq left unused by a crash)
+   * falls back to its newest message below it.
+   */
+  async lastOf(
+    conversations: readonly { conversationId: string; maxSeq: number }[],
+  ): Promise<Map<string, StoredMessage>> {
+    const out = new Map<string, StoredMessage>();
+    const wanted = conversations.filter((c) => c.maxSeq > 0);
+    for (const c of wanted) {
+      assertId(c.conversationId, 'conversationId');
+      assertSeq(c.maxSeq, 'maxSeq');
+    }
+    for (let i = 0; i < wanted.length; i += 100) {
+      const clauses = wanted.slice(i, i + 100).map((c) => ({ conversationId: c.conversationId, seq: c.maxSeq }));
+      const rows = await this.model
+        .find(trusted({ $or: clauses }), MESSAGE_READ_PROJECTION)
+        .lean<MessageRow[]>()
+        .exec();
+      for (const row of rows) out.set(row.conversationId, toStoredMessage(row));
+    }
+    for (const c of wanted) {
+      if (out.has(c.conversationId)) continue;
+      const [newest] = await this.range(c.conversationId, { beforeSeq: c.maxSeq + 1, limit: 1, from: 'newest' });
+      if (newest) out.set(c.conversationId, newest);
+    }
+    return out;
+  }
+
   async markRecalled(conversationId: string, msgId: string): Promise<boolean> {
     assertId(conversationId, 'conversationId');
     assertId(msgId, 'msgId');

@@ -110,6 +110,19 @@ export class SqliteMessageRepository implements MessageRepository {
     return rows.map(toStored);
   }
 
+  /** One index lookup per conversation (SQLite answers in-process: no round trip to save). */
+  async lastOf(
+    conversations: readonly { conversationId: string; maxSeq: number }[],
+  ): Promise<Map<string, StoredMessage>> {
+    const out = new Map<string, StoredMessage>();
+    for (const c of conversations) {
+      if (c.maxSeq <= 0) continue;
+      const [newest] = await this.range(c.conversationId, { beforeSeq: c.maxSeq + 1, limit: 1, from: 'newest' });
+      if (newest) out.set(c.conversationId, newest);
+    }
+    return out;
+  }
+
   async markRecalled(conversationId: string, msgId: string): Promise<boolean> {
     const r = this.db
       .prepare('UPDATE messages SET recalled = 1 WHERE conversation_id = ? AND msg_id = ?')

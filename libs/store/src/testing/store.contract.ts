@@ -103,6 +103,25 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(seqsOf(await store.messages.range(c, { limit: 2, from: 'newest' }))).toEqual([9, 10]);
     });
 
+    it('reads the last message of many conversations at once, below a given top seq, none for an empty one', async () => {
+      const c1 = conv(`${p}a`, `${p}b`);
+      const c2 = conv(`${p}a`, `${p}c`);
+      for (let i = 1; i <= 3; i++)
+        await store.messages.append({ conversationId: c1, message: msg(`${p}a`, `${p}b`, `l${i}`) });
+      await store.messages.append({ conversationId: c2, message: msg(`${p}c`, `${p}a`, 'only') });
+      const last = await store.messages.lastOf([
+        { conversationId: c1, maxSeq: 3 },
+        { conversationId: c2, maxSeq: 1 },
+        { conversationId: conv(`${p}a`, `${p}z`), maxSeq: 0 },
+      ]);
+      expect([...last.keys()].sort()).toEqual([c1, c2].sort());
+      expect(last.get(c1)).toMatchObject({ seq: 3, message: { msgId: 'l3' } });
+      expect(last.get(c2)).toMatchObject({ seq: 1, message: { msgId: 'only', fromId: `${p}c` } });
+      // A top seq with no message there (a seq a crash left unused): the newest one below it.
+      expect((await store.messages.lastOf([{ conversationId: c1, maxSeq: 7 }])).get(c1)).toMatchObject({ seq: 3 });
+      expect((await store.messages.lastOf([{ conversationId: c1, maxSeq: 2 }])).get(c1)).toMatchObject({ seq: 2 });
+    });
+
     it('finds by msgId and marks a message recalled', async () => {
       const c = conv(`${p}a`, `${p}b`);
       await store.messages.append({ conversationId: c, message: msg(`${p}a`, `${p}b`, 'x1') });

@@ -116,14 +116,33 @@ export const groupApplications = object(
   { title: 'GroupApplicationList' },
 );
 
+const lastMessage = object(
+  {
+    msgId: str,
+    seq: int,
+    messageType: int,
+    fromId: str,
+    fromName: str,
+    preview: { type: 'string', description: 'The text (cut), or a label such as `[Image]`, as a push shows it.' },
+    sendTime: ms,
+    recalled: { type: 'boolean' },
+  },
+  { title: 'LastMessage' },
+);
+
 export const conversations = object(
   {
     conversations: {
       type: 'array',
+      description: 'Newest activity first; conversations without a message last.',
       items: object(
         {
           conversationId: str,
-          kind: { type: 'string', enum: ['direct', 'group'] },
+          kind: {
+            type: 'string',
+            enum: ['direct', 'group', 'system'],
+            description: 'system: the user’s own `s:<userId>` (friend requests, transfers, notices).',
+          },
           peerId: { type: 'string', description: 'The other user (direct conversations).' },
           groupId: { type: 'string', description: 'The group (group conversations).' },
           maxSeq: int,
@@ -131,10 +150,14 @@ export const conversations = object(
           peerReadSeq: { type: 'integer', description: 'Direct conversations: how far the other side has read.' },
           unread: int,
           muted: { type: 'boolean' },
+          lastMessage: { oneOf: [lastMessage, { type: 'null' }] },
+          lastActivityAt: { ...ms, description: 'The last message’s sendTime; 0 without one.' },
         },
         { title: 'Conversation', optional: ['peerId', 'groupId', 'peerReadSeq'] },
       ),
     },
+    hasMore: { type: 'boolean' },
+    nextCursor: { type: ['string', 'null'], description: 'The `cursor` of the next page; null on the last one.' },
   },
   { title: 'ConversationList' },
 );
@@ -236,4 +259,22 @@ export const collection = object(
     payments: { type: 'array', items: object({ payerId: str, at: ms }) },
   },
   { title: 'Collection' },
+);
+
+/** `GET /v1/calls/ice-servers`: WebRTC's `RTCConfiguration.iceServers`, TURN with a time-limited credential. */
+export const iceServers = object(
+  {
+    iceServers: {
+      type: 'array',
+      items: object(
+        { urls: { type: 'array', items: str }, username: str, credential: str },
+        { optional: ['username', 'credential'], title: 'IceServer' },
+      ),
+    },
+    expiresAt: {
+      ...ms,
+      description: 'When the TURN credential stops working (ms since the epoch); absent without TURN.',
+    },
+  },
+  { optional: ['expiresAt'], title: 'IceServers' },
 );

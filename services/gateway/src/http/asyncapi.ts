@@ -1,4 +1,4 @@
-import { REPLIES_TOPIC, TOPIC_MAP } from '@im/bus';
+import { ACTOR_TYPES, BUSINESS_EVENT_TYPES, REPLIES_TOPIC, TOPIC_MAP } from '@im/bus';
 import type { CallCommand, GroupCommand, RelationCommand, WalletCommand } from '@im/bus';
 import { ErrorCodes, ID_PATTERN, MESSAGE_TYPES, contentJsonSchema, describeContent } from '@im/protocol';
 import type { MessageTypeSpec } from '@im/protocol';
@@ -75,6 +75,10 @@ const command = (title: string, kinds: Record<string, 1>, extra: Schema = {}): S
   properties: { kind: { type: 'string', enum: Object.keys(kinds) }, ...extra },
 });
 
+/** `group service (POST /v1/groups/:groupId/members)`, for each producer of the type. */
+const producers = (spec: MessageTypeSpec): string =>
+  spec.producedBy.map((p) => `${p.service} service (${p.via})`).join('; ') || 'none (a client to the server only)';
+
 const ms = { type: 'integer', description: 'Milliseconds since the Unix epoch.' };
 const id = { type: 'string', pattern: ID_PATTERN.source };
 
@@ -111,12 +115,12 @@ const PAYLOADS: Readonly<Record<string, Schema>> = {
         pattern: '^[A-Za-z0-9_.@-]{1,100}$',
         description: 'The same id again notifies nobody again.',
       },
-      messageType: { type: 'integer', enum: [26, 36, 37, 38, 39, 41, 49, 58, 65, 67, 68, 70, 88, 89] },
+      messageType: { type: 'integer', enum: [...BUSINESS_EVENT_TYPES] },
       fromType: { type: 'integer', enum: [3, 4, 5] },
       fromId: id,
       fromName: { type: 'string' },
       imageIconUrl: { type: 'string' },
-      actorId: { ...id, description: 'The user the event is about (required for 26, 36, 37, 38, 49, 67).' },
+      actorId: { ...id, description: `The user the event is about (required for ${ACTOR_TYPES.join(', ')}).` },
       target: {
         oneOf: [
           {
@@ -193,7 +197,7 @@ function typeMessage(spec: MessageTypeSpec): Schema {
     name: spec.name,
     title: `${spec.type} ${spec.name}`,
     summary: spec.description,
-    description: `Direction ${spec.direction}; a client send: ${send}; ${spec.stored ? 'stored (seq, synced after type 1)' : 'live only'}; ${spec.unread ? 'counts as unread' : 'never unread'}. docs/protocol.md#${spec.type}-${spec.name.toLowerCase().replace(/_/g, '-')}`,
+    description: `Direction ${spec.direction}; a client send: ${send}; ${spec.stored ? 'stored (seq, synced after type 1)' : 'live only'}; ${spec.unread ? 'counts as unread' : 'never unread'}. Produced by: ${producers(spec)}. Received by: ${spec.receivedBy}. Preview label: ${spec.pushLabel || '—'}. docs/protocol.md#${spec.type}-${spec.name.toLowerCase().replace(/_/g, '-')}`,
     payload,
     examples: [
       {

@@ -1,58 +1,43 @@
 import { AppError } from '@im/common';
-import { MESSAGE_TYPES, directConversationId, groupConversationId } from '@im/protocol';
+import { directConversationId, groupConversationId, systemConversationId } from '@im/protocol';
 import type { FastifyInstance } from 'fastify';
-import { directPeers, toWire } from '../socket/device-channel';
+import { toWire } from '../socket/device-channel';
+import { listConversations } from './conversation-list';
 import { conversations, messagePage, object } from './api-schemas';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
-const UNREAD_TYPES = MESSAGE_TYPES.filter((t) => t.unread).map((t) => t.type);
-
 interface MessagesQuery {
   peerId?: string;
   groupId?: string;
+  system?: boolean;
   afterSeq?: number;
   beforeSeq?: number;
   limit?: number;
 }
 
 export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): void {
-  app.get(
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
     '/v1/conversations',
     {
       schema: {
-        summary: 'This user’s conversations: max seq, read marks, unread count, mute',
+        summary:
+          'This user’s conversations, newest activity first, with the last message, unread count and mute; the system conversation included',
         response: { 200: conversations },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            cursor: { type: 'string', maxLength: 600, description: 'The nextCursor of the page before.' },
+          },
+        },
       },
     },
     async (request) => {
       const { sub } = ctx.auth(request);
-      const memberships = await ctx.store.groups.groupsOf(sub);
-      const joined = new Map(memberships.map((m) => [groupConversationId(m.groupId), m.joinedSeq]));
-      const list = await ctx.store.conversations.listForUser(
-        sub,
-        memberships.map((m) => m.groupId),
-      );
-      const [reads, peerReads, mutedList] = await Promise.all([
-        ctx.store.conversations.readSeqs(
-          sub,
-          list.map((c) => c.conversationId),
-        ),
-        ctx.store.conversations.readSeqsOf(directPeers(list, sub)),
-        ctx.store.conversations.mutedOf(sub),
-      ]);
-      const muted = new Set(mutedList);
-      const conversations = await Promise.all(
-        list.map(async (c) => {
-          const readSeq = Math.max(reads.get(c.conversationId) ?? 0, joined.get(c.conversationId) ?? 0);
-          const unread =
-            c.maxSeq > readSeq ? await ctx.store.messages.countUnread(c.conversationId, readSeq, sub, UNREAD_TYPES) : 0;
-          // 1:1: how far the other side has read (its 33s), so a sender offline at the time still learns it.
-          const peerReadSeq = c.kind === 'direct' ? { peerReadSeq: peerReads.get(c.conversationId) ?? 0 } : {};
-          return { ...c, readSeq, ...peerReadSeq, unread, muted: muted.has(c.conversationId) };
-        }),
-      );
-      return { conversations };
+      const { limit, cursor } = request.query;
+      return listConversations(ctx, sub, { limit: limit ?? 100, ...(cursor !== undefined ? { cursor } : {}) });
     },
   );
 
@@ -98,7 +83,7 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     {
       schema: {
         summary:
-          'A page of history: the newest (before beforeSeq), or with afterSeq the oldest after it; give peerId or groupId',
+          'A page of history: the newest (before beforeSeq), or with afterSeq the oldest after it; give peerId, groupId or system=true (the user’s notices)',
         response: { 200: messagePage },
         querystring: {
           type: 'object',
@@ -106,6 +91,10 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
           properties: {
             peerId: idSchema,
             groupId: idSchema,
+            system: {
+              type: 'boolean',
+              description: 'The user’s own system conversation (friend requests, transfers, notices).',
+            },
             afterSeq: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
             beforeSeq: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
@@ -116,11 +105,13 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     async (request) => {
       const { sub } = ctx.auth(request);
       const q = request.query;
-      if ((q.peerId === undefined) === (q.groupId === undefined))
-        throw new AppError('IM_ERR_BAD_REQUEST', 'give exactly one of peerId and groupId');
+      if ([q.peerId, q.groupId, q.system || undefined].filter((x) => x !== undefined).length !== 1)
+        throw new AppError('IM_ERR_BAD_REQUEST', 'give exactly one of peerId, groupId and system=true');
       let conversationId: string;
       let floor = 0;
-      if (q.groupId !== undefined) {
+      if (q.system) {
+        conversationId = systemConversationId(sub);
+      } else if (q.groupId !== undefined) {
         const member = await ctx.store.groups.member(q.groupId, sub);
         if (!member) throw new AppError('IM_ERR_NOT_MEMBER');
         conversationId = groupConversationId(q.groupId);

@@ -17,6 +17,16 @@ describe('protocolReference', () => {
     }
   });
 
+  it('gives each type who produces it, who receives it, its business-event rule and its push label', () => {
+    for (const spec of MESSAGE_TYPES) {
+      const t = ref.types.find((r) => r.type === spec.type);
+      expect(t?.producedBy).toEqual(spec.producedBy);
+      expect(t?.receivedBy).toBe(spec.receivedBy);
+      expect(t?.businessEvent).toEqual(spec.businessEvent);
+      expect([t?.pushLabel, t?.pushShowsText]).toEqual([spec.pushLabel, spec.pushShowsText]);
+    }
+  });
+
   it('shows a cross-field rule as a note instead of dropping it silently', () => {
     const withRule = MESSAGE_TYPES.filter((t) =>
       JSON.stringify(t.content, (_k, v: unknown) => (typeof v === 'function' ? '__fn__' : v)).includes('__fn__'),

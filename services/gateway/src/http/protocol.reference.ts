@@ -1,5 +1,5 @@
 import { ErrorCodes, MESSAGE_TYPES, describeContent } from '@im/protocol';
-import type { ClientSend, ContentSchema } from '@im/protocol';
+import type { BusinessEventRule, ClientSend, ContentSchema, Producer } from '@im/protocol';
 
 /** One message type as the console's reference page shows it. */
 export interface ReferenceType {
@@ -18,6 +18,13 @@ export interface ReferenceType {
   /** What a client's message of this type does (absent: the server sends it, a client may not). */
   readonly clientSend?: ClientSend;
   readonly example: unknown;
+  /** Which service makes it, and through what (an HTTP route, a socket event, a topic, a timer). */
+  readonly producedBy: readonly Producer[];
+  readonly receivedBy: string;
+  readonly businessEvent?: BusinessEventRule;
+  /** What a push or a conversation list shows instead of the content; `pushShowsText`: the text when it has one. */
+  readonly pushLabel: string;
+  readonly pushShowsText: boolean;
 }
 
 export interface ProtocolReference {
@@ -51,6 +58,11 @@ export function protocolReference(): ProtocolReference {
       contentText: describeContent(t.content),
       ...(t.clientSend !== undefined ? { clientSend: { ...t.clientSend } } : {}),
       example: t.example,
+      producedBy: t.producedBy.map((p) => ({ ...p })),
+      receivedBy: t.receivedBy,
+      ...(t.businessEvent !== undefined ? { businessEvent: { ...t.businessEvent } } : {}),
+      pushLabel: t.pushLabel,
+      pushShowsText: t.pushShowsText,
     })),
     errors: Object.entries(ErrorCodes).map(([name, e]) => ({
       name,

@@ -26,6 +26,11 @@ export interface ChatContext {
 /** Told of every answer: its code (0 = accepted) and how long it took, in seconds. */
 export type AckObserver = (code: number, seconds: number) => void;
 
+/** A clientSend kind the switch does not handle fails to compile here. */
+function unhandled(send: never): never {
+  throw new Error(`unhandled clientSend ${JSON.stringify(send)}`);
+}
+
 /** Transport: one `chat` event → validate, authorise, one service call, answer. Never throws. */
 export class ChatController {
   constructor(
@@ -55,47 +60,57 @@ export class ChatController {
       return fail(parsed.error, parsed.msgId);
     }
     const m = parsed.message;
-    // What the registry says a client's message of this type does (parsing refused down-only types).
-    const send = messageTypeSpec(m.messageType)?.clientSend ?? { kind: 'conversation' };
-    if (send.kind === 'chatroom') {
-      return fail(
-        imError('IM_ERR_BAD_REQUEST', `messageType ${m.messageType} travels on the chatroom event, not chat`),
-        m.msgId,
-      );
-    }
-    if (send.kind === 'http-only') {
-      return fail(
-        imError(
-          'IM_ERR_BAD_REQUEST',
-          `messageType ${m.messageType} is made with ${send.route}; the server then sends it`,
-        ),
-        m.msgId,
-      );
-    }
+    // What the registry says a client's message of this type does; parsing refused down-only types.
+    const send = messageTypeSpec(m.messageType)?.clientSend;
+    if (send === undefined) return fail(imError('IM_ERR_WRONG_DIRECTION'), m.msgId);
+    const sender = { claims: ctx.identity.claims, deviceId: ctx.identity.deviceId };
     try {
-      if (send.kind === 'session') {
-        if (m.messageType === MessageType.READY) await ctx.start(m.devType);
-        else
-          ctx.emit({ ...m, fromId: 'server', destId: m.fromId, fromType: 3, content: '', sendTime: this.clock.now() });
-        return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
+      switch (send.kind) {
+        case 'chatroom':
+          return fail(
+            imError('IM_ERR_BAD_REQUEST', `messageType ${m.messageType} travels on the chatroom event, not chat`),
+            m.msgId,
+          );
+        case 'http-only':
+          return fail(
+            imError(
+              'IM_ERR_BAD_REQUEST',
+              `messageType ${m.messageType} is made with ${send.route}; the server then sends it`,
+            ),
+            m.msgId,
+          );
+        case 'session':
+          if (m.messageType === MessageType.READY) await ctx.start(m.devType);
+          else
+            ctx.emit({
+              ...m,
+              fromId: 'server',
+              destId: m.fromId,
+              fromType: 3,
+              content: '',
+              sendTime: this.clock.now(),
+            });
+          return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
+        case 'call-signal':
+          await this.calls.signal(sender, m);
+          this.logger.debug(
+            { msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub },
+            'call signal accepted',
+          );
+          return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
+        case 'reaction':
+        case 'conversation': {
+          const { serverTime } =
+            send.kind === 'reaction' ? await this.service.react(sender, m) : await this.service.accept(sender, m);
+          this.logger.debug(
+            { msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub },
+            'message accepted',
+          );
+          return answer({ code: 0, msgId: m.msgId, serverTime });
+        }
+        default:
+          return unhandled(send);
       }
-      if (send.kind === 'call-signal') {
-        await this.calls.signal({ claims: ctx.identity.claims, deviceId: ctx.identity.deviceId }, m);
-        this.logger.debug(
-          { msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub },
-          'call signal accepted',
-        );
-        return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
-      }
-      const { serverTime } = await this.service.accept(
-        { claims: ctx.identity.claims, deviceId: ctx.identity.deviceId },
-        m,
-      );
-      this.logger.debug(
-        { msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub },
-        'message accepted',
-      );
-      return answer({ code: 0, msgId: m.msgId, serverTime });
     } catch (e) {
       const { error, known } = toImError(e);
       if (!known) this.logger.error({ err: e, msgId: m.msgId }, 'chat handling failed');

@@ -13,7 +13,7 @@ import { requestCommand } from '../http/command.reply';
 
 /** Types a client may send on `chat` and this server stores as conversation messages (the registry's `conversation`). */
 const CONVERSATION_TYPES = typesSentAs('conversation');
-/** Likes and tips on a group message, carried out by the wallet service. */
+/** Likes and tips on a group message (the registry's `reaction`), carried out by the wallet service. */
 const REACTION_TYPES = typesSentAs('reaction');
 
 const ACCEPTANCE_TTL_MS = 24 * 3600 * 1000;
@@ -43,10 +43,8 @@ export class ChatService {
   /** Resolves with the acceptance time once the message is durable; a retry gets the first time. */
   async accept(sender: Sender, input: ImMessage): Promise<{ serverTime: number }> {
     if (input.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');
-    if (REACTION_TYPES.has(input.messageType)) return this.react(input);
-    if (!CONVERSATION_TYPES.has(input.messageType)) {
-      throw new AppError('IM_ERR_BAD_REQUEST', `messageType ${input.messageType} is not handled on this server yet`);
-    }
+    if (!CONVERSATION_TYPES.has(input.messageType))
+      throw new AppError('IM_ERR_BAD_REQUEST', `messageType ${input.messageType} is not a conversation message`);
     // Server-owned fields: what the sender put in status, id, version and receiveTime is dropped, never stored.
     const { status: _status, id: _id, version: _version, receiveTime: _receiveTime, ...fromClient } = input;
     const message: ImMessage = {
@@ -76,7 +74,10 @@ export class ChatService {
    * 82 like / 83 tip on a text message of the group (content `{msgId}` / `{msgId, amt}`): checked
    * here as any group message is, then carried out by the wallet service, which tells the author.
    */
-  private async react(m: ImMessage): Promise<{ serverTime: number }> {
+  async react(sender: Sender, m: ImMessage): Promise<{ serverTime: number }> {
+    if (m.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');
+    if (!REACTION_TYPES.has(m.messageType))
+      throw new AppError('IM_ERR_BAD_REQUEST', `messageType ${m.messageType} is not a like or tip`);
     const tip = m.messageType === MessageType.GROUP_MESSAGE_TIP;
     const content = m.content;
     if (typeof content !== 'object' || content === null || Array.isArray(content))

@@ -6,8 +6,11 @@ import type { ImMessage } from '@im/protocol';
 import { MessageStatus } from '@im/store';
 import type { ConversationSummary, Store, StoredMessage } from '@im/store';
 
+/** How a downlink reached the device: `live` as it happened, or `sync` (sent again after the device's type 1). */
+export type DeliveryPath = 'live' | 'sync';
+
 /** Sends one downlink and reports whether the device acknowledged it in time. */
-export type Emitter = (message: ImMessage, onAck?: () => void) => void;
+export type Emitter = (message: ImMessage, onAck?: () => void, path?: DeliveryPath) => void;
 
 export interface DeviceChannelOptions {
   readonly userId: string;
@@ -68,6 +71,8 @@ export class DeviceChannel {
   private readonly conversations = new Map<string, ConversationState>();
   private readonly dirty = new Set<string>();
   private writing: Promise<void> | undefined;
+  /** True while sync runs: what it sends is measured apart from live deliveries. */
+  private syncing = false;
 
   constructor(private readonly o: DeviceChannelOptions) {
     this.deviceIdNow = o.deviceId;
@@ -163,6 +168,15 @@ export class DeviceChannel {
   }
 
   private async sync(): Promise<void> {
+    this.syncing = true;
+    try {
+      await this.syncAll();
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  private async syncAll(): Promise<void> {
     const { store, userId } = this.o;
     const deviceId = this.deviceId;
     const memberships = await store.groups.groupsOf(userId);
@@ -222,7 +236,7 @@ export class DeviceChannel {
         at: this.o.clock.now(),
       });
       const receipt: ImMessage = { ...built, seq };
-      this.o.emit(receipt, () => this.receiptAcknowledged(conversationId, seq));
+      this.o.emit(receipt, () => this.receiptAcknowledged(conversationId, seq), 'sync');
     }
   }
 
@@ -299,10 +313,14 @@ export class DeviceChannel {
       return;
     }
     state.pending.add(seq);
-    this.o.emit(toWire(stored), () => {
-      state.pending.delete(seq);
-      this.advance(stored.conversationId, state);
-    });
+    this.o.emit(
+      toWire(stored),
+      () => {
+        state.pending.delete(seq);
+        this.advance(stored.conversationId, state);
+      },
+      this.syncing ? 'sync' : 'live',
+    );
   }
 
   private advance(conversationId: string, state: ConversationState): void {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Logger } from '@im/common';
 import { MessageType, serverMessage } from '@im/protocol';
-import type { MessageTypeNumber } from '@im/protocol';
+import type { ImMessage, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort, DeviceSession, OnceStore, Presence } from '@im/realtime';
 import type { Store } from '@im/store';
 import type { Server } from 'socket.io';
@@ -52,6 +52,18 @@ export class PresenceNotifier {
     const leftRecently = await this.d.once.take(this.leftKey(userId));
     if (leftRecently !== undefined) return;
     await this.tellFriends(userId, MessageType.FRIEND_ONLINE);
+  }
+
+  /**
+   * What a device is told after its type 1 (and its sync): a 5 from each friend online at that
+   * moment, live and not stored, the same message a friend's first connect sends.
+   */
+  async onlineFriendsNotices(userId: string): Promise<ImMessage[]> {
+    const friends = await this.d.store.relations.friends(userId);
+    if (friends.length === 0) return [];
+    const online = await this.d.presence.onlineAmong(friends);
+    const now = this.d.clock.now();
+    return [...online].map((friendId) => presenceMessage(friendId, userId, MessageType.FRIEND_ONLINE, now));
   }
 
   async offline(userId: string): Promise<void> {
@@ -132,19 +144,23 @@ export class PresenceNotifier {
     const online = await this.d.presence.onlineAmong(friends);
     const now = this.d.clock.now();
     await Promise.all(
-      [...online].map((friendId) => {
-        const message = serverMessage({
-          msgId: randomUUID(),
-          messageType: type,
-          from: { id: userId, type: 'PERSON' },
-          destId: friendId,
-          content: '',
-          at: now,
-        });
-        return this.d.delivery.send([friendId], { kind: 'live', message });
-      }),
+      [...online].map((friendId) =>
+        this.d.delivery.send([friendId], { kind: 'live', message: presenceMessage(userId, friendId, type, now) }),
+      ),
     );
   }
+}
+
+/** A 5 or 6: `userId` came online or went offline, told to `toId` (live, never stored). */
+function presenceMessage(userId: string, toId: string, type: MessageTypeNumber, at: number): ImMessage {
+  return serverMessage({
+    msgId: randomUUID(),
+    messageType: type,
+    from: { id: userId, type: 'PERSON' },
+    destId: toId,
+    content: '',
+    at,
+  });
 }
 
 /**

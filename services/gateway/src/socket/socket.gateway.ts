@@ -10,6 +10,7 @@ import type { Server, Socket } from 'socket.io';
 import type { GatewaySettings } from '../gateway.config';
 import type { Ack, AckAnswer, ChatController } from './chat.controller';
 import { DeviceChannel } from './device-channel';
+import type { DeliveryPath } from './device-channel';
 import type { DeliveryRouter } from './delivery.router';
 import { kickSession, sessionsToReplace } from './presence.notifier';
 import type { PresenceNotifier } from './presence.notifier';
@@ -34,7 +35,7 @@ export interface SocketGatewayDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Told of every downlink sent, and of each acknowledged one (metrics). */
-  readonly observeDownlink?: { sent(message: ImMessage): void; acked(message: ImMessage): void };
+  readonly observeDownlink?: { sent(message: ImMessage): void; acked(message: ImMessage, path: DeliveryPath): void };
   /** Revoked users' old tokens are refused at the handshake; absent = no revocation check. */
   readonly revocations?: Revocations;
 }
@@ -151,7 +152,7 @@ export class SocketGateway {
   private async onConnection(socket: Socket): Promise<void> {
     const { identity } = socket.data as SocketData;
     const log = this.d.logger.child({ userId: identity.claims.sub, deviceId: identity.deviceId, socketId: socket.id });
-    const emit = (message: ImMessage, onAck?: () => void): void => {
+    const emit = (message: ImMessage, onAck?: () => void, path: DeliveryPath = 'live'): void => {
       this.d.observeDownlink?.sent(message);
       if (!onAck) {
         socket.emit('chat', message);
@@ -159,7 +160,7 @@ export class SocketGateway {
       }
       socket.timeout(this.d.settings.ackTimeoutMs).emit('chat', message, (err: unknown) => {
         if (err) return;
-        this.d.observeDownlink?.acked(message);
+        this.d.observeDownlink?.acked(message, path);
         onAck();
       });
     };
@@ -188,6 +189,9 @@ export class SocketGateway {
         await registered;
         await this.settle(socket, channel, devType);
         channel.start();
+        // Who is online now, after the sync: the 5s the device missed while it was away.
+        for (const notice of (await this.d.notifier?.onlineFriendsNotices(channel.userId)) ?? [])
+          channel.pushLive(notice);
       },
     };
     socket.on('chat', (payload: unknown, ack?: unknown) => {
