@@ -67,6 +67,8 @@ describe('client SDK: the HTTP API as typed calls', () => {
     expect(await q.friends.request('api-rita', 'hi')).toEqual({ status: 'pending' });
     expect((await r.friends.requests()).incoming.map((x) => x.fromId)).toEqual(['api-quinn']);
     expect(await r.friends.accept('api-quinn')).toEqual({ status: 'friends' });
+    const notices = await r.history({ system: true, afterSeq: 0 });
+    expect(notices.messages.map((m) => [m.messageType, m.fromId])).toContainEqual([11, 'api-quinn']);
     expect(await q.friends.list()).toEqual(['api-rita']);
 
     const { groupId } = await q.groups.create({ name: 'typed', memberIds: ['api-rita'] });
@@ -82,7 +84,9 @@ describe('client SDK: the HTTP API as typed calls', () => {
     const page = await r.history({ groupId, afterSeq: 0 });
     expect(page.messages.filter((m) => m.messageType === 2).map((m) => m.content)).toEqual(['one']);
     const conversation = (await r.conversations.list()).find((c) => c.groupId === groupId);
-    expect(conversation).toMatchObject({ kind: 'group', unread: 1 });
+    expect(conversation).toMatchObject({ kind: 'group', unread: 1, lastMessage: { preview: 'one' } });
+    const first = await r.conversations.page({ limit: 1 });
+    expect(first).toMatchObject({ hasMore: true, conversations: [expect.objectContaining({ groupId })] });
     expect(await q.wallet.get()).toEqual({ userId: 'api-quinn', balance: 0 });
 
     const refused = await r.groups.dismiss(groupId).catch((e: unknown) => e);

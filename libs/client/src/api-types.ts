@@ -41,9 +41,22 @@ export interface GroupApplication {
   createdAt: number;
 }
 
+export interface LastMessage {
+  msgId: string;
+  seq: number;
+  messageType: number;
+  fromId: string;
+  fromName: string;
+  /** The text (cut), or a label such as `[Image]`, as a push shows it. */
+  preview: string;
+  sendTime: number;
+  recalled: boolean;
+}
+
 export interface Conversation {
   conversationId: string;
-  kind: 'direct' | 'group';
+  /** `system`: the user's own `s:<userId>` (friend requests, transfers, notices). */
+  kind: 'direct' | 'group' | 'system';
   peerId?: string;
   groupId?: string;
   maxSeq: number;
@@ -51,12 +64,23 @@ export interface Conversation {
   peerReadSeq?: number;
   unread: number;
   muted: boolean;
+  lastMessage: LastMessage | null;
+  /** The last message's sendTime; 0 without one. */
+  lastActivityAt: number;
+}
+export interface ConversationPage {
+  /** Newest activity first. */
+  conversations: Conversation[];
+  hasMore: boolean;
+  nextCursor: string | null;
 }
 
-/** `peerId` or `groupId`; `afterSeq` walks forward (oldest first after it), else newest before `beforeSeq`. */
+/** `peerId`, `groupId` or `system`; `afterSeq` walks forward (oldest first after it), else newest before `beforeSeq`. */
 export interface HistoryQuery {
   peerId?: string;
   groupId?: string;
+  /** The user's own system conversation. */
+  system?: boolean;
   afterSeq?: number;
   beforeSeq?: number;
   /** 1–500, default 50. */

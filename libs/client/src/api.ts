@@ -3,6 +3,7 @@ import type {
   CollectionRequest,
   CollectionState,
   Conversation,
+  ConversationPage,
   FriendRequest,
   GroupApplication,
   GroupDetail,
@@ -74,13 +75,29 @@ export function httpApi(http: HttpTransport) {
   const del = <T>(path: string) => http.request<T>('DELETE', path);
   return {
     conversations: {
-      list: async () => (await get<{ conversations: Conversation[] }>('/v1/conversations')).conversations,
+      /** One page, newest activity first (`limit` default 100; `cursor` the previous page's `nextCursor`). */
+      page: (query: { limit?: number; cursor?: string } = {}) =>
+        get<ConversationPage>('/v1/conversations', { ...query }),
+      /** Every conversation, page after page. */
+      list: async () => {
+        const all: Conversation[] = [];
+        for (let cursor: string | undefined; ;) {
+          const page = await get<ConversationPage>('/v1/conversations', cursor === undefined ? {} : { cursor });
+          all.push(...page.conversations);
+          if (!page.hasMore || !page.nextCursor) return all;
+          cursor = page.nextCursor;
+        }
+      },
       mute: (target: { peerId: string } | { groupId: string }, muted: boolean) =>
         put<{ conversationId: string; muted: boolean }>('/v1/conversations/mute', { ...target, muted }),
     },
     /** A page of history (`GET /v1/messages`); `options.signal` aborts it. */
     history: (query: HistoryQuery, options?: { signal?: AbortSignal; retries?: number }) =>
-      get<MessagePage>('/v1/messages', { ...query }, options),
+      get<MessagePage>(
+        '/v1/messages',
+        { ...query, system: query.system === undefined ? undefined : String(query.system) },
+        options,
+      ),
     groups: {
       create: (body: { name: string; memberIds: string[]; joinPolicy?: GroupSummary['joinPolicy'] }) =>
         post<{ groupId: string }>('/v1/groups', body),

@@ -106,6 +106,8 @@ export const build = {
   multiCallAudioInvite: signal(T.MULTI_CALL_AUDIO_INVITE),
   multiCallVideoInvite: signal(T.MULTI_CALL_VIDEO_INVITE),
   multiCallEndedByInitiator: signal(T.MULTI_CALL_ENDED_BY_INITIATOR),
+  /** 169: a WebRTC offer / answer / ICE candidate `{to, kind, signal}` for another participant of the group's call. */
+  multiCallSignal: of(T.MULTI_CALL_SIGNAL),
 } as const;
 
 export type BuilderName = keyof typeof build;

@@ -73,6 +73,16 @@ export interface CallEndedContent {
   endedAt: number;
 }
 
+/** 169 (an extension): one participant's WebRTC signal for another participant of the group call. */
+export interface MultiCallSignalContent {
+  /** The participant it is for. */
+  to: string;
+  /** `offer`, `answer`, `candidate`, ... */
+  kind: string;
+  /** The SDP or ICE candidate, relayed untouched. */
+  signal: LooseContent;
+}
+
 /** Content by type number, where the registry gives a shape; `LooseContent` elsewhere. */
 export interface KnownContent {
   [MessageType.TEXT]: string;
@@ -96,6 +106,7 @@ export interface KnownContent {
   [MessageType.VOICE_CALL_ANSWER]: 0 | 1;
   [MessageType.VIDEO_CALL_ANSWER]: 0 | 1;
   [MessageType.CALL_ENDED]: CallEndedContent;
+  [MessageType.MULTI_CALL_SIGNAL]: MultiCallSignalContent;
 }
 
 export type ContentOf<N extends MessageTypeNumber> = N extends keyof KnownContent ? KnownContent[N] : LooseContent;
