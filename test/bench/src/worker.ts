@@ -1,7 +1,10 @@
-// Load worker: a child process holding many real socket.io-client connections.
+// Load worker: a child process holding many real client connections: the client SDK
+// (@im-cluster/client) against this system, raw socket.io-client against the bare relay.
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
+import { build, connect } from '@im-cluster/client';
+import type { ImClient } from '@im-cluster/client';
 import { signToken } from '@im/common';
 import type { ClientSpec, RunResult, ServerKind, WorkerCommand, WorkerReply } from './protocol';
 import { procStats } from './protocol';
@@ -11,7 +14,10 @@ type Ack = { code: number; error?: string };
 
 interface Client {
   s: ClientSpec;
-  socket: Socket;
+  /** The bare relay's clients. */
+  socket?: Socket;
+  /** This system's clients. */
+  sdk?: ImClient;
   inflight: number;
 }
 
@@ -46,9 +52,44 @@ function onChat(me: string, msg: { messageType?: number; fromId?: string; conten
   }
 }
 
+/**
+ * A client of this system through the SDK: it sends type 1 after `ready`, acknowledges every
+ * downlink, resends on reconnect and backs off on 42901 / 50301 itself. Its outbox takes every
+ * message the worker sends at once (the worker keeps its own window in flight).
+ */
+async function connectSdk(url: string, secret: string, spec: ClientSpec): Promise<Client> {
+  const sdk = connect({
+    url,
+    token: spec.token ?? signToken({ sub: spec.userId, exp: Math.floor(Date.now() / 1000) + 86_400 }, secret),
+    deviceId: `bench-${spec.userId}`,
+    transports: ['websocket'],
+    maxInFlight: 100_000,
+    ackTimeoutMs: 60_000,
+    socketOptions: { timeout: 60_000 },
+  });
+  sdk.on('message', (m) => onChat(spec.userId, m));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      sdk.whenReady(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${spec.userId}: no ready within 60 s`)), 60_000);
+        sdk.once('error', (e) => reject(new Error(`${spec.userId}: ${e instanceof Error ? e.message : String(e)}`)));
+      }),
+    ]);
+  } catch (e) {
+    await sdk.close();
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  return { s: spec, sdk, inflight: 0 };
+}
+
 function connectOne(urls: string[], server: ServerKind, secret: string, spec: ClientSpec): Promise<Client> {
+  const url = urls[(spec.gateway ?? 0) % urls.length]!;
+  if (server !== 'bare') return connectSdk(url, secret, spec);
   return new Promise((resolve, reject) => {
-    const url = urls[(spec.gateway ?? 0) % urls.length]!;
     const auth =
       server !== 'bare'
         ? {
@@ -118,6 +159,16 @@ async function connectAll(cmd: Extract<WorkerCommand, { type: 'connect' }>): Pro
 
 function sendOne(c: Client): void {
   const sentAt = nowMs();
+  if (c.sdk) {
+    c.inflight++;
+    totals.sent++;
+    const to = c.s.fromType === 2 ? { group: c.s.destId ?? '' } : { user: c.s.destId ?? '' };
+    c.sdk.send(build.text(to, String(sentAt))).then(
+      () => answered(c, sentAt, { code: 0 }),
+      (e: unknown) => answered(c, sentAt, { code: (e as { code?: number }).code ?? -1, error: String(e) }),
+    );
+    return;
+  }
   const msg = {
     msgId: randomUUID(),
     messageType: 2,
@@ -130,23 +181,25 @@ function sendOne(c: Client): void {
   };
   c.inflight++;
   totals.sent++;
-  c.socket.emit('chat', msg, (a: Ack) => {
-    c.inflight--;
-    const refill = (): void => {
-      if (running && !rateMode) while (c.inflight < window) sendOne(c);
-    };
-    if (a && a.code === 0) {
-      totals.acked++;
-      if (measuring) ackMs.add(nowMs() - sentAt);
-      refill();
-    } else {
-      totals.ackErrors++;
-      firstAckError ??= JSON.stringify(a);
-      // A refusal (e.g. 50301 while the cluster works off a backlog) is retried after a pause, as a
-      // client would, instead of at once in a tight loop.
-      setTimeout(refill, 50);
-    }
-  });
+  c.socket?.emit('chat', msg, (a: Ack) => answered(c, sentAt, a));
+}
+
+function answered(c: Client, sentAt: number, a: Ack): void {
+  c.inflight--;
+  const refill = (): void => {
+    if (running && !rateMode) while (c.inflight < window) sendOne(c);
+  };
+  if (a && a.code === 0) {
+    totals.acked++;
+    if (measuring) ackMs.add(nowMs() - sentAt);
+    refill();
+  } else {
+    totals.ackErrors++;
+    firstAckError ??= JSON.stringify(a);
+    // A refusal is retried after a pause, as a client would, instead of at once in a tight loop
+    // (the SDK already retried 42901 / 50301 itself).
+    setTimeout(refill, 50);
+  }
 }
 
 let rateMode = false;
@@ -226,7 +279,10 @@ process.on('message', (cmd: WorkerCommand) => {
       reply({ type: 'stats', stats: procStats(startCpu, peakRss) });
       return;
     case 'close':
-      for (const c of clients.splice(0)) c.socket.close();
+      for (const c of clients.splice(0)) {
+        c.socket?.close();
+        void c.sdk?.close();
+      }
       reply({ type: 'closed' });
       setTimeout(() => process.exit(0), 50);
       return;
