@@ -19,6 +19,7 @@ import { buildModels } from './mongo.models';
 import type { MongoModels } from './mongo.models';
 import { MongoRelationRepository } from './relation.mongo-repository';
 import { MongoRequestIdRepository } from './request-id.mongo-repository';
+import { MongoUserRepository } from './user.mongo-repository';
 
 export interface MongoStoreOptions {
   readonly logger?: Logger;
@@ -71,6 +72,7 @@ export class MongoStore implements Store {
   readonly transfers: MongoTransferRepository;
   readonly collections: MongoCollectionRepository;
   readonly requestIds: MongoRequestIdRepository;
+  readonly users: MongoUserRepository;
 
   private constructor(
     /** For diagnostics and tests; the repositories are the way to change data. */
@@ -89,6 +91,7 @@ export class MongoStore implements Store {
     this.transfers = new MongoTransferRepository(models.transfers);
     this.collections = new MongoCollectionRepository(models.collections, models.collectionSeats);
     this.requestIds = new MongoRequestIdRepository(models.requestIds);
+    this.users = new MongoUserRepository(models.users, models.userBans);
   }
 
   static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {

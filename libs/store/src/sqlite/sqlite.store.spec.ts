@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeContract } from '../testing/store.contract';
+import { userContract } from '../testing/user.contract';
 import { SqliteStore } from './sqlite.store';
 
 const dir = mkdtempSync(join(tmpdir(), 'im-sqlite-'));
@@ -34,3 +35,4 @@ describe(SqliteStore.name, () => {
     await s2.close();
   });
 });
+userContract('SqliteStore', () => Promise.resolve(new SqliteStore(join(dir, 'users.db'))));

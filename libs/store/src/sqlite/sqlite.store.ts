@@ -12,6 +12,7 @@ import {
 import { SqliteMessageRepository } from './message.sqlite-repository';
 import { SqliteRelationRepository } from './relation.sqlite-repository';
 import { SqliteRequestIdRepository } from './request-id.sqlite-repository';
+import { SqliteUserRepository } from './user.sqlite-repository';
 import { openDatabase } from './sqlite.database';
 import type { Db } from './sqlite.database';
 import { SqliteWriteBatcher } from './sqlite.write-batcher';
@@ -29,6 +30,7 @@ export class SqliteStore implements Store {
   readonly transfers: SqliteTransferRepository;
   readonly collections: SqliteCollectionRepository;
   readonly requestIds: SqliteRequestIdRepository;
+  readonly users: SqliteUserRepository;
   private readonly db: Db;
 
   constructor(file: string) {
@@ -45,6 +47,7 @@ export class SqliteStore implements Store {
     this.transfers = new SqliteTransferRepository(this.db);
     this.collections = new SqliteCollectionRepository(this.db);
     this.requestIds = new SqliteRequestIdRepository(this.db);
+    this.users = new SqliteUserRepository(this.db);
   }
 
   async ping(): Promise<boolean> {
