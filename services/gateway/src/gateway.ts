@@ -1,5 +1,5 @@
 import type { Bus } from '@im/bus';
-import { AppError, verifyToken } from '@im/common';
+import { AppError } from '@im/common';
 import type { Clock, IdGenerator, Logger } from '@im/common';
 import type { ChatroomStore, DeliveryPort, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
@@ -23,7 +23,10 @@ import { walletRoutes } from './http/wallet.routes';
 import { healthRoutes } from './http/health.routes';
 import { adminRoutes } from './http/admin.routes';
 import { adminUserRoutes } from './http/admin-users.routes';
-import { authenticate, bearerToken, rememberUser } from './http/http-auth';
+import { authenticate } from './http/http-auth';
+import { mediaRoutes } from './http/media.routes';
+import type { MediaDeps } from './http/media.routes';
+import { userRoutes } from './http/user.routes';
 import { installErrorHandler } from './http/http-errors';
 import { installRequestValidation } from './http/request-validation';
 import { asyncApiDocument } from './http/asyncapi';
@@ -41,6 +44,8 @@ import { SocketGateway } from './socket/socket.gateway';
 import { HandshakeLimiter } from './security/handshake-limiter';
 import { OriginPolicy } from './security/origin-policy';
 import { Revocations } from './security/revocations';
+import { AccessGate, installAccessCheck } from './security/access-gate';
+import { UserDirectory } from './users/user-directory';
 
 export interface GatewayDeps {
   readonly settings: GatewaySettings;
@@ -75,6 +80,8 @@ export interface GatewayDeps {
   readonly readinessChecks?: readonly (() => Promise<boolean>)[];
   /** Cluster mode: refuses new messages while the message service is far behind (see BacklogGuard). */
   readonly backlog?: { check(): void };
+  /** Uploads (docs/media.md): disk (embedded) or S3 (cluster); absent: the upload routes answer 503. */
+  readonly media?: MediaDeps;
 }
 
 export interface Gateway {
@@ -122,7 +129,8 @@ function installCors(app: FastifyInstance, origins: OriginPolicy): void {
 function buildHttp(
   deps: GatewayDeps,
   drain: DrainState,
-  revocations: Revocations,
+  access: AccessGate,
+  users: UserDirectory,
   origins: OriginPolicy,
 ): FastifyInstance {
   const app = fastify({
@@ -134,20 +142,7 @@ function buildHttp(
   installRequestValidation(app);
   documentOnlyResponseSchemas(app);
   installCors(app, origins);
-  // A valid token of a revoked user is refused on every route (routes then verify it as usual).
-  app.addHook('onRequest', async (request) => {
-    const verified = verifyToken(bearerToken(request), deps.settings.jwtSecret, deps.clock.now());
-    if (!verified.ok) return;
-    rememberUser(request, verified.claims.sub);
-    let revoked: boolean;
-    try {
-      revoked = await revocations.isRevoked(verified.claims);
-    } catch (e) {
-      throw new AppError('IM_ERR_UNAVAILABLE', 'cannot check the token now', e);
-    }
-    // Logged by the error handler, with the user.
-    if (revoked) throw new AppError('IM_ERR_UNAUTHENTICATED', 'token revoked');
-  });
+  installAccessCheck(app, access, deps.settings.jwtSecret, deps.clock);
   const openapi = collectOpenApi(app, { title: 'IM gateway', version: '0.1.0' });
   const ctx: RoutesContext = {
     store: deps.store,
@@ -156,10 +151,15 @@ function buildHttp(
     clock: deps.clock,
     ids: deps.ids,
     logger: deps.logger,
+    users,
     auth: (request) => authenticate(request, deps.settings.jwtSecret, deps.clock),
     ready: async () => {
       if (drain.draining) return false;
-      const checks = [() => deps.store.ping(), ...(deps.readinessChecks ?? [])];
+      const checks = [
+        () => deps.store.ping(),
+        ...(deps.media ? [() => (deps.media as MediaDeps).store.ping()] : []),
+        ...(deps.readinessChecks ?? []),
+      ];
       const results = await Promise.all(checks.map((c) => c().catch(() => false)));
       return results.every(Boolean);
     },
@@ -169,6 +169,8 @@ function buildHttp(
   conversationRoutes(app, ctx);
   blacklistRoutes(app, ctx);
   friendRoutes(app, ctx);
+  userRoutes(app, ctx);
+  mediaRoutes(app, ctx, deps.media);
   adminRoutes(app, ctx);
   walletRoutes(app, ctx);
   let document: unknown;
@@ -225,8 +227,10 @@ function buildHttp(
 export function createGateway(deps: GatewayDeps): Gateway {
   const drainState: DrainState = { draining: false };
   const revocations = new Revocations(deps.once, deps.settings.revocationTtlMs);
+  const users = new UserDirectory(deps.store, deps.clock, deps.settings.profileCacheMs ?? 5000);
+  const access = new AccessGate(revocations, users);
   const origins = new OriginPolicy(deps.settings.allowedOrigins);
-  const app = buildHttp(deps, drainState, revocations, origins);
+  const app = buildHttp(deps, drainState, access, users, origins);
   const handshakes =
     deps.settings.handshakesPerIpPerMin > 0
       ? new HandshakeLimiter(deps.settings.handshakesPerIpPerMin, deps.settings.handshakeBurstPerIp, deps.clock)
@@ -269,6 +273,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   adminUserRoutes(app, {
     adminToken: deps.settings.adminToken,
     revocations,
+    store: deps.store,
     io,
     clock: deps.clock,
     logger: deps.logger.child({ module: 'admin' }),
@@ -288,7 +293,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     (channel, reason) => holder.sockets?.disconnect(channel, reason),
     log,
   );
-  const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock, deps.backlog);
+  const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock, users, deps.backlog);
   // Calls are the call service's: signals and device events go to it over the bus.
   const calls = new CallForwarder(deps.bus, deps.clock, log.child({ module: 'call' }));
   const controller = new ChatController(
@@ -339,7 +344,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     settings: deps.settings,
     clock: deps.clock,
     logger: log,
-    revocations,
+    access,
+    users,
   });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs

@@ -3,3 +3,8 @@ export type { Gateway, GatewayDeps } from './gateway';
 export { adminConfigProblems, GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
 export type { GatewayConfig, GatewaySettings } from './gateway.config';
 export { isLoopbackAddress } from './http/loopback';
+export { DiskMediaStore } from './media/media.store';
+export type { MediaStore } from './media/media.store';
+export { S3MediaStore } from './media/s3.media-store';
+export { UploadTokens } from './media/upload-token';
+export { mediaConfigProblems, mediaSettings } from './media/media.config';
