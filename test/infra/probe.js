@@ -408,8 +408,31 @@ async function probeMongo(hostPort, timeoutMs) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// S3: an anonymous `GET /` must get an S3 answer (XML; 403 AccessDenied when the server requires
+// credentials, as ours does).
 
-const PROBES = { redis: probeRedis, kafka: probeKafka, mongo: probeMongo };
+function probeS3(hostPort, timeoutMs) {
+  const { host, port } = splitHostPort(hostPort);
+  return new Promise((resolve, reject) => {
+    const req = require('node:http').get({ host, port, path: '/', timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => {
+        if (!/<(Error|ListAllMyBucketsResult)\b/.test(body))
+          return reject(new Error(`GET / answered ${res.statusCode} without an S3 XML body`));
+        const server = res.headers.server ?? 'S3';
+        resolve({ ok: true, server, summary: `${server} answered GET / with ${res.statusCode}` });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const PROBES = { redis: probeRedis, kafka: probeKafka, mongo: probeMongo, s3: probeS3 };
 
 async function main(argv) {
   const args = [...argv];
@@ -427,7 +450,7 @@ async function main(argv) {
   const [kind, hostPort] = args;
   const probe = PROBES[kind];
   if (!probe || !hostPort) {
-    process.stderr.write('usage: probe.js redis|kafka|mongo host:port [--timeout ms] [--json]\n');
+    process.stderr.write('usage: probe.js redis|kafka|mongo|s3 host:port [--timeout ms] [--json]\n');
     return 64;
   }
   try {
@@ -440,7 +463,7 @@ async function main(argv) {
   }
 }
 
-module.exports = { probeRedis, probeKafka, probeMongo, kafkaApiVersions, kafkaMetadata, mongoCommand };
+module.exports = { probeRedis, probeKafka, probeMongo, probeS3, kafkaApiVersions, kafkaMetadata, mongoCommand };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => process.exit(code));

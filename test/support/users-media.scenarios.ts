@@ -45,7 +45,7 @@ export function usersMediaScenarios(deployment: () => MediaDeployment, timeoutMs
     return c;
   }
   const ok = (res: { status: number; body: any }, status = 200) => {
-    expect([res.status, res.body]).toEqual([status, expect.anything()]);
+    expect([res.status, res.status === status ? '' : res.body]).toEqual([status, '']);
     return res.body;
   };
 
@@ -82,11 +82,18 @@ export function usersMediaScenarios(deployment: () => MediaDeployment, timeoutMs
       ok(await http(1, 'POST', '/v1/friends/requests', bob, { toUserId: alice }));
       ok(await http(0, 'POST', `/v1/friends/requests/${bob}/accept`, alice));
       const renamed = ok(await http(0, 'PUT', '/v1/profile', alice, { name: 'Alice Liddell', signature: 'curiouser' }));
-      expect(renamed).toMatchObject({ name: 'Alice Liddell', avatar: 'https://img.test/alice.png', signature: 'curiouser' });
+      expect(renamed).toMatchObject({
+        name: 'Alice Liddell',
+        avatar: 'https://img.test/alice.png',
+        signature: 'curiouser',
+      });
       await bobClient.waitFor(() => bobClient.ofType(26).length > 0, timeoutMs, 'the 26');
       expect(bobClient.ofType(26)[0]).toMatchObject({ fromId: alice, fromName: 'Alice Liddell' });
       const friends = ok(await http(1, 'GET', '/v1/friends', bob));
-      expect(friends).toEqual({ userIds: [alice], friends: [expect.objectContaining({ userId: alice, name: 'Alice Liddell' })] });
+      expect(friends).toEqual({
+        userIds: [alice],
+        friends: [expect.objectContaining({ userId: alice, name: 'Alice Liddell' })],
+      });
       const requests = ok(await http(1, 'GET', '/v1/friends/requests', bob));
       expect(requests).toEqual({ incoming: [], outgoing: [] });
       const spoof2 = aliceClient.message(bob, 'again', { fromName: 'Bob' });
@@ -180,11 +187,11 @@ export function usersMediaScenarios(deployment: () => MediaDeployment, timeoutMs
       const pdf = Buffer.from('%PDF-1.4 a small file');
       const file = ok((await upload(1, bob, 'file', 'application/pdf', pdf)).complete);
       const fetched = await fetch(file.url);
-      expect([fetched.status, fetched.headers.get('content-type'), Buffer.from(await fetched.arrayBuffer()).equals(pdf)]).toEqual([
-        200,
-        'application/pdf',
-        true,
-      ]);
+      expect([
+        fetched.status,
+        fetched.headers.get('content-type'),
+        Buffer.from(await fetched.arrayBuffer()).equals(pdf),
+      ]).toEqual([200, 'application/pdf', true]);
       expect(file.thumbnailUrl).toBeUndefined();
     },
     timeoutMs * 4,
@@ -194,10 +201,26 @@ export function usersMediaScenarios(deployment: () => MediaDeployment, timeoutMs
     'refuses a file over the limit or of a refused type with a clear error, and stores nothing',
     async () => {
       const alice = u('alice');
-      const tooBig = await http(0, 'POST', '/v1/uploads', alice, { kind: 'image', contentType: 'image/png', size: 11 * 1024 * 1024 });
-      expect([tooBig.status, tooBig.body?.name, tooBig.body?.error]).toEqual([413, 'IM_ERR_TOO_LARGE', expect.stringMatching(/at most 10485760 bytes/)]);
-      const badType = await http(0, 'POST', '/v1/uploads', alice, { kind: 'image', contentType: 'text/html', size: 10 });
-      expect([badType.status, badType.body?.name, badType.body?.error]).toEqual([415, 'IM_ERR_UNSUPPORTED_MEDIA_TYPE', expect.stringMatching(/image\/png/)]);
+      const tooBig = await http(0, 'POST', '/v1/uploads', alice, {
+        kind: 'image',
+        contentType: 'image/png',
+        size: 11 * 1024 * 1024,
+      });
+      expect([tooBig.status, tooBig.body?.name, tooBig.body?.error]).toEqual([
+        413,
+        'IM_ERR_TOO_LARGE',
+        expect.stringMatching(/at most 10485760 bytes/),
+      ]);
+      const badType = await http(0, 'POST', '/v1/uploads', alice, {
+        kind: 'image',
+        contentType: 'text/html',
+        size: 10,
+      });
+      expect([badType.status, badType.body?.name, badType.body?.error]).toEqual([
+        415,
+        'IM_ERR_UNSUPPORTED_MEDIA_TYPE',
+        expect.stringMatching(/image\/png/),
+      ]);
       // Bytes that are not what the upload URL was signed for never land.
       const s = ok(await http(0, 'POST', '/v1/uploads', alice, { kind: 'file', contentType: 'text/plain', size: 5 }));
       const longer = await fetch(s.upload.url, { method: 'PUT', headers: s.upload.headers, body: 'longer than five' });

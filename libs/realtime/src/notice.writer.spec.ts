@@ -88,7 +88,13 @@ describe(NoticeWriter.name, () => {
   });
 
   it('names a person’s notice from the directory, and leaves a named or system one as built', async () => {
-    await store.users.ensure({ userId: 'alice', name: 'Alice A.', avatar: 'https://x.test/a.png', signature: '', updatedAt: 1 });
+    await store.users.ensure({
+      userId: 'alice',
+      name: 'Alice A.',
+      avatar: 'https://x.test/a.png',
+      signature: '',
+      updatedAt: 1,
+    });
     const byAlice = (msgId: string, type: 'PERSON' | 'GROUP', name?: string) =>
       serverMessage({
         msgId,

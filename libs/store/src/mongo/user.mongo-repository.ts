@@ -92,9 +92,7 @@ export class MongoUserRepository implements UserRepository {
   async ban(ban: UserBan): Promise<void> {
     assertId(ban.userId, 'userId');
     await retryUpsertRace(() =>
-      this.bans
-        .updateOne({ _id: ban.userId }, { $set: { at: ban.at, reason: ban.reason } }, { upsert: true })
-        .exec(),
+      this.bans.updateOne({ _id: ban.userId }, { $set: { at: ban.at, reason: ban.reason } }, { upsert: true }).exec(),
     );
   }
 

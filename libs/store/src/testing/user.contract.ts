@@ -26,7 +26,13 @@ export function userContract(name: string, makeStore: () => Promise<Store>): voi
     });
 
     it('updates only the fields given, and creates a profile named by its id when missing', async () => {
-      await store.users.ensure({ userId: `${p}a`, name: 'Alice', avatar: 'https://x.test/a.png', signature: '', updatedAt: 1 });
+      await store.users.ensure({
+        userId: `${p}a`,
+        name: 'Alice',
+        avatar: 'https://x.test/a.png',
+        signature: '',
+        updatedAt: 1,
+      });
       expect(await store.users.update(`${p}a`, { signature: 'hi' }, 5)).toEqual({
         userId: `${p}a`,
         name: 'Alice',

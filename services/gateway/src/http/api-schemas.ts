@@ -175,7 +175,10 @@ export const messagePage: Schema = {
 
 const friendRequest = object(
   { fromId: str, toId: str, message: str, createdAt: ms, user: userProfile },
-  { title: 'FriendRequest', description: '`user`: the other side (the requester of an incoming one, the target of an outgoing one).' },
+  {
+    title: 'FriendRequest',
+    description: '`user`: the other side (the requester of an incoming one, the target of an outgoing one).',
+  },
 );
 export const friendRequests = object(
   { incoming: { type: 'array', items: friendRequest }, outgoing: { type: 'array', items: friendRequest } },

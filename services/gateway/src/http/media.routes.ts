@@ -142,16 +142,20 @@ export function mediaRoutes(app: FastifyInstance, ctx: RoutesContext, m: MediaDe
       const { kind, id } = request.params;
       const key = keyOf(kind, id);
       const object = await media.head(key);
-      if (object === undefined || object.owner !== sub) throw new AppError('IM_ERR_NOT_FOUND', 'no such upload of yours');
+      if (object === undefined || object.owner !== sub)
+        throw new AppError('IM_ERR_NOT_FOUND', 'no such upload of yours');
       const rule = rules(kind);
       const refuse = async (error: AppError): Promise<never> => {
         await media.remove(key);
         ctx.logger.info({ userId: sub, key, reason: error.message }, 'upload refused and deleted');
         throw error;
       };
-      if (object.size > rule.maxBytes) await refuse(new AppError('IM_ERR_TOO_LARGE', `a ${kind} may be at most ${rule.maxBytes} bytes`));
+      if (object.size > rule.maxBytes)
+        await refuse(new AppError('IM_ERR_TOO_LARGE', `a ${kind} may be at most ${rule.maxBytes} bytes`));
       if (!rule.types.includes(object.contentType))
-        await refuse(new AppError('IM_ERR_UNSUPPORTED_MEDIA_TYPE', `a ${kind} may be one of: ${rule.types.join(', ')}`));
+        await refuse(
+          new AppError('IM_ERR_UNSUPPORTED_MEDIA_TYPE', `a ${kind} may be one of: ${rule.types.join(', ')}`),
+        );
       const url = `${base(request)}/v1/media/${key}`;
       const answer = { uploadId: id, kind, url, contentType: object.contentType, size: object.size };
       if (kind !== 'image') return answer;
@@ -212,7 +216,8 @@ function putRoute(app: FastifyInstance, ctx: RoutesContext, m: Required<MediaDep
       {
         bodyLimit: largest,
         schema: {
-          summary: 'Embedded mode: the upload URL itself — PUT the raw bytes with the content type given (no bearer token)',
+          summary:
+            'Embedded mode: the upload URL itself — PUT the raw bytes with the content type given (no bearer token)',
           security: 'none',
           rawBody: true,
           params: mediaParams,

@@ -180,7 +180,11 @@ export function collectOpenApi(
           if (route.schema?.rawBody === true) {
             operation.requestBody = {
               required: true,
-              content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+              content: {
+                'application/octet-stream': {
+                  schema: { type: 'string', contentMediaType: 'application/octet-stream' },
+                },
+              },
             };
           } else if (route.schema?.body !== undefined) {
             operation.requestBody = {

@@ -52,7 +52,12 @@ export class S3MediaStore implements MediaStore {
       await this.s3.send(new HeadBucketCommand({ Bucket: this.o.bucket }));
     } catch (e) {
       if (status(e) !== 404) throw e;
-      await this.s3.send(new CreateBucketCommand({ Bucket: this.o.bucket }));
+      try {
+        await this.s3.send(new CreateBucketCommand({ Bucket: this.o.bucket }));
+      } catch (created) {
+        // Another gateway starting beside this one made it first.
+        if ((created as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw created;
+      }
     }
   }
 
@@ -137,4 +142,3 @@ export class S3MediaStore implements MediaStore {
     this.s3.destroy();
   }
 }
-
