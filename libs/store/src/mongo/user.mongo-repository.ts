@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import type { Model } from 'mongoose';
 import type { ProfileChange, UserBan, UserProfile, UserRepository } from '../user.port';
 import { nameKey } from '../user.port';
@@ -52,7 +53,7 @@ export class MongoUserRepository implements UserRepository {
     else onInsert.signature = '';
     const doc = await retryUpsertRace(() =>
       this.users
-        .findOneAndUpdate({ _id: userId }, { $set: set, $setOnInsert: onInsert }, { upsert: true, new: true })
+        .findOneAndUpdate({ _id: userId }, { $set: set, $setOnInsert: onInsert }, { upsert: true, returnDocument: 'after' })
         .lean<UserDoc>()
         .exec(),
     );
@@ -71,7 +72,7 @@ export class MongoUserRepository implements UserRepository {
     if (userIds.length === 0) return [];
     const unique = [...new Set(userIds)];
     const docs = await this.users
-      .find({ _id: { $in: unique } })
+      .find({ _id: trusted({ $in: unique }) })
       .lean<UserDoc[]>()
       .exec();
     const byId = new Map(docs.map((d) => [d._id, toProfile(d)]));
@@ -81,7 +82,7 @@ export class MongoUserRepository implements UserRepository {
   async searchByName(prefix: string, limit: number): Promise<UserProfile[]> {
     if (typeof prefix !== 'string') throw new TypeError('MongoStore: prefix must be a string');
     const docs = await this.users
-      .find({ nameKey: { $regex: `^${escapeRegex(nameKey(prefix))}` } })
+      .find({ nameKey: trusted({ $regex: `^${escapeRegex(nameKey(prefix))}` }) })
       .sort({ nameKey: 1, _id: 1 })
       .limit(limit)
       .lean<UserDoc[]>()
