@@ -120,6 +120,16 @@ export function usersMediaScenarios(deployment: () => MediaDeployment, timeoutMs
           expect.objectContaining({ userId: carol, name: 'Caroline' }),
         ]),
       );
+      // Carol befriends Bob and comes online: his 5 names her; her call offer (150) cannot sign as another.
+      ok(await http(1, 'POST', '/v1/friends/requests', bob, { toUserId: carol }));
+      ok(await http(1, 'POST', `/v1/friends/requests/${bob}/accept`, carol));
+      const carolClient = await connect(0, carol, { name: 'Token Carol' });
+      await bobClient.waitFor(() => bobClient.ofType(5).some((m) => m.fromId === carol), timeoutMs, 'the 5');
+      expect(bobClient.ofType(5).find((m) => m.fromId === carol)?.fromName).toBe('Caroline');
+      const offer = carolClient.message(bob, { sdp: 'v=0', type: 'offer' }, { messageType: 150, fromName: 'Alice' });
+      expect((await carolClient.send(offer)).code).toBe(0);
+      await bobClient.waitFor(() => bobClient.ofType(150).length > 0, timeoutMs, 'the 150');
+      expect(bobClient.ofType(150)[0]).toMatchObject({ fromId: carol, fromName: 'Caroline' });
       // Batch and search.
       const batch = ok(await http(1, 'GET', `/v1/users?ids=${alice},${carol},nobody-${alice}`, bob)).users;
       expect(batch.map((p: { name: string }) => p.name)).toEqual(['Alice Liddell', 'Caroline', `nobody-${alice}`]);

@@ -1,5 +1,4 @@
 import type { Bus } from '@im/bus';
-import { AppError } from '@im/common';
 import type { Clock, IdGenerator, Logger } from '@im/common';
 import type { ChatroomStore, DeliveryPort, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
@@ -27,6 +26,7 @@ import { authenticate } from './http/http-auth';
 import { mediaRoutes } from './http/media.routes';
 import type { MediaDeps } from './http/media.routes';
 import { userRoutes } from './http/user.routes';
+import { installCors } from './http/cors';
 import { installErrorHandler } from './http/http-errors';
 import { installRequestValidation } from './http/request-validation';
 import { asyncApiDocument } from './http/asyncapi';
@@ -101,29 +101,6 @@ export interface Gateway {
 /** Shared between the HTTP readiness check and the socket middleware. */
 interface DrainState {
   draining: boolean;
-}
-
-/**
- * CORS for the HTTP API: a request from a browser origin that is not allowed is refused (403),
- * an allowed one gets its origin echoed, and a preflight is answered here.
- */
-function installCors(app: FastifyInstance, origins: OriginPolicy): void {
-  app.addHook('onRequest', async (request, reply) => {
-    const origin = request.headers.origin;
-    if (origin === undefined) return;
-    // Logged by the error handler, like every 401 / 403.
-    if (!origins.allows(origin, request.headers.host)) throw new AppError('IM_ERR_FORBIDDEN', 'origin not allowed');
-    void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-    if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
-      await reply
-        .status(204)
-        .header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
-        .header('access-control-allow-headers', 'authorization, content-type')
-        .header('access-control-max-age', '600')
-        .send();
-      return reply;
-    }
-  });
 }
 
 function buildHttp(
@@ -295,7 +272,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   );
   const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock, users, deps.backlog);
   // Calls are the call service's: signals and device events go to it over the bus.
-  const calls = new CallForwarder(deps.bus, deps.clock, log.child({ module: 'call' }));
+  const calls = new CallForwarder(deps.bus, deps.clock, log.child({ module: 'call' }), users);
   const controller = new ChatController(
     service,
     calls,
@@ -393,7 +370,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
       notifier.close();
       // `local`: with the Redis adapter a plain disconnectSockets would close every gateway's sockets.
       io.local.disconnectSockets(true);
-      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => void io.close(() => resolve()));
+      // A keep-alive HTTP connection the server does not count as idle (seen after an upload's PUT)
+      // would otherwise hold the close for fastify's keepAliveTimeout (72 s).
+      app.server.closeAllConnections();
+      await closed;
       await app.close();
     },
   };

@@ -131,12 +131,13 @@ export class PresenceNotifier {
     if (friends.length === 0) return;
     const online = await this.d.presence.onlineAmong(friends);
     const now = this.d.clock.now();
+    const profile = online.size > 0 ? await this.d.store.users.get(userId) : undefined;
     await Promise.all(
       [...online].map((friendId) => {
         const message = serverMessage({
           msgId: randomUUID(),
           messageType: type,
-          from: { id: userId, type: 'PERSON' },
+          from: { id: userId, type: 'PERSON', name: profile?.name, iconUrl: profile?.avatar },
           destId: friendId,
           content: '',
           at: now,
