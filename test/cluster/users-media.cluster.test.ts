@@ -2,7 +2,6 @@
 // bans, a real S3-compatible server (SeaweedFS, test/infra/s3.sh) for the media, which clients
 // PUT and GET with signed URLs.
 //   eval "$(bash test/infra/infra.sh env all)" && IM_TEST_NO_INFRA=1 npx jest test/cluster/users-media.cluster.test.ts
-import { randomUUID } from 'node:crypto';
 import { ClusterHarness } from '../support/cluster-harness';
 import { usersMediaScenarios } from '../support/users-media.scenarios';
 
@@ -10,7 +9,8 @@ const S3_ENDPOINT = process.env.IM_TEST_S3_ENDPOINT;
 if (!S3_ENDPOINT)
   throw new Error('IM_TEST_S3_ENDPOINT is not set: start the servers with: bash test/infra/infra.sh up all');
 const ADMIN_TOKEN = 'users-media-admin-token-0123456789';
-const BUCKET = `im-media-${randomUUID().slice(0, 8)}`;
+// One bucket for every run (the keys are random): SeaweedFS gives each bucket volumes of its own.
+const BUCKET = 'im-test-media';
 
 let h: ClusterHarness;
 beforeAll(async () => {

@@ -98,7 +98,7 @@ s3_up() {
     -volume.port="$S3_VOLUME_PORT" -volume.port.grpc=$((S3_VOLUME_PORT + 10000)) \
     -filer.port="$S3_FILER_PORT" -filer.port.grpc=$((S3_FILER_PORT + 10000)) \
     -s3 "$marker" -s3.port.grpc=$((S3_PORT + 10000)) -s3.port.iceberg=0 -s3.port.lance=0 \
-    -s3.config="$S3_DIR/s3.json" -master.volumeSizeLimitMB=64 -volume.max=16 ||
+    -s3.config="$S3_DIR/s3.json" -master.volumeSizeLimitMB=64 -volume.max=0 ||
     fail s3 "the server process did not start" "$S3_LOG" "$S3_FIX"
   wait_healthy s3 "$S3_PIDFILE" "$marker" "$S3_START_TIMEOUT" "$S3_LOG" "$S3_FIX" s3 "$INFRA_HOST:$S3_PORT"
 }
