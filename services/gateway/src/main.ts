@@ -17,7 +17,7 @@ runProcess({
     ...missingEndpoints(c),
     ...(c.IM_JWT_SECRET ? [] : ['IM_JWT_SECRET: required in cluster mode']),
     ...adminConfigProblems(c),
-    ...mediaConfigProblems(c),
+    ...mediaConfigProblems(c, 'cluster'),
   ],
   start: async (config, logger) => {
     const settings = gatewaySettings(config, config.IM_JWT_SECRET ?? '');

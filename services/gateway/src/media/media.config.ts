@@ -104,12 +104,12 @@ export function mediaSettings(c: MediaConfig): MediaSettings {
   };
 }
 
-/** Start-up problems: a half-configured object storage, a public URL that is not http(s). */
-export function mediaConfigProblems(c: MediaConfig): string[] {
+/** Start-up problems: a public URL that is not http(s); in cluster mode, a half-configured object storage. */
+export function mediaConfigProblems(c: MediaConfig, mode: 'cluster' | 'embedded'): string[] {
   const problems: string[] = [];
   if (c.IM_MEDIA_PUBLIC_URL !== undefined && !/^https?:\/\/[^/]+/.test(c.IM_MEDIA_PUBLIC_URL))
     problems.push('IM_MEDIA_PUBLIC_URL: must be an http(s) URL');
-  if (c.IM_S3_BUCKET !== undefined) {
+  if (mode === 'cluster' && c.IM_S3_BUCKET !== undefined) {
     for (const name of ['IM_S3_ENDPOINT', 'IM_S3_ACCESS_KEY_ID', 'IM_S3_SECRET_ACCESS_KEY'] as const)
       if (c[name] === undefined) problems.push(`${name}: required when IM_S3_BUCKET is set`);
   }
