@@ -19,7 +19,7 @@ describe('bench harness (smoke)', () => {
       execFile(
         process.execPath,
         [cli, 'all', '--quick', '--quiet', '--out', out],
-        { timeout: 55_000 },
+        { timeout: 150_000 },
         (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)),
       );
     });
@@ -43,7 +43,7 @@ describe('bench harness (smoke)', () => {
       expect(side.after.loopDelay.max).toBeGreaterThan(0);
     }
     for (const row of report.rows) expect(Number.isFinite(row.value)).toBe(true);
-  }, 60_000);
+  }, 160_000);
 
   it('runs the cluster one-to-one and fan-out across two gateways on the real servers', async () => {
     const out = join(dir, 'cluster.json');

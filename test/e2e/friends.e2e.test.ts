@@ -138,9 +138,9 @@ describe('friends end to end (embedded)', () => {
     const b = await h.connect('pf-b');
     const c = await h.connect('pf-c');
     const d = await h.connect('pf-d');
-    expect((await h.http('PUT', '/v1/profile', 'pf-a', { name: 'Alice W.', avatar: 'https://x/a.png' })).body).toMatchObject(
-      { userId: 'pf-a', name: 'Alice W.', avatar: 'https://x/a.png' },
-    );
+    expect(
+      (await h.http('PUT', '/v1/profile', 'pf-a', { name: 'Alice W.', avatar: 'https://x/a.png' })).body,
+    ).toMatchObject({ userId: 'pf-a', name: 'Alice W.', avatar: 'https://x/a.png' });
     await Promise.all([b.waitForMessages(1, 26), c.waitForMessages(1, 26)]);
     expect(b.ofType(26)[0]).toMatchObject({
       fromId: 'pf-a',
@@ -203,6 +203,26 @@ describe('presence and multi-device (embedded)', () => {
     await b.waitForMessages(1, 6);
     expect(b.ofType(6)[0]).toMatchObject({ fromId: 'pr-a', destId: 'pr-b' });
     expect(c.received).toHaveLength(0);
+  });
+
+  it('after its type 1 a device gets a 5 from each friend online at that moment, after what it missed; none for an offline friend', async () => {
+    await h.server.store.relations.befriend('ps-a', 'ps-b');
+    await h.server.store.relations.befriend('ps-a', 'ps-c');
+    await h.server.store.relations.befriend('ps-a', 'ps-d');
+    const [b] = await Promise.all([h.connect('ps-b'), h.connect('ps-c')]);
+    expect((await b.send(b.message('ps-a', 'while you were away'))).code).toBe(0);
+    const a = await h.connect('ps-a');
+    await a.waitForMessages(2, 5);
+    await settle();
+    expect(
+      a
+        .ofType(5)
+        .map((m) => m.fromId)
+        .sort(),
+    ).toEqual(['ps-b', 'ps-c']);
+    expect(a.ofType(5)[0]).toMatchObject({ destId: 'ps-a', fromType: 1, content: '' });
+    // The missed message came first (the sync), then who is online; ps-d, offline, sent nothing.
+    expect(a.received.map((m) => m.messageType)).toEqual([2, 5, 5]);
   });
 
   it('sends nothing when the last device reconnects within IM_PRESENCE_DEBOUNCE_MS', async () => {

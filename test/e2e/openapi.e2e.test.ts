@@ -31,7 +31,13 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
   let h: EmbeddedHarness;
   let doc: any;
   beforeAll(async () => {
-    h = await EmbeddedHarness.start({ IM_ADMIN_TOKEN: ADMIN_TOKEN });
+    h = await EmbeddedHarness.start({
+      IM_ADMIN_TOKEN: ADMIN_TOKEN,
+      // Any STUN/TURN URLs: the answer's shape is checked here, coturn in ice-servers.e2e.test.ts.
+      IM_STUN_URLS: 'stun:127.0.0.1:3478',
+      IM_TURN_URLS: 'turn:127.0.0.1:3478',
+      IM_TURN_SECRET: 'openapi-test-turn-secret',
+    });
     const res = await h.http('GET', '/openapi.json', undefined);
     expect(res.status).toBe(200);
     doc = res.body;
@@ -258,6 +264,7 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
     await call('PUT', '/v1/blacklist/oa-dave', 'oa-alice');
     await call('GET', '/v1/blacklist', 'oa-alice');
     await call('DELETE', '/v1/blacklist/oa-dave', 'oa-alice');
+    await call('GET', '/v1/calls/ice-servers', 'oa-alice');
 
     // Groups.
     const { groupId } = await call('POST', '/v1/groups', 'oa-alice', {

@@ -5,6 +5,7 @@
 //   node test/infra/probe.js redis 127.0.0.1:6390   PING + INFO server + SPUBLISH (Redis >= 7)
 //   node test/infra/probe.js kafka 127.0.0.1:19092  ApiVersions + Metadata (broker listed, controller known)
 //   node test/infra/probe.js mongo 127.0.0.1:27027  OP_MSG ping + buildInfo
+//   node test/infra/probe.js stun 127.0.0.1:13478   STUN Binding over TCP (coturn; SOFTWARE attribute)
 //
 // Options: --timeout <ms> (default 3000), --json (print the result as JSON).
 // Exit 0 = healthy (one summary line on stdout), 1 = unhealthy (reason on stderr),
@@ -408,6 +409,34 @@ async function probeMongo(hostPort, timeoutMs) {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+// --- STUN (RFC 5389): a Binding request over TCP; the success answer names the server (SOFTWARE).
+const STUN_MAGIC = 0x2112a442;
+
+function stunFramed(buf) {
+  return buf.length >= 20 && buf.length >= 20 + buf.readUInt16BE(2) ? buf.subarray(0, 20 + buf.readUInt16BE(2)) : null;
+}
+
+async function probeStun(hostPort, timeoutMs) {
+  const req = Buffer.alloc(20);
+  req.writeUInt16BE(0x0001, 0); // Binding request
+  req.writeUInt32BE(STUN_MAGIC, 4);
+  require('node:crypto').randomBytes(12).copy(req, 8);
+  const res = await exchange(hostPort, req, stunFramed, timeoutMs);
+  if (res.readUInt16BE(0) !== 0x0101 || !res.subarray(8, 20).equals(req.subarray(8, 20))) {
+    throw new Error(`not a STUN Binding success (type 0x${res.readUInt16BE(0).toString(16)})`);
+  }
+  let software = 'unknown server';
+  for (let off = 20; off + 4 <= res.length;) {
+    const type = res.readUInt16BE(off);
+    const len = res.readUInt16BE(off + 2);
+    if (type === 0x8022) software = res.subarray(off + 4, off + 4 + len).toString('utf8');
+    off += 4 + Math.ceil(len / 4) * 4;
+  }
+  return { software, summary: `STUN Binding ok (${software})` };
+}
+
+// ---------------------------------------------------------------------------------------------
 // S3: an anonymous `GET /` must get an S3 answer (XML; 403 AccessDenied when the server requires
 // credentials, as ours does).
 
@@ -432,7 +461,7 @@ function probeS3(hostPort, timeoutMs) {
 
 // ---------------------------------------------------------------------------------------------
 
-const PROBES = { redis: probeRedis, kafka: probeKafka, mongo: probeMongo, s3: probeS3 };
+const PROBES = { redis: probeRedis, kafka: probeKafka, mongo: probeMongo, stun: probeStun, s3: probeS3 };
 
 async function main(argv) {
   const args = [...argv];
@@ -450,7 +479,7 @@ async function main(argv) {
   const [kind, hostPort] = args;
   const probe = PROBES[kind];
   if (!probe || !hostPort) {
-    process.stderr.write('usage: probe.js redis|kafka|mongo|s3 host:port [--timeout ms] [--json]\n');
+    process.stderr.write('usage: probe.js redis|kafka|mongo|stun|s3 host:port [--timeout ms] [--json]\n');
     return 64;
   }
   try {
@@ -463,7 +492,16 @@ async function main(argv) {
   }
 }
 
-module.exports = { probeRedis, probeKafka, probeMongo, probeS3, kafkaApiVersions, kafkaMetadata, mongoCommand };
+module.exports = {
+  probeRedis,
+  probeKafka,
+  probeMongo,
+  probeStun,
+  probeS3,
+  kafkaApiVersions,
+  kafkaMetadata,
+  mongoCommand,
+};
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -26,7 +26,7 @@ export interface InfraEndpoints {
 }
 
 /** Every piece `infra.sh up all` may start, in start order (`down` goes backwards). */
-const PIECES = ['redis', 'postgres', 'ferretdb', 'kafka', 's3'] as const;
+const PIECES = ['redis', 'postgres', 'ferretdb', 'kafka', 'turn', 's3'] as const;
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const INFRA_SCRIPT = path.join(REPO_ROOT, 'test', 'infra', 'infra.sh');
@@ -141,6 +141,8 @@ export async function startInfra(): Promise<InfraEndpoints> {
   process.env.IM_TEST_S3_ENDPOINT = s3.endpoint;
   process.env.IM_TEST_S3_ACCESS_KEY_ID = s3.accessKeyId;
   process.env.IM_TEST_S3_SECRET_ACCESS_KEY = s3.secretAccessKey;
+  // Every other endpoint the script prints (coturn's URL and secret, ...) goes to the workers as it is.
+  for (const [name, value] of Object.entries(vars)) if (name.startsWith('IM_TEST_')) process.env[name] = value;
   const mongoBackend = parseMongoBackend(env.stdout);
   if (!verbose()) {
     process.stderr.write(

@@ -4,6 +4,8 @@ import type { ConfigOf, ConfigSchema } from '@im/common';
 import { CHAT_RULES_CONFIG, GROUP_LIMITS_CONFIG } from '@im/runtime';
 import { MEDIA_CONFIG, mediaSettings } from './media/media.config';
 import type { MediaSettings } from './media/media.config';
+import { ICE_CONFIG, iceSettings } from './call/ice-servers';
+import type { IceSettings } from './call/ice-servers';
 
 /** The gateway's environment variables. Embedded mode reads these plus the services' own. */
 export const GATEWAY_CONFIG = {
@@ -113,6 +115,7 @@ export const GATEWAY_CONFIG = {
     default: true,
     doc: 'Serve the web console (protocol playground and reference) at `/console`; embedded mode adds a dev-token button (docs/console.md).',
   },
+  ...ICE_CONFIG,
   IM_GATEWAY_ID: { kind: 'string', doc: 'This gateway’s id in presence records; defaults to host name and pid.' },
   ...ID_CONFIG,
   ...LOG_CONFIG,
@@ -187,6 +190,8 @@ export interface GatewaySettings {
   readonly chatroomMaxMembers: number;
   readonly chatroomRatePerSec: number;
   readonly adminNoticesPerMinute: number;
+  /** STUN/TURN servers for calls (GET /v1/calls/ice-servers); absent: none, for settings built by hand. */
+  readonly ice?: IceSettings;
   /** Serve the web console at /console (IM_CONSOLE_ENABLED); absent: off, for settings built by hand. */
   readonly consoleEnabled?: boolean;
   /** Directory searches per user per minute; absent: 30. */
@@ -235,5 +240,6 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     userSearchPerMinute: c.IM_USER_SEARCH_PER_MINUTE,
     profileCacheMs: c.IM_PROFILE_CACHE_MS,
     media: mediaSettings(c),
+    ice: iceSettings(c),
   };
 }

@@ -14,6 +14,7 @@ import type { ServerOptions } from 'socket.io';
 import type { GatewaySettings } from './gateway.config';
 import { answerUpgradeOffersAsHttp } from './upgrade-offers';
 import { blacklistRoutes } from './http/blacklist.routes';
+import { callRoutes } from './http/call.routes';
 import { consoleRoutes } from './http/console.routes';
 import { conversationRoutes } from './http/conversation.routes';
 import { friendRoutes } from './http/friend.routes';
@@ -145,6 +146,7 @@ function buildHttp(
   groupRoutes(app, ctx);
   conversationRoutes(app, ctx);
   blacklistRoutes(app, ctx);
+  callRoutes(app, ctx);
   friendRoutes(app, ctx);
   userRoutes(app, ctx);
   mediaRoutes(app, ctx, deps.media);

@@ -2,6 +2,7 @@ export { createGateway } from './gateway';
 export type { Gateway, GatewayDeps } from './gateway';
 export { adminConfigProblems, GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
 export type { GatewayConfig, GatewaySettings } from './gateway.config';
+export { iceConfigProblems } from './call/ice-servers';
 export { isLoopbackAddress } from './http/loopback';
 export { DiskMediaStore } from './media/media.store';
 export type { MediaStore } from './media/media.store';

@@ -8,6 +8,7 @@ import { adminConfigProblems, GATEWAY_CONFIG, gatewaySettings } from './gateway.
 import { BacklogGuard } from './socket/backlog-guard';
 import { mediaConfigProblems, mediaSettings } from './media/media.config';
 import { S3MediaStore } from './media/s3.media-store';
+import { iceConfigProblems } from './call/ice-servers';
 
 /** Cluster mode: one gateway pod. Stateless: sockets here, everything else in Kafka, MongoDB, Redis. */
 runProcess({
@@ -18,6 +19,7 @@ runProcess({
     ...(c.IM_JWT_SECRET ? [] : ['IM_JWT_SECRET: required in cluster mode']),
     ...adminConfigProblems(c),
     ...mediaConfigProblems(c, 'cluster'),
+    ...iceConfigProblems(c),
   ],
   start: async (config, logger) => {
     const settings = gatewaySettings(config, config.IM_JWT_SECRET ?? '');

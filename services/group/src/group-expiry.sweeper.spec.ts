@@ -34,6 +34,7 @@ describe(GroupExpirySweeper.name, () => {
     for (const u of ['o', 'a', 'x']) await gateway.listen(u);
     service = new GroupService(store, hub.port(), { maxMembers: 10 }, logger);
     await service.handle({ kind: 'create', groupId: 'g1', ownerId: 'o', name: 'G', memberIds: ['a'], at: 1 });
+    got.length = 0; // the creation's 10 to 'a'; what follows is the sweeper's
   });
   afterEach(() => store.close());
 

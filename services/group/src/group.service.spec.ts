@@ -27,6 +27,24 @@ describe(GroupService.name, () => {
   });
   afterEach(() => store.close());
 
+  it('tells each initial member but the owner with a 10 (fromId the member, by the owner), stored once on a redelivered create', async () => {
+    await service.handle({ kind: 'create', groupId: 'g1', ownerId: 'o', name: 'G', memberIds: ['a', 'b'], at: 1 });
+    for (const u of ['a', 'b']) {
+      const stored = await store.messages.range(`s:${u}`, { limit: 10 });
+      expect(stored.map((m) => m.message)).toEqual([
+        expect.objectContaining({ messageType: 10, fromId: u, destId: 'g1', content: { groupId: 'g1', by: 'o' } }),
+      ]);
+    }
+    expect(await store.messages.range('s:o', { limit: 10 })).toEqual([]);
+    // Delivered on the create and again on its redelivery (the one redelivery rule), to a and b only.
+    expect(got.filter(([, t]) => t === 10).sort()).toEqual([
+      ['a', 10],
+      ['a', 10],
+      ['b', 10],
+      ['b', 10],
+    ]);
+  });
+
   it('a redelivered invite stores each notice once and keeps the invitee’s joinedSeq', async () => {
     const invite: GroupCommand = { kind: 'invite', ...base('o', 'c1'), targetIds: ['x'] };
     expect(await service.handle(invite)).toEqual({ ok: true, value: { added: ['x'] } });
@@ -53,7 +71,7 @@ describe(GroupService.name, () => {
     expect((await service.handle(leave)).ok).toBe(true);
     expect((await service.handle(leave)).ok).toBe(true);
     expect((await store.messages.range('g:g1', { limit: 10 })).map((m) => m.message.messageType)).toEqual([9, 9]);
-    expect((await store.messages.range('s:a', { limit: 10 })).map((m) => m.message.messageType)).toEqual([64]);
+    expect((await store.messages.range('s:a', { limit: 10 })).map((m) => m.message.messageType)).toEqual([10, 64]);
     expect((await store.groups.members('g1')).map((m) => m.userId)).toEqual(['o']);
     expect(await service.handle({ kind: 'leave', ...base('b', 'l2') })).toMatchObject({
       ok: false,
@@ -101,7 +119,7 @@ describe(GroupService.name, () => {
     expect((await service.handle(accept)).ok).toBe(true);
     expect((await service.handle(accept)).ok).toBe(true);
     expect((await store.messages.range('s:o', { limit: 10 })).map((m) => m.message.messageType)).toEqual([54, 53]);
-    expect((await store.messages.range('s:b', { limit: 10 })).map((m) => m.message.messageType)).toEqual([52, 52]);
+    expect((await store.messages.range('s:b', { limit: 10 })).map((m) => m.message.messageType)).toEqual([10, 52, 52]);
     expect(await store.groups.get('g1')).toMatchObject({ ownerId: 'b' });
     expect((await store.groups.members('g1')).map((m) => [m.userId, m.role])).toEqual([
       ['a', 'admin'],

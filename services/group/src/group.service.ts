@@ -507,7 +507,23 @@ export class GroupService {
       const existing = await this.store.groups.get(c.groupId);
       if (existing?.ownerId !== c.ownerId) return refuse('IM_ERR_CONFLICT', 'group id already taken');
     }
+    await this.tellInitialMembers(c, members);
     this.logger.info({ groupId: c.groupId, members: members.length, created }, 'group created');
     return { ok: true, value: { groupId: c.groupId, created } };
+  }
+
+  /** 10 to each initial member but the owner, as to an invitee (fromId the member, content who invited). */
+  private async tellInitialMembers(c: Create, members: readonly string[]): Promise<void> {
+    const cause = { groupId: c.groupId, commandId: `create-${c.groupId}`, at: c.at };
+    const invitees = members.filter((m) => m !== c.ownerId);
+    // A few at a time: a 500-member group must not take 500 store round trips one after another.
+    for (let i = 0; i < invitees.length; i += 16)
+      await Promise.all(
+        invitees
+          .slice(i, i + 16)
+          .map((m) =>
+            this.notices.toUser(cause, MessageType.GROUP_INVITED, m, m, { groupId: c.groupId, by: c.ownerId }),
+          ),
+      );
   }
 }

@@ -16,6 +16,7 @@ const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
 
 interface Member {
   name: string;
+  port: number;
   child: ChildProcess;
   healthUrl: string;
   outputTail: string[];
@@ -29,15 +30,32 @@ export interface ClusterSystem {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
+/**
+ * Ports for the bench's processes, from a block below Linux's ephemeral range (32768+) and above
+ * the test harness's blocks (20000-31999, test/support/cluster-harness.ts). A port picked with
+ * `listen(0)` comes from the ephemeral range, where another process (a client's outgoing socket,
+ * another test's server) can take it between the pick and the child's own `listen`: that happened
+ * in CI, and another server's `/readyz` then answered for a gateway that never started.
+ */
+const BENCH_PORTS = { first: 32_000, last: 32_767 };
+let nextBenchPort = BENCH_PORTS.first + Math.floor(Math.random() * 64) * 8;
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((res) => {
     const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
+    srv.unref();
+    srv.once('error', () => res(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
   });
+}
+
+async function freePort(): Promise<number> {
+  const span = BENCH_PORTS.last - BENCH_PORTS.first + 1;
+  for (let tries = 0; tries < span; tries++) {
+    const port = BENCH_PORTS.first + ((nextBenchPort++ - BENCH_PORTS.first) % span);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${BENCH_PORTS.first}-${BENCH_PORTS.last} for the bench's processes`);
 }
 
 function infraEnv(): { env: Record<string, string>; text: string } {
@@ -179,7 +197,13 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
           env: { ...process.env, ...common, ...s.env },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
-        const m: Member = { name: s.name, child, healthUrl: `http://127.0.0.1:${s.port}/readyz`, outputTail: [] };
+        const m: Member = {
+          name: s.name,
+          port: s.port,
+          child,
+          healthUrl: `http://127.0.0.1:${s.port}/readyz`,
+          outputTail: [],
+        };
         // The last output lines (pino logs go to stdout) explain a process that exits at start.
         for (const stream of [child.stdout, child.stderr]) {
           stream?.setEncoding('utf8');
@@ -247,7 +271,12 @@ async function waitReady(m: Member, timeoutMs = 90_000): Promise<void> {
       (r) => r.status === 200,
       () => false,
     );
-    if (ok) return;
+    // Ready only when the answer came from this child: another process on the port is a loud error.
+    if (ok) {
+      const pid = listenerPid(m.port); // undefined where `ss` cannot tell
+      if (pid === undefined || pid === m.child.pid) return;
+      throw new Error(`${m.name}: port ${m.port} answers from pid ${pid ?? '?'}, not from the child ${m.child.pid}`);
+    }
     if (Date.now() - start > timeoutMs)
       throw new Error(`${m.name} not ready after ${timeoutMs} ms:\n${m.outputTail.join('').slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 200));

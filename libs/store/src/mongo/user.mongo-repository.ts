@@ -53,7 +53,11 @@ export class MongoUserRepository implements UserRepository {
     else onInsert.signature = '';
     const doc = await retryUpsertRace(() =>
       this.users
-        .findOneAndUpdate({ _id: userId }, { $set: set, $setOnInsert: onInsert }, { upsert: true, returnDocument: 'after' })
+        .findOneAndUpdate(
+          { _id: userId },
+          { $set: set, $setOnInsert: onInsert },
+          { upsert: true, returnDocument: 'after' },
+        )
         .lean<UserDoc>()
         .exec(),
     );

@@ -260,3 +260,21 @@ export const collection = object(
   },
   { title: 'Collection' },
 );
+
+/** `GET /v1/calls/ice-servers`: WebRTC's `RTCConfiguration.iceServers`, TURN with a time-limited credential. */
+export const iceServers = object(
+  {
+    iceServers: {
+      type: 'array',
+      items: object(
+        { urls: { type: 'array', items: str }, username: str, credential: str },
+        { optional: ['username', 'credential'], title: 'IceServer' },
+      ),
+    },
+    expiresAt: {
+      ...ms,
+      description: 'When the TURN credential stops working (ms since the epoch); absent without TURN.',
+    },
+  },
+  { optional: ['expiresAt'], title: 'IceServers' },
+);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Logger } from '@im/common';
 import { MessageType, serverMessage } from '@im/protocol';
-import type { MessageTypeNumber } from '@im/protocol';
+import type { ImMessage, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort, DeviceSession, OnceStore, Presence } from '@im/realtime';
-import type { Store } from '@im/store';
+import type { Store, UserProfile } from '@im/store';
 import type { Server } from 'socket.io';
 
 /** How long the "told offline" mark lasts: a user offline longer than this may get a second 6 after a crash. */
@@ -52,6 +52,21 @@ export class PresenceNotifier {
     const leftRecently = await this.d.once.take(this.leftKey(userId));
     if (leftRecently !== undefined) return;
     await this.tellFriends(userId, MessageType.FRIEND_ONLINE);
+  }
+
+  /**
+   * What a device is told after its type 1 (and its sync): a 5 from each friend online at that
+   * moment, live and not stored, the same message a friend's first connect sends.
+   */
+  async onlineFriendsNotices(userId: string): Promise<ImMessage[]> {
+    const friends = await this.d.store.relations.friends(userId);
+    if (friends.length === 0) return [];
+    const online = await this.d.presence.onlineAmong(friends);
+    const now = this.d.clock.now();
+    const profiles = new Map((await this.d.store.users.getMany([...online])).map((p) => [p.userId, p]));
+    return [...online].map((friendId) =>
+      presenceMessage(friendId, userId, MessageType.FRIEND_ONLINE, now, profiles.get(friendId)),
+    );
   }
 
   async offline(userId: string): Promise<void> {
@@ -133,19 +148,32 @@ export class PresenceNotifier {
     const now = this.d.clock.now();
     const profile = online.size > 0 ? await this.d.store.users.get(userId) : undefined;
     await Promise.all(
-      [...online].map((friendId) => {
-        const message = serverMessage({
-          msgId: randomUUID(),
-          messageType: type,
-          from: { id: userId, type: 'PERSON', name: profile?.name, iconUrl: profile?.avatar },
-          destId: friendId,
-          content: '',
-          at: now,
-        });
-        return this.d.delivery.send([friendId], { kind: 'live', message });
-      }),
+      [...online].map((friendId) =>
+        this.d.delivery.send([friendId], {
+          kind: 'live',
+          message: presenceMessage(userId, friendId, type, now, profile),
+        }),
+      ),
     );
   }
+}
+
+/** A 5 or 6: `userId` came online or went offline, told to `toId` (live, never stored), named from the directory. */
+function presenceMessage(
+  userId: string,
+  toId: string,
+  type: MessageTypeNumber,
+  at: number,
+  profile: UserProfile | undefined,
+): ImMessage {
+  return serverMessage({
+    msgId: randomUUID(),
+    messageType: type,
+    from: { id: userId, type: 'PERSON', name: profile?.name, iconUrl: profile?.avatar },
+    destId: toId,
+    content: '',
+    at,
+  });
 }
 
 /**

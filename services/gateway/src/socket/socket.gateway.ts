@@ -193,6 +193,9 @@ export class SocketGateway {
         await registered;
         await this.settle(socket, channel, devType);
         channel.start();
+        // Who is online now, after the sync: the 5s the device missed while it was away.
+        for (const notice of (await this.d.notifier?.onlineFriendsNotices(channel.userId)) ?? [])
+          channel.pushLive(notice);
       },
     };
     socket.on('chat', (payload: unknown, ack?: unknown) => {
