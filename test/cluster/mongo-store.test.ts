@@ -8,7 +8,7 @@ import mongoose from 'mongoose';
 import { createLogger } from '@im/common';
 import type { ImMessage } from '@im/protocol';
 import { MongoStore } from '@im/store';
-import { pushDeviceContract, storeContract } from '@im/store/testing';
+import { pushDeviceContract, storeContract, userContract } from '@im/store/testing';
 
 const MONGO_URL = process.env.IM_TEST_MONGO_URL;
 if (!MONGO_URL) {
@@ -60,6 +60,7 @@ afterAll(async () => {
 
 storeContract('MongoStore', () => MongoStore.connect(urlFor(CONTRACT_DB), { logger: silent }));
 pushDeviceContract('MongoStore', () => MongoStore.connect(urlFor(CONTRACT_DB), { logger: silent }));
+userContract('MongoStore', () => MongoStore.connect(urlFor(CONTRACT_DB), { logger: silent }));
 
 describe('MongoStore on a real server', () => {
   let store: MongoStore;

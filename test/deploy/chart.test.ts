@@ -194,6 +194,23 @@ describe('helm chart im-cluster', () => {
     expect(secret.stringData).toEqual({ IM_JWT_SECRET: 's3cret', IM_KAFKA_BROKERS: 'k:9092', IM_MONGO_URL: 'mongodb://m/im', IM_REDIS_URL: 'redis://r' });
   });
 
+  it('renders the media storage settings and its Secret keys only when a bucket is set', () => {
+    const plain = find(render(), 'ConfigMap', 'im-cluster-config');
+    expect(Object.keys(plain.data).filter((k) => k.startsWith('IM_S3_'))).toEqual([]);
+    expect(() => render('--set', 'media.bucket=im-media')).toThrow(/media.endpoint is required/);
+    const objs = render('--set', 'media.bucket=im-media', '--set', 'media.endpoint=https://s3.example.com');
+    expect(find(objs, 'ConfigMap', 'im-cluster-config').data).toMatchObject({
+      IM_S3_BUCKET: 'im-media',
+      IM_S3_ENDPOINT: 'https://s3.example.com',
+      IM_S3_REGION: 'us-east-1',
+      IM_S3_FORCE_PATH_STYLE: 'true',
+    });
+    expect(container(find(objs, 'Deployment', 'im-cluster-gateway')).env).toContainEqual({
+      name: 'IM_S3_SECRET_ACCESS_KEY',
+      valueFrom: { secretKeyRef: { name: 'im-cluster-env', key: 'IM_S3_SECRET_ACCESS_KEY' } },
+    });
+  });
+
   it('k8s/im-cluster.yaml is the chart rendered with default values (else run: bash deploy/render-k8s.sh)', () => {
     const fresh = K8S_HEADER + run(['template', 'im-cluster', CHART, ...KUBE_VERSION]);
     expect(readFileSync(K8S, 'utf8') === fresh).toBe(true);

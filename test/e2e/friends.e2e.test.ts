@@ -42,8 +42,11 @@ describe('friends end to end (embedded)', () => {
     expect(accepted).toMatchObject({ status: 200, body: { status: 'friends' } });
     await a.waitForMessages(1, 12);
     expect(a.ofType(12)[0]).toMatchObject({ fromId: 'fq-b', destId: 'fq-a' });
-    expect((await h.http('GET', '/v1/friends', 'fq-a')).body).toEqual({ userIds: ['fq-b'] });
-    expect((await h.http('GET', '/v1/friends', 'fq-b')).body).toEqual({ userIds: ['fq-a'] });
+    expect((await h.http('GET', '/v1/friends', 'fq-a')).body).toEqual({
+      userIds: ['fq-b'],
+      friends: [expect.objectContaining({ userId: 'fq-b', name: 'fq-b', avatar: '' })],
+    });
+    expect((await h.http('GET', '/v1/friends', 'fq-b')).body).toMatchObject({ userIds: ['fq-a'] });
     expect((await h.http('GET', '/v1/friends/requests', 'fq-b')).body).toEqual({ incoming: [], outgoing: [] });
     await settle();
     expect(friendTypes(a)).toEqual([12]);
@@ -72,7 +75,7 @@ describe('friends end to end (embedded)', () => {
     expect((await h.http('POST', '/v1/friends/requests/fr-a/refuse', 'fr-b')).status).toBe(404);
     await settle();
     expect(a.received).toHaveLength(0);
-    expect((await h.http('GET', '/v1/friends', 'fr-a')).body).toEqual({ userIds: [] });
+    expect((await h.http('GET', '/v1/friends', 'fr-a')).body).toEqual({ userIds: [], friends: [] });
   });
 
   it('refuses befriending oneself, a request from a blacklisted requester, and accepting a request that does not exist', async () => {
@@ -93,7 +96,7 @@ describe('friends end to end (embedded)', () => {
     // A request addressed to someone else cannot be accepted by a third user.
     await h.http('POST', '/v1/friends/requests', 'fp-c', { toUserId: 'fp-d' });
     expect((await h.http('POST', '/v1/friends/requests/fp-c/accept', 'fp-b')).status).toBe(404);
-    expect((await h.http('GET', '/v1/friends', 'fp-c')).body).toEqual({ userIds: [] });
+    expect((await h.http('GET', '/v1/friends', 'fp-c')).body).toEqual({ userIds: [], friends: [] });
     expect((await h.http('POST', '/v1/friends/requests', 'fp-a', { toUserId: 'bad id!' })).status).toBe(400);
     expect((await h.http('POST', '/v1/friends/requests', undefined, { toUserId: 'fp-b' })).status).toBe(401);
     await settle();
@@ -143,9 +146,9 @@ describe('friends end to end (embedded)', () => {
     const b = await h.connect('pf-b');
     const c = await h.connect('pf-c');
     const d = await h.connect('pf-d');
-    expect((await h.http('PUT', '/v1/profile', 'pf-a', { name: 'Alice W.', avatar: 'https://x/a.png' })).status).toBe(
-      204,
-    );
+    expect(
+      (await h.http('PUT', '/v1/profile', 'pf-a', { name: 'Alice W.', avatar: 'https://x/a.png' })).body,
+    ).toMatchObject({ userId: 'pf-a', name: 'Alice W.', avatar: 'https://x/a.png' });
     await Promise.all([b.waitForMessages(1, 26), c.waitForMessages(1, 26)]);
     expect(b.ofType(26)[0]).toMatchObject({
       fromId: 'pf-a',

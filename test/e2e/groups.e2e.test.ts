@@ -178,6 +178,8 @@ describe('group administration end to end (embedded)', () => {
     expect(a.ofType(55)[0]).toMatchObject({ fromId: 'ga-o', destId: groupId, fromType: 2 });
     expect((await h.http('GET', `/v1/groups/${groupId}/members`, 'ga-o')).body.members).toContainEqual({
       userId: 'ga-a',
+      name: 'ga-a',
+      avatar: '',
       role: 'admin',
     });
     // An admin cannot make admins; the owner's role does not change; only members can become admins.
@@ -266,9 +268,9 @@ describe('group administration end to end (embedded)', () => {
     const members = (await h.http('GET', `/v1/groups/${groupId}/members`, 'go-o')).body.members;
     expect(members).toEqual(
       expect.arrayContaining([
-        { userId: 'go-b', role: 'owner' },
-        { userId: 'go-o', role: 'admin' },
-        { userId: 'go-a', role: 'admin' },
+        { userId: 'go-b', name: 'go-b', avatar: '', role: 'owner' },
+        { userId: 'go-o', name: 'go-o', avatar: '', role: 'admin' },
+        { userId: 'go-a', name: 'go-a', avatar: '', role: 'admin' },
       ]),
     );
     expect((await h.http('GET', '/v1/groups', 'go-b')).body.groups).toMatchObject([
@@ -363,6 +365,8 @@ describe('group administration end to end (embedded)', () => {
     });
     expect((await h.http('GET', `/v1/groups/${groupId}/members`, 'gn-o')).body.members).toContainEqual({
       userId: 'gn-a',
+      name: 'gn-a',
+      avatar: '',
       role: 'member',
       remark: 'Ali',
     });

@@ -1,5 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { MESSAGE_TYPES } from '@im/protocol';
+import sharp from 'sharp';
 import { validateApiDocument } from '../support/api-doc-validators';
 import { EmbeddedHarness, tokenFor } from '../support/embedded-harness';
 
@@ -94,8 +95,12 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
           expect(typeof p.schema).toBe('object');
           if (p.in === 'path') expect(p.required).toBe(true);
         }
-        if (op.requestBody !== undefined)
-          expect(typeof op.requestBody.content['application/json'].schema).toBe('object');
+        if (op.requestBody !== undefined) {
+          // JSON, or raw bytes (an upload's PUT)
+          const media =
+            op.requestBody.content['application/json'] ?? op.requestBody.content['application/octet-stream'];
+          expect(typeof media.schema).toBe('object');
+        }
         const statuses = Object.keys(op.responses);
         expect(statuses.length).toBeGreaterThan(0);
         for (const status of statuses) {
@@ -155,7 +160,7 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
             ]);
         }
         expect(op.responses.default.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
-        if (op.requestBody !== undefined) {
+        if (op.requestBody?.content['application/json'] !== undefined) {
           bodies++;
           const schema = op.requestBody.content['application/json'].schema;
           expect([where, op.requestBody.required]).toEqual([where, (schema.required ?? []).length > 0]);
@@ -243,6 +248,34 @@ describe('OpenAPI document served by the gateway (embedded)', () => {
     await call('POST', '/v1/friends/requests/oa-carol/refuse', 'oa-bob');
     await call('GET', '/v1/friends', 'oa-alice');
     await call('PUT', '/v1/profile', 'oa-alice', { name: 'Alice' });
+    await call('GET', '/v1/users/search?q=Ali', 'oa-bob');
+    await call('GET', '/v1/users?ids=oa-alice,oa-bob', 'oa-bob');
+    await call('GET', '/v1/users/oa-alice', 'oa-bob');
+    await call('PUT', '/v1/admin/users/oa-mallory/ban', admin, { reason: 'spam' });
+    await call('DELETE', '/v1/admin/users/oa-mallory/ban', admin);
+    // Uploads: a file through every step, then an image (raw PNG bytes, so not through `call`) for its thumbnail.
+    const file = await call('POST', '/v1/uploads', 'oa-alice', {
+      kind: 'file',
+      contentType: 'application/octet-stream',
+      size: 7,
+      fileName: 'notes.bin',
+    });
+    await call('PUT', file.upload.url.slice(h.url.length), undefined, 'hello', file.upload.headers);
+    await call('POST', `/v1/uploads/file/${file.uploadId}/complete`, 'oa-alice');
+    await call('GET', `/v1/media/file/${file.uploadId}`, undefined);
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    const image = await call('POST', '/v1/uploads', 'oa-alice', {
+      kind: 'image',
+      contentType: 'image/png',
+      size: png.length,
+    });
+    expect((await fetch(image.upload.url, { method: 'PUT', headers: image.upload.headers, body: png })).status).toBe(
+      204,
+    );
+    await call('POST', `/v1/uploads/image/${image.uploadId}/complete`, 'oa-alice');
+    await call('GET', `/v1/media/image/${image.uploadId}/thumbnail`, undefined);
     await call('PUT', '/v1/blacklist/oa-dave', 'oa-alice');
     await call('GET', '/v1/blacklist', 'oa-alice');
     await call('DELETE', '/v1/blacklist/oa-dave', 'oa-alice');

@@ -20,6 +20,8 @@ POSTGRES_PORT="${IM_INFRA_POSTGRES_PORT:-54329}"
 TURN_PORT="${IM_INFRA_TURN_PORT:-13478}"
 TURN_RELAY_MIN="${IM_INFRA_TURN_RELAY_MIN:-31000}"
 TURN_RELAY_MAX="${IM_INFRA_TURN_RELAY_MAX:-31099}"
+# SeaweedFS's S3 port; its master, volume and filer take the next three, each with a gRPC port +10000.
+S3_PORT="${IM_INFRA_S3_PORT:-18333}"
 # FerretDB's storage: postgresql (default; PostgreSQL from Debian, see postgres.sh) or sqlite.
 FERRETDB_BACKEND="${IM_INFRA_FERRETDB_BACKEND:-postgresql}"
 
@@ -28,6 +30,7 @@ REDIS_START_TIMEOUT="${IM_INFRA_REDIS_TIMEOUT:-20}"
 KAFKA_START_TIMEOUT="${IM_INFRA_KAFKA_TIMEOUT:-120}"
 MONGO_START_TIMEOUT="${IM_INFRA_MONGO_TIMEOUT:-60}"
 POSTGRES_START_TIMEOUT="${IM_INFRA_POSTGRES_TIMEOUT:-60}"
+S3_START_TIMEOUT="${IM_INFRA_S3_TIMEOUT:-60}"
 
 PROBE="$INFRA_SCRIPTS/probe.js"
 
@@ -38,11 +41,11 @@ check_ports() {
       "unset IM_INFRA_KAFKA_PORT IM_INFRA_KAFKA_CONTROLLER_PORT (defaults 19092/19093)"
   fi
   local p seen=" "
-  for p in "$REDIS_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$MONGO_PORT" "$POSTGRES_PORT" "$TURN_PORT"; do
+  for p in "$REDIS_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$MONGO_PORT" "$POSTGRES_PORT" "$TURN_PORT" "$S3_PORT"; do
     [[ "$p" =~ ^[0-9]+$ && "$p" -gt 0 && "$p" -lt 65536 ]] ||
       fail infra "invalid port '$p' in IM_INFRA_*_PORT" - "unset the IM_INFRA_*_PORT variables or give numbers"
     [[ "$seen" != *" $p "* ]] ||
-      fail infra "port $p is used twice (redis=$REDIS_PORT kafka=$KAFKA_PORT controller=$KAFKA_CONTROLLER_PORT mongo=$MONGO_PORT postgres=$POSTGRES_PORT turn=$TURN_PORT)" - \
+      fail infra "port $p is used twice (redis=$REDIS_PORT kafka=$KAFKA_PORT controller=$KAFKA_CONTROLLER_PORT mongo=$MONGO_PORT postgres=$POSTGRES_PORT turn=$TURN_PORT s3=$S3_PORT)" - \
         "give each IM_INFRA_*_PORT a different value"
     seen+="$p "
   done

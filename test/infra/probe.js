@@ -436,7 +436,32 @@ async function probeStun(hostPort, timeoutMs) {
   return { software, summary: `STUN Binding ok (${software})` };
 }
 
-const PROBES = { redis: probeRedis, kafka: probeKafka, mongo: probeMongo, stun: probeStun };
+// ---------------------------------------------------------------------------------------------
+// S3: an anonymous `GET /` must get an S3 answer (XML; 403 AccessDenied when the server requires
+// credentials, as ours does).
+
+function probeS3(hostPort, timeoutMs) {
+  const { host, port } = splitHostPort(hostPort);
+  return new Promise((resolve, reject) => {
+    const req = require('node:http').get({ host, port, path: '/', timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => {
+        if (!/<(Error|ListAllMyBucketsResult)\b/.test(body))
+          return reject(new Error(`GET / answered ${res.statusCode} without an S3 XML body`));
+        const server = res.headers.server ?? 'S3';
+        resolve({ ok: true, server, summary: `${server} answered GET / with ${res.statusCode}` });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const PROBES = { redis: probeRedis, kafka: probeKafka, mongo: probeMongo, stun: probeStun, s3: probeS3 };
 
 async function main(argv) {
   const args = [...argv];
@@ -454,7 +479,7 @@ async function main(argv) {
   const [kind, hostPort] = args;
   const probe = PROBES[kind];
   if (!probe || !hostPort) {
-    process.stderr.write('usage: probe.js redis|kafka|mongo|stun host:port [--timeout ms] [--json]\n');
+    process.stderr.write('usage: probe.js redis|kafka|mongo|stun|s3 host:port [--timeout ms] [--json]\n');
     return 64;
   }
   try {
@@ -467,7 +492,16 @@ async function main(argv) {
   }
 }
 
-module.exports = { probeRedis, probeKafka, probeMongo, probeStun, kafkaApiVersions, kafkaMetadata, mongoCommand };
+module.exports = {
+  probeRedis,
+  probeKafka,
+  probeMongo,
+  probeStun,
+  probeS3,
+  kafkaApiVersions,
+  kafkaMetadata,
+  mongoCommand,
+};
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,10 +1,11 @@
-// Starts/stops the real servers (Redis 7, PostgreSQL, FerretDB on top of it, Kafka KRaft) for a
+// Starts/stops the real servers (Redis 7, PostgreSQL, FerretDB on top of it, Kafka KRaft, an
+// S3-compatible object store: SeaweedFS) for a
 // test run through test/infra/infra.sh. Meant for jest globalSetup/globalTeardown:
 //
 //   export default async () => { await startInfra(); };   // global-setup.ts
 //   export default async () => { await stopInfra(); };    // global-teardown.ts
 //
-// startInfra() also sets IM_TEST_REDIS_URL / IM_TEST_KAFKA_BROKERS / IM_TEST_MONGO_URL in
+// startInfra() also sets IM_TEST_REDIS_URL / IM_TEST_KAFKA_BROKERS / IM_TEST_MONGO_URL / IM_TEST_S3_* in
 // process.env, which jest workers (forked after globalSetup) inherit. Tests never talk to
 // PostgreSQL directly: it is FerretDB's storage (IM_INFRA_FERRETDB_BACKEND=sqlite runs FerretDB
 // without it).
@@ -21,7 +22,11 @@ export interface InfraEndpoints {
   mongoUrl: string;
   /** FerretDB's storage as `infra.sh env` reports it, e.g. `postgresql (postgres://...)`. */
   mongoBackend: string | undefined;
+  s3: { endpoint: string; accessKeyId: string; secretAccessKey: string };
 }
+
+/** Every piece `infra.sh up all` may start, in start order (`down` goes backwards). */
+const PIECES = ['redis', 'postgres', 'ferretdb', 'kafka', 'turn', 's3'] as const;
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const INFRA_SCRIPT = path.join(REPO_ROOT, 'test', 'infra', 'infra.sh');
@@ -107,8 +112,12 @@ export async function startInfra(): Promise<InfraEndpoints> {
   // Servers already up belong to someone else (another run, a developer's shell): this run uses
   // them and leaves them up (stopInfra), so a quick `jest <file>` never pulls them from under a
   // full run going on beside it.
-  const before = await runInfra(['status', 'all'], 60_000, false);
-  if (before.code === 0) process.env.IM_TEST_INFRA_FOUND_UP = '1';
+  // Per piece: one added to servers already up (say S3 beside a shared Redis, Kafka and FerretDB)
+  // is this run's to stop, the others are not.
+  const down: string[] = [];
+  for (const piece of PIECES) if ((await runInfra(['status', piece], 60_000, false)).code !== 0) down.push(piece);
+  process.env.IM_TEST_INFRA_STARTED = down.join(',');
+  if (down.length === 0) process.env.IM_TEST_INFRA_FOUND_UP = '1';
   const up = await runInfra(['up', 'all'], UP_TIMEOUT_MS, verbose());
   if (up.code !== 0) throw failure('bash test/infra/infra.sh up all', up);
 
@@ -118,18 +127,26 @@ export async function startInfra(): Promise<InfraEndpoints> {
   const redisUrl = vars.IM_TEST_REDIS_URL;
   const brokers = vars.IM_TEST_KAFKA_BROKERS;
   const mongoUrl = vars.IM_TEST_MONGO_URL;
-  if (!redisUrl || !brokers || !mongoUrl) {
+  const s3 = {
+    endpoint: vars.IM_TEST_S3_ENDPOINT ?? '',
+    accessKeyId: vars.IM_TEST_S3_ACCESS_KEY_ID ?? '',
+    secretAccessKey: vars.IM_TEST_S3_SECRET_ACCESS_KEY ?? '',
+  };
+  if (!redisUrl || !brokers || !mongoUrl || !s3.endpoint) {
     throw new Error(`infra.sh env printed incomplete endpoints:\n${env.stdout}`);
   }
   process.env.IM_TEST_REDIS_URL = redisUrl;
   process.env.IM_TEST_KAFKA_BROKERS = brokers;
   process.env.IM_TEST_MONGO_URL = mongoUrl;
+  process.env.IM_TEST_S3_ENDPOINT = s3.endpoint;
+  process.env.IM_TEST_S3_ACCESS_KEY_ID = s3.accessKeyId;
+  process.env.IM_TEST_S3_SECRET_ACCESS_KEY = s3.secretAccessKey;
   // Every other endpoint the script prints (coturn's URL and secret, ...) goes to the workers as it is.
   for (const [name, value] of Object.entries(vars)) if (name.startsWith('IM_TEST_')) process.env[name] = value;
   const mongoBackend = parseMongoBackend(env.stdout);
   if (!verbose()) {
     process.stderr.write(
-      `[infra] up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${redisUrl} kafka=${brokers} ${mongoUrl}` +
+      `[infra] up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${redisUrl} kafka=${brokers} ${mongoUrl} s3=${s3.endpoint}` +
         `${mongoBackend ? ` FerretDB backend=${mongoBackend}` : ''}\n`,
     );
   }
@@ -141,12 +158,13 @@ export async function startInfra(): Promise<InfraEndpoints> {
       .filter(Boolean),
     mongoUrl,
     mongoBackend,
+    s3,
   };
 }
 
 /**
- * Stops every server infra.sh started (safe to call twice). IM_INFRA_KEEP=1 leaves them up, and so
- * does a run that found them all up when it started (they are someone else's).
+ * Stops the servers this run started (safe to call twice): a piece found up at the start is someone
+ * else's and stays up. IM_INFRA_KEEP=1 leaves them all up.
  */
 export async function stopInfra(): Promise<void> {
   if (process.env.IM_INFRA_KEEP === '1' || process.env.IM_INFRA_KEEP === 'true') return;
@@ -154,6 +172,10 @@ export async function stopInfra(): Promise<void> {
     process.stderr.write('[infra] left up: the servers were already running when this run started\n');
     return;
   }
-  const down = await runInfra(['down', 'all'], DOWN_TIMEOUT_MS, verbose());
-  if (down.code !== 0) throw failure('bash test/infra/infra.sh down all', down);
+  // Only the pieces this run started, newest first.
+  const started = (process.env.IM_TEST_INFRA_STARTED ?? PIECES.join(',')).split(',').filter(Boolean).reverse();
+  for (const piece of started) {
+    const down = await runInfra(['down', piece], DOWN_TIMEOUT_MS, verbose());
+    if (down.code !== 0) throw failure(`bash test/infra/infra.sh down ${piece}`, down);
+  }
 }

@@ -201,7 +201,7 @@ export type RelationCommand =
   | {
       readonly kind: 'profile';
       readonly userId: string;
-      readonly profile: { readonly name?: string; readonly avatar?: string };
+      readonly profile: { readonly name?: string; readonly avatar?: string; readonly signature?: string };
       readonly commandId: string;
       readonly at: number;
     };

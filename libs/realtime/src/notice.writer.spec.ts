@@ -86,4 +86,33 @@ describe(NoticeWriter.name, () => {
     expect(delivered()).toEqual([['alice', 'live', undefined]]);
     expect(await store.conversations.maxSeq('s:alice')).toBe(0);
   });
+
+  it('names a person’s notice from the directory, and leaves a named or system one as built', async () => {
+    await store.users.ensure({
+      userId: 'alice',
+      name: 'Alice A.',
+      avatar: 'https://x.test/a.png',
+      signature: '',
+      updatedAt: 1,
+    });
+    const byAlice = (msgId: string, type: 'PERSON' | 'GROUP', name?: string) =>
+      serverMessage({
+        msgId,
+        messageType: MessageType.GROUP_MEMBER_JOINED,
+        from: { id: 'alice', type, ...(name !== undefined ? { name } : {}) },
+        destId: 'g1',
+        content: {},
+        at: 1,
+      });
+    const person = await writer.toUser('bob', byAlice('n8', 'PERSON'));
+    expect(person.stored.message).toMatchObject({ fromName: 'Alice A.', imageIconUrl: 'https://x.test/a.png' });
+    const group = await writer.toGroup('g1', byAlice('n9', 'GROUP'));
+    expect(group.stored.message).toMatchObject({ fromName: 'Alice A.', fromType: 2 });
+    const named = await writer.toUser('bob', byAlice('n10', 'PERSON', 'Given'));
+    expect(named.stored.message.fromName).toBe('Given');
+    const system = await writer.toUser('bob', notice('n11'));
+    expect(system.stored.message.fromName).toBe('');
+    expect(await writer.nameOf('alice')).toBe('Alice A.');
+    expect(await writer.nameOf('nobody')).toBe('nobody');
+  });
 });

@@ -1,4 +1,4 @@
-import { groupConversationId, parseConversationId, systemConversationId } from '@im/protocol';
+import { FromType, groupConversationId, parseConversationId, systemConversationId } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { AppendInput, AppendResult, Store } from '@im/store';
 import type { DeliveryPort } from './delivery.port';
@@ -30,6 +30,10 @@ export interface NoticeOptions {
  * crash, a client's retry with the same idempotency key), so a delivery lost with the crash is
  * made good. A device drops a seq it already has, so a repeat never shows twice. A notice of a
  * type that pushes goes on to the recipients' offline devices (`PushNotifier`, once per user).
+ *
+ * It is also the one place that names the sender: a notice from a person (fromType 1) or about
+ * one (fromType 2, fromId the acting user) built without a `fromName` gets that user's name and
+ * avatar from the user directory (`Store.users`), so every server-made message shows who acted.
  */
 export class NoticeWriter {
   constructor(
@@ -62,7 +66,21 @@ export class NoticeWriter {
 
   /** Not stored: to the devices of the users online now (a refusal such as 66). */
   async live(userIds: readonly string[], message: ImMessage): Promise<void> {
-    if (userIds.length > 0) await this.delivery.send(userIds, { kind: 'live', message });
+    if (userIds.length > 0) await this.delivery.send(userIds, { kind: 'live', message: await this.named(message) });
+  }
+
+  /** The directory's name of a user, or their id when it has none: for a notice whose content names a person. */
+  async nameOf(userId: string): Promise<string> {
+    return (await this.store.users.get(userId))?.name ?? userId;
+  }
+
+  /** The message with its acting user's name and avatar, when it came without a name. */
+  private async named<M extends ImMessage>(message: M): Promise<M> {
+    if (message.fromName !== '' || (message.fromType !== FromType.PERSON && message.fromType !== FromType.GROUP))
+      return message;
+    const profile = await this.store.users.get(message.fromId);
+    if (profile === undefined) return message;
+    return { ...message, fromName: profile.name, imageIconUrl: message.imageIconUrl || profile.avatar };
   }
 
   private async write(
@@ -71,7 +89,7 @@ export class NoticeWriter {
     recipients: () => Promise<string[]>,
     options: NoticeOptions,
   ): Promise<NoticeResult> {
-    const result = await this.store.messages.append({ conversationId, message });
+    const result = await this.store.messages.append({ conversationId, message: await this.named(message) });
     if (options.deliverIf !== undefined && !(await options.deliverIf())) return { ...result, deliveredTo: 0 };
     const to = (await recipients()).filter((u) => u !== options.except);
     if (to.length > 0) await this.delivery.send(to, { kind: 'stored', message: result.stored });

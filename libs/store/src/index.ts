@@ -43,6 +43,9 @@ export type {
   Store,
   StoredMessage,
 } from './store.port';
+export { nameKey, unknownProfile } from './user.port';
+export type { ProfileChange, UserBan, UserProfile, UserRepository } from './user.port';
+export { profilesOf } from './user-directory';
 export { checkGroupSend, groupSendRefusal } from './group-send.rule';
 export type { GroupSender, GroupSendRefusal, GroupSendRefusalCode } from './group-send.rule';
 export { SqliteStore } from './sqlite/sqlite.store';

@@ -1,4 +1,5 @@
 import type { ImMessage } from '@im/protocol';
+import type { UserRepository } from './user.port';
 
 /** Message status on the wire (our interpretation of the `status` field). */
 export const MessageStatus = { NORMAL: 0, RECALLED: 1 } as const;
@@ -493,6 +494,8 @@ export interface Store {
   readonly collections: CollectionRepository;
   readonly requestIds: RequestIdRepository;
   readonly pushDevices: PushDeviceRepository;
+  /** The user directory (profiles) and bans. */
+  readonly users: UserRepository;
   /** True when the backend answers (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

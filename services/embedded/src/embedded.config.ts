@@ -22,7 +22,7 @@ export const EMBEDDED_CONFIG = {
   IM_DATA_DIR: {
     kind: 'string',
     default: './data',
-    doc: 'Embedded mode: folder of the SQLite file (`im.db`) and the generated JWT secret.',
+    doc: 'Embedded mode: folder of the SQLite file (`im.db`), the generated JWT secret and uploaded media (`media/`).',
   },
 } as const satisfies ConfigSchema;
 

@@ -5,7 +5,7 @@ import type { Clock, Logger } from '@im/common';
 import { callSettings, startCallService } from '@im/call-service';
 import { startEventsService } from '@im/events-service';
 import { startFriendService } from '@im/friend-service';
-import { createGateway, gatewaySettings } from '@im/gateway';
+import { DiskMediaStore, UploadTokens, createGateway, gatewaySettings, mediaSettings } from '@im/gateway';
 import type { Gateway, GatewaySettings } from '@im/gateway';
 import { startGroupService } from '@im/group-service';
 import { startMessageService } from '@im/message-service';
@@ -35,6 +35,16 @@ export interface EmbeddedServer {
 
 /** The `service` of the embedded process's own lines (the hosted services log as theirs). */
 export const EMBEDDED_SERVICE = 'im-embedded';
+
+/** Embedded uploads: files under IM_DATA_DIR/media, received and served by the gateway (docs/media.md). */
+function embeddedMedia(config: EmbeddedConfig, jwtSecret: string) {
+  const tokens = new UploadTokens(jwtSecret);
+  return {
+    store: new DiskMediaStore(join(config.IM_DATA_DIR, 'media'), (intent) => tokens.sign(intent)),
+    settings: mediaSettings(config),
+    tokens,
+  };
+}
 
 export function settingsFrom(config: EmbeddedConfig, jwtSecret: string): GatewaySettings {
   const settings = gatewaySettings(config, jwtSecret);
@@ -103,6 +113,7 @@ export async function startEmbedded(
     ids,
     logger: logger.child({ service: 'gateway' }),
     consoleDevTokens: true,
+    media: embeddedMedia(config, jwtSecret),
   });
   const port = await gateway.listen(config.IM_PORT, config.IM_HOST);
   return {

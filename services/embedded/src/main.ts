@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, createLogger, loadConfig, resolveLogFormat } from '@im/common';
-import { adminConfigProblems, iceConfigProblems } from '@im/gateway';
+import { adminConfigProblems, iceConfigProblems, mediaConfigProblems } from '@im/gateway';
 import { enableProcessMetrics } from '@im/runtime';
 import { EMBEDDED_CONFIG } from './embedded.config';
 import { banner } from './banner';
@@ -18,7 +18,11 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const problems = [...adminConfigProblems(config), ...iceConfigProblems(config)];
+  const problems = [
+    ...adminConfigProblems(config),
+    ...iceConfigProblems(config),
+    ...mediaConfigProblems(config, 'embedded'),
+  ];
   if (problems.length > 0) {
     process.stderr.write(`invalid configuration:\n  ${problems.join('\n  ')}\n`);
     process.exit(2);

@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import { ID_CONFIG, LOG_CONFIG } from '@im/common';
 import type { ConfigOf, ConfigSchema } from '@im/common';
 import { CHAT_RULES_CONFIG, GROUP_LIMITS_CONFIG } from '@im/runtime';
+import { MEDIA_CONFIG, mediaSettings } from './media/media.config';
+import type { MediaSettings } from './media/media.config';
 import { ICE_CONFIG, iceSettings } from './call/ice-servers';
 import type { IceSettings } from './call/ice-servers';
 
@@ -145,6 +147,19 @@ export const GATEWAY_CONFIG = {
     min: 60,
     doc: 'How long a revocation is remembered (shared store); must be at least the longest token lifetime.',
   },
+  IM_USER_SEARCH_PER_MINUTE: {
+    kind: 'int',
+    default: 30,
+    min: 1,
+    doc: 'User directory searches (`GET /v1/users/search`) one user may make per minute on one gateway (bursts of as many).',
+  },
+  IM_PROFILE_CACHE_MS: {
+    kind: 'int',
+    default: 5000,
+    min: 0,
+    doc: 'How long a gateway reuses a sender’s profile (the name and avatar it puts on their chat messages) before reading the directory again; a profile changed through this gateway is reread at once. 0: read every time.',
+  },
+  ...MEDIA_CONFIG,
 } as const satisfies ConfigSchema;
 
 export type GatewayConfig = ConfigOf<typeof GATEWAY_CONFIG>;
@@ -179,6 +194,12 @@ export interface GatewaySettings {
   readonly ice?: IceSettings;
   /** Serve the web console at /console (IM_CONSOLE_ENABLED); absent: off, for settings built by hand. */
   readonly consoleEnabled?: boolean;
+  /** Directory searches per user per minute; absent: 30. */
+  readonly userSearchPerMinute?: number;
+  /** How long a sender's profile is reused (ms); absent: 5000. */
+  readonly profileCacheMs?: number;
+  /** Upload rules (docs/media.md); absent: the defaults. */
+  readonly media?: MediaSettings;
 }
 
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
@@ -216,6 +237,9 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     gatewayId: c.IM_GATEWAY_ID ?? `${hostname()}-${process.pid}`,
     adminNoticesPerMinute: c.IM_ADMIN_NOTICES_PER_MINUTE,
     consoleEnabled: c.IM_CONSOLE_ENABLED,
+    userSearchPerMinute: c.IM_USER_SEARCH_PER_MINUTE,
+    profileCacheMs: c.IM_PROFILE_CACHE_MS,
+    media: mediaSettings(c),
     ice: iceSettings(c),
   };
 }

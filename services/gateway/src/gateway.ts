@@ -1,5 +1,4 @@
 import type { Bus } from '@im/bus';
-import { AppError, verifyToken } from '@im/common';
 import type { Clock, IdGenerator, Logger } from '@im/common';
 import type { ChatroomStore, DeliveryPort, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
@@ -25,7 +24,11 @@ import { pushRoutes } from './http/push.routes';
 import { healthRoutes } from './http/health.routes';
 import { adminRoutes } from './http/admin.routes';
 import { adminUserRoutes } from './http/admin-users.routes';
-import { authenticate, bearerToken, rememberUser } from './http/http-auth';
+import { authenticate } from './http/http-auth';
+import { mediaRoutes } from './http/media.routes';
+import type { MediaDeps } from './http/media.routes';
+import { userRoutes } from './http/user.routes';
+import { installCors } from './http/cors';
 import { installErrorHandler } from './http/http-errors';
 import { installRequestValidation } from './http/request-validation';
 import { asyncApiDocument } from './http/asyncapi';
@@ -43,6 +46,8 @@ import { SocketGateway } from './socket/socket.gateway';
 import { HandshakeLimiter } from './security/handshake-limiter';
 import { OriginPolicy } from './security/origin-policy';
 import { Revocations } from './security/revocations';
+import { AccessGate, installAccessCheck } from './security/access-gate';
+import { UserDirectory } from './users/user-directory';
 
 export interface GatewayDeps {
   readonly settings: GatewaySettings;
@@ -77,6 +82,8 @@ export interface GatewayDeps {
   readonly readinessChecks?: readonly (() => Promise<boolean>)[];
   /** Cluster mode: refuses new messages while the message service is far behind (see BacklogGuard). */
   readonly backlog?: { check(): void };
+  /** Uploads (docs/media.md): disk (embedded) or S3 (cluster); absent: the upload routes answer 503. */
+  readonly media?: MediaDeps;
 }
 
 export interface Gateway {
@@ -98,33 +105,11 @@ interface DrainState {
   draining: boolean;
 }
 
-/**
- * CORS for the HTTP API: a request from a browser origin that is not allowed is refused (403),
- * an allowed one gets its origin echoed, and a preflight is answered here.
- */
-function installCors(app: FastifyInstance, origins: OriginPolicy): void {
-  app.addHook('onRequest', async (request, reply) => {
-    const origin = request.headers.origin;
-    if (origin === undefined) return;
-    // Logged by the error handler, like every 401 / 403.
-    if (!origins.allows(origin, request.headers.host)) throw new AppError('IM_ERR_FORBIDDEN', 'origin not allowed');
-    void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-    if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
-      await reply
-        .status(204)
-        .header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
-        .header('access-control-allow-headers', 'authorization, content-type')
-        .header('access-control-max-age', '600')
-        .send();
-      return reply;
-    }
-  });
-}
-
 function buildHttp(
   deps: GatewayDeps,
   drain: DrainState,
-  revocations: Revocations,
+  access: AccessGate,
+  users: UserDirectory,
   origins: OriginPolicy,
 ): FastifyInstance {
   const app = fastify({
@@ -136,20 +121,7 @@ function buildHttp(
   installRequestValidation(app);
   documentOnlyResponseSchemas(app);
   installCors(app, origins);
-  // A valid token of a revoked user is refused on every route (routes then verify it as usual).
-  app.addHook('onRequest', async (request) => {
-    const verified = verifyToken(bearerToken(request), deps.settings.jwtSecret, deps.clock.now());
-    if (!verified.ok) return;
-    rememberUser(request, verified.claims.sub);
-    let revoked: boolean;
-    try {
-      revoked = await revocations.isRevoked(verified.claims);
-    } catch (e) {
-      throw new AppError('IM_ERR_UNAVAILABLE', 'cannot check the token now', e);
-    }
-    // Logged by the error handler, with the user.
-    if (revoked) throw new AppError('IM_ERR_UNAUTHENTICATED', 'token revoked');
-  });
+  installAccessCheck(app, access, deps.settings.jwtSecret, deps.clock);
   const openapi = collectOpenApi(app, { title: 'IM gateway', version: '0.1.0' });
   const ctx: RoutesContext = {
     store: deps.store,
@@ -158,10 +130,15 @@ function buildHttp(
     clock: deps.clock,
     ids: deps.ids,
     logger: deps.logger,
+    users,
     auth: (request) => authenticate(request, deps.settings.jwtSecret, deps.clock),
     ready: async () => {
       if (drain.draining) return false;
-      const checks = [() => deps.store.ping(), ...(deps.readinessChecks ?? [])];
+      const checks = [
+        () => deps.store.ping(),
+        ...(deps.media ? [() => (deps.media as MediaDeps).store.ping()] : []),
+        ...(deps.readinessChecks ?? []),
+      ];
       const results = await Promise.all(checks.map((c) => c().catch(() => false)));
       return results.every(Boolean);
     },
@@ -172,6 +149,8 @@ function buildHttp(
   blacklistRoutes(app, ctx);
   callRoutes(app, ctx);
   friendRoutes(app, ctx);
+  userRoutes(app, ctx);
+  mediaRoutes(app, ctx, deps.media);
   adminRoutes(app, ctx);
   walletRoutes(app, ctx);
   pushRoutes(app, ctx);
@@ -229,8 +208,10 @@ function buildHttp(
 export function createGateway(deps: GatewayDeps): Gateway {
   const drainState: DrainState = { draining: false };
   const revocations = new Revocations(deps.once, deps.settings.revocationTtlMs);
+  const users = new UserDirectory(deps.store, deps.clock, deps.settings.profileCacheMs ?? 5000);
+  const access = new AccessGate(revocations, users);
   const origins = new OriginPolicy(deps.settings.allowedOrigins);
-  const app = buildHttp(deps, drainState, revocations, origins);
+  const app = buildHttp(deps, drainState, access, users, origins);
   const handshakes =
     deps.settings.handshakesPerIpPerMin > 0
       ? new HandshakeLimiter(deps.settings.handshakesPerIpPerMin, deps.settings.handshakeBurstPerIp, deps.clock)
@@ -293,9 +274,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     (channel, reason) => holder.sockets?.disconnect(channel, reason),
     log,
   );
-  const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock, deps.backlog);
+  const service = new ChatService(deps.store, deps.bus, deps.once, deps.settings, deps.clock, users, deps.backlog);
   // Calls are the call service's: signals and device events go to it over the bus.
-  const calls = new CallForwarder(deps.bus, deps.clock, log.child({ module: 'call' }));
+  const calls = new CallForwarder(deps.bus, deps.clock, log.child({ module: 'call' }), users);
   const controller = new ChatController(
     service,
     calls,
@@ -347,7 +328,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     settings: deps.settings,
     clock: deps.clock,
     logger: log,
-    revocations,
+    access,
+    users,
   });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
@@ -395,7 +377,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
       notifier.close();
       // `local`: with the Redis adapter a plain disconnectSockets would close every gateway's sockets.
       io.local.disconnectSockets(true);
-      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => void io.close(() => resolve()));
+      // A keep-alive HTTP connection the server does not count as idle (seen after an upload's PUT)
+      // would otherwise hold the close for fastify's keepAliveTimeout (72 s).
+      app.server.closeAllConnections();
+      await closed;
       await socketGateway.cursors.close();
       await app.close();
     },

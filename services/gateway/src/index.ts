@@ -4,3 +4,8 @@ export { adminConfigProblems, GATEWAY_CONFIG, gatewaySettings } from './gateway.
 export type { GatewayConfig, GatewaySettings } from './gateway.config';
 export { iceConfigProblems } from './call/ice-servers';
 export { isLoopbackAddress } from './http/loopback';
+export { DiskMediaStore } from './media/media.store';
+export type { MediaStore } from './media/media.store';
+export { S3MediaStore } from './media/s3.media-store';
+export { UploadTokens } from './media/upload-token';
+export { mediaConfigProblems, mediaSettings } from './media/media.config';

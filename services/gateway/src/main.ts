@@ -6,6 +6,8 @@ import { CLUSTER_CONFIG, connectCluster, missingEndpoints, runProcess } from '@i
 import { createGateway } from './gateway';
 import { adminConfigProblems, GATEWAY_CONFIG, gatewaySettings } from './gateway.config';
 import { BacklogGuard } from './socket/backlog-guard';
+import { mediaConfigProblems, mediaSettings } from './media/media.config';
+import { S3MediaStore } from './media/s3.media-store';
 import { iceConfigProblems } from './call/ice-servers';
 
 /** Cluster mode: one gateway pod. Stateless: sockets here, everything else in Kafka, MongoDB, Redis. */
@@ -16,6 +18,7 @@ runProcess({
     ...missingEndpoints(c),
     ...(c.IM_JWT_SECRET ? [] : ['IM_JWT_SECRET: required in cluster mode']),
     ...adminConfigProblems(c),
+    ...mediaConfigProblems(c, 'cluster'),
     ...iceConfigProblems(c),
   ],
   start: async (config, logger) => {
@@ -41,6 +44,18 @@ runProcess({
       logger.child({ module: 'backlog' }),
     ).start();
     const ids = new IdGenerator({ worker: config.IM_ID_WORKER });
+    const s3 = config.IM_S3_BUCKET
+      ? new S3MediaStore({
+          endpoint: config.IM_S3_ENDPOINT ?? '',
+          region: config.IM_S3_REGION,
+          bucket: config.IM_S3_BUCKET,
+          accessKeyId: config.IM_S3_ACCESS_KEY_ID ?? '',
+          secretAccessKey: config.IM_S3_SECRET_ACCESS_KEY ?? '',
+          forcePathStyle: config.IM_S3_FORCE_PATH_STYLE,
+          getTtlMs: config.IM_S3_GET_TTL_S * 1000,
+        })
+      : undefined;
+    await s3?.ensureBucket();
     const gateway = createGateway({
       settings,
       store: ports.store,
@@ -57,6 +72,7 @@ runProcess({
       opsBoard: ports.ops.board,
       readinessChecks: [() => ports.ready()],
       backlog,
+      ...(s3 ? { media: { store: s3, settings: mediaSettings(config) } } : {}),
     });
     const port = await gateway.listen(config.IM_PORT, config.IM_HOST);
     logger.info({ port, gatewayId: settings.gatewayId, idWorker: ids.worker }, 'gateway listening');
@@ -68,6 +84,7 @@ runProcess({
         await socketAdapter.close();
         await chatrooms.close();
         await ports.close();
+        s3?.close();
       },
     };
   },

@@ -43,6 +43,11 @@ export class GroupNotices {
     await this.writer.toUser(toId, this.build(c, type, fromId, noticeId(c, type, toId), content));
   }
 
+  /** A user's name for a notice's content ("content holds the name"): the directory's, else their id. */
+  nameOf(userId: string): Promise<string> {
+    return this.writer.nameOf(userId);
+  }
+
   /** This command's group notice about `about` (the actor), when stored. */
   inGroup(c: NoticeCause, type: MessageTypeNumber, about: string): Promise<StoredMessage | undefined> {
     return this.store.messages.findByMsgId(groupConversationId(c.groupId), noticeId(c, type, about));

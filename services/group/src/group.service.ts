@@ -119,7 +119,7 @@ export class GroupService {
       c,
       MessageType.GROUP_MEMBER_LEFT,
       c.userId,
-      { userId: c.userId, name: c.userId },
+      { userId: c.userId, name: await this.notices.nameOf(c.userId) },
       c.userId,
     );
     await this.store.groups.removeMember(c.groupId, c.userId);
@@ -255,11 +255,16 @@ export class GroupService {
         c,
         MessageType.GROUP_MEMBER_JOINED,
         target,
-        { userId: target, name: target, by: c.userId },
+        { userId: target, name: await this.notices.nameOf(target), by: c.userId },
         target,
       );
       await this.store.groups.addMembers(c.groupId, [target], 'member', notice.seq);
-      await this.notices.toUser(c, MessageType.GROUP_INVITED, target, target, { groupId: c.groupId, by: c.userId });
+      await this.notices.toUser(c, MessageType.GROUP_INVITED, target, target, {
+        groupId: c.groupId,
+        userId: target,
+        name: await this.notices.nameOf(target),
+        by: c.userId,
+      });
       added.push(target);
     }
     return { ok: true, value: { added } };
@@ -290,7 +295,7 @@ export class GroupService {
         c,
         MessageType.GROUP_MEMBER_JOINED,
         c.userId,
-        { userId: c.userId, name: c.userId },
+        { userId: c.userId, name: await this.notices.nameOf(c.userId) },
         c.userId,
       );
       await this.store.groups.addMembers(c.groupId, [c.userId], 'member', notice.seq);
@@ -309,7 +314,12 @@ export class GroupService {
       message: c.message,
       createdAt: c.at,
     });
-    const content = { groupId: c.groupId, userId: c.userId, name: c.userId, message: c.message };
+    const content = {
+      groupId: c.groupId,
+      userId: c.userId,
+      name: await this.notices.nameOf(c.userId),
+      message: c.message,
+    };
     for (const manager of managers) {
       await this.notices.toUser(c, MessageType.GROUP_JOIN_REQUEST, c.userId, manager, content);
       await this.notices.toUser(c, MessageType.GROUP_APPLICATION, c.userId, manager, content);
@@ -338,7 +348,7 @@ export class GroupService {
       c,
       MessageType.GROUP_MEMBER_JOINED,
       c.targetId,
-      { userId: c.targetId, name: c.targetId, by: c.userId },
+      { userId: c.targetId, name: await this.notices.nameOf(c.targetId), by: c.userId },
       c.targetId,
     );
     await this.store.groups.addMembers(c.groupId, [c.targetId], 'member', notice.seq);
@@ -454,7 +464,7 @@ export class GroupService {
       c,
       MessageType.GROUP_MEMBER_LEFT,
       c.targetId,
-      { userId: c.targetId, name: c.targetId, by: c.userId },
+      { userId: c.targetId, name: await this.notices.nameOf(c.targetId), by: c.userId },
       c.targetId,
     );
     await this.store.groups.removeMember(c.groupId, c.targetId);

@@ -226,6 +226,23 @@ export interface RequestIdDoc {
   at: number;
 }
 
+/** A user's profile (UserRepository); `_id` is the user id, `nameKey` the case-folded name searched by prefix. */
+export interface UserDoc {
+  _id: string;
+  name: string;
+  nameKey: string;
+  avatar: string;
+  signature: string;
+  updatedAt: number;
+}
+
+/** A ban; `_id` is the user id. */
+export interface UserBanDoc {
+  _id: string;
+  at: number;
+  reason: string;
+}
+
 export interface MongoModels {
   readonly messages: Model<MessageDoc>;
   readonly conversations: Model<ConversationDoc>;
@@ -248,6 +265,8 @@ export interface MongoModels {
   readonly requestIds: Model<RequestIdDoc>;
   readonly pushDevices: Model<PushDeviceDoc>;
   readonly pushMutedUsers: Model<PushMutedUserDoc>;
+  readonly users: Model<UserDoc>;
+  readonly userBans: Model<UserBanDoc>;
 }
 
 const req = <T>(type: T): { type: T; required: true } => ({ type, required: true });
@@ -533,6 +552,22 @@ function collectionSeatSchema(): Schema<CollectionSeatDoc> {
   return s;
 }
 
+function userSchema(): Schema<UserDoc> {
+  const s = new Schema<UserDoc>(
+    {
+      _id: req(String),
+      name: req(String),
+      nameKey: req(String),
+      avatar: { type: String, default: '' },
+      signature: { type: String, default: '' },
+      updatedAt: req(Number),
+    },
+    options('users'),
+  );
+  s.index({ nameKey: 1, _id: 1 }, { name: 'name_key' });
+  return s;
+}
+
 /** Compiles the models on this connection (not on mongoose's global default connection). */
 export function buildModels(connection: Connection): MongoModels {
   return {
@@ -563,6 +598,11 @@ export function buildModels(connection: Connection): MongoModels {
       new Schema<RequestIdDoc>({ _id: req(String), id: req(String), at: req(Number) }, options('request_ids')),
     ),
     ...pushModels(connection),
+    users: connection.model<UserDoc>('User', userSchema()),
+    userBans: connection.model<UserBanDoc>(
+      'UserBan',
+      new Schema<UserBanDoc>({ _id: req(String), at: req(Number), reason: req(String) }, options('user_bans')),
+    ),
   };
 }
 

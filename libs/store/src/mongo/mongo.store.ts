@@ -21,6 +21,7 @@ import type { MongoModels } from './mongo.models';
 import { MongoRelationRepository } from './relation.mongo-repository';
 import { MongoPushDeviceRepository } from './push-device.mongo-repository';
 import { MongoRequestIdRepository } from './request-id.mongo-repository';
+import { MongoUserRepository } from './user.mongo-repository';
 
 export interface MongoStoreOptions {
   readonly logger?: Logger;
@@ -74,6 +75,7 @@ export class MongoStore implements Store {
   readonly collections: MongoCollectionRepository;
   readonly requestIds: MongoRequestIdRepository;
   readonly pushDevices: MongoPushDeviceRepository;
+  readonly users: MongoUserRepository;
 
   private constructor(
     /** For diagnostics and tests; the repositories are the way to change data. */
@@ -93,6 +95,7 @@ export class MongoStore implements Store {
     this.collections = new MongoCollectionRepository(models.collections, models.collectionSeats);
     this.requestIds = new MongoRequestIdRepository(models.requestIds);
     this.pushDevices = new MongoPushDeviceRepository(models.pushDevices, models.pushMutedUsers);
+    this.users = new MongoUserRepository(models.users, models.userBans);
   }
 
   static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {

@@ -196,4 +196,20 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     user_id TEXT PRIMARY KEY
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE users (
+    user_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    avatar TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX users_name_key ON users(name_key, user_id);
+  CREATE TABLE user_bans (
+    user_id TEXT PRIMARY KEY,
+    at INTEGER NOT NULL,
+    reason TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushDeviceContract } from '../testing/push-device.contract';
 import { storeContract } from '../testing/store.contract';
+import { userContract } from '../testing/user.contract';
 import { SqliteStore } from './sqlite.store';
 
 const dir = mkdtempSync(join(tmpdir(), 'im-sqlite-'));
@@ -36,3 +37,4 @@ describe(SqliteStore.name, () => {
     await s2.close();
   });
 });
+userContract('SqliteStore', () => Promise.resolve(new SqliteStore(join(dir, 'users.db'))));

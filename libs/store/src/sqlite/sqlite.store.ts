@@ -13,6 +13,7 @@ import { SqliteMessageRepository } from './message.sqlite-repository';
 import { SqlitePushDeviceRepository } from './push-device.sqlite-repository';
 import { SqliteRelationRepository } from './relation.sqlite-repository';
 import { SqliteRequestIdRepository } from './request-id.sqlite-repository';
+import { SqliteUserRepository } from './user.sqlite-repository';
 import { openDatabase } from './sqlite.database';
 import type { Db } from './sqlite.database';
 import { SqliteWriteBatcher } from './sqlite.write-batcher';
@@ -31,6 +32,7 @@ export class SqliteStore implements Store {
   readonly collections: SqliteCollectionRepository;
   readonly requestIds: SqliteRequestIdRepository;
   readonly pushDevices: SqlitePushDeviceRepository;
+  readonly users: SqliteUserRepository;
   private readonly db: Db;
 
   constructor(file: string) {
@@ -48,6 +50,7 @@ export class SqliteStore implements Store {
     this.collections = new SqliteCollectionRepository(this.db);
     this.requestIds = new SqliteRequestIdRepository(this.db);
     this.pushDevices = new SqlitePushDeviceRepository(this.db);
+    this.users = new SqliteUserRepository(this.db);
   }
 
   async ping(): Promise<boolean> {

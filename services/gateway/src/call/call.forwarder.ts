@@ -5,6 +5,7 @@ import type { Clock, Logger, TokenClaims } from '@im/common';
 import { MessageType } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import { requestCommand } from '../http/command.reply';
+import type { UserDirectory } from '../users/user-directory';
 
 export interface CallSender {
   readonly claims: TokenClaims;
@@ -39,11 +40,15 @@ export class CallForwarder implements CallSignals, CallDeviceEvents {
     private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** The caller's name and avatar on the signals come from the directory, never from the client. */
+    private readonly users?: UserDirectory,
   ) {}
 
   async signal(sender: CallSender, m: ImMessage): Promise<void> {
     if (m.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');
-    const { sub, name, avatar } = sender.claims;
+    const { sub } = sender.claims;
+    const face = this.users ? await this.users.senderFace(sender.claims) : undefined;
+    const { name, avatar } = face ? { name: face.fromName, avatar: face.imageIconUrl } : sender.claims;
     const claims = { sub, ...(name !== undefined ? { name } : {}), ...(avatar !== undefined ? { avatar } : {}) };
     await this.request({
       kind: 'signal',

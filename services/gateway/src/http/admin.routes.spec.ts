@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { GatewaySettings } from '../gateway.config';
 import { adminConfigProblems } from '../gateway.config';
 import { adminRoutes } from './admin.routes';
+import { UserDirectory } from '../users/user-directory';
 import { installErrorHandler } from './http-errors';
 import { installRequestValidation } from './request-validation';
 
@@ -35,6 +36,7 @@ async function setup(
     settings,
     clock,
     ids: new IdGenerator(),
+    users: new UserDirectory({} as Store, clock, 0),
     logger,
     auth: () => {
       throw new Error('client auth is not used by the admin API');

@@ -36,6 +36,20 @@ export const NO_CONTENT: Schema = { type: 'null', description: 'Done: no body.' 
 
 export const userIds = object({ userIds: { type: 'array', items: idSchema } }, { title: 'UserIdList' });
 
+/** A user as the directory shows them (the name is the user id until one is given). */
+export const userProfile = object(
+  { userId: str, name: str, avatar: str, signature: str, updatedAt: ms },
+  { title: 'UserProfile', closed: true },
+);
+export const userProfiles = object({ users: { type: 'array', items: userProfile } }, { title: 'UserProfileList' });
+export const friendList = object(
+  {
+    userIds: { type: 'array', items: idSchema },
+    friends: { type: 'array', items: userProfile, description: 'The same friends, in the same order, with profiles.' },
+  },
+  { title: 'FriendList' },
+);
+
 /** A message as the wire carries it (libs/protocol/src/im-message.ts); `content` depends on `messageType` (docs/protocol.md). */
 export const imMessage = object(
   {
@@ -98,7 +112,7 @@ export const groupMembers = object(
     members: {
       type: 'array',
       items: object(
-        { userId: str, role, remark: str, mutedUntil: ms },
+        { userId: str, name: str, avatar: str, role, remark: str, mutedUntil: ms },
         { title: 'GroupMember', optional: ['remark', 'mutedUntil'], closed: true },
       ),
     },
@@ -110,7 +124,10 @@ export const groupApplications = object(
   {
     applications: {
       type: 'array',
-      items: object({ userId: str, message: str, createdAt: ms }, { title: 'GroupApplication', closed: true }),
+      items: object(
+        { userId: str, name: str, avatar: str, message: str, createdAt: ms },
+        { title: 'GroupApplication', closed: true },
+      ),
     },
   },
   { title: 'GroupApplicationList' },
@@ -179,7 +196,13 @@ export const messagePage: Schema = {
   oneOf: [{ required: ['nextBeforeSeq'] }, { required: ['nextAfterSeq'] }],
 };
 
-const friendRequest = object({ fromId: str, toId: str, message: str, createdAt: ms }, { title: 'FriendRequest' });
+const friendRequest = object(
+  { fromId: str, toId: str, message: str, createdAt: ms, user: userProfile },
+  {
+    title: 'FriendRequest',
+    description: '`user`: the other side (the requester of an incoming one, the target of an outgoing one).',
+  },
+);
 export const friendRequests = object(
   { incoming: { type: 'array', items: friendRequest }, outgoing: { type: 'array', items: friendRequest } },
   { title: 'FriendRequestLists' },

@@ -296,7 +296,8 @@ export function asyncApiDocument(info: { version: string }): Schema {
     kicked: {
       address: 'kicked',
       title: 'kicked',
-      description: 'The server is closing this socket (a login elsewhere, revoked sessions); the socket closes next.',
+      description:
+        'The server is closing this socket (a login elsewhere, revoked sessions, a ban: `user banned`); the socket closes next.',
       servers: socket,
       messages: { kicked: ref('#/components/messages/kicked') },
     },

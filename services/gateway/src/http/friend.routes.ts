@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Topics } from '@im/bus';
 import type { RelationCommand } from '@im/bus';
 import { AppError } from '@im/common';
+import { profilesOf } from '@im/store';
 import type { FastifyInstance } from 'fastify';
 import { requestCommand } from './command.reply';
-import { NO_CONTENT, friendAnswer, friendRequests, friendStatus, userIds } from './api-schemas';
-import { checkUrlField, idSchema, urlFieldSchema } from './routes.context';
+import { NO_CONTENT, friendAnswer, friendList, friendRequests, friendStatus } from './api-schemas';
+import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
 type FriendReply = { done: true } | { status: 'pending' | 'friends' };
 
 /**
- * Friends, friend requests and the profile. The gateway validates and forwards: the friend
+ * Friends and friend requests (the profile is in user.routes.ts). The gateway validates and forwards: the friend
  * service owns the data, decides, and tells the other side (docs/protocol-notes.md, "who receives").
  */
 export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
@@ -96,10 +97,11 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   app.get(
     '/v1/friends',
-    { schema: { summary: 'This user’s friends', response: { 200: userIds } } },
+    { schema: { summary: 'This user’s friends, with their profiles', response: { 200: friendList } } },
     async (request) => {
       const { sub } = ctx.auth(request);
-      return { userIds: await ctx.store.relations.friends(sub) };
+      const ids = await ctx.store.relations.friends(sub);
+      return { userIds: ids, friends: await profilesOf(ctx.store.users, ids) };
     },
   );
 
@@ -117,31 +119,15 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         ctx.store.friendRequests.incoming(sub),
         ctx.store.friendRequests.outgoing(sub),
       ]);
-      return { incoming, outgoing };
-    },
-  );
-
-  app.put<{ Body: { name?: string; avatar?: string } }>(
-    '/v1/profile',
-    {
-      schema: {
-        summary: 'Change this user’s name or avatar: 26 to every friend',
-        response: { 204: NO_CONTENT },
-        body: {
-          type: 'object',
-          minProperties: 1,
-          additionalProperties: false,
-          properties: { name: { type: 'string', maxLength: 128 }, avatar: urlFieldSchema },
-        },
-      },
-    },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
-      const { name, avatar } = request.body;
-      checkUrlField('avatar', avatar);
-      const profile = { ...(name !== undefined ? { name } : {}), ...(avatar !== undefined ? { avatar } : {}) };
-      await send({ kind: 'profile', userId: sub, profile, ...stamp() });
-      return reply.status(204).send();
+      const profiles = new Map(
+        (await profilesOf(ctx.store.users, [...incoming.map((r) => r.fromId), ...outgoing.map((r) => r.toId)])).map(
+          (p) => [p.userId, p],
+        ),
+      );
+      return {
+        incoming: incoming.map((r) => ({ ...r, user: profiles.get(r.fromId) })),
+        outgoing: outgoing.map((r) => ({ ...r, user: profiles.get(r.toId) })),
+      };
     },
   );
 }

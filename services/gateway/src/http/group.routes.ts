@@ -7,6 +7,7 @@ import { requestCommand } from './command.reply';
 import { NO_CONTENT, groupApplications, groupDetail, groupMembers, groupSummary, object } from './api-schemas';
 import { checkUrlField, idSchema, urlFieldSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
+import { withProfiles } from './user.routes';
 
 interface CreateGroupBody {
   name: string;
@@ -300,7 +301,10 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         throw new AppError('IM_ERR_FORBIDDEN', 'only the owner and admins may read applications');
       const applications = await ctx.store.groups.applications(request.params.groupId);
       return {
-        applications: applications.map((a) => ({ userId: a.userId, message: a.message, createdAt: a.createdAt })),
+        applications: await withProfiles(ctx, applications, (a) => ({
+          message: a.message,
+          createdAt: a.createdAt,
+        })),
       };
     },
   );
@@ -515,8 +519,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       if (!(await ctx.store.groups.member(request.params.groupId, claims.sub))) throw new AppError('IM_ERR_NOT_MEMBER');
       const members = await ctx.store.groups.members(request.params.groupId);
       return {
-        members: members.map((m) => ({
-          userId: m.userId,
+        members: await withProfiles(ctx, members, (m) => ({
           role: m.role,
           ...(m.remark === undefined ? {} : { remark: m.remark }),
           ...(m.mutedUntil === undefined ? {} : { mutedUntil: m.mutedUntil }),

@@ -14,6 +14,8 @@ declare module 'fastify' {
     description?: string;
     /** The credential the route asks for; `bearer` (a client JWT) when absent. */
     security?: RouteSecurity;
+    /** The route takes raw bytes (an upload), not JSON: documented as `application/octet-stream`. */
+    rawBody?: boolean;
     /** Left out of the document (the reference page's own files). */
     hide?: boolean;
   }
@@ -47,7 +49,10 @@ const TAGS: Record<string, string> = {
   conversations: 'The user’s conversations and their mute setting.',
   messages: 'History pages (docs/protocol-notes.md, “History pages”).',
   friends: 'Friends and friend requests.',
-  profile: 'The user’s own name and avatar.',
+  profile: 'The user’s own name, avatar and signature.',
+  users: 'The user directory: profiles by id, in batches, by search.',
+  uploads: 'Uploads of images, files, voice and video (docs/media.md).',
+  media: 'Uploaded files, by the URL the upload returned (docs/media.md).',
   blacklist: 'Users this user blocked.',
   wallet: 'The user’s balance.',
   'red-packets': 'Red packets (docs/money.md).',
@@ -172,7 +177,16 @@ export function collectOpenApi(
           };
           const params = parameters(route.url, route.schema);
           if (params.length > 0) operation.parameters = params;
-          if (route.schema?.body !== undefined) {
+          if (route.schema?.rawBody === true) {
+            operation.requestBody = {
+              required: true,
+              content: {
+                'application/octet-stream': {
+                  schema: { type: 'string', contentMediaType: 'application/octet-stream' },
+                },
+              },
+            };
+          } else if (route.schema?.body !== undefined) {
             operation.requestBody = {
               required: hasRequired(route.schema.body),
               content: { 'application/json': { schema: route.schema.body } },

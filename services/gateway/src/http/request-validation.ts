@@ -78,6 +78,7 @@ export function installRequestValidation(app: FastifyInstance): void {
     if (
       request.is404 ||
       (request.routeOptions.schema as FastifySchema | undefined)?.body !== undefined ||
+      (request.routeOptions.schema as FastifySchema | undefined)?.rawBody === true ||
       !hasContent(request.body)
     )
       return;

@@ -5,6 +5,7 @@ import { MAX_URL_LENGTH, urlProblem } from '@im/protocol';
 import type { Store } from '@im/store';
 import type { FastifyRequest } from 'fastify';
 import type { GatewaySettings } from '../gateway.config';
+import type { UserDirectory } from '../users/user-directory';
 
 /** What every route module receives. */
 export interface RoutesContext {
@@ -14,6 +15,8 @@ export interface RoutesContext {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
+  /** Profiles: the sender faces, profile changes, bans. */
+  readonly users: UserDirectory;
   readonly auth: (request: FastifyRequest) => TokenClaims;
   /** True when every dependency answers (for /readyz). */
   readonly ready: () => Promise<boolean>;

@@ -9,6 +9,7 @@ import type { OnceStore } from '@im/realtime';
 import { checkGroupSend } from '@im/store';
 import type { Store } from '@im/store';
 import type { GatewaySettings } from '../gateway.config';
+import type { UserDirectory } from '../users/user-directory';
 import { requestCommand } from '../http/command.reply';
 
 /** Types a client may send on `chat` and this server stores as conversation messages (the registry's `conversation`). */
@@ -36,6 +37,8 @@ export class ChatService {
     private readonly once: OnceStore,
     private readonly settings: GatewaySettings,
     private readonly clock: Clock,
+    /** Names the sender: their fromName and imageIconUrl come from the directory, never from the client. */
+    private readonly users: UserDirectory,
     /** Refuses new messages while the message service is far behind (cluster mode). */
     private readonly backlog?: { check(): void },
   ) {}
@@ -47,11 +50,7 @@ export class ChatService {
       throw new AppError('IM_ERR_BAD_REQUEST', `messageType ${input.messageType} is not a conversation message`);
     // Server-owned fields: what the sender put in status, id, version and receiveTime is dropped, never stored.
     const { status: _status, id: _id, version: _version, receiveTime: _receiveTime, ...fromClient } = input;
-    const message: ImMessage = {
-      ...fromClient,
-      fromName: sender.claims.name ?? input.fromName,
-      imageIconUrl: sender.claims.avatar ?? input.imageIconUrl,
-    };
+    const message: ImMessage = { ...fromClient, ...(await this.users.senderFace(sender.claims)) };
     this.backlog?.check();
     const conversationId = await this.authorise(message);
     const serverTime = await this.acceptanceTime(conversationId, message);

@@ -66,6 +66,7 @@ describe('PresenceNotifier (two gateways sharing one presence and once-store)', 
     const once = new MemoryOnceStore();
     const store = {
       relations: { friends: (u: string) => Promise.resolve(u === 'a' ? ['b'] : ['a']) },
+      users: { get: () => Promise.resolve(undefined) },
     } as unknown as Store;
     const delivery = {
       send: (userIds: readonly string[], d: Delivery) => {

@@ -3,7 +3,7 @@ import type { Clock, Logger } from '@im/common';
 import { MessageType, serverMessage } from '@im/protocol';
 import type { ImMessage, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort, DeviceSession, OnceStore, Presence } from '@im/realtime';
-import type { Store } from '@im/store';
+import type { Store, UserProfile } from '@im/store';
 import type { Server } from 'socket.io';
 
 /** How long the "told offline" mark lasts: a user offline longer than this may get a second 6 after a crash. */
@@ -63,7 +63,10 @@ export class PresenceNotifier {
     if (friends.length === 0) return [];
     const online = await this.d.presence.onlineAmong(friends);
     const now = this.d.clock.now();
-    return [...online].map((friendId) => presenceMessage(friendId, userId, MessageType.FRIEND_ONLINE, now));
+    const profiles = new Map((await this.d.store.users.getMany([...online])).map((p) => [p.userId, p]));
+    return [...online].map((friendId) =>
+      presenceMessage(friendId, userId, MessageType.FRIEND_ONLINE, now, profiles.get(friendId)),
+    );
   }
 
   async offline(userId: string): Promise<void> {
@@ -143,20 +146,30 @@ export class PresenceNotifier {
     if (friends.length === 0) return;
     const online = await this.d.presence.onlineAmong(friends);
     const now = this.d.clock.now();
+    const profile = online.size > 0 ? await this.d.store.users.get(userId) : undefined;
     await Promise.all(
       [...online].map((friendId) =>
-        this.d.delivery.send([friendId], { kind: 'live', message: presenceMessage(userId, friendId, type, now) }),
+        this.d.delivery.send([friendId], {
+          kind: 'live',
+          message: presenceMessage(userId, friendId, type, now, profile),
+        }),
       ),
     );
   }
 }
 
-/** A 5 or 6: `userId` came online or went offline, told to `toId` (live, never stored). */
-function presenceMessage(userId: string, toId: string, type: MessageTypeNumber, at: number): ImMessage {
+/** A 5 or 6: `userId` came online or went offline, told to `toId` (live, never stored), named from the directory. */
+function presenceMessage(
+  userId: string,
+  toId: string,
+  type: MessageTypeNumber,
+  at: number,
+  profile: UserProfile | undefined,
+): ImMessage {
   return serverMessage({
     msgId: randomUUID(),
     messageType: type,
-    from: { id: userId, type: 'PERSON' },
+    from: { id: userId, type: 'PERSON', name: profile?.name, iconUrl: profile?.avatar },
     destId: toId,
     content: '',
     at,

@@ -15,7 +15,8 @@ import type { DeliveryPath } from './device-channel';
 import type { DeliveryRouter } from './delivery.router';
 import { kickSession, sessionsToReplace } from './presence.notifier';
 import type { PresenceNotifier } from './presence.notifier';
-import type { Revocations } from '../security/revocations';
+import type { AccessGate } from '../security/access-gate';
+import type { UserDirectory } from '../users/user-directory';
 import { TokenBucket } from './rate-limiter';
 import { connectionDeviceId, devTypeDeviceId, identify, readDevType } from './socket-auth';
 import type { SocketIdentity } from './socket-auth';
@@ -37,8 +38,10 @@ export interface SocketGatewayDeps {
   readonly logger: Logger;
   /** Told of every downlink sent, and of each acknowledged one (metrics). */
   readonly observeDownlink?: { sent(message: ImMessage): void; acked(message: ImMessage, path: DeliveryPath): void };
-  /** Revoked users' old tokens are refused at the handshake; absent = no revocation check. */
-  readonly revocations?: Revocations;
+  /** Banned users and revoked tokens are refused at the handshake; absent = no such check. */
+  readonly access?: AccessGate;
+  /** Creates a user's profile from the token claims at first connect; absent = none. */
+  readonly users?: UserDirectory;
 }
 
 interface SocketData {
@@ -79,13 +82,15 @@ export class SocketGateway {
       d.logger.info({ reason: result.reason, address: socket.handshake.address }, 'connection refused');
       return new Error(`unauthorized: ${result.reason}`);
     }
-    if (await d.revocations?.isRevoked(result.identity.claims)) {
+    const denied = await d.access?.refusal(result.identity.claims);
+    if (denied !== undefined) {
       d.logger.info(
-        { reason: 'token revoked', userId: result.identity.claims.sub, address: socket.handshake.address },
+        { reason: denied, userId: result.identity.claims.sub, address: socket.handshake.address },
         'connection refused',
       );
-      return new Error('unauthorized: token revoked');
+      return new Error(`unauthorized: ${denied}`);
     }
+    await d.users?.ensure(result.identity.claims);
     const refusal = await this.checkConnectionLimit(socket, result.identity);
     if (refusal) return refusal;
     (socket.data as SocketData).identity = result.identity;
@@ -222,9 +227,10 @@ export class SocketGateway {
       await registered;
       // A revocation that landed between the handshake check and joining the user's room would
       // have missed this socket: look again now that the room reaches it.
-      if (await this.d.revocations?.isRevoked(identity.claims)) {
-        log.info({ reason: 'token revoked' }, 'connection closed: revoked during the handshake');
-        socket.emit('kicked', { reason: 'sessions revoked' });
+      const denied = await this.d.access?.refusal(identity.claims);
+      if (denied !== undefined) {
+        log.info({ reason: denied }, 'connection closed: revoked or banned during the handshake');
+        socket.emit('kicked', { reason: denied === 'user banned' ? 'user banned' : 'sessions revoked' });
         socket.disconnect(true);
         return;
       }

@@ -1,0 +1,63 @@
+import type { Clock, TokenClaims } from '@im/common';
+import { urlProblem } from '@im/protocol';
+import { unknownProfile } from '@im/store';
+import type { ProfileChange, Store, UserBan, UserProfile } from '@im/store';
+
+/** The name and avatar a sender's chat messages carry. */
+export interface SenderFace {
+  readonly fromName: string;
+  readonly imageIconUrl: string;
+}
+
+/**
+ * The gateway's view of the user directory: creates a profile from the token claims at first
+ * connect, names senders (never from what the client typed), and answers whether a user is banned.
+ * A sender's profile is reused for `cacheMs` (the chat path reads it per message); a change made
+ * through this gateway is seen at once, one made through another within `cacheMs`.
+ */
+export class UserDirectory {
+  private readonly faces = new Map<string, { face: SenderFace; at: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly cacheMs: number,
+  ) {}
+
+  /** The profile a token's claims describe (name: the claim, else the id; an avatar only when it is an http(s) URL). */
+  static fromClaims(claims: TokenClaims, at: number): UserProfile {
+    const avatar = claims.avatar !== undefined && urlProblem(claims.avatar) === undefined ? claims.avatar : '';
+    const name = claims.name !== undefined && claims.name.trim() !== '' ? claims.name.slice(0, 128) : claims.sub;
+    return { ...unknownProfile(claims.sub), name, avatar, updatedAt: at };
+  }
+
+  /** First connect: the profile from the token claims, unless the user has one. */
+  async ensure(claims: TokenClaims): Promise<UserProfile> {
+    return this.store.users.ensure(UserDirectory.fromClaims(claims, this.clock.now()));
+  }
+
+  /** The sender's name and avatar: the directory's, else the token's claims, else the id. */
+  async senderFace(claims: TokenClaims): Promise<SenderFace> {
+    const now = this.clock.now();
+    const cached = this.faces.get(claims.sub);
+    if (cached !== undefined && now - cached.at < this.cacheMs) return cached.face;
+    const profile = (await this.store.users.get(claims.sub)) ?? UserDirectory.fromClaims(claims, now);
+    const face = { fromName: profile.name, imageIconUrl: profile.avatar };
+    if (this.cacheMs > 0) {
+      if (this.faces.size >= 10_000) this.faces.clear();
+      this.faces.set(claims.sub, { face, at: now });
+    }
+    return face;
+  }
+
+  /** Stores a profile change and forgets the cached face. */
+  async update(userId: string, change: ProfileChange): Promise<UserProfile> {
+    const profile = await this.store.users.update(userId, change, this.clock.now());
+    this.faces.delete(userId);
+    return profile;
+  }
+
+  banOf(userId: string): Promise<UserBan | undefined> {
+    return this.store.users.banOf(userId);
+  }
+}
