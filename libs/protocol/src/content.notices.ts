@@ -47,8 +47,10 @@ export const NoticeShapes = {
   refusedMsgId: id,
   /** 8 joined, 9 left: the member; `by` the inviter, approver or kicker when not themselves. */
   member: notice({ userId: id, name: text, by: opt(id) }),
-  /** 10, 14, 52, 53, 54, 55, 57, 60, 61, 64: the group, and who acted. */
+  /** 14, 52, 53, 54, 55, 57, 60, 61, 64: the group, and who acted. */
   groupAct,
+  /** 10 invited (or listed at the group's creation): the group, the invitee with their name (as 8), who invited. */
+  groupInvited: notice({ groupId: id, userId: id, name: text, by: id }),
   /** 51 dismissed, 62 muted, 63 unmuted: who did it. */
   groupBy,
   /** 13, 59: an application to join. */

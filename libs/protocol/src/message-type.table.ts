@@ -74,8 +74,8 @@ export const MESSAGE_TYPE_TABLE: readonly TableSpec[] = [
     'down',
     GROUP_NOTICE,
     'Invited into the group — fromId the invitee, destId the group id (as 8)',
-    N.groupAct,
-    { groupId: '286429859020869640', by: 'u1001' },
+    N.groupInvited,
+    { groupId: '286429859020869640', userId: 'u1002', name: 'Bob', by: 'u1001' },
   ),
   def(
     'FRIEND_REQUEST',

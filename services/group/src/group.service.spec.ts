@@ -32,7 +32,12 @@ describe(GroupService.name, () => {
     for (const u of ['a', 'b']) {
       const stored = await store.messages.range(`s:${u}`, { limit: 10 });
       expect(stored.map((m) => m.message)).toEqual([
-        expect.objectContaining({ messageType: 10, fromId: u, destId: 'g1', content: { groupId: 'g1', by: 'o' } }),
+        expect.objectContaining({
+          messageType: 10,
+          fromId: u,
+          destId: 'g1',
+          content: { groupId: 'g1', userId: u, name: u, by: 'o' },
+        }),
       ]);
     }
     expect(await store.messages.range('s:o', { limit: 10 })).toEqual([]);

@@ -521,11 +521,14 @@ export class GroupService {
     // A few at a time: a 500-member group must not take 500 store round trips one after another.
     for (let i = 0; i < invitees.length; i += 16)
       await Promise.all(
-        invitees
-          .slice(i, i + 16)
-          .map((m) =>
-            this.notices.toUser(cause, MessageType.GROUP_INVITED, m, m, { groupId: c.groupId, by: c.ownerId }),
-          ),
+        invitees.slice(i, i + 16).map(async (m) =>
+          this.notices.toUser(cause, MessageType.GROUP_INVITED, m, m, {
+            groupId: c.groupId,
+            userId: m,
+            name: await this.notices.nameOf(m),
+            by: c.ownerId,
+          }),
+        ),
       );
   }
 }
