@@ -4,8 +4,7 @@
 // killed with -9 leaves the view once its last snapshot expires, one stopped in order at once.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { ensureChromium } from '../support/chromium';
+import { launchChromium } from '../support/chromium';
 import { ClusterHarness } from '../support/cluster-harness';
 import type { ServiceName } from '../support/cluster-harness';
 import { requireConsoleBuild } from '../support/console-build';
@@ -114,11 +113,7 @@ describe('cluster-wide operations view', () => {
       // The same in the console page, in Chromium: one row per process, the gateways' rates.
       requireConsoleBuild();
       mkdirSync(ARTIFACTS, { recursive: true });
-      const browser = await chromium.launch({
-        executablePath: ensureChromium(),
-        args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-        timeout: 60_000,
-      });
+      const browser = await launchChromium();
       try {
         const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
         await page.goto(`${h.gatewayUrl(0)}/console/#/ops`);

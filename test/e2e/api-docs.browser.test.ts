@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { ensureChromium } from '../support/chromium';
+import { launchChromium } from '../support/chromium';
 import { EmbeddedHarness } from '../support/embedded-harness';
 
 /** Test artifacts (gitignored); docs/api-reference.png is a copy of reference.png. */
@@ -18,14 +17,9 @@ describe('the HTTP API reference at /docs, in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const executablePath = ensureChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     h = await EmbeddedHarness.start();
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-      timeout: 60_000,
-    });
+    browser = await launchChromium();
   }, 900_000);
   afterAll(async () => {
     await browser?.close();

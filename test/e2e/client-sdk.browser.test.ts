@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { ensureChromium } from '../support/chromium';
+import { launchChromium } from '../support/chromium';
 import { EmbeddedHarness, tokenFor } from '../support/embedded-harness';
 
 // The browser build of the client SDK (libs/client/dist/browser/index.mjs, one ES module with
@@ -17,13 +16,8 @@ describe('client SDK in a real browser (Chromium via playwright-core)', () => {
   beforeAll(async () => {
     if (!existsSync(BUNDLE))
       throw new Error(`the client SDK is not built (${BUNDLE} is missing): run \`npm run build\``);
-    const executablePath = ensureChromium();
     h = await EmbeddedHarness.start();
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-      timeout: 60_000,
-    });
+    browser = await launchChromium();
   }, 900_000);
   afterAll(async () => {
     await browser?.close();

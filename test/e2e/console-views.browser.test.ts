@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MESSAGE_TYPES, describeContent } from '@im/protocol';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { requireConsoleBuild } from '../support/console-build';
-import { ensureChromium } from '../support/chromium';
+import { launchChromium } from '../support/chromium';
 import { EmbeddedHarness } from '../support/embedded-harness';
 
 /** Screenshots are test artifacts (gitignored); docs/console-ops.png is a copy of ops-sync.png. */
@@ -23,14 +22,9 @@ describe('web console views in a real browser (operations, reload, reference)', 
 
   beforeAll(async () => {
     requireConsoleBuild();
-    const executablePath = ensureChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     h = await EmbeddedHarness.start({ IM_ADMIN_TOKEN: ADMIN_TOKEN });
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-      timeout: 60_000,
-    });
+    browser = await launchChromium();
   }, 900_000);
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close()));

@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MESSAGE_TYPES } from '@im/protocol';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { requireConsoleBuild } from '../support/console-build';
-import { ensureChromium } from '../support/chromium';
+import { launchChromium } from '../support/chromium';
 import { EmbeddedHarness } from '../support/embedded-harness';
 
 /** Screenshots are test artifacts (gitignored); docs/console.png is a copy of playground-alice.png. */
@@ -59,14 +58,9 @@ describe('web console in a real browser (Debian Chromium via playwright-core)', 
 
   beforeAll(async () => {
     requireConsoleBuild();
-    const executablePath = ensureChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     h = await EmbeddedHarness.start({ IM_ADMIN_TOKEN: ADMIN_TOKEN });
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-      timeout: 60_000,
-    });
+    browser = await launchChromium();
   }, 900_000);
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close()));

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 /** The one command that installs the browser the console tests drive (Debian's Chromium). */
 export const CHROMIUM_INSTALL_COMMAND = 'apt-get install -y chromium';
@@ -55,4 +57,13 @@ export function ensureChromium(options: EnsureChromiumOptions = {}): string {
   if (!installed)
     throw new Error(`\`${CHROMIUM_INSTALL_COMMAND}\` ran but no chromium binary is at ${paths.join(' or ')}`);
   return installed;
+}
+
+/** Debian's Chromium (installed when missing, as `ensureChromium`) launched headless, as every browser test runs it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: ensureChromium(),
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+    timeout: 60_000,
+  });
 }
