@@ -79,6 +79,9 @@ const app = await typedoc.Application.bootstrapWithPlugins({
   name: '@im-cluster/client',
   logLevel: 'Warn',
   treatWarningsAsErrors: true,
+  // No links to the sources: they would need a git remote, which a fresh clone or a tarball lacks.
+  disableSources: true,
+  disableGit: true,
 });
 const project = await app.convert();
 if (!project) throw new Error('TypeDoc could not convert the client sources');
