@@ -60,6 +60,12 @@ export const GATEWAY_CONFIG = {
     min: 1,
     doc: 'Most messages per conversation re-sent on connect; older ones are left to history sync over HTTP.',
   },
+  IM_CURSOR_FLUSH_MS: {
+    kind: 'int',
+    default: 1000,
+    min: 10,
+    doc: "How often a gateway writes the device cursors that moved since its last write, in one bulk write (a device's are also written when it disconnects). A crash costs at most this long of re-deliveries, never a loss.",
+  },
   ...CHAT_RULES_CONFIG,
   ...GROUP_LIMITS_CONFIG,
   IM_PRESENCE_DEBOUNCE_MS: {
@@ -181,6 +187,8 @@ export interface GatewaySettings {
   readonly rateLimitBurst: number;
   readonly ackTimeoutMs: number;
   readonly syncMaxPerConversation: number;
+  /** How often the gateway writes the device cursors that moved (IM_CURSOR_FLUSH_MS). */
+  readonly cursorFlushMs: number;
   readonly recallWindowMs: number;
   readonly requireFriendship: boolean;
   readonly gatewayId: string;
@@ -227,6 +235,7 @@ export function gatewaySettings(c: GatewayConfig, jwtSecret: string): GatewaySet
     rateLimitBurst: c.IM_RATE_LIMIT_BURST,
     ackTimeoutMs: c.IM_ACK_TIMEOUT_MS,
     syncMaxPerConversation: c.IM_SYNC_MAX_PER_CONVERSATION,
+    cursorFlushMs: c.IM_CURSOR_FLUSH_MS,
     recallWindowMs: c.IM_RECALL_WINDOW_MS,
     requireFriendship: c.IM_REQUIRE_FRIENDSHIP,
     presenceDebounceMs: c.IM_PRESENCE_DEBOUNCE_MS,

@@ -28,6 +28,12 @@ export class RedisDeliveryPort implements DeliveryPort {
   private handler: DeliveryHandler | undefined;
   private readonly subscriptions: ShardSubscriptions;
   private received = 0;
+  /**
+   * The last payload decoded and what it decoded to: a group message reaches a gateway as one
+   * copy per member it holds, one after another (`sendMany` publishes them together), so it is
+   * decoded once per gateway, not once per member. Deliveries are never mutated downstream.
+   */
+  private last: { payload: string; delivery: Delivery | Error } | undefined;
   private dropped = 0;
   private closed = false;
 
@@ -118,7 +124,8 @@ export class RedisDeliveryPort implements DeliveryPort {
   private onMessage(channel: string, payload: string): void {
     this.received += 1;
     if (!this.subscriptions.has(channel) || !channel.startsWith(this.channelHead)) return;
-    const delivery = decodeDelivery(payload);
+    if (this.last?.payload !== payload) this.last = { payload, delivery: decodeDelivery(payload) };
+    const { delivery } = this.last;
     if (delivery instanceof Error) {
       this.drop(channel, delivery, 'malformed delivery dropped');
       return;

@@ -1,16 +1,14 @@
 import type { Logger } from '@im/common';
 import type { CursorAdvance, CursorRepository } from '@im/store';
 
-/** How often the cursors that moved are written; a device's cursor is written at most once per interval. */
-export const CURSOR_FLUSH_MS = 200;
-
 const keyOf = (c: Pick<CursorAdvance, 'userId' | 'deviceId' | 'conversationId'>): string =>
   JSON.stringify([c.userId, c.deviceId, c.conversationId]);
 
 /**
  * The gateway's device cursors on their way to the store: every acknowledgement only moves a
- * number in memory; every `CURSOR_FLUSH_MS` the cursors that moved since the last write go to the
- * store in one bulk write (`advanceMany`), and a device's are written at once when it
+ * number in memory; every `IM_CURSOR_FLUSH_MS` the cursors that moved since the last write go to
+ * the store in one bulk write (`advanceMany`), so a device's cursor is written at most once per
+ * interval, and a device's are written at once when it
  * disconnects. A crash loses at most the last interval's moves: those messages are sent again
  * at the device's next sync (the client drops seqs it has), never lost, since a cursor only
  * ever trails what the device acknowledged.
@@ -23,7 +21,7 @@ export class CursorWriter {
   constructor(
     private readonly cursors: CursorRepository,
     private readonly logger: Logger,
-    intervalMs: number = CURSOR_FLUSH_MS,
+    intervalMs: number,
   ) {
     this.timer = setInterval(() => void this.flush(), intervalMs);
     this.timer.unref();

@@ -61,7 +61,7 @@ export class SocketGateway {
   readonly cursors: CursorWriter;
 
   constructor(private readonly d: SocketGatewayDeps) {
-    this.cursors = new CursorWriter(d.store.cursors, d.logger);
+    this.cursors = new CursorWriter(d.store.cursors, d.logger, d.settings.cursorFlushMs);
     d.io.use((socket, next) => {
       void this.admit(socket).then(
         (refusal) => next(refusal),
