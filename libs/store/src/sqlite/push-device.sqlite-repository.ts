@@ -46,9 +46,20 @@ export class SqlitePushDeviceRepository implements PushDeviceRepository {
     return this.db.prepare('DELETE FROM push_devices WHERE user_id = ?').run(userId).changes;
   }
 
+  /** One statement per 500 users (a batch's recipients), in user then device order. */
   async devicesOf(userIds: readonly string[]): Promise<PushDevice[]> {
-    const stmt = this.db.prepare<[string], Row>('SELECT * FROM push_devices WHERE user_id = ? ORDER BY device_id');
-    return [...new Set(userIds)].sort().flatMap((u) => stmt.all(u).map(toDevice));
+    const users = [...new Set(userIds)].sort();
+    const out: PushDevice[] = [];
+    for (let i = 0; i < users.length; i += 500) {
+      const chunk = users.slice(i, i + 500);
+      const rows = this.db
+        .prepare<string[], Row>(
+          `SELECT * FROM push_devices WHERE user_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY user_id, device_id`,
+        )
+        .all(...chunk);
+      out.push(...rows.map(toDevice));
+    }
+    return out;
   }
 
   async setUserMuted(userId: string, muted: boolean): Promise<void> {
