@@ -45,7 +45,7 @@ export const CLUSTER_CONFIG = {
   IM_KAFKA_SASL_PASSWORD: { kind: 'string', secret: true, doc: 'Cluster mode: Kafka SASL password.' },
   IM_MONGO_URL: {
     kind: 'string',
-    doc: 'Cluster mode: MongoDB connection string with the database name (TLS and auth options go in the URL). Required.',
+    doc: 'Cluster mode: MongoDB connection string with the database name (TLS, auth and pool options go in the URL; `maxPoolSize` is 20 per process unless it says otherwise). Required.',
   },
   IM_REDIS_URL: { kind: 'string', doc: 'Cluster mode: Redis 7 URL (`redis://` or `rediss://`). Required.' },
   IM_PRESENCE_TTL_MS: {

@@ -32,6 +32,14 @@ export interface MongoStoreOptions {
 /** How long `ping()` waits before answering false (the driver alone would wait for server selection, 30 s). */
 const PING_TIMEOUT_MS = 2_000;
 
+/**
+ * Connections per process unless the URL says otherwise (`?maxPoolSize=`): the driver's default
+ * of 100 lets a cluster of eight processes put 800 operations on the server at once. FerretDB v1
+ * (PostgreSQL pool of 300 here) was seen to hang for good under that pile-up during cluster
+ * benches (every PostgreSQL connection idle, every request waiting), and batches need few.
+ */
+const DEFAULT_MAX_POOL_SIZE = 20;
+
 const CONNECTION_OPTIONS: ConnectOptions = {
   /** Filters with `$` keys are wrapped in `$eq` unless built with `mongoose.trusted()`. */
   sanitizeFilter: true,
@@ -100,7 +108,8 @@ export class MongoStore implements Store {
 
   static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
     const logger = options.logger?.child({ component: 'mongo-store' });
-    const connection = mongoose.createConnection(url, { ...CONNECTION_OPTIONS, monitorCommands: true });
+    const pool = /[?&]maxPoolSize=/i.test(url) ? {} : { maxPoolSize: DEFAULT_MAX_POOL_SIZE };
+    const connection = mongoose.createConnection(url, { ...CONNECTION_OPTIONS, ...pool, monitorCommands: true });
     watch(connection, logger);
     try {
       await connection.asPromise();
