@@ -10,6 +10,7 @@ export type { TokenClaims, VerifyResult } from './jwt';
 export { isTransientError } from './transient-error';
 export { KeyedLanes } from './keyed-lanes';
 export { Coalescer } from './coalescer';
+export { derivedId } from './derived-id';
 export type { CoalescerOptions, ItemResult } from './coalescer';
 export { ID_CONFIG, ID_EPOCH_MS, IdGenerator, decodeId } from './id-generator';
 export type { IdGeneratorOptions } from './id-generator';

@@ -1,21 +1,18 @@
-import { createHash } from 'node:crypto';
+import { derivedId } from '@im/common';
 import type { RoutesContext } from './routes.context';
 
 /** What a money request makes. AA collections and payment requests share one kind, as their ids always did. */
 export type MoneyRecordKind = 'red-packet' | 'transfer' | 'collection';
 
-const digest = (parts: readonly string[]): string =>
-  createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
-
 /** The id such a request got before ids were decimal: derived from the sender and the requestId. */
 function legacyId(kind: MoneyRecordKind, sub: string, requestId: string): string {
   switch (kind) {
     case 'red-packet':
-      return `rp-${digest([sub, requestId])}`;
+      return `rp-${derivedId([sub, requestId])}`;
     case 'transfer':
-      return `tr-${digest([sub, requestId])}`;
+      return `tr-${derivedId([sub, requestId])}`;
     case 'collection':
-      return `pc-${digest(['collection', sub, requestId])}`;
+      return `pc-${derivedId(['collection', sub, requestId])}`;
   }
 }
 

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Topics, walletCommandKey } from '@im/bus';
 import type { Bus, ChatRecord, WalletCommand } from '@im/bus';
-import { AppError } from '@im/common';
+import { AppError, derivedId } from '@im/common';
 import type { Clock, TokenClaims } from '@im/common';
 import { MessageType, directConversationId, groupConversationId, typesSentAs } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
@@ -18,8 +17,6 @@ const CONVERSATION_TYPES = typesSentAs('conversation');
 const REACTION_TYPES = typesSentAs('reaction');
 
 const ACCEPTANCE_TTL_MS = 24 * 3600 * 1000;
-const digest = (parts: readonly string[]): string =>
-  createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 
 export interface Sender {
   readonly claims: TokenClaims;
@@ -96,7 +93,7 @@ export class ChatService {
     const command: WalletCommand = tip
       ? {
           kind: 'tip',
-          tipId: `tp-${digest([m.fromId, m.msgId])}`,
+          tipId: `tp-${derivedId([m.fromId, m.msgId])}`,
           fromId: m.fromId,
           groupId: m.destId,
           msgId: target,
@@ -105,7 +102,7 @@ export class ChatService {
         }
       : {
           kind: 'like',
-          likeId: `lk-${digest([m.destId, target, m.fromId])}`,
+          likeId: `lk-${derivedId([m.destId, target, m.fromId])}`,
           fromId: m.fromId,
           groupId: m.destId,
           msgId: target,
