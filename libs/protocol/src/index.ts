@@ -48,5 +48,5 @@ export { cutPreview, messagePreview, PREVIEW_MAX_CHARS } from './message-preview
 
 export { acceptsJsonString, contentJsonSchema, describeContent } from './content.describe';
 export { protocolMarkdown } from './protocol.markdown';
-export { PUSHED_TYPES, PUSH_BODY_MAX_CHARS, cutPushText, isPushed, pushBody, pushPriority } from './push.preview';
+export { PUSHED_TYPES, isPushed, pushBody, pushPriority } from './push.preview';
 export type { PushPriority } from './push.preview';

@@ -1,6 +1,6 @@
 import { MessageType } from './message-type.constants';
 import type { MessageTypeName } from './message-type.constants';
-import { PREVIEW_MAX_CHARS, cutPreview, messagePreview } from './message-preview';
+import { messagePreview } from './message-preview';
 import { messageTypeSpec } from './message-type.registry';
 
 /** How urgent a push is: `high` wakes the phone at once (a ringing call); `normal` may be batched. */
@@ -78,10 +78,6 @@ export const PUSHED_TYPES: readonly { type: number; label: string; priority: Pus
 export const isPushed = (messageType: number): boolean => BY_NUMBER.has(messageType);
 
 export const pushPriority = (messageType: number): PushPriority => BY_NUMBER.get(messageType)?.priority ?? 'normal';
-
-/** The preview's length limit, and its cut (one place: message-preview.ts). */
-export const PUSH_BODY_MAX_CHARS = PREVIEW_MAX_CHARS;
-export const cutPushText = cutPreview;
 
 const MISSED = new Set(['missed', 'cancelled']);
 

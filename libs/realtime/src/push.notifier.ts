@@ -4,7 +4,7 @@ import type { Logger } from '@im/common';
 import {
   MESSAGE_TYPES,
   MessageType,
-  cutPushText,
+  cutPreview,
   groupConversationId,
   isPushed,
   parseConversationId,
@@ -47,14 +47,7 @@ export class PushNotifier {
 
   /** A stored message was handed to `recipients`: pushes it to their offline devices. Returns the records published. */
   afterStored(stored: StoredMessage, recipients: readonly string[]): Promise<number> {
-    const m = stored.message;
-    const callId = m.messageType === MessageType.CALL_ENDED ? callIdOf(m.content) : undefined;
-    return this.push(
-      stored.conversationId,
-      m,
-      recipients,
-      callId === undefined ? {} : { collapseKey: `call:${callId}` },
-    );
+    return this.afterDeliveries([{ stored, recipients }]);
   }
 
   /**
@@ -75,14 +68,10 @@ export class PushNotifier {
       const withTokens = recipients.filter((u) => devices.has(u));
       if (withTokens.length === 0) continue;
       const m = stored.message;
+      // A call's 162 replaces its ringing push on the phone (same collapse key as the ring).
       const callId = m.messageType === MessageType.CALL_ENDED ? callIdOf(m.content) : undefined;
-      published += await this.push(
-        stored.conversationId,
-        m,
-        withTokens,
-        callId === undefined ? {} : { collapseKey: `call:${callId}` },
-        devices,
-      );
+      const options = callId === undefined ? {} : { collapseKey: `call:${callId}` };
+      published += await this.push(stored.conversationId, m, withTokens, options, devices);
     }
     return published;
   }
@@ -155,7 +144,7 @@ export class PushNotifier {
   private bodyOf(conversationId: string, m: Pushable): string {
     const preview = pushBody(m.messageType, m.content);
     const group = parseConversationId(conversationId)?.kind === 'group';
-    return group ? cutPushText(`${m.fromName || m.fromId}: ${preview}`) : preview;
+    return group ? cutPreview(`${m.fromName || m.fromId}: ${preview}`) : preview;
   }
 
   private async titleOf(conversationId: string, m: Pushable): Promise<string> {

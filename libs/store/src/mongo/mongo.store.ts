@@ -34,9 +34,9 @@ const PING_TIMEOUT_MS = 2_000;
 
 /**
  * Connections per process unless the URL says otherwise (`?maxPoolSize=`): the driver's default
- * of 100 lets a cluster of eight processes put 800 operations on the server at once. FerretDB v1
- * (PostgreSQL pool of 300 here) was seen to hang for good under that pile-up during cluster
- * benches (every PostgreSQL connection idle, every request waiting), and batches need few.
+ * of 100 lets a cluster of eight processes put 800 operations on the server at once, more than
+ * FerretDB's PostgreSQL pool (300 here), and the batch path needs few. It did not prevent the
+ * FerretDB hang of docs/reliability.md ("Known problem"), whose cause is not found.
  */
 const DEFAULT_MAX_POOL_SIZE = 20;
 
