@@ -3,6 +3,8 @@ import type { AppendInput, AppendResult, MessageRepository, RangeQuery, StoredMe
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './sqlite.database';
 import type { SqliteWriteBatcher } from './sqlite.write-batcher';
+import { SqliteBatchAppender } from './message.sqlite-batch';
+import type { ConversationColumns } from './message.sqlite-batch';
 
 interface MessageRow {
   conversation_id: string;
@@ -22,12 +24,7 @@ function toStored(row: MessageRow): StoredMessage {
   };
 }
 
-function conversationColumns(conversationId: string): {
-  kind: string;
-  a: string | null;
-  b: string | null;
-  g: string | null;
-} {
+function conversationColumns(conversationId: string): ConversationColumns {
   if (conversationId.startsWith('g:')) return { kind: 'group', a: null, b: null, g: conversationId.slice(2) };
   // `s:<userId>`: a user's system notices (friend requests, ...); never listed as a direct conversation.
   if (conversationId.startsWith('s:')) return { kind: 'system', a: null, b: null, g: null };
@@ -89,14 +86,15 @@ export class SqliteMessageRepository implements MessageRepository {
       return { stored, duplicate: false };
     };
     this.appendTx = db.transaction(this.appendOne);
-    this.appendManyTx = db.transaction((inputs: readonly AppendInput[]) => inputs.map(this.appendOne));
+    const batch = new SqliteBatchAppender(db, conversationColumns, this.appendOne);
+    this.appendManyTx = db.transaction((inputs: readonly AppendInput[]) => batch.append(inputs));
   }
 
   async append(input: AppendInput): Promise<AppendResult> {
     return this.writes.run(() => this.appendTx(input));
   }
 
-  /** The whole batch in one transaction (one write of the group commit), in input order. */
+  /** The whole batch in one transaction (one write of the group commit), two statements (`SqliteBatchAppender`), in input order. */
   async appendBatch(inputs: readonly AppendInput[]): Promise<AppendResult[]> {
     if (inputs.length === 0) return [];
     return this.writes.run(() => this.appendManyTx(inputs));

@@ -8,7 +8,8 @@ export type Db = Database.Database;
 
 /**
  * Opens (creating when missing) the embedded database file. WAL with synchronous=FULL: a
- * message acknowledged to its sender survives a crash of the process or the machine.
+ * message acknowledged to its sender survives a crash of the process or the machine (the group
+ * commit of `SqliteWriteBatcher` keeps that with its own sync, off the event loop).
  */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

@@ -34,10 +34,11 @@ export class SqliteStore implements Store {
   readonly pushDevices: SqlitePushDeviceRepository;
   readonly users: SqliteUserRepository;
   private readonly db: Db;
+  private readonly writes: SqliteWriteBatcher;
 
   constructor(file: string) {
     this.db = openDatabase(file);
-    const writes = new SqliteWriteBatcher(this.db);
+    const writes = (this.writes = new SqliteWriteBatcher(this.db));
     this.messages = new SqliteMessageRepository(this.db, writes);
     this.conversations = new SqliteConversationRepository(this.db);
     this.cursors = new SqliteCursorRepository(this.db, writes);
@@ -60,6 +61,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     // Let writes queued in this turn commit before the file closes.
     await new Promise((r) => setImmediate(r));
+    await this.writes.close();
     if (this.db.open) this.db.close();
   }
 }
