@@ -302,6 +302,26 @@ describe('MongoStore on a real server', () => {
     expect((await store.cursors.get(`${p}a`, 'd1', [c])).get(c)).toBe(20);
   });
 
+  it('writes 400 cursors at once in commands of at most 16 updates, and FerretDB v1 keeps answering (one command of 300 matched updates hung it for good)', async () => {
+    const cursors = (seq: number) =>
+      Array.from({ length: 400 }, (_, i) => ({ userId: `${p}u${i}`, deviceId: 'd', conversationId: `${p}c`, seq }));
+    const sizes: number[] = [];
+    const watch = (e: { commandName: string; command: { updates?: unknown[] } }): void => {
+      if (e.commandName === 'update') sizes.push(e.command.updates?.length ?? 0);
+    };
+    const client = store.connection.getClient();
+    client.on('commandStarted', watch);
+    try {
+      await store.cursors.advanceMany(cursors(1)); // inserts
+      await store.cursors.advanceMany(cursors(2)); // every statement matches a document
+    } finally {
+      client.off('commandStarted', watch);
+    }
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(800);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(16);
+    expect((await store.cursors.get(`${p}u399`, 'd', [`${p}c`])).get(`${p}c`)).toBe(2);
+  });
+
   it('finishes a group whose creation stopped after the group document, on the retry', async () => {
     const groupId = `${p}g`;
     await collection('groups').insertOne({

@@ -1,7 +1,7 @@
 import { trusted } from 'mongoose';
 import type { Model } from 'mongoose';
 import type { CursorAdvance, CursorRepository } from '../store.port';
-import { chunkedBulkWrite } from './mongo.bulk';
+import { bulkUpdateInChunks } from './mongo.bulk';
 import { retryUpsertRace } from './mongo.errors';
 import { assertId, assertIds, assertSeq, naturalKey } from './mongo.ids';
 import { KeyedLanes } from '@im/common';
@@ -33,8 +33,9 @@ export class MongoCursorRepository implements CursorRepository {
   }
 
   /**
-   * `$max` upserts in unordered `bulkWrite`s of `BULK_CHUNK` sent at once (`mongo.bulk.ts`). One gateway writes a device's cursors (its
-   * acks reach that gateway), one flush at a time, so no two writes of one cursor race here.
+   * Unordered `bulkWrite`s of `$max` upserts, a few statements per command (`mongo.bulk.ts`:
+   * FerretDB v1 hangs on a large one). One gateway writes a device's cursors (its acks reach
+   * that gateway), one flush at a time, so no two writes of one cursor race here.
    */
   async advanceMany(cursors: readonly CursorAdvance[]): Promise<void> {
     for (const c of cursors) {
@@ -51,9 +52,7 @@ export class MongoCursorRepository implements CursorRepository {
         upsert: true,
       },
     }));
-    const r = await chunkedBulkWrite(ops, (chunk) => this.cursors.bulkWrite(chunk, { ordered: false }));
-    // An upsert that lost an insert race (E11000) finds the document when run again.
-    if (r.failedChunks.length > 0) await retryUpsertRace(() => this.cursors.bulkWrite(ops, { ordered: false }));
+    await retryUpsertRace(() => bulkUpdateInChunks(ops, (chunk) => this.cursors.bulkWrite(chunk, { ordered: false })));
   }
 
   async get(userId: string, deviceId: string, conversationIds: readonly string[]): Promise<Map<string, number>> {

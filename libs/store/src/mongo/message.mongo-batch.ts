@@ -2,8 +2,8 @@ import type { ItemResult, Logger } from '@im/common';
 import type { mongo } from 'mongoose';
 import type { AppendInput, AppendResult, StoredMessage } from '../store.port';
 import { conversationSeed } from './conversation.mongo-seed';
-import { chunkedBulkWrite } from './mongo.bulk';
-import { retryUpsertRace } from './mongo.errors';
+import { bulkUpdateInChunks } from './mongo.bulk';
+import { retryUpsertRace, writeErrorsByIndex } from './mongo.errors';
 import type { ConversationDoc, MessageDoc } from './mongo.models';
 import { appendedMessage, messageKey, toMessageDoc } from './message.mongo-mapping';
 
@@ -15,16 +15,16 @@ const MAX_ROUNDS = 20;
 
 /**
  * Appends a whole batch with a few store commands, whatever its size: one seq range per
- * conversation (one command per `BULK_CHUNK` conversations), one `insertMany`, and (only when some documents were refused) one `$in` read.
+ * conversation, one `insertMany`, and (only when some documents were refused) one `$in` read.
  *
  * Where the seqs come from: the conversation document's counter, as for a single append, but
  * reserved a range at a time and remembered in this process. The process that consumes a
  * partition of `im.messages` is the only regular writer of its conversations, so it knows each
  * counter; every reservation is one compare-and-set per conversation (`seq: <known top>` →
- * `top + n`), all of a batch in unordered `bulkWrite`s of `BULK_CHUNK` sent at once (FerretDB
- * runs the statements of one command in sequence: see `mongo.bulk.ts`). A counter moved by anyone else (a
- * notice appended by another service, a previous owner of the partition) makes its
- * compare-and-set miss: then every counter of that batch is re-read and reserved with `$inc`
+ * `top + n`), all of a batch in unordered `bulkWrite`s of a few statements each (FerretDB v1
+ * hangs on a large one, `mongo.bulk.ts`). A counter moved by anyone else (a notice appended by
+ * another service, a previous owner of the partition) makes its compare-and-set miss: then
+ * every counter of that batch is re-read and reserved with `$inc`
  * (one `findOneAndUpdate` each). Seqs are reserved before the insert, so a crash leaves a gap,
  * never a repeat, and the counter never lags a stored message; the unique (conversationId, seq)
  * index still decides any race (FerretDB v1 does not apply updates atomically): a refused seq is
@@ -142,11 +142,13 @@ export class MongoBatchAppender {
     });
     let swapped = false;
     try {
-      const r = await chunkedBulkWrite(ops, (chunk) => this.conversations.bulkWrite(chunk, { ordered: false }));
-      swapped = r.failedChunks.length === 0 && r.matched + r.upserted === ops.length;
+      const r = await bulkUpdateInChunks(ops, (chunk) => this.conversations.bulkWrite(chunk, { ordered: false }));
+      swapped = r.matchedCount + r.upsertedCount === ops.length;
     } catch (e) {
-      for (const id of counts.keys()) this.tops.delete(id);
-      throw e;
+      if (writeErrorsByIndex(e) === undefined) {
+        for (const id of counts.keys()) this.tops.delete(id);
+        throw e;
+      }
     }
     if (swapped) {
       const out = new Map<string, number>();
