@@ -1,4 +1,5 @@
 import type { ChatRecord } from '@im/bus';
+import { Coalescer } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import { MessageType, parseConversationId, serverMessage } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
@@ -24,6 +25,21 @@ export type MessageOutcome = 'stored' | 'duplicate' | 'refused' | 'read';
  */
 export class MessageService {
   private readonly notices: NoticeWriter;
+  /**
+   * The appends of the batches handled at the same time (Kafka hands each partition's batch to
+   * its own call, all partitions at once) go to the store together: one `appendBatch`, one rule
+   * check, one delivery pipeline and one push-device read for all of them, instead of one of
+   * each per partition. A conversation lives on one partition, and a partition has one batch
+   * in flight, so gathering never reorders a conversation. If the gathered run fails, every
+   * batch in it fails and is retried (or goes record by record) as it would alone.
+   */
+  private readonly appends = new Coalescer<readonly ChatRecord[], void>(
+    async (lists) => {
+      await this.appendAll(lists.flat());
+      return lists.map(() => ({ ok: true, value: undefined }));
+    },
+    { maxBatch: 64, maxInFlight: 2 },
+  );
 
   constructor(
     private readonly store: Store,
@@ -61,7 +77,7 @@ export class MessageService {
       appends.push(...(cut === -1 ? list : list.slice(0, cut)));
       if (cut !== -1) tails.push(list.slice(cut));
     }
-    await this.appendAll(appends);
+    if (appends.length > 0) await this.appends.submit(appends);
     await Promise.all(
       tails.map(async (tail) => {
         for (const r of tail) await this.handle(r);
