@@ -7,9 +7,16 @@ import type {
   BusHandler,
   BusRecord,
   DeadLetter,
+  HandlerReplyOf,
+  RecordOf,
+  ReplyOf,
   RequestOptions,
+  RequestTopic,
   Subscription,
+  TopicOf,
+  TopicTypeMap,
 } from './bus.port';
+import type { ImTopics } from './contracts/topic-map';
 
 interface Waiting {
   readonly record: BusRecord;
@@ -48,7 +55,7 @@ const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * The embedded-mode bus: one process, no durability of its own. `publish` waits for every
  * group's handler, so "durable" means "the owning service has stored it".
  */
-export class InMemoryBus implements Bus {
+export class InMemoryBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
   private readonly topics = new Map<string, Group[]>();
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
@@ -58,11 +65,20 @@ export class InMemoryBus implements Bus {
     this.retryDelayMs = options.retryDelayMs ?? 50;
   }
 
-  async publish<T>(topic: string, key: string, value: T): Promise<void> {
-    await Promise.all(this.groupsOf(topic).map((g) => this.enqueue(g, { topic, key, value })));
+  publish<K extends TopicOf<M>>(topic: K, key: string, value: RecordOf<K, M>): Promise<void> {
+    return this.publishRecord({ topic, key, value });
   }
 
-  async request<R, T>(topic: string, key: string, value: T, options?: RequestOptions): Promise<R> {
+  private async publishRecord(record: BusRecord): Promise<void> {
+    await Promise.all(this.groupsOf(record.topic).map((g) => this.enqueue(g, record)));
+  }
+
+  async request<K extends RequestTopic<M>>(
+    topic: K,
+    key: string,
+    value: RecordOf<K, M>,
+    options?: RequestOptions,
+  ): Promise<ReplyOf<K, M>> {
     const groups = this.groupsOf(topic);
     const first = groups[0];
     if (!first) throw new Error(`no handler for ${topic}`);
@@ -73,13 +89,17 @@ export class InMemoryBus implements Bus {
     });
     try {
       const run = this.chain(first, key, () => first.handler({ topic, key, value }));
-      return (await Promise.race([run, timeout])) as R;
+      return (await Promise.race([run, timeout])) as ReplyOf<K, M>;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  subscribe<T>(topic: string, group: string, handler: BusHandler<T>): Promise<Subscription> {
+  subscribe<K extends TopicOf<M>>(
+    topic: K,
+    group: string,
+    handler: BusHandler<RecordOf<K, M>, HandlerReplyOf<K, M>>,
+  ): Promise<Subscription> {
     return this.add(topic, {
       name: group,
       handler: handler as BusHandler,
@@ -95,7 +115,11 @@ export class InMemoryBus implements Bus {
    * so one handler call (one SQLite transaction in embedded mode) takes everything that arrived
    * meanwhile; each `publish` resolves once its batch is done.
    */
-  subscribeBatch<T>(topic: string, group: string, handlers: BatchHandlers<T>): Promise<Subscription> {
+  subscribeBatch<K extends TopicOf<M>>(
+    topic: K,
+    group: string,
+    handlers: BatchHandlers<RecordOf<K, M>>,
+  ): Promise<Subscription> {
     return this.add(topic, {
       name: group,
       handler: handlers.record as BusHandler,
@@ -216,7 +240,9 @@ export class InMemoryBus implements Bus {
     );
     if (record.topic.endsWith('.dlq')) return letter.error;
     this.options.onDeadLetter?.(letter);
-    await this.publish(deadLetterTopic(record.topic), record.key, letter).catch(() => undefined);
+    await this.publishRecord({ topic: deadLetterTopic(record.topic), key: record.key, value: letter }).catch(
+      () => undefined,
+    );
     return letter.error;
   }
 }

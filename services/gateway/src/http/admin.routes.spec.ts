@@ -22,7 +22,7 @@ async function setup(
   const clock = new ManualClock();
   const bus = new InMemoryBus({ logger });
   const published: BusinessEvent[] = [];
-  await bus.subscribe<BusinessEvent>(Topics.EVENTS_IN, 'spec', (r) => {
+  await bus.subscribe(Topics.EVENTS_IN, 'spec', (r) => {
     published.push(r.value);
     return Promise.resolve();
   });

@@ -1,4 +1,4 @@
-import type { Bus, CommandReply } from '@im/bus';
+import type { Bus, CommandReply, OpenTopics, RequestTopic } from '@im/bus';
 import { AppError } from '@im/common';
 import { ErrorCodes } from '@im/protocol';
 import type { ErrorName } from '@im/protocol';
@@ -14,10 +14,10 @@ export function unwrapReply<T>(reply: CommandReply<T>): T {
  * Sends a command to its owning service and waits for the reply. A bus that cannot deliver it or
  * bring the reply back in time is `IM_ERR_UNAVAILABLE` (retry), not an internal error.
  */
-export async function requestCommand<T>(bus: Bus, topic: string, key: string, command: unknown): Promise<T> {
+export async function requestCommand<T>(bus: Bus, topic: RequestTopic, key: string, command: unknown): Promise<T> {
   let reply: CommandReply<T>;
   try {
-    reply = await bus.request<CommandReply<T>>(topic, key, command);
+    reply = (await (bus as unknown as Bus<OpenTopics>).request(topic, key, command)) as CommandReply<T>;
   } catch (e) {
     throw new AppError('IM_ERR_UNAVAILABLE', 'the service did not answer in time; retry', e);
   }

@@ -41,7 +41,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   const send = async <T>(command: WalletCommand): Promise<T> => {
     let reply: CommandReply<T>;
     try {
-      reply = await ctx.bus.request<CommandReply<T>>(Topics.WALLET_COMMANDS, walletCommandKey(command), command);
+      reply = (await ctx.bus.request(Topics.WALLET_COMMANDS, walletCommandKey(command), command)) as CommandReply<T>;
     } catch (err: unknown) {
       // No answer (the service is restarting, or busy): the command may still be carried out. Every
       // wallet command is idempotent, so the client retries the same request and learns the outcome.
