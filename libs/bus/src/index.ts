@@ -44,7 +44,7 @@ export type { BusinessEvent, BusinessEventTarget, BusinessEventType } from './co
 export { PUSH_OUT } from './contracts/push.contract';
 export type { PushRecord, PushTarget } from './contracts/push.contract';
 export { REPLIES_TOPIC, TOPIC_CONTRACTS, TOPIC_MAP, Topics, contractOf } from './contracts/topic-map';
-export type { AnyTopicContract, ContractOf, ImTopics, TopicName, TopicSpec } from './contracts/topic-map';
+export type { AnyTopicContract, CommandTopic, ImTopics, TopicName, TopicSpec } from './contracts/topic-map';
 export {
   readBusinessEvent,
   noticeMsgId,

@@ -35,6 +35,7 @@ import { asyncApiDocument } from './http/asyncapi';
 import { docsRoutes } from './http/docs.routes';
 import { collectOpenApi, documentOnlyResponseSchemas } from './http/openapi';
 import type { RoutesContext } from './http/routes.context';
+import { ServiceCommands } from './service-commands';
 import { CallForwarder } from './call/call.forwarder';
 import { ChatroomController } from './chatroom/chatroom.controller';
 import { ChatroomService } from './chatroom/chatroom.service';
@@ -126,6 +127,7 @@ function buildHttp(
   const ctx: RoutesContext = {
     store: deps.store,
     bus: deps.bus,
+    commands: new ServiceCommands(deps.bus, deps.logger.child({ module: 'commands' })),
     settings: deps.settings,
     clock: deps.clock,
     ids: deps.ids,

@@ -1,4 +1,5 @@
 import type { DeadLetter } from '../bus.port';
+import type { TopicContract } from './topic-contract';
 import { CALL_COMMANDS } from './call.contract';
 import { EVENTS_IN } from './events.contract';
 import { GROUP_COMMANDS } from './group.contract';
@@ -36,8 +37,6 @@ export const Topics = {
 export type AnyTopicContract = (typeof TOPIC_CONTRACTS)[number];
 /** A topic of the system (dead-letter topics excluded). */
 export type TopicName = AnyTopicContract['topic'];
-/** The contract of topic `K`. */
-export type ContractOf<K extends TopicName> = Extract<AnyTopicContract, { readonly topic: K }>;
 
 /**
  * The bus's type map: each topic's record and reply, and each `<topic>.dlq` carrying `DeadLetter`s.
@@ -49,11 +48,18 @@ export type ImTopics = {
   readonly [K in TopicName as `${K}.dlq`]: { readonly record: DeadLetter; readonly reply: never };
 };
 
+/** The request topics of the system: commands answered by the one service that owns them. */
+export type CommandTopic = {
+  [K in TopicName]: [ImTopics[K]['reply']] extends [never] ? never : K;
+}[TopicName];
+
 /** The contract of a topic by name (the key function of a command, its documentation). */
-export function contractOf<K extends TopicName>(topic: K): ContractOf<K> {
+export function contractOf<K extends TopicName>(
+  topic: K,
+): TopicContract<K, ImTopics[K]['record'], ImTopics[K]['reply']> {
   const contract = TOPIC_CONTRACTS.find((c) => c.topic === topic);
   if (!contract) throw new Error(`no contract for topic ${topic}`);
-  return contract as ContractOf<K>;
+  return contract as unknown as TopicContract<K, ImTopics[K]['record'], ImTopics[K]['reply']>;
 }
 
 /**

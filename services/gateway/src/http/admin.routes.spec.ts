@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { GatewaySettings } from '../gateway.config';
 import { adminConfigProblems } from '../gateway.config';
 import { adminRoutes } from './admin.routes';
+import { ServiceCommands } from '../service-commands';
 import { UserDirectory } from '../users/user-directory';
 import { installErrorHandler } from './http-errors';
 import { installRequestValidation } from './request-validation';
@@ -33,6 +34,7 @@ async function setup(
   adminRoutes(app, {
     store: {} as Store,
     bus,
+    commands: new ServiceCommands(bus, logger),
     settings,
     clock,
     ids: new IdGenerator(),
