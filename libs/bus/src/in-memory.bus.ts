@@ -1,21 +1,7 @@
 import type { Logger } from '@im/common';
 import { deadLetterTopic } from './bus.port';
-import type {
-  BatchHandlers,
-  Bus,
-  BusBatchHandler,
-  BusHandler,
-  BusRecord,
-  DeadLetter,
-  HandlerReplyOf,
-  RecordOf,
-  ReplyOf,
-  RequestOptions,
-  RequestTopic,
-  Subscription,
-  TopicOf,
-  TopicTypeMap,
-} from './bus.port';
+import type { Bus, BusBatchHandler, BusHandler, BusRecord, DeadLetter, RequestOptions, Subscription } from './bus.port';
+import type { TopicTypeMap } from './bus.port';
 import type { ImTopics } from './contracts/topic-map';
 
 interface Waiting {
@@ -65,20 +51,42 @@ export class InMemoryBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
     this.retryDelayMs = options.retryDelayMs ?? 50;
   }
 
-  publish<K extends TopicOf<M>>(topic: K, key: string, value: RecordOf<K, M>): Promise<void> {
-    return this.publishRecord({ topic, key, value });
-  }
+  readonly publish: Bus<M>['publish'] = (topic, key, value) => this.publishRecord({ topic, key, value });
+
+  /** The reply is typed by the topic's contract, which types the handler that answers it. */
+  readonly request = this.requestRecord.bind(this) as Bus<M>['request'];
+
+  readonly subscribe: Bus<M>['subscribe'] = (topic, group, handler) =>
+    this.add(topic, {
+      name: group,
+      handler: handler as BusHandler,
+      tails: new Map(),
+      waiting: [],
+      running: undefined,
+      closed: false,
+    });
+
+  /**
+   * What is published while a batch runs is gathered into the next one (at most 1,000 records),
+   * so one handler call (one SQLite transaction in embedded mode) takes everything that arrived
+   * meanwhile; each `publish` resolves once its batch is done.
+   */
+  readonly subscribeBatch: Bus<M>['subscribeBatch'] = (topic, group, handlers) =>
+    this.add(topic, {
+      name: group,
+      handler: handlers.record as BusHandler,
+      batch: handlers.batch as BusBatchHandler,
+      tails: new Map(),
+      waiting: [],
+      running: undefined,
+      closed: false,
+    });
 
   private async publishRecord(record: BusRecord): Promise<void> {
     await Promise.all(this.groupsOf(record.topic).map((g) => this.enqueue(g, record)));
   }
 
-  async request<K extends RequestTopic<M>>(
-    topic: K,
-    key: string,
-    value: RecordOf<K, M>,
-    options?: RequestOptions,
-  ): Promise<ReplyOf<K, M>> {
+  private async requestRecord(topic: string, key: string, value: unknown, options?: RequestOptions): Promise<unknown> {
     const groups = this.groupsOf(topic);
     const first = groups[0];
     if (!first) throw new Error(`no handler for ${topic}`);
@@ -89,46 +97,10 @@ export class InMemoryBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
     });
     try {
       const run = this.chain(first, key, () => first.handler({ topic, key, value }));
-      return (await Promise.race([run, timeout])) as ReplyOf<K, M>;
+      return await Promise.race([run, timeout]);
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  subscribe<K extends TopicOf<M>>(
-    topic: K,
-    group: string,
-    handler: BusHandler<RecordOf<K, M>, HandlerReplyOf<K, M>>,
-  ): Promise<Subscription> {
-    return this.add(topic, {
-      name: group,
-      handler: handler as BusHandler,
-      tails: new Map(),
-      waiting: [],
-      running: undefined,
-      closed: false,
-    });
-  }
-
-  /**
-   * What is published while a batch runs is gathered into the next one (at most 1,000 records),
-   * so one handler call (one SQLite transaction in embedded mode) takes everything that arrived
-   * meanwhile; each `publish` resolves once its batch is done.
-   */
-  subscribeBatch<K extends TopicOf<M>>(
-    topic: K,
-    group: string,
-    handlers: BatchHandlers<RecordOf<K, M>>,
-  ): Promise<Subscription> {
-    return this.add(topic, {
-      name: group,
-      handler: handlers.record as BusHandler,
-      batch: handlers.batch as BusBatchHandler,
-      tails: new Map(),
-      waiting: [],
-      running: undefined,
-      closed: false,
-    });
   }
 
   private add(topic: string, g: Group): Promise<Subscription> {

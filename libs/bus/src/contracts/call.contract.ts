@@ -54,15 +54,11 @@ export function callCommandKey(command: CallCommand): string {
 }
 
 /** Call commands (docs/calls-and-chatrooms.md). Producer: gateway. Consumer: call service (request/reply). */
-export const CALL_COMMANDS = requestTopic<CallCommand, CallCommandOutcome>()({
-  topic: 'im.calls.commands',
-  key: callCommandKey,
-  doc: {
-    key: 'group:<groupId> for a multi-party signal, gateway:<id> for a dead gateway, else the user id',
-    producers: ['gateway'],
-    consumer: 'call-service',
-    description:
-      'Call signals from clients, call devices connecting and disconnecting, the users of a gateway that died (docs/calls-and-chatrooms.md).',
-    payloadType: 'CallCommand',
-  },
+export const CALL_COMMANDS = requestTopic<CallCommand, CallCommandOutcome>()('im.calls.commands', callCommandKey, {
+  key: 'group:<groupId> for a multi-party signal, gateway:<id> for a dead gateway, else the user id',
+  producers: ['gateway'],
+  consumer: 'call-service',
+  description:
+    'Call signals from clients, call devices connecting and disconnecting, the users of a gateway that died (docs/calls-and-chatrooms.md).',
+  payloadType: 'CallCommand',
 });

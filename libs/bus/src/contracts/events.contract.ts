@@ -44,15 +44,11 @@ export interface BusinessEvent {
  * turned into stored notifications. Consumer: events service. An invalid event goes to
  * `im.events.in.dlq` with the reason.
  */
-export const EVENTS_IN = streamTopic<BusinessEvent>()({
-  topic: 'im.events.in',
-  key: (event) => event.eventId,
-  doc: {
-    key: 'the event id',
-    producers: ['other teams’ services', 'gateway (admin notices)'],
-    consumer: 'events-service',
-    description:
-      'Business events (moments, payments, official accounts, system notices, group check-in) turned into stored notifications; an invalid one goes to im.events.in.dlq with the reason (docs/business-events.md).',
-    payloadType: 'BusinessEvent',
-  },
+export const EVENTS_IN = streamTopic<BusinessEvent>()('im.events.in', (event) => event.eventId, {
+  key: 'the event id',
+  producers: ['other teams’ services', 'gateway (admin notices)'],
+  consumer: 'events-service',
+  description:
+    'Business events (moments, payments, official accounts, system notices, group check-in) turned into stored notifications; an invalid one goes to im.events.in.dlq with the reason (docs/business-events.md).',
+  payloadType: 'BusinessEvent',
 });

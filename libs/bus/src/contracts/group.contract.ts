@@ -60,15 +60,11 @@ export type GroupCommandResult =
   CreateGroupResult | { done: true } | { added: string[] } | { status: 'joined' | 'pending' };
 
 /** Group commands from the HTTP API. Key: the group id. Producer: gateway. Consumer: group service (request/reply). */
-export const GROUP_COMMANDS = requestTopic<GroupCommand, GroupCommandResult>()({
-  topic: 'im.group.commands',
-  key: (command) => command.groupId,
-  doc: {
-    key: 'the group id',
-    producers: ['gateway'],
-    consumer: 'group-service',
-    description:
-      'Group commands from the HTTP API: create, invite, kick, leave, dismiss, rename, attributes, remarks, mutes, admins, join policy, applications, ownership, expiry.',
-    payloadType: 'GroupCommand',
-  },
+export const GROUP_COMMANDS = requestTopic<GroupCommand, GroupCommandResult>()('im.group.commands', (c) => c.groupId, {
+  key: 'the group id',
+  producers: ['gateway'],
+  consumer: 'group-service',
+  description:
+    'Group commands from the HTTP API: create, invite, kick, leave, dismiss, rename, attributes, remarks, mutes, admins, join policy, applications, ownership, expiry.',
+  payloadType: 'GroupCommand',
 });

@@ -17,15 +17,11 @@ export interface ChatRecord {
 }
 
 /** Chat messages, recalls and read marks. Key: conversation id. Producers: gateway, call service. Consumer: message service. */
-export const MESSAGES = streamTopic<ChatRecord>()({
-  topic: 'im.messages',
-  key: (record) => record.conversationId,
-  doc: {
-    key: 'the conversation id (p:<a>:<b>, g:<groupId>): one conversation stays in order on one partition',
-    producers: ['gateway'],
-    consumer: MESSAGE_SERVICE_GROUP,
-    description:
-      'Chat messages a gateway accepted (validated, identity checked, stamped), recalls and read marks. The message service gives each a seq, stores it and delivers it.',
-    payloadType: 'ChatRecord',
-  },
+export const MESSAGES = streamTopic<ChatRecord>()('im.messages', (record) => record.conversationId, {
+  key: 'the conversation id (p:<a>:<b>, g:<groupId>): one conversation stays in order on one partition',
+  producers: ['gateway'],
+  consumer: MESSAGE_SERVICE_GROUP,
+  description:
+    'Chat messages a gateway accepted (validated, identity checked, stamped), recalls and read marks. The message service gives each a seq, stores it and delivers it.',
+  payloadType: 'ChatRecord',
 });

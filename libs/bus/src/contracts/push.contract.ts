@@ -35,22 +35,11 @@ export interface PushTarget {
  * Offline push: one `PushRecord` per (user, message) of a type that pushes, when some of the user's
  * devices with a push token have no socket open and neither the user nor the conversation is muted.
  */
-export const PUSH_OUT = streamTopic<PushRecord>()({
-  topic: 'im.push.out',
-  key: (record) => record.userId,
-  doc: {
-    key: 'the user id',
-    producers: [
-      'message-service',
-      'wallet-service',
-      'group-service',
-      'friend-service',
-      'events-service',
-      'call-service',
-    ],
-    consumer: 'your APNs / FCM push service (outside this system)',
-    description:
-      'One record per (user, message) of a type that pushes (docs/business-events.md) when devices of the user with a push token have no socket open and neither the user nor the conversation is muted; it lists those devices’ tokens. A ringing call is high priority, with collapse key call:<callId>.',
-    payloadType: 'PushRecord',
-  },
+export const PUSH_OUT = streamTopic<PushRecord>()('im.push.out', (record) => record.userId, {
+  key: 'the user id',
+  producers: ['message-service', 'wallet-service', 'group-service', 'friend-service', 'events-service', 'call-service'],
+  consumer: 'your APNs / FCM push service (outside this system)',
+  description:
+    'One record per (user, message) of a type that pushes (docs/business-events.md) when devices of the user with a push token have no socket open and neither the user nor the conversation is muted; it lists those devices’ tokens. A ringing call is high priority, with collapse key call:<callId>.',
+  payloadType: 'PushRecord',
 });

@@ -34,14 +34,14 @@ export type RelationCommand =
 export type RelationOutcome = { done: true } | { status: 'pending' | 'friends' };
 
 /** Friend and blacklist commands. Key: the acting user id. Producer: gateway. Consumer: friend service (request/reply). */
-export const RELATION_COMMANDS = requestTopic<RelationCommand, RelationOutcome>()({
-  topic: 'im.relation.commands',
-  key: (command) => command.userId,
-  doc: {
+export const RELATION_COMMANDS = requestTopic<RelationCommand, RelationOutcome>()(
+  'im.relation.commands',
+  (c) => c.userId,
+  {
     key: 'the acting user id',
     producers: ['gateway'],
     consumer: 'friend-service',
     description: 'Friend requests and answers, unfriending, the blacklist and profile changes.',
     payloadType: 'RelationCommand',
   },
-});
+);

@@ -32,20 +32,24 @@ export interface TopicDoc {
 export type CommandReply<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string; readonly reason: string };
 
-/** A topic whose records are handled and forgotten (no reply). `streamTopic<Value>()({ ... })`. */
+/**
+ * A topic whose records are handled and forgotten (no reply): `streamTopic<Value>()(name, key, doc)`.
+ * (Curried so that the value type is given and the name's literal type inferred.)
+ */
 export function streamTopic<V>() {
-  return <const N extends string>(spec: {
-    readonly topic: N;
-    readonly key: (value: V) => string;
-    readonly doc: TopicDoc;
-  }): TopicContract<N, V, never> => ({ ...spec, pattern: 'stream' });
+  return <const N extends string>(topic: N, key: (value: V) => string, doc: TopicDoc): TopicContract<N, V, never> => ({
+    topic,
+    pattern: 'stream',
+    key,
+    doc,
+  });
 }
 
-/** A topic of commands each answered by one consumer group with `CommandReply<Value>`. */
+/** A topic of commands each answered by one consumer group with `CommandReply<ReplyValue>`. */
 export function requestTopic<V, T>() {
-  return <const N extends string>(spec: {
-    readonly topic: N;
-    readonly key: (value: V) => string;
-    readonly doc: TopicDoc;
-  }): TopicContract<N, V, CommandReply<T>> => ({ ...spec, pattern: 'request' });
+  return <const N extends string>(
+    topic: N,
+    key: (value: V) => string,
+    doc: TopicDoc,
+  ): TopicContract<N, V, CommandReply<T>> => ({ topic, pattern: 'request', key, doc });
 }

@@ -135,15 +135,11 @@ export type WalletOutcome =
   | { readonly msgId: string; readonly authorId: string; readonly amount?: number };
 
 /** Money commands. Key: the red packet, transfer or collection id, else the user id. Producers: gateway, message service. Consumer: wallet service (request/reply). */
-export const WALLET_COMMANDS = requestTopic<WalletCommand, WalletOutcome>()({
-  topic: 'im.wallet.commands',
-  key: walletCommandKey,
-  doc: {
-    key: 'the red packet, transfer or collection id, else the user id',
-    producers: ['gateway', 'message-service'],
-    consumer: 'wallet-service',
-    description:
-      'Money commands: top-up, withdraw, red packets, transfers, AA collections and payment requests, likes and tips (docs/money.md).',
-    payloadType: 'WalletCommand',
-  },
+export const WALLET_COMMANDS = requestTopic<WalletCommand, WalletOutcome>()('im.wallet.commands', walletCommandKey, {
+  key: 'the red packet, transfer or collection id, else the user id',
+  producers: ['gateway', 'message-service'],
+  consumer: 'wallet-service',
+  description:
+    'Money commands: top-up, withdraw, red packets, transfers, AA collections and payment requests, likes and tips (docs/money.md).',
+  payloadType: 'WalletCommand',
 });

@@ -1,19 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import type {
-  BatchHandlers,
-  Bus,
-  BusBatchHandler,
-  BusHandler,
-  HandlerReplyOf,
-  RecordOf,
-  ReplyOf,
-  RequestOptions,
-  RequestTopic,
-  Subscription,
-  TopicOf,
-  TopicTypeMap,
-} from '../bus.port';
+import type { Bus, BusBatchHandler, BusHandler, RequestOptions, Subscription, TopicTypeMap } from '../bus.port';
 import type { ImTopics } from '../contracts/topic-map';
 import type { KafkaBusOptions, ResolvedKafkaBusOptions } from './kafka-bus.options';
 import { resolveKafkaBusOptions } from './kafka-bus.options';
@@ -90,10 +77,10 @@ export class KafkaBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
     return this.parts.options.instanceId;
   }
 
-  async publish<K extends TopicOf<M>>(topic: K, key: string, value: RecordOf<K, M>): Promise<void> {
+  readonly publish: Bus<M>['publish'] = async (topic, key, value) => {
     if (!this.publishing) throw new Error('bus is closed');
     await this.parts.publisher.send({ topic: this.names.physical(topic), message: { key, value: encodeValue(value) } });
-  }
+  };
 
   /**
    * Records of `topic` that consumer group `group` has not committed yet, summed over the
@@ -126,12 +113,9 @@ export class KafkaBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
   }
 
   /** The timeout covers everything: starting the reply consumer, publishing, the handler. */
-  async request<K extends RequestTopic<M>>(
-    topic: K,
-    key: string,
-    value: RecordOf<K, M>,
-    options?: RequestOptions,
-  ): Promise<ReplyOf<K, M>> {
+  readonly request = this.requestRecord.bind(this) as Bus<M>['request'];
+
+  private async requestRecord(topic: string, key: string, value: unknown, options?: RequestOptions): Promise<unknown> {
     this.assertOpen();
     const record = { topic: this.names.physical(topic), message: { key, value: encodeValue(value) } };
     const correlationId = randomUUID();
@@ -144,25 +128,15 @@ export class KafkaBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
       this.replies.cancel(correlationId);
       throw e;
     }
-    return (await reply) as ReplyOf<K, M>;
+    return await reply;
   }
 
-  subscribe<K extends TopicOf<M>>(
-    topic: K,
-    group: string,
-    handler: BusHandler<RecordOf<K, M>, HandlerReplyOf<K, M>>,
-  ): Promise<Subscription> {
-    return this.start(topic, group, handler as BusHandler, undefined);
-  }
+  readonly subscribe: Bus<M>['subscribe'] = (topic, group, handler) =>
+    this.start(topic, group, handler as BusHandler, undefined);
 
   /** Each fetched batch of a partition (in chunks of at most 500 records) goes to `handlers.batch` at once. */
-  subscribeBatch<K extends TopicOf<M>>(
-    topic: K,
-    group: string,
-    handlers: BatchHandlers<RecordOf<K, M>>,
-  ): Promise<Subscription> {
-    return this.start(topic, group, handlers.record as BusHandler, handlers.batch as BusBatchHandler);
-  }
+  readonly subscribeBatch: Bus<M>['subscribeBatch'] = (topic, group, handlers) =>
+    this.start(topic, group, handlers.record as BusHandler, handlers.batch as BusBatchHandler);
 
   private async start(
     topic: string,
