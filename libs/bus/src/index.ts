@@ -26,13 +26,7 @@ export type { CommandReply, TopicContract, TopicDoc } from './contracts/topic-co
 export { MESSAGES, MESSAGE_SERVICE_GROUP } from './contracts/messages.contract';
 export type { ChatRecord } from './contracts/messages.contract';
 export { GROUP_COMMANDS } from './contracts/group.contract';
-export type {
-  CreateGroupResult,
-  GroupCommand,
-  GroupCommandBase,
-  GroupCommandResult,
-  GroupJoinPolicy,
-} from './contracts/group.contract';
+export type { CreateGroupResult, GroupCommand, GroupCommandResult, GroupJoinPolicy } from './contracts/group.contract';
 export { RELATION_COMMANDS } from './contracts/relation.contract';
 export type { RelationCommand, RelationOutcome } from './contracts/relation.contract';
 export { WALLET_COMMANDS, passwordHash, walletCommandKey } from './contracts/wallet.contract';
