@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ISocketFactory } from 'kafkajs';
 import { KafkaBus } from '@im/bus';
-import type { DeadLetter, KafkaBusOptions } from '@im/bus';
+import type { DeadLetter, KafkaBusOptions, OpenTopics } from '@im/bus';
 import { busContract } from '@im/bus/testing';
 import { createLogger } from '@im/common';
 
@@ -54,18 +54,18 @@ function deadPort(): Promise<number> {
 
 busContract('KafkaBus', async () => {
   const [bus, peer] = await Promise.all([
-    KafkaBus.connect(options({ clientId: 'contract-bus' })),
-    KafkaBus.connect(options({ clientId: 'contract-peer' })),
+    KafkaBus.connect<OpenTopics>(options({ clientId: 'contract-bus' })),
+    KafkaBus.connect<OpenTopics>(options({ clientId: 'contract-peer' })),
   ]);
   return { bus, peer, close: async () => void (await Promise.all([bus.close(), peer.close()])) };
 });
 
 describe('KafkaBus on a real broker', () => {
-  let bus: KafkaBus;
+  let bus: KafkaBus<OpenTopics>;
   let kafka: Kafka;
 
   beforeAll(async () => {
-    bus = await KafkaBus.connect(options());
+    bus = await KafkaBus.connect<OpenTopics>(options());
     kafka = new Kafka({ clientId: 'kafka-bus-test-raw', brokers: BROKERS, logLevel: logLevel.NOTHING });
   });
   afterAll(async () => {
@@ -74,7 +74,7 @@ describe('KafkaBus on a real broker', () => {
 
   it('reports consumer lag per group and partition as it catches up', async () => {
     const lags: number[] = [];
-    const lagging = await KafkaBus.connect(options({ onLag: (_g, _t, _p, lag) => void lags.push(lag) }));
+    const lagging = await KafkaBus.connect<OpenTopics>(options({ onLag: (_g, _t, _p, lag) => void lags.push(lag) }));
     const topic = `lag.${Date.now()}`;
     for (let i = 0; i < 30; i++) await bus.publish(topic, 'one-key', i);
     let handled = 0;
@@ -89,7 +89,7 @@ describe('KafkaBus on a real broker', () => {
   });
 
   it('is connected once connect resolves, and not after close', async () => {
-    const other = await KafkaBus.connect(options());
+    const other = await KafkaBus.connect<OpenTopics>(options());
     expect(other.isConnected()).toBe(true);
     await other.close();
     expect(other.isConnected()).toBe(false);
@@ -100,7 +100,7 @@ describe('KafkaBus on a real broker', () => {
     const t = uniqueTopic('malformed');
     const ok: unknown[] = [];
     const letters: DeadLetter[] = [];
-    const dlq = await bus.subscribe<DeadLetter>(`${t}.dlq`, 'dlq-reader', async (r) => void letters.push(r.value));
+    const dlq = await bus.subscribe(`${t}.dlq`, 'dlq-reader', async (r) => void letters.push(r.value as DeadLetter));
     const sub = await bus.subscribe(t, 'g1', async (r) => void ok.push(r.value));
     const raw = kafka.producer();
     await raw.connect();
@@ -129,11 +129,11 @@ describe('KafkaBus on a real broker', () => {
     const second: number[] = [];
     const slow =
       (into: number[]) =>
-      async (r: { value: number }): Promise<void> => {
+      async (r: { value: unknown }): Promise<void> => {
         await new Promise((res) => setTimeout(res, 3));
-        into.push(r.value);
+        into.push(r.value as number);
       };
-    const subA = await bus.subscribe<number>(t, 'resumer', slow(first));
+    const subA = await bus.subscribe(t, 'resumer', slow(first));
     await Promise.all(Array.from({ length: total }, (_, n) => bus.publish(t, 'one-key', n)));
     await waitFor(() => first.length >= 40, 'the first consumer to be mid-stream');
     await subA.close();
@@ -147,7 +147,7 @@ describe('KafkaBus on a real broker', () => {
     expect(committed).toBe(first.length); // close commits everything it finished
     expect(first).toEqual(Array.from({ length: first.length }, (_, n) => n));
 
-    const subB = await bus.subscribe<number>(t, 'resumer', slow(second));
+    const subB = await bus.subscribe(t, 'resumer', slow(second));
     await waitFor(() => first.length + second.length >= total, 'the rest of the records');
     await subB.close();
     expect(second[0]).toBe(committed);
@@ -157,18 +157,19 @@ describe('KafkaBus on a real broker', () => {
 
   it('handles the keys of one partition side by side, each key in order, and commits only finished prefixes', async () => {
     const t = uniqueTopic('keys');
-    const single = await KafkaBus.connect(options({ topicPartitions: 1 }));
+    const single = await KafkaBus.connect<OpenTopics>(options({ topicPartitions: 1 }));
     const keys = Array.from({ length: 8 }, (_, k) => `key${k}`);
     const perKey = 25;
     const seen = new Map<string, number[]>();
     let inFlight = 0;
     let maxInFlight = 0;
-    const sub = await single.subscribe<{ k: string; n: number }>(t, 'keyed', async (r) => {
+    const sub = await single.subscribe(t, 'keyed', async (r) => {
+      const { n } = r.value as { k: string; n: number };
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      await new Promise((res) => setTimeout(res, 2 + (r.value.n % 3) * 3));
+      await new Promise((res) => setTimeout(res, 2 + (n % 3) * 3));
       inFlight--;
-      seen.set(r.key, [...(seen.get(r.key) ?? []), r.value.n]);
+      seen.set(r.key, [...(seen.get(r.key) ?? []), n]);
     });
     // Interleaved keys on one partition; each key's records in order.
     for (let n = 0; n < perKey; n++) await Promise.all(keys.map((k) => single.publish(t, k, { k, n })));
@@ -187,7 +188,7 @@ describe('KafkaBus on a real broker', () => {
   it('retries a record whose failures are transient (a store that is down) past maxAttempts, and does not dead-letter it', async () => {
     const t = uniqueTopic('transient');
     const letters: DeadLetter[] = [];
-    const dlq = await bus.subscribe<DeadLetter>(`${t}.dlq`, 'dlq-reader', async (r) => void letters.push(r.value));
+    const dlq = await bus.subscribe(`${t}.dlq`, 'dlq-reader', async (r) => void letters.push(r.value as DeadLetter));
     let calls = 0;
     const handled: unknown[] = [];
     const sub = await bus.subscribe(t, 'transient-group', async (r) => {
@@ -209,7 +210,7 @@ describe('KafkaBus on a real broker', () => {
 
   it('with keysConcurrentlyPerPartition 1 handles a partition strictly one record at a time', async () => {
     const t = uniqueTopic('serial');
-    const serial = await KafkaBus.connect(options({ topicPartitions: 1, keysConcurrentlyPerPartition: 1 }));
+    const serial = await KafkaBus.connect<OpenTopics>(options({ topicPartitions: 1, keysConcurrentlyPerPartition: 1 }));
     let inFlight = 0;
     let maxInFlight = 0;
     let handled = 0;
@@ -249,7 +250,7 @@ describe('KafkaBus on a real broker', () => {
     const broker = `127.0.0.1:${await deadPort()}`;
     const start = Date.now();
     await expect(
-      KafkaBus.connect(
+      KafkaBus.connect<OpenTopics>(
         options({ brokers: [broker], connectionTimeout: 300, retry: { retries: 1, initialRetryTime: 100 } }),
       ),
     ).rejects.toThrow(`cannot reach Kafka at ${broker}`);
@@ -270,7 +271,7 @@ describe('KafkaBus on a real broker', () => {
       socket.on('close', () => sockets.delete(socket));
       return socket;
     };
-    const cut = await KafkaBus.connect(
+    const cut = await KafkaBus.connect<OpenTopics>(
       options({
         socketFactory,
         connectionTimeout: 300,

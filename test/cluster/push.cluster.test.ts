@@ -46,7 +46,7 @@ describe('offline push (cluster)', () => {
   beforeAll(async () => {
     h = await ClusterHarness.start({ gateways: 2, env: { IM_ADMIN_TOKEN: ADMIN } });
     kafka = await h.kafka();
-    await kafka.subscribe<PushRecord>(Topics.PUSH_OUT, 'test-push-reader', (r) => {
+    await kafka.subscribe(Topics.PUSH_OUT, 'test-push-reader', (r) => {
       pushes.push(r.value);
       return Promise.resolve();
     });

@@ -1,7 +1,8 @@
 // Business events, offline push and the admin API in embedded mode: the same events service
 // on the in-process bus (whose publish resolves once every subscriber handled the record).
 import { deadLetterTopic, Topics } from '@im/bus';
-import type { DeadLetter, PushRecord } from '@im/bus';
+import type { BusinessEvent, DeadLetter, PushRecord } from '@im/bus';
+import { publishRaw } from '@im/bus/testing';
 import { EmbeddedHarness } from '../support/embedded-harness';
 import { expectRegistryShapes } from '../support/registry-shapes';
 
@@ -16,11 +17,11 @@ describe('business events end to end (embedded)', () => {
   async function listen(): Promise<void> {
     letters = [];
     pushes = [];
-    await h.server.bus.subscribe<DeadLetter>(deadLetterTopic(Topics.EVENTS_IN), 'test-dlq', (r) => {
+    await h.server.bus.subscribe(deadLetterTopic(Topics.EVENTS_IN), 'test-dlq', (r) => {
       letters.push(r.value);
       return Promise.resolve();
     });
-    await h.server.bus.subscribe<PushRecord>(Topics.PUSH_OUT, 'test-push', (r) => {
+    await h.server.bus.subscribe(Topics.PUSH_OUT, 'test-push', (r) => {
       pushes.push(r.value);
       return Promise.resolve();
     });
@@ -68,7 +69,7 @@ describe('business events end to end (embedded)', () => {
       target: { users: ['be-b'] },
       content: { msg: 'Coffee' },
     };
-    await h.server.bus.publish(Topics.EVENTS_IN, 'p-1', bad);
+    await publishRaw(h.server.bus, Topics.EVENTS_IN, 'p-1', bad);
     expect(letters).toEqual([
       expect.objectContaining({ topic: Topics.EVENTS_IN, key: 'p-1', value: bad, error: expect.stringMatching(/amt/) }),
     ]);
@@ -96,7 +97,7 @@ describe('business events end to end (embedded)', () => {
   });
 
   it('an event published again, even after a restart, notifies once', async () => {
-    const event = {
+    const event: BusinessEvent = {
       eventId: 'dup-1',
       messageType: 70,
       fromType: 5,

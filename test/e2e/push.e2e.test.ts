@@ -25,7 +25,7 @@ describe('offline push (embedded)', () => {
 
   beforeAll(async () => {
     h = await EmbeddedHarness.start({ IM_MULTI_DEVICE: 'many' });
-    await h.server.bus.subscribe<PushRecord>(Topics.PUSH_OUT, 'test-push', (r) => {
+    await h.server.bus.subscribe(Topics.PUSH_OUT, 'test-push', (r) => {
       pushes.push(r.value);
       return Promise.resolve();
     });

@@ -1,3 +1,5 @@
+import type { ImTopics } from './contracts/topic-map';
+
 /** A record on the bus. `key` decides ordering: records with one key are handled in order. */
 export interface BusRecord<T = unknown> {
   readonly topic: string;
@@ -6,7 +8,7 @@ export interface BusRecord<T = unknown> {
 }
 
 /** A handler's return value is the reply to `request`; a thrown error is retried, then dead-lettered. */
-export type BusHandler<T = unknown> = (record: BusRecord<T>) => Promise<unknown>;
+export type BusHandler<T = unknown, R = unknown> = (record: BusRecord<T>) => Promise<R>;
 
 /**
  * Takes a whole batch of records (a fetched Kafka batch of one partition, or what the in-process
@@ -42,8 +44,40 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
 }
 
+/** The record and reply types of one topic. */
+export interface TopicTypes {
+  readonly record: unknown;
+  readonly reply: unknown;
+}
+
+/** A map from topic name to its types, by which a `Bus` is keyed (`ImTopics`: the system's topics, from their contracts). */
+export type TopicTypeMap = { readonly [topic: string]: TopicTypes };
+
 /**
- * The bus between gateways and services.
+ * Any topic name, any value: the map of a bus that is not about this system's topics (the bus's
+ * own contract tests, Kafka tests on scratch topics). Production code uses `ImTopics`.
+ */
+export type OpenTopics = { readonly [topic: string]: { readonly record: unknown; readonly reply: unknown } };
+
+/** The topics of map `M`. */
+export type TopicOf<M extends TopicTypeMap = ImTopics> = keyof M & string;
+/** What a record of topic `K` carries. */
+export type RecordOf<K extends TopicOf<M>, M extends TopicTypeMap = ImTopics> = M[K]['record'];
+/** What a request on topic `K` resolves with. */
+export type ReplyOf<K extends TopicOf<M>, M extends TopicTypeMap = ImTopics> = M[K]['reply'];
+/** The topics of `M` whose records are requests (their reply is not `never`). */
+export type RequestTopic<M extends TopicTypeMap = ImTopics> = {
+  [K in TopicOf<M>]: [M[K]['reply']] extends [never] ? never : K;
+}[TopicOf<M>];
+/** What a subscriber's handler of topic `K` returns: the reply of a request topic, anything (dropped) on a stream. */
+export type HandlerReplyOf<K extends TopicOf<M>, M extends TopicTypeMap = ImTopics> = [M[K]['reply']] extends [never]
+  ? unknown
+  : M[K]['reply'];
+
+/**
+ * The bus between gateways and services, keyed by the topic map `M` (default: this system's
+ * topics, `ImTopics`), so a record of the wrong type for its topic does not compile and
+ * go-to-definition leads from a call site to the topic's contract.
  *
  * - `publish` resolves only once the record is durable. Kafka: written with acks=all. The
  *   in-process bus holds nothing durable itself: it resolves once every subscribed group has
@@ -54,15 +88,28 @@ export interface RequestOptions {
  *   group moves on to the next record.
  * - `request` publishes a command and resolves with the reply of the one group that handles it.
  */
-export interface Bus {
-  publish<T>(topic: string, key: string, value: T): Promise<void>;
-  request<R = unknown, T = unknown>(topic: string, key: string, value: T, options?: RequestOptions): Promise<R>;
-  subscribe<T>(topic: string, group: string, handler: BusHandler<T>): Promise<Subscription>;
+export interface Bus<M extends TopicTypeMap = ImTopics> {
+  publish<K extends TopicOf<M>>(topic: K, key: string, value: RecordOf<K, M>): Promise<void>;
+  request<K extends RequestTopic<M>>(
+    topic: K,
+    key: string,
+    value: RecordOf<K, M>,
+    options?: RequestOptions,
+  ): Promise<ReplyOf<K, M>>;
+  subscribe<K extends TopicOf<M>>(
+    topic: K,
+    group: string,
+    handler: BusHandler<RecordOf<K, M>, HandlerReplyOf<K, M>>,
+  ): Promise<Subscription>;
   /** As `subscribe`, with whole batches handled at once while they succeed (publish-only topics). */
-  subscribeBatch<T>(topic: string, group: string, handlers: BatchHandlers<T>): Promise<Subscription>;
+  subscribeBatch<K extends TopicOf<M>>(
+    topic: K,
+    group: string,
+    handlers: BatchHandlers<RecordOf<K, M>>,
+  ): Promise<Subscription>;
   close(): Promise<void>;
 }
 
-export function deadLetterTopic(topic: string): string {
+export function deadLetterTopic<T extends string>(topic: T): `${T}.dlq` {
   return `${topic}.dlq`;
 }

@@ -1,5 +1,5 @@
-import { BUSINESS_EVENT_TYPES } from './topics';
-import type { BusinessEvent, BusinessEventTarget, BusinessEventType } from './topics';
+import { BUSINESS_EVENT_TYPES } from './contracts/events.contract';
+import type { BusinessEvent, BusinessEventTarget, BusinessEventType } from './contracts/events.contract';
 import {
   businessEventTypes,
   fromTypeName,

@@ -1,17 +1,18 @@
 import { busContract } from './testing/bus.contract';
+import type { OpenTopics } from './bus.port';
 import { InMemoryBus } from './in-memory.bus';
 
 // In one process "another bus instance" is the same bus: there is no backend to share.
 busContract('InMemoryBus', async () => {
-  const bus = new InMemoryBus({ retryDelayMs: 5 });
+  const bus = new InMemoryBus<OpenTopics>({ retryDelayMs: 5 });
   return { bus, peer: bus, close: () => bus.close() };
 });
 
 describe(InMemoryBus.name, () => {
   it('resolves a publish only once every group has handled the record', async () => {
-    const bus = new InMemoryBus({ retryDelayMs: 1 });
+    const bus = new InMemoryBus<OpenTopics>({ retryDelayMs: 1 });
     const handled: number[] = [];
-    await bus.subscribe<number>('t', 'g', async (r) => void handled.push(r.value));
+    await bus.subscribe('t', 'g', async (r) => void handled.push(r.value as number));
     await bus.publish('t', 'k', 5);
     expect(handled).toEqual([5]);
     await bus.close();
@@ -19,7 +20,7 @@ describe(InMemoryBus.name, () => {
 
   it('rejects the publish of a record it dead-letters, and tells its onDeadLetter hook', async () => {
     const letters: string[] = [];
-    const bus = new InMemoryBus({
+    const bus = new InMemoryBus<OpenTopics>({
       retryDelayMs: 1,
       maxAttempts: 2,
       onDeadLetter: (l) => letters.push(`${l.topic}:${l.error}`),

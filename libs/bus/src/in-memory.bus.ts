@@ -1,15 +1,8 @@
 import type { Logger } from '@im/common';
 import { deadLetterTopic } from './bus.port';
-import type {
-  BatchHandlers,
-  Bus,
-  BusBatchHandler,
-  BusHandler,
-  BusRecord,
-  DeadLetter,
-  RequestOptions,
-  Subscription,
-} from './bus.port';
+import type { Bus, BusBatchHandler, BusHandler, BusRecord, DeadLetter, RequestOptions, Subscription } from './bus.port';
+import type { TopicTypeMap } from './bus.port';
+import type { ImTopics } from './contracts/topic-map';
 
 interface Waiting {
   readonly record: BusRecord;
@@ -48,7 +41,7 @@ const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * The embedded-mode bus: one process, no durability of its own. `publish` waits for every
  * group's handler, so "durable" means "the owning service has stored it".
  */
-export class InMemoryBus implements Bus {
+export class InMemoryBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
   private readonly topics = new Map<string, Group[]>();
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
@@ -58,11 +51,42 @@ export class InMemoryBus implements Bus {
     this.retryDelayMs = options.retryDelayMs ?? 50;
   }
 
-  async publish<T>(topic: string, key: string, value: T): Promise<void> {
-    await Promise.all(this.groupsOf(topic).map((g) => this.enqueue(g, { topic, key, value })));
+  readonly publish: Bus<M>['publish'] = (topic, key, value) => this.publishRecord({ topic, key, value });
+
+  /** The reply is typed by the topic's contract, which types the handler that answers it. */
+  readonly request = this.requestRecord.bind(this) as Bus<M>['request'];
+
+  readonly subscribe: Bus<M>['subscribe'] = (topic, group, handler) =>
+    this.add(topic, {
+      name: group,
+      handler: handler as BusHandler,
+      tails: new Map(),
+      waiting: [],
+      running: undefined,
+      closed: false,
+    });
+
+  /**
+   * What is published while a batch runs is gathered into the next one (at most 1,000 records),
+   * so one handler call (one SQLite transaction in embedded mode) takes everything that arrived
+   * meanwhile; each `publish` resolves once its batch is done.
+   */
+  readonly subscribeBatch: Bus<M>['subscribeBatch'] = (topic, group, handlers) =>
+    this.add(topic, {
+      name: group,
+      handler: handlers.record as BusHandler,
+      batch: handlers.batch as BusBatchHandler,
+      tails: new Map(),
+      waiting: [],
+      running: undefined,
+      closed: false,
+    });
+
+  private async publishRecord(record: BusRecord): Promise<void> {
+    await Promise.all(this.groupsOf(record.topic).map((g) => this.enqueue(g, record)));
   }
 
-  async request<R, T>(topic: string, key: string, value: T, options?: RequestOptions): Promise<R> {
+  private async requestRecord(topic: string, key: string, value: unknown, options?: RequestOptions): Promise<unknown> {
     const groups = this.groupsOf(topic);
     const first = groups[0];
     if (!first) throw new Error(`no handler for ${topic}`);
@@ -73,38 +97,10 @@ export class InMemoryBus implements Bus {
     });
     try {
       const run = this.chain(first, key, () => first.handler({ topic, key, value }));
-      return (await Promise.race([run, timeout])) as R;
+      return await Promise.race([run, timeout]);
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  subscribe<T>(topic: string, group: string, handler: BusHandler<T>): Promise<Subscription> {
-    return this.add(topic, {
-      name: group,
-      handler: handler as BusHandler,
-      tails: new Map(),
-      waiting: [],
-      running: undefined,
-      closed: false,
-    });
-  }
-
-  /**
-   * What is published while a batch runs is gathered into the next one (at most 1,000 records),
-   * so one handler call (one SQLite transaction in embedded mode) takes everything that arrived
-   * meanwhile; each `publish` resolves once its batch is done.
-   */
-  subscribeBatch<T>(topic: string, group: string, handlers: BatchHandlers<T>): Promise<Subscription> {
-    return this.add(topic, {
-      name: group,
-      handler: handlers.record as BusHandler,
-      batch: handlers.batch as BusBatchHandler,
-      tails: new Map(),
-      waiting: [],
-      running: undefined,
-      closed: false,
-    });
   }
 
   private add(topic: string, g: Group): Promise<Subscription> {
@@ -216,7 +212,9 @@ export class InMemoryBus implements Bus {
     );
     if (record.topic.endsWith('.dlq')) return letter.error;
     this.options.onDeadLetter?.(letter);
-    await this.publish(deadLetterTopic(record.topic), record.key, letter).catch(() => undefined);
+    await this.publishRecord({ topic: deadLetterTopic(record.topic), key: record.key, value: letter }).catch(
+      () => undefined,
+    );
     return letter.error;
   }
 }

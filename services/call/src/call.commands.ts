@@ -67,9 +67,7 @@ export class CallCommands {
 }
 
 export function subscribeCallService(bus: Bus, commands: CallCommands): Promise<Subscription> {
-  return bus.subscribe<CallCommand>(Topics.CALL_COMMANDS, CALL_SERVICE_GROUP, (record) =>
-    commands.handle(record.value),
-  );
+  return bus.subscribe(Topics.CALL_COMMANDS, CALL_SERVICE_GROUP, (record) => commands.handle(record.value));
 }
 
 /** Sweeps due calls every `everyMs` (one sweep at a time); the returned function stops it and waits for a sweep under way. */

@@ -1,4 +1,4 @@
-import type { CommandReply, RelationCommand } from '@im/bus';
+import type { CommandReply, RelationCommand, RelationOutcome } from '@im/bus';
 import type { Logger } from '@im/common';
 import { MessageType, serverMessage, systemConversationId } from '@im/protocol';
 import type { ErrorName, MessageTypeNumber } from '@im/protocol';
@@ -12,7 +12,7 @@ export interface RelationServiceOptions {
 }
 
 /** What a friend command answers: `pending` (a request now waits) or `friends`. */
-export type RelationOutcome = { done: true } | { status: 'pending' | 'friends' };
+export type { RelationOutcome } from '@im/bus';
 
 type FriendCommand = Exclude<RelationCommand, { kind: 'block' | 'unblock' | 'profile' }>;
 type ProfileCommand = Extract<RelationCommand, { kind: 'profile' }>;

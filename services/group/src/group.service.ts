@@ -1,4 +1,4 @@
-import type { CommandReply, GroupCommand } from '@im/bus';
+import type { CommandReply, GroupCommand, GroupCommandResult } from '@im/bus';
 import type { Logger } from '@im/common';
 import { MessageType, isValidId } from '@im/protocol';
 import type { ErrorName, MessageTypeNumber } from '@im/protocol';
@@ -11,9 +11,7 @@ export interface GroupServiceOptions {
   readonly maxMembers: number;
 }
 
-export type CreateGroupResult = { groupId: string; created: boolean };
-export type GroupCommandResult =
-  CreateGroupResult | { done: true } | { added: string[] } | { status: 'joined' | 'pending' };
+export type { CreateGroupResult } from '@im/bus';
 
 type Create = Extract<GroupCommand, { kind: 'create' }>;
 type Admin = Exclude<GroupCommand, { kind: 'create' }>;

@@ -1,5 +1,5 @@
 import { Topics } from '@im/bus';
-import type { Bus, Subscription, WalletCommand } from '@im/bus';
+import type { Bus, Subscription } from '@im/bus';
 import type { WalletService } from './wallet.service';
 
 export const WALLET_SERVICE_GROUP = 'wallet-service';
@@ -7,9 +7,7 @@ export const WALLET_SERVICE_GROUP = 'wallet-service';
 export { walletCommandKey } from '@im/bus';
 
 export function subscribeWalletService(bus: Bus, service: WalletService): Promise<Subscription> {
-  return bus.subscribe<WalletCommand>(Topics.WALLET_COMMANDS, WALLET_SERVICE_GROUP, (record) =>
-    service.handle(record.value),
-  );
+  return bus.subscribe(Topics.WALLET_COMMANDS, WALLET_SERVICE_GROUP, (record) => service.handle(record.value));
 }
 
 /** Runs the sweep now and then every `everyMs` (one at a time); the returned function stops it and waits for a sweep under way. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import type { BatchHandlers, Bus, BusBatchHandler, BusHandler, RequestOptions, Subscription } from '../bus.port';
+import type { Bus, BusBatchHandler, BusHandler, RequestOptions, Subscription, TopicTypeMap } from '../bus.port';
+import type { ImTopics } from '../contracts/topic-map';
 import type { KafkaBusOptions, ResolvedKafkaBusOptions } from './kafka-bus.options';
 import { resolveKafkaBusOptions } from './kafka-bus.options';
 import { createKafkaClient } from './kafka-client.factory';
@@ -25,7 +26,7 @@ interface KafkaBusParts {
  * reply topic) are created on first use. See KafkaPublisher for publish, KafkaConsumerRunner
  * for subscriptions and commits, KafkaReplyChannel for request/reply.
  */
-export class KafkaBus implements Bus {
+export class KafkaBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
   private readonly names: KafkaTopicNames;
   private readonly replies: KafkaReplyChannel;
   private readonly subscriptions = new Set<KafkaConsumerRunner>();
@@ -45,7 +46,7 @@ export class KafkaBus implements Bus {
   }
 
   /** Connects the admin client and the producer; rejects, naming the brokers, if Kafka cannot be reached. */
-  static async connect(options: KafkaBusOptions): Promise<KafkaBus> {
+  static async connect<M extends TopicTypeMap = ImTopics>(options: KafkaBusOptions): Promise<KafkaBus<M>> {
     const resolved = resolveKafkaBusOptions(options);
     const kafka = createKafkaClient(options);
     const admin = kafka.admin();
@@ -60,7 +61,7 @@ export class KafkaBus implements Bus {
         maxRecords: resolved.maxBatchRecords,
         maxBytes: resolved.maxBatchBytes,
       });
-      return new KafkaBus({ kafka, admin, topics, publisher, options: resolved });
+      return new KafkaBus<M>({ kafka, admin, topics, publisher, options: resolved });
     } catch (e) {
       await admin.disconnect().catch(() => undefined);
       throw new Error(`cannot reach Kafka at ${resolved.brokers.join(',')}: ${errorMessage(e)}`);
@@ -76,10 +77,10 @@ export class KafkaBus implements Bus {
     return this.parts.options.instanceId;
   }
 
-  async publish<T>(topic: string, key: string, value: T): Promise<void> {
+  readonly publish: Bus<M>['publish'] = async (topic, key, value) => {
     if (!this.publishing) throw new Error('bus is closed');
     await this.parts.publisher.send({ topic: this.names.physical(topic), message: { key, value: encodeValue(value) } });
-  }
+  };
 
   /**
    * Records of `topic` that consumer group `group` has not committed yet, summed over the
@@ -112,7 +113,9 @@ export class KafkaBus implements Bus {
   }
 
   /** The timeout covers everything: starting the reply consumer, publishing, the handler. */
-  async request<R = unknown, T = unknown>(topic: string, key: string, value: T, options?: RequestOptions): Promise<R> {
+  readonly request = this.requestRecord.bind(this) as Bus<M>['request'];
+
+  private async requestRecord(topic: string, key: string, value: unknown, options?: RequestOptions): Promise<unknown> {
     this.assertOpen();
     const record = { topic: this.names.physical(topic), message: { key, value: encodeValue(value) } };
     const correlationId = randomUUID();
@@ -125,17 +128,15 @@ export class KafkaBus implements Bus {
       this.replies.cancel(correlationId);
       throw e;
     }
-    return (await reply) as R;
+    return await reply;
   }
 
-  subscribe<T>(topic: string, group: string, handler: BusHandler<T>): Promise<Subscription> {
-    return this.start(topic, group, handler as BusHandler, undefined);
-  }
+  readonly subscribe: Bus<M>['subscribe'] = (topic, group, handler) =>
+    this.start(topic, group, handler as BusHandler, undefined);
 
   /** Each fetched batch of a partition (in chunks of at most 500 records) goes to `handlers.batch` at once. */
-  subscribeBatch<T>(topic: string, group: string, handlers: BatchHandlers<T>): Promise<Subscription> {
-    return this.start(topic, group, handlers.record as BusHandler, handlers.batch as BusBatchHandler);
-  }
+  readonly subscribeBatch: Bus<M>['subscribeBatch'] = (topic, group, handlers) =>
+    this.start(topic, group, handlers.record as BusHandler, handlers.batch as BusBatchHandler);
 
   private async start(
     topic: string,

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopic } from '../bus.port';
-import type { Bus, BusRecord, DeadLetter } from '../bus.port';
+import type { Bus, BusRecord, DeadLetter, OpenTopics } from '../bus.port';
 
 export interface BusContractHarness {
-  /** A bus connected to the implementation under test. */
-  bus: Bus;
+  /** A bus connected to the implementation under test (scratch topics: any name, any value). */
+  bus: Bus<OpenTopics>;
   /** A second, independent bus on the same backend (another process in production). */
-  peer: Bus;
+  peer: Bus<OpenTopics>;
   close(): Promise<void>;
 }
 
@@ -36,8 +36,8 @@ export function busContract(name: string, makeHarness: () => Promise<BusContract
 
     it('delivers a published record to a subscriber of another bus instance', async () => {
       const t = topic();
-      const seen: BusRecord<{ n: number }>[] = [];
-      const sub = await h.peer.subscribe<{ n: number }>(t, 'g1', async (r) => {
+      const seen: BusRecord[] = [];
+      const sub = await h.peer.subscribe(t, 'g1', async (r) => {
         seen.push(r);
       });
       await h.bus.publish(t, 'k', { n: 1 });
@@ -51,11 +51,11 @@ export function busContract(name: string, makeHarness: () => Promise<BusContract
       const seen: number[] = [];
       let inFlight = 0;
       let maxInFlight = 0;
-      const sub = await h.peer.subscribe<{ n: number }>(t, 'g1', async (r) => {
+      const sub = await h.peer.subscribe(t, 'g1', async (r) => {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         await new Promise((res) => setTimeout(res, 1));
-        seen.push(r.value.n);
+        seen.push((r.value as { n: number }).n);
         inFlight--;
       });
       await Promise.all(Array.from({ length: 40 }, (_, n) => h.bus.publish(t, 'same-key', { n })));
@@ -70,19 +70,20 @@ export function busContract(name: string, makeHarness: () => Promise<BusContract
       const batched: number[] = [];
       const single: number[] = [];
       const letters: unknown[] = [];
-      const dl = await h.peer.subscribe<DeadLetter>(
+      const dl = await h.peer.subscribe(
         deadLetterTopic(t),
         'dl',
-        async (r) => void letters.push(r.value.value),
+        async (r) => void letters.push((r.value as DeadLetter).value),
       );
-      const sub = await h.peer.subscribeBatch<{ n: number; bad?: boolean }>(t, 'g1', {
+      const valueOf = (r: BusRecord): { n: number; bad?: boolean } => r.value as { n: number; bad?: boolean };
+      const sub = await h.peer.subscribeBatch(t, 'g1', {
         batch: async (records) => {
-          if (records.some((r) => r.value.bad)) throw new Error('a bad record in the batch');
-          for (const r of records) batched.push(r.value.n);
+          if (records.some((r) => valueOf(r).bad)) throw new Error('a bad record in the batch');
+          for (const r of records) batched.push(valueOf(r).n);
         },
         record: async (r) => {
-          if (r.value.bad) throw new Error('bad record');
-          single.push(r.value.n);
+          if (valueOf(r).bad) throw new Error('bad record');
+          single.push(valueOf(r).n);
         },
       });
       await Promise.all(Array.from({ length: 20 }, (_, n) => h.bus.publish(t, 'k', { n })));
@@ -99,8 +100,8 @@ export function busContract(name: string, makeHarness: () => Promise<BusContract
       const t = topic();
       const a: number[] = [];
       const b: number[] = [];
-      const s1 = await h.peer.subscribe<number>(t, 'ga', async (r) => void a.push(r.value));
-      const s2 = await h.peer.subscribe<number>(t, 'gb', async (r) => void b.push(r.value));
+      const s1 = await h.peer.subscribe(t, 'ga', async (r) => void a.push(r.value as number));
+      const s2 = await h.peer.subscribe(t, 'gb', async (r) => void b.push(r.value as number));
       await h.bus.publish(t, 'k', 7);
       await waitFor(() => a.length === 1 && b.length === 1, 20_000, 'both groups');
       expect([a, b]).toEqual([[7], [7]]);
@@ -111,10 +112,10 @@ export function busContract(name: string, makeHarness: () => Promise<BusContract
       const t = topic();
       let calls = 0;
       const letters: DeadLetter[] = [];
-      const dlq = await h.peer.subscribe<DeadLetter>(
+      const dlq = await h.peer.subscribe(
         deadLetterTopic(t),
         'dlq-reader',
-        async (r) => void letters.push(r.value),
+        async (r) => void letters.push(r.value as DeadLetter),
       );
       const sub = await h.peer.subscribe(t, 'g1', async () => {
         calls++;
@@ -131,14 +132,14 @@ export function busContract(name: string, makeHarness: () => Promise<BusContract
       const t = topic();
       const ok: string[] = [];
       const letters: DeadLetter[] = [];
-      const dlq = await h.peer.subscribe<DeadLetter>(
+      const dlq = await h.peer.subscribe(
         deadLetterTopic(t),
         'dlq-reader',
-        async (r) => void letters.push(r.value),
+        async (r) => void letters.push(r.value as DeadLetter),
       );
-      const sub = await h.peer.subscribe<string>(t, 'g1', async (r) => {
+      const sub = await h.peer.subscribe(t, 'g1', async (r) => {
         if (r.value === 'poison') throw new Error('cannot handle poison');
-        ok.push(r.value);
+        ok.push(r.value as string);
       });
       // Kafka resolves (the record is durable in the topic); the in-process bus rejects (nothing holds it).
       await h.bus.publish(t, 'k', 'poison').catch(() => undefined);
@@ -157,10 +158,11 @@ export function busContract(name: string, makeHarness: () => Promise<BusContract
 
     it('answers a request with the handler reply', async () => {
       const t = topic();
-      const sub = await h.peer.subscribe<{ a: number; b: number }>(t, 'adder', async (r) => ({
-        sum: r.value.a + r.value.b,
-      }));
-      const reply = await h.bus.request<{ sum: number }>(t, 'k', { a: 2, b: 3 }, { timeoutMs: 20_000 });
+      const sub = await h.peer.subscribe(t, 'adder', async (r) => {
+        const { a, b } = r.value as { a: number; b: number };
+        return { sum: a + b };
+      });
+      const reply = await h.bus.request(t, 'k', { a: 2, b: 3 }, { timeoutMs: 20_000 });
       expect(reply).toEqual({ sum: 5 });
       await sub.close();
     });

@@ -1,10 +1,10 @@
-import { callCommandKey, Topics } from '@im/bus';
+import { Topics } from '@im/bus';
 import type { Bus, CallCommand, CallCommandOutcome } from '@im/bus';
 import { AppError } from '@im/common';
 import type { Clock, Logger, TokenClaims } from '@im/common';
 import { MessageType } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
-import { requestCommand } from '../http/command.reply';
+import { ServiceCommands } from '../service-commands';
 import type { UserDirectory } from '../users/user-directory';
 
 export interface CallSender {
@@ -35,14 +35,17 @@ export interface CallDeviceEvents {
 export class CallForwarder implements CallSignals, CallDeviceEvents {
   /** `userId/deviceId` → the groups whose call that device joined through this gateway. */
   private readonly local = new Map<string, Set<string>>();
+  private readonly commands: ServiceCommands;
 
   constructor(
-    private readonly bus: Bus,
+    bus: Bus,
     private readonly clock: Clock,
     private readonly logger: Logger,
     /** The caller's name and avatar on the signals come from the directory, never from the client. */
     private readonly users?: UserDirectory,
-  ) {}
+  ) {
+    this.commands = new ServiceCommands(bus, logger);
+  }
 
   async signal(sender: CallSender, m: ImMessage): Promise<void> {
     if (m.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');
@@ -82,7 +85,7 @@ export class CallForwarder implements CallSignals, CallDeviceEvents {
   }
 
   private request(command: CallCommand): Promise<CallCommandOutcome> {
-    return requestCommand<CallCommandOutcome>(this.bus, Topics.CALL_COMMANDS, callCommandKey(command), command);
+    return this.commands.request(Topics.CALL_COMMANDS, command);
   }
 
   private remember(userId: string, deviceId: string, groupId: string): void {

@@ -2,15 +2,15 @@ import { AppError, toImError } from '@im/common';
 import type { Logger } from '@im/common';
 import { MessageType, imError, messageTypeSpec, parseImMessage } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
-import type { Socket } from 'socket.io';
 import type { Ack, AckAnswer } from '../socket/chat.controller';
+import type { ImSocket } from '../socket/socket.events';
 import type { TokenBucket } from '../socket/rate-limiter';
 import type { SocketIdentity } from '../socket/socket-auth';
 import type { ChatroomService } from './chatroom.service';
 
 export interface ChatroomContext {
   readonly identity: SocketIdentity;
-  readonly socket: Socket;
+  readonly socket: ImSocket;
   readonly bucket: TokenBucket;
 }
 

@@ -3,7 +3,7 @@ import type { Clock, Logger, TokenClaims } from '@im/common';
 import { MessageType } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { ChatroomStore } from '@im/realtime';
-import type { Server, Socket } from 'socket.io';
+import type { ImServer, ImSocket } from '../socket/socket.events';
 
 export interface ChatroomSettings {
   readonly chatroomHistory: number;
@@ -25,7 +25,7 @@ export class ChatroomService {
   private readonly memberships = new Map<string, Set<string>>();
 
   constructor(
-    private readonly io: Server,
+    private readonly io: ImServer,
     private readonly store: ChatroomStore,
     private readonly settings: ChatroomSettings,
     private readonly clock: Clock,
@@ -43,7 +43,7 @@ export class ChatroomService {
   }
 
   /** Enters: the recent history goes to this socket first, then everyone in the room gets 100 with the count. */
-  async enter(socket: Socket, claims: TokenClaims, m: ImMessage): Promise<{ members: number }> {
+  async enter(socket: ImSocket, claims: TokenClaims, m: ImMessage): Promise<{ members: number }> {
     const roomId = m.destId;
     const { entered, members } = await this.store.enter(roomId, socket.id, this.settings.chatroomMaxMembers);
     if (!entered)
@@ -65,12 +65,12 @@ export class ChatroomService {
     return { members };
   }
 
-  async leave(socket: Socket, claims: TokenClaims, m: ImMessage): Promise<{ members: number }> {
+  async leave(socket: ImSocket, claims: TokenClaims, m: ImMessage): Promise<{ members: number }> {
     if (!this.isIn(socket.id, m.destId)) throw new AppError('IM_ERR_NOT_FOUND', 'you are not in this chatroom');
     return this.leaveRoom(socket.id, claims, m);
   }
 
-  async say(socket: Socket, claims: TokenClaims, m: ImMessage): Promise<{ members: number }> {
+  async say(socket: ImSocket, claims: TokenClaims, m: ImMessage): Promise<{ members: number }> {
     if (!this.isIn(socket.id, m.destId))
       throw new AppError('IM_ERR_FORBIDDEN', 'enter the chatroom (100) before sending to it');
     const message = this.stamp(claims, m, m.content);

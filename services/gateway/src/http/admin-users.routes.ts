@@ -3,8 +3,8 @@ import { checkAdminToken } from './admin-auth';
 import type { Clock, Logger } from '@im/common';
 import type { Store } from '@im/store';
 import type { FastifyInstance } from 'fastify';
-import type { Server } from 'socket.io';
 import type { Revocations } from '../security/revocations';
+import type { ImServer } from '../socket/socket.events';
 import { NO_CONTENT, object } from './api-schemas';
 import { idSchema } from './routes.context';
 
@@ -15,7 +15,7 @@ export interface AdminRoutesDeps {
   /** The revoked user's push tokens are removed: a revoked session's phone gets no more pushes. */
   /** Bans are kept in the user directory (durable: they outlive every token). */
   readonly store: Store;
-  readonly io: Server;
+  readonly io: ImServer;
   readonly clock: Clock;
   readonly logger: Logger;
 }

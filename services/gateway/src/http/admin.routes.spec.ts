@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { GatewaySettings } from '../gateway.config';
 import { adminConfigProblems } from '../gateway.config';
 import { adminRoutes } from './admin.routes';
+import { ServiceCommands } from '../service-commands';
 import { UserDirectory } from '../users/user-directory';
 import { installErrorHandler } from './http-errors';
 import { installRequestValidation } from './request-validation';
@@ -22,7 +23,7 @@ async function setup(
   const clock = new ManualClock();
   const bus = new InMemoryBus({ logger });
   const published: BusinessEvent[] = [];
-  await bus.subscribe<BusinessEvent>(Topics.EVENTS_IN, 'spec', (r) => {
+  await bus.subscribe(Topics.EVENTS_IN, 'spec', (r) => {
     published.push(r.value);
     return Promise.resolve();
   });
@@ -33,6 +34,7 @@ async function setup(
   adminRoutes(app, {
     store: {} as Store,
     bus,
+    commands: new ServiceCommands(bus, logger),
     settings,
     clock,
     ids: new IdGenerator(),

@@ -6,14 +6,14 @@ import { imMessage } from './api-schemas';
 
 /**
  * The AsyncAPI 3 document of the system (`GET /asyncapi.json`), generated from the message type
- * registry (libs/protocol) and the topic map (libs/bus/src/topic-map.ts): the Socket.IO events a
+ * registry (libs/protocol) and the topic contracts (libs/bus/src/contracts/topic-map.ts): the Socket.IO events a
  * client meets (`ready`, `chat`, `chatroom`, `im_error`, `kicked`) with one message per type, and
  * the Kafka topics between the services. Written from the server's side: it `receive`s what a
  * client emits and `send`s what it emits; for Kafka, the system both produces and consumes.
  */
 type Schema = Record<string, unknown>;
 
-// Compile-time lists of every command kind: a kind added to a union in topics.ts and not here fails the build.
+// Compile-time lists of every command kind: a kind added to a union in libs/bus/src/contracts/ and not here fails the build.
 const GROUP_KINDS = {
   create: 1,
   invite: 1,
@@ -70,7 +70,7 @@ const CALL_KINDS = {
 const command = (title: string, kinds: Record<string, 1>, extra: Schema = {}): Schema => ({
   type: 'object',
   title,
-  description: `One of the kinds below; the fields of each: \`${title}\` in libs/bus/src/topics.ts.`,
+  description: `One of the kinds below; the fields of each: \`${title}\` in libs/bus/src/contracts/ (one file per domain).`,
   required: ['kind'],
   properties: { kind: { type: 'string', enum: Object.keys(kinds) }, ...extra },
 });
@@ -437,7 +437,7 @@ export function asyncApiDocument(info: { version: string }): Schema {
       title: 'IM cluster: Socket.IO events and Kafka topics',
       version: info.version,
       description:
-        'Generated from the message type registry (libs/protocol) and the topic map (libs/bus/src/topic-map.ts). Socket.IO v4 (Engine.IO 4; v2 clients too) on the gateway’s port: authenticate with a HS256 JWT as `auth.token` (or `?token=`). One message per type on `chat` and `chatroom`; people read the same in docs/protocol.md. The HTTP API: /openapi.json.',
+        'Generated from the message type registry (libs/protocol) and the topic contracts (libs/bus/src/contracts/). Socket.IO v4 (Engine.IO 4; v2 clients too) on the gateway’s port: authenticate with a HS256 JWT as `auth.token` (or `?token=`). One message per type on `chat` and `chatroom`; people read the same in docs/protocol.md. The HTTP API: /openapi.json.',
     },
     defaultContentType: 'application/json',
     servers: {

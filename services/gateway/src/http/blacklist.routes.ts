@@ -1,7 +1,6 @@
 import { Topics } from '@im/bus';
 import type { RelationCommand } from '@im/bus';
 import type { FastifyInstance } from 'fastify';
-import { requestCommand } from './command.reply';
 import { NO_CONTENT, userIds } from './api-schemas';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
@@ -10,7 +9,7 @@ export function blacklistRoutes(app: FastifyInstance, ctx: RoutesContext): void 
   const params = { type: 'object', properties: { userId: idSchema } } as const;
   const command = async (kind: 'block' | 'unblock', userId: string, targetId: string): Promise<void> => {
     const c: RelationCommand = { kind, userId, targetId };
-    await requestCommand<unknown>(ctx.bus, Topics.RELATION_COMMANDS, userId, c);
+    await ctx.commands.request(Topics.RELATION_COMMANDS, c);
   };
 
   app.get(

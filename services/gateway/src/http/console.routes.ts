@@ -9,7 +9,6 @@ import type { OpsBoard, ProcessOps } from '@im/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { adminGuard } from './admin-auth';
 import { isLoopbackAddress, requireLoopback } from './loopback';
-import { requestCommand } from './command.reply';
 import { opsSnapshot } from './ops.snapshot';
 import { protocolReference } from './protocol.reference';
 import { object } from './api-schemas';
@@ -268,10 +267,8 @@ export function consoleRoutes(app: FastifyInstance, ctx: RoutesContext, options:
         key: `console-dev-${randomUUID()}`,
         at: ctx.clock.now(),
       };
-      const result = await requestCommand<{ opId: string; balance: number }>(
-        ctx.bus,
+      const result = await ctx.commands.request<typeof Topics.WALLET_COMMANDS, { opId: string; balance: number }>(
         Topics.WALLET_COMMANDS,
-        sub,
         command,
       );
       ctx.logger.info({ userId: sub, amount }, 'console: dev top-up');

@@ -1,23 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@im/bus';
-import type { RelationCommand } from '@im/bus';
+import type { RelationCommand, RelationOutcome } from '@im/bus';
 import { AppError } from '@im/common';
 import { profilesOf } from '@im/store';
 import type { FastifyInstance } from 'fastify';
-import { requestCommand } from './command.reply';
 import { NO_CONTENT, friendAnswer, friendList, friendRequests, friendStatus } from './api-schemas';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
-
-type FriendReply = { done: true } | { status: 'pending' | 'friends' };
 
 /**
  * Friends and friend requests (the profile is in user.routes.ts). The gateway validates and forwards: the friend
  * service owns the data, decides, and tells the other side (docs/protocol-notes.md, "who receives").
  */
 export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
-  const send = async (command: RelationCommand): Promise<FriendReply> =>
-    await requestCommand<FriendReply>(ctx.bus, Topics.RELATION_COMMANDS, command.userId, command);
+  const send = (command: RelationCommand): Promise<RelationOutcome> =>
+    ctx.commands.request(Topics.RELATION_COMMANDS, command);
   const stamp = (): { commandId: string; at: number } => ({ commandId: randomUUID(), at: ctx.clock.now() });
   const notSelf = (userId: string, targetId: string): void => {
     if (userId === targetId) throw new AppError('IM_ERR_BAD_REQUEST', 'cannot target yourself');
@@ -55,7 +52,7 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     (kind: 'friend-accept' | 'friend-refuse') =>
     async (
       request: { params: { fromUserId: string } } & Parameters<RoutesContext['auth']>[0],
-    ): Promise<FriendReply> => {
+    ): Promise<RelationOutcome> => {
       const { sub } = ctx.auth(request);
       notSelf(sub, request.params.fromUserId);
       return send({ kind, userId: sub, targetId: request.params.fromUserId, ...stamp() });

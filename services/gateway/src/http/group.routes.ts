@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@im/bus';
-import type { GroupCommand, GroupJoinPolicy } from '@im/bus';
+import type { CreateGroupResult, GroupCommand, GroupCommandResult, GroupJoinPolicy } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
-import { requestCommand } from './command.reply';
 import { NO_CONTENT, groupApplications, groupDetail, groupMembers, groupSummary, object } from './api-schemas';
 import { checkUrlField, idSchema, urlFieldSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
@@ -55,10 +54,8 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         at: ctx.clock.now(),
         ...(request.body.joinPolicy === undefined ? {} : { joinPolicy: request.body.joinPolicy }),
       };
-      const result = await requestCommand<{ groupId: string }>(
-        ctx.bus,
+      const result = await ctx.commands.request<typeof Topics.GROUP_COMMANDS, CreateGroupResult>(
         Topics.GROUP_COMMANDS,
-        command.groupId,
         command,
       );
       return reply.status(201).send({ groupId: result.groupId });
@@ -66,8 +63,8 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   );
 
   /** Sends a group command (request/reply keyed by the group id) and returns its value. */
-  const send = async <T>(command: GroupCommand): Promise<T> =>
-    await requestCommand<T>(ctx.bus, Topics.GROUP_COMMANDS, command.groupId, command);
+  const send = <T extends GroupCommandResult = GroupCommandResult>(command: GroupCommand): Promise<T> =>
+    ctx.commands.request<typeof Topics.GROUP_COMMANDS, T>(Topics.GROUP_COMMANDS, command);
   const stamp = (
     groupId: string,
     userId: string,

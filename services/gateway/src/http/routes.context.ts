@@ -5,12 +5,15 @@ import { MAX_URL_LENGTH, urlProblem } from '@im/protocol';
 import type { Store } from '@im/store';
 import type { FastifyRequest } from 'fastify';
 import type { GatewaySettings } from '../gateway.config';
+import type { ServiceCommands } from '../service-commands';
 import type { UserDirectory } from '../users/user-directory';
 
 /** What every route module receives. */
 export interface RoutesContext {
   readonly store: Store;
   readonly bus: Bus;
+  /** Commands to the group, friend, wallet and call services, answered over the bus. */
+  readonly commands: ServiceCommands;
   readonly settings: GatewaySettings;
   readonly clock: Clock;
   readonly ids: IdGenerator;

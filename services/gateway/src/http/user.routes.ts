@@ -6,7 +6,6 @@ import { profilesOf } from '@im/store';
 import type { ProfileChange, UserProfile } from '@im/store';
 import type { FastifyInstance } from 'fastify';
 import { TokenBucket } from '../socket/rate-limiter';
-import { requestCommand } from './command.reply';
 import { userProfile, userProfiles } from './api-schemas';
 import { checkUrlField, idSchema, urlFieldSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
@@ -149,7 +148,7 @@ export function userRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         commandId: randomUUID(),
         at: ctx.clock.now(),
       };
-      await requestCommand(ctx.bus, Topics.RELATION_COMMANDS, sub, command);
+      await ctx.commands.request(Topics.RELATION_COMMANDS, command);
       return profile;
     },
   );

@@ -1,9 +1,8 @@
 import { adminGuard } from './admin-auth';
-import { Topics, passwordHash, walletCommandKey } from '@im/bus';
-import type { CommandReply, WalletCommand } from '@im/bus';
+import { Topics, passwordHash } from '@im/bus';
+import type { WalletCommand, WalletOutcome } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
-import { unwrapReply } from './command.reply';
 import { moneyRecordId } from './money-ids';
 import {
   collection,
@@ -38,18 +37,8 @@ const passwordSchema = { type: 'string', minLength: 1, maxLength: 64 } as const;
  * forwards.
  */
 export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
-  const send = async <T>(command: WalletCommand): Promise<T> => {
-    let reply: CommandReply<T>;
-    try {
-      reply = await ctx.bus.request<CommandReply<T>>(Topics.WALLET_COMMANDS, walletCommandKey(command), command);
-    } catch (err: unknown) {
-      // No answer (the service is restarting, or busy): the command may still be carried out. Every
-      // wallet command is idempotent, so the client retries the same request and learns the outcome.
-      ctx.logger.warn({ err, kind: command.kind }, 'wallet command unanswered');
-      throw new AppError('IM_ERR_UNAVAILABLE', 'the wallet service did not answer in time; retry the same request');
-    }
-    return unwrapReply(reply);
-  };
+  const send = (command: WalletCommand): Promise<WalletOutcome> =>
+    ctx.commands.request(Topics.WALLET_COMMANDS, command);
   // The one admin credential of the gateway: `Authorization: Bearer <IM_ADMIN_TOKEN>`.
   const admin = adminGuard(ctx);
 

@@ -1,4 +1,4 @@
-import { Topics, walletCommandKey } from '@im/bus';
+import { Topics } from '@im/bus';
 import type { Bus, ChatRecord, WalletCommand } from '@im/bus';
 import { AppError, derivedId } from '@im/common';
 import type { Clock, TokenClaims } from '@im/common';
@@ -9,7 +9,7 @@ import { checkGroupSend } from '@im/store';
 import type { Store } from '@im/store';
 import type { GatewaySettings } from '../gateway.config';
 import type { UserDirectory } from '../users/user-directory';
-import { requestCommand } from '../http/command.reply';
+import { ServiceCommands } from '../service-commands';
 
 /** Types a client may send on `chat` and this server stores as conversation messages (the registry's `conversation`). */
 const CONVERSATION_TYPES = typesSentAs('conversation');
@@ -28,6 +28,9 @@ export interface Sender {
  * sender synchronously, then a durable publish. The message service rechecks what needs state.
  */
 export class ChatService {
+  /** Likes and tips go to the wallet service. */
+  private readonly commands: ServiceCommands;
+
   constructor(
     private readonly store: Store,
     private readonly bus: Bus,
@@ -38,7 +41,9 @@ export class ChatService {
     private readonly users: UserDirectory,
     /** Refuses new messages while the message service is far behind (cluster mode). */
     private readonly backlog?: { check(): void },
-  ) {}
+  ) {
+    this.commands = new ServiceCommands(bus);
+  }
 
   /** Resolves with the acceptance time once the message is durable; a retry gets the first time. */
   async accept(sender: Sender, input: ImMessage): Promise<{ serverTime: number }> {
@@ -108,7 +113,7 @@ export class ChatService {
           msgId: target,
           at,
         };
-    await requestCommand(this.bus, Topics.WALLET_COMMANDS, walletCommandKey(command), command);
+    await this.commands.request(Topics.WALLET_COMMANDS, command);
     return { serverTime: at };
   }
 

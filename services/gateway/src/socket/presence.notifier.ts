@@ -4,7 +4,7 @@ import { MessageType, serverMessage } from '@im/protocol';
 import type { ImMessage, MessageTypeNumber } from '@im/protocol';
 import type { DeliveryPort, DeviceSession, OnceStore, Presence } from '@im/realtime';
 import type { Store, UserProfile } from '@im/store';
-import type { Server } from 'socket.io';
+import type { ImServer } from './socket.events';
 
 /** How long the "told offline" mark lasts: a user offline longer than this may get a second 6 after a crash. */
 const TOLD_TTL_MS = 7 * 24 * 3_600_000;
@@ -203,7 +203,7 @@ export function sessionsToReplace(
  * Closes a replaced session wherever it is: the Socket.IO adapter reaches the socket's own room
  * on every gateway. It first gets 15 (live, not stored) and the `kicked` event.
  */
-export function kickSession(io: Server, session: DeviceSession, now: number): void {
+export function kickSession(io: ImServer, session: DeviceSession, now: number): void {
   const reason = 'logged in on another device';
   const message = serverMessage({
     msgId: randomUUID(),

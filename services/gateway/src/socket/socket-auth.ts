@@ -1,7 +1,7 @@
 import { verifyToken } from '@im/common';
 import type { TokenClaims } from '@im/common';
 import { isValidId } from '@im/protocol';
-import type { Socket } from 'socket.io';
+import type { ImSocket } from './socket.events';
 
 export interface SocketIdentity {
   readonly claims: TokenClaims;
@@ -25,7 +25,7 @@ function pick(source: unknown, key: string): unknown {
 }
 
 /** v4 clients send `auth: {token}`; v2 clients can only use the query string. */
-function handshakeValue(socket: Socket, key: string): unknown {
+function handshakeValue(socket: ImSocket, key: string): unknown {
   return pick(socket.handshake.auth, key) ?? pick(socket.handshake.query, key);
 }
 
@@ -40,7 +40,7 @@ export function readDevType(raw: unknown): number | undefined {
  * cursors; with neither, identity settles at type 1 (docs/protocol-notes.md, "Device identity").
  */
 export function identify(
-  socket: Socket,
+  socket: ImSocket,
   secret: string,
   now: number,
 ): { ok: true; identity: SocketIdentity } | { ok: false; reason: string } {

@@ -6,7 +6,6 @@ import type { Store } from '@im/store';
 import type { CallDeviceEvents } from '../call/call.forwarder';
 import type { ChatroomController } from '../chatroom/chatroom.controller';
 import type { ChatroomService } from '../chatroom/chatroom.service';
-import type { Server, Socket } from 'socket.io';
 import type { GatewaySettings } from '../gateway.config';
 import type { Ack, AckAnswer, ChatController } from './chat.controller';
 import { CursorWriter } from './cursor-writer';
@@ -20,9 +19,10 @@ import type { UserDirectory } from '../users/user-directory';
 import { TokenBucket } from './rate-limiter';
 import { connectionDeviceId, devTypeDeviceId, identify, readDevType } from './socket-auth';
 import type { SocketIdentity } from './socket-auth';
+import type { ImServer, ImSocket } from './socket.events';
 
 export interface SocketGatewayDeps {
-  readonly io: Server;
+  readonly io: ImServer;
   readonly store: Store;
   readonly presence: Presence;
   readonly router: DeliveryRouter;
@@ -42,10 +42,6 @@ export interface SocketGatewayDeps {
   readonly access?: AccessGate;
   /** Creates a user's profile from the token claims at first connect; absent = none. */
   readonly users?: UserDirectory;
-}
-
-interface SocketData {
-  identity: SocketIdentity;
 }
 
 /** Socket.IO wiring: authentication, one device channel per socket, the `chat` event. */
@@ -75,7 +71,7 @@ export class SocketGateway {
   }
 
   /** Authenticates a handshake: undefined admits it, an Error (sent to the client) refuses it. */
-  private async admit(socket: Socket): Promise<Error | undefined> {
+  private async admit(socket: ImSocket): Promise<Error | undefined> {
     const d = this.d;
     const result = identify(socket, d.settings.jwtSecret, d.clock.now());
     if (!result.ok) {
@@ -93,7 +89,7 @@ export class SocketGateway {
     await d.users?.ensure(result.identity.claims);
     const refusal = await this.checkConnectionLimit(socket, result.identity);
     if (refusal) return refusal;
-    (socket.data as SocketData).identity = result.identity;
+    socket.data.identity = result.identity;
     return undefined;
   }
 
@@ -103,7 +99,7 @@ export class SocketGateway {
    * `maxConnectionsPerUser`. Exact per gateway; across gateways handshakes in flight at the same
    * moment may overshoot by the number of gateways.
    */
-  private async checkConnectionLimit(socket: Socket, identity: SocketIdentity): Promise<Error | undefined> {
+  private async checkConnectionLimit(socket: ImSocket, identity: SocketIdentity): Promise<Error | undefined> {
     const d = this.d;
     const userId = identity.claims.sub;
     const elsewhere = (await d.presence.sessionsOf(userId)).filter((s) => s.gatewayId !== d.settings.gatewayId);
@@ -159,8 +155,8 @@ export class SocketGateway {
     }
   }
 
-  private async onConnection(socket: Socket): Promise<void> {
-    const { identity } = socket.data as SocketData;
+  private async onConnection(socket: ImSocket): Promise<void> {
+    const { identity } = socket.data;
     const log = this.d.logger.child({ userId: identity.claims.sub, deviceId: identity.deviceId, socketId: socket.id });
     const emit = (message: ImMessage, onAck?: () => void, path: DeliveryPath = 'live'): void => {
       this.d.observeDownlink?.sent(message);
@@ -190,7 +186,7 @@ export class SocketGateway {
     const ctx = {
       // The identity of an unsettled device changes at type 1 (settle).
       get identity(): SocketIdentity {
-        return (socket.data as SocketData).identity;
+        return socket.data.identity;
       },
       channel,
       bucket,
@@ -247,7 +243,7 @@ export class SocketGateway {
     );
   }
 
-  private async register(socket: Socket, channel: DeviceChannel, identity: SocketIdentity): Promise<void> {
+  private async register(socket: ImSocket, channel: DeviceChannel, identity: SocketIdentity): Promise<void> {
     // Rooms are shared across gateways by the Socket.IO adapter: `user:` for per-user operations
     // (disconnect everywhere), more (chatrooms) as features arrive.
     await socket.join(
@@ -266,7 +262,7 @@ export class SocketGateway {
     if (identity.settled) this.tellCallsConnected(session);
   }
 
-  private sessionFor(socket: Socket, identity: SocketIdentity): DeviceSession {
+  private sessionFor(socket: ImSocket, identity: SocketIdentity): DeviceSession {
     return {
       userId: identity.claims.sub,
       deviceId: identity.deviceId,
@@ -311,8 +307,8 @@ export class SocketGateway {
    * recorded again with the settled device and the multi-device policy applied as at a connect.
    * Only the first type 1 settles; later ones change nothing.
    */
-  private async settle(socket: Socket, channel: DeviceChannel, rawDevType: number | undefined): Promise<void> {
-    const data = socket.data as SocketData;
+  private async settle(socket: ImSocket, channel: DeviceChannel, rawDevType: number | undefined): Promise<void> {
+    const { data } = socket;
     if (data.identity.settled) return;
     const connectedAt = this.sessionsById.get(socket.id)?.connectedAt;
     const devType = readDevType(rawDevType);
@@ -338,10 +334,10 @@ export class SocketGateway {
     this.tellCallsConnected(session, connectedAt === undefined ? undefined : connectedAt - 1);
   }
 
-  private async onDisconnect(socket: Socket, channel: DeviceChannel, log: Logger, reason: string): Promise<void> {
+  private async onDisconnect(socket: ImSocket, channel: DeviceChannel, log: Logger, reason: string): Promise<void> {
     this.channels.delete(socket.id);
     this.sessionsById.delete(socket.id);
-    const { identity } = socket.data as SocketData;
+    const { identity } = socket.data;
     try {
       await this.d.chatrooms?.service.disconnected(socket.id, identity.claims);
       await channel.close();
