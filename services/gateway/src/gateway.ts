@@ -1,4 +1,5 @@
 import type { Bus } from '@im/bus';
+import { startPeriodicTask } from '@im/common';
 import type { Clock, IdGenerator, Logger } from '@im/common';
 import type { ChatroomStore, DeliveryPort, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
@@ -333,17 +334,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
-    ? setInterval(() => {
-        deps.presence
-          .refresh(deps.settings.gatewayId, socketGateway.sessions())
-          .catch((err: unknown) => log.warn({ err }, 'presence refresh failed'));
-        deps.chatrooms
-          .refresh(chatroomService.all())
-          .catch((err: unknown) => log.warn({ err }, 'chatroom refresh failed'));
-        notifier.sweepCrashed().catch((err: unknown) => log.warn({ err }, 'dead gateway sweep failed'));
-      }, deps.presenceRefreshMs)
+    ? startPeriodicTask(
+        () =>
+          Promise.all([
+            deps.presence
+              .refresh(deps.settings.gatewayId, socketGateway.sessions())
+              .catch((err: unknown) => log.warn({ err }, 'presence refresh failed')),
+            deps.chatrooms
+              .refresh(chatroomService.all())
+              .catch((err: unknown) => log.warn({ err }, 'chatroom refresh failed')),
+            notifier.sweepCrashed().catch((err: unknown) => log.warn({ err }, 'dead gateway sweep failed')),
+          ]),
+        { name: 'presence refresh', everyMs: deps.presenceRefreshMs, logger: log },
+      )
     : undefined;
-  refresh?.unref();
   return {
     app,
     io,
@@ -372,7 +376,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       );
     },
     async close(): Promise<void> {
-      if (refresh) clearInterval(refresh);
+      await refresh?.stop();
       untrackConnections();
       notifier.close();
       // `local`: with the Redis adapter a plain disconnectSockets would close every gateway's sockets.
