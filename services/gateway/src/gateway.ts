@@ -25,7 +25,7 @@ import { pushRoutes } from './http/push.routes';
 import { healthRoutes } from './http/health.routes';
 import { adminRoutes } from './http/admin.routes';
 import { adminUserRoutes } from './http/admin-users.routes';
-import { authenticate } from './http/http-auth';
+import { claimsOf, installRouteAuth } from './http/route-auth';
 import { mediaRoutes } from './http/media.routes';
 import type { MediaDeps } from './http/media.routes';
 import { userRoutes } from './http/user.routes';
@@ -123,6 +123,11 @@ function buildHttp(
   documentOnlyResponseSchemas(app);
   installCors(app, origins);
   installAccessCheck(app, access, deps.settings.jwtSecret, deps.clock);
+  installRouteAuth(app, {
+    jwtSecret: deps.settings.jwtSecret,
+    adminToken: deps.settings.adminToken,
+    clock: deps.clock,
+  });
   const openapi = collectOpenApi(app, { title: 'IM gateway', version: '0.1.0' });
   const ctx: RoutesContext = {
     store: deps.store,
@@ -132,7 +137,7 @@ function buildHttp(
     ids: deps.ids,
     logger: deps.logger,
     users,
-    auth: (request) => authenticate(request, deps.settings.jwtSecret, deps.clock),
+    auth: claimsOf,
     ready: async () => {
       if (drain.draining) return false;
       const checks = [
@@ -253,7 +258,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
   );
   const log = deps.logger.child({ module: 'socket' });
   adminUserRoutes(app, {
-    adminToken: deps.settings.adminToken,
     revocations,
     store: deps.store,
     io,

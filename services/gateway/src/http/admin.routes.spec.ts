@@ -11,6 +11,7 @@ import { adminRoutes } from './admin.routes';
 import { UserDirectory } from '../users/user-directory';
 import { installErrorHandler } from './http-errors';
 import { installRequestValidation } from './request-validation';
+import { installRouteAuth } from './route-auth';
 
 const TOKEN = 'admin-token-0123456789abcdef';
 const logger = createLogger({ service: 'admin-spec', level: 'silent' });
@@ -29,6 +30,7 @@ async function setup(
   const app = fastify();
   installErrorHandler(app, logger);
   installRequestValidation(app);
+  installRouteAuth(app, { jwtSecret: 'unused-jwt-secret', adminToken, clock });
   const settings = { adminToken, adminNoticesPerMinute: perMinute } as GatewaySettings;
   adminRoutes(app, {
     store: {} as Store,

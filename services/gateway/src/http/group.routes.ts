@@ -30,6 +30,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups',
     {
       schema: {
+        security: 'bearer',
         summary: 'Create a group: the caller is its owner; the members get type 8',
         response: { 201: object({ groupId: { type: 'string' } }, { description: 'Created.' }) },
         body: {
@@ -84,6 +85,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members',
     {
       schema: {
+        security: 'bearer',
         summary: 'Invite users (owner, admin): 10 to each invitee, 8 to the members',
         response: {
           200: object({
@@ -113,6 +115,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members/me',
     {
       schema: {
+        security: 'bearer',
         summary: 'Leave a group (not the owner): 9 to the members',
         params: groupParams,
         response: { 204: NO_CONTENT },
@@ -129,6 +132,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members/:userId',
     {
       schema: {
+        security: 'bearer',
         summary: 'Remove a member (owner, admin): 64 to them, 9 to the rest',
         params: memberParams,
         response: { 204: NO_CONTENT },
@@ -145,6 +149,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId',
     {
       schema: {
+        security: 'bearer',
         summary: 'Dismiss a group (owner): 51 to the members; later sends are refused',
         params: groupParams,
         response: { 204: NO_CONTENT },
@@ -161,6 +166,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId',
     {
       schema: {
+        security: 'bearer',
         summary:
           'Change the name (25), join policy, avatar (46), announcement (47/48) or introduction (56) (owner, admin)',
         response: { 204: NO_CONTENT },
@@ -199,6 +205,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/applications',
     {
       schema: {
+        security: 'bearer',
         summary: 'Apply to join: joined at once (free), or pending until an owner or admin answers (approval)',
         response: { 200: object({ status: { type: 'string', enum: ['joined', 'pending'] } }) },
         params: groupParams,
@@ -227,6 +234,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       `/v1/groups/:groupId/applications/:userId/${action}`,
       {
         schema: {
+          security: 'bearer',
           summary:
             action === 'approve'
               ? 'Approve an application (owner, admin): 14/60 to the applicant, 8 to the members'
@@ -247,6 +255,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/owner/offer',
     {
       schema: {
+        security: 'bearer',
         summary: 'Offer ownership to a member (owner): 52 to them',
         response: { 204: NO_CONTENT },
         params: groupParams,
@@ -268,6 +277,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       `/v1/groups/:groupId/owner/${action}`,
       {
         schema: {
+          security: 'bearer',
           summary:
             action === 'accept'
               ? 'Accept the ownership offered to you: roles swap, 53 to the old owner'
@@ -288,6 +298,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/applications',
     {
       schema: {
+        security: 'bearer',
         summary: 'Pending applications (owner, admin)',
         params: groupParams,
         response: { 200: groupApplications },
@@ -317,6 +328,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       method,
       url: '/v1/groups/:groupId/admins/:userId',
       schema: {
+        security: 'bearer',
         summary:
           method === 'PUT'
             ? 'Make a member an admin (owner): 55 to them'
@@ -340,6 +352,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       method,
       url: '/v1/groups/:groupId/mute',
       schema: {
+        security: 'bearer',
         summary:
           method === 'PUT'
             ? 'Mute the whole group (owner, admin): 62; members may not send'
@@ -359,6 +372,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/expiry',
     {
       schema: {
+        security: 'bearer',
         summary: 'Set when the group expires (owner): 58 ahead of it, 65 at it',
         response: { 204: NO_CONTENT },
         params: groupParams,
@@ -379,7 +393,14 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   app.delete<{ Params: { groupId: string } }>(
     '/v1/groups/:groupId/expiry',
-    { schema: { summary: 'Clear the group’s expiry (owner)', params: groupParams, response: { 204: NO_CONTENT } } },
+    {
+      schema: {
+        security: 'bearer',
+        summary: 'Clear the group’s expiry (owner)',
+        params: groupParams,
+        response: { 204: NO_CONTENT },
+      },
+    },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       await send({ kind: 'set-expiry', ...stamp(request.params.groupId, sub), expiresAt: null });
@@ -391,6 +412,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members/me/remark',
     {
       schema: {
+        security: 'bearer',
         summary: 'Set the name you are shown by in this group: 27 to all',
         response: { 204: NO_CONTENT },
         params: groupParams,
@@ -413,6 +435,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members/:userId/mute',
     {
       schema: {
+        security: 'bearer',
         summary: 'Mute one member for some minutes (owner; an admin for members only)',
         response: { 204: NO_CONTENT },
         params: memberParams,
@@ -438,7 +461,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   app.delete<{ Params: { groupId: string; userId: string } }>(
     '/v1/groups/:groupId/members/:userId/mute',
-    { schema: { summary: 'Unmute a member', params: memberParams, response: { 204: NO_CONTENT } } },
+    { schema: { security: 'bearer', summary: 'Unmute a member', params: memberParams, response: { 204: NO_CONTENT } } },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       await send({ kind: 'unmute-member', ...stamp(request.params.groupId, sub), targetId: request.params.userId });
@@ -450,6 +473,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups',
     {
       schema: {
+        security: 'bearer',
         summary: 'The groups this user is a member of, with their role',
         response: { 200: object({ groups: { type: 'array', items: groupSummary } }, { title: 'GroupList' }) },
       },
@@ -466,7 +490,14 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   app.get<{ Params: { groupId: string } }>(
     '/v1/groups/:groupId',
-    { schema: { summary: 'One group (members only)', params: groupParams, response: { 200: groupDetail } } },
+    {
+      schema: {
+        security: 'bearer',
+        summary: 'One group (members only)',
+        params: groupParams,
+        response: { 200: groupDetail },
+      },
+    },
     async (request) => {
       const claims = ctx.auth(request);
       const me = await ctx.store.groups.member(request.params.groupId, claims.sub);
@@ -509,6 +540,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members',
     {
       schema: {
+        security: 'bearer',
         summary: 'The members, with role, remark and mute',
         params: { type: 'object', properties: { groupId: idSchema } },
         response: { 200: groupMembers },

@@ -1,4 +1,3 @@
-import { adminGuard } from './admin-auth';
 import { Topics, passwordHash, walletCommandKey } from '@im/bus';
 import type { CommandReply, WalletCommand } from '@im/bus';
 import { AppError } from '@im/common';
@@ -51,12 +50,15 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     return unwrapReply(reply);
   };
   // The one admin credential of the gateway: `Authorization: Bearer <IM_ADMIN_TOKEN>`.
-  const admin = adminGuard(ctx);
 
-  app.get('/v1/wallet', { schema: { summary: 'This user’s balance', response: { 200: wallet } } }, async (request) => {
-    const { sub } = ctx.auth(request);
-    return { userId: sub, balance: (await ctx.store.ledger.head(sub))?.balance ?? 0 };
-  });
+  app.get(
+    '/v1/wallet',
+    { schema: { security: 'bearer', summary: 'This user’s balance', response: { 200: wallet } } },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      return { userId: sub, balance: (await ctx.store.ledger.head(sub))?.balance ?? 0 };
+    },
+  );
 
   const adminBody = {
     type: 'object',
@@ -79,7 +81,6 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         },
       },
       async (request) => {
-        admin(request);
         const { userId, amount, idempotencyKey } = request.body;
         return send({ kind, userId, amount, key: idempotencyKey, at: ctx.clock.now() });
       },
@@ -100,6 +101,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/red-packets',
     {
       schema: {
+        security: 'bearer',
         summary: 'Send a red packet to a user or a group (17 in the conversation); idempotent by requestId',
         response: { 201: redPacketSent },
         body: {
@@ -153,6 +155,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/transfers',
     {
       schema: {
+        security: 'bearer',
         summary: 'Transfer money to a user (18); they accept (20) or it returns (21); idempotent by requestId',
         response: { 201: transferOutcome },
         body: toUserBody,
@@ -184,6 +187,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       `/v1/transfers/:id/${action}`,
       {
         schema: {
+          security: 'bearer',
           summary:
             action === 'accept'
               ? 'Accept a transfer made to you (20 to the sender)'
@@ -200,7 +204,14 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   }
   app.get<{ Params: { id: string } }>(
     '/v1/transfers/:id',
-    { schema: { summary: 'A transfer you made or received', params: transferParams, response: { 200: transfer } } },
+    {
+      schema: {
+        security: 'bearer',
+        summary: 'A transfer you made or received',
+        params: transferParams,
+        response: { 200: transfer },
+      },
+    },
     async (request) => {
       const { sub } = ctx.auth(request);
       const t = await ctx.store.transfers.get(request.params.id);
@@ -233,6 +244,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/collections',
     {
       schema: {
+        security: 'bearer',
         summary: 'Start an AA collection in a conversation (the server posts the 40); idempotent by requestId',
         response: { 201: collectionCreated },
         body: {
@@ -279,6 +291,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/payment-requests',
     {
       schema: {
+        security: 'bearer',
         summary: 'Ask a user for money (41); idempotent by requestId',
         response: { 201: collectionCreated },
         body: toUserBody,
@@ -308,6 +321,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/collections/:id/pay',
     {
       schema: {
+        security: 'bearer',
         summary: 'Pay your share of a collection or a payment request; idempotent by requestId',
         params: collectionParams,
         body: {
@@ -334,6 +348,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/collections/:id',
     {
       schema: {
+        security: 'bearer',
         summary: 'A collection or payment request, with who paid',
         params: collectionParams,
         response: { 200: collection },
@@ -376,6 +391,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     {
       // The body is optional (only a password packet needs one): no body reads as {}.
       schema: {
+        security: 'bearer',
         summary: 'Open a red packet: your share (19 to the sender); a password packet needs its password',
         params: packetParams,
         body: { type: 'object', additionalProperties: false, properties: { password: passwordSchema } },
@@ -401,6 +417,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/red-packets/:id',
     {
       schema: {
+        security: 'bearer',
         summary: 'A red packet in one of your conversations, with who opened it',
         params: packetParams,
         response: { 200: redPacket },
