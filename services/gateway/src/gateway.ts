@@ -123,11 +123,7 @@ function buildHttp(
   documentOnlyResponseSchemas(app);
   installCors(app, origins);
   installAccessCheck(app, access, deps.settings.jwtSecret, deps.clock);
-  installRouteAuth(app, {
-    jwtSecret: deps.settings.jwtSecret,
-    adminToken: deps.settings.adminToken,
-    clock: deps.clock,
-  });
+  installRouteAuth(app, deps.settings, deps.clock);
   const openapi = collectOpenApi(app, { title: 'IM gateway', version: '0.1.0' });
   const ctx: RoutesContext = {
     store: deps.store,

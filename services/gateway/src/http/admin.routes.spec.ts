@@ -30,7 +30,7 @@ async function setup(
   const app = fastify();
   installErrorHandler(app, logger);
   installRequestValidation(app);
-  installRouteAuth(app, { jwtSecret: 'unused-jwt-secret', adminToken, clock });
+  installRouteAuth(app, { jwtSecret: 'unused-jwt-secret', adminToken }, clock);
   const settings = { adminToken, adminNoticesPerMinute: perMinute } as GatewaySettings;
   adminRoutes(app, {
     store: {} as Store,

@@ -16,7 +16,7 @@ afterEach(async () => {
 function app(): FastifyInstance {
   const a = fastify();
   installErrorHandler(a, logger);
-  installRouteAuth(a, { jwtSecret: SECRET, adminToken: ADMIN, clock: new ManualClock(1_000_000) });
+  installRouteAuth(a, { jwtSecret: SECRET, adminToken: ADMIN }, new ManualClock(1_000_000));
   apps.push(a);
   return a;
 }

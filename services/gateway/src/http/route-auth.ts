@@ -3,6 +3,7 @@ import type { Clock, TokenClaims } from '@im/common';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { checkAdminToken } from './admin-auth';
 import { bearerToken, rememberUser } from './http-auth';
+import type { GatewaySettings } from '../gateway.config';
 import type { RouteSecurity } from './openapi';
 
 const SECURITIES: readonly RouteSecurity[] = ['bearer', 'admin', 'none'];
@@ -10,12 +11,8 @@ const SECURITIES: readonly RouteSecurity[] = ['bearer', 'admin', 'none'];
 /** The claims of the client token a `bearer` route's request was let in with. */
 const verifiedClaims = new WeakMap<FastifyRequest, TokenClaims>();
 
-export interface RouteAuthOptions {
-  readonly jwtSecret: string;
-  /** IM_ADMIN_TOKEN; unset: every `admin` route answers 403. */
-  readonly adminToken: string | undefined;
-  readonly clock: Clock;
-}
+/** The secrets the hook checks with: IM_JWT_SECRET, and IM_ADMIN_TOKEN (unset: every `admin` route answers 403). */
+export type RouteAuthSecrets = Pick<GatewaySettings, 'jwtSecret' | 'adminToken'>;
 
 /** Throws at registration unless the route says who may call it (`schema.security`). */
 export function requireDeclaredAuth(route: Pick<RouteOptions, 'method' | 'url' | 'schema'>): void {
@@ -35,7 +32,7 @@ export function requireDeclaredAuth(route: Pick<RouteOptions, 'method' | 'url' |
  * verified user with `claimsOf`. (Bans and revoked tokens: installAccessCheck, on every route.)
  * Install before any route is registered.
  */
-export function installRouteAuth(app: FastifyInstance, options: RouteAuthOptions): void {
+export function installRouteAuth(app: FastifyInstance, secrets: RouteAuthSecrets, clock: Clock): void {
   app.addHook('onRoute', requireDeclaredAuth);
   app.addHook('onRequest', async (request) => {
     if (request.is404) return;
@@ -44,9 +41,9 @@ export function installRouteAuth(app: FastifyInstance, options: RouteAuthOptions
       case 'none':
         return;
       case 'admin':
-        return checkAdminToken(request, options.adminToken);
+        return checkAdminToken(request, secrets.adminToken);
       case 'bearer': {
-        const result = verifyToken(bearerToken(request), options.jwtSecret, options.clock.now());
+        const result = verifyToken(bearerToken(request), secrets.jwtSecret, clock.now());
         if (!result.ok) throw new AppError('IM_ERR_UNAUTHENTICATED', result.reason);
         rememberUser(request, result.claims.sub);
         verifiedClaims.set(request, result.claims);
