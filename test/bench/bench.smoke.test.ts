@@ -63,7 +63,15 @@ describe('bench harness (smoke)', () => {
       expect(sys.ackErrors).toBe(0);
       const b = sys.serverProcess.breakdown;
       expect(Object.keys(b)).toEqual(
-        expect.arrayContaining(['gateway0', 'gateway1', 'message', 'group', 'friend', 'server:kafka', 'server:redis']),
+        expect.arrayContaining([
+          'gateway0',
+          'gateway1',
+          'message',
+          'group',
+          'relation',
+          'server:kafka',
+          'server:redis',
+        ]),
       );
       expect(b.gateway0.cpuMs + b.gateway1.cpuMs).toBeGreaterThan(0);
       expect(b['server:kafka'].rss).toBeGreaterThan(0);

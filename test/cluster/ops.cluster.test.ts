@@ -151,12 +151,12 @@ describe('cluster-wide operations view', () => {
   });
 
   it('a process killed with -9 leaves the view after its TTL; one stopped in order leaves at once', async () => {
-    const friendPid = h.pidOf('friend');
-    expect(entryOf((await ops(0)).processes, 'friend')).toBeDefined();
-    await h.kill('friend');
+    const relationPid = h.pidOf('relation');
+    expect(entryOf((await ops(0)).processes, 'relation')).toBeDefined();
+    await h.kill('relation');
     // Its last snapshot is still there until it expires, then it is gone; the others stay.
-    const after = await until(0, (ps) => !ps.some((p) => p.pid === friendPid), 'the killed process leaving', 20_000);
-    for (const name of h.names().filter((n) => n !== 'friend'))
+    const after = await until(0, (ps) => !ps.some((p) => p.pid === relationPid), 'the killed process leaving', 20_000);
+    for (const name of h.names().filter((n) => n !== 'relation'))
       expect([name, entryOf(after, name)?.role]).toEqual([name, roleOf(name)]);
 
     const eventsPid = h.pidOf('events');

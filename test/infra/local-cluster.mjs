@@ -43,7 +43,7 @@ const gw0 = Number(process.env.IM_PORT ?? 9092);
 const procs = [
   ['message', 'services/message/dist/main.js', { IM_HEALTH_PORT: '9470' }],
   ['group', 'services/group/dist/main.js', { IM_HEALTH_PORT: '9471' }],
-  ['friend', 'services/friend/dist/main.js', { IM_HEALTH_PORT: '9472' }],
+  ['relation', 'services/relation/dist/main.js', { IM_HEALTH_PORT: '9472' }],
   ['events', 'services/events/dist/main.js', { IM_HEALTH_PORT: '9473' }],
   ['wallet', 'services/wallet/dist/main.js', { IM_HEALTH_PORT: '9474' }],
   ['call', 'services/call/dist/main.js', { IM_HEALTH_PORT: '9475' }],

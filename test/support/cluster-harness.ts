@@ -62,7 +62,7 @@ export async function freePort(): Promise<number> {
 }
 
 export type ServiceName =
-  'message' | 'group' | 'friend' | 'events' | 'wallet' | 'call' | `message-${number}` | `gateway${number}`;
+  'message' | 'group' | 'relation' | 'events' | 'wallet' | 'call' | `message-${number}` | `gateway${number}`;
 
 interface Proc {
   readonly name: ServiceName;
@@ -298,7 +298,7 @@ export class ClusterHarness {
       IM_RATE_LIMIT_BURST: '4000',
       ...extra,
     };
-    for (const name of ['message', 'group', 'friend', 'events', 'wallet', 'call'] as const) {
+    for (const name of ['message', 'group', 'relation', 'events', 'wallet', 'call'] as const) {
       const port = await freePort();
       this.add(
         name,

@@ -11,6 +11,8 @@ export { isTransientError } from './transient-error';
 export { KeyedLanes } from './keyed-lanes';
 export { Coalescer } from './coalescer';
 export { derivedId } from './derived-id';
+export { startPeriodicTask } from './periodic-task';
+export type { PeriodicTask, PeriodicTaskOptions } from './periodic-task';
 export type { CoalescerOptions, ItemResult } from './coalescer';
 export { ID_CONFIG, ID_EPOCH_MS, IdGenerator, decodeId } from './id-generator';
 export type { IdGeneratorOptions } from './id-generator';

@@ -11,7 +11,7 @@ import type { TableSpec } from './message-type.policies';
 /**
  * Where each type comes from and goes to, and its preview label: for a type only the server
  * sends, the service and the API that make it (read from the code that builds it: the group,
- * friend, wallet, call and events services, the gateway); for a type a client sends, the service
+ * relation, wallet, call and events services, the gateway); for a type a client sends, the service
  * that handles the send (from `clientSend`). The push service's previews, the business-event
  * checks and the docs read these; nothing else lists them.
  */
@@ -32,7 +32,7 @@ const made =
 const gateway = made('gateway');
 const message = made('message');
 const group = made('group');
-const friend = made('friend');
+const relation = made('relation');
 const wallet = made('wallet');
 const call = made('call');
 const EVENTS: Producer = { service: 'events', via: 'im.events.in (business event)' };
@@ -81,7 +81,7 @@ const ORIGINS: Readonly<Record<MessageTypeName, Origin>> = {
     to: "the user's friends who are online",
     push: '[Offline]',
   },
-  FRIEND_DELETED: { by: friend('DELETE /v1/friends/:userId'), to: 'the removed friend', push: '[Friend removed]' },
+  FRIEND_DELETED: { by: relation('DELETE /v1/friends/:userId'), to: 'the removed friend', push: '[Friend removed]' },
   GROUP_MEMBER_JOINED: {
     by: group(`POST ${G}/members`, `POST ${G}/applications (free join)`, `POST ${G}/applications/:userId/approve`),
     to: "the group's members before the joiner",
@@ -93,9 +93,9 @@ const ORIGINS: Readonly<Record<MessageTypeName, Origin>> = {
     push: '[Left the group]',
   },
   GROUP_INVITED: { by: group(`POST ${G}/members`), to: 'the invitee', push: '[Group invitation]' },
-  FRIEND_REQUEST: { by: friend('POST /v1/friends/requests'), to: 'the user asked', push: '[Friend request]' },
+  FRIEND_REQUEST: { by: relation('POST /v1/friends/requests'), to: 'the user asked', push: '[Friend request]' },
   FRIEND_ACCEPTED: {
-    by: friend('POST /v1/friends/requests/:fromUserId/accept', 'POST /v1/friends/requests (asking back)'),
+    by: relation('POST /v1/friends/requests/:fromUserId/accept', 'POST /v1/friends/requests (asking back)'),
     to: 'the requester',
     push: '[Friend request accepted]',
   },
@@ -134,7 +134,7 @@ const ORIGINS: Readonly<Record<MessageTypeName, Origin>> = {
     push: '[Red packet refunded]',
   },
   FRIEND_AUTO_ADDED: {
-    by: friend('POST /v1/friends/requests (IM_FRIEND_AUTO_ACCEPT)'),
+    by: relation('POST /v1/friends/requests (IM_FRIEND_AUTO_ACCEPT)'),
     to: 'both new friends',
     push: '[New friend]',
   },
@@ -145,7 +145,7 @@ const ORIGINS: Readonly<Record<MessageTypeName, Origin>> = {
   },
   GROUP_RENAMED: { by: group(`PATCH ${G} {name}`), to: MEMBERS, push: '[Group renamed]' },
   FRIEND_PROFILE_CHANGED: {
-    by: [...friend('PUT /v1/profile'), EVENTS],
+    by: [...relation('PUT /v1/profile'), EVENTS],
     to: "the user's friends",
     event: actorEvent,
     push: '[Profile updated]',

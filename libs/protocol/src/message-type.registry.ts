@@ -20,7 +20,7 @@ export type ClientSend =
 export type ClientSendKind = ClientSend['kind'];
 
 /** The processes that make messages (services/<name>). */
-export type ProducingService = 'gateway' | 'message' | 'group' | 'friend' | 'events' | 'wallet' | 'call';
+export type ProducingService = 'gateway' | 'message' | 'group' | 'relation' | 'events' | 'wallet' | 'call';
 
 /** One way a message of a type comes to be: which service makes it, and what makes it do so. */
 export interface Producer {

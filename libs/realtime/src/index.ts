@@ -2,6 +2,8 @@ export type { Delivery, DeliveryBatchItem, DeliveryHandler, DeliveryPort } from 
 export { NoticeWriter } from './notice.writer';
 export type { NoticeOptions, NoticeResult } from './notice.writer';
 export { PushNotifier } from './push.notifier';
+export { countUnread, unreadTotal, userConversations } from './unread';
+export type { ReadPosition, SystemConversation, UserConversations } from './unread';
 export type { PushNotifierDeps } from './push.notifier';
 export type { DeviceSession, OnceStore, Presence } from './presence.port';
 export type { ChatroomStore } from './chatroom.port';

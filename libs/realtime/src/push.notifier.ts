@@ -2,10 +2,8 @@ import { Topics } from '@im/bus';
 import type { Bus, PushRecord } from '@im/bus';
 import type { Logger } from '@im/common';
 import {
-  MESSAGE_TYPES,
   MessageType,
   cutPreview,
-  groupConversationId,
   isPushed,
   parseConversationId,
   pushBody,
@@ -15,11 +13,10 @@ import {
 import type { ImMessage } from '@im/protocol';
 import type { PushDevice, Store, StoredMessage } from '@im/store';
 import type { OnceStore, Presence } from './presence.port';
+import { unreadTotal } from './unread';
 
 /** How long a push is remembered as sent, so a redelivered message or command pushes nothing again. */
 const PUSH_MARK_TTL_MS = 7 * 24 * 3600 * 1000;
-
-const UNREAD_TYPES = MESSAGE_TYPES.filter((t) => t.unread).map((t) => t.type);
 
 export interface PushNotifierDeps {
   readonly bus: Bus;
@@ -123,7 +120,7 @@ export class PushNotifier {
         fromId: m.fromId,
         title,
         body: this.bodyOf(conversationId, m),
-        badge: await this.badgeOf(userId),
+        badge: await unreadTotal(this.d.store, userId),
         sendTime: m.sendTime ?? Date.now(),
         tokens: offline.map(({ deviceId, platform, token }) => ({ deviceId, platform, token })),
         priority: pushPriority(m.messageType),
@@ -151,28 +148,6 @@ export class PushNotifier {
     const parsed = parseConversationId(conversationId);
     if (parsed?.kind === 'group') return (await this.d.store.groups.get(parsed.groupId))?.name ?? parsed.groupId;
     return m.fromName || m.fromId;
-  }
-
-  /** The user's unread messages over all their conversations (as GET /v1/conversations counts them). */
-  private async badgeOf(userId: string): Promise<number> {
-    const store = this.d.store;
-    const memberships = await store.groups.groupsOf(userId);
-    const joined = new Map(memberships.map((g) => [groupConversationId(g.groupId), g.joinedSeq]));
-    const list = await store.conversations.listForUser(
-      userId,
-      memberships.map((g) => g.groupId),
-    );
-    const reads = await store.conversations.readSeqs(
-      userId,
-      list.map((c) => c.conversationId),
-    );
-    let total = 0;
-    for (const c of list) {
-      const readSeq = Math.max(reads.get(c.conversationId) ?? 0, joined.get(c.conversationId) ?? 0);
-      if (c.maxSeq > readSeq)
-        total += await store.messages.countUnread(c.conversationId, readSeq, userId, UNREAD_TYPES);
-    }
-    return total;
   }
 }
 

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { startPeriodicTask } from '@im/common';
 import type { Logger } from '@im/common';
 import { processMetrics } from './metrics';
 import type { ImMetrics } from './metrics';
@@ -69,8 +70,6 @@ export function startOpsPublisher(board: OpsBoard, options: OpsPublisherOptions,
   const startedAt = now();
   let previous: ProcessOps | undefined;
   let failing = false;
-  let stopped = false;
-  let inFlight: Promise<unknown> | undefined;
 
   const publishNow = async (): Promise<ProcessOps> => {
     const at = now();
@@ -97,37 +96,31 @@ export function startOpsPublisher(board: OpsBoard, options: OpsPublisherOptions,
     return snapshot;
   };
 
-  const tick = (): void => {
-    // While Redis is away a write can wait for the reconnection: never pile up another one.
-    if (stopped || inFlight) return;
-    inFlight = publishNow()
-      .then(
-        () => {
+  // While Redis is away a write can wait for the reconnection: the task never piles up another one.
+  const task = start
+    ? startPeriodicTask(
+        async () => {
+          await publishNow();
           if (failing) options.logger.info({ instance }, 'ops snapshot published again');
           failing = false;
         },
-        (err: unknown) => {
-          // Once per outage, not every interval.
-          if (!failing) options.logger.warn({ err, instance }, 'ops snapshot not published');
-          failing = true;
+        {
+          name: 'ops snapshot',
+          everyMs: options.intervalMs,
+          logger: options.logger,
+          runAtStart: true,
+          onError: (err) => {
+            // Once per outage, not every interval.
+            if (!failing) options.logger.warn({ err, instance }, 'ops snapshot not published');
+            failing = true;
+          },
         },
       )
-      .finally(() => {
-        inFlight = undefined;
-      });
-  };
-  let timer: NodeJS.Timeout | undefined;
-  if (start) {
-    tick();
-    timer = setInterval(tick, options.intervalMs);
-    timer.unref();
-  }
+    : undefined;
   return {
     instance,
     publishNow,
     async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearInterval(timer);
       // A snapshot being written now would otherwise land after the removal. Bounded: with Redis
       // away, the stop goes on and the entry expires by its TTL.
       const bounded = (p: Promise<unknown>): Promise<unknown> => {
@@ -136,7 +129,7 @@ export function startOpsPublisher(board: OpsBoard, options: OpsPublisherOptions,
           clearTimeout(timeout),
         );
       };
-      if (inFlight) await bounded(inFlight);
+      if (task) await bounded(task.stop());
       await bounded(
         board
           .remove(instance)

@@ -69,22 +69,3 @@ export class CallCommands {
 export function subscribeCallService(bus: Bus, commands: CallCommands): Promise<Subscription> {
   return bus.subscribe(Topics.CALL_COMMANDS, CALL_SERVICE_GROUP, (record) => commands.handle(record.value));
 }
-
-/** Sweeps due calls every `everyMs` (one sweep at a time); the returned function stops it and waits for a sweep under way. */
-export function startCallSweeper(lifecycle: CallLifecycle, everyMs: number): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const tick = (): void => {
-    if (running || stopped) return;
-    running = lifecycle.sweep().finally(() => {
-      running = undefined;
-    });
-  };
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
-}

@@ -1,9 +1,10 @@
 import type { Bus, Subscription } from '@im/bus';
+import { startPeriodicTask } from '@im/common';
 import type { Clock, IdGenerator, Logger } from '@im/common';
 import { PushNotifier } from '@im/realtime';
 import type { CallStore, DeliveryPort, MultiCallStore, OnceStore, Presence } from '@im/realtime';
 import type { Store } from '@im/store';
-import { CallCommands, startCallSweeper, subscribeCallService } from './call.commands';
+import { CallCommands, subscribeCallService } from './call.commands';
 import type { CallServiceSettings } from './call.config';
 import { CallLifecycle } from './call.lifecycle';
 import { CallNotifier } from './call.notifier';
@@ -43,12 +44,16 @@ export async function startCallService(d: CallServiceDeps): Promise<RunningCallS
   const lifecycle = new CallLifecycle(d.calls, oneToOne, notifier, d.presence, d.settings, d.clock, d.logger, multi);
   const commands = new CallCommands(oneToOne, multi, lifecycle, d.clock, d.logger);
   const subscription: Subscription = await subscribeCallService(d.bus, commands);
-  const stopSweeper = startCallSweeper(lifecycle, d.sweepMs);
+  const sweep = startPeriodicTask(() => lifecycle.sweep(), {
+    name: 'call sweep',
+    everyMs: d.sweepMs,
+    logger: d.logger,
+  });
   return {
     commands,
     lifecycle,
     async close(): Promise<void> {
-      await stopSweeper();
+      await sweep.stop();
       await subscription.close();
     },
   };

@@ -1,12 +1,6 @@
 export { CALL_CONFIG, callSettings } from './call.config';
 export type { CallConfig, CallServiceSettings } from './call.config';
-export {
-  CALL_SERVICE_GROUP,
-  CallCommands,
-  SIGNAL_MAX_AGE_MS,
-  startCallSweeper,
-  subscribeCallService,
-} from './call.commands';
+export { CALL_SERVICE_GROUP, CallCommands, SIGNAL_MAX_AGE_MS, subscribeCallService } from './call.commands';
 export { startCallService } from './call.module';
 export type { CallServiceDeps, RunningCallService } from './call.module';
 export { CallLifecycle } from './call.lifecycle';

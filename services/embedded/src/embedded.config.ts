@@ -1,7 +1,7 @@
 import type { ConfigOf, ConfigSchema } from '@im/common';
 import { CALL_CONFIG } from '@im/call-service';
 import { EVENTS_CONFIG } from '@im/events-service';
-import { FRIEND_CONFIG } from '@im/friend-service';
+import { RELATION_CONFIG } from '@im/relation-service';
 import { GATEWAY_CONFIG } from '@im/gateway';
 import { WALLET_CONFIG } from '@im/wallet-service';
 import { GROUP_EXPIRY_CONFIG } from '@im/group-service';
@@ -10,7 +10,7 @@ import { GROUP_EXPIRY_CONFIG } from '@im/group-service';
 export const EMBEDDED_CONFIG = {
   ...GATEWAY_CONFIG,
   ...CALL_CONFIG,
-  ...FRIEND_CONFIG,
+  ...RELATION_CONFIG,
   ...EVENTS_CONFIG,
   ...WALLET_CONFIG,
   ...GROUP_EXPIRY_CONFIG,

@@ -4,7 +4,7 @@ import { IdGenerator, systemClock } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import { callSettings, startCallService } from '@im/call-service';
 import { startEventsService } from '@im/events-service';
-import { startFriendService } from '@im/friend-service';
+import { startRelationService } from '@im/relation-service';
 import { DiskMediaStore, UploadTokens, createGateway, gatewaySettings, mediaSettings } from '@im/gateway';
 import type { Gateway, GatewaySettings } from '@im/gateway';
 import { startGroupService } from '@im/group-service';
@@ -84,7 +84,7 @@ export async function startEmbedded(
     startWalletService(ports, config, logger.child({ service: 'wallet' }), clock),
     startMessageService(ports, config, logger.child({ service: 'message' }), clock),
     startGroupService(ports, config, logger.child({ service: 'group' }), clock),
-    startFriendService(ports, config, logger.child({ service: 'friend' })),
+    startRelationService(ports, config, logger.child({ service: 'relation' })),
     startEventsService(ports, config, logger.child({ service: 'events' }), clock),
   ]);
   const calls = await startCallService({

@@ -1,4 +1,5 @@
 import type { Bus } from '@im/bus';
+import { startPeriodicTask } from '@im/common';
 import type { Clock, IdGenerator, Logger } from '@im/common';
 import type { ChatroomStore, DeliveryPort, OnceStore, Presence } from '@im/realtime';
 import { messageTypeLabel, processMetrics } from '@im/runtime';
@@ -24,7 +25,7 @@ import { pushRoutes } from './http/push.routes';
 import { healthRoutes } from './http/health.routes';
 import { adminRoutes } from './http/admin.routes';
 import { adminUserRoutes } from './http/admin-users.routes';
-import { authenticate } from './http/http-auth';
+import { claimsOf, installRouteAuth } from './http/route-auth';
 import { mediaRoutes } from './http/media.routes';
 import type { MediaDeps } from './http/media.routes';
 import { userRoutes } from './http/user.routes';
@@ -130,6 +131,7 @@ function buildHttp(
   documentOnlyResponseSchemas(app);
   installCors(app, origins);
   installAccessCheck(app, access, deps.settings.jwtSecret, deps.clock);
+  installRouteAuth(app, deps.settings, deps.clock);
   const openapi = collectOpenApi(app, { title: 'IM gateway', version: '0.1.0' });
   const ctx: RoutesContext = {
     store: deps.store,
@@ -140,7 +142,7 @@ function buildHttp(
     ids: deps.ids,
     logger: deps.logger,
     users,
-    auth: (request) => authenticate(request, deps.settings.jwtSecret, deps.clock),
+    auth: claimsOf,
     ready: async () => {
       if (drain.draining) return false;
       const checks = [
@@ -264,7 +266,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
   );
   const log = deps.logger.child({ module: 'socket' });
   adminUserRoutes(app, {
-    adminToken: deps.settings.adminToken,
     revocations,
     store: deps.store,
     io,
@@ -345,17 +346,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   holder.sockets = socketGateway;
   const refresh = deps.presenceRefreshMs
-    ? setInterval(() => {
-        deps.presence
-          .refresh(deps.settings.gatewayId, socketGateway.sessions())
-          .catch((err: unknown) => log.warn({ err }, 'presence refresh failed'));
-        deps.chatrooms
-          .refresh(chatroomService.all())
-          .catch((err: unknown) => log.warn({ err }, 'chatroom refresh failed'));
-        notifier.sweepCrashed().catch((err: unknown) => log.warn({ err }, 'dead gateway sweep failed'));
-      }, deps.presenceRefreshMs)
+    ? startPeriodicTask(
+        () =>
+          Promise.all([
+            deps.presence
+              .refresh(deps.settings.gatewayId, socketGateway.sessions())
+              .catch((err: unknown) => log.warn({ err }, 'presence refresh failed')),
+            deps.chatrooms
+              .refresh(chatroomService.all())
+              .catch((err: unknown) => log.warn({ err }, 'chatroom refresh failed')),
+            notifier.sweepCrashed().catch((err: unknown) => log.warn({ err }, 'dead gateway sweep failed')),
+          ]),
+        { name: 'presence refresh', everyMs: deps.presenceRefreshMs, logger: log },
+      )
     : undefined;
-  refresh?.unref();
   return {
     app,
     io,
@@ -384,7 +388,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       );
     },
     async close(): Promise<void> {
-      if (refresh) clearInterval(refresh);
+      await refresh?.stop();
       untrackConnections();
       notifier.close();
       // `local`: with the Redis adapter a plain disconnectSockets would close every gateway's sockets.

@@ -1,3 +1,4 @@
+import { startPeriodicTask } from '@im/common';
 import type { Clock, ConfigSchema, Logger } from '@im/common';
 import { MessageType, serverMessage } from '@im/protocol';
 import type { MessageTypeNumber } from '@im/protocol';
@@ -27,19 +28,6 @@ export interface GroupExpiryOptions {
   /** Groups handled per sweep at most (the rest on the next one). */
   readonly batch?: number;
 }
-
-/** What starts the periodic sweep; tests pass one they drive by hand. */
-export interface SweepTimer {
-  every(ms: number, task: () => void): { stop(): void };
-}
-
-export const intervalTimer: SweepTimer = {
-  every(ms, task) {
-    const handle = setInterval(task, ms);
-    handle.unref();
-    return { stop: () => clearInterval(handle) };
-  },
-};
 
 export interface SweepResult {
   readonly reminded: string[];
@@ -78,19 +66,14 @@ export class GroupExpirySweeper {
     return this.running;
   }
 
-  /** Sweeps every `intervalMs` (errors are logged, the next tick tries again). */
-  start(intervalMs: number, timer: SweepTimer = intervalTimer): { close(): Promise<void> } {
-    const handle = timer.every(intervalMs, () => {
-      this.sweep().catch((err: unknown) =>
-        this.logger.warn({ err }, 'group expiry sweep failed; retrying on the next tick'),
-      );
+  /** Sweeps every `intervalMs` (errors are logged, the next tick tries again); close waits for a sweep under way. */
+  start(intervalMs: number): { close(): Promise<void> } {
+    const task = startPeriodicTask(() => this.sweep(), {
+      name: 'group expiry sweep',
+      everyMs: intervalMs,
+      logger: this.logger,
     });
-    return {
-      close: async () => {
-        handle.stop();
-        await this.running?.catch(() => undefined);
-      },
-    };
+    return { close: () => task.stop() };
   }
 
   private async pass(): Promise<SweepResult> {

@@ -4,7 +4,6 @@ import { PushNotifier } from '@im/realtime';
 import type { RunningService, ServicePorts } from '@im/runtime';
 import type { GROUP_CONFIG } from './group.config';
 import { GroupExpirySweeper } from './group-expiry.sweeper';
-import type { SweepTimer } from './group-expiry.sweeper';
 import { subscribeGroupService } from './group.consumer';
 import { GroupService } from './group.service';
 
@@ -14,8 +13,6 @@ export async function startGroupService(
   config: ConfigOf<typeof GROUP_CONFIG>,
   logger: Logger,
   clock: Clock = systemClock,
-  /** Drives the expiry sweep; default a real interval. */
-  timer?: SweepTimer,
 ): Promise<RunningService> {
   const subscription = await subscribeGroupService(
     ports.bus,
@@ -34,7 +31,7 @@ export async function startGroupService(
     clock,
     logger.child({ module: 'expiry' }),
   );
-  const sweep = sweeper.start(config.IM_GROUP_EXPIRY_SWEEP_MS, timer);
+  const sweep = sweeper.start(config.IM_GROUP_EXPIRY_SWEEP_MS);
   return {
     async close(): Promise<void> {
       await sweep.close();

@@ -1,10 +1,12 @@
 import type { CommandReply, GroupCommand, GroupCommandResult } from '@im/bus';
 import type { Logger } from '@im/common';
 import { MessageType, isValidId } from '@im/protocol';
-import type { ErrorName, MessageTypeNumber } from '@im/protocol';
+import type { ErrorName } from '@im/protocol';
 import type { DeliveryPort, PushNotifier } from '@im/realtime';
 import type { Group, GroupMember, Store } from '@im/store';
 import { GroupNotices } from './group.notices';
+import { GroupApplications } from './group-applications';
+import { GroupOwnership } from './group-ownership';
 
 export interface GroupServiceOptions {
   /** Largest group, owner included; default 500. */
@@ -31,6 +33,8 @@ const canManage = (m: GroupMember): boolean => m.role === 'owner' || m.role === 
  */
 export class GroupService {
   private readonly notices: GroupNotices;
+  private readonly applications: GroupApplications;
+  private readonly ownership: GroupOwnership;
 
   constructor(
     private readonly store: Store,
@@ -41,6 +45,8 @@ export class GroupService {
     push?: PushNotifier,
   ) {
     this.notices = new GroupNotices(store, delivery, push);
+    this.applications = new GroupApplications(store, this.notices, options.maxMembers);
+    this.ownership = new GroupOwnership(store, this.notices);
   }
 
   async handle(command: GroupCommand): Promise<CommandReply<GroupCommandResult>> {
@@ -62,7 +68,7 @@ export class GroupService {
     group: Group,
     actor: GroupMember | undefined,
   ): Promise<CommandReply<GroupCommandResult>> {
-    if (c.kind === 'apply') return this.apply(c, group, actor);
+    if (c.kind === 'apply') return this.applications.apply(c, group, actor);
     if (!actor) {
       // A redelivered leave finds its own notice stored: it had completed.
       if (c.kind === 'leave' && (await this.notices.inGroup(c, MessageType.GROUP_MEMBER_LEFT, c.userId)))
@@ -93,11 +99,11 @@ export class GroupService {
       case 'refuse-application':
         if (!canManage(actor))
           return refuse('IM_ERR_FORBIDDEN', 'only the owner and admins may approve or refuse applications');
-        return c.kind === 'approve' ? this.approve(c) : this.refuseApplication(c);
+        return c.kind === 'approve' ? this.applications.approve(c) : this.applications.refuse(c);
       case 'offer-ownership':
       case 'accept-ownership':
       case 'refuse-ownership':
-        return this.ownership(c, group, actor);
+        return this.ownership.transfer(c, group, actor);
       case 'rename':
         return this.rename(c, group, actor);
       case 'set-attribute':
@@ -266,181 +272,6 @@ export class GroupService {
       added.push(target);
     }
     return { ok: true, value: { added } };
-  }
-
-  /**
-   * Asks to join. `free`: joins at once (8 to the members). `approval`: a pending application,
-   * 13 and 59 to the owner and admins (in their `s:`). `invite-only`: refused.
-   */
-  private async apply(
-    c: Extract<Admin, { kind: 'apply' }>,
-    group: Group,
-    actor: GroupMember | undefined,
-  ): Promise<CommandReply<GroupCommandResult>> {
-    const policy = group.joinPolicy ?? 'approval';
-    if (actor) {
-      // A redelivered free join finds its own 8 at the member's joinedSeq.
-      const joined = await this.notices.inGroup(c, MessageType.GROUP_MEMBER_JOINED, c.userId);
-      if (joined && joined.seq === actor.joinedSeq) return { ok: true, value: { status: 'joined' } };
-      return refuse('IM_ERR_CONFLICT', 'you are already a member of this group');
-    }
-    if (policy === 'invite-only') return refuse('IM_ERR_FORBIDDEN', 'this group can only be joined by invitation');
-    if (policy === 'free') {
-      const count = (await this.store.groups.members(c.groupId)).length;
-      if (count + 1 > this.options.maxMembers)
-        return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
-      const notice = await this.notices.toGroup(
-        c,
-        MessageType.GROUP_MEMBER_JOINED,
-        c.userId,
-        { userId: c.userId, name: await this.notices.nameOf(c.userId) },
-        c.userId,
-      );
-      await this.store.groups.addMembers(c.groupId, [c.userId], 'member', notice.seq);
-      await this.store.groups.removeApplication(c.groupId, c.userId);
-      return { ok: true, value: { status: 'joined' } };
-    }
-    const managers = (await this.store.groups.members(c.groupId)).filter(canManage).map((m) => m.userId);
-    const pending = await this.store.groups.application(c.groupId, c.userId);
-    // Pending already: refused, unless this very command stored it (a redelivery finishes its notices).
-    if (pending && !(await this.notices.ofUser(c, MessageType.GROUP_JOIN_REQUEST, group.ownerId))) {
-      return refuse('IM_ERR_CONFLICT', 'you already applied to join this group; your application is pending');
-    }
-    await this.store.groups.addApplication({
-      groupId: c.groupId,
-      userId: c.userId,
-      message: c.message,
-      createdAt: c.at,
-    });
-    const content = {
-      groupId: c.groupId,
-      userId: c.userId,
-      name: await this.notices.nameOf(c.userId),
-      message: c.message,
-    };
-    for (const manager of managers) {
-      await this.notices.toUser(c, MessageType.GROUP_JOIN_REQUEST, c.userId, manager, content);
-      await this.notices.toUser(c, MessageType.GROUP_APPLICATION, c.userId, manager, content);
-    }
-    return { ok: true, value: { status: 'pending' } };
-  }
-
-  private async approve(
-    c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>,
-  ): Promise<CommandReply<GroupCommandResult>> {
-    const target = await this.store.groups.member(c.groupId, c.targetId);
-    const joined = await this.notices.inGroup(c, MessageType.GROUP_MEMBER_JOINED, c.targetId);
-    // Already a member: by this command (a redelivery) or otherwise (invited meanwhile).
-    if (target) {
-      if (joined && joined.seq === target.joinedSeq) await this.tellApproved(c);
-      await this.store.groups.removeApplication(c.groupId, c.targetId);
-      return { ok: true, value: { done: true } };
-    }
-    if (!(await this.store.groups.application(c.groupId, c.targetId)))
-      return refuse('IM_ERR_NOT_FOUND', 'no pending application from that user');
-    const count = (await this.store.groups.members(c.groupId)).length;
-    if (count + 1 > this.options.maxMembers)
-      return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.options.maxMembers} members`);
-    // 8 to the members so far; the applicant joins after it. The application goes last, so a redelivery redoes every step.
-    const notice = await this.notices.toGroup(
-      c,
-      MessageType.GROUP_MEMBER_JOINED,
-      c.targetId,
-      { userId: c.targetId, name: await this.notices.nameOf(c.targetId), by: c.userId },
-      c.targetId,
-    );
-    await this.store.groups.addMembers(c.groupId, [c.targetId], 'member', notice.seq);
-    await this.tellApproved(c);
-    await this.store.groups.removeApplication(c.groupId, c.targetId);
-    return { ok: true, value: { done: true } };
-  }
-
-  private async tellApproved(c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>): Promise<void> {
-    const content = { groupId: c.groupId, by: c.userId };
-    await this.notices.toUser(c, MessageType.GROUP_JOIN_APPROVED, c.userId, c.targetId, content);
-    await this.notices.toUser(c, MessageType.GROUP_APPLICATION_AGREED, c.userId, c.targetId, content);
-  }
-
-  private async refuseApplication(
-    c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>,
-  ): Promise<CommandReply<GroupCommandResult>> {
-    if (!(await this.store.groups.application(c.groupId, c.targetId))) {
-      // A redelivered refusal finds its own notice stored.
-      if (await this.notices.ofUser(c, MessageType.GROUP_APPLICATION_REFUSED, c.targetId))
-        return { ok: true, value: { done: true } };
-      return refuse('IM_ERR_NOT_FOUND', 'no pending application from that user');
-    }
-    await this.notices.toUser(c, MessageType.GROUP_APPLICATION_REFUSED, c.userId, c.targetId, {
-      groupId: c.groupId,
-      by: c.userId,
-    });
-    await this.store.groups.removeApplication(c.groupId, c.targetId);
-    return { ok: true, value: { done: true } };
-  }
-
-  /**
-   * Ownership transfer: the owner offers (52 to the candidate), the candidate accepts (53 to the
-   * old owner; the candidate becomes owner, the old owner admin) or refuses (54 to the owner).
-   */
-  private async ownership(
-    c: Extract<Admin, { kind: 'offer-ownership' | 'accept-ownership' | 'refuse-ownership' }>,
-    group: Group,
-    actor: GroupMember,
-  ): Promise<CommandReply<GroupCommandResult>> {
-    if (c.kind === 'offer-ownership') {
-      if (actor.role !== 'owner') return refuse('IM_ERR_FORBIDDEN', 'only the owner may transfer ownership');
-      if (c.targetId === c.userId) return refuse('IM_ERR_BAD_REQUEST', 'you already own this group');
-      if (!(await this.store.groups.member(c.groupId, c.targetId)))
-        return refuse('IM_ERR_NOT_MEMBER', 'that user is not a member of this group');
-      await this.store.groups.setOwnershipCandidate(c.groupId, c.targetId);
-      await this.notices.toUser(c, MessageType.GROUP_OWNERSHIP_OFFERED, c.userId, c.targetId, {
-        groupId: c.groupId,
-        by: c.userId,
-      });
-      return { ok: true, value: { done: true } };
-    }
-    const oldOwner = group.ownerId;
-    if (group.ownershipCandidate !== c.userId) {
-      // A redelivered accept finds itself owner; a redelivered refuse finds its notice stored.
-      if (
-        c.kind === 'accept-ownership' &&
-        oldOwner === c.userId &&
-        (await this.groupNoticeTo(c, MessageType.GROUP_OWNERSHIP_ACCEPTED))
-      ) {
-        return { ok: true, value: { done: true } };
-      }
-      if (
-        c.kind === 'refuse-ownership' &&
-        (await this.notices.ofUser(c, MessageType.GROUP_OWNERSHIP_REFUSED, oldOwner))
-      )
-        return { ok: true, value: { done: true } };
-      return refuse('IM_ERR_FORBIDDEN', 'the owner has not offered you ownership of this group');
-    }
-    if (c.kind === 'refuse-ownership') {
-      await this.notices.toUser(c, MessageType.GROUP_OWNERSHIP_REFUSED, c.userId, oldOwner, {
-        groupId: c.groupId,
-        by: c.userId,
-      });
-      await this.store.groups.setOwnershipCandidate(c.groupId, undefined);
-      return { ok: true, value: { done: true } };
-    }
-    // Notice first, then roles, the owner (which clears the offer) last: a redelivery redoes every step.
-    await this.notices.toUser(c, MessageType.GROUP_OWNERSHIP_ACCEPTED, c.userId, oldOwner, {
-      groupId: c.groupId,
-      by: c.userId,
-    });
-    await this.store.groups.setRole(c.groupId, c.userId, 'owner');
-    await this.store.groups.setRole(c.groupId, oldOwner, 'admin');
-    await this.store.groups.setOwner(c.groupId, c.userId);
-    return { ok: true, value: { done: true } };
-  }
-
-  /** Whether this command's 53 exists in the old owner's system conversation (found by its msgId in any member's). */
-  private async groupNoticeTo(c: Admin, type: MessageTypeNumber): Promise<boolean> {
-    for (const m of await this.store.groups.members(c.groupId)) {
-      if (m.role === 'admin' && (await this.notices.ofUser(c, type, m.userId))) return true;
-    }
-    return false;
   }
 
   private async kick(

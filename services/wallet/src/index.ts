@@ -4,7 +4,7 @@ export { RedPacketService } from './red-packet.service';
 export type { RedPacketResult } from './red-packet.service';
 export { Ledger, BANK_ACCOUNT, redPacketAccount } from './ledger';
 export type { MoneyOpRequest, OpOutcome } from './ledger';
-export { subscribeWalletService, startSweeper, walletCommandKey, WALLET_SERVICE_GROUP } from './wallet.consumer';
+export { subscribeWalletService, walletCommandKey, WALLET_SERVICE_GROUP } from './wallet.consumer';
 export { WALLET_CONFIG, walletOptions } from './wallet.config';
 export type { WalletConfig, WalletOptions } from './wallet.config';
 export { equalSplit, luckySplit } from './split';

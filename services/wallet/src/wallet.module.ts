@@ -1,10 +1,10 @@
-import { systemClock } from '@im/common';
+import { startPeriodicTask, systemClock } from '@im/common';
 import type { Clock, Logger } from '@im/common';
 import { PushNotifier } from '@im/realtime';
 import type { RunningService, ServicePorts } from '@im/runtime';
 import { walletOptions } from './wallet.config';
 import type { WalletConfig } from './wallet.config';
-import { startSweeper, subscribeWalletService } from './wallet.consumer';
+import { subscribeWalletService } from './wallet.consumer';
 import { WalletService } from './wallet.service';
 
 /** The wallet service on its ports: consuming im.wallet.commands and sweeping money (at start and every IM_MONEY_SWEEP_MS). Cluster and embedded alike. */
@@ -17,10 +17,16 @@ export async function startWalletService(
   const push = new PushNotifier({ ...ports, logger: logger.child({ module: 'push' }) });
   const service = new WalletService(ports.store, ports.delivery, walletOptions(config), logger, clock, push);
   const subscription = await subscribeWalletService(ports.bus, service);
-  const stop = startSweeper(service, config.IM_MONEY_SWEEP_MS, (err) => logger.error({ err }, 'money sweep failed'));
+  const sweep = startPeriodicTask(() => service.sweep(), {
+    name: 'money sweep',
+    everyMs: config.IM_MONEY_SWEEP_MS,
+    logger,
+    onError: (err) => logger.error({ err }, 'money sweep failed'),
+    runAtStart: true,
+  });
   return {
     async close(): Promise<void> {
-      await stop();
+      await sweep.stop();
       await subscription.close();
     },
   };

@@ -153,7 +153,7 @@ export async function startClusterSystem(secret: string, extraEnv: Record<string
   };
   const specs: { name: string; script: string; env: Record<string, string>; port: number; gateway: boolean }[] = [];
   // The call service too: every socket connect and disconnect is a request to it.
-  for (const name of ['message', 'group', 'friend', 'call']) {
+  for (const name of ['message', 'group', 'relation', 'call']) {
     const port = await freePort();
     specs.push({
       name,

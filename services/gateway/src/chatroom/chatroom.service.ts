@@ -1,6 +1,6 @@
 import { AppError } from '@im/common';
 import type { Clock, Logger, TokenClaims } from '@im/common';
-import { MessageType } from '@im/protocol';
+import { MessageType, serverMessage } from '@im/protocol';
 import type { ImMessage } from '@im/protocol';
 import type { ChatroomStore } from '@im/realtime';
 import type { ImServer, ImSocket } from '../socket/socket.events';
@@ -84,16 +84,14 @@ export class ChatroomService {
     const rooms = [...(this.memberships.get(socketId) ?? [])];
     this.memberships.delete(socketId);
     for (const roomId of rooms) {
-      const notice: ImMessage = {
+      const notice = serverMessage({
         msgId: `101-${socketId}-${roomId}`,
-        fromId: claims.sub,
-        fromType: 1,
-        destId: roomId,
-        fromName: '',
-        imageIconUrl: '',
-        content: '',
         messageType: MessageType.CHATROOM_LEAVE,
-      };
+        from: { id: claims.sub, type: 'PERSON' },
+        destId: roomId,
+        content: '',
+        at: this.clock.now(),
+      });
       await this.leaveRoom(socketId, claims, notice).catch((err: unknown) =>
         this.logger.warn({ err, roomId }, 'chatroom leave after disconnect failed'),
       );

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '@im/common';
 import type { FastifyRequest } from 'fastify';
-import type { RoutesContext } from './routes.context';
+import { bearerToken } from './http-auth';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
@@ -12,13 +12,7 @@ const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').dig
 export function checkAdminToken(request: FastifyRequest, adminToken: string | undefined): void {
   if (adminToken === undefined || adminToken === '')
     throw new AppError('IM_ERR_FORBIDDEN', 'the admin API is disabled: IM_ADMIN_TOKEN is not set');
-  const header = request.headers.authorization;
-  const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  const token = bearerToken(request) ?? '';
   if (!timingSafeEqual(digest(token), digest(adminToken)))
     throw new AppError('IM_ERR_UNAUTHENTICATED', 'missing or wrong admin token');
-}
-
-/** `checkAdminToken` as a route guard of the gateway's settings. */
-export function adminGuard(ctx: RoutesContext): (request: FastifyRequest) => void {
-  return (request) => checkAdminToken(request, ctx.settings.adminToken);
 }

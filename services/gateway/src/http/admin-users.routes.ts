@@ -1,5 +1,4 @@
 import { AppError } from '@im/common';
-import { checkAdminToken } from './admin-auth';
 import type { Clock, Logger } from '@im/common';
 import type { Store } from '@im/store';
 import type { FastifyInstance } from 'fastify';
@@ -9,8 +8,6 @@ import { NO_CONTENT, object } from './api-schemas';
 import { idSchema } from './routes.context';
 
 export interface AdminRoutesDeps {
-  /** `IM_ADMIN_TOKEN`; undefined disables the admin API. */
-  readonly adminToken: string | undefined;
   readonly revocations: Revocations;
   /** The revoked user's push tokens are removed: a revoked session's phone gets no more pushes. */
   /** Bans are kept in the user directory (durable: they outlive every token). */
@@ -42,7 +39,6 @@ export function adminUserRoutes(app: FastifyInstance, d: AdminRoutesDeps): void 
       },
     },
     async (request, reply) => {
-      checkAdminToken(request, d.adminToken);
       const { userId } = request.params;
       const revokedAt = d.clock.now();
       // Recorded first: a socket closed here that reconnects at once already meets the revocation.
@@ -76,7 +72,6 @@ export function adminUserRoutes(app: FastifyInstance, d: AdminRoutesDeps): void 
       },
     },
     async (request, reply) => {
-      checkAdminToken(request, d.adminToken);
       const { userId } = request.params;
       const ban = { userId, at: d.clock.now(), reason: request.body?.reason ?? '' };
       // Stored first: a socket closed here that reconnects at once already meets the ban.
@@ -99,7 +94,6 @@ export function adminUserRoutes(app: FastifyInstance, d: AdminRoutesDeps): void 
       },
     },
     async (request, reply) => {
-      checkAdminToken(request, d.adminToken);
       const { userId } = request.params;
       if (!(await d.store.users.unban(userId))) throw new AppError('IM_ERR_NOT_FOUND', 'this user is not banned');
       d.logger.warn({ userId, reqId: request.id }, 'user ban lifted by an admin');

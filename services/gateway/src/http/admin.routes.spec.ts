@@ -12,6 +12,7 @@ import { ServiceCommands } from '../service-commands';
 import { UserDirectory } from '../users/user-directory';
 import { installErrorHandler } from './http-errors';
 import { installRequestValidation } from './request-validation';
+import { installRouteAuth } from './route-auth';
 
 const TOKEN = 'admin-token-0123456789abcdef';
 const logger = createLogger({ service: 'admin-spec', level: 'silent' });
@@ -30,6 +31,7 @@ async function setup(
   const app = fastify();
   installErrorHandler(app, logger);
   installRequestValidation(app);
+  installRouteAuth(app, { jwtSecret: 'unused-jwt-secret', adminToken }, clock);
   const settings = { adminToken, adminNoticesPerMinute: perMinute } as GatewaySettings;
   adminRoutes(app, {
     store: {} as Store,

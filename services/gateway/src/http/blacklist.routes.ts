@@ -14,7 +14,7 @@ export function blacklistRoutes(app: FastifyInstance, ctx: RoutesContext): void 
 
   app.get(
     '/v1/blacklist',
-    { schema: { summary: 'The users this user blocked', response: { 200: userIds } } },
+    { schema: { security: 'bearer', summary: 'The users this user blocked', response: { 200: userIds } } },
     async (request) => {
       const { sub } = ctx.auth(request);
       return { userIds: await ctx.store.relations.blocked(sub) };
@@ -23,7 +23,14 @@ export function blacklistRoutes(app: FastifyInstance, ctx: RoutesContext): void 
 
   app.put<{ Params: { userId: string } }>(
     '/v1/blacklist/:userId',
-    { schema: { summary: 'Block a user: their messages get type 66 back', params, response: { 204: NO_CONTENT } } },
+    {
+      schema: {
+        security: 'bearer',
+        summary: 'Block a user: their messages get type 66 back',
+        params,
+        response: { 204: NO_CONTENT },
+      },
+    },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       await command('block', sub, request.params.userId);
@@ -33,7 +40,7 @@ export function blacklistRoutes(app: FastifyInstance, ctx: RoutesContext): void 
 
   app.delete<{ Params: { userId: string } }>(
     '/v1/blacklist/:userId',
-    { schema: { summary: 'Unblock a user', params, response: { 204: NO_CONTENT } } },
+    { schema: { security: 'bearer', summary: 'Unblock a user', params, response: { 204: NO_CONTENT } } },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       await command('unblock', sub, request.params.userId);

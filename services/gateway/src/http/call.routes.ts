@@ -8,6 +8,7 @@ export function callRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/calls/ice-servers',
     {
       schema: {
+        security: 'bearer',
         summary: 'STUN and TURN servers for a call, with a TURN credential that expires (docs/calls-and-chatrooms.md)',
         response: { 200: iceServers },
       },

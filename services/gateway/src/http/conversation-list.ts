@@ -1,10 +1,10 @@
 import { AppError } from '@im/common';
-import { MESSAGE_TYPES, groupConversationId, messagePreview, systemConversationId } from '@im/protocol';
+import { groupConversationId, messagePreview } from '@im/protocol';
+import { countUnread, userConversations } from '@im/realtime';
+import type { ReadPosition } from '@im/realtime';
 import type { StoredMessage } from '@im/store';
 import { directPeers } from '../socket/device-channel';
 import type { RoutesContext } from './routes.context';
-
-const UNREAD_TYPES = MESSAGE_TYPES.filter((t) => t.unread).map((t) => t.type);
 
 /** The last message of a conversation as a list row shows it: who, what (a preview, never a file), when. */
 export interface LastMessage {
@@ -88,24 +88,11 @@ export async function listConversations(
   page: { limit: number; cursor?: string },
 ): Promise<ConversationPage> {
   const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-  const memberships = await ctx.store.groups.groupsOf(userId);
+  const { memberships, conversations: all } = await userConversations(ctx.store, userId, { withSystem: true });
   const joined = new Map(memberships.map((m) => [groupConversationId(m.groupId), m.joinedSeq]));
-  const system = systemConversationId(userId);
-  const [list, systemSeq] = await Promise.all([
-    ctx.store.conversations.listForUser(
-      userId,
-      memberships.map((m) => m.groupId),
-    ),
-    ctx.store.conversations.maxSeq(system),
-  ]);
-  const all = [
-    ...list,
-    ...(systemSeq > 0 ? [{ conversationId: system, kind: 'system' as const, maxSeq: systemSeq }] : []),
-  ];
-  const ids = all.map((c) => c.conversationId);
-  const [reads, peerReads, mutedList, last] = await Promise.all([
-    ctx.store.conversations.readSeqs(userId, ids),
-    ctx.store.conversations.readSeqsOf(directPeers(list, userId)),
+  const direct = all.filter((c): c is ReadPosition & { kind: 'direct' } => c.kind === 'direct');
+  const [peerReads, mutedList, last] = await Promise.all([
+    ctx.store.conversations.readSeqsOf(directPeers(direct, userId)),
     ctx.store.conversations.mutedOf(userId),
     ctx.store.messages.lastOf(all),
   ]);
@@ -117,7 +104,6 @@ export async function listConversations(
     const visible = stored !== undefined && stored.seq > floor ? lastMessageOf(stored) : null;
     return {
       ...c,
-      readSeq: Math.max(reads.get(c.conversationId) ?? 0, floor),
       ...(c.kind === 'direct' ? { peerReadSeq: peerReads.get(c.conversationId) ?? 0 } : {}),
       muted: muted.has(c.conversationId),
       lastMessage: visible,
@@ -129,15 +115,8 @@ export async function listConversations(
   const from = start < 0 ? rows.length : start;
   const pageRows = rows.slice(from, from + page.limit);
   const hasMore = from + page.limit < rows.length;
-  const conversations = await Promise.all(
-    pageRows.map(async (r): Promise<ConversationRow> => {
-      const unread =
-        r.maxSeq > r.readSeq
-          ? await ctx.store.messages.countUnread(r.conversationId, r.readSeq, userId, UNREAD_TYPES)
-          : 0;
-      return { ...r, unread };
-    }),
-  );
+  const unread = await countUnread(ctx.store, userId, pageRows);
+  const conversations = pageRows.map((r): ConversationRow => ({ ...r, unread: unread.get(r.conversationId) ?? 0 }));
   const lastRow = conversations.at(-1);
   return { conversations, hasMore, nextCursor: hasMore && lastRow ? encodeCursor(lastRow) : null };
 }

@@ -21,6 +21,7 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     '/v1/conversations',
     {
       schema: {
+        security: 'bearer',
         summary:
           'This user’s conversations, newest activity first, with the last message, unread count and mute; the system conversation included',
         response: { 200: conversations },
@@ -46,6 +47,7 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     '/v1/conversations/mute',
     {
       schema: {
+        security: 'bearer',
         summary: 'Mute or unmute a conversation (a muted one sends no offline push); give peerId or groupId',
         response: { 200: object({ conversationId: { type: 'string' }, muted: { type: 'boolean' } }) },
         body: {
@@ -82,6 +84,7 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
     '/v1/messages',
     {
       schema: {
+        security: 'bearer',
         summary:
           'A page of history: the newest (before beforeSeq), or with afterSeq the oldest after it; give peerId, groupId or system=true (the user’s notices)',
         response: { 200: messagePage },

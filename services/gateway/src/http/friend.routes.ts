@@ -24,6 +24,7 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/friends/requests',
     {
       schema: {
+        security: 'bearer',
         summary:
           'Ask a user to be friends: 11 to them (or friends at once: 12, or 23 to both with IM_FRIEND_AUTO_ACCEPT)',
         response: { 200: friendStatus },
@@ -62,6 +63,7 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/friends/requests/:fromUserId/accept',
     {
       schema: {
+        security: 'bearer',
         summary: 'Accept a friend request: 12 to the requester',
         params: fromParams,
         response: { 200: friendAnswer },
@@ -71,7 +73,14 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   );
   app.post<{ Params: { fromUserId: string } }>(
     '/v1/friends/requests/:fromUserId/refuse',
-    { schema: { summary: 'Refuse a friend request', params: fromParams, response: { 200: friendAnswer } } },
+    {
+      schema: {
+        security: 'bearer',
+        summary: 'Refuse a friend request',
+        params: fromParams,
+        response: { 200: friendAnswer },
+      },
+    },
     answer('friend-refuse'),
   );
 
@@ -79,6 +88,7 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/friends/:userId',
     {
       schema: {
+        security: 'bearer',
         summary: 'End a friendship: 7 to the other side',
         params: { type: 'object', properties: { userId: idSchema } },
         response: { 204: NO_CONTENT },
@@ -94,7 +104,13 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   app.get(
     '/v1/friends',
-    { schema: { summary: 'This user’s friends, with their profiles', response: { 200: friendList } } },
+    {
+      schema: {
+        security: 'bearer',
+        summary: 'This user’s friends, with their profiles',
+        response: { 200: friendList },
+      },
+    },
     async (request) => {
       const { sub } = ctx.auth(request);
       const ids = await ctx.store.relations.friends(sub);
@@ -106,6 +122,7 @@ export function friendRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/friends/requests',
     {
       schema: {
+        security: 'bearer',
         summary: 'Friend requests waiting for this user (incoming) and sent by them (outgoing)',
         response: { 200: friendRequests },
       },

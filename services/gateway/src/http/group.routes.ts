@@ -3,10 +3,11 @@ import { Topics } from '@im/bus';
 import type { CreateGroupResult, GroupCommand, GroupCommandResult, GroupJoinPolicy } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
-import { NO_CONTENT, groupApplications, groupDetail, groupMembers, groupSummary, object } from './api-schemas';
+import { NO_CONTENT, groupDetail, groupMembers, groupSummary, object } from './api-schemas';
 import { checkUrlField, idSchema, urlFieldSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 import { withProfiles } from './user.routes';
+import { groupMembershipRoutes, groupParams, memberParams } from './group-membership.routes';
 
 interface CreateGroupBody {
   name: string;
@@ -29,6 +30,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups',
     {
       schema: {
+        security: 'bearer',
         summary: 'Create a group: the caller is its owner; the members get type 8',
         response: { 201: object({ groupId: { type: 'string' } }, { description: 'Created.' }) },
         body: {
@@ -74,13 +76,12 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     commandId: randomUUID(),
     at: ctx.clock.now(),
   });
-  const groupParams = { type: 'object', properties: { groupId: idSchema } } as const;
-  const memberParams = { type: 'object', properties: { groupId: idSchema, userId: idSchema } } as const;
 
   app.post<{ Params: { groupId: string }; Body: { userIds: string[] } }>(
     '/v1/groups/:groupId/members',
     {
       schema: {
+        security: 'bearer',
         summary: 'Invite users (owner, admin): 10 to each invitee, 8 to the members',
         response: {
           200: object({
@@ -110,6 +111,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members/me',
     {
       schema: {
+        security: 'bearer',
         summary: 'Leave a group (not the owner): 9 to the members',
         params: groupParams,
         response: { 204: NO_CONTENT },
@@ -126,6 +128,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members/:userId',
     {
       schema: {
+        security: 'bearer',
         summary: 'Remove a member (owner, admin): 64 to them, 9 to the rest',
         params: memberParams,
         response: { 204: NO_CONTENT },
@@ -142,6 +145,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId',
     {
       schema: {
+        security: 'bearer',
         summary: 'Dismiss a group (owner): 51 to the members; later sends are refused',
         params: groupParams,
         response: { 204: NO_CONTENT },
@@ -158,6 +162,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId',
     {
       schema: {
+        security: 'bearer',
         summary:
           'Change the name (25), join policy, avatar (46), announcement (47/48) or introduction (56) (owner, admin)',
         response: { 204: NO_CONTENT },
@@ -192,170 +197,13 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.post<{ Params: { groupId: string }; Body: { message?: string } | undefined }>(
-    '/v1/groups/:groupId/applications',
-    {
-      schema: {
-        summary: 'Apply to join: joined at once (free), or pending until an owner or admin answers (approval)',
-        response: { 200: object({ status: { type: 'string', enum: ['joined', 'pending'] } }) },
-        params: groupParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { message: { type: 'string', maxLength: 512 } },
-        },
-      },
-    },
-    async (request) => {
-      const { sub } = ctx.auth(request);
-      return send<{ status: 'joined' | 'pending' }>({
-        kind: 'apply',
-        ...stamp(request.params.groupId, sub),
-        message: request.body?.message ?? '',
-      });
-    },
-  );
-
-  for (const [action, kind] of [
-    ['approve', 'approve'],
-    ['refuse', 'refuse-application'],
-  ] as const) {
-    app.post<{ Params: { groupId: string; userId: string } }>(
-      `/v1/groups/:groupId/applications/:userId/${action}`,
-      {
-        schema: {
-          summary:
-            action === 'approve'
-              ? 'Approve an application (owner, admin): 14/60 to the applicant, 8 to the members'
-              : 'Refuse an application (owner, admin): 61 to the applicant',
-          params: memberParams,
-          response: { 204: NO_CONTENT },
-        },
-      },
-      async (request, reply) => {
-        const { sub } = ctx.auth(request);
-        await send({ kind, ...stamp(request.params.groupId, sub), targetId: request.params.userId });
-        return reply.status(204).send();
-      },
-    );
-  }
-
-  app.post<{ Params: { groupId: string }; Body: { userId: string } }>(
-    '/v1/groups/:groupId/owner/offer',
-    {
-      schema: {
-        summary: 'Offer ownership to a member (owner): 52 to them',
-        response: { 204: NO_CONTENT },
-        params: groupParams,
-        body: { type: 'object', required: ['userId'], additionalProperties: false, properties: { userId: idSchema } },
-      },
-    },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
-      await send({ kind: 'offer-ownership', ...stamp(request.params.groupId, sub), targetId: request.body.userId });
-      return reply.status(204).send();
-    },
-  );
-
-  for (const [action, kind] of [
-    ['accept', 'accept-ownership'],
-    ['refuse', 'refuse-ownership'],
-  ] as const) {
-    app.post<{ Params: { groupId: string } }>(
-      `/v1/groups/:groupId/owner/${action}`,
-      {
-        schema: {
-          summary:
-            action === 'accept'
-              ? 'Accept the ownership offered to you: roles swap, 53 to the old owner'
-              : 'Refuse the ownership offered to you: 54 to the owner',
-          params: groupParams,
-          response: { 204: NO_CONTENT },
-        },
-      },
-      async (request, reply) => {
-        const { sub } = ctx.auth(request);
-        await send({ kind, ...stamp(request.params.groupId, sub) });
-        return reply.status(204).send();
-      },
-    );
-  }
-
-  app.get<{ Params: { groupId: string } }>(
-    '/v1/groups/:groupId/applications',
-    {
-      schema: {
-        summary: 'Pending applications (owner, admin)',
-        params: groupParams,
-        response: { 200: groupApplications },
-      },
-    },
-    async (request) => {
-      const claims = ctx.auth(request);
-      const me = await ctx.store.groups.member(request.params.groupId, claims.sub);
-      if (!me) throw new AppError('IM_ERR_NOT_MEMBER');
-      if (me.role === 'member')
-        throw new AppError('IM_ERR_FORBIDDEN', 'only the owner and admins may read applications');
-      const applications = await ctx.store.groups.applications(request.params.groupId);
-      return {
-        applications: await withProfiles(ctx, applications, (a) => ({
-          message: a.message,
-          createdAt: a.createdAt,
-        })),
-      };
-    },
-  );
-
-  for (const [method, kind] of [
-    ['PUT', 'set-admin'],
-    ['DELETE', 'unset-admin'],
-  ] as const) {
-    app.route<{ Params: { groupId: string; userId: string } }>({
-      method,
-      url: '/v1/groups/:groupId/admins/:userId',
-      schema: {
-        summary:
-          method === 'PUT'
-            ? 'Make a member an admin (owner): 55 to them'
-            : 'Make an admin a member again (owner): 57 to them',
-        params: memberParams,
-        response: { 204: NO_CONTENT },
-      },
-      handler: async (request, reply) => {
-        const { sub } = ctx.auth(request);
-        await send({ kind, ...stamp(request.params.groupId, sub), targetId: request.params.userId });
-        return reply.status(204).send();
-      },
-    });
-  }
-
-  for (const [method, kind] of [
-    ['PUT', 'mute'],
-    ['DELETE', 'unmute'],
-  ] as const) {
-    app.route<{ Params: { groupId: string } }>({
-      method,
-      url: '/v1/groups/:groupId/mute',
-      schema: {
-        summary:
-          method === 'PUT'
-            ? 'Mute the whole group (owner, admin): 62; members may not send'
-            : 'Unmute the group (owner, admin): 63',
-        params: groupParams,
-        response: { 204: NO_CONTENT },
-      },
-      handler: async (request, reply) => {
-        const { sub } = ctx.auth(request);
-        await send({ kind, ...stamp(request.params.groupId, sub) });
-        return reply.status(204).send();
-      },
-    });
-  }
+  groupMembershipRoutes(app, ctx, { send, stamp });
 
   app.put<{ Params: { groupId: string }; Body: { expiresAt: number } }>(
     '/v1/groups/:groupId/expiry',
     {
       schema: {
+        security: 'bearer',
         summary: 'Set when the group expires (owner): 58 ahead of it, 65 at it',
         response: { 204: NO_CONTENT },
         params: groupParams,
@@ -376,7 +224,14 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   app.delete<{ Params: { groupId: string } }>(
     '/v1/groups/:groupId/expiry',
-    { schema: { summary: 'Clear the group’s expiry (owner)', params: groupParams, response: { 204: NO_CONTENT } } },
+    {
+      schema: {
+        security: 'bearer',
+        summary: 'Clear the group’s expiry (owner)',
+        params: groupParams,
+        response: { 204: NO_CONTENT },
+      },
+    },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       await send({ kind: 'set-expiry', ...stamp(request.params.groupId, sub), expiresAt: null });
@@ -388,6 +243,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members/me/remark',
     {
       schema: {
+        security: 'bearer',
         summary: 'Set the name you are shown by in this group: 27 to all',
         response: { 204: NO_CONTENT },
         params: groupParams,
@@ -410,6 +266,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members/:userId/mute',
     {
       schema: {
+        security: 'bearer',
         summary: 'Mute one member for some minutes (owner; an admin for members only)',
         response: { 204: NO_CONTENT },
         params: memberParams,
@@ -435,7 +292,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   app.delete<{ Params: { groupId: string; userId: string } }>(
     '/v1/groups/:groupId/members/:userId/mute',
-    { schema: { summary: 'Unmute a member', params: memberParams, response: { 204: NO_CONTENT } } },
+    { schema: { security: 'bearer', summary: 'Unmute a member', params: memberParams, response: { 204: NO_CONTENT } } },
     async (request, reply) => {
       const { sub } = ctx.auth(request);
       await send({ kind: 'unmute-member', ...stamp(request.params.groupId, sub), targetId: request.params.userId });
@@ -447,6 +304,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups',
     {
       schema: {
+        security: 'bearer',
         summary: 'The groups this user is a member of, with their role',
         response: { 200: object({ groups: { type: 'array', items: groupSummary } }, { title: 'GroupList' }) },
       },
@@ -463,7 +321,14 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   app.get<{ Params: { groupId: string } }>(
     '/v1/groups/:groupId',
-    { schema: { summary: 'One group (members only)', params: groupParams, response: { 200: groupDetail } } },
+    {
+      schema: {
+        security: 'bearer',
+        summary: 'One group (members only)',
+        params: groupParams,
+        response: { 200: groupDetail },
+      },
+    },
     async (request) => {
       const claims = ctx.auth(request);
       const me = await ctx.store.groups.member(request.params.groupId, claims.sub);
@@ -506,6 +371,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members',
     {
       schema: {
+        security: 'bearer',
         summary: 'The members, with role, remark and mute',
         params: { type: 'object', properties: { groupId: idSchema } },
         response: { 200: groupMembers },

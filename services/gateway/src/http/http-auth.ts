@@ -1,5 +1,3 @@
-import { AppError, verifyToken } from '@im/common';
-import type { Clock, TokenClaims } from '@im/common';
 import type { FastifyRequest } from 'fastify';
 
 /** The user each authenticated request acts as, for the refusal log line. */
@@ -19,13 +17,4 @@ export function userOf(request: FastifyRequest): string | undefined {
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   return typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-}
-
-/** Reads `Authorization: Bearer <token>`; throws IM_ERR_UNAUTHENTICATED otherwise. */
-export function authenticate(request: FastifyRequest, secret: string, clock: Clock): TokenClaims {
-  const token = bearerToken(request);
-  const result = verifyToken(token, secret, clock.now());
-  if (!result.ok) throw new AppError('IM_ERR_UNAUTHENTICATED', result.reason);
-  rememberUser(request, result.claims.sub);
-  return result.claims;
 }

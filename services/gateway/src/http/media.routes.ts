@@ -62,6 +62,7 @@ export function mediaRoutes(app: FastifyInstance, ctx: RoutesContext, m: MediaDe
     '/v1/uploads',
     {
       schema: {
+        security: 'bearer',
         summary:
           'Start an upload: checks the size and type for its kind and answers with where to PUT the bytes (then call complete)',
         body: {
@@ -130,6 +131,7 @@ export function mediaRoutes(app: FastifyInstance, ctx: RoutesContext, m: MediaDe
     '/v1/uploads/:kind/:id/complete',
     {
       schema: {
+        security: 'bearer',
         summary:
           'Finish an upload (the uploader): checks what arrived; an image must decode, and gets its thumbnail; a refused one is deleted',
         params: mediaParams,

@@ -3,7 +3,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 
 type JsonSchema = Record<string, unknown>;
 
-/** Who may call a route, for the document: a client token (default), the admin token, or anyone. */
+/** Who may call a route: a client token, the admin token, or anyone (checked by route-auth.ts). */
 export type RouteSecurity = 'bearer' | 'admin' | 'none';
 
 declare module 'fastify' {
@@ -12,7 +12,7 @@ declare module 'fastify' {
     summary?: string;
     /** More text for the API reference (Markdown). */
     description?: string;
-    /** The credential the route asks for; `bearer` (a client JWT) when absent. */
+    /** The credential the route asks for, checked by route-auth.ts; required (a route without it fails to register). */
     security?: RouteSecurity;
     /** The route takes raw bytes (an upload), not JSON: documented as `application/octet-stream`. */
     rawBody?: boolean;
@@ -119,7 +119,7 @@ function responses(schema: RouteOptions['schema']): Record<string, JsonSchema> {
 }
 
 function security(schema: RouteOptions['schema']): Record<string, string[]>[] | undefined {
-  const kind = schema?.security ?? 'bearer';
+  const kind = schema?.security ?? 'bearer'; // (every route declares it: route-auth.ts)
   if (kind === 'none') return undefined;
   return [{ [kind]: [] }];
 }

@@ -21,6 +21,7 @@ export function pushRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/devices/:deviceId/push',
     {
       schema: {
+        security: 'bearer',
         summary:
           'Register (or replace) this device’s APNs / FCM token: pushes go to it while the device has no socket open',
         params,
@@ -47,6 +48,7 @@ export function pushRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/devices/:deviceId/push',
     {
       schema: {
+        security: 'bearer',
         summary: 'Unregister this device’s push token (logging out): it gets no more pushes',
         params,
         response: { 204: NO_CONTENT },
@@ -65,6 +67,7 @@ export function pushRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/push',
     {
       schema: {
+        security: 'bearer',
         summary: 'This user’s push switch and the devices with a push token (tokens are not shown)',
         response: { 200: pushSettings },
       },
@@ -86,6 +89,7 @@ export function pushRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/push/mute',
     {
       schema: {
+        security: 'bearer',
         summary: 'Turn every offline push of this user off (muted: true) or on again',
         body: {
           type: 'object',

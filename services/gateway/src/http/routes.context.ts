@@ -20,6 +20,7 @@ export interface RoutesContext {
   readonly logger: Logger;
   /** Profiles: the sender faces, profile changes, bans. */
   readonly users: UserDirectory;
+  /** The user a `bearer` route's request authenticated as (checked by route-auth.ts before the handler). */
   readonly auth: (request: FastifyRequest) => TokenClaims;
   /** True when every dependency answers (for /readyz). */
   readonly ready: () => Promise<boolean>;

@@ -50,6 +50,7 @@ export function userRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/users/search',
     {
       schema: {
+        security: 'bearer',
         summary: `Find users: the one whose id is exactly q, then those whose name starts with q (case-insensitive), at most ${SEARCH_LIMIT}; rate-limited per user`,
         querystring: {
           type: 'object',
@@ -75,6 +76,7 @@ export function userRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/users',
     {
       schema: {
+        security: 'bearer',
         summary: `Profiles of several users (ids comma-separated, at most ${BATCH_LIMIT}); a user the directory does not know is named by their id`,
         querystring: {
           type: 'object',
@@ -99,6 +101,7 @@ export function userRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/users/:userId',
     {
       schema: {
+        security: 'bearer',
         summary: 'One user’s profile (404 when the directory does not know them)',
         params: { type: 'object', properties: { userId: idSchema } },
         response: { 200: userProfile },
@@ -116,6 +119,7 @@ export function userRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/profile',
     {
       schema: {
+        security: 'bearer',
         summary: 'Change this user’s name, avatar or signature: stored in the directory, then 26 to every friend',
         response: { 200: userProfile },
         body: {

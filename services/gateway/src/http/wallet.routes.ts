@@ -1,33 +1,13 @@
-import { adminGuard } from './admin-auth';
 import { Topics, passwordHash } from '@im/bus';
 import type { WalletCommand, WalletOutcome } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { moneyRecordId } from './money-ids';
-import {
-  collection,
-  collectionCreated,
-  collectionPaid,
-  redPacket,
-  redPacketOpened,
-  redPacketSent,
-  transfer,
-  transferOutcome,
-  wallet,
-  walletOp,
-} from './api-schemas';
+import { redPacket, redPacketOpened, redPacketSent, transfer, transferOutcome, wallet, walletOp } from './api-schemas';
+import { collectionRoutes, keySchema, money, toUserBody } from './collection.routes';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 
-const money = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
-const keySchema = { type: 'string', minLength: 1, maxLength: 100 } as const;
-/** The body of a transfer and of a payment request: the other user, an amount in fen, a note, an idempotency key. */
-const toUserBody = {
-  type: 'object',
-  required: ['toUserId', 'amount', 'requestId'],
-  additionalProperties: false,
-  properties: { toUserId: idSchema, amount: money, msg: { type: 'string', maxLength: 256 }, requestId: keySchema },
-} as const;
 /** A password red packet's password: the exact text a member sends in the group to open it. */
 const passwordSchema = { type: 'string', minLength: 1, maxLength: 64 } as const;
 
@@ -40,12 +20,15 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   const send = (command: WalletCommand): Promise<WalletOutcome> =>
     ctx.commands.request(Topics.WALLET_COMMANDS, command);
   // The one admin credential of the gateway: `Authorization: Bearer <IM_ADMIN_TOKEN>`.
-  const admin = adminGuard(ctx);
 
-  app.get('/v1/wallet', { schema: { summary: 'This user’s balance', response: { 200: wallet } } }, async (request) => {
-    const { sub } = ctx.auth(request);
-    return { userId: sub, balance: (await ctx.store.ledger.head(sub))?.balance ?? 0 };
-  });
+  app.get(
+    '/v1/wallet',
+    { schema: { security: 'bearer', summary: 'This user’s balance', response: { 200: wallet } } },
+    async (request) => {
+      const { sub } = ctx.auth(request);
+      return { userId: sub, balance: (await ctx.store.ledger.head(sub))?.balance ?? 0 };
+    },
+  );
 
   const adminBody = {
     type: 'object',
@@ -68,7 +51,6 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         },
       },
       async (request) => {
-        admin(request);
         const { userId, amount, idempotencyKey } = request.body;
         return send({ kind, userId, amount, key: idempotencyKey, at: ctx.clock.now() });
       },
@@ -89,6 +71,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/red-packets',
     {
       schema: {
+        security: 'bearer',
         summary: 'Send a red packet to a user or a group (17 in the conversation); idempotent by requestId',
         response: { 201: redPacketSent },
         body: {
@@ -142,6 +125,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/transfers',
     {
       schema: {
+        security: 'bearer',
         summary: 'Transfer money to a user (18); they accept (20) or it returns (21); idempotent by requestId',
         response: { 201: transferOutcome },
         body: toUserBody,
@@ -173,6 +157,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
       `/v1/transfers/:id/${action}`,
       {
         schema: {
+          security: 'bearer',
           summary:
             action === 'accept'
               ? 'Accept a transfer made to you (20 to the sender)'
@@ -189,7 +174,14 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   }
   app.get<{ Params: { id: string } }>(
     '/v1/transfers/:id',
-    { schema: { summary: 'A transfer you made or received', params: transferParams, response: { 200: transfer } } },
+    {
+      schema: {
+        security: 'bearer',
+        summary: 'A transfer you made or received',
+        params: transferParams,
+        response: { 200: transfer },
+      },
+    },
     async (request) => {
       const { sub } = ctx.auth(request);
       const t = await ctx.store.transfers.get(request.params.id);
@@ -208,156 +200,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  // ---- AA collections (40) and payment requests (41) ----------------------------------------
-  app.post<{
-    Body: {
-      to: { type: 'user' | 'group'; id: string };
-      amount: number;
-      count?: number;
-      totalAmt?: number;
-      msg?: string;
-      requestId: string;
-    };
-  }>(
-    '/v1/collections',
-    {
-      schema: {
-        summary: 'Start an AA collection in a conversation (the server posts the 40); idempotent by requestId',
-        response: { 201: collectionCreated },
-        body: {
-          type: 'object',
-          required: ['to', 'amount', 'requestId'],
-          additionalProperties: false,
-          properties: {
-            to: {
-              type: 'object',
-              required: ['type', 'id'],
-              additionalProperties: false,
-              properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema },
-            },
-            amount: money,
-            count: { type: 'integer', minimum: 1, maximum: 100000 },
-            totalAmt: money,
-            msg: { type: 'string', maxLength: 256 },
-            requestId: keySchema,
-          },
-        },
-      },
-    },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
-      const b = request.body;
-      const count = b.count ?? 1;
-      const value = await send({
-        kind: 'collection-create',
-        collectionId: await moneyRecordId(ctx, 'collection', sub, b.requestId),
-        collectionKind: 'aa',
-        collectorId: sub,
-        targetType: b.to.type,
-        targetId: b.to.id,
-        amount: b.amount,
-        count,
-        totalAmt: b.totalAmt ?? b.amount * count,
-        msg: b.msg ?? '',
-        at: ctx.clock.now(),
-      });
-      return reply.status(201).send(value);
-    },
-  );
-  app.post<{ Body: { toUserId: string; amount: number; msg?: string; requestId: string } }>(
-    '/v1/payment-requests',
-    {
-      schema: {
-        summary: 'Ask a user for money (41); idempotent by requestId',
-        response: { 201: collectionCreated },
-        body: toUserBody,
-      },
-    },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
-      const b = request.body;
-      const value = await send({
-        kind: 'collection-create',
-        collectionId: await moneyRecordId(ctx, 'collection', sub, b.requestId),
-        collectionKind: 'request',
-        collectorId: sub,
-        targetType: 'user',
-        targetId: b.toUserId,
-        amount: b.amount,
-        count: 1,
-        totalAmt: b.amount,
-        msg: b.msg ?? '',
-        at: ctx.clock.now(),
-      });
-      return reply.status(201).send(value);
-    },
-  );
-  const collectionParams = { type: 'object', properties: { id: idSchema } } as const;
-  app.post<{ Params: { id: string }; Body: { requestId: string } }>(
-    '/v1/collections/:id/pay',
-    {
-      schema: {
-        summary: 'Pay your share of a collection or a payment request; idempotent by requestId',
-        params: collectionParams,
-        body: {
-          type: 'object',
-          required: ['requestId'],
-          additionalProperties: false,
-          properties: { requestId: keySchema },
-        },
-        response: { 200: collectionPaid },
-      },
-    },
-    async (request) => {
-      const { sub } = ctx.auth(request);
-      return send({
-        kind: 'collection-pay',
-        collectionId: request.params.id,
-        payerId: sub,
-        requestKey: request.body.requestId,
-        at: ctx.clock.now(),
-      });
-    },
-  );
-  app.get<{ Params: { id: string } }>(
-    '/v1/collections/:id',
-    {
-      schema: {
-        summary: 'A collection or payment request, with who paid',
-        params: collectionParams,
-        response: { 200: collection },
-      },
-    },
-    async (request) => {
-      const { sub } = ctx.auth(request);
-      const c = await ctx.store.collections.get(request.params.id);
-      const allowed =
-        c !== undefined &&
-        (c.collectorId === sub ||
-          (c.targetType === 'user'
-            ? c.targetId === sub
-            : (await ctx.store.groups.member(c.targetId, sub)) !== undefined));
-      if (!c || !allowed) throw new AppError('IM_ERR_NOT_FOUND', 'no such collection');
-      const seats = await ctx.store.collections.seats(c.collectionId);
-      const ops = await Promise.all(seats.map((seat) => ctx.store.ledger.op(`pcp:${c.collectionId}:${seat.slot}`)));
-      return {
-        collectionId: c.collectionId,
-        kind: c.kind,
-        collectorId: c.collectorId,
-        to: { type: c.targetType, id: c.targetId },
-        amount: c.amount,
-        count: c.count,
-        totalAmt: c.totalAmt,
-        msg: c.msg,
-        state: c.state,
-        createdAt: c.createdAt,
-        expiresAt: c.expiresAt,
-        payments: seats
-          .filter((_, i) => ops[i]?.state === 'completed')
-          .map((seat) => ({ payerId: seat.payerId, at: seat.at })),
-      };
-    },
-  );
+  collectionRoutes(app, ctx, send);
 
   const packetParams = { type: 'object', properties: { id: idSchema } } as const;
   app.post<{ Params: { id: string }; Body: { password?: string } | undefined }>(
@@ -365,6 +208,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     {
       // The body is optional (only a password packet needs one): no body reads as {}.
       schema: {
+        security: 'bearer',
         summary: 'Open a red packet: your share (19 to the sender); a password packet needs its password',
         params: packetParams,
         body: { type: 'object', additionalProperties: false, properties: { password: passwordSchema } },
@@ -390,6 +234,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/red-packets/:id',
     {
       schema: {
+        security: 'bearer',
         summary: 'A red packet in one of your conversations, with who opened it',
         params: packetParams,
         response: { 200: redPacket },

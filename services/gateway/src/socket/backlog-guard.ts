@@ -1,5 +1,5 @@
-import { AppError } from '@im/common';
-import type { Logger } from '@im/common';
+import { AppError, startPeriodicTask } from '@im/common';
+import type { Logger, PeriodicTask } from '@im/common';
 
 export interface BacklogGuardOptions {
   /** Above this many records behind, new messages are refused; 0 turns the guard off. */
@@ -20,8 +20,7 @@ export interface BacklogGuardOptions {
 export class BacklogGuard {
   private closed = false;
   private refusing = false;
-  private timer: NodeJS.Timeout | undefined;
-  private reading: Promise<void> | undefined;
+  private reads: PeriodicTask | undefined;
   private lastBacklog = 0;
 
   constructor(
@@ -32,10 +31,13 @@ export class BacklogGuard {
 
   /** Starts the periodic reads (none when `max` is 0). */
   start(): this {
-    if (this.options.max > 0 && !this.timer) {
-      this.timer = setInterval(() => void this.poll(), this.options.everyMs);
-      this.timer.unref();
-      void this.poll();
+    if (this.options.max > 0 && !this.reads) {
+      this.reads = startPeriodicTask(() => this.readOnce(), {
+        name: 'message backlog read',
+        everyMs: this.options.everyMs,
+        logger: this.logger,
+        runAtStart: true,
+      });
     }
     return this;
   }
@@ -54,18 +56,14 @@ export class BacklogGuard {
     return this.lastBacklog;
   }
 
-  /** One read of the backlog (at most one at a time); exposed for tests. */
+  /** One read of the backlog now (once started: joining a read under way); exposed for tests. */
   poll(): Promise<void> {
-    this.reading ??= this.readOnce().finally(() => {
-      this.reading = undefined;
-    });
-    return this.reading;
+    return this.reads ? this.reads.runNow() : this.readOnce();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.reading;
+    await this.reads?.stop();
   }
 
   private async readOnce(): Promise<void> {

@@ -1,4 +1,5 @@
-import type { Logger } from '@im/common';
+import { startPeriodicTask } from '@im/common';
+import type { Logger, PeriodicTask } from '@im/common';
 import type { CursorAdvance, CursorRepository } from '@im/store';
 
 const keyOf = (c: Pick<CursorAdvance, 'userId' | 'deviceId' | 'conversationId'>): string =>
@@ -16,15 +17,14 @@ const keyOf = (c: Pick<CursorAdvance, 'userId' | 'deviceId' | 'conversationId'>)
 export class CursorWriter {
   private pending = new Map<string, CursorAdvance>();
   private writing: Promise<void> | undefined;
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: PeriodicTask;
 
   constructor(
     private readonly cursors: CursorRepository,
     private readonly logger: Logger,
     intervalMs: number,
   ) {
-    this.timer = setInterval(() => void this.flush(), intervalMs);
-    this.timer.unref();
+    this.timer = startPeriodicTask(() => this.flush(), { name: 'cursor flush', everyMs: intervalMs, logger });
   }
 
   /** The device acknowledged everything up to `seq` in this conversation (or stream). */
@@ -53,9 +53,9 @@ export class CursorWriter {
     await this.writing;
   }
 
-  /** Stops the timer after a last write. */
+  /** Stops the timer (waiting for a flush under way), then writes what is left. */
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    await this.timer.stop();
     await this.flush();
   }
 

@@ -9,6 +9,9 @@ export interface SenderFace {
   readonly imageIconUrl: string;
 }
 
+/** Users remembered as having a profile, at most; past it the set starts again (one write per user then). */
+const KNOWN_USERS_MAX = 100_000;
+
 /**
  * The gateway's view of the user directory: creates a profile from the token claims at first
  * connect, names senders (never from what the client typed), and answers whether a user is banned.
@@ -17,6 +20,8 @@ export interface SenderFace {
  */
 export class UserDirectory {
   private readonly faces = new Map<string, { face: SenderFace; at: number }>();
+  /** Users whose profile exists (created or found by `ensure`); profiles are never deleted. */
+  private readonly known = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -31,9 +36,16 @@ export class UserDirectory {
     return { ...unknownProfile(claims.sub), name, avatar, updatedAt: at };
   }
 
-  /** First connect: the profile from the token claims, unless the user has one. */
-  async ensure(claims: TokenClaims): Promise<UserProfile> {
-    return this.store.users.ensure(UserDirectory.fromClaims(claims, this.clock.now()));
+  /**
+   * First connect: the profile from the token claims, unless the user has one. A user this
+   * process already saw with a profile costs nothing: a reconnect writes nothing (on FerretDB a
+   * refused duplicate insert is an ERROR line in its log, one per connect before this cache).
+   */
+  async ensure(claims: TokenClaims): Promise<void> {
+    if (this.known.has(claims.sub)) return;
+    await this.store.users.ensure(UserDirectory.fromClaims(claims, this.clock.now()));
+    if (this.known.size >= KNOWN_USERS_MAX) this.known.clear();
+    this.known.add(claims.sub);
   }
 
   /** The sender's name and avatar: the directory's, else the token's claims, else the id. */

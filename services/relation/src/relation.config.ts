@@ -1,7 +1,7 @@
 import type { ConfigOf, ConfigSchema } from '@im/common';
 
-/** The friend service's own variables (embedded mode reads them too). */
-export const FRIEND_CONFIG = {
+/** The relation service's own variables (embedded mode reads them too). */
+export const RELATION_CONFIG = {
   IM_FRIEND_AUTO_ACCEPT: {
     kind: 'bool',
     default: false,
@@ -9,4 +9,4 @@ export const FRIEND_CONFIG = {
   },
 } as const satisfies ConfigSchema;
 
-export type FriendConfig = ConfigOf<typeof FRIEND_CONFIG>;
+export type RelationConfig = ConfigOf<typeof RELATION_CONFIG>;

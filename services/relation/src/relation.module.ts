@@ -1,12 +1,16 @@
 import type { Logger } from '@im/common';
 import { PushNotifier } from '@im/realtime';
 import type { RunningService, ServicePorts } from '@im/runtime';
-import type { FriendConfig } from './friend.config';
+import type { RelationConfig } from './relation.config';
 import { subscribeRelationService } from './relation.consumer';
 import { RelationService } from './relation.service';
 
-/** The friend service on its ports, consuming im.relation.commands. Cluster and embedded alike. */
-export function startFriendService(ports: ServicePorts, config: FriendConfig, logger: Logger): Promise<RunningService> {
+/** The relation service on its ports, consuming im.relation.commands. Cluster and embedded alike. */
+export function startRelationService(
+  ports: ServicePorts,
+  config: RelationConfig,
+  logger: Logger,
+): Promise<RunningService> {
   return subscribeRelationService(
     ports.bus,
     new RelationService(
