@@ -38,3 +38,44 @@ export function decodeDelivery(payload: string): Delivery | Error {
   if (!isObject(value) || !hasDeliveryShape(value)) return new Error('not a delivery');
   return value as unknown as Delivery;
 }
+
+/** One gateway's share of a batch: deliveries, each to the users of one of the lists. */
+export interface GatewayBatch {
+  /** Distinct user lists (one per conversation, typically), referenced by index. */
+  readonly users: readonly (readonly string[])[];
+  /** [index into `users`, delivery] in send order. */
+  readonly deliveries: readonly (readonly [number, Delivery])[];
+}
+
+/**
+ * A gateway's share of a batch on the wire, built from deliveries already encoded (each encoded
+ * once for every gateway): `{"u":[[user, …], …],"d":[[list index, delivery], …]}`.
+ */
+export function encodeGatewayBatch(userLists: readonly string[], entries: readonly string[]): string {
+  return `{"u":[${userLists.join(',')}],"d":[${entries.join(',')}]}`;
+}
+
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** The batch in a gateway channel's payload, or an Error saying why it is not one. */
+export function decodeGatewayBatch(payload: string): GatewayBatch | Error {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+  if (!isObject(value) || !Array.isArray(value.u) || !Array.isArray(value.d)) return new Error('not a gateway batch');
+  const users: unknown[] = value.u;
+  if (!users.every(isStringList)) return new Error('not a gateway batch: user lists');
+  const deliveries: [number, Delivery][] = [];
+  for (const entry of value.d as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 2) return new Error('not a gateway batch: entry');
+    const [index, delivery] = entry as [unknown, unknown];
+    if (typeof index !== 'number' || users[index] === undefined)
+      return new Error('not a gateway batch: user list index');
+    if (!isObject(delivery) || !hasDeliveryShape(delivery)) return new Error('not a delivery');
+    deliveries.push([index, delivery as unknown as Delivery]);
+  }
+  return { users: users as string[][], deliveries };
+}
