@@ -50,8 +50,10 @@ export class SharedDownlink {
   /** Sends `message` to `socket`; `onAck` runs if that socket acknowledges it within the timeout. */
   emit(socket: Socket, message: ImMessage, onAck: () => void): void {
     if (!socket.connected) return;
-    const e = this.encoded.get(message) ?? this.encode(message);
     const s = socket as unknown as SocketInternals;
+    const known = this.encoded.get(message);
+    // The same object twice to one socket (never expected) gets an id of its own, so neither acknowledgement is lost.
+    const e = known && !s.acks.has(known.id) ? known : this.encode(message);
     const ack = (): void => onAck();
     s.acks.set(e.id, ack);
     e.waiting.push([s.acks, ack, Date.now()]);
