@@ -24,17 +24,21 @@ function hasDeliveryShape(v: Record<string, unknown>): boolean {
   }
 }
 
+function parseJson(payload: string): unknown {
+  try {
+    return JSON.parse(payload) as unknown;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
 /**
  * The delivery in a channel payload, or an Error saying why it is not one. Checks the envelope
  * only: the payload comes from our own services, the message itself was validated on entry.
  */
 export function decodeDelivery(payload: string): Delivery | Error {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch (err) {
-    return err instanceof Error ? err : new Error(String(err));
-  }
+  const value = parseJson(payload);
+  if (value instanceof Error) return value;
   if (!isObject(value) || !hasDeliveryShape(value)) return new Error('not a delivery');
   return value as unknown as Delivery;
 }
@@ -59,12 +63,8 @@ const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every(
 
 /** The batch in a gateway channel's payload, or an Error saying why it is not one. */
 export function decodeGatewayBatch(payload: string): GatewayBatch | Error {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch (err) {
-    return err instanceof Error ? err : new Error(String(err));
-  }
+  const value = parseJson(payload);
+  if (value instanceof Error) return value;
   if (!isObject(value) || !Array.isArray(value.u) || !Array.isArray(value.d)) return new Error('not a gateway batch');
   const users: unknown[] = value.u;
   if (!users.every(isStringList)) return new Error('not a gateway batch: user lists');
