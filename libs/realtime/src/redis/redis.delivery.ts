@@ -17,6 +17,14 @@ export interface DeliveryStats {
   readonly listening: number;
 }
 
+/** The users of a batch, each once; a recipient list shared by many deliveries (one conversation's) is read once. */
+function distinctUsers(items: readonly DeliveryBatchItem[]): string[] {
+  const lists = new Set(items.map((i) => i.userIds));
+  const users = new Set<string>();
+  for (const list of lists) for (const u of list) users.add(u);
+  return [...users];
+}
+
 export interface RedisDeliveryOptions extends RedisPortOptions {
   /** Where users are (`RedisPresence.gatewaysOf`): `sendMany` routes by gateway with it; absent: by user only. */
   readonly locate?: GatewayLocator;
@@ -115,7 +123,7 @@ export class RedisDeliveryPort implements DeliveryPort {
   async sendMany(items: readonly DeliveryBatchItem[]): Promise<void> {
     const wanted = items.filter((i) => i.userIds.length > 0);
     if (wanted.length === 0) return;
-    const located = this.locate ? await this.locate([...new Set(wanted.flatMap((i) => i.userIds))]) : new Map();
+    const located = this.locate ? await this.locate(distinctUsers(wanted)) : new Map();
     const shares = new GatewayShares(located);
     const commands: string[][] = [];
     for (const { userIds, delivery } of wanted) {
@@ -190,9 +198,10 @@ export class RedisDeliveryPort implements DeliveryPort {
       this.drop(channel, batch, 'malformed delivery batch dropped');
       return;
     }
+    // Who of each list this port still listens to, once per list (a conversation's deliveries share one).
+    const listened = batch.users.map((users) => users.filter((u) => this.subscriptions.has(this.channelOf(u))));
     for (const [index, delivery] of batch.deliveries)
-      for (const userId of batch.users[index] ?? [])
-        if (this.subscriptions.has(this.channelOf(userId))) this.hand(channel, userId, delivery);
+      for (const userId of listened[index] ?? []) this.hand(channel, userId, delivery);
   }
 
   private hand(channel: string, userId: string, delivery: Delivery): void {
