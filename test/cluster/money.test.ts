@@ -41,6 +41,7 @@ class RecordingDelivery implements DeliveryPort {
   async sendMany(items: readonly DeliveryBatchItem[]): Promise<void> {
     for (const item of items) await this.send(item.userIds, item.delivery);
   }
+  async serveGateway(): Promise<void> {}
   async listen(): Promise<void> {}
   async unlisten(): Promise<void> {}
   onDelivery(): void {}

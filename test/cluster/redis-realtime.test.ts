@@ -79,9 +79,19 @@ async function clientIdNamed(name: string): Promise<string | undefined> {
 // ---------------------------------------------------------------- contracts
 
 deliveryContract('RedisDeliveryPort (two gateways)', async () => {
-  const a = await RedisDeliveryPort.connect(url, portOptions('contract-a'));
-  const b = await RedisDeliveryPort.connect(url, portOptions('contract-b'));
-  return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
+  // Where users are, as presence would say (the lookup itself is RedisPresence.gatewaysOf, tested below).
+  const placed = new Map<string, string[]>();
+  const locate = (userIds: readonly string[]) =>
+    Promise.resolve(new Map(userIds.flatMap((u) => (placed.has(u) ? [[u, placed.get(u) ?? []] as const] : []))));
+  const a = await RedisDeliveryPort.connect(url, { ...portOptions('contract-a'), locate });
+  const b = await RedisDeliveryPort.connect(url, { ...portOptions('contract-b'), locate });
+  return {
+    a,
+    b,
+    place: (u: string, gatewayId: string | undefined) =>
+      gatewayId === undefined ? placed.delete(u) : placed.set(u, [gatewayId]),
+    close: async () => void (await Promise.all([a.close(), b.close()])),
+  };
 });
 presenceContract('RedisPresence', () => RedisPresence.connect(url, portOptions('contract-presence')));
 onceStoreContract('RedisOnceStore', () => RedisOnceStore.connect(url, portOptions('contract-once')));
@@ -187,6 +197,45 @@ describe('RedisDeliveryPort on Redis sharded pub/sub', () => {
     await gateway.unlisten(u);
   });
 
+  it('routes a batch by gateway: one message per receiving gateway; a user presence does not place (connected after the lookup) gets it by user channel', async () => {
+    const presence = await RedisPresence.connect(url, portOptions('route-presence'));
+    const gwId = `gw-${randomUUID()}`;
+    const options = portOptions(`route-${randomUUID().slice(0, 4)}`, capturing);
+    const gw = await RedisDeliveryPort.connect(url, options);
+    await gw.serveGateway(gwId);
+    const users = Array.from({ length: 100 }, (_, i) => `route${i}-${randomUUID()}`);
+    const late = `late-${randomUUID()}`;
+    const seen = new Map<string, string[]>();
+    gw.onDelivery((u, d) => seen.set(u, [...(seen.get(u) ?? []), contentOf(d)]));
+    // The gateway's lease, and its users' sessions, as a gateway records them.
+    await presence.refresh(gwId, []);
+    for (const u of users) {
+      await gw.listen(u);
+      await presence.add({ userId: u, deviceId: 'd1', socketId: `s-${u}`, gatewayId: gwId, connectedAt: Date.now() });
+    }
+    // `late` connects between the lookup and the publish: listened, not in the lookup's answer.
+    const sender = await RedisDeliveryPort.connect(url, {
+      ...portOptions('route-sender'),
+      locate: async (userIds) => {
+        const located = await presence.gatewaysOf(userIds);
+        await gw.listen(late);
+        return located;
+      },
+    });
+    const before = gw.stats().received;
+    const deliveries = [0, 1, 2, 3, 4].map((n) => ({ userIds: [...users, late], delivery: live(n) }));
+    await sender.sendMany(deliveries);
+    await waitFor(() => [...seen.values()].reduce((n, l) => n + l.length, 0) === 5 * 101, 'every delivery');
+    // One message for the gateway's 100 users, and the late user's five by user channel.
+    expect(gw.stats().received - before).toBe(1 + 5);
+    for (const u of [...users, late]) expect(seen.get(u)).toEqual(['0', '1', '2', '3', '4']);
+
+    await admin.spublish(gw.gatewayChannelOf(gwId), '{"u":[["x"]],"d":[[3,{}]]}');
+    await waitFor(() => gw.stats().dropped === 1, 'the malformed batch dropped');
+    expect(logLines.filter((l) => l.includes('malformed delivery batch dropped'))).toHaveLength(1);
+    await Promise.all([gw.close(), sender.close(), presence.close()]);
+  });
+
   it('re-subscribes its sharded channels after the subscriber connection is lost', async () => {
     const options = portOptions(`reconnect-${randomUUID().slice(0, 4)}`);
     const port = await RedisDeliveryPort.connect(url, options);
@@ -252,13 +301,29 @@ describe('RedisDeliveryPort on Redis sharded pub/sub', () => {
     await waitFor(() => received === rounds * users.length, 'all group deliveries', 60_000);
     const groupMs = Number(process.hrtime.bigint() - start) / 1e6;
 
+    // 3. the same by gateway: a batch of 10 rounds per sendMany, one message per gateway
+    await Promise.all([g1.serveGateway('bench-gw-1'), g2.serveGateway('bench-gw-2')]);
+    const placed = new Map(users.map((u, i) => [u, [i % 2 === 0 ? 'bench-gw-1' : 'bench-gw-2']]));
+    const router = await RedisDeliveryPort.connect(url, {
+      ...portOptions('bench-router'),
+      locate: (userIds) => Promise.resolve(new Map(userIds.map((u) => [u, placed.get(u) ?? []]))),
+    });
+    lastSeen.clear();
+    received = 0;
+    start = process.hrtime.bigint();
+    for (let round = 0; round < rounds; round += 10)
+      await router.sendMany(Array.from({ length: 10 }, (_, i) => ({ userIds: users, delivery: live(round + i) })));
+    await waitFor(() => received === rounds * users.length, 'all deliveries by gateway', 60_000);
+    const routedMs = Number(process.hrtime.bigint() - start) / 1e6;
+
     expect(outOfOrder).toBe(0);
     const rate = (ms: number): string => `${Math.round((rounds * users.length) / (ms / 1000)).toLocaleString('en')}/s`;
     console.log(
       `SPUBLISH throughput, ${rounds * users.length} deliveries to ${users.length} users on 2 gateways: ` +
-        `single-user sends ${singleMs.toFixed(0)} ms (${rate(singleMs)}); 1,000-user sends ${groupMs.toFixed(0)} ms (${rate(groupMs)})`,
+        `single-user sends ${singleMs.toFixed(0)} ms (${rate(singleMs)}); 1,000-user sends ${groupMs.toFixed(0)} ms (${rate(groupMs)}); ` +
+        `by gateway, 10 per sendMany ${routedMs.toFixed(0)} ms (${rate(routedMs)})`,
     );
-    await Promise.all([g1.close(), g2.close()]);
+    await Promise.all([g1.close(), g2.close(), router.close()]);
   }, 120_000);
 });
 
@@ -386,6 +451,27 @@ describe('RedisPresence with gateway liveness', () => {
     } finally {
       clearInterval(lease);
     }
+  });
+});
+
+describe('RedisPresence.gatewaysOf', () => {
+  it('names the gateways of each user’s live sessions, once each, over more than one lookup chunk', async () => {
+    const presence = await RedisPresence.connect(url, portOptions('gateways-of'));
+    const [g1, g2, dead] = [`gw-${randomUUID()}`, `gw-${randomUUID()}`, `gw-dead-${randomUUID()}`];
+    const [u1, u2, u3] = [`u${randomUUID()}`, `u${randomUUID()}`, `u${randomUUID()}`];
+    const add = (userId: string, gatewayId: string, socketId: string) =>
+      presence.add({ userId, deviceId: socketId, socketId, gatewayId, connectedAt: Date.now() });
+    await add(u1, g1, 's1');
+    await add(u1, g1, 's2');
+    await add(u1, g2, 's3');
+    await add(u2, dead, 's4');
+    await admin.del(`${prefix}gw:${dead}`); // its lease lapsed
+    const many = Array.from({ length: 1500 }, (_, i) => `off${i}-${randomUUID()}`);
+    const located = await presence.gatewaysOf([u1, u2, u3, u1, ...many]);
+    expect([...located.keys()]).toEqual([u1]);
+    expect([...(located.get(u1) ?? [])].sort()).toEqual([g1, g2].sort());
+    expect(await admin.exists(`${prefix}presence:{${u2}}`)).toBe(0);
+    await presence.close();
   });
 });
 

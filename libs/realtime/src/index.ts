@@ -1,4 +1,4 @@
-export type { Delivery, DeliveryBatchItem, DeliveryHandler, DeliveryPort } from './delivery.port';
+export type { Delivery, DeliveryBatchItem, DeliveryHandler, DeliveryPort, GatewayLocator } from './delivery.port';
 export { NoticeWriter } from './notice.writer';
 export type { NoticeOptions, NoticeResult } from './notice.writer';
 export { PushNotifier } from './push.notifier';
@@ -16,7 +16,7 @@ export { MemoryPresence, MemoryOnceStore } from './memory/memory.presence';
 export { MemoryChatroomStore } from './memory/memory.chatroom';
 export { MemoryCallStore } from './memory/memory.call-store';
 export { RedisDeliveryPort } from './redis/redis.delivery';
-export type { DeliveryStats } from './redis/redis.delivery';
+export type { DeliveryStats, RedisDeliveryOptions } from './redis/redis.delivery';
 export { RedisPresence, DEFAULT_PRESENCE_TTL_MS } from './redis/redis.presence';
 export type { RedisPresenceOptions } from './redis/redis.presence';
 export { RedisOnceStore } from './redis/redis.once-store';

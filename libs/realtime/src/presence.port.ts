@@ -23,6 +23,8 @@ export interface Presence {
   sessionsOf(userId: string): Promise<DeviceSession[]>;
   /** The subset of `userIds` with at least one session. */
   onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
+  /** The gateways of each of `userIds` with at least one session (one round trip per 1,000 users). */
+  gatewaysOf(userIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Every user with at least one session (for notices to everyone online). */
   onlineUsers(): Promise<string[]>;
   /** Keeps this gateway's sessions alive; called periodically by the gateway. */

@@ -82,11 +82,16 @@ export async function connectCluster(
   // the call and chatroom keys: installations sharing one Redis (the test harnesses do) never see
   // each other's users, e.g. in a notice to everyone online.
   const registryPrefix = c.IM_KAFKA_NAMESPACE ? `im:${c.IM_KAFKA_NAMESPACE}:` : 'im:';
-  const delivery = await step('Redis (IM_REDIS_URL)', () =>
-    RedisDeliveryPort.connect(redisUrl, { prefix: registryPrefix, logger: logger.child({ module: 'delivery' }) }),
-  );
   const presence = await step('Redis (IM_REDIS_URL)', () =>
     RedisPresence.connect(redisUrl, { ttlMs: c.IM_PRESENCE_TTL_MS, prefix: registryPrefix, registryPrefix, logger }),
+  );
+  // A batch's deliveries go one publish per receiving gateway, located by presence (docs/architecture.md).
+  const delivery = await step('Redis (IM_REDIS_URL)', () =>
+    RedisDeliveryPort.connect(redisUrl, {
+      prefix: registryPrefix,
+      logger: logger.child({ module: 'delivery' }),
+      locate: (userIds) => presence.gatewaysOf(userIds),
+    }),
   );
   const once = await step('Redis (IM_REDIS_URL)', () => RedisOnceStore.connect(redisUrl, { prefix: registryPrefix }));
   // Group and relation reads from a per-process cache, checked against version tokens in Redis

@@ -365,6 +365,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     io,
     sockets: socketGateway,
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
+      // What the message service routes to this gateway, subscribed before any session is recorded.
+      await deps.delivery.serveGateway(deps.settings.gatewayId);
       await app.listen({ port, host });
       return (app.server.address() as AddressInfo).port;
     },

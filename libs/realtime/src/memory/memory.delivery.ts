@@ -10,11 +10,10 @@ export class MemoryDeliveryHub {
     return p;
   }
 
-  /** @internal */
+  /** @internal Each port gets the delivery once and hands it to the handler of each user it listens to. */
   route(userIds: readonly string[], delivery: Delivery): void {
-    for (const userId of userIds) {
-      for (const p of this.ports) p.receive(userId, delivery);
-    }
+    const users = userIds.length > 1 ? [...new Set(userIds)] : userIds;
+    for (const p of this.ports) p.receive(users, delivery);
   }
 
   /** @internal */
@@ -23,6 +22,11 @@ export class MemoryDeliveryHub {
   }
 }
 
+/**
+ * Embedded mode's DeliveryPort: `send` and `sendMany` alike reach each port of the hub once per
+ * delivery (the one-process form of routing by gateway), which hands it to the handler of each
+ * user it listens to, in send order.
+ */
 export class MemoryDeliveryPort implements DeliveryPort {
   private readonly listening = new Map<string, number>();
   private handler: DeliveryHandler | undefined;
@@ -55,9 +59,14 @@ export class MemoryDeliveryPort implements DeliveryPort {
     this.handler = handler;
   }
 
+  /** In-process, every port is reached directly: nothing to subscribe to. */
+  serveGateway(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** @internal */
-  receive(userId: string, delivery: Delivery): void {
-    if (this.listening.has(userId)) this.handler?.(userId, delivery);
+  receive(userIds: readonly string[], delivery: Delivery): void {
+    for (const userId of userIds) if (this.listening.has(userId)) this.handler?.(userId, delivery);
   }
 
   close(): Promise<void> {

@@ -32,6 +32,15 @@ export class MemoryPresence implements Presence {
     return Promise.resolve(new Set(userIds.filter((u) => (this.byUser.get(u)?.size ?? 0) > 0)));
   }
 
+  gatewaysOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const u of userIds) {
+      const sessions = this.byUser.get(u);
+      if (sessions && sessions.size > 0) out.set(u, [...new Set([...sessions.values()].map((s) => s.gatewayId))]);
+    }
+    return Promise.resolve(out);
+  }
+
   onlineUsers(): Promise<string[]> {
     return Promise.resolve([...this.byUser.keys()]);
   }

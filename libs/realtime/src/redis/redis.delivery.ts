@@ -1,9 +1,10 @@
 import type { Logger } from '@im/common';
 import type { Redis } from 'ioredis';
-import type { Delivery, DeliveryBatchItem, DeliveryHandler, DeliveryPort } from '../delivery.port';
+import type { Delivery, DeliveryBatchItem, DeliveryHandler, DeliveryPort, GatewayLocator } from '../delivery.port';
 import { closeRedis, DEFAULT_PREFIX, loggerOf, openRedis } from './redis.connection';
 import type { RedisPortOptions } from './redis.connection';
-import { decodeDelivery, encodeDelivery } from './redis.delivery.codec';
+import { decodeDelivery, decodeGatewayBatch, encodeDelivery } from './redis.delivery.codec';
+import { GatewayShares } from './redis.gateway-shares';
 import { ShardSubscriptions } from './redis.shard-subscriptions';
 
 /** What this port's subscriber connection has seen, for metrics and tests. */
@@ -16,16 +17,43 @@ export interface DeliveryStats {
   readonly listening: number;
 }
 
+/** The users of a batch, each once; a recipient list shared by many deliveries (one conversation's) is read once. */
+function distinctUsers(items: readonly DeliveryBatchItem[]): string[] {
+  const lists = new Set(items.map((i) => i.userIds));
+  const users = new Set<string>();
+  for (const list of lists) for (const u of list) users.add(u);
+  return [...users];
+}
+
+export interface RedisDeliveryOptions extends RedisPortOptions {
+  /** Where users are (`RedisPresence.gatewaysOf`): `sendMany` routes by gateway with it; absent: by user only. */
+  readonly locate?: GatewayLocator;
+}
+
 /**
- * DeliveryPort on Redis 7 sharded pub/sub: one channel per user (`im:dl:{<userId>}`, the user
- * id as hash tag), SPUBLISH on a publisher connection, SSUBSCRIBE on a dedicated subscriber
- * connection. Redis forwards a message only to the connections subscribed to its channel, so a
- * delivery reaches only the gateways holding the user; one channel per user keeps that user's
- * deliveries in publish order. At most once: a delivery sent while a gateway is reconnecting is
- * lost to it, and stored messages come back through the device's sync.
+ * DeliveryPort on Redis 7 sharded pub/sub, SPUBLISH on a publisher connection, SSUBSCRIBE on a
+ * dedicated subscriber connection. Redis forwards a message only to the connections subscribed
+ * to its channel. Two kinds of channel:
+ * - per user (`im:dl:{<userId>}`, the user id as hash tag), subscribed by the gateways holding
+ *   the user: `send`, and `sendMany` for users the locator does not place (offline, or presence
+ *   not yet re-asserted after a Redis restart);
+ * - per gateway (`im:dl:gw:{<gatewayId>}`), subscribed by that gateway (`serveGateway`):
+ *   `sendMany` looks the batch's users up once (`locate`) and publishes one message per
+ *   receiving gateway, naming its users, so a 500-member group message costs a publish per
+ *   gateway instead of one per member; the gateway decodes it once and hands each delivery to
+ *   the handler of each named user it listens to.
+ * Order: a user's deliveries of one `sendMany` all take one route; one Redis server executes one
+ * publisher connection's commands in order and pushes the resulting messages to a subscriber
+ * connection in that order, whatever the channel, so a user's deliveries from this port never
+ * overtake each other (a Redis Cluster, where the two channels may live on different nodes,
+ * would lose that). At most once: a delivery sent while a gateway is reconnecting is lost to it,
+ * as is one routed to a gateway the user left after the lookup; a user who connects after the
+ * lookup is registered in presence before the device's sync reads the store, which then holds
+ * the message. Stored messages come back through the device's sync.
  */
 export class RedisDeliveryPort implements DeliveryPort {
   private handler: DeliveryHandler | undefined;
+  private readonly channelHead: string;
   private readonly subscriptions: ShardSubscriptions;
   private received = 0;
   /**
@@ -36,20 +64,24 @@ export class RedisDeliveryPort implements DeliveryPort {
   private last: { payload: string; delivery: Delivery | Error } | undefined;
   private dropped = 0;
   private closed = false;
+  /** This gateway's channel, once `serveGateway` was called. */
+  private gatewayChannel: string | undefined;
 
   private constructor(
     private readonly pub: Redis,
     private readonly sub: Redis,
-    private readonly channelHead: string,
+    private readonly prefix: string,
     private readonly log: Logger,
+    private readonly locate: GatewayLocator | undefined,
   ) {
+    this.channelHead = `${prefix}dl:{`;
     this.subscriptions = new ShardSubscriptions(sub, (err, channel) =>
       log.warn({ err, channel }, 'sunsubscribe failed'),
     );
     sub.on('smessage', (channel: string, payload: string) => this.onMessage(channel, payload));
   }
 
-  static async connect(url: string, options?: RedisPortOptions): Promise<RedisDeliveryPort> {
+  static async connect(url: string, options?: RedisDeliveryOptions): Promise<RedisDeliveryPort> {
     const log = loggerOf(options, 'delivery');
     const name = options?.name ?? 'im-delivery';
     const pub = await openRedis(url, `${name}:pub`, log);
@@ -57,7 +89,12 @@ export class RedisDeliveryPort implements DeliveryPort {
       await closeRedis(pub);
       throw err;
     });
-    return new RedisDeliveryPort(pub, sub, `${options?.prefix ?? DEFAULT_PREFIX}dl:{`, log);
+    return new RedisDeliveryPort(pub, sub, options?.prefix ?? DEFAULT_PREFIX, log, options?.locate);
+  }
+
+  /** The channel of what `sendMany` routes to a gateway. */
+  gatewayChannelOf(gatewayId: string): string {
+    return `${this.prefix}dl:gw:{${gatewayId}}`;
   }
 
   /** The channel of a user's deliveries. */
@@ -78,18 +115,34 @@ export class RedisDeliveryPort implements DeliveryPort {
     if (failed?.[0]) throw failed[0];
   }
 
-  /** Every delivery of a batch in one pipeline; each payload encoded once, whatever its number of users. */
+  /**
+   * Every delivery of a batch in one pipeline, each payload encoded once: one publish per
+   * receiving gateway (at most 200 deliveries each) for the users the locator places, one per
+   * user for the others. One presence lookup per call.
+   */
   async sendMany(items: readonly DeliveryBatchItem[]): Promise<void> {
+    const wanted = items.filter((i) => i.userIds.length > 0);
+    if (wanted.length === 0) return;
+    const located = this.locate ? await this.locate(distinctUsers(wanted)) : new Map();
+    const shares = new GatewayShares(located);
     const commands: string[][] = [];
-    for (const { userIds, delivery } of items) {
-      if (userIds.length === 0) continue;
+    for (const { userIds, delivery } of wanted) {
       const payload = encodeDelivery(delivery);
-      for (const u of new Set(userIds)) commands.push(['spublish', this.channelOf(u), payload]);
+      for (const u of shares.add(userIds, payload)) commands.push(['spublish', this.channelOf(u), payload]);
     }
-    if (commands.length === 0) return;
+    for (const [gatewayId, message] of shares.messages())
+      commands.push(['spublish', this.gatewayChannelOf(gatewayId), message]);
     const results = await this.pub.pipeline(commands).exec();
     const failed = results?.find(([err]) => err !== null);
     if (failed?.[0]) throw failed[0];
+  }
+
+  async serveGateway(gatewayId: string): Promise<void> {
+    const channel = this.gatewayChannelOf(gatewayId);
+    if (this.gatewayChannel === channel) return;
+    if (this.gatewayChannel !== undefined) throw new Error('this port already serves another gateway');
+    this.gatewayChannel = channel;
+    await this.subscriptions.acquire(channel);
   }
 
   /** Both connections are up (for readiness): while Redis is unreachable, live deliveries are lost and only sync recovers them. */
@@ -123,15 +176,37 @@ export class RedisDeliveryPort implements DeliveryPort {
 
   private onMessage(channel: string, payload: string): void {
     this.received += 1;
-    if (!this.subscriptions.has(channel) || !channel.startsWith(this.channelHead)) return;
+    if (!this.subscriptions.has(channel)) return;
+    if (channel === this.gatewayChannel) {
+      this.onGatewayBatch(channel, payload);
+      return;
+    }
+    if (!channel.startsWith(this.channelHead)) return;
     if (this.last?.payload !== payload) this.last = { payload, delivery: decodeDelivery(payload) };
     const { delivery } = this.last;
     if (delivery instanceof Error) {
       this.drop(channel, delivery, 'malformed delivery dropped');
       return;
     }
+    this.hand(channel, channel.slice(this.channelHead.length, -1), delivery);
+  }
+
+  /** A gateway's share of a batch: each delivery to each named user this port still listens to. */
+  private onGatewayBatch(channel: string, payload: string): void {
+    const batch = decodeGatewayBatch(payload);
+    if (batch instanceof Error) {
+      this.drop(channel, batch, 'malformed delivery batch dropped');
+      return;
+    }
+    // Who of each list this port still listens to, once per list (a conversation's deliveries share one).
+    const listened = batch.users.map((users) => users.filter((u) => this.subscriptions.has(this.channelOf(u))));
+    for (const [index, delivery] of batch.deliveries)
+      for (const userId of listened[index] ?? []) this.hand(channel, userId, delivery);
+  }
+
+  private hand(channel: string, userId: string, delivery: Delivery): void {
     try {
-      this.handler?.(channel.slice(this.channelHead.length, -1), delivery);
+      this.handler?.(userId, delivery);
     } catch (err) {
       this.drop(channel, err, 'delivery handler threw');
     }

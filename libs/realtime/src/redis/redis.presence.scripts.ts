@@ -1,4 +1,4 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /**
  * The live sessions of one user hash: a session counts while the liveness key of its gateway
@@ -52,9 +52,34 @@ const SESSIONS = `${LIVE_SESSIONS}
 return live_sessions(KEYS[1], ARGV[1])
 `;
 
-/** KEYS: user hash. ARGV: gateway key prefix. The number of live sessions. */
-const LIVE_COUNT = `${LIVE_SESSIONS}
-return #live_sessions(KEYS[1], ARGV[1])
+/**
+ * KEYS: user hashes (any number, any slot: standalone Redis only, like the gateway keys above).
+ * ARGV: gateway key prefix. Per key, the distinct gateways of its live sessions (empty: offline);
+ * dead sessions are deleted on the way, each gateway's lease is read once per call.
+ */
+const GATEWAYS_OF = `
+local alive, out = {}, {}
+for k = 1, #KEYS do
+  local all = redis.call('HGETALL', KEYS[k])
+  local gws, seen = {}, {}
+  for i = 1, #all, 2 do
+    local ok, s = pcall(cjson.decode, all[i + 1])
+    local gw = ok and type(s) == 'table' and s.gatewayId
+    if type(gw) == 'string' and alive[gw] == nil then
+      alive[gw] = redis.call('EXISTS', ARGV[1] .. gw) == 1
+    end
+    if type(gw) == 'string' and alive[gw] then
+      if not seen[gw] then
+        seen[gw] = true
+        gws[#gws + 1] = gw
+      end
+    else
+      redis.call('HDEL', KEYS[k], all[i])
+    end
+  end
+  out[k] = gws
+end
+return out
 `;
 
 /** The scripts as ioredis custom commands (EVALSHA, loaded on NOSCRIPT, pipelines included). */
@@ -69,36 +94,22 @@ interface PresenceCommands {
   ): Promise<number>;
   imPresenceRemove(hash: string, socketId: string, gwPrefix: string): Promise<number>;
   imPresenceSessions(hash: string, gwPrefix: string): Promise<string[]>;
-}
-
-interface PresencePipeline {
-  imPresenceLiveCount(hash: string, gwPrefix: string): PresencePipeline;
-  exec(): ReturnType<ChainableCommander['exec']>;
+  imPresenceGatewaysOf(numberOfKeys: number, ...keysThenPrefix: string[]): Promise<string[][]>;
 }
 
 export interface PresenceScripts {
   add(hash: string, gwKey: string, socketId: string, json: string, ttlMs: number, gwPrefix: string): Promise<boolean>;
   remove(hash: string, socketId: string, gwPrefix: string): Promise<boolean>;
   sessions(hash: string, gwPrefix: string): Promise<string[]>;
-  /** Live session counts of many hashes in one round trip. */
-  liveCounts(hashes: readonly string[], gwPrefix: string): Promise<number[]>;
+  /** The gateways of each hash's live sessions, in one command. */
+  gatewaysOf(hashes: readonly string[], gwPrefix: string): Promise<string[][]>;
 }
 
 function define(client: Redis): void {
   client.defineCommand('imPresenceAdd', { numberOfKeys: 2, lua: ADD });
   client.defineCommand('imPresenceRemove', { numberOfKeys: 1, lua: REMOVE });
   client.defineCommand('imPresenceSessions', { numberOfKeys: 1, lua: SESSIONS });
-  client.defineCommand('imPresenceLiveCount', { numberOfKeys: 1, lua: LIVE_COUNT });
-}
-
-async function liveCounts(client: Redis, hashes: readonly string[], gwPrefix: string): Promise<number[]> {
-  const pipeline = client.pipeline() as unknown as PresencePipeline;
-  for (const hash of hashes) pipeline.imPresenceLiveCount(hash, gwPrefix);
-  const results = (await pipeline.exec()) ?? [];
-  return results.map(([err, count]) => {
-    if (err) throw err;
-    return Number(count);
-  });
+  client.defineCommand('imPresenceGatewaysOf', { lua: GATEWAYS_OF });
 }
 
 export function presenceScripts(client: Redis): PresenceScripts {
@@ -108,6 +119,6 @@ export function presenceScripts(client: Redis): PresenceScripts {
     add: async (...args) => (await c.imPresenceAdd(...args)) === 1,
     remove: async (...args) => (await c.imPresenceRemove(...args)) === 1,
     sessions: (hash, gwPrefix) => c.imPresenceSessions(hash, gwPrefix),
-    liveCounts: (hashes, gwPrefix) => liveCounts(client, hashes, gwPrefix),
+    gatewaysOf: (hashes, gwPrefix) => c.imPresenceGatewaysOf(hashes.length, ...hashes, gwPrefix),
   };
 }

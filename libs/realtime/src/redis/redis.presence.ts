@@ -19,6 +19,9 @@ export interface RedisPresenceOptions extends RedisPortOptions {
 
 export const DEFAULT_PRESENCE_TTL_MS = 60_000;
 
+/** Users per presence lookup command (one script call reads this many hashes). */
+const LOOKUP_CHUNK = 1000;
+
 /** A gateway's user list outlives its lease this many times over, so a sweep finds it after a crash. */
 const USERS_TTL_FACTOR = 10;
 
@@ -95,13 +98,24 @@ export class RedisPresence implements Presence {
   }
 
   async onlineAmong(userIds: readonly string[]): Promise<Set<string>> {
+    return new Set((await this.gatewaysOf(userIds)).keys());
+  }
+
+  async gatewaysOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
     const users = [...new Set(userIds)];
-    if (users.length === 0) return new Set();
-    const counts = await this.scripts.liveCounts(
-      users.map((u) => this.hashOf(u)),
-      this.gwPrefix,
-    );
-    return new Set(users.filter((_, i) => (counts[i] ?? 0) > 0));
+    const out = new Map<string, string[]>();
+    for (let i = 0; i < users.length; i += LOOKUP_CHUNK) {
+      const chunk = users.slice(i, i + LOOKUP_CHUNK);
+      const gateways = await this.scripts.gatewaysOf(
+        chunk.map((u) => this.hashOf(u)),
+        this.gwPrefix,
+      );
+      chunk.forEach((u, j) => {
+        const gws = gateways[j];
+        if (gws && gws.length > 0) out.set(u, gws);
+      });
+    }
+    return out;
   }
 
   /** SCANs the presence hashes (never KEYS, which would block Redis), then keeps the users with a live session. */

@@ -25,9 +25,11 @@ const live = (n: number): Delivery => ({
 });
 
 export interface DeliveryHarness {
-  /** Two ports on one backend: two gateways (or a service and a gateway). */
+  /** Two ports on one backend: two gateways (or a service and a gateway); they serve gateways `gw-a` and `gw-b`. */
   a: DeliveryPort;
   b: DeliveryPort;
+  /** Where the ports' locator finds a user from now on (undefined: offline); absent when the ports locate nobody. */
+  place?(userId: string, gatewayId: string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,8 @@ export function deliveryContract(name: string, makeHarness: () => Promise<Delive
       h = await makeHarness();
       h.a.onDelivery((u, d) => gotA.push([u, d]));
       h.b.onDelivery((u, d) => gotB.push([u, d]));
+      await h.a.serveGateway('gw-a');
+      await h.b.serveGateway('gw-b');
     });
     afterAll(() => h.close());
     beforeEach(() => {
@@ -74,6 +78,51 @@ export function deliveryContract(name: string, makeHarness: () => Promise<Delive
       await waitFor(() => gotA.length === 1 && gotB.length === 1, 10_000, 'both');
       await h.a.unlisten(users[0] ?? '');
       await h.b.unlisten(users[1] ?? '');
+    });
+
+    it('sendMany: each listened user gets each delivery once, in call order with send, by gateway or by user', async () => {
+      const [u1, u2, u3, u4] = [1, 2, 3, 4].map(() => `u${randomUUID()}`) as [string, string, string, string];
+      await h.a.listen(u1);
+      await h.a.listen(u2);
+      await h.b.listen(u3);
+      h.place?.(u1, 'gw-a'); // by gateway
+      h.place?.(u3, 'gw-b');
+      h.place?.(u4, 'gw-a'); // placed, but nobody listens: nothing
+      const contents = (got: [string, Delivery][], u: string): string[] =>
+        got.filter(([x]) => x === u).map(([, d]) => (d.kind === 'live' ? String(d.message.content) : '?'));
+      const expected: Record<string, string[]> = { [u1]: [], [u2]: [], [u3]: [] };
+      for (let i = 0; i < 10; i++) {
+        await h.b.sendMany([
+          { userIds: [u1, u2, u3, u4, u1], delivery: live(2 * i) },
+          { userIds: [u3], delivery: live(100 + i) },
+        ]);
+        await h.a.send([u1, u2, u3], live(2 * i + 1));
+        expected[u1]?.push(String(2 * i), String(2 * i + 1));
+        expected[u2]?.push(String(2 * i), String(2 * i + 1));
+        expected[u3]?.push(String(2 * i), String(100 + i), String(2 * i + 1));
+      }
+      await waitFor(() => gotA.length === 40 && gotB.length === 30, 10_000, 'deliveries');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(contents(gotA, u1)).toEqual(expected[u1]);
+      expect(contents(gotA, u2)).toEqual(expected[u2]);
+      expect(contents(gotB, u3)).toEqual(expected[u3]);
+      expect([...gotA, ...gotB].filter(([u]) => u === u4)).toEqual([]);
+      for (const [port, u] of [
+        [h.a, u1],
+        [h.a, u2],
+        [h.b, u3],
+      ] as const)
+        await port.unlisten(u);
+    });
+
+    it('sendMany to a user placed on a gateway after its last unlisten there reaches nobody', async () => {
+      const u = `u${randomUUID()}`;
+      await h.a.listen(u);
+      await h.a.unlisten(u);
+      h.place?.(u, 'gw-a');
+      await h.b.sendMany([{ userIds: [u], delivery: live(1) }]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(gotA).toEqual([]);
     });
 
     it('stops after the last unlisten, not before', async () => {

@@ -30,7 +30,7 @@ export interface DeviceChannelOptions {
 interface ConversationState {
   /** Highest seq sent to (or sent by) this device on this connection. */
   lastSent: number;
-  /** Seqs sent and not yet acknowledged. */
+  /** Seqs sent and not yet acknowledged, in the (increasing) order they were sent. */
   readonly pending: Set<number>;
   /** Highest cursor handed to the cursor writer. */
   persisted: number;
@@ -324,8 +324,11 @@ export class DeviceChannel {
   }
 
   private advance(conversationId: string, state: ConversationState): void {
-    let cursor = state.lastSent;
-    for (const p of state.pending) cursor = Math.min(cursor, p - 1);
+    // Seqs enter `pending` in increasing order (each above `lastSent`), and a Set iterates in
+    // insertion order: its first element is the lowest unacknowledged seq. O(1) per
+    // acknowledgement instead of a scan of everything in flight to the device.
+    const lowest = state.pending.values().next();
+    const cursor = lowest.done ? state.lastSent : Math.min(state.lastSent, lowest.value - 1);
     if (cursor <= state.persisted) return;
     state.persisted = cursor;
     this.o.cursors.note(this.o.userId, this.deviceId, conversationId, cursor);

@@ -10,6 +10,7 @@ import type { GatewaySettings } from '../gateway.config';
 import type { Ack, AckAnswer, ChatController } from './chat.controller';
 import { CursorWriter } from './cursor-writer';
 import { DeviceChannel } from './device-channel';
+import { SharedDownlink } from './shared-downlink';
 import type { DeliveryPath } from './device-channel';
 import type { DeliveryRouter } from './delivery.router';
 import { kickSession, sessionsToReplace } from './presence.notifier';
@@ -55,9 +56,12 @@ export class SocketGateway {
 
   /** The device cursors of every socket here, written in bulk. */
   readonly cursors: CursorWriter;
+  /** Acknowledged downlinks, each message encoded once for all its sockets. */
+  private readonly downlink: SharedDownlink;
 
   constructor(private readonly d: SocketGatewayDeps) {
     this.cursors = new CursorWriter(d.store.cursors, d.logger, d.settings.cursorFlushMs);
+    this.downlink = new SharedDownlink(d.io.of('/'), d.settings.ackTimeoutMs);
     d.io.use((socket, next) => {
       void this.admit(socket).then(
         (refusal) => next(refusal),
@@ -164,8 +168,7 @@ export class SocketGateway {
         socket.emit('chat', message);
         return;
       }
-      socket.timeout(this.d.settings.ackTimeoutMs).emit('chat', message, (err: unknown) => {
-        if (err) return;
+      this.downlink.emit(socket, message, () => {
         this.d.observeDownlink?.acked(message, path);
         onAck();
       });
