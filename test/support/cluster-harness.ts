@@ -113,7 +113,14 @@ export class ClusterHarness {
   ): Promise<ClusterHarness> {
     const h = new ClusterHarness();
     await h.define(options.gateways ?? 2, options.env ?? {}, options.endpoints ?? {}, options.messageInstances ?? 1);
-    await Promise.all([...h.procs.keys()].map((n) => h.startProcess(n)));
+    const started = await Promise.allSettled([...h.procs.keys()].map((n) => h.startProcess(n)));
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) {
+      // The caller never gets `h` to stop: stop here what did start, or it outlives the test
+      // (orphans of a loaded run, seen by the dozen, each adding to the load that failed it).
+      await h.stop();
+      throw failed.reason;
+    }
     return h;
   }
 
