@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { ClusterHarness, clusterEndpoints } from '../support/cluster-harness';
 import { deliveryFigures, report, sendMany } from '../support/fault-figures';
+import { FAULT_SECONDS, openConversations, sustainedRow } from '../support/sustained-load';
 import type { ImMessage } from '@im/protocol';
 
 jest.setTimeout(240_000);
@@ -112,6 +113,19 @@ describe('cluster mode on real Redis, Kafka and FerretDB', () => {
     expect(acked.size).toBe(sent.length);
     expect([...acked].every((id) => stored.has(id))).toBe(true);
     expect(storedIds.length).toBe(stored.size);
+  });
+
+  it(`sustained (row 2b): the message service killed with -9 in the middle of ${FAULT_SECONDS} s of steady traffic at IM_FAULT_RATE, restarted 2 s later`, async () => {
+    const conversations = await openConversations(h, 'ks', 6, ['phone', 'pc']);
+    await sustainedRow('row 2b-sustained kill -9 message service', conversations, {
+      faultAtSec: FAULT_SECONDS / 2 - 2,
+      fault: async () => {
+        await h.kill('message');
+        await new Promise((r) => setTimeout(r, 2000));
+        await h.restart('message');
+      },
+    });
+    expect(h.exited()).toEqual([]);
   });
 
   it('loses nothing when a gateway is killed with -9: its clients reconnect to the other gateway', async () => {

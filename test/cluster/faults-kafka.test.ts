@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { ClusterHarness, clusterEndpoints } from '../support/cluster-harness';
 import { expectNothingLost, historyOf, sendMany } from '../support/fault-figures';
+import { FAULT_SECONDS, openConversations, sustainedRow } from '../support/sustained-load';
 import { TcpProxy } from '../support/tcp-proxy';
 
 jest.setTimeout(300_000);
@@ -43,11 +44,7 @@ describe('row 4: Kafka unreachable for 5 s', () => {
       ackTimeoutMs: 5000,
       onAcked: (n) => {
         if (n === 100 && !outage) {
-          outage = (async () => {
-            proxy.down();
-            await sleep(5000);
-            proxy.up();
-          })();
+          outage = proxy.outage(5000);
         }
       },
     });
@@ -89,6 +86,15 @@ describe('row 4: Kafka unreachable for 5 s', () => {
       { receiver },
       figures,
     );
+    expect(h.exited()).toEqual([]);
+  });
+
+  it(`sustained: Kafka unreachable for 5 s in the middle of ${FAULT_SECONDS} s of steady traffic at IM_FAULT_RATE`, async () => {
+    const conversations = await openConversations(h, 'kfs');
+    await sustainedRow('row 4-sustained Kafka down 5 s', conversations, {
+      faultAtSec: FAULT_SECONDS / 2 - 3,
+      fault: () => proxy.outage(5000),
+    });
     expect(h.exited()).toEqual([]);
   });
 });

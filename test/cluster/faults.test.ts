@@ -8,6 +8,7 @@ import { ClusterHarness, clusterEndpoints } from '../support/cluster-harness';
 import { tokenFor } from '../support/embedded-harness';
 import { deliveryFigures, deliveryP99, expectNothingLost, historyOf, report, sendMany } from '../support/fault-figures';
 import { ImTestClient } from '../support/im-client';
+import { FAULT_SECONDS, openConversations, sustainedRow } from '../support/sustained-load';
 import { TcpProxy } from '../support/tcp-proxy';
 
 jest.setTimeout(240_000);
@@ -127,11 +128,7 @@ describe('row 3: Redis unreachable for 5 s', () => {
       ackTimeoutMs: 3000,
       onAcked: (n) => {
         if (n === 100 && !outage) {
-          outage = (async () => {
-            proxy.down();
-            await sleep(5000);
-            proxy.up();
-          })();
+          outage = proxy.outage(5000);
         }
       },
     });
@@ -157,6 +154,15 @@ describe('row 3: Redis unreachable for 5 s', () => {
       expect(s).toContain(false);
       expect(s[s.length - 1]).toBe(true);
     }
+    expect(h.exited()).toEqual([]);
+  });
+
+  it(`sustained: Redis unreachable for 5 s in the middle of ${FAULT_SECONDS} s of steady traffic at IM_FAULT_RATE`, async () => {
+    const conversations = await openConversations(h, 'rds', 6, ['phone', 'pc']);
+    await sustainedRow('row 3-sustained Redis down 5 s', conversations, {
+      faultAtSec: FAULT_SECONDS / 2 - 3,
+      fault: () => proxy.outage(5000),
+    });
     expect(h.exited()).toEqual([]);
   });
 });
@@ -188,11 +194,7 @@ describe('row 5: the store (FerretDB) unreachable for 5 s', () => {
       ackTimeoutMs: 3000,
       onAcked: (n) => {
         if (n === 100 && !outage) {
-          outage = (async () => {
-            proxy.down();
-            await sleep(5000);
-            proxy.up();
-          })();
+          outage = proxy.outage(5000);
         }
       },
     });
@@ -317,6 +319,34 @@ describe('row 6: message service instances restarted every 2 s during load (reba
       duplicates: 0,
       outOfOrder: 0,
     });
+  });
+
+  it(`sustained: the restarts every 2 s throughout ${FAULT_SECONDS} s of steady traffic at IM_FAULT_RATE`, async () => {
+    const conversations = await openConversations(h, 'rbs');
+    const names = ['message', 'message-1'] as const;
+    const trafficEnd = Date.now() + FAULT_SECONDS * 1000;
+    let restarts = 0;
+    await sustainedRow('row 6-sustained rebalance storm', conversations, {
+      faultAtSec: 0,
+      // Every 2 s the next of the two consumers is killed (-9) or stopped (SIGTERM), alternately,
+      // and started again at once: each instance goes every 4 s, often before it has joined the
+      // group (a start takes longer than that on a loaded machine), so the group rebalances
+      // throughout. After the storm both must come up and drain the backlog.
+      fault: async () => {
+        const t0 = Date.now();
+        for (let i = 0; t0 + 2000 * (i + 1) < trafficEnd; i++) {
+          await sleep(Math.max(0, t0 + 2000 * (i + 1) - Date.now()));
+          const name = names[i % 2]!;
+          if (Math.floor(i / 2) % 2 === 1) await Promise.race([h.terminate(name), sleep(3000)]);
+          await h.respawn(name);
+          restarts++;
+        }
+        await Promise.all(names.map((n) => h.whenReady(n)));
+      },
+      extra: () => ({ restarts }),
+    });
+    expect(restarts).toBeGreaterThanOrEqual(FAULT_SECONDS / 2 - 2);
+    expect(h.exited()).toEqual([]);
   });
 });
 

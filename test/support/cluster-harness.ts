@@ -113,7 +113,14 @@ export class ClusterHarness {
   ): Promise<ClusterHarness> {
     const h = new ClusterHarness();
     await h.define(options.gateways ?? 2, options.env ?? {}, options.endpoints ?? {}, options.messageInstances ?? 1);
-    await Promise.all([...h.procs.keys()].map((n) => h.startProcess(n)));
+    const started = await Promise.allSettled([...h.procs.keys()].map((n) => h.startProcess(n)));
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) {
+      // The caller never gets `h` to stop: stop here what did start, or it outlives the test
+      // (orphans of a loaded run, seen by the dozen, each adding to the load that failed it).
+      await h.stop();
+      throw failed.reason;
+    }
     return h;
   }
 
@@ -234,6 +241,19 @@ export class ClusterHarness {
     await this.startProcess(name);
   }
 
+  /** `kill -9` if running, then start again without waiting for readiness (`whenReady` waits). */
+  async respawn(name: ServiceName): Promise<void> {
+    await this.kill(name);
+    this.spawnProcess(name);
+  }
+
+  /** Resolves when the process answers its readiness check (throws if it exits first). */
+  async whenReady(name: ServiceName): Promise<void> {
+    const p = this.procs.get(name);
+    if (!p) throw new Error(`no process ${name}`);
+    await this.waitReady(p);
+  }
+
   logOf(name: ServiceName): string {
     const p = this.procs.get(name);
     try {
@@ -329,6 +349,10 @@ export class ClusterHarness {
   }
 
   private async startProcess(name: ServiceName): Promise<void> {
+    await this.waitReady(this.spawnProcess(name));
+  }
+
+  private spawnProcess(name: ServiceName): Proc {
     const p = this.procs.get(name);
     if (!p) throw new Error(`no process ${name}`);
     const out = createWriteStream(p.log, { flags: 'a' });
@@ -340,7 +364,7 @@ export class ClusterHarness {
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     p.child = child;
-    await this.waitReady(p);
+    return p;
   }
 
   private async waitReady(p: Proc, timeoutMs = 60_000): Promise<void> {

@@ -127,17 +127,7 @@ export async function expectNothingLost(
   figures: SendFigures,
   waitMs = 120_000,
 ): Promise<void> {
-  for (const [name, d] of Object.entries(devices)) {
-    try {
-      await d.waitFor(
-        () => deliveryFigures(d, figures.acked).delivered === figures.acked.size,
-        waitMs,
-        'every acked message',
-      );
-    } catch (e) {
-      throw new Error(`${row}: ${name}: ${(e as Error).message}; ${await whatIsMissing(d, figures, history)}`);
-    }
-  }
+  await waitForEveryAcked(row, history, devices, figures, waitMs);
   const storedIds = (await history()).map((m) => m.msgId);
   const stored = new Set(storedIds);
   for (const [name, d] of Object.entries(devices)) {
@@ -156,10 +146,45 @@ export async function expectNothingLost(
     expect(f).toEqual({ delivered: figures.acked.size, duplicates: 0, outOfOrder: 0 });
   }
   expect(figures.acked.size).toBe(figures.sent.length);
+  await expectAllStored(row, history, devices, figures, storedIds);
+}
+
+/** Waits until every acknowledged message arrived on each device; on a timeout, says which are missing and whether they are stored. */
+export async function waitForEveryAcked(
+  row: string,
+  history: () => Promise<ImMessage[]>,
+  devices: Record<string, ImTestClient>,
+  figures: SendFigures,
+  waitMs: number,
+): Promise<void> {
+  for (const [name, d] of Object.entries(devices)) {
+    try {
+      await d.waitFor(
+        () => deliveryFigures(d, figures.acked).delivered === figures.acked.size,
+        waitMs,
+        'every acked message',
+      );
+    } catch (e) {
+      throw new Error(`${row}: ${name}: ${(e as Error).message}; ${await whatIsMissing(d, figures, history)}`);
+    }
+  }
+}
+
+/**
+ * The history (`storedIds`, as read after the deliveries) holds every acknowledged message, each
+ * once. A message delivered but not in the history is named, with the seq it arrived at and
+ * whether a second read of the history finds it (a read that missed it, or a store that lost it).
+ */
+export async function expectAllStored(
+  row: string,
+  history: () => Promise<ImMessage[]>,
+  devices: Record<string, ImTestClient>,
+  figures: SendFigures,
+  storedIds: string[],
+): Promise<void> {
+  const stored = new Set(storedIds);
   const notStored = [...figures.acked].filter((id) => !stored.has(id));
   if (notStored.length > 0) {
-    // Delivered (every device has it) but not in the history: say at which seq it arrived and
-    // whether a second read of the history finds it (a read that missed it, or a store that lost it).
     const secondRead = await history();
     const again = new Set(secondRead.map((m) => m.msgId));
     const seqOf = new Map(Object.values(devices).flatMap((d) => d.ofType(2).map((m) => [m.msgId, m.seq] as const)));

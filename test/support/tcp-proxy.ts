@@ -7,7 +7,7 @@ import type { Server } from 'node:net';
  * connection breaks.
  *
  * - `down()`: every open connection is cut and new ones are closed at once (the server is
- *   unreachable); `up()` ends that.
+ *   unreachable); `up()` ends that; `outage(ms)` is the two, `ms` apart.
  * - `swallowDownstream()`: from now on, bytes from the server to the clients are dropped
  *   (a request gets through, its answer never arrives); `cutAll()` then breaks the connections.
  * - `impair()`: every chunk, both ways, is held `delayMs`; a fraction `lossRate` of them is held
@@ -55,6 +55,13 @@ export class TcpProxy {
   up(): void {
     this.isDown = false;
     this.swallowing = false;
+  }
+
+  /** `down()`, then `up()` after `ms`; resolves when the server is reachable again. */
+  async outage(ms: number): Promise<void> {
+    this.down();
+    await new Promise((r) => setTimeout(r, ms));
+    this.up();
   }
 
   impair(impairment: Impairment | undefined): void {
