@@ -37,13 +37,7 @@ import { docsRoutes } from './http/docs.routes';
 import { collectOpenApi, documentOnlyResponseSchemas } from './http/openapi';
 import type { RoutesContext } from './http/routes.context';
 import { ServiceCommands } from './service-commands';
-import type {
-  ClientToServerEvents,
-  ImServer,
-  InterServerEvents,
-  ServerToClientEvents,
-  SocketData,
-} from './socket/socket.events';
+import type { ImServer } from './socket/socket.events';
 import { CallForwarder } from './call/call.forwarder';
 import { ChatroomController } from './chatroom/chatroom.controller';
 import { ChatroomService } from './chatroom/chatroom.service';
@@ -228,37 +222,34 @@ export function createGateway(deps: GatewayDeps): Gateway {
       ? new HandshakeLimiter(deps.settings.handshakesPerIpPerMin, deps.settings.handshakeBurstPerIp, deps.clock)
       : undefined;
   const engineLog = deps.logger.child({ module: 'socket' });
-  const io: ImServer = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
-    app.server,
-    {
-      allowEIO3: true,
-      // Engine.IO handshakes only (not every poll): per-address rate first, then the browser origin.
-      allowRequest: (req, callback) => {
-        const address = req.socket.remoteAddress ?? 'unknown';
-        if (handshakes && !handshakes.take(address)) {
-          engineLog.info({ address }, 'handshake refused: too many from this address');
-          return callback('too many handshakes from this address; retry later', false);
-        }
-        const origin = req.headers.origin;
-        if (!origins.allows(origin, req.headers.host)) {
-          engineLog.info({ address, origin }, 'handshake refused: origin not allowed');
-          return callback('origin not allowed', false);
-        }
-        return callback(null, true);
-      },
-      // Lets browsers read polling responses from allowed origins (the check above does the refusing).
-      // (A same-origin page, the console, needs no CORS headers: its origin is not listed here.)
-      cors: {
-        origin: (origin, callback) => callback(null, origin !== undefined && origins.allows(origin) ? origin : false),
-      },
-      maxHttpBufferSize: deps.settings.maxMessageBytes * 2 + 1024,
-      pingInterval: 25_000,
-      pingTimeout: 20_000,
-      // Upgrade offers to other paths (h2c, ...) are answered as HTTP/1.1 (answerUpgradeOffersAsHttp).
-      destroyUpgrade: false,
-      ...(deps.adapter ? { adapter: deps.adapter } : {}),
+  const io: ImServer = new Server(app.server, {
+    allowEIO3: true,
+    // Engine.IO handshakes only (not every poll): per-address rate first, then the browser origin.
+    allowRequest: (req, callback) => {
+      const address = req.socket.remoteAddress ?? 'unknown';
+      if (handshakes && !handshakes.take(address)) {
+        engineLog.info({ address }, 'handshake refused: too many from this address');
+        return callback('too many handshakes from this address; retry later', false);
+      }
+      const origin = req.headers.origin;
+      if (!origins.allows(origin, req.headers.host)) {
+        engineLog.info({ address, origin }, 'handshake refused: origin not allowed');
+        return callback('origin not allowed', false);
+      }
+      return callback(null, true);
     },
-  );
+    // Lets browsers read polling responses from allowed origins (the check above does the refusing).
+    // (A same-origin page, the console, needs no CORS headers: its origin is not listed here.)
+    cors: {
+      origin: (origin, callback) => callback(null, origin !== undefined && origins.allows(origin) ? origin : false),
+    },
+    maxHttpBufferSize: deps.settings.maxMessageBytes * 2 + 1024,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    // Upgrade offers to other paths (h2c, ...) are answered as HTTP/1.1 (answerUpgradeOffersAsHttp).
+    destroyUpgrade: false,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
+  });
   answerUpgradeOffersAsHttp(app.server, io.path());
   // Registered before authentication: a draining gateway takes no new sockets.
   io.use((_socket, next) =>
