@@ -27,7 +27,7 @@ import type {
   RedPacketClaimDoc,
   RedPacketDoc,
   TransferDoc,
-} from './mongo.models';
+} from './mongo.money-models';
 
 const entryKey = (accountId: string, n: number): string => naturalKey(accountId, String(n));
 const toEntry = (d: LedgerEntryDoc): LedgerEntry => ({
