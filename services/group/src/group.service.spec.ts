@@ -15,7 +15,7 @@ describe(GroupService.name, () => {
 
   beforeEach(async () => {
     store = new SqliteStore(':memory:');
-    const hub = new MemoryDeliveryHub();
+    const hub = new MemoryDeliveryHub({ handOver: 'sameTurn' });
     const gateway = hub.port();
     got = [];
     gateway.onDelivery((u, d: Delivery) => {

@@ -35,7 +35,7 @@ describe(MessageService.name, () => {
 
   beforeEach(async () => {
     store = new SqliteStore(':memory:');
-    const hub = new MemoryDeliveryHub();
+    const hub = new MemoryDeliveryHub({ handOver: 'sameTurn' });
     const gateway = hub.port();
     got = [];
     gateway.onDelivery((u, d) => got.push([u, d]));

@@ -1,8 +1,25 @@
 import type { Delivery, DeliveryBatchItem, DeliveryHandler, DeliveryPort } from '../delivery.port';
 
+export interface MemoryDeliveryHubOptions {
+  /**
+   * `nextTurn` (the default, embedded mode): a send is handed to the ports in the next turn of
+   * the event loop, as a publish over the network would be. `sameTurn`: before `send` returns,
+   * so a unit test reads what was delivered right after the call that sent it.
+   */
+  readonly handOver?: 'nextTurn' | 'sameTurn';
+}
+
 /** The in-process "network" between the ports of one process (embedded mode, tests). */
 export class MemoryDeliveryHub {
   private readonly ports = new Set<MemoryDeliveryPort>();
+
+  constructor(private readonly options: MemoryDeliveryHubOptions = {}) {}
+
+  /** @internal Runs `route` as `handOver` says. */
+  handOver(route: () => void): void {
+    if (this.options.handOver === 'sameTurn') route();
+    else setImmediate(route);
+  }
 
   port(): MemoryDeliveryPort {
     const p = new MemoryDeliveryPort(this);
@@ -25,7 +42,11 @@ export class MemoryDeliveryHub {
 /**
  * Embedded mode's DeliveryPort: `send` and `sendMany` alike reach each port of the hub once per
  * delivery (the one-process form of routing by gateway), which hands it to the handler of each
- * user it listens to, in send order.
+ * user it listens to, in send order. Like a publish over the network, a send is handed over in
+ * the next turn of the event loop (the hub's `handOver`): the sender's acknowledgement, answered
+ * when the batch that stored its message is done, then leaves before the deliveries of that batch
+ * (the client SDK counts its acknowledged sends to tell them from a gap it must fill from the
+ * history; delivered first, each looked like a gap, and filling it cost an HTTP history call).
  */
 export class MemoryDeliveryPort implements DeliveryPort {
   private readonly listening = new Map<string, number>();
@@ -34,12 +55,14 @@ export class MemoryDeliveryPort implements DeliveryPort {
   constructor(private readonly hub: MemoryDeliveryHub) {}
 
   send(userIds: readonly string[], delivery: Delivery): Promise<void> {
-    this.hub.route(userIds, delivery);
+    this.hub.handOver(() => this.hub.route(userIds, delivery));
     return Promise.resolve();
   }
 
   sendMany(items: readonly DeliveryBatchItem[]): Promise<void> {
-    for (const { userIds, delivery } of items) this.hub.route(userIds, delivery);
+    this.hub.handOver(() => {
+      for (const { userIds, delivery } of items) this.hub.route(userIds, delivery);
+    });
     return Promise.resolve();
   }
 

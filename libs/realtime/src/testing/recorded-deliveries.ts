@@ -20,11 +20,11 @@ export async function recordDeliveries(
   return recorded;
 }
 
-/** The ports of a service's unit test: a store in memory, and a delivery port whose deliveries to `userIds` are recorded. */
+/** The ports of a service's unit test: a store in memory, and a delivery port whose deliveries to `userIds` are recorded as they are sent (`sameTurn`). */
 export async function inMemoryServicePorts(
   userIds: readonly string[],
 ): Promise<{ store: SqliteStore; delivery: DeliveryPort; got: RecordedDeliveries }> {
-  const hub = new MemoryDeliveryHub();
+  const hub = new MemoryDeliveryHub({ handOver: 'sameTurn' });
   const got = await recordDeliveries(hub, userIds);
   return { store: new SqliteStore(':memory:'), delivery: hub.port(), got };
 }

@@ -4,6 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './sqlite.database';
 import type { SqliteWriteBatcher } from './sqlite.write-batcher';
 import { SqliteBatchAppender } from './message.sqlite-batch';
+import { SqliteMessageLookups } from './message.sqlite-lookups';
 import type { ConversationColumns } from './message.sqlite-batch';
 
 interface MessageRow {
@@ -36,7 +37,7 @@ export class SqliteMessageRepository implements MessageRepository {
   private readonly appendOne: (input: AppendInput) => AppendResult;
   private readonly appendTx: (input: AppendInput) => AppendResult;
   private readonly appendManyTx: (inputs: readonly AppendInput[]) => AppendResult[];
-  private byMsgId: Statement<[string, string], MessageRow> | undefined;
+  private readonly lookups: SqliteMessageLookups<MessageRow & { msg_id: string }>;
   private readonly ranges = new Map<string, Statement<[string, number, number, number], MessageRow>>();
 
   constructor(
@@ -88,6 +89,7 @@ export class SqliteMessageRepository implements MessageRepository {
     this.appendTx = db.transaction(this.appendOne);
     const batch = new SqliteBatchAppender(db, conversationColumns, this.appendOne);
     this.appendManyTx = db.transaction((inputs: readonly AppendInput[]) => batch.append(inputs));
+    this.lookups = new SqliteMessageLookups(db, 'conversation_id, seq, body, recalled, sender_device, msg_id');
   }
 
   async append(input: AppendInput): Promise<AppendResult> {
@@ -100,11 +102,9 @@ export class SqliteMessageRepository implements MessageRepository {
     return this.writes.run(() => this.appendManyTx(inputs));
   }
 
+  /** Gathered with the other lookups of this turn of the event loop into one statement (`SqliteMessageLookups`). */
   async findByMsgId(conversationId: string, msgId: string): Promise<StoredMessage | undefined> {
-    this.byMsgId ??= this.db.prepare<[string, string], MessageRow>(
-      'SELECT conversation_id, seq, body, recalled, sender_device FROM messages WHERE conversation_id = ? AND msg_id = ?',
-    );
-    const row = this.byMsgId.get(conversationId, msgId);
+    const row = await this.lookups.find(conversationId, msgId);
     return row ? toStored(row) : undefined;
   }
 

@@ -20,6 +20,8 @@ const KNOWN_USERS_MAX = 100_000;
  */
 export class UserDirectory {
   private readonly faces = new Map<string, { face: SenderFace; at: number }>();
+  /** Face reads under way, by user: the sends that miss the cache meanwhile wait for the same read. */
+  private readonly reading = new Map<string, { readonly face: Promise<SenderFace> }>();
   /** Users whose profile exists (created or found by `ensure`); profiles are never deleted. */
   private readonly known = new Set<string>();
 
@@ -48,24 +50,41 @@ export class UserDirectory {
     this.known.add(claims.sub);
   }
 
-  /** The sender's name and avatar: the directory's, else the token's claims, else the id. */
+  /**
+   * The sender's name and avatar: the directory's, else the token's claims, else the id. Sends
+   * of one user that miss the cache together share one read.
+   */
   async senderFace(claims: TokenClaims): Promise<SenderFace> {
+    const user = claims.sub;
     const now = this.clock.now();
-    const cached = this.faces.get(claims.sub);
+    const cached = this.faces.get(user);
     if (cached !== undefined && now - cached.at < this.cacheMs) return cached.face;
-    const profile = (await this.store.users.get(claims.sub)) ?? UserDirectory.fromClaims(claims, now);
-    const face = { fromName: profile.name, imageIconUrl: profile.avatar };
-    if (this.cacheMs > 0) {
+    const under = this.reading.get(user);
+    if (under !== undefined) return under.face;
+    const read = { face: this.readFace(claims, now) };
+    this.reading.set(user, read);
+    // Cached only if no change was made meanwhile (a change forgets the read under way too).
+    const done = (face?: SenderFace): void => {
+      if (this.reading.get(user) !== read) return;
+      this.reading.delete(user);
+      if (face === undefined || this.cacheMs <= 0) return;
       if (this.faces.size >= 10_000) this.faces.clear();
-      this.faces.set(claims.sub, { face, at: now });
-    }
-    return face;
+      this.faces.set(user, { face, at: now });
+    };
+    read.face.then(done, () => done());
+    return read.face;
+  }
+
+  private async readFace(claims: TokenClaims, now: number): Promise<SenderFace> {
+    const profile = (await this.store.users.get(claims.sub)) ?? UserDirectory.fromClaims(claims, now);
+    return { fromName: profile.name, imageIconUrl: profile.avatar };
   }
 
   /** Stores a profile change and forgets the cached face. */
   async update(userId: string, change: ProfileChange): Promise<UserProfile> {
     const profile = await this.store.users.update(userId, change, this.clock.now());
     this.faces.delete(userId);
+    this.reading.delete(userId);
     return profile;
   }
 
