@@ -1,5 +1,6 @@
 // Back-pressure: with the message service stopped, the gateways keep acknowledging messages (they
-// are durable in Kafka) only until the message service's backlog passes IM_MAX_MESSAGE_BACKLOG;
+// are durable in Kafka), past IM_MESSAGE_BACKLOG_HOLD records behind only after holding each one
+// (up to IM_MESSAGE_BACKLOG_HOLD_MS), and only until the backlog passes IM_MAX_MESSAGE_BACKLOG;
 // then new messages are refused with 50301, and a retry with the same msgId is accepted once the
 // restarted service has worked the backlog off. Everything acknowledged arrives, once.
 import { ClusterHarness } from '../support/cluster-harness';
@@ -11,7 +12,15 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 describe('message backlog limit (cluster)', () => {
   let h: ClusterHarness;
   beforeAll(async () => {
-    h = await ClusterHarness.start({ gateways: 2, env: { IM_MAX_MESSAGE_BACKLOG: '20', IM_BACKLOG_CHECK_MS: '200' } });
+    h = await ClusterHarness.start({
+      gateways: 2,
+      env: {
+        IM_MAX_MESSAGE_BACKLOG: '20',
+        IM_MESSAGE_BACKLOG_HOLD: '5',
+        IM_MESSAGE_BACKLOG_HOLD_MS: '600',
+        IM_BACKLOG_CHECK_MS: '200',
+      },
+    });
   });
   afterAll(() => h?.stop());
 
@@ -23,12 +32,16 @@ describe('message backlog limit (cluster)', () => {
 
     await h.kill('message');
     const acked: string[] = [];
+    const ackMs: number[] = [];
     let refusal: { msgId: string; answer: unknown } | undefined;
     for (let i = 0; i < 400 && !refusal; i++) {
       const m = sender.message('bl-receiver', `while down ${i}`);
+      const started = Date.now();
       const answer = await sender.send(m);
-      if (answer.code === 0) acked.push(m.msgId);
-      else if (answer.code === 50301) refusal = { msgId: m.msgId, answer };
+      if (answer.code === 0) {
+        acked.push(m.msgId);
+        ackMs.push(Date.now() - started);
+      } else if (answer.code === 50301) refusal = { msgId: m.msgId, answer };
       else throw new Error(`unexpected answer ${JSON.stringify(answer)}`);
       // Paced so the gateways' 200 ms backlog reads see it grow.
       if (i % 10 === 9) await sleep(250);
@@ -40,6 +53,8 @@ describe('message backlog limit (cluster)', () => {
     expect(acked.length).toBeGreaterThanOrEqual(20);
     expect(acked.length).toBeLessThan(200);
     expect(h.logOf('gateway0')).toContain('message backlog over the limit');
+    // Past 5 behind, messages were held (up to 600 ms each) before they were acknowledged.
+    expect(ackMs.filter((ms) => ms >= 500).length).toBeGreaterThanOrEqual(3);
 
     await h.restart('message');
     const retry = { ...sender.message('bl-receiver', 'the refused one'), msgId: refusal?.msgId ?? '' };

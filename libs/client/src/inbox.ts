@@ -60,7 +60,10 @@ export class Inbox {
   private pendingSleep: { cancel: () => void } | undefined;
   /** Conversations that have had a message on this connection. */
   private live = new Set<string>();
-  /** Per conversation: this device's sends acknowledged on this connection and not yet seen in its seqs. */
+  /**
+   * Per conversation: this device's sends acknowledged on this connection and not yet seen in its
+   * seqs, less those a history fill found before their acknowledgement came (then negative).
+   */
   private readonly ownCredit = new Map<string, number>();
   /** Aborts the history call of this connection's fill when the connection goes. */
   private abort = new AbortController();
@@ -137,12 +140,22 @@ export class Inbox {
       const jump = m.seq - last - 1;
       const credit = this.ownCredit.get(c.id) ?? 0;
       if (!first && jump <= credit) this.ownCredit.set(c.id, credit - jump);
-      else if (!(await this.fill(c, last, m.seq, generation))) return false;
-      else this.ownCredit.delete(c.id);
+      else {
+        const ownFilled = await this.fill(c, last, m.seq, generation);
+        if (ownFilled === undefined) return false;
+        // Exact: own sends the fill found use up their credits; one not acknowledged yet leaves a
+        // debt its acknowledgement pays. The credits of own sends stored past this message (cluster
+        // mode acknowledges before it stores) stay.
+        this.ownCredit.set(c.id, credit - ownFilled);
+      }
     }
-    // Own sends acknowledged before the first message are below it, or (cluster mode, stored
-    // later) will show as a jump that the history fills.
-    if (first) this.ownCredit.delete(c.id);
+    // After a reconnect (seqs known from before), own sends acknowledged before the first message
+    // may be below it, where sync may also have cut history short: their credits go, and a later
+    // jump is filled once. A fresh device keeps them: cluster mode acknowledges a send before it is
+    // stored, so at the start most of them are above the first message, and dropping them made
+    // every window of own sends a history call (the credits of sends stored below it only ever
+    // explain a later jump of own sends, the one kind a connection's stream has).
+    if (first && last !== undefined) this.ownCredit.delete(c.id);
     if (generation !== this.generation) return false;
     this.seen.add(m.msgId);
     this.o.deliver(m);
@@ -150,14 +163,18 @@ export class Inbox {
     return true;
   }
 
-  /** Delivers the history in (afterSeq, beforeSeq). False when the connection went away meanwhile. */
+  /**
+   * Delivers the history in (afterSeq, beforeSeq). Returns how many of its messages this client
+   * sent itself, or undefined when the connection went away meanwhile.
+   */
   private async fill(
     c: TrackedConversation,
     afterSeq: number,
     beforeSeq: number,
     generation: number,
-  ): Promise<boolean> {
+  ): Promise<number | undefined> {
     let cursor = afterSeq;
+    let own = 0;
     for (let attempt = 0; generation === this.generation;) {
       let page: ForwardPage;
       try {
@@ -165,26 +182,27 @@ export class Inbox {
       } catch (e) {
         if (e instanceof ImClientError && !isTransient(e)) {
           this.o.gap({ conversationId: c.id, afterSeq: cursor, beforeSeq, error: e });
-          return true;
+          return own;
         }
         const wait = sleep(backoffDelay(attempt++, this.o.backoff));
         this.pendingSleep = wait;
         await wait.promise;
         continue;
       }
-      if (generation !== this.generation) return false;
+      if (generation !== this.generation) return undefined;
       attempt = 0;
       for (const m of page.messages) {
         if (typeof m.seq !== 'number' || m.seq <= cursor || m.seq >= beforeSeq) continue;
         cursor = m.seq;
-        if (!this.seen.has(m.msgId) && !this.o.sentHere(m.msgId)) this.o.deliver(m);
+        if (this.o.sentHere(m.msgId)) own++;
+        else if (!this.seen.has(m.msgId)) this.o.deliver(m);
         this.seen.add(m.msgId);
         this.advance(c.id, m.seq);
       }
-      if (!page.hasMore || page.messages.length === 0) return true;
+      if (!page.hasMore || page.messages.length === 0) return own;
       cursor = Math.max(cursor, page.nextAfterSeq ?? cursor);
     }
-    return false;
+    return undefined;
   }
 
   private advance(id: string, seq: number): void {

@@ -48,9 +48,21 @@ export const GATEWAY_CONFIG = {
     min: 0,
     doc: 'Cluster mode: while the message service is more than this many records behind on im.messages, gateways refuse new messages with 50301 (retry with the same msgId) until the backlog halves. 0: no limit.',
   },
+  IM_MESSAGE_BACKLOG_HOLD: {
+    kind: 'int',
+    default: 2000,
+    min: 0,
+    doc: 'Cluster mode: while the message service is more than this many records behind, a new message waits (IM_MESSAGE_BACKLOG_HOLD_MS at most) before it is published, so senders slow to the rate messages are stored instead of being refused. 0: no waiting.',
+  },
+  IM_MESSAGE_BACKLOG_HOLD_MS: {
+    kind: 'int',
+    default: 2000,
+    min: 1,
+    doc: 'Cluster mode: the longest a new message waits under IM_MESSAGE_BACKLOG_HOLD.',
+  },
   IM_BACKLOG_CHECK_MS: {
     kind: 'int',
-    default: 1000,
+    default: 250,
     min: 100,
     doc: 'Cluster mode: how often a gateway reads the message backlog (two Kafka admin requests).',
   },

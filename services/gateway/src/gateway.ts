@@ -84,7 +84,7 @@ export interface GatewayDeps {
   /** Extra readiness checks (bus connected, ...). */
   readonly readinessChecks?: readonly (() => Promise<boolean>)[];
   /** Cluster mode: refuses new messages while the message service is far behind (see BacklogGuard). */
-  readonly backlog?: { check(): void };
+  readonly backlog?: { admit(): Promise<void> };
   /** Uploads (docs/media.md): disk (embedded) or S3 (cluster); absent: the upload routes answer 503. */
   readonly media?: MediaDeps;
 }

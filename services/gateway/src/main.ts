@@ -40,7 +40,12 @@ runProcess({
     });
     const backlog = new BacklogGuard(
       () => ports.bus.backlog(Topics.MESSAGES, MESSAGE_SERVICE_GROUP),
-      { max: config.IM_MAX_MESSAGE_BACKLOG, everyMs: config.IM_BACKLOG_CHECK_MS },
+      {
+        max: config.IM_MAX_MESSAGE_BACKLOG,
+        hold: config.IM_MESSAGE_BACKLOG_HOLD,
+        maxHoldMs: config.IM_MESSAGE_BACKLOG_HOLD_MS,
+        everyMs: config.IM_BACKLOG_CHECK_MS,
+      },
       logger.child({ module: 'backlog' }),
     ).start();
     const ids = new IdGenerator({ worker: config.IM_ID_WORKER });

@@ -62,4 +62,64 @@ describe(BacklogGuard.name, () => {
     expect(refused(on)).toBe('IM_ERR_UNAVAILABLE');
     await on.close();
   });
+
+  it('holds new messages over `hold` until a read finds the backlog under it, and refuses over `max`', async () => {
+    let backlog = 500;
+    const g = new BacklogGuard(
+      () => Promise.resolve(backlog),
+      { max: 1000, hold: 100, maxHoldMs: 60_000, everyMs: 60_000 },
+      logger,
+    );
+    await g.poll();
+    const order: string[] = [];
+    const first = g.admit().then(() => order.push('first'));
+    const second = g.admit().then(() => order.push('second'));
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual([]);
+    expect(g.waiting).toBe(2);
+    backlog = 150;
+    await g.poll();
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual([]);
+    backlog = 100;
+    await g.poll();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
+    expect(g.waiting).toBe(0);
+    await g.admit();
+    backlog = 400;
+    await g.poll();
+    const refusedLater = g.admit().then(
+      () => 'admitted',
+      (e: unknown) => (e instanceof AppError ? e.error.name : 'other'),
+    );
+    backlog = 2000;
+    await g.poll();
+    expect(await refusedLater).toBe('IM_ERR_UNAVAILABLE');
+    await expect(g.admit()).rejects.toMatchObject({ error: { name: 'IM_ERR_UNAVAILABLE' } });
+    await g.close();
+  });
+
+  it('lets a held message go after `maxHoldMs`, and every held message when the backlog cannot be read or the guard closes', async () => {
+    let fail = false;
+    const g = new BacklogGuard(
+      () => (fail ? Promise.reject(new Error('no broker')) : Promise.resolve(500)),
+      { max: 1000, hold: 100, maxHoldMs: 30, everyMs: 60_000 },
+      logger,
+    );
+    await g.poll();
+    const started = Date.now();
+    await g.admit();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    const held = g.admit();
+    fail = true;
+    await g.poll();
+    await held;
+    fail = false;
+    await g.poll();
+    const atClose = g.admit();
+    expect(g.waiting).toBe(1);
+    await g.close();
+    await atClose;
+  });
 });

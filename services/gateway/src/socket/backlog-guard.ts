@@ -4,6 +4,13 @@ import type { Logger, PeriodicTask } from '@im/common';
 export interface BacklogGuardOptions {
   /** Above this many records behind, new messages are refused; 0 turns the guard off. */
   readonly max: number;
+  /**
+   * Above this many records behind (and under `max`), a new message waits before it is published
+   * until a read finds the backlog back under it, `maxHoldMs` at most; 0: no waiting.
+   */
+  readonly hold?: number;
+  /** The longest a message waits under `hold`; default 2,000 ms. */
+  readonly maxHoldMs?: number;
   /** How often the backlog is read. */
   readonly everyMs: number;
 }
@@ -16,10 +23,18 @@ export interface BacklogGuardOptions {
  * messages are refused with IM_ERR_UNAVAILABLE (the client retries with the same msgId), until the
  * backlog is back under half of `max`. A failed read leaves the gate open (a Kafka that cannot
  * answer fails the publish anyway, with the same error).
+ *
+ * Before that, from `hold` records behind, new messages wait (`admit`) instead of being refused:
+ * the sender's acknowledgement comes later, so a client with a window of sends in flight slows
+ * to the rate the message service stores, with no error and no retry back-off, and the
+ * acknowledged-but-undelivered backlog stays near `hold` instead of growing to `max`.
  */
 export class BacklogGuard {
   private closed = false;
   private refusing = false;
+  private holding = false;
+  /** Messages waiting under `hold`: each is let go by a read under it, or by its own timer. */
+  private readonly held = new Set<() => void>();
   private reads: PeriodicTask | undefined;
   private lastBacklog = 0;
 
@@ -40,6 +55,30 @@ export class BacklogGuard {
       });
     }
     return this;
+  }
+
+  /**
+   * Resolves when a new message may be published: at once, or (over `hold`) once the backlog is
+   * back under it or `maxHoldMs` has passed. Throws IM_ERR_UNAVAILABLE while over `max`.
+   */
+  async admit(): Promise<void> {
+    this.check();
+    if (!this.holding) return;
+    await new Promise<void>((resolve) => {
+      const release = (): void => {
+        clearTimeout(timer);
+        this.held.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, this.options.maxHoldMs ?? 2000);
+      this.held.add(release);
+    });
+    this.check();
+  }
+
+  /** Messages waiting under `hold` now (for tests and metrics). */
+  get waiting(): number {
+    return this.held.size;
   }
 
   /** Throws IM_ERR_UNAVAILABLE while the backlog is over the limit. */
@@ -63,7 +102,13 @@ export class BacklogGuard {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.letGo();
     await this.reads?.stop();
+  }
+
+  private letGo(): void {
+    this.holding = false;
+    for (const release of [...this.held]) release();
   }
 
   private async readOnce(): Promise<void> {
@@ -73,10 +118,12 @@ export class BacklogGuard {
     } catch (err) {
       if (this.refusing) this.logger.warn({ err }, 'could not read the message backlog; accepting messages again');
       this.refusing = false;
+      this.letGo();
       return;
     }
     if (this.closed) return;
     this.lastBacklog = backlog;
+
     const { max } = this.options;
     if (!this.refusing && backlog > max) {
       this.refusing = true;
@@ -85,5 +132,9 @@ export class BacklogGuard {
       this.refusing = false;
       this.logger.info({ backlog, max }, 'message backlog back under half the limit: accepting messages again');
     }
+    // Held messages go on once the backlog is under `hold`, and are refused once it is over `max`.
+    const hold = this.options.hold ?? 0;
+    if (hold > 0 && backlog > hold && !this.refusing) this.holding = true;
+    else this.letGo();
   }
 }

@@ -99,14 +99,20 @@ export class ChatController {
           );
           return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
         case 'reaction':
+          return answer({ code: 0, msgId: m.msgId, ...(await this.service.react(sender, m)) });
         case 'conversation': {
-          const { serverTime } =
-            send.kind === 'reaction' ? await this.service.react(sender, m) : await this.service.accept(sender, m);
-          this.logger.debug(
-            { msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub },
-            'message accepted',
-          );
-          return answer({ code: 0, msgId: m.msgId, serverTime });
+          // Its stored copy holds this device's later downlinks until this answer has left (DeviceChannel.sending).
+          const answered = ctx.channel.sending(m.msgId);
+          try {
+            const { serverTime } = await this.service.accept(sender, m);
+            this.logger.debug(
+              { msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub },
+              'message accepted',
+            );
+            return answer({ code: 0, msgId: m.msgId, serverTime });
+          } finally {
+            answered();
+          }
         }
         default:
           return unhandled(send);

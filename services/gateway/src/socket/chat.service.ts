@@ -39,8 +39,8 @@ export class ChatService {
     private readonly clock: Clock,
     /** Names the sender: their fromName and imageIconUrl come from the directory, never from the client. */
     private readonly users: UserDirectory,
-    /** Refuses new messages while the message service is far behind (cluster mode). */
-    private readonly backlog?: { check(): void },
+    /** Holds, then refuses, new messages while the message service is behind (cluster mode; `BacklogGuard`). */
+    private readonly backlog?: { admit(): Promise<void> },
   ) {
     this.commands = new ServiceCommands(bus);
   }
@@ -53,8 +53,8 @@ export class ChatService {
     // Server-owned fields: what the sender put in status, id, version and receiveTime is dropped, never stored.
     const { status: _status, id: _id, version: _version, receiveTime: _receiveTime, ...fromClient } = input;
     const message: ImMessage = { ...fromClient, ...(await this.users.senderFace(sender.claims)) };
-    this.backlog?.check();
     const conversationId = await this.authorise(message);
+    await this.backlog?.admit();
     const serverTime = await this.acceptanceTime(conversationId, message);
     const record: ChatRecord = {
       kind: 'chat',

@@ -90,6 +90,43 @@ describe(DeviceChannel.name, () => {
     expect((await store.cursors.get('b', 'phone', [conv])).get(conv)).toBe(2);
   });
 
+  it('holds later downlinks behind the stored copy of an own send until the answer to that send has left', async () => {
+    channel.start();
+    const answered = channel.sending('mine');
+    const own = await append('mine', 'b', 'phone');
+    const fromPeer = await append('theirs');
+    channel.pushStored(own);
+    channel.pushStored(fromPeer);
+    await settle();
+    expect(sent).toEqual([]);
+    answered();
+    await settle();
+    expect(sent.map((s) => s.message.msgId)).toEqual(['theirs']);
+  });
+
+  it('lets the downlinks go if the answer to an own send is late (`answerWaitMs`)', async () => {
+    await channel.close();
+    channel = new DeviceChannel({
+      userId: 'b',
+      deviceId: 'phone',
+      store,
+      cursors,
+      logger,
+      syncMaxPerConversation: 100,
+      clock: systemClock,
+      answerWaitMs: 200,
+      emit: (message, ack) => sent.push({ message, ...(ack ? { ack } : {}) }),
+    });
+    channel.start();
+    channel.sending('mine');
+    channel.pushStored(await append('mine', 'b', 'phone'));
+    channel.pushStored(await append('theirs'));
+    await settle();
+    expect(sent).toEqual([]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sent.map((s) => s.message.msgId)).toEqual(['theirs']);
+  });
+
   it('moves the cursor only past messages acknowledged in order', async () => {
     for (const id of ['m1', 'm2', 'm3']) await append(id);
     channel.start();

@@ -25,6 +25,8 @@ export interface DeviceChannelOptions {
   readonly clock: Clock;
   /** The first wait before a downlink that failed on an unreachable store is tried again (doubling to 2 s); default 100 ms. */
   readonly retryDelayMs?: number;
+  /** The longest the stored copy of the device's own send waits for the answer to that send to leave (`sending`); default 5 s. */
+  readonly answerWaitMs?: number;
 }
 
 interface ConversationState {
@@ -38,6 +40,13 @@ interface ConversationState {
 
 const PAGE = 200;
 const MAX_RETRY_DELAY_MS = 2000;
+
+/** Resolves when `p` does or after `ms`, whichever comes first. */
+async function waitAtMost(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 
 /** The cursor key under which a device keeps how far the peer's read receipts (33) reached it. */
 const receiptsKey = (conversationId: string): string => `rr:${conversationId}`;
@@ -74,6 +83,8 @@ export class DeviceChannel {
   private readonly conversations = new Map<string, ConversationState>();
   /** True while sync runs: what it sends is measured apart from live deliveries. */
   private syncing = false;
+  /** This device's sends whose answer (ack) has not left yet, by msgId (`sending`). */
+  private readonly unanswered = new Map<string, Promise<void>>();
 
   constructor(private readonly o: DeviceChannelOptions) {
     this.deviceIdNow = o.deviceId;
@@ -99,6 +110,24 @@ export class DeviceChannel {
     this.tasks.unshift(() => this.sync());
     this.ready = true;
     this.drain();
+  }
+
+  /**
+   * The device sent `msgId`; the returned function is called once the answer to it has been
+   * emitted. Until then (`answerWaitMs` at most), the stored copy of that send holds the
+   * device's later downlinks: a client tells the seqs its own sends took (never sent back to it)
+   * from a gap by counting their acknowledgements, and a later message delivered before the
+   * ack looked like a gap it filled from the history (in cluster mode the stored copy can beat
+   * the ack, which waits for Kafka's answer to the gateway).
+   */
+  sending(msgId: string): () => void {
+    let answered = (): void => undefined;
+    const done = new Promise<void>((resolve) => (answered = resolve));
+    this.unanswered.set(msgId, done);
+    return () => {
+      answered();
+      if (this.unanswered.get(msgId) === done) this.unanswered.delete(msgId);
+    };
   }
 
   pushStored(stored: StoredMessage): void {
@@ -289,7 +318,13 @@ export class DeviceChannel {
     const state = await this.loadState(stored.conversationId);
     if (stored.seq <= state.lastSent) return;
     if (stored.seq > state.lastSent + 1) await this.sendRange(stored.conversationId, state.lastSent, stored.seq);
+    const unanswered = this.isOwn(stored) ? this.unanswered.get(stored.message.msgId) : undefined;
+    if (unanswered !== undefined) await waitAtMost(unanswered, this.o.answerWaitMs ?? 5000);
     this.sendOne(state, stored);
+  }
+
+  private isOwn(stored: StoredMessage): boolean {
+    return stored.message.fromId === this.o.userId && stored.senderDeviceId === this.deviceId;
   }
 
   /** Sends the stored messages in (afterSeq, beforeSeq), page by page. */
@@ -307,8 +342,7 @@ export class DeviceChannel {
   private sendOne(state: ConversationState, stored: StoredMessage): void {
     const seq = stored.seq;
     state.lastSent = seq;
-    const own = stored.message.fromId === this.o.userId && stored.senderDeviceId === this.deviceId;
-    if (own) {
+    if (this.isOwn(stored)) {
       this.advance(stored.conversationId, state);
       return;
     }
