@@ -31,11 +31,9 @@ describe(DeviceChannel.name, () => {
   const append = async (msgId: string, fromId = 'a', senderDeviceId = 'other'): Promise<StoredMessage> =>
     (await store.messages.append({ conversationId: conv, message: wire(msgId, fromId), senderDeviceId })).stored;
 
-  beforeEach(() => {
-    store = new SqliteStore(':memory:');
-    sent = [];
-    cursors = new CursorWriter(store.cursors, logger, 5);
-    channel = new DeviceChannel({
+  /** Device `phone` of user b, recording what it sends. */
+  const phoneOfB = (answerWaitMs?: number): DeviceChannel =>
+    new DeviceChannel({
       userId: 'b',
       deviceId: 'phone',
       store,
@@ -44,8 +42,15 @@ describe(DeviceChannel.name, () => {
       syncMaxPerConversation: 100,
       clock: systemClock,
       retryDelayMs: 10,
+      ...(answerWaitMs === undefined ? {} : { answerWaitMs }),
       emit: (message, ack) => sent.push({ message, ...(ack ? { ack } : {}) }),
     });
+
+  beforeEach(() => {
+    store = new SqliteStore(':memory:');
+    sent = [];
+    cursors = new CursorWriter(store.cursors, logger, 5);
+    channel = phoneOfB();
   });
   afterEach(async () => {
     await channel.close();
@@ -106,17 +111,7 @@ describe(DeviceChannel.name, () => {
 
   it('lets the downlinks go if the answer to an own send is late (`answerWaitMs`)', async () => {
     await channel.close();
-    channel = new DeviceChannel({
-      userId: 'b',
-      deviceId: 'phone',
-      store,
-      cursors,
-      logger,
-      syncMaxPerConversation: 100,
-      clock: systemClock,
-      answerWaitMs: 200,
-      emit: (message, ack) => sent.push({ message, ...(ack ? { ack } : {}) }),
-    });
+    channel = phoneOfB(200);
     channel.start();
     channel.sending('mine');
     channel.pushStored(await append('mine', 'b', 'phone'));
