@@ -3,8 +3,9 @@ import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { collection, collectionCreated, collectionPaid } from './api-schemas';
 import { moneyRecordId } from './money-ids';
-import { idSchema } from './routes.context';
+import { idSchema, recordIdParams } from './routes.context';
 import type { RoutesContext } from './routes.context';
+import { bearerRoutes } from './bearer-routes';
 
 /** An amount in fen. */
 export const money = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
@@ -24,7 +25,8 @@ export function collectionRoutes(
   ctx: RoutesContext,
   send: (command: WalletCommand) => Promise<WalletOutcome>,
 ): void {
-  app.post<{
+  const bearer = bearerRoutes(app, ctx);
+  bearer.post<{
     Body: {
       to: { type: 'user' | 'group'; id: string };
       amount: number;
@@ -36,35 +38,31 @@ export function collectionRoutes(
   }>(
     '/v1/collections',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'Start an AA collection in a conversation (the server posts the 40); idempotent by requestId',
-        response: { 201: collectionCreated },
-        body: {
-          type: 'object',
-          required: ['to', 'amount', 'requestId'],
-          additionalProperties: false,
-          properties: {
-            to: {
-              type: 'object',
-              required: ['type', 'id'],
-              additionalProperties: false,
-              properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema },
-            },
-            amount: money,
-            count: { type: 'integer', minimum: 1, maximum: 100000 },
-            totalAmt: money,
-            msg: { type: 'string', maxLength: 256 },
-            requestId: keySchema,
+      summary: 'Start an AA collection in a conversation (the server posts the 40); idempotent by requestId',
+      response: { 201: collectionCreated },
+      body: {
+        type: 'object',
+        required: ['to', 'amount', 'requestId'],
+        additionalProperties: false,
+        properties: {
+          to: {
+            type: 'object',
+            required: ['type', 'id'],
+            additionalProperties: false,
+            properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema },
           },
+          amount: money,
+          count: { type: 'integer', minimum: 1, maximum: 100000 },
+          totalAmt: money,
+          msg: { type: 'string', maxLength: 256 },
+          requestId: keySchema,
         },
       },
     },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const b = request.body;
       const count = b.count ?? 1;
-      const value = await send({
+      return send({
         kind: 'collection-create',
         collectionId: await moneyRecordId(ctx, 'collection', sub, b.requestId),
         collectionKind: 'aa',
@@ -77,23 +75,18 @@ export function collectionRoutes(
         msg: b.msg ?? '',
         at: ctx.clock.now(),
       });
-      return reply.status(201).send(value);
     },
   );
-  app.post<{ Body: { toUserId: string; amount: number; msg?: string; requestId: string } }>(
+  bearer.post<{ Body: { toUserId: string; amount: number; msg?: string; requestId: string } }>(
     '/v1/payment-requests',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'Ask a user for money (41); idempotent by requestId',
-        response: { 201: collectionCreated },
-        body: toUserBody,
-      },
+      summary: 'Ask a user for money (41); idempotent by requestId',
+      response: { 201: collectionCreated },
+      body: toUserBody,
     },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const b = request.body;
-      const value = await send({
+      return send({
         kind: 'collection-create',
         collectionId: await moneyRecordId(ctx, 'collection', sub, b.requestId),
         collectionKind: 'request',
@@ -106,28 +99,22 @@ export function collectionRoutes(
         msg: b.msg ?? '',
         at: ctx.clock.now(),
       });
-      return reply.status(201).send(value);
     },
   );
-  const collectionParams = { type: 'object', properties: { id: idSchema } } as const;
-  app.post<{ Params: { id: string }; Body: { requestId: string } }>(
+  bearer.post<{ Params: { id: string }; Body: { requestId: string } }>(
     '/v1/collections/:id/pay',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'Pay your share of a collection or a payment request; idempotent by requestId',
-        params: collectionParams,
-        body: {
-          type: 'object',
-          required: ['requestId'],
-          additionalProperties: false,
-          properties: { requestId: keySchema },
-        },
-        response: { 200: collectionPaid },
+      summary: 'Pay your share of a collection or a payment request; idempotent by requestId',
+      params: recordIdParams,
+      body: {
+        type: 'object',
+        required: ['requestId'],
+        additionalProperties: false,
+        properties: { requestId: keySchema },
       },
+      response: { 200: collectionPaid },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       return send({
         kind: 'collection-pay',
         collectionId: request.params.id,
@@ -137,18 +124,14 @@ export function collectionRoutes(
       });
     },
   );
-  app.get<{ Params: { id: string } }>(
+  bearer.get<{ Params: { id: string } }>(
     '/v1/collections/:id',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'A collection or payment request, with who paid',
-        params: collectionParams,
-        response: { 200: collection },
-      },
+      summary: 'A collection or payment request, with who paid',
+      params: recordIdParams,
+      response: { 200: collection },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const c = await ctx.store.collections.get(request.params.id);
       const allowed =
         c !== undefined &&

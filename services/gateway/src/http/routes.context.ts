@@ -29,6 +29,12 @@ export interface RoutesContext {
 /** A user or group id. (`examples` is for the API reference: Ajv knows the keyword, OpenAPI 3.1 shows it.) */
 export const idSchema = { type: 'string', pattern: '^[A-Za-z0-9_.@-]{1,128}$', examples: ['alice'] } as const;
 
+/** Path parameters of a route on one user (`/…/:userId`). */
+export const userIdParams = { type: 'object', properties: { userId: idSchema } } as const;
+
+/** Path parameters of a route on one money record, a transfer, red packet or collection (`/…/:id`). */
+export const recordIdParams = { type: 'object', properties: { id: idSchema } } as const;
+
 /** A URL field of a request body (avatars): '' clears it; otherwise http(s) only, as on the socket. */
 export const urlFieldSchema = { type: 'string', maxLength: MAX_URL_LENGTH } as const;
 
