@@ -1,5 +1,5 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
-import { MessageType, directConversationId, groupConversationId, serverMessage } from '@im/protocol';
+import { MessageType, serverMessage } from '@im/protocol';
 import type { MessageTypeNumber } from '@im/protocol';
 import { checkGroupSend } from '@im/store';
 import type { RedPacket, RedPacketClaim } from '@im/store';
@@ -315,19 +315,15 @@ export class RedPacketService extends MoneyPart {
 
   /** 17 in the conversation the packet was sent to, from the sender. */
   private async post(packet: RedPacket): Promise<void> {
-    const group = packet.targetType === 'group';
-    const content = { redPacketId: packet.packetId, msg: packet.msg };
-    const message = serverMessage({
-      msgId: `rp17-${packet.packetId}`,
-      messageType: MessageType.RED_PACKET,
-      from: { id: packet.senderId, type: group ? 'GROUP' : 'PERSON' },
-      destId: packet.targetId,
-      content,
-      at: packet.createdAt,
-    });
-    await this.notices.toConversation(
-      group ? groupConversationId(packet.targetId) : directConversationId(packet.senderId, packet.targetId),
-      message,
+    await this.postInConversation(
+      packet.senderId,
+      { type: packet.targetType, id: packet.targetId },
+      {
+        msgId: `rp17-${packet.packetId}`,
+        type: MessageType.RED_PACKET,
+        content: { redPacketId: packet.packetId, msg: packet.msg },
+        at: packet.createdAt,
+      },
     );
   }
 
@@ -374,16 +370,6 @@ export class RedPacketService extends MoneyPart {
     content: unknown,
     at: number,
   ): Promise<void> {
-    await this.notices.toUser(
-      packet.senderId,
-      serverMessage({
-        msgId: `rp${type}-${packet.packetId}-${about}`,
-        messageType: type,
-        from: { id: fromId, type: 'PERSON' },
-        destId: packet.senderId,
-        content,
-        at,
-      }),
-    );
+    await this.tellUser(packet.senderId, fromId, { msgId: `rp${type}-${packet.packetId}-${about}`, type, content, at });
   }
 }

@@ -1,5 +1,5 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
-import { MessageType, serverMessage } from '@im/protocol';
+import { MessageType } from '@im/protocol';
 import type { MessageTypeNumber } from '@im/protocol';
 import type { Transfer } from '@im/store';
 import { MoneyPart, refuse } from './money.part';
@@ -164,16 +164,6 @@ export class TransferService extends MoneyPart {
     content: unknown,
     at: number,
   ): Promise<void> {
-    await this.notices.toUser(
-      toId,
-      serverMessage({
-        msgId: `tr${type}-${t.transferId}-${toId}`,
-        messageType: type,
-        from: { id: fromId, type: 'PERSON' },
-        destId: toId,
-        content,
-        at,
-      }),
-    );
+    await this.tellUser(toId, fromId, { msgId: `tr${type}-${t.transferId}-${toId}`, type, content, at });
   }
 }

@@ -3,7 +3,7 @@ import type { CreateGroupResult, GroupCommand, GroupJoinPolicy } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { NO_CONTENT, groupDetail, groupMembers, groupSummary, object } from './api-schemas';
-import { checkUrlField, idSchema, urlFieldSchema } from './routes.context';
+import { changeBody, checkUrlField, idSchema, nameSchema, urlFieldSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 import { withProfiles } from './user.routes';
 import { groupMembershipRoutes } from './group-membership.routes';
@@ -38,7 +38,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         required: ['name', 'memberIds'],
         additionalProperties: false,
         properties: {
-          name: { type: 'string', minLength: 1, maxLength: 128 },
+          name: nameSchema,
           memberIds: { type: 'array', items: idSchema, maxItems: 10000 },
           joinPolicy: joinPolicySchema,
         },
@@ -116,18 +116,13 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         'Change the name (25), join policy, avatar (46), announcement (47/48) or introduction (56) (owner, admin)',
       response: { 204: NO_CONTENT },
       params: groupParams,
-      body: {
-        type: 'object',
-        minProperties: 1,
-        additionalProperties: false,
-        properties: {
-          name: { type: 'string', minLength: 1, maxLength: 128 },
-          joinPolicy: joinPolicySchema,
-          avatar: urlFieldSchema,
-          announcement: { type: 'string', maxLength: 4096 },
-          introduction: { type: 'string', maxLength: 4096 },
-        },
-      },
+      body: changeBody({
+        name: nameSchema,
+        joinPolicy: joinPolicySchema,
+        avatar: urlFieldSchema,
+        announcement: { type: 'string', maxLength: 4096 },
+        introduction: { type: 'string', maxLength: 4096 },
+      }),
     },
     async (sub, request) => {
       const { name, joinPolicy } = request.body;

@@ -35,6 +35,13 @@ export const userIdParams = { type: 'object', properties: { userId: idSchema } }
 /** Path parameters of a route on one money record, a transfer, red packet or collection (`/…/:id`). */
 export const recordIdParams = { type: 'object', properties: { id: idSchema } } as const;
 
+/** A group's or a user's name: 1 to 128 characters. */
+export const nameSchema = { type: 'string', minLength: 1, maxLength: 128 } as const;
+
+/** A body that changes some of `fields`: at least one of them, and nothing else. */
+export const changeBody = <P extends Record<string, unknown>>(fields: P) =>
+  ({ type: 'object', minProperties: 1, additionalProperties: false, properties: fields }) as const;
+
 /** A URL field of a request body (avatars): '' clears it; otherwise http(s) only, as on the socket. */
 export const urlFieldSchema = { type: 'string', maxLength: MAX_URL_LENGTH } as const;
 

@@ -7,7 +7,7 @@ import type { ProfileChange, UserProfile } from '@im/store';
 import type { FastifyInstance } from 'fastify';
 import { TokenBucket } from '../socket/rate-limiter';
 import { userProfile, userProfiles } from './api-schemas';
-import { checkUrlField, idSchema, urlFieldSchema, userIdParams } from './routes.context';
+import { changeBody, checkUrlField, idSchema, nameSchema, urlFieldSchema, userIdParams } from './routes.context';
 import type { RoutesContext } from './routes.context';
 import { bearerRoutes } from './bearer-routes';
 
@@ -110,16 +110,7 @@ export function userRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     {
       summary: 'Change this user’s name, avatar or signature: stored in the directory, then 26 to every friend',
       response: { 200: userProfile },
-      body: {
-        type: 'object',
-        minProperties: 1,
-        additionalProperties: false,
-        properties: {
-          name: { type: 'string', minLength: 1, maxLength: 128 },
-          avatar: urlFieldSchema,
-          signature: { type: 'string', maxLength: 256 },
-        },
-      },
+      body: changeBody({ name: nameSchema, avatar: urlFieldSchema, signature: { type: 'string', maxLength: 256 } }),
     },
     async (sub, request) => {
       const { name, avatar, signature } = request.body;
