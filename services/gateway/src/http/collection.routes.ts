@@ -2,7 +2,7 @@ import type { WalletCommand, WalletOutcome } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { collection, collectionCreated, collectionPaid } from './api-schemas';
-import { moneyRecordId } from './money-ids';
+import { inConversationOf, moneyRecordId } from './money-ids';
 import { idSchema, recordIdParams } from './routes.context';
 import type { RoutesContext } from './routes.context';
 import { bearerRoutes } from './bearer-routes';
@@ -133,13 +133,8 @@ export function collectionRoutes(
     },
     async (sub, request) => {
       const c = await ctx.store.collections.get(request.params.id);
-      const allowed =
-        c !== undefined &&
-        (c.collectorId === sub ||
-          (c.targetType === 'user'
-            ? c.targetId === sub
-            : (await ctx.store.groups.member(c.targetId, sub)) !== undefined));
-      if (!c || !allowed) throw new AppError('IM_ERR_NOT_FOUND', 'no such collection');
+      if (!c || !(await inConversationOf(ctx, sub, { ...c, posterId: c.collectorId })))
+        throw new AppError('IM_ERR_NOT_FOUND', 'no such collection');
       const seats = await ctx.store.collections.seats(c.collectionId);
       const ops = await Promise.all(seats.map((seat) => ctx.store.ledger.op(`pcp:${c.collectionId}:${seat.slot}`)));
       return {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { toWire } from '../socket/device-channel';
 import { listConversations } from './conversation-list';
 import { conversations, messagePage, object } from './api-schemas';
-import { idSchema } from './routes.context';
+import { idSchema, membershipOf } from './routes.context';
 import type { RoutesContext } from './routes.context';
 import { bearerRoutes } from './bearer-routes';
 
@@ -59,7 +59,7 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
         throw new AppError('IM_ERR_BAD_REQUEST', 'give exactly one of peerId and groupId');
       let conversationId: string;
       if (groupId !== undefined) {
-        if (!(await ctx.store.groups.member(groupId, sub))) throw new AppError('IM_ERR_NOT_MEMBER');
+        await membershipOf(ctx, groupId, sub);
         conversationId = groupConversationId(groupId);
       } else {
         if (peerId === sub) throw new AppError('IM_ERR_BAD_REQUEST', 'cannot mute yourself');
@@ -105,10 +105,8 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
       if (q.system) {
         conversationId = systemConversationId(sub);
       } else if (q.groupId !== undefined) {
-        const member = await ctx.store.groups.member(q.groupId, sub);
-        if (!member) throw new AppError('IM_ERR_NOT_MEMBER');
         conversationId = groupConversationId(q.groupId);
-        floor = member.joinedSeq;
+        floor = (await membershipOf(ctx, q.groupId, sub)).joinedSeq;
       } else {
         conversationId = directConversationId(sub, q.peerId ?? '');
       }

@@ -1,7 +1,7 @@
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { groupApplications, object } from './api-schemas';
-import { idSchema } from './routes.context';
+import { idSchema, membershipOf } from './routes.context';
 import type { RoutesContext } from './routes.context';
 import { withProfiles } from './user.routes';
 import { groupParams, memberParams } from './group-route-kit';
@@ -83,8 +83,7 @@ export function groupMembershipRoutes(app: FastifyInstance, ctx: RoutesContext, 
     '/v1/groups/:groupId/applications',
     { summary: 'Pending applications (owner, admin)', params: groupParams, response: { 200: groupApplications } },
     async (sub, request) => {
-      const me = await ctx.store.groups.member(request.params.groupId, sub);
-      if (!me) throw new AppError('IM_ERR_NOT_MEMBER');
+      const me = await membershipOf(ctx, request.params.groupId, sub);
       if (me.role === 'member')
         throw new AppError('IM_ERR_FORBIDDEN', 'only the owner and admins may read applications');
       const applications = await ctx.store.groups.applications(request.params.groupId);

@@ -3,7 +3,7 @@ import type { CreateGroupResult, GroupCommand, GroupJoinPolicy } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { NO_CONTENT, groupDetail, groupMembers, groupSummary, object } from './api-schemas';
-import { changeBody, checkUrlField, idSchema, nameSchema, urlFieldSchema } from './routes.context';
+import { changeBody, checkUrlField, idSchema, membershipOf, nameSchema, urlFieldSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
 import { withProfiles } from './user.routes';
 import { groupMembershipRoutes } from './group-membership.routes';
@@ -217,8 +217,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId',
     { summary: 'One group (members only)', params: groupParams, response: { 200: groupDetail } },
     async (sub, request) => {
-      const me = await ctx.store.groups.member(request.params.groupId, sub);
-      if (!me) throw new AppError('IM_ERR_NOT_MEMBER');
+      const me = await membershipOf(ctx, request.params.groupId, sub);
       const group = await ctx.store.groups.get(request.params.groupId);
       if (!group) throw new AppError('IM_ERR_NOT_FOUND');
       // As the members see it: not the pending ownership offer nor the expiry sweeper's claims.
@@ -232,7 +231,7 @@ export function groupRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     '/v1/groups/:groupId/members',
     { summary: 'The members, with role, remark and mute', params: groupParams, response: { 200: groupMembers } },
     async (sub, request) => {
-      if (!(await ctx.store.groups.member(request.params.groupId, sub))) throw new AppError('IM_ERR_NOT_MEMBER');
+      await membershipOf(ctx, request.params.groupId, sub);
       const members = await ctx.store.groups.members(request.params.groupId);
       return {
         members: await withProfiles(ctx, members, (m) => ({

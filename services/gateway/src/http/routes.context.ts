@@ -2,7 +2,7 @@ import type { Bus } from '@im/bus';
 import { AppError } from '@im/common';
 import type { Clock, IdGenerator, Logger, TokenClaims } from '@im/common';
 import { MAX_URL_LENGTH, urlProblem } from '@im/protocol';
-import type { Store } from '@im/store';
+import type { GroupMember, Store } from '@im/store';
 import type { FastifyRequest } from 'fastify';
 import type { GatewaySettings } from '../gateway.config';
 import type { ServiceCommands } from '../service-commands';
@@ -49,4 +49,11 @@ export const urlFieldSchema = { type: 'string', maxLength: MAX_URL_LENGTH } as c
 export function checkUrlField(name: string, value: string | undefined): void {
   const problem = value === undefined || value === '' ? undefined : urlProblem(value);
   if (problem !== undefined) throw new AppError('IM_ERR_BAD_URL', `${name} ${problem}`);
+}
+
+/** `userId`'s membership of the group; refuses with `IM_ERR_NOT_MEMBER` when they are not in it. */
+export async function membershipOf(ctx: RoutesContext, groupId: string, userId: string): Promise<GroupMember> {
+  const member = await ctx.store.groups.member(groupId, userId);
+  if (!member) throw new AppError('IM_ERR_NOT_MEMBER');
+  return member;
 }

@@ -2,7 +2,7 @@ import { Topics, passwordHash } from '@im/bus';
 import type { WalletCommand, WalletOutcome } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
-import { moneyRecordId } from './money-ids';
+import { inConversationOf, moneyRecordId } from './money-ids';
 import { redPacket, redPacketOpened, redPacketSent, transfer, transferOutcome, wallet, walletOp } from './api-schemas';
 import { collectionRoutes, keySchema, money, toUserBody } from './collection.routes';
 import { idSchema, recordIdParams } from './routes.context';
@@ -209,12 +209,8 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     async (sub, request) => {
       const packet = await ctx.store.redPackets.get(request.params.id);
       if (!packet || packet.state === 'failed') throw new AppError('IM_ERR_NOT_FOUND', 'no such red packet');
-      const allowed =
-        packet.senderId === sub ||
-        (packet.targetType === 'user'
-          ? packet.targetId === sub
-          : (await ctx.store.groups.member(packet.targetId, sub)) !== undefined);
-      if (!allowed) throw new AppError('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
+      if (!(await inConversationOf(ctx, sub, { ...packet, posterId: packet.senderId })))
+        throw new AppError('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
       const claims = await ctx.store.redPackets.claims(packet.packetId);
       return {
         packetId: packet.packetId,
