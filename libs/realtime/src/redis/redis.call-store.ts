@@ -1,13 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { Call, CallStore } from '../call-store.port';
 import { callDeadline } from '../call-store.port';
-import { connectPort, RedisPort } from './redis.connection';
-import type { RedisPortOptions } from './redis.connection';
+import { RedisCallRecords } from './redis.connection';
+import type { RedisCallRecordOptions } from './redis.connection';
 
-export interface RedisCallStoreOptions extends RedisPortOptions {
-  /** Longest a call record lives without a change (a safety net if every gateway of a call died); default 6 hours. */
-  readonly maxIdleMs?: number;
-}
+export type RedisCallStoreOptions = RedisCallRecordOptions;
 
 /** ARGV[1] of every script: the key prefix `im:{calls}:`. Keys are built inside, all in one hash slot. */
 const HELPERS = `
@@ -78,17 +74,10 @@ return out
  * devices answering, a hangup against the ringing timeout) cannot both win. All keys share the
  * `{calls}` hash tag: one slot, should the Redis ever be a cluster.
  */
-export class RedisCallStore extends RedisPort implements CallStore {
-  private constructor(
-    [client, keyPrefix]: [Redis, string],
-    private readonly ttlMs: number,
-  ) {
-    super(client, keyPrefix);
-  }
-
+export class RedisCallStore extends RedisCallRecords implements CallStore {
   static async connect(url: string, options?: RedisCallStoreOptions): Promise<RedisCallStore> {
-    const port = await connectPort(url, options, { name: 'im-calls', module: 'call-store', keys: '{calls}:' });
-    return new RedisCallStore(port, options?.maxIdleMs ?? 6 * 3600 * 1000);
+    const names = { name: 'im-calls', module: 'call-store', keys: '{calls}:' };
+    return new RedisCallStore(...(await RedisCallRecords.open(url, options, names)));
   }
 
   async create(call: Call): Promise<{ ok: true } | { ok: false; busy: string }> {

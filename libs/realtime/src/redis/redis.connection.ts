@@ -107,3 +107,28 @@ export abstract class RedisPort {
     await closeRedis(this.client);
   }
 }
+
+/** Options of the Redis call stores (1:1 and multi-party). */
+export interface RedisCallRecordOptions extends RedisPortOptions {
+  /** Longest a call record lives without a change (a safety net if every gateway of its participants died); default 6 hours. */
+  readonly maxIdleMs?: number;
+}
+
+/** A port keeping call records that expire `ttlMs` after their last change. */
+export abstract class RedisCallRecords extends RedisPort {
+  protected constructor(
+    [client, keyPrefix]: [Redis, string],
+    protected readonly ttlMs: number,
+  ) {
+    super(client, keyPrefix);
+  }
+
+  /** Opens the connection of a call store: the arguments of its constructor. */
+  protected static async open(
+    url: string,
+    options: RedisCallRecordOptions | undefined,
+    names: RedisPortNames,
+  ): Promise<[port: [Redis, string], ttlMs: number]> {
+    return [await connectPort(url, options, names), options?.maxIdleMs ?? 6 * 3600 * 1000];
+  }
+}

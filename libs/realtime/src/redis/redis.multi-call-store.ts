@@ -1,12 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { MultiCall, MultiCallStore } from '../multi-call-store.port';
-import { connectPort, RedisPort } from './redis.connection';
-import type { RedisPortOptions } from './redis.connection';
+import { RedisCallRecords } from './redis.connection';
+import type { RedisCallRecordOptions } from './redis.connection';
 
-export interface RedisMultiCallStoreOptions extends RedisPortOptions {
-  /** Longest a call lives without a change (if every gateway of its participants died); default 6 hours. */
-  readonly maxIdleMs?: number;
-}
+export type RedisMultiCallStoreOptions = RedisCallRecordOptions;
 
 /** KEYS: the call. ARGV: expected version, new JSON ('' = delete), ttl. */
 const CAS = `
@@ -18,21 +14,10 @@ return 1
 `;
 
 /** Multi-party calls in Redis: `im:mcall:{<groupId>}` holds the call as JSON; changes are compare-and-set scripts on its version. */
-export class RedisMultiCallStore extends RedisPort implements MultiCallStore {
-  private constructor(
-    [client, keyPrefix]: [Redis, string],
-    private readonly ttlMs: number,
-  ) {
-    super(client, keyPrefix);
-  }
-
+export class RedisMultiCallStore extends RedisCallRecords implements MultiCallStore {
   static async connect(url: string, options?: RedisMultiCallStoreOptions): Promise<RedisMultiCallStore> {
-    const port = await connectPort(url, options, {
-      name: 'im-multi-calls',
-      module: 'multi-call-store',
-      keys: 'mcall:',
-    });
-    return new RedisMultiCallStore(port, options?.maxIdleMs ?? 6 * 3600 * 1000);
+    const names = { name: 'im-multi-calls', module: 'multi-call-store', keys: 'mcall:' };
+    return new RedisMultiCallStore(...(await RedisCallRecords.open(url, options, names)));
   }
 
   private key(groupId: string): string {

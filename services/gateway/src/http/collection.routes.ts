@@ -11,12 +11,23 @@ import { bearerRoutes } from './bearer-routes';
 export const money = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 /** An idempotency key a client chooses. */
 export const keySchema = { type: 'string', minLength: 1, maxLength: 100 } as const;
+/** Where money is posted: a user (a 1:1 conversation) or a group. */
+export const targetSchema = {
+  type: 'object',
+  required: ['type', 'id'],
+  additionalProperties: false,
+  properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema },
+} as const;
+/** A note with money (a red packet's, a transfer's, a collection's). */
+export const noteSchema = { type: 'string', maxLength: 256 } as const;
+/** How many shares (a red packet's) or payments (a collection's) at most. */
+export const countSchema = { type: 'integer', minimum: 1, maximum: 100000 } as const;
 /** The body of a transfer and of a payment request: the other user, an amount in fen, a note, an idempotency key. */
 export const toUserBody = {
   type: 'object',
   required: ['toUserId', 'amount', 'requestId'],
   additionalProperties: false,
-  properties: { toUserId: idSchema, amount: money, msg: { type: 'string', maxLength: 256 }, requestId: keySchema },
+  properties: { toUserId: idSchema, amount: money, msg: noteSchema, requestId: keySchema },
 } as const;
 
 /** AA collections (40) and payment requests (41) (docs/money.md), sent to the wallet service with `send`. */
@@ -45,16 +56,11 @@ export function collectionRoutes(
         required: ['to', 'amount', 'requestId'],
         additionalProperties: false,
         properties: {
-          to: {
-            type: 'object',
-            required: ['type', 'id'],
-            additionalProperties: false,
-            properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema },
-          },
+          to: targetSchema,
           amount: money,
-          count: { type: 'integer', minimum: 1, maximum: 100000 },
+          count: countSchema,
           totalAmt: money,
-          msg: { type: 'string', maxLength: 256 },
+          msg: noteSchema,
           requestId: keySchema,
         },
       },

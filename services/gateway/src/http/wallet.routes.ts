@@ -4,7 +4,15 @@ import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { inConversationOf, moneyRecordId } from './money-ids';
 import { redPacket, redPacketOpened, redPacketSent, transfer, transferOutcome, wallet, walletOp } from './api-schemas';
-import { collectionRoutes, keySchema, money, toUserBody } from './collection.routes';
+import {
+  collectionRoutes,
+  countSchema,
+  keySchema,
+  money,
+  noteSchema,
+  targetSchema,
+  toUserBody,
+} from './collection.routes';
 import { idSchema, recordIdParams } from './routes.context';
 import type { RoutesContext } from './routes.context';
 import { bearerRoutes } from './bearer-routes';
@@ -74,16 +82,11 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         required: ['to', 'kind', 'total', 'count', 'requestId'],
         additionalProperties: false,
         properties: {
-          to: {
-            type: 'object',
-            required: ['type', 'id'],
-            additionalProperties: false,
-            properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema },
-          },
+          to: targetSchema,
           kind: { type: 'string', enum: ['equal', 'lucky', 'password'] },
           total: money,
-          count: { type: 'integer', minimum: 1, maximum: 100000 },
-          msg: { type: 'string', maxLength: 256 },
+          count: countSchema,
+          msg: noteSchema,
           password: passwordSchema,
           requestId: keySchema,
         },
