@@ -2,7 +2,7 @@ import type { CommandReply, WalletCommand } from '@im/bus';
 import { MessageType } from '@im/protocol';
 import { checkGroupSend } from '@im/store';
 import type { Collection, CollectionSeat } from '@im/store';
-import { MoneyPart, refuse } from './money.part';
+import { MoneyPart, refuse, sameFields } from './money.part';
 
 type CreateCommand = Extract<WalletCommand, { kind: 'collection-create' }>;
 type PayCommand = Extract<WalletCommand, { kind: 'collection-pay' }>;
@@ -13,6 +13,18 @@ export type CollectionResult =
 
 /** The money operation paying seat `slot`: from the seat's payer to the collector. */
 export const seatOpId = (collectionId: string, slot: number): string => `pcp:${collectionId}:${slot}`;
+
+/** What the same create command again repeats: every field it sets. */
+const RETRIED_FIELDS: readonly (keyof Collection)[] = [
+  'kind',
+  'collectorId',
+  'targetType',
+  'targetId',
+  'amount',
+  'count',
+  'totalAmt',
+  'msg',
+];
 
 type SeatStatus = 'paid' | 'void' | 'unpaid';
 
@@ -42,22 +54,10 @@ export class CollectionService extends MoneyPart {
       createdAt: c.at,
       expiresAt: c.at + this.options.collectionExpiryMs,
     };
-    let current = collection;
-    if (!(await this.store.collections.create(collection))) {
-      const first = await this.store.collections.get(c.collectionId);
-      if (!first) throw new Error(`collection ${c.collectionId} refused as a duplicate but not found`);
-      const same =
-        first.kind === c.collectionKind &&
-        first.collectorId === c.collectorId &&
-        first.targetType === c.targetType &&
-        first.targetId === c.targetId &&
-        first.amount === c.amount &&
-        first.count === c.count &&
-        first.totalAmt === c.totalAmt &&
-        first.msg === c.msg;
-      if (!same) return refuse('IM_ERR_CONFLICT', 'this request id was used with other parameters');
-      current = first;
-    }
+    const current = await this.createOnce(this.store.collections, c.collectionId, collection, (first) =>
+      sameFields(first, collection, RETRIED_FIELDS),
+    );
+    if (!current) return refuse('IM_ERR_CONFLICT', 'this request id was used with other parameters');
     const posted = await this.post(current);
     return { ok: true, value: { collectionId: posted.collectionId, state: posted.state } };
   }

@@ -10,6 +10,9 @@ import type { WalletOptions } from './wallet.config';
 /** A refused money command: the error and a reason a person can read. */
 export const refuse = (error: ErrorName, reason: string): CommandReply<never> => ({ ok: false, error, reason });
 
+/** True when `a` and `b` agree on every field in `keys`. */
+export const sameFields = <T>(a: T, b: T, keys: readonly (keyof T)[]): boolean => keys.every((k) => a[k] === b[k]);
+
 /** One money message: its id (it is stored and sent once per id), type, content and time. */
 export interface MoneyNotice {
   readonly msgId: string;
@@ -27,6 +30,23 @@ export abstract class MoneyPart {
     protected readonly options: WalletOptions,
     protected readonly logger: Logger,
   ) {}
+
+  /**
+   * Creates `record` under `id`; when the id is taken,
+   * the record made first if `isRetry(first)` says this is the same command again, else
+   * undefined (the id was used with other parameters).
+   */
+  protected async createOnce<R>(
+    repo: { create(record: R): Promise<boolean>; get(id: string): Promise<R | undefined> },
+    id: string,
+    record: R,
+    isRetry: (first: R) => boolean,
+  ): Promise<R | undefined> {
+    if (await repo.create(record)) return record;
+    const first = await repo.get(id);
+    if (!first) throw new Error(`${id} refused as a duplicate but not found`);
+    return isRetry(first) ? first : undefined;
+  }
 
   /** `notice` from the person `fromId` in the system conversation of the user `toId`. */
   protected async tellUser(toId: string, fromId: string, notice: MoneyNotice): Promise<void> {

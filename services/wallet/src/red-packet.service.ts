@@ -5,7 +5,7 @@ import { checkGroupSend } from '@im/store';
 import type { RedPacket, RedPacketClaim } from '@im/store';
 import { redPacketAccount } from './ledger';
 import { equalSplit, luckySplit } from './split';
-import { MoneyPart, refuse } from './money.part';
+import { MoneyPart, refuse, sameFields } from './money.part';
 
 type SendCommand = Extract<WalletCommand, { kind: 'red-packet-send' }>;
 type OpenCommand = Extract<WalletCommand, { kind: 'red-packet-open' }>;
@@ -52,22 +52,17 @@ export class RedPacketService extends MoneyPart {
       expiresAt: c.at + this.options.expiryMs,
       ...(c.packetKind === 'password' && c.passwordHash !== undefined ? { passwordHash: c.passwordHash } : {}),
     };
-    if (!(await this.store.redPackets.create(packet))) {
-      const first = await this.store.redPackets.get(c.packetId);
-      if (!first) throw new Error(`red packet ${c.packetId} refused as a duplicate but not found`);
-      const same = first.senderId === c.senderId && first.targetType === c.targetType && first.targetId === c.targetId;
-      if (
-        !same ||
-        first.kind !== c.packetKind ||
-        first.total !== c.total ||
-        first.shares.length !== c.count ||
-        first.passwordHash !== c.passwordHash
-      ) {
-        return refuse('IM_ERR_CONFLICT', 'this red packet id was used with other parameters');
-      }
-      return this.reportFunding(await this.fund(first));
-    }
-    return this.reportFunding(await this.fund(packet));
+    const current = await this.createOnce(
+      this.store.redPackets,
+      c.packetId,
+      packet,
+      (first) =>
+        sameFields(first, packet, ['senderId', 'targetType', 'targetId', 'kind', 'total']) &&
+        first.shares.length === c.count &&
+        first.passwordHash === c.passwordHash,
+    );
+    if (!current) return refuse('IM_ERR_CONFLICT', 'this red packet id was used with other parameters');
+    return this.reportFunding(await this.fund(current));
   }
 
   private reportFunding(packet: RedPacket): CommandReply<RedPacketResult> {
