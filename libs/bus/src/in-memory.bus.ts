@@ -1,3 +1,4 @@
+import { KeyedLanes } from '@im/common';
 import type { Logger } from '@im/common';
 import { deadLetterTopic } from './bus.port';
 import type { Bus, BusBatchHandler, BusHandler, BusRecord, DeadLetter, RequestOptions, Subscription } from './bus.port';
@@ -13,8 +14,8 @@ interface Waiting {
 interface Group {
   readonly name: string;
   readonly handler: BusHandler;
-  /** Tail of the per-key chain, so one key is handled in order while keys run in parallel. */
-  readonly tails: Map<string, Promise<unknown>>;
+  /** One lane per key: one key is handled in order while keys run in parallel. */
+  readonly lanes: KeyedLanes;
   /** Batch subscriptions: what was published since the running batch started, and that batch. */
   readonly batch?: BusBatchHandler;
   waiting: Waiting[];
@@ -60,7 +61,7 @@ export class InMemoryBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
     this.add(topic, {
       name: group,
       handler: handler as BusHandler,
-      tails: new Map(),
+      lanes: new KeyedLanes(),
       waiting: [],
       running: undefined,
       closed: false,
@@ -76,7 +77,7 @@ export class InMemoryBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
       name: group,
       handler: handlers.record as BusHandler,
       batch: handlers.batch as BusBatchHandler,
-      tails: new Map(),
+      lanes: new KeyedLanes(),
       waiting: [],
       running: undefined,
       closed: false,
@@ -96,7 +97,7 @@ export class InMemoryBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
       timer = setTimeout(() => reject(new Error(`request on ${topic} timed out`)), timeoutMs);
     });
     try {
-      const run = this.chain(first, key, () => first.handler({ topic, key, value }));
+      const run = first.lanes.run(key, () => first.handler({ topic, key, value }));
       return await Promise.race([run, timeout]);
     } finally {
       clearTimeout(timer);
@@ -112,7 +113,7 @@ export class InMemoryBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
           topic,
           this.groupsOf(topic).filter((x) => x !== g),
         );
-        await Promise.allSettled([...g.tails.values(), g.running]);
+        await Promise.allSettled([g.lanes.settled(), g.running]);
       },
     });
   }
@@ -120,22 +121,11 @@ export class InMemoryBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
   async close(): Promise<void> {
     const all = [...this.topics.values()].flat();
     this.topics.clear();
-    await Promise.allSettled(all.flatMap((g) => [...g.tails.values(), g.running]));
+    await Promise.allSettled(all.flatMap((g) => [g.lanes.settled(), g.running]));
   }
 
   private groupsOf(topic: string): Group[] {
     return this.topics.get(topic) ?? [];
-  }
-
-  private chain<R>(g: Group, key: string, work: () => Promise<R>): Promise<R> {
-    const prev = g.tails.get(key) ?? Promise.resolve();
-    const next = prev.then(work, work);
-    const tail = next.catch(() => undefined);
-    g.tails.set(key, tail);
-    void tail.then(() => {
-      if (g.tails.get(key) === tail) g.tails.delete(key);
-    });
-    return next;
   }
 
   /**
@@ -174,7 +164,7 @@ export class InMemoryBus<M extends TopicTypeMap = ImTopics> implements Bus<M> {
   }
 
   private handleOne(g: Group, record: BusRecord): Promise<void> {
-    return this.chain(g, record.key, async () => {
+    return g.lanes.run(record.key, async () => {
       const error = await this.handleWithRetry(g, record);
       if (error !== undefined) throw new Error(`record dead-lettered by ${g.name}: ${error}`);
     });

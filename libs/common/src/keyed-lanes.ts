@@ -24,6 +24,11 @@ export class KeyedLanes {
     return result;
   }
 
+  /** Resolves once every task queued by now has settled (whether it succeeded or failed). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.tails.values()]);
+  }
+
   /** Keys with a task queued or running (for tests and diagnostics). */
   get size(): number {
     return this.tails.size;

@@ -1,17 +1,6 @@
 import { Coalescer } from '@im/common';
 import type { ItemResult } from '@im/common';
-import type {
-  ExpiryNotice,
-  Group,
-  GroupApplication,
-  GroupAttribute,
-  GroupMember,
-  GroupRepository,
-  GroupRole,
-  JoinPolicy,
-  RelationRepository,
-  Store,
-} from '@im/store';
+import type { GroupRepository, RelationRepository, Store } from '@im/store';
 import type { RuleVersions } from './rule-versions.port';
 
 /** Answers kept per process at most (the oldest is dropped beyond this). */
@@ -79,7 +68,11 @@ export class RuleCache {
   }
 }
 
-/** Group reads that gate every group message (get, member, members) from the cache; every write bumps the group. */
+/**
+ * Group reads that gate every group message (get, member, members) from the cache; every write
+ * bumps the group. Each member has the port's own type (`GroupRepository['…']`): the signatures
+ * are declared once, in the port.
+ */
 export class CachedGroupRepository implements GroupRepository {
   constructor(
     private readonly inner: GroupRepository,
@@ -92,78 +85,48 @@ export class CachedGroupRepository implements GroupRepository {
     return result;
   }
 
-  get(groupId: string): Promise<Group | undefined> {
-    return this.cache.answer(ruleKey.group(groupId), 'group', () => this.inner.get(groupId));
-  }
-  member(groupId: string, userId: string): Promise<GroupMember | undefined> {
-    return this.cache.answer(ruleKey.group(groupId), `m:${userId}`, () => this.inner.member(groupId, userId));
-  }
-  members(groupId: string): Promise<GroupMember[]> {
-    return this.cache.answer(ruleKey.group(groupId), 'members', () => this.inner.members(groupId));
-  }
-  groupsOf(userId: string): Promise<GroupMember[]> {
-    return this.inner.groupsOf(userId);
-  }
-  create(group: Group, members: readonly { userId: string; role: GroupRole }[]): Promise<boolean> {
-    return this.write(group.groupId, this.inner.create(group, members));
-  }
-  addMembers(groupId: string, userIds: readonly string[], role: GroupRole, joinedSeq: number): Promise<string[]> {
-    return this.write(groupId, this.inner.addMembers(groupId, userIds, role, joinedSeq));
-  }
-  removeMember(groupId: string, userId: string): Promise<boolean> {
-    return this.write(groupId, this.inner.removeMember(groupId, userId));
-  }
-  rename(groupId: string, name: string): Promise<void> {
-    return this.write(groupId, this.inner.rename(groupId, name));
-  }
-  dismiss(groupId: string): Promise<void> {
-    return this.write(groupId, this.inner.dismiss(groupId));
-  }
-  setMuted(groupId: string, muted: boolean): Promise<void> {
-    return this.write(groupId, this.inner.setMuted(groupId, muted));
-  }
-  setRemark(groupId: string, userId: string, remark: string): Promise<boolean> {
-    return this.write(groupId, this.inner.setRemark(groupId, userId, remark));
-  }
-  setMemberMutedUntil(groupId: string, userId: string, until: number | undefined): Promise<boolean> {
-    return this.write(groupId, this.inner.setMemberMutedUntil(groupId, userId, until));
-  }
-  setAttribute(groupId: string, attribute: GroupAttribute, value: string): Promise<void> {
-    return this.write(groupId, this.inner.setAttribute(groupId, attribute, value));
-  }
-  setRole(groupId: string, userId: string, role: GroupRole): Promise<boolean> {
-    return this.write(groupId, this.inner.setRole(groupId, userId, role));
-  }
-  setJoinPolicy(groupId: string, joinPolicy: JoinPolicy): Promise<void> {
-    return this.write(groupId, this.inner.setJoinPolicy(groupId, joinPolicy));
-  }
-  setOwnershipCandidate(groupId: string, candidateId: string | undefined): Promise<void> {
-    return this.write(groupId, this.inner.setOwnershipCandidate(groupId, candidateId));
-  }
-  setOwner(groupId: string, ownerId: string): Promise<void> {
-    return this.write(groupId, this.inner.setOwner(groupId, ownerId));
-  }
-  setExpiry(groupId: string, expiresAt: number | undefined): Promise<void> {
-    return this.write(groupId, this.inner.setExpiry(groupId, expiresAt));
-  }
-  expiryDue(now: number, remindFrom: number, limit: number): Promise<Group[]> {
-    return this.inner.expiryDue(now, remindFrom, limit);
-  }
-  claimExpiryNotice(groupId: string, expiresAt: number, notice: ExpiryNotice, at: number): Promise<boolean> {
-    return this.write(groupId, this.inner.claimExpiryNotice(groupId, expiresAt, notice, at));
-  }
-  addApplication(application: GroupApplication): Promise<boolean> {
-    return this.inner.addApplication(application);
-  }
-  applications(groupId: string): Promise<GroupApplication[]> {
-    return this.inner.applications(groupId);
-  }
-  application(groupId: string, userId: string): Promise<GroupApplication | undefined> {
-    return this.inner.application(groupId, userId);
-  }
-  removeApplication(groupId: string, userId: string): Promise<boolean> {
-    return this.inner.removeApplication(groupId, userId);
-  }
+  readonly get: GroupRepository['get'] = (groupId) =>
+    this.cache.answer(ruleKey.group(groupId), 'group', () => this.inner.get(groupId));
+  readonly member: GroupRepository['member'] = (groupId, userId) =>
+    this.cache.answer(ruleKey.group(groupId), `m:${userId}`, () => this.inner.member(groupId, userId));
+  readonly members: GroupRepository['members'] = (groupId) =>
+    this.cache.answer(ruleKey.group(groupId), 'members', () => this.inner.members(groupId));
+  readonly groupsOf: GroupRepository['groupsOf'] = (userId) => this.inner.groupsOf(userId);
+  readonly create: GroupRepository['create'] = (group, members) =>
+    this.write(group.groupId, this.inner.create(group, members));
+  readonly addMembers: GroupRepository['addMembers'] = (groupId, userIds, role, joinedSeq) =>
+    this.write(groupId, this.inner.addMembers(groupId, userIds, role, joinedSeq));
+  readonly removeMember: GroupRepository['removeMember'] = (groupId, userId) =>
+    this.write(groupId, this.inner.removeMember(groupId, userId));
+  readonly rename: GroupRepository['rename'] = (groupId, name) => this.write(groupId, this.inner.rename(groupId, name));
+  readonly dismiss: GroupRepository['dismiss'] = (groupId) => this.write(groupId, this.inner.dismiss(groupId));
+  readonly setMuted: GroupRepository['setMuted'] = (groupId, muted) =>
+    this.write(groupId, this.inner.setMuted(groupId, muted));
+  readonly setRemark: GroupRepository['setRemark'] = (groupId, userId, remark) =>
+    this.write(groupId, this.inner.setRemark(groupId, userId, remark));
+  readonly setMemberMutedUntil: GroupRepository['setMemberMutedUntil'] = (groupId, userId, until) =>
+    this.write(groupId, this.inner.setMemberMutedUntil(groupId, userId, until));
+  readonly setAttribute: GroupRepository['setAttribute'] = (groupId, attribute, value) =>
+    this.write(groupId, this.inner.setAttribute(groupId, attribute, value));
+  readonly setRole: GroupRepository['setRole'] = (groupId, userId, role) =>
+    this.write(groupId, this.inner.setRole(groupId, userId, role));
+  readonly setJoinPolicy: GroupRepository['setJoinPolicy'] = (groupId, joinPolicy) =>
+    this.write(groupId, this.inner.setJoinPolicy(groupId, joinPolicy));
+  readonly setOwnershipCandidate: GroupRepository['setOwnershipCandidate'] = (groupId, candidateId) =>
+    this.write(groupId, this.inner.setOwnershipCandidate(groupId, candidateId));
+  readonly setOwner: GroupRepository['setOwner'] = (groupId, ownerId) =>
+    this.write(groupId, this.inner.setOwner(groupId, ownerId));
+  readonly setExpiry: GroupRepository['setExpiry'] = (groupId, expiresAt) =>
+    this.write(groupId, this.inner.setExpiry(groupId, expiresAt));
+  readonly expiryDue: GroupRepository['expiryDue'] = (now, remindFrom, limit) =>
+    this.inner.expiryDue(now, remindFrom, limit);
+  readonly claimExpiryNotice: GroupRepository['claimExpiryNotice'] = (groupId, expiresAt, notice, at) =>
+    this.write(groupId, this.inner.claimExpiryNotice(groupId, expiresAt, notice, at));
+  readonly addApplication: GroupRepository['addApplication'] = (application) => this.inner.addApplication(application);
+  readonly applications: GroupRepository['applications'] = (groupId) => this.inner.applications(groupId);
+  readonly application: GroupRepository['application'] = (groupId, userId) => this.inner.application(groupId, userId);
+  readonly removeApplication: GroupRepository['removeApplication'] = (groupId, userId) =>
+    this.inner.removeApplication(groupId, userId);
 }
 
 /** The blacklist and friendship checks of every 1:1 message from the cache; every write bumps the users concerned. */
@@ -173,34 +136,28 @@ export class CachedRelationRepository implements RelationRepository {
     private readonly cache: RuleCache,
   ) {}
 
-  async block(ownerId: string, blockedId: string): Promise<void> {
+  readonly block: RelationRepository['block'] = async (ownerId, blockedId) => {
     await this.inner.block(ownerId, blockedId);
     await this.cache.changed([ruleKey.blacklist(ownerId)]);
-  }
-  async unblock(ownerId: string, blockedId: string): Promise<void> {
+  };
+  readonly unblock: RelationRepository['unblock'] = async (ownerId, blockedId) => {
     await this.inner.unblock(ownerId, blockedId);
     await this.cache.changed([ruleKey.blacklist(ownerId)]);
-  }
-  isBlocked(ownerId: string, blockedId: string): Promise<boolean> {
-    return this.cache.answer(ruleKey.blacklist(ownerId), blockedId, () => this.inner.isBlocked(ownerId, blockedId));
-  }
-  blocked(ownerId: string): Promise<string[]> {
-    return this.inner.blocked(ownerId);
-  }
-  async befriend(a: string, b: string): Promise<void> {
+  };
+  readonly isBlocked: RelationRepository['isBlocked'] = (ownerId, blockedId) =>
+    this.cache.answer(ruleKey.blacklist(ownerId), blockedId, () => this.inner.isBlocked(ownerId, blockedId));
+  readonly blocked: RelationRepository['blocked'] = (ownerId) => this.inner.blocked(ownerId);
+  readonly befriend: RelationRepository['befriend'] = async (a, b) => {
     await this.inner.befriend(a, b);
     await this.cache.changed([ruleKey.friends(a), ruleKey.friends(b)]);
-  }
-  async unfriend(a: string, b: string): Promise<void> {
+  };
+  readonly unfriend: RelationRepository['unfriend'] = async (a, b) => {
     await this.inner.unfriend(a, b);
     await this.cache.changed([ruleKey.friends(a), ruleKey.friends(b)]);
-  }
-  areFriends(a: string, b: string): Promise<boolean> {
-    return this.cache.answer(ruleKey.friends(a), b, () => this.inner.areFriends(a, b));
-  }
-  friends(userId: string): Promise<string[]> {
-    return this.inner.friends(userId);
-  }
+  };
+  readonly areFriends: RelationRepository['areFriends'] = (a, b) =>
+    this.cache.answer(ruleKey.friends(a), b, () => this.inner.areFriends(a, b));
+  readonly friends: RelationRepository['friends'] = (userId) => this.inner.friends(userId);
 }
 
 /**

@@ -41,6 +41,14 @@ let instance: ImMetrics | undefined;
 
 function create(): ImMetrics {
   const registry = new Registry();
+  /** Seconds: fine below a second, then up to a day, so a slow delivery or a device away for hours still lands in a bucket. */
+  const buckets = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400,
+  ];
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[]): Histogram<L> =>
+    new Histogram({ name, help, labelNames, buckets, registers: [registry] });
   const sources = new Set<() => number>();
   const gatewayConnections = new Gauge({
     name: 'im_gateway_connections',
@@ -52,65 +60,44 @@ function create(): ImMetrics {
       this.set(n);
     },
   });
-  const messagesIn = new Counter({
-    name: 'im_gateway_messages_in_total',
-    help: 'Chat events received from devices, by messageType ("invalid" when it cannot be read).',
-    labelNames: ['type'] as const,
-    registers: [registry],
-  });
-  const messagesOut = new Counter({
-    name: 'im_gateway_messages_out_total',
-    help: 'Downlinks emitted to devices, by messageType.',
-    labelNames: ['type'] as const,
-    registers: [registry],
-  });
-  const errors = new Counter({
-    name: 'im_errors_total',
-    help: 'Uplinks answered with an error, by error code.',
-    labelNames: ['code'] as const,
-    registers: [registry],
-  });
-  /** Seconds: fine below a second, then up to a day, so a slow delivery or a device away for hours still lands in a bucket. */
-  const buckets = [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400,
-  ];
-  const ackLatency = new Histogram({
-    name: 'im_ack_latency_seconds',
-    help: 'From a chat event arriving at the gateway to its acknowledgement.',
-    labelNames: ['outcome'] as const,
-    buckets,
-    registers: [registry],
-  });
-  const deliveryLatency = new Histogram({
-    name: 'im_delivery_latency_seconds',
-    help: "From a message's acceptance to a receiving device's acknowledgement (end to end), for live deliveries only.",
-    buckets,
-    registers: [registry],
-  });
-  const syncDeliveryLatency = new Histogram({
-    name: 'im_sync_delivery_latency_seconds',
-    help: "From a message's acceptance to a device's acknowledgement of it when sync sent it (after the device's type 1): how long devices were away, not how fast delivery is.",
-    buckets,
-    registers: [registry],
-  });
-  const deadLetters = new Counter({
-    name: 'im_dead_letters_total',
-    help: 'Records written to a dead-letter topic, by source topic.',
-    labelNames: ['topic'] as const,
-    registers: [registry],
-  });
+  const messagesIn = counter(
+    'im_gateway_messages_in_total',
+    'Chat events received from devices, by messageType ("invalid" when it cannot be read).',
+    ['type'],
+  );
+  const messagesOut = counter('im_gateway_messages_out_total', 'Downlinks emitted to devices, by messageType.', [
+    'type',
+  ]);
+  const errors = counter('im_errors_total', 'Uplinks answered with an error, by error code.', ['code']);
+  const ackLatency = histogram(
+    'im_ack_latency_seconds',
+    'From a chat event arriving at the gateway to its acknowledgement.',
+    ['outcome'],
+  );
+  const deliveryLatency = histogram(
+    'im_delivery_latency_seconds',
+    "From a message's acceptance to a receiving device's acknowledgement (end to end), for live deliveries only.",
+    [],
+  );
+  const syncDeliveryLatency = histogram(
+    'im_sync_delivery_latency_seconds',
+    "From a message's acceptance to a device's acknowledgement of it when sync sent it (after the device's type 1): how long devices were away, not how fast delivery is.",
+    [],
+  );
+  const deadLetters = counter('im_dead_letters_total', 'Records written to a dead-letter topic, by source topic.', [
+    'topic',
+  ]);
   const consumerLag = new Gauge({
     name: 'im_consumer_lag',
     help: 'Records behind a consumer group on one partition, as of its last fetch.',
     labelNames: ['group', 'topic', 'partition'] as const,
     registers: [registry],
   });
-  const recordsConsumed = new Counter({
-    name: 'im_bus_records_consumed_total',
-    help: 'Bus records a subscription of this process has handled, by consumer group.',
-    labelNames: ['group'] as const,
-    registers: [registry],
-  });
+  const recordsConsumed = counter(
+    'im_bus_records_consumed_total',
+    'Bus records a subscription of this process has handled, by consumer group.',
+    ['group'],
+  );
   const seen = { store: 0, redis: 0, kafka: 0 };
   const backendRequestsTotal = new Counter({
     name: 'im_backend_requests_total',

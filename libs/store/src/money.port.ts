@@ -83,13 +83,17 @@ export interface RedPacketClaim {
   readonly at: number;
 }
 
-export interface RedPacketRepository {
-  /** Inserts the packet; false (nothing written) when its id exists. */
-  create(packet: RedPacket): Promise<boolean>;
-  get(packetId: string): Promise<RedPacket | undefined>;
-  setState(packetId: string, state: RedPacketState): Promise<void>;
-  /** Packets in state funding or open, oldest first. */
-  active(limit: number): Promise<RedPacket[]>;
+/** What the red packet and collection repositories share: a record made once, read by id, moved through its states. */
+export interface MoneyRecordRepository<R, S> {
+  /** Inserts the record; false (nothing written) when its id exists. */
+  create(record: R): Promise<boolean>;
+  get(id: string): Promise<R | undefined>;
+  setState(id: string, state: S): Promise<void>;
+  /** The records still in play (a packet funding or open, a collection posting or open), oldest first. */
+  active(limit: number): Promise<R[]>;
+}
+
+export interface RedPacketRepository extends MoneyRecordRepository<RedPacket, RedPacketState> {
   /** The group's password packets in state funding or open, oldest first (the chat path's lookup). */
   passwordPackets(groupId: string): Promise<RedPacket[]>;
   /** Takes a slot; false (nothing written) when the slot is taken or the user already holds one. */
@@ -165,13 +169,7 @@ export interface CollectionSeat {
   readonly at: number;
 }
 
-export interface CollectionRepository {
-  /** Inserts the collection; false (nothing written) when its id exists. */
-  create(collection: Collection): Promise<boolean>;
-  get(collectionId: string): Promise<Collection | undefined>;
-  setState(collectionId: string, state: CollectionState): Promise<void>;
-  /** Collections in state posting or open, oldest first. */
-  active(limit: number): Promise<Collection[]>;
+export interface CollectionRepository extends MoneyRecordRepository<Collection, CollectionState> {
   /** Takes a seat; false (nothing written) when the slot is taken or the payer's attempt exists. */
   takeSeat(seat: CollectionSeat): Promise<boolean>;
   /** The seats taken, in slot order. */

@@ -19,6 +19,14 @@ export interface CallSender {
   readonly deviceId: string;
 }
 
+/** A signal as it is relayed: the sender's name and avatar from the token, the server's time `now`; content untouched. */
+export const relayed = (claims: CallSender['claims'], m: ImMessage, now: number): ImMessage => ({
+  ...m,
+  fromName: claims.name ?? m.fromName,
+  imageIconUrl: claims.avatar ?? m.imageIconUrl,
+  sendTime: now,
+});
+
 /** The party of the call that is not `userId`. */
 export const otherParty = (call: Call, userId: string): string =>
   userId === call.callerId ? call.calleeId : call.callerId;
@@ -53,7 +61,7 @@ export class CallService {
     if (!signal) throw new AppError('IM_ERR_BAD_REQUEST', `messageType ${m.messageType} is not a 1:1 call signal`);
     if (m.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');
     if (m.destId === m.fromId) throw new AppError('IM_ERR_BAD_REQUEST', 'you cannot call yourself');
-    const relay = this.relayed(sender.claims, m);
+    const relay = relayed(sender.claims, m, this.clock.now());
     await this.dispatch(sender, signal, relay);
   }
 
@@ -225,15 +233,5 @@ export class CallService {
     await this.notify
       .record(call, outcome)
       .catch((err: unknown) => this.logger.error({ err, callId: call.callId }, 'could not record the call (162)'));
-  }
-
-  /** The relayed form: the sender's name and avatar from the token, the server's time; content untouched. */
-  private relayed(claims: CallSender['claims'], m: ImMessage): ImMessage {
-    return {
-      ...m,
-      fromName: claims.name ?? m.fromName,
-      imageIconUrl: claims.avatar ?? m.imageIconUrl,
-      sendTime: this.clock.now(),
-    };
   }
 }

@@ -6,6 +6,7 @@ import type { CallMedia, MultiCall, MultiCallStore } from '@im/realtime';
 import { checkGroupSend } from '@im/store';
 import type { Store } from '@im/store';
 import type { CallNotifier } from './call.notifier';
+import { relayed } from './call.service';
 import type { CallSender } from './call.service';
 
 export interface MultiCallSettings {
@@ -46,11 +47,11 @@ export class MultiCallService {
   async signal(sender: CallSender, m: ImMessage): Promise<void> {
     if (m.fromId !== sender.claims.sub) throw new AppError('IM_ERR_SPOOFED_SENDER');
     const members = await this.membersOf(m.destId, m.fromId);
-    const relayed = this.relayed(sender.claims, m);
+    const relay = relayed(sender.claims, m, this.clock.now());
     const media = MEDIA[m.messageType];
-    if (media !== undefined) return this.invite(sender, relayed, media, members);
-    if (m.messageType === MessageType.MULTI_CALL_SIGNAL) return this.relaySignal(relayed);
-    return this.hangup(relayed, members);
+    if (media !== undefined) return this.invite(sender, relay, media, members);
+    if (m.messageType === MessageType.MULTI_CALL_SIGNAL) return this.relaySignal(relay);
+    return this.hangup(relay, members);
   }
 
   /**
@@ -258,15 +259,6 @@ export class MultiCallService {
       content,
       at: this.clock.now(),
     });
-  }
-
-  private relayed(claims: CallSender['claims'], m: ImMessage): ImMessage {
-    return {
-      ...m,
-      fromName: claims.name ?? m.fromName,
-      imageIconUrl: claims.avatar ?? m.imageIconUrl,
-      sendTime: this.clock.now(),
-    };
   }
 }
 

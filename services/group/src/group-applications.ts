@@ -43,17 +43,8 @@ export class GroupApplications {
     }
     if (policy === 'invite-only') return refuse('IM_ERR_FORBIDDEN', 'this group can only be joined by invitation');
     if (policy === 'free') {
-      const count = (await this.store.groups.members(c.groupId)).length;
-      if (count + 1 > this.maxMembers)
-        return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.maxMembers} members`);
-      const notice = await this.notices.toGroup(
-        c,
-        MessageType.GROUP_MEMBER_JOINED,
-        c.userId,
-        { userId: c.userId, name: await this.notices.nameOf(c.userId) },
-        c.userId,
-      );
-      await this.store.groups.addMembers(c.groupId, [c.userId], 'member', notice.seq);
+      const full = await this.join(c, c.userId);
+      if (full) return full;
       await this.store.groups.removeApplication(c.groupId, c.userId);
       return { ok: true, value: { status: 'joined' } };
     }
@@ -95,21 +86,26 @@ export class GroupApplications {
     }
     if (!(await this.store.groups.application(c.groupId, c.targetId)))
       return refuse('IM_ERR_NOT_FOUND', 'no pending application from that user');
-    const count = (await this.store.groups.members(c.groupId)).length;
-    if (count + 1 > this.maxMembers)
-      return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.maxMembers} members`);
-    // 8 to the members so far; the applicant joins after it. The application goes last, so a redelivery redoes every step.
-    const notice = await this.notices.toGroup(
-      c,
-      MessageType.GROUP_MEMBER_JOINED,
-      c.targetId,
-      { userId: c.targetId, name: await this.notices.nameOf(c.targetId), by: c.userId },
-      c.targetId,
-    );
-    await this.store.groups.addMembers(c.groupId, [c.targetId], 'member', notice.seq);
+    // The application goes last, so a redelivery redoes every step.
+    const full = await this.join(c, c.targetId, c.userId);
+    if (full) return full;
     await this.tellApproved(c);
     await this.store.groups.removeApplication(c.groupId, c.targetId);
     return { ok: true, value: { done: true } };
+  }
+
+  /**
+   * `userId` joins (let in `by` an owner or admin), if the group has room: 8 to the members so
+   * far, then the member joins at its seq. Answers the refusal when the group is full.
+   */
+  private async join(c: Admin, userId: string, by?: string): Promise<CommandReply<never> | undefined> {
+    const count = (await this.store.groups.members(c.groupId)).length;
+    if (count + 1 > this.maxMembers)
+      return refuse('IM_ERR_BAD_REQUEST', `a group has at most ${this.maxMembers} members`);
+    const content = { userId, name: await this.notices.nameOf(userId), ...(by === undefined ? {} : { by }) };
+    const notice = await this.notices.toGroup(c, MessageType.GROUP_MEMBER_JOINED, userId, content, userId);
+    await this.store.groups.addMembers(c.groupId, [userId], 'member', notice.seq);
+    return undefined;
   }
 
   private async tellApproved(c: Extract<Admin, { kind: 'approve' | 'refuse-application' }>): Promise<void> {

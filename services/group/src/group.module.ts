@@ -1,19 +1,19 @@
 import { systemClock } from '@im/common';
-import type { Clock, ConfigOf, Logger } from '@im/common';
-import { PushNotifier } from '@im/realtime';
-import type { RunningService, ServicePorts } from '@im/runtime';
+import type { ConfigOf } from '@im/common';
+import { servicePush } from '@im/runtime';
+import type { StartService } from '@im/runtime';
 import type { GROUP_CONFIG } from './group.config';
 import { GroupExpirySweeper } from './group-expiry.sweeper';
 import { subscribeGroupService } from './group.consumer';
 import { GroupService } from './group.service';
 
 /** The group service on its ports: consuming im.group.commands and sweeping group expiry. Cluster and embedded alike. */
-export async function startGroupService(
-  ports: ServicePorts,
-  config: ConfigOf<typeof GROUP_CONFIG>,
-  logger: Logger,
-  clock: Clock = systemClock,
-): Promise<RunningService> {
+export const startGroupService: StartService<ConfigOf<typeof GROUP_CONFIG>> = async (
+  ports,
+  config,
+  logger,
+  clock = systemClock,
+) => {
   const subscription = await subscribeGroupService(
     ports.bus,
     new GroupService(
@@ -21,7 +21,7 @@ export async function startGroupService(
       ports.delivery,
       { maxMembers: config.IM_MAX_GROUP_MEMBERS },
       logger,
-      new PushNotifier({ ...ports, logger: logger.child({ module: 'push' }) }),
+      servicePush(ports, logger),
     ),
   );
   const sweeper = new GroupExpirySweeper(
@@ -38,4 +38,4 @@ export async function startGroupService(
       await subscription.close();
     },
   };
-}
+};

@@ -1,9 +1,7 @@
 import type { ChatRecord } from '@im/bus';
 import { ManualClock, createLogger } from '@im/common';
 import type { ImMessage } from '@im/protocol';
-import { MemoryDeliveryHub } from '@im/realtime';
-import type { Delivery } from '@im/realtime';
-import { SqliteStore } from '@im/store';
+import { serviceUnderTest } from '@im/realtime/testing';
 import { readChatRecord } from './message.consumer';
 import { MessageService } from './message.service';
 
@@ -28,100 +26,85 @@ function record(msgId: string, extra: Partial<ImMessage> = {}, sendTime = 1000):
 }
 
 describe(MessageService.name, () => {
-  let store: SqliteStore;
-  let got: [string, Delivery][];
-  let service: MessageService;
   let clock: ManualClock;
-
-  beforeEach(async () => {
-    store = new SqliteStore(':memory:');
-    const hub = new MemoryDeliveryHub({ handOver: 'sameTurn' });
-    const gateway = hub.port();
-    got = [];
-    gateway.onDelivery((u, d) => got.push([u, d]));
-    for (const u of ['a', 'b', 'c']) await gateway.listen(u);
+  const t = serviceUnderTest(['a', 'b', 'c'], async ({ store, delivery }) => {
     clock = new ManualClock();
-    service = new MessageService(
-      store,
-      hub.port(),
-      { recallWindowMs: 120_000, requireFriendship: false },
-      logger,
-      clock,
-    );
+    return new MessageService(store, delivery, { recallWindowMs: 120_000, requireFriendship: false }, logger, clock);
   });
-  afterEach(() => store.close());
 
   it('stores a message and delivers it to both sides', async () => {
-    expect(await service.handle(record('m1'))).toBe('stored');
-    expect(got.map(([u, d]) => [u, d.kind])).toEqual([
+    expect(await t.service.handle(record('m1'))).toBe('stored');
+    expect(t.got.map(([u, d]) => [u, d.kind])).toEqual([
       ['a', 'stored'],
       ['b', 'stored'],
     ]);
   });
 
   it('stores a redelivered record once but delivers it again (the gateway drops what a device has)', async () => {
-    await service.handle(record('m1'));
-    expect(await service.handle(record('m1'))).toBe('duplicate');
-    expect((await store.messages.range('p:a:b', { limit: 10 })).length).toBe(1);
-    expect(got).toHaveLength(4);
+    await t.service.handle(record('m1'));
+    expect(await t.service.handle(record('m1'))).toBe('duplicate');
+    expect((await t.store.messages.range('p:a:b', { limit: 10 })).length).toBe(1);
+    expect(t.got).toHaveLength(4);
   });
 
   it('refuses a blacklisted sender with a live 66 to the sender only, storing nothing', async () => {
-    await store.relations.block('b', 'a');
-    expect(await service.handle(record('m1'))).toBe('refused');
-    expect(got).toHaveLength(1);
-    const [user, d] = got[0] ?? [];
+    await t.store.relations.block('b', 'a');
+    expect(await t.service.handle(record('m1'))).toBe('refused');
+    expect(t.got).toHaveLength(1);
+    const [user, d] = t.got[0] ?? [];
     expect(user).toBe('a');
     expect(d).toMatchObject({ kind: 'live', message: { messageType: 66, content: 'm1', fromId: 'b', destId: 'a' } });
-    expect(await store.conversations.maxSeq('p:a:b')).toBe(0);
+    expect(await t.store.conversations.maxSeq('p:a:b')).toBe(0);
   });
 
   it('refuses a group message from someone who is no longer a member', async () => {
-    await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'b', createdAt: 1 }, [
+    await t.store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'b', createdAt: 1 }, [
       { userId: 'b', role: 'owner' },
     ]);
-    expect(await service.handle(record('m1', { fromType: 2, destId: 'g1' }))).toBe('refused');
-    expect(got).toEqual([]);
+    expect(await t.service.handle(record('m1', { fromType: 2, destId: 'g1' }))).toBe('refused');
+    expect(t.got).toEqual([]);
   });
 
   it('refuses a muted member’s group message until the mute runs out', async () => {
-    await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'b', createdAt: 1 }, [
+    await t.store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'b', createdAt: 1 }, [
       { userId: 'b', role: 'owner' },
       { userId: 'a', role: 'member' },
     ]);
-    await store.groups.setMemberMutedUntil('g1', 'a', clock.now() + 60_000);
-    expect(await service.handle(record('m1', { fromType: 2, destId: 'g1' }))).toBe('refused');
+    await t.store.groups.setMemberMutedUntil('g1', 'a', clock.now() + 60_000);
+    expect(await t.service.handle(record('m1', { fromType: 2, destId: 'g1' }))).toBe('refused');
     clock.advance(60_000);
-    expect(await service.handle(record('m2', { fromType: 2, destId: 'g1' }))).toBe('stored');
+    expect(await t.service.handle(record('m2', { fromType: 2, destId: 'g1' }))).toBe('stored');
   });
 
   it('refuses a group message from its expiry date on (rechecking what the gateway checked)', async () => {
-    await store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'b', createdAt: 1 }, [
+    await t.store.groups.create({ groupId: 'g1', name: 'g', ownerId: 'b', createdAt: 1 }, [
       { userId: 'b', role: 'owner' },
       { userId: 'a', role: 'member' },
     ]);
-    await store.groups.setExpiry('g1', clock.now() + 1000);
-    expect(await service.handle(record('m1', { fromType: 2, destId: 'g1' }))).toBe('stored');
+    await t.store.groups.setExpiry('g1', clock.now() + 1000);
+    expect(await t.service.handle(record('m1', { fromType: 2, destId: 'g1' }))).toBe('stored');
     clock.advance(1000);
-    expect(await service.handle(record('m2', { fromType: 2, destId: 'g1' }))).toBe('refused');
-    expect((await store.messages.range('g:g1', { limit: 10 })).map((m) => m.message.msgId)).toEqual(['m1']);
+    expect(await t.service.handle(record('m2', { fromType: 2, destId: 'g1' }))).toBe('refused');
+    expect((await t.store.messages.range('g:g1', { limit: 10 })).map((m) => m.message.msgId)).toEqual(['m1']);
   });
 
   it('recalls only within the window, measured between the two acceptance times', async () => {
-    await service.handle(record('m1', {}, 1000));
-    expect(await service.handle(record('r-late', { messageType: 32, content: 'm1' }, 1000 + 120_001))).toBe('refused');
-    expect(await service.handle(record('r-ok', { messageType: 32, content: 'm1' }, 1000 + 60_000))).toBe('stored');
-    expect((await store.messages.findByMsgId('p:a:b', 'm1'))?.recalled).toBe(true);
+    await t.service.handle(record('m1', {}, 1000));
+    expect(await t.service.handle(record('r-late', { messageType: 32, content: 'm1' }, 1000 + 120_001))).toBe(
+      'refused',
+    );
+    expect(await t.service.handle(record('r-ok', { messageType: 32, content: 'm1' }, 1000 + 60_000))).toBe('stored');
+    expect((await t.store.messages.findByMsgId('p:a:b', 'm1'))?.recalled).toBe(true);
   });
 
   it('moves the read mark and tells the other side live', async () => {
-    await service.handle(record('m1'));
-    got.length = 0;
-    expect(await service.handle(record('read1', { messageType: 33, content: 'm1', fromId: 'b', destId: 'a' }))).toBe(
+    await t.service.handle(record('m1'));
+    t.got.length = 0;
+    expect(await t.service.handle(record('read1', { messageType: 33, content: 'm1', fromId: 'b', destId: 'a' }))).toBe(
       'read',
     );
-    expect((await store.conversations.readSeqs('b', ['p:a:b'])).get('p:a:b')).toBe(1);
-    expect(got.map(([u]) => u).sort()).toEqual(['a', 'b']);
+    expect((await t.store.conversations.readSeqs('b', ['p:a:b'])).get('p:a:b')).toBe(1);
+    expect(t.got.map(([u]) => u).sort()).toEqual(['a', 'b']);
   });
 });
 

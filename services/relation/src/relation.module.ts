@@ -1,16 +1,11 @@
-import type { Logger } from '@im/common';
-import { PushNotifier } from '@im/realtime';
-import type { RunningService, ServicePorts } from '@im/runtime';
+import { servicePush } from '@im/runtime';
+import type { StartService } from '@im/runtime';
 import type { RelationConfig } from './relation.config';
 import { subscribeRelationService } from './relation.consumer';
 import { RelationService } from './relation.service';
 
 /** The relation service on its ports, consuming im.relation.commands. Cluster and embedded alike. */
-export function startRelationService(
-  ports: ServicePorts,
-  config: RelationConfig,
-  logger: Logger,
-): Promise<RunningService> {
+export const startRelationService: StartService<RelationConfig> = (ports, config, logger) => {
   return subscribeRelationService(
     ports.bus,
     new RelationService(
@@ -18,7 +13,7 @@ export function startRelationService(
       ports.delivery,
       { autoAccept: config.IM_FRIEND_AUTO_ACCEPT },
       logger,
-      new PushNotifier({ ...ports, logger: logger.child({ module: 'push' }) }),
+      servicePush(ports, logger),
     ),
   );
-}
+};

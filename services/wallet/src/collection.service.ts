@@ -1,9 +1,8 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
-import { MessageType, directConversationId, groupConversationId, serverMessage } from '@im/protocol';
-import type { MessageTypeNumber } from '@im/protocol';
+import { MessageType } from '@im/protocol';
 import { checkGroupSend } from '@im/store';
 import type { Collection, CollectionSeat } from '@im/store';
-import { MoneyPart, refuse } from './money.part';
+import { MoneyPart, refuse, sameFields } from './money.part';
 
 type CreateCommand = Extract<WalletCommand, { kind: 'collection-create' }>;
 type PayCommand = Extract<WalletCommand, { kind: 'collection-pay' }>;
@@ -14,6 +13,18 @@ export type CollectionResult =
 
 /** The money operation paying seat `slot`: from the seat's payer to the collector. */
 export const seatOpId = (collectionId: string, slot: number): string => `pcp:${collectionId}:${slot}`;
+
+/** What the same create command again repeats: every field it sets. */
+const RETRIED_FIELDS: readonly (keyof Collection)[] = [
+  'kind',
+  'collectorId',
+  'targetType',
+  'targetId',
+  'amount',
+  'count',
+  'totalAmt',
+  'msg',
+];
 
 type SeatStatus = 'paid' | 'void' | 'unpaid';
 
@@ -43,22 +54,10 @@ export class CollectionService extends MoneyPart {
       createdAt: c.at,
       expiresAt: c.at + this.options.collectionExpiryMs,
     };
-    let current = collection;
-    if (!(await this.store.collections.create(collection))) {
-      const first = await this.store.collections.get(c.collectionId);
-      if (!first) throw new Error(`collection ${c.collectionId} refused as a duplicate but not found`);
-      const same =
-        first.kind === c.collectionKind &&
-        first.collectorId === c.collectorId &&
-        first.targetType === c.targetType &&
-        first.targetId === c.targetId &&
-        first.amount === c.amount &&
-        first.count === c.count &&
-        first.totalAmt === c.totalAmt &&
-        first.msg === c.msg;
-      if (!same) return refuse('IM_ERR_CONFLICT', 'this request id was used with other parameters');
-      current = first;
-    }
+    const current = await this.createOnce(this.store.collections, c.collectionId, collection, (first) =>
+      sameFields(first, collection, RETRIED_FIELDS),
+    );
+    if (!current) return refuse('IM_ERR_CONFLICT', 'this request id was used with other parameters');
     const posted = await this.post(current);
     return { ok: true, value: { collectionId: posted.collectionId, state: posted.state } };
   }
@@ -195,14 +194,12 @@ export class CollectionService extends MoneyPart {
     });
     if (outcome.state === 'refused') return false;
     const content = { amt: c.amount, collectionId: c.collectionId, payerId: seat.payerId };
-    await this.notify(
-      c.collectorId,
-      MessageType.PAYMENT_RECEIVED,
-      `pc39-${c.collectionId}-${seat.slot}`,
-      seat.payerId,
+    await this.tellUser(c.collectorId, seat.payerId, {
+      msgId: `pc39-${c.collectionId}-${seat.slot}`,
+      type: MessageType.PAYMENT_RECEIVED,
       content,
-      seat.at,
-    );
+      at: seat.at,
+    });
     this.logger.info(
       { collectionId: c.collectionId, payerId: seat.payerId, slot: seat.slot, amount: c.amount },
       'collection paid',
@@ -214,16 +211,13 @@ export class CollectionService extends MoneyPart {
   private async post(c: Collection): Promise<Collection> {
     if (c.state !== 'posting') return c;
     if (c.kind === 'request') {
-      await this.notify(
-        c.targetId,
-        MessageType.PAYMENT_REQUEST,
-        `pc41-${c.collectionId}`,
-        c.collectorId,
-        { msg: c.msg, amt: c.amount, collectionId: c.collectionId },
-        c.createdAt,
-      );
+      await this.tellUser(c.targetId, c.collectorId, {
+        msgId: `pc41-${c.collectionId}`,
+        type: MessageType.PAYMENT_REQUEST,
+        content: { msg: c.msg, amt: c.amount, collectionId: c.collectionId },
+        at: c.createdAt,
+      });
     } else {
-      const group = c.targetType === 'group';
       const content = {
         totalAmt: c.totalAmt,
         msg: c.msg,
@@ -231,34 +225,13 @@ export class CollectionService extends MoneyPart {
         counts: c.count,
         collectionId: c.collectionId,
       };
-      const message = serverMessage({
-        msgId: `pc40-${c.collectionId}`,
-        messageType: MessageType.AA_COLLECTION,
-        from: { id: c.collectorId, type: group ? 'GROUP' : 'PERSON' },
-        destId: c.targetId,
-        content,
-        at: c.createdAt,
-      });
-      await this.notices.toConversation(
-        group ? groupConversationId(c.targetId) : directConversationId(c.collectorId, c.targetId),
-        message,
+      await this.postInConversation(
+        c.collectorId,
+        { type: c.targetType, id: c.targetId },
+        { msgId: `pc40-${c.collectionId}`, type: MessageType.AA_COLLECTION, content, at: c.createdAt },
       );
     }
     await this.store.collections.setState(c.collectionId, 'open');
     return { ...c, state: 'open' };
-  }
-
-  private async notify(
-    toId: string,
-    type: MessageTypeNumber,
-    msgId: string,
-    fromId: string,
-    content: unknown,
-    at: number,
-  ): Promise<void> {
-    await this.notices.toUser(
-      toId,
-      serverMessage({ msgId, messageType: type, from: { id: fromId, type: 'PERSON' }, destId: toId, content, at }),
-    );
   }
 }

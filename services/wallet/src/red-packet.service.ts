@@ -1,11 +1,11 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
-import { MessageType, directConversationId, groupConversationId, serverMessage } from '@im/protocol';
+import { MessageType, serverMessage } from '@im/protocol';
 import type { MessageTypeNumber } from '@im/protocol';
 import { checkGroupSend } from '@im/store';
 import type { RedPacket, RedPacketClaim } from '@im/store';
 import { redPacketAccount } from './ledger';
 import { equalSplit, luckySplit } from './split';
-import { MoneyPart, refuse } from './money.part';
+import { MoneyPart, refuse, sameFields } from './money.part';
 
 type SendCommand = Extract<WalletCommand, { kind: 'red-packet-send' }>;
 type OpenCommand = Extract<WalletCommand, { kind: 'red-packet-open' }>;
@@ -52,22 +52,17 @@ export class RedPacketService extends MoneyPart {
       expiresAt: c.at + this.options.expiryMs,
       ...(c.packetKind === 'password' && c.passwordHash !== undefined ? { passwordHash: c.passwordHash } : {}),
     };
-    if (!(await this.store.redPackets.create(packet))) {
-      const first = await this.store.redPackets.get(c.packetId);
-      if (!first) throw new Error(`red packet ${c.packetId} refused as a duplicate but not found`);
-      const same = first.senderId === c.senderId && first.targetType === c.targetType && first.targetId === c.targetId;
-      if (
-        !same ||
-        first.kind !== c.packetKind ||
-        first.total !== c.total ||
-        first.shares.length !== c.count ||
-        first.passwordHash !== c.passwordHash
-      ) {
-        return refuse('IM_ERR_CONFLICT', 'this red packet id was used with other parameters');
-      }
-      return this.reportFunding(await this.fund(first));
-    }
-    return this.reportFunding(await this.fund(packet));
+    const current = await this.createOnce(
+      this.store.redPackets,
+      c.packetId,
+      packet,
+      (first) =>
+        sameFields(first, packet, ['senderId', 'targetType', 'targetId', 'kind', 'total']) &&
+        first.shares.length === c.count &&
+        first.passwordHash === c.passwordHash,
+    );
+    if (!current) return refuse('IM_ERR_CONFLICT', 'this red packet id was used with other parameters');
+    return this.reportFunding(await this.fund(current));
   }
 
   private reportFunding(packet: RedPacket): CommandReply<RedPacketResult> {
@@ -315,19 +310,15 @@ export class RedPacketService extends MoneyPart {
 
   /** 17 in the conversation the packet was sent to, from the sender. */
   private async post(packet: RedPacket): Promise<void> {
-    const group = packet.targetType === 'group';
-    const content = { redPacketId: packet.packetId, msg: packet.msg };
-    const message = serverMessage({
-      msgId: `rp17-${packet.packetId}`,
-      messageType: MessageType.RED_PACKET,
-      from: { id: packet.senderId, type: group ? 'GROUP' : 'PERSON' },
-      destId: packet.targetId,
-      content,
-      at: packet.createdAt,
-    });
-    await this.notices.toConversation(
-      group ? groupConversationId(packet.targetId) : directConversationId(packet.senderId, packet.targetId),
-      message,
+    await this.postInConversation(
+      packet.senderId,
+      { type: packet.targetType, id: packet.targetId },
+      {
+        msgId: `rp17-${packet.packetId}`,
+        type: MessageType.RED_PACKET,
+        content: { redPacketId: packet.packetId, msg: packet.msg },
+        at: packet.createdAt,
+      },
     );
   }
 
@@ -374,16 +365,6 @@ export class RedPacketService extends MoneyPart {
     content: unknown,
     at: number,
   ): Promise<void> {
-    await this.notices.toUser(
-      packet.senderId,
-      serverMessage({
-        msgId: `rp${type}-${packet.packetId}-${about}`,
-        messageType: type,
-        from: { id: fromId, type: 'PERSON' },
-        destId: packet.senderId,
-        content,
-        at,
-      }),
-    );
+    await this.tellUser(packet.senderId, fromId, { msgId: `rp${type}-${packet.packetId}-${about}`, type, content, at });
   }
 }

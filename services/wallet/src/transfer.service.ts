@@ -1,8 +1,8 @@
 import type { CommandReply, WalletCommand } from '@im/bus';
-import { MessageType, serverMessage } from '@im/protocol';
+import { MessageType } from '@im/protocol';
 import type { MessageTypeNumber } from '@im/protocol';
 import type { Transfer } from '@im/store';
-import { MoneyPart, refuse } from './money.part';
+import { MoneyPart, refuse, sameFields } from './money.part';
 
 type SendCommand = Extract<WalletCommand, { kind: 'transfer-send' }>;
 type AnswerCommand = Extract<WalletCommand, { kind: 'transfer-accept' | 'transfer-return' }>;
@@ -39,14 +39,10 @@ export class TransferService extends MoneyPart {
       createdAt: c.at,
       expiresAt: c.at + this.options.transferExpiryMs,
     };
-    let current = transfer;
-    if (!(await this.store.transfers.create(transfer))) {
-      const first = await this.store.transfers.get(c.transferId);
-      if (!first) throw new Error(`transfer ${c.transferId} refused as a duplicate but not found`);
-      if (first.fromId !== c.fromId || first.toId !== c.toId || first.amount !== c.amount)
-        return refuse('IM_ERR_CONFLICT', 'this transfer id was used with other parameters');
-      current = first;
-    }
+    const current = await this.createOnce(this.store.transfers, c.transferId, transfer, (first) =>
+      sameFields(first, transfer, ['fromId', 'toId', 'amount']),
+    );
+    if (!current) return refuse('IM_ERR_CONFLICT', 'this transfer id was used with other parameters');
     const funded = await this.fund(current);
     if (funded.state === 'failed')
       return refuse('IM_ERR_INSUFFICIENT_FUNDS', 'the balance does not cover the transfer');
@@ -164,16 +160,6 @@ export class TransferService extends MoneyPart {
     content: unknown,
     at: number,
   ): Promise<void> {
-    await this.notices.toUser(
-      toId,
-      serverMessage({
-        msgId: `tr${type}-${t.transferId}-${toId}`,
-        messageType: type,
-        from: { id: fromId, type: 'PERSON' },
-        destId: toId,
-        content,
-        at,
-      }),
-    );
+    await this.tellUser(toId, fromId, { msgId: `tr${type}-${t.transferId}-${toId}`, type, content, at });
   }
 }

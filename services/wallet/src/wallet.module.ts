@@ -1,20 +1,14 @@
 import { startPeriodicTask, systemClock } from '@im/common';
-import type { Clock, Logger } from '@im/common';
-import { PushNotifier } from '@im/realtime';
-import type { RunningService, ServicePorts } from '@im/runtime';
+import { servicePush } from '@im/runtime';
+import type { StartService } from '@im/runtime';
 import { walletOptions } from './wallet.config';
 import type { WalletConfig } from './wallet.config';
 import { subscribeWalletService } from './wallet.consumer';
 import { WalletService } from './wallet.service';
 
 /** The wallet service on its ports: consuming im.wallet.commands and sweeping money (at start and every IM_MONEY_SWEEP_MS). Cluster and embedded alike. */
-export async function startWalletService(
-  ports: ServicePorts,
-  config: WalletConfig,
-  logger: Logger,
-  clock: Clock = systemClock,
-): Promise<RunningService> {
-  const push = new PushNotifier({ ...ports, logger: logger.child({ module: 'push' }) });
+export const startWalletService: StartService<WalletConfig> = async (ports, config, logger, clock = systemClock) => {
+  const push = servicePush(ports, logger);
   const service = new WalletService(ports.store, ports.delivery, walletOptions(config), logger, clock, push);
   const subscription = await subscribeWalletService(ports.bus, service);
   const sweep = startPeriodicTask(() => service.sweep(), {
@@ -30,4 +24,4 @@ export async function startWalletService(
       await subscription.close();
     },
   };
-}
+};

@@ -14,6 +14,15 @@ function manualSender(): { calls: Deferred[]; send: (items: readonly number[]) =
   return { calls, send };
 }
 
+/** A batcher whose sends complete at once, recording each batch's items. */
+function recordingBatcher(options: { lingerMs: number; maxRecords: number; maxBytes: number }): {
+  sent: number[][];
+  b: KafkaProducerBatcher<number>;
+} {
+  const sent: number[][] = [];
+  return { sent, b: new KafkaProducerBatcher<number>(async (items) => void sent.push([...items]), options) };
+}
+
 const tick = (ms = 5): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('KafkaProducerBatcher', () => {
@@ -45,12 +54,7 @@ describe('KafkaProducerBatcher', () => {
   });
 
   it('splits by record count and bytes', async () => {
-    const sent: number[][] = [];
-    const b = new KafkaProducerBatcher<number>(async (items) => void sent.push([...items]), {
-      lingerMs: 1,
-      maxRecords: 2,
-      maxBytes: 10,
-    });
+    const { sent, b } = recordingBatcher({ lingerMs: 1, maxRecords: 2, maxBytes: 10 });
     await Promise.all([b.add(1, 1), b.add(2, 1), b.add(3, 8), b.add(4, 8), b.add(5, 1)]);
     expect(sent).toEqual([[1, 2], [3], [4, 5]]);
   });
@@ -70,12 +74,7 @@ describe('KafkaProducerBatcher', () => {
   });
 
   it('flush sends at once and waits for everything queued', async () => {
-    const sent: number[][] = [];
-    const b = new KafkaProducerBatcher<number>(async (items) => void sent.push([...items]), {
-      lingerMs: 60_000,
-      maxRecords: 100,
-      maxBytes: 1000,
-    });
+    const { sent, b } = recordingBatcher({ lingerMs: 60_000, maxRecords: 100, maxBytes: 1000 });
     const pending = [b.add(1, 1), b.add(2, 1)];
     await b.flush();
     expect(sent).toEqual([[1, 2]]);

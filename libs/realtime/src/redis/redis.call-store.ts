@@ -1,13 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { Call, CallStore } from '../call-store.port';
 import { callDeadline } from '../call-store.port';
-import { closeRedis, DEFAULT_PREFIX, loggerOf, openRedis } from './redis.connection';
-import type { RedisPortOptions } from './redis.connection';
+import { RedisCallRecords } from './redis.connection';
+import type { RedisCallRecordOptions } from './redis.connection';
 
-export interface RedisCallStoreOptions extends RedisPortOptions {
-  /** Longest a call record lives without a change (a safety net if every gateway of a call died); default 6 hours. */
-  readonly maxIdleMs?: number;
-}
+export type RedisCallStoreOptions = RedisCallRecordOptions;
 
 /** ARGV[1] of every script: the key prefix `im:{calls}:`. Keys are built inside, all in one hash slot. */
 const HELPERS = `
@@ -78,25 +74,15 @@ return out
  * devices answering, a hangup against the ringing timeout) cannot both win. All keys share the
  * `{calls}` hash tag: one slot, should the Redis ever be a cluster.
  */
-export class RedisCallStore implements CallStore {
-  private constructor(
-    private readonly client: Redis,
-    private readonly p: string,
-    private readonly ttlMs: number,
-  ) {}
-
+export class RedisCallStore extends RedisCallRecords implements CallStore {
   static async connect(url: string, options?: RedisCallStoreOptions): Promise<RedisCallStore> {
-    const client = await openRedis(url, options?.name ?? 'im-calls', loggerOf(options, 'call-store'));
-    return new RedisCallStore(
-      client,
-      `${options?.prefix ?? DEFAULT_PREFIX}{calls}:`,
-      options?.maxIdleMs ?? 6 * 3600 * 1000,
-    );
+    const names = { name: 'im-calls', module: 'call-store', keys: '{calls}:' };
+    return new RedisCallStore(...(await RedisCallRecords.open(url, options, names)));
   }
 
   async create(call: Call): Promise<{ ok: true } | { ok: false; busy: string }> {
     const args = [
-      this.p,
+      this.keyPrefix,
       call.callId,
       call.callerId,
       call.calleeId,
@@ -109,29 +95,32 @@ export class RedisCallStore implements CallStore {
   }
 
   async get(callId: string): Promise<Call | undefined> {
-    const json = await this.client.get(`${this.p}call:${callId}`);
+    const json = await this.client.get(`${this.keyPrefix}call:${callId}`);
     return json === null ? undefined : (JSON.parse(json) as Call);
   }
 
   async ofUser(userId: string): Promise<Call | undefined> {
-    const callId = await this.client.get(`${this.p}user:${userId}`);
+    const callId = await this.client.get(`${this.keyPrefix}user:${userId}`);
     return callId === null ? undefined : this.get(callId);
   }
 
   async update(next: Call): Promise<boolean> {
-    const args = [this.p, next.callId, next.version - 1, JSON.stringify(next), callDeadline(next) ?? '', this.ttlMs];
+    const args = [
+      this.keyPrefix,
+      next.callId,
+      next.version - 1,
+      JSON.stringify(next),
+      callDeadline(next) ?? '',
+      this.ttlMs,
+    ];
     return (await this.client.eval(UPDATE, 0, ...args)) === 1;
   }
 
   async end(callId: string, version: number): Promise<boolean> {
-    return (await this.client.eval(END, 0, this.p, callId, version)) === 1;
+    return (await this.client.eval(END, 0, this.keyPrefix, callId, version)) === 1;
   }
 
   async due(now: number): Promise<string[]> {
-    return (await this.client.eval(DUE, 0, this.p, now)) as string[];
-  }
-
-  async close(): Promise<void> {
-    await closeRedis(this.client);
+    return (await this.client.eval(DUE, 0, this.keyPrefix, now)) as string[];
   }
 }

@@ -3,7 +3,7 @@ import { systemClock } from '@im/common';
 import type { ImMessage } from '@im/protocol';
 import type { Redis } from 'ioredis';
 import type { ChatroomStore } from '../chatroom.port';
-import { closeRedis, DEFAULT_PREFIX, loggerOf, openRedis } from './redis.connection';
+import { connectPort, RedisPort } from './redis.connection';
 import type { RedisPortOptions } from './redis.connection';
 
 export interface RedisChatroomOptions extends RedisPortOptions {
@@ -46,20 +46,19 @@ return n
  * last). Enter and leave are Lua scripts, so the size limit holds when many gateways admit at
  * once. Rate counters are `im:rate:<key>:<window>` with the window as expiry.
  */
-export class RedisChatroomStore implements ChatroomStore {
+export class RedisChatroomStore extends RedisPort implements ChatroomStore {
   private constructor(
-    private readonly client: Redis,
-    private readonly prefix: string,
+    [client, keyPrefix]: [Redis, string],
     private readonly memberTtlMs: number,
     private readonly historyTtlMs: number,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    super(client, keyPrefix);
+  }
 
   static async connect(url: string, options?: RedisChatroomOptions): Promise<RedisChatroomStore> {
-    const client = await openRedis(url, options?.name ?? 'im-chatroom', loggerOf(options, 'chatroom'));
     return new RedisChatroomStore(
-      client,
-      options?.prefix ?? DEFAULT_PREFIX,
+      await connectPort(url, options, { name: 'im-chatroom', module: 'chatroom', keys: '' }),
       options?.memberTtlMs ?? 60_000,
       options?.historyTtlMs ?? 86_400_000,
       options?.clock ?? systemClock,
@@ -67,7 +66,7 @@ export class RedisChatroomStore implements ChatroomStore {
   }
 
   private key(roomId: string, part: 'members' | 'history'): string {
-    return `${this.prefix}chatroom:{${roomId}}:${part}`;
+    return `${this.keyPrefix}chatroom:{${roomId}}:${part}`;
   }
 
   async enter(roomId: string, memberId: string, maxMembers: number): Promise<{ entered: boolean; members: number }> {
@@ -126,10 +125,6 @@ export class RedisChatroomStore implements ChatroomStore {
 
   async hit(key: string, windowMs: number): Promise<number> {
     const window = Math.floor(this.clock.now() / windowMs);
-    return (await this.client.eval(HIT, 1, `${this.prefix}rate:${key}:${window}`, windowMs)) as number;
-  }
-
-  async close(): Promise<void> {
-    await closeRedis(this.client);
+    return (await this.client.eval(HIT, 1, `${this.keyPrefix}rate:${key}:${window}`, windowMs)) as number;
   }
 }

@@ -60,3 +60,75 @@ export async function closeRedis(client: Redis): Promise<void> {
     client.disconnect();
   }
 }
+
+/** A publishing and a subscribing connection (`<name>:pub`, `<name>:sub`); if the second cannot open, the first is closed. */
+export async function openPubSub(url: string, name: string, logger: Logger): Promise<{ pub: Redis; sub: Redis }> {
+  const pub = await openRedis(url, `${name}:pub`, logger);
+  const sub = await openRedis(url, `${name}:sub`, logger).catch(async (err: unknown) => {
+    await closeRedis(pub);
+    throw err;
+  });
+  return { pub, sub };
+}
+
+/** What names a port's connection and keys: its default connection name, its log module, and its part of the key space. */
+export interface RedisPortNames {
+  /** The connection name unless `options.name` gives one, e.g. `im-once`. */
+  readonly name: string;
+  /** The `module` of its log lines, e.g. `once-store`. */
+  readonly module: string;
+  /** What follows the prefix in each of its keys, e.g. `once:` (keys `im:once:…`). */
+  readonly keys: string;
+}
+
+/** Opens a port's one connection; resolves to it and the port's key prefix (`options.prefix`, default `im:`, then `names.keys`). */
+export async function connectPort(
+  url: string,
+  options: RedisPortOptions | undefined,
+  names: RedisPortNames,
+): Promise<[client: Redis, keyPrefix: string]> {
+  const client = await openRedis(url, options?.name ?? names.name, loggerOf(options, names.module));
+  return [client, `${options?.prefix ?? DEFAULT_PREFIX}${names.keys}`];
+}
+
+/** A port on one Redis connection whose keys all start with `keyPrefix`; `close` quits the connection. */
+export abstract class RedisPort {
+  protected constructor(
+    protected readonly client: Redis,
+    protected readonly keyPrefix: string,
+  ) {}
+
+  /** The connection is up (for readiness). */
+  isReady(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  async close(): Promise<void> {
+    await closeRedis(this.client);
+  }
+}
+
+/** Options of the Redis call stores (1:1 and multi-party). */
+export interface RedisCallRecordOptions extends RedisPortOptions {
+  /** Longest a call record lives without a change (a safety net if every gateway of its participants died); default 6 hours. */
+  readonly maxIdleMs?: number;
+}
+
+/** A port keeping call records that expire `ttlMs` after their last change. */
+export abstract class RedisCallRecords extends RedisPort {
+  protected constructor(
+    [client, keyPrefix]: [Redis, string],
+    protected readonly ttlMs: number,
+  ) {
+    super(client, keyPrefix);
+  }
+
+  /** Opens the connection of a call store: the arguments of its constructor. */
+  protected static async open(
+    url: string,
+    options: RedisCallRecordOptions | undefined,
+    names: RedisPortNames,
+  ): Promise<[port: [Redis, string], ttlMs: number]> {
+    return [await connectPort(url, options, names), options?.maxIdleMs ?? 6 * 3600 * 1000];
+  }
+}

@@ -1,7 +1,7 @@
 import type { Logger } from '@im/common';
 import type { Redis } from 'ioredis';
 import type { Delivery, DeliveryBatchItem, DeliveryHandler, DeliveryPort, GatewayLocator } from '../delivery.port';
-import { closeRedis, DEFAULT_PREFIX, loggerOf, openRedis } from './redis.connection';
+import { closeRedis, DEFAULT_PREFIX, loggerOf, openPubSub } from './redis.connection';
 import type { RedisPortOptions } from './redis.connection';
 import { decodeDelivery, decodeGatewayBatch, encodeDelivery } from './redis.delivery.codec';
 import { GatewayShares } from './redis.gateway-shares';
@@ -84,11 +84,7 @@ export class RedisDeliveryPort implements DeliveryPort {
   static async connect(url: string, options?: RedisDeliveryOptions): Promise<RedisDeliveryPort> {
     const log = loggerOf(options, 'delivery');
     const name = options?.name ?? 'im-delivery';
-    const pub = await openRedis(url, `${name}:pub`, log);
-    const sub = await openRedis(url, `${name}:sub`, log).catch(async (err: unknown) => {
-      await closeRedis(pub);
-      throw err;
-    });
+    const { pub, sub } = await openPubSub(url, name, log);
     return new RedisDeliveryPort(pub, sub, options?.prefix ?? DEFAULT_PREFIX, log, options?.locate);
   }
 

@@ -1,12 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { MultiCall, MultiCallStore } from '../multi-call-store.port';
-import { closeRedis, DEFAULT_PREFIX, loggerOf, openRedis } from './redis.connection';
-import type { RedisPortOptions } from './redis.connection';
+import { RedisCallRecords } from './redis.connection';
+import type { RedisCallRecordOptions } from './redis.connection';
 
-export interface RedisMultiCallStoreOptions extends RedisPortOptions {
-  /** Longest a call lives without a change (if every gateway of its participants died); default 6 hours. */
-  readonly maxIdleMs?: number;
-}
+export type RedisMultiCallStoreOptions = RedisCallRecordOptions;
 
 /** KEYS: the call. ARGV: expected version, new JSON ('' = delete), ttl. */
 const CAS = `
@@ -18,24 +14,14 @@ return 1
 `;
 
 /** Multi-party calls in Redis: `im:mcall:{<groupId>}` holds the call as JSON; changes are compare-and-set scripts on its version. */
-export class RedisMultiCallStore implements MultiCallStore {
-  private constructor(
-    private readonly client: Redis,
-    private readonly prefix: string,
-    private readonly ttlMs: number,
-  ) {}
-
+export class RedisMultiCallStore extends RedisCallRecords implements MultiCallStore {
   static async connect(url: string, options?: RedisMultiCallStoreOptions): Promise<RedisMultiCallStore> {
-    const client = await openRedis(url, options?.name ?? 'im-multi-calls', loggerOf(options, 'multi-call-store'));
-    return new RedisMultiCallStore(
-      client,
-      `${options?.prefix ?? DEFAULT_PREFIX}mcall:`,
-      options?.maxIdleMs ?? 6 * 3600 * 1000,
-    );
+    const names = { name: 'im-multi-calls', module: 'multi-call-store', keys: 'mcall:' };
+    return new RedisMultiCallStore(...(await RedisCallRecords.open(url, options, names)));
   }
 
   private key(groupId: string): string {
-    return `${this.prefix}{${groupId}}`;
+    return `${this.keyPrefix}{${groupId}}`;
   }
 
   async create(call: MultiCall): Promise<boolean> {
@@ -55,9 +41,5 @@ export class RedisMultiCallStore implements MultiCallStore {
 
   async end(groupId: string, version: number): Promise<boolean> {
     return (await this.client.eval(CAS, 1, this.key(groupId), version, '', this.ttlMs)) === 1;
-  }
-
-  async close(): Promise<void> {
-    await closeRedis(this.client);
   }
 }

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { OnceStore } from '../presence.port';
-import { closeRedis, DEFAULT_PREFIX, loggerOf, openRedis } from './redis.connection';
+import { connectPort, RedisPort } from './redis.connection';
 import type { RedisPortOptions } from './redis.connection';
 
 /**
@@ -8,16 +7,13 @@ import type { RedisPortOptions } from './redis.connection';
  * atomic command that stores the value when the key is absent and otherwise returns the value
  * already there. Keys: `im:once:<key>`.
  */
-export class RedisOnceStore implements OnceStore {
+export class RedisOnceStore extends RedisPort implements OnceStore {
   readonly durable = true;
-  private constructor(
-    private readonly client: Redis,
-    private readonly keyPrefix: string,
-  ) {}
 
   static async connect(url: string, options?: RedisPortOptions): Promise<RedisOnceStore> {
-    const client = await openRedis(url, options?.name ?? 'im-once', loggerOf(options, 'once-store'));
-    return new RedisOnceStore(client, `${options?.prefix ?? DEFAULT_PREFIX}once:`);
+    return new RedisOnceStore(
+      ...(await connectPort(url, options, { name: 'im-once', module: 'once-store', keys: 'once:' })),
+    );
   }
 
   async putIfAbsent(key: string, value: string, ttlMs: number): Promise<string | undefined> {
@@ -32,11 +28,6 @@ export class RedisOnceStore implements OnceStore {
     return value ?? undefined;
   }
 
-  /** The connection is up (for readiness). */
-  isReady(): boolean {
-    return this.client.status === 'ready';
-  }
-
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     await this.client.set(this.keyPrefix + key, value, 'PX', Math.max(1, Math.ceil(ttlMs)));
   }
@@ -44,9 +35,5 @@ export class RedisOnceStore implements OnceStore {
   async get(key: string): Promise<string | undefined> {
     const value = await this.client.get(this.keyPrefix + key);
     return value ?? undefined;
-  }
-
-  async close(): Promise<void> {
-    await closeRedis(this.client);
   }
 }

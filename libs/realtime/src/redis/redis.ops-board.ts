@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { closeRedis, DEFAULT_PREFIX, loggerOf, openRedis } from './redis.connection';
+import { connectPort, RedisPort } from './redis.connection';
 import type { RedisPortOptions } from './redis.connection';
 
 /**
@@ -31,17 +30,14 @@ const INDEX_TTL_FACTOR = 10;
  * snapshot expires; a set indexes the entries (no SCAN over the keyspace). Keys, under the hash
  * tag `{ops}`: `<prefix>{ops}:index` (set of instance ids), `<prefix>{ops}:proc:<instance>`.
  */
-export class RedisOpsBoard {
-  private constructor(
-    private readonly client: Redis,
-    private readonly indexKey: string,
-    private readonly entryPrefix: string,
-  ) {}
+export class RedisOpsBoard extends RedisPort {
+  private readonly indexKey = `${this.keyPrefix}index`;
+  private readonly entryPrefix = `${this.keyPrefix}proc:`;
 
   static async connect(url: string, options?: RedisPortOptions): Promise<RedisOpsBoard> {
-    const client = await openRedis(url, options?.name ?? 'im-ops', loggerOf(options, 'ops-board'));
-    const prefix = `${options?.prefix ?? DEFAULT_PREFIX}{ops}:`;
-    return new RedisOpsBoard(client, `${prefix}index`, `${prefix}proc:`);
+    return new RedisOpsBoard(
+      ...(await connectPort(url, options, { name: 'im-ops', module: 'ops-board', keys: '{ops}:' })),
+    );
   }
 
   /** Writes (or replaces) this instance's entry; it expires `ttlMs` after its last write. */
@@ -82,13 +78,5 @@ export class RedisOpsBoard {
       }
     }
     return entries;
-  }
-
-  isReady(): boolean {
-    return this.client.status === 'ready';
-  }
-
-  async close(): Promise<void> {
-    await closeRedis(this.client);
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { RuleVersions } from '../rule-versions.port';
-import { closeRedis, DEFAULT_PREFIX, loggerOf, openRedis } from './redis.connection';
+import { connectPort, RedisPort } from './redis.connection';
 import type { RedisPortOptions } from './redis.connection';
 
 /**
@@ -9,15 +8,10 @@ import type { RedisPortOptions } from './redis.connection';
  * each. Reads and bumps of many keys are one pipeline each (GETs and SETs, not MGET/MSET, so keys
  * in different cluster slots are fine).
  */
-export class RedisRuleVersions implements RuleVersions {
-  private constructor(
-    private readonly client: Redis,
-    private readonly keyPrefix: string,
-  ) {}
-
+export class RedisRuleVersions extends RedisPort implements RuleVersions {
   static async connect(url: string, options?: RedisPortOptions): Promise<RedisRuleVersions> {
-    const client = await openRedis(url, options?.name ?? 'im-rule-versions', loggerOf(options, 'rule-versions'));
-    return new RedisRuleVersions(client, `${options?.prefix ?? DEFAULT_PREFIX}rv:`);
+    const names = { name: 'im-rule-versions', module: 'rule-versions', keys: 'rv:' };
+    return new RedisRuleVersions(...(await connectPort(url, options, names)));
   }
 
   async read(keys: readonly string[]): Promise<(string | undefined)[]> {
@@ -35,14 +29,5 @@ export class RedisRuleVersions implements RuleVersions {
     const results = await this.client.pipeline(keys.map((k) => ['set', this.keyPrefix + k, randomUUID()])).exec();
     const failed = results?.find(([err]) => err !== null);
     if (failed?.[0]) throw failed[0];
-  }
-
-  /** The connection is up (for readiness). */
-  isReady(): boolean {
-    return this.client.status === 'ready';
-  }
-
-  async close(): Promise<void> {
-    await closeRedis(this.client);
   }
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '@im/common';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
-import { closeRedis, loggerOf, openRedis } from './redis.connection';
+import { closeRedis, loggerOf, openPubSub } from './redis.connection';
 import type { RedisPortOptions } from './redis.connection';
 
 export interface SocketIoRedisAdapterOptions extends Pick<RedisPortOptions, 'logger' | 'name'> {
@@ -52,11 +52,7 @@ export async function createSocketIoRedisAdapter(
 ): Promise<SocketIoRedisAdapter> {
   const log = loggerOf(options, 'socket.io-adapter');
   const name = options?.name ?? 'im-sio';
-  const pub = await openRedis(url, `${name}:pub`, log);
-  const sub = await openRedis(url, `${name}:sub`, log).catch(async (err: unknown) => {
-    await closeRedis(pub);
-    throw err;
-  });
+  const { pub, sub } = await openPubSub(url, name, log);
   let received = 0;
   sub.on('smessageBuffer', () => void (received += 1));
   const adapter = createShardedAdapter(pub, guardedSubscriber(sub, log), {

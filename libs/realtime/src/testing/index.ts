@@ -3,5 +3,5 @@ export type { DeliveryHarness } from './realtime.contract';
 export { chatroomContract } from './chatroom.contract';
 export { callStoreContract } from './call-store.contract';
 export { multiCallStoreContract } from './multi-call-store.contract';
-export { inMemoryServicePorts, recordDeliveries } from './recorded-deliveries';
-export type { RecordedDeliveries } from './recorded-deliveries';
+export { inMemoryServicePorts, recordDeliveries, serviceUnderTest } from './recorded-deliveries';
+export type { RecordedDeliveries, ServiceUnderTest } from './recorded-deliveries';

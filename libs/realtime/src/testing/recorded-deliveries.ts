@@ -28,3 +28,42 @@ export async function inMemoryServicePorts(
   const got = await recordDeliveries(hub, userIds);
   return { store: new SqliteStore(':memory:'), delivery: hub.port(), got };
 }
+
+/** What a service's unit test works with: the current test's store and recorded deliveries, and the service on them. */
+export interface ServiceUnderTest<S> {
+  readonly store: SqliteStore;
+  readonly got: RecordedDeliveries;
+  readonly service: S;
+}
+
+/**
+ * For the enclosing `describe`: before each test, fresh in-memory ports (deliveries to `userIds`
+ * recorded) and the service `build` makes on them (it may seed the store too); after each, the
+ * store closed.
+ */
+export function serviceUnderTest<S>(
+  userIds: readonly string[],
+  build: (ports: { store: SqliteStore; delivery: DeliveryPort }) => Promise<S>,
+): ServiceUnderTest<S> {
+  let current: { store: SqliteStore; got: RecordedDeliveries; service: S } | undefined;
+  beforeEach(async () => {
+    const { store, delivery, got } = await inMemoryServicePorts(userIds);
+    current = { store, got, service: await build({ store, delivery }) };
+  });
+  afterEach(() => current?.store.close());
+  const now = (): { store: SqliteStore; got: RecordedDeliveries; service: S } => {
+    if (!current) throw new Error('the service is built in beforeEach: use it inside a test');
+    return current;
+  };
+  return {
+    get store() {
+      return now().store;
+    },
+    get got() {
+      return now().got;
+    },
+    get service() {
+      return now().service;
+    },
+  };
+}

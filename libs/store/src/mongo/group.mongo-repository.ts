@@ -148,19 +148,22 @@ export class MongoGroupRepository implements GroupRepository {
 
   async members(groupId: string): Promise<GroupMember[]> {
     assertId(groupId, 'groupId');
-    const rows = await this.memberModel
-      .find({ groupId }, MEMBER_PROJECTION)
-      .sort({ userId: 1 })
-      .lean<MemberRow[]>()
-      .exec();
-    return rows.map(toMember);
+    return this.memberships({ groupId }, 'userId');
   }
 
   async groupsOf(userId: string): Promise<GroupMember[]> {
     assertId(userId, 'userId');
+    return this.memberships({ userId }, 'groupId');
+  }
+
+  /** The memberships of one group or of one user, in order of the other id. */
+  private async memberships(
+    filter: { groupId: string } | { userId: string },
+    orderBy: 'userId' | 'groupId',
+  ): Promise<GroupMember[]> {
     const rows = await this.memberModel
-      .find({ userId }, MEMBER_PROJECTION)
-      .sort({ groupId: 1 })
+      .find(filter, MEMBER_PROJECTION)
+      .sort({ [orderBy]: 1 })
       .lean<MemberRow[]>()
       .exec();
     return rows.map(toMember);

@@ -15,9 +15,10 @@ import type {
   TransferRepository,
   TransferState,
 } from '../store.port';
-import { isDuplicateKey, retryUpsertRace } from './mongo.errors';
+import { retryUpsertRace } from './mongo.errors';
 import { assertId, assertSeq, naturalKey } from './mongo.ids';
 import { driverCollection } from './mongo.models';
+import { insertOnce, MongoMoneyRecords } from './mongo.money-records';
 import type {
   CollectionDoc,
   CollectionSeatDoc,
@@ -70,16 +71,6 @@ const toClaim = (d: RedPacketClaimDoc): RedPacketClaim => ({
   amount: d.amount,
   at: d.at,
 });
-
-async function insertOnce(insert: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await insert();
-    return true;
-  } catch (error: unknown) {
-    if (isDuplicateKey(error)) return false;
-    throw error;
-  }
-}
 
 /**
  * The ledger on MongoDB / FerretDB v1. Only inserts touch money: FerretDB v1 applies an update
@@ -169,49 +160,29 @@ export class MongoLedgerRepository implements LedgerRepository {
   }
 }
 
-export class MongoRedPacketRepository implements RedPacketRepository {
-  private readonly packets: mongo.Collection<RedPacketDoc>;
+export class MongoRedPacketRepository
+  extends MongoMoneyRecords<RedPacket, RedPacketState, RedPacketDoc>
+  implements RedPacketRepository
+{
   private readonly claimDocs: mongo.Collection<RedPacketClaimDoc>;
 
   constructor(packets: Model<RedPacketDoc>, claims: Model<RedPacketClaimDoc>) {
-    this.packets = driverCollection(packets);
+    super(driverCollection(packets), {
+      idName: 'packetId',
+      ids: (p) => [
+        [p.packetId, 'packetId'],
+        [p.senderId, 'senderId'],
+      ],
+      toDoc: ({ packetId, shares, ...rest }) => ({ _id: packetId, shares: [...shares], ...rest }),
+      toRecord: toPacket,
+      activeStates: ['funding', 'open'],
+    });
     this.claimDocs = driverCollection(claims);
-  }
-
-  async create(p: RedPacket): Promise<boolean> {
-    assertId(p.packetId, 'packetId');
-    assertId(p.senderId, 'senderId');
-    const { packetId, shares, ...rest } = p;
-    return insertOnce(() => this.packets.insertOne({ _id: packetId, shares: [...shares], ...rest }));
-  }
-
-  async get(packetId: string): Promise<RedPacket | undefined> {
-    assertId(packetId, 'packetId');
-    const doc = await this.packets.findOne({ _id: packetId });
-    return doc === null ? undefined : toPacket(doc);
-  }
-
-  async setState(packetId: string, state: RedPacketState): Promise<void> {
-    assertId(packetId, 'packetId');
-    await this.packets.updateOne({ _id: packetId }, { $set: { state } });
-  }
-
-  async active(limit: number): Promise<RedPacket[]> {
-    const docs = await this.packets
-      .find({ state: { $in: ['funding', 'open'] } })
-      .sort({ createdAt: 1 })
-      .limit(limit)
-      .toArray();
-    return docs.map(toPacket);
   }
 
   async passwordPackets(groupId: string): Promise<RedPacket[]> {
     assertId(groupId, 'groupId');
-    const docs = await this.packets
-      .find({ targetId: groupId, kind: 'password', state: { $in: ['funding', 'open'] } })
-      .sort({ createdAt: 1 })
-      .toArray();
-    return docs.map(toPacket);
+    return this.find({ targetId: groupId, kind: 'password', state: { $in: ['funding', 'open'] } });
   }
 
   async claim(c: RedPacketClaim): Promise<boolean> {
@@ -251,42 +222,33 @@ const toTransfer = (d: TransferDoc): Transfer => ({
   expiresAt: d.expiresAt,
 });
 
-export class MongoTransferRepository implements TransferRepository {
-  private readonly transfers: mongo.Collection<TransferDoc>;
-
+export class MongoTransferRepository
+  extends MongoMoneyRecords<Transfer, TransferState, TransferDoc>
+  implements TransferRepository
+{
   constructor(transfers: Model<TransferDoc>) {
-    this.transfers = driverCollection(transfers);
+    super(driverCollection(transfers), {
+      idName: 'transferId',
+      ids: (t) => [
+        [t.transferId, 'transferId'],
+        [t.fromId, 'fromId'],
+        [t.toId, 'toId'],
+      ],
+      toDoc: ({ transferId, ...rest }) => ({ _id: transferId, ...rest }),
+      toRecord: toTransfer,
+      activeStates: ['funding', 'pending'],
+    });
   }
 
-  async create(t: Transfer): Promise<boolean> {
-    assertId(t.transferId, 'transferId');
-    assertId(t.fromId, 'fromId');
-    assertId(t.toId, 'toId');
-    const { transferId, ...rest } = t;
-    return insertOnce(() => this.transfers.insertOne({ _id: transferId, ...rest }));
-  }
-
-  async get(transferId: string): Promise<Transfer | undefined> {
+  /** Sets the state; with `from`, only when the current state is one of those. */
+  override async setState(transferId: string, state: TransferState, from?: readonly TransferState[]): Promise<void> {
+    if (from === undefined) return super.setState(transferId, state);
     assertId(transferId, 'transferId');
-    const doc = await this.transfers.findOne({ _id: transferId });
-    return doc === null ? undefined : toTransfer(doc);
-  }
-
-  async setState(transferId: string, state: TransferState, from?: readonly TransferState[]): Promise<void> {
-    assertId(transferId, 'transferId');
-    await this.transfers.updateOne(
-      from === undefined ? { _id: transferId } : { _id: transferId, state: { $in: [...from] } },
-      { $set: { state } },
-    );
+    await this.docs.updateOne({ _id: transferId, state: { $in: [...from] } }, { $set: { state } });
   }
 
   async open(limit: number): Promise<Transfer[]> {
-    const docs = await this.transfers
-      .find({ state: { $in: ['funding', 'pending'] } })
-      .sort({ createdAt: 1 })
-      .limit(limit)
-      .toArray();
-    return docs.map(toTransfer);
+    return this.active(limit);
   }
 }
 
@@ -313,41 +275,25 @@ const toSeat = (d: CollectionSeatDoc): CollectionSeat => ({
   at: d.at,
 });
 
-export class MongoCollectionRepository implements CollectionRepository {
-  private readonly collections: mongo.Collection<CollectionDoc>;
+export class MongoCollectionRepository
+  extends MongoMoneyRecords<Collection, CollectionState, CollectionDoc>
+  implements CollectionRepository
+{
   private readonly seatDocs: mongo.Collection<CollectionSeatDoc>;
 
   constructor(collections: Model<CollectionDoc>, seats: Model<CollectionSeatDoc>) {
-    this.collections = driverCollection(collections);
+    super(driverCollection(collections), {
+      idName: 'collectionId',
+      ids: (c) => [
+        [c.collectionId, 'collectionId'],
+        [c.collectorId, 'collectorId'],
+        [c.targetId, 'targetId'],
+      ],
+      toDoc: ({ collectionId, ...rest }) => ({ _id: collectionId, ...rest }),
+      toRecord: toCollection,
+      activeStates: ['posting', 'open'],
+    });
     this.seatDocs = driverCollection(seats);
-  }
-
-  async create(c: Collection): Promise<boolean> {
-    assertId(c.collectionId, 'collectionId');
-    assertId(c.collectorId, 'collectorId');
-    assertId(c.targetId, 'targetId');
-    const { collectionId, ...rest } = c;
-    return insertOnce(() => this.collections.insertOne({ _id: collectionId, ...rest }));
-  }
-
-  async get(collectionId: string): Promise<Collection | undefined> {
-    assertId(collectionId, 'collectionId');
-    const doc = await this.collections.findOne({ _id: collectionId });
-    return doc === null ? undefined : toCollection(doc);
-  }
-
-  async setState(collectionId: string, state: CollectionState): Promise<void> {
-    assertId(collectionId, 'collectionId');
-    await this.collections.updateOne({ _id: collectionId }, { $set: { state } });
-  }
-
-  async active(limit: number): Promise<Collection[]> {
-    const docs = await this.collections
-      .find({ state: { $in: ['posting', 'open'] } })
-      .sort({ createdAt: 1 })
-      .limit(limit)
-      .toArray();
-    return docs.map(toCollection);
   }
 
   async takeSeat(s: CollectionSeat): Promise<boolean> {

@@ -23,6 +23,7 @@ import type {
 } from './mongo.money-models';
 
 import type { PushDeviceDoc, PushMutedUserDoc } from './push-device.mongo-repository';
+import { options, req } from './mongo.schema-parts';
 
 /** The wire message as stored: its content may live in `contentJson` instead. */
 export type StoredWire = Omit<StoredMessage['message'], 'content'> & { content?: unknown };
@@ -184,9 +185,6 @@ export interface MongoModels {
   readonly users: Model<UserDoc>;
   readonly userBans: Model<UserBanDoc>;
 }
-
-const req = <T>(type: T): { type: T; required: true } => ({ type, required: true });
-const options = (collection: string) => ({ collection, versionKey: false as const, strict: true, minimize: false });
 
 function messageSchema(): Schema<MessageDoc> {
   const s = new Schema<MessageDoc>(

@@ -7,11 +7,9 @@ import type {
   RedPacketState,
   TransferState,
 } from '../store.port';
+import { options, req } from './mongo.schema-parts';
 
 /** The documents and schemas of money (ledger, operations, red packets, transfers, collections); `buildModels` compiles them. */
-
-const req = <T>(type: T): { type: T; required: true } => ({ type, required: true });
-const options = (collection: string) => ({ collection, versionKey: false as const, strict: true, minimize: false });
 
 /** One immutable ledger entry; `_id` is naturalKey(accountId, n), `opKey` naturalKey(accountId, opId) (unique). */
 export interface LedgerEntryDoc {

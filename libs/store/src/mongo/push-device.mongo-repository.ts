@@ -3,6 +3,7 @@ import type { Connection, Model } from 'mongoose';
 import type { PushDevice, PushDeviceRepository, PushPlatform } from '../store.port';
 import { isDuplicateKey, retryUpsertRace } from './mongo.errors';
 import { assertId, assertIds, naturalKey } from './mongo.ids';
+import { options, req } from './mongo.schema-parts';
 
 /** One device's push token; `_id` is the natural key of (userId, deviceId). */
 export interface PushDeviceDoc {
@@ -18,9 +19,6 @@ export interface PushDeviceDoc {
 export interface PushMutedUserDoc {
   _id: string;
 }
-
-const req = <T>(type: T): { type: T; required: true } => ({ type, required: true });
-const options = (collection: string) => ({ collection, versionKey: false as const, strict: true, minimize: false });
 
 function pushDeviceSchema(): Schema<PushDeviceDoc> {
   const s = new Schema<PushDeviceDoc>(

@@ -57,6 +57,8 @@ const toGroup = (r: GroupRow): Group => ({
   ...(r.reminded_at === null ? {} : { remindedAt: r.reminded_at }),
   ...(r.expired_at === null ? {} : { expiredAt: r.expired_at }),
 });
+const MEMBER_COLUMNS = 'group_id, user_id, role, joined_seq, remark, muted_until';
+const APPLICATION_COLUMNS = 'group_id, user_id, message, created_at';
 const GROUP_COLUMNS =
   'id, name, owner_id, created_at, dismissed, muted, join_policy, ownership_candidate, avatar, announcement, introduction, expires_at, reminded_at, expired_at';
 const ATTRIBUTE_COLUMNS: Record<GroupAttribute, string> = {
@@ -123,7 +125,7 @@ export class SqliteGroupRepository implements GroupRepository {
   async member(groupId: string, userId: string): Promise<GroupMember | undefined> {
     const row = this.db
       .prepare<[string, string], MemberRow>(
-        'SELECT group_id, user_id, role, joined_seq, remark, muted_until FROM group_members WHERE group_id = ? AND user_id = ?',
+        `SELECT ${MEMBER_COLUMNS} FROM group_members WHERE group_id = ? AND user_id = ?`,
       )
       .get(groupId, userId);
     return row ? toMember(row) : undefined;
@@ -131,18 +133,14 @@ export class SqliteGroupRepository implements GroupRepository {
 
   async members(groupId: string): Promise<GroupMember[]> {
     const rows = this.db
-      .prepare<[string], MemberRow>(
-        'SELECT group_id, user_id, role, joined_seq, remark, muted_until FROM group_members WHERE group_id = ? ORDER BY user_id',
-      )
+      .prepare<[string], MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM group_members WHERE group_id = ? ORDER BY user_id`)
       .all(groupId);
     return rows.map(toMember);
   }
 
   async groupsOf(userId: string): Promise<GroupMember[]> {
     const rows = this.db
-      .prepare<[string], MemberRow>(
-        'SELECT group_id, user_id, role, joined_seq, remark, muted_until FROM group_members WHERE user_id = ? ORDER BY group_id',
-      )
+      .prepare<[string], MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM group_members WHERE user_id = ? ORDER BY group_id`)
       .all(userId);
     return rows.map(toMember);
   }
@@ -235,9 +233,7 @@ export class SqliteGroupRepository implements GroupRepository {
   async addApplication(a: GroupApplication): Promise<boolean> {
     return (
       this.db
-        .prepare(
-          'INSERT OR IGNORE INTO group_applications (group_id, user_id, message, created_at) VALUES (?, ?, ?, ?)',
-        )
+        .prepare(`INSERT OR IGNORE INTO group_applications (${APPLICATION_COLUMNS}) VALUES (?, ?, ?, ?)`)
         .run(a.groupId, a.userId, a.message, a.createdAt).changes > 0
     );
   }
@@ -245,7 +241,7 @@ export class SqliteGroupRepository implements GroupRepository {
   async applications(groupId: string): Promise<GroupApplication[]> {
     const rows = this.db
       .prepare<[string], ApplicationRow>(
-        'SELECT group_id, user_id, message, created_at FROM group_applications WHERE group_id = ? ORDER BY created_at, user_id',
+        `SELECT ${APPLICATION_COLUMNS} FROM group_applications WHERE group_id = ? ORDER BY created_at, user_id`,
       )
       .all(groupId);
     return rows.map(toApplication);
@@ -254,7 +250,7 @@ export class SqliteGroupRepository implements GroupRepository {
   async application(groupId: string, userId: string): Promise<GroupApplication | undefined> {
     const row = this.db
       .prepare<[string, string], ApplicationRow>(
-        'SELECT group_id, user_id, message, created_at FROM group_applications WHERE group_id = ? AND user_id = ?',
+        `SELECT ${APPLICATION_COLUMNS} FROM group_applications WHERE group_id = ? AND user_id = ?`,
       )
       .get(groupId, userId);
     return row ? toApplication(row) : undefined;

@@ -16,6 +16,7 @@ import type {
   TransferState,
 } from '../store.port';
 import type { Db } from './sqlite.database';
+import { insertOnce, SqliteMoneyRecords } from './sqlite.money-records';
 
 interface EntryRow {
   account_id: string;
@@ -70,23 +71,6 @@ const toClaim = (r: ClaimRow): RedPacketClaim => ({
   amount: r.amount,
   at: r.at,
 });
-
-const isUniqueViolation = (error: unknown): boolean =>
-  typeof error === 'object' &&
-  error !== null &&
-  'code' in error &&
-  (error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || error.code === 'SQLITE_CONSTRAINT_UNIQUE');
-
-/** Runs an INSERT; false when a primary or unique key refused it. */
-function insertOnce(run: () => unknown): boolean {
-  try {
-    run();
-    return true;
-  } catch (error: unknown) {
-    if (isUniqueViolation(error)) return false;
-    throw error;
-  }
-}
 
 /** The ledger in SQLite: the same insert-only entries and keys as the MongoDB store. */
 export class SqliteLedgerRepository implements LedgerRepository {
@@ -152,49 +136,24 @@ export class SqliteLedgerRepository implements LedgerRepository {
   }
 }
 
-type PacketBody = Omit<RedPacket, 'state'>;
-
-export class SqliteRedPacketRepository implements RedPacketRepository {
-  constructor(private readonly db: Db) {}
-
-  async create(packet: RedPacket): Promise<boolean> {
-    const { state, ...body } = packet;
-    return insertOnce(() =>
-      this.db
-        .prepare('INSERT INTO red_packets (packet_id, body, state, created_at) VALUES (?, ?, ?, ?)')
-        .run(packet.packetId, JSON.stringify(body), state, packet.createdAt),
-    );
-  }
-
-  async get(packetId: string): Promise<RedPacket | undefined> {
-    const row = this.db
-      .prepare<[string], { body: string; state: RedPacketState }>(
-        'SELECT body, state FROM red_packets WHERE packet_id = ?',
-      )
-      .get(packetId);
-    return row === undefined ? undefined : { ...(JSON.parse(row.body) as PacketBody), state: row.state };
-  }
-
-  async setState(packetId: string, state: RedPacketState): Promise<void> {
-    this.db.prepare('UPDATE red_packets SET state = ? WHERE packet_id = ?').run(state, packetId);
-  }
-
-  async active(limit: number): Promise<RedPacket[]> {
-    const rows = this.db
-      .prepare<[number], { body: string; state: RedPacketState }>(
-        "SELECT body, state FROM red_packets WHERE state IN ('funding', 'open') ORDER BY created_at LIMIT ?",
-      )
-      .all(limit);
-    return rows.map((r) => ({ ...(JSON.parse(r.body) as PacketBody), state: r.state }));
+export class SqliteRedPacketRepository
+  extends SqliteMoneyRecords<RedPacket, RedPacketState>
+  implements RedPacketRepository
+{
+  constructor(db: Db) {
+    super(db, {
+      table: 'red_packets',
+      idColumn: 'packet_id',
+      idOf: (p) => p.packetId,
+      activeStates: ['funding', 'open'],
+    });
   }
 
   async passwordPackets(groupId: string): Promise<RedPacket[]> {
-    const rows = this.db
-      .prepare<[string], { body: string; state: RedPacketState }>(
-        "SELECT body, state FROM red_packets WHERE json_extract(body, '$.targetId') = ? AND state IN ('funding', 'open') AND json_extract(body, '$.kind') = 'password' ORDER BY created_at",
-      )
-      .all(groupId);
-    return rows.map((r) => ({ ...(JSON.parse(r.body) as PacketBody), state: r.state }));
+    return this.where(
+      "json_extract(body, '$.targetId') = ? AND state IN ('funding', 'open') AND json_extract(body, '$.kind') = 'password'",
+      [groupId],
+    );
   }
 
   async claim(c: RedPacketClaim): Promise<boolean> {
@@ -220,32 +179,22 @@ export class SqliteRedPacketRepository implements RedPacketRepository {
   }
 }
 
-export class SqliteTransferRepository implements TransferRepository {
-  constructor(private readonly db: Db) {}
-
-  async create(transfer: Transfer): Promise<boolean> {
-    const { state, ...body } = transfer;
-    return insertOnce(() =>
-      this.db
-        .prepare('INSERT INTO transfers (transfer_id, body, state, created_at) VALUES (?, ?, ?, ?)')
-        .run(transfer.transferId, JSON.stringify(body), state, transfer.createdAt),
-    );
+export class SqliteTransferRepository
+  extends SqliteMoneyRecords<Transfer, TransferState>
+  implements TransferRepository
+{
+  constructor(db: Db) {
+    super(db, {
+      table: 'transfers',
+      idColumn: 'transfer_id',
+      idOf: (t) => t.transferId,
+      activeStates: ['funding', 'pending'],
+    });
   }
 
-  async get(transferId: string): Promise<Transfer | undefined> {
-    const row = this.db
-      .prepare<[string], { body: string; state: TransferState }>(
-        'SELECT body, state FROM transfers WHERE transfer_id = ?',
-      )
-      .get(transferId);
-    return row === undefined ? undefined : { ...(JSON.parse(row.body) as Omit<Transfer, 'state'>), state: row.state };
-  }
-
-  async setState(transferId: string, state: TransferState, from?: readonly TransferState[]): Promise<void> {
-    if (from === undefined) {
-      this.db.prepare('UPDATE transfers SET state = ? WHERE transfer_id = ?').run(state, transferId);
-      return;
-    }
+  /** Sets the state; with `from`, only when the current state is one of those. */
+  override async setState(transferId: string, state: TransferState, from?: readonly TransferState[]): Promise<void> {
+    if (from === undefined) return super.setState(transferId, state);
     const current = (
       this.db.prepare('SELECT state FROM transfers WHERE transfer_id = ?').get(transferId) as
         { state: TransferState } | undefined
@@ -257,12 +206,7 @@ export class SqliteTransferRepository implements TransferRepository {
   }
 
   async open(limit: number): Promise<Transfer[]> {
-    const rows = this.db
-      .prepare<[number], { body: string; state: TransferState }>(
-        "SELECT body, state FROM transfers WHERE state IN ('funding', 'pending') ORDER BY created_at LIMIT ?",
-      )
-      .all(limit);
-    return rows.map((r) => ({ ...(JSON.parse(r.body) as Omit<Transfer, 'state'>), state: r.state }));
+    return this.active(limit);
   }
 }
 
@@ -283,38 +227,17 @@ const toSeat = (r: SeatRow): CollectionSeat => ({
   at: r.at,
 });
 
-export class SqliteCollectionRepository implements CollectionRepository {
-  constructor(private readonly db: Db) {}
-
-  async create(c: Collection): Promise<boolean> {
-    const { state, ...body } = c;
-    return insertOnce(() =>
-      this.db
-        .prepare('INSERT INTO collections (collection_id, body, state, created_at) VALUES (?, ?, ?, ?)')
-        .run(c.collectionId, JSON.stringify(body), state, c.createdAt),
-    );
-  }
-
-  async get(collectionId: string): Promise<Collection | undefined> {
-    const row = this.db
-      .prepare<[string], { body: string; state: CollectionState }>(
-        'SELECT body, state FROM collections WHERE collection_id = ?',
-      )
-      .get(collectionId);
-    return row === undefined ? undefined : { ...(JSON.parse(row.body) as Omit<Collection, 'state'>), state: row.state };
-  }
-
-  async setState(collectionId: string, state: CollectionState): Promise<void> {
-    this.db.prepare('UPDATE collections SET state = ? WHERE collection_id = ?').run(state, collectionId);
-  }
-
-  async active(limit: number): Promise<Collection[]> {
-    const rows = this.db
-      .prepare<[number], { body: string; state: CollectionState }>(
-        "SELECT body, state FROM collections WHERE state IN ('posting', 'open') ORDER BY created_at LIMIT ?",
-      )
-      .all(limit);
-    return rows.map((r) => ({ ...(JSON.parse(r.body) as Omit<Collection, 'state'>), state: r.state }));
+export class SqliteCollectionRepository
+  extends SqliteMoneyRecords<Collection, CollectionState>
+  implements CollectionRepository
+{
+  constructor(db: Db) {
+    super(db, {
+      table: 'collections',
+      idColumn: 'collection_id',
+      idOf: (c) => c.collectionId,
+      activeStates: ['posting', 'open'],
+    });
   }
 
   async takeSeat(s: CollectionSeat): Promise<boolean> {

@@ -2,20 +2,32 @@ import type { WalletCommand, WalletOutcome } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
 import { collection, collectionCreated, collectionPaid } from './api-schemas';
-import { moneyRecordId } from './money-ids';
-import { idSchema } from './routes.context';
+import { inConversationOf, moneyRecordId } from './money-ids';
+import { idSchema, recordIdParams } from './routes.context';
 import type { RoutesContext } from './routes.context';
+import { bearerRoutes } from './bearer-routes';
 
 /** An amount in fen. */
 export const money = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 /** An idempotency key a client chooses. */
 export const keySchema = { type: 'string', minLength: 1, maxLength: 100 } as const;
+/** Where money is posted: a user (a 1:1 conversation) or a group. */
+export const targetSchema = {
+  type: 'object',
+  required: ['type', 'id'],
+  additionalProperties: false,
+  properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema },
+} as const;
+/** A note with money (a red packet's, a transfer's, a collection's). */
+export const noteSchema = { type: 'string', maxLength: 256 } as const;
+/** How many shares (a red packet's) or payments (a collection's) at most. */
+export const countSchema = { type: 'integer', minimum: 1, maximum: 100000 } as const;
 /** The body of a transfer and of a payment request: the other user, an amount in fen, a note, an idempotency key. */
 export const toUserBody = {
   type: 'object',
   required: ['toUserId', 'amount', 'requestId'],
   additionalProperties: false,
-  properties: { toUserId: idSchema, amount: money, msg: { type: 'string', maxLength: 256 }, requestId: keySchema },
+  properties: { toUserId: idSchema, amount: money, msg: noteSchema, requestId: keySchema },
 } as const;
 
 /** AA collections (40) and payment requests (41) (docs/money.md), sent to the wallet service with `send`. */
@@ -24,7 +36,8 @@ export function collectionRoutes(
   ctx: RoutesContext,
   send: (command: WalletCommand) => Promise<WalletOutcome>,
 ): void {
-  app.post<{
+  const bearer = bearerRoutes(app, ctx);
+  bearer.post<{
     Body: {
       to: { type: 'user' | 'group'; id: string };
       amount: number;
@@ -36,35 +49,26 @@ export function collectionRoutes(
   }>(
     '/v1/collections',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'Start an AA collection in a conversation (the server posts the 40); idempotent by requestId',
-        response: { 201: collectionCreated },
-        body: {
-          type: 'object',
-          required: ['to', 'amount', 'requestId'],
-          additionalProperties: false,
-          properties: {
-            to: {
-              type: 'object',
-              required: ['type', 'id'],
-              additionalProperties: false,
-              properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema },
-            },
-            amount: money,
-            count: { type: 'integer', minimum: 1, maximum: 100000 },
-            totalAmt: money,
-            msg: { type: 'string', maxLength: 256 },
-            requestId: keySchema,
-          },
+      summary: 'Start an AA collection in a conversation (the server posts the 40); idempotent by requestId',
+      response: { 201: collectionCreated },
+      body: {
+        type: 'object',
+        required: ['to', 'amount', 'requestId'],
+        additionalProperties: false,
+        properties: {
+          to: targetSchema,
+          amount: money,
+          count: countSchema,
+          totalAmt: money,
+          msg: noteSchema,
+          requestId: keySchema,
         },
       },
     },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const b = request.body;
       const count = b.count ?? 1;
-      const value = await send({
+      return send({
         kind: 'collection-create',
         collectionId: await moneyRecordId(ctx, 'collection', sub, b.requestId),
         collectionKind: 'aa',
@@ -77,23 +81,18 @@ export function collectionRoutes(
         msg: b.msg ?? '',
         at: ctx.clock.now(),
       });
-      return reply.status(201).send(value);
     },
   );
-  app.post<{ Body: { toUserId: string; amount: number; msg?: string; requestId: string } }>(
+  bearer.post<{ Body: { toUserId: string; amount: number; msg?: string; requestId: string } }>(
     '/v1/payment-requests',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'Ask a user for money (41); idempotent by requestId',
-        response: { 201: collectionCreated },
-        body: toUserBody,
-      },
+      summary: 'Ask a user for money (41); idempotent by requestId',
+      response: { 201: collectionCreated },
+      body: toUserBody,
     },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const b = request.body;
-      const value = await send({
+      return send({
         kind: 'collection-create',
         collectionId: await moneyRecordId(ctx, 'collection', sub, b.requestId),
         collectionKind: 'request',
@@ -106,28 +105,22 @@ export function collectionRoutes(
         msg: b.msg ?? '',
         at: ctx.clock.now(),
       });
-      return reply.status(201).send(value);
     },
   );
-  const collectionParams = { type: 'object', properties: { id: idSchema } } as const;
-  app.post<{ Params: { id: string }; Body: { requestId: string } }>(
+  bearer.post<{ Params: { id: string }; Body: { requestId: string } }>(
     '/v1/collections/:id/pay',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'Pay your share of a collection or a payment request; idempotent by requestId',
-        params: collectionParams,
-        body: {
-          type: 'object',
-          required: ['requestId'],
-          additionalProperties: false,
-          properties: { requestId: keySchema },
-        },
-        response: { 200: collectionPaid },
+      summary: 'Pay your share of a collection or a payment request; idempotent by requestId',
+      params: recordIdParams,
+      body: {
+        type: 'object',
+        required: ['requestId'],
+        additionalProperties: false,
+        properties: { requestId: keySchema },
       },
+      response: { 200: collectionPaid },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       return send({
         kind: 'collection-pay',
         collectionId: request.params.id,
@@ -137,26 +130,17 @@ export function collectionRoutes(
       });
     },
   );
-  app.get<{ Params: { id: string } }>(
+  bearer.get<{ Params: { id: string } }>(
     '/v1/collections/:id',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'A collection or payment request, with who paid',
-        params: collectionParams,
-        response: { 200: collection },
-      },
+      summary: 'A collection or payment request, with who paid',
+      params: recordIdParams,
+      response: { 200: collection },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const c = await ctx.store.collections.get(request.params.id);
-      const allowed =
-        c !== undefined &&
-        (c.collectorId === sub ||
-          (c.targetType === 'user'
-            ? c.targetId === sub
-            : (await ctx.store.groups.member(c.targetId, sub)) !== undefined));
-      if (!c || !allowed) throw new AppError('IM_ERR_NOT_FOUND', 'no such collection');
+      if (!c || !(await inConversationOf(ctx, sub, { ...c, posterId: c.collectorId })))
+        throw new AppError('IM_ERR_NOT_FOUND', 'no such collection');
       const seats = await ctx.store.collections.seats(c.collectionId);
       const ops = await Promise.all(seats.map((seat) => ctx.store.ledger.op(`pcp:${c.collectionId}:${seat.slot}`)));
       return {

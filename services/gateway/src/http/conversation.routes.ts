@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { toWire } from '../socket/device-channel';
 import { listConversations } from './conversation-list';
 import { conversations, messagePage, object } from './api-schemas';
-import { idSchema } from './routes.context';
+import { idSchema, membershipOf } from './routes.context';
 import type { RoutesContext } from './routes.context';
+import { bearerRoutes } from './bearer-routes';
 
 interface MessagesQuery {
   peerId?: string;
@@ -17,55 +18,48 @@ interface MessagesQuery {
 }
 
 export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): void {
-  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+  const bearer = bearerRoutes(app, ctx);
+  bearer.get<{ Querystring: { limit?: number; cursor?: string } }>(
     '/v1/conversations',
     {
-      schema: {
-        security: 'bearer',
-        summary:
-          'This user’s conversations, newest activity first, with the last message, unread count and mute; the system conversation included',
-        response: { 200: conversations },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-            cursor: { type: 'string', maxLength: 600, description: 'The nextCursor of the page before.' },
-          },
+      summary:
+        'This user’s conversations, newest activity first, with the last message, unread count and mute; the system conversation included',
+      response: { 200: conversations },
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          cursor: { type: 'string', maxLength: 600, description: 'The nextCursor of the page before.' },
         },
       },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const { limit, cursor } = request.query;
       return listConversations(ctx, sub, { limit: limit ?? 100, ...(cursor !== undefined ? { cursor } : {}) });
     },
   );
 
   // The user's mute setting of a conversation: a muted one produces no offline push (im.push.out).
-  app.put<{ Body: { peerId?: string; groupId?: string; muted: boolean } }>(
+  bearer.put<{ Body: { peerId?: string; groupId?: string; muted: boolean } }>(
     '/v1/conversations/mute',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'Mute or unmute a conversation (a muted one sends no offline push); give peerId or groupId',
-        response: { 200: object({ conversationId: { type: 'string' }, muted: { type: 'boolean' } }) },
-        body: {
-          type: 'object',
-          required: ['muted'],
-          additionalProperties: false,
-          properties: { peerId: idSchema, groupId: idSchema, muted: { type: 'boolean' } },
-        },
+      summary: 'Mute or unmute a conversation (a muted one sends no offline push); give peerId or groupId',
+      response: { 200: object({ conversationId: { type: 'string' }, muted: { type: 'boolean' } }) },
+      body: {
+        type: 'object',
+        required: ['muted'],
+        additionalProperties: false,
+        properties: { peerId: idSchema, groupId: idSchema, muted: { type: 'boolean' } },
       },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const { peerId, groupId, muted } = request.body;
       if ((peerId === undefined) === (groupId === undefined))
         throw new AppError('IM_ERR_BAD_REQUEST', 'give exactly one of peerId and groupId');
       let conversationId: string;
       if (groupId !== undefined) {
-        if (!(await ctx.store.groups.member(groupId, sub))) throw new AppError('IM_ERR_NOT_MEMBER');
+        await membershipOf(ctx, groupId, sub);
         conversationId = groupConversationId(groupId);
       } else {
         if (peerId === sub) throw new AppError('IM_ERR_BAD_REQUEST', 'cannot mute yourself');
@@ -80,33 +74,29 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
   // newest page (before beforeSeq when given), walked back with nextBeforeSeq. With afterSeq: the
   // oldest page after it (afterSeq=0 from the start), walked forward with nextAfterSeq. Either
   // way the page is in ascending seq order, and one extra row read tells whether there is more.
-  app.get<{ Querystring: MessagesQuery }>(
+  bearer.get<{ Querystring: MessagesQuery }>(
     '/v1/messages',
     {
-      schema: {
-        security: 'bearer',
-        summary:
-          'A page of history: the newest (before beforeSeq), or with afterSeq the oldest after it; give peerId, groupId or system=true (the user’s notices)',
-        response: { 200: messagePage },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            peerId: idSchema,
-            groupId: idSchema,
-            system: {
-              type: 'boolean',
-              description: 'The user’s own system conversation (friend requests, transfers, notices).',
-            },
-            afterSeq: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
-            beforeSeq: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
-            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+      summary:
+        'A page of history: the newest (before beforeSeq), or with afterSeq the oldest after it; give peerId, groupId or system=true (the user’s notices)',
+      response: { 200: messagePage },
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          peerId: idSchema,
+          groupId: idSchema,
+          system: {
+            type: 'boolean',
+            description: 'The user’s own system conversation (friend requests, transfers, notices).',
           },
+          afterSeq: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+          beforeSeq: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
         },
       },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const q = request.query;
       if ([q.peerId, q.groupId, q.system || undefined].filter((x) => x !== undefined).length !== 1)
         throw new AppError('IM_ERR_BAD_REQUEST', 'give exactly one of peerId, groupId and system=true');
@@ -115,10 +105,8 @@ export function conversationRoutes(app: FastifyInstance, ctx: RoutesContext): vo
       if (q.system) {
         conversationId = systemConversationId(sub);
       } else if (q.groupId !== undefined) {
-        const member = await ctx.store.groups.member(q.groupId, sub);
-        if (!member) throw new AppError('IM_ERR_NOT_MEMBER');
         conversationId = groupConversationId(q.groupId);
-        floor = member.joinedSeq;
+        floor = (await membershipOf(ctx, q.groupId, sub)).joinedSeq;
       } else {
         conversationId = directConversationId(sub, q.peerId ?? '');
       }

@@ -8,6 +8,7 @@ import { THUMBNAIL_TYPE, makeThumbnail } from '../media/thumbnail';
 import type { UploadTokens } from '../media/upload-token';
 import { object } from './api-schemas';
 import type { RoutesContext } from './routes.context';
+import { bearerRoutes } from './bearer-routes';
 
 export interface MediaDeps {
   readonly store: MediaStore;
@@ -49,6 +50,7 @@ const CACHE_IMMUTABLE = 'private, max-age=31536000, immutable';
  * image's thumbnail, and answers with the URLs; `GET /v1/media/...` hands the bytes out.
  */
 export function mediaRoutes(app: FastifyInstance, ctx: RoutesContext, m: MediaDeps | undefined): void {
+  const bearer = bearerRoutes(app, ctx);
   const store = (): MediaStore => {
     if (m === undefined) throw new AppError('IM_ERR_UNAVAILABLE', 'no media storage is configured (IM_S3_BUCKET)');
     return m.store;
@@ -58,48 +60,44 @@ export function mediaRoutes(app: FastifyInstance, ctx: RoutesContext, m: MediaDe
     settings?.publicUrl ?? `${request.protocol}://${request.headers.host ?? 'localhost'}`;
   const rules = (kind: MediaKind) => (settings as MediaSettings).kinds[kind];
 
-  app.post<{ Body: { kind: MediaKind; contentType: string; size: number; fileName?: string } }>(
+  bearer.post<{ Body: { kind: MediaKind; contentType: string; size: number; fileName?: string } }>(
     '/v1/uploads',
     {
-      schema: {
-        security: 'bearer',
-        summary:
-          'Start an upload: checks the size and type for its kind and answers with where to PUT the bytes (then call complete)',
-        body: {
-          type: 'object',
-          required: ['kind', 'contentType', 'size'],
-          additionalProperties: false,
-          properties: {
-            kind: { type: 'string', enum: [...MEDIA_KINDS] },
-            contentType: { type: 'string', minLength: 3, maxLength: 255 },
-            size: { type: 'integer', minimum: 1 },
-            fileName: { type: 'string', maxLength: 255 },
-          },
-        },
-        response: {
-          200: object(
-            {
-              uploadId: str,
-              kind: str,
-              url: str,
-              thumbnailUrl: str,
-              expiresAt: { type: 'integer' },
-              upload: object(
-                {
-                  url: { type: 'string', description: 'PUT the bytes here, with exactly these headers.' },
-                  method: { const: 'PUT' },
-                  headers: { type: 'object', additionalProperties: { type: 'string' } },
-                },
-                { title: 'UploadTarget' },
-              ),
-            },
-            { title: 'UploadStarted', optional: ['thumbnailUrl'] },
-          ),
+      summary:
+        'Start an upload: checks the size and type for its kind and answers with where to PUT the bytes (then call complete)',
+      body: {
+        type: 'object',
+        required: ['kind', 'contentType', 'size'],
+        additionalProperties: false,
+        properties: {
+          kind: { type: 'string', enum: [...MEDIA_KINDS] },
+          contentType: { type: 'string', minLength: 3, maxLength: 255 },
+          size: { type: 'integer', minimum: 1 },
+          fileName: { type: 'string', maxLength: 255 },
         },
       },
+      response: {
+        200: object(
+          {
+            uploadId: str,
+            kind: str,
+            url: str,
+            thumbnailUrl: str,
+            expiresAt: { type: 'integer' },
+            upload: object(
+              {
+                url: { type: 'string', description: 'PUT the bytes here, with exactly these headers.' },
+                method: { const: 'PUT' },
+                headers: { type: 'object', additionalProperties: { type: 'string' } },
+              },
+              { title: 'UploadTarget' },
+            ),
+          },
+          { title: 'UploadStarted', optional: ['thumbnailUrl'] },
+        ),
+      },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const media = store();
       const { kind, size } = request.body;
       const contentType = request.body.contentType.toLowerCase().split(';')[0]?.trim() ?? '';
@@ -127,19 +125,15 @@ export function mediaRoutes(app: FastifyInstance, ctx: RoutesContext, m: MediaDe
 
   if (m?.tokens !== undefined) putRoute(app, ctx, m as Required<MediaDeps>);
 
-  app.post<{ Params: { kind: MediaKind; id: string } }>(
+  bearer.post<{ Params: { kind: MediaKind; id: string } }>(
     '/v1/uploads/:kind/:id/complete',
     {
-      schema: {
-        security: 'bearer',
-        summary:
-          'Finish an upload (the uploader): checks what arrived; an image must decode, and gets its thumbnail; a refused one is deleted',
-        params: mediaParams,
-        response: { 200: uploaded },
-      },
+      summary:
+        'Finish an upload (the uploader): checks what arrived; an image must decode, and gets its thumbnail; a refused one is deleted',
+      params: mediaParams,
+      response: { 200: uploaded },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const media = store();
       const { kind, id } = request.params;
       const key = keyOf(kind, id);

@@ -44,3 +44,17 @@ export async function moneyRecordId(
   if (await exists(ctx, kind, legacy)) return legacy;
   return ctx.store.requestIds.claim(JSON.stringify([kind, sub, requestId]), ctx.ids.next(), ctx.clock.now());
 }
+
+/**
+ * True when a money record that `posterId` posted to the user or group `targetId` is in one of
+ * `userId`'s conversations: they posted it, it was sent to them, or to a group they are in.
+ */
+export async function inConversationOf(
+  ctx: RoutesContext,
+  userId: string,
+  record: { readonly posterId: string; readonly targetType: 'user' | 'group'; readonly targetId: string },
+): Promise<boolean> {
+  if (record.posterId === userId) return true;
+  if (record.targetType === 'user') return record.targetId === userId;
+  return (await ctx.store.groups.member(record.targetId, userId)) !== undefined;
+}

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { NO_CONTENT, pushSettings } from './api-schemas';
 import { idSchema } from './routes.context';
 import type { RoutesContext } from './routes.context';
+import { bearerRoutes } from './bearer-routes';
 
 /** An APNs device token (hex) or an FCM registration token: letters, digits and `:_.-`, no spaces. */
 const tokenSchema = { type: 'string', pattern: '^[A-Za-z0-9:_.-]{8,4096}$', examples: ['f3c1…'] } as const;
@@ -15,65 +16,52 @@ const tokenSchema = { type: 'string', pattern: '^[A-Za-z0-9:_.-]{8,4096}$', exam
  * the user is revoked.
  */
 export function pushRoutes(app: FastifyInstance, ctx: RoutesContext): void {
+  const bearer = bearerRoutes(app, ctx);
   const params = { type: 'object', required: ['deviceId'], properties: { deviceId: idSchema } } as const;
 
-  app.put<{ Params: { deviceId: string }; Body: { platform: PushPlatform; token: string } }>(
+  bearer.put<{ Params: { deviceId: string }; Body: { platform: PushPlatform; token: string } }>(
     '/v1/devices/:deviceId/push',
     {
-      schema: {
-        security: 'bearer',
-        summary:
-          'Register (or replace) this device’s APNs / FCM token: pushes go to it while the device has no socket open',
-        params,
-        body: {
-          type: 'object',
-          required: ['platform', 'token'],
-          additionalProperties: false,
-          properties: { platform: { type: 'string', enum: ['apns', 'fcm'] }, token: tokenSchema },
-        },
-        response: { 204: NO_CONTENT },
+      summary:
+        'Register (or replace) this device’s APNs / FCM token: pushes go to it while the device has no socket open',
+      params,
+      body: {
+        type: 'object',
+        required: ['platform', 'token'],
+        additionalProperties: false,
+        properties: { platform: { type: 'string', enum: ['apns', 'fcm'] }, token: tokenSchema },
       },
+      response: { 204: NO_CONTENT },
     },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const { platform, token } = request.body;
       const { deviceId } = request.params;
       await ctx.store.pushDevices.put({ userId: sub, deviceId, platform, token, updatedAt: ctx.clock.now() });
       ctx.logger.info({ userId: sub, deviceId, platform }, 'push token registered');
-      return reply.status(204).send();
     },
   );
 
-  app.delete<{ Params: { deviceId: string } }>(
+  bearer.delete<{ Params: { deviceId: string } }>(
     '/v1/devices/:deviceId/push',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'Unregister this device’s push token (logging out): it gets no more pushes',
-        params,
-        response: { 204: NO_CONTENT },
-      },
+      summary: 'Unregister this device’s push token (logging out): it gets no more pushes',
+      params,
+      response: { 204: NO_CONTENT },
     },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const { deviceId } = request.params;
       if (await ctx.store.pushDevices.remove(sub, deviceId))
         ctx.logger.info({ userId: sub, deviceId }, 'push token removed');
-      return reply.status(204).send();
     },
   );
 
-  app.get(
+  bearer.get(
     '/v1/push',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'This user’s push switch and the devices with a push token (tokens are not shown)',
-        response: { 200: pushSettings },
-      },
+      summary: 'This user’s push switch and the devices with a push token (tokens are not shown)',
+      response: { 200: pushSettings },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub) => {
       const [devices, muted] = await Promise.all([
         ctx.store.pushDevices.devicesOf([sub]),
         ctx.store.pushDevices.mutedUsersAmong([sub]),
@@ -85,25 +73,20 @@ export function pushRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.put<{ Body: { muted: boolean } }>(
+  bearer.put<{ Body: { muted: boolean } }>(
     '/v1/push/mute',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'Turn every offline push of this user off (muted: true) or on again',
-        body: {
-          type: 'object',
-          required: ['muted'],
-          additionalProperties: false,
-          properties: { muted: { type: 'boolean' } },
-        },
-        response: { 204: NO_CONTENT },
+      summary: 'Turn every offline push of this user off (muted: true) or on again',
+      body: {
+        type: 'object',
+        required: ['muted'],
+        additionalProperties: false,
+        properties: { muted: { type: 'boolean' } },
       },
+      response: { 204: NO_CONTENT },
     },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       await ctx.store.pushDevices.setUserMuted(sub, request.body.muted);
-      return reply.status(204).send();
     },
   );
 }

@@ -2,7 +2,7 @@ import type { Bus } from '@im/bus';
 import { AppError } from '@im/common';
 import type { Clock, IdGenerator, Logger, TokenClaims } from '@im/common';
 import { MAX_URL_LENGTH, urlProblem } from '@im/protocol';
-import type { Store } from '@im/store';
+import type { GroupMember, Store } from '@im/store';
 import type { FastifyRequest } from 'fastify';
 import type { GatewaySettings } from '../gateway.config';
 import type { ServiceCommands } from '../service-commands';
@@ -29,6 +29,19 @@ export interface RoutesContext {
 /** A user or group id. (`examples` is for the API reference: Ajv knows the keyword, OpenAPI 3.1 shows it.) */
 export const idSchema = { type: 'string', pattern: '^[A-Za-z0-9_.@-]{1,128}$', examples: ['alice'] } as const;
 
+/** Path parameters of a route on one user (`/…/:userId`). */
+export const userIdParams = { type: 'object', properties: { userId: idSchema } } as const;
+
+/** Path parameters of a route on one money record, a transfer, red packet or collection (`/…/:id`). */
+export const recordIdParams = { type: 'object', properties: { id: idSchema } } as const;
+
+/** A group's or a user's name: 1 to 128 characters. */
+export const nameSchema = { type: 'string', minLength: 1, maxLength: 128 } as const;
+
+/** A body that changes some of `fields`: at least one of them, and nothing else. */
+export const changeBody = <P extends Record<string, unknown>>(fields: P) =>
+  ({ type: 'object', minProperties: 1, additionalProperties: false, properties: fields }) as const;
+
 /** A URL field of a request body (avatars): '' clears it; otherwise http(s) only, as on the socket. */
 export const urlFieldSchema = { type: 'string', maxLength: MAX_URL_LENGTH } as const;
 
@@ -36,4 +49,11 @@ export const urlFieldSchema = { type: 'string', maxLength: MAX_URL_LENGTH } as c
 export function checkUrlField(name: string, value: string | undefined): void {
   const problem = value === undefined || value === '' ? undefined : urlProblem(value);
   if (problem !== undefined) throw new AppError('IM_ERR_BAD_URL', `${name} ${problem}`);
+}
+
+/** `userId`'s membership of the group; refuses with `IM_ERR_NOT_MEMBER` when they are not in it. */
+export async function membershipOf(ctx: RoutesContext, groupId: string, userId: string): Promise<GroupMember> {
+  const member = await ctx.store.groups.member(groupId, userId);
+  if (!member) throw new AppError('IM_ERR_NOT_MEMBER');
+  return member;
 }

@@ -7,8 +7,9 @@ import type { ProfileChange, UserProfile } from '@im/store';
 import type { FastifyInstance } from 'fastify';
 import { TokenBucket } from '../socket/rate-limiter';
 import { userProfile, userProfiles } from './api-schemas';
-import { checkUrlField, idSchema, urlFieldSchema } from './routes.context';
+import { changeBody, checkUrlField, idSchema, nameSchema, urlFieldSchema, userIdParams } from './routes.context';
 import type { RoutesContext } from './routes.context';
+import { bearerRoutes } from './bearer-routes';
 
 const SEARCH_LIMIT = 20;
 const BATCH_LIMIT = 100;
@@ -34,6 +35,7 @@ export async function withProfiles<T extends { userId: string }, R extends objec
  * change, then the friend service tells every friend (26).
  */
 export function userRoutes(app: FastifyInstance, ctx: RoutesContext): void {
+  const bearer = bearerRoutes(app, ctx);
   const perMinute = ctx.settings.userSearchPerMinute ?? 30;
   const buckets = new Map<string, TokenBucket>();
   const takeSearch = (userId: string): boolean => {
@@ -46,23 +48,19 @@ export function userRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     return bucket.take();
   };
 
-  app.get<{ Querystring: { q: string } }>(
+  bearer.get<{ Querystring: { q: string } }>(
     '/v1/users/search',
     {
-      schema: {
-        security: 'bearer',
-        summary: `Find users: the one whose id is exactly q, then those whose name starts with q (case-insensitive), at most ${SEARCH_LIMIT}; rate-limited per user`,
-        querystring: {
-          type: 'object',
-          required: ['q'],
-          additionalProperties: false,
-          properties: { q: { type: 'string', minLength: 1, maxLength: 128 } },
-        },
-        response: { 200: userProfiles },
+      summary: `Find users: the one whose id is exactly q, then those whose name starts with q (case-insensitive), at most ${SEARCH_LIMIT}; rate-limited per user`,
+      querystring: {
+        type: 'object',
+        required: ['q'],
+        additionalProperties: false,
+        properties: { q: { type: 'string', minLength: 1, maxLength: 128 } },
       },
+      response: { 200: userProfiles },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       if (!takeSearch(sub)) throw new AppError('IM_ERR_RATE_LIMITED', `at most ${perMinute} searches a minute`);
       const q = request.query.q.trim();
       if (q === '') throw new AppError('IM_ERR_BAD_REQUEST', 'q must not be blank');
@@ -72,23 +70,19 @@ export function userRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.get<{ Querystring: { ids: string } }>(
+  bearer.get<{ Querystring: { ids: string } }>(
     '/v1/users',
     {
-      schema: {
-        security: 'bearer',
-        summary: `Profiles of several users (ids comma-separated, at most ${BATCH_LIMIT}); a user the directory does not know is named by their id`,
-        querystring: {
-          type: 'object',
-          required: ['ids'],
-          additionalProperties: false,
-          properties: { ids: { type: 'string', minLength: 1, maxLength: BATCH_LIMIT * 129 } },
-        },
-        response: { 200: userProfiles },
+      summary: `Profiles of several users (ids comma-separated, at most ${BATCH_LIMIT}); a user the directory does not know is named by their id`,
+      querystring: {
+        type: 'object',
+        required: ['ids'],
+        additionalProperties: false,
+        properties: { ids: { type: 'string', minLength: 1, maxLength: BATCH_LIMIT * 129 } },
       },
+      response: { 200: userProfiles },
     },
-    async (request) => {
-      ctx.auth(request);
+    async (_userId, request) => {
       const ids = [...new Set(request.query.ids.split(',').map((s) => s.trim()))];
       if (ids.length > BATCH_LIMIT) throw new AppError('IM_ERR_BAD_REQUEST', `at most ${BATCH_LIMIT} ids`);
       const bad = ids.find((id) => !new RegExp(idSchema.pattern).test(id));
@@ -97,45 +91,28 @@ export function userRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.get<{ Params: { userId: string } }>(
+  bearer.get<{ Params: { userId: string } }>(
     '/v1/users/:userId',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'One user’s profile (404 when the directory does not know them)',
-        params: { type: 'object', properties: { userId: idSchema } },
-        response: { 200: userProfile },
-      },
+      summary: 'One user’s profile (404 when the directory does not know them)',
+      params: userIdParams,
+      response: { 200: userProfile },
     },
-    async (request) => {
-      ctx.auth(request);
+    async (_userId, request) => {
       const profile = await ctx.store.users.get(request.params.userId);
       if (profile === undefined) throw new AppError('IM_ERR_NOT_FOUND', 'no such user');
       return profile;
     },
   );
 
-  app.put<{ Body: ProfileChange }>(
+  bearer.put<{ Body: ProfileChange }>(
     '/v1/profile',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'Change this user’s name, avatar or signature: stored in the directory, then 26 to every friend',
-        response: { 200: userProfile },
-        body: {
-          type: 'object',
-          minProperties: 1,
-          additionalProperties: false,
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 128 },
-            avatar: urlFieldSchema,
-            signature: { type: 'string', maxLength: 256 },
-          },
-        },
-      },
+      summary: 'Change this user’s name, avatar or signature: stored in the directory, then 26 to every friend',
+      response: { 200: userProfile },
+      body: changeBody({ name: nameSchema, avatar: urlFieldSchema, signature: { type: 'string', maxLength: 256 } }),
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const { name, avatar, signature } = request.body;
       checkUrlField('avatar', avatar);
       if (name !== undefined && name.trim() === '') throw new AppError('IM_ERR_BAD_REQUEST', 'name must not be blank');

@@ -2,11 +2,20 @@ import { Topics, passwordHash } from '@im/bus';
 import type { WalletCommand, WalletOutcome } from '@im/bus';
 import { AppError } from '@im/common';
 import type { FastifyInstance } from 'fastify';
-import { moneyRecordId } from './money-ids';
+import { inConversationOf, moneyRecordId } from './money-ids';
 import { redPacket, redPacketOpened, redPacketSent, transfer, transferOutcome, wallet, walletOp } from './api-schemas';
-import { collectionRoutes, keySchema, money, toUserBody } from './collection.routes';
-import { idSchema } from './routes.context';
+import {
+  collectionRoutes,
+  countSchema,
+  keySchema,
+  money,
+  noteSchema,
+  targetSchema,
+  toUserBody,
+} from './collection.routes';
+import { idSchema, recordIdParams } from './routes.context';
 import type { RoutesContext } from './routes.context';
+import { bearerRoutes } from './bearer-routes';
 
 /** A password red packet's password: the exact text a member sends in the group to open it. */
 const passwordSchema = { type: 'string', minLength: 1, maxLength: 64 } as const;
@@ -17,18 +26,14 @@ const passwordSchema = { type: 'string', minLength: 1, maxLength: 64 } as const;
  * forwards.
  */
 export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
+  const bearer = bearerRoutes(app, ctx);
   const send = (command: WalletCommand): Promise<WalletOutcome> =>
     ctx.commands.request(Topics.WALLET_COMMANDS, command);
   // The one admin credential of the gateway: `Authorization: Bearer <IM_ADMIN_TOKEN>`.
 
-  app.get(
-    '/v1/wallet',
-    { schema: { security: 'bearer', summary: 'This user’s balance', response: { 200: wallet } } },
-    async (request) => {
-      const { sub } = ctx.auth(request);
-      return { userId: sub, balance: (await ctx.store.ledger.head(sub))?.balance ?? 0 };
-    },
-  );
+  bearer.get('/v1/wallet', { summary: 'This user’s balance', response: { 200: wallet } }, async (sub) => {
+    return { userId: sub, balance: (await ctx.store.ledger.head(sub))?.balance ?? 0 };
+  });
 
   const adminBody = {
     type: 'object',
@@ -57,7 +62,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     );
   }
 
-  app.post<{
+  bearer.post<{
     Body: {
       to: { type: 'user' | 'group'; id: string };
       kind: 'equal' | 'lucky' | 'password';
@@ -70,33 +75,24 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
   }>(
     '/v1/red-packets',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'Send a red packet to a user or a group (17 in the conversation); idempotent by requestId',
-        response: { 201: redPacketSent },
-        body: {
-          type: 'object',
-          required: ['to', 'kind', 'total', 'count', 'requestId'],
-          additionalProperties: false,
-          properties: {
-            to: {
-              type: 'object',
-              required: ['type', 'id'],
-              additionalProperties: false,
-              properties: { type: { type: 'string', enum: ['user', 'group'] }, id: idSchema },
-            },
-            kind: { type: 'string', enum: ['equal', 'lucky', 'password'] },
-            total: money,
-            count: { type: 'integer', minimum: 1, maximum: 100000 },
-            msg: { type: 'string', maxLength: 256 },
-            password: passwordSchema,
-            requestId: keySchema,
-          },
+      summary: 'Send a red packet to a user or a group (17 in the conversation); idempotent by requestId',
+      response: { 201: redPacketSent },
+      body: {
+        type: 'object',
+        required: ['to', 'kind', 'total', 'count', 'requestId'],
+        additionalProperties: false,
+        properties: {
+          to: targetSchema,
+          kind: { type: 'string', enum: ['equal', 'lucky', 'password'] },
+          total: money,
+          count: countSchema,
+          msg: noteSchema,
+          password: passwordSchema,
+          requestId: keySchema,
         },
       },
     },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const b = request.body;
       if ((b.kind === 'password') !== (b.password !== undefined))
         throw new AppError('IM_ERR_BAD_REQUEST', 'a password red packet needs a password, and only it has one');
@@ -104,7 +100,7 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         throw new AppError('IM_ERR_BAD_REQUEST', 'a password red packet goes to a group');
       // The same sender and requestId name the same packet: a retry is the same command again.
       const packetId = await moneyRecordId(ctx, 'red-packet', sub, b.requestId);
-      const value = await send({
+      return send({
         kind: 'red-packet-send',
         packetId,
         senderId: sub,
@@ -117,26 +113,21 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         ...(b.password !== undefined ? { passwordHash: passwordHash(packetId, b.password) } : {}),
         at: ctx.clock.now(),
       });
-      return reply.status(201).send(value);
     },
   );
 
-  app.post<{ Body: { toUserId: string; amount: number; msg?: string; requestId: string } }>(
+  bearer.post<{ Body: { toUserId: string; amount: number; msg?: string; requestId: string } }>(
     '/v1/transfers',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'Transfer money to a user (18); they accept (20) or it returns (21); idempotent by requestId',
-        response: { 201: transferOutcome },
-        body: toUserBody,
-      },
+      summary: 'Transfer money to a user (18); they accept (20) or it returns (21); idempotent by requestId',
+      response: { 201: transferOutcome },
+      body: toUserBody,
     },
-    async (request, reply) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const b = request.body;
       if (b.toUserId === sub) throw new AppError('IM_ERR_BAD_REQUEST', 'cannot transfer to yourself');
       const transferId = await moneyRecordId(ctx, 'transfer', sub, b.requestId);
-      const value = await send({
+      return send({
         kind: 'transfer-send',
         transferId,
         fromId: sub,
@@ -145,45 +136,31 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
         msg: b.msg ?? '',
         at: ctx.clock.now(),
       });
-      return reply.status(201).send(value);
     },
   );
-  const transferParams = { type: 'object', properties: { id: idSchema } } as const;
   for (const [action, kind] of [
     ['accept', 'transfer-accept'],
     ['return', 'transfer-return'],
   ] as const) {
-    app.post<{ Params: { id: string } }>(
+    bearer.post<{ Params: { id: string } }>(
       `/v1/transfers/:id/${action}`,
       {
-        schema: {
-          security: 'bearer',
-          summary:
-            action === 'accept'
-              ? 'Accept a transfer made to you (20 to the sender)'
-              : 'Return a transfer made to you (21 to the sender)',
-          params: transferParams,
-          response: { 200: transferOutcome },
-        },
+        summary:
+          action === 'accept'
+            ? 'Accept a transfer made to you (20 to the sender)'
+            : 'Return a transfer made to you (21 to the sender)',
+        params: recordIdParams,
+        response: { 200: transferOutcome },
       },
-      async (request) => {
-        const { sub } = ctx.auth(request);
+      async (sub, request) => {
         return send({ kind, transferId: request.params.id, userId: sub, at: ctx.clock.now() });
       },
     );
   }
-  app.get<{ Params: { id: string } }>(
+  bearer.get<{ Params: { id: string } }>(
     '/v1/transfers/:id',
-    {
-      schema: {
-        security: 'bearer',
-        summary: 'A transfer you made or received',
-        params: transferParams,
-        response: { 200: transfer },
-      },
-    },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    { summary: 'A transfer you made or received', params: recordIdParams, response: { 200: transfer } },
+    async (sub, request) => {
       const t = await ctx.store.transfers.get(request.params.id);
       if (!t || t.state === 'failed' || (t.fromId !== sub && t.toId !== sub))
         throw new AppError('IM_ERR_NOT_FOUND', 'no such transfer');
@@ -202,21 +179,16 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
 
   collectionRoutes(app, ctx, send);
 
-  const packetParams = { type: 'object', properties: { id: idSchema } } as const;
-  app.post<{ Params: { id: string }; Body: { password?: string } | undefined }>(
+  // The body is optional (only a password packet needs one): no body reads as {}.
+  bearer.post<{ Params: { id: string }; Body: { password?: string } | undefined }>(
     '/v1/red-packets/:id/open',
     {
-      // The body is optional (only a password packet needs one): no body reads as {}.
-      schema: {
-        security: 'bearer',
-        summary: 'Open a red packet: your share (19 to the sender); a password packet needs its password',
-        params: packetParams,
-        body: { type: 'object', additionalProperties: false, properties: { password: passwordSchema } },
-        response: { 200: redPacketOpened },
-      },
+      summary: 'Open a red packet: your share (19 to the sender); a password packet needs its password',
+      params: recordIdParams,
+      body: { type: 'object', additionalProperties: false, properties: { password: passwordSchema } },
+      response: { 200: redPacketOpened },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const password = request.body?.password;
       const packetId = request.params.id;
       return send({
@@ -230,26 +202,18 @@ export function walletRoutes(app: FastifyInstance, ctx: RoutesContext): void {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  bearer.get<{ Params: { id: string } }>(
     '/v1/red-packets/:id',
     {
-      schema: {
-        security: 'bearer',
-        summary: 'A red packet in one of your conversations, with who opened it',
-        params: packetParams,
-        response: { 200: redPacket },
-      },
+      summary: 'A red packet in one of your conversations, with who opened it',
+      params: recordIdParams,
+      response: { 200: redPacket },
     },
-    async (request) => {
-      const { sub } = ctx.auth(request);
+    async (sub, request) => {
       const packet = await ctx.store.redPackets.get(request.params.id);
       if (!packet || packet.state === 'failed') throw new AppError('IM_ERR_NOT_FOUND', 'no such red packet');
-      const allowed =
-        packet.senderId === sub ||
-        (packet.targetType === 'user'
-          ? packet.targetId === sub
-          : (await ctx.store.groups.member(packet.targetId, sub)) !== undefined);
-      if (!allowed) throw new AppError('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
+      if (!(await inConversationOf(ctx, sub, { ...packet, posterId: packet.senderId })))
+        throw new AppError('IM_ERR_FORBIDDEN', 'this red packet is not in a conversation of yours');
       const claims = await ctx.store.redPackets.claims(packet.packetId);
       return {
         packetId: packet.packetId,
