@@ -46,6 +46,17 @@ describe(DeviceChannel.name, () => {
       emit: (message, ack) => sent.push({ message, ...(ack ? { ack } : {}) }),
     });
 
+  /** Makes the store's next `times` range reads throw `error`; returns how many failures are left (below 0 once all were used and a read got through). */
+  const failRangeReads = (times: number, error: () => Error): (() => number) => {
+    const range = store.messages.range.bind(store.messages);
+    let failures = times;
+    store.messages.range = async (...args) => {
+      if (failures-- > 0) throw error();
+      return range(...args);
+    };
+    return () => failures;
+  };
+
   beforeEach(() => {
     store = new SqliteStore(':memory:');
     sent = [];
@@ -151,16 +162,12 @@ describe(DeviceChannel.name, () => {
     const m3 = await append('m3');
     channel.pushStored(m1);
     await settle();
-    const range = store.messages.range.bind(store.messages);
-    let failures = 2;
-    store.messages.range = async (...args) => {
-      if (failures-- > 0)
-        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoServerSelectionError' });
-      return range(...args);
-    };
+    const failuresLeft = failRangeReads(2, () =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoServerSelectionError' }),
+    );
     channel.pushStored(m3);
     await new Promise((r) => setTimeout(r, 200));
-    expect(failures).toBeLessThan(0);
+    expect(failuresLeft()).toBeLessThan(0);
     expect(sent.map((s) => s.message.msgId)).toEqual(['m1', 'm2', 'm3']);
   });
 
@@ -171,12 +178,7 @@ describe(DeviceChannel.name, () => {
     await append('m2');
     const m3 = await append('m3');
     const m4 = await append('m4');
-    const range = store.messages.range.bind(store.messages);
-    let failures = 1;
-    store.messages.range = async (...args) => {
-      if (failures-- > 0) throw new TypeError('a bug');
-      return range(...args);
-    };
+    failRangeReads(1, () => new TypeError('a bug'));
     channel.pushStored(m3);
     channel.pushStored(m1);
     channel.pushStored(m4);
