@@ -1,5 +1,5 @@
 import { trusted } from 'mongoose';
-import type { Model } from 'mongoose';
+import type { Model, QueryFilter } from 'mongoose';
 import type { RelationRepository } from '../store.port';
 import { Coalescer } from '@im/common';
 import type { ItemResult } from '@im/common';
@@ -13,6 +13,20 @@ const friendKey = (userId: string, friendId: string): string => naturalKey(userI
 function assertPair(a: unknown, b: unknown, names: readonly [string, string]): void {
   assertId(a, names[0]);
   assertId(b, names[1]);
+}
+
+/** `field` of every document `filter` matches, in ascending order. */
+async function sortedField<D, F extends keyof D & string>(
+  model: Model<D>,
+  filter: QueryFilter<D>,
+  field: F,
+): Promise<D[F][]> {
+  const rows = await model
+    .find(filter, { _id: 0, [field]: 1 })
+    .sort({ [field]: 1 })
+    .lean<Pick<D, F>[]>()
+    .exec();
+  return rows.map((r) => r[field]);
 }
 
 /**
@@ -63,12 +77,7 @@ export class MongoRelationRepository implements RelationRepository {
 
   async blocked(ownerId: string): Promise<string[]> {
     assertId(ownerId, 'ownerId');
-    const rows = await this.blocks
-      .find({ ownerId }, { _id: 0, blockedId: 1 })
-      .sort({ blockedId: 1 })
-      .lean<Pick<BlockDoc, 'blockedId'>[]>()
-      .exec();
-    return rows.map((r) => r.blockedId);
+    return sortedField(this.blocks, { ownerId }, 'blockedId');
   }
 
   async befriend(a: string, b: string): Promise<void> {
@@ -99,11 +108,6 @@ export class MongoRelationRepository implements RelationRepository {
 
   async friends(userId: string): Promise<string[]> {
     assertId(userId, 'userId');
-    const rows = await this.friendships
-      .find({ userId }, { _id: 0, friendId: 1 })
-      .sort({ friendId: 1 })
-      .lean<Pick<FriendshipDoc, 'friendId'>[]>()
-      .exec();
-    return rows.map((r) => r.friendId);
+    return sortedField(this.friendships, { userId }, 'friendId');
   }
 }

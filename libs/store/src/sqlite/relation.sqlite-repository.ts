@@ -15,19 +15,11 @@ export class SqliteRelationRepository implements RelationRepository {
   }
 
   async isBlocked(ownerId: string, blockedId: string): Promise<boolean> {
-    const row = this.db
-      .prepare('SELECT 1 AS x FROM blacklist WHERE owner_id = ? AND blocked_id = ?')
-      .get(ownerId, blockedId);
-    return row !== undefined;
+    return this.exists('SELECT 1 FROM blacklist WHERE owner_id = ? AND blocked_id = ?', ownerId, blockedId);
   }
 
   async blocked(ownerId: string): Promise<string[]> {
-    const rows = this.db
-      .prepare<[string], { blocked_id: string }>(
-        'SELECT blocked_id FROM blacklist WHERE owner_id = ? ORDER BY blocked_id',
-      )
-      .all(ownerId);
-    return rows.map((r) => r.blocked_id);
+    return this.ids('SELECT blocked_id AS id FROM blacklist WHERE owner_id = ? ORDER BY blocked_id', ownerId);
   }
 
   async befriend(a: string, b: string): Promise<void> {
@@ -47,16 +39,23 @@ export class SqliteRelationRepository implements RelationRepository {
   }
 
   async areFriends(a: string, b: string): Promise<boolean> {
-    const row = this.db.prepare('SELECT 1 AS x FROM friendships WHERE user_id = ? AND friend_id = ?').get(a, b);
-    return row !== undefined;
+    return this.exists('SELECT 1 FROM friendships WHERE user_id = ? AND friend_id = ?', a, b);
   }
 
   async friends(userId: string): Promise<string[]> {
-    const rows = this.db
-      .prepare<[string], { friend_id: string }>(
-        'SELECT friend_id FROM friendships WHERE user_id = ? ORDER BY friend_id',
-      )
-      .all(userId);
-    return rows.map((r) => r.friend_id);
+    return this.ids('SELECT friend_id AS id FROM friendships WHERE user_id = ? ORDER BY friend_id', userId);
+  }
+
+  /** Whether the pair query `sql` finds a row. */
+  private exists(sql: string, first: string, second: string): boolean {
+    return this.db.prepare<[string, string]>(sql).get(first, second) !== undefined;
+  }
+
+  /** The `id` column of every row the one-user query `sql` returns, in its order. */
+  private ids(sql: string, userId: string): string[] {
+    return this.db
+      .prepare<[string], { id: string }>(sql)
+      .all(userId)
+      .map((r) => r.id);
   }
 }
