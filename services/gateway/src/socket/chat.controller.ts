@@ -99,19 +99,19 @@ export class ChatController {
           );
           return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
         case 'reaction':
-          return answer({ code: 0, msgId: m.msgId, ...(await this.service.react(sender, m)) });
         case 'conversation': {
-          // Its stored copy holds this device's later downlinks until this answer has left (DeviceChannel.sending).
-          const answered = ctx.channel.sending(m.msgId);
+          // A stored copy of this send holds this device's later downlinks until this answer has left (DeviceChannel.sending).
+          const answered = send.kind === 'conversation' ? ctx.channel.sending(m.msgId) : undefined;
           try {
-            const { serverTime } = await this.service.accept(sender, m);
+            const { serverTime } =
+              send.kind === 'reaction' ? await this.service.react(sender, m) : await this.service.accept(sender, m);
             this.logger.debug(
               { msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub },
               'message accepted',
             );
             return answer({ code: 0, msgId: m.msgId, serverTime });
           } finally {
-            answered();
+            answered?.();
           }
         }
         default:
