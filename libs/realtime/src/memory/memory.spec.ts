@@ -29,6 +29,36 @@ describe(MemoryOnceStore.name, () => {
   });
 });
 
+describe(MemoryDeliveryHub.name, () => {
+  it('hands a send over in the next turn of the event loop (so an ack answered when it was sent leaves first), in send order', async () => {
+    const hub = new MemoryDeliveryHub();
+    const gateway = hub.port();
+    const got: string[] = [];
+    gateway.onDelivery((userId, d) => got.push(`${userId} ${d.kind === 'live' ? String(d.message.content) : d.kind}`));
+    await gateway.listen('u');
+    const live = (content: string) => ({
+      kind: 'live' as const,
+      message: {
+        msgId: content,
+        fromId: 's',
+        destId: 'u',
+        fromType: 1 as const,
+        fromName: '',
+        imageIconUrl: '',
+        content,
+        messageType: 2 as const,
+      },
+    });
+    const sender = hub.port();
+    await sender.send(['u'], live('one'));
+    await sender.sendMany([{ userIds: ['u'], delivery: live('two') }]);
+    await Promise.resolve();
+    got.push('ack');
+    await new Promise((r) => setImmediate(r));
+    expect(got).toEqual(['ack', 'u one', 'u two']);
+  });
+});
+
 chatroomContract('MemoryChatroomStore', (clock) => Promise.resolve(new MemoryChatroomStore(clock)));
 callStoreContract('MemoryCallStore', () => Promise.resolve(new MemoryCallStore()));
 multiCallStoreContract('MemoryMultiCallStore', () => Promise.resolve(new MemoryMultiCallStore()));

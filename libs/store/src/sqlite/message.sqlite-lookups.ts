@@ -22,10 +22,11 @@ export class SqliteMessageLookups<Row extends { conversation_id: string; msg_id:
   private readonly one: Statement<[string, string], Row>;
   private readonly many: Statement<[string], Row>;
 
-  constructor(db: Db, columns: string) {
-    this.one = db.prepare(`SELECT ${columns} FROM messages WHERE conversation_id = ? AND msg_id = ?`);
+  /** `columns`: the columns of `messages` each answer carries (`conversation_id` and `msg_id` among them). */
+  constructor(db: Db, columns: readonly string[]) {
+    this.one = db.prepare(`SELECT ${columns.join(', ')} FROM messages WHERE conversation_id = ? AND msg_id = ?`);
     this.many = db.prepare(
-      `SELECT ${columns.replace(/(^|, )/g, '$1m.')} FROM json_each(?) AS k
+      `SELECT ${columns.map((c) => `m.${c}`).join(', ')} FROM json_each(?) AS k
        JOIN messages AS m ON m.conversation_id = k.value ->> '$[0]' AND m.msg_id = k.value ->> '$[1]'`,
     );
   }

@@ -89,7 +89,14 @@ export class SqliteMessageRepository implements MessageRepository {
     this.appendTx = db.transaction(this.appendOne);
     const batch = new SqliteBatchAppender(db, conversationColumns, this.appendOne);
     this.appendManyTx = db.transaction((inputs: readonly AppendInput[]) => batch.append(inputs));
-    this.lookups = new SqliteMessageLookups(db, 'conversation_id, seq, body, recalled, sender_device, msg_id');
+    this.lookups = new SqliteMessageLookups(db, [
+      'conversation_id',
+      'seq',
+      'body',
+      'recalled',
+      'sender_device',
+      'msg_id',
+    ]);
   }
 
   async append(input: AppendInput): Promise<AppendResult> {

@@ -44,10 +44,13 @@ export class ChatController {
 
   async onChat(ctx: ChatContext, payload: unknown, ack: Ack | undefined): Promise<void> {
     const started = performance.now();
+    /** Set for a conversation message: releases the downlinks its stored copy holds (DeviceChannel.sending). */
+    let answered: (() => void) | undefined;
     const answer = (a: AckAnswer): void => {
       this.observe(a.code, (performance.now() - started) / 1000);
       if (ack) ack(a);
       else if (a.code !== 0) ctx.reportError(a);
+      answered?.();
     };
     const fail = (e: ImError, msgId: string | undefined): void => answer({ code: e.code, msgId, error: e.reason });
     if (!ctx.bucket.take()) return fail(imError('IM_ERR_RATE_LIMITED'), undefined);
@@ -100,19 +103,14 @@ export class ChatController {
           return answer({ code: 0, msgId: m.msgId, serverTime: this.clock.now() });
         case 'reaction':
         case 'conversation': {
-          // A stored copy of this send holds this device's later downlinks until this answer has left (DeviceChannel.sending).
-          const answered = send.kind === 'conversation' ? ctx.channel.sending(m.msgId) : undefined;
-          try {
-            const { serverTime } =
-              send.kind === 'reaction' ? await this.service.react(sender, m) : await this.service.accept(sender, m);
-            this.logger.debug(
-              { msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub },
-              'message accepted',
-            );
-            return answer({ code: 0, msgId: m.msgId, serverTime });
-          } finally {
-            answered?.();
-          }
+          if (send.kind === 'conversation') answered = ctx.channel.sending(m.msgId);
+          const { serverTime } =
+            send.kind === 'reaction' ? await this.service.react(sender, m) : await this.service.accept(sender, m);
+          this.logger.debug(
+            { msgId: m.msgId, messageType: m.messageType, userId: ctx.identity.claims.sub },
+            'message accepted',
+          );
+          return answer({ code: 0, msgId: m.msgId, serverTime });
         }
         default:
           return unhandled(send);
