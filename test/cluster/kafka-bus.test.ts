@@ -88,6 +88,30 @@ describe('KafkaBus on a real broker', () => {
     expect(lags.every((l) => Number.isFinite(l) && l >= 0)).toBe(true);
   });
 
+  it('keeps consuming after kafkajs stopped its consumer for good (a non-retriable error out of eachBatch): a new consumer takes over', async () => {
+    // The lag callback runs inside eachBatch. kafkajs takes a TypeError (like a RangeError or a
+    // SyntaxError) as unrecoverable: it stops the consumer with restart: false, which left the
+    // subscription consuming nothing while the process lived on.
+    let thrown = 0;
+    const crashing = await KafkaBus.connect<OpenTopics>(
+      options({
+        onLag: () => {
+          if (thrown++ === 0) throw new TypeError('a bug in a metrics callback');
+        },
+      }),
+    );
+    const t = uniqueTopic('replaced');
+    const handled: unknown[] = [];
+    const sub = await crashing.subscribe(t, 'replaced-group', async (r) => void handled.push(r.value));
+    await bus.publish(t, 'k', 1);
+    await bus.publish(t, 'k', 2);
+    await waitFor(() => handled.length >= 2, 'both records, after the crash', 30_000);
+    await sub.close();
+    await crashing.close();
+    expect(thrown).toBeGreaterThanOrEqual(2);
+    expect(handled.slice(0, 2)).toEqual([1, 2]);
+  });
+
   it('is connected once connect resolves, and not after close', async () => {
     const other = await KafkaBus.connect<OpenTopics>(options());
     expect(other.isConnected()).toBe(true);

@@ -263,6 +263,18 @@ export class ClusterHarness {
     }
   }
 
+  /**
+   * Waits until a process's log holds `text`. A log line reaches the file through a pipe and an
+   * asynchronous write in this process, so it can land after an answer the line came before.
+   */
+  async waitForLog(name: ServiceName, text: string, timeoutMs = 10_000): Promise<void> {
+    for (const started = Date.now(); !this.logOf(name).includes(text);) {
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`${name}'s log has no "${text}" after ${timeoutMs} ms:\n${this.logOf(name).slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   async stop(): Promise<void> {
     for (const c of this.clients.splice(0)) c.close();
     await Promise.allSettled(this.buses.splice(0).map((b) => b.close()));

@@ -2,6 +2,7 @@ import { backendRequests } from '@im/common';
 import type { Logger } from '@im/common';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Subscription } from '../bus.port';
+import { JOIN_ATTEMPTS, joinWithRetries, sleep } from './kafka-join';
 import type { KafkaRecordProcessor, PartitionControl } from './kafka-record.processor';
 
 export interface ConsumerRunnerConfig {
@@ -19,19 +20,6 @@ export interface ConsumerRunnerConfig {
   readonly onLag?: ((group: string, topic: string, partition: number, lag: number) => void) | undefined;
   /** Told of every record handled (offset resolved or not), for a records-consumed rate. */
   readonly onConsumed?: ((group: string, topic: string) => void) | undefined;
-}
-
-const MAX_START_ATTEMPTS = 10;
-
-function retriableJoinError(e: unknown): boolean {
-  const err = e as { retriable?: unknown; type?: unknown };
-  return (
-    err.retriable === true ||
-    err.type === 'COORDINATOR_LOAD_IN_PROGRESS' ||
-    err.type === 'COORDINATOR_NOT_AVAILABLE' ||
-    err.type === 'NOT_COORDINATOR' ||
-    err.type === 'GROUP_COORDINATOR_NOT_AVAILABLE'
-  );
 }
 
 /** Records of a fetched batch handed to a batch handler at once at most. */
@@ -62,9 +50,11 @@ const COMMIT_INTERVAL_MS = 1000;
  */
 export class KafkaConsumerRunner implements Subscription {
   private closing: Promise<void> | undefined;
+  /** The consumer of now: replaced when kafkajs stops one for good (`replaceConsumer`). */
+  private consumer: Consumer | undefined;
 
   private constructor(
-    private readonly consumer: Consumer,
+    private readonly kafka: Kafka,
     private readonly config: ConsumerRunnerConfig,
   ) {}
 
@@ -74,46 +64,75 @@ export class KafkaConsumerRunner implements Subscription {
    * refuses the join with a retriable error: start again with a fresh consumer, a few times.
    */
   static async start(kafka: Kafka, config: ConsumerRunnerConfig): Promise<KafkaConsumerRunner> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await KafkaConsumerRunner.startOnce(kafka, config);
-      } catch (e) {
-        if (attempt >= MAX_START_ATTEMPTS || !retriableJoinError(e)) throw e;
-        config.logger?.warn(
-          { group: config.group, attempt, err: (e as Error).message },
-          'consumer could not join yet; retrying',
-        );
-        await new Promise((r) => setTimeout(r, 250 * attempt));
-      }
-    }
-  }
-
-  private static async startOnce(kafka: Kafka, config: ConsumerRunnerConfig): Promise<KafkaConsumerRunner> {
-    const consumer = kafka.consumer({
-      groupId: config.group,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: config.fetchMaxWaitMs,
-      sessionTimeout: config.sessionTimeoutMs,
-      heartbeatInterval: Math.max(1000, Math.floor(config.sessionTimeoutMs / 3)),
-    });
-    consumer.on(consumer.events.REQUEST, () => void backendRequests.kafka++);
-    const runner = new KafkaConsumerRunner(consumer, config);
-    try {
-      await runner.run();
-    } catch (e) {
-      await consumer.disconnect().catch(() => undefined);
-      throw e;
-    }
+    const runner = new KafkaConsumerRunner(kafka, config);
+    await runner.join(JOIN_ATTEMPTS);
     return runner;
   }
 
   close(): Promise<void> {
-    this.closing ??= this.consumer.disconnect();
+    this.closing ??= this.consumer?.disconnect() ?? Promise.resolve();
     return this.closing;
   }
 
-  private async run(): Promise<void> {
-    const { consumer, config } = this;
+  /** A new consumer joins the group (`joinWithRetries`: `maxAttempts` while the join fails for a reason that passes). */
+  private join(maxAttempts: number): Promise<void> {
+    const { config } = this;
+    return joinWithRetries(
+      async () => {
+        const consumer = this.kafka.consumer({
+          groupId: config.group,
+          allowAutoTopicCreation: false,
+          maxWaitTimeInMs: config.fetchMaxWaitMs,
+          sessionTimeout: config.sessionTimeoutMs,
+          heartbeatInterval: Math.max(1000, Math.floor(config.sessionTimeoutMs / 3)),
+        });
+        consumer.on(consumer.events.REQUEST, () => void backendRequests.kafka++);
+        this.consumer = consumer;
+        try {
+          await this.run(consumer);
+        } catch (e) {
+          await consumer.disconnect().catch(() => undefined);
+          throw e;
+        }
+      },
+      { maxAttempts, group: config.group, logger: config.logger },
+    );
+  }
+
+  /**
+   * kafkajs restarts a crashed consumer itself only when the error was retriable; after any other
+   * (an error thrown from `eachBatch`, a broker's non-retriable answer) the consumer is stopped for
+   * good while the process lives on, and the subscription would consume nothing again. Then a new
+   * consumer joins in its place, retried until it joins or the subscription closes; the records
+   * after the last commit are delivered again (at-least-once, as after a crash of the process).
+   */
+  private replaceConsumer(): void {
+    const { config } = this;
+    void (async () => {
+      for (let attempt = 1; !this.closing; attempt++) {
+        await sleep(Math.min(5_000, 500 * attempt));
+        if (this.closing) return;
+        try {
+          await this.join(1);
+          if (this.closing) await this.consumer?.disconnect();
+          else
+            config.logger?.warn(
+              { topic: config.topic, group: config.group, attempt },
+              'a new Kafka consumer took over',
+            );
+          return;
+        } catch (err) {
+          config.logger?.error(
+            { topic: config.topic, group: config.group, attempt, err: (err as Error).message },
+            'a new Kafka consumer could not join; trying again',
+          );
+        }
+      }
+    })();
+  }
+
+  private async run(consumer: Consumer): Promise<void> {
+    const { config } = this;
     let starting = true;
     let startupCrash: Error | undefined;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -122,6 +141,7 @@ export class KafkaConsumerRunner implements Subscription {
         { topic: config.topic, group: config.group, err: payload.error.message, restart: payload.restart },
         'Kafka consumer crashed',
       );
+      if (!starting && !payload.restart && this.consumer === consumer && !this.closing) this.replaceConsumer();
     });
     await consumer.connect();
     // A group without committed offsets starts at the beginning: nothing published before a

@@ -3,6 +3,7 @@ import type { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { CORRELATION_HEADER, decodeReply, headerString } from './kafka-record.codec';
 import { PendingReplies } from './kafka-pending.replies';
 import type { KafkaTopicRegistry } from './kafka-topic.registry';
+import { JOIN_ATTEMPTS, joinWithRetries } from './kafka-join';
 
 export interface ReplyChannelConfig {
   /** Physical reply topic shared by every instance. */
@@ -68,22 +69,14 @@ export class KafkaReplyChannel {
     return `replies-${this.config.instanceId}`;
   }
 
-  /** Like every consumer here, retries a join refused while the broker's coordinator loads. */
+  /** Like every consumer here, retries a join refused while the broker's coordinator loads or moves. */
   private async start(): Promise<Consumer> {
     await this.topics.ensure([this.config.topic]);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.startOnce();
-      } catch (e) {
-        const type = (e as { type?: unknown; retriable?: unknown }).type;
-        const retriable =
-          (e as { retriable?: unknown }).retriable === true ||
-          type === 'COORDINATOR_LOAD_IN_PROGRESS' ||
-          type === 'COORDINATOR_NOT_AVAILABLE';
-        if (attempt >= 10 || !retriable) throw e;
-        await new Promise((r) => setTimeout(r, 250 * attempt));
-      }
-    }
+    return joinWithRetries(() => this.startOnce(), {
+      maxAttempts: JOIN_ATTEMPTS,
+      group: this.groupId(),
+      logger: this.config.logger,
+    });
   }
 
   private async startOnce(): Promise<Consumer> {
