@@ -54,6 +54,8 @@ describe('row 4: Kafka unreachable for 5 s', () => {
       () => historyOf((p) => h.http(0, 'GET', p, 'kf-receiver'), 'kf-sender'),
       { receiver },
       figures,
+      undefined,
+      () => h.trouble(),
     );
     expect(figures.failedAttempts).toBeGreaterThan(0);
     expect(h.exited()).toEqual([]);
@@ -85,6 +87,8 @@ describe('row 4: Kafka unreachable for 5 s', () => {
       () => historyOf((p) => h.http(0, 'GET', p, 'ks-receiver'), 'ks-sender'),
       { receiver },
       figures,
+      undefined,
+      () => h.trouble(),
     );
     expect(h.exited()).toEqual([]);
   });

@@ -147,6 +147,7 @@ describe('row 3: Redis unreachable for 5 s', () => {
       { phone, pc },
       figures,
       60_000,
+      () => h.trouble(),
     );
     for (const s of seen) {
       // Ready, not ready during the outage (it may flap while connections come back), ready.
@@ -205,6 +206,7 @@ describe('row 5: the store (FerretDB) unreachable for 5 s', () => {
       { receiver },
       figures,
       90_000,
+      () => h.trouble(),
     );
     expect(h.exited()).toEqual([]);
     // The batch path retries the whole batch; a batch handed to the record path retries the record.

@@ -91,6 +91,23 @@ describe('cluster-wide operations view', () => {
     }
   });
 
+  it('logs pino JSON only, on every process: Node warnings too (no plain-text line on stderr)', () => {
+    for (const name of h.names()) {
+      const lines = h
+        .logOf(name)
+        .split('\n')
+        .filter((l) => l.trim() !== '');
+      const notJson = lines.filter((l) => {
+        try {
+          return typeof JSON.parse(l) !== 'object';
+        } catch {
+          return true;
+        }
+      });
+      expect([name, notJson.slice(0, 3)]).toEqual([name, []]);
+    }
+  });
+
   it('shows a non-zero message rate on both gateways during traffic, and the message service consuming', async () => {
     const [a, b] = await Promise.all([h.connect(0, 'ops-a'), h.connect(1, 'ops-b')]);
     let sending = true;

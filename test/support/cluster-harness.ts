@@ -264,6 +264,22 @@ export class ClusterHarness {
   }
 
   /**
+   * The last warnings and errors of every process (and any line that is not pino JSON), for the
+   * message of a test that timed out: CI keeps no log files.
+   */
+  trouble(perProcess = 8): string {
+    const out: string[] = [];
+    for (const name of this.names()) {
+      const lines = this.logOf(name)
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !/"level":"(info|debug|trace)"/.test(l))
+        .slice(-perProcess);
+      for (const l of lines) out.push(`${name}: ${l.slice(0, 400)}`);
+    }
+    return out.join('\n') || '(nothing)';
+  }
+
+  /**
    * Waits until a process's log holds `text`. A log line reaches the file through a pipe and an
    * asynchronous write in this process, so it can land after an answer the line came before.
    */

@@ -126,8 +126,10 @@ export async function expectNothingLost(
   devices: Record<string, ImTestClient>,
   figures: SendFigures,
   waitMs = 120_000,
+  /** What the servers logged of trouble (`ClusterHarness.trouble`), added to a timeout's message. */
+  trouble?: () => string,
 ): Promise<void> {
-  await waitForEveryAcked(row, history, devices, figures, waitMs);
+  await waitForEveryAcked(row, history, devices, figures, waitMs, trouble);
   const storedIds = (await history()).map((m) => m.msgId);
   const stored = new Set(storedIds);
   for (const [name, d] of Object.entries(devices)) {
@@ -156,6 +158,7 @@ export async function waitForEveryAcked(
   devices: Record<string, ImTestClient>,
   figures: SendFigures,
   waitMs: number,
+  trouble?: () => string,
 ): Promise<void> {
   for (const [name, d] of Object.entries(devices)) {
     try {
@@ -165,7 +168,8 @@ export async function waitForEveryAcked(
         'every acked message',
       );
     } catch (e) {
-      throw new Error(`${row}: ${name}: ${(e as Error).message}; ${await whatIsMissing(d, figures, history)}`);
+      const logged = trouble ? `\nwhat the servers logged of trouble:\n${trouble()}` : '';
+      throw new Error(`${row}: ${name}: ${(e as Error).message}; ${await whatIsMissing(d, figures, history)}${logged}`);
     }
   }
 }

@@ -32,6 +32,21 @@ function loadOrExit<S extends ConfigSchema>(spec: ProcessSpec<S>): ConfigOf<S> {
 }
 
 /**
+ * Process warnings go to the log as JSON like everything else, instead of Node's plain-text lines
+ * on stderr. kafkajs 2.2 arms its request queue's throttle check with `throttledUntil - now`
+ * while nothing is throttled, a negative delay: Node reports a TimeoutNegativeWarning at every
+ * start and runs the timer after 1 ms, as kafkajs means it to. That one is logged at debug.
+ */
+function logProcessWarnings(logger: Logger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    const kafkajsTimer = warning.name === 'TimeoutNegativeWarning' && (warning.stack ?? '').includes('kafkajs');
+    if (kafkajsTimer) logger.debug({ warning: warning.message }, 'kafkajs armed a timer with a negative delay');
+    else logger.warn({ err: warning }, 'process warning');
+  });
+}
+
+/**
  * The life of one process: validated configuration, one pino root, start, and an orderly stop
  * on SIGTERM / SIGINT. Unexpected errors are logged; the process never dies on one bad message.
  */
@@ -44,6 +59,7 @@ export function runProcess<S extends ConfigSchema>(spec: ProcessSpec<S>): void {
     format: resolveLogFormat(typeof format === 'string' ? format : undefined, { embedded: false }),
   });
   enableProcessMetrics();
+  logProcessWarnings(logger);
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   spec.start(config, logger).then(
     (running) => {
