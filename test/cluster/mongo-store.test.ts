@@ -234,6 +234,51 @@ describe('MongoStore on a real server', () => {
     expect(results.filter((r) => r.duplicate)).toHaveLength(21);
   });
 
+  it('after a crash between a batch insert and its counter advance, the redelivered message moves the counter up to its stored copy before it is answered', async () => {
+    const c = conv(`${p}a`, `${p}b`);
+    const m = (id: string): { conversationId: string; message: ImMessage & { sendTime: number } } => ({
+      conversationId: c,
+      message: msg(`${p}a`, `${p}b`, id),
+    });
+    // The first owner of the partition: one batch fully written (seq 1, counter 1), then one
+    // whose counter advance fails after its insert landed (seqs 2 and 3 stored, counter still 1).
+    const first = await MongoStore.connect(urlFor(SPECIFIC_DB), { logger: silent });
+    const counters = (
+      first.messages as unknown as { batches: { conversations: { bulkWrite: (...a: unknown[]) => Promise<unknown> } } }
+    ).batches.conversations;
+    try {
+      expect((await first.messages.appendBatch([m('x1')])).map((r) => r.stored.seq)).toEqual([1]);
+      const real = counters.bulkWrite.bind(counters);
+      counters.bulkWrite = async (...a: unknown[]) => {
+        await new Promise((r) => setTimeout(r, 200)); // the insert lands first
+        throw Object.assign(new Error('connection 7 to 127.0.0.1:27017 closed'), { name: 'MongoNetworkError' });
+      };
+      await expect(first.messages.appendBatch([m('x2'), m('x3')])).rejects.toThrow('closed');
+      counters.bulkWrite = real;
+    } finally {
+      await first.close();
+    }
+    expect((await store.messages.range(c, { limit: 10 })).map((x) => [x.message.msgId, x.seq])).toEqual([
+      ['x1', 1],
+      ['x2', 2],
+      ['x3', 3],
+    ]);
+    expect(await store.conversations.maxSeq(c)).toBe(1);
+    // The next owner gets x3 again (not committed): numbered 2 from the counter, it is the copy at 3.
+    const next = await MongoStore.connect(urlFor(SPECIFIC_DB), { logger: silent });
+    try {
+      const [again] = await next.messages.appendBatch([m('x3')]);
+      expect([again?.duplicate, again?.stored.seq]).toEqual([true, 3]);
+      expect(await store.conversations.maxSeq(c)).toBe(3);
+      // x2 was never delivered either; a new message comes after both.
+      const [x4] = await next.messages.appendBatch([m('x4')]);
+      expect([x4?.duplicate, x4?.stored.seq]).toEqual([false, 4]);
+      expect(await store.conversations.maxSeq(c)).toBe(4);
+    } finally {
+      await next.close();
+    }
+  });
+
   it('takes a batch-inserted document for written only when the inserted count of the server says so: otherwise it reads the batch back and stores a missing one under a new seq', async () => {
     // Fault injection at the driver: the first batch insert silently loses one document (what a
     // server answering {n: 1} for 2 documents and no write error would do); the count is the

@@ -3,36 +3,37 @@ import type { mongo } from 'mongoose';
 import type { AppendInput, AppendResult, StoredMessage } from '../store.port';
 import { conversationSeed } from './conversation.mongo-seed';
 import { bulkUpdateInChunks } from './mongo.bulk';
-import { retryUpsertRace, writeErrorsByIndex } from './mongo.errors';
+import { retryUpsertRace } from './mongo.errors';
 import type { ConversationDoc, MessageDoc } from './mongo.models';
 import { appendedMessage, messageKey, toMessageDoc } from './message.mongo-mapping';
 
 /** What became of one document of a batch insert: written, refused as already there, or (the count said so) not written. */
 export type InsertResult = 'inserted' | 'duplicate-key' | 'not-written';
 
-/** Rounds of seq reservation a batch goes through before it gives up (more than one only when another writer raced it). */
+/** Rounds of seq assignment a batch goes through before it gives up (more than one only when another writer raced it). */
 const MAX_ROUNDS = 20;
 
 /**
- * Appends a whole batch with a few store commands, whatever its size: one seq range per
- * conversation, one `insertMany`, and (only when some documents were refused) one `$in` read.
+ * Appends a whole batch with a few store commands, whatever its size: one `insertMany`, beside it
+ * one `$max` per conversation on its counter, and (only when some documents were refused) one
+ * `$in` read.
  *
- * Where the seqs come from: the conversation document's counter, as for a single append, but
- * reserved a range at a time and remembered in this process. The process that consumes a
- * partition of `im.messages` is the only regular writer of its conversations, so it knows each
- * counter; every reservation is one compare-and-set per conversation (`seq: <known top>` →
- * `top + n`), all of a batch in unordered `bulkWrite`s of a few statements each (FerretDB v1
- * hangs on a large one, `mongo.bulk.ts`). A counter moved by anyone else (a notice appended by
- * another service, a previous owner of the partition) makes its compare-and-set miss: then
- * every counter of that batch is re-read and reserved with `$inc`
- * (one `findOneAndUpdate` each). Seqs are reserved before the insert, so a crash leaves a gap,
- * never a repeat, and the counter never lags a stored message; the unique (conversationId, seq)
- * index still decides any race (FerretDB v1 does not apply updates atomically): a refused seq is
- * re-reserved. A message that is already stored (a redelivered record) comes back as the stored
- * copy with `duplicate: true`.
+ * Where the seqs come from: this process. The process that consumes a partition of
+ * `im.messages` is the only regular writer of its conversations, so it keeps each conversation's
+ * last seq in memory (read from the conversation document's counter the first time) and numbers
+ * a batch's messages from it without asking the store. What makes a seq unique is the unique
+ * (conversationId, seq) index: a seq taken meanwhile by anyone else (a notice appended by another
+ * service, a previous owner of the partition) refuses the document, the counter is read again and
+ * the message numbered again. The insert and the counters' advance (`$max` to the batch's last
+ * seq, in unordered `bulkWrite`s of a few statements each: FerretDB v1 hangs on a large one,
+ * `mongo.bulk.ts`) go side by side, and the batch is delivered only after both, so the counter
+ * (which the conversation list and sync read) holds every delivered message. A crash between
+ * the two may leave the counter under a stored message that was never delivered; its record is
+ * redelivered, comes back as the stored copy (`duplicate: true`), and moves the counter up to it
+ * before it is delivered. A failed round burns its seqs (gaps, never repeats).
  */
 export class MongoBatchAppender {
-  /** Per conversation: the counter value this process last reserved up to. */
+  /** Per conversation: the last seq this process gave. */
   private readonly tops = new Map<string, number>();
 
   constructor(
@@ -70,15 +71,28 @@ export class MongoBatchAppender {
     });
   }
 
-  /** One reservation and one insert for `todo`; returns the indexes that need another round. */
+  /**
+   * One round for `todo`: seqs taken in memory, then the insert and the counters' advance side by
+   * side; returns the indexes that need another round.
+   */
   private async round(
     inputs: readonly AppendInput[],
     todo: readonly number[],
     results: (AppendResult | undefined)[],
   ): Promise<number[]> {
-    const seqs = await this.reserve(todo.map((i) => inputs[i]!.conversationId));
+    const conversationIds = todo.map((i) => inputs[i]!.conversationId);
+    const seqs = await this.assign(conversationIds);
     const docs = todo.map((i, k) => toMessageDoc(inputs[i]!, seqs[k]!));
-    const outcomes = await this.insertMany(docs);
+    const advanced = new Map<string, number>();
+    conversationIds.forEach((id, k) => advanced.set(id, Math.max(advanced.get(id) ?? 0, seqs[k]!)));
+    let outcomes: ItemResult<InsertResult>[];
+    try {
+      [outcomes] = await Promise.all([this.insertMany(docs), this.advance(advanced)]);
+    } catch (e) {
+      // Which seqs are taken now is unknown: each counter is read again next time.
+      for (const id of advanced.keys()) this.tops.delete(id);
+      throw e;
+    }
     const again: number[] = [];
     const refused: number[] = [];
     outcomes.forEach((o, k) => {
@@ -90,37 +104,38 @@ export class MongoBatchAppender {
     });
     if (refused.length > 0) {
       const existing = await this.byKeys(refused.map((k) => docs[k]!._id));
+      // A copy stored by an earlier attempt whose counter advance did not happen (a crash between
+      // the two): the counter is moved up to it before anything of this batch is delivered.
+      const behind = new Map<string, number>();
       for (const k of refused) {
         const i = todo[k]!;
+        const id = inputs[i]!.conversationId;
         const stored = existing.get(docs[k]!._id);
-        if (stored) results[i] = { stored, duplicate: true };
-        else {
+        if (stored) {
+          results[i] = { stored, duplicate: true };
+          if (stored.seq > (advanced.get(id) ?? 0)) behind.set(id, Math.max(behind.get(id) ?? 0, stored.seq));
+        } else {
           // The seq was taken by another writer: our idea of this counter is stale.
-          this.tops.delete(inputs[i]!.conversationId);
+          this.tops.delete(id);
           again.push(i);
         }
       }
+      if (behind.size > 0) {
+        await this.advance(behind);
+        for (const [id, seq] of behind) if (this.tops.has(id)) this.tops.set(id, Math.max(this.tops.get(id)!, seq));
+      }
     }
-    if (again.length > 0) this.logger?.debug({ messages: again.length }, 'batch append: seqs taken; reserving again');
+    if (again.length > 0) this.logger?.debug({ messages: again.length }, 'batch append: seqs taken; assigning again');
     return again.sort((a, b) => a - b);
   }
 
-  /** A seq for each entry (a conversation id per message, in order): increasing per conversation. */
-  private async reserve(conversationIds: readonly string[]): Promise<number[]> {
-    const counts = new Map<string, number>();
-    for (const id of conversationIds) counts.set(id, (counts.get(id) ?? 0) + 1);
-    const tops = await this.reserveRanges(counts);
-    const next = new Map([...tops].map(([id, top]) => [id, top - counts.get(id)!]));
-    return conversationIds.map((id) => {
-      const seq = next.get(id)! + 1;
-      next.set(id, seq);
-      return seq;
-    });
-  }
-
-  /** Moves each conversation's counter up by its count; returns the new top of each. */
-  private async reserveRanges(counts: ReadonlyMap<string, number>): Promise<Map<string, number>> {
-    const unknown = [...counts.keys()].filter((id) => !this.tops.has(id));
+  /**
+   * A seq for each entry (a conversation id per message, in order), increasing per conversation,
+   * from the counter value this process last used (read from the conversation document when it
+   * has none: the first batch of a conversation, or after a collision or a failure).
+   */
+  private async assign(conversationIds: readonly string[]): Promise<number[]> {
+    const unknown = [...new Set(conversationIds)].filter((id) => !this.tops.has(id));
     if (unknown.length > 0) {
       const rows = await this.conversations
         .find({ _id: { $in: unknown } }, { projection: { _id: 1, seq: 1 } })
@@ -128,56 +143,28 @@ export class MongoBatchAppender {
       const found = new Map(rows.map((r) => [r._id, r.seq]));
       for (const id of unknown) this.tops.set(id, found.get(id) ?? 0);
     }
-    const ops = [...counts].map(([_id, n]) => {
-      const top = this.tops.get(_id)!;
-      return top === 0
-        ? {
-            updateOne: {
-              filter: { _id, seq: 0 },
-              update: { $set: { seq: n }, $setOnInsert: conversationSeed(_id) },
-              upsert: true,
-            },
-          }
-        : { updateOne: { filter: { _id, seq: top }, update: { $set: { seq: top + n } } } };
+    return conversationIds.map((id) => {
+      const seq = this.tops.get(id)! + 1;
+      this.tops.set(id, seq);
+      return seq;
     });
-    let swapped = false;
-    try {
-      const r = await bulkUpdateInChunks(ops, (chunk) => this.conversations.bulkWrite(chunk, { ordered: false }));
-      swapped = r.matchedCount + r.upsertedCount === ops.length;
-    } catch (e) {
-      if (writeErrorsByIndex(e) === undefined) {
-        for (const id of counts.keys()) this.tops.delete(id);
-        throw e;
-      }
-    }
-    if (swapped) {
-      const out = new Map<string, number>();
-      for (const [id, n] of counts) {
-        const top = this.tops.get(id)! + n;
-        this.tops.set(id, top);
-        out.set(id, top);
-      }
-      return out;
-    }
-    // Some counter was moved by another writer (which one, bulkWrite does not say): take each
-    // range with `$inc` from wherever the counter is now. Ranges taken by the compare-and-set
-    // above are burned (gaps, never repeats).
-    this.logger?.debug({ conversations: counts.size }, 'seq counters moved elsewhere; reserving with $inc');
-    const out = new Map<string, number>();
-    await Promise.all(
-      [...counts].map(async ([_id, n]) => {
-        const doc = await retryUpsertRace(() =>
-          this.conversations.findOneAndUpdate(
-            { _id },
-            { $inc: { seq: n }, $setOnInsert: conversationSeed(_id) },
-            { upsert: true, returnDocument: 'after' },
-          ),
-        );
-        if (doc === null) throw new Error(`MongoStore: no seq counter came back for conversation ${_id}`);
-        this.tops.set(_id, doc.seq);
-        out.set(_id, doc.seq);
-      }),
+  }
+
+  /**
+   * Moves each conversation's counter up to at least the given seq (`$max`; a new conversation's
+   * document is created with its seed), in the chunked bulk writes of `mongo.bulk.ts`. A
+   * duplicate-key refusal is two upserts of one new conversation racing: the write is made again.
+   */
+  private async advance(tops: ReadonlyMap<string, number>): Promise<void> {
+    const ops = [...tops].map(([_id, seq]) => ({
+      updateOne: {
+        filter: { _id },
+        update: { $max: { seq }, $setOnInsert: conversationSeed(_id) },
+        upsert: true,
+      },
+    }));
+    await retryUpsertRace(() =>
+      bulkUpdateInChunks(ops, (chunk) => this.conversations.bulkWrite(chunk, { ordered: false })),
     );
-    return out;
   }
 }
