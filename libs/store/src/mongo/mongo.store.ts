@@ -57,12 +57,49 @@ const CONNECTION_OPTIONS: ConnectOptions = {
    */
   socketTimeoutMS: 30_000,
   waitQueueTimeoutMS: 10_000,
+  /**
+   * A new connection's TCP connect and handshake, and every check of the driver's server
+   * monitor, fail after 10 s instead of the driver's 30 s. While a check hangs no other runs, and
+   * a server marked unknown (after any network error of an operation) is not used again until a
+   * check answers: twice in CI (row 5, the store away for 5 s) the message service's operations
+   * all failed with the same stale error for a minute and more after the store was back, which
+   * is what a hung check looks like (docs/reliability.md, "Failures in CI").
+   */
+  connectTimeoutMS: 10_000,
 };
 
 function watch(connection: Connection, logger: Logger | undefined): void {
   connection.on('error', (error: unknown) => logger?.error({ err: error }, 'mongo connection error'));
   connection.on('disconnected', () => logger?.warn('mongo disconnected'));
   connection.on('reconnected', () => logger?.info('mongo reconnected'));
+}
+
+/**
+ * What the driver's server monitoring sees, in the log: when the server is marked unknown (no
+ * operation can be sent until a heartbeat finds it again) and when it is known again, and the
+ * first failed heartbeat of a run of them. Operations failing with "Server selection timed out"
+ * for longer than an outage lasted show here as a server never known again.
+ */
+function watchMonitoring(client: ReturnType<Connection['getClient']>, logger: Logger | undefined): void {
+  let heartbeatsFailing = false;
+  client.on('serverDescriptionChanged', (e) => {
+    const was = e.previousDescription.type;
+    const now = e.newDescription.type;
+    if (now === 'Unknown' && was !== 'Unknown')
+      logger?.warn({ address: e.address, err: e.newDescription.error?.message }, 'mongo server marked unknown');
+    else if (was === 'Unknown' && now !== 'Unknown')
+      logger?.warn({ address: e.address, type: now }, 'mongo server known again');
+  });
+  client.on('serverHeartbeatFailed', (e) => {
+    if (heartbeatsFailing) return;
+    heartbeatsFailing = true;
+    logger?.warn({ address: e.connectionId, err: e.failure.message, durationMS: e.duration }, 'mongo heartbeat failed');
+  });
+  client.on('serverHeartbeatSucceeded', (e) => {
+    if (!heartbeatsFailing) return;
+    heartbeatsFailing = false;
+    logger?.warn({ address: e.connectionId, durationMS: e.duration }, 'mongo heartbeat answered again');
+  });
 }
 
 /**
@@ -114,6 +151,7 @@ export class MongoStore implements Store {
     try {
       await connection.asPromise();
       connection.getClient().on('commandStarted', () => void backendRequests.store++);
+      watchMonitoring(connection.getClient(), logger);
       const models = buildModels(connection);
       await (options.autoIndex === false ? verifyIndexes(models) : ensureIndexes(models));
       logger?.info({ db: connection.name, autoIndex: options.autoIndex !== false }, 'mongo store ready');
