@@ -1,6 +1,6 @@
 import type { Logger } from '@im/common';
 
-/** Joins a consumer group is tried this many times at start before the error is the caller's. */
+/** How many times a consumer tries to join its group at start before the error is the caller's. */
 export const JOIN_ATTEMPTS = 10;
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
