@@ -18,6 +18,9 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Savepoints (a batch inside the group commit) journal each page they change: in memory, not
+  // in a temporary file (that file took half the system time of appending messages).
+  db.pragma('temp_store = MEMORY');
   migrate(db);
   cachePreparedStatements(db);
   return db;
