@@ -149,8 +149,44 @@ describe('MongoStore on a real server', () => {
     }
     const listed = await store.messages.range(c, { limit: 10 });
     expect(listed.map((m) => m.message.content)).toEqual(contents);
-    expect(JSON.stringify(listed)).not.toMatch(/"_id"|"__v"|contentJson/);
-    expect(await collection('messages').countDocuments({ conversationId: c, contentJson: { $exists: true } })).toBe(2);
+    expect(JSON.stringify(listed)).not.toMatch(/"_id"|"__v"|contentJson|"wire"/);
+    // Stored as JSON text, one field, next to the fields queries filter on.
+    const raw = await collection('messages').findOne({ conversationId: c, msgId: 'rt1' });
+    expect(raw).toMatchObject({ msgId: 'rt1', seq: 2, fromId: `${p}a`, messageType: 3, recalled: false });
+    expect(JSON.parse(String(raw?.['wire']))).toEqual({
+      ...msg(`${p}a`, `${p}b`, 'rt1', { messageType: 3, content: contents[1], devType: 3, status: 0 }),
+      seq: 2,
+    });
+    expect(raw).not.toHaveProperty('message');
+  });
+
+  it('reads messages stored before the wire message was JSON text (a sub-document, content JSON text when not native)', async () => {
+    const c = conv(`${p}old`, `${p}b`);
+    const wire = (msgId: string, seq: number, content: unknown) => ({
+      ...msg(`${p}old`, `${p}b`, msgId, { messageType: 3, content, devType: 3, status: 0 }),
+      seq,
+    });
+    const doc = (msgId: string, seq: number) => ({
+      _id: JSON.stringify([c, msgId]) as never, // naturalKey(conversationId, msgId), mongo.ids.ts
+      conversationId: c,
+      msgId,
+      seq,
+      fromId: `${p}old`,
+      messageType: 3,
+      recalled: false,
+      senderDeviceId: 'd1',
+    });
+    const { content: _dropped, ...withoutContent } = wire('dotted', 2, null);
+    await collection('messages').insertMany([
+      { ...doc('native', 1), message: wire('native', 1, { url: 'u', list: [1, { deep: true }] }) },
+      { ...doc('dotted', 2), message: withoutContent, contentJson: JSON.stringify({ 'a.b': [[1], [2]] }) },
+    ]);
+    const listed = await store.messages.range(c, { limit: 10 });
+    expect(listed.map((m) => m.message)).toEqual([
+      wire('native', 1, { url: 'u', list: [1, { deep: true }] }),
+      wire('dotted', 2, { 'a.b': [[1], [2]] }),
+    ]);
+    expect((await store.messages.findByMsgId(c, 'dotted'))?.message.content).toEqual({ 'a.b': [[1], [2]] });
   });
 
   it('gives distinct seqs to concurrent appends from several processes to one conversation', async () => {

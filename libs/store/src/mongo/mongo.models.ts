@@ -34,7 +34,11 @@ export type StoredWire = Omit<StoredMessage['message'], 'content'> & { content?:
  * hold on their own, whatever the writers do (there are no multi-document transactions).
  */
 
-/** A stored message. `message` is the wire message (with seq); see message.content-codec.ts. */
+/**
+ * A stored message: the fields a query filters on, and the wire message (with seq) as JSON text
+ * in `wire` (see message.mongo-mapping.ts). Documents written before `wire` existed hold the wire
+ * message as a sub-document in `message`, with `contentJson`; they are read as they are.
+ */
 export interface MessageDoc {
   _id: string;
   conversationId: string;
@@ -44,8 +48,11 @@ export interface MessageDoc {
   messageType: number;
   recalled: boolean;
   senderDeviceId?: string;
-  message: StoredWire;
-  /** The content as JSON text when it cannot be stored natively (then `message.content` is absent). */
+  /** The wire message as JSON text. */
+  wire?: string;
+  /** Older documents: the wire message as a sub-document. */
+  message?: StoredWire;
+  /** Older documents: the content as JSON text when it could not be stored natively (then `message.content` is absent). */
   contentJson?: string;
 }
 
@@ -197,7 +204,8 @@ function messageSchema(): Schema<MessageDoc> {
       messageType: req(Number),
       recalled: req(Boolean),
       senderDeviceId: String,
-      message: req(Schema.Types.Mixed),
+      wire: String,
+      message: Schema.Types.Mixed,
       contentJson: String,
     },
     options('messages'),
