@@ -63,7 +63,7 @@ export class RedisPresence implements Presence {
     if (!Number.isInteger(ttlMs) || ttlMs <= 0)
       throw new Error(`presence ttlMs must be a positive integer, got ${ttlMs}`);
     const log = loggerOf(options, 'presence');
-    const client = await openRedis(url, options?.name ?? 'im-presence', log);
+    const client = await openRedis(url, options?.name ?? 'im-presence', log, { autoPipelining: true });
     const prefix = options?.prefix ?? DEFAULT_PREFIX;
     return new RedisPresence(client, prefix, ttlMs, log, options?.registryPrefix ?? prefix);
   }
