@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushDeviceContract } from '../testing/push-device.contract';
 import { storeContract } from '../testing/store.contract';
 import { userContract } from '../testing/user.contract';
 import { backendRequests } from '@im/common';
-import { SqliteCheckpointer } from './sqlite.checkpointer';
-import { openDatabase } from './sqlite.database';
-import { SqliteMessageRepository } from './message.sqlite-repository';
 import { SqliteStore } from './sqlite.store';
-import { SqliteWriteBatcher } from './sqlite.write-batcher';
 
 const dir = mkdtempSync(join(tmpdir(), 'im-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,63 +74,4 @@ describe(SqliteStore.name, () => {
     await store.close();
   });
 });
-describe(SqliteCheckpointer.name, () => {
-  const message = (i: number) => ({
-    msgId: `m${i}`,
-    fromId: 'a',
-    destId: 'b',
-    fromType: 1 as const,
-    fromName: 'a',
-    imageIconUrl: '',
-    content: `message ${i} `.repeat(20),
-    messageType: 2 as const,
-    sendTime: i,
-  });
-  /** About 2,000 messages of ~300 bytes over 20 conversations: over a thousand WAL pages. */
-  async function writeManyPages(repo: SqliteMessageRepository): Promise<void> {
-    for (let round = 0; round < 10; round++) {
-      await repo.appendBatch(
-        Array.from({ length: 200 }, (_, i) => ({
-          conversationId: `p:a:b${i % 20}`,
-          message: message(round * 200 + i),
-        })),
-      );
-    }
-  }
-  function open(name: string, everyMs: number) {
-    const file = join(dir, name);
-    const db = openDatabase(file);
-    const writes = new SqliteWriteBatcher(db);
-    const checkpointer = new SqliteCheckpointer(db, { everyMs });
-    const repo = new SqliteMessageRepository(db, writes);
-    const close = async () => {
-      await writes.close();
-      await checkpointer.close();
-      db.close();
-    };
-    return { file, repo, close };
-  }
-
-  it("keeps checkpoints out of the event loop's commits: past 1,000 WAL pages the database file has not grown", async () => {
-    const { file, repo, close } = open('no-checkpoint-at-commit.db', 60_000);
-    const before = statSync(file).size;
-    await writeManyPages(repo);
-    expect(statSync(`${file}-wal`).size).toBeGreaterThan(1000 * 4096);
-    // SQLite's own checkpoint (every 1,000 pages, at a commit) would have copied them by now.
-    expect(statSync(file).size).toBe(before);
-    await close();
-  });
-
-  it('copies the WAL into the database file from its own thread', async () => {
-    const { file, repo, close } = open('checkpoint-thread.db', 50);
-    await writeManyPages(repo);
-    const deadline = Date.now() + 10_000;
-    while (statSync(file).size < 400_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(statSync(file).size).toBeGreaterThan(400_000);
-    const [first] = await repo.range('p:a:b7', { afterSeq: 0, limit: 1, from: 'oldest' });
-    expect(first?.message.msgId).toBe('m7');
-    await close();
-  });
-});
-
 userContract('SqliteStore', () => Promise.resolve(new SqliteStore(join(dir, 'users.db'))));

@@ -17,7 +17,6 @@ import { SqliteUserRepository } from './user.sqlite-repository';
 import { openDatabase } from './sqlite.database';
 import type { Db } from './sqlite.database';
 import { SqliteWriteBatcher } from './sqlite.write-batcher';
-import { SqliteCheckpointer } from './sqlite.checkpointer';
 
 /** The embedded store: one SQLite file (better-sqlite3), nothing to install. */
 export class SqliteStore implements Store {
@@ -36,13 +35,10 @@ export class SqliteStore implements Store {
   readonly users: SqliteUserRepository;
   private readonly db: Db;
   private readonly writes: SqliteWriteBatcher;
-  /** Absent for an in-memory database (no WAL). */
-  private readonly checkpointer: SqliteCheckpointer | undefined;
 
   constructor(file: string) {
     this.db = openDatabase(file);
     const writes = (this.writes = new SqliteWriteBatcher(this.db));
-    this.checkpointer = this.db.memory ? undefined : new SqliteCheckpointer(this.db);
     this.messages = new SqliteMessageRepository(this.db, writes);
     this.conversations = new SqliteConversationRepository(this.db);
     this.cursors = new SqliteCursorRepository(this.db, writes);
@@ -66,7 +62,6 @@ export class SqliteStore implements Store {
     // Let writes queued in this turn commit before the file closes.
     await new Promise((r) => setImmediate(r));
     await this.writes.close();
-    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }
