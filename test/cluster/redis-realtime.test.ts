@@ -493,6 +493,28 @@ describe('RedisOnceStore', () => {
     expect(await store.putIfAbsent(k, 'c', 60_000)).toBeUndefined();
     expect(await store.putIfAbsent(k, 'd', 60_000)).toBe('c');
   });
+
+  it('sends the commands of one turn of the event loop in one socket write, each with its own answer', async () => {
+    const stream = (store as unknown as { client: { stream: { write: (...a: unknown[]) => boolean } } }).client.stream;
+    const write = stream.write.bind(stream);
+    let writes = 0;
+    stream.write = (...a: unknown[]) => {
+      writes++;
+      return write(...a);
+    };
+    try {
+      const keys = Array.from({ length: 50 }, () => `k${randomUUID()}`);
+      await store.putIfAbsent(keys[7]!, 'first', 60_000);
+      writes = 0;
+      const answers = await Promise.all(keys.map((k, i) => store.putIfAbsent(k, `v${i}`, 60_000)));
+      expect(answers[7]).toBe('first');
+      expect(answers.filter((a) => a === undefined)).toHaveLength(49);
+      // One write per command without pipelining (50); one, or a very few, with it.
+      expect(writes).toBeLessThanOrEqual(3);
+    } finally {
+      stream.write = write;
+    }
+  });
 });
 
 // ---------------------------------------------------------------- Socket.IO adapter
